@@ -1,0 +1,205 @@
+#include "hw/pcie/topology.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "hw/pcie/capability_walk.h"
+#include "hw/pcie/sriov_routing.h"
+
+namespace atslab::hw::pcie {
+
+namespace {
+// Bridges are modelled on QEMU's generic parts, so pci.ids can name them.
+constexpr uint16_t kRootPortVendor = 0x1b36, kRootPortDevice = 0x000c;  // QEMU PCIe Root port
+constexpr uint16_t kSwitchVendor = 0x104c, kSwitchUp = 0x8232, kSwitchDown = 0x8233;  // TI XIO3130
+constexpr uint32_t kClassPciBridge = 0x060400;
+constexpr unsigned kMaxVfSlots = 256;
+
+ConfigSpace make_bridge(uint16_t vendor, uint16_t device, exp::Type type) {
+  ConfigBuilder b(HeaderSpec{vendor, device, kClassPciBridge, 0, 0, 0, true, false});
+  b.add_pcie(type);
+  if (type == exp::Type::RootPort || type == exp::Type::Downstream) b.add_acs({});
+  return b.build();
+}
+}  // namespace
+
+RcId Topology::add_root_complex(const RootComplex& rc) {
+  rcs_.push_back(rc);
+  return static_cast<RcId>(rcs_.size() - 1);
+}
+
+FnId Topology::add_root_port(RcId rc, uint8_t dev, bool external_facing) {
+  FnId id = add_function(rc, kNoFn, static_cast<uint8_t>(dev << 3),
+                         make_bridge(kRootPortVendor, kRootPortDevice, exp::Type::RootPort), "root port");
+  fns_[id].external_facing = external_facing;
+  return id;
+}
+
+std::vector<FnId> Topology::add_switch(FnId port, unsigned downstream) {
+  RcId rc = fns_.at(port).rc;
+  FnId up = add_function(rc, port, 0, make_bridge(kSwitchVendor, kSwitchUp, exp::Type::Upstream), "switch upstream port");
+  std::vector<FnId> downs;
+  for (unsigned i = 0; i < downstream; ++i)
+    downs.push_back(add_function(rc, up, static_cast<uint8_t>(i << 3),
+                                 make_bridge(kSwitchVendor, kSwitchDown, exp::Type::Downstream),
+                                 "switch downstream port"));
+  return downs;
+}
+
+FnId Topology::add_function(RcId rc, FnId parent, uint8_t devfn, ConfigSpace cfg, std::string label, bool hotplug) {
+  if (finalized_) throw std::logic_error("Topology::add_function after finalize()");
+  Function f;
+  f.rc = rc;
+  f.parent = parent;
+  f.bdf.domain = rcs_.at(rc).domain;
+  f.bdf.devfn = devfn;
+  f.cfg = std::move(cfg);
+  f.label = std::move(label);
+  f.hotplug = hotplug;
+  f.present = !hotplug;
+  fns_.push_back(std::move(f));
+  return static_cast<FnId>(fns_.size() - 1);
+}
+
+uint8_t Topology::number_bus(RcId rc, FnId bridge, uint8_t bus, uint8_t next) {
+  std::vector<FnId> children;
+  for (FnId i = 0; i < fns_.size(); ++i)
+    if (fns_[i].rc == rc && fns_[i].parent == bridge && !fns_[i].is_vf()) children.push_back(i);
+  std::sort(children.begin(), children.end(), [&](FnId a, FnId b) { return fns_[a].bdf.devfn < fns_[b].bdf.devfn; });
+  // Endpoints first: a PF's VFs may spill onto the following bus numbers.
+  for (FnId c : children) {
+    fns_[c].bdf.bus = bus;
+    if (uint16_t pos = find_ext_cap(fns_[c].cfg, ext_cap::kSriov)) {
+      const auto& cfg = fns_[c].cfg;
+      unsigned total = std::min<unsigned>(cfg.read16(pos + sriov::kTotalVf), kMaxVfSlots);
+      unsigned extra = virtfn_extra_buses(fns_[c].bdf, cfg.read16(pos + sriov::kVfOffset),
+                                          cfg.read16(pos + sriov::kVfStride), total);
+      next = static_cast<uint8_t>(std::max<unsigned>(next, std::min(0xffu, bus + extra)));
+    }
+  }
+  for (FnId c : children) {
+    if ((fns_[c].cfg.read8(hdr::kHeaderType) & 0x7f) != hdr::kTypeBridge) continue;
+    uint8_t secondary = static_cast<uint8_t>(next + 1);
+    next = number_bus(rc, c, secondary, secondary);
+    auto& cfg = fns_[c].cfg;
+    cfg.write8(hdr::kPrimaryBus, bus);
+    cfg.write8(hdr::kSecondaryBus, secondary);
+    cfg.write8(hdr::kSubordinateBus, next);
+  }
+  return next;
+}
+
+void Topology::finalize() {
+  if (finalized_) return;
+  for (RcId rc = 0; rc < rcs_.size(); ++rc) number_bus(rc, kNoFn, rcs_[rc].root_bus, rcs_[rc].root_bus);
+  FnId n = static_cast<FnId>(fns_.size());
+  for (FnId pf = 0; pf < n; ++pf) {
+    uint16_t pos = find_ext_cap(fns_[pf].cfg, ext_cap::kSriov);
+    if (!pos) continue;
+    unsigned total = std::min<unsigned>(fns_[pf].cfg.read16(pos + sriov::kTotalVf), kMaxVfSlots);
+    ConfigSpace vf_cfg = make_vf_config(fns_[pf].cfg);
+    for (unsigned i = 0; i < total; ++i) {
+      Function vf;
+      vf.rc = fns_[pf].rc;
+      vf.parent = fns_[pf].parent;
+      vf.bdf.domain = fns_[pf].bdf.domain;
+      vf.present = false;
+      vf.pf = pf;
+      vf.vf_index = static_cast<uint16_t>(i);
+      vf.cfg = vf_cfg;
+      vf.label = fns_[pf].label + " VF";
+      fns_.push_back(std::move(vf));
+    }
+  }
+  finalized_ = true;
+}
+
+uint32_t Topology::config_read(FnId id, uint16_t off, unsigned width) const {
+  const Function& f = fns_.at(id);
+  uint32_t ones = width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+  if (!f.present) return ones;
+  return f.cfg.read32(off) & ones;
+}
+
+void Topology::config_write(FnId id, uint16_t off, unsigned width, uint32_t v) {
+  Function& f = fns_.at(id);
+  if (!f.present) return;
+  uint16_t sriov_pos = f.is_vf() ? 0 : find_ext_cap(f.cfg, ext_cap::kSriov);
+  uint16_t old_ctrl = sriov_pos ? f.cfg.read16(sriov_pos + sriov::kCtrl) : 0;
+  f.cfg.write(off, width, v);
+  auto hits = [&](uint16_t reg) { return reg && off < reg + 2 && off + width > reg; };
+  if (hits(sriov_pos ? sriov_pos + sriov::kCtrl : 0)) sriov_control_written(id, sriov_pos, old_ctrl);
+  // PRI: a function with PRI disabled and nothing outstanding reports Stopped.
+  uint16_t pri_pos = find_ext_cap(f.cfg, ext_cap::kPri);
+  if (hits(pri_pos ? pri_pos + pri::kCtrl : 0)) {
+    uint16_t status = f.cfg.read16(pri_pos + pri::kStatus);
+    bool enabled = f.cfg.read16(pri_pos + pri::kCtrl) & pri::kCtrlEnable;
+    f.cfg.poke16(pri_pos + pri::kStatus,
+                 static_cast<uint16_t>(enabled ? status & ~pri::kStatusStopped : status | pri::kStatusStopped));
+  }
+}
+
+void Topology::sriov_control_written(FnId pf, uint16_t pos, uint16_t old_ctrl) {
+  const ConfigSpace& cfg = fns_[pf].cfg;
+  uint16_t ctrl = cfg.read16(pos + sriov::kCtrl);
+  bool was = old_ctrl & sriov::kCtrlVfe, now = ctrl & sriov::kCtrlVfe;
+  if (was == now) return;
+  uint16_t num = cfg.read16(pos + sriov::kNumVf);
+  uint16_t offset = cfg.read16(pos + sriov::kVfOffset), stride = cfg.read16(pos + sriov::kVfStride);
+  ConfigSpace fresh = make_vf_config(cfg);
+  for (FnId vf : vfs_of(pf)) {
+    Function& f = fns_[vf];
+    f.present = now && f.vf_index < num;
+    if (f.present) {
+      // VFs come out of VF Enable in their reset state, at the RIDs offset and stride give.
+      f.bdf = virtfn_bdf(fns_[pf].bdf, offset, stride, f.vf_index);
+      f.cfg = fresh;
+    }
+  }
+}
+
+FnId Topology::find(uint16_t domain, Bdf bdf) const {
+  for (FnId i = 0; i < fns_.size(); ++i)
+    if (fns_[i].present && fns_[i].bdf.domain == domain && fns_[i].bdf.bus == bdf.bus && fns_[i].bdf.devfn == bdf.devfn)
+      return i;
+  return kNoFn;
+}
+
+std::vector<FnId> Topology::scan_bus(uint16_t domain, uint8_t bus) const {
+  std::vector<FnId> out;
+  for (FnId i = 0; i < fns_.size(); ++i)
+    if (fns_[i].present && !fns_[i].is_vf() && fns_[i].bdf.domain == domain && fns_[i].bdf.bus == bus) out.push_back(i);
+  std::sort(out.begin(), out.end(), [&](FnId a, FnId b) { return fns_[a].bdf.devfn < fns_[b].bdf.devfn; });
+  return out;
+}
+
+std::vector<FnId> Topology::vfs_of(FnId pf) const {
+  std::vector<FnId> out;
+  for (FnId i = 0; i < fns_.size(); ++i)
+    if (fns_[i].pf == pf) out.push_back(i);
+  return out;
+}
+
+void Topology::insert(FnId fn) { fns_.at(fn).present = true; }
+void Topology::eject(FnId fn) { fns_.at(fn).present = false; }
+
+ConfigSpace make_vf_config(const ConfigSpace& pf) {
+  HeaderSpec h;
+  h.vendor = 0xffff;
+  h.device = 0xffff;
+  h.revision = pf.read8(hdr::kRevision);
+  h.class_code = pf.read32(hdr::kRevision) >> 8;
+  h.subsystem_vendor = pf.read16(hdr::kSubsystemVendor);
+  h.subsystem_device = pf.read16(hdr::kSubsystemId);
+  ConfigBuilder b(h);
+  auto type = pcie_type(pf).value_or(exp::Type::Endpoint);
+  b.add_pcie(type == exp::Type::RcEndpoint ? exp::Type::RcEndpoint : exp::Type::Endpoint);
+  if (uint16_t ats_pos = find_ext_cap(pf, ext_cap::kAts)) {
+    uint16_t capreg = pf.read16(ats_pos + ats::kCap);
+    b.add_ats(AtsCapSpec{static_cast<uint8_t>(capreg & ats::kCapQdepMask), (capreg & ats::kCapPageAligned) != 0,
+                         (capreg & ats::kCapGlobalInval) != 0});
+  }
+  return b.build(/*is_vf=*/true);
+}
+
+}  // namespace atslab::hw::pcie

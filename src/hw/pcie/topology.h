@@ -1,0 +1,66 @@
+#pragma once
+// The PCIe hierarchy as silicon: root complexes, root ports, switches,
+// endpoints and the VFs that SR-IOV PFs expose once VF Enable is written.
+// Functions are addressed by FnId (stable indices), never by pointer.
+#include <string>
+#include <vector>
+
+#include "hw/pcie/capabilities.h"
+#include "hw/pcie/function.h"
+
+namespace atslab::hw::pcie {
+
+class Topology {
+ public:
+  RcId add_root_complex(const RootComplex& rc);
+  // A root port at `dev`.0 on the root complex's root bus.
+  FnId add_root_port(RcId rc, uint8_t dev, bool external_facing = false);
+  // A switch below `port`: its upstream port and `downstream` downstream ports (returned).
+  std::vector<FnId> add_switch(FnId port, unsigned downstream);
+  // A function at `devfn` on the secondary bus of `parent`, or on the root bus when parent is kNoFn.
+  // A hot-plug function starts absent; insert() brings it in.
+  FnId add_function(RcId rc, FnId parent, uint8_t devfn, ConfigSpace cfg, std::string label, bool hotplug = false);
+
+  // Assigns bus numbers depth-first as firmware does (reserving the buses a PF's
+  // VFs will need) and creates the VF slots of every SR-IOV PF. Call once, after
+  // the last add_*.
+  void finalize();
+
+  // Config cycles. An absent function reads all ones and ignores writes.
+  uint32_t config_read(FnId fn, uint16_t off, unsigned width) const;
+  void config_write(FnId fn, uint16_t off, unsigned width, uint32_t v);
+
+  // The present function at `bdf` in the root complex's domain, or kNoFn.
+  FnId find(uint16_t domain, Bdf bdf) const;
+  // Present functions on `bus`, ordered by devfn (what a bus scan finds).
+  std::vector<FnId> scan_bus(uint16_t domain, uint8_t bus) const;
+  // VF slots of a PF, by VF index.
+  std::vector<FnId> vfs_of(FnId pf) const;
+
+  void insert(FnId fn);  // hot-plug insertion
+  void eject(FnId fn);   // hot-plug removal (surprise or after the OS let go)
+
+  const std::vector<RootComplex>& root_complexes() const { return rcs_; }
+  const std::vector<Function>& functions() const { return fns_; }
+  const Function& fn(FnId id) const { return fns_.at(id); }
+  Function& fn(FnId id) { return fns_.at(id); }
+  RootComplex& rc(RcId id) { return rcs_.at(id); }
+  const RootComplex& rc(RcId id) const { return rcs_.at(id); }
+  bool finalized() const { return finalized_; }
+
+  bool operator==(const Topology&) const = default;
+
+ private:
+  uint8_t number_bus(RcId rc, FnId bridge, uint8_t bus, uint8_t next);
+  void sriov_control_written(FnId pf, uint16_t sriov_pos, uint16_t old_ctrl);
+
+  std::vector<RootComplex> rcs_;
+  std::vector<Function> fns_;
+  bool finalized_ = false;
+};
+
+// The config-space image of a VF of `pf` (vendor/device read as 0xffff per the
+// SR-IOV spec; PCIe capability; an ATS capability when the PF has one).
+ConfigSpace make_vf_config(const ConfigSpace& pf);
+
+}  // namespace atslab::hw::pcie

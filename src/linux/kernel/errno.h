@@ -1,0 +1,13 @@
+#pragma once
+// Kernel error numbers. On Linux the C library's errno values are the
+// kernel's own (EINVAL 22, EBUSY 16, ...), so the model uses them directly,
+// returned negated as the kernel does.
+#include <cerrno>
+#include <string>
+
+namespace atslab::kernel {
+
+// "-EINVAL" for -22, "0" for 0, "-E123" for an unknown code.
+std::string errname(int err);
+
+}  // namespace atslab::kernel

@@ -1,0 +1,26 @@
+#include "linux/kernel/record.h"
+
+#include <fmt/format.h>
+
+namespace atslab::kernel {
+
+std::string format_dmesg(const LogLine& l) {
+  return fmt::format("[{:5}.{:06}] {}", l.seq / 1000000, l.seq % 1000000, l.text);
+}
+
+std::string format_warning(const Warning& w) {
+  std::string out = "------------[ cut here ]------------\n";
+  std::string where = w.line ? fmt::format("{}:{}", w.file, w.line) : w.file;
+  out += fmt::format("WARNING: {} at {}, CPU#{}: {}\n", where, name(w.function), w.cpu, w.comm);
+  if (!w.condition.empty()) out += fmt::format("WARN_ON({})\n", w.condition);
+  out += "Call trace:\n";
+  bool first = true;
+  for (KFn f : w.call_trace) {
+    out += fmt::format(" {}{}\n", name(f), first ? " (P)" : "");
+    first = false;
+  }
+  out += "---[ end trace 0000000000000000 ]---\n";
+  return out;
+}
+
+}  // namespace atslab::kernel

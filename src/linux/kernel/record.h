@@ -1,0 +1,70 @@
+#pragma once
+// What the simulated kernel said and did: dmesg lines, WARN splats and a
+// machine-readable event stream. This is history, not state: System equality
+// and hashing ignore it, so two runs reaching the same state are one state.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "linux/kernel/kfunc.h"
+
+namespace atslab::kernel {
+
+enum class Level : uint8_t { Err, Warning, Info, Debug };
+
+struct LogLine {
+  uint64_t seq = 0;
+  Level level = Level::Info;
+  std::string text;  // as dmesg shows it after the timestamp
+};
+
+struct Warning {
+  uint64_t seq = 0;
+  KFn function{};             // where the WARN fired
+  std::string file;           // kernel source file, e.g. drivers/pci/ats.c
+  int line = 0;               // 0 when the model does not pin a line number
+  std::string condition;      // the WARN_ON expression
+  std::vector<KFn> call_trace;  // innermost first, as the kernel prints it
+  uint16_t cpu = 0;
+  std::string comm;           // the task that hit it
+};
+
+// Machine-readable history, for tests, traces and reports.
+enum class EventKind : uint8_t {
+  FixupEarly, FixupHeader, FixupFinal,  // a fixup phase ran for dev
+  QuirkRan,        // a = quirk id (pci::QuirkId), b = phase (pci::FixupPhase)
+  PciAtsInit,      // a = ats_cap found (0 = none or refused)
+  DeviceAdd,       // device_add(): the bus notifier runs from here
+  IommuProbe,      // a = pci_ats_supported() at probe
+  IommuRelease,    // a = pci_ats_supported() at release
+  DriverBind,      // a = driver kind
+  DeviceDel,
+  ConfigWrite,     // a = offset, b = width << 32 | value
+  SriovEnable,     // a = number of VFs
+  SriovDisable,
+};
+
+struct Event {
+  uint64_t seq = 0;
+  EventKind kind{};
+  uint32_t dev = 0;  // pci::DevId, or the hw FnId for ConfigWrite
+  int64_t a = 0;
+  int64_t b = 0;
+};
+
+struct Record {
+  uint64_t seq = 0;  // advances on every entry; dmesg shows it as microseconds
+  std::vector<LogLine> log;
+  std::vector<Warning> warnings;
+  std::vector<Event> events;
+
+  uint64_t next() { return ++seq; }
+  void event(EventKind k, uint32_t dev, int64_t a = 0, int64_t b = 0) { events.push_back({next(), k, dev, a, b}); }
+};
+
+// A kernel-style dmesg rendering of the log: "[    0.000012] pci 0000:01:00.0: msg".
+std::string format_dmesg(const LogLine& l);
+// The splat, as the kernel prints it: cut-here line, WARNING: line, call trace, end trace.
+std::string format_warning(const Warning& w);
+
+}  // namespace atslab::kernel

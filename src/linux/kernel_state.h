@@ -1,0 +1,20 @@
+#pragma once
+// Everything the simulated Linux kernel holds, as one value.
+#include <vector>
+
+#include "linux/iommu/iommu_core.h"
+#include "linux/kernel/context.h"
+#include "linux/pci/pci_dev.h"
+#include "policy/pci_switches.h"
+
+namespace atslab {
+
+struct Kernel {
+  policy::PciCoreSwitches pci_switches;
+  std::vector<pci::PciDev> devs;  // every pci_dev ever allocated, by DevId
+  iommu::IommuCore iommu;
+  kernel::Context ctx;
+  bool operator==(const Kernel&) const = default;
+};
+
+}  // namespace atslab

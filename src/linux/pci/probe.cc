@@ -1,0 +1,214 @@
+#include "linux/pci/probe.h"
+
+#include <fmt/format.h>
+
+#include "hw/pcie/capability_walk.h"
+#include "linux/iommu/probe.h"
+#include "linux/kernel/printk.h"
+#include "linux/pci/access.h"
+#include "linux/pci/ats.h"
+#include "linux/pci/iov.h"
+#include "linux/pci/pri_pasid.h"
+#include "linux/pci/quirks.h"
+#include "sim/system.h"
+
+namespace atslab::pci {
+
+using kernel::Frame;
+using kernel::KFn;
+namespace hdr = hw::pcie::hdr;
+
+void set_pcie_untrusted(System& s, DevId dev) {
+  Frame f(s, KFn::set_pcie_untrusted);
+  // pci_upstream_bridge() looks through a VF to its PF's bridge.
+  DevId parent = pdev(s, physfn(s, dev)).bus_self;
+  if (parent == kNoDev) return;
+  const PciDev& p = pdev(s, parent);
+  if (p.untrusted || p.external_facing) pdev(s, dev).untrusted = true;
+}
+
+DevId setup_device(System& s, hw::pcie::FnId fn, DevId bus_self, const PciDev* preset) {
+  DevId dev = static_cast<DevId>(s.kernel.devs.size());
+  PciDev d = preset ? *preset : PciDev{};
+  d.fn = fn;
+  d.rc = s.hw.pcie.fn(fn).rc;
+  d.bdf = s.hw.pcie.fn(fn).bdf;
+  d.bus_self = bus_self;
+  d.state = DevState::Setup;
+  s.kernel.devs.push_back(d);
+  Frame f(s, KFn::pci_setup_device);
+
+  PciDev& p = pdev(s, dev);
+  if (!p.is_virtfn) {
+    p.vendor = read_config_word(s, dev, hdr::kVendorId);
+    p.device = read_config_word(s, dev, hdr::kDeviceId);
+  }
+  uint32_t class_rev = read_config_dword(s, dev, hdr::kRevision);
+  p.revision = static_cast<uint8_t>(class_rev);
+  p.class_code = class_rev >> 8;
+  uint8_t ht = read_config_byte(s, dev, hdr::kHeaderType);
+  p.hdr_type = ht & 0x7f;
+  p.multifunction = !p.is_virtfn && (ht & hdr::kMultifunction);
+  const auto& cfg = s.hw.pcie.fn(fn).cfg;
+  p.pcie_cap = static_cast<uint8_t>(hw::pcie::find_std_cap(cfg, hw::pcie::cap::kExp));
+  if (p.pcie_cap) {
+    p.pcie_type = static_cast<hw::pcie::exp::Type>((read_config_word(s, dev, p.pcie_cap + hw::pcie::exp::kFlags) >> 4) & 0xf);
+    p.eetlp_prefix = read_config_dword(s, dev, p.pcie_cap + hw::pcie::exp::kDevCap2) & hw::pcie::exp::kDevCap2EeTlpPrefix;
+  }
+  // Firmware marks external-facing root ports (ACPI _DSD ExternalFacingPort); only root ports count.
+  if (p.pcie_type == hw::pcie::exp::Type::RootPort) p.external_facing = s.hw.pcie.fn(fn).external_facing;
+
+  set_pcie_untrusted(s, dev);
+  fixup_device(s, FixupPhase::Early, dev);
+  // Subsystem IDs are read only after the EARLY fixups (why the no-ATS quirks cannot be EARLY).
+  if (pdev(s, dev).hdr_type == hdr::kTypeNormal) {
+    pdev(s, dev).subsystem_vendor = read_config_word(s, dev, hdr::kSubsystemVendor);
+    pdev(s, dev).subsystem_device = read_config_word(s, dev, hdr::kSubsystemId);
+  }
+  kernel::dev_info(s, dev,
+                   fmt::format("[{:04x}:{:04x}] type {:02x} class {:#08x}{}", pdev(s, dev).vendor, pdev(s, dev).device,
+                               pdev(s, dev).hdr_type, pdev(s, dev).class_code,
+                               pdev(s, dev).is_virtfn ? " VF" : ""));
+  return dev;
+}
+
+void init_capabilities(System& s, DevId dev) {
+  Frame f(s, KFn::pci_init_capabilities);
+  iov_init(s, dev);
+  ats_init(s, dev);
+  pri_init(s, dev);
+  pasid_init(s, dev);
+  acs_init(s, dev);
+}
+
+void device_add(System& s, DevId dev) {
+  Frame f(s, KFn::pci_device_add);
+  fixup_device(s, FixupPhase::Header, dev);
+  init_capabilities(s, dev);
+  {
+    Frame g(s, KFn::device_add);
+    pdev(s, dev).state = DevState::Added;
+    s.record.event(kernel::EventKind::DeviceAdd, dev);
+    iommu::bus_notify_add(s, dev);
+  }
+}
+
+void device_attach(System& s, DevId dev) {
+  Frame f(s, KFn::device_attach);
+  PciDev& p = pdev(s, dev);
+  if (p.driver == DriverKind::None || p.driver_bound) return;
+  // A device behind an IOMMU binds only once the IOMMU has probed it (deferred probe).
+  bool behind_iommu = s.hw.pcie.rc(p.rc).iommu != hw::pcie::IommuKind::None;
+  bool probed = dev < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[dev].probed;
+  if (behind_iommu && !probed) return;
+  p.driver_bound = true;
+  s.record.event(kernel::EventKind::DriverBind, dev, static_cast<int64_t>(p.driver));
+}
+
+void bus_add_device(System& s, DevId dev) {
+  Frame f(s, KFn::pci_bus_add_device);
+  fixup_device(s, FixupPhase::Final, dev);
+  pdev(s, dev).state = DevState::BusAdded;
+  device_attach(s, dev);
+}
+
+namespace {
+// pci_scan_child_bus: every present function on `bus`, bridges recursed into.
+void scan_child_bus(System& s, uint16_t domain, uint8_t bus, DevId bus_self, std::vector<DevId>& added) {
+  Frame f(s, KFn::pci_scan_child_bus);
+  for (hw::pcie::FnId fn : s.hw.pcie.scan_bus(domain, bus)) {
+    if (dev_for_fn(s, fn)) continue;
+    DevId dev;
+    {
+      Frame g(s, KFn::pci_scan_single_device);
+      dev = setup_device(s, fn, bus_self);
+      device_add(s, dev);
+    }
+    added.push_back(dev);
+    if (pdev(s, dev).hdr_type == hdr::kTypeBridge) {
+      uint8_t secondary = read_config_byte(s, dev, hdr::kSecondaryBus);
+      if (secondary > bus) scan_child_bus(s, domain, secondary, dev, added);
+    }
+  }
+}
+
+void bus_add_devices(System& s, const std::vector<DevId>& added) {
+  Frame f(s, KFn::pci_bus_add_devices);
+  for (DevId d : added) bus_add_device(s, d);
+}
+}  // namespace
+
+void scan_root_buses(System& s) {
+  for (hw::pcie::RcId rc = 0; rc < s.hw.pcie.root_complexes().size(); ++rc) {
+    Frame f(s, KFn::pci_scan_root_bus);
+    std::vector<DevId> added;
+    const auto& r = s.hw.pcie.rc(rc);
+    scan_child_bus(s, r.domain, r.root_bus, kNoDev, added);
+    bus_add_devices(s, added);
+  }
+}
+
+void boot(System& s) {
+  s.hw.pcie.finalize();
+  scan_root_buses(s);
+  for (hw::pcie::RcId rc = 0; rc < s.hw.pcie.root_complexes().size(); ++rc)
+    if (s.hw.pcie.rc(rc).iommu != hw::pcie::IommuKind::None) iommu::register_iommu(s, rc);
+  // Deferred probe: drivers that waited for their IOMMU bind now.
+  for (DevId d : live_devices(s)) device_attach(s, d);
+}
+
+DevId hotplug_add(System& s, hw::pcie::FnId slot_fn) {
+  s.hw.pcie.insert(slot_fn);
+  Frame f(s, KFn::pciehp_configure_device);
+  const auto& fn = s.hw.pcie.fn(slot_fn);
+  DevId bus_self = fn.parent == hw::pcie::kNoFn ? kNoDev : dev_for_fn(s, fn.parent).value_or(kNoDev);
+  DevId dev;
+  {
+    Frame g(s, KFn::pci_scan_single_device);
+    dev = setup_device(s, slot_fn, bus_self);
+    device_add(s, dev);
+  }
+  bus_add_devices(s, {dev});
+  return dev;
+}
+
+void hotplug_remove(System& s, DevId dev) {
+  {
+    Frame f(s, KFn::pciehp_unconfigure_device);
+    stop_and_remove_bus_device(s, dev);
+  }
+  s.hw.pcie.eject(pdev(s, dev).fn);
+}
+
+void stop_and_remove_bus_device(System& s, DevId dev) {
+  Frame f(s, KFn::pci_stop_and_remove_bus_device);
+  if (pdev(s, dev).state == DevState::Removed) return;
+  // Children first: a bridge's subordinates, a PF's VFs.
+  for (DevId d = 0; d < s.kernel.devs.size(); ++d)
+    if (pdev(s, d).bus_self == dev && pdev(s, d).state != DevState::Removed && !pdev(s, d).is_virtfn)
+      stop_and_remove_bus_device(s, d);
+  if (pdev(s, dev).is_physfn && pdev(s, dev).sriov.num_vfs) disable_sriov(s, dev);
+  PciDev& p = pdev(s, dev);
+  p.driver_bound = false;
+  {
+    Frame g(s, KFn::device_del);
+    iommu::bus_notify_del(s, dev);
+    pdev(s, dev).state = DevState::Removed;
+    s.record.event(kernel::EventKind::DeviceDel, dev);
+  }
+}
+
+std::optional<DevId> dev_for_fn(const System& s, hw::pcie::FnId fn) {
+  for (DevId d = 0; d < s.kernel.devs.size(); ++d)
+    if (s.kernel.devs[d].fn == fn && s.kernel.devs[d].state != DevState::Removed) return d;
+  return std::nullopt;
+}
+
+std::vector<DevId> live_devices(const System& s) {
+  std::vector<DevId> out;
+  for (DevId d = 0; d < s.kernel.devs.size(); ++d)
+    if (s.kernel.devs[d].state != DevState::Removed) out.push_back(d);
+  return out;
+}
+
+}  // namespace atslab::pci

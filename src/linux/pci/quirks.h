@@ -1,0 +1,36 @@
+#pragma once
+// drivers/pci/quirks.c: the no-ATS quirks (section 2.1) and fixup phases.
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "linux/pci/pci_dev.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::pci {
+
+enum class FixupPhase : uint8_t { Early, Header, Final };
+std::string_view name(FixupPhase p);
+
+enum class QuirkId : uint8_t { AmdHarvestNoAts, IntelE2000NoAts, kCount };
+std::string_view name(QuirkId q);  // the kernel function name
+
+struct QuirkEntry {
+  uint16_t vendor;
+  uint16_t device;
+  QuirkId quirk;
+  std::string_view comment;  // the part, as quirks.c labels it
+};
+
+// The DECLARE_PCI_FIXUP_* table for the no-ATS quirks.
+std::span<const QuirkEntry> no_ats_quirk_table();
+// The phase the no-ATS quirks are declared in, given the kernel's switches.
+FixupPhase no_ats_quirk_phase(const System& s);
+
+// pci_fixup_device(phase, dev): runs every quirk declared for this phase that matches the device.
+void fixup_device(System& s, FixupPhase phase, DevId dev);
+
+}  // namespace atslab::pci

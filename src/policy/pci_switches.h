@@ -1,0 +1,23 @@
+#pragma once
+// PCI-core design variants, as switches. All off means upstream behaviour.
+#include <cstdint>
+#include <string_view>
+
+namespace atslab::policy {
+
+// The fixup phase the no-ATS quirks run in.
+enum class QuirkPhase : uint8_t {
+  Final,   // upstream: DECLARE_PCI_FIXUP_FINAL, clears ats_cap after device_add
+  Header,  // Matlack 2026 (v3): DECLARE_PCI_FIXUP_HEADER, sets no_ats before pci_ats_init
+};
+std::string_view name(QuirkPhase p);
+
+struct PciCoreSwitches {
+  bool pf_aware_ats_supported = false;  // seed patch 1: a VF is supported only if its PF is
+  bool vf_stu_validation = false;       // seed patch 2: pci_prepare_ats on a VF checks the PF's STU
+  QuirkPhase no_ats_quirk_phase = QuirkPhase::Final;
+  bool noats = false;                   // the pci=noats kernel parameter
+  bool operator==(const PciCoreSwitches&) const = default;
+};
+
+}  // namespace atslab::policy

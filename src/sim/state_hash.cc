@@ -1,0 +1,93 @@
+#include <xxhash.h>
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "sim/system.h"
+
+namespace atslab {
+
+namespace {
+
+class Hasher {
+ public:
+  Hasher() : st_(XXH3_createState()) { XXH3_64bits_reset(st_); }
+  ~Hasher() { XXH3_freeState(st_); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void bytes(const void* p, size_t n) { XXH3_64bits_update(st_, p, n); }
+  template <typename T>
+    requires std::is_arithmetic_v<T> || std::is_enum_v<T>
+  void add(T v) {
+    bytes(&v, sizeof v);
+  }
+  void add(const std::string& s) {
+    add(s.size());
+    bytes(s.data(), s.size());
+  }
+  template <typename T>
+  void add(const std::vector<T>& v) {
+    add(v.size());
+    for (const auto& x : v) add(x);
+  }
+  void add(const std::vector<bool>& v) {
+    add(v.size());
+    for (bool b : v) add(b);
+  }
+  void add(const hw::pcie::Bdf& b) {
+    add(b.domain), add(b.bus), add(b.devfn);
+  }
+  void add(const hw::pcie::ConfigSpace& c) {
+    // The write masks are fixed by the layout, which the image itself determines; hash the image.
+    bytes(c.bytes().data(), c.bytes().size());
+  }
+  void add(const hw::pcie::RootComplex& r) {
+    add(r.domain), add(r.root_bus), add(r.ats_supported), add(r.iommu), add(r.iommu_index);
+  }
+  void add(const hw::pcie::Function& f) {
+    add(f.bdf), add(f.rc), add(f.parent), add(f.external_facing), add(f.present), add(f.hotplug), add(f.pf);
+    add(f.vf_index), add(f.cfg), add(f.label);
+  }
+  void add(const pci::SriovInfo& s) {
+    add(s.pos), add(s.total_vfs), add(s.initial_vfs), add(s.num_vfs), add(s.offset), add(s.stride);
+    add(s.vf_device), add(s.ctrl);
+  }
+  void add(const pci::PciDev& d) {
+    add(d.fn), add(d.rc), add(d.bdf), add(d.bus_self), add(d.state), add(d.vendor), add(d.device);
+    add(d.subsystem_vendor), add(d.subsystem_device), add(d.revision), add(d.hdr_type), add(d.class_code);
+    add(d.pcie_cap), add(d.pcie_type), add(d.multifunction), add(d.ats_cap), add(d.ats_stu), add(d.ats_enabled);
+    add(d.no_ats), add(d.untrusted), add(d.external_facing), add(d.is_virtfn), add(d.is_physfn), add(d.physfn);
+    add(d.vf_index), add(d.sriov), add(d.pri_cap), add(d.pri_enabled), add(d.pri_reqs_alloc), add(d.pasid_required);
+    add(d.pasid_cap), add(d.pasid_enabled), add(d.pasid_features), add(d.pasid_no_tlp), add(d.eetlp_prefix), add(d.acs_cap);
+    add(d.quirks_applied), add(d.driver), add(d.driver_bound);
+  }
+  void add(const iommu::DeviceIommu& d) { add(d.probed), add(d.ats_supported_at_probe); }
+  void add(const policy::PciCoreSwitches& s) {
+    add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats);
+  }
+  void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
+
+  uint64_t digest() const { return XXH3_64bits_digest(st_); }
+
+ private:
+  XXH3_state_t* st_;
+};
+
+}  // namespace
+
+uint64_t state_hash(const System& s) {
+  Hasher h;
+  h.add(s.hw.pcie.root_complexes());
+  h.add(s.hw.pcie.functions());
+  h.add(s.hw.pcie.finalized());
+  h.add(s.kernel.pci_switches);
+  h.add(s.kernel.devs);
+  h.add(s.kernel.iommu.registered);
+  h.add(s.kernel.iommu.devs);
+  h.add(s.kernel.ctx);
+  return h.digest();
+}
+
+}  // namespace atslab

@@ -1,0 +1,27 @@
+#pragma once
+// The whole simulated machine as one value (design principle 3): hardware,
+// kernel state and the record of what happened. Copy it to snapshot, compare
+// or hash it to deduplicate. There are no pointers between objects: every
+// reference is an index (FnId, DevId, ...).
+#include <cstdint>
+
+#include "hw/machine.h"
+#include "linux/kernel/record.h"
+#include "linux/kernel_state.h"
+
+namespace atslab {
+
+struct System {
+  hw::Machine hw;
+  Kernel kernel;
+  kernel::Record record;  // history: excluded from equality and hashing
+
+  // Two systems are the same state when hardware and kernel agree; history is not state.
+  bool operator==(const System& o) const { return hw == o.hw && kernel == o.kernel; }
+};
+
+// A 64-bit hash of the state (hardware and kernel; not the record), stable
+// across runs and processes: it never hashes an address.
+uint64_t state_hash(const System& s);
+
+}  // namespace atslab
