@@ -1,0 +1,32 @@
+#pragma once
+// Subcommands register themselves here, one file each (cmd_*.cc), so that
+// adding a command never touches main.cc.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace atslab::cli {
+
+// Configures the subcommand's options on `sub` and returns what runs it.
+// The runner returns the exit status; bad input is thrown as atslab::InputError.
+using Setup = std::function<std::function<int()>(CLI::App& sub)>;
+
+struct CommandSpec {
+  std::string name;
+  std::string description;
+  Setup setup;
+};
+
+std::vector<CommandSpec>& registry();
+
+struct Register {
+  Register(std::string name, std::string description, Setup setup) {
+    registry().push_back({std::move(name), std::move(description), std::move(setup)});
+  }
+};
+
+// Writes `text` to `path` atomically (temporary file, then rename), or to stdout for "-".
+void write_output(const std::string& path, const std::string& text);
+
+}  // namespace atslab::cli
