@@ -142,6 +142,28 @@ void apply_write_semantics(ConfigSpace& cfg, bool is_vf) {
   }
 }
 
+void reset_control_registers(ConfigSpace& cfg) {
+  cfg.poke16(hdr::kCommand, 0);
+  for (const auto& c : walk_ext_caps(cfg).caps) {
+    switch (c.id) {
+      case ext_cap::kAts: cfg.poke16(c.offset + ats::kCtrl, 0); break;
+      case ext_cap::kSriov:
+        cfg.poke16(c.offset + sriov::kCtrl, 0);
+        cfg.poke16(c.offset + sriov::kNumVf, 0);
+        break;
+      case ext_cap::kPri:
+        cfg.poke16(c.offset + pri::kCtrl, 0);
+        cfg.poke16(c.offset + pri::kStatus,
+                   static_cast<uint16_t>((cfg.read16(c.offset + pri::kStatus) & pri::kStatusPasid) | pri::kStatusStopped));
+        cfg.poke32(c.offset + pri::kAllocReq, 0);
+        break;
+      case ext_cap::kPasid: cfg.poke16(c.offset + pasid::kCtrl, 0); break;
+      case ext_cap::kAcs: cfg.poke16(c.offset + acs::kCtrl, 0); break;
+      default: break;
+    }
+  }
+}
+
 std::optional<exp::Type> pcie_type(const ConfigSpace& cfg) {
   uint16_t e = find_std_cap(cfg, cap::kExp);
   if (!e) return std::nullopt;

@@ -82,6 +82,11 @@ class ConfigBuilder {
 // writable: VFs use their PF's STU (section 1.1).
 void apply_write_semantics(ConfigSpace& cfg, bool is_vf);
 
+// Brings the control registers the model knows back to their reset values
+// (command, ATS/SR-IOV/PRI/PASID/ACS control, NumVFs, PRI allocation): an lspci
+// dump is taken from a running system, the model starts from power-on.
+void reset_control_registers(ConfigSpace& cfg);
+
 // The PCI Express device/port type, if the function has a PCIe capability.
 std::optional<exp::Type> pcie_type(const ConfigSpace& cfg);
 

@@ -1,0 +1,174 @@
+#include "io/lspci_dump.h"
+
+extern "C" {
+#include <pci/pci.h>
+}
+
+#include <csetjmp>
+#include <cstdarg>
+#include <cstdio>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "hw/pcie/capabilities.h"
+#include "hw/pcie/regs.h"
+#include "io/input_error.h"
+
+namespace atslab::io {
+
+namespace {
+
+struct DumpDevice {
+  hw::pcie::Bdf bdf;
+  std::string description;
+  int line = 0;
+  std::set<unsigned> rows;  // offsets of the 16-byte rows present
+};
+
+// The format check: every line is a comment, blank, a device line or a 16-byte config row.
+std::vector<DumpDevice> check_format(const std::string& path, std::string& source) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open lspci dump", path));
+  static const std::regex device_re(R"(^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$)");
+  static const std::regex row_re(R"(^([0-9a-fA-F]{1,4}):((?: [0-9a-fA-F]{2}){16})\s*$)");
+  std::vector<DumpDevice> devs;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.size() > 4096) throw InputError(fmt::format("{}:{}: line too long for an lspci dump", path, n));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (line[0] == '#') {
+      if (source.empty() && line.rfind("# source:", 0) == 0) source = line.substr(9);
+      continue;
+    }
+    std::smatch m;
+    if (std::regex_match(line, m, device_re)) {
+      auto bdf = hw::pcie::parse_bdf(m[1].str());
+      if (!bdf) throw InputError(fmt::format("{}:{}: bad device address '{}'", path, n, m[1].str()));
+      for (const auto& d : devs)
+        if (d.bdf == *bdf) throw InputError(fmt::format("{}:{}: device {} appears twice", path, n, bdf->str()));
+      devs.push_back({*bdf, m[2].str(), n, {}});
+      continue;
+    }
+    if (std::regex_match(line, m, row_re)) {
+      if (devs.empty()) throw InputError(fmt::format("{}:{}: config row before any device line", path, n));
+      unsigned off = std::stoul(m[1].str(), nullptr, 16);
+      if (off % 16 != 0 || off >= hw::pcie::hdr::kConfigSize)
+        throw InputError(fmt::format("{}:{}: config row offset {:#x} is not a multiple of 16 below 0x1000", path, n, off));
+      if (!devs.back().rows.insert(off).second)
+        throw InputError(fmt::format("{}:{}: config row {:#x} given twice", path, n, off));
+      continue;
+    }
+    throw InputError(fmt::format("{}:{}: expected a device line (BB:DD.F ...) or a config row (OFF: 16 hex bytes)",
+                                 path, n));
+  }
+  if (in.bad()) throw InputError(fmt::format("{}: read error", path));
+  if (devs.empty()) throw InputError(fmt::format("{}: no device found in lspci dump", path));
+  for (const auto& d : devs) {
+    for (unsigned off = 0; off < 0x40; off += 16)
+      if (!d.rows.count(off))
+        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} of the 64-byte header", path, d.line,
+                                     d.bdf.str(), off));
+  }
+  return devs;
+}
+
+// libpci reports fatal errors through a callback that must not return.
+thread_local std::jmp_buf* g_jump = nullptr;
+thread_local char g_error[256];
+
+[[noreturn]] void on_error(char* msg, ...) {
+  va_list ap;
+  va_start(ap, msg);
+  std::vsnprintf(g_error, sizeof g_error, msg, ap);
+  va_end(ap);
+  std::longjmp(*g_jump, 1);
+}
+void on_warning(char*, ...) {}
+void on_debug(char*, ...) {}
+
+struct RawDevice {
+  uint16_t domain;
+  uint8_t bus, dev, func;
+  unsigned size;
+  uint8_t bytes[hw::pcie::hdr::kConfigSize];
+};
+
+// Reads every device's config bytes with libpci. Returns false (g_error set) if libpci gave up.
+bool read_with_libpci(const std::string& path, std::vector<RawDevice>& out) {
+  std::jmp_buf jump;
+  pci_access* a = pci_alloc();
+  a->method = PCI_ACCESS_DUMP;
+  a->error = on_error;
+  a->warning = on_warning;
+  a->debug = on_debug;
+  g_jump = &jump;
+  if (setjmp(jump) != 0) {
+    g_jump = nullptr;
+    return false;  // pci_access is abandoned: libpci's state is unknown after an error
+  }
+  pci_set_param(a, const_cast<char*>("dump.name"), const_cast<char*>(path.c_str()));
+  pci_init(a);
+  pci_scan_bus(a);
+  for (pci_dev* d = a->devices; d; d = d->next) {
+    RawDevice r{};
+    r.domain = static_cast<uint16_t>(d->domain);
+    r.bus = d->bus;
+    r.dev = d->dev;
+    r.func = d->func;
+    for (unsigned size : {4096u, 256u, 64u}) {
+      if (pci_read_block(d, 0, r.bytes, static_cast<int>(size))) {
+        r.size = size;
+        break;
+      }
+    }
+    out.push_back(r);
+  }
+  pci_cleanup(a);
+  g_jump = nullptr;
+  return true;
+}
+
+}  // namespace
+
+std::vector<ImportedFunction> load_lspci_dump(const std::string& path) {
+  std::string source;
+  std::vector<DumpDevice> devs = check_format(path, source);
+  std::vector<RawDevice> raw;
+  if (!read_with_libpci(path, raw)) throw InputError(fmt::format("{}: libpci: {}", path, g_error));
+
+  std::vector<ImportedFunction> out;
+  for (const auto& d : devs) {
+    const RawDevice* r = nullptr;
+    for (const auto& x : raw)
+      if (x.domain == d.bdf.domain && x.bus == d.bdf.bus && x.dev == d.bdf.slot() && x.func == d.bdf.func()) r = &x;
+    if (!r || r->size == 0)
+      throw InputError(fmt::format("{}:{}: libpci could not read the config space of {}", path, d.line, d.bdf.str()));
+    ImportedFunction f;
+    f.file = path;
+    f.original = d.bdf;
+    f.description = d.description;
+    f.source = source;
+    f.config_size = r->size;
+    for (unsigned i = 0; i < r->size; ++i) f.cfg.poke8(static_cast<uint16_t>(i), r->bytes[i]);
+    uint16_t vendor = f.cfg.read16(hw::pcie::hdr::kVendorId);
+    if (vendor == 0xffff || vendor == 0x0000)
+      throw InputError(fmt::format("{}:{}: device {} has vendor ID {:#06x} (no function there)", path, d.line,
+                                   d.bdf.str(), vendor));
+    hw::pcie::reset_control_registers(f.cfg);
+    hw::pcie::apply_write_semantics(f.cfg, /*is_vf=*/false);
+    auto std_walk = hw::pcie::walk_std_caps(f.cfg);
+    auto ext_walk = hw::pcie::walk_ext_caps(f.cfg);
+    f.defects = std_walk.defects;
+    f.defects.insert(f.defects.end(), ext_walk.defects.begin(), ext_walk.defects.end());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace atslab::io

@@ -1,0 +1,126 @@
+#include "io/topo_report.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "hw/pcie/capability_walk.h"
+#include "hw/pcie/regs.h"
+#include "linux/pci/probe.h"
+#include "linux/pci/quirks.h"
+
+namespace atslab::io {
+
+using nlohmann::json;
+namespace regs = hw::pcie;
+
+namespace {
+std::string hex4(uint16_t v) { return fmt::format("{:#06x}", v); }
+
+// The STU field as the page size it encodes (0 = 4K, 4 = 64K, ...).
+std::string stu_text(unsigned field) {
+  unsigned shift = field + 12;
+  return shift >= 30 ? fmt::format("{}G", 1u << (shift - 30)) : shift >= 20 ? fmt::format("{}M", 1u << (shift - 20))
+                                                                            : fmt::format("{}K", 1u << (shift - 10));
+}
+
+std::string kind(const pci::PciDev& d) {
+  if (d.is_virtfn) return "VF";
+  if (d.is_physfn) return "PF";
+  switch (d.pcie_type) {
+    case regs::exp::Type::RootPort: return "root port";
+    case regs::exp::Type::Upstream: return "switch upstream";
+    case regs::exp::Type::Downstream: return "switch downstream";
+    case regs::exp::Type::RcEndpoint: return "RCiEP";
+    default: return "function";
+  }
+}
+
+json function_json(const System& s, pci::DevId id, const PciIds& ids) {
+  const pci::PciDev& d = s.kernel.devs[id];
+  const hw::pcie::Function& hwf = s.hw.pcie.fn(d.fn);
+  json j;
+  j["bdf"] = d.bdf.str();
+  j["vendor_id"] = hex4(d.vendor);
+  j["device_id"] = hex4(d.device);
+  j["vendor_name"] = ids.vendor(d.vendor);
+  j["device_name"] = ids.device(d.vendor, d.device);
+  j["kind"] = kind(d);
+  j["pf"] = d.is_virtfn ? json(s.kernel.devs[d.physfn].bdf.str()) : json(nullptr);
+  if (d.is_virtfn) j["vf_index"] = d.vf_index;
+  if (d.is_physfn)
+    j["sriov"] = {{"total_vfs", d.sriov.total_vfs}, {"num_vfs", d.sriov.num_vfs}, {"vf_offset", d.sriov.offset},
+                  {"vf_stride", d.sriov.stride}, {"vf_device_id", hex4(d.sriov.vf_device)}};
+  // ATS as the hardware holds it: the capability is looked up in config space, not through ats_cap,
+  // so a quirked-off device still shows what its silicon has.
+  uint16_t ats = hw::pcie::find_ext_cap(hwf.cfg, regs::ext_cap::kAts);
+  if (ats) {
+    uint16_t cap = hwf.cfg.read16(ats + regs::ats::kCap), ctrl = hwf.cfg.read16(ats + regs::ats::kCtrl);
+    unsigned qdep = cap & regs::ats::kCapQdepMask;
+    j["ats_cap_offset"] = hex4(ats);
+    j["ats_invalidate_queue_depth"] = qdep ? qdep : regs::ats::kMaxQdep;
+    j["ats_page_aligned"] = (cap & regs::ats::kCapPageAligned) != 0;
+    j["ats_stu"] = ctrl & regs::ats::kCtrlStuMask;  // Control register STU field: page shift - 12
+    j["ats_enable"] = (ctrl & regs::ats::kCtrlEnable) != 0;
+  } else {
+    j["ats_cap_offset"] = nullptr;
+  }
+  j["kernel"] = {{"ats_cap", d.ats_cap ? json(hex4(d.ats_cap)) : json(nullptr)},
+                 {"ats_enabled", d.ats_enabled},
+                 {"ats_stu", d.ats_stu},
+                 {"no_ats", d.no_ats}};
+  j["untrusted"] = d.untrusted;
+  if (d.pcie_type == regs::exp::Type::RootPort) j["external_facing"] = d.external_facing;
+  json quirks = json::array();
+  for (unsigned q = 0; q < static_cast<unsigned>(pci::QuirkId::kCount); ++q)
+    if (d.quirks_applied & (1u << q))
+      quirks.push_back({{"quirk", std::string(pci::name(static_cast<pci::QuirkId>(q)))},
+                        {"phase", std::string(pci::name(pci::no_ats_quirk_phase(s)))}});
+  j["quirks"] = quirks;
+  json defects = json::array();
+  for (const auto& walk : {hw::pcie::walk_std_caps(hwf.cfg), hw::pcie::walk_ext_caps(hwf.cfg)})
+    for (const auto& def : walk.defects) defects.push_back({{"offset", hex4(def.offset)}, {"what", def.what}});
+  j["config_defects"] = defects;
+  j["source"] = hwf.label;
+  return j;
+}
+}  // namespace
+
+json topo_json(const System& s, const PciIds& ids) {
+  // Address order, as lspci lists functions.
+  auto devs = pci::live_devices(s);
+  std::sort(devs.begin(), devs.end(), [&](pci::DevId a, pci::DevId b) { return s.kernel.devs[a].bdf < s.kernel.devs[b].bdf; });
+  json out = json::array();
+  for (pci::DevId d : devs) out.push_back(function_json(s, d, ids));
+  return out;
+}
+
+std::string topo_text(const System& s, const PciIds& ids) {
+  std::string out = fmt::format("{:<13} {:<9} {:<17} {:<7} {:<5} {:>4} {:>3} {:<5} {:>3} {:<6} {:<9} {}\n", "BDF",
+                                "ID", "KIND", "PF", "ATS@", "QDEP", "PA", "STU", "EN", "UNTR", "QUIRKS", "NAME");
+  for (const json& j : topo_json(s, ids)) {
+    std::string pf = j["pf"].is_null() ? "-" : j["pf"].get<std::string>().substr(5);
+    bool has_ats = !j["ats_cap_offset"].is_null();
+    std::string quirks;
+    for (const auto& q : j["quirks"])
+      quirks += fmt::format("{}{}@{}", quirks.empty() ? "" : ",",
+                            q["quirk"].get<std::string>() == "quirk_intel_e2000_no_ats" ? "e2000" : "amd-harvest",
+                            q["phase"].get<std::string>());
+    std::string name = j["vendor_name"].get<std::string>();
+    if (!j["device_name"].get<std::string>().empty()) name += " " + j["device_name"].get<std::string>();
+    out += fmt::format(
+        "{:<13} {:<9} {:<17} {:<7} {:<5} {:>4} {:>3} {:<5} {:>3} {:<6} {:<9} {}\n", j["bdf"].get<std::string>(),
+        j["vendor_id"].get<std::string>().substr(2) + ":" + j["device_id"].get<std::string>().substr(2),
+        j["kind"].get<std::string>(), pf, has_ats ? j["ats_cap_offset"].get<std::string>().substr(2) : "-",
+        has_ats ? std::to_string(j["ats_invalidate_queue_depth"].get<unsigned>()) : "-",
+        has_ats ? (j["ats_page_aligned"].get<bool>() ? "yes" : "no") : "-",
+        has_ats ? stu_text(j["ats_stu"].get<unsigned>()) : "-",
+        has_ats ? (j["ats_enable"].get<bool>() ? "on" : "off") : "-", j["untrusted"].get<bool>() ? "yes" : "no",
+        quirks.empty() ? "-" : quirks, name);
+    for (const auto& def : j["config_defects"])
+      out += fmt::format("    config-space defect at {}: {}\n", def["offset"].get<std::string>(),
+                         def["what"].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace atslab::io

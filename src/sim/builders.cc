@@ -1,0 +1,117 @@
+#include "sim/builders.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "hw/pcie/capabilities.h"
+#include "linux/pci/iov.h"
+#include "io/input_error.h"
+#include "linux/pci/probe.h"
+
+namespace atslab::sim {
+
+using namespace hw::pcie;
+
+namespace {
+RcId add_rc(System& s, const MachineOptions& opt) {
+  RootComplex rc;
+  rc.ats_supported = opt.rc_ats;
+  rc.iommu = opt.iommu;
+  return s.hw.pcie.add_root_complex(rc);
+}
+}  // namespace
+
+void boot_and_enable_vfs(System& s, const MachineOptions& opt) {
+  s.kernel.pci_switches = opt.switches;
+  pci::boot(s);
+  if (!opt.vfs) return;
+  for (pci::DevId d : pci::live_devices(s)) {
+    const auto& p = s.kernel.devs[d];
+    if (p.is_physfn) pci::enable_sriov(s, d, std::min<uint16_t>(opt.vfs, p.sriov.total_vfs));
+  }
+}
+
+System builtin_example(MachineOptions opt) {
+  System s;
+  RcId rc = add_rc(s, opt);
+  FnId port = s.hw.pcie.add_root_port(rc, 1);
+  HeaderSpec h{.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000, .revision = 0,
+               .subsystem_vendor = 0x15b3, .subsystem_device = 0x0016};
+  ConfigBuilder b(h);
+  b.add_pcie(exp::Type::Endpoint, /*ee_tlp_prefix=*/true);
+  b.add_ats({.qdep = 0, .page_aligned = true});
+  b.add_sriov({.total_vfs = 8, .vf_offset = 2, .vf_stride = 1, .vf_device = 0x101e});
+  b.add_pasid({.max_width = 20});
+  s.hw.pcie.add_function(rc, port, 0, b.build(), "built-in ConnectX-6 Dx PF");
+  boot_and_enable_vfs(s, opt);
+  return s;
+}
+
+namespace {
+// Root-bus slots: a slot is taken by a function, or by a VF RID of an SR-IOV
+// RCiEP that lands on the root bus. Placement never lets two collide.
+class RootBusSlots {
+ public:
+  bool fits(uint8_t devfn, const ConfigSpace& cfg) const {
+    for (uint8_t d : footprint(devfn, cfg))
+      if (taken_[d]) return false;
+    return true;
+  }
+  void take(uint8_t devfn, const ConfigSpace& cfg) {
+    for (uint8_t d : footprint(devfn, cfg)) taken_[d] = true;
+  }
+  // The lowest slot >= 1 whose function `func` (and the VFs it implies) is free.
+  uint8_t place(uint8_t func, const ConfigSpace& cfg) {
+    for (unsigned dev = 1; dev < 32; ++dev) {
+      auto devfn = static_cast<uint8_t>((dev << 3) | func);
+      if (fits(devfn, cfg)) {
+        take(devfn, cfg);
+        return devfn;
+      }
+    }
+    throw InputError("the imported devices do not fit on one root bus (32 slots, VF routing IDs included)");
+  }
+
+ private:
+  static std::vector<uint8_t> footprint(uint8_t devfn, const ConfigSpace& cfg) {
+    std::vector<uint8_t> out{devfn};
+    if (uint16_t pos = find_ext_cap(cfg, ext_cap::kSriov)) {
+      unsigned total = cfg.read16(pos + sriov::kTotalVf), off = cfg.read16(pos + sriov::kVfOffset),
+               stride = cfg.read16(pos + sriov::kVfStride);
+      for (unsigned n = 0; n < total; ++n)
+        if (unsigned rid = devfn + off + stride * n; rid < 256) out.push_back(static_cast<uint8_t>(rid));
+    }
+    return out;
+  }
+  std::array<bool, 256> taken_{};
+};
+}  // namespace
+
+System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt) {
+  System s;
+  RcId rc = add_rc(s, opt);
+  RootBusSlots slots;
+  static const ConfigSpace kPortFootprint{};
+  // Functions that shared a device number on their machine share a root port here.
+  std::map<std::tuple<std::string, uint16_t, uint8_t, uint8_t>, FnId> ports;
+  for (const auto& f : fns) {
+    auto type = pcie_type(f.cfg);
+    std::string label = f.file + " (" + f.original.str() + ")";
+    if (type == exp::Type::RcEndpoint || type == exp::Type::RcEventCollector) {
+      s.hw.pcie.add_function(rc, kNoFn, slots.place(f.original.func(), f.cfg), f.cfg, label);
+      continue;
+    }
+    auto key = std::make_tuple(f.file, f.original.domain, f.original.bus, f.original.slot());
+    auto it = ports.find(key);
+    if (it == ports.end()) {
+      uint8_t devfn = slots.place(0, kPortFootprint);
+      it = ports.emplace(key, s.hw.pcie.add_root_port(rc, devfn >> 3)).first;
+    }
+    s.hw.pcie.add_function(rc, it->second, f.original.func(), f.cfg, label);
+  }
+  boot_and_enable_vfs(s, opt);
+  return s;
+}
+
+}  // namespace atslab::sim
