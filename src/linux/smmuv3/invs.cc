@@ -1,0 +1,125 @@
+#include "linux/smmuv3/invs.h"
+
+#include "linux/kernel/printk.h"
+#include "sim/system.h"
+
+namespace atslab::smmuv3 {
+
+using kernel::Frame;
+using kernel::KFn;
+
+std::string_view name(InvType t) {
+  switch (t) {
+    case InvType::S1Asid: return "S1_ASID";
+    case InvType::S2Vmid: return "S2_VMID";
+    case InvType::S2VmidS1Clear: return "S2_VMID_S1_CLEAR";
+    case InvType::Ats: return "ATS";
+    case InvType::AtsFull: return "ATS_FULL";
+  }
+  return "?";
+}
+
+int inv_cmp(const Inv& a, const Inv& b) {
+  if (a.smmu != b.smmu) return a.smmu < b.smmu ? -1 : 1;
+  if (a.type != b.type) return a.type < b.type ? -1 : 1;
+  if (a.id != b.id) return a.id < b.id ? -1 : 1;
+  if (is_ats(a.type) && a.ssid != b.ssid) return a.ssid < b.ssid ? -1 : 1;
+  return 0;
+}
+
+std::vector<Inv> Invs::live() const {
+  std::vector<Inv> out;
+  for (uint16_t i = 0; i < num_invs; ++i)
+    if (inv[i].users > 0) out.push_back(inv[i]);
+  return out;
+}
+
+Invs invs_alloc(uint16_t n) {
+  Invs a;
+  a.max_invs = a.num_invs = n;
+  a.inv.assign(n, Inv{});
+  return a;
+}
+
+std::optional<Invs> invs_merge(System& s, const Invs& invs, const Invs& to_merge, bool alloc_fails) {
+  Frame f(s, KFn::arm_smmu_invs_merge);
+  // First pass counts the union (trash in `invs` does not count), second pass fills it.
+  std::vector<Inv> out;
+  uint16_t i = 0, j = 0;
+  auto skip_trash = [&] {
+    while (i < invs.num_invs && invs.inv[i].users == 0) ++i;
+  };
+  skip_trash();
+  while (i < invs.num_invs || j < to_merge.num_invs) {
+    int c = i >= invs.num_invs ? 1 : j >= to_merge.num_invs ? -1 : inv_cmp(invs.inv[i], to_merge.inv[j]);
+    if (c < 0) {
+      out.push_back(invs.inv[i++]);
+    } else if (c > 0) {
+      Inv n = to_merge.inv[j++];
+      n.users = 1;
+      out.push_back(n);
+    } else {
+      Inv n = invs.inv[i++];
+      n.users += 1;
+      ++j;
+      out.push_back(n);
+    }
+    skip_trash();
+  }
+  if (alloc_fails) return std::nullopt;
+  Invs merged = invs_alloc(static_cast<uint16_t>(out.size()));
+  for (size_t k = 0; k < out.size(); ++k) {
+    merged.inv[k] = out[k];
+    if (is_ats(out[k].type)) merged.has_ats = true;
+    if (k) kernel::warn_on(s, inv_cmp(out[k - 1], out[k]) >= 0, "inv_cmp(prev, cur) >= 0");
+  }
+  return merged;
+}
+
+void invs_unref(System& s, Invs& invs, Invs& to_unref) {
+  Frame f(s, KFn::arm_smmu_invs_unref);
+  uint16_t i = 0;
+  for (uint16_t j = 0; j < to_unref.num_invs; ++j) {
+    Inv& u = to_unref.inv[j];
+    while (i < invs.num_invs && inv_cmp(invs.inv[i], u) < 0) ++i;
+    if (i >= invs.num_invs || inv_cmp(invs.inv[i], u) != 0 || invs.inv[i].users == 0) {
+      kernel::warn_on(s, true, "to_unref entry absent or already trash");
+      u.users = 0;
+      continue;
+    }
+    Inv& e = invs.inv[i];
+    if (kernel::warn_on(s, e.users - 1 < 0, "users < 0")) continue;
+    e.users -= 1;
+    if (e.users > 0) {
+      u.users = 1;  // still in use by another attachment
+    } else {
+      u.users = 0;  // now trash
+      ++invs.num_trashes;
+    }
+  }
+  // Trailing trash is cut off; the kernel does this under the array's write
+  // lock, which waits for readers issuing ATS invalidations from it.
+  while (invs.num_invs > 0 && invs.inv[invs.num_invs - 1].users == 0) {
+    --invs.num_invs;
+    --invs.num_trashes;
+  }
+}
+
+std::optional<Invs> invs_purge(System& s, const Invs& invs, bool alloc_fails) {
+  Frame f(s, KFn::arm_smmu_invs_purge);
+  if (!invs.num_trashes || !invs.num_invs) return std::nullopt;
+  if (kernel::warn_on(s, invs.num_invs < invs.num_trashes, "invs->num_invs < invs->num_trashes")) return std::nullopt;
+  if (alloc_fails) return std::nullopt;
+  Invs out = invs_alloc(static_cast<uint16_t>(invs.num_invs - invs.num_trashes));
+  uint16_t k = 0;
+  for (uint16_t i = 0; i < invs.num_invs; ++i) {
+    if (invs.inv[i].users == 0) continue;
+    if (kernel::warn_on(s, k >= out.max_invs, "purge count mismatch")) break;
+    out.inv[k++] = invs.inv[i];
+    if (is_ats(invs.inv[i].type)) out.has_ats = true;
+  }
+  kernel::warn_on(s, k != out.max_invs, "purge count mismatch");
+  return out;
+}
+
+}  // namespace atslab::smmuv3
