@@ -5,6 +5,7 @@
 #include "linux/iommu/iommu_core.h"
 #include "linux/kernel/context.h"
 #include "linux/pci/pci_dev.h"
+#include "linux/smmuv3/driver_state.h"
 #include "policy/pci_switches.h"
 
 namespace atslab {
@@ -13,6 +14,7 @@ struct Kernel {
   policy::PciCoreSwitches pci_switches;
   std::vector<pci::PciDev> devs;  // every pci_dev ever allocated, by DevId
   iommu::IommuCore iommu;
+  smmuv3::Driver smmuv3;
   kernel::Context ctx;
   bool operator==(const Kernel&) const = default;
 };

@@ -1,5 +1,7 @@
 #include <xxhash.h>
 
+#include <array>
+#include <map>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -63,11 +65,49 @@ class Hasher {
     add(d.pasid_cap), add(d.pasid_enabled), add(d.pasid_features), add(d.pasid_no_tlp), add(d.eetlp_prefix), add(d.acs_cap);
     add(d.quirks_applied), add(d.driver), add(d.driver_bound);
   }
-  void add(const iommu::DeviceIommu& d) { add(d.probed), add(d.ats_supported_at_probe); }
+  void add(const iommu::DeviceIommu& d) {
+    add(d.probed), add(d.ats_supported_at_probe), add(d.group), add(d.attach_deferred), add(d.require_direct);
+  }
+  void add(const iommu::Group& g) {
+    add(g.devices), add(g.domain), add(g.default_domain), add(g.blocking_domain), add(g.owner_cnt), add(g.owner);
+    add(g.pasid_count), add(g.recovery_cnt);
+  }
+  void add(const iommu::Domain& d) { add(d.type), add(d.driver), add(d.iommu), add(d.priv), add(d.live); }
   void add(const policy::PciCoreSwitches& s) {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats);
   }
   void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
+  template <typename K, typename V>
+  void add(const std::map<K, V>& m) {
+    add(m.size());
+    for (const auto& [k, v] : m) add(k), add(v);
+  }
+  template <typename T, size_t N>
+  void add(const std::array<T, N>& a) {
+    for (const auto& x : a) add(x);
+  }
+  void add(const hw::SmmuInterim& h) { add(h.idr0_ats), add(h.pgsize_bitmap), add(h.ste), add(h.endpoints_ignore_inv_when_disabled); }
+  void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
+  void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
+  void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }
+  void add(const smmuv3::Smmu& m) { add(m.feat_ats), add(m.pgsize_bitmap), add(m.next_asid), add(m.next_vmid); }
+  void add(const smmuv3::Master& m) {
+    add(m.dev), add(m.smmu), add(m.streams), add(m.build_invs), add(m.ats_enabled), add(m.ste_ats_enabled);
+    add(m.ats_prepared), add(m.cd_table_in_ste), add(m.live);
+  }
+  void add(const smmuv3::MasterDomain& m) { add(m.master), add(m.domain), add(m.ssid); }
+  void add(const smmuv3::SmmuDomain& d) {
+    add(d.smmu), add(d.stage), add(d.asid), add(d.vmid), add(d.nr_ats_masters), add(d.invs), add(d.devices);
+    add(d.domain), add(d.iopte), add(d.live);
+  }
+  void add(const policy::AtsPolicy& p) {
+    add(p.variant), add(p.gate_on_ats_prepared), add(p.support_checked_before_prepare), add(p.fail_probe_on_prepare_error);
+    add(p.warn_on_enable_failure), add(p.rollback_on_enable_failure), add(p.track_enable_result);
+  }
+  void add(const smmuv3::Driver& d) {
+    add(d.policy), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.master_of);
+    add(d.blocked_domain), add(d.identity_domain);
+  }
 
   uint64_t digest() const { return XXH3_64bits_digest(st_); }
 
@@ -86,7 +126,12 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.devs);
   h.add(s.kernel.iommu.registered);
   h.add(s.kernel.iommu.devs);
+  h.add(s.kernel.iommu.groups);
+  h.add(s.kernel.iommu.domains);
+  h.add(s.kernel.iommu.default_identity);
   h.add(s.kernel.ctx);
+  h.add(s.kernel.smmuv3);
+  h.add(s.hw.smmus);
   return h.digest();
 }
 

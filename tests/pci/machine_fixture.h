@@ -30,7 +30,8 @@ struct PfSpec {
 };
 
 struct MachineSpec {
-  hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;
+  // No IOMMU driver by default: PCI-core tests see ats.c alone. Probe-order tests ask for one.
+  hw::pcie::IommuKind iommu = hw::pcie::IommuKind::None;
   bool external_facing = false;
   bool hotplug = false;  // the PF sits in a hot-plug slot (absent at boot)
   policy::PciCoreSwitches switches;

@@ -10,10 +10,13 @@
 namespace atslab {
 namespace {
 
+// The built-in machine without an IOMMU driver: PCI-core state only.
+const sim::MachineOptions kBare{.iommu = hw::pcie::IommuKind::None, .vfs = 2};
+
 static_assert(std::is_copy_constructible_v<System> && std::is_copy_assignable_v<System>);
 
 TEST(SystemValue, CopiesAreEqualAndIndependent) {
-  System a = sim::builtin_example();
+  System a = sim::builtin_example(kBare);
   System b = a;
   EXPECT_EQ(a, b);
   EXPECT_EQ(state_hash(a), state_hash(b));
@@ -24,7 +27,7 @@ TEST(SystemValue, CopiesAreEqualAndIndependent) {
 }
 
 TEST(SystemValue, HistoryIsNotState) {
-  System a = sim::builtin_example();
+  System a = sim::builtin_example(kBare);
   System b = a;
   b.record.log.push_back({1, kernel::Level::Info, "something happened"});
   b.record.seq += 100;
@@ -33,12 +36,12 @@ TEST(SystemValue, HistoryIsNotState) {
 }
 
 TEST(SystemValue, HashIsDeterministicAcrossBuilds) {
-  EXPECT_EQ(state_hash(sim::builtin_example()), state_hash(sim::builtin_example()));
-  EXPECT_NE(state_hash(sim::builtin_example({.vfs = 1})), state_hash(sim::builtin_example({.vfs = 2})));
+  EXPECT_EQ(state_hash(sim::builtin_example(kBare)), state_hash(sim::builtin_example(kBare)));
+  EXPECT_NE(state_hash(sim::builtin_example({.iommu = hw::pcie::IommuKind::None, .vfs = 1})), state_hash(sim::builtin_example({.iommu = hw::pcie::IommuKind::None, .vfs = 2})));
 }
 
 TEST(SystemValue, ReachingTheSameStateTwiceGivesTheSameValue) {
-  System a = sim::builtin_example();
+  System a = sim::builtin_example(kBare);
   System b = a;
   ASSERT_EQ(pci::prepare_ats(a, 1, 12), 0);
   ASSERT_EQ(pci::enable_ats(a, 1, 12), 0);
@@ -49,7 +52,7 @@ TEST(SystemValue, ReachingTheSameStateTwiceGivesTheSameValue) {
 }
 
 TEST(SystemValue, NoKernelCodeIsRunningBetweenCalls) {
-  System a = sim::builtin_example();
+  System a = sim::builtin_example(kBare);
   EXPECT_TRUE(a.kernel.ctx.stack.empty());
   pci::disable_ats(a, 1);  // WARNs
   EXPECT_TRUE(a.kernel.ctx.stack.empty());

@@ -9,8 +9,11 @@
 namespace atslab {
 namespace {
 
+// The built-in machine without an IOMMU driver: PCI-core state only.
+const sim::MachineOptions kBare{.iommu = hw::pcie::IommuKind::None, .vfs = 2};
+
 TEST(WarnFormat, SplatHasCutHereWarningLineInnermostFirstTraceAndEndMarker) {
-  System s = sim::builtin_example();
+  System s = sim::builtin_example(kBare);
   s.kernel.ctx.cpu = 42;
   s.kernel.ctx.comm = "iova_stress";
   {
@@ -30,7 +33,7 @@ TEST(WarnFormat, SplatHasCutHereWarningLineInnermostFirstTraceAndEndMarker) {
 }
 
 TEST(WarnFormat, DmesgLinesCarryTimestampDriverAndBdf) {
-  System s = sim::builtin_example();
+  System s = sim::builtin_example(kBare);
   kernel::dev_err(s, 1, "Failed to enable ATS (STU 12)");
   const auto& l = s.record.log.back();
   EXPECT_EQ(l.level, kernel::Level::Err);
@@ -41,7 +44,7 @@ TEST(WarnFormat, DmesgLinesCarryTimestampDriverAndBdf) {
 }
 
 TEST(WarnFormat, WarnIsLoggedAndCounted) {
-  System s = sim::builtin_example();
+  System s = sim::builtin_example(kBare);
   pci::disable_ats(s, 1);
   pci::disable_ats(s, 1);
   EXPECT_EQ(s.record.warnings.size(), 2u);

@@ -1,21 +1,65 @@
 #pragma once
-// IOMMU core state the PCI side needs to see: which root complexes have a
-// registered IOMMU (so device_add probes new devices), and per device whether
-// probe_device ran and what it saw. Groups and domains come with the driver work.
+// IOMMU core state (drivers/iommu/iommu.c): groups, domains, DMA ownership
+// (kernel-semantics.md section 4). Domains and groups are indices.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
+#include "hw/pcie/function.h"
+#include "linux/pci/pci_dev.h"
+
 namespace atslab::iommu {
+
+using DomainId = uint32_t;
+using GroupId = uint32_t;
+inline constexpr DomainId kNoDomain = 0xffffffff;
+inline constexpr GroupId kNoGroup = 0xffffffff;
+
+enum class DomainType : uint8_t {
+  Blocked,    // IOMMU_DOMAIN_BLOCKED: the driver's static blocking domain
+  Identity,   // IOMMU_DOMAIN_IDENTITY
+  Dma,        // IOMMU_DOMAIN_DMA: the default paging domain
+  Unmanaged,  // IOMMU_DOMAIN_UNMANAGED: a paging domain owned by VFIO type1
+};
+std::string_view name(DomainType t);
+inline bool is_paging(DomainType t) { return t == DomainType::Dma || t == DomainType::Unmanaged; }
+
+struct Domain {
+  DomainType type = DomainType::Blocked;
+  hw::pcie::IommuKind driver = hw::pcie::IommuKind::None;
+  uint16_t iommu = 0;      // which IOMMU instance
+  uint32_t priv = 0;       // the driver's own index for this domain (e.g. the arm_smmu_domain)
+  bool live = true;        // false once freed
+  bool operator==(const Domain&) const = default;
+};
+
+struct Group {
+  std::vector<pci::DevId> devices;
+  DomainId domain = kNoDomain;
+  DomainId default_domain = kNoDomain;
+  DomainId blocking_domain = kNoDomain;
+  int owner_cnt = 0;
+  uint32_t owner = 0;      // the DMA owner's token (0: none; a kernel driver counts in owner_cnt only)
+  int pasid_count = 0;     // PASID attachments (none modelled yet)
+  int recovery_cnt = 0;    // PCI reset recovery in progress
+  bool operator==(const Group&) const = default;
+};
 
 struct DeviceIommu {
   bool probed = false;
   bool ats_supported_at_probe = false;  // pci_ats_supported() as probe_device saw it (invariant 6)
+  GroupId group = kNoGroup;
+  bool attach_deferred = false;
+  bool require_direct = false;  // RMR/RMRR: refuses blocking domains
   bool operator==(const DeviceIommu&) const = default;
 };
 
 struct IommuCore {
   std::vector<bool> registered;  // per root complex: iommu_device_register() done
   std::vector<DeviceIommu> devs;  // per pci::DevId
+  std::vector<Group> groups;
+  std::vector<Domain> domains;
+  bool default_identity = false;  // iommu.passthrough=1: identity default domains
   bool operator==(const IommuCore&) const = default;
 };
 

@@ -1,6 +1,9 @@
 #include "linux/iommu/probe.h"
 
+#include "linux/iommu/driver_ops.h"
+#include "linux/iommu/iommu.h"
 #include "linux/kernel/printk.h"
+#include "linux/smmuv3/smmuv3.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "sim/system.h"
@@ -28,6 +31,8 @@ void register_iommu(System& s, hw::pcie::RcId rc) {
   auto& r = s.kernel.iommu.registered;
   if (r.size() <= rc) r.resize(rc + 1, false);
   r[rc] = true;
+  const auto& root = s.hw.pcie.rc(rc);
+  if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index);
   Frame f(s, KFn::bus_iommu_probe);
   for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
     const auto& p = pci::pdev(s, d);
@@ -47,20 +52,52 @@ void bus_notify_del(System& s, pci::DevId dev) {
 
 int probe_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_probe_device);
+  if (state(s, dev).probed) return 0;
+  // What an IOMMU driver's probe_device sees (invariant 6 compares it with release).
+  bool supported = pci::ats_supported_value(s, dev);
+  int ret = drv_probe_device(s, dev);
+  s.record.event(kernel::EventKind::IommuProbe, dev, supported, ret);
+  if (ret) return ret;
   DeviceIommu& st = state(s, dev);
-  if (st.probed) return 0;
   st.probed = true;
-  // What an IOMMU driver's probe_device would see; the drivers hang off this point.
-  st.ats_supported_at_probe = pci::ats_supported_value(s, dev);
-  s.record.event(kernel::EventKind::IommuProbe, dev, st.ats_supported_at_probe);
-  return 0;
+  st.ats_supported_at_probe = supported;
+  // One group per function: ports enable ACS, VFs are isolated (simplification: no multi-device groups).
+  Group g;
+  g.devices.push_back(dev);
+  s.kernel.iommu.groups.push_back(g);
+  state(s, dev).group = static_cast<GroupId>(s.kernel.iommu.groups.size() - 1);
+  return setup_default_domain(s, state(s, dev).group);
 }
 
 void release_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_release_device);
-  DeviceIommu& st = state(s, dev);
   s.record.event(kernel::EventKind::IommuRelease, dev, pci::ats_supported_value(s, dev));
+  {
+    Frame g(s, KFn::iommu_deinit_device);
+    GroupId gid = state(s, dev).group;
+    // The release domain tears device state (ATS, STE) down through the normal attach path (invariant 26).
+    if (!state(s, dev).attach_deferred && gid != kNoGroup) {
+      DomainId rel = drv_static_domain(s, dev, state(s, dev).require_direct ? DomainType::Identity : DomainType::Blocked);
+      if (rel != kNoDomain && rel != s.kernel.iommu.groups[gid].domain) {
+        Frame h(s, KFn::__iommu_attach_device);
+        drv_attach_dev(s, rel, dev, s.kernel.iommu.groups[gid].domain);
+      }
+    }
+    drv_release_device(s, dev);
+    if (gid != kNoGroup) {
+      auto& devs = s.kernel.iommu.groups[gid].devices;
+      std::erase(devs, dev);
+      if (devs.empty()) {
+        DomainId def = s.kernel.iommu.groups[gid].default_domain;
+        s.kernel.iommu.groups[gid].domain = kNoDomain;
+        if (def != kNoDomain && s.kernel.iommu.domains[def].type == DomainType::Dma) domain_free(s, def);
+        s.kernel.iommu.groups[gid].default_domain = kNoDomain;
+      }
+    }
+  }
+  DeviceIommu& st = state(s, dev);
   st.probed = false;
+  st.group = kNoGroup;
 }
 
 }  // namespace atslab::iommu

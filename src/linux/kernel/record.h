@@ -42,6 +42,12 @@ enum class EventKind : uint8_t {
   ConfigWrite,     // a = offset, b = width << 32 | value
   SriovEnable,     // a = number of VFs
   SriovDisable,
+  SteWrite,        // dev = smmu, a = StreamID, b = qword 1 (EATS, S1DSS) of the new STE
+  SmmuCommand,     // dev = smmu, a = opcode, b = StreamID (ATC_INV/CFGI) or ASID/VMID (TLBI)
+  AtcInvToAtsDisabled,  // dev = hw FnId: an ATC_INV reached an endpoint whose ATS is disabled; a = StreamID, b = from an invalidation array
+  CmdSyncTimeout,  // dev = smmu: CERROR 3, ATC invalidate timeout
+  AtsEnableFailed, // dev = pci dev, a = pci_enable_ats's return
+  RcuUseAfterFree, // dev = invs slot: a reader loaded an array already reclaimed
 };
 
 struct Event {

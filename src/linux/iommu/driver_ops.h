@@ -1,0 +1,26 @@
+#pragma once
+// struct iommu_ops / iommu_domain_ops dispatch: the IOMMU core calls the
+// driver of the device's root complex through these, as the kernel calls
+// through ops pointers. A driver the model does not have answers -ENODEV.
+#include <cstdint>
+
+#include "linux/iommu/iommu_core.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::iommu {
+
+int drv_probe_device(System& s, pci::DevId dev);
+void drv_release_device(System& s, pci::DevId dev);
+// Allocates a paging domain of `type` (Dma or Unmanaged) for the device's IOMMU; kNoDomain on failure.
+DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type);
+void drv_domain_free(System& s, DomainId domain);
+// The driver's static blocked / identity domain for the device's IOMMU.
+DomainId drv_static_domain(System& s, pci::DevId dev, DomainType type);
+int drv_attach_dev(System& s, DomainId domain, pci::DevId dev, DomainId old);
+int drv_map(System& s, DomainId domain, uint64_t iova, uint64_t paddr, uint64_t size);
+uint64_t drv_unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
+
+}  // namespace atslab::iommu

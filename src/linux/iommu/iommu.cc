@@ -1,0 +1,192 @@
+#include "linux/iommu/iommu.h"
+
+#include "linux/iommu/driver_ops.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/printk.h"
+#include "sim/system.h"
+
+namespace atslab::iommu {
+
+using kernel::Frame;
+using kernel::KFn;
+
+GroupId group_of(const System& s, pci::DevId dev) {
+  const auto& v = s.kernel.iommu.devs;
+  return dev < v.size() ? v[dev].group : kNoGroup;
+}
+const Group& group(const System& s, GroupId g) { return s.kernel.iommu.groups.at(g); }
+const Domain& domain(const System& s, DomainId d) { return s.kernel.iommu.domains.at(d); }
+
+DomainId new_domain(System& s, const Domain& d) {
+  s.kernel.iommu.domains.push_back(d);
+  return static_cast<DomainId>(s.kernel.iommu.domains.size() - 1);
+}
+
+namespace {
+Group& grp(System& s, GroupId g) { return s.kernel.iommu.groups.at(g); }
+
+// __iommu_attach_device
+int attach_device(System& s, DomainId d, pci::DevId dev, DomainId old) {
+  Frame f(s, KFn::__iommu_attach_device);
+  int ret = drv_attach_dev(s, d, dev, old);
+  if (ret == 0) s.kernel.iommu.devs.at(dev).attach_deferred = false;
+  return ret;
+}
+
+// __iommu_device_set_domain (inlined in the kernel: no frame of its own, as in the seed's trace).
+int device_set_domain(System& s, GroupId g, pci::DevId dev, DomainId new_dom, DomainId old, unsigned flags) {
+  const DeviceIommu& di = s.kernel.iommu.devs.at(dev);
+  DomainType t = domain(s, new_dom).type;
+  if (di.require_direct && (t == DomainType::Blocked || new_dom == group(s, g).blocking_domain)) {
+    kernel::dev_warn(s, dev, "Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping. Contact your platform vendor.");
+    return -EINVAL;
+  }
+  if (di.attach_deferred && new_dom == group(s, g).default_domain) return 0;
+  int ret = attach_device(s, new_dom, dev, old);
+  if (ret) {
+    // With MUST_SUCCEED the device is parked on the blocking domain instead.
+    if ((flags & kSetDomainMustSucceed) && group(s, g).blocking_domain != kNoDomain && group(s, g).blocking_domain != new_dom)
+      attach_device(s, group(s, g).blocking_domain, dev, old);
+    return ret;
+  }
+  return 0;
+}
+}  // namespace
+
+int group_set_domain_internal(System& s, GroupId g, DomainId new_dom, unsigned flags) {
+  Frame f(s, KFn::__iommu_group_set_domain_internal);
+  if (group(s, g).domain == new_dom) return 0;
+  if (kernel::warn_on(s, new_dom == kNoDomain, "!new_domain")) return -EINVAL;
+  if (group(s, g).recovery_cnt && !(flags & kSetDomainMustSucceed)) return -EBUSY;
+  DomainId old = group(s, g).domain;
+  std::vector<pci::DevId> done;
+  int result = 0;
+  for (pci::DevId dev : group(s, g).devices) {
+    int ret = device_set_domain(s, g, dev, new_dom, old, flags);
+    if (ret) {
+      result = ret;
+      if (flags & kSetDomainMustSucceed) continue;
+      // Put back the devices already switched; a failed revert is a kernel bug.
+      for (pci::DevId back : done)
+        kernel::warn_on(s, device_set_domain(s, g, back, old, new_dom, kSetDomainMustSucceed) != 0,
+                        "__iommu_device_set_domain(group, dev, old, new, IOMMU_SET_DOMAIN_MUST_SUCCEED)");
+      return ret;
+    }
+    done.push_back(dev);
+  }
+  grp(s, g).domain = new_dom;
+  return result;
+}
+
+void group_set_domain_nofail(System& s, GroupId g, DomainId new_dom) {
+  kernel::warn_on(s, group_set_domain_internal(s, g, new_dom, kSetDomainMustSucceed) != 0,
+                  "__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED)");
+}
+
+int setup_default_domain(System& s, GroupId g) {
+  Frame f(s, KFn::iommu_setup_default_domain);
+  pci::DevId dev = group(s, g).devices.front();
+  DomainId d = s.kernel.iommu.default_identity ? drv_static_domain(s, dev, DomainType::Identity)
+                                               : drv_domain_alloc_paging(s, dev, DomainType::Dma);
+  if (d == kNoDomain) return -ENOMEM;
+  grp(s, g).default_domain = d;
+  return group_set_domain_internal(s, g, d, 0);
+}
+
+namespace {
+// __iommu_take_dma_ownership
+int take_dma_ownership(System& s, GroupId g, uint32_t owner) {
+  Frame f(s, KFn::__iommu_take_dma_ownership);
+  const Group& gr = group(s, g);
+  if (gr.domain != kNoDomain && gr.domain != gr.default_domain) return -EBUSY;
+  if (gr.pasid_count) return -EBUSY;
+  if (gr.blocking_domain == kNoDomain) grp(s, g).blocking_domain = drv_static_domain(s, gr.devices.front(), DomainType::Blocked);
+  // __iommu_group_set_domain (inline): may fail, and then nothing changed.
+  int ret = group_set_domain_internal(s, g, group(s, g).blocking_domain, 0);
+  if (ret) return ret;
+  grp(s, g).owner = owner;
+  grp(s, g).owner_cnt++;
+  return 0;
+}
+}  // namespace
+
+int group_claim_dma_owner(System& s, GroupId g, uint32_t owner) {
+  Frame f(s, KFn::iommu_group_claim_dma_owner);
+  if (kernel::warn_on(s, owner == 0, "!owner")) return -EINVAL;
+  if (group(s, g).owner_cnt) return -EPERM;
+  return take_dma_ownership(s, g, owner);
+}
+
+void group_release_dma_owner(System& s, GroupId g) {
+  Frame f(s, KFn::iommu_group_release_dma_owner);
+  Frame g2(s, KFn::__iommu_release_dma_ownership);
+  const Group& gr = group(s, g);
+  if (kernel::warn_on(s, !gr.owner_cnt || !gr.owner || gr.pasid_count, "!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array)"))
+    return;
+  grp(s, g).owner_cnt = 0;
+  grp(s, g).owner = 0;
+  group_set_domain_nofail(s, g, group(s, g).default_domain);
+}
+
+int device_use_default_domain(System& s, pci::DevId dev) {
+  GroupId g = group_of(s, dev);
+  if (g == kNoGroup) return 0;
+  const Group& gr = group(s, g);
+  if (gr.owner_cnt && (gr.domain != gr.default_domain || gr.owner)) return -EBUSY;
+  grp(s, g).owner_cnt++;
+  return 0;
+}
+
+void device_unuse_default_domain(System& s, pci::DevId dev) {
+  GroupId g = group_of(s, dev);
+  if (g == kNoGroup) return;
+  if (!kernel::warn_on(s, group(s, g).owner_cnt == 0 || group(s, g).owner, "!group->owner_cnt || group->owner"))
+    grp(s, g).owner_cnt--;
+}
+
+int attach_group(System& s, DomainId d, GroupId g) {
+  Frame f(s, KFn::iommu_attach_group);
+  const Group& gr = group(s, g);
+  if (gr.domain != kNoDomain && gr.domain != gr.default_domain && gr.domain != gr.blocking_domain) return -EBUSY;
+  return group_set_domain_internal(s, g, d, 0);
+}
+
+void detach_group(System& s, DomainId, GroupId g) {
+  Frame f(s, KFn::iommu_detach_group);
+  // __iommu_group_set_core_domain: the blocking domain while an owner holds the group.
+  DomainId core = group(s, g).owner ? group(s, g).blocking_domain : group(s, g).default_domain;
+  group_set_domain_nofail(s, g, core);
+}
+
+DomainId domain_alloc_paging(System& s, pci::DevId dev) {
+  Frame f(s, KFn::iommu_paging_domain_alloc);
+  return drv_domain_alloc_paging(s, dev, DomainType::Unmanaged);
+}
+
+void domain_free(System& s, DomainId d) {
+  Frame f(s, KFn::iommu_domain_free);
+  drv_domain_free(s, d);
+  s.kernel.iommu.domains.at(d).live = false;
+}
+
+int map(System& s, DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
+  Frame f(s, KFn::iommu_map);
+  return drv_map(s, d, iova, paddr, size);
+}
+
+uint64_t unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
+  Frame f(s, KFn::iommu_unmap);
+  return drv_unmap(s, d, iova, size);
+}
+
+std::string_view name(DomainType t) {
+  switch (t) {
+    case DomainType::Blocked: return "blocked";
+    case DomainType::Identity: return "identity";
+    case DomainType::Dma: return "dma";
+    case DomainType::Unmanaged: return "unmanaged";
+  }
+  return "?";
+}
+
+}  // namespace atslab::iommu

@@ -1,0 +1,40 @@
+#pragma once
+// drivers/iommu/iommu.c: attaching groups to domains, the default domain,
+// DMA ownership (kernel-semantics.md section 4).
+#include <cstdint>
+
+#include "linux/iommu/iommu_core.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::iommu {
+
+// Flags of __iommu_group_set_domain_internal.
+inline constexpr unsigned kSetDomainMustSucceed = 1;
+
+GroupId group_of(const System& s, pci::DevId dev);
+const Group& group(const System& s, GroupId g);
+const Domain& domain(const System& s, DomainId d);
+DomainId new_domain(System& s, const Domain& d);
+
+int group_set_domain_internal(System& s, GroupId g, DomainId new_domain, unsigned flags);
+void group_set_domain_nofail(System& s, GroupId g, DomainId new_domain);
+// iommu_setup_default_domain: allocate the default domain and attach the group to it.
+int setup_default_domain(System& s, GroupId g);
+
+int group_claim_dma_owner(System& s, GroupId g, uint32_t owner);
+void group_release_dma_owner(System& s, GroupId g);
+int device_use_default_domain(System& s, pci::DevId dev);
+void device_unuse_default_domain(System& s, pci::DevId dev);
+
+int attach_group(System& s, DomainId domain, GroupId g);
+void detach_group(System& s, DomainId domain, GroupId g);
+DomainId domain_alloc_paging(System& s, pci::DevId dev);  // an UNMANAGED paging domain (VFIO type1)
+void domain_free(System& s, DomainId domain);
+
+int map(System& s, DomainId domain, uint64_t iova, uint64_t paddr, uint64_t size);
+uint64_t unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
+
+}  // namespace atslab::iommu

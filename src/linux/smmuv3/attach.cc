@@ -1,0 +1,283 @@
+// The two-phase attach: prepare -> write STE/CD -> commit (sections 3.6, 3.7),
+// with the design variants consulted at their decision points.
+#include <bit>
+#include <fmt/format.h>
+#include <optional>
+
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/printk.h"
+#include "linux/pci/access.h"
+#include "linux/pci/ats.h"
+#include "linux/smmuv3/hw_access.h"
+#include "linux/smmuv3/rcu.h"
+#include "linux/smmuv3/smmuv3.h"
+#include "sim/system.h"
+
+namespace atslab::smmuv3 {
+
+using kernel::Frame;
+using kernel::KFn;
+
+namespace {
+
+struct InvState {  // arm_smmu_inv_state
+  SmmuDomainId sd = kNone;
+  InvsId old_invs = kNone;
+  std::optional<Invs> new_invs;  // new domain: the merged array to publish
+  Invs to_unref;                 // old domain: the build to drop
+  InvsId published = kNone;      // new domain: the slot the merged array went to
+};
+
+struct AttachState {  // arm_smmu_attach_state
+  iommu::DomainId old_domain = iommu::kNoDomain;
+  MasterId master = kNone;
+  bool cd_needs_ats = false;
+  bool disable_ats = false;
+  uint32_t ssid = 0;
+  InvState old_invst, new_invst;
+  bool ats_enabled = false;
+  // rollback variant: what to restore if pci_enable_ats fails at commit
+  Ste old_ste{};
+  bool added_master_domain = false;
+};
+
+Master& mst(System& s, MasterId m) { return s.kernel.smmuv3.masters.at(m); }
+SmmuDomain& sdom(System& s, SmmuDomainId d) { return s.kernel.smmuv3.domains.at(d); }
+
+// arm_smmu_master_build_invs: the tag, then one ATS entry per stream when ats_enabled.
+std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t ssid, SmmuDomainId sd) {
+  Master& master = mst(s, m);
+  const SmmuDomain& d = sdom(s, sd);
+  Invs& b = master.build_invs;
+  b.num_invs = 0;
+  auto push = [&](const Inv& inv) {
+    if (kernel::warn_on(s, b.num_invs >= b.max_invs, "build_invs over capacity")) return false;
+    b.inv[b.num_invs++] = inv;
+    return true;
+  };
+  Inv tag;
+  tag.smmu = d.smmu;
+  tag.users = 1;
+  if (d.stage == Stage::S1) {
+    tag.type = InvType::S1Asid;
+    tag.size_opcode = static_cast<uint8_t>(Op::TlbiNhVa);
+    tag.nsize_opcode = static_cast<uint8_t>(Op::TlbiNhAsid);
+    tag.id = d.asid;
+  } else {
+    tag.type = InvType::S2Vmid;
+    tag.size_opcode = static_cast<uint8_t>(Op::TlbiS2Ipa);
+    tag.nsize_opcode = static_cast<uint8_t>(Op::TlbiS12Vmall);
+    tag.id = d.vmid;
+  }
+  if (!push(tag)) return std::nullopt;
+  if (ats_enabled)
+    for (uint32_t sid : master.streams)
+      if (!push({d.smmu, InvType::Ats, static_cast<uint8_t>(Op::AtcInv), static_cast<uint8_t>(Op::AtcInv), sid, ssid, 1}))
+        return std::nullopt;
+  Invs out = b;
+  out.max_invs = out.num_invs;
+  out.inv.resize(out.num_invs);
+  return out;
+}
+
+int prepare_invs(System& s, AttachState& st, SmmuDomainId new_sd) {
+  Frame f(s, KFn::arm_smmu_attach_prepare_invs);
+  if (new_sd != kNone) {
+    st.new_invst.sd = new_sd;
+    st.new_invst.old_invs = sdom(s, new_sd).invs;
+    auto build = build_invs(s, st.master, st.ats_enabled, st.ssid, new_sd);
+    if (!build) return -EINVAL;
+    auto merged = invs_merge(s, s.kernel.smmuv3.invs_pool[st.new_invst.old_invs].invs, *build);
+    if (!merged) return -ENOMEM;
+    st.new_invst.new_invs = std::move(*merged);
+  }
+  SmmuDomainId old_sd = st.old_domain == iommu::kNoDomain ? kNone : smmu_domain_of(s, st.old_domain);
+  if (old_sd != kNone) {
+    st.old_invst.sd = old_sd;
+    // Re-attaching the same domain: the old build is dropped from the array just merged.
+    st.old_invst.old_invs = sdom(s, old_sd).invs;
+    auto build = build_invs(s, st.master, mst(s, st.master).ats_enabled, st.ssid, old_sd);  // result unchecked, as in the kernel
+    if (build) st.old_invst.to_unref = *build;
+  }
+  return 0;
+}
+
+void install_new_domain_invs(System& s, AttachState& st) {
+  Frame f(s, KFn::arm_smmu_install_new_domain_invs);
+  if (!st.new_invst.new_invs) return;
+  InvsId slot = rcu_publish(s, std::move(*st.new_invst.new_invs));
+  st.new_invst.new_invs.reset();
+  st.new_invst.published = slot;
+  sdom(s, st.new_invst.sd).invs = slot;
+  // rollback keeps the replaced array until commit succeeds; everyone else frees it now.
+  if (!s.kernel.smmuv3.policy.rollback_on_enable_failure) kfree_rcu(s, st.new_invst.old_invs);
+}
+
+void install_old_domain_invs(System& s, AttachState& st) {
+  Frame f(s, KFn::arm_smmu_install_old_domain_invs);
+  if (st.old_invst.sd == kNone || st.old_invst.to_unref.num_invs == 0) return;
+  SmmuDomain& d = sdom(s, st.old_invst.sd);
+  InvsId slot = d.invs;  // the live array (the merged one when re-attaching the same domain)
+  invs_unref(s, s.kernel.smmuv3.invs_pool[slot].invs, st.old_invst.to_unref);
+  // A tag in no array must be clean in the IOTLB: flush it now (invariant 16).
+  const Inv& tag = st.old_invst.to_unref.inv[0];
+  if (tag.users == 0) {
+    Cmd c = tag.type == InvType::S1Asid ? Cmd{.op = Op::TlbiNhAsid, .asid = static_cast<uint16_t>(tag.id)}
+                                        : Cmd{.op = Op::TlbiS12Vmall, .vmid = static_cast<uint16_t>(tag.id)};
+    cmdq_issue(s, d.smmu, {c}, true);
+  }
+  if (auto purged = invs_purge(s, s.kernel.smmuv3.invs_pool[slot].invs)) {
+    sdom(s, st.old_invst.sd).invs = rcu_publish(s, std::move(*purged));
+    kfree_rcu(s, slot);
+  }
+}
+
+void atc_inv_master(System& s, MasterId m, uint32_t ssid) {
+  Frame f(s, KFn::arm_smmu_atc_inv_master);
+  std::vector<Cmd> cmds;
+  for (uint32_t sid : mst(s, m).streams) cmds.push_back(Cmd{.op = Op::AtcInv, .sid = sid, .ssid = ssid, .ssv = ssid != 0, .size = kAtcInvSizeAll});
+  cmdq_issue(s, mst(s, m).smmu, cmds, true);
+}
+
+// arm_smmu_enable_ats: full ATC flush, then PCI ATS Enable. Returns pci_enable_ats's result.
+int enable_ats(System& s, MasterId m) {
+  Frame f(s, KFn::arm_smmu_enable_ats);
+  unsigned stu = static_cast<unsigned>(std::countr_zero(s.kernel.smmuv3.smmus.at(mst(s, m).smmu).pgsize_bitmap));
+  atc_inv_master(s, m, 0);  // invalidation of PASID 0 flushes the entire ATC
+  pci::DevId dev = mst(s, m).dev;
+  int ret = pci::enable_ats(s, dev, static_cast<int>(stu));
+  if (ret) {
+    s.record.event(kernel::EventKind::AtsEnableFailed, dev, ret);
+    std::string msg = fmt::format("Failed to enable ATS (STU {})", stu);
+    if (s.kernel.smmuv3.policy.warn_on_enable_failure) kernel::warn_on(s, true, fmt::format("1, \"%s: {}\"", msg));
+    kernel::dev_err(s, dev, msg);
+  }
+  return ret;
+}
+
+void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_t ssid) {
+  Frame f(s, KFn::arm_smmu_remove_master_domain);
+  SmmuDomainId sd = domain == iommu::kNoDomain ? kNone : smmu_domain_of(s, domain);
+  if (sd == kNone) return;
+  auto& devs = sdom(s, sd).devices;
+  for (auto it = devs.begin(); it != devs.end(); ++it) {
+    if (it->master == m && it->domain == domain && it->ssid == ssid) {
+      devs.erase(it);
+      // The OLD belief decides the decrement: the update comes after, in commit.
+      if (mst(s, m).ats_enabled) sdom(s, sd).nr_ats_masters--;
+      return;
+    }
+  }
+}
+
+int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain) {
+  Frame f(s, KFn::arm_smmu_attach_prepare);
+  SmmuDomainId sd = smmu_domain_of(s, new_domain);
+  if (sd != kNone || st.cd_needs_ats) {
+    bool gate = !s.kernel.smmuv3.policy.gate_on_ats_prepared || mst(s, st.master).ats_prepared;
+    st.ats_enabled = !st.disable_ats && gate && ats_supported(s, st.master);
+  }
+  int ret = prepare_invs(s, st, sd);
+  if (ret) return ret;
+  if (sd != kNone) {
+    if (st.ats_enabled) sdom(s, sd).nr_ats_masters++;
+    sdom(s, sd).devices.push_back({st.master, new_domain, st.ssid});
+    st.added_master_domain = true;
+    install_new_domain_invs(s, st);  // from here prepare cannot fail
+  }
+  // PCI ATS off before the STE loses EATS (then wmb), so no translation request meets an abort.
+  if (!st.ats_enabled && mst(s, st.master).ats_enabled) pci::disable_ats(s, mst(s, st.master).dev);
+  return 0;
+}
+
+// Undo an attach whose pci_enable_ats failed (the rollback design).
+void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
+  SmmuDomainId sd = smmu_domain_of(s, new_domain);
+  if (sd != kNone) {
+    if (st.new_invst.published != kNone) {
+      sdom(s, sd).invs = st.new_invst.old_invs;
+      kfree_rcu(s, st.new_invst.published);
+    }
+    auto& devs = sdom(s, sd).devices;
+    for (auto it = devs.rbegin(); it != devs.rend(); ++it)
+      if (it->master == st.master && it->domain == new_domain && it->ssid == st.ssid) {
+        devs.erase(std::next(it).base());
+        break;
+      }
+    if (st.ats_enabled) sdom(s, sd).nr_ats_masters--;
+  }
+  install_ste_for_dev(s, st.master, st.old_ste);
+}
+
+int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain) {
+  Frame f(s, KFn::arm_smmu_attach_commit);
+  Master& m = mst(s, st.master);
+  const auto& pol = s.kernel.smmuv3.policy;
+  bool enabled_ok = true;
+  if (st.ats_enabled && !m.ats_enabled) {
+    int ret = enable_ats(s, st.master);
+    enabled_ok = ret == 0;
+    if (ret && pol.rollback_on_enable_failure) {
+      rollback_attach(s, st, new_domain);
+      return ret;
+    }
+  } else if (st.ats_enabled && m.ats_enabled) {
+    atc_inv_master(s, st.master, st.ssid);
+  } else if (!st.ats_enabled && m.ats_enabled) {
+    atc_inv_master(s, st.master, 0);
+  }
+  remove_master_domain(s, st.master, st.old_domain, st.ssid);
+  install_old_domain_invs(s, st);
+  if (pol.rollback_on_enable_failure && st.new_invst.published != kNone) kfree_rcu(s, st.new_invst.old_invs);
+  // Upstream records the decision whatever pci_enable_ats returned; vtd-style records the result.
+  mst(s, st.master).ats_enabled = st.ats_enabled && (enabled_ok || !pol.track_enable_result);
+  return 0;
+}
+
+uint64_t cdtab_dma(const Master& m) { return 0x80000000ull + (uint64_t{m.streams.front()} << 12); }
+
+int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old, const Ste& target) {
+  Frame f(s, KFn::arm_smmu_attach_dev_ste);
+  AttachState st;
+  st.old_domain = old;
+  st.master = master_of(s, dev);
+  st.cd_needs_ats = false;  // no PASIDs in use and no ATS-always-on device in the model
+  attach_prepare(s, st, d);  // the return value is ignored here, as in the kernel
+  install_ste_for_dev(s, st.master, target);
+  attach_commit(s, st, d);
+  return 0;
+}
+
+}  // namespace
+
+int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
+  Frame f(s, KFn::arm_smmu_attach_dev);
+  MasterId m = master_of(s, dev);
+  if (m == kNone) return -ENOENT;
+  SmmuDomainId sd = smmu_domain_of(s, d);
+  if (sd == kNone || sdom(s, sd).smmu != mst(s, m).smmu) return -EINVAL;
+  AttachState st;
+  st.old_domain = old;
+  st.master = m;
+  st.old_ste = ste_of(s, mst(s, m).smmu, mst(s, m).streams.front());
+  int ret = attach_prepare(s, st, d);
+  if (ret) return ret;
+  Ste target = sdom(s, sd).stage == Stage::S1
+                   ? make_cdtable_ste(cdtab_dma(mst(s, m)), st.ats_enabled, ste::kS1dssSsid0)
+                   : make_s2_domain_ste(sdom(s, sd).vmid, 0x90000000ull + (uint64_t{sd} << 12), st.ats_enabled);
+  install_ste_for_dev(s, m, target);
+  return attach_commit(s, st, d);
+}
+
+int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
+  Frame f(s, KFn::arm_smmu_attach_dev_blocked);
+  return attach_dev_ste(s, d, dev, old, make_abort_ste());
+}
+
+int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
+  Frame f(s, KFn::arm_smmu_attach_dev_identity);
+  return attach_dev_ste(s, d, dev, old, make_bypass_ste());
+}
+
+}  // namespace atslab::smmuv3

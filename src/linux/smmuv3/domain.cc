@@ -1,0 +1,133 @@
+// Paging domains, their io-pgtable, and the invalidation paths (3.4).
+#include <fmt/format.h>
+
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/printk.h"
+#include "linux/smmuv3/hw_access.h"
+#include "linux/smmuv3/rcu.h"
+#include "linux/smmuv3/smmuv3.h"
+#include "sim/system.h"
+
+namespace atslab::smmuv3 {
+
+using kernel::Frame;
+using kernel::KFn;
+
+SmmuDomainId smmu_domain_of(const System& s, iommu::DomainId d) {
+  const auto& dom = iommu::domain(s, d);
+  if (dom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(dom.type)) return kNone;
+  return dom.priv;
+}
+
+const Invs& domain_invs(const System& s, SmmuDomainId sd) {
+  return s.kernel.smmuv3.invs_pool.at(s.kernel.smmuv3.domains.at(sd).invs).invs;
+}
+
+iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type, Stage stage) {
+  Frame f(s, KFn::arm_smmu_domain_alloc_paging);
+  MasterId m = master_of(s, dev);
+  if (m == kNone) return iommu::kNoDomain;
+  auto& drv = s.kernel.smmuv3;
+  SmmuDomain sd;
+  sd.smmu = drv.masters[m].smmu;
+  sd.stage = stage;
+  if (stage == Stage::S1)
+    sd.asid = drv.smmus[sd.smmu].next_asid++;
+  else
+    sd.vmid = drv.smmus[sd.smmu].next_vmid++;
+  sd.invs = rcu_publish(s, invs_alloc(0));  // a new domain starts with an empty array
+  drv.domains.push_back(sd);
+  SmmuDomainId id = static_cast<SmmuDomainId>(drv.domains.size() - 1);
+  iommu::DomainId d = iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, sd.smmu, id, true});
+  drv.domains[id].domain = d;
+  return d;
+}
+
+void domain_free(System& s, iommu::DomainId d) {
+  Frame f(s, KFn::arm_smmu_domain_free_paging);
+  SmmuDomainId sd = smmu_domain_of(s, d);
+  if (sd == kNone) return;
+  auto& dom = s.kernel.smmuv3.domains[sd];
+  // The domain's array is freed directly: nothing can be invalidating a dead domain.
+  s.kernel.smmuv3.invs_pool[dom.invs].state = RcuState::Reclaimed;
+  dom.live = false;
+}
+
+iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type) {
+  MasterId m = master_of(s, dev);
+  if (m == kNone) return iommu::kNoDomain;
+  uint16_t smmu = s.kernel.smmuv3.masters[m].smmu;
+  auto& slot = type == iommu::DomainType::Blocked ? s.kernel.smmuv3.blocked_domain[smmu]
+                                                   : s.kernel.smmuv3.identity_domain[smmu];
+  if (slot == iommu::kNoDomain) slot = iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, smmu, kNone, true});
+  return slot;
+}
+
+int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
+  Frame f(s, KFn::arm_smmu_map_pages);
+  SmmuDomainId sd = smmu_domain_of(s, d);
+  if (sd == kNone) return -EINVAL;
+  if ((iova | paddr | size) & 0xfff) return -EINVAL;
+  auto& pt = s.kernel.smmuv3.domains[sd].iopte;
+  for (uint64_t off = 0; off < size; off += 0x1000)
+    if (pt.count((iova + off) >> 12)) return -EEXIST;
+  for (uint64_t off = 0; off < size; off += 0x1000) pt[(iova + off) >> 12] = (paddr + off) >> 12;
+  return 0;
+}
+
+uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
+  Frame f(s, KFn::arm_smmu_unmap_pages);
+  SmmuDomainId sd = smmu_domain_of(s, d);
+  if (sd == kNone) return 0;
+  uint64_t unmapped = 0;
+  auto& pt = s.kernel.smmuv3.domains[sd].iopte;
+  for (uint64_t off = 0; off < size; off += 0x1000) unmapped += pt.erase((iova + off) >> 12) ? 0x1000 : 0;
+  // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
+  Frame g(s, KFn::arm_smmu_iotlb_sync);
+  domain_inv_range(s, sd, iova, size);
+  return unmapped;
+}
+
+void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) {
+  Frame f(s, KFn::arm_smmu_domain_inv_range);
+  // smp_mb(): the IOPTE change is visible before the array is loaded (invariant 22).
+  InvsId slot = rcu_read_lock(s, s.kernel.smmuv3.domains[sd].invs);
+  const Invs invs = s.kernel.smmuv3.invs_pool[slot].invs;
+  uint16_t smmu = s.kernel.smmuv3.domains[sd].smmu;
+  std::vector<Cmd> batch;
+  bool synced_before_ats = false;
+  for (const Inv& inv : invs.live()) {
+    switch (inv.type) {
+      case InvType::S1Asid:
+        batch.push_back({.op = Op::TlbiNhVa, .asid = static_cast<uint16_t>(inv.id), .addr = iova});
+        break;
+      case InvType::S2Vmid:
+        batch.push_back({.op = Op::TlbiS2Ipa, .vmid = static_cast<uint16_t>(inv.id), .addr = iova});
+        break;
+      case InvType::S2VmidS1Clear:
+        cmdq_issue(s, smmu, batch, true);
+        batch.clear();
+        batch.push_back({.op = Op::TlbiNhAll});
+        break;
+      case InvType::Ats:
+      case InvType::AtsFull: {
+        // ATS must come after a sync of the TLB invalidations (invariant 19).
+        if (!synced_before_ats) {
+          cmdq_issue(s, smmu, batch, true);
+          batch.clear();
+          synced_before_ats = true;
+        }
+        Cmd c = inv.type == InvType::AtsFull ? Cmd{.op = Op::AtcInv, .sid = inv.id, .size = kAtcInvSizeAll}
+                                              : atc_inv_cmd(inv.id, inv.ssid, iova, size);
+        c.from_array = true;
+        batch.push_back(c);
+        break;
+      }
+    }
+  }
+  cmdq_issue(s, smmu, batch, true);
+  rcu_read_unlock(s, slot);
+}
+
+}  // namespace atslab::smmuv3

@@ -1,0 +1,87 @@
+#pragma once
+// The SMMUv3 driver's state (kernel-semantics.md 3.2): arm_smmu_device,
+// arm_smmu_master, arm_smmu_domain, arm_smmu_master_domain, and the
+// RCU-managed pool of invalidation arrays. All references are indices.
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "linux/iommu/iommu_core.h"
+#include "linux/pci/pci_dev.h"
+#include "linux/smmuv3/invs.h"
+#include "policy/ats_variant.h"
+
+namespace atslab::smmuv3 {
+
+using MasterId = uint32_t;
+using SmmuDomainId = uint32_t;
+using InvsId = uint32_t;  // a slot of Driver::invs_pool
+inline constexpr uint32_t kNone = 0xffffffff;
+
+struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
+  bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)
+  uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
+  uint16_t next_asid = 1;
+  uint16_t next_vmid = 1;
+  bool operator==(const Smmu&) const = default;
+};
+
+struct Master {  // arm_smmu_master
+  pci::DevId dev = pci::kNoDev;
+  uint16_t smmu = 0;
+  std::vector<uint32_t> streams;  // sorted StreamIDs
+  Invs build_invs;                // scratch, capacity 2 or 2 + num_streams
+  bool ats_enabled = false;       // the driver's belief that PCI ATS is on
+  bool ste_ats_enabled = false;   // the installed STE has EATS = TRANS
+  bool ats_prepared = false;      // series-v3: pci_prepare_ats succeeded at probe
+  bool cd_table_in_ste = false;
+  bool live = true;
+  bool operator==(const Master&) const = default;
+};
+
+struct MasterDomain {  // arm_smmu_master_domain
+  MasterId master = kNone;
+  iommu::DomainId domain = iommu::kNoDomain;
+  uint32_t ssid = 0;
+  bool operator==(const MasterDomain&) const = default;
+};
+
+enum class Stage : uint8_t { S1, S2 };
+
+struct SmmuDomain {  // arm_smmu_domain
+  uint16_t smmu = 0;
+  Stage stage = Stage::S1;
+  uint16_t asid = 0, vmid = 0;
+  int nr_ats_masters = 0;
+  InvsId invs = kNone;  // RCU pointer
+  std::vector<MasterDomain> devices;
+  iommu::DomainId domain = iommu::kNoDomain;
+  std::map<uint64_t, uint64_t> iopte;  // io-pgtable: 4 KiB IOVA page -> physical page
+  bool live = true;
+  bool operator==(const SmmuDomain&) const = default;
+};
+
+// RCU lifetime of an invalidation array: published, replaced (waiting for a
+// grace period), reclaimed. A reader that still holds a reclaimed array is a
+// use after free, reported by the checks rather than crashing the model.
+enum class RcuState : uint8_t { Live, Retired, Reclaimed };
+struct InvsSlot {
+  Invs invs;
+  RcuState state = RcuState::Live;
+  uint16_t readers = 0;
+  bool operator==(const InvsSlot&) const = default;
+};
+
+struct Driver {
+  policy::AtsPolicy policy;
+  std::vector<Smmu> smmus;
+  std::vector<Master> masters;
+  std::vector<SmmuDomain> domains;
+  std::vector<InvsSlot> invs_pool;
+  std::vector<MasterId> master_of;  // by pci::DevId (dev_iommu_priv_get)
+  // The static blocked and identity domains (arm_smmu_blocked_domain, arm_smmu_identity_domain), per SMMU.
+  std::vector<iommu::DomainId> blocked_domain, identity_domain;
+  bool operator==(const Driver&) const = default;
+};
+
+}  // namespace atslab::smmuv3

@@ -1,0 +1,119 @@
+// arm_smmu_probe_device / arm_smmu_release_device and the ATS support check (3.5).
+#include <bit>
+#include <fmt/format.h>
+
+#include "linux/kernel/errno.h"
+#include "linux/kernel/printk.h"
+#include "linux/pci/access.h"
+#include "linux/pci/ats.h"
+#include "linux/pci/pri_pasid.h"
+#include "linux/smmuv3/hw_access.h"
+#include "linux/smmuv3/smmuv3.h"
+#include "sim/system.h"
+
+namespace atslab::smmuv3 {
+
+using kernel::Frame;
+using kernel::KFn;
+
+void device_probe(System& s, uint16_t smmu) {
+  if (s.hw.smmus.size() <= smmu) s.hw.smmus.resize(smmu + 1);
+  Smmu features;
+  features.feat_ats = s.hw.smmus[smmu].idr0_ats;
+  features.pgsize_bitmap = s.hw.smmus[smmu].pgsize_bitmap;
+  auto& d = s.kernel.smmuv3;
+  if (d.smmus.size() <= smmu) {
+    d.smmus.resize(smmu + 1);
+    d.blocked_domain.resize(smmu + 1, iommu::kNoDomain);
+    d.identity_domain.resize(smmu + 1, iommu::kNoDomain);
+  }
+  d.smmus[smmu] = features;
+}
+
+MasterId master_of(const System& s, pci::DevId dev) {
+  const auto& v = s.kernel.smmuv3.master_of;
+  return dev < v.size() ? v[dev] : kNone;
+}
+
+bool ats_supported(System& s, MasterId m) {
+  Frame f(s, KFn::arm_smmu_ats_supported);
+  const Master& master = s.kernel.smmuv3.masters.at(m);
+  if (!s.kernel.smmuv3.smmus.at(master.smmu).feat_ats) return false;
+  // IOMMU_FWSPEC_PCI_RC_ATS: the root complex declares ATS support (IORT).
+  if (!s.hw.pcie.rc(pci::pdev(s, master.dev).rc).ats_supported) return false;
+  return pci::ats_supported(s, master.dev);
+}
+
+namespace {
+unsigned stu_of(const System& s, const Master& m) {
+  return static_cast<unsigned>(std::countr_zero(s.kernel.smmuv3.smmus.at(m.smmu).pgsize_bitmap));
+}
+
+// arm_smmu_master_prepare_ats, as each design does it.
+int master_prepare_ats(System& s, MasterId m) {
+  Frame f(s, KFn::arm_smmu_master_prepare_ats);
+  const policy::AtsPolicy& pol = s.kernel.smmuv3.policy;
+  pci::DevId dev = s.kernel.smmuv3.masters[m].dev;
+  unsigned stu = stu_of(s, s.kernel.smmuv3.masters[m]);
+  if (pol.gate_on_ats_prepared) {
+    // series-v3: prepare every PCI device; success opens the gate, failure only closes it.
+    s.kernel.smmuv3.masters[m].ats_prepared = pci::prepare_ats(s, dev, static_cast<int>(stu)) == 0;
+    return 0;
+  }
+  if (!ats_supported(s, m)) return 0;
+  int ret = pci::prepare_ats(s, dev, static_cast<int>(stu));
+  if (ret == 0) s.kernel.smmuv3.masters[m].ats_prepared = true;
+  return ret;  // a failure fails the probe
+}
+}  // namespace
+
+int probe_device(System& s, pci::DevId dev) {
+  Frame f(s, KFn::arm_smmu_probe_device);
+  auto& drv = s.kernel.smmuv3;
+  if (drv.master_of.size() <= dev) drv.master_of.resize(dev + 1, kNone);
+  if (kernel::warn_on(s, drv.master_of[dev] != kNone, "dev_iommu_priv_get(dev)")) return -EBUSY;
+  const auto& p = pci::pdev(s, dev);
+  uint16_t smmu = s.hw.pcie.rc(p.rc).iommu_index;
+  if (smmu >= drv.smmus.size()) return -ENODEV;
+
+  Master m;
+  m.dev = dev;
+  m.smmu = smmu;
+  m.streams = {p.bdf.rid()};  // StreamID = routing ID (an identity IORT ID mapping)
+  // build_invs room: the tag, and one ATS entry per stream if the device could use ATS.
+  uint16_t cap = static_cast<uint16_t>(2 + (pci::ats_supported(s, dev) ? m.streams.size() : 0));
+  m.build_invs = invs_alloc(cap);
+  m.build_invs.num_invs = 0;
+  drv.masters.push_back(m);
+  MasterId id = static_cast<MasterId>(drv.masters.size() - 1);
+  drv.master_of[dev] = id;
+  // arm_smmu_insert_master: the master's STEs start as abort.
+  for (uint32_t sid : m.streams)
+    if (!s.hw.smmus.at(smmu).ste.count(sid)) s.hw.smmus[smmu].ste[sid] = make_abort_ste();
+
+  // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
+  if (pci::pdev(s, dev).pasid_cap && !pci::pdev(s, dev).is_virtfn) {
+    int features = pci::pasid_features(s, dev);
+    if (features >= 0) pci::enable_pasid(s, dev, static_cast<uint16_t>(features));
+  }
+
+  int ret = master_prepare_ats(s, id);
+  if (ret) {
+    if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
+    drv.masters[id].live = false;
+    drv.master_of[dev] = kNone;
+    return ret;
+  }
+  return 0;
+}
+
+void release_device(System& s, pci::DevId dev) {
+  Frame f(s, KFn::arm_smmu_release_device);
+  MasterId m = master_of(s, dev);
+  if (m == kNone) return;
+  if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
+  s.kernel.smmuv3.masters[m].live = false;
+  s.kernel.smmuv3.master_of[dev] = kNone;
+}
+
+}  // namespace atslab::smmuv3

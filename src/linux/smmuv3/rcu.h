@@ -1,0 +1,20 @@
+#pragma once
+// Modelled RCU for the invalidation arrays: publish, read-side sections that
+// pin an array, kfree_rcu and grace periods. A read of a reclaimed array is
+// recorded (the checks report it as a use after free) instead of crashing.
+#include "linux/smmuv3/driver_state.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::smmuv3 {
+
+InvsId rcu_publish(System& s, Invs invs);      // a new live array
+void kfree_rcu(System& s, InvsId slot);         // retired; reclaimed after a grace period
+InvsId rcu_read_lock(System& s, InvsId slot);   // pins the array the reader loaded
+void rcu_read_unlock(System& s, InvsId slot);
+// A grace period: every retired array no reader holds is reclaimed.
+void synchronize_rcu(System& s);
+
+}  // namespace atslab::smmuv3

@@ -1,0 +1,38 @@
+#pragma once
+// drivers/iommu/arm/arm-smmu-v3: the driver's entry points (sections 3.4-3.7).
+#include <cstdint>
+
+#include "linux/iommu/iommu_core.h"
+#include "linux/smmuv3/driver_state.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::smmuv3 {
+
+// Probe of the SMMU itself (arm_smmu_device_probe): reads its ID registers.
+void device_probe(System& s, uint16_t smmu);
+
+bool ats_supported(System& s, MasterId m);  // arm_smmu_ats_supported
+int probe_device(System& s, pci::DevId dev);
+void release_device(System& s, pci::DevId dev);
+
+iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type, Stage stage = Stage::S1);
+void domain_free(System& s, iommu::DomainId d);
+iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type);
+
+int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);         // paging domains
+int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);
+int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);
+
+int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size);
+uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size);
+// arm_smmu_domain_inv_range: TLBI + sync, then ATC_INV + sync for the array's ATS entries.
+void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size);
+
+MasterId master_of(const System& s, pci::DevId dev);
+SmmuDomainId smmu_domain_of(const System& s, iommu::DomainId d);
+const Invs& domain_invs(const System& s, SmmuDomainId sd);
+
+}  // namespace atslab::smmuv3
