@@ -6,6 +6,7 @@
 #include "linux/kernel/context.h"
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/driver_state.h"
+#include "linux/vfio/vfio_state.h"
 #include "policy/pci_switches.h"
 
 namespace atslab {
@@ -15,6 +16,7 @@ struct Kernel {
   std::vector<pci::PciDev> devs;  // every pci_dev ever allocated, by DevId
   iommu::IommuCore iommu;
   smmuv3::Driver smmuv3;
+  vfio::Vfio vfio;
   kernel::Context ctx;
   bool operator==(const Kernel&) const = default;
 };

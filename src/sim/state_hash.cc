@@ -104,6 +104,9 @@ class Hasher {
     add(p.variant), add(p.gate_on_ats_prepared), add(p.support_checked_before_prepare), add(p.fail_probe_on_prepare_error);
     add(p.warn_on_enable_failure), add(p.rollback_on_enable_failure), add(p.track_enable_result);
   }
+  void add(const vfio::DmaMapping& m) { add(m.paddr), add(m.size); }
+  void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domain), add(c.dma); }
+  void add(const vfio::VfioGroup& g) { add(g.group), add(g.container); }
   void add(const smmuv3::Driver& d) {
     add(d.policy), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
@@ -131,6 +134,8 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.iommu.default_identity);
   h.add(s.kernel.ctx);
   h.add(s.kernel.smmuv3);
+  h.add(s.kernel.vfio.containers);
+  h.add(s.kernel.vfio.groups);
   h.add(s.hw.smmus);
   return h.digest();
 }

@@ -2,6 +2,9 @@
 
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
+#include <fmt/format.h>
+
+#include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/pci/access.h"
@@ -65,8 +68,22 @@ int probe_device(System& s, pci::DevId dev) {
   Group g;
   g.devices.push_back(dev);
   s.kernel.iommu.groups.push_back(g);
-  state(s, dev).group = static_cast<GroupId>(s.kernel.iommu.groups.size() - 1);
-  return setup_default_domain(s, state(s, dev).group);
+  GroupId gid = static_cast<GroupId>(s.kernel.iommu.groups.size() - 1);
+  state(s, dev).group = gid;
+  ret = setup_default_domain(s, gid);
+  if (ret) {
+    // __iommu_probe_device's error path: the device leaves its group and the driver lets go of it.
+    kernel::dev_err(s, dev, fmt::format("Failed to attach default domain: {}", kernel::errname(ret)));
+    DomainId def = s.kernel.iommu.groups[gid].default_domain;
+    if (def != kNoDomain && s.kernel.iommu.domains[def].type == DomainType::Dma) domain_free(s, def);
+    s.kernel.iommu.groups[gid] = Group{};
+    drv_release_device(s, dev);
+    DeviceIommu& again = state(s, dev);
+    again.probed = false;
+    again.group = kNoGroup;
+    s.record.event(kernel::EventKind::IommuProbeFailed, dev, ret);
+  }
+  return ret;
 }
 
 void release_device(System& s, pci::DevId dev) {

@@ -37,6 +37,7 @@ enum class EventKind : uint8_t {
   DeviceAdd,       // device_add(): the bus notifier runs from here
   IommuProbe,      // a = pci_ats_supported() at probe
   IommuRelease,    // a = pci_ats_supported() at release
+  IommuProbeFailed,  // a = the error (after the driver's probe succeeded, e.g. the default domain failed)
   DriverBind,      // a = driver kind
   DeviceDel,
   ConfigWrite,     // a = offset, b = width << 32 | value

@@ -1,0 +1,251 @@
+#include "check/invariants.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "hw/pcie/capability_walk.h"
+#include "sim/system.h"
+
+namespace atslab::check {
+
+namespace {
+
+using hw::pcie::FnId;
+namespace ats = hw::pcie::ats;
+
+// SMMUv3 command opcodes, as the architecture encodes them (not the driver's enum).
+constexpr int64_t kTlbiNhAll = 0x10, kTlbiNhAsid = 0x11, kTlbiNhVa = 0x12, kTlbiS12Vmall = 0x28, kTlbiS2Ipa = 0x2a;
+constexpr int64_t kAtcInv = 0x40, kCmdSync = 0x46;
+
+// Hardware truth: the ATS Control register of a function.
+uint16_t hw_ats_ctrl(const System& s, FnId fn) {
+  const auto& cfg = s.hw.pcie.fn(fn).cfg;
+  uint16_t pos = hw::pcie::find_ext_cap(cfg, hw::pcie::ext_cap::kAts);
+  return pos ? cfg.read16(pos + ats::kCtrl) : 0;
+}
+bool hw_ats_on(const System& s, FnId fn) { return s.hw.pcie.fn(fn).present && (hw_ats_ctrl(s, fn) & ats::kCtrlEnable); }
+
+// Hardware truth: the STE the SMMU holds for a StreamID (an unwritten one is invalid).
+std::array<uint64_t, 8> hw_ste(const System& s, uint16_t smmu, uint32_t sid) {
+  if (smmu >= s.hw.smmus.size()) return {};
+  auto it = s.hw.smmus[smmu].ste.find(sid);
+  return it == s.hw.smmus[smmu].ste.end() ? std::array<uint64_t, 8>{} : it->second;
+}
+unsigned ste_cfg(const std::array<uint64_t, 8>& e) { return (e[0] >> 1) & 7; }
+unsigned ste_eats(const std::array<uint64_t, 8>& e) { return (e[1] >> 28) & 3; }
+bool ste_valid(const std::array<uint64_t, 8>& e) { return e[0] & 1; }
+bool ste_translates(const std::array<uint64_t, 8>& e) { return ste_valid(e) && ste_cfg(e) >= 5; }
+
+std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs[d].bdf.str(); }
+
+bool live(const pci::PciDev& d) { return d.state != pci::DevState::Removed && d.state != pci::DevState::Setup; }
+
+void pci_invariants(const System& s, std::vector<Violation>& out) {
+  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
+    const auto& d = s.kernel.devs[id];
+    if (!live(d) || !s.hw.pcie.fn(d.fn).present) continue;
+    bool hw_on = hw_ats_on(s, d.fn);
+    if (d.ats_enabled != hw_on)
+      out.push_back({1, dev_name(s, id), fmt::format("pci_dev ats_enabled={} but the Enable bit is {}", d.ats_enabled, hw_on)});
+    if (hw_on && (!d.ats_cap || d.untrusted))
+      out.push_back({2, dev_name(s, id), fmt::format("ATS enabled with ats_cap={:#x} untrusted={}", d.ats_cap, d.untrusted)});
+    if (hw_on && !d.is_virtfn && (hw_ats_ctrl(s, d.fn) & ats::kCtrlStuMask) + ats::kMinStu != d.ats_stu)
+      out.push_back({3, dev_name(s, id), fmt::format("STU field {} does not match ats_stu {}", hw_ats_ctrl(s, d.fn) & ats::kCtrlStuMask, d.ats_stu)});
+    if (hw_on && d.is_virtfn && s.kernel.devs[d.physfn].ats_stu < ats::kMinStu)
+      out.push_back({5, dev_name(s, id), "VF ATS enabled while its PF's STU was never programmed"});
+    if (hw_on && d.untrusted) out.push_back({8, dev_name(s, id), "untrusted device has ATS enabled"});
+    if (s.kernel.pci_switches.noats && d.ats_cap) out.push_back({8, dev_name(s, id), "pci=noats but ats_cap is set"});
+    if (d.pri_enabled && !d.ats_enabled) out.push_back({7, dev_name(s, id), "PRI enabled without ATS"});
+  }
+}
+
+void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
+  const auto& drv = s.kernel.smmuv3;
+  // 11: the device may issue translation requests only if its STE accepts them.
+  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
+    const auto& d = s.kernel.devs[id];
+    if (!live(d) || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3 || !hw_ats_on(s, d.fn)) continue;
+    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
+    if (!ste_translates(ste) || ste_eats(ste) != 1)
+      out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
+  }
+  if (!quiescent) return;
+  for (uint32_t m = 0; m < drv.masters.size(); ++m) {
+    const auto& master = drv.masters[m];
+    if (!master.live) continue;
+    const auto& d = s.kernel.devs[master.dev];
+    bool hw_on = hw_ats_on(s, d.fn);
+    std::string who = fmt::format("{} (master {})", dev_name(s, master.dev), m);
+    if (master.ats_enabled != hw_on)
+      out.push_back({9, who, fmt::format("master->ats_enabled={} but PCI ATS is {}", master.ats_enabled, hw_on ? "on" : "off")});
+    if (master.ats_enabled)
+      for (uint32_t sid : master.streams) {
+        auto ste = hw_ste(s, master.smmu, sid);
+        if (!ste_translates(ste) || ste_eats(ste) != 1)
+          out.push_back({10, who, fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
+      }
+  }
+  for (uint32_t di = 0; di < drv.domains.size(); ++di) {
+    const auto& dom = drv.domains[di];
+    if (!dom.live) continue;
+    std::string who = fmt::format("smmu domain {} (iommu domain {})", di, dom.domain);
+    // 13: counted iff PCI ATS is really on for the attachment.
+    int really = 0;
+    for (const auto& md : dom.devices)
+      if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
+    if (dom.nr_ats_masters != really)
+      out.push_back({13, who, fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", dom.nr_ats_masters, really)});
+    // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
+    const auto& slot = drv.invs_pool[dom.invs];
+    std::map<std::tuple<int, uint32_t, uint32_t>, int> expect, have;
+    for (const auto& md : dom.devices) {
+      const auto& master = drv.masters[md.master];
+      bool s1 = dom.stage == smmuv3::Stage::S1;
+      expect[{s1 ? 0 : 1, s1 ? dom.asid : dom.vmid, 0}]++;
+      if (hw_ats_on(s, s.kernel.devs[master.dev].fn))
+        for (uint32_t sid : master.streams) expect[{3, sid, md.ssid}]++;
+    }
+    for (const auto& inv : slot.invs.live())
+      have[{static_cast<int>(inv.type), inv.id, smmuv3::is_ats(inv.type) ? inv.ssid : 0}] += inv.users;
+    if (expect != have) {
+      std::string diff;
+      for (const auto& [k, n] : have)
+        if (expect[k] != n)
+          diff += fmt::format(" {}({:#x},{}) users={} expected={};", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))),
+                              std::get<1>(k), std::get<2>(k), n, expect[k]);
+      for (const auto& [k, n] : expect)
+        if (!have.count(k))
+          diff += fmt::format(" {}({:#x},{}) missing;", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))), std::get<1>(k), std::get<2>(k));
+      out.push_back({14, who, "invalidation array differs from its attachments:" + diff});
+    }
+    // 15: structure of the array.
+    const auto& a = slot.invs;
+    bool sorted = true, any_ats = false;
+    for (uint16_t i = 0; i < a.num_invs; ++i) {
+      if (i && smmuv3::inv_cmp(a.inv[i - 1], a.inv[i]) >= 0) sorted = false;
+      if (a.inv[i].users > 0 && smmuv3::is_ats(a.inv[i].type)) any_ats = true;
+      if (a.inv[i].users < 0) out.push_back({15, who, "negative users"});
+    }
+    if (!sorted || a.num_trashes > a.num_invs || a.num_invs > a.max_invs || (any_ats && !a.has_ats))
+      out.push_back({15, who, fmt::format("array malformed: sorted={} trashes={} num={} max={} has_ats={}", sorted,
+                                          a.num_trashes, a.num_invs, a.max_invs, a.has_ats)});
+  }
+  // 24: every device of a group is attached to the group's domain, as the SMMU sees it.
+  for (uint32_t g = 0; g < s.kernel.iommu.groups.size(); ++g) {
+    const auto& grp = s.kernel.iommu.groups[g];
+    if (grp.domain == iommu::kNoDomain) continue;
+    const auto& dom = s.kernel.iommu.domains[grp.domain];
+    if (dom.driver != hw::pcie::IommuKind::Smmuv3) continue;
+    for (pci::DevId dev : grp.devices) {
+      const auto& d = s.kernel.devs[dev];
+      auto ste = hw_ste(s, dom.iommu, d.bdf.rid());
+      bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && ste_cfg(ste) == 0
+                : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || ste_translates(ste))
+                                                          : ste_translates(ste);
+      if (iommu::is_paging(dom.type)) {
+        bool listed = false;
+        for (const auto& md : drv.domains[dom.priv].devices)
+          listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
+        ok = ok && listed;
+      }
+      if (!ok)
+        out.push_back({24, dev_name(s, dev), fmt::format("group {} is on {} domain {} but the SMMU sees CFG={}", g,
+                                                         iommu::name(dom.type), grp.domain, ste_cfg(ste))});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Violation> check_state(const System& s, bool quiescent) {
+  std::vector<Violation> out;
+  pci_invariants(s, out);
+  smmu_invariants(s, quiescent, out);
+  return out;
+}
+
+std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning) {
+  std::vector<Violation> out;
+  for (size_t i = first_warning; i < s.record.warnings.size(); ++i) {
+    const auto& w = s.record.warnings[i];
+    using kernel::KFn;
+    if (w.function == KFn::pci_enable_ats || w.function == KFn::pci_disable_ats || w.function == KFn::pci_prepare_ats)
+      out.push_back({4, std::string(kernel::name(w.function)), "called in the wrong ATS state (WARN_ON(" + w.condition + "))", w.seq});
+  }
+  // Per SMMU: a TLBI not yet followed by a CMD_SYNC when an ATC_INV is issued breaks 19.
+  std::map<int64_t, bool> tlbi_unsynced;
+  std::map<pci::DevId, int64_t> probe_supported;
+  for (size_t i = 0; i < first_event && i < s.record.events.size(); ++i)
+    if (s.record.events[i].kind == kernel::EventKind::IommuProbe) probe_supported[s.record.events[i].dev] = s.record.events[i].a;
+  for (size_t i = first_event; i < s.record.events.size(); ++i) {
+    const auto& e = s.record.events[i];
+    switch (e.kind) {
+      case kernel::EventKind::SmmuCommand: {
+        int64_t op = e.a;
+        if (op == kTlbiNhVa || op == kTlbiNhAsid || op == kTlbiS2Ipa || op == kTlbiS12Vmall || op == kTlbiNhAll)
+          tlbi_unsynced[e.dev] = true;
+        else if (op == kCmdSync)
+          tlbi_unsynced[e.dev] = false;
+        else if (op == kAtcInv && tlbi_unsynced[e.dev])
+          out.push_back({19, fmt::format("smmu {}", e.dev), "ATC_INV issued before the TLB invalidation was synced", e.seq});
+        break;
+      }
+      case kernel::EventKind::AtcInvToAtsDisabled:
+        if (e.b)
+          out.push_back({23, s.hw.pcie.fn(static_cast<FnId>(e.dev)).bdf.str(),
+                         fmt::format("ATC_INV from an invalidation array to StreamID {:#x}, whose ATS is disabled", e.a), e.seq});
+        break;
+      case kernel::EventKind::IommuProbe:
+        if (e.b == 0) probe_supported[e.dev] = e.a;
+        break;
+      case kernel::EventKind::IommuRelease:
+        if (probe_supported.count(e.dev) && probe_supported[e.dev] != e.a)
+          out.push_back({6, dev_name(s, e.dev), fmt::format("pci_ats_supported() was {} at probe_device and {} at release_device",
+                                                            probe_supported[e.dev] != 0, e.a != 0), e.seq});
+        break;
+      case kernel::EventKind::RcuUseAfterFree:
+        out.push_back({0, fmt::format("invs array {}", e.dev), "read after RCU reclaimed it", e.seq});
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+const std::vector<int>& checked_invariants() {
+  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 19, 23, 24};
+  return v;
+}
+
+void Monitor::step(const System& s, const std::string& step_name, bool quiescent) {
+  for (auto v : check_history(s, events_, warnings_)) {
+    v.step = step_name;
+    if (v.invariant == 23) ++atc_inv_to_disabled_;
+    all_.push_back(std::move(v));
+  }
+  events_ = s.record.events.size();
+  warnings_ = s.record.warnings.size();
+  // A state violation is reported when it starts holding, not again on every step while it lasts.
+  std::vector<std::string> now;
+  for (auto v : check_state(s, quiescent)) {
+    std::string key = fmt::format("{}|{}|{}", v.invariant, v.objects, v.detail);
+    now.push_back(key);
+    if (std::find(active_.begin(), active_.end(), key) != active_.end()) continue;
+    v.seq = s.record.seq;
+    v.step = step_name;
+    all_.push_back(std::move(v));
+  }
+  if (quiescent) active_ = std::move(now);
+}
+
+std::vector<int> Monitor::numbers() const {
+  std::set<int> n;
+  for (const auto& v : all_) n.insert(v.invariant);
+  return {n.begin(), n.end()};
+}
+
+}  // namespace atslab::check

@@ -1,0 +1,48 @@
+#pragma once
+// The numbered invariants of kernel-semantics.md section 7, evaluated from
+// outside: hardware truth (the ATS Enable bit in config space, the STE the
+// SMMU holds, the commands it received) against what the kernel believes.
+// Nothing here calls driver code; expectations are recomputed from definitions.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::check {
+
+struct Violation {
+  int invariant = 0;   // section 7 number; 0 = memory safety of the model (RCU use after free)
+  std::string objects;  // what it is about, e.g. "0000:01:00.1 (master 2) domain 3"
+  std::string detail;
+  uint64_t seq = 0;    // record sequence number when detected
+  std::string step;    // the operation after which it was detected
+  bool operator==(const Violation&) const = default;
+};
+
+// Invariants over state. `quiescent`: no attach is in flight, so 9, 10, 13, 14 and 24 apply too.
+std::vector<Violation> check_state(const System& s, bool quiescent);
+// Invariants over what happened: record events and WARNs from the given positions on.
+std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning);
+
+// The invariants this checker evaluates.
+const std::vector<int>& checked_invariants();
+
+// Runs both after each step and keeps every violation (and the first of each number).
+class Monitor {
+ public:
+  void step(const System& s, const std::string& step_name, bool quiescent = true);
+  const std::vector<Violation>& all() const { return all_; }
+  std::vector<int> numbers() const;  // distinct invariant numbers violated, ascending
+  size_t atc_inv_to_ats_disabled() const { return atc_inv_to_disabled_; }
+
+ private:
+  size_t events_ = 0, warnings_ = 0;
+  size_t atc_inv_to_disabled_ = 0;
+  std::vector<Violation> all_;
+  std::vector<std::string> active_;  // state violations currently holding (reported when they start)
+};
+
+}  // namespace atslab::check

@@ -1,0 +1,14 @@
+#pragma once
+// How `atslab repro` shows its results: splats, a per-variant table, JSON.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/seed_repro.h"
+
+namespace atslab::io {
+
+nlohmann::json repro_json(const std::vector<sim::ReproResult>& results);
+std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_log);
+
+}  // namespace atslab::io

@@ -1,0 +1,152 @@
+#include "sim/seed_repro.h"
+
+#include <fmt/format.h>
+
+#include "hw/pcie/capabilities.h"
+#include "hw/pcie/capability_walk.h"
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/printk.h"
+#include "linux/pci/iov.h"
+#include "linux/pci/probe.h"
+#include "linux/smmuv3/rcu.h"
+#include "linux/vfio/vfio.h"
+
+namespace atslab::sim {
+
+using namespace hw::pcie;
+
+namespace {
+
+System seed_machine(policy::AtsVariant v) {
+  System s;
+  RootComplex rc;
+  rc.ats_supported = true;
+  rc.iommu = IommuKind::Smmuv3;
+  RcId r = s.hw.pcie.add_root_complex(rc);
+  FnId port = s.hw.pcie.add_root_port(r, 1);
+  ConfigBuilder b({.vendor = 0x8086, .device = 0x1452, .class_code = 0x020000, .revision = 0x11,
+                   .subsystem_vendor = 0x8086, .subsystem_device = 0x0000});
+  b.add_pcie(exp::Type::Endpoint, true);
+  b.add_ats({.qdep = 0, .page_aligned = true});
+  b.add_sriov({.total_vfs = 4, .vf_offset = 1, .vf_stride = 1, .vf_device = 0x1457});
+  s.hw.pcie.add_function(r, port, 0, b.build(), "Intel IPU E2000 PF (seed scenario)");
+  s.kernel.pci_switches = policy::default_switches(v);
+  s.kernel.smmuv3.policy = policy::policy_for(v);
+  return s;
+}
+
+class Runner {
+ public:
+  explicit Runner(policy::AtsVariant v) { r_.variant = v; r_.final = seed_machine(v); }
+
+  System& s() { return r_.final; }
+  void step(const std::string& name) {
+    smmuv3::synchronize_rcu(s());  // a grace period between operations: no reader spans them
+    r_.steps.push_back(name);
+    monitor_.step(s(), name);
+  }
+  ReproResult finish() {
+    r_.violations = monitor_.all();
+    r_.violated = monitor_.numbers();
+    r_.atc_inv_to_ats_disabled = monitor_.atc_inv_to_ats_disabled();
+    return std::move(r_);
+  }
+  ReproResult& result() { return r_; }
+
+ private:
+  ReproResult r_;
+  check::Monitor monitor_;
+};
+
+}  // namespace
+
+ReproResult run_seed_repro(policy::AtsVariant v, int iterations) {
+  Runner run(v);
+  System& s = run.s();
+  auto& r = run.result();
+
+  pci::boot(s);
+  pci::DevId pf = pci::live_devices(s).back();
+  s.kernel.devs[pf].driver = pci::DriverKind::Native;
+  pci::device_attach(s, pf);
+  run.step("boot: PF probed, ATS quirked off (quirk_intel_e2000_no_ats)");
+
+  s.kernel.ctx.comm = "bash";
+  pci::sriov_numvfs_store(s, pf, 2);
+  run.step("echo 2 > sriov_numvfs: VFs created and probed");
+  pci::DevId vf = pci::kNoDev;
+  for (pci::DevId d : pci::live_devices(s))
+    if (s.kernel.devs[d].is_virtfn && s.kernel.devs[d].vf_index == 0) vf = d;
+  if (vf == pci::kNoDev) return run.finish();
+  const auto& vf_iommu = s.kernel.iommu.devs;
+  r.probe_failed = vf >= vf_iommu.size() || !vf_iommu[vf].probed;
+  r.attach_failed = r.probe_failed;  // the default-domain attach is the first attach
+
+  // A host driver uses the VF first: DMA API map/unmap on its default domain.
+  iommu::GroupId g = iommu::group_of(s, vf);
+  if (g != iommu::kNoGroup) {
+    s.kernel.devs[vf].driver = pci::DriverKind::Native;
+    pci::device_attach(s, vf);
+    iommu::device_use_default_domain(s, vf);
+    iommu::DomainId def = iommu::group(s, g).default_domain;
+    for (int i = 0; i < 4; ++i) {
+      uint64_t iova = 0xfff00000ull + 0x1000ull * i;
+      {
+        kernel::Frame f(s, kernel::KFn::dma_map_page_attrs);
+        iommu::map(s, def, iova, 0x40000000ull + 0x1000ull * i, 0x1000);
+      }
+      kernel::Frame f(s, kernel::KFn::dma_unmap_page_attrs);
+      iommu::unmap(s, def, iova, 0x1000);
+    }
+    run.step("host driver: DMA map/unmap on the default domain");
+    iommu::device_unuse_default_domain(s, vf);
+    s.kernel.devs[vf].driver = pci::DriverKind::VfioPci;
+    s.kernel.devs[vf].driver_bound = true;
+    run.step("unbind, bind vfio-pci");
+  }
+
+  s.kernel.ctx.cpu = 42;
+  s.kernel.ctx.comm = "iova_stress";
+  bool usable = g != iommu::kNoGroup;
+  vfio::ContainerId c = vfio::open_container(s);
+  vfio::VfioGroupId vg = g == iommu::kNoGroup ? vfio::kNone : vfio::open_group(s, vf);
+  for (int round = 0; round < 2 && vg != vfio::kNone; ++round) {
+    int ret = vfio::group_set_container(s, vg, c);
+    run.step(fmt::format("VFIO_GROUP_SET_CONTAINER -> {}", ret));
+    if (ret) {
+      r.attach_failed = true;
+      usable = false;
+      break;
+    }
+    ret = vfio::set_iommu(s, c);
+    run.step(fmt::format("VFIO_SET_IOMMU (type1) -> {}", ret));
+    if (ret) {
+      r.attach_failed = true;
+      usable = false;
+    } else {
+      if (const auto& fn = s.hw.pcie.fn(s.kernel.devs[vf].fn); fn.present) {
+        uint16_t pos = find_ext_cap(fn.cfg, ext_cap::kAts);
+        r.vf_ats_enabled = pos && (fn.cfg.read16(pos + ats::kCtrl) & ats::kCtrlEnable);
+      }
+      for (int i = 0; i < iterations; ++i) {
+        uint64_t iova = 0x100000ull * (i + 1), size = 0x1000ull << (i % 4);
+        int m = vfio::map_dma(s, c, iova, 0x80000000ull + iova, size);
+        usable &= m == 0;
+        vfio::unmap_dma(s, c, iova, size);
+        run.step(fmt::format("iova_stress: VFIO_IOMMU_MAP_DMA/UNMAP_DMA {:#x}+{:#x}", iova, size));
+      }
+    }
+    ret = vfio::group_unset_container(s, vg);
+    run.step(fmt::format("VFIO_GROUP_UNSET_CONTAINER -> {}", ret));
+  }
+  r.vf_usable = usable && !r.probe_failed;
+
+  s.kernel.ctx.cpu = 0;
+  s.kernel.ctx.comm = "bash";
+  s.kernel.devs[pf].driver_bound = true;
+  pci::sriov_numvfs_store(s, pf, 0);
+  run.step("echo 0 > sriov_numvfs: VFs released");
+  return run.finish();
+}
+
+}  // namespace atslab::sim

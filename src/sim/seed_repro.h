@@ -1,0 +1,31 @@
+#pragma once
+// The seed's bug as a built-in scenario, runnable under every design variant.
+#include <string>
+#include <vector>
+
+#include "check/invariants.h"
+#include "policy/ats_variant.h"
+#include "sim/system.h"
+
+namespace atslab::sim {
+
+struct ReproResult {
+  policy::AtsVariant variant{};
+  System final;                             // the machine at the end, with its whole record
+  std::vector<check::Violation> violations;  // as the independent checker saw them, step by step
+  std::vector<int> violated;                 // distinct invariant numbers
+  size_t atc_inv_to_ats_disabled = 0;        // ATC_INVs from invalidation arrays to endpoints with ATS off
+  bool vf_ats_enabled = false;               // the VF's ATS Enable bit while VFIO owns it
+  bool probe_failed = false;                 // the VF's IOMMU probe failed
+  bool attach_failed = false;                // a VFIO attach (or the default domain) failed
+  bool vf_usable = false;                    // VFIO could attach it and map DMA for it
+  std::vector<std::string> steps;            // the operations, in order
+};
+
+// An Intel IPU E2000 PF (8086:1452 rev 0x11, ATS quirked off) with SR-IOV VFs (8086:1457)
+// behind an ATS-capable SMMUv3. VF 0 is created, used by a host driver (DMA map/unmap on its
+// default domain), then handed to vfio-pci: VFIO_GROUP_SET_CONTAINER, VFIO_SET_IOMMU,
+// MAP/UNMAP_DMA in a loop, UNSET, SET again; finally the VFs are destroyed.
+ReproResult run_seed_repro(policy::AtsVariant v, int iterations = 8);
+
+}  // namespace atslab::sim
