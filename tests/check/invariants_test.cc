@@ -1,0 +1,95 @@
+// The checker catches each inconsistency it claims to, from outside the driver.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "check/invariants.h"
+#include "linux/pci/ats.h"
+#include "../pci/machine_fixture.h"
+
+namespace atslab::test {
+namespace {
+
+std::vector<int> numbers(const System& s) {
+  std::vector<int> n;
+  for (const auto& v : check::check_state(s, true)) n.push_back(v.invariant);
+  std::sort(n.begin(), n.end());
+  n.erase(std::unique(n.begin(), n.end()), n.end());
+  return n;
+}
+
+constexpr MachineSpec kHealthy{.iommu = hw::pcie::IommuKind::Smmuv3};
+
+TEST(Invariants, AHealthyBootedMachineViolatesNothing) {
+  Machine m(kHealthy);
+  m.enable_vfs(2);
+  EXPECT_TRUE(check::check_state(m.s, true).empty());
+}
+
+TEST(Invariants, DriverBeliefWithoutPciAtsBreaksNineThirteenFourteen) {
+  Machine m(kHealthy);
+  auto pf = m.pf();
+  // The device loses ATS behind the driver's back (what a failed enable amounts to).
+  auto& d = m.s.kernel.devs[pf];
+  m.s.hw.pcie.fn(d.fn).cfg.poke16(d.ats_cap + hw::pcie::ats::kCtrl, 0);
+  d.ats_enabled = false;
+  EXPECT_EQ(numbers(m.s), (std::vector<int>{9, 13, 14}));
+}
+
+TEST(Invariants, PciBeliefDifferingFromTheEnableBitBreaksOne) {
+  Machine m;
+  m.s.kernel.devs[m.pf()].ats_enabled = true;
+  EXPECT_EQ(numbers(m.s), (std::vector<int>{1}));
+}
+
+TEST(Invariants, AtsOnWithoutEatsBreaksElevenAndTen) {
+  Machine m(kHealthy);
+  auto sid = m.s.kernel.devs[m.pf()].bdf.rid();
+  auto& ste = m.s.hw.smmus[0].ste[sid];
+  ste[1] &= ~(3ull << 28);
+  EXPECT_EQ(numbers(m.s), (std::vector<int>{10, 11}));
+}
+
+TEST(Invariants, MalformedArrayBreaksFifteen) {
+  Machine m(kHealthy);
+  auto sd = m.s.kernel.smmuv3.domains.size() - 1;
+  auto& invs = m.s.kernel.smmuv3.invs_pool[m.s.kernel.smmuv3.domains[sd].invs].invs;
+  ASSERT_GE(invs.num_invs, 2);
+  std::swap(invs.inv[0], invs.inv[1]);
+  auto n = numbers(m.s);
+  EXPECT_TRUE(std::find(n.begin(), n.end(), 15) != n.end());
+}
+
+TEST(Invariants, GroupOnADomainTheSmmuDoesNotUseBreaksTwentyFour) {
+  Machine m(kHealthy);
+  auto sid = m.s.kernel.devs[m.pf()].bdf.rid();
+  m.s.hw.smmus[0].ste[sid] = {1};  // V=1 CFG=abort: the SMMU blocks, the core believes DMA domain
+  auto n = numbers(m.s);
+  EXPECT_TRUE(std::find(n.begin(), n.end(), 24) != n.end());
+}
+
+TEST(Invariants, WarnInPciDisableAtsIsFourInHistory) {
+  Machine m;
+  pci::disable_ats(m.s, m.pf());
+  auto v = check::check_history(m.s, 0, 0);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].invariant, 4);
+}
+
+TEST(Invariants, MonitorReportsAStateViolationOnceWhileItHolds) {
+  Machine m;
+  check::Monitor mon;
+  m.s.kernel.devs[m.pf()].ats_enabled = true;
+  mon.step(m.s, "a");
+  mon.step(m.s, "b");
+  EXPECT_EQ(mon.all().size(), 1u);
+  m.s.kernel.devs[m.pf()].ats_enabled = false;
+  mon.step(m.s, "c");
+  m.s.kernel.devs[m.pf()].ats_enabled = true;
+  mon.step(m.s, "d");
+  EXPECT_EQ(mon.all().size(), 2u);
+  EXPECT_EQ(mon.all()[1].step, "d");
+}
+
+}  // namespace
+}  // namespace atslab::test
