@@ -98,6 +98,8 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
       if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
     if (dom.nr_ats_masters != really)
       out.push_back({13, who, fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", dom.nr_ats_masters, really)});
+    // 14 and 15 are about the 2026 arrays; the older design has none to check.
+    if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
     const auto& slot = drv.invs_pool[dom.invs];
     std::map<std::tuple<int, uint32_t, uint32_t>, int> expect, have;
@@ -132,6 +134,15 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     if (!sorted || a.num_trashes > a.num_invs || a.num_invs > a.max_invs || (any_ats && !a.has_ats))
       out.push_back({15, who, fmt::format("array malformed: sorted={} trashes={} num={} max={} has_ats={}", sorted,
                                           a.num_trashes, a.num_invs, a.max_invs, a.has_ats)});
+  }
+  // 25: a group with a DMA owner is off its default domain; without one it is on it.
+  for (uint32_t g = 0; g < s.kernel.iommu.groups.size(); ++g) {
+    const auto& grp = s.kernel.iommu.groups[g];
+    if (grp.devices.empty() || grp.default_domain == iommu::kNoDomain) continue;
+    if (grp.owner && grp.domain == grp.default_domain)
+      out.push_back({25, fmt::format("group {}", g), "a DMA owner holds the group but it sits on its default domain"});
+    if (!grp.owner && grp.domain != grp.default_domain)
+      out.push_back({25, fmt::format("group {}", g), "no DMA owner, yet the group is not on its default domain"});
   }
   // 24: every device of a group is attached to the group's domain, as the SMMU sees it.
   for (uint32_t g = 0; g < s.kernel.iommu.groups.size(); ++g) {
@@ -177,6 +188,23 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
   }
   // Per SMMU: a TLBI not yet followed by a CMD_SYNC when an ATC_INV is issued breaks 19.
   std::map<int64_t, bool> tlbi_unsynced;
+  // 12 and 21 need the history of ATS Enable per device and of EATS / ATC flushes per StreamID.
+  std::map<pci::DevId, bool> ats_on;
+  std::map<uint32_t, unsigned> eats_of;
+  std::map<uint32_t, uint64_t> last_flush, last_ats_change;
+  auto dev_of_sid = [&](int64_t smmu, uint32_t sid) -> pci::DevId {
+    for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
+      const auto& p = s.kernel.devs[d];
+      if (p.state != pci::DevState::Removed && p.bdf.rid() == sid && s.hw.pcie.rc(p.rc).iommu_index == smmu) return d;
+    }
+    return pci::kNoDev;
+  };
+  for (size_t i = 0; i < first_event && i < s.record.events.size(); ++i) {
+    const auto& e = s.record.events[i];
+    if (e.kind == kernel::EventKind::SteWrite) eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
+    if (e.kind == kernel::EventKind::ConfigWrite && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl && s.kernel.devs[e.dev].ats_cap)
+      ats_on[e.dev] = e.b & ats::kCtrlEnable;
+  }
   std::map<pci::DevId, int64_t> probe_supported;
   for (size_t i = 0; i < first_event && i < s.record.events.size(); ++i)
     if (s.record.events[i].kind == kernel::EventKind::IommuProbe) probe_supported[s.record.events[i].dev] = s.record.events[i].a;
@@ -191,6 +219,29 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
           tlbi_unsynced[e.dev] = false;
         else if (op == kAtcInv && tlbi_unsynced[e.dev])
           out.push_back({19, fmt::format("smmu {}", e.dev), "ATC_INV issued before the TLB invalidation was synced", e.seq});
+        if (op == kAtcInv) last_flush[static_cast<uint32_t>(e.b)] = e.seq;
+        break;
+      }
+      case kernel::EventKind::SteWrite: {
+        uint32_t sid = static_cast<uint32_t>(e.a);
+        unsigned eats = (static_cast<uint64_t>(e.b) >> 28) & 3;
+        pci::DevId d = dev_of_sid(e.dev, sid);
+        if (eats != eats_of[sid] && d != pci::kNoDev && ats_on[d])
+          out.push_back({12, dev_name(s, d), fmt::format("STE.EATS changed {} -> {} while PCI ATS was enabled", eats_of[sid], eats), e.seq});
+        eats_of[sid] = eats;
+        break;
+      }
+      case kernel::EventKind::ConfigWrite: {
+        const auto& p = s.kernel.devs[e.dev];
+        if (!p.ats_cap || e.a != p.ats_cap + ats::kCtrl) break;
+        bool on = e.b & ats::kCtrlEnable;
+        uint32_t sid = p.bdf.rid();
+        // 21: the whole ATC is flushed after ATS last changed and before it is turned on.
+        if (on && !ats_on[e.dev] && s.hw.pcie.rc(p.rc).iommu == hw::pcie::IommuKind::Smmuv3 &&
+            last_flush[sid] <= last_ats_change[sid])
+          out.push_back({21, dev_name(s, e.dev), "PCI ATS enabled without a full ATC invalidation first", e.seq});
+        if (on != ats_on[e.dev]) last_ats_change[sid] = e.seq;
+        ats_on[e.dev] = on;
         break;
       }
       case kernel::EventKind::AtcInvToAtsDisabled:
@@ -217,7 +268,7 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
 }
 
 const std::vector<int>& checked_invariants() {
-  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 19, 23, 24};
+  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 19, 21, 23, 24, 25};
   return v;
 }
 

@@ -60,9 +60,11 @@ class Runner {
 
 }  // namespace
 
-ReproResult run_seed_repro(policy::AtsVariant v, int iterations) {
+ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   Runner run(v);
   System& s = run.s();
+  if (opt.legacy_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
+  const int iterations = opt.iterations;
   auto& r = run.result();
 
   pci::boot(s);

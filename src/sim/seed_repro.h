@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "linux/smmuv3/driver_state.h"
+
 #include "check/invariants.h"
 #include "policy/ats_variant.h"
 #include "sim/system.h"
@@ -26,6 +28,10 @@ struct ReproResult {
 // behind an ATS-capable SMMUv3. VF 0 is created, used by a host driver (DMA map/unmap on its
 // default domain), then handed to vfio-pci: VFIO_GROUP_SET_CONTAINER, VFIO_SET_IOMMU,
 // MAP/UNMAP_DMA in a loop, UNSET, SET again; finally the VFs are destroyed.
-ReproResult run_seed_repro(policy::AtsVariant v, int iterations = 8);
+struct ReproOptions {
+  int iterations = 8;
+  bool legacy_fastpath = false;  // the pre-invs nr_ats_masters invalidation design
+};
+ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt = {});
 
 }  // namespace atslab::sim

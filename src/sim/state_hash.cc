@@ -108,7 +108,7 @@ class Hasher {
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domain), add(c.dma); }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container); }
   void add(const smmuv3::Driver& d) {
-    add(d.policy), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.master_of);
+    add(d.policy), add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
   }
 

@@ -4,7 +4,10 @@
 #include <algorithm>
 
 #include "check/invariants.h"
+#include "linux/iommu/iommu.h"
 #include "linux/pci/ats.h"
+#include "linux/smmuv3/hw_access.h"
+#include "linux/smmuv3/smmuv3.h"
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
@@ -74,6 +77,37 @@ TEST(Invariants, WarnInPciDisableAtsIsFourInHistory) {
   auto v = check::check_history(m.s, 0, 0);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].invariant, 4);
+}
+
+TEST(Invariants, EnablingAtsWithoutAnAtcFlushFirstIsTwentyOne) {
+  Machine m({.iommu = hw::pcie::IommuKind::Smmuv3});
+  size_t from = m.s.record.events.size();
+  auto pf = m.pf();
+  pci::disable_ats(m.s, pf);
+  ASSERT_EQ(pci::enable_ats(m.s, pf, 12), 0);  // behind the driver's back: no ATC_INV in between
+  bool found = false;
+  for (const auto& v : check::check_history(m.s, from, 0)) found |= v.invariant == 21;
+  EXPECT_TRUE(found);
+}
+
+TEST(Invariants, ChangingEatsWhileAtsIsEnabledIsTwelve) {
+  Machine m({.iommu = hw::pcie::IommuKind::Smmuv3});
+  auto pf = m.pf();
+  ASSERT_TRUE(m.s.kernel.devs[pf].ats_enabled);
+  size_t from = m.s.record.events.size();
+  auto master = smmuv3::master_of(m.s, pf);
+  smmuv3::install_ste_for_dev(m.s, master, smmuv3::make_cdtable_ste(0x80000000, false, smmuv3::ste::kS1dssSsid0));
+  bool found = false;
+  for (const auto& v : check::check_history(m.s, from, 0)) found |= v.invariant == 12;
+  EXPECT_TRUE(found);
+}
+
+TEST(Invariants, AnOwnedGroupOnItsDefaultDomainIsTwentyFive) {
+  Machine m({.iommu = hw::pcie::IommuKind::Smmuv3});
+  auto g = iommu::group_of(m.s, m.pf());
+  m.s.kernel.iommu.groups[g].owner = 99;
+  auto n = numbers(m.s);
+  EXPECT_TRUE(std::find(n.begin(), n.end(), 25) != n.end());
 }
 
 TEST(Invariants, MonitorReportsAStateViolationOnceWhileItHolds) {

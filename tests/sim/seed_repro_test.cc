@@ -87,6 +87,17 @@ TEST(SeedRepro, VtdStyleHidesTheWarnButLeavesStaleAtsTrackingForever) {
   EXPECT_GT(r.atc_inv_to_ats_disabled, 0u);
 }
 
+TEST(SeedRepro, OlderInvalidationDesignStopsStrayAtcInvsUnderVtdStyleTracking) {
+  // Before the arrays, ATC invalidations followed master->ats_enabled, which vtd-style keeps truthful.
+  auto legacy = run_seed_repro(AtsVariant::VtdStyle, {.legacy_fastpath = true});
+  EXPECT_EQ(legacy.atc_inv_to_ats_disabled, 0u);
+  EXPECT_TRUE(has(legacy.violated, 13)) << "the counter is still off by one";
+  EXPECT_FALSE(has(legacy.violated, 14)) << "no arrays in the older design";
+  auto upstream = run_seed_repro(AtsVariant::Upstream, {.legacy_fastpath = true});
+  EXPECT_EQ(upstream.atc_inv_to_ats_disabled, 4u);
+  EXPECT_EQ(upstream.final.record.warnings.size(), 2u);
+}
+
 TEST(SeedRepro, IsDeterministic) {
   auto a = run_seed_repro(AtsVariant::Upstream), b = run_seed_repro(AtsVariant::Upstream);
   EXPECT_EQ(a.final, b.final);

@@ -14,6 +14,7 @@ struct ReproOptions {
   bool json = false;
   bool log = false;
   int iterations = 8;
+  bool legacy = false;
 };
 
 atslab::cli::Register reg{
@@ -25,6 +26,8 @@ atslab::cli::Register reg{
       sub.add_flag("--log", o->log, "Print the whole simulated dmesg of each variant");
       sub.add_option("--iterations", o->iterations, "iova_stress map/unmap iterations per VFIO round")
           ->check(CLI::Range(1, 100000));
+      sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
+                   "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
       return [o]() -> int {
         std::vector<atslab::policy::AtsVariant> variants;
         if (o->variant == "all") {
@@ -36,7 +39,7 @@ atslab::cli::Register reg{
                                    "' (expected upstream, series-v3, fail-early, rollback, vtd-style or all)");
         }
         std::vector<atslab::sim::ReproResult> results;
-        for (auto v : variants) results.push_back(atslab::sim::run_seed_repro(v, o->iterations));
+        for (auto v : variants) results.push_back(atslab::sim::run_seed_repro(v, {.iterations = o->iterations, .legacy_fastpath = o->legacy}));
         if (o->json)
           std::cout << atslab::io::repro_json(results).dump(2) << "\n";
         else

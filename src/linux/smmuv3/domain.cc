@@ -89,8 +89,37 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
   return unmapped;
 }
 
+namespace {
+// v6.10 .. pre-invs: TLBI + sync, then arm_smmu_atc_inv_domain: smp_mb, skip if no
+// master counts as ATS, else ATC_INV for every attachment whose master has ats_enabled.
+void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) {
+  const SmmuDomain& d = s.kernel.smmuv3.domains[sd];
+  Cmd tlbi = d.stage == Stage::S1 ? Cmd{.op = Op::TlbiNhVa, .asid = d.asid, .addr = iova}
+                                  : Cmd{.op = Op::TlbiS2Ipa, .vmid = d.vmid, .addr = iova};
+  cmdq_issue(s, d.smmu, {tlbi}, true);
+  Frame f(s, KFn::arm_smmu_atc_inv_domain);
+  if (!s.kernel.smmuv3.smmus[d.smmu].feat_ats) return;
+  if (s.kernel.smmuv3.domains[sd].nr_ats_masters == 0) return;  // after smp_mb(): pairs with the enable side
+  std::vector<Cmd> cmds;
+  for (const MasterDomain& md : s.kernel.smmuv3.domains[sd].devices) {
+    const Master& m = s.kernel.smmuv3.masters[md.master];
+    if (!m.ats_enabled) continue;
+    for (uint32_t sid : m.streams) {
+      Cmd c = atc_inv_cmd(sid, md.ssid, iova, size);
+      c.from_array = true;  // driven by the driver's tracking, like an array entry
+      cmds.push_back(c);
+    }
+  }
+  cmdq_issue(s, s.kernel.smmuv3.domains[sd].smmu, cmds, true);
+}
+}  // namespace
+
 void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::arm_smmu_domain_inv_range);
+  if (s.kernel.smmuv3.inv_design == InvalidationDesign::NrAtsMasters) {
+    legacy_inv_range(s, sd, iova, size);
+    return;
+  }
   // smp_mb(): the IOPTE change is visible before the array is loaded (invariant 22).
   InvsId slot = rcu_read_lock(s, s.kernel.smmuv3.domains[sd].invs);
   const Invs invs = s.kernel.smmuv3.invs_pool[slot].invs;

@@ -72,8 +72,13 @@ struct InvsSlot {
   bool operator==(const InvsSlot&) const = default;
 };
 
+// Which invalidation design the driver runs (3.4): the 2026 arrays, or the
+// older fast path keyed off nr_ats_masters and the devices list.
+enum class InvalidationDesign : uint8_t { Invs, NrAtsMasters };
+
 struct Driver {
   policy::AtsPolicy policy;
+  InvalidationDesign inv_design = InvalidationDesign::Invs;
   std::vector<Smmu> smmus;
   std::vector<Master> masters;
   std::vector<SmmuDomain> domains;
