@@ -10,6 +10,7 @@
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/vfio/vfio.h"
+#include "sim/faults.h"
 
 namespace atslab::sim {
 
@@ -17,19 +18,24 @@ using namespace hw::pcie;
 
 namespace {
 
-System seed_machine(policy::AtsVariant v) {
+System seed_machine(policy::AtsVariant v, ReproScenario scenario) {
   System s;
   RootComplex rc;
   rc.ats_supported = true;
   rc.iommu = IommuKind::Smmuv3;
   RcId r = s.hw.pcie.add_root_complex(rc);
   FnId port = s.hw.pcie.add_root_port(r, 1);
-  ConfigBuilder b({.vendor = 0x8086, .device = 0x1452, .class_code = 0x020000, .revision = 0x11,
-                   .subsystem_vendor = 0x8086, .subsystem_device = 0x0000});
+  bool seed = scenario == ReproScenario::Seed;
+  // The seed: an E2000 stepping whose ATS is quirked off. Otherwise: a ConnectX-6 Dx, nothing quirked.
+  ConfigBuilder b({.vendor = static_cast<uint16_t>(seed ? 0x8086 : 0x15b3),
+                   .device = static_cast<uint16_t>(seed ? 0x1452 : 0x101d), .class_code = 0x020000,
+                   .revision = static_cast<uint8_t>(seed ? 0x11 : 0x00),
+                   .subsystem_vendor = static_cast<uint16_t>(seed ? 0x8086 : 0x15b3), .subsystem_device = 0x0000});
   b.add_pcie(exp::Type::Endpoint, true);
   b.add_ats({.qdep = 0, .page_aligned = true});
-  b.add_sriov({.total_vfs = 4, .vf_offset = 1, .vf_stride = 1, .vf_device = 0x1457});
-  s.hw.pcie.add_function(r, port, 0, b.build(), "Intel IPU E2000 PF (seed scenario)");
+  b.add_sriov({.total_vfs = 4, .vf_offset = 1, .vf_stride = 1,
+               .vf_device = static_cast<uint16_t>(seed ? 0x1457 : 0x101e)});
+  s.hw.pcie.add_function(r, port, 0, b.build(), seed ? "Intel IPU E2000 PF (seed scenario)" : "ConnectX-6 Dx PF");
   s.kernel.pci_switches = policy::default_switches(v);
   s.kernel.smmuv3.policy = policy::policy_for(v);
   return s;
@@ -37,11 +43,15 @@ System seed_machine(policy::AtsVariant v) {
 
 class Runner {
  public:
-  explicit Runner(policy::AtsVariant v) { r_.variant = v; r_.final = seed_machine(v); }
+  Runner(policy::AtsVariant v, ReproScenario scenario) {
+    r_.variant = v;
+    r_.final = seed_machine(v, scenario);
+  }
 
   System& s() { return r_.final; }
   void step(const std::string& name) {
     smmuv3::synchronize_rcu(s());  // a grace period between operations: no reader spans them
+    s().faults.step = name;
     r_.steps.push_back(name);
     monitor_.step(s(), name);
   }
@@ -61,8 +71,12 @@ class Runner {
 }  // namespace
 
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  Runner run(v);
+  Runner run(v, opt.scenario);
   System& s = run.s();
+  faults::seed(s.faults, opt.seed);
+  if (opt.scenario == ReproScenario::EnableFailure)
+    s.faults.rules.push_back({.point = faults::Point::PciEnableAts, .step = "vf-probe", .always = true});
+  for (auto& rule : faults::parse_plan(opt.faults)) s.faults.rules.push_back(rule);
   if (opt.legacy_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   const int iterations = opt.iterations;
   auto& r = run.result();
@@ -74,6 +88,7 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   run.step("boot: PF probed, ATS quirked off (quirk_intel_e2000_no_ats)");
 
   s.kernel.ctx.comm = "bash";
+  s.faults.step = "vf-probe";
   pci::sriov_numvfs_store(s, pf, 2);
   run.step("echo 2 > sriov_numvfs: VFs created and probed");
   pci::DevId vf = pci::kNoDev;

@@ -28,9 +28,17 @@ struct ReproResult {
 // behind an ATS-capable SMMUv3. VF 0 is created, used by a host driver (DMA map/unmap on its
 // default domain), then handed to vfio-pci: VFIO_GROUP_SET_CONTAINER, VFIO_SET_IOMMU,
 // MAP/UNMAP_DMA in a loop, UNSET, SET again; finally the VFs are destroyed.
+enum class ReproScenario : uint8_t {
+  Seed,           // E2000 PF quirked off: the VF's pci_enable_ats fails because the PF's STU was never set
+  EnableFailure,  // a healthy PF (nothing quirked) whose VF's first pci_enable_ats fails by injection
+};
+
 struct ReproOptions {
   int iterations = 8;
   bool legacy_fastpath = false;  // the pre-invs nr_ats_masters invalidation design
+  ReproScenario scenario = ReproScenario::Seed;
+  std::string faults;            // an extra fault plan (faults::parse_plan syntax)
+  uint64_t seed = 1;             // seeds the fault plan's probabilities
 };
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt = {});
 

@@ -63,7 +63,7 @@ class Hasher {
     add(d.no_ats), add(d.untrusted), add(d.external_facing), add(d.is_virtfn), add(d.is_physfn), add(d.physfn);
     add(d.vf_index), add(d.sriov), add(d.pri_cap), add(d.pri_enabled), add(d.pri_reqs_alloc), add(d.pasid_required);
     add(d.pasid_cap), add(d.pasid_enabled), add(d.pasid_features), add(d.pasid_no_tlp), add(d.eetlp_prefix), add(d.acs_cap);
-    add(d.quirks_applied), add(d.driver), add(d.driver_bound);
+    add(d.quirks_applied), add(d.quirk_deferred), add(d.driver), add(d.driver_bound);
   }
   void add(const iommu::DeviceIommu& d) {
     add(d.probed), add(d.ats_supported_at_probe), add(d.group), add(d.attach_deferred), add(d.require_direct);
@@ -137,6 +137,11 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.vfio.containers);
   h.add(s.kernel.vfio.groups);
   h.add(s.hw.smmus);
+  for (const auto& r : s.faults.rules) h.add(r.point), h.add(r.nth), h.add(r.per_million), h.add(r.step), h.add(r.always), h.add(r.error);
+  h.add(s.faults.calls);
+  h.add(s.faults.fired);
+  h.add(s.faults.rng);
+  h.add(s.faults.step);
   return h.digest();
 }
 

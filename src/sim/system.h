@@ -8,16 +8,18 @@
 #include "hw/machine.h"
 #include "linux/kernel/record.h"
 #include "linux/kernel_state.h"
+#include "sim/faults.h"
 
 namespace atslab {
 
 struct System {
   hw::Machine hw;
   Kernel kernel;
-  kernel::Record record;  // history: excluded from equality and hashing
+  faults::Injector faults;  // the environment's fault plan, counters and RNG: state, since it decides the future
+  kernel::Record record;    // history: excluded from equality and hashing
 
-  // Two systems are the same state when hardware and kernel agree; history is not state.
-  bool operator==(const System& o) const { return hw == o.hw && kernel == o.kernel; }
+  // Two systems are the same state when hardware, kernel and environment agree; history is not state.
+  bool operator==(const System& o) const { return hw == o.hw && kernel == o.kernel && faults == o.faults; }
 };
 
 // A 64-bit hash of the state (hardware and kernel; not the record), stable

@@ -5,6 +5,7 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/repro_report.h"
+#include "sim/faults.h"
 #include "sim/seed_repro.h"
 
 namespace {
@@ -15,6 +16,9 @@ struct ReproOptions {
   bool log = false;
   int iterations = 8;
   bool legacy = false;
+  std::string scenario = "seed";
+  std::string faults;
+  uint64_t seed = 1;
 };
 
 atslab::cli::Register reg{
@@ -26,6 +30,10 @@ atslab::cli::Register reg{
       sub.add_flag("--log", o->log, "Print the whole simulated dmesg of each variant");
       sub.add_option("--iterations", o->iterations, "iova_stress map/unmap iterations per VFIO round")
           ->check(CLI::Range(1, 100000));
+      sub.add_option("--scenario", o->scenario,
+                     "seed (E2000 PF quirked off) or enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection)");
+      sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
+      sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities");
       sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
                    "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
       return [o]() -> int {
@@ -38,8 +46,14 @@ atslab::cli::Register reg{
           throw atslab::InputError("unknown variant '" + o->variant +
                                    "' (expected upstream, series-v3, fail-early, rollback, vtd-style or all)");
         }
+        atslab::sim::ReproOptions ro{.iterations = o->iterations, .legacy_fastpath = o->legacy, .faults = o->faults, .seed = o->seed};
+        if (o->scenario == "enable-failure")
+          ro.scenario = atslab::sim::ReproScenario::EnableFailure;
+        else if (o->scenario != "seed")
+          throw atslab::InputError("unknown scenario '" + o->scenario + "' (expected seed or enable-failure)");
+        atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
-        for (auto v : variants) results.push_back(atslab::sim::run_seed_repro(v, {.iterations = o->iterations, .legacy_fastpath = o->legacy}));
+        for (auto v : variants) results.push_back(atslab::sim::run_seed_repro(v, ro));
         if (o->json)
           std::cout << atslab::io::repro_json(results).dump(2) << "\n";
         else

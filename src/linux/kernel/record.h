@@ -49,6 +49,7 @@ enum class EventKind : uint8_t {
   CmdSyncTimeout,  // dev = smmu: CERROR 3, ATC invalidate timeout
   AtsEnableFailed, // dev = pci dev, a = pci_enable_ats's return
   RcuUseAfterFree, // dev = invs slot: a reader loaded an array already reclaimed
+  FaultInjected,   // dev = faults::Point, a = the point's call number
 };
 
 struct Event {

@@ -1,5 +1,6 @@
 #include "linux/pci/access.h"
 
+#include "sim/faults.h"
 #include "sim/system.h"
 
 namespace atslab::pci {
@@ -10,7 +11,8 @@ uint32_t rd(const System& s, DevId dev, uint16_t off, unsigned w) {
 }
 void wr(System& s, DevId dev, uint16_t off, unsigned w, uint32_t v) {
   hw::pcie::FnId fn = s.kernel.devs.at(dev).fn;
-  s.hw.pcie.config_write(fn, off, w, v);
+  // The kernel issued the write either way; a dropped one never reaches the register.
+  if (!faults::inject(s, faults::Point::ConfigWriteDropped)) s.hw.pcie.config_write(fn, off, w, v);
   s.record.event(kernel::EventKind::ConfigWrite, dev, off, (int64_t{w} << 32) | v);
 }
 }  // namespace

@@ -6,6 +6,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
+#include "sim/faults.h"
 #include "sim/system.h"
 
 namespace atslab::pci {
@@ -47,6 +48,7 @@ bool ats_supported(System& s, DevId dev) {
 
 int prepare_ats(System& s, DevId dev, int ps) {
   Frame f(s, KFn::pci_prepare_ats);
+  if (auto err = faults::inject(s, faults::Point::PciPrepareAts)) return *err;
   if (!ats_supported(s, dev)) return -EINVAL;
   if (kernel::warn_on(s, pdev(s, dev).ats_enabled, "dev->ats_enabled")) return -EBUSY;
   if (ps < ats::kMinStu) return -EINVAL;
@@ -63,6 +65,7 @@ int prepare_ats(System& s, DevId dev, int ps) {
 
 int enable_ats(System& s, DevId dev, int ps) {
   Frame f(s, KFn::pci_enable_ats);
+  if (auto err = faults::inject(s, faults::Point::PciEnableAts)) return *err;
   if (!ats_supported(s, dev)) return -EINVAL;
   if (kernel::warn_on(s, pdev(s, dev).ats_enabled, "dev->ats_enabled")) return -EBUSY;
   if (ps < ats::kMinStu) return -EINVAL;

@@ -74,6 +74,7 @@ struct PciDev {
   uint16_t acs_cap = 0;
 
   QuirkMask quirks_applied = 0;
+  bool quirk_deferred = false;  // fault injection moved a HEADER-declared quirk to FINAL
   DriverKind driver = DriverKind::None;  // what will bind
   bool driver_bound = false;
 

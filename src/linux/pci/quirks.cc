@@ -5,6 +5,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "policy/pci_switches.h"
+#include "sim/faults.h"
 #include "sim/system.h"
 
 namespace atslab::pci {
@@ -105,10 +106,21 @@ void fixup_device(System& s, FixupPhase phase, DevId dev) {
   static constexpr kernel::EventKind kPhaseEvent[] = {kernel::EventKind::FixupEarly, kernel::EventKind::FixupHeader,
                                                       kernel::EventKind::FixupFinal};
   s.record.event(kPhaseEvent[static_cast<int>(phase)], dev);
-  if (phase != no_ats_quirk_phase(s)) return;
+  if (phase == FixupPhase::Early) return;
+  FixupPhase declared = no_ats_quirk_phase(s);
   for (const QuirkEntry& q : kNoAtsQuirks) {
     const PciDev& d = pdev(s, dev);
     if (q.vendor != d.vendor || q.device != d.device) continue;
+    // The injected fault "quirk in the other phase" is decided at HEADER, the first of the two phases.
+    if (phase == FixupPhase::Header && faults::inject(s, faults::Point::QuirkOtherPhase)) {
+      if (declared == FixupPhase::Header) {
+        pdev(s, dev).quirk_deferred = true;  // runs at FINAL instead
+        continue;
+      }
+      declared = FixupPhase::Header;  // a FINAL quirk runs early, at HEADER
+    }
+    bool run = phase == declared || (phase == FixupPhase::Final && d.quirk_deferred);
+    if (!run || (phase == FixupPhase::Final && declared == FixupPhase::Final && d.quirks_applied)) continue;
     s.record.event(kernel::EventKind::QuirkRan, dev, static_cast<int64_t>(q.quirk), static_cast<int64_t>(phase));
     switch (q.quirk) {
       case QuirkId::AmdHarvestNoAts: quirk_amd_harvest_no_ats(s, dev); break;

@@ -12,6 +12,7 @@
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "sim/faults.h"
 #include "sim/system.h"
 
 namespace atslab::smmuv3 {
@@ -88,7 +89,8 @@ int prepare_invs(System& s, AttachState& st, SmmuDomainId new_sd) {
     st.new_invst.old_invs = sdom(s, new_sd).invs;
     auto build = build_invs(s, st.master, st.ats_enabled, st.ssid, new_sd);
     if (!build) return -EINVAL;
-    auto merged = invs_merge(s, s.kernel.smmuv3.invs_pool[st.new_invst.old_invs].invs, *build);
+    bool no_memory = faults::inject(s, faults::Point::InvsMergeAlloc).has_value();
+    auto merged = invs_merge(s, s.kernel.smmuv3.invs_pool[st.new_invst.old_invs].invs, *build, no_memory);
     if (!merged) return -ENOMEM;
     st.new_invst.new_invs = std::move(*merged);
   }
@@ -181,6 +183,7 @@ int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain) {
   int ret = prepare_invs(s, st, sd);
   if (ret) return ret;
   if (sd != kNone) {
+    if (auto err = faults::inject(s, faults::Point::MasterDomainAlloc)) return *err;  // kzalloc of the master_domain
     if (st.ats_enabled) sdom(s, sd).nr_ats_masters++;
     sdom(s, sd).devices.push_back({st.master, new_domain, st.ssid});
     st.added_master_domain = true;

@@ -6,6 +6,7 @@
 #include "hw/pcie/capability_walk.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
+#include "sim/faults.h"
 #include "sim/system.h"
 
 namespace atslab::smmuv3 {
@@ -61,7 +62,8 @@ int cmdq_issue(System& s, uint16_t smmu, const std::vector<Cmd>& cmds, bool sync
       // An endpoint with ATS disabled "is permitted to ignore" invalidation requests (invariant 23).
       if (ep != hw::pcie::kNoFn && !endpoint_ats_enabled(s, ep)) {
         s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c.sid, c.from_array);
-        if (s.hw.smmus.at(smmu).endpoints_ignore_inv_when_disabled) outstanding = true;
+        if (s.hw.smmus.at(smmu).endpoints_ignore_inv_when_disabled || faults::inject(s, faults::Point::EndpointIgnoresAtcInv))
+          outstanding = true;
       }
     }
     if (c.op == Op::CmdSync && outstanding) {
