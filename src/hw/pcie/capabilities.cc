@@ -150,6 +150,7 @@ void reset_control_registers(ConfigSpace& cfg) {
       case ext_cap::kSriov:
         cfg.poke16(c.offset + sriov::kCtrl, 0);
         cfg.poke16(c.offset + sriov::kNumVf, 0);
+        cfg.poke32(c.offset + sriov::kSysPgsize, 1);
         break;
       case ext_cap::kPri:
         cfg.poke16(c.offset + pri::kCtrl, 0);

@@ -180,8 +180,17 @@ std::vector<FnId> Topology::vfs_of(FnId pf) const {
   return out;
 }
 
-void Topology::insert(FnId fn) { fns_.at(fn).present = true; }
-void Topology::eject(FnId fn) { fns_.at(fn).present = false; }
+void Topology::insert(FnId fn) {
+  // A newly inserted card is freshly powered: its control registers are at their reset values.
+  reset_control_registers(fns_.at(fn).cfg);
+  fns_.at(fn).present = true;
+}
+
+void Topology::eject(FnId fn) {
+  fns_.at(fn).present = false;
+  // The card takes its VFs with it, enabled or not (a surprise removal skips the OS's sriov_disable).
+  for (FnId vf : vfs_of(fn)) fns_[vf].present = false;
+}
 
 ConfigSpace make_vf_config(const ConfigSpace& pf) {
   HeaderSpec h;
