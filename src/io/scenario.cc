@@ -1,0 +1,354 @@
+#include "io/scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <set>
+
+#include "io/input_error.h"
+#include "sim/faults.h"
+
+namespace atslab::io {
+
+namespace {
+
+// Typed access to a YAML node that reports problems as FILE:LINE:COL: FIELD: expected ...
+class Reader {
+ public:
+  Reader(std::string path) : path_(std::move(path)) {}
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& field, const std::string& what) const {
+    auto m = n.Mark();
+    if (m.is_null()) throw InputError(fmt::format("{}: {}: {}", path_, field, what));
+    throw InputError(fmt::format("{}:{}:{}: {}: {}", path_, m.line + 1, m.column + 1, field, what));
+  }
+
+  void only(const YAML::Node& map, const std::string& where, std::initializer_list<const char*> keys) const {
+    if (!map.IsMap()) fail(map, where, "expected a mapping");
+    std::set<std::string> allowed(keys.begin(), keys.end());
+    for (const auto& kv : map) {
+      std::string k = kv.first.as<std::string>();
+      if (!allowed.count(k)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(kv.first, where + "." + k, "unknown field (expected one of: " + list + ")");
+      }
+    }
+  }
+
+  template <typename T>
+  T num(const YAML::Node& n, const std::string& field, uint64_t max) const {
+    if (!n.IsScalar()) fail(n, field, "expected a number");
+    std::string t = n.Scalar();
+    uint64_t v = 0;
+    try {
+      size_t used = 0;
+      v = std::stoull(t, &used, 0);
+      if (used != t.size() || t.front() == '-') throw std::invalid_argument(t);
+    } catch (...) {
+      fail(n, field, fmt::format("expected a number (decimal or 0x hex), got '{}'", t));
+    }
+    if (v > max) fail(n, field, fmt::format("{} is out of range (at most {:#x})", t, max));
+    return static_cast<T>(v);
+  }
+
+  bool flag(const YAML::Node& n, const std::string& field) const {
+    if (!n.IsScalar()) fail(n, field, "expected true or false");
+    const std::string& t = n.Scalar();
+    if (t == "true" || t == "yes") return true;
+    if (t == "false" || t == "no") return false;
+    fail(n, field, fmt::format("expected true or false, got '{}'", t));
+  }
+
+  std::string str(const YAML::Node& n, const std::string& field) const {
+    if (!n.IsScalar()) fail(n, field, "expected a string");
+    return n.Scalar();
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+uint64_t page_sizes(const Reader& r, const YAML::Node& n, const std::string& field) {
+  if (!n.IsSequence() || n.size() == 0) r.fail(n, field, "expected a list of page sizes such as [4K, 2M, 1G]");
+  uint64_t bitmap = 0;
+  for (const auto& e : n) {
+    std::string t = r.str(e, field);
+    uint64_t mult = 1;
+    if (!t.empty() && (t.back() == 'K' || t.back() == 'M' || t.back() == 'G')) {
+      mult = t.back() == 'K' ? 1ull << 10 : t.back() == 'M' ? 1ull << 20 : 1ull << 30;
+      t.pop_back();
+    }
+    uint64_t v = 0;
+    try {
+      v = std::stoull(t) * mult;
+    } catch (...) {
+      r.fail(e, field, "expected a page size such as 4K, 16K, 64K, 2M");
+    }
+    if (v < 4096 || (v & (v - 1))) r.fail(e, field, "a page size is a power of two of at least 4K");
+    bitmap |= v;
+  }
+  return bitmap;
+}
+
+sim::OpKind op_kind(const Reader& r, const YAML::Node& n) {
+  static const std::pair<const char*, sim::OpKind> table[] = {
+      {"sriov_enable", sim::OpKind::SriovEnable}, {"sriov_disable", sim::OpKind::SriovDisable},
+      {"bind", sim::OpKind::Bind}, {"unbind", sim::OpKind::Unbind}, {"host_dma", sim::OpKind::HostDma},
+      {"vfio_set_container", sim::OpKind::VfioSetContainer}, {"vfio_set_iommu", sim::OpKind::VfioSetIommu},
+      {"vfio_map_unmap", sim::OpKind::VfioMapUnmap}, {"vfio_unset_container", sim::OpKind::VfioUnsetContainer},
+      {"hotplug_add", sim::OpKind::HotplugAdd}, {"hotplug_remove", sim::OpKind::HotplugRemove},
+      {"remove", sim::OpKind::Remove}, {"attach_own_domain", sim::OpKind::AttachOwnDomain},
+      {"detach_own_domain", sim::OpKind::DetachOwnDomain}};
+  std::string t = r.str(n, "workload.op");
+  for (const auto& [name, kind] : table)
+    if (t == name) return kind;
+  std::string list;
+  for (const auto& [name, kind] : table) list += (list.empty() ? "" : ", ") + std::string(name);
+  r.fail(n, "workload.op", fmt::format("unknown operation '{}' (expected one of: {})", t, list));
+}
+
+void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
+  r.only(m, "machine", {"smmus", "root_complexes", "ports", "devices"});
+  if (m["smmus"]) {
+    for (const auto& n : m["smmus"]) {
+      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled"});
+      SmmuSpec s;
+      if (n["ats"]) s.ats = r.flag(n["ats"], "machine.smmus[].ats");
+      if (n["page_sizes"]) s.pgsize_bitmap = page_sizes(r, n["page_sizes"], "machine.smmus[].page_sizes");
+      if (n["endpoints_ignore_inv_when_disabled"])
+        s.endpoints_ignore_inv_when_disabled = r.flag(n["endpoints_ignore_inv_when_disabled"], "machine.smmus[].endpoints_ignore_inv_when_disabled");
+      sc.smmus.push_back(s);
+    }
+  }
+  if (sc.smmus.empty()) sc.smmus.push_back({});
+  if (m["root_complexes"]) {
+    for (const auto& n : m["root_complexes"]) {
+      r.only(n, "machine.root_complexes[]", {"ats", "iommu", "smmu"});
+      RcSpec rc;
+      if (n["ats"]) rc.ats = r.flag(n["ats"], "machine.root_complexes[].ats");
+      if (n["iommu"]) {
+        std::string k = r.str(n["iommu"], "machine.root_complexes[].iommu");
+        if (k == "smmuv3") rc.iommu = hw::pcie::IommuKind::Smmuv3;
+        else if (k == "vtd") rc.iommu = hw::pcie::IommuKind::Vtd;
+        else if (k == "amd") rc.iommu = hw::pcie::IommuKind::Amd;
+        else if (k == "none") rc.iommu = hw::pcie::IommuKind::None;
+        else r.fail(n["iommu"], "machine.root_complexes[].iommu", "expected smmuv3, vtd, amd or none");
+      }
+      if (n["smmu"]) rc.smmu = r.num<uint16_t>(n["smmu"], "machine.root_complexes[].smmu", sc.smmus.size() - 1);
+      sc.rcs.push_back(rc);
+    }
+  }
+  if (sc.rcs.empty()) sc.rcs.push_back({});
+  std::set<std::string> names;
+  if (m["ports"]) {
+    for (const auto& n : m["ports"]) {
+      r.only(n, "machine.ports[]", {"name", "rc", "external_facing", "below"});
+      PortSpec p;
+      if (!n["name"]) r.fail(n, "machine.ports[].name", "every port needs a name");
+      p.name = r.str(n["name"], "machine.ports[].name");
+      if (!names.insert(p.name).second) r.fail(n["name"], "machine.ports[].name", "duplicate name '" + p.name + "'");
+      if (n["rc"]) p.rc = r.num<uint16_t>(n["rc"], "machine.ports[].rc", sc.rcs.size() - 1);
+      if (n["external_facing"]) p.external_facing = r.flag(n["external_facing"], "machine.ports[].external_facing");
+      if (n["below"]) {
+        p.below = r.str(n["below"], "machine.ports[].below");
+        bool known = false;
+        for (const auto& q : sc.ports) known |= q.name == p.below;
+        if (!known) r.fail(n["below"], "machine.ports[].below", "no earlier port named '" + p.below + "'");
+      }
+      sc.ports.push_back(p);
+    }
+  }
+  if (!m["devices"] || !m["devices"].IsSequence() || m["devices"].size() == 0)
+    r.fail(m, "machine.devices", "expected a list of at least one device");
+  for (const auto& n : m["devices"]) {
+    r.only(n, "machine.devices[]", {"name", "port", "rc", "devfn", "hotplug", "lspci", "vendor", "device", "revision", "class",
+                                   "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "driver"});
+    DeviceSpec d;
+    if (!n["name"]) r.fail(n, "machine.devices[].name", "every device needs a name");
+    d.name = r.str(n["name"], "machine.devices[].name");
+    if (d.name.find('.') != std::string::npos) r.fail(n["name"], "machine.devices[].name", "a name has no '.' (VFs are named <pf>.vf<N>)");
+    if (!names.insert(d.name).second) r.fail(n["name"], "machine.devices[].name", "duplicate name '" + d.name + "'");
+    if (n["port"]) {
+      d.port = r.str(n["port"], "machine.devices[].port");
+      bool known = false;
+      for (const auto& p : sc.ports) known |= p.name == d.port;
+      if (!known) r.fail(n["port"], "machine.devices[].port", "no port named '" + d.port + "'");
+    }
+    if (n["rc"]) d.rc = r.num<uint16_t>(n["rc"], "machine.devices[].rc", sc.rcs.size() - 1);
+    if (n["devfn"]) d.devfn = r.num<uint8_t>(n["devfn"], "machine.devices[].devfn", 0xff);
+    if (n["hotplug"]) d.hotplug = r.flag(n["hotplug"], "machine.devices[].hotplug");
+    if (n["lspci"]) {
+      d.lspci = r.str(n["lspci"], "machine.devices[].lspci");
+      if (!std::filesystem::path(d.lspci).is_absolute())
+        d.lspci = (std::filesystem::path(r.path()).parent_path() / d.lspci).string();
+    } else {
+      if (!n["vendor"] || !n["device"]) r.fail(n, "machine.devices[]", "a device needs vendor and device (or lspci)");
+    }
+    if (n["vendor"]) d.header.vendor = r.num<uint16_t>(n["vendor"], "machine.devices[].vendor", 0xffff);
+    if (n["device"]) d.header.device = r.num<uint16_t>(n["device"], "machine.devices[].device", 0xffff);
+    if (n["revision"]) d.header.revision = r.num<uint8_t>(n["revision"], "machine.devices[].revision", 0xff);
+    d.header.class_code = n["class"] ? r.num<uint32_t>(n["class"], "machine.devices[].class", 0xffffff) : 0x020000;
+    if (n["subsystem_vendor"]) d.header.subsystem_vendor = r.num<uint16_t>(n["subsystem_vendor"], "machine.devices[].subsystem_vendor", 0xffff);
+    if (n["subsystem_device"]) d.header.subsystem_device = r.num<uint16_t>(n["subsystem_device"], "machine.devices[].subsystem_device", 0xffff);
+    if (n["ats"]) {
+      const auto& a = n["ats"];
+      hw::pcie::AtsCapSpec spec;
+      if (a.IsScalar()) {
+        if (!r.flag(a, "machine.devices[].ats")) goto no_ats;
+      } else {
+        r.only(a, "machine.devices[].ats", {"qdep", "page_aligned"});
+        if (a["qdep"]) spec.qdep = r.num<uint8_t>(a["qdep"], "machine.devices[].ats.qdep", 31);
+        if (a["page_aligned"]) spec.page_aligned = r.flag(a["page_aligned"], "machine.devices[].ats.page_aligned");
+      }
+      d.ats = spec;
+    no_ats:;
+    }
+    if (n["sriov"]) {
+      const auto& v = n["sriov"];
+      r.only(v, "machine.devices[].sriov", {"total_vfs", "offset", "stride", "vf_device"});
+      hw::pcie::SriovCapSpec spec;
+      if (!v["total_vfs"]) r.fail(v, "machine.devices[].sriov.total_vfs", "required");
+      spec.total_vfs = r.num<uint16_t>(v["total_vfs"], "machine.devices[].sriov.total_vfs", 256);
+      if (v["offset"]) spec.vf_offset = r.num<uint16_t>(v["offset"], "machine.devices[].sriov.offset", 0xffff);
+      if (v["stride"]) spec.vf_stride = r.num<uint16_t>(v["stride"], "machine.devices[].sriov.stride", 0xffff);
+      spec.vf_device = v["vf_device"] ? r.num<uint16_t>(v["vf_device"], "machine.devices[].sriov.vf_device", 0xffff) : d.header.device;
+      d.sriov = spec;
+    }
+    if (n["pri"]) d.pri = r.flag(n["pri"], "machine.devices[].pri");
+    if (n["pasid"]) d.pasid = r.flag(n["pasid"], "machine.devices[].pasid");
+    if (n["driver"]) {
+      d.driver = r.str(n["driver"], "machine.devices[].driver");
+      if (d.driver != "native" && d.driver != "vfio-pci") r.fail(n["driver"], "machine.devices[].driver", "expected native or vfio-pci");
+    }
+    sc.devices.push_back(std::move(d));
+  }
+}
+
+void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
+  r.only(k, "kernel", {"variants", "pci", "invalidation"});
+  if (k["variants"]) {
+    const auto& v = k["variants"];
+    if (v.IsScalar() && v.Scalar() == "all") {
+      sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+    } else {
+      if (!v.IsSequence()) r.fail(v, "kernel.variants", "expected 'all' or a list of variants");
+      for (const auto& e : v) {
+        auto p = policy::parse_variant(r.str(e, "kernel.variants[]"));
+        if (!p) r.fail(e, "kernel.variants[]", "expected upstream, series-v3, fail-early, rollback or vtd-style");
+        sc.variants.push_back(*p);
+      }
+    }
+  }
+  if (k["pci"]) {
+    const auto& p = k["pci"];
+    r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats"});
+    if (p["pf_aware_ats_supported"]) sc.pf_aware_ats_supported = r.flag(p["pf_aware_ats_supported"], "kernel.pci.pf_aware_ats_supported");
+    if (p["vf_stu_validation"]) sc.vf_stu_validation = r.flag(p["vf_stu_validation"], "kernel.pci.vf_stu_validation");
+    if (p["noats"]) sc.noats = r.flag(p["noats"], "kernel.pci.noats");
+    if (p["quirk_phase"]) {
+      std::string ph = r.str(p["quirk_phase"], "kernel.pci.quirk_phase");
+      if (ph == "final") sc.quirk_phase = policy::QuirkPhase::Final;
+      else if (ph == "header") sc.quirk_phase = policy::QuirkPhase::Header;
+      else r.fail(p["quirk_phase"], "kernel.pci.quirk_phase", "expected final or header");
+    }
+  }
+  if (k["invalidation"]) {
+    std::string inv = r.str(k["invalidation"], "kernel.invalidation");
+    if (inv == "nr_ats_masters") sc.nr_ats_masters_fastpath = true;
+    else if (inv != "invs") r.fail(k["invalidation"], "kernel.invalidation", "expected invs or nr_ats_masters");
+  }
+}
+
+void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
+  if (!w.IsSequence()) r.fail(w, "workload", "expected a list of operations");
+  for (const auto& n : w) {
+    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat"});
+    if (!n["op"]) r.fail(n, "workload[].op", "every step names its op");
+    sim::Op op;
+    op.kind = op_kind(r, n["op"]);
+    if (n["device"]) op.device = r.str(n["device"], "workload[].device");
+    if (n["container"]) op.container = r.str(n["container"], "workload[].container");
+    if (n["driver"]) {
+      op.driver = r.str(n["driver"], "workload[].driver");
+      if (op.driver != "native" && op.driver != "vfio-pci") r.fail(n["driver"], "workload[].driver", "expected native or vfio-pci");
+    }
+    if (n["count"]) op.count = r.num<uint32_t>(n["count"], "workload[].count", 1000000);
+    if (n["vfs"]) op.count = r.num<uint32_t>(n["vfs"], "workload[].vfs", 256);
+    bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap;
+    if (needs_device && op.device.empty()) r.fail(n, "workload[].device", "this operation needs a device");
+    if (!op.device.empty()) {
+      std::string base = op.device.substr(0, op.device.find(".vf"));
+      bool known = false;
+      for (const auto& d : sc.devices) known |= d.name == base;
+      if (!known) r.fail(n["device"], "workload[].device", "no device named '" + base + "'");
+    }
+    uint32_t repeat = n["repeat"] ? r.num<uint32_t>(n["repeat"], "workload[].repeat", 100000) : 1;
+    for (uint32_t i = 0; i < repeat; ++i) sc.workload.push_back(op);
+  }
+}
+
+void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
+  if (!e.IsMap()) r.fail(e, "expect", "expected a mapping from variant (or all) to expectations");
+  for (const auto& kv : e) {
+    std::string key = kv.first.as<std::string>();
+    if (key != "all" && !policy::parse_variant(key))
+      r.fail(kv.first, "expect." + key, "expected all, upstream, series-v3, fail-early, rollback or vtd-style");
+    const auto& x = kv.second;
+    r.only(x, "expect." + key, {"warnings", "violations", "atc_inv_to_ats_disabled"});
+    Expectation ex;
+    ex.line = static_cast<int>(kv.first.Mark().line + 1);
+    if (x["warnings"]) ex.warnings = r.num<size_t>(x["warnings"], "expect." + key + ".warnings", 1000000);
+    if (x["atc_inv_to_ats_disabled"])
+      ex.atc_inv_to_ats_disabled = r.num<size_t>(x["atc_inv_to_ats_disabled"], "expect." + key + ".atc_inv_to_ats_disabled", 100000000);
+    if (x["violations"]) {
+      if (!x["violations"].IsSequence()) r.fail(x["violations"], "expect." + key + ".violations", "expected a list of invariant numbers");
+      std::vector<int> v;
+      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, "expect." + key + ".violations[]", 26));
+      std::sort(v.begin(), v.end());
+      ex.violations = v;
+    }
+    sc.expect[key] = ex;
+  }
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+  Reader r(path);
+  YAML::Node root;
+  try {
+    if (!std::filesystem::is_regular_file(path)) throw InputError(fmt::format("{}: cannot open scenario", path));
+    root = YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  } catch (const YAML::BadFile&) {
+    throw InputError(fmt::format("{}: cannot open scenario", path));
+  }
+  if (!root.IsMap()) r.fail(root, "(top level)", "expected a mapping with name, machine, kernel, workload, faults, expect");
+  r.only(root, "(top level)", {"name", "machine", "kernel", "workload", "faults", "seed", "expect"});
+  Scenario sc;
+  sc.path = path;
+  sc.name = root["name"] ? r.str(root["name"], "name") : std::filesystem::path(path).stem().string();
+  if (!root["machine"]) r.fail(root, "machine", "required");
+  read_machine(r, root["machine"], sc);
+  if (root["kernel"]) read_kernel(r, root["kernel"], sc);
+  if (sc.variants.empty()) sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+  if (root["workload"]) read_workload(r, root["workload"], sc);
+  if (root["faults"]) {
+    sc.faults = r.str(root["faults"], "faults");
+    try {
+      faults::parse_plan(sc.faults);
+    } catch (const InputError& e) {
+      r.fail(root["faults"], "faults", e.what());
+    }
+  }
+  if (root["seed"]) sc.seed = r.num<uint64_t>(root["seed"], "seed", UINT64_MAX);
+  if (root["expect"]) read_expect(r, root["expect"], sc);
+  return sc;
+}
+
+}  // namespace atslab::io

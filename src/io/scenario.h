@@ -1,0 +1,78 @@
+#pragma once
+// YAML scenarios: a machine, kernel switches, a workload, a fault plan and
+// expectations per variant, so that a scenario is also a test. See
+// docs/scenarios.md for the format. Errors name file, line, column and field.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hw/pcie/capabilities.h"
+#include "policy/ats_variant.h"
+#include "sim/ops.h"
+
+namespace atslab::io {
+
+struct SmmuSpec {
+  bool ats = true;
+  uint64_t pgsize_bitmap = 0x40201000;
+  bool endpoints_ignore_inv_when_disabled = false;
+};
+
+struct RcSpec {
+  bool ats = true;
+  hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;
+  uint16_t smmu = 0;
+};
+
+struct PortSpec {
+  std::string name;
+  uint16_t rc = 0;
+  bool external_facing = false;
+  std::string below;  // a switch: this port is a downstream port of a switch below port `below`
+};
+
+struct DeviceSpec {
+  std::string name;
+  std::string port;  // "" = on the root bus (RCiEP)
+  uint16_t rc = 0;
+  uint8_t devfn = 0;
+  bool hotplug = false;
+  std::string lspci;  // import the config space from a dump instead
+  hw::pcie::HeaderSpec header;
+  std::optional<hw::pcie::AtsCapSpec> ats;
+  std::optional<hw::pcie::SriovCapSpec> sriov;
+  bool pri = false, pasid = false;
+  std::string driver;  // bound at boot: "", native or vfio-pci
+};
+
+struct Expectation {
+  std::optional<size_t> warnings;
+  std::optional<std::vector<int>> violations;
+  std::optional<size_t> atc_inv_to_ats_disabled;
+  int line = 0;
+};
+
+struct Scenario {
+  std::string path;
+  std::string name;
+  std::vector<SmmuSpec> smmus;
+  std::vector<RcSpec> rcs;
+  std::vector<PortSpec> ports;
+  std::vector<DeviceSpec> devices;
+  std::vector<policy::AtsVariant> variants;  // the variants it runs under by default
+  // kernel.pci: each field given overrides that switch on top of each variant's defaults.
+  std::optional<bool> pf_aware_ats_supported, vf_stu_validation, noats;
+  std::optional<policy::QuirkPhase> quirk_phase;
+  bool nr_ats_masters_fastpath = false;
+  std::vector<sim::Op> workload;
+  std::string faults;
+  uint64_t seed = 1;
+  std::map<std::string, Expectation> expect;  // by variant name, or "all"
+};
+
+// Throws atslab::InputError "FILE:LINE:COL: FIELD: expected ..." on any problem.
+Scenario load_scenario(const std::string& path);
+
+}  // namespace atslab::io

@@ -1,0 +1,179 @@
+#include "sim/ops.h"
+
+#include <fmt/format.h>
+
+#include "io/input_error.h"
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/printk.h"
+#include "linux/pci/iov.h"
+#include "linux/pci/probe.h"
+#include "linux/vfio/vfio.h"
+
+namespace atslab::sim {
+
+std::string describe(const Op& op) {
+  switch (op.kind) {
+    case OpKind::SriovEnable: return fmt::format("echo {} > {}/sriov_numvfs", op.count, op.device);
+    case OpKind::SriovDisable: return fmt::format("echo 0 > {}/sriov_numvfs", op.device);
+    case OpKind::Bind: return fmt::format("bind {} to {}", op.driver, op.device);
+    case OpKind::Unbind: return fmt::format("unbind {}", op.device);
+    case OpKind::HostDma: return fmt::format("{}: host DMA map/unmap x{}", op.device, op.count);
+    case OpKind::VfioSetContainer: return fmt::format("VFIO_GROUP_SET_CONTAINER {} -> {}", op.device, op.container);
+    case OpKind::VfioSetIommu: return fmt::format("VFIO_SET_IOMMU {}", op.container);
+    case OpKind::VfioMapUnmap: return fmt::format("iova_stress {}: MAP_DMA/UNMAP_DMA x{}", op.container, op.count);
+    case OpKind::VfioUnsetContainer: return fmt::format("VFIO_GROUP_UNSET_CONTAINER {}", op.device);
+    case OpKind::HotplugAdd: return fmt::format("hot-plug {}", op.device);
+    case OpKind::HotplugRemove: return fmt::format("hot-unplug {}", op.device);
+    case OpKind::Remove: return fmt::format("echo 1 > {}/remove", op.device);
+    case OpKind::AttachOwnDomain: return fmt::format("{}: iommu_attach_group(own paging domain)", op.device);
+    case OpKind::DetachOwnDomain: return fmt::format("{}: iommu_detach_group", op.device);
+  }
+  return "?";
+}
+
+std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name) {
+  auto dot = name.find(".vf");
+  if (dot == std::string::npos) {
+    auto it = ctx.devices.find(name);
+    if (it == ctx.devices.end()) throw InputError(fmt::format("unknown device '{}'", name));
+    return pci::dev_for_fn(s, it->second);
+  }
+  auto pf = resolve(s, ctx, name.substr(0, dot));
+  unsigned index = 0;
+  try {
+    index = static_cast<unsigned>(std::stoul(name.substr(dot + 3)));
+  } catch (...) {
+    throw InputError(fmt::format("bad VF name '{}' (expected <pf>.vf<N>)", name));
+  }
+  if (!pf) return std::nullopt;
+  for (pci::DevId d : pci::live_devices(s))
+    if (s.kernel.devs[d].is_virtfn && s.kernel.devs[d].physfn == *pf && s.kernel.devs[d].vf_index == index) return d;
+  return std::nullopt;
+}
+
+namespace {
+vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) {
+  auto it = ctx.containers.find(name);
+  if (it != ctx.containers.end()) return it->second;
+  return ctx.containers[name] = vfio::open_container(s);
+}
+}  // namespace
+
+int run_op(System& s, OpContext& ctx, const Op& op) {
+  const pci::DevId d0 = op.device.empty() ? pci::kNoDev : resolve(s, ctx, op.device).value_or(pci::kNoDev);
+  const bool present = d0 != pci::kNoDev;
+  switch (op.kind) {
+    case OpKind::SriovEnable:
+    case OpKind::SriovDisable: {
+      if (!present) return -ENODEV;
+      // The PF's driver configures SR-IOV; with none bound the sysfs write fails as the kernel's does.
+      return pci::sriov_numvfs_store(s, d0, op.kind == OpKind::SriovEnable ? static_cast<uint16_t>(op.count) : 0);
+    }
+    case OpKind::Bind: {
+      if (!present) return -ENODEV;
+      auto& pd = s.kernel.devs[d0];
+      if (pd.driver_bound) return -EBUSY;
+      pd.driver = op.driver == "vfio-pci" ? pci::DriverKind::VfioPci : pci::DriverKind::Native;
+      pci::device_attach(s, d0);
+      if (!s.kernel.devs[d0].driver_bound) return -EAGAIN;  // deferred: the IOMMU has not probed it
+      // A DMA-API driver shares the default domain (iommu_device_use_default_domain); vfio-pci does not yet.
+      if (s.kernel.devs[d0].driver == pci::DriverKind::Native) return iommu::device_use_default_domain(s, d0);
+      return 0;
+    }
+    case OpKind::Unbind: {
+      if (!present || !s.kernel.devs[d0].driver_bound) return -ENODEV;
+      if (s.kernel.devs[d0].driver == pci::DriverKind::Native) iommu::device_unuse_default_domain(s, d0);
+      s.kernel.devs[d0].driver_bound = false;
+      return 0;
+    }
+    case OpKind::HostDma: {
+      if (!present) return -ENODEV;
+      auto g = iommu::group_of(s, d0);
+      if (g == iommu::kNoGroup) return -ENODEV;
+      auto dom = iommu::group(s, g).domain;
+      if (dom == iommu::kNoDomain || !iommu::is_paging(iommu::domain(s, dom).type)) return -EINVAL;
+      for (uint32_t i = 0; i < op.count; ++i) {
+        uint64_t iova = 0xfff00000ull + 0x1000ull * (i % 64);
+        int ret;
+        {
+          kernel::Frame f(s, kernel::KFn::dma_map_page_attrs);
+          ret = iommu::map(s, dom, iova, 0x40000000ull + 0x1000ull * i, 0x1000);
+        }
+        if (ret) return ret;
+        kernel::Frame f(s, kernel::KFn::dma_unmap_page_attrs);
+        iommu::unmap(s, dom, iova, 0x1000);
+      }
+      return 0;
+    }
+    case OpKind::VfioSetContainer: {
+      if (!present) return -ENODEV;
+      auto it = ctx.vfio_groups.find(d0);
+      if (it == ctx.vfio_groups.end()) {
+        auto g = vfio::open_group(s, d0);
+        if (g == vfio::kNone) return -ENODEV;
+        it = ctx.vfio_groups.emplace(d0, g).first;
+      }
+      return vfio::group_set_container(s, it->second, container(s, ctx, op.container));
+    }
+    case OpKind::VfioSetIommu:
+      return vfio::set_iommu(s, container(s, ctx, op.container));
+    case OpKind::VfioMapUnmap: {
+      auto c = container(s, ctx, op.container);
+      for (uint32_t i = 0; i < op.count; ++i) {
+        uint64_t size = 0x1000ull << (i % 4);
+        uint64_t iova = ctx.next_iova;
+        ctx.next_iova += 0x100000;
+        int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
+        if (ret) return ret;
+        ret = vfio::unmap_dma(s, c, iova, size);
+        if (ret) return ret;
+      }
+      return 0;
+    }
+    case OpKind::VfioUnsetContainer: {
+      auto it = ctx.vfio_groups.find(d0);
+      if (it == ctx.vfio_groups.end()) return -EINVAL;
+      return vfio::group_unset_container(s, it->second);
+    }
+    case OpKind::HotplugAdd: {
+      auto fn = ctx.devices.at(op.device);
+      if (s.hw.pcie.fn(fn).present) return -EBUSY;
+      pci::hotplug_add(s, fn);
+      return 0;
+    }
+    case OpKind::HotplugRemove:
+      if (!present) return -ENODEV;
+      pci::hotplug_remove(s, d0);
+      return 0;
+    case OpKind::Remove:
+      if (!present) return -ENODEV;
+      pci::stop_and_remove_bus_device(s, d0);
+      return 0;
+    case OpKind::AttachOwnDomain: {
+      if (!present) return -ENODEV;
+      auto g = iommu::group_of(s, d0);
+      if (g == iommu::kNoGroup) return -ENODEV;
+      auto dom = iommu::domain_alloc_paging(s, d0);
+      if (dom == iommu::kNoDomain) return -ENOMEM;
+      int ret = iommu::attach_group(s, dom, g);
+      if (ret) {
+        iommu::domain_free(s, dom);
+        return ret;
+      }
+      ctx.own_domains[d0] = dom;
+      return 0;
+    }
+    case OpKind::DetachOwnDomain: {
+      auto it = ctx.own_domains.find(d0);
+      if (!present || it == ctx.own_domains.end()) return -EINVAL;
+      iommu::detach_group(s, it->second, iommu::group_of(s, d0));
+      iommu::domain_free(s, it->second);
+      ctx.own_domains.erase(it);
+      return 0;
+    }
+  }
+  return -EINVAL;
+}
+
+}  // namespace atslab::sim

@@ -1,0 +1,63 @@
+#pragma once
+// Workload operations: what a scenario, the stress runner and (later) the
+// explorer do to a machine. Devices are named: a scenario device by its
+// name, a VF as "<pf>.vf<N>". Names are resolved at the moment the operation
+// runs, against the live machine.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/system.h"
+
+namespace atslab::sim {
+
+enum class OpKind : uint8_t {
+  SriovEnable,      // echo N > sriov_numvfs on `device` (its driver's sriov_configure)
+  SriovDisable,
+  Bind,             // bind `driver` (native or vfio-pci) to `device`
+  Unbind,
+  HostDma,          // the bound host driver maps and unmaps `count` pages through the DMA API
+  VfioSetContainer, // VFIO_GROUP_SET_CONTAINER of device's group into `container`
+  VfioSetIommu,     // VFIO_SET_IOMMU(type1) on `container`
+  VfioMapUnmap,     // iova_stress: `count` MAP_DMA/UNMAP_DMA pairs on `container`
+  VfioUnsetContainer,
+  HotplugAdd,       // the device in a hot-plug slot appears (pciehp)
+  HotplugRemove,
+  Remove,           // echo 1 > remove
+  AttachOwnDomain,  // a kernel driver attaches its own paging domain (iommu_attach_group from the default domain)
+  DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
+};
+
+struct Op {
+  OpKind kind{};
+  std::string device;
+  std::string container = "c0";
+  std::string driver = "native";
+  uint32_t count = 1;
+  bool operator==(const Op&) const = default;
+};
+
+std::string describe(const Op& op);
+
+// Names of the scenario's devices: name -> hardware function.
+using DeviceNames = std::map<std::string, hw::pcie::FnId>;
+
+// What the runner keeps beside the System: which VFIO containers and groups it opened.
+struct OpContext {
+  DeviceNames devices;
+  std::map<std::string, vfio::ContainerId> containers;
+  std::map<pci::DevId, vfio::VfioGroupId> vfio_groups;
+  std::map<pci::DevId, iommu::DomainId> own_domains;
+  uint64_t next_iova = 0x100000;
+};
+
+// The live pci_dev a name refers to now, if any.
+std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name);
+
+// Runs one operation. Returns 0 or the negative errno the kernel returned;
+// an unknown device name throws atslab::InputError.
+int run_op(System& s, OpContext& ctx, const Op& op);
+
+}  // namespace atslab::sim

@@ -1,0 +1,123 @@
+#include "sim/scenario_run.h"
+
+#include <fmt/format.h>
+
+#include "io/input_error.h"
+#include "io/lspci_dump.h"
+#include "linux/pci/probe.h"
+#include "linux/smmuv3/rcu.h"
+#include "sim/faults.h"
+#include "sim/ops.h"
+
+namespace atslab::sim {
+
+using namespace hw::pcie;
+
+System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names) {
+  System s;
+  for (const auto& sm : sc.smmus) {
+    hw::SmmuInterim h;
+    h.idr0_ats = sm.ats;
+    h.pgsize_bitmap = sm.pgsize_bitmap;
+    h.endpoints_ignore_inv_when_disabled = sm.endpoints_ignore_inv_when_disabled;
+    s.hw.smmus.push_back(h);
+  }
+  for (const auto& r : sc.rcs) s.hw.pcie.add_root_complex({0, 0, r.ats, r.iommu, r.smmu});
+  std::map<std::string, FnId> ports;
+  uint8_t next_port = 1;
+  for (const auto& p : sc.ports) {
+    if (p.below.empty()) {
+      ports[p.name] = s.hw.pcie.add_root_port(p.rc, next_port++, p.external_facing);
+    } else {
+      // A one-port switch below an earlier port: its downstream port is this one.
+      ports[p.name] = s.hw.pcie.add_switch(ports.at(p.below), 1).at(0);
+    }
+  }
+  uint8_t next_rciep = 0x10;
+  for (const auto& d : sc.devices) {
+    ConfigSpace cfg;
+    if (!d.lspci.empty()) {
+      auto fns = io::load_lspci_dump(d.lspci);
+      cfg = fns.at(0).cfg;
+    } else {
+      ConfigBuilder b(d.header);
+      b.add_pcie(d.port.empty() ? exp::Type::RcEndpoint : exp::Type::Endpoint, true);
+      if (d.ats) b.add_ats(*d.ats);
+      if (d.sriov) b.add_sriov(*d.sriov);
+      if (d.pri) b.add_pri({});
+      if (d.pasid) b.add_pasid({});
+      cfg = b.build();
+    }
+    FnId parent = d.port.empty() ? kNoFn : ports.at(d.port);
+    uint16_t rc = d.port.empty() ? d.rc : s.hw.pcie.fn(parent).rc;
+    uint8_t devfn = d.port.empty() ? static_cast<uint8_t>(d.devfn ? d.devfn : (next_rciep++ << 3)) : d.devfn;
+    names[d.name] = s.hw.pcie.add_function(rc, parent, devfn, std::move(cfg), d.name, d.hotplug);
+  }
+  auto& sw = s.kernel.pci_switches = policy::default_switches(v);
+  if (sc.pf_aware_ats_supported) sw.pf_aware_ats_supported = *sc.pf_aware_ats_supported;
+  if (sc.vf_stu_validation) sw.vf_stu_validation = *sc.vf_stu_validation;
+  if (sc.noats) sw.noats = *sc.noats;
+  if (sc.quirk_phase) sw.no_ats_quirk_phase = *sc.quirk_phase;
+  s.kernel.smmuv3.policy = policy::policy_for(v);
+  if (sc.nr_ats_masters_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
+  s.faults.rules = faults::parse_plan(sc.faults);
+  faults::seed(s.faults, sc.seed);
+  return s;
+}
+
+ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
+  ScenarioResult res;
+  res.variant = v;
+  OpContext ctx;
+  res.final = build_machine(sc, v, ctx.devices);
+  System& s = res.final;
+  check::Monitor mon;
+  auto step = [&](const std::string& what, int ret) {
+    smmuv3::synchronize_rcu(s);
+    res.steps.push_back({what, ret});
+    mon.step(s, what);
+    s.faults.step = "";
+  };
+  s.faults.step = "boot";
+  pci::boot(s);
+  for (const auto& d : sc.devices) {
+    if (d.driver.empty()) continue;
+    if (auto dev = pci::dev_for_fn(s, ctx.devices[d.name])) {
+      s.kernel.devs[*dev].driver = d.driver == "vfio-pci" ? pci::DriverKind::VfioPci : pci::DriverKind::Native;
+      pci::device_attach(s, *dev);
+    }
+  }
+  step("boot", 0);
+  for (const auto& op : sc.workload) {
+    std::string what = describe(op);
+    s.faults.step = what;
+    int ret = run_op(s, ctx, op);
+    step(what, ret);
+  }
+  res.violations = mon.all();
+  res.violated = mon.numbers();
+  res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
+
+  for (const char* key : {"all", policy::name(v).data()}) {
+    auto it = sc.expect.find(key);
+    if (it == sc.expect.end()) continue;
+    const auto& ex = it->second;
+    std::string where = fmt::format("{}:{}: expect.{}", sc.path, ex.line, key);
+    if (ex.warnings && *ex.warnings != s.record.warnings.size())
+      res.failed_expectations.push_back(fmt::format("{}: {} warnings expected, {} seen", where, *ex.warnings, s.record.warnings.size()));
+    if (ex.violations && *ex.violations != res.violated) {
+      auto list = [](const std::vector<int>& l) {
+        std::string o;
+        for (int n : l) o += (o.empty() ? "" : ",") + std::to_string(n);
+        return "[" + o + "]";
+      };
+      res.failed_expectations.push_back(fmt::format("{}: invariants {} expected violated, {} seen", where, list(*ex.violations), list(res.violated)));
+    }
+    if (ex.atc_inv_to_ats_disabled && *ex.atc_inv_to_ats_disabled != res.atc_inv_to_ats_disabled)
+      res.failed_expectations.push_back(fmt::format("{}: {} ATC_INVs to ATS-disabled endpoints expected, {} seen", where,
+                                                    *ex.atc_inv_to_ats_disabled, res.atc_inv_to_ats_disabled));
+  }
+  return res;
+}
+
+}  // namespace atslab::sim

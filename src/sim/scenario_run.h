@@ -1,0 +1,31 @@
+#pragma once
+// Running a YAML scenario under a variant: build, boot, run the workload step
+// by step under the invariant monitor, and compare with the expectations.
+#include <string>
+#include <vector>
+
+#include "check/invariants.h"
+#include "io/scenario.h"
+#include "sim/system.h"
+
+namespace atslab::sim {
+
+struct StepResult {
+  std::string what;
+  int ret = 0;
+};
+
+struct ScenarioResult {
+  policy::AtsVariant variant{};
+  System final;
+  std::vector<StepResult> steps;
+  std::vector<check::Violation> violations;
+  std::vector<int> violated;
+  size_t atc_inv_to_ats_disabled = 0;
+  std::vector<std::string> failed_expectations;  // empty: the scenario passed under this variant
+};
+
+System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names);
+ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v);
+
+}  // namespace atslab::sim

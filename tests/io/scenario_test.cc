@@ -1,0 +1,106 @@
+// YAML scenarios: every error names file, line, column and field; a good file loads whole.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::io {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto dir = std::filesystem::temp_directory_path() / "atslab-scenario-test";
+  std::filesystem::create_directories(dir);
+  auto p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+std::string error_of(const std::string& text) {
+  std::string path = write_temp("s.yaml", text);
+  try {
+    load_scenario(path);
+  } catch (const InputError& e) {
+    std::string m = e.what();
+    EXPECT_EQ(m.rfind(path, 0), 0u) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << "one line";
+    return m.substr(path.size());
+  }
+  ADD_FAILURE() << "accepted: " << text;
+  return "";
+}
+
+const std::string kMachine = "machine:\n  ports: [{name: rp0}]\n  devices:\n    - {name: pf, port: rp0, vendor: 0x8086, device: 0x1452}\n";
+
+TEST(ScenarioLoader, LoadsTheShippedSeedScenario) {
+  auto sc = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  EXPECT_EQ(sc.name, "seed");
+  ASSERT_EQ(sc.devices.size(), 1u);
+  EXPECT_EQ(sc.devices[0].header.vendor, 0x8086);
+  ASSERT_TRUE(sc.devices[0].sriov);
+  EXPECT_EQ(sc.devices[0].sriov->vf_device, 0x1457);
+  EXPECT_EQ(sc.variants.size(), 5u);
+  EXPECT_EQ(sc.workload.size(), 14u);
+  EXPECT_EQ(sc.expect.at("upstream").violations, (std::vector<int>{4, 6, 9, 13, 14, 23}));
+}
+
+TEST(ScenarioLoader, NotYamlNamesLineAndColumn) {
+  EXPECT_EQ(error_of("machine: [\n  oops: {\n").substr(0, 3), ":3:") << "parser position";
+}
+
+TEST(ScenarioLoader, UnknownFieldListsTheExpectedOnes) {
+  auto m = error_of(kMachine + "colour: blue\n");
+  EXPECT_NE(m.find(":5:1: (top level).colour: unknown field"), std::string::npos) << m;
+  EXPECT_NE(m.find("machine"), std::string::npos);
+}
+
+TEST(ScenarioLoader, BadNumberNamesTheField) {
+  auto m = error_of("machine:\n  devices:\n    - {name: pf, vendor: 0xzz, device: 1}\n");
+  EXPECT_NE(m.find(":3:"), std::string::npos) << m;
+  EXPECT_NE(m.find("machine.devices[].vendor: expected a number"), std::string::npos) << m;
+}
+
+TEST(ScenarioLoader, OutOfRangeNumberSaysTheLimit) {
+  auto m = error_of("machine:\n  devices:\n    - {name: pf, vendor: 0x18086, device: 1}\n");
+  EXPECT_NE(m.find("out of range (at most 0xffff)"), std::string::npos) << m;
+}
+
+TEST(ScenarioLoader, UnknownPortDeviceOperationAndVariant) {
+  EXPECT_NE(error_of("machine:\n  devices:\n    - {name: pf, port: nowhere, vendor: 1, device: 2}\n").find("no port named 'nowhere'"), std::string::npos);
+  EXPECT_NE(error_of(kMachine + "workload:\n  - {op: sriov_enable, device: ghost, vfs: 1}\n").find("no device named 'ghost'"), std::string::npos);
+  EXPECT_NE(error_of(kMachine + "workload:\n  - {op: dance, device: pf}\n").find("unknown operation 'dance'"), std::string::npos);
+  EXPECT_NE(error_of(kMachine + "kernel: {variants: [upstream, v9]}\n").find("kernel.variants[]: expected upstream"), std::string::npos);
+  EXPECT_NE(error_of(kMachine + "expect:\n  v9: {warnings: 0}\n").find("expect.v9"), std::string::npos);
+}
+
+TEST(ScenarioLoader, BadFaultPlanAndMissingPieces) {
+  EXPECT_NE(error_of(kMachine + "faults: \"nosuch:always\"\n").find("unknown injection point 'nosuch'"), std::string::npos);
+  EXPECT_NE(error_of("name: x\n").find("machine: required"), std::string::npos);
+  EXPECT_NE(error_of("machine:\n  devices: []\n").find("machine.devices: expected a list of at least one device"), std::string::npos);
+  EXPECT_NE(error_of("machine:\n  devices:\n    - {name: pf}\n").find("needs vendor and device"), std::string::npos);
+  EXPECT_NE(error_of(kMachine + "workload:\n  - {op: bind}\n").find("needs a device"), std::string::npos);
+}
+
+TEST(ScenarioLoader, MissingFileIsOneLine) {
+  try {
+    load_scenario("/nonexistent/x.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/x.yaml: cannot open scenario");
+  }
+}
+
+TEST(ScenarioRun, AFailedExpectationIsReportedWithItsLine) {
+  std::string path = write_temp("wrong.yaml", kMachine + "kernel: {variants: [upstream]}\nexpect:\n  upstream: {warnings: 3}\n");
+  auto sc = load_scenario(path);
+  auto r = sim::run_scenario(sc, policy::AtsVariant::Upstream);
+  ASSERT_EQ(r.failed_expectations.size(), 1u);
+  EXPECT_NE(r.failed_expectations[0].find(":7: expect.upstream: 3 warnings expected, 0 seen"), std::string::npos)
+      << r.failed_expectations[0];
+}
+
+}  // namespace
+}  // namespace atslab::io
