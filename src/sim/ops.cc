@@ -78,7 +78,12 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
       pci::device_attach(s, d0);
       if (!s.kernel.devs[d0].driver_bound) return -EAGAIN;  // deferred: the IOMMU has not probed it
       // A DMA-API driver shares the default domain (iommu_device_use_default_domain); vfio-pci does not yet.
-      if (s.kernel.devs[d0].driver == pci::DriverKind::Native) return iommu::device_use_default_domain(s, d0);
+      if (s.kernel.devs[d0].driver == pci::DriverKind::Native) {
+        // dma_configure in really_probe: a refusal fails the driver's probe.
+        int ret = iommu::device_use_default_domain(s, d0);
+        if (ret) s.kernel.devs[d0].driver_bound = false;
+        return ret;
+      }
       return 0;
     }
     case OpKind::Unbind: {

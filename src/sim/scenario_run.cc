@@ -66,11 +66,18 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
 }
 
 ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
+  return run_ops(sc, v, sc.workload, sc.seed, "");
+}
+
+ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,
+                       const std::string& extra_faults) {
   ScenarioResult res;
   res.variant = v;
   OpContext ctx;
   res.final = build_machine(sc, v, ctx.devices);
   System& s = res.final;
+  for (auto& r : faults::parse_plan(extra_faults)) s.faults.rules.push_back(r);
+  faults::seed(s.faults, seed);
   check::Monitor mon;
   auto step = [&](const std::string& what, int ret) {
     smmuv3::synchronize_rcu(s);
@@ -88,7 +95,7 @@ ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
     }
   }
   step("boot", 0);
-  for (const auto& op : sc.workload) {
+  for (const auto& op : ops) {
     std::string what = describe(op);
     s.faults.step = what;
     int ret = run_op(s, ctx, op);

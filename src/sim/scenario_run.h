@@ -27,5 +27,8 @@ struct ScenarioResult {
 
 System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names);
 ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v);
+// The same with another workload, seed and extra fault plan (what `atslab replay` runs).
+ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,
+                       const std::string& extra_faults);
 
 }  // namespace atslab::sim

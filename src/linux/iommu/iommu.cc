@@ -129,6 +129,7 @@ void group_release_dma_owner(System& s, GroupId g) {
 }
 
 int device_use_default_domain(System& s, pci::DevId dev) {
+  Frame f(s, KFn::iommu_device_use_default_domain);
   GroupId g = group_of(s, dev);
   if (g == kNoGroup) return 0;
   const Group& gr = group(s, g);
@@ -138,6 +139,7 @@ int device_use_default_domain(System& s, pci::DevId dev) {
 }
 
 void device_unuse_default_domain(System& s, pci::DevId dev) {
+  Frame f(s, KFn::iommu_device_unuse_default_domain);
   GroupId g = group_of(s, dev);
   if (g == kNoGroup) return;
   if (!kernel::warn_on(s, group(s, g).owner_cnt == 0 || group(s, g).owner, "!group->owner_cnt || group->owner"))

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "sim/system.h"
 
@@ -36,7 +37,9 @@ bool warn_on(System& s, bool cond, std::string_view cond_text, int line) {
   const auto& ctx = s.kernel.ctx;
   Warning w;
   w.seq = s.record.next();
-  w.function = ctx.stack.empty() ? KFn{} : ctx.stack.back();
+  // Every modelled function that can WARN opens a frame; an empty stack is a modelling bug.
+  if (ctx.stack.empty()) throw std::logic_error("WARN outside any modelled kernel function: " + std::string(cond_text));
+  w.function = ctx.stack.back();
   w.file = std::string(source_file(w.function));
   w.line = line;
   w.condition = std::string(cond_text);

@@ -1,0 +1,172 @@
+#include "sim/stress.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "linux/kernel/printk.h"
+#include "linux/pci/probe.h"
+#include "linux/smmuv3/rcu.h"
+#include "sim/faults.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::sim {
+
+const char* op_name(OpKind k) {
+  switch (k) {
+    case OpKind::SriovEnable: return "sriov_enable";
+    case OpKind::SriovDisable: return "sriov_disable";
+    case OpKind::Bind: return "bind";
+    case OpKind::Unbind: return "unbind";
+    case OpKind::HostDma: return "host_dma";
+    case OpKind::VfioSetContainer: return "vfio_set_container";
+    case OpKind::VfioSetIommu: return "vfio_set_iommu";
+    case OpKind::VfioMapUnmap: return "vfio_map_unmap";
+    case OpKind::VfioUnsetContainer: return "vfio_unset_container";
+    case OpKind::HotplugAdd: return "hotplug_add";
+    case OpKind::HotplugRemove: return "hotplug_remove";
+    case OpKind::Remove: return "remove";
+    case OpKind::AttachOwnDomain: return "attach_own_domain";
+    case OpKind::DetachOwnDomain: return "detach_own_domain";
+  }
+  return "?";
+}
+
+namespace {
+
+const char* command_name(int64_t op) {
+  switch (op) {
+    case 0x01: return "PREFETCH_CFG";
+    case 0x03: return "CFGI_STE";
+    case 0x04: return "CFGI_ALL";
+    case 0x05: return "CFGI_CD";
+    case 0x10: return "TLBI_NH_ALL";
+    case 0x11: return "TLBI_NH_ASID";
+    case 0x12: return "TLBI_NH_VA";
+    case 0x28: return "TLBI_S12_VMALL";
+    case 0x2a: return "TLBI_S2_IPA";
+    case 0x40: return "ATC_INV";
+    case 0x46: return "CMD_SYNC";
+    default: return "other";
+  }
+}
+
+uint64_t next(uint64_t& x) {
+  uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// A random operation on a random device of the machine (VF names included).
+Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpContext& ctx) {
+  std::vector<std::string> names;
+  for (const auto& d : sc.devices) {
+    names.push_back(d.name);
+    if (d.sriov)
+      for (unsigned i = 0; i < std::min<unsigned>(d.sriov->total_vfs, 4); ++i) names.push_back(fmt::format("{}.vf{}", d.name, i));
+  }
+  Op op;
+  op.device = names[next(rng) % names.size()];
+  op.container = next(rng) % 4 == 0 ? "c1" : "c0";
+  static const OpKind kinds[] = {OpKind::SriovEnable, OpKind::SriovDisable, OpKind::Bind, OpKind::Unbind,
+                                 OpKind::HostDma, OpKind::VfioSetContainer, OpKind::VfioSetIommu,
+                                 OpKind::VfioMapUnmap, OpKind::VfioMapUnmap, OpKind::VfioUnsetContainer,
+                                 OpKind::HotplugAdd, OpKind::HotplugRemove, OpKind::AttachOwnDomain,
+                                 OpKind::DetachOwnDomain};
+  op.kind = kinds[next(rng) % std::size(kinds)];
+  bool hotplug_dev = false;
+  for (const auto& d : sc.devices) hotplug_dev |= d.name == op.device && d.hotplug;
+  if ((op.kind == OpKind::HotplugAdd || op.kind == OpKind::HotplugRemove) && !hotplug_dev) op.kind = OpKind::HostDma;
+  if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
+  if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
+  if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap) op.count = 1 + next(rng) % 8;
+  (void)s;
+  (void)ctx;
+  return op;
+}
+
+}  // namespace
+
+StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const StressOptions& opt) {
+  StressResult res;
+  res.variant = v;
+  res.seed = opt.seed;
+  OpContext ctx;
+  System s = build_machine(sc, v, ctx.devices);
+  for (auto& r : faults::parse_plan(opt.faults)) s.faults.rules.push_back(r);
+  faults::seed(s.faults, opt.seed);
+  uint64_t rng = opt.seed ^ 0x5851f42d4c957f2dull;
+  check::Monitor mon;
+  std::vector<Op> history;
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+
+  s.faults.step = "boot";
+  pci::boot(s);
+  for (const auto& d : sc.devices)
+    if (!d.driver.empty())
+      if (auto dev = pci::dev_for_fn(s, ctx.devices[d.name])) {
+        s.kernel.devs[*dev].driver = d.driver == "vfio-pci" ? pci::DriverKind::VfioPci : pci::DriverKind::Native;
+        pci::device_attach(s, *dev);
+      }
+  mon.step(s, "boot");
+  size_t seen = mon.all().size();
+  for (size_t i = 0;; ++i) {
+    if (opt.seconds > 0 ? elapsed() >= opt.seconds : i >= opt.ops) break;
+    Op op = random_op(rng, sc, s, ctx);
+    std::string what = describe(op);
+    s.faults.step = what;
+    int ret = run_op(s, ctx, op);
+    smmuv3::synchronize_rcu(s);
+    history.push_back(op);
+    ++res.ops;
+    ++res.ops_by_kind[op_name(op.kind)];
+    if (ret) ++res.errors_by_kind[op_name(op.kind)];
+    mon.step(s, what);
+    for (; seen < mon.all().size(); ++seen) {
+      const auto& v2 = mon.all()[seen];
+      if (!res.first.count(v2.invariant)) res.first[v2.invariant] = {v2, history};
+    }
+    // History is not state: keep the record from growing without bound in long runs.
+    if (s.record.events.size() > 200000) {
+      for (const auto& e : s.record.events)
+        if (e.kind == kernel::EventKind::SmmuCommand) ++res.commands_by_kind[command_name(e.a)];
+      mon.step(s, what);  // flush pending history checks before dropping it
+      s.record.events.clear();
+      s.record.log.clear();
+      mon = check::Monitor();
+      mon.step(s, what);
+      seen = mon.all().size();
+    }
+    if (opt.progress && i % 1000 == 0)
+      std::fprintf(stderr, "\r%s: %zu ops, %zu warnings, %zu invariants broken", std::string(policy::name(v)).c_str(), res.ops,
+                   s.record.warnings.size(), res.first.size());
+  }
+  if (opt.progress) std::fprintf(stderr, "\n");
+  for (const auto& e : s.record.events)
+    if (e.kind == kernel::EventKind::SmmuCommand) ++res.commands_by_kind[command_name(e.a)];
+  res.warnings = s.record.warnings.size();
+  for (size_t i = 0; i < s.record.warnings.size() && i < 16; ++i)
+    res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));
+  res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
+  res.seconds = elapsed();
+  return res;
+}
+
+std::string replay_json(const io::Scenario& sc, policy::AtsVariant v, uint64_t seed, const std::string& faults,
+                        const std::vector<Op>& ops) {
+  nlohmann::json j;
+  j["scenario"] = sc.path;
+  j["variant"] = std::string(policy::name(v));
+  j["seed"] = seed;
+  j["faults"] = faults;
+  j["ops"] = nlohmann::json::array();
+  for (const auto& op : ops)
+    j["ops"].push_back({{"op", op_name(op.kind)}, {"device", op.device}, {"container", op.container},
+                        {"driver", op.driver}, {"count", op.count}});
+  return j.dump(2) + "\n";
+}
+
+}  // namespace atslab::sim

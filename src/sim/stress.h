@@ -1,0 +1,51 @@
+#pragma once
+// Stress runs: random workloads drawn from a seeded RNG over a scenario's
+// machine, every invariant checked after every operation. The same seed gives
+// the same run, byte for byte. Each invariant's first violation comes with the
+// operation sequence that reaches it, which `atslab replay` runs again.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "check/invariants.h"
+#include "io/scenario.h"
+#include "sim/ops.h"
+
+namespace atslab::sim {
+
+struct FirstViolation {
+  check::Violation violation;
+  std::vector<Op> prefix;  // the operations from boot up to and including the one that broke it
+};
+
+struct StressResult {
+  policy::AtsVariant variant{};
+  uint64_t seed = 0;
+  size_t ops = 0;
+  std::map<std::string, size_t> ops_by_kind;       // "sriov_enable" -> n
+  std::map<std::string, size_t> errors_by_kind;    // operations that returned an error
+  std::map<std::string, size_t> commands_by_kind;  // SMMU commands issued, by name
+  size_t warnings = 0;
+  std::vector<std::string> warning_sites;          // "pci_disable_ats" per WARN, first 16
+  std::map<int, FirstViolation> first;             // by invariant number
+  size_t atc_inv_to_ats_disabled = 0;
+  double seconds = 0;
+};
+
+struct StressOptions {
+  uint64_t seed = 1;
+  size_t ops = 1000;
+  double seconds = 0;         // > 0: run until this much time passed instead of `ops`
+  std::string faults;         // extra plan on top of the scenario's
+  bool progress = false;      // a progress line on stderr
+};
+
+const char* op_name(OpKind k);
+StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const StressOptions& opt);
+
+// A replay file: the scenario, variant, seed, fault plan and operations (JSON).
+std::string replay_json(const io::Scenario& sc, policy::AtsVariant v, uint64_t seed, const std::string& faults,
+                        const std::vector<Op>& ops);
+
+}  // namespace atslab::sim

@@ -1,0 +1,103 @@
+// atslab stress: random workloads over a scenario's machine, every invariant checked after every operation.
+#include <fmt/format.h>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "command.h"
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "sim/faults.h"
+#include "sim/stress.h"
+
+namespace {
+
+struct StressCli {
+  std::string scenario;
+  std::string variant = "all";
+  uint64_t seed = 1;
+  size_t ops = 0;
+  double seconds = 0;
+  std::string faults;
+  bool json = false;
+  std::string replay_dir;
+};
+
+atslab::cli::Register reg{
+    "stress", "Random workloads over a scenario's machine under fault injection, with every invariant checked",
+    [](CLI::App& sub) {
+      auto o = std::make_shared<StressCli>();
+      sub.add_option("scenario", o->scenario, "Scenario file (its machine and kernel; its workload is not used)")->required();
+      sub.add_option("--variant", o->variant, "A variant, or all (side by side)");
+      sub.add_option("--seed", o->seed, "RNG seed: the same seed gives the same run");
+      auto* ops = sub.add_option("--ops", o->ops, "Operations to run (default 1000)");
+      sub.add_option("--seconds", o->seconds, "Run for this long instead")->excludes(ops)->check(CLI::Range(0.0, 86400.0));
+      sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
+      sub.add_flag("--json", o->json, "Print one JSON document");
+      sub.add_option("--replay-dir", o->replay_dir, "Write each first violation's replay file here");
+      return [o]() -> int {
+        using namespace atslab;
+        auto sc = io::load_scenario(o->scenario);
+        faults::parse_plan(o->faults);
+        std::vector<policy::AtsVariant> variants;
+        if (o->variant == "all") variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+        else if (auto v = policy::parse_variant(o->variant)) variants.push_back(*v);
+        else throw InputError("unknown variant '" + o->variant + "'");
+        if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
+          throw InputError(o->replay_dir + ": not a directory");
+        sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .faults = o->faults,
+                              .progress = !o->json && isatty(2)};
+        std::vector<sim::StressResult> results;
+        for (auto v : variants) results.push_back(sim::run_stress(sc, v, so));
+        bool expectations_ok = true;
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : results) {
+          nlohmann::json firsts = nlohmann::json::array();
+          for (const auto& [n, fv] : r.first) {
+            std::string replay;
+            if (!o->replay_dir.empty()) {
+              replay = (std::filesystem::path(o->replay_dir) /
+                        fmt::format("{}-{}-seed{}-inv{}.json", sc.name, policy::name(r.variant), r.seed, n)).string();
+              cli::write_output(replay, sim::replay_json(sc, r.variant, r.seed, o->faults, fv.prefix));
+            }
+            firsts.push_back({{"invariant", n}, {"objects", fv.violation.objects}, {"detail", fv.violation.detail},
+                              {"after_ops", fv.prefix.size()}, {"step", fv.violation.step}, {"replay", replay}});
+          }
+          // A scenario's expectations apply to stress runs too where they state "no violations".
+          for (const char* key : {"all", policy::name(r.variant).data()}) {
+            auto it = sc.expect.find(key);
+            if (it != sc.expect.end() && it->second.violations && it->second.violations->empty() && !r.first.empty())
+              expectations_ok = false;
+          }
+          out.push_back({{"variant", std::string(policy::name(r.variant))}, {"seed", r.seed}, {"ops", r.ops},
+                         {"ops_by_kind", r.ops_by_kind}, {"errors_by_kind", r.errors_by_kind},
+                         {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
+                         {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled},
+                         {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0}});
+        }
+        if (o->json) {
+          std::cout << out.dump(2) << "\n";
+        } else {
+          fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12}\n", "VARIANT", "OPS", "WARNS", "INVARIANTS (first at op)", "ATC->OFF", "OPS/S");
+          for (const auto& j : out) {
+            std::string inv;
+            for (const auto& f : j["first_violations"])
+              inv += fmt::format("{}{}@{}", inv.empty() ? "" : ",", f["invariant"].get<int>(), f["after_ops"].get<size_t>());
+            fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12.0f}\n", j["variant"].get<std::string>(), j["ops"].get<size_t>(),
+                       j["warnings"].get<size_t>(), inv.empty() ? "-" : inv, j["atc_inv_to_ats_disabled"].get<size_t>(),
+                       j["ops_per_second"].get<double>());
+          }
+          for (const auto& j : out)
+            for (const auto& f : j["first_violations"])
+              fmt::print("  {} #{} after {} ops ({}): {} {}{}\n", j["variant"].get<std::string>(), f["invariant"].get<int>(),
+                         f["after_ops"].get<size_t>(), f["step"].get<std::string>(), f["objects"].get<std::string>(),
+                         f["detail"].get<std::string>(),
+                         f["replay"].get<std::string>().empty() ? "" : "\n    replay: atslab replay " + f["replay"].get<std::string>());
+        }
+        return expectations_ok ? 0 : 1;
+      };
+    }};
+
+}  // namespace
