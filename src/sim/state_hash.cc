@@ -1,5 +1,6 @@
 #include <xxhash.h>
 
+#include <array>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -68,6 +69,33 @@ class Hasher {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats);
   }
   void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
+  template <typename T, size_t N>
+  void add(const std::array<T, N>& a) {
+    for (const auto& x : a) add(x);
+  }
+  void add(const hw::memory::Page& p) { add(p.owner), add(p.qwords); }
+  void add(const hw::memory::Memory& m) {
+    add(m.pages().size());
+    for (const auto& [pfn, page] : m.pages()) add(pfn), add(page);
+  }
+  void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
+  void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
+  void add(const hw::smmuv3::IotlbEntry& e) {
+    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable);
+  }
+  void add(const hw::smmuv3::Smmu& s) {
+    add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);
+    add(s.gerror), add(s.gerrorn), add(s.cmdq_log2size), add(s.cmdq), add(s.cmdq_prod), add(s.cmdq_cons);
+    add(s.cerror), add(s.syncs_completed), add(s.atc_inv_timeouts), add(s.atc_inv_outstanding), add(s.next_itag);
+    add(s.evtq), add(s.iotlb.entries), add(s.rc);
+  }
+  void add(const hw::pcie::AtcEntry& e) {
+    add(e.ssv), add(e.pasid), add(e.iova), add(e.size), add(e.pa), add(e.writable);
+  }
+  void add(const hw::pcie::AtcInvRequest& r) { add(r.itag), add(r.ssv), add(r.pasid), add(r.addr), add(r.size); }
+  void add(const hw::pcie::Atc& a) {
+    add(a.inv_while_disabled), add(a.entries), add(a.inv_queue), add(a.completions), add(a.invalidations_ignored);
+  }
 
   uint64_t digest() const { return XXH3_64bits_digest(st_); }
 
@@ -87,6 +115,9 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.iommu.registered);
   h.add(s.kernel.iommu.devs);
   h.add(s.kernel.ctx);
+  h.add(s.hw.memory);
+  h.add(s.hw.smmus);
+  for (const auto& f : s.hw.pcie.functions()) h.add(f.atc);
   return h.digest();
 }
 
