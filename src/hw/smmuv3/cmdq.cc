@@ -102,14 +102,18 @@ void write_cmdq_prod(Machine& m, unsigned idx, uint32_t prod) {
 
 void endpoints_respond(Machine& m, unsigned idx) {
   Smmu& s = m.smmus.at(idx);
-  for (const auto& o : std::vector<OutstandingAtcInv>(s.atc_inv_outstanding)) {
-    const pcie::FnId fn = function_of_sid(m, idx, o.sid);
+  std::vector<uint32_t> sids;
+  for (const auto& o : s.atc_inv_outstanding)
+    if (std::find(sids.begin(), sids.end(), o.sid) == sids.end()) sids.push_back(o.sid);
+  // One round per endpoint: it works through at most its queue depth.
+  for (uint32_t sid : sids) {
+    const pcie::FnId fn = function_of_sid(m, idx, sid);
     if (fn == pcie::kNoFn) continue;
     pcie::Function& f = m.pcie.fn(fn);
     f.atc.process_invalidations(pcie::ats_control(f.cfg).qdep);
     for (uint32_t itag : f.atc.completions)
       std::erase_if(s.atc_inv_outstanding,
-                    [&](const OutstandingAtcInv& x) { return x.sid == o.sid && x.itag == itag; });
+                    [&](const OutstandingAtcInv& x) { return x.sid == sid && x.itag == itag; });
     f.atc.completions.clear();
   }
   cmdq_consume(m, idx);
