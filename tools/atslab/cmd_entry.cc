@@ -98,6 +98,7 @@ int run_write(const WriteOpts& o) {
     j["final_equals_target"] = run.final_equals_target;
     j["hitless_check"] = run.verdict.ok ? std::string("ok") : run.verdict.message;
     j["qword0_zero_at_sync"] = run.qword0_zero_at_sync;
+    j["target_sets_unused_bits"] = rep.target_sets_unused_bits;
     j["commands"] = nlohmann::json::array();
     for (const auto& c : run.commands) j["commands"].push_back(atslab::hw::smmuv3::describe(c));
     std::cout << j.dump() << "\n";
@@ -113,6 +114,10 @@ int run_write(const WriteOpts& o) {
   std::cout << fmt::format("syncs: {}\nbreaking: {}\nfinal equals target: {}\nhitless check: {}\n", rep.syncs,
                            run.breaking ? "yes" : "no", run.final_equals_target ? "yes" : "no",
                            run.verdict.ok ? "ok" : run.verdict.message);
+  std::cout << fmt::format("qword 0 zero at a sync (the kernel harness's invalid_entry_written): {}\n",
+                           run.qword0_zero_at_sync ? "yes" : "no");
+  if (rep.target_sets_unused_bits)
+    std::cout << "WARNING: the target sets bits outside its own used mask (the kernel WARNs here)\n";
   std::cout << "commands:\n";
   for (const auto& c : run.commands) std::cout << "  " << atslab::hw::smmuv3::describe(c) << "\n";
   return 0;

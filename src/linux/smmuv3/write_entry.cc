@@ -20,7 +20,7 @@ const char* write_path_name(WritePath p) {
 }
 
 uint8_t entry_qword_diff(const EntryWriter& writer, const Entry& entry, const Entry& target,
-                         Entry& unused_update) {
+                         Entry& unused_update, bool* target_sets_unused_bits) {
   Entry cur_used = writer.get_used(entry);
   const Entry target_used = writer.get_used(target);
   Entry safe = writer.get_update_safe(entry, target);
@@ -28,8 +28,8 @@ uint8_t entry_qword_diff(const EntryWriter& writer, const Entry& entry, const En
   for (unsigned i = 0; i < kEntryQwords; i++) {
     // A safe bit only matters while both entries use it; treated as unused, it moves early.
     safe[i] &= target_used[i] & cur_used[i];
-    // The kernel WARNs here; the model keeps going as it does.
-    // (target[i] & ~target_used[i]) != 0 would be a maker bug.
+    // The kernel WARNs here and keeps going.
+    if ((target[i] & ~target_used[i]) && target_sets_unused_bits) *target_sets_unused_bits = true;
     cur_used[i] &= ~safe[i];
     unused_update[i] = (entry[i] & cur_used[i]) | (target[i] & ~cur_used[i]);
     if ((unused_update[i] & target_used[i]) != target[i]) critical |= uint8_t(1u << i);
@@ -62,7 +62,7 @@ bool entry_set(EntryWriter& w, const Entry& from, unsigned start, unsigned len, 
 WriteReport write_entry(EntryWriter& w, const Entry& target) {
   WriteReport rep;
   const Entry entry = w.read_entry();
-  rep.critical_qwords = entry_qword_diff(w, entry, target, rep.unused_update);
+  rep.critical_qwords = entry_qword_diff(w, entry, target, rep.unused_update, &rep.target_sets_unused_bits);
   const int ncritical = std::popcount(rep.critical_qwords);
 
   if (ncritical == 1) {

@@ -46,12 +46,15 @@ struct WriteReport {
   Entry unused_update{};
   std::vector<WriteStep> steps;
   unsigned syncs = 0;
+  // The kernel's WARN_ON_ONCE in entry_qword_diff: the target sets bits its own
+  // used mask does not contain (a maker bug; the write still proceeds).
+  bool target_sets_unused_bits = false;
 };
 
 // Returns the bitmask of critical qwords and fills `unused_update`: the
 // current value in currently used (non-safe) bits, the target elsewhere.
 uint8_t entry_qword_diff(const EntryWriter& writer, const Entry& entry, const Entry& target,
-                         Entry& unused_update);
+                         Entry& unused_update, bool* target_sets_unused_bits = nullptr);
 
 // Moves the live entry to `target`, hitlessly when at most one qword carries
 // a used-bit change.
