@@ -220,6 +220,46 @@ TEST_F(SmmuTranslate, AtsTranslationRequestNeedsEatsTrans) {
   EXPECT_EQ(treq(0x40000010).event, EventId::F_BAD_ATS_TREQ);
 }
 
+TEST_F(SmmuTranslate, AtsTranslationRequestUnderAnS1CdTableSte) {
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x200000, kBuf, 0x200000, true, false), 0);
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/true));
+  const auto r = treq(0x212345);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.size, 0x200000u) << "a 2 MiB block answers with its size";
+  EXPECT_EQ(r.pa, kBuf);
+  EXPECT_FALSE(r.writable);
+  install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/false));
+  EXPECT_EQ(treq(0x212345).event, EventId::F_BAD_ATS_TREQ);
+}
+
+TEST_F(SmmuTranslate, SplitStageAtsOnANestedSte) {
+  for (uint64_t p = kS1Pool; p < kS1Pool + 0x5000; p += 0x1000)
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, p, p, 0x1000, true, false), 0);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, 0x40000000, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  Entry nested = s1_ste(ste::kS1DssSsid0, false);
+  const Entry s2e = s2_walkable(false);
+  nested[0] |= hs::field_prep(ste::k0Cfg, ste::kCfgNested);
+  nested[1] |= hs::field_prep(ste::k1Eats, ste::kEatsS1Chk);
+  for (unsigned i = 2; i < 8; i++) nested[i] = s2e[i];
+  install_ste(nested);
+  // EATS=S1CHK: the completion carries the stage-1 output (an IPA) ...
+  const auto r = treq(0x1000);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.pa, 0x40000000u);
+  // ... and the translated request still goes through stage 2.
+  const auto d = hs::translated_request(t.m, 0, t.sid, 0x40000020, true);
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x20);
+  // S1CHK without stage 2 is an illegal STE.
+  Entry bad = s1_ste(ste::kS1DssSsid0, false);
+  bad[1] |= hs::field_prep(ste::k1Eats, ste::kEatsS1Chk);
+  install_ste(bad);
+  EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
+}
+
 TEST_F(SmmuTranslate, AtsTranslationRequestNeedsIdr0Ats) {
   ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
   install_ste(s2_walkable(true));
