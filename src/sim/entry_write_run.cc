@@ -26,8 +26,10 @@ class Recording : public Base {
     stores.push_back({i, this->m_.memory.read64(this->pa_ + 8 * i), false});
   }
   void sync() override {
+    const uint64_t before = this->m_.smmus[this->smmu_].syncs_completed;
     Base::sync();
-    if (!stores.empty()) stores.back().sync_after = true;
+    // Only a CMD_SYNC the SMMU actually completed closes a window of torn fetches.
+    if (!stores.empty() && this->m_.smmus[this->smmu_].syncs_completed > before) stores.back().sync_after = true;
     if (this->read_qword(0) == 0) q0_zero_at_sync = true;
   }
   std::vector<check::ObservedStore> stores;

@@ -131,6 +131,7 @@ TEST_F(SmmuTranslate, S1TranslatesThroughTheCdAndFillsTheIotlb) {
   EXPECT_EQ(t.smmu().iotlb.entries[0].asid, 7u);
   EXPECT_EQ(dma(0x2000, true).event, EventId::F_PERMISSION);
   EXPECT_TRUE(dma(0x2000, false).ok);
+  EXPECT_EQ(dma(0x2000, true).event, EventId::F_PERMISSION) << "also when the IOTLB holds it";
   EXPECT_EQ(dma(0x9000).event, EventId::F_TRANSLATION);
 }
 

@@ -107,7 +107,7 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
 
   uint64_t ipa = req.addr, size = uint64_t{1} << 48;
   bool rd = true, wr = true;
-  bool did_s1 = false;
+  bool did_s1 = false, s1_record = true;
   uint16_t asid = 0;
   if (s1) {
     const unsigned cdmax = unsigned(field_get(ste::k0S1CdMax, e[0]));
@@ -132,6 +132,7 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
       // Simplification: 4 KiB TTB0 granule and at most 48-bit input only.
       if (field_get(cd::k0TcrTg0, d[0]) != cd::kTg0_4k || t0sz < 16) return c.fail(EventId::C_BAD_CD);
       const bool record = (d[0] & cd::k0R) != 0;
+      s1_record = record;
       if (d[0] & cd::k0TcrEpd0) return c.fail(EventId::F_TRANSLATION, record && mode == Mode::Untranslated);
       asid = uint16_t(field_get(cd::k0Asid, d[0]));
       did_s1 = true;
@@ -172,6 +173,8 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
     if (mode == Mode::Untranslated && (req.write ? !wr : !rd)) return c.fail(EventId::F_PERMISSION, s2_record);
     return c.done(w.out, size, rd, wr);
   }
+  // A write through a read-only stage-1 translation found in the IOTLB.
+  if (mode == Mode::Untranslated && req.write && !wr) return c.fail(EventId::F_PERMISSION, s1_record);
   return c.done(ipa, size, rd, wr);
 }
 
