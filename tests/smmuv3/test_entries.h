@@ -42,8 +42,8 @@ inline Entry cdtable_ste(uint64_t s1dss, bool ats = false, bool stall_master = f
                          uint64_t cdtab = kFakeCdtabDma) {
   return smmuv3::make_cdtable_ste(test_smmu(), test_master(stall_master, cdtab), ats, s1dss);
 }
-inline Entry s2_ste(bool ats = false, uint16_t vmid = 0, uint64_t vttbr = kFakeTtbr) {
-  return smmuv3::make_s2_domain_ste(test_smmu(), test_master(), test_s2(vmid, vttbr), ats);
+inline Entry s2_ste(bool ats = false, uint16_t vmid = 0, uint64_t vttbr = kFakeTtbr, bool stall_master = false) {
+  return smmuv3::make_s2_domain_ste(test_smmu(), test_master(stall_master), test_s2(vmid, vttbr), ats);
 }
 inline Entry abort_ste() { return smmuv3::make_abort_ste(); }
 inline Entry bypass_ste() { return smmuv3::make_bypass_ste(test_smmu()); }
