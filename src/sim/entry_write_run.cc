@@ -55,7 +55,8 @@ void poke_entry(hw::Machine& m, uint64_t pa, const Entry& e) {
 
 }  // namespace
 
-EntryWriteRun run_entry_write(EntryKind kind, const Entry& from, const Entry& to) {
+EntryWriteRun run_entry_write(EntryKind kind, const Entry& from, const Entry& to,
+                              const check::HitlessOptions& opts) {
   hw::Machine m = make_machine();
   EntryWriteRun run;
   const uint32_t prod_before = m.smmus[0].cmdq_prod;
@@ -82,7 +83,8 @@ EntryWriteRun run_entry_write(EntryKind kind, const Entry& from, const Entry& to
   run.syncs_completed = unsigned(s.syncs_completed - syncs_before);
   run.final_entry = hs::read_entry(m.memory, pa);
   run.final_equals_target = run.final_entry == to;
-  run.verdict = check::check_hitless(kind, from, to, run.stores, run.report.path == smmuv3::WritePath::Breaking);
+  run.verdict =
+      check::check_hitless(kind, from, to, run.stores, run.report.path == smmuv3::WritePath::Breaking, opts);
 
   // "Breaking" from the hardware's side: some intermediate entry was invalid
   // (V=0) while neither the old nor the new entry is.

@@ -32,6 +32,7 @@ struct EntryWriteRun {
 
 inline constexpr uint32_t kRunSid = 0, kRunSsid = 0;
 
-EntryWriteRun run_entry_write(EntryKind kind, const Entry& from, const Entry& to);
+EntryWriteRun run_entry_write(EntryKind kind, const Entry& from, const Entry& to,
+                              const check::HitlessOptions& opts = {});
 
 }  // namespace atslab::sim

@@ -74,13 +74,16 @@ std::string entry_text(const Entry& e) {
 struct WriteOpts {
   std::string kind = "ste", from, to;
   bool json = false;
+  bool no_ats_quiescence = false;
 };
 
 int run_write(const WriteOpts& o) {
   const EntryKind kind = parse_kind(o.kind);
   const Entry from = parse_qwords("--from", o.from);
   const Entry to = parse_qwords("--to", o.to);
-  const auto run = atslab::sim::run_entry_write(kind, from, to);
+  atslab::check::HitlessOptions check_opts;
+  check_opts.ats_quiescent = !o.no_ats_quiescence;
+  const auto run = atslab::sim::run_entry_write(kind, from, to, check_opts);
   const auto& rep = run.report;
   std::vector<unsigned> critical;
   for (unsigned i = 0; i < 8; i++)
@@ -163,6 +166,8 @@ atslab::cli::Register reg_write{
       sub.add_option("--from", o->from, "current entry: Q0,Q1,... in hex (missing qwords are zero)")->required();
       sub.add_option("--to", o->to, "target entry: Q0,Q1,... in hex (missing qwords are zero)")->required();
       sub.add_flag("--json", o->json, "print one JSON object");
+      sub.add_flag("--no-ats-quiescence", o->no_ats_quiescence,
+                   "judge EATS changes as if ATS traffic could see them (the kernel assumes PCI ATS is off)");
       return [o]() { return run_write(*o); };
     }};
 
