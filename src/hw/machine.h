@@ -2,14 +2,18 @@
 // All simulated silicon, as one value.
 #include <vector>
 
+#include "hw/memory/memory.h"
 #include "hw/pcie/topology.h"
 #include "hw/smmu_interim.h"
+#include "hw/smmuv3/smmu.h"
 
 namespace atslab::hw {
 
 struct Machine {
   pcie::Topology pcie;
-  std::vector<SmmuInterim> smmus;  // one per SMMUv3 instance
+  memory::Memory memory;
+  std::vector<smmuv3::Smmu> smmus;  // by RootComplex::iommu_index
+  std::vector<SmmuInterim> smmu_interim;  // what the driver still writes through until it moves to `smmus`
   bool operator==(const Machine&) const = default;
 };
 

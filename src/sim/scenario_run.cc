@@ -20,7 +20,7 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     h.idr0_ats = sm.ats;
     h.pgsize_bitmap = sm.pgsize_bitmap;
     h.endpoints_ignore_inv_when_disabled = sm.endpoints_ignore_inv_when_disabled;
-    s.hw.smmus.push_back(h);
+    s.hw.smmu_interim.push_back(h);
   }
   for (const auto& r : sc.rcs) s.hw.pcie.add_root_complex({0, 0, r.ats, r.iommu, r.smmu});
   std::map<std::string, FnId> ports;

@@ -111,6 +111,29 @@ class Hasher {
     add(d.policy), add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
   }
+  void add(const hw::memory::Page& p) { add(p.owner), add(p.qwords); }
+  void add(const hw::memory::Memory& m) {
+    add(m.pages().size());
+    for (const auto& [pfn, page] : m.pages()) add(pfn), add(page);
+  }
+  void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
+  void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
+  void add(const hw::smmuv3::IotlbEntry& e) {
+    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable);
+  }
+  void add(const hw::smmuv3::Smmu& s) {
+    add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);
+    add(s.gerror), add(s.gerrorn), add(s.cmdq_log2size), add(s.cmdq), add(s.cmdq_prod), add(s.cmdq_cons);
+    add(s.cerror), add(s.syncs_completed), add(s.atc_inv_timeouts), add(s.atc_inv_outstanding), add(s.next_itag);
+    add(s.evtq), add(s.iotlb.entries), add(s.rc);
+  }
+  void add(const hw::pcie::AtcEntry& e) {
+    add(e.ssv), add(e.pasid), add(e.iova), add(e.size), add(e.pa), add(e.writable);
+  }
+  void add(const hw::pcie::AtcInvRequest& r) { add(r.itag), add(r.ssv), add(r.pasid), add(r.addr), add(r.size); }
+  void add(const hw::pcie::Atc& a) {
+    add(a.inv_while_disabled), add(a.entries), add(a.inv_queue), add(a.completions), add(a.invalidations_ignored);
+  }
 
   uint64_t digest() const { return XXH3_64bits_digest(st_); }
 
@@ -136,12 +159,15 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.smmuv3);
   h.add(s.kernel.vfio.containers);
   h.add(s.kernel.vfio.groups);
-  h.add(s.hw.smmus);
+  h.add(s.hw.smmu_interim);
   for (const auto& r : s.faults.rules) h.add(r.point), h.add(r.nth), h.add(r.per_million), h.add(r.step), h.add(r.always), h.add(r.error);
   h.add(s.faults.calls);
   h.add(s.faults.fired);
   h.add(s.faults.rng);
   h.add(s.faults.step);
+  h.add(s.hw.memory);
+  h.add(s.hw.smmus);
+  for (const auto& f : s.hw.pcie.functions()) h.add(f.atc);
   return h.digest();
 }
 

@@ -48,7 +48,7 @@ TEST(Invariants, PciBeliefDifferingFromTheEnableBitBreaksOne) {
 TEST(Invariants, AtsOnWithoutEatsBreaksElevenAndTen) {
   Machine m(kHealthy);
   auto sid = m.s.kernel.devs[m.pf()].bdf.rid();
-  auto& ste = m.s.hw.smmus[0].ste[sid];
+  auto& ste = m.s.hw.smmu_interim[0].ste[sid];
   ste[1] &= ~(3ull << 28);
   EXPECT_EQ(numbers(m.s), (std::vector<int>{10, 11}));
 }
@@ -66,7 +66,7 @@ TEST(Invariants, MalformedArrayBreaksFifteen) {
 TEST(Invariants, GroupOnADomainTheSmmuDoesNotUseBreaksTwentyFour) {
   Machine m(kHealthy);
   auto sid = m.s.kernel.devs[m.pf()].bdf.rid();
-  m.s.hw.smmus[0].ste[sid] = {1};  // V=1 CFG=abort: the SMMU blocks, the core believes DMA domain
+  m.s.hw.smmu_interim[0].ste[sid] = {1};  // V=1 CFG=abort: the SMMU blocks, the core believes DMA domain
   auto n = numbers(m.s);
   EXPECT_TRUE(std::find(n.begin(), n.end(), 24) != n.end());
 }
@@ -96,7 +96,7 @@ TEST(Invariants, ChangingEatsWhileAtsIsEnabledIsTwelve) {
   ASSERT_TRUE(m.s.kernel.devs[pf].ats_enabled);
   size_t from = m.s.record.events.size();
   auto master = smmuv3::master_of(m.s, pf);
-  smmuv3::install_ste_for_dev(m.s, master, smmuv3::make_cdtable_ste(0x80000000, false, smmuv3::ste::kS1dssSsid0));
+  smmuv3::install_ste_for_dev(m.s, master, smmuv3::make_cdtable_ste(smmuv3::driver_features(), {.cdtab_dma = 0x80000000}, false, smmuv3::ste::kS1dssSsid0));
   bool found = false;
   for (const auto& v : check::check_history(m.s, from, 0)) found |= v.invariant == 12;
   EXPECT_TRUE(found);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "hw/pcie/atc.h"
 #include "hw/pcie/bdf.h"
 #include "hw/pcie/config_space.h"
 
@@ -43,6 +44,7 @@ struct Function {
 
   bool is_vf() const { return pf != kNoFn; }
   bool operator==(const Function&) const = default;
+  Atc atc;  // the device ATC (used only when the function has ATS)
 };
 
 }  // namespace atslab::hw::pcie

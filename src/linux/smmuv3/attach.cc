@@ -267,8 +267,10 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
   int ret = attach_prepare(s, st, d);
   if (ret) return ret;
   Ste target = sdom(s, sd).stage == Stage::S1
-                   ? make_cdtable_ste(cdtab_dma(mst(s, m)), st.ats_enabled, ste::kS1dssSsid0)
-                   : make_s2_domain_ste(sdom(s, sd).vmid, 0x90000000ull + (uint64_t{sd} << 12), st.ats_enabled);
+                   ? make_cdtable_ste(driver_features(), {.cdtab_dma = cdtab_dma(mst(s, m))}, st.ats_enabled, ste::kS1dssSsid0)
+                   : make_s2_domain_ste(driver_features(), {},
+                                        {.vmid = sdom(s, sd).vmid, .vttbr = 0x90000000ull + (uint64_t{sd} << 12)},
+                                        st.ats_enabled);
   install_ste_for_dev(s, m, target);
   return attach_commit(s, st, d);
 }
@@ -280,7 +282,7 @@ int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::Doma
 
 int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
   Frame f(s, KFn::arm_smmu_attach_dev_identity);
-  return attach_dev_ste(s, d, dev, old, make_bypass_ste());
+  return attach_dev_ste(s, d, dev, old, make_bypass_ste(driver_features()));
 }
 
 }  // namespace atslab::smmuv3

@@ -62,7 +62,7 @@ int cmdq_issue(System& s, uint16_t smmu, const std::vector<Cmd>& cmds, bool sync
       // An endpoint with ATS disabled "is permitted to ignore" invalidation requests (invariant 23).
       if (ep != hw::pcie::kNoFn && !endpoint_ats_enabled(s, ep)) {
         s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c.sid, c.from_array);
-        if (s.hw.smmus.at(smmu).endpoints_ignore_inv_when_disabled || faults::inject(s, faults::Point::EndpointIgnoresAtcInv))
+        if (s.hw.smmu_interim.at(smmu).endpoints_ignore_inv_when_disabled || faults::inject(s, faults::Point::EndpointIgnoresAtcInv))
           outstanding = true;
       }
     }
@@ -93,7 +93,7 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   std::vector<uint32_t> streams = master.streams;
   for (uint32_t sid : streams) {
     if (ste_of(s, smmu, sid) == target) continue;
-    s.hw.smmus.at(smmu).ste[sid] = target;
+    s.hw.smmu_interim.at(smmu).ste[sid] = target;
     s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
     cmdq_issue(s, smmu, {Cmd{.op = Op::CfgiSte, .sid = sid}}, true);
     cmdq_issue(s, smmu, {Cmd{.op = Op::PrefetchCfg, .sid = sid}}, false);
@@ -101,7 +101,7 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
 }
 
 Ste ste_of(const System& s, uint16_t smmu, uint32_t sid) {
-  const auto& t = s.hw.smmus.at(smmu).ste;
+  const auto& t = s.hw.smmu_interim.at(smmu).ste;
   auto it = t.find(sid);
   return it == t.end() ? Ste{} : it->second;
 }

@@ -17,10 +17,10 @@ using kernel::Frame;
 using kernel::KFn;
 
 void device_probe(System& s, uint16_t smmu) {
-  if (s.hw.smmus.size() <= smmu) s.hw.smmus.resize(smmu + 1);
+  if (s.hw.smmu_interim.size() <= smmu) s.hw.smmu_interim.resize(smmu + 1);
   Smmu features;
-  features.feat_ats = s.hw.smmus[smmu].idr0_ats;
-  features.pgsize_bitmap = s.hw.smmus[smmu].pgsize_bitmap;
+  features.feat_ats = s.hw.smmu_interim[smmu].idr0_ats;
+  features.pgsize_bitmap = s.hw.smmu_interim[smmu].pgsize_bitmap;
   auto& d = s.kernel.smmuv3;
   if (d.smmus.size() <= smmu) {
     d.smmus.resize(smmu + 1);
@@ -89,7 +89,7 @@ int probe_device(System& s, pci::DevId dev) {
   drv.master_of[dev] = id;
   // arm_smmu_insert_master: the master's STEs start as abort.
   for (uint32_t sid : m.streams)
-    if (!s.hw.smmus.at(smmu).ste.count(sid)) s.hw.smmus[smmu].ste[sid] = make_abort_ste();
+    if (!s.hw.smmu_interim.at(smmu).ste.count(sid)) s.hw.smmu_interim[smmu].ste[sid] = make_abort_ste();
 
   // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
   if (pci::pdev(s, dev).pasid_cap && !pci::pdev(s, dev).is_virtfn) {

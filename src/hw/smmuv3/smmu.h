@@ -1,0 +1,55 @@
+#pragma once
+// One SMMUv3 as silicon: its registers, its command and event queues, and
+// the ATC invalidations it has sent to endpoints and not yet seen complete.
+// The stream table and CD tables live in hw::memory, found through STRTAB_BASE.
+#include <cstdint>
+#include <vector>
+
+#include "hw/smmuv3/command.h"
+#include "hw/smmuv3/event.h"
+#include "hw/smmuv3/iotlb.h"
+#include "hw/smmuv3/regs.h"
+
+namespace atslab::hw::smmuv3 {
+
+// An ATC invalidation request forwarded to an endpoint, awaiting its completion.
+struct OutstandingAtcInv {
+  uint32_t sid = 0;
+  uint32_t itag = 0;
+  bool operator==(const OutstandingAtcInv&) const = default;
+};
+
+struct Smmu {
+  uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats;
+  uint32_t idr1 = uint32_t(field_prep(reg::kIdr1SsidSize, 20) | field_prep(reg::kIdr1SidSize, 16));
+  uint32_t idr3 = reg::kIdr3Ril;
+  uint32_t idr5 = reg::kIdr5Gran4k | reg::kIdr5Gran64k;
+  uint32_t cr0 = 0;
+  uint64_t strtab_base = 0;
+  uint32_t strtab_base_cfg = 0;
+  uint32_t gerror = 0, gerrorn = 0;
+
+  // The command queue as a ring of 2^cmdq_log2size entries; prod and cons
+  // carry a wrap bit above the index, as the registers do. Simplification:
+  // the ring is held here rather than in hw::memory.
+  uint8_t cmdq_log2size = 8;
+  std::vector<RawCommand> cmdq = std::vector<RawCommand>(size_t{1} << 8);
+  uint32_t cmdq_prod = 0, cmdq_cons = 0;
+  uint8_t cerror = reg::kCerrorNone;  // CMDQ_CONS.ERR of the last command error
+  uint64_t syncs_completed = 0;
+  uint64_t atc_inv_timeouts = 0;  // CERROR_ATC_INV_SYNC raised so far
+
+  std::vector<OutstandingAtcInv> atc_inv_outstanding;
+  uint32_t next_itag = 0;
+
+  std::vector<Event> evtq;  // Simplification: unbounded, never overflows.
+  Iotlb iotlb;
+
+  uint16_t rc = 0;  // the root complex whose requester IDs are this SMMU's stream IDs
+
+  bool ats() const { return idr0 & reg::kIdr0Ats; }
+  uint32_t cmdq_entries() const { return uint32_t{1} << cmdq_log2size; }
+  bool operator==(const Smmu&) const = default;
+};
+
+}  // namespace atslab::hw::smmuv3

@@ -1,0 +1,41 @@
+#include "hw/smmuv3/stream_table.h"
+
+#include "hw/smmuv3/regs.h"
+#include "hw/smmuv3/ste_layout.h"
+
+namespace atslab::hw::smmuv3 {
+
+std::optional<uint64_t> ste_address(const memory::Memory& mem, const Smmu& smmu, uint32_t sid) {
+  const uint64_t base = smmu.strtab_base & reg::kStrtabBaseAddrMask;
+  const unsigned log2size = unsigned(field_get(reg::kStrtabBaseCfgLog2Size, smmu.strtab_base_cfg));
+  if (log2size < 32 && (uint64_t{sid} >> log2size) != 0) return std::nullopt;
+  if (field_get(reg::kStrtabBaseCfgFmt, smmu.strtab_base_cfg) == reg::kStrtabBaseCfgFmtLinear)
+    return base + uint64_t{sid} * kEntryBytes;
+  const unsigned split = unsigned(field_get(reg::kStrtabBaseCfgSplit, smmu.strtab_base_cfg));
+  const uint64_t l1 = mem.read64(base + 8 * (uint64_t{sid} >> split));
+  const unsigned span = unsigned(field_get(reg::kStrtabL1DescSpan, l1));
+  const uint64_t l2_index = sid & ((uint64_t{1} << split) - 1);
+  // SPAN=0 means no leaf; otherwise the leaf holds 2^(SPAN-1) STEs.
+  if (span == 0 || l2_index >= (uint64_t{1} << (span - 1))) return std::nullopt;
+  return (l1 & reg::kStrtabL1DescL2PtrMask) + l2_index * kEntryBytes;
+}
+
+std::optional<uint64_t> cd_address(const memory::Memory& mem, const Entry& ste_ent, uint32_t ssid) {
+  const unsigned cdmax = unsigned(field_get(ste::k0S1CdMax, ste_ent[0]));
+  if ((uint64_t{ssid} >> cdmax) != 0) return std::nullopt;
+  const uint64_t base = ste_ent[0] & ste::k0S1CtxPtrMask;
+  const uint64_t fmt = field_get(ste::k0S1Fmt, ste_ent[0]);
+  if (cdmax == 0 || fmt == ste::kS1FmtLinear) return base + uint64_t{ssid} * kEntryBytes;
+  const unsigned split = fmt == ste::kS1Fmt4kL2 ? kCdSplit4k : kCdSplit64k;
+  const uint64_t l1 = mem.read64(base + 8 * (uint64_t{ssid} >> split));
+  if (!(l1 & reg::kCdL1DescV)) return std::nullopt;
+  return (l1 & reg::kCdL1DescL2PtrMask) + (ssid & ((uint64_t{1} << split) - 1)) * kEntryBytes;
+}
+
+Entry read_entry(const memory::Memory& mem, uint64_t pa) {
+  Entry e{};
+  for (unsigned i = 0; i < kEntryQwords; i++) e[i] = mem.read64(pa + 8 * i);
+  return e;
+}
+
+}  // namespace atslab::hw::smmuv3

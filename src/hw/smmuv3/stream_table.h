@@ -1,0 +1,24 @@
+#pragma once
+// Finding the STE for a stream and the CD for a substream, as the SMMU walks
+// them in memory: linear or 2-level stream table, linear or 2-level CD table.
+#include <cstdint>
+#include <optional>
+
+#include "hw/memory/memory.h"
+#include "hw/smmuv3/entry.h"
+#include "hw/smmuv3/smmu.h"
+
+namespace atslab::hw::smmuv3 {
+
+inline constexpr unsigned kCdSplit4k = 6, kCdSplit64k = 10;  // CDs per 2-level leaf: 2^split
+
+// The address of STE `sid`, or nullopt when the SID is out of range or its L1
+// descriptor has no leaf (C_BAD_STREAMID).
+std::optional<uint64_t> ste_address(const memory::Memory& mem, const Smmu& smmu, uint32_t sid);
+// The address of CD `ssid` under a stage-1 STE, or nullopt when the SSID exceeds
+// S1CDMAX or its L1 CD descriptor is invalid (C_BAD_SUBSTREAMID / C_BAD_CD).
+std::optional<uint64_t> cd_address(const memory::Memory& mem, const Entry& ste, uint32_t ssid);
+
+Entry read_entry(const memory::Memory& mem, uint64_t pa);
+
+}  // namespace atslab::hw::smmuv3

@@ -1,0 +1,28 @@
+#pragma once
+// The driver's side of the command queue (arm_smmu_cmdq_issue_cmdlist):
+// write commands into the ring, ring the doorbell, and for a sync wait until
+// the SMMU has consumed the CMD_SYNC, handling command errors as
+// arm_smmu_cmdq_skip_err does.
+#include <cstdint>
+#include <vector>
+
+#include "hw/machine.h"
+#include "hw/smmuv3/command.h"
+
+namespace atslab::smmuv3 {
+
+struct CmdqStats {
+  unsigned atc_inv_timeouts = 0;  // CERROR_ATC_INV_SYNC seen while waiting
+  unsigned illegal_skipped = 0;   // CERROR_ILL commands replaced by CMD_SYNC
+};
+
+// Returns 0, or -ETIMEDOUT when the CMD_SYNC never completed (the driver's
+// "CMD_SYNC timeout"). Simplification: the wait is a bounded number of rounds
+// in which endpoints respond, not ARM_SMMU_POLL_TIMEOUT_US of time.
+int cmdq_issue_cmdlist(hw::Machine& m, unsigned smmu, const std::vector<hw::smmuv3::Command>& cmds, bool sync,
+                       CmdqStats* stats = nullptr);
+
+// The CMD_SYNC the driver builds without MSI polling: CS=SEV.
+hw::smmuv3::Command make_cmd_sync();
+
+}  // namespace atslab::smmuv3

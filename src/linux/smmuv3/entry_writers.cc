@@ -1,0 +1,52 @@
+#include "linux/smmuv3/entry_writers.h"
+
+#include "linux/smmuv3/entry_used.h"
+
+namespace atslab::smmuv3 {
+
+namespace hs = hw::smmuv3;
+
+uint64_t MemoryEntryWriter::read_qword(unsigned i) const { return m_.memory.read64(pa_ + 8 * i); }
+void MemoryEntryWriter::write_qword(unsigned i, uint64_t v) { m_.memory.write64(pa_ + 8 * i, v); }
+
+Entry SteWriter::get_used(const Entry& ent) const { return get_ste_used(ent); }
+Entry SteWriter::get_update_safe(const Entry& cur, const Entry& target) const {
+  return get_ste_update_safe(cur, target);
+}
+void SteWriter::sync() {
+  hs::Command c;
+  c.op = hs::Op::CFGI_STE;
+  c.sid = sid_;
+  c.leaf = true;
+  cmdq_issue_cmdlist(m_, smmu_, {c}, true, &stats_);
+}
+
+Entry CdWriter::get_used(const Entry& ent) const { return get_cd_used(ent); }
+Entry CdWriter::get_update_safe(const Entry& cur, const Entry& target) const {
+  return get_cd_update_safe(cur, target);
+}
+void CdWriter::sync() {
+  std::vector<hs::Command> cmds;
+  for (uint32_t sid : sids_) {
+    hs::Command c;
+    c.op = hs::Op::CFGI_CD;
+    c.sid = sid;
+    c.ssid = ssid_;
+    c.leaf = true;
+    cmds.push_back(c);
+  }
+  cmdq_issue_cmdlist(m_, smmu_, cmds, true, &stats_);
+}
+
+WriteReport write_ste(SteWriter& w, uint32_t sid, const Entry& target, bool skip_prefetch) {
+  WriteReport rep = write_entry(w, target);
+  if (!skip_prefetch) {
+    hs::Command c;
+    c.op = hs::Op::PREFETCH_CFG;
+    c.sid = sid;
+    cmdq_issue_cmdlist(w.machine(), w.smmu(), {c}, false);
+  }
+  return rep;
+}
+
+}  // namespace atslab::smmuv3

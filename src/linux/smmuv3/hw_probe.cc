@@ -1,0 +1,24 @@
+#include "linux/smmuv3/hw_probe.h"
+
+namespace atslab::smmuv3 {
+
+namespace reg = hw::smmuv3::reg;
+using hw::smmuv3::field_get;
+
+SmmuHwInfo device_hw_probe(const hw::smmuv3::Smmu& s) {
+  SmmuHwInfo h;
+  h.feat_ats = s.idr0 & reg::kIdr0Ats;
+  h.feat_pri = s.idr0 & reg::kIdr0Pri;
+  h.feat_trans_s1 = s.idr0 & reg::kIdr0S1p;
+  h.feat_trans_s2 = s.idr0 & reg::kIdr0S2p;
+  h.feat_2lvl_strtab = field_get(reg::kIdr0StLvl, s.idr0) == 1;
+  h.feat_range_inv = s.idr3 & reg::kIdr3Ril;
+  h.ssid_bits = unsigned(field_get(reg::kIdr1SsidSize, s.idr1));
+  h.sid_bits = unsigned(field_get(reg::kIdr1SidSize, s.idr1));
+  if (s.idr5 & reg::kIdr5Gran4k) h.pgsize_bitmap |= (1ull << 12) | (1ull << 21) | (1ull << 30);
+  if (s.idr5 & reg::kIdr5Gran16k) h.pgsize_bitmap |= (1ull << 14) | (1ull << 25);
+  if (s.idr5 & reg::kIdr5Gran64k) h.pgsize_bitmap |= (1ull << 16) | (1ull << 29);
+  return h;
+}
+
+}  // namespace atslab::smmuv3

@@ -1,0 +1,25 @@
+#pragma once
+// What arm_smmu_device_hw_probe learns from the ID registers, reduced to
+// the fields ATS handling depends on.
+#include <cstdint>
+
+#include "hw/smmuv3/smmu.h"
+
+namespace atslab::smmuv3 {
+
+struct SmmuHwInfo {
+  bool feat_ats = false;        // ARM_SMMU_FEAT_ATS (IDR0.ATS; the model assumes CONFIG_PCI_ATS)
+  bool feat_pri = false;        // ARM_SMMU_FEAT_PRI
+  bool feat_trans_s1 = false;   // ARM_SMMU_FEAT_TRANS_S1
+  bool feat_trans_s2 = false;   // ARM_SMMU_FEAT_TRANS_S2
+  bool feat_2lvl_strtab = false;
+  bool feat_range_inv = false;  // ARM_SMMU_FEAT_RANGE_INV (IDR3.RIL)
+  unsigned ssid_bits = 0;
+  unsigned sid_bits = 0;
+  uint64_t pgsize_bitmap = 0;   // from IDR5 granules: 4K -> 4K|2M|1G, 16K -> 16K|32M, 64K -> 64K|512M
+  bool operator==(const SmmuHwInfo&) const = default;
+};
+
+SmmuHwInfo device_hw_probe(const hw::smmuv3::Smmu& smmu);
+
+}  // namespace atslab::smmuv3
