@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "hw/pcie/capability_walk.h"
+#include "hw/smmuv3/stream_table.h"
 #include "sim/system.h"
 
 namespace atslab::check {
@@ -30,9 +31,9 @@ bool hw_ats_on(const System& s, FnId fn) { return s.hw.pcie.fn(fn).present && (h
 
 // Hardware truth: the STE the SMMU holds for a StreamID (an unwritten one is invalid).
 std::array<uint64_t, 8> hw_ste(const System& s, uint16_t smmu, uint32_t sid) {
-  if (smmu >= s.hw.smmu_interim.size()) return {};
-  auto it = s.hw.smmu_interim[smmu].ste.find(sid);
-  return it == s.hw.smmu_interim[smmu].ste.end() ? std::array<uint64_t, 8>{} : it->second;
+  if (smmu >= s.hw.smmus.size()) return {};
+  auto pa = hw::smmuv3::ste_address(s.hw.memory, s.hw.smmus[smmu], sid);
+  return pa ? hw::smmuv3::read_entry(s.hw.memory, *pa) : std::array<uint64_t, 8>{};
 }
 unsigned ste_cfg(const std::array<uint64_t, 8>& e) { return (e[0] >> 1) & 7; }
 unsigned ste_eats(const std::array<uint64_t, 8>& e) { return (e[1] >> 28) & 3; }

@@ -4,7 +4,6 @@
 
 #include "hw/memory/memory.h"
 #include "hw/pcie/topology.h"
-#include "hw/smmu_interim.h"
 #include "hw/smmuv3/smmu.h"
 
 namespace atslab::hw {
@@ -13,7 +12,6 @@ struct Machine {
   pcie::Topology pcie;
   memory::Memory memory;
   std::vector<smmuv3::Smmu> smmus;  // by RootComplex::iommu_index
-  std::vector<SmmuInterim> smmu_interim;  // what the driver still writes through until it moves to `smmus`
   bool operator==(const Machine&) const = default;
 };
 

@@ -15,12 +15,17 @@ using namespace hw::pcie;
 
 System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names) {
   System s;
+  bool ignore_inv = false;
   for (const auto& sm : sc.smmus) {
-    hw::SmmuInterim h;
-    h.idr0_ats = sm.ats;
-    h.pgsize_bitmap = sm.pgsize_bitmap;
-    h.endpoints_ignore_inv_when_disabled = sm.endpoints_ignore_inv_when_disabled;
-    s.hw.smmu_interim.push_back(h);
+    // The ID registers the driver will read: IDR0.ATS, and IDR5 granules for the page sizes asked for.
+    hw::smmuv3::Smmu h;
+    namespace reg = hw::smmuv3::reg;
+    h.idr0 = sm.ats ? (h.idr0 | reg::kIdr0Ats) : (h.idr0 & ~reg::kIdr0Ats);
+    h.idr5 = (h.idr5 & ~(reg::kIdr5Gran4k | reg::kIdr5Gran16k | reg::kIdr5Gran64k)) |
+             ((sm.pgsize_bitmap & (1ull << 12)) ? reg::kIdr5Gran4k : 0) | ((sm.pgsize_bitmap & (1ull << 14)) ? reg::kIdr5Gran16k : 0) |
+             ((sm.pgsize_bitmap & (1ull << 16)) ? reg::kIdr5Gran64k : 0);
+    ignore_inv |= sm.endpoints_ignore_inv_when_disabled;
+    s.hw.smmus.push_back(h);
   }
   for (const auto& r : sc.rcs) s.hw.pcie.add_root_complex({0, 0, r.ats, r.iommu, r.smmu});
   std::map<std::string, FnId> ports;
@@ -53,6 +58,10 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     uint8_t devfn = d.port.empty() ? static_cast<uint8_t>(d.devfn ? d.devfn : (next_rciep++ << 3)) : d.devfn;
     names[d.name] = s.hw.pcie.add_function(rc, parent, devfn, std::move(cfg), d.name, d.hotplug);
   }
+  s.hw.pcie.finalize();
+  if (ignore_inv)
+    for (hw::pcie::FnId f = 0; f < s.hw.pcie.functions().size(); ++f)
+      s.hw.pcie.fn(f).atc.inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
   auto& sw = s.kernel.pci_switches = policy::default_switches(v);
   if (sc.pf_aware_ats_supported) sw.pf_aware_ats_supported = *sc.pf_aware_ats_supported;
   if (sc.vf_stu_validation) sw.vf_stu_validation = *sc.vf_stu_validation;

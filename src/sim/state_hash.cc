@@ -86,7 +86,6 @@ class Hasher {
   void add(const std::array<T, N>& a) {
     for (const auto& x : a) add(x);
   }
-  void add(const hw::SmmuInterim& h) { add(h.idr0_ats), add(h.pgsize_bitmap), add(h.ste), add(h.endpoints_ignore_inv_when_disabled); }
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
   void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
   void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }
@@ -159,7 +158,6 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.smmuv3);
   h.add(s.kernel.vfio.containers);
   h.add(s.kernel.vfio.groups);
-  h.add(s.hw.smmu_interim);
   for (const auto& r : s.faults.rules) h.add(r.point), h.add(r.nth), h.add(r.per_million), h.add(r.step), h.add(r.always), h.add(r.error);
   h.add(s.faults.calls);
   h.add(s.faults.fired);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "check/invariants.h"
+#include "hw/smmuv3/stream_table.h"
 #include "linux/iommu/iommu.h"
 #include "linux/pci/ats.h"
 #include "linux/smmuv3/hw_access.h"
@@ -48,8 +49,8 @@ TEST(Invariants, PciBeliefDifferingFromTheEnableBitBreaksOne) {
 TEST(Invariants, AtsOnWithoutEatsBreaksElevenAndTen) {
   Machine m(kHealthy);
   auto sid = m.s.kernel.devs[m.pf()].bdf.rid();
-  auto& ste = m.s.hw.smmu_interim[0].ste[sid];
-  ste[1] &= ~(3ull << 28);
+  auto pa = *hw::smmuv3::ste_address(m.s.hw.memory, m.s.hw.smmus[0], sid);
+  m.s.hw.memory.write64(pa + 8, m.s.hw.memory.read64(pa + 8) & ~(3ull << 28));
   EXPECT_EQ(numbers(m.s), (std::vector<int>{10, 11}));
 }
 
@@ -66,7 +67,8 @@ TEST(Invariants, MalformedArrayBreaksFifteen) {
 TEST(Invariants, GroupOnADomainTheSmmuDoesNotUseBreaksTwentyFour) {
   Machine m(kHealthy);
   auto sid = m.s.kernel.devs[m.pf()].bdf.rid();
-  m.s.hw.smmu_interim[0].ste[sid] = {1};  // V=1 CFG=abort: the SMMU blocks, the core believes DMA domain
+  auto pa = *hw::smmuv3::ste_address(m.s.hw.memory, m.s.hw.smmus[0], sid);
+  for (unsigned q = 0; q < 8; ++q) m.s.hw.memory.write64(pa + 8 * q, q == 0 ? 1 : 0);  // V=1 CFG=abort: the SMMU blocks
   auto n = numbers(m.s);
   EXPECT_TRUE(std::find(n.begin(), n.end(), 24) != n.end());
 }

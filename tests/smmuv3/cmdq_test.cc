@@ -54,6 +54,7 @@ TEST(SmmuCmdq, SyncWaitsForTheEndpointsInvalidationCompletion) {
 
 TEST(SmmuCmdq, IgnoredInvalidationTimesOutWithCerror3) {
   TestMachine t;  // ATS stays disabled; the endpoint ignores invalidations
+  t.atc().inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
   submit(t, {smmuv3::atc_inv_to_cmd(t.sid, 0, 0, 0), smmuv3::make_cmd_sync()});
   hs::endpoints_respond(t.m, 0);
   EXPECT_TRUE(hs::cmdq_sync_waiting(t.smmu()));
@@ -72,6 +73,7 @@ TEST(SmmuCmdq, IgnoredInvalidationTimesOutWithCerror3) {
 
 TEST(SmmuCmdq, DriverSeesTheTimeoutAndRetriesTheSync) {
   TestMachine t;
+  t.atc().inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
   smmuv3::CmdqStats stats;
   EXPECT_EQ(smmuv3::atc_inv_master(t.m, 0, {t.sid}, smmuv3::kIommuNoPasid, &stats), 0);
   EXPECT_EQ(stats.atc_inv_timeouts, 1u);

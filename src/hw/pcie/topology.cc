@@ -111,6 +111,9 @@ void Topology::finalize() {
       fns_.push_back(std::move(vf));
     }
   }
+  // Real endpoints complete invalidations that arrive while their ATS is off (the
+  // kernel flushes before every enable); a machine may choose otherwise afterwards.
+  for (auto& f : fns_) f.atc.inv_while_disabled = AtcInvWhileDisabled::Complete;
   finalized_ = true;
 }
 

@@ -35,7 +35,7 @@ void register_iommu(System& s, hw::pcie::RcId rc) {
   if (r.size() <= rc) r.resize(rc + 1, false);
   r[rc] = true;
   const auto& root = s.hw.pcie.rc(rc);
-  if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index);
+  if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index, rc);
   Frame f(s, KFn::bus_iommu_probe);
   for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
     const auto& p = pci::pdev(s, d);

@@ -4,8 +4,12 @@
 #include <fmt/format.h>
 
 #include "hw/pcie/capability_walk.h"
+#include "hw/smmuv3/cmdq.h"
+#include "hw/smmuv3/stream_table.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
+#include "linux/smmuv3/cmdq.h"
+#include "linux/smmuv3/entry_writers.h"
 #include "sim/faults.h"
 #include "sim/system.h"
 
@@ -13,6 +17,7 @@ namespace atslab::smmuv3 {
 
 using kernel::Frame;
 using kernel::KFn;
+namespace hs = hw::smmuv3;
 
 Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size) {
   Cmd c;
@@ -32,14 +37,35 @@ Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size) {
 }
 
 namespace {
-// The endpoint a StreamID reaches: StreamID = PCI routing ID behind this model's IORT.
-hw::pcie::FnId endpoint_of(const System& s, uint16_t smmu, uint32_t sid) {
-  for (hw::pcie::FnId f = 0; f < s.hw.pcie.functions().size(); ++f) {
-    const auto& fn = s.hw.pcie.fn(f);
-    const auto& rc = s.hw.pcie.rc(fn.rc);
-    if (fn.present && rc.iommu == hw::pcie::IommuKind::Smmuv3 && rc.iommu_index == smmu && fn.bdf.rid() == sid) return f;
+// Where the driver puts each SMMU's stream table in the model's physical memory.
+constexpr uint64_t kStrtabL1Base = 0x10000000ull, kStrtabL2Base = 0x11000000ull, kPerSmmu = 0x02000000ull;
+constexpr unsigned kStrtabSplit = 8;  // 256 STEs per L2 table (STRTAB_SPLIT)
+// The owner tag of stream-table pages (so a DMA into them is seen for what it is).
+constexpr hw::memory::Owner kOwnerStreamTable = 0x53540000;
+
+hs::Command to_hw(const Cmd& c) {
+  hs::Command h;
+  h.sid = c.sid;
+  h.ssid = c.ssid;
+  h.ssv = c.ssv;
+  h.asid = c.asid;
+  h.vmid = c.vmid;
+  h.addr = c.addr;
+  h.size = c.size;
+  switch (c.op) {
+    case Op::PrefetchCfg: h.op = hs::Op::PREFETCH_CFG; break;
+    case Op::CfgiSte: h.op = hs::Op::CFGI_STE; h.leaf = true; break;
+    case Op::CfgiAll: h.op = hs::Op::CFGI_ALL; h.range = 31; break;
+    case Op::CfgiCd: h.op = hs::Op::CFGI_CD; h.leaf = true; break;
+    case Op::TlbiNhAll: h.op = hs::Op::TLBI_NH_ALL; break;
+    case Op::TlbiNhAsid: h.op = hs::Op::TLBI_NH_ASID; break;
+    case Op::TlbiNhVa: h.op = hs::Op::TLBI_NH_VA; h.leaf = true; break;
+    case Op::TlbiS12Vmall: h.op = hs::Op::TLBI_S12_VMALL; break;
+    case Op::TlbiS2Ipa: h.op = hs::Op::TLBI_S2_IPA; h.leaf = true; break;
+    case Op::AtcInv: h.op = hs::Op::ATC_INV; break;
+    case Op::CmdSync: return make_cmd_sync();
   }
-  return hw::pcie::kNoFn;
+  return h;
 }
 
 bool endpoint_ats_enabled(const System& s, hw::pcie::FnId f) {
@@ -49,36 +75,62 @@ bool endpoint_ats_enabled(const System& s, hw::pcie::FnId f) {
 }
 }  // namespace
 
+void device_reset(System& s, uint16_t smmu, hw::pcie::RcId rc) {
+  auto& m = s.hw;
+  if (m.smmus.size() <= smmu) m.smmus.resize(smmu + 1);
+  hs::Smmu& h = m.smmus[smmu];
+  h.rc = rc;
+  // arm_smmu_init_strtab_2lvl: an L1 table covering 16 SID bits, leaves allocated per master.
+  uint64_t l1 = kStrtabL1Base + smmu * kPerSmmu;
+  if (m.memory.owner(l1) == hw::memory::kFree) m.memory.alloc_page(l1, kOwnerStreamTable + smmu);
+  h.strtab_base = l1;
+  h.strtab_base_cfg = uint32_t(hs::field_prep(hs::reg::kStrtabBaseCfgFmt, hs::reg::kStrtabBaseCfgFmt2Lvl) |
+                               hs::field_prep(hs::reg::kStrtabBaseCfgSplit, kStrtabSplit) |
+                               hs::field_prep(hs::reg::kStrtabBaseCfgLog2Size, 16));
+  h.cr0 = hs::reg::kCr0SmmuEn | hs::reg::kCr0EvtqEn | hs::reg::kCr0CmdqEn | (h.ats() ? hs::reg::kCr0AtsChk : 0);
+}
+
+void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid) {
+  auto& m = s.hw;
+  uint64_t l1 = m.smmus.at(smmu).strtab_base;
+  uint64_t desc_pa = l1 + 8ull * (sid >> kStrtabSplit);
+  if (m.memory.read64(desc_pa) & 0x1f) return;  // the leaf exists
+  uint64_t l2 = kStrtabL2Base + smmu * kPerSmmu + (uint64_t{sid >> kStrtabSplit} << 14);
+  for (uint64_t off = 0; off < (64ull << kStrtabSplit); off += 0x1000)
+    if (m.memory.owner(l2 + off) == hw::memory::kFree) m.memory.alloc_page(l2 + off, kOwnerStreamTable + smmu);
+  // arm_smmu_init_initial_stes: every STE of a new leaf starts as abort.
+  Ste abort = make_abort_ste();
+  for (unsigned i = 0; i < (1u << kStrtabSplit); ++i)
+    for (unsigned q = 0; q < hs::kEntryQwords; ++q) m.memory.write64(l2 + 64ull * i + 8 * q, abort[q]);
+  m.memory.write64(desc_pa, l2 | (kStrtabSplit + 1));  // L1STD: L2Ptr | SPAN
+}
+
 int cmdq_issue(System& s, uint16_t smmu, const std::vector<Cmd>& cmds, bool sync) {
   Frame f(s, KFn::arm_smmu_cmdq_issue_cmdlist);
-  bool outstanding = false;  // an ATC invalidation no endpoint will ever complete
-  auto issue = [&](const Cmd& c) {
+  std::vector<hs::Command> hw_cmds;
+  for (const Cmd& c : cmds) {
     int64_t arg = c.op == Op::TlbiNhAsid || c.op == Op::TlbiNhVa ? c.asid
                   : c.op == Op::TlbiS12Vmall || c.op == Op::TlbiS2Ipa ? c.vmid
                                                                        : c.sid;
     s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(c.op), arg);
     if (c.op == Op::AtcInv) {
-      hw::pcie::FnId ep = endpoint_of(s, smmu, c.sid);
-      // An endpoint with ATS disabled "is permitted to ignore" invalidation requests (invariant 23).
+      hw::pcie::FnId ep = hs::function_of_sid(s.hw, smmu, c.sid);
       if (ep != hw::pcie::kNoFn && !endpoint_ats_enabled(s, ep)) {
         s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c.sid, c.from_array);
-        if (s.hw.smmu_interim.at(smmu).endpoints_ignore_inv_when_disabled || faults::inject(s, faults::Point::EndpointIgnoresAtcInv))
-          outstanding = true;
+        // A fault plan may make this endpoint ignore it, as PCIe permits while ATS is off.
+        if (faults::inject(s, faults::Point::EndpointIgnoresAtcInv))
+          s.hw.pcie.fn(ep).atc.inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
       }
     }
-    if (c.op == Op::CmdSync && outstanding) {
-      s.record.event(kernel::EventKind::CmdSyncTimeout, smmu);
-      outstanding = false;
-      return false;
-    }
-    return true;
-  };
-  bool ok = true;
-  for (const Cmd& c : cmds) ok &= issue(c);
-  if (sync) ok &= issue(Cmd{Op::CmdSync});
-  if (!ok) {
+    hw_cmds.push_back(to_hw(c));
+  }
+  if (sync) s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(Op::CmdSync), 0);
+  CmdqStats stats;
+  int ret = cmdq_issue_cmdlist(s.hw, smmu, hw_cmds, sync, &stats);
+  if (stats.atc_inv_timeouts) s.record.event(kernel::EventKind::CmdSyncTimeout, smmu, stats.atc_inv_timeouts);
+  if (ret) {
     s.record.log.push_back({s.record.next(), kernel::Level::Err,
-                            fmt::format("arm-smmu-v3 arm-smmu-v3.{}.auto: CMD_SYNC timeout (CERROR 0x3: ATC invalidate timeout)", smmu)});
+                            fmt::format("arm-smmu-v3 arm-smmu-v3.{}.auto: CMD_SYNC timeout", smmu)});
     return -ETIMEDOUT;
   }
   return 0;
@@ -93,17 +145,19 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   std::vector<uint32_t> streams = master.streams;
   for (uint32_t sid : streams) {
     if (ste_of(s, smmu, sid) == target) continue;
-    s.hw.smmu_interim.at(smmu).ste[sid] = target;
+    auto pa = hs::ste_address(s.hw.memory, s.hw.smmus.at(smmu), sid);
+    if (!pa) continue;
     s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
-    cmdq_issue(s, smmu, {Cmd{.op = Op::CfgiSte, .sid = sid}}, true);
-    cmdq_issue(s, smmu, {Cmd{.op = Op::PrefetchCfg, .sid = sid}}, false);
+    // arm_smmu_write_ste: the hitless (or breaking) sequence, each step synced with CFGI_STE + CMD_SYNC.
+    SteWriter w(s.hw, smmu, sid, *pa);
+    write_ste(w, sid, target);
   }
 }
 
 Ste ste_of(const System& s, uint16_t smmu, uint32_t sid) {
-  const auto& t = s.hw.smmu_interim.at(smmu).ste;
-  auto it = t.find(sid);
-  return it == t.end() ? Ste{} : it->second;
+  if (smmu >= s.hw.smmus.size()) return Ste{};
+  auto pa = hs::ste_address(s.hw.memory, s.hw.smmus[smmu], sid);
+  return pa ? hs::read_entry(s.hw.memory, *pa) : Ste{};
 }
 
 }  // namespace atslab::smmuv3

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw/pcie/function.h"
 #include "linux/smmuv3/driver_state.h"
 #include "linux/smmuv3/ste_make.h"
 
@@ -36,6 +37,11 @@ inline constexpr uint8_t kAtcInvSizeAll = 52;
 
 // ATC_INV for [iova, iova + size): naturally aligned span covering the range (3.4 item 5).
 Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size);
+
+// arm_smmu_device_reset: the stream table (2-level) in memory, the SMMU enabled.
+void device_reset(System& s, uint16_t smmu, hw::pcie::RcId rc);
+// arm_smmu_init_l2_strtab: the leaf for `sid`'s group of STEs, every STE abort.
+void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid);
 
 // Issues `cmds` to the SMMU in order, then a CMD_SYNC when `sync` is set.
 // Returns 0, or -ETIMEDOUT when the sync could not complete (CERROR 3).

@@ -8,6 +8,7 @@
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
 #include "linux/smmuv3/hw_access.h"
+#include "linux/smmuv3/hw_probe.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "sim/system.h"
 
@@ -16,11 +17,14 @@ namespace atslab::smmuv3 {
 using kernel::Frame;
 using kernel::KFn;
 
-void device_probe(System& s, uint16_t smmu) {
-  if (s.hw.smmu_interim.size() <= smmu) s.hw.smmu_interim.resize(smmu + 1);
+void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
+  if (s.hw.smmus.size() <= smmu) s.hw.smmus.resize(smmu + 1);
+  // arm_smmu_device_hw_probe: features and page sizes from the ID registers.
+  SmmuHwInfo info = device_hw_probe(s.hw.smmus[smmu]);
   Smmu features;
-  features.feat_ats = s.hw.smmu_interim[smmu].idr0_ats;
-  features.pgsize_bitmap = s.hw.smmu_interim[smmu].pgsize_bitmap;
+  features.feat_ats = info.feat_ats;
+  features.pgsize_bitmap = info.pgsize_bitmap;
+  device_reset(s, smmu, rc);
   auto& d = s.kernel.smmuv3;
   if (d.smmus.size() <= smmu) {
     d.smmus.resize(smmu + 1);
@@ -88,8 +92,7 @@ int probe_device(System& s, pci::DevId dev) {
   MasterId id = static_cast<MasterId>(drv.masters.size() - 1);
   drv.master_of[dev] = id;
   // arm_smmu_insert_master: the master's STEs start as abort.
-  for (uint32_t sid : m.streams)
-    if (!s.hw.smmu_interim.at(smmu).ste.count(sid)) s.hw.smmu_interim[smmu].ste[sid] = make_abort_ste();
+  for (uint32_t sid : m.streams) init_l2_strtab(s, smmu, sid);
 
   // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
   if (pci::pdev(s, dev).pasid_cap && !pci::pdev(s, dev).is_virtfn) {
