@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "sim/system.h"
 
@@ -175,6 +176,8 @@ std::vector<Violation> check_state(const System& s, bool quiescent) {
   std::vector<Violation> out;
   pci_invariants(s, out);
   smmu_invariants(s, quiescent, out);
+  vtd_invariants(s, quiescent, out);
+  amd_invariants(s, quiescent, out);
   return out;
 }
 
@@ -259,6 +262,9 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         break;
       case kernel::EventKind::RcuUseAfterFree:
         out.push_back({0, fmt::format("invs array {}", e.dev), "read after RCU reclaimed it", e.seq});
+        break;
+      case kernel::EventKind::UseAfterFree:
+        out.push_back({0, dev_name(s, e.dev), fmt::format("KASAN: slab-use-after-free of object {}", e.a), e.seq});
         break;
       default:
         break;

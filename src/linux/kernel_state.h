@@ -7,6 +7,7 @@
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/driver_state.h"
 #include "linux/vfio/vfio_state.h"
+#include "linux/vtd/driver_state.h"
 #include "policy/pci_switches.h"
 
 namespace atslab {
@@ -16,6 +17,7 @@ struct Kernel {
   std::vector<pci::PciDev> devs;  // every pci_dev ever allocated, by DevId
   iommu::IommuCore iommu;
   smmuv3::Driver smmuv3;
+  vtd::Driver vtd;
   vfio::Vfio vfio;
   kernel::Context ctx;
   bool operator==(const Kernel&) const = default;

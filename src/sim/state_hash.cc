@@ -112,6 +112,22 @@ class Hasher {
     add(d.blocked_domain), add(d.identity_domain);
   }
 
+  void add(const hw::VtdContextEntry& e) { add(e.present), add(e.tt), add(e.did); }
+  void add(const hw::VtdUnit& u) { add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.context); }
+  void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.device_rbtree), add(u.next_did); }
+  void add(const vtd::DeviceDomainInfo& i) {
+    add(i.dev), add(i.iommu), add(i.bus), add(i.devfn), add(i.ats_supported), add(i.ats_enabled), add(i.pasid_supported);
+    add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.domain);
+    add(i.freed), add(i.free_track), add(i.freed_comm);
+  }
+  void add(const vtd::CacheTag& t) { add(t.type), add(t.iommu), add(t.did), add(t.info), add(t.users); }
+  void add(const vtd::DmarDomain& d) {
+    add(d.iommu), add(d.did), add(d.pte), add(d.devices), add(d.cache_tags), add(d.domain), add(d.live);
+  }
+  void add(const vtd::Driver& d) {
+    add(d.policy), add(d.units), add(d.infos), add(d.info_of), add(d.domains), add(d.blocked_domain), add(d.identity_domain);
+  }
+
   uint64_t digest() const { return XXH3_64bits_digest(st_); }
 
  private:
@@ -137,6 +153,8 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.vfio.containers);
   h.add(s.kernel.vfio.groups);
   h.add(s.hw.smmus);
+  h.add(s.kernel.vtd);
+  h.add(s.hw.vtd);
   return h.digest();
 }
 
