@@ -49,6 +49,16 @@ void vtd_invariants(const System& s, bool quiescent, std::vector<Violation>& out
   }
 }
 
-void amd_invariants(const System&, bool, std::vector<Violation>&) {}
+void amd_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
+  if (!quiescent) return;
+  const auto& drv = s.kernel.amd;
+  for (amd::DevDataId id = 0; id < drv.dev_data.size(); ++id) {
+    const auto& dd = drv.dev_data[id];
+    if (!dd.live) continue;
+    if (dd.ats_enabled != hw_ats_on(s, dd.dev))
+      out.push_back({9, fmt::format("{} (amd dev_data {})", dev_name(s, dd.dev), id),
+                     fmt::format("dev_data->ats_enabled={} but PCI ATS is {}", dd.ats_enabled, hw_ats_on(s, dd.dev) ? "on" : "off")});
+  }
+}
 
 }  // namespace atslab::check

@@ -2,6 +2,7 @@
 // Everything the simulated Linux kernel holds, as one value.
 #include <vector>
 
+#include "linux/amd/driver_state.h"
 #include "linux/iommu/iommu_core.h"
 #include "linux/kernel/context.h"
 #include "linux/pci/pci_dev.h"
@@ -18,6 +19,7 @@ struct Kernel {
   iommu::IommuCore iommu;
   smmuv3::Driver smmuv3;
   vtd::Driver vtd;
+  amd::Driver amd;
   vfio::Vfio vfio;
   kernel::Context ctx;
   bool operator==(const Kernel&) const = default;

@@ -128,6 +128,16 @@ class Hasher {
     add(d.policy), add(d.units), add(d.infos), add(d.info_of), add(d.domains), add(d.blocked_domain), add(d.identity_domain);
   }
 
+  void add(const amd::IommuDevData& d) {
+    add(d.dev), add(d.iommu), add(d.devid), add(d.flags), add(d.ats_enabled), add(d.ats_qdep), add(d.pri_enabled);
+    add(d.pasid_enabled), add(d.domain), add(d.live);
+  }
+  void add(const amd::ProtectionDomain& d) { add(d.iommu), add(d.id), add(d.pte), add(d.devices), add(d.domain), add(d.live); }
+  void add(const amd::Driver& d) {
+    add(d.policy), add(d.iotlb_sup), add(d.next_domid), add(d.dev_data), add(d.dev_data_of), add(d.domains);
+    add(d.blocked_domain), add(d.identity_domain);
+  }
+
   uint64_t digest() const { return XXH3_64bits_digest(st_); }
 
  private:
@@ -155,6 +165,7 @@ uint64_t state_hash(const System& s) {
   h.add(s.hw.smmus);
   h.add(s.kernel.vtd);
   h.add(s.hw.vtd);
+  h.add(s.kernel.amd);
   return h.digest();
 }
 

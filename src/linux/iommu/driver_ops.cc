@@ -1,5 +1,6 @@
 #include "linux/iommu/driver_ops.h"
 
+#include "linux/amd/amd.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/pci/access.h"
@@ -17,6 +18,7 @@ int drv_probe_device(System& s, pci::DevId dev) {
   switch (kind_of_dev(s, dev)) {
     case hw::pcie::IommuKind::Smmuv3: return smmuv3::probe_device(s, dev);
     case hw::pcie::IommuKind::Vtd: return vtd::probe_device(s, dev);
+    case hw::pcie::IommuKind::Amd: return amd::probe_device(s, dev);
     default: return -ENODEV;
   }
 }
@@ -25,6 +27,7 @@ void drv_release_device(System& s, pci::DevId dev) {
   switch (kind_of_dev(s, dev)) {
     case hw::pcie::IommuKind::Smmuv3: smmuv3::release_device(s, dev); break;
     case hw::pcie::IommuKind::Vtd: vtd::release_device(s, dev); break;
+    case hw::pcie::IommuKind::Amd: amd::release_device(s, dev); break;
     default: break;
   }
 }
@@ -38,6 +41,7 @@ DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
   switch (kind_of_dev(s, dev)) {
     case hw::pcie::IommuKind::Smmuv3: return smmuv3::domain_alloc_paging(s, dev, type);
     case hw::pcie::IommuKind::Vtd: return vtd::domain_alloc_paging(s, dev, type);
+    case hw::pcie::IommuKind::Amd: return amd::domain_alloc_paging(s, dev, type);
     default: return kNoDomain;
   }
 }
@@ -45,12 +49,14 @@ DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
 void drv_domain_free(System& s, DomainId d) {
   if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Amd) amd::domain_free(s, d);
 }
 
 DomainId drv_static_domain(System& s, pci::DevId dev, DomainType type) {
   switch (kind_of_dev(s, dev)) {
     case hw::pcie::IommuKind::Smmuv3: return smmuv3::static_domain(s, dev, type);
     case hw::pcie::IommuKind::Vtd: return vtd::static_domain(s, dev, type);
+    case hw::pcie::IommuKind::Amd: return amd::static_domain(s, dev, type);
     default: return kNoDomain;
   }
 }
@@ -64,6 +70,8 @@ int drv_attach_dev(System& s, DomainId d, pci::DevId dev, DomainId old) {
       default: return vtd::attach_dev(s, d, dev, old);
     }
   }
+  if (dom.driver == hw::pcie::IommuKind::Amd)
+    return dom.type == DomainType::Blocked ? amd::attach_dev_blocked(s, d, dev, old) : amd::attach_dev(s, d, dev, old);
   if (dom.driver != hw::pcie::IommuKind::Smmuv3) return -ENODEV;
   switch (dom.type) {
     case DomainType::Blocked: return smmuv3::attach_dev_blocked(s, d, dev, old);
@@ -74,12 +82,14 @@ int drv_attach_dev(System& s, DomainId d, pci::DevId dev, DomainId old) {
 
 int drv_map(System& s, DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) return vtd::map_pages(s, d, iova, paddr, size);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Amd) return amd::map_pages(s, d, iova, paddr, size);
   if (domain(s, d).driver != hw::pcie::IommuKind::Smmuv3) return -ENODEV;
   return smmuv3::map_pages(s, d, iova, paddr, size);
 }
 
 uint64_t drv_unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) return vtd::unmap_pages(s, d, iova, size);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Amd) return amd::unmap_pages(s, d, iova, size);
   if (domain(s, d).driver != hw::pcie::IommuKind::Smmuv3) return 0;
   return smmuv3::unmap_pages(s, d, iova, size);
 }

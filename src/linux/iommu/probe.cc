@@ -6,6 +6,7 @@
 
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
+#include "linux/amd/amd.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/vtd/vtd.h"
 #include "linux/pci/access.h"
@@ -38,6 +39,7 @@ void register_iommu(System& s, hw::pcie::RcId rc) {
   const auto& root = s.hw.pcie.rc(rc);
   if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index);
   if (root.iommu == hw::pcie::IommuKind::Vtd) vtd::device_probe(s, root.iommu_index);
+  if (root.iommu == hw::pcie::IommuKind::Amd) amd::device_probe(s, root.iommu_index);
   Frame f(s, KFn::bus_iommu_probe);
   for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
     const auto& p = pci::pdev(s, d);
