@@ -17,11 +17,11 @@ using namespace hw::pcie;
 
 namespace {
 
-System seed_machine(policy::AtsVariant v) {
+System seed_machine(policy::AtsVariant v, const ReproOptions& opt) {
   System s;
   RootComplex rc;
   rc.ats_supported = true;
-  rc.iommu = IommuKind::Smmuv3;
+  rc.iommu = opt.iommu;
   RcId r = s.hw.pcie.add_root_complex(rc);
   FnId port = s.hw.pcie.add_root_port(r, 1);
   ConfigBuilder b({.vendor = 0x8086, .device = 0x1452, .class_code = 0x020000, .revision = 0x11,
@@ -31,13 +31,21 @@ System seed_machine(policy::AtsVariant v) {
   b.add_sriov({.total_vfs = 4, .vf_offset = 1, .vf_stride = 1, .vf_device = 0x1457});
   s.hw.pcie.add_function(r, port, 0, b.build(), "Intel IPU E2000 PF (seed scenario)");
   s.kernel.pci_switches = policy::default_switches(v);
+  if (opt.header_quirks) s.kernel.pci_switches.no_ats_quirk_phase = policy::QuirkPhase::Header;
   s.kernel.smmuv3.policy = policy::policy_for(v);
+  s.kernel.vtd.policy = policy::policy_for(v);
+  s.kernel.amd.policy = policy::policy_for(v);
   return s;
 }
 
 class Runner {
  public:
-  explicit Runner(policy::AtsVariant v) { r_.variant = v; r_.final = seed_machine(v); }
+  Runner(policy::AtsVariant v, const ReproOptions& opt) {
+    r_.variant = v;
+    r_.iommu = opt.iommu;
+    r_.final = seed_machine(v, opt);
+    r_.quirk_phase = r_.final.kernel.pci_switches.no_ats_quirk_phase;
+  }
 
   System& s() { return r_.final; }
   void step(const std::string& name) {
@@ -61,7 +69,7 @@ class Runner {
 }  // namespace
 
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  Runner run(v);
+  Runner run(v, opt);
   System& s = run.s();
   if (opt.legacy_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   const int iterations = opt.iterations;
@@ -69,7 +77,8 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
 
   pci::boot(s);
   pci::DevId pf = pci::live_devices(s).back();
-  s.kernel.devs[pf].driver = pci::DriverKind::Native;
+  const bool smmu = opt.iommu == IommuKind::Smmuv3;
+  s.kernel.devs[pf].driver = smmu ? pci::DriverKind::Native : pci::DriverKind::VfioPci;
   pci::device_attach(s, pf);
   run.step("boot: PF probed, ATS quirked off (quirk_intel_e2000_no_ats)");
 
@@ -148,6 +157,13 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   s.kernel.devs[pf].driver_bound = true;
   pci::sriov_numvfs_store(s, pf, 0);
   run.step("echo 0 > sriov_numvfs: VFs released");
+  if (!smmu) {
+    pci::sriov_numvfs_store(s, pf, 2);
+    run.step("echo 2 > sriov_numvfs: VFs created again");
+    for (pci::DevId d : pci::live_devices(s))
+      if (s.kernel.devs[d].is_virtfn && (d >= vf_iommu.size() || !vf_iommu[d].probed)) r.recreate_probe_failed = true;
+    for (const auto& e : s.record.events) r.rbtree_uaf |= e.kind == kernel::EventKind::UseAfterFree;
+  }
   return run.finish();
 }
 

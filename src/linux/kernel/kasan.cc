@@ -8,6 +8,9 @@ namespace atslab::kernel {
 
 void kasan_report_uaf(System& s, pci::DevId dev, uint32_t object, std::string access, std::vector<KFn> freed_by,
                       std::string freed_comm) {
+  // KASAN prints its first report only (kasan_multi_shot off); every access still counts for the checker.
+  s.record.event(EventKind::UseAfterFree, dev, object);
+  if (!s.record.bugs.empty()) return;
   const auto& ctx = s.kernel.ctx;
   BugReport b;
   b.seq = s.record.next();
@@ -21,7 +24,6 @@ void kasan_report_uaf(System& s, pci::DevId dev, uint32_t object, std::string ac
   b.comm = ctx.comm;
   s.record.log.push_back({b.seq, Level::Err, fmt::format("BUG: {} in {}", b.bug, name(b.function))});
   s.record.bugs.push_back(std::move(b));
-  s.record.event(EventKind::UseAfterFree, dev, object);
 }
 
 }  // namespace atslab::kernel
