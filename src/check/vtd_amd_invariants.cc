@@ -27,6 +27,14 @@ void vtd_invariants(const System& s, bool quiescent, std::vector<Violation>& out
       if (drv.infos.at(id).freed)
         out.push_back({0, fmt::format("VT-d unit {} device rbtree", u),
                        fmt::format("device_domain_info {} (RID {:04x}) was freed but is still linked", id, drv.infos[id].rid())});
+  // 11 for legacy mode: a device with ATS on must sit behind a context entry that serves translation requests.
+  for (vtd::InfoId id = 0; id < drv.infos.size(); ++id) {
+    const auto& in = drv.infos[id];
+    if (in.freed || in.iommu >= s.hw.vtd.size() || s.hw.vtd[in.iommu].ecap_smts || !hw_ats_on(s, in.dev)) continue;
+    auto it = s.hw.vtd[in.iommu].context.find(in.rid());
+    if (it == s.hw.vtd[in.iommu].context.end() || !it->second.present || it->second.tt != 1)
+      out.push_back({11, dev_name(s, in.dev), "PCI ATS is enabled but the context entry is not TT=device-TLB"});
+  }
   if (!quiescent) return;
   for (vtd::InfoId id = 0; id < drv.infos.size(); ++id) {
     const auto& in = drv.infos[id];

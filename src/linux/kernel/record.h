@@ -52,6 +52,7 @@ enum class EventKind : uint8_t {
   UseAfterFree,    // dev = pci dev whose kernel code touched freed memory; a = the object's id (see BugReport)
   VtdQiDesc,       // dev = VT-d unit: a descriptor on the invalidation queue; a, b as vtd::QiDesc encodes them
   AmdCommand,      // dev = AMD IOMMU: a command on the command buffer; a, b as amd::Cmd encodes them
+  VtdContextWrite, // dev = VT-d unit: a legacy context entry written; a = RID, b = present << 8 | TT
 };
 
 struct Event {

@@ -22,6 +22,7 @@ bool scalable(const System& s, InfoId id) { return s.kernel.vtd.units.at(s.kerne
 
 void write_context(System& s, InfoId id, hw::VtdContextEntry e) {
   s.hw.vtd.at(info(s, id).iommu).context[info(s, id).rid()] = e;
+  s.record.event(kernel::EventKind::VtdContextWrite, info(s, id).iommu, info(s, id).rid(), int64_t{e.present} << 8 | e.tt);
 }
 
 // Legacy mode: context entries first (TT device-TLB when the unit may serve ATS), then ATS.
@@ -29,8 +30,6 @@ void domain_context_mapping(System& s, DmarDomainId dd, InfoId id) {
   Frame f(s, KFn::domain_context_mapping);
   write_context(s, id, {true, static_cast<uint8_t>(info(s, id).ats_supported ? 1 : 0), s.kernel.vtd.domains[dd].did});
   iommu_enable_pci_ats(s, id);
-  // As probe_finalize does in scalable mode: a DEVTLB tag once ATS is on.
-  if (info(s, id).ats_enabled) cache_tag_assign_devtlb(s, dd, id);
 }
 
 // Legacy mode: the context entry goes, then ATS.
@@ -40,26 +39,24 @@ void domain_context_clear(System& s, InfoId id) {
   iommu_disable_pci_ats(s, id);
 }
 
-// Leaves the current domain: cache tags dropped; the context entry cleared in legacy mode.
+// Leaves the current domain: cache tags dropped, then the context entry cleared in legacy mode.
 void device_block_translation(System& s, InfoId id) {
   Frame f(s, KFn::device_block_translation);
   iommu::DomainId old = info(s, id).domain;
+  DmarDomainId dd = old == iommu::kNoDomain ? kNone : dmar_domain_of(s, old);
+  if (dd != kNone) cache_tag_unassign_domain(s, dd, id);
   // Simplification: scalable mode's PASID-table entry is not modelled; tearing it down touches no ATS state.
   if (!scalable(s, id)) domain_context_clear(s, id);
-  if (old == iommu::kNoDomain) return;
-  DmarDomainId dd = dmar_domain_of(s, old);
-  if (dd != kNone) {
-    cache_tag_unassign_domain(s, dd, id);
-    std::erase(s.kernel.vtd.domains[dd].devices, id);
-  }
+  if (dd != kNone) std::erase(s.kernel.vtd.domains[dd].devices, id);
   info(s, id).domain = iommu::kNoDomain;
 }
 
 int dmar_domain_attach_device(System& s, DmarDomainId dd, InfoId id) {
   Frame f(s, KFn::dmar_domain_attach_device);
   s.kernel.vtd.domains[dd].devices.push_back(id);
-  cache_tag_assign_domain(s, dd, id);
+  // Legacy mode: the context entry (and with it ATS) first, so the DEVTLB tag follows the result.
   if (!scalable(s, id)) domain_context_mapping(s, dd, id);
+  cache_tag_assign_domain(s, dd, id);
   info(s, id).domain = s.kernel.vtd.domains[dd].domain;
   return 0;
 }
