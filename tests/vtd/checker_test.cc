@@ -1,6 +1,7 @@
 // The checker on corrupted VT-d / AMD state: each invariant it evaluates for these drivers fires.
 #include "../amd/amd_machine.h"
 #include "check/invariants.h"
+#include "linux/pci/ats.h"
 #include "vtd_machine.h"
 
 namespace atslab::test {
@@ -47,6 +48,36 @@ TEST(VtdAmdChecker, DevDataBeliefDifferentFromTheEnableBitIsNine) {
   AmdMachine m;
   m.s.kernel.amd.dev_data[amd::dev_data_of(m.s, m.pf())].ats_enabled = false;
   EXPECT_TRUE(reports(m.s, 9));
+}
+
+}  // namespace
+}  // namespace atslab::test
+
+namespace atslab::test {
+namespace {
+
+TEST(VtdAmdChecker, DeviceIotlbInvalidationToAnAtsDisabledEndpointIsTwentyThree) {
+  VtdMachine m;
+  auto pf = m.pf();
+  size_t from = m.s.record.events.size();
+  // A descriptor the driver would never send: the device's ATS is switched off behind its back first.
+  pci::disable_ats(m.s, pf);
+  vtd::qi_flush_dev_iotlb(m.s, 0, m.s.kernel.devs[pf].bdf.rid(), 0, 0, 0x1000, 0);
+  auto v = check::check_history(m.s, from, m.s.record.warnings.size());
+  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const check::Violation& x) { return x.invariant == 23; }));
+}
+
+TEST(VtdAmdChecker, NormalUnmapsSendNoInvalidationToAtsDisabledEndpoints) {
+  VtdMachine m;
+  AmdMachine a;
+  for (System* s : {&m.s, &a.s}) {
+    pci::DevId pf = pci::live_devices(*s).back();
+    auto d = iommu::group(*s, iommu::group_of(*s, pf)).default_domain;
+    iommu::map(*s, d, 0x10000, 0x40000000, 0x1000);
+    iommu::unmap(*s, d, 0x10000, 0x1000);
+    auto v = check::check_history(*s, 0, 0);
+    EXPECT_TRUE(std::none_of(v.begin(), v.end(), [](const check::Violation& x) { return x.invariant == 23; }));
+  }
 }
 
 }  // namespace
