@@ -91,3 +91,42 @@ TEST(VtdRbtreeUaf, HeaderPhaseQuirkKeepsSupportStableAndTheTreeClean) {
 
 }  // namespace
 }  // namespace atslab::test
+
+namespace atslab::test {
+namespace {
+
+// A Navi10 dGPU (quirk_amd_harvest_no_ats) hot-plugged behind VT-d: probed from device_add,
+// before its FINAL quirk, so the same asymmetry happens without SR-IOV. The PCI core's
+// PF-aware support check and fail-early's probe failure do not help: the PF's own prepare succeeds.
+System hotplug_twice(policy::AtsVariant v, policy::QuirkPhase phase) {
+  auto sw = policy::default_switches(v);
+  sw.no_ats_quirk_phase = phase;
+  VtdMachine m({.pf = {.vendor = 0x1002, .device = 0x7310, .total_vfs = 0}, .switches = sw, .variant = v, .hotplug = true});
+  m.s.kernel.ctx.comm = "irq/pciehp";
+  pci::DevId d = pci::hotplug_add(m.s, m.pf_fn);
+  pci::hotplug_remove(m.s, d);
+  pci::hotplug_add(m.s, m.pf_fn);
+  return m.s;
+}
+
+TEST(VtdRbtreeUaf, HotPlugOfAFinalQuirkedDeviceHitsItEvenWithFailEarly) {
+  for (auto v : {policy::AtsVariant::Upstream, policy::AtsVariant::FailEarly}) {
+    System s = hotplug_twice(v, policy::QuirkPhase::Final);
+    ASSERT_EQ(s.record.bugs.size(), 1u) << policy::name(v);
+    const auto& trace = s.record.bugs[0].call_trace;
+    EXPECT_NE(std::find(trace.begin(), trace.end(), kernel::KFn::pciehp_configure_device), trace.end());
+    EXPECT_EQ(s.record.bugs[0].comm, "irq/pciehp");
+  }
+}
+
+TEST(VtdRbtreeUaf, HotPlugUnderTheHeaderPhaseIsClean) {
+  for (auto v : {policy::AtsVariant::Upstream, policy::AtsVariant::FailEarly}) {
+    System s = hotplug_twice(v, policy::QuirkPhase::Header);
+    EXPECT_TRUE(s.record.bugs.empty()) << policy::name(v);
+    EXPECT_TRUE(s.record.warnings.empty());
+    EXPECT_TRUE(s.kernel.vtd.units.at(0).device_rbtree.empty());
+  }
+}
+
+}  // namespace
+}  // namespace atslab::test

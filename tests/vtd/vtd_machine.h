@@ -22,6 +22,7 @@ struct VtdSpec {
   policy::AtsVariant variant = policy::AtsVariant::Upstream;
   hw::VtdUnit unit;  // ECAP bits (scalable mode by default)
   bool external_facing = false;
+  bool hotplug = false;  // the PF sits in a hot-plug slot (absent at boot)
 };
 
 struct VtdMachine {
@@ -33,7 +34,7 @@ struct VtdMachine {
     rc.iommu = hw::pcie::IommuKind::Vtd;
     auto rcid = s.hw.pcie.add_root_complex(rc);
     auto port = s.hw.pcie.add_root_port(rcid, 1, v.external_facing);
-    pf_fn = s.hw.pcie.add_function(rcid, port, 0, make_pf_config(v.pf), "test PF");
+    pf_fn = s.hw.pcie.add_function(rcid, port, 0, make_pf_config(v.pf), "test PF", v.hotplug);
     s.hw.vtd.push_back(v.unit);
     s.kernel.pci_switches = v.switches;
     s.kernel.vtd.policy = policy::policy_for(v.variant);
