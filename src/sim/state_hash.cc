@@ -117,7 +117,7 @@ class Hasher {
   void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.device_rbtree), add(u.next_did); }
   void add(const vtd::DeviceDomainInfo& i) {
     add(i.dev), add(i.iommu), add(i.bus), add(i.devfn), add(i.ats_supported), add(i.ats_enabled), add(i.pasid_supported);
-    add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.domain);
+    add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.dtlb_extra_inval), add(i.domain);
     add(i.freed), add(i.free_track), add(i.freed_comm);
   }
   void add(const vtd::CacheTag& t) { add(t.type), add(t.iommu), add(t.did), add(t.info), add(t.users); }

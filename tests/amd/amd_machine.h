@@ -17,6 +17,7 @@ struct AmdSpec {
   PfSpec pf;
   policy::PciCoreSwitches switches;
   policy::AtsVariant variant = policy::AtsVariant::Upstream;
+  bool iotlb_sup = true;  // amd_iommu_iotlb_sup
 };
 
 struct AmdMachine {
@@ -31,6 +32,7 @@ struct AmdMachine {
     pf_fn = s.hw.pcie.add_function(rcid, port, 0, make_pf_config(v.pf), "test PF");
     s.kernel.pci_switches = v.switches;
     s.kernel.amd.policy = policy::policy_for(v.variant);
+    s.kernel.amd.iotlb_sup = v.iotlb_sup;
     pci::boot(s);
   }
 

@@ -65,6 +65,15 @@ TEST(AmdCaps, AttachEnablesPasidThenAtsThenPriAndRecordsTheQueueDepth) {
   EXPECT_EQ(got, want);
 }
 
+TEST(AmdCaps, NoAtsWhenSomeIommuLacksIotlbSupport) {
+  AmdMachine m({.pf = {.pri = true}, .iotlb_sup = false});
+  EXPECT_TRUE(m.data(m.pf()).flags & amd::kAtsSup);
+  EXPECT_FALSE(m.data(m.pf()).ats_enabled);
+  EXPECT_FALSE(m.data(m.pf()).pri_enabled) << "PRI needs ATS";
+  EXPECT_FALSE(m.hw_ats_on(m.pf()));
+  for (const auto& e : m.s.record.events) EXPECT_NE(e.kind, kernel::EventKind::AtsEnableFailed);
+}
+
 TEST(AmdCaps, EnableFailureLeavesDevDataAtsOffWithoutWarningUpstream) {
   AmdMachine m(e2000(policy::AtsVariant::Upstream));
   m.s.kernel.devs[m.pf()].driver_bound = true;

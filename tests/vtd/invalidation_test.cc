@@ -54,6 +54,19 @@ TEST(VtdInvalidation, VfDescriptorCarriesThePfSourceId) {
   EXPECT_EQ(q[1].pfsid, m.s.kernel.devs[m.pf()].bdf.rid());
 }
 
+TEST(VtdInvalidation, QatNeedsAnExtraDeviceIotlbInvalidation) {
+  VtdMachine m({.pf = {.vendor = 0x8086, .device = 0x4940, .total_vfs = 0}});
+  EXPECT_TRUE(m.info(m.pf()).dtlb_extra_inval);
+  auto d = default_domain(m, m.pf());
+  iommu::map(m.s, d, 0x10000, 0x40000000, 0x1000);
+  size_t from = m.s.record.events.size();
+  iommu::unmap(m.s, d, 0x10000, 0x1000);
+  auto q = m.qi(from);
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_EQ(q[1], q[2]);
+  EXPECT_EQ(q[2].type, vtd::QiType::DevTlb);
+}
+
 TEST(VtdInvalidation, NoDeviceIotlbDescriptorForADeviceWhoseAtsIsOff) {
   VtdMachine m({.pf = {.page_aligned = false}});
   auto d = default_domain(m, m.pf());

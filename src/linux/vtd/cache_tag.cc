@@ -66,6 +66,8 @@ void cache_tag_flush_range(System& s, DmarDomainId dd, uint64_t iova, uint64_t s
     if (t.type == CacheTagType::Devtlb) {
       const DeviceDomainInfo& in = s.kernel.vtd.infos.at(t.info);
       qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, iova & ~uint64_t{0xfff}, order);
+      // quirk_extra_dev_tlb_flush: the same descriptor once more.
+      if (in.dtlb_extra_inval) qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, iova & ~uint64_t{0xfff}, order);
     }
 }
 

@@ -40,6 +40,7 @@ struct DeviceDomainInfo {  // struct device_domain_info
   bool pri_supported = false, pri_enabled = false;
   uint16_t pfsid = 0;     // the PF's source-id, for device-IOTLB throttling
   uint16_t ats_qdep = 0;  // pci_ats_queue_depth() at probe
+  bool dtlb_extra_inval = false;  // QAT 4xxx quirk: every device-IOTLB invalidation is sent twice
   iommu::DomainId domain = iommu::kNoDomain;
   bool freed = false;                  // kfree(info) done; the slot stays for KASAN
   std::vector<kernel::KFn> free_track;  // KASAN's "Freed by" stack, innermost first

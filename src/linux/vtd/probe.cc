@@ -30,6 +30,13 @@ void free_info(System& s, InfoId id) {
   in.freed_comm = s.kernel.ctx.comm;
 }
 
+// dev_needs_extra_dtlb_flush: Intel QAT 4xxx (8086:4940-4943) may drop a device-IOTLB
+// invalidation, so the driver sends a second one.
+bool dev_needs_extra_dtlb_flush(const System& s, pci::DevId dev) {
+  const auto& p = pci::pdev(s, dev);
+  return p.vendor == 0x8086 && p.device >= 0x4940 && p.device <= 0x4943;
+}
+
 // dmar_ats_supported: the DMAR ATSR table lists the device's root port (modelled by the root complex's ATS flag).
 bool dmar_ats_supported(const System& s, pci::DevId dev) { return s.hw.pcie.rc(pci::pdev(s, dev).rc).ats_supported; }
 
@@ -87,6 +94,7 @@ int probe_device(System& s, pci::DevId dev) {
   // What the unit can do for this device: recorded, not yet enabled.
   if (drv.units[unit].dev_iotlb && pci::ats_supported(s, dev) && dmar_ats_supported(s, dev)) {
     info(s, id).ats_supported = true;
+    info(s, id).dtlb_extra_inval = dev_needs_extra_dtlb_flush(s, dev);
     if (drv.units[unit].dit) info(s, id).pfsid = pci::pdev(s, pci::physfn(s, dev)).bdf.rid();
     info(s, id).ats_qdep = static_cast<uint16_t>(pci::ats_queue_depth(s, dev));
   }
