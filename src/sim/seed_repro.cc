@@ -30,6 +30,7 @@ System seed_machine(policy::AtsVariant v, const ReproOptions& opt) {
   b.add_ats({.qdep = 0, .page_aligned = true});
   b.add_sriov({.total_vfs = 4, .vf_offset = 1, .vf_stride = 1, .vf_device = 0x1457});
   s.hw.pcie.add_function(r, port, 0, b.build(), "Intel IPU E2000 PF (seed scenario)");
+  if (opt.iommu == IommuKind::Vtd) s.hw.vtd.push_back({.ecap_smts = !opt.vtd_legacy});
   s.kernel.pci_switches = policy::default_switches(v);
   if (opt.header_quirks) s.kernel.pci_switches.no_ats_quirk_phase = policy::QuirkPhase::Header;
   s.kernel.smmuv3.policy = policy::policy_for(v);

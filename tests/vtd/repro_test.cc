@@ -42,6 +42,17 @@ TEST(VtdRepro, HeaderPhaseAndFailEarlyAreClean) {
     }
 }
 
+TEST(VtdRepro, LegacyModeHasTheSameUseAfterFreeAndNoDisableWarn) {
+  auto r = run_seed_repro(AtsVariant::Upstream, {.iommu = IommuKind::Vtd, .vtd_legacy = true});
+  EXPECT_FALSE(r.final.hw.vtd.at(0).ecap_smts);
+  EXPECT_TRUE(r.rbtree_uaf);
+  for (const auto& w : r.final.record.warnings) EXPECT_NE(w.function, kernel::KFn::pci_disable_ats);
+  // The VF's enable is retried at every context mapping and fails every time, silently.
+  size_t failed = 0;
+  for (const auto& e : r.final.record.events) failed += e.kind == kernel::EventKind::AtsEnableFailed;
+  EXPECT_GT(failed, 1u);
+}
+
 TEST(AmdRepro, NoWarnAndNoUseAfterFreeButSupportStillFlipsUnderTheFinalPhase) {
   auto r = run_seed_repro(AtsVariant::Upstream, {.iommu = IommuKind::Amd});
   EXPECT_TRUE(r.final.record.warnings.empty());

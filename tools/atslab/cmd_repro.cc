@@ -18,6 +18,7 @@ struct ReproOptions {
   bool legacy = false;
   std::string iommu = "smmuv3";
   bool header = false;
+  bool vtd_legacy = false;
 };
 
 std::optional<atslab::hw::pcie::IommuKind> parse_iommu(const std::string& s) {
@@ -41,6 +42,8 @@ atslab::cli::Register reg{
                      "The root complex's IOMMU driver: smmuv3 (default), vtd or amd. For vtd and amd, 'all' runs "
                      "upstream and fail-early, each with FINAL- and HEADER-phase quirks");
       sub.add_flag("--header-quirks", o->header, "Run the no-ATS quirks in the HEADER phase (Matlack's 2026 fix)");
+      sub.add_flag("--vtd-legacy", o->vtd_legacy,
+                   "With --iommu vtd: a unit without scalable mode (ATS enabled at context mapping, disabled at clear)");
       sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
                    "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
       return [o]() -> int {
@@ -65,7 +68,8 @@ atslab::cli::Register reg{
         for (bool header : phases)
           for (auto v : variants)
             results.push_back(atslab::sim::run_seed_repro(
-                v, {.iterations = o->iterations, .legacy_fastpath = o->legacy, .iommu = *iommu, .header_quirks = header}));
+                v, {.iterations = o->iterations, .legacy_fastpath = o->legacy, .iommu = *iommu, .header_quirks = header,
+                                   .vtd_legacy = o->vtd_legacy}));
         if (o->json)
           std::cout << atslab::io::repro_json(results).dump(2) << "\n";
         else
