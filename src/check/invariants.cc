@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/stream_table.h"
 #include "sim/system.h"
@@ -175,6 +176,8 @@ std::vector<Violation> check_state(const System& s, bool quiescent) {
   std::vector<Violation> out;
   pci_invariants(s, out);
   smmu_invariants(s, quiescent, out);
+  vtd_invariants(s, quiescent, out);
+  amd_invariants(s, quiescent, out);
   return out;
 }
 
@@ -263,6 +266,28 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         break;
       case kernel::EventKind::RcuUseAfterFree:
         out.push_back({0, fmt::format("invs array {}", e.dev), "read after RCU reclaimed it", e.seq});
+        break;
+      case kernel::EventKind::VtdQiDesc:
+      case kernel::EventKind::AmdCommand: {
+        // 23 for VT-d and AMD: a device-IOTLB / IOTLB-pages invalidation only to an endpoint with ATS on.
+        // Layouts as vtd::qi_submit_sync and amd::iommu_queue_command record them: type in bits 0-7, RID in 8-23.
+        auto a = static_cast<uint64_t>(e.a);
+        bool vtd = e.kind == kernel::EventKind::VtdQiDesc;
+        if ((a & 0xff) != (vtd ? 0x3u : 0x4u)) break;
+        auto kind = vtd ? hw::pcie::IommuKind::Vtd : hw::pcie::IommuKind::Amd;
+        uint32_t rid = static_cast<uint32_t>((a >> 8) & 0xffff);
+        for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
+          const auto& p = s.kernel.devs[d];
+          const auto& rc = s.hw.pcie.rc(p.rc);
+          if (p.bdf.rid() != rid || rc.iommu != kind || rc.iommu_index != e.dev || p.state == pci::DevState::Setup) continue;
+          if (!ats_on[d])
+            out.push_back({23, dev_name(s, d), fmt::format("{} invalidation sent to an endpoint whose ATS is disabled",
+                                                           vtd ? "device-IOTLB" : "INVALIDATE_IOTLB_PAGES"), e.seq});
+        }
+        break;
+      }
+      case kernel::EventKind::UseAfterFree:
+        out.push_back({0, dev_name(s, e.dev), fmt::format("KASAN: slab-use-after-free of object {}", e.a), e.seq});
         break;
       default:
         break;

@@ -14,7 +14,7 @@ struct System;
 namespace atslab::check {
 
 struct Violation {
-  int invariant = 0;   // section 7 number; 0 = memory safety of the model (RCU use after free)
+  int invariant = 0;   // section 7 number; 0 = memory safety (RCU use after free, KASAN use after free, dangling rbtree node)
   std::string objects;  // what it is about, e.g. "0000:01:00.1 (master 2) domain 3"
   std::string detail;
   uint64_t seq = 0;    // record sequence number when detected

@@ -5,6 +5,7 @@
 #include "hw/memory/memory.h"
 #include "hw/pcie/topology.h"
 #include "hw/smmuv3/smmu.h"
+#include "hw/vtd_unit.h"
 
 namespace atslab::hw {
 
@@ -12,6 +13,7 @@ struct Machine {
   pcie::Topology pcie;
   memory::Memory memory;
   std::vector<smmuv3::Smmu> smmus;  // by RootComplex::iommu_index
+  std::vector<VtdUnit> vtd;        // one per VT-d remapping unit
   bool operator==(const Machine&) const = default;
 };
 

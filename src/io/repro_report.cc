@@ -16,6 +16,20 @@ std::string numbers(const std::vector<int>& v) {
   return out;
 }
 const char* yn(bool b) { return b ? "yes" : "no"; }
+std::string_view iommu_name(hw::pcie::IommuKind k) {
+  switch (k) {
+    case hw::pcie::IommuKind::Smmuv3: return "smmuv3";
+    case hw::pcie::IommuKind::Vtd: return "vtd";
+    case hw::pcie::IommuKind::Amd: return "amd";
+    case hw::pcie::IommuKind::None: break;
+  }
+  return "none";
+}
+std::string row_name(const sim::ReproResult& r) {
+  std::string n(policy::name(r.variant));
+  if (r.quirk_phase == policy::QuirkPhase::Header) n += "+header";
+  return n;
+}
 }  // namespace
 
 json repro_json(const std::vector<sim::ReproResult>& results) {
@@ -36,6 +50,14 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
     json violations = json::array();
     for (const auto& v : r.violations)
       violations.push_back({{"invariant", v.invariant}, {"objects", v.objects}, {"detail", v.detail}, {"step", v.step}, {"seq", v.seq}});
+    json bugs = json::array();
+    for (const auto& b : r.final.record.bugs) {
+      json trace = json::array(), freed = json::array();
+      for (auto f : b.call_trace) trace.push_back(std::string(kernel::name(f)));
+      for (auto f : b.freed_by) freed.push_back(std::string(kernel::name(f)));
+      bugs.push_back({{"bug", b.bug}, {"function", std::string(kernel::name(b.function))}, {"access", b.access},
+                      {"comm", b.comm}, {"call_trace", trace}, {"freed_by", freed}});
+    }
     json errors = json::array();
     for (const auto& l : r.final.record.log)
       if (l.level == kernel::Level::Err) errors.push_back(l.text);
@@ -48,6 +70,11 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
                         {"probe_failed", r.probe_failed},
                         {"attach_failed", r.attach_failed},
                         {"vf_usable", r.vf_usable},
+                        {"iommu", std::string(iommu_name(r.iommu))},
+                        {"quirk_phase", std::string(policy::name(r.quirk_phase))},
+                        {"kasan", bugs},
+                        {"rbtree_uaf", r.rbtree_uaf},
+                        {"recreate_probe_failed", r.recreate_probe_failed},
                         {"errors", errors},
                         {"steps", r.steps}});
   }
@@ -57,17 +84,33 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
 std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_log) {
   std::string out;
   for (const auto& r : results) {
-    if (r.final.record.warnings.empty() && !with_log) continue;
-    out += fmt::format("==== {} ====\n", policy::name(r.variant));
+    if (r.final.record.warnings.empty() && r.final.record.bugs.empty() && !with_log) continue;
+    out += fmt::format("==== {} ({}) ====\n", row_name(r), iommu_name(r.iommu));
     for (const auto& l : r.final.record.log)
       if (with_log || l.level <= kernel::Level::Err) out += kernel::format_dmesg(l) + "\n";
-    for (const auto& w : r.final.record.warnings) out += kernel::format_warning(w);
+    // Splats and KASAN reports in the order the kernel printed them.
+    const auto& ws = r.final.record.warnings;
+    const auto& bs = r.final.record.bugs;
+    for (size_t i = 0, j = 0; i < ws.size() || j < bs.size();)
+      out += (j == bs.size() || (i < ws.size() && ws[i].seq < bs[j].seq)) ? kernel::format_warning(ws[i++])
+                                                                           : kernel::format_bug(bs[j++]);
     if (!r.violations.empty()) {
       out += "invariant violations (first seen):\n";
       for (const auto& v : r.violations)
         out += fmt::format("  #{:<2} {} : {}  [after: {}]\n", v.invariant, v.objects, v.detail, v.step);
     }
     out += "\n";
+  }
+  if (!results.empty() && results.front().iommu != hw::pcie::IommuKind::Smmuv3) {
+    // VT-d / AMD: no invalidation arrays; what matters is the rbtree UAF and the VFs' second creation.
+    out += fmt::format("{:<18} {:>5}  {:<16} {:<10} {:<8} {:<12} {:<13} {:<10} {}\n", "VARIANT", "WARNS", "INVARIANTS",
+                       "RBTREE UAF", "VF ATS", "PROBE FAIL", "ATTACH FAIL", "VF USABLE", "RE-CREATE PROBE FAIL");
+    for (const auto& r : results)
+      out += fmt::format("{:<18} {:>5}  {:<16} {:<10} {:<8} {:<12} {:<13} {:<10} {}\n", row_name(r),
+                         r.final.record.warnings.size(), numbers(r.violated), yn(r.rbtree_uaf),
+                         r.vf_ats_enabled ? "on" : "off", yn(r.probe_failed), yn(r.attach_failed), yn(r.vf_usable),
+                         yn(r.recreate_probe_failed));
+    return out;
   }
   out += fmt::format("{:<11} {:>5}  {:<16} {:>14}  {:<8} {:<12} {:<13} {}\n", "VARIANT", "WARNS", "INVARIANTS",
                      "ATC_INV->OFF", "VF ATS", "PROBE FAIL", "ATTACH FAIL", "VF USABLE");

@@ -18,11 +18,12 @@ using namespace hw::pcie;
 
 namespace {
 
-System seed_machine(policy::AtsVariant v, ReproScenario scenario) {
+System seed_machine(policy::AtsVariant v, const ReproOptions& opt) {
+  const ReproScenario scenario = opt.scenario;
   System s;
   RootComplex rc;
   rc.ats_supported = true;
-  rc.iommu = IommuKind::Smmuv3;
+  rc.iommu = opt.iommu;
   RcId r = s.hw.pcie.add_root_complex(rc);
   FnId port = s.hw.pcie.add_root_port(r, 1);
   bool seed = scenario == ReproScenario::Seed;
@@ -36,16 +37,22 @@ System seed_machine(policy::AtsVariant v, ReproScenario scenario) {
   b.add_sriov({.total_vfs = 4, .vf_offset = 1, .vf_stride = 1,
                .vf_device = static_cast<uint16_t>(seed ? 0x1457 : 0x101e)});
   s.hw.pcie.add_function(r, port, 0, b.build(), seed ? "Intel IPU E2000 PF (seed scenario)" : "ConnectX-6 Dx PF");
+  if (opt.iommu == IommuKind::Vtd) s.hw.vtd.push_back({.ecap_smts = !opt.vtd_legacy});
   s.kernel.pci_switches = policy::default_switches(v);
+  if (opt.header_quirks) s.kernel.pci_switches.no_ats_quirk_phase = policy::QuirkPhase::Header;
   s.kernel.smmuv3.policy = policy::policy_for(v);
+  s.kernel.vtd.policy = policy::policy_for(v);
+  s.kernel.amd.policy = policy::policy_for(v);
   return s;
 }
 
 class Runner {
  public:
-  Runner(policy::AtsVariant v, ReproScenario scenario) {
+  Runner(policy::AtsVariant v, const ReproOptions& opt) {
     r_.variant = v;
-    r_.final = seed_machine(v, scenario);
+    r_.iommu = opt.iommu;
+    r_.final = seed_machine(v, opt);
+    r_.quirk_phase = r_.final.kernel.pci_switches.no_ats_quirk_phase;
   }
 
   System& s() { return r_.final; }
@@ -71,7 +78,7 @@ class Runner {
 }  // namespace
 
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  Runner run(v, opt.scenario);
+  Runner run(v, opt);
   System& s = run.s();
   faults::seed(s.faults, opt.seed);
   if (opt.scenario == ReproScenario::EnableFailure)
@@ -83,7 +90,8 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
 
   pci::boot(s);
   pci::DevId pf = pci::live_devices(s).back();
-  s.kernel.devs[pf].driver = pci::DriverKind::Native;
+  const bool smmu = opt.iommu == IommuKind::Smmuv3;
+  s.kernel.devs[pf].driver = smmu ? pci::DriverKind::Native : pci::DriverKind::VfioPci;
   pci::device_attach(s, pf);
   run.step("boot: PF probed, ATS quirked off (quirk_intel_e2000_no_ats)");
 
@@ -163,6 +171,13 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   s.kernel.devs[pf].driver_bound = true;
   pci::sriov_numvfs_store(s, pf, 0);
   run.step("echo 0 > sriov_numvfs: VFs released");
+  if (!smmu) {
+    pci::sriov_numvfs_store(s, pf, 2);
+    run.step("echo 2 > sriov_numvfs: VFs created again");
+    for (pci::DevId d : pci::live_devices(s))
+      if (s.kernel.devs[d].is_virtfn && (d >= vf_iommu.size() || !vf_iommu[d].probed)) r.recreate_probe_failed = true;
+    for (const auto& e : s.record.events) r.rbtree_uaf |= e.kind == kernel::EventKind::UseAfterFree;
+  }
   return run.finish();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The seed's bug as a built-in scenario, runnable under every design variant.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,19 @@ struct ReproResult {
   bool probe_failed = false;                 // the VF's IOMMU probe failed
   bool attach_failed = false;                // a VFIO attach (or the default domain) failed
   bool vf_usable = false;                    // VFIO could attach it and map DMA for it
+  hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;  // the root complex's IOMMU driver
+  policy::QuirkPhase quirk_phase = policy::QuirkPhase::Final;
+  bool rbtree_uaf = false;                   // VT-d: a freed info was read from the device rbtree
+  bool recreate_probe_failed = false;        // VT-d/AMD: a VF's IOMMU probe failed when the VFs were created again
   std::vector<std::string> steps;            // the operations, in order
 };
 
 // An Intel IPU E2000 PF (8086:1452 rev 0x11, ATS quirked off) with SR-IOV VFs (8086:1457)
 // behind an ATS-capable SMMUv3. VF 0 is created, used by a host driver (DMA map/unmap on its
 // default domain), then handed to vfio-pci: VFIO_GROUP_SET_CONTAINER, VFIO_SET_IOMMU,
-// MAP/UNMAP_DMA in a loop, UNSET, SET again; finally the VFs are destroyed.
+// MAP/UNMAP_DMA in a loop, UNSET, SET again; finally the VFs are destroyed. Behind VT-d or
+// AMD-Vi the PF is bound to vfio-pci and the VFs are created once more (Matlack's 2026 report:
+// the next VF creation through vfio_pci_core_sriov_configure walks VT-d's device rbtree).
 enum class ReproScenario : uint8_t {
   Seed,           // E2000 PF quirked off: the VF's pci_enable_ats fails because the PF's STU was never set
   EnableFailure,  // a healthy PF (nothing quirked) whose VF's first pci_enable_ats fails by injection
@@ -39,7 +46,13 @@ struct ReproOptions {
   ReproScenario scenario = ReproScenario::Seed;
   std::string faults;            // an extra fault plan (faults::parse_plan syntax)
   uint64_t seed = 1;             // seeds the fault plan's probabilities
+  hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;
+  bool header_quirks = false;    // Matlack's fix: no-ATS quirks in the HEADER phase
+  bool vtd_legacy = false;       // VT-d without scalable mode: ATS follows the context entry
 };
+// The variants the review proposes for VT-d and AMD: as they are, and fail-early.
+inline constexpr std::array<policy::AtsVariant, 2> kVtdAmdVariants = {policy::AtsVariant::Upstream,
+                                                                      policy::AtsVariant::FailEarly};
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt = {});
 
 }  // namespace atslab::sim

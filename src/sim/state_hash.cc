@@ -134,6 +134,32 @@ class Hasher {
     add(a.inv_while_disabled), add(a.entries), add(a.inv_queue), add(a.completions), add(a.invalidations_ignored);
   }
 
+  void add(const hw::VtdContextEntry& e) { add(e.present), add(e.tt), add(e.did); }
+  void add(const hw::VtdUnit& u) { add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.context); }
+  void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.device_rbtree), add(u.next_did); }
+  void add(const vtd::DeviceDomainInfo& i) {
+    add(i.dev), add(i.iommu), add(i.bus), add(i.devfn), add(i.ats_supported), add(i.ats_enabled), add(i.pasid_supported);
+    add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.dtlb_extra_inval), add(i.domain);
+    add(i.freed), add(i.free_track), add(i.freed_comm);
+  }
+  void add(const vtd::CacheTag& t) { add(t.type), add(t.iommu), add(t.did), add(t.info), add(t.users); }
+  void add(const vtd::DmarDomain& d) {
+    add(d.iommu), add(d.did), add(d.pte), add(d.devices), add(d.cache_tags), add(d.domain), add(d.live);
+  }
+  void add(const vtd::Driver& d) {
+    add(d.policy), add(d.units), add(d.infos), add(d.info_of), add(d.domains), add(d.blocked_domain), add(d.identity_domain);
+  }
+
+  void add(const amd::IommuDevData& d) {
+    add(d.dev), add(d.iommu), add(d.devid), add(d.flags), add(d.ats_enabled), add(d.ats_qdep), add(d.pri_enabled);
+    add(d.pasid_enabled), add(d.domain), add(d.live);
+  }
+  void add(const amd::ProtectionDomain& d) { add(d.iommu), add(d.id), add(d.pte), add(d.devices), add(d.domain), add(d.live); }
+  void add(const amd::Driver& d) {
+    add(d.policy), add(d.iotlb_sup), add(d.next_domid), add(d.dev_data), add(d.dev_data_of), add(d.domains);
+    add(d.blocked_domain), add(d.identity_domain);
+  }
+
   uint64_t digest() const { return XXH3_64bits_digest(st_); }
 
  private:
@@ -166,6 +192,9 @@ uint64_t state_hash(const System& s) {
   h.add(s.hw.memory);
   h.add(s.hw.smmus);
   for (const auto& f : s.hw.pcie.functions()) h.add(f.atc);
+  h.add(s.kernel.vtd);
+  h.add(s.hw.vtd);
+  h.add(s.kernel.amd);
   return h.digest();
 }
 

@@ -1,6 +1,7 @@
 // atslab repro: the seed's bug, run under every design variant.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "command.h"
 #include "io/input_error.h"
@@ -19,7 +20,18 @@ struct ReproOptions {
   std::string scenario = "seed";
   std::string faults;
   uint64_t seed = 1;
+  std::string iommu = "smmuv3";
+  bool header = false;
+  bool vtd_legacy = false;
 };
+
+std::optional<atslab::hw::pcie::IommuKind> parse_iommu(const std::string& s) {
+  using atslab::hw::pcie::IommuKind;
+  if (s == "smmuv3") return IommuKind::Smmuv3;
+  if (s == "vtd") return IommuKind::Vtd;
+  if (s == "amd") return IommuKind::Amd;
+  return std::nullopt;
+}
 
 atslab::cli::Register reg{
     "repro", "Reproduce the seed's bug (pci_enable_ats failing at attach commit) under every design variant",
@@ -34,11 +46,22 @@ atslab::cli::Register reg{
                      "seed (E2000 PF quirked off) or enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities");
+      sub.add_option("--iommu", o->iommu,
+                     "The root complex's IOMMU driver: smmuv3 (default), vtd or amd. For vtd and amd, 'all' runs "
+                     "upstream and fail-early, each with FINAL- and HEADER-phase quirks");
+      sub.add_flag("--header-quirks", o->header, "Run the no-ATS quirks in the HEADER phase (Matlack's 2026 fix)");
+      sub.add_flag("--vtd-legacy", o->vtd_legacy,
+                   "With --iommu vtd: a unit without scalable mode (ATS enabled at context mapping, disabled at clear)");
       sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
                    "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
       return [o]() -> int {
+        auto iommu = parse_iommu(o->iommu);
+        if (!iommu) throw atslab::InputError("unknown IOMMU '" + o->iommu + "' (expected smmuv3, vtd or amd)");
+        const bool smmu = *iommu == atslab::hw::pcie::IommuKind::Smmuv3;
         std::vector<atslab::policy::AtsVariant> variants;
-        if (o->variant == "all") {
+        if (o->variant == "all" && !smmu) {
+          variants.assign(atslab::sim::kVtdAmdVariants.begin(), atslab::sim::kVtdAmdVariants.end());
+        } else if (o->variant == "all") {
           variants.assign(atslab::policy::kAllVariants.begin(), atslab::policy::kAllVariants.end());
         } else if (auto v = atslab::policy::parse_variant(o->variant)) {
           variants.push_back(*v);
@@ -53,7 +76,17 @@ atslab::cli::Register reg{
           throw atslab::InputError("unknown scenario '" + o->scenario + "' (expected seed or enable-failure)");
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
-        for (auto v : variants) results.push_back(atslab::sim::run_seed_repro(v, ro));
+        // Behind VT-d/AMD the quirk phase is part of the comparison: both phases unless one was asked for.
+        std::vector<bool> phases = {o->header};
+        if (!smmu && o->variant == "all" && !o->header) phases = {false, true};
+        for (bool header : phases)
+          for (auto v : variants) {
+            atslab::sim::ReproOptions run = ro;
+            run.iommu = *iommu;
+            run.header_quirks = header;
+            run.vtd_legacy = o->vtd_legacy;
+            results.push_back(atslab::sim::run_seed_repro(v, run));
+          }
         if (o->json)
           std::cout << atslab::io::repro_json(results).dump(2) << "\n";
         else

@@ -1,9 +1,11 @@
 #include "linux/iommu/driver_ops.h"
 
+#include "linux/amd/amd.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/pci/access.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "linux/vtd/vtd.h"
 #include "sim/system.h"
 
 namespace atslab::iommu {
@@ -15,30 +17,61 @@ hw::pcie::IommuKind kind_of_dev(const System& s, pci::DevId dev) { return s.hw.p
 int drv_probe_device(System& s, pci::DevId dev) {
   switch (kind_of_dev(s, dev)) {
     case hw::pcie::IommuKind::Smmuv3: return smmuv3::probe_device(s, dev);
-    default: return -ENODEV;  // VT-d and AMD-Vi drivers are not modelled yet
+    case hw::pcie::IommuKind::Vtd: return vtd::probe_device(s, dev);
+    case hw::pcie::IommuKind::Amd: return amd::probe_device(s, dev);
+    default: return -ENODEV;
   }
 }
 
 void drv_release_device(System& s, pci::DevId dev) {
-  if (kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3) smmuv3::release_device(s, dev);
+  switch (kind_of_dev(s, dev)) {
+    case hw::pcie::IommuKind::Smmuv3: smmuv3::release_device(s, dev); break;
+    case hw::pcie::IommuKind::Vtd: vtd::release_device(s, dev); break;
+    case hw::pcie::IommuKind::Amd: amd::release_device(s, dev); break;
+    default: break;
+  }
+}
+
+void drv_probe_finalize(System& s, pci::DevId dev) {
+  // SMMUv3 has no probe_finalize in the model: it enables ATS at attach commit.
+  if (kind_of_dev(s, dev) == hw::pcie::IommuKind::Vtd) vtd::probe_finalize(s, dev);
 }
 
 DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
-  if (kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3) return smmuv3::domain_alloc_paging(s, dev, type);
-  return kNoDomain;
+  switch (kind_of_dev(s, dev)) {
+    case hw::pcie::IommuKind::Smmuv3: return smmuv3::domain_alloc_paging(s, dev, type);
+    case hw::pcie::IommuKind::Vtd: return vtd::domain_alloc_paging(s, dev, type);
+    case hw::pcie::IommuKind::Amd: return amd::domain_alloc_paging(s, dev, type);
+    default: return kNoDomain;
+  }
 }
 
 void drv_domain_free(System& s, DomainId d) {
   if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3::domain_free(s, d);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Amd) amd::domain_free(s, d);
 }
 
 DomainId drv_static_domain(System& s, pci::DevId dev, DomainType type) {
-  if (kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3) return smmuv3::static_domain(s, dev, type);
-  return kNoDomain;
+  switch (kind_of_dev(s, dev)) {
+    case hw::pcie::IommuKind::Smmuv3: return smmuv3::static_domain(s, dev, type);
+    case hw::pcie::IommuKind::Vtd: return vtd::static_domain(s, dev, type);
+    case hw::pcie::IommuKind::Amd: return amd::static_domain(s, dev, type);
+    default: return kNoDomain;
+  }
 }
 
 int drv_attach_dev(System& s, DomainId d, pci::DevId dev, DomainId old) {
   const Domain& dom = domain(s, d);
+  if (dom.driver == hw::pcie::IommuKind::Vtd) {
+    switch (dom.type) {
+      case DomainType::Blocked: return vtd::attach_dev_blocked(s, d, dev, old);
+      case DomainType::Identity: return vtd::attach_dev_identity(s, d, dev, old);
+      default: return vtd::attach_dev(s, d, dev, old);
+    }
+  }
+  if (dom.driver == hw::pcie::IommuKind::Amd)
+    return dom.type == DomainType::Blocked ? amd::attach_dev_blocked(s, d, dev, old) : amd::attach_dev(s, d, dev, old);
   if (dom.driver != hw::pcie::IommuKind::Smmuv3) return -ENODEV;
   switch (dom.type) {
     case DomainType::Blocked: return smmuv3::attach_dev_blocked(s, d, dev, old);
@@ -48,11 +81,15 @@ int drv_attach_dev(System& s, DomainId d, pci::DevId dev, DomainId old) {
 }
 
 int drv_map(System& s, DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
+  if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) return vtd::map_pages(s, d, iova, paddr, size);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Amd) return amd::map_pages(s, d, iova, paddr, size);
   if (domain(s, d).driver != hw::pcie::IommuKind::Smmuv3) return -ENODEV;
   return smmuv3::map_pages(s, d, iova, paddr, size);
 }
 
 uint64_t drv_unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
+  if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) return vtd::unmap_pages(s, d, iova, size);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Amd) return amd::unmap_pages(s, d, iova, size);
   if (domain(s, d).driver != hw::pcie::IommuKind::Smmuv3) return 0;
   return smmuv3::unmap_pages(s, d, iova, size);
 }

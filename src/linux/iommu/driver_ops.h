@@ -14,6 +14,7 @@ namespace atslab::iommu {
 
 int drv_probe_device(System& s, pci::DevId dev);
 void drv_release_device(System& s, pci::DevId dev);
+void drv_probe_finalize(System& s, pci::DevId dev);
 // Allocates a paging domain of `type` (Dma or Unmanaged) for the device's IOMMU; kNoDomain on failure.
 DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type);
 void drv_domain_free(System& s, DomainId domain);

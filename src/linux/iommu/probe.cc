@@ -6,7 +6,9 @@
 
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
+#include "linux/amd/amd.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "linux/vtd/vtd.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "sim/system.h"
@@ -36,6 +38,8 @@ void register_iommu(System& s, hw::pcie::RcId rc) {
   r[rc] = true;
   const auto& root = s.hw.pcie.rc(rc);
   if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index, rc);
+  if (root.iommu == hw::pcie::IommuKind::Vtd) vtd::device_probe(s, root.iommu_index);
+  if (root.iommu == hw::pcie::IommuKind::Amd) amd::device_probe(s, root.iommu_index);
   Frame f(s, KFn::bus_iommu_probe);
   for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
     const auto& p = pci::pdev(s, d);
@@ -82,8 +86,10 @@ int probe_device(System& s, pci::DevId dev) {
     again.probed = false;
     again.group = kNoGroup;
     s.record.event(kernel::EventKind::IommuProbeFailed, dev, ret);
+    return ret;
   }
-  return ret;
+  drv_probe_finalize(s, dev);  // ops->probe_finalize, once the device sits on its default domain
+  return 0;
 }
 
 void release_device(System& s, pci::DevId dev) {

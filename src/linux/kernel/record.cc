@@ -24,3 +24,19 @@ std::string format_warning(const Warning& w) {
 }
 
 }  // namespace atslab::kernel
+
+namespace atslab::kernel {
+
+std::string format_bug(const BugReport& b) {
+  std::string out = "==================================================================\n";
+  out += fmt::format("BUG: {} in {}\n", b.bug, name(b.function));
+  out += fmt::format("{} by task {}\n\n", b.access, b.comm);
+  out += fmt::format("CPU: {} Comm: {}\nCall Trace:\n", b.cpu, b.comm);
+  for (KFn f : b.call_trace) out += fmt::format(" {}\n", name(f));
+  out += fmt::format("\nFreed by task {}:\n", b.freed_comm);
+  for (KFn f : b.freed_by) out += fmt::format(" {}\n", name(f));
+  out += "==================================================================\n";
+  return out;
+}
+
+}  // namespace atslab::kernel

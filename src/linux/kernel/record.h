@@ -50,6 +50,10 @@ enum class EventKind : uint8_t {
   AtsEnableFailed, // dev = pci dev, a = pci_enable_ats's return
   RcuUseAfterFree, // dev = invs slot: a reader loaded an array already reclaimed
   FaultInjected,   // dev = faults::Point, a = the point's call number
+  UseAfterFree,    // dev = pci dev whose kernel code touched freed memory; a = the object's id (see BugReport)
+  VtdQiDesc,       // dev = VT-d unit: a descriptor on the invalidation queue; a, b as vtd::QiDesc encodes them
+  AmdCommand,      // dev = AMD IOMMU: a command on the command buffer; a, b as amd::Cmd encodes them
+  VtdContextWrite, // dev = VT-d unit: a legacy context entry written; a = RID, b = present << 8 | TT
 };
 
 struct Event {
@@ -60,11 +64,26 @@ struct Event {
   int64_t b = 0;
 };
 
+// A memory-safety report in KASAN's form ("BUG: KASAN: slab-use-after-free in f").
+// The model never reuses a freed object's slot, so an access is detected, not a crash.
+struct BugReport {
+  uint64_t seq = 0;
+  std::string bug;              // e.g. "KASAN: slab-use-after-free"
+  KFn function{};               // where the bad access happened
+  std::string access;           // e.g. "Read of size 2 at device_domain_info 3 (freed)"
+  std::vector<KFn> call_trace;  // innermost first
+  std::vector<KFn> freed_by;    // KASAN's free track, innermost first
+  std::string freed_comm;
+  uint16_t cpu = 0;
+  std::string comm;
+};
+
 struct Record {
   uint64_t seq = 0;  // advances on every entry; dmesg shows it as microseconds
   std::vector<LogLine> log;
   std::vector<Warning> warnings;
   std::vector<Event> events;
+  std::vector<BugReport> bugs;  // KASAN-style reports (use after free)
 
   uint64_t next() { return ++seq; }
   void event(EventKind k, uint32_t dev, int64_t a = 0, int64_t b = 0) { events.push_back({next(), k, dev, a, b}); }
@@ -74,5 +93,7 @@ struct Record {
 std::string format_dmesg(const LogLine& l);
 // The splat, as the kernel prints it: cut-here line, WARNING: line, call trace, end trace.
 std::string format_warning(const Warning& w);
+// The KASAN report: BUG line, the access, call trace, the free track.
+std::string format_bug(const BugReport& b);
 
 }  // namespace atslab::kernel

@@ -1,0 +1,72 @@
+#include "check/vtd_amd_invariants.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "hw/pcie/capability_walk.h"
+#include "sim/system.h"
+
+namespace atslab::check {
+
+namespace {
+namespace ats = hw::pcie::ats;
+
+bool hw_ats_on(const System& s, pci::DevId dev) {
+  const auto& fn = s.hw.pcie.fn(s.kernel.devs.at(dev).fn);
+  if (!fn.present) return false;
+  uint16_t pos = hw::pcie::find_ext_cap(fn.cfg, hw::pcie::ext_cap::kAts);
+  return pos && (fn.cfg.read16(pos + ats::kCtrl) & ats::kCtrlEnable);
+}
+std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs.at(d).bdf.str(); }
+}  // namespace
+
+void vtd_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
+  const auto& drv = s.kernel.vtd;
+  for (uint16_t u = 0; u < drv.units.size(); ++u)
+    for (vtd::InfoId id : drv.units[u].device_rbtree)
+      if (drv.infos.at(id).freed)
+        out.push_back({0, fmt::format("VT-d unit {} device rbtree", u),
+                       fmt::format("device_domain_info {} (RID {:04x}) was freed but is still linked", id, drv.infos[id].rid())});
+  // 11 for legacy mode: a device with ATS on must sit behind a context entry that serves translation requests.
+  for (vtd::InfoId id = 0; id < drv.infos.size(); ++id) {
+    const auto& in = drv.infos[id];
+    if (in.freed || in.iommu >= s.hw.vtd.size() || s.hw.vtd[in.iommu].ecap_smts || !hw_ats_on(s, in.dev)) continue;
+    auto it = s.hw.vtd[in.iommu].context.find(in.rid());
+    if (it == s.hw.vtd[in.iommu].context.end() || !it->second.present || it->second.tt != 1)
+      out.push_back({11, dev_name(s, in.dev), "PCI ATS is enabled but the context entry is not TT=device-TLB"});
+  }
+  if (!quiescent) return;
+  for (vtd::InfoId id = 0; id < drv.infos.size(); ++id) {
+    const auto& in = drv.infos[id];
+    if (in.freed) continue;
+    if (in.ats_enabled != hw_ats_on(s, in.dev))
+      out.push_back({9, fmt::format("{} (vtd info {})", dev_name(s, in.dev), id),
+                     fmt::format("info->ats_enabled={} but PCI ATS is {}", in.ats_enabled, hw_ats_on(s, in.dev) ? "on" : "off")});
+  }
+  for (vtd::DmarDomainId dd = 0; dd < drv.domains.size(); ++dd) {
+    const auto& d = drv.domains[dd];
+    if (!d.live) continue;
+    for (vtd::InfoId id : d.devices) {
+      bool tagged = std::any_of(d.cache_tags.begin(), d.cache_tags.end(),
+                                [&](const vtd::CacheTag& t) { return t.type == vtd::CacheTagType::Devtlb && t.info == id; });
+      if (hw_ats_on(s, drv.infos[id].dev) != tagged)
+        out.push_back({14, fmt::format("dmar domain {} (iommu domain {})", dd, d.domain),
+                       fmt::format("{}: PCI ATS {} but {} DEVTLB cache tag", dev_name(s, drv.infos[id].dev),
+                                   hw_ats_on(s, drv.infos[id].dev) ? "on" : "off", tagged ? "a" : "no")});
+    }
+  }
+}
+
+void amd_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
+  if (!quiescent) return;
+  const auto& drv = s.kernel.amd;
+  for (amd::DevDataId id = 0; id < drv.dev_data.size(); ++id) {
+    const auto& dd = drv.dev_data[id];
+    if (!dd.live) continue;
+    if (dd.ats_enabled != hw_ats_on(s, dd.dev))
+      out.push_back({9, fmt::format("{} (amd dev_data {})", dev_name(s, dd.dev), id),
+                     fmt::format("dev_data->ats_enabled={} but PCI ATS is {}", dd.ats_enabled, hw_ats_on(s, dd.dev) ? "on" : "off")});
+  }
+}
+
+}  // namespace atslab::check

@@ -1,0 +1,74 @@
+#include "linux/vtd/cache_tag.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "linux/kernel/printk.h"
+#include "linux/vtd/qi.h"
+#include "sim/system.h"
+
+namespace atslab::vtd {
+
+using kernel::Frame;
+using kernel::KFn;
+
+int cache_tag_assign_devtlb(System& s, DmarDomainId dd, InfoId info) {
+  DmarDomain& d = s.kernel.vtd.domains.at(dd);
+  CacheTag t;
+  t.type = CacheTagType::Devtlb;
+  t.iommu = d.iommu;
+  t.did = d.did;
+  t.info = info;
+  d.cache_tags.push_back(t);  // simplification: the allocation cannot fail
+  return 0;
+}
+
+int cache_tag_assign_domain(System& s, DmarDomainId dd, InfoId info) {
+  Frame f(s, KFn::cache_tag_assign_domain);
+  DmarDomain& d = s.kernel.vtd.domains.at(dd);
+  auto it = std::find_if(d.cache_tags.begin(), d.cache_tags.end(), [&](const CacheTag& t) {
+    return t.type == CacheTagType::Iotlb && t.iommu == d.iommu && t.did == d.did;
+  });
+  if (it != d.cache_tags.end())
+    it->users++;
+  else
+    d.cache_tags.push_back({CacheTagType::Iotlb, d.iommu, d.did, kNone, 1});
+  if (s.kernel.vtd.infos.at(info).ats_enabled) return cache_tag_assign_devtlb(s, dd, info);
+  return 0;
+}
+
+void cache_tag_unassign_domain(System& s, DmarDomainId dd, InfoId info) {
+  Frame f(s, KFn::cache_tag_unassign_domain);
+  auto& tags = s.kernel.vtd.domains.at(dd).cache_tags;
+  std::erase_if(tags, [&](const CacheTag& t) { return t.type == CacheTagType::Devtlb && t.info == info; });
+  for (auto& t : tags)
+    if (t.type == CacheTagType::Iotlb) t.users--;
+  std::erase_if(tags, [](const CacheTag& t) { return t.type == CacheTagType::Iotlb && t.users == 0; });
+}
+
+void cache_tag_flush_range(System& s, DmarDomainId dd, uint64_t iova, uint64_t size) {
+  Frame f(s, KFn::cache_tag_flush_range);
+  const DmarDomain& d = s.kernel.vtd.domains.at(dd);
+  uint64_t pages = std::max<uint64_t>(1, size >> 12);
+  uint8_t order = static_cast<uint8_t>(std::bit_width(std::bit_ceil(pages)) - 1);
+  std::vector<CacheTag> tags = d.cache_tags;  // the list is stable for the flush
+  // The IOTLB first: a device re-walking after its ATC is flushed must not hit a stale IOTLB entry.
+  for (const auto& t : tags)
+    if (t.type == CacheTagType::Iotlb) {
+      QiDesc q;
+      q.type = QiType::Iotlb;
+      q.did = t.did;
+      q.addr = iova & ~uint64_t{0xfff};
+      q.size_order = order;
+      qi_submit_sync(s, t.iommu, q);
+    }
+  for (const auto& t : tags)
+    if (t.type == CacheTagType::Devtlb) {
+      const DeviceDomainInfo& in = s.kernel.vtd.infos.at(t.info);
+      qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, iova & ~uint64_t{0xfff}, order);
+      // quirk_extra_dev_tlb_flush: the same descriptor once more.
+      if (in.dtlb_extra_inval) qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, iova & ~uint64_t{0xfff}, order);
+    }
+}
+
+}  // namespace atslab::vtd
