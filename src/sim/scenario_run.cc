@@ -27,7 +27,11 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     ignore_inv |= sm.endpoints_ignore_inv_when_disabled;
     s.hw.smmus.push_back(h);
   }
-  for (const auto& r : sc.rcs) s.hw.pcie.add_root_complex({0, 0, r.ats, r.iommu, r.smmu});
+  // Each root complex is its own PCI segment, so root buses never collide.
+  for (size_t i = 0; i < sc.rcs.size(); ++i) {
+    const auto& r = sc.rcs[i];
+    s.hw.pcie.add_root_complex({static_cast<uint16_t>(i), 0, r.ats, r.iommu, r.smmu});
+  }
   std::map<std::string, FnId> ports;
   uint8_t next_port = 1;
   for (const auto& p : sc.ports) {
@@ -104,6 +108,7 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
     }
   }
   step("boot", 0);
+  s.kernel.ctx.comm = "bash";  // the workload is userspace writing sysfs and issuing ioctls
   for (const auto& op : ops) {
     std::string what = describe(op);
     s.faults.step = what;
