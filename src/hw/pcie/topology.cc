@@ -115,6 +115,7 @@ void Topology::finalize() {
   // kernel flushes before every enable); a machine may choose otherwise afterwards.
   for (auto& f : fns_) f.atc.inv_while_disabled = AtcInvWhileDisabled::Complete;
   finalized_ = true;
+  reindex();
 }
 
 uint32_t Topology::config_read(FnId id, uint16_t off, unsigned width) const {
@@ -159,13 +160,18 @@ void Topology::sriov_control_written(FnId pf, uint16_t pos, uint16_t old_ctrl) {
       f.cfg = fresh;
     }
   }
+  reindex();
 }
 
 FnId Topology::find(uint16_t domain, Bdf bdf) const {
+  auto it = by_address_.find(uint32_t{domain} << 16 | bdf.rid());
+  return it == by_address_.end() ? kNoFn : it->second;
+}
+
+void Topology::reindex() {
+  by_address_.clear();
   for (FnId i = 0; i < fns_.size(); ++i)
-    if (fns_[i].present && fns_[i].bdf.domain == domain && fns_[i].bdf.bus == bdf.bus && fns_[i].bdf.devfn == bdf.devfn)
-      return i;
-  return kNoFn;
+    if (fns_[i].present) by_address_.emplace(uint32_t{fns_[i].bdf.domain} << 16 | fns_[i].bdf.rid(), i);
 }
 
 std::vector<FnId> Topology::scan_bus(uint16_t domain, uint8_t bus) const {
@@ -187,12 +193,14 @@ void Topology::insert(FnId fn) {
   // A newly inserted card is freshly powered: its control registers are at their reset values.
   reset_control_registers(fns_.at(fn).cfg);
   fns_.at(fn).present = true;
+  reindex();
 }
 
 void Topology::eject(FnId fn) {
   fns_.at(fn).present = false;
   // The card takes its VFs with it, enabled or not (a surprise removal skips the OS's sriov_disable).
   for (FnId vf : vfs_of(fn)) fns_[vf].present = false;
+  reindex();
 }
 
 ConfigSpace make_vf_config(const ConfigSpace& pf) {

@@ -2,6 +2,7 @@
 // The PCIe hierarchy as silicon: root complexes, root ports, switches,
 // endpoints and the VFs that SR-IOV PFs expose once VF Enable is written.
 // Functions are addressed by FnId (stable indices), never by pointer.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,9 +54,13 @@ class Topology {
  private:
   uint8_t number_bus(RcId rc, FnId bridge, uint8_t bus, uint8_t next);
   void sriov_control_written(FnId pf, uint16_t sriov_pos, uint16_t old_ctrl);
+  // Rebuilds the address index; called wherever a function appears, leaves or moves.
+  void reindex();
 
   std::vector<RootComplex> rcs_;
   std::vector<Function> fns_;
+  // Present functions by segment << 16 | routing ID: a lookup per ATC invalidation must not scan.
+  std::map<uint32_t, FnId> by_address_;
   bool finalized_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "hw/smmuv3/cmdq.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace atslab::hw::smmuv3 {
 
@@ -103,19 +104,25 @@ void write_cmdq_prod(Machine& m, unsigned idx, uint32_t prod) {
 void endpoints_respond(Machine& m, unsigned idx) {
   Smmu& s = m.smmus.at(idx);
   std::vector<uint32_t> sids;
-  for (const auto& o : s.atc_inv_outstanding)
-    if (std::find(sids.begin(), sids.end(), o.sid) == sids.end()) sids.push_back(o.sid);
+  for (const auto& o : s.atc_inv_outstanding) sids.push_back(o.sid);
+  std::sort(sids.begin(), sids.end());
+  sids.erase(std::unique(sids.begin(), sids.end()), sids.end());
+  std::vector<OutstandingAtcInv> done;
   // One round per endpoint: it works through at most its queue depth.
   for (uint32_t sid : sids) {
     const pcie::FnId fn = function_of_sid(m, idx, sid);
     if (fn == pcie::kNoFn) continue;
     pcie::Function& f = m.pcie.fn(fn);
     f.atc.process_invalidations(pcie::ats_control(f.cfg).qdep);
-    for (uint32_t itag : f.atc.completions)
-      std::erase_if(s.atc_inv_outstanding,
-                    [&](const OutstandingAtcInv& x) { return x.sid == sid && x.itag == itag; });
+    for (uint32_t itag : f.atc.completions) done.push_back({sid, itag});
     f.atc.completions.clear();
   }
+  // One pass over the outstanding list, not one per completion.
+  std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return std::tie(a.sid, a.itag) < std::tie(b.sid, b.itag); });
+  std::erase_if(s.atc_inv_outstanding, [&](const OutstandingAtcInv& x) {
+    return std::binary_search(done.begin(), done.end(), x,
+                              [](const auto& a, const auto& b) { return std::tie(a.sid, a.itag) < std::tie(b.sid, b.itag); });
+  });
   cmdq_consume(m, idx);
 }
 
