@@ -86,6 +86,7 @@ class Hasher {
   void add(const std::array<T, N>& a) {
     for (const auto& x : a) add(x);
   }
+  void add(const iommu::PageMap& m) { add(m.pages); }
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
   void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
   void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }

@@ -131,21 +131,14 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
   Frame f(s, KFn::amd_iommu_map_pages);
   PdomId p = pdom_of(s, d);
   if (p == kNone) return -EINVAL;
-  if ((iova | paddr | size) & 0xfff) return -EINVAL;
-  auto& pt = s.kernel.amd.domains[p].pte;
-  for (uint64_t off = 0; off < size; off += 0x1000)
-    if (pt.count((iova + off) >> 12)) return -EEXIST;
-  for (uint64_t off = 0; off < size; off += 0x1000) pt[(iova + off) >> 12] = (paddr + off) >> 12;
-  return 0;
+  return s.kernel.amd.domains[p].pte.map(iova, paddr, size);
 }
 
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::amd_iommu_unmap_pages);
   PdomId p = pdom_of(s, d);
   if (p == kNone) return 0;
-  auto& pt = s.kernel.amd.domains[p].pte;
-  uint64_t done = 0;
-  for (uint64_t off = 0; off < size; off += 0x1000) done += pt.erase((iova + off) >> 12) * 0x1000;
+  uint64_t done = s.kernel.amd.domains[p].pte.unmap(iova, size);
   if (done) domain_flush_pages(s, p, iova, size);  // amd_iommu_iotlb_sync
   return done;
 }

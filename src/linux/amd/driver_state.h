@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "linux/iommu/iommu_core.h"
+#include "linux/iommu/page_map.h"
 #include "linux/pci/pci_dev.h"
 #include "policy/ats_variant.h"
 
@@ -34,7 +35,7 @@ struct IommuDevData {  // struct iommu_dev_data
 
 struct ProtectionDomain {  // struct protection_domain (paging)
   uint16_t iommu = 0, id = 0;
-  std::map<uint64_t, uint64_t> pte;  // 4 KiB IOVA page -> physical page
+  iommu::PageMap pte;
   std::vector<DevDataId> devices;
   iommu::DomainId domain = iommu::kNoDomain;
   bool live = true;

@@ -68,21 +68,14 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
   Frame f(s, KFn::arm_smmu_map_pages);
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone) return -EINVAL;
-  if ((iova | paddr | size) & 0xfff) return -EINVAL;
-  auto& pt = s.kernel.smmuv3.domains[sd].iopte;
-  for (uint64_t off = 0; off < size; off += 0x1000)
-    if (pt.count((iova + off) >> 12)) return -EEXIST;
-  for (uint64_t off = 0; off < size; off += 0x1000) pt[(iova + off) >> 12] = (paddr + off) >> 12;
-  return 0;
+  return s.kernel.smmuv3.domains[sd].iopte.map(iova, paddr, size);
 }
 
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::arm_smmu_unmap_pages);
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone) return 0;
-  uint64_t unmapped = 0;
-  auto& pt = s.kernel.smmuv3.domains[sd].iopte;
-  for (uint64_t off = 0; off < size; off += 0x1000) unmapped += pt.erase((iova + off) >> 12) ? 0x1000 : 0;
+  uint64_t unmapped = s.kernel.smmuv3.domains[sd].iopte.unmap(iova, size);
   // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
   Frame g(s, KFn::arm_smmu_iotlb_sync);
   domain_inv_range(s, sd, iova, size);

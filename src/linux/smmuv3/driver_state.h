@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "linux/iommu/iommu_core.h"
+#include "linux/iommu/page_map.h"
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/invs.h"
 #include "policy/ats_variant.h"
@@ -56,7 +57,7 @@ struct SmmuDomain {  // arm_smmu_domain
   InvsId invs = kNone;  // RCU pointer
   std::vector<MasterDomain> devices;
   iommu::DomainId domain = iommu::kNoDomain;
-  std::map<uint64_t, uint64_t> iopte;  // io-pgtable: 4 KiB IOVA page -> physical page
+  iommu::PageMap iopte;  // the io-pgtable, reduced to its mappings
   bool live = true;
   bool operator==(const SmmuDomain&) const = default;
 };

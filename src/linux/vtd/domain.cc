@@ -131,21 +131,14 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
   Frame f(s, KFn::intel_iommu_map_pages);
   DmarDomainId dd = dmar_domain_of(s, d);
   if (dd == kNone) return -EINVAL;
-  if ((iova | paddr | size) & 0xfff) return -EINVAL;
-  auto& pt = s.kernel.vtd.domains[dd].pte;
-  for (uint64_t off = 0; off < size; off += 0x1000)
-    if (pt.count((iova + off) >> 12)) return -EEXIST;
-  for (uint64_t off = 0; off < size; off += 0x1000) pt[(iova + off) >> 12] = (paddr + off) >> 12;
-  return 0;
+  return s.kernel.vtd.domains[dd].pte.map(iova, paddr, size);
 }
 
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::intel_iommu_unmap_pages);
   DmarDomainId dd = dmar_domain_of(s, d);
   if (dd == kNone) return 0;
-  auto& pt = s.kernel.vtd.domains[dd].pte;
-  uint64_t done = 0;
-  for (uint64_t off = 0; off < size; off += 0x1000) done += pt.erase((iova + off) >> 12) * 0x1000;
+  uint64_t done = s.kernel.vtd.domains[dd].pte.unmap(iova, size);
   // intel_iommu_tlb_sync: the gathered range, through the domain's cache tags.
   if (done) cache_tag_flush_range(s, dd, iova, size);
   return done;

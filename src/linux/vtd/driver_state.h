@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "linux/iommu/iommu_core.h"
+#include "linux/iommu/page_map.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/pci/pci_dev.h"
 #include "policy/ats_variant.h"
@@ -61,7 +62,7 @@ struct CacheTag {  // struct cache_tag: what a domain invalidates, and where
 
 struct DmarDomain {  // struct dmar_domain (paging)
   uint16_t iommu = 0, did = 0;  // simplification: one unit and one domain id per domain
-  std::map<uint64_t, uint64_t> pte;  // 4 KiB IOVA page -> physical page
+  iommu::PageMap pte;
   std::vector<InfoId> devices;
   std::vector<CacheTag> cache_tags;
   iommu::DomainId domain = iommu::kNoDomain;
