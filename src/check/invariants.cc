@@ -137,6 +137,55 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
       out.push_back({15, who, fmt::format("array malformed: sorted={} trashes={} num={} max={} has_ats={}", sorted,
                                           a.num_trashes, a.num_invs, a.max_invs, a.has_ats)});
   }
+  if (drv.inv_design == smmuv3::InvalidationDesign::Invs) {
+    // 16: a tag the IOTLB holds is one some live array still invalidates (else it was flushed on its last unref).
+    std::set<std::pair<int, uint32_t>> tags;  // (0 = ASID, 1 = VMID, id) per SMMU-independent id space
+    for (const auto& dom : drv.domains)
+      if (dom.live)
+        for (const auto& inv : drv.invs_pool[dom.invs].invs.live())
+          if (!smmuv3::is_ats(inv.type)) tags.insert({inv.type == smmuv3::InvType::S1Asid ? 0 : 1, inv.id});
+    for (size_t i = 0; i < s.hw.smmus.size(); ++i)
+      for (const auto& e : s.hw.smmus[i].iotlb.entries)
+        if (!tags.count({e.s1 ? 0 : 1, e.s1 ? e.asid : e.vmid}))
+          out.push_back({16, fmt::format("smmu {}", i), fmt::format("the IOTLB holds {} {} which no invalidation array lists",
+                                                                    e.s1 ? "ASID" : "VMID", e.s1 ? e.asid : e.vmid)});
+    // 17 (quiescent form): the domain the SMMU uses for a master's traffic lists the master's invalidations.
+    for (const auto& grp : s.kernel.iommu.groups) {
+      if (grp.domain == iommu::kNoDomain) continue;
+      const auto& idom = s.kernel.iommu.domains[grp.domain];
+      if (idom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(idom.type)) continue;
+      const auto& dom = drv.domains[idom.priv];
+      auto live = drv.invs_pool[dom.invs].invs.live();
+      auto listed = [&](smmuv3::InvType t, uint32_t id) {
+        for (const auto& inv : live)
+          if (inv.type == t && inv.id == id) return true;
+        return false;
+      };
+      for (pci::DevId dev : grp.devices) {
+        const auto& d = s.kernel.devs[dev];
+        auto ste = hw_ste(s, idom.iommu, d.bdf.rid());
+        if (!ste_translates(ste)) continue;
+        bool s1 = dom.stage == smmuv3::Stage::S1;
+        if (!listed(s1 ? smmuv3::InvType::S1Asid : smmuv3::InvType::S2Vmid, s1 ? dom.asid : dom.vmid))
+          out.push_back({17, dev_name(s, dev), "the SMMU translates its traffic through a domain whose array lacks the domain's tag"});
+        if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 && !listed(smmuv3::InvType::Ats, d.bdf.rid()))
+          out.push_back({17, dev_name(s, dev), "ATS is on but the domain the SMMU uses sends it no ATC invalidation"});
+      }
+    }
+  }
+  // 26: a device's release went through the release domain: its StreamIDs are left aborting
+  // (unless another live function has taken the same routing ID since).
+  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
+    const auto& d = s.kernel.devs[id];
+    if (d.state != pci::DevState::Removed || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3) continue;
+    if (id >= s.kernel.iommu.devs.size()) continue;
+    bool reused = false;
+    for (const auto& other : s.kernel.devs) reused |= other.state != pci::DevState::Removed && other.rc == d.rc && other.bdf.rid() == d.bdf.rid();
+    if (reused) continue;
+    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
+    if (ste_valid(ste) && ste_cfg(ste) != 0)
+      out.push_back({26, dev_name(s, id), fmt::format("released, but its STE still has CFG={} (the release domain was not attached)", ste_cfg(ste))});
+  }
   // 25: a group with a DMA owner is off its default domain; without one it is on it.
   for (uint32_t g = 0; g < s.kernel.iommu.groups.size(); ++g) {
     const auto& grp = s.kernel.iommu.groups[g];
@@ -297,7 +346,7 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
 }
 
 const std::vector<int>& checked_invariants() {
-  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 19, 21, 23, 24, 25};
+  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 23, 24, 25, 26};
   return v;
 }
 

@@ -112,6 +112,37 @@ TEST(Invariants, AnOwnedGroupOnItsDefaultDomainIsTwentyFive) {
   EXPECT_TRUE(std::find(n.begin(), n.end(), 25) != n.end());
 }
 
+bool has(const std::vector<int>& v, int n) { return std::find(v.begin(), v.end(), n) != v.end(); }
+
+TEST(Invariants, AnIotlbTagNoArrayListsIsSixteen) {
+  Machine m(kHealthy);
+  EXPECT_FALSE(has(numbers(m.s), 16));
+  m.s.hw.smmus[0].iotlb.insert({.s1 = true, .asid = 999, .iova_page = 1, .pa_page = 2});
+  EXPECT_TRUE(has(numbers(m.s), 16));
+}
+
+TEST(Invariants, ATranslatingDomainWithoutTheMastersInvalidationsIsSeventeen) {
+  Machine m(kHealthy);
+  auto& drv = m.s.kernel.smmuv3;
+  auto g = iommu::group_of(m.s, m.pf());
+  auto sd = iommu::domain(m.s, iommu::group(m.s, g).domain).priv;
+  auto& invs = drv.invs_pool[drv.domains[sd].invs].invs;
+  for (uint16_t i = 0; i < invs.num_invs; ++i)
+    if (invs.inv[i].type == smmuv3::InvType::Ats) invs.inv[i].users = 0;  // the ATS entry gone, ATS still on
+  EXPECT_TRUE(has(numbers(m.s), 17));
+}
+
+TEST(Invariants, AReleasedDeviceWhoseSteStillTranslatesIsTwentySix) {
+  Machine m(kHealthy);
+  auto pf = m.pf();
+  auto sid = m.s.kernel.devs[pf].bdf.rid();
+  pci::stop_and_remove_bus_device(m.s, pf);
+  EXPECT_FALSE(has(numbers(m.s), 26)) << "the release domain left the STE aborting";
+  auto pa = *hw::smmuv3::ste_address(m.s.hw.memory, m.s.hw.smmus[0], sid);
+  m.s.hw.memory.write64(pa, 1 | (4 << 1));  // V=1 CFG=bypass: as if release skipped the blocked attach
+  EXPECT_TRUE(has(numbers(m.s), 26));
+}
+
 TEST(Invariants, MonitorReportsAStateViolationOnceWhileItHolds) {
   Machine m;
   check::Monitor mon;
