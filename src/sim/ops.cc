@@ -76,20 +76,12 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
       if (pd.driver_bound) return -EBUSY;
       pd.driver = op.driver == "vfio-pci" ? pci::DriverKind::VfioPci : pci::DriverKind::Native;
       pci::device_attach(s, d0);
-      if (!s.kernel.devs[d0].driver_bound) return -EAGAIN;  // deferred: the IOMMU has not probed it
-      // A DMA-API driver shares the default domain (iommu_device_use_default_domain); vfio-pci does not yet.
-      if (s.kernel.devs[d0].driver == pci::DriverKind::Native) {
-        // dma_configure in really_probe: a refusal fails the driver's probe.
-        int ret = iommu::device_use_default_domain(s, d0);
-        if (ret) s.kernel.devs[d0].driver_bound = false;
-        return ret;
-      }
-      return 0;
+      // Not bound: deferred (no IOMMU probe yet) or refused by dma_configure (the group has another owner).
+      return s.kernel.devs[d0].driver_bound ? 0 : -EBUSY;
     }
     case OpKind::Unbind: {
       if (!present || !s.kernel.devs[d0].driver_bound) return -ENODEV;
-      if (s.kernel.devs[d0].driver == pci::DriverKind::Native) iommu::device_unuse_default_domain(s, d0);
-      s.kernel.devs[d0].driver_bound = false;
+      pci::device_release_driver(s, d0);
       return 0;
     }
     case OpKind::HostDma: {

@@ -110,9 +110,9 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   // A host driver uses the VF first: DMA API map/unmap on its default domain.
   iommu::GroupId g = iommu::group_of(s, vf);
   if (g != iommu::kNoGroup) {
+    pci::device_release_driver(s, vf);  // whatever bound at creation lets go first
     s.kernel.devs[vf].driver = pci::DriverKind::Native;
-    pci::device_attach(s, vf);
-    iommu::device_use_default_domain(s, vf);
+    pci::device_attach(s, vf);  // dma_configure: the driver shares the default domain
     iommu::DomainId def = iommu::group(s, g).default_domain;
     for (int i = 0; i < 4; ++i) {
       uint64_t iova = 0xfff00000ull + 0x1000ull * i;
@@ -124,9 +124,9 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
       iommu::unmap(s, def, iova, 0x1000);
     }
     run.step("host driver: DMA map/unmap on the default domain");
-    iommu::device_unuse_default_domain(s, vf);
+    pci::device_release_driver(s, vf);
     s.kernel.devs[vf].driver = pci::DriverKind::VfioPci;
-    s.kernel.devs[vf].driver_bound = true;
+    pci::device_attach(s, vf);
     run.step("unbind, bind vfio-pci");
   }
 

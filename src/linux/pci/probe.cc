@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hw/pcie/capability_walk.h"
+#include "linux/iommu/iommu.h"
 #include "linux/iommu/probe.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
@@ -101,8 +102,20 @@ void device_attach(System& s, DevId dev) {
   bool behind_iommu = s.hw.pcie.rc(p.rc).iommu != hw::pcie::IommuKind::None;
   bool probed = dev < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[dev].probed;
   if (behind_iommu && !probed) return;
-  p.driver_bound = true;
-  s.record.event(kernel::EventKind::DriverBind, dev, static_cast<int64_t>(p.driver));
+  // really_probe -> dma_configure: a DMA-API driver shares the group's default domain. vfio-pci
+  // sets driver_managed_dma and claims ownership later instead.
+  if (p.driver == DriverKind::Native && probed && iommu::device_use_default_domain(s, dev)) return;
+  pdev(s, dev).driver_bound = true;
+  s.record.event(kernel::EventKind::DriverBind, dev, static_cast<int64_t>(pdev(s, dev).driver));
+}
+
+void device_release_driver(System& s, DevId dev) {
+  Frame f(s, KFn::device_release_driver);
+  PciDev& p = pdev(s, dev);
+  if (!p.driver_bound) return;
+  bool probed = dev < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[dev].probed;
+  if (p.driver == DriverKind::Native && probed) iommu::device_unuse_default_domain(s, dev);
+  pdev(s, dev).driver_bound = false;
 }
 
 void bus_add_device(System& s, DevId dev) {
@@ -188,8 +201,7 @@ void stop_and_remove_bus_device(System& s, DevId dev) {
     if (pdev(s, d).bus_self == dev && pdev(s, d).state != DevState::Removed && !pdev(s, d).is_virtfn)
       stop_and_remove_bus_device(s, d);
   if (pdev(s, dev).is_physfn && pdev(s, dev).sriov.num_vfs) disable_sriov(s, dev);
-  PciDev& p = pdev(s, dev);
-  p.driver_bound = false;
+  device_release_driver(s, dev);
   {
     Frame g(s, KFn::device_del);
     iommu::bus_notify_del(s, dev);

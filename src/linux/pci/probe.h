@@ -42,6 +42,8 @@ void stop_and_remove_bus_device(System& s, DevId dev);
 
 // Driver binding (device_attach); deferred while the device's IOMMU has not probed it.
 void device_attach(System& s, DevId dev);
+// device_release_driver: the driver lets go (a DMA-API driver's use of the default domain ends).
+void device_release_driver(System& s, DevId dev);
 
 // The live pci_dev for a hardware function, if any.
 std::optional<DevId> dev_for_fn(const System& s, hw::pcie::FnId fn);
