@@ -92,9 +92,11 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
   for (auto& r : faults::parse_plan(extra_faults)) s.faults.rules.push_back(r);
   faults::seed(s.faults, seed);
   check::Monitor mon;
+  uint64_t begin = s.record.seq;
   auto step = [&](const std::string& what, int ret) {
     smmuv3::synchronize_rcu(s);
-    res.steps.push_back({what, ret});
+    res.steps.push_back({what, ret, begin, s.record.next()});
+    begin = s.record.seq;
     mon.step(s, what);
     s.faults.step = "";
   };

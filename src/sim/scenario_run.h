@@ -13,6 +13,7 @@ namespace atslab::sim {
 struct StepResult {
   std::string what;
   int ret = 0;
+  uint64_t begin = 0, end = 0;  // record sequence numbers spanned by the step
 };
 
 struct ScenarioResult {

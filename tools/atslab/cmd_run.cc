@@ -7,6 +7,7 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/scenario.h"
+#include "io/trace_events.h"
 #include "linux/kernel/record.h"
 #include "sim/scenario_run.h"
 
@@ -17,6 +18,7 @@ struct RunOptions {
   std::string variant;
   bool json = false;
   bool log = false;
+  std::string trace;
 };
 
 std::string list(const std::vector<int>& v) {
@@ -33,6 +35,8 @@ atslab::cli::Register reg{
       sub.add_option("--variant", o->variant, "Run under this variant only (default: the scenario's own list)");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--log", o->log, "Print each run's simulated dmesg");
+      sub.add_option("--trace", o->trace,
+                     "Write a Chrome trace-event file (Perfetto); with several runs, one file each: NAME.<scenario>.<variant>.json");
       return [o]() -> int {
         using namespace atslab;
         std::vector<io::Scenario> scenarios;
@@ -52,6 +56,16 @@ atslab::cli::Register reg{
           for (auto v : variants) {
             auto r = sim::run_scenario(sc, v);
             ok &= r.failed_expectations.empty();
+            if (!o->trace.empty()) {
+              std::string path = o->trace;
+              if (scenarios.size() > 1 || variants.size() > 1) {
+                auto dot = path.rfind('.');
+                std::string stem = dot == std::string::npos ? path : path.substr(0, dot);
+                path = fmt::format("{}.{}.{}.json", stem, sc.name, policy::name(v));
+              }
+              cli::write_output(path, io::chrome_trace(r.final, r.steps, r.violations,
+                                                       fmt::format("{} under {}", sc.name, policy::name(v))));
+            }
             if (o->json) {
               nlohmann::json warns = nlohmann::json::array();
               for (const auto& w : r.final.record.warnings) warns.push_back(kernel::format_warning(w));
