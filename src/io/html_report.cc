@@ -1,0 +1,139 @@
+#include "io/html_report.h"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "linux/kernel/record.h"
+
+namespace atslab::io {
+
+namespace {
+
+std::string esc(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string list(const std::vector<int>& v) {
+  std::string o;
+  for (int n : v) o += (o.empty() ? "" : ", ") + std::to_string(n);
+  return o.empty() ? "&ndash;" : o;
+}
+
+// The steps of a run as a horizontal timeline, WARNs and violations marked where they happened.
+std::string timeline_svg(const sim::ScenarioResult& r) {
+  if (r.steps.empty()) return "";
+  uint64_t t0 = r.steps.front().begin, t1 = std::max<uint64_t>(r.steps.back().end, t0 + 1);
+  const double width = 1100, lane = 22;
+  auto x = [&](uint64_t t) { return 10 + (width - 20) * double(t - t0) / double(t1 - t0); };
+  std::string o = fmt::format("<svg viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\">", width, lane * 4 + 20);
+  for (size_t i = 0; i < r.steps.size(); ++i) {
+    const auto& st = r.steps[i];
+    double x0 = x(st.begin), x1 = std::max(x(st.end), x0 + 2);
+    o += fmt::format("<rect x=\"{:.1f}\" y=\"10\" width=\"{:.1f}\" height=\"{}\" class=\"step{}\"><title>{} &#8594; {}</title></rect>", x0,
+                     x1 - x0, lane, st.ret ? " err" : "", esc(st.what), st.ret);
+  }
+  for (const auto& w : r.final.record.warnings)
+    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"warn\"><title>WARNING at {3}</title></line>", x(w.seq),
+                     10 + lane + 4, 10 + 2 * lane, esc(std::string(kernel::name(w.function))));
+  for (const auto& v : r.violations)
+    o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{}\" r=\"4\" class=\"viol\"><title>invariant {}: {}</title></circle>", x(v.seq),
+                     10 + 2.5 * lane + 4, v.invariant, esc(v.objects + ": " + v.detail));
+  o += fmt::format("<text x=\"10\" y=\"{}\" class=\"legend\">steps (hover for names) &#183; red lines: WARNs &#183; dots: invariant violations</text>",
+                   lane * 4 + 14);
+  return o + "</svg>";
+}
+
+}  // namespace
+
+std::string html_report(const std::vector<ReportRun>& runs) {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> variants;
+  std::map<std::pair<std::string, std::string>, const ReportRun*> cell;
+  for (const auto& r : runs) {
+    std::string sc = r.scenario->name, v(policy::name(r.result.variant));
+    if (std::find(scenarios.begin(), scenarios.end(), sc) == scenarios.end()) scenarios.push_back(sc);
+    if (std::find(variants.begin(), variants.end(), v) == variants.end()) variants.push_back(v);
+    cell[{sc, v}] = &r;
+  }
+  std::string o = R"(<!doctype html><html lang="en"><head><meta charset="utf-8"><title>atslab report</title><style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f4f4f4}
+td.ok{background:#eef8ee}td.bad{background:#fdeeee}td.fail{outline:2px solid #c00}
+pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}.step{fill:#9ab}.step.err{fill:#e9a}
+.warn{stroke:#c00;stroke-width:2}.viol{fill:#e80}.legend{font-size:11px;fill:#555}h2{margin-top:2em}
+</style></head><body><h1>atslab report</h1>
+<p>Each cell: WARNs, violated invariants (kernel-semantics.md section 7), ATC invalidations sent to endpoints with ATS disabled.
+Red cells broke something; an outlined cell missed the scenario's expectation.</p>)";
+  o += "<table><tr><th>scenario</th>";
+  for (const auto& v : variants) o += "<th>" + esc(v) + "</th>";
+  o += "</tr>";
+  for (const auto& sc : scenarios) {
+    o += "<tr><th>" + esc(sc) + "</th>";
+    for (const auto& v : variants) {
+      auto it = cell.find({sc, v});
+      if (it == cell.end()) {
+        o += "<td>&ndash;</td>";
+        continue;
+      }
+      const auto& r = it->second->result;
+      bool bad = !r.final.record.warnings.empty() || !r.violated.empty() || r.atc_inv_to_ats_disabled;
+      o += fmt::format("<td class=\"{}{}\">{} WARN &#183; inv {} &#183; {} ATC_INV</td>", bad ? "bad" : "ok",
+                       r.failed_expectations.empty() ? "" : " fail", r.final.record.warnings.size(), list(r.violated),
+                       r.atc_inv_to_ats_disabled);
+    }
+    o += "</tr>";
+  }
+  o += "</table>";
+
+  const ReportRun* first_failing = nullptr;
+  for (const auto& r : runs)
+    if (!r.result.violations.empty() || !r.result.final.record.warnings.empty()) {
+      first_failing = &r;
+      break;
+    }
+  if (first_failing) {
+    o += fmt::format("<h2>Timeline: {} under {}</h2>", esc(first_failing->scenario->name), policy::name(first_failing->result.variant));
+    o += timeline_svg(first_failing->result);
+  }
+
+  for (const auto& r : runs) {
+    const auto& res = r.result;
+    if (res.violations.empty() && res.final.record.warnings.empty() && res.failed_expectations.empty()) continue;
+    o += fmt::format("<h2>{} under {}</h2>", esc(r.scenario->name), policy::name(res.variant));
+    for (const auto& f : res.failed_expectations) o += "<p><b>Expectation failed:</b> " + esc(f) + "</p>";
+    if (!res.violations.empty()) {
+      o += "<table><tr><th>#</th><th>objects</th><th>what</th><th>after step</th><th>steps leading there</th></tr>";
+      std::set<int> shown;
+      for (const auto& v : res.violations) {
+        if (!shown.insert(v.invariant).second) continue;  // the first of each number
+        std::string excerpt;
+        size_t at = 0;
+        for (size_t i = 0; i < res.steps.size(); ++i)
+          if (res.steps[i].what == v.step) at = i;
+        for (size_t i = at >= 3 ? at - 3 : 0; i <= at && i < res.steps.size(); ++i)
+          excerpt += fmt::format("{}{} &#8594; {}", excerpt.empty() ? "" : "<br>", esc(res.steps[i].what), res.steps[i].ret);
+        o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", v.invariant, esc(v.objects), esc(v.detail),
+                         esc(v.step), excerpt);
+      }
+      o += "</table>";
+    }
+    for (const auto& w : res.final.record.warnings) o += "<pre>" + esc(kernel::format_warning(w)) + "</pre>";
+    for (const auto& b : res.final.record.log)
+      if (b.level == kernel::Level::Err) o += "<pre>" + esc(kernel::format_dmesg(b)) + "</pre>";
+  }
+  return o + "</body></html>\n";
+}
+
+}  // namespace atslab::io

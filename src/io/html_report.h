@@ -1,0 +1,20 @@
+#pragma once
+// `atslab report`: one self-contained HTML page comparing scenarios under
+// every variant, with each violation's trace excerpt, the WARN splats, and a
+// timeline picture (inline SVG) of the first failing run.
+#include <string>
+#include <vector>
+
+#include "io/scenario.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::io {
+
+struct ReportRun {
+  const Scenario* scenario = nullptr;
+  sim::ScenarioResult result;
+};
+
+std::string html_report(const std::vector<ReportRun>& runs);
+
+}  // namespace atslab::io

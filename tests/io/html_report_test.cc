@@ -1,0 +1,34 @@
+// atslab report: the comparison table, the timeline of the first failing run, the splats, escaping.
+#include <gtest/gtest.h>
+
+#include "io/html_report.h"
+
+namespace atslab::io {
+namespace {
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+TEST(HtmlReport, ComparesScenariosByVariantAndShowsTheFirstFailingRun) {
+  auto seed = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  auto clean = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/release-with-ats-on.yaml");
+  std::vector<ReportRun> runs;
+  for (const auto* sc : {&seed, &clean})
+    for (auto v : sc->variants) runs.push_back({sc, sim::run_scenario(*sc, v)});
+  std::string html = html_report(runs);
+  EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u);
+  EXPECT_NE(html.find("<th>seed</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>release-with-ats-on</th>"), std::string::npos);
+  // release-with-ats-on is clean under all five variants; the seed under series-v3, fail-early and rollback.
+  EXPECT_EQ(count(html, "<td class=\"ok\">"), 5u + 3u);
+  EXPECT_NE(html.find("<h2>Timeline: seed under upstream</h2><svg"), std::string::npos);
+  EXPECT_NE(html.find("WARNING: drivers/pci/ats.c:132 at pci_disable_ats"), std::string::npos);
+  EXPECT_NE(html.find("WARN_ON(!dev-&gt;ats_enabled)"), std::string::npos) << "splats are escaped";
+  EXPECT_EQ(html.find("<script"), std::string::npos) << "self-contained and static";
+}
+
+}  // namespace
+}  // namespace atslab::io
