@@ -1,4 +1,5 @@
 #pragma once
+#include "../support/observe.h"
 // Machines behind an AMD-Vi IOMMU for the driver's tests.
 #include <gtest/gtest.h>
 
@@ -44,18 +45,8 @@ struct AmdMachine {
     return out;
   }
   const amd::IommuDevData& data(pci::DevId d) const { return s.kernel.amd.dev_data.at(amd::dev_data_of(s, d)); }
-  bool hw_ats_on(pci::DevId d) const {
-    const auto& fn = s.hw.pcie.fn(s.kernel.devs[d].fn);
-    uint16_t pos = hw::pcie::find_ext_cap(fn.cfg, hw::pcie::ext_cap::kAts);
-    return pos && (fn.cfg.read16(pos + hw::pcie::ats::kCtrl) & hw::pcie::ats::kCtrlEnable);
-  }
-  std::vector<int64_t> config_writes(pci::DevId d, size_t from = 0) const {
-    std::vector<int64_t> out;
-    for (size_t i = from; i < s.record.events.size(); ++i)
-      if (s.record.events[i].kind == kernel::EventKind::ConfigWrite && s.record.events[i].dev == d)
-        out.push_back(s.record.events[i].a);
-    return out;
-  }
+  bool hw_ats_on(pci::DevId d) const { return test::hw_ats_on(s, d); }
+  std::vector<int64_t> config_writes(pci::DevId d, size_t from = 0) const { return test::config_write_offsets(s, d, from); }
   std::vector<amd::Cmd> cmds(size_t from = 0) const {
     std::vector<amd::Cmd> out;
     for (size_t i = from; i < s.record.events.size(); ++i)

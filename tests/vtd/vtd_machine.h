@@ -1,4 +1,5 @@
 #pragma once
+#include "../support/observe.h"
 // Machines behind an Intel VT-d unit for the driver's tests: one root complex,
 // a root port and a PF (ATS, SR-IOV, optional PRI/PASID), booted in the kernel's order.
 #include <gtest/gtest.h>
@@ -50,19 +51,8 @@ struct VtdMachine {
   }
   const vtd::DeviceDomainInfo& info(pci::DevId d) const { return s.kernel.vtd.infos.at(vtd::info_of(s, d)); }
   bool in_tree(pci::DevId d) const { return vtd::in_device_rbtree(s, vtd::info_of(s, d)); }
-  bool hw_ats_on(pci::DevId d) const {
-    const auto& fn = s.hw.pcie.fn(s.kernel.devs[d].fn);
-    uint16_t pos = hw::pcie::find_ext_cap(fn.cfg, hw::pcie::ext_cap::kAts);
-    return pos && (fn.cfg.read16(pos + hw::pcie::ats::kCtrl) & hw::pcie::ats::kCtrlEnable);
-  }
-  // Offsets of the config writes to `d` after event index `from`, in order.
-  std::vector<int64_t> config_writes(pci::DevId d, size_t from = 0) const {
-    std::vector<int64_t> out;
-    for (size_t i = from; i < s.record.events.size(); ++i)
-      if (s.record.events[i].kind == kernel::EventKind::ConfigWrite && s.record.events[i].dev == d)
-        out.push_back(s.record.events[i].a);
-    return out;
-  }
+  bool hw_ats_on(pci::DevId d) const { return test::hw_ats_on(s, d); }
+  std::vector<int64_t> config_writes(pci::DevId d, size_t from = 0) const { return test::config_write_offsets(s, d, from); }
   std::vector<vtd::QiDesc> qi(size_t from = 0) const {
     std::vector<vtd::QiDesc> out;
     for (size_t i = from; i < s.record.events.size(); ++i)

@@ -1,0 +1,26 @@
+#pragma once
+// What tests read off a System from outside: the hardware's ATS Enable bit and
+// the config writes the kernel issued.
+#include <cstdint>
+#include <vector>
+
+#include "hw/pcie/capability_walk.h"
+#include "sim/system.h"
+
+namespace atslab::test {
+
+inline bool hw_ats_on(const System& s, pci::DevId d) {
+  const auto& fn = s.hw.pcie.fn(s.kernel.devs[d].fn);
+  uint16_t pos = hw::pcie::find_ext_cap(fn.cfg, hw::pcie::ext_cap::kAts);
+  return pos && (fn.cfg.read16(pos + hw::pcie::ats::kCtrl) & hw::pcie::ats::kCtrlEnable);
+}
+
+// Offsets of the config writes to `d` after event index `from`, in order.
+inline std::vector<int64_t> config_write_offsets(const System& s, pci::DevId d, size_t from = 0) {
+  std::vector<int64_t> out;
+  for (size_t i = from; i < s.record.events.size(); ++i)
+    if (s.record.events[i].kind == kernel::EventKind::ConfigWrite && s.record.events[i].dev == d) out.push_back(s.record.events[i].a);
+  return out;
+}
+
+}  // namespace atslab::test
