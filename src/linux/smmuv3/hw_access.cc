@@ -1,6 +1,5 @@
 #include "linux/smmuv3/hw_access.h"
 
-#include <bit>
 #include <fmt/format.h>
 
 #include "hw/pcie/capability_walk.h"
@@ -8,6 +7,7 @@
 #include "hw/smmuv3/stream_table.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
+#include "linux/smmuv3/atc_inv.h"
 #include "linux/smmuv3/cmdq.h"
 #include "linux/smmuv3/entry_writers.h"
 #include "sim/faults.h"
@@ -20,19 +20,15 @@ using kernel::KFn;
 namespace hs = hw::smmuv3;
 
 Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size) {
+  // The range encoding is arm_smmu_atc_inv_to_cmd's, in one place (atc_inv.cc).
+  hs::Command h = atc_inv_to_cmd(sid, ssid, iova, size);
   Cmd c;
   c.op = Op::AtcInv;
-  c.sid = sid;
-  c.ssid = ssid;
-  c.ssv = ssid != 0;
-  if (size == 0) {
-    c.size = kAtcInvSizeAll;
-    return c;
-  }
-  uint64_t start = iova >> 12, end = (iova + size - 1) >> 12;
-  unsigned span = static_cast<unsigned>(std::bit_width(start ^ end));
-  c.size = static_cast<uint8_t>(span);
-  c.addr = (start >> span << span) << 12;
+  c.sid = h.sid;
+  c.ssid = h.ssid;
+  c.ssv = h.ssv;
+  c.addr = h.addr;
+  c.size = h.size;
   return c;
 }
 
