@@ -5,7 +5,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Uni
 JOBS      ?= $(shell nproc)
 WERROR    ?= $(if $(CI),ON,OFF)
 
-.PHONY: all setup configure build run check check-sanitize clean
+.PHONY: all setup configure build run check check-sanitize fuzz fuzz-build clean
 
 all: build
 
@@ -28,6 +28,7 @@ run: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN_BUILD ?= build-sanitize
@@ -38,5 +39,23 @@ check-sanitize: setup
 	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer harnesses (fuzz/): each runs FUZZ_SECONDS from the in-tree seed corpus,
+# writing what it finds to $(FUZZ_BUILD)/corpus so the tree stays clean.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS := lspci capwalk scenario replay entry
+fuzz-build: setup
+	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G "$(GENERATOR)" \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$f && \
+	  echo "fuzz_$$f: $(FUZZ_SECONDS) s" && \
+	  $(FUZZ_BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+	    $(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f 2>$(FUZZ_BUILD)/fuzz_$$f.log || { tail -40 $(FUZZ_BUILD)/fuzz_$$f.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|cov:" $(FUZZ_BUILD)/fuzz_$$f.log | tail -2; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)

@@ -41,6 +41,8 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
     ++n;
     if (line.size() > 4096) throw InputError(fmt::format("{}:{}: line too long for an lspci dump", path, n));
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // libpci's reader stops at a NUL byte (found by fuzz_lspci): refuse it here, with the line.
+    if (line.find('\0') != std::string::npos) throw InputError(fmt::format("{}:{}: contains a NUL byte", path, n));
     if (line.empty() || line.find_first_not_of(" \t") == std::string::npos) continue;
     if (line[0] == '#') {
       if (source.empty() && line.rfind("# source:", 0) == 0) source = line.substr(9);
@@ -82,7 +84,7 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
 thread_local std::jmp_buf* g_jump = nullptr;
 thread_local char g_error[256];
 
-[[noreturn]] void on_error(char* msg, ...) {
+__attribute__((noreturn)) void on_error(char* msg, ...) {
   va_list ap;
   va_start(ap, msg);
   std::vsnprintf(g_error, sizeof g_error, msg, ap);
@@ -102,7 +104,8 @@ struct RawDevice {
 // Reads every device's config bytes with libpci. Returns false (g_error set) if libpci gave up.
 bool read_with_libpci(const std::string& path, std::vector<RawDevice>& out) {
   std::jmp_buf jump;
-  pci_access* a = pci_alloc();
+  // volatile: read again after longjmp returns to the setjmp below.
+  pci_access* volatile a = pci_alloc();
   a->method = PCI_ACCESS_DUMP;
   a->error = on_error;
   a->warning = on_warning;
@@ -110,7 +113,10 @@ bool read_with_libpci(const std::string& path, std::vector<RawDevice>& out) {
   g_jump = &jump;
   if (setjmp(jump) != 0) {
     g_jump = nullptr;
-    return false;  // pci_access is abandoned: libpci's state is unknown after an error
+    // libpci gave up part-way; its cleanup frees what it allocated (its error path is not reentrant, so
+    // no handler is armed now: a second error inside cleanup would exit, which libpci never does there).
+    pci_cleanup(a);
+    return false;
   }
   pci_set_param(a, const_cast<char*>("dump.name"), const_cast<char*>(path.c_str()));
   pci_init(a);

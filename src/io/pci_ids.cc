@@ -9,7 +9,7 @@ extern "C" {
 namespace atslab::io {
 
 namespace {
-[[noreturn]] void ids_error(char*, ...) { std::abort(); }  // only reachable on allocation failure inside libpci
+__attribute__((noreturn)) void ids_error(char*, ...) { std::abort(); }  // only reachable on allocation failure inside libpci
 void ids_quiet(char*, ...) {}
 }  // namespace
 

@@ -399,4 +399,19 @@ TEST(LspciDumpCli, EveryRealDumpSucceedsWithExitStatus0) {
 }
 
 }  // namespace
+// Found by fuzz_lspci: libpci's reader stops at a NUL byte, even inside a comment.
+TEST(LspciDumpFuzzFindings, NulByteIsRefusedWithItsLine) {
+  auto path = std::filesystem::temp_directory_path() / "atslab-nul.txt";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "# a comment with a NUL: " << '\0' << "\n01:00.0 x\n";
+  }
+  try {
+    io::load_lspci_dump(path.string());
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path.string() + ":1: contains a NUL byte");
+  }
+}
+
 }  // namespace atslab::io

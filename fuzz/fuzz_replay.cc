@@ -1,0 +1,13 @@
+// The replay-file reader behind atslab replay: any bytes give ops or an InputError.
+#include "fuzz_input.h"
+#include "io/input_error.h"
+#include "io/replay_file.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string path = atslab::fuzz::as_file(data, size, ".json");
+  try {
+    atslab::io::load_replay(path);
+  } catch (const atslab::InputError&) {
+  }
+  return 0;
+}
