@@ -1,3 +1,4 @@
+#include "hw/pcie/atc.h"
 #include "check/invariants.h"
 
 #include <algorithm>
@@ -22,13 +23,9 @@ namespace ats = hw::pcie::ats;
 constexpr int64_t kTlbiNhAll = 0x10, kTlbiNhAsid = 0x11, kTlbiNhVa = 0x12, kTlbiS12Vmall = 0x28, kTlbiS2Ipa = 0x2a;
 constexpr int64_t kAtcInv = 0x40, kCmdSync = 0x46;
 
-// Hardware truth: the ATS Control register of a function.
-uint16_t hw_ats_ctrl(const System& s, FnId fn) {
-  const auto& cfg = s.hw.pcie.fn(fn).cfg;
-  uint16_t pos = hw::pcie::find_ext_cap(cfg, hw::pcie::ext_cap::kAts);
-  return pos ? cfg.read16(pos + ats::kCtrl) : 0;
-}
-bool hw_ats_on(const System& s, FnId fn) { return s.hw.pcie.fn(fn).present && (hw_ats_ctrl(s, fn) & ats::kCtrlEnable); }
+// Hardware truth: the ATS Control register of a function, as the silicon decodes it.
+hw::pcie::AtsControl hw_ats(const System& s, FnId fn) { return hw::pcie::ats_control(s.hw.pcie.fn(fn).cfg); }
+bool hw_ats_on(const System& s, FnId fn) { return s.hw.pcie.fn(fn).present && hw_ats(s, fn).enabled; }
 
 // Hardware truth: the STE the SMMU holds for a StreamID (an unwritten one is invalid).
 std::array<uint64_t, 8> hw_ste(const System& s, uint16_t smmu, uint32_t sid) {
@@ -54,8 +51,8 @@ void pci_invariants(const System& s, std::vector<Violation>& out) {
       out.push_back({1, dev_name(s, id), fmt::format("pci_dev ats_enabled={} but the Enable bit is {}", d.ats_enabled, hw_on)});
     if (hw_on && (!d.ats_cap || d.untrusted))
       out.push_back({2, dev_name(s, id), fmt::format("ATS enabled with ats_cap={:#x} untrusted={}", d.ats_cap, d.untrusted)});
-    if (hw_on && !d.is_virtfn && (hw_ats_ctrl(s, d.fn) & ats::kCtrlStuMask) + ats::kMinStu != d.ats_stu)
-      out.push_back({3, dev_name(s, id), fmt::format("STU field {} does not match ats_stu {}", hw_ats_ctrl(s, d.fn) & ats::kCtrlStuMask, d.ats_stu)});
+    if (hw_on && !d.is_virtfn && hw_ats(s, d.fn).stu_shift != d.ats_stu)
+      out.push_back({3, dev_name(s, id), fmt::format("STU field {} does not match ats_stu {}", hw_ats(s, d.fn).stu_shift - ats::kMinStu, d.ats_stu)});
     if (hw_on && d.is_virtfn && s.kernel.devs[d.physfn].ats_stu < ats::kMinStu)
       out.push_back({5, dev_name(s, id), "VF ATS enabled while its PF's STU was never programmed"});
     if (hw_on && d.untrusted) out.push_back({8, dev_name(s, id), "untrusted device has ATS enabled"});

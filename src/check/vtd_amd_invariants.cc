@@ -1,3 +1,4 @@
+#include "hw/pcie/atc.h"
 #include "check/vtd_amd_invariants.h"
 
 #include <algorithm>
@@ -9,13 +10,10 @@
 namespace atslab::check {
 
 namespace {
-namespace ats = hw::pcie::ats;
 
 bool hw_ats_on(const System& s, pci::DevId dev) {
   const auto& fn = s.hw.pcie.fn(s.kernel.devs.at(dev).fn);
-  if (!fn.present) return false;
-  uint16_t pos = hw::pcie::find_ext_cap(fn.cfg, hw::pcie::ext_cap::kAts);
-  return pos && (fn.cfg.read16(pos + ats::kCtrl) & ats::kCtrlEnable);
+  return fn.present && hw::pcie::ats_control(fn.cfg).enabled;
 }
 std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs.at(d).bdf.str(); }
 }  // namespace

@@ -1,3 +1,4 @@
+#include "hw/pcie/atc.h"
 #include "sim/seed_repro.h"
 
 #include <fmt/format.h>
@@ -149,10 +150,7 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
       r.attach_failed = true;
       usable = false;
     } else {
-      if (const auto& fn = s.hw.pcie.fn(s.kernel.devs[vf].fn); fn.present) {
-        uint16_t pos = find_ext_cap(fn.cfg, ext_cap::kAts);
-        r.vf_ats_enabled = pos && (fn.cfg.read16(pos + ats::kCtrl) & ats::kCtrlEnable);
-      }
+      if (const auto& fn = s.hw.pcie.fn(s.kernel.devs[vf].fn); fn.present) r.vf_ats_enabled = ats_control(fn.cfg).enabled;
       for (int i = 0; i < iterations; ++i) {
         uint64_t iova = 0x100000ull * (i + 1), size = 0x1000ull << (i % 4);
         int m = vfio::map_dma(s, c, iova, 0x80000000ull + iova, size);

@@ -4,15 +4,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "hw/pcie/capability_walk.h"
+#include "hw/pcie/atc.h"
 #include "sim/system.h"
 
 namespace atslab::test {
 
 inline bool hw_ats_on(const System& s, pci::DevId d) {
-  const auto& fn = s.hw.pcie.fn(s.kernel.devs[d].fn);
-  uint16_t pos = hw::pcie::find_ext_cap(fn.cfg, hw::pcie::ext_cap::kAts);
-  return pos && (fn.cfg.read16(pos + hw::pcie::ats::kCtrl) & hw::pcie::ats::kCtrlEnable);
+  return hw::pcie::ats_control(s.hw.pcie.fn(s.kernel.devs[d].fn).cfg).enabled;
 }
 
 // Offsets of the config writes to `d` after event index `from`, in order.

@@ -1,3 +1,4 @@
+#include "hw/pcie/atc.h"
 #include "linux/smmuv3/hw_access.h"
 
 #include <fmt/format.h>
@@ -64,11 +65,7 @@ hs::Command to_hw(const Cmd& c) {
   return h;
 }
 
-bool endpoint_ats_enabled(const System& s, hw::pcie::FnId f) {
-  const auto& cfg = s.hw.pcie.fn(f).cfg;
-  uint16_t pos = hw::pcie::find_ext_cap(cfg, hw::pcie::ext_cap::kAts);
-  return pos && (cfg.read16(pos + hw::pcie::ats::kCtrl) & hw::pcie::ats::kCtrlEnable);
-}
+bool endpoint_ats_enabled(const System& s, hw::pcie::FnId f) { return hw::pcie::ats_control(s.hw.pcie.fn(f).cfg).enabled; }
 }  // namespace
 
 void device_reset(System& s, uint16_t smmu, hw::pcie::RcId rc) {
