@@ -28,7 +28,7 @@ run: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5 FUZZ_SEED=1
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN_BUILD ?= build-sanitize
@@ -43,6 +43,8 @@ check-sanitize: setup
 # writing what it finds to $(FUZZ_BUILD)/corpus so the tree stays clean.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+# 0 lets libFuzzer pick; make check fixes it, so its smoke run replays the same mutations on every machine.
+FUZZ_SEED ?= 0
 FUZZERS := lspci capwalk scenario replay entry
 fuzz-build: setup
 	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G "$(GENERATOR)" \
@@ -52,7 +54,7 @@ fuzz: fuzz-build
 	@for f in $(FUZZERS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$f && \
 	  echo "fuzz_$$f: $(FUZZ_SECONDS) s" && \
-	  $(FUZZ_BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+	  $(FUZZ_BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
 	    $(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f 2>$(FUZZ_BUILD)/fuzz_$$f.log || { tail -40 $(FUZZ_BUILD)/fuzz_$$f.log; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|cov:" $(FUZZ_BUILD)/fuzz_$$f.log | tail -2; \
 	done

@@ -28,13 +28,19 @@ class Reader {
     if (!map.IsMap()) fail(map, where, "expected a mapping");
     std::set<std::string> allowed(keys.begin(), keys.end());
     for (const auto& kv : map) {
-      std::string k = kv.first.as<std::string>();
+      std::string k = key(kv.first, where);
       if (!allowed.count(k)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
         fail(kv.first, where + "." + k, "unknown field (expected one of: " + list + ")");
       }
     }
+  }
+
+  // A mapping key; YAML allows any node there ({[1]: 2}), a scenario only names.
+  std::string key(const YAML::Node& k, const std::string& where) const {
+    if (!k.IsScalar()) fail(k, where, "expected a field name, got a sequence or mapping as a key");
+    return k.Scalar();
   }
 
   template <typename T>
@@ -294,7 +300,7 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
 void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
   if (!e.IsMap()) r.fail(e, "expect", "expected a mapping from variant (or all) to expectations");
   for (const auto& kv : e) {
-    std::string key = kv.first.as<std::string>();
+    std::string key = r.key(kv.first, "expect");
     if (key != "all" && !policy::parse_variant(key))
       r.fail(kv.first, "expect." + key, "expected all, upstream, series-v3, fail-early, rollback or vtd-style");
     const auto& x = kv.second;
@@ -315,19 +321,8 @@ void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
   }
 }
 
-}  // namespace
-
-Scenario load_scenario(const std::string& path) {
-  Reader r(path);
-  YAML::Node root;
-  try {
-    if (!std::filesystem::is_regular_file(path)) throw InputError(fmt::format("{}: cannot open scenario", path));
-    root = YAML::LoadFile(path);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
-  } catch (const YAML::BadFile&) {
-    throw InputError(fmt::format("{}: cannot open scenario", path));
-  }
+Scenario read_root(const Reader& r, const YAML::Node& root) {
+  const std::string& path = r.path();
   if (!root.IsMap()) r.fail(root, "(top level)", "expected a mapping with name, machine, kernel, workload, faults, expect");
   r.only(root, "(top level)", {"name", "machine", "kernel", "workload", "faults", "seed", "expect"});
   Scenario sc;
@@ -349,6 +344,27 @@ Scenario load_scenario(const std::string& path) {
   if (root["seed"]) sc.seed = r.num<uint64_t>(root["seed"], "seed", UINT64_MAX);
   if (root["expect"]) read_expect(r, root["expect"], sc);
   return sc;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+  Reader r(path);
+  YAML::Node root;
+  try {
+    if (!std::filesystem::is_regular_file(path)) throw InputError(fmt::format("{}: cannot open scenario", path));
+    root = YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  } catch (const YAML::BadFile&) {
+    throw InputError(fmt::format("{}: cannot open scenario", path));
+  }
+  // Anything yaml-cpp itself throws while the document is read is bad input too, reported at its mark.
+  try {
+    return read_root(r, root);
+  } catch (const YAML::Exception& e) {
+    throw InputError(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
 }
 
 }  // namespace atslab::io

@@ -57,6 +57,14 @@ TEST(ScenarioLoader, UnknownFieldListsTheExpectedOnes) {
   EXPECT_NE(m.find("machine"), std::string::npos);
 }
 
+// Found by fuzz_scenario in CI: a sequence used as a mapping key escaped as a yaml-cpp exception.
+TEST(ScenarioLoader, ANonScalarKeyIsAnErrorNotACrash) {
+  auto m = error_of("name: x\nmachine:\n  {[1]: 2}\n");
+  EXPECT_NE(m.find(":3:4: machine: expected a field name, got a sequence or mapping as a key"), std::string::npos) << m;
+  auto e = error_of(kMachine + "expect:\n  {[a]: 1}\n");
+  EXPECT_NE(e.find("expect: expected a field name"), std::string::npos) << e;
+}
+
 TEST(ScenarioLoader, BadNumberNamesTheField) {
   auto m = error_of("machine:\n  devices:\n    - {name: pf, vendor: 0xzz, device: 1}\n");
   EXPECT_NE(m.find(":3:"), std::string::npos) << m;
