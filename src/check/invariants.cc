@@ -101,6 +101,9 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
     const auto& slot = drv.invs_pool[dom.invs];
+    // Memory safety: a live domain's published array is never one handed to kfree_rcu (its memory may be reused).
+    if (slot.state != smmuv3::RcuState::Live)
+      out.push_back({0, who, fmt::format("the domain's published invalidation array (slot {}) was freed", dom.invs)});
     std::map<std::tuple<int, uint32_t, uint32_t>, int> expect, have;
     for (const auto& md : dom.devices) {
       const auto& master = drv.masters[md.master];

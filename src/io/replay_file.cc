@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/input_error.h"
-#include "sim/stress.h"
+#include "io/op_json.h"
 
 namespace atslab::io {
 
@@ -37,33 +37,7 @@ ReplayFile load_replay(const std::string& path) {
     r.faults = j["faults"].get<std::string>();
   }
   const auto& ops = need("ops", nlohmann::json::value_t::array);
-  for (size_t i = 0; i < ops.size(); ++i) {
-    const auto& o = ops[i];
-    if (!o.is_object() || !o.contains("op") || !o["op"].is_string())
-      throw InputError(fmt::format("{}: ops[{}]: expected an object with an 'op' string", path, i));
-    sim::Op op;
-    bool known = false;
-    for (int k = 0; k <= static_cast<int>(sim::OpKind::DetachOwnDomain); ++k)
-      if (o["op"] == sim::op_name(static_cast<sim::OpKind>(k))) {
-        op.kind = static_cast<sim::OpKind>(k);
-        known = true;
-      }
-    if (!known) throw InputError(fmt::format("{}: ops[{}]: unknown operation '{}'", path, i, o["op"].get<std::string>()));
-    auto str = [&](const char* key, std::string& out) {
-      if (!o.contains(key)) return;
-      if (!o[key].is_string()) throw InputError(fmt::format("{}: ops[{}].{} must be a string", path, i, key));
-      out = o[key].get<std::string>();
-    };
-    str("device", op.device);
-    str("container", op.container);
-    str("driver", op.driver);
-    if (o.contains("count")) {
-      if (!o["count"].is_number_unsigned() || o["count"].get<uint64_t>() > 1000000)
-        throw InputError(fmt::format("{}: ops[{}].count must be a whole number up to 1000000", path, i));
-      op.count = o["count"].get<uint32_t>();
-    }
-    r.ops.push_back(op);
-  }
+  for (size_t i = 0; i < ops.size(); ++i) r.ops.push_back(op_from_json(ops[i], fmt::format("{}: ops[{}]", path, i)));
   return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include "io/input_error.h"
 #include "sim/faults.h"
+#include "sim/stress.h"
 
 namespace atslab::io {
 
@@ -101,19 +102,11 @@ uint64_t page_sizes(const Reader& r, const YAML::Node& n, const std::string& fie
 }
 
 sim::OpKind op_kind(const Reader& r, const YAML::Node& n) {
-  static const std::pair<const char*, sim::OpKind> table[] = {
-      {"sriov_enable", sim::OpKind::SriovEnable}, {"sriov_disable", sim::OpKind::SriovDisable},
-      {"bind", sim::OpKind::Bind}, {"unbind", sim::OpKind::Unbind}, {"host_dma", sim::OpKind::HostDma},
-      {"vfio_set_container", sim::OpKind::VfioSetContainer}, {"vfio_set_iommu", sim::OpKind::VfioSetIommu},
-      {"vfio_map_unmap", sim::OpKind::VfioMapUnmap}, {"vfio_unset_container", sim::OpKind::VfioUnsetContainer},
-      {"hotplug_add", sim::OpKind::HotplugAdd}, {"hotplug_remove", sim::OpKind::HotplugRemove},
-      {"remove", sim::OpKind::Remove}, {"attach_own_domain", sim::OpKind::AttachOwnDomain},
-      {"detach_own_domain", sim::OpKind::DetachOwnDomain}};
   std::string t = r.str(n, "workload.op");
-  for (const auto& [name, kind] : table)
-    if (t == name) return kind;
+  if (auto k = sim::parse_op_name(t)) return *k;
   std::string list;
-  for (const auto& [name, kind] : table) list += (list.empty() ? "" : ", ") + std::string(name);
+  for (int k = 0; k <= static_cast<int>(sim::OpKind::DetachOwnDomain); ++k)
+    list += (list.empty() ? "" : ", ") + std::string(sim::op_name(static_cast<sim::OpKind>(k)));
   r.fail(n, "workload.op", fmt::format("unknown operation '{}' (expected one of: {})", t, list));
 }
 

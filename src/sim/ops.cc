@@ -1,5 +1,6 @@
 #include "sim/ops.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "io/input_error.h"
@@ -9,10 +10,12 @@
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
 #include "linux/vfio/vfio.h"
+#include "sim/faults.h"
 
 namespace atslab::sim {
 
-std::string describe(const Op& op) {
+namespace {
+std::string describe_plain(const Op& op) {
   switch (op.kind) {
     case OpKind::SriovEnable: return fmt::format("echo {} > {}/sriov_numvfs", op.count, op.device);
     case OpKind::SriovDisable: return fmt::format("echo 0 > {}/sriov_numvfs", op.device);
@@ -30,6 +33,16 @@ std::string describe(const Op& op) {
     case OpKind::DetachOwnDomain: return fmt::format("{}: iommu_detach_group", op.device);
   }
   return "?";
+}
+}  // namespace
+
+std::string describe(const Op& op) {
+  std::string d = describe_plain(op);
+  if (!op.fault.empty()) d += fmt::format(" [fault {}]", op.fault);
+  for (const Nested& n : op.nested)
+    d += fmt::format(" || cpu1 at {}{}: {}", kernel::name(n.at), n.nth > 1 ? fmt::format(" #{}", n.nth) : "",
+                     describe(n.op));
+  return d;
 }
 
 std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name) {
@@ -58,9 +71,8 @@ vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) 
   if (it != ctx.containers.end()) return it->second;
   return ctx.containers[name] = vfio::open_container(s);
 }
-}  // namespace
 
-int run_op(System& s, OpContext& ctx, const Op& op) {
+int run_plain(System& s, OpContext& ctx, const Op& op) {
   const pci::DevId d0 = op.device.empty() ? pci::kNoDev : resolve(s, ctx, op.device).value_or(pci::kNoDev);
   const bool present = d0 != pci::kNoDev;
   switch (op.kind) {
@@ -171,6 +183,80 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
     }
   }
   return -EINVAL;
+}
+
+// CPU 1 runs `op` whole at an interleaving point of CPU 0's operation.
+void run_on_other_cpu(System& s, OpContext& ctx, const Op& op, kernel::PreemptPoint at) {
+  kernel::Context saved = s.kernel.ctx;
+  s.kernel.ctx.cpu = 1;
+  s.kernel.ctx.stack.clear();
+  s.record.event(kernel::EventKind::InterleaveBegin, 1, static_cast<int64_t>(at));
+  int ret = run_op(s, ctx, op);
+  s.record.event(kernel::EventKind::InterleaveEnd, 1, ret);
+  s.kernel.ctx = std::move(saved);
+}
+
+// Operations that take group->mutex and arm_smmu_asid_lock (every attach path).
+bool takes_attach_locks(OpKind k) { return k != OpKind::HostDma && k != OpKind::VfioMapUnmap; }
+// VFIO operations serialise on their container (its group_lock and type1's iommu->lock).
+bool holds_container(OpKind k) {
+  return k == OpKind::VfioSetContainer || k == OpKind::VfioUnsetContainer || k == OpKind::VfioSetIommu ||
+         k == OpKind::VfioMapUnmap;
+}
+
+}  // namespace
+
+bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner) {
+  if (!inner.nested.empty()) return false;
+  if (kernel::holds_attach_locks(at) && takes_attach_locks(inner.kind)) return false;
+  if (holds_container(outer.kind) && holds_container(inner.kind) && outer.container == inner.container) return false;
+  if (!inner.device.empty() && inner.device == outer.device) return false;
+  // Devices the outer operation is using.
+  std::vector<pci::DevId> busy;
+  if (auto d = outer.device.empty() ? std::nullopt : resolve(s, ctx, outer.device)) busy.push_back(*d);
+  if (holds_container(outer.kind))
+    if (auto c = ctx.containers.find(outer.container); c != ctx.containers.end())
+      for (const auto& [dev, g] : ctx.vfio_groups)
+        if (s.kernel.vfio.groups[g].container == c->second) busy.push_back(dev);
+  // Devices the inner operation would unbind, remove or release.
+  std::vector<pci::DevId> hit;
+  if (auto d = inner.device.empty() ? std::nullopt : resolve(s, ctx, inner.device)) {
+    hit.push_back(*d);
+    if (inner.kind == OpKind::SriovDisable || inner.kind == OpKind::Remove || inner.kind == OpKind::HotplugRemove)
+      for (pci::DevId v : pci::live_devices(s))
+        if (s.kernel.devs[v].is_virtfn && s.kernel.devs[v].physfn == *d) hit.push_back(v);
+  }
+  for (pci::DevId b : busy)
+    if (std::find(hit.begin(), hit.end(), b) != hit.end()) return false;
+  return true;
+}
+
+int run_op(System& s, OpContext& ctx, const Op& op) {
+  // A forced fault fires on the point's next call, once; the rule is gone afterwards, so it leaves no state.
+  std::optional<faults::Rule> forced;
+  if (!op.fault.empty()) {
+    auto p = faults::parse_point(op.fault);
+    if (!p) throw InputError(fmt::format("unknown fault point '{}'", op.fault));
+    forced = faults::Rule{.point = *p, .nth = s.faults.calls[static_cast<size_t>(*p)] + 1};
+    s.faults.rules.push_back(*forced);
+  }
+  std::optional<kernel::ScopedPreemptHook> hook;
+  if (!op.nested.empty()) {
+    const Nested& n = op.nested.front();
+    hook.emplace([&ctx, &n, seen = 0u](System& sys, kernel::PreemptPoint p) mutable {
+      if (p == n.at && ++seen == n.nth) run_on_other_cpu(sys, ctx, n.op, p);
+    });
+  }
+  int ret = run_plain(s, ctx, op);
+  if (forced) {
+    auto& rules = s.faults.rules;
+    for (auto it = rules.end(); it != rules.begin();)
+      if (*--it == *forced) {
+        rules.erase(it);
+        break;
+      }
+  }
+  return ret;
 }
 
 }  // namespace atslab::sim

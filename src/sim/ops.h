@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/kernel/preempt.h"
 #include "sim/system.h"
 
 namespace atslab::sim {
@@ -30,13 +31,27 @@ enum class OpKind : uint8_t {
   DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
 };
 
+struct Nested;
+
 struct Op {
   OpKind kind{};
   std::string device;
   std::string container = "c0";
   std::string driver = "native";
   uint32_t count = 1;
+  // A fault point (faults::name) forced to fire on its first call during this operation; "" for none.
+  std::string fault;
+  // At most one operation another CPU runs inside this one, at an interleaving point.
+  std::vector<Nested> nested;
   bool operator==(const Op&) const = default;
+};
+
+// "While `outer` is at the nth time it reaches `at`, CPU 1 runs `op` to completion."
+struct Nested {
+  kernel::PreemptPoint at{};
+  uint32_t nth = 1;
+  Op op;
+  bool operator==(const Nested&) const = default;
 };
 
 std::string describe(const Op& op);
@@ -56,8 +71,16 @@ struct OpContext {
 // The live pci_dev a name refers to now, if any.
 std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name);
 
-// Runs one operation. Returns 0 or the negative errno the kernel returned;
-// an unknown device name throws atslab::InputError.
+// Runs one operation (its forced fault and nested operation included). Returns
+// 0 or the negative errno the kernel returned; an unknown device name throws
+// atslab::InputError.
 int run_op(System& s, OpContext& ctx, const Op& op);
+
+// Whether `inner` may run on another CPU at point `at` of `outer` in state `s`:
+// the locks `outer` holds there (spec section 6) must not be ones `inner`
+// takes, and `inner` must not unbind, remove or release a device `outer` is
+// using (its own device, or every device of the VFIO container it works on:
+// driver remove and VFIO's device references wait for such users).
+bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner);
 
 }  // namespace atslab::sim

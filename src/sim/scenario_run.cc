@@ -78,28 +78,11 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   return s;
 }
 
-ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
-  return run_ops(sc, v, sc.workload, sc.seed, "");
-}
-
-ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,
-                       const std::string& extra_faults) {
-  ScenarioResult res;
-  res.variant = v;
-  OpContext ctx;
-  res.final = build_machine(sc, v, ctx.devices);
-  System& s = res.final;
+System boot_machine(const io::Scenario& sc, policy::AtsVariant v, OpContext& ctx, uint64_t seed,
+                    const std::string& extra_faults) {
+  System s = build_machine(sc, v, ctx.devices);
   for (auto& r : faults::parse_plan(extra_faults)) s.faults.rules.push_back(r);
   faults::seed(s.faults, seed);
-  check::Monitor mon;
-  uint64_t begin = s.record.seq;
-  auto step = [&](const std::string& what, int ret) {
-    smmuv3::synchronize_rcu(s);
-    res.steps.push_back({what, ret, begin, s.record.next()});
-    begin = s.record.seq;
-    mon.step(s, what);
-    s.faults.step = "";
-  };
   s.faults.step = "boot";
   pci::boot(s);
   for (const auto& d : sc.devices) {
@@ -109,8 +92,31 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
       pci::device_attach(s, *dev);
     }
   }
-  step("boot", 0);
   s.kernel.ctx.comm = "bash";  // the workload is userspace writing sysfs and issuing ioctls
+  return s;
+}
+
+ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
+  return run_ops(sc, v, sc.workload, sc.seed, "");
+}
+
+ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,
+                       const std::string& extra_faults) {
+  ScenarioResult res;
+  res.variant = v;
+  OpContext ctx;
+  res.final = boot_machine(sc, v, ctx, seed, extra_faults);
+  System& s = res.final;
+  check::Monitor mon;
+  uint64_t begin = 0;
+  auto step = [&](const std::string& what, int ret) {
+    smmuv3::synchronize_rcu(s);
+    res.steps.push_back({what, ret, begin, s.record.next()});
+    begin = s.record.seq;
+    mon.step(s, what);
+    s.faults.step = "";
+  };
+  step("boot", 0);
   for (const auto& op : ops) {
     std::string what = describe(op);
     s.faults.step = what;

@@ -6,6 +6,7 @@
 
 #include "check/invariants.h"
 #include "io/scenario.h"
+#include "sim/ops.h"
 #include "sim/system.h"
 
 namespace atslab::sim {
@@ -27,6 +28,11 @@ struct ScenarioResult {
 };
 
 System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names);
+// build_machine, the fault plan (the scenario's plus `extra_faults`) seeded with `seed`,
+// then boot: enumeration, IOMMU probe, the scenario's drivers bound. The workload runs
+// as a user task from here on.
+System boot_machine(const io::Scenario& sc, policy::AtsVariant v, OpContext& ctx, uint64_t seed,
+                    const std::string& extra_faults);
 ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v);
 // The same with another workload, seed and extra fault plan (what `atslab replay` runs).
 ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,

@@ -1,6 +1,7 @@
 #include <xxhash.h>
 
 #include <array>
+#include <cstring>
 #include <map>
 #include <string>
 #include <type_traits>
@@ -12,6 +13,9 @@ namespace atslab {
 
 namespace {
 
+// Small fields are gathered in a buffer and handed to XXH3 in large blocks: one
+// streaming update per field costs more than the hashing itself (the explorer
+// hashes every state it generates).
 class Hasher {
  public:
   Hasher() : st_(XXH3_createState()) { XXH3_64bits_reset(st_); }
@@ -19,7 +23,16 @@ class Hasher {
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
 
-  void bytes(const void* p, size_t n) { XXH3_64bits_update(st_, p, n); }
+  void bytes(const void* p, size_t n) {
+    if (n >= 256) {
+      flush();
+      XXH3_64bits_update(st_, p, n);
+      return;
+    }
+    if (used_ + n > kBlock) flush();
+    std::memcpy(buf_.data() + used_, p, n);
+    used_ += n;
+  }
   template <typename T>
     requires std::is_arithmetic_v<T> || std::is_enum_v<T>
   void add(T v) {
@@ -32,7 +45,11 @@ class Hasher {
   template <typename T>
   void add(const std::vector<T>& v) {
     add(v.size());
-    for (const auto& x : v) add(x);
+    if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+      bytes(v.data(), v.size() * sizeof(T));  // no padding in a scalar array
+    } else {
+      for (const auto& x : v) add(x);
+    }
   }
   void add(const std::vector<bool>& v) {
     add(v.size());
@@ -84,7 +101,11 @@ class Hasher {
   }
   template <typename T, size_t N>
   void add(const std::array<T, N>& a) {
-    for (const auto& x : a) add(x);
+    if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+      bytes(a.data(), N * sizeof(T));
+    } else {
+      for (const auto& x : a) add(x);
+    }
   }
   void add(const iommu::PageMap& m) { add(m.pages); }
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
@@ -161,10 +182,21 @@ class Hasher {
     add(d.blocked_domain), add(d.identity_domain);
   }
 
-  uint64_t digest() const { return XXH3_64bits_digest(st_); }
+  uint64_t digest() {
+    flush();
+    return XXH3_64bits_digest(st_);
+  }
 
  private:
+  static constexpr size_t kBlock = 16384;
+  void flush() {
+    if (used_ == 0) return;
+    XXH3_64bits_update(st_, buf_.data(), used_);
+    used_ = 0;
+  }
   XXH3_state_t* st_;
+  std::array<unsigned char, kBlock> buf_;
+  size_t used_ = 0;
 };
 
 }  // namespace

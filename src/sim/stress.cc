@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "io/op_json.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
@@ -31,6 +32,12 @@ const char* op_name(OpKind k) {
     case OpKind::DetachOwnDomain: return "detach_own_domain";
   }
   return "?";
+}
+
+std::optional<OpKind> parse_op_name(std::string_view name) {
+  for (int k = 0; k <= static_cast<int>(OpKind::DetachOwnDomain); ++k)
+    if (name == op_name(static_cast<OpKind>(k))) return static_cast<OpKind>(k);
+  return std::nullopt;
 }
 
 namespace {
@@ -94,23 +101,13 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   res.variant = v;
   res.seed = opt.seed;
   OpContext ctx;
-  System s = build_machine(sc, v, ctx.devices);
-  for (auto& r : faults::parse_plan(opt.faults)) s.faults.rules.push_back(r);
-  faults::seed(s.faults, opt.seed);
+  System s = boot_machine(sc, v, ctx, opt.seed, opt.faults);
   uint64_t rng = opt.seed ^ 0x5851f42d4c957f2dull;
   check::Monitor mon;
   std::vector<Op> history;
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 
-  s.faults.step = "boot";
-  pci::boot(s);
-  for (const auto& d : sc.devices)
-    if (!d.driver.empty())
-      if (auto dev = pci::dev_for_fn(s, ctx.devices[d.name])) {
-        s.kernel.devs[*dev].driver = d.driver == "vfio-pci" ? pci::DriverKind::VfioPci : pci::DriverKind::Native;
-        pci::device_attach(s, *dev);
-      }
   mon.step(s, "boot");
   size_t seen = mon.all().size();
   for (size_t i = 0;; ++i) {
@@ -163,9 +160,7 @@ std::string replay_json(const io::Scenario& sc, policy::AtsVariant v, uint64_t s
   j["seed"] = seed;
   j["faults"] = faults;
   j["ops"] = nlohmann::json::array();
-  for (const auto& op : ops)
-    j["ops"].push_back({{"op", op_name(op.kind)}, {"device", op.device}, {"container", op.container},
-                        {"driver", op.driver}, {"count", op.count}});
+  for (const auto& op : ops) j["ops"].push_back(io::op_to_json(op));
   return j.dump(2) + "\n";
 }
 

@@ -5,6 +5,8 @@
 // operation sequence that reaches it, which `atslab replay` runs again.
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,7 @@ struct StressOptions {
 };
 
 const char* op_name(OpKind k);
+std::optional<OpKind> parse_op_name(std::string_view name);
 StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const StressOptions& opt);
 
 // A replay file: the scenario, variant, seed, fault plan and operations (JSON).

@@ -54,6 +54,8 @@ enum class EventKind : uint8_t {
   VtdQiDesc,       // dev = VT-d unit: a descriptor on the invalidation queue; a, b as vtd::QiDesc encodes them
   AmdCommand,      // dev = AMD IOMMU: a command on the command buffer; a, b as amd::Cmd encodes them
   VtdContextWrite, // dev = VT-d unit: a legacy context entry written; a = RID, b = present << 8 | TT
+  InterleaveBegin, // dev = CPU: another CPU's operation starts at an interleaving point; a = kernel::PreemptPoint
+  InterleaveEnd,   // dev = CPU: ... and has finished; a = its return value
 };
 
 struct Event {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <optional>
 
+#include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
@@ -247,7 +248,9 @@ int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId
   st.master = master_of(s, dev);
   st.cd_needs_ats = false;  // no PASIDs in use and no ATS-always-on device in the model
   attach_prepare(s, st, d);  // the return value is ignored here, as in the kernel
+  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
   install_ste_for_dev(s, st.master, target);
+  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
   attach_commit(s, st, d);
   return 0;
 }
@@ -271,7 +274,9 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
                    : make_s2_domain_ste(driver_features(), {},
                                         {.vmid = sdom(s, sd).vmid, .vttbr = 0x90000000ull + (uint64_t{sd} << 12)},
                                         st.ats_enabled);
+  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
   install_ste_for_dev(s, m, target);
+  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
   return attach_commit(s, st, d);
 }
 

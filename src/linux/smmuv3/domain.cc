@@ -1,6 +1,7 @@
 // Paging domains, their io-pgtable, and the invalidation paths (3.4).
 #include <fmt/format.h>
 
+#include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
@@ -76,6 +77,7 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone) return 0;
   uint64_t unmapped = s.kernel.smmuv3.domains[sd].iopte.unmap(iova, size);
+  kernel::preempt_point(s, kernel::PreemptPoint::UnmapAfterIoptes);
   // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
   Frame g(s, KFn::arm_smmu_iotlb_sync);
   domain_inv_range(s, sd, iova, size);
@@ -90,6 +92,7 @@ void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   Cmd tlbi = d.stage == Stage::S1 ? Cmd{.op = Op::TlbiNhVa, .asid = d.asid, .addr = iova}
                                   : Cmd{.op = Op::TlbiS2Ipa, .vmid = d.vmid, .addr = iova};
   cmdq_issue(s, d.smmu, {tlbi}, true);
+  kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);  // the window before smp_mb and the counter read
   Frame f(s, KFn::arm_smmu_atc_inv_domain);
   if (!s.kernel.smmuv3.smmus[d.smmu].feat_ats) return;
   if (s.kernel.smmuv3.domains[sd].nr_ats_masters == 0) return;  // after smp_mb(): pairs with the enable side
@@ -115,6 +118,9 @@ void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   }
   // smp_mb(): the IOPTE change is visible before the array is loaded (invariant 22).
   InvsId slot = rcu_read_lock(s, s.kernel.smmuv3.domains[sd].invs);
+  // Another CPU may attach here: it can publish a new array (this reader keeps the
+  // old one alive) or unref this one in place, which the entries read below show.
+  kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);
   const Invs invs = s.kernel.smmuv3.invs_pool[slot].invs;
   uint16_t smmu = s.kernel.smmuv3.domains[sd].smmu;
   std::vector<Cmd> batch;

@@ -5,7 +5,14 @@
 namespace atslab::smmuv3 {
 
 InvsId rcu_publish(System& s, Invs invs) {
+  // Reclaimed memory is reused, as the allocator would: the lowest free slot, so that the
+  // same sequence of array lifetimes always yields the same slots (explorer deduplication).
   auto& pool = s.kernel.smmuv3.invs_pool;
+  for (size_t i = 0; i < pool.size(); ++i)
+    if (pool[i].state == RcuState::Reclaimed) {
+      pool[i] = {std::move(invs), RcuState::Live, 0};
+      return static_cast<InvsId>(i);
+    }
   pool.push_back({std::move(invs), RcuState::Live, 0});
   return static_cast<InvsId>(pool.size() - 1);
 }

@@ -20,6 +20,9 @@ int type1_attach_group(System& s, ContainerId c, VfioGroupId g) {
   Frame f(s, KFn::vfio_iommu_type1_attach_group);
   iommu::GroupId ig = v(s).groups[g].group;
   Container& ct = v(s).containers[c];
+  // The group's devices can be gone (a VF removed by SR-IOV disable while its group file
+  // stays open): type1 finds no device to take the bus and IOMMU from.
+  if (iommu::group(s, ig).devices.empty()) return -ENODEV;
   if (ct.domain != iommu::kNoDomain) return iommu::attach_group(s, ct.domain, ig);
   iommu::DomainId d = iommu::domain_alloc_paging(s, iommu::group(s, ig).devices.front());
   if (d == iommu::kNoDomain) return -ENOMEM;

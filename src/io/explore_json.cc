@@ -1,0 +1,146 @@
+#include "io/explore_json.h"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "io/input_error.h"
+#include "io/op_json.h"
+
+namespace atslab::io {
+
+using nlohmann::json;
+
+json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
+  json violations = json::array();
+  for (const auto& [n, cx] : r.found) {
+    json trace = json::array(), steps = json::array();
+    for (const auto& op : cx.trace) {
+      trace.push_back(op_to_json(op));
+      steps.push_back(sim::describe(op));
+    }
+    violations.push_back({{"invariant", n}, {"objects", cx.violation.objects}, {"detail", cx.violation.detail},
+                          {"step", cx.violation.step}, {"length", cx.trace.size()}, {"trace", trace}, {"steps", steps}});
+  }
+  return {{"scenario", sc.path},
+          {"variant", std::string(policy::name(r.variant))},
+          {"depth", r.depth},
+          {"depth_reached", r.depth_reached},
+          {"exhausted", r.exhausted},
+          {"states", r.transitions},
+          {"unique", r.unique},
+          {"revisits", r.revisits},
+          {"seconds", r.seconds},
+          {"states_per_second", r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0.0},
+          {"shard", fmt::format("{}/{}", r.shard, r.shards)},
+          {"alphabet", r.alphabet.size()},
+          {"violations", violations}};
+}
+
+namespace {
+
+json load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(fmt::format("{}: cannot open", path));
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw InputError(fmt::format("{}: not valid JSON at byte {}", path, e.byte));
+  }
+  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
+    throw InputError(fmt::format("{}: not an atslab explore --json result (no 'results' list)", path));
+  for (const auto& r : j["results"]) {
+    bool ok = r.is_object();
+    for (const char* k : {"scenario", "variant", "shard"}) ok = ok && r.contains(k) && r[k].is_string();
+    for (const char* k : {"depth", "depth_reached", "states", "unique", "revisits"})
+      ok = ok && r.contains(k) && r[k].is_number_unsigned();
+    ok = ok && r.contains("seconds") && r["seconds"].is_number() && r.contains("exhausted") && r["exhausted"].is_boolean() &&
+         r.contains("violations") && r["violations"].is_array();
+    if (!ok) throw InputError(fmt::format("{}: a result lacks scenario, variant, shard, depth, states, seconds or violations", path));
+    for (const auto& v : r["violations"])
+      if (!v.is_object() || !v.contains("invariant") || !v["invariant"].is_number_integer() || !v.contains("length") ||
+          !v["length"].is_number_unsigned())
+        throw InputError(fmt::format("{}: a violation lacks its invariant or length", path));
+  }
+  return j;
+}
+
+std::pair<unsigned, unsigned> parse_shard(const std::string& s, const std::string& path) {
+  unsigned k = 0, n = 0;
+  char slash = 0;
+  if (std::sscanf(s.c_str(), "%u%c%u", &k, &slash, &n) != 3 || slash != '/' || n == 0 || k >= n)
+    throw InputError(fmt::format("{}: bad shard '{}' (expected K/N with K < N)", path, s));
+  return {k, n};
+}
+
+}  // namespace
+
+json merge_explore(const std::vector<std::string>& paths) {
+  struct Acc {
+    json merged;
+    std::set<unsigned> shards;
+    unsigned n = 0;
+    std::map<int, json> best;
+  };
+  std::map<std::string, Acc> by_variant;
+  std::vector<std::string> order;
+  for (const auto& path : paths) {
+    json j = load(path);
+    for (const auto& r : j["results"]) {
+      auto [k, n] = parse_shard(r["shard"].get<std::string>(), path);
+      std::string v = r["variant"].get<std::string>();
+      auto [it, fresh] = by_variant.try_emplace(v);
+      Acc& a = it->second;
+      if (fresh) {
+        order.push_back(v);
+        a.merged = r;
+        a.merged.erase("violations");
+        a.merged["states"] = 0;
+        a.merged["unique"] = 0;
+        a.merged["revisits"] = 0;
+        a.merged["seconds"] = 0.0;
+        a.merged["cpu_seconds"] = 0.0;
+        a.n = n;
+      } else if (a.merged["scenario"] != r["scenario"] || a.merged["depth"] != r["depth"] || a.n != n) {
+        throw InputError(fmt::format("{}: {} was explored with another scenario, depth or shard count than the other files",
+                                     path, v));
+      }
+      if (!a.shards.insert(k).second) throw InputError(fmt::format("{}: shard {}/{} of {} appears twice", path, k, n, v));
+      auto& m = a.merged;
+      m["states"] = m["states"].get<uint64_t>() + r["states"].get<uint64_t>();
+      m["unique"] = m["unique"].get<uint64_t>() + r["unique"].get<uint64_t>();  // an upper bound: shards share the top levels
+      m["revisits"] = m["revisits"].get<uint64_t>() + r["revisits"].get<uint64_t>();
+      m["seconds"] = std::max(m["seconds"].get<double>(), r["seconds"].get<double>());
+      m["cpu_seconds"] = m["cpu_seconds"].get<double>() + r["seconds"].get<double>();
+      m["exhausted"] = m["exhausted"].get<bool>() && r["exhausted"].get<bool>();
+      m["depth_reached"] = std::min(m["depth_reached"].get<unsigned>(), r["depth_reached"].get<unsigned>());
+      for (const auto& v2 : r["violations"]) {
+        int inv = v2["invariant"].get<int>();
+        auto b = a.best.find(inv);
+        if (b == a.best.end() || v2["length"].get<size_t>() < b->second["length"].get<size_t>()) a.best[inv] = v2;
+      }
+    }
+  }
+  json results = json::array();
+  for (const auto& v : order) {
+    Acc& a = by_variant[v];
+    if (a.shards.size() != a.n) {
+      std::string missing;
+      for (unsigned k = 0; k < a.n; ++k)
+        if (!a.shards.count(k)) missing += (missing.empty() ? "" : ", ") + fmt::format("{}/{}", k, a.n);
+      throw InputError(fmt::format("{}: shards missing for {}: {}", paths.back(), v, missing));
+    }
+    a.merged["shard"] = fmt::format("all/{}", a.n);
+    a.merged["states_per_second"] =
+        a.merged["cpu_seconds"].get<double>() > 0 ? a.merged["states"].get<double>() / a.merged["cpu_seconds"].get<double>() : 0.0;
+    json vs = json::array();
+    for (auto& [inv, j] : a.best) vs.push_back(j);
+    a.merged["violations"] = vs;
+    results.push_back(a.merged);
+  }
+  return {{"results", results}};
+}
+
+}  // namespace atslab::io

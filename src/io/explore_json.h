@@ -1,0 +1,20 @@
+#pragma once
+// `atslab explore` results as JSON, and the merge of sharded runs.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "io/scenario.h"
+#include "sim/explore.h"
+
+namespace atslab::io {
+
+nlohmann::json explore_to_json(const Scenario& sc, const sim::ExploreResult& r);
+
+// Combines the JSON documents of the shards of one search (each {"results": [...]})
+// into one: counts summed, each invariant's shortest trace kept, exhausted only if
+// every shard was. Throws InputError (naming the file) when a document is not an
+// explore result, scenarios or depths differ, or a shard is missing or repeated.
+nlohmann::json merge_explore(const std::vector<std::string>& paths);
+
+}  // namespace atslab::io

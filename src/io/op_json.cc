@@ -1,0 +1,63 @@
+#include "io/op_json.h"
+
+#include <fmt/format.h>
+
+#include "io/input_error.h"
+#include "sim/faults.h"
+#include "sim/stress.h"
+
+namespace atslab::io {
+
+nlohmann::json op_to_json(const sim::Op& op) {
+  nlohmann::json j = {{"op", sim::op_name(op.kind)}, {"device", op.device}, {"container", op.container},
+                      {"driver", op.driver}, {"count", op.count}};
+  if (!op.fault.empty()) j["fault"] = op.fault;
+  if (!op.nested.empty()) {
+    const auto& n = op.nested.front();
+    j["interleave"] = {{"at", std::string(kernel::name(n.at))}, {"nth", n.nth}, {"op", op_to_json(n.op)}};
+  }
+  return j;
+}
+
+sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
+  if (!o.is_object() || !o.contains("op") || !o["op"].is_string())
+    throw InputError(fmt::format("{}: expected an object with an 'op' string", where));
+  sim::Op op;
+  auto kind = sim::parse_op_name(o["op"].get<std::string>());
+  if (!kind) throw InputError(fmt::format("{}: unknown operation '{}'", where, o["op"].get<std::string>()));
+  op.kind = *kind;
+  auto str = [&](const char* key, std::string& out) {
+    if (!o.contains(key)) return;
+    if (!o[key].is_string()) throw InputError(fmt::format("{}.{} must be a string", where, key));
+    out = o[key].get<std::string>();
+  };
+  str("device", op.device);
+  str("container", op.container);
+  str("driver", op.driver);
+  str("fault", op.fault);
+  if (!op.fault.empty() && !faults::parse_point(op.fault))
+    throw InputError(fmt::format("{}.fault: unknown fault point '{}'", where, op.fault));
+  if (o.contains("count")) {
+    if (!o["count"].is_number_unsigned() || o["count"].get<uint64_t>() > 1000000)
+      throw InputError(fmt::format("{}.count must be a whole number up to 1000000", where));
+    op.count = o["count"].get<uint32_t>();
+  }
+  if (o.contains("interleave")) {
+    const auto& i = o["interleave"];
+    if (!i.is_object() || !i.contains("at") || !i["at"].is_string() || !i.contains("op"))
+      throw InputError(fmt::format("{}.interleave: expected {{\"at\": point, \"nth\": n, \"op\": {{...}}}}", where));
+    auto at = kernel::parse_preempt_point(i["at"].get<std::string>());
+    if (!at) throw InputError(fmt::format("{}.interleave.at: unknown interleaving point '{}'", where, i["at"].get<std::string>()));
+    sim::Nested n{.at = *at, .op = op_from_json(i["op"], where + ".interleave.op")};
+    if (i.contains("nth")) {
+      if (!i["nth"].is_number_unsigned() || i["nth"].get<uint64_t>() == 0 || i["nth"].get<uint64_t>() > 1000)
+        throw InputError(fmt::format("{}.interleave.nth must be a whole number from 1 to 1000", where));
+      n.nth = i["nth"].get<uint32_t>();
+    }
+    if (!n.op.nested.empty()) throw InputError(fmt::format("{}.interleave.op: a nested operation cannot nest again", where));
+    op.nested.push_back(std::move(n));
+  }
+  return op;
+}
+
+}  // namespace atslab::io

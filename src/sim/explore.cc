@@ -1,0 +1,288 @@
+#include "sim/explore.h"
+
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <unordered_map>
+
+#include "linux/kernel/preempt.h"
+#include "linux/smmuv3/rcu.h"
+#include "sim/canonical.h"
+#include "sim/scenario_run.h"
+#include "sim/stress.h"
+
+namespace atslab::sim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A point of the search: the machine and what the workload runner keeps beside it.
+struct Node {
+  System s;
+  OpContext ctx;
+};
+
+uint64_t context_hash(const OpContext& c) {
+  std::string b;
+  for (const auto& [name, id] : c.containers) b += fmt::format("c{}={};", name, id);
+  for (const auto& [dev, g] : c.vfio_groups) b += fmt::format("g{}={};", dev, g);
+  for (const auto& [dev, d] : c.own_domains) b += fmt::format("o{}={};", dev, d);
+  b += fmt::format("i{}", c.next_iova);
+  return XXH3_64bits(b.data(), b.size());
+}
+
+uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
+
+// Operations that run without the attach locks: what another CPU may do in an attach's window.
+bool lock_free(OpKind k) { return k == OpKind::HostDma || k == OpKind::VfioMapUnmap; }
+
+}  // namespace
+
+std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {
+  std::vector<Op> plain;
+  std::vector<std::string> names;
+  for (const auto& d : sc.devices) {
+    names.push_back(d.name);
+    if (d.sriov) {
+      unsigned n = std::min<unsigned>(d.sriov->total_vfs, opt.max_vfs);
+      if (n > 0) {
+        plain.push_back({.kind = OpKind::SriovEnable, .device = d.name, .count = n});
+        plain.push_back({.kind = OpKind::SriovDisable, .device = d.name});
+      }
+      for (unsigned i = 0; i < n; ++i) names.push_back(fmt::format("{}.vf{}", d.name, i));
+    }
+    if (d.hotplug) {
+      plain.push_back({.kind = OpKind::HotplugAdd, .device = d.name});
+      plain.push_back({.kind = OpKind::HotplugRemove, .device = d.name});
+    }
+  }
+  for (const auto& n : names) {
+    plain.push_back({.kind = OpKind::Bind, .device = n, .driver = "vfio-pci"});
+    plain.push_back({.kind = OpKind::Bind, .device = n, .driver = "native"});
+    plain.push_back({.kind = OpKind::Unbind, .device = n});
+    plain.push_back({.kind = OpKind::VfioSetContainer, .device = n, .container = "c0"});
+    plain.push_back({.kind = OpKind::VfioSetContainer, .device = n, .container = "c1"});
+    plain.push_back({.kind = OpKind::VfioUnsetContainer, .device = n});
+    plain.push_back({.kind = OpKind::HostDma, .device = n});
+    plain.push_back({.kind = OpKind::AttachOwnDomain, .device = n});
+    plain.push_back({.kind = OpKind::DetachOwnDomain, .device = n});
+  }
+  for (const char* c : {"c0", "c1"}) {
+    plain.push_back({.kind = OpKind::VfioSetIommu, .container = c});
+    plain.push_back({.kind = OpKind::VfioMapUnmap, .container = c});
+  }
+  std::vector<Op> all = plain;
+  for (faults::Point p : opt.faults)
+    for (Op op : plain) {
+      op.fault = std::string(faults::name(p));
+      all.push_back(std::move(op));
+    }
+  return all;
+}
+
+namespace {
+
+class Explorer {
+ public:
+  Explorer(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt)
+      : sc_(sc), opt_(opt), alphabet_(explore_alphabet(sc, opt)) {
+    res_.variant = v;
+    res_.depth = opt.depth;
+    res_.shard = opt.shard;
+    res_.shards = opt.shards;
+    for (const auto& op : alphabet_) res_.alphabet.push_back(describe(op));
+    for (const auto& op : alphabet_)
+      if (op.fault.empty()) (lock_free(op.kind) ? lock_free_ : locked_).push_back(op);
+    root_.s = boot_machine(sc, v, root_.ctx, sc.seed, "");
+    canonicalize(root_.s);
+  }
+
+  ExploreResult run() {
+    start_ = Clock::now();
+    // The booted state itself.
+    check(root_, 0, 0, {});
+    if (stop()) return finish();
+    for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
+      cut_ = false;
+      limit_ = limit;
+      visited_[node_hash(root_)] = static_cast<uint8_t>(limit);
+      std::vector<Op> trace;
+      expand(root_, trace, limit);
+      if (stop()) break;
+      res_.depth_reached = limit;
+      if (!cut_) break;  // nothing was left beyond the limit: the reachable space is closed
+    }
+    res_.exhausted = !stop() && (res_.depth_reached == opt_.depth || !cut_);
+    return finish();
+  }
+
+ private:
+  bool stop() const { return !opt_.all && !res_.found.empty(); }
+
+  ExploreResult finish() {
+    res_.unique = visited_.size();
+    res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (opt_.progress) std::fprintf(stderr, "\n");
+    return std::move(res_);
+  }
+
+  // Checks the state reached by `trace`; events and WARNs from the given positions are this transition's.
+  void check(const Node& n, size_t first_event, size_t first_warning, const std::vector<Op>& trace) {
+    auto report = [&](const check::Violation& v) {
+      if (res_.found.count(v.invariant)) return;
+      res_.found[v.invariant] = {v, trace};
+      if (!trace.empty()) res_.found[v.invariant].violation.step = describe(trace.back());
+    };
+    for (const auto& v : check::check_history(n.s, first_event, first_warning)) report(v);
+    for (const auto& v : check::check_state(n.s, true)) report(v);
+  }
+
+  // Runs `op` on a copy of `parent`; counts the interleaving points it passes when asked.
+  Node step(const Node& parent, const Op& op, std::array<uint32_t, kernel::kPreemptPointCount>* points) {
+    Node child = parent;
+    child.s.faults.step = describe(op);
+    std::optional<kernel::ScopedPreemptHook> counter;
+    if (points) counter.emplace([points](System&, kernel::PreemptPoint p) { ++(*points)[static_cast<size_t>(p)]; });
+    run_op(child.s, child.ctx, op);
+    smmuv3::synchronize_rcu(child.s);
+    canonicalize(child.s);
+    ++res_.transitions;
+    return child;
+  }
+
+  void visit(const Node& parent, const Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
+             unsigned cost) {
+    trace.push_back(op);
+    check(child, parent.s.record.events.size(), parent.s.record.warnings.size(), trace);
+    progress();
+    if (!stop() && budget >= cost) {
+      unsigned left = budget - cost;
+      uint64_t h = node_hash(child);
+      auto [it, fresh] = visited_.try_emplace(h, static_cast<uint8_t>(left));
+      if (!fresh && it->second >= left) {
+        ++res_.revisits;
+      } else {
+        it->second = static_cast<uint8_t>(left);
+        // Shards split the search at one level: a state there is expanded by one shard only.
+        bool mine = opt_.shards <= 1 || trace.size() != opt_.split_depth || h % opt_.shards == opt_.shard;
+        if (left == 0)
+          cut_ = true;
+        else if (mine)
+          expand(child, trace, left);
+      }
+    }
+    trace.pop_back();
+  }
+
+  void expand(const Node& n, std::vector<Op>& trace, unsigned budget) {
+    for (const Op& op : alphabet_) {
+      if (stop()) return;
+      std::array<uint32_t, kernel::kPreemptPointCount> points{};
+      Node child = step(n, op, opt_.interleave && op.nested.empty() ? &points : nullptr);
+      visit(n, child, trace, op, budget, 1);
+      if (!opt_.interleave || budget < 2) continue;
+      // The same operation with another CPU's operation inside it, at each point it passed.
+      for (size_t p = 0; p < points.size(); ++p)
+        for (uint32_t nth = 1; nth <= std::min<uint32_t>(points[p], 2); ++nth) {
+          auto at = static_cast<kernel::PreemptPoint>(p);
+          for (const Op& inner : kernel::holds_attach_locks(at) ? lock_free_ : locked_) {
+            if (stop()) return;
+            if (!may_nest(n.s, n.ctx, op, at, inner)) continue;
+            Op both = op;
+            both.nested.push_back({.at = at, .nth = nth, .op = inner});
+            Node c2 = step(n, both, nullptr);
+            visit(n, c2, trace, both, budget, 2);
+          }
+        }
+    }
+  }
+
+  void progress() {
+    if (!opt_.progress || (res_.transitions & 1023) != 0) return;
+    double secs = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::fprintf(stderr, "\r%s: depth %u/%u, %llu states, %zu unique, %.0f states/s, %zu invariants broken   ",
+                 std::string(policy::name(res_.variant)).c_str(), limit_, opt_.depth,
+                 static_cast<unsigned long long>(res_.transitions), visited_.size(),
+                 secs > 0 ? static_cast<double>(res_.transitions) / secs : 0.0, res_.found.size());
+  }
+
+  const io::Scenario& sc_;
+  ExploreOptions opt_;
+  std::vector<Op> alphabet_;
+  std::vector<Op> lock_free_, locked_;  // plain operations by the locks they take
+  Node root_;
+  ExploreResult res_;
+  std::unordered_map<uint64_t, uint8_t> visited_;  // state hash -> depth budget it was explored with
+  unsigned limit_ = 0;
+  bool cut_ = false;
+  Clock::time_point start_;
+};
+
+// Whether running `trace` from the booted state violates `invariant` at some step.
+bool reaches(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& trace, int invariant) {
+  OpContext ctx;
+  System s = boot_machine(sc, v, ctx, sc.seed, "");
+  auto hit = [&](size_t ev, size_t w) {
+    for (const auto& x : check::check_history(s, ev, w))
+      if (x.invariant == invariant) return true;
+    for (const auto& x : check::check_state(s, true))
+      if (x.invariant == invariant) return true;
+    return false;
+  };
+  if (hit(0, 0)) return true;
+  for (const Op& op : trace) {
+    size_t ev = s.record.events.size(), w = s.record.warnings.size();
+    try {
+      run_op(s, ctx, op);
+    } catch (const std::exception&) {
+      return false;
+    }
+    smmuv3::synchronize_rcu(s);
+    if (hit(ev, w)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ExploreResult explore(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt) {
+  ExploreResult r = Explorer(sc, v, opt).run();
+  for (auto& [inv, cx] : r.found) cx.trace = minimise(sc, v, std::move(cx.trace), inv);
+  return r;
+}
+
+std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, std::vector<Op> trace, int invariant) {
+  if (!reaches(sc, v, trace, invariant)) return trace;  // not reproducible alone (should not happen): leave it
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = trace.size(); i-- > 0;) {
+      auto without = trace;
+      without.erase(without.begin() + static_cast<long>(i));
+      if (reaches(sc, v, without, invariant)) {
+        trace = std::move(without);
+        changed = true;
+        continue;
+      }
+      for (int part = 0; part < 2; ++part) {
+        Op simpler = trace[i];
+        if (part == 0 && !simpler.nested.empty()) simpler.nested.clear();
+        else if (part == 1 && !simpler.fault.empty()) simpler.fault.clear();
+        else continue;
+        auto t = trace;
+        t[i] = simpler;
+        if (reaches(sc, v, t, invariant)) {
+          trace = std::move(t);
+          changed = true;
+        }
+      }
+    }
+  }
+  return trace;
+}
+
+}  // namespace atslab::sim

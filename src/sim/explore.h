@@ -1,0 +1,64 @@
+#pragma once
+// Exhaustive exploration (issue 6): every sequence of workload operations from
+// a scenario's booted state, every forced fault, and every operation another
+// CPU may run at the interleaving points the locking allows, up to a depth;
+// every invariant checked after every transition. States are deduplicated by
+// hashing the whole System (design principle 3).
+//
+// Search: iterative deepening over a depth-first search that remembers, per
+// state hash, the largest depth budget it was explored with. The first
+// violation found at depth limit L has the shortest possible trace (no trace
+// of L-1 operations reaches it), and memory holds one System per level.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "check/invariants.h"
+#include "io/scenario.h"
+#include "sim/faults.h"
+#include "sim/ops.h"
+
+namespace atslab::sim {
+
+struct ExploreOptions {
+  unsigned depth = 8;                 // operations per trace (a nested operation counts as one more)
+  std::vector<faults::Point> faults;  // points each operation may be run with, forced to fire once
+  bool interleave = true;             // nested operations at interleaving points
+  bool all = false;                   // collect the first violation of every invariant instead of stopping
+  unsigned max_vfs = 2;               // VFs per PF named in the operation alphabet
+  unsigned shard = 0, shards = 1;     // this process explores shard `shard` of `shards`
+  unsigned split_depth = 2;           // the depth at which states are dealt to shards
+  bool progress = false;              // a progress line on stderr
+};
+
+struct Counterexample {
+  check::Violation violation;
+  std::vector<Op> trace;  // from the booted state; replayable with `atslab replay`
+};
+
+struct ExploreResult {
+  policy::AtsVariant variant{};
+  unsigned depth = 0;          // the limit asked for
+  unsigned depth_reached = 0;  // the deepest level fully explored
+  bool exhausted = false;      // no state within the depth was left unexplored (no stop at a violation)
+  uint64_t transitions = 0;    // operations executed (states generated)
+  uint64_t unique = 0;         // distinct states seen
+  uint64_t revisits = 0;       // transitions into states already explored with enough depth left
+  double seconds = 0;
+  unsigned shard = 0, shards = 1;
+  std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
+  std::vector<std::string> alphabet;    // the operations explored, described
+};
+
+// The operations explored in every state: plain, then each with a forced fault.
+std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt);
+
+ExploreResult explore(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt);
+
+// Replays `trace` from the booted state and shortens it: steps whose removal
+// (or whose fault or nested operation's removal) still reaches a violation of
+// `invariant` are dropped, until no single removal does.
+std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, std::vector<Op> trace, int invariant);
+
+}  // namespace atslab::sim

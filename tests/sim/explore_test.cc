@@ -1,0 +1,200 @@
+// The explorer (issue 6): shortest traces, deduplication, forced faults, interleavings, sharding, merge.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "io/explore_json.h"
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "sim/explore.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::sim {
+namespace {
+
+using policy::AtsVariant;
+
+io::Scenario scenario(const std::string& name) {
+  return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
+}
+
+// Replays a counterexample the way `atslab replay` does and returns the invariants it breaks.
+std::vector<int> replayed(const io::Scenario& sc, AtsVariant v, const std::vector<Op>& trace) {
+  return run_ops(sc, v, trace, sc.seed, "").violated;
+}
+
+bool has(const std::vector<int>& v, int n) { return std::find(v.begin(), v.end(), n) != v.end(); }
+
+TEST(Explore, UpstreamSeedBugIsFoundWithAShortReplayableTrace) {
+  auto sc = scenario("seed");
+  ExploreOptions opt{.depth = 3, .all = true};
+  opt.interleave = false;
+  auto r = explore(sc, AtsVariant::Upstream, opt);
+  // Invariant 9 (the driver believes ATS is on, PCI says off) follows the very first SR-IOV enable.
+  ASSERT_TRUE(r.found.count(9));
+  EXPECT_EQ(r.found.at(9).trace.size(), 1u);
+  EXPECT_EQ(r.found.at(9).trace[0].kind, OpKind::SriovEnable);
+  // The seed's WARN in pci_disable_ats (invariant 4): the next attach away from the default domain.
+  ASSERT_TRUE(r.found.count(4));
+  const auto& warn = r.found.at(4).trace;
+  EXPECT_LE(warn.size(), 8u);
+  EXPECT_GE(warn.size(), 2u);
+  for (const auto& [n, cx] : r.found) EXPECT_TRUE(has(replayed(sc, AtsVariant::Upstream, cx.trace), n)) << n;
+}
+
+TEST(Explore, StopsAtTheFirstViolationUnlessAskedForAll) {
+  auto sc = scenario("seed");
+  ExploreOptions opt{.depth = 4};
+  auto r = explore(sc, AtsVariant::Upstream, opt);
+  // Every invariant the first violating state breaks is reported; nothing beyond that state.
+  ASSERT_FALSE(r.found.empty());
+  for (const auto& [n, cx] : r.found) EXPECT_EQ(cx.trace.size(), 1u) << n;
+  EXPECT_FALSE(r.found.count(4)) << "the WARN needs a second operation";
+  EXPECT_FALSE(r.exhausted);
+  EXPECT_EQ(r.depth_reached, 0u) << "depth 1 was not finished";
+}
+
+TEST(Explore, SeriesV3AndFailEarlyAreCleanOnTheSeedMachineToDepth3) {
+  auto sc = scenario("seed");
+  for (auto v : {AtsVariant::SeriesV3, AtsVariant::FailEarly}) {
+    ExploreOptions opt{.depth = 3, .all = true};
+    auto r = explore(sc, v, opt);
+    EXPECT_TRUE(r.found.empty()) << policy::name(v) << ": invariant " << r.found.begin()->first;
+    EXPECT_TRUE(r.exhausted);
+    EXPECT_EQ(r.depth_reached, 3u);
+    EXPECT_GT(r.revisits, 0u) << "equal states are deduplicated";
+    EXPECT_LT(r.unique, r.transitions);
+  }
+}
+
+TEST(Explore, ForcedEnableFailureBreaksFailEarlyButNotRollback) {
+  auto sc = scenario("explore-small");
+  ExploreOptions opt{.depth = 2, .faults = {faults::Point::PciEnableAts}, .all = true};
+  opt.interleave = false;
+  auto fe = explore(sc, AtsVariant::FailEarly, opt);
+  ASSERT_TRUE(fe.found.count(9)) << "fail-early keeps going after its WARN, believing ATS is on";
+  const auto& t = fe.found.at(9).trace;
+  EXPECT_TRUE(std::any_of(t.begin(), t.end(), [](const Op& o) { return o.fault == "pci_enable_ats"; }));
+  auto rb = explore(sc, AtsVariant::Rollback, opt);
+  EXPECT_FALSE(rb.found.count(9));
+  EXPECT_FALSE(rb.found.count(13));
+  EXPECT_FALSE(rb.found.count(14));
+}
+
+TEST(Explore, InterleavingsAddNestedOperationsThatReplay) {
+  auto sc = scenario("explore-small");
+  ExploreOptions with{.depth = 3, .all = true}, without = with;
+  without.interleave = false;
+  auto a = explore(sc, AtsVariant::Rollback, with);
+  auto b = explore(sc, AtsVariant::Rollback, without);
+  EXPECT_GT(a.transitions, b.transitions);
+  EXPECT_GE(a.unique, b.unique);
+}
+
+TEST(Explore, ShardsCoverTheSearchAndMerge) {
+  auto sc = scenario("seed");
+  ExploreOptions opt{.depth = 3, .all = true, .split_depth = 1};
+  opt.interleave = false;
+  auto whole = explore(sc, AtsVariant::Upstream, opt);
+  auto dir = std::filesystem::temp_directory_path() / "atslab-explore-test";
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> files;
+  uint64_t states = 0;
+  for (unsigned k = 0; k < 3; ++k) {
+    opt.shard = k;
+    opt.shards = 3;
+    auto r = explore(sc, AtsVariant::Upstream, opt);
+    states += r.transitions;
+    files.push_back((dir / ("shard" + std::to_string(k) + ".json")).string());
+    std::ofstream(files.back()) << nlohmann::json{{"results", {io::explore_to_json(sc, r)}}}.dump();
+  }
+  EXPECT_LT(states, 3 * whole.transitions) << "the shards split the work below the split depth";
+  auto merged = io::merge_explore(files)["results"].at(0);
+  EXPECT_EQ(merged["states"].get<uint64_t>(), states);
+  std::vector<int> got;
+  for (const auto& v : merged["violations"]) got.push_back(v["invariant"].get<int>());
+  std::vector<int> want;
+  for (const auto& [n, cx] : whole.found) want.push_back(n);
+  EXPECT_EQ(got, want) << "the shards together find what one process finds";
+  EXPECT_TRUE(merged["exhausted"].get<bool>());
+  files.pop_back();
+  EXPECT_THROW(io::merge_explore(files), InputError) << "a missing shard is an error";
+}
+
+TEST(Explore, MinimiseDropsStepsThatDoNotMatter) {
+  auto sc = scenario("seed");
+  std::vector<Op> trace = {{.kind = OpKind::VfioSetIommu},
+                           {.kind = OpKind::SriovEnable, .device = "pf", .count = 2},
+                           {.kind = OpKind::HostDma, .device = "pf"},
+                           {.kind = OpKind::SriovDisable, .device = "pf"}};
+  auto m = minimise(sc, AtsVariant::Upstream, trace, 4);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].kind, OpKind::SriovEnable);
+  EXPECT_EQ(m[1].kind, OpKind::SriovDisable);
+}
+
+}  // namespace
+}  // namespace atslab::sim
+
+namespace atslab::sim {
+namespace {
+
+// Runs the seed machine up to: 2 VFs, vf1 bound to a host driver, vf0 bound to vfio-pci.
+struct TwoVfs {
+  io::Scenario sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  OpContext ctx;
+  System s = boot_machine(sc, policy::AtsVariant::SeriesV3, ctx, 1, "");
+  TwoVfs() {
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::SriovEnable, .device = "pf", .count = 2}), 0);
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::Bind, .device = "pf.vf1", .driver = "native"}), 0);
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::Bind, .device = "pf.vf0", .driver = "vfio-pci"}), 0);
+  }
+};
+
+TEST(Interleave, NestedOperationRunsOnCpu1InsideTheAttachWindow) {
+  TwoVfs m;
+  Op outer{.kind = OpKind::VfioSetContainer, .device = "pf.vf0"};
+  Op inner{.kind = OpKind::HostDma, .device = "pf.vf1"};
+  ASSERT_TRUE(may_nest(m.s, m.ctx, outer, kernel::PreemptPoint::AttachAfterPrepare, inner));
+  outer.nested.push_back({.at = kernel::PreemptPoint::AttachAfterPrepare, .op = inner});
+  size_t first = m.s.record.events.size();
+  EXPECT_EQ(run_op(m.s, m.ctx, outer), 0);
+  // The blocked-domain STE for vf0 (SID 0x101) is written after CPU 1's host DMA, its TLBI in between.
+  size_t begin = 0, end = 0, tlbi = 0, ste = 0;
+  for (size_t i = first; i < m.s.record.events.size(); ++i) {
+    const auto& e = m.s.record.events[i];
+    if (e.kind == kernel::EventKind::InterleaveBegin && !begin) begin = i;
+    if (e.kind == kernel::EventKind::InterleaveEnd && !end) end = i;
+    if (e.kind == kernel::EventKind::SmmuCommand && e.a == 0x12 && begin && !end) tlbi = i;  // TLBI_NH_VA
+    if (e.kind == kernel::EventKind::SteWrite && e.a == 0x101 && !ste) ste = i;
+  }
+  ASSERT_TRUE(begin && end && tlbi && ste);
+  EXPECT_EQ(m.s.record.events[begin].dev, 1u) << "CPU 1";
+  EXPECT_EQ(m.s.record.events[begin].a, static_cast<int64_t>(kernel::PreemptPoint::AttachAfterPrepare));
+  EXPECT_LT(begin, tlbi);
+  EXPECT_LT(tlbi, end);
+  EXPECT_LT(end, ste);
+  EXPECT_EQ(m.s.kernel.ctx.cpu, 0u) << "CPU 0 resumes";
+}
+
+TEST(Interleave, LockingDecidesWhatMayNest) {
+  TwoVfs m;
+  Op attach{.kind = OpKind::VfioSetContainer, .device = "pf.vf0"};
+  // An attach cannot run inside another attach's asid_lock section.
+  EXPECT_FALSE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterSte, {.kind = OpKind::Unbind, .device = "pf.vf1"}));
+  // ... but may run inside an unmap's window; not one removing the device whose driver is unmapping.
+  Op dma{.kind = OpKind::HostDma, .device = "pf.vf1"};
+  EXPECT_TRUE(may_nest(m.s, m.ctx, dma, kernel::PreemptPoint::InvAfterLoad, attach));
+  EXPECT_FALSE(may_nest(m.s, m.ctx, dma, kernel::PreemptPoint::InvAfterLoad, {.kind = OpKind::SriovDisable, .device = "pf"}));
+  EXPECT_FALSE(may_nest(m.s, m.ctx, dma, kernel::PreemptPoint::InvAfterLoad, {.kind = OpKind::Unbind, .device = "pf.vf1"}));
+  // Two operations on one VFIO container serialise on it.
+  Op map{.kind = OpKind::VfioMapUnmap, .container = "c0"};
+  EXPECT_FALSE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterPrepare, map));
+  map.container = "c1";
+  EXPECT_TRUE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterPrepare, map));
+}
+
+}  // namespace
+}  // namespace atslab::sim

@@ -1,0 +1,138 @@
+// atslab explore: every operation sequence, forced fault and interleaving up to a depth, every invariant checked.
+#include <fmt/format.h>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "command.h"
+#include "io/explore_json.h"
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "sim/explore.h"
+#include "sim/stress.h"
+
+namespace {
+
+struct ExploreCli {
+  std::vector<std::string> inputs;
+  std::string variant = "all";
+  unsigned depth = 8;
+  std::string faults;
+  bool all = false;
+  bool json = false;
+  bool no_interleave = false;
+  unsigned max_vfs = 2;
+  std::string shard;
+  std::string replay_dir;
+  bool merge = false;
+};
+
+std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
+  using namespace atslab;
+  std::vector<faults::Point> out;
+  if (text.empty() || text == "none") return out;
+  if (text == "all") {
+    for (size_t i = 0; i < faults::kPointCount; ++i) out.push_back(static_cast<faults::Point>(i));
+    return out;
+  }
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find(',', pos);
+    std::string item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    auto p = faults::parse_point(item);
+    if (!p) throw InputError(fmt::format("--faults: unknown fault point '{}' (expected all, none or a list of points)", item));
+    out.push_back(*p);
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+void print_table(const nlohmann::json& results) {
+  fmt::print("{:<11} {:>5} {:>9} {:>10} {:>10} {:>10}  {}\n", "VARIANT", "DEPTH", "EXHAUSTED", "STATES", "UNIQUE",
+             "STATES/S", "INVARIANTS (trace length)");
+  for (const auto& r : results) {
+    std::string inv;
+    for (const auto& v : r["violations"])
+      inv += fmt::format("{}{}({})", inv.empty() ? "" : ", ", v["invariant"].get<int>(), v["length"].get<size_t>());
+    fmt::print("{:<11} {:>5} {:>9} {:>10} {:>10} {:>10.0f}  {}\n", r["variant"].get<std::string>(),
+               r["depth_reached"].get<unsigned>(), r["exhausted"].get<bool>() ? "yes" : "no", r["states"].get<uint64_t>(),
+               r["unique"].get<uint64_t>(), r["states_per_second"].get<double>(), inv.empty() ? "-" : inv);
+  }
+  for (const auto& r : results)
+    for (const auto& v : r["violations"]) {
+      fmt::print("\n{}: invariant {} after {} operations: {} {}\n", r["variant"].get<std::string>(), v["invariant"].get<int>(),
+                 v["length"].get<size_t>(), v.value("objects", ""), v.value("detail", ""));
+      if (v.contains("steps"))
+        for (size_t i = 0; i < v["steps"].size(); ++i) fmt::print("  {:>2}. {}\n", i + 1, v["steps"][i].get<std::string>());
+      if (v.contains("replay") && !v["replay"].get<std::string>().empty())
+        fmt::print("  replay: atslab replay {}\n", v["replay"].get<std::string>());
+    }
+}
+
+atslab::cli::Register reg{
+    "explore", "Exhaustive search of operations, faults and interleavings from a scenario's machine",
+    [](CLI::App& sub) {
+      auto o = std::make_shared<ExploreCli>();
+      sub.add_option("scenario", o->inputs, "Scenario file (with --merge: the JSON results of the shards)")->required();
+      sub.add_option("--variant", o->variant, "A variant, or all");
+      sub.add_option("--depth", o->depth, "Operations per trace (default 8)")->check(CLI::Range(1u, 40u));
+      sub.add_option("--faults", o->faults, "Fault points each operation may be run with: all, none, or POINT,POINT...");
+      sub.add_flag("--all", o->all, "Collect the first violation of every invariant instead of stopping at the first");
+      sub.add_flag("--json", o->json, "Print one JSON document");
+      sub.add_flag("--no-interleave", o->no_interleave, "Run operations one at a time (no other CPU at interleaving points)");
+      sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(CLI::Range(0u, 8u));
+      sub.add_option("--shard", o->shard, "K/N: explore shard K of N (0 <= K < N); combine with --merge");
+      sub.add_option("--replay-dir", o->replay_dir, "Write each violation's replay file here");
+      sub.add_flag("--merge", o->merge, "Combine the --json results of the shards given as arguments");
+      return [o]() -> int {
+        using namespace atslab;
+        if (o->merge) {
+          auto merged = io::merge_explore(o->inputs);
+          if (o->json) std::cout << merged.dump(2) << "\n";
+          else print_table(merged["results"]);
+          return 0;
+        }
+        if (o->inputs.size() != 1) throw InputError("explore takes one scenario (several only with --merge)");
+        auto sc = io::load_scenario(o->inputs[0]);
+        sim::ExploreOptions opt{.depth = o->depth, .faults = parse_fault_list(o->faults), .interleave = !o->no_interleave,
+                                .all = o->all, .max_vfs = o->max_vfs, .progress = !o->json && isatty(2)};
+        if (!o->shard.empty()) {
+          unsigned k = 0, n = 0;
+          char slash = 0;
+          if (std::sscanf(o->shard.c_str(), "%u%c%u", &k, &slash, &n) != 3 || slash != '/' || n == 0 || k >= n)
+            throw InputError(fmt::format("--shard: expected K/N with 0 <= K < N, got '{}'", o->shard));
+          opt.shard = k;
+          opt.shards = n;
+        }
+        std::vector<policy::AtsVariant> variants;
+        if (o->variant == "all") variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+        else if (auto v = policy::parse_variant(o->variant)) variants.push_back(*v);
+        else throw InputError("unknown variant '" + o->variant + "'");
+        if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
+          throw InputError(o->replay_dir + ": not a directory");
+        nlohmann::json results = nlohmann::json::array();
+        for (auto v : variants) {
+          auto r = sim::explore(sc, v, opt);
+          auto j = io::explore_to_json(sc, r);
+          for (auto& vj : j["violations"]) {
+            std::string replay;
+            if (!o->replay_dir.empty()) {
+              int n = vj["invariant"].get<int>();
+              replay = (std::filesystem::path(o->replay_dir) /
+                        fmt::format("{}-{}-explore-inv{}.json", sc.name, policy::name(v), n)).string();
+              cli::write_output(replay, sim::replay_json(sc, v, sc.seed, "", r.found.at(n).trace));
+            }
+            vj["replay"] = replay;
+          }
+          results.push_back(j);
+        }
+        if (o->json) std::cout << nlohmann::json{{"results", results}}.dump(2) << "\n";
+        else print_table(results);
+        return 0;
+      };
+    }};
+
+}  // namespace
