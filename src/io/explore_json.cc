@@ -23,7 +23,10 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
     violations.push_back({{"invariant", n}, {"objects", cx.violation.objects}, {"detail", cx.violation.detail},
                           {"step", cx.violation.step}, {"length", cx.trace.size()}, {"trace", trace}, {"steps", steps}});
   }
+  json prefix = json::array();
+  for (const auto& op : r.prefix) prefix.push_back(op_to_json(op));
   return {{"scenario", sc.path},
+          {"prefix", prefix},
           {"variant", std::string(policy::name(r.variant))},
           {"depth", r.depth},
           {"depth_reached", r.depth_reached},

@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -76,6 +77,8 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     plain.push_back({.kind = OpKind::VfioSetIommu, .container = c});
     plain.push_back({.kind = OpKind::VfioMapUnmap, .container = c});
   }
+  if (!opt.kinds.empty())
+    std::erase_if(plain, [&](const Op& op) { return std::find(opt.kinds.begin(), opt.kinds.end(), op.kind) == opt.kinds.end(); });
   std::vector<Op> all = plain;
   for (faults::Point p : opt.faults)
     for (Op op : plain) {
@@ -99,6 +102,11 @@ class Explorer {
     for (const auto& op : alphabet_)
       if (op.fault.empty()) (lock_free(op.kind) ? lock_free_ : locked_).push_back(op);
     root_.s = boot_machine(sc, v, root_.ctx, sc.seed, "");
+    res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
+    for (const Op& op : res_.prefix) {
+      run_op(root_.s, root_.ctx, op);
+      smmuv3::synchronize_rcu(root_.s);
+    }
     canonicalize(root_.s);
   }
 
@@ -224,9 +232,14 @@ class Explorer {
 };
 
 // Whether running `trace` from the booted state violates `invariant` at some step.
-bool reaches(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& trace, int invariant) {
+bool reaches(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix, const std::vector<Op>& trace,
+             int invariant) {
   OpContext ctx;
   System s = boot_machine(sc, v, ctx, sc.seed, "");
+  for (const Op& op : prefix) {
+    run_op(s, ctx, op);
+    smmuv3::synchronize_rcu(s);
+  }
   auto hit = [&](size_t ev, size_t w) {
     for (const auto& x : check::check_history(s, ev, w))
       if (x.invariant == invariant) return true;
@@ -252,18 +265,19 @@ bool reaches(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>
 
 ExploreResult explore(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt) {
   ExploreResult r = Explorer(sc, v, opt).run();
-  for (auto& [inv, cx] : r.found) cx.trace = minimise(sc, v, std::move(cx.trace), inv);
+  for (auto& [inv, cx] : r.found) cx.trace = minimise(sc, v, r.prefix, std::move(cx.trace), inv);
   return r;
 }
 
-std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, std::vector<Op> trace, int invariant) {
-  if (!reaches(sc, v, trace, invariant)) return trace;  // not reproducible alone (should not happen): leave it
+std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix,
+                         std::vector<Op> trace, int invariant) {
+  if (!reaches(sc, v, prefix, trace, invariant)) return trace;  // not reproducible alone (should not happen): leave it
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = trace.size(); i-- > 0;) {
       auto without = trace;
       without.erase(without.begin() + static_cast<long>(i));
-      if (reaches(sc, v, without, invariant)) {
+      if (reaches(sc, v, prefix, without, invariant)) {
         trace = std::move(without);
         changed = true;
         continue;
@@ -275,7 +289,7 @@ std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, std::vect
         else continue;
         auto t = trace;
         t[i] = simpler;
-        if (reaches(sc, v, t, invariant)) {
+        if (reaches(sc, v, prefix, t, invariant)) {
           trace = std::move(t);
           changed = true;
         }

@@ -27,6 +27,8 @@ struct ExploreOptions {
   bool interleave = true;             // nested operations at interleaving points
   bool all = false;                   // collect the first violation of every invariant instead of stopping
   unsigned max_vfs = 2;               // VFs per PF named in the operation alphabet
+  std::vector<OpKind> kinds;          // the operation kinds explored (empty: all)
+  size_t prefix = 0;                  // start after the scenario's first `prefix` workload operations
   unsigned shard = 0, shards = 1;     // this process explores shard `shard` of `shards`
   unsigned split_depth = 2;           // the depth at which states are dealt to shards
   bool progress = false;              // a progress line on stderr
@@ -34,7 +36,7 @@ struct ExploreOptions {
 
 struct Counterexample {
   check::Violation violation;
-  std::vector<Op> trace;  // from the booted state; replayable with `atslab replay`
+  std::vector<Op> trace;  // from the start state (after the prefix)
 };
 
 struct ExploreResult {
@@ -49,6 +51,7 @@ struct ExploreResult {
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
   std::vector<std::string> alphabet;    // the operations explored, described
+  std::vector<Op> prefix;               // the workload operations run before the search started
 };
 
 // The operations explored in every state: plain, then each with a forced fault.
@@ -56,9 +59,10 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
 
 ExploreResult explore(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt);
 
-// Replays `trace` from the booted state and shortens it: steps whose removal
+// Replays `trace` from the start state (boot, then `prefix`) and shortens it: steps whose removal
 // (or whose fault or nested operation's removal) still reaches a violation of
 // `invariant` are dropped, until no single removal does.
-std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, std::vector<Op> trace, int invariant);
+std::vector<Op> minimise(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix,
+                         std::vector<Op> trace, int invariant);
 
 }  // namespace atslab::sim

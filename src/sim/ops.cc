@@ -97,7 +97,8 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       return 0;
     }
     case OpKind::HostDma: {
-      if (!present) return -ENODEV;
+      // The DMA API's user is the device's kernel driver: none bound, no DMA.
+      if (!present || !s.kernel.devs[d0].driver_bound || s.kernel.devs[d0].driver != pci::DriverKind::Native) return -ENODEV;
       auto g = iommu::group_of(s, d0);
       if (g == iommu::kNoGroup) return -ENODEV;
       auto dom = iommu::group(s, g).domain;
@@ -132,7 +133,9 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       for (uint32_t i = 0; i < op.count; ++i) {
         uint64_t size = 0x1000ull << (i % 4);
         uint64_t iova = ctx.next_iova;
-        ctx.next_iova += 0x100000;
+        // iova_stress walks a window of 16 IOVAs, 1 MiB apart: every size and alignment of the
+        // range encoding comes round, and a long run revisits states instead of growing them.
+        ctx.next_iova = OpContext::kIovaBase + (ctx.next_iova - OpContext::kIovaBase + OpContext::kIovaStride) % (16 * OpContext::kIovaStride);
         int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
         if (ret) return ret;
         ret = vfio::unmap_dma(s, c, iova, size);
@@ -209,26 +212,46 @@ bool holds_container(OpKind k) {
 bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner) {
   if (!inner.nested.empty()) return false;
   if (kernel::holds_attach_locks(at) && takes_attach_locks(inner.kind)) return false;
-  if (holds_container(outer.kind) && holds_container(inner.kind) && outer.container == inner.container) return false;
+  // The container a VFIO operation locks: UNSET_CONTAINER names none, it is the group's.
+  auto container_of = [&](const Op& op) -> std::optional<vfio::ContainerId> {
+    if (!holds_container(op.kind)) return std::nullopt;
+    if (op.kind == OpKind::VfioUnsetContainer) {
+      auto d = op.device.empty() ? std::nullopt : resolve(s, ctx, op.device);
+      auto g = d ? ctx.vfio_groups.find(*d) : ctx.vfio_groups.end();
+      if (g == ctx.vfio_groups.end() || s.kernel.vfio.groups[g->second].container == vfio::kNone) return std::nullopt;
+      return s.kernel.vfio.groups[g->second].container;
+    }
+    auto c = ctx.containers.find(op.container);
+    return c == ctx.containers.end() ? vfio::kNone : c->second;  // kNone: opened by this operation
+  };
+  auto co = container_of(outer), ci = container_of(inner);
+  if (co && ci && (*co == *ci || (*co == vfio::kNone && outer.container == inner.container))) return false;
   if (!inner.device.empty() && inner.device == outer.device) return false;
   // Devices the outer operation is using.
   std::vector<pci::DevId> busy;
   if (auto d = outer.device.empty() ? std::nullopt : resolve(s, ctx, outer.device)) busy.push_back(*d);
-  if (holds_container(outer.kind))
-    if (auto c = ctx.containers.find(outer.container); c != ctx.containers.end())
-      for (const auto& [dev, g] : ctx.vfio_groups)
-        if (s.kernel.vfio.groups[g].container == c->second) busy.push_back(dev);
-  // Devices the inner operation would unbind, remove or release.
-  std::vector<pci::DevId> hit;
-  if (auto d = inner.device.empty() ? std::nullopt : resolve(s, ctx, inner.device)) {
-    hit.push_back(*d);
-    if (inner.kind == OpKind::SriovDisable || inner.kind == OpKind::Remove || inner.kind == OpKind::HotplugRemove)
-      for (pci::DevId v : pci::live_devices(s))
-        if (s.kernel.devs[v].is_virtfn && s.kernel.devs[v].physfn == *d) hit.push_back(v);
-  }
-  for (pci::DevId b : busy)
-    if (std::find(hit.begin(), hit.end(), b) != hit.end()) return false;
-  return true;
+  if (co && *co != vfio::kNone)
+    for (const auto& [dev, g] : ctx.vfio_groups)
+      if (s.kernel.vfio.groups[g].container == *co) busy.push_back(dev);
+  // Devices an operation may unbind, remove or release, and the devices it uses.
+  auto hit_by = [&](const Op& op) {
+    std::vector<pci::DevId> hit;
+    if (auto d = op.device.empty() ? std::nullopt : resolve(s, ctx, op.device)) {
+      hit.push_back(*d);
+      if (op.kind == OpKind::SriovDisable || op.kind == OpKind::Remove || op.kind == OpKind::HotplugRemove)
+        for (pci::DevId v : pci::live_devices(s))
+          if (s.kernel.devs[v].is_virtfn && s.kernel.devs[v].physfn == *d) hit.push_back(v);
+    }
+    return hit;
+  };
+  auto meets = [](const std::vector<pci::DevId>& a, const std::vector<pci::DevId>& b) {
+    return std::any_of(a.begin(), a.end(), [&](pci::DevId x) { return std::find(b.begin(), b.end(), x) != b.end(); });
+  };
+  // Neither may pull a device from under the other: driver remove and device_lock wait for its users.
+  if (meets(busy, hit_by(inner))) return false;
+  std::vector<pci::DevId> used;
+  if (auto d = inner.device.empty() ? std::nullopt : resolve(s, ctx, inner.device)) used.push_back(*d);
+  return !meets(hit_by(outer), used);
 }
 
 int run_op(System& s, OpContext& ctx, const Op& op) {

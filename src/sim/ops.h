@@ -65,7 +65,8 @@ struct OpContext {
   std::map<std::string, vfio::ContainerId> containers;
   std::map<pci::DevId, vfio::VfioGroupId> vfio_groups;
   std::map<pci::DevId, iommu::DomainId> own_domains;
-  uint64_t next_iova = 0x100000;
+  static constexpr uint64_t kIovaBase = 0x100000, kIovaStride = 0x100000;
+  uint64_t next_iova = kIovaBase;
 };
 
 // The live pci_dev a name refers to now, if any.

@@ -111,7 +111,7 @@ class Hasher {
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
   void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
   void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }
-  void add(const smmuv3::Smmu& m) { add(m.feat_ats), add(m.pgsize_bitmap), add(m.next_asid), add(m.next_vmid); }
+  void add(const smmuv3::Smmu& m) { add(m.feat_ats), add(m.pgsize_bitmap); }
   void add(const smmuv3::Master& m) {
     add(m.dev), add(m.smmu), add(m.streams), add(m.build_invs), add(m.ats_enabled), add(m.ste_ats_enabled);
     add(m.ats_prepared), add(m.cd_table_in_ste), add(m.live);

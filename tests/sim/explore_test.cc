@@ -129,7 +129,7 @@ TEST(Explore, MinimiseDropsStepsThatDoNotMatter) {
                            {.kind = OpKind::SriovEnable, .device = "pf", .count = 2},
                            {.kind = OpKind::HostDma, .device = "pf"},
                            {.kind = OpKind::SriovDisable, .device = "pf"}};
-  auto m = minimise(sc, AtsVariant::Upstream, trace, 4);
+  auto m = minimise(sc, AtsVariant::Upstream, {}, trace, 4);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[0].kind, OpKind::SriovEnable);
   EXPECT_EQ(m[1].kind, OpKind::SriovDisable);

@@ -24,6 +24,8 @@ struct ExploreCli {
   bool json = false;
   bool no_interleave = false;
   unsigned max_vfs = 2;
+  std::string ops;
+  size_t prefix = 0;
   std::string shard;
   std::string replay_dir;
   bool merge = false;
@@ -42,7 +44,11 @@ std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
     size_t end = text.find(',', pos);
     std::string item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
     auto p = faults::parse_point(item);
-    if (!p) throw InputError(fmt::format("--faults: unknown fault point '{}' (expected all, none or a list of points)", item));
+    if (!p) {
+      std::string known;
+      for (size_t i = 0; i < faults::kPointCount; ++i) known += ", " + std::string(faults::name(static_cast<faults::Point>(i)));
+      throw InputError(fmt::format("--faults: unknown fault point '{}' (expected all, none{})", item, known));
+    }
     out.push_back(*p);
     if (end == std::string::npos) break;
     pos = end + 1;
@@ -84,6 +90,8 @@ atslab::cli::Register reg{
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--no-interleave", o->no_interleave, "Run operations one at a time (no other CPU at interleaving points)");
       sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(CLI::Range(0u, 8u));
+      sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)");
+      sub.add_option("--prefix", o->prefix, "Start after the scenario's first N workload operations");
       sub.add_option("--shard", o->shard, "K/N: explore shard K of N (0 <= K < N); combine with --merge");
       sub.add_option("--replay-dir", o->replay_dir, "Write each violation's replay file here");
       sub.add_flag("--merge", o->merge, "Combine the --json results of the shards given as arguments");
@@ -99,6 +107,21 @@ atslab::cli::Register reg{
         auto sc = io::load_scenario(o->inputs[0]);
         sim::ExploreOptions opt{.depth = o->depth, .faults = parse_fault_list(o->faults), .interleave = !o->no_interleave,
                                 .all = o->all, .max_vfs = o->max_vfs, .progress = !o->json && isatty(2)};
+        if (o->prefix > sc.workload.size())
+          throw InputError(fmt::format("--prefix {}: the scenario has {} workload operations", o->prefix, sc.workload.size()));
+        opt.prefix = o->prefix;
+        if (!o->ops.empty()) {
+          size_t pos = 0;
+          while (pos <= o->ops.size()) {
+            size_t end = o->ops.find(',', pos);
+            std::string item = o->ops.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+            auto k = sim::parse_op_name(item);
+            if (!k) throw InputError(fmt::format("--ops: unknown operation '{}'", item));
+            opt.kinds.push_back(*k);
+            if (end == std::string::npos) break;
+            pos = end + 1;
+          }
+        }
         if (!o->shard.empty()) {
           unsigned k = 0, n = 0;
           char slash = 0;
@@ -123,7 +146,9 @@ atslab::cli::Register reg{
               int n = vj["invariant"].get<int>();
               replay = (std::filesystem::path(o->replay_dir) /
                         fmt::format("{}-{}-explore-inv{}.json", sc.name, policy::name(v), n)).string();
-              cli::write_output(replay, sim::replay_json(sc, v, sc.seed, "", r.found.at(n).trace));
+              auto ops = r.prefix;
+              ops.insert(ops.end(), r.found.at(n).trace.begin(), r.found.at(n).trace.end());
+              cli::write_output(replay, sim::replay_json(sc, v, sc.seed, "", ops));
             }
             vj["replay"] = replay;
           }

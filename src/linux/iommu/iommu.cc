@@ -18,8 +18,16 @@ const Group& group(const System& s, GroupId g) { return s.kernel.iommu.groups.at
 const Domain& domain(const System& s, DomainId d) { return s.kernel.iommu.domains.at(d); }
 
 DomainId new_domain(System& s, const Domain& d) {
-  s.kernel.iommu.domains.push_back(d);
-  return static_cast<DomainId>(s.kernel.iommu.domains.size() - 1);
+  // A freed domain's memory is reused, lowest first, as an allocator would: the same live
+  // domains then give the same state whatever was allocated and freed before.
+  auto& doms = s.kernel.iommu.domains;
+  for (size_t i = 0; i < doms.size(); ++i)
+    if (!doms[i].live) {
+      doms[i] = d;
+      return static_cast<DomainId>(i);
+    }
+  doms.push_back(d);
+  return static_cast<DomainId>(doms.size() - 1);
 }
 
 namespace {

@@ -33,13 +33,21 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   SmmuDomain sd;
   sd.smmu = drv.masters[m].smmu;
   sd.stage = stage;
-  if (stage == Stage::S1)
-    sd.asid = drv.smmus[sd.smmu].next_asid++;
-  else
-    sd.vmid = drv.smmus[sd.smmu].next_vmid++;
+  // ASIDs come from an xarray and VMIDs from an IDA: the lowest free one.
+  auto in_use = [&](uint16_t id) {
+    for (const auto& o : drv.domains)
+      if (o.live && o.smmu == sd.smmu && o.stage == stage && (stage == Stage::S1 ? o.asid : o.vmid) == id) return true;
+    return false;
+  };
+  uint16_t id16 = 1;
+  while (in_use(id16)) ++id16;
+  (stage == Stage::S1 ? sd.asid : sd.vmid) = id16;
   sd.invs = rcu_publish(s, invs_alloc(0));  // a new domain starts with an empty array
-  drv.domains.push_back(sd);
-  SmmuDomainId id = static_cast<SmmuDomainId>(drv.domains.size() - 1);
+  // A freed smmu_domain's memory is reused, lowest first.
+  SmmuDomainId id = 0;
+  while (id < drv.domains.size() && drv.domains[id].live) ++id;
+  if (id == drv.domains.size()) drv.domains.push_back(sd);
+  else drv.domains[id] = sd;
   iommu::DomainId d = iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, sd.smmu, id, true});
   drv.domains[id].domain = d;
   return d;

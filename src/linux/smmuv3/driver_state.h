@@ -22,8 +22,6 @@ inline constexpr uint32_t kNone = 0xffffffff;
 struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)
   uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
-  uint16_t next_asid = 1;
-  uint16_t next_vmid = 1;
   bool operator==(const Smmu&) const = default;
 };
 
