@@ -212,27 +212,26 @@ bool holds_container(OpKind k) {
 bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner) {
   if (!inner.nested.empty()) return false;
   if (kernel::holds_attach_locks(at) && takes_attach_locks(inner.kind)) return false;
-  // The container a VFIO operation locks: UNSET_CONTAINER names none, it is the group's.
-  auto container_of = [&](const Op& op) -> std::optional<vfio::ContainerId> {
+  // The container a VFIO operation locks, by name: UNSET_CONTAINER names none, it is the group's.
+  auto container_of = [&](const Op& op) -> std::optional<std::string> {
     if (!holds_container(op.kind)) return std::nullopt;
-    if (op.kind == OpKind::VfioUnsetContainer) {
-      auto d = op.device.empty() ? std::nullopt : resolve(s, ctx, op.device);
-      auto g = d ? ctx.vfio_groups.find(*d) : ctx.vfio_groups.end();
-      if (g == ctx.vfio_groups.end() || s.kernel.vfio.groups[g->second].container == vfio::kNone) return std::nullopt;
-      return s.kernel.vfio.groups[g->second].container;
-    }
-    auto c = ctx.containers.find(op.container);
-    return c == ctx.containers.end() ? vfio::kNone : c->second;  // kNone: opened by this operation
+    if (op.kind != OpKind::VfioUnsetContainer) return op.container;
+    auto d = op.device.empty() ? std::nullopt : resolve(s, ctx, op.device);
+    auto g = d ? ctx.vfio_groups.find(*d) : ctx.vfio_groups.end();
+    if (g == ctx.vfio_groups.end()) return std::nullopt;
+    for (const auto& [name, id] : ctx.containers)
+      if (id == s.kernel.vfio.groups[g->second].container) return name;
+    return std::nullopt;
   };
   auto co = container_of(outer), ci = container_of(inner);
-  if (co && ci && (*co == *ci || (*co == vfio::kNone && outer.container == inner.container))) return false;
+  if (co && ci && *co == *ci) return false;
   if (!inner.device.empty() && inner.device == outer.device) return false;
   // Devices the outer operation is using.
   std::vector<pci::DevId> busy;
   if (auto d = outer.device.empty() ? std::nullopt : resolve(s, ctx, outer.device)) busy.push_back(*d);
-  if (co && *co != vfio::kNone)
+  if (auto c = co ? ctx.containers.find(*co) : ctx.containers.end(); c != ctx.containers.end())
     for (const auto& [dev, g] : ctx.vfio_groups)
-      if (s.kernel.vfio.groups[g].container == *co) busy.push_back(dev);
+      if (s.kernel.vfio.groups[g].container == c->second) busy.push_back(dev);
   // Devices an operation may unbind, remove or release, and the devices it uses.
   auto hit_by = [&](const Op& op) {
     std::vector<pci::DevId> hit;
