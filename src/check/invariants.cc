@@ -21,7 +21,7 @@ namespace ats = hw::pcie::ats;
 
 // SMMUv3 command opcodes, as the architecture encodes them (not the driver's enum).
 constexpr int64_t kTlbiNhAll = 0x10, kTlbiNhAsid = 0x11, kTlbiNhVa = 0x12, kTlbiS12Vmall = 0x28, kTlbiS2Ipa = 0x2a;
-constexpr int64_t kAtcInv = 0x40, kCmdSync = 0x46;
+constexpr int64_t kAtcInv = 0x40, kCmdSync = 0x46, kCfgiSte = 0x03;
 
 // Hardware truth: the ATS Control register of a function, as the silicon decodes it.
 hw::pcie::AtsControl hw_ats(const System& s, FnId fn) { return hw::pcie::ats_control(s.hw.pcie.fn(fn).cfg); }
@@ -257,6 +257,12 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
     if (e.kind == kernel::EventKind::ConfigWrite && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl && s.kernel.devs[e.dev].ats_cap)
       ats_on[e.dev] = e.b & ats::kCtrlEnable;
   }
+  // 18: a failing prepare touches no hardware for its device; a successful one is followed by a
+  // commit, which does not fail.
+  std::map<pci::DevId, bool> preparing, prepare_touched, commit_due;
+  auto touch = [&](pci::DevId d) {
+    if (d != pci::kNoDev && preparing[d]) prepare_touched[d] = true;
+  };
   std::map<pci::DevId, int64_t> probe_supported;
   for (size_t i = 0; i < first_event && i < s.record.events.size(); ++i)
     if (s.record.events[i].kind == kernel::EventKind::IommuProbe) probe_supported[s.record.events[i].dev] = s.record.events[i].a;
@@ -272,18 +278,21 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         else if (op == kAtcInv && tlbi_unsynced[e.dev])
           out.push_back({19, fmt::format("smmu {}", e.dev), "ATC_INV issued before the TLB invalidation was synced", e.seq});
         if (op == kAtcInv) last_flush[static_cast<uint32_t>(e.b)] = e.seq;
+        if (op == kAtcInv || op == kCfgiSte) touch(dev_of_sid(e.dev, static_cast<uint32_t>(e.b)));
         break;
       }
       case kernel::EventKind::SteWrite: {
         uint32_t sid = static_cast<uint32_t>(e.a);
         unsigned eats = (static_cast<uint64_t>(e.b) >> 28) & 3;
         pci::DevId d = dev_of_sid(e.dev, sid);
+        touch(d);
         if (eats != eats_of[sid] && d != pci::kNoDev && ats_on[d])
           out.push_back({12, dev_name(s, d), fmt::format("STE.EATS changed {} -> {} while PCI ATS was enabled", eats_of[sid], eats), e.seq});
         eats_of[sid] = eats;
         break;
       }
       case kernel::EventKind::ConfigWrite: {
+        touch(e.dev);
         const auto& p = s.kernel.devs[e.dev];
         // ats_cap + PCI_ATS_CTRL with ats_cap == 0 lands in PCI_STATUS: ATS code ran on a device whose
         // capability was hidden after ATS was enabled (a FINAL quirk after the IOMMU probe).
@@ -300,6 +309,21 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         ats_on[e.dev] = on;
         break;
       }
+      case kernel::EventKind::AttachPrepareBegin:
+        preparing[e.dev] = true;
+        prepare_touched[e.dev] = false;
+        break;
+      case kernel::EventKind::AttachPrepareEnd:
+        preparing[e.dev] = false;
+        if (e.a != 0 && prepare_touched[e.dev])
+          out.push_back({18, dev_name(s, e.dev), fmt::format("arm_smmu_attach_prepare failed ({}) after changing the device's hardware state", e.a), e.seq});
+        if (e.a == 0) commit_due[e.dev] = true;
+        break;
+      case kernel::EventKind::AttachCommitEnd:
+        commit_due[e.dev] = false;
+        if (e.a != 0)
+          out.push_back({18, dev_name(s, e.dev), fmt::format("arm_smmu_attach_commit failed ({}): commit cannot fail", e.a), e.seq});
+        break;
       case kernel::EventKind::AtcInvToAtsDisabled:
         if (e.b)
           out.push_back({23, s.hw.pcie.fn(static_cast<FnId>(e.dev)).bdf.str(),
@@ -342,11 +366,13 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         break;
     }
   }
+  for (const auto& [d, due] : commit_due)
+    if (due) out.push_back({18, dev_name(s, d), "arm_smmu_attach_prepare succeeded but no commit followed", s.record.seq});
   return out;
 }
 
 const std::vector<int>& checked_invariants() {
-  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 23, 24, 25, 26};
+  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 23, 24, 25, 26};
   return v;
 }
 

@@ -56,6 +56,9 @@ enum class EventKind : uint8_t {
   VtdContextWrite, // dev = VT-d unit: a legacy context entry written; a = RID, b = present << 8 | TT
   InterleaveBegin, // dev = CPU: another CPU's operation starts at an interleaving point; a = kernel::PreemptPoint
   InterleaveEnd,   // dev = CPU: ... and has finished; a = its return value
+  AttachPrepareBegin,  // dev = pci dev: arm_smmu_attach_prepare entered
+  AttachPrepareEnd,    // dev = pci dev: ... returned a
+  AttachCommitEnd,     // dev = pci dev: arm_smmu_attach_commit returned a
 };
 
 struct Event {

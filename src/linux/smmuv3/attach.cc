@@ -174,8 +174,7 @@ void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_
   }
 }
 
-int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain) {
-  Frame f(s, KFn::arm_smmu_attach_prepare);
+int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) {
   SmmuDomainId sd = smmu_domain_of(s, new_domain);
   if (sd != kNone || st.cd_needs_ats) {
     bool gate = !s.kernel.smmuv3.policy.gate_on_ats_prepared || mst(s, st.master).ats_prepared;
@@ -214,8 +213,7 @@ void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
   install_ste_for_dev(s, st.master, st.old_ste);
 }
 
-int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain) {
-  Frame f(s, KFn::arm_smmu_attach_commit);
+int attach_commit_body(System& s, AttachState& st, iommu::DomainId new_domain) {
   Master& m = mst(s, st.master);
   const auto& pol = s.kernel.smmuv3.policy;
   bool enabled_ok = true;
@@ -237,6 +235,23 @@ int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain) {
   // Upstream records the decision whatever pci_enable_ats returned; vtd-style records the result.
   mst(s, st.master).ats_enabled = st.ats_enabled && (enabled_ok || !pol.track_enable_result);
   return 0;
+}
+
+// The two phases as the checker sees them (invariant 18): where each starts and what it returned.
+int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain) {
+  Frame f(s, KFn::arm_smmu_attach_prepare);
+  uint32_t dev = mst(s, st.master).dev;
+  s.record.event(kernel::EventKind::AttachPrepareBegin, dev);
+  int ret = attach_prepare_body(s, st, new_domain);
+  s.record.event(kernel::EventKind::AttachPrepareEnd, dev, ret);
+  return ret;
+}
+
+int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain) {
+  Frame f(s, KFn::arm_smmu_attach_commit);
+  int ret = attach_commit_body(s, st, new_domain);
+  s.record.event(kernel::EventKind::AttachCommitEnd, mst(s, st.master).dev, ret);
+  return ret;
 }
 
 uint64_t cdtab_dma(const Master& m) { return 0x80000000ull + (uint64_t{m.streams.front()} << 12); }
