@@ -54,6 +54,7 @@ enum class EventKind : uint8_t {
   VtdQiDesc,       // dev = VT-d unit: a descriptor on the invalidation queue; a, b as vtd::QiDesc encodes them
   AmdCommand,      // dev = AMD IOMMU: a command on the command buffer; a, b as amd::Cmd encodes them
   VtdContextWrite, // dev = VT-d unit: a legacy context entry written; a = RID, b = present << 8 | TT
+  StaleAtcUse,     // dev = hw FnId: a DMA went through an ATC entry the SMMU would no longer give; a = IOVA, b = the stale PA
 };
 
 struct Event {
