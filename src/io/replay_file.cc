@@ -43,7 +43,7 @@ ReplayFile load_replay(const std::string& path) {
       throw InputError(fmt::format("{}: ops[{}]: expected an object with an 'op' string", path, i));
     sim::Op op;
     bool known = false;
-    for (int k = 0; k <= static_cast<int>(sim::OpKind::DetachOwnDomain); ++k)
+    for (int k = 0; k <= static_cast<int>(sim::kLastOpKind); ++k)
       if (o["op"] == sim::op_name(static_cast<sim::OpKind>(k))) {
         op.kind = static_cast<sim::OpKind>(k);
         known = true;
@@ -61,6 +61,14 @@ ReplayFile load_replay(const std::string& path) {
       if (!o["count"].is_number_unsigned() || o["count"].get<uint64_t>() > 1000000)
         throw InputError(fmt::format("{}: ops[{}].count must be a whole number up to 1000000", path, i));
       op.count = o["count"].get<uint32_t>();
+    }
+    if (o.contains("iova")) {
+      if (!o["iova"].is_number_unsigned()) throw InputError(fmt::format("{}: ops[{}].iova must be a whole number", path, i));
+      op.iova = o["iova"].get<uint64_t>();
+    }
+    if (o.contains("write")) {
+      if (!o["write"].is_boolean()) throw InputError(fmt::format("{}: ops[{}].write must be true or false", path, i));
+      op.write = o["write"].get<bool>();
     }
     r.ops.push_back(op);
   }

@@ -1,7 +1,11 @@
 #include "sim/ops.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
+#include "check/atc_oracle.h"
+#include "hw/device_dma.h"
+#include "hw/pcie/atc.h"
 #include "io/input_error.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
@@ -28,6 +32,13 @@ std::string describe(const Op& op) {
     case OpKind::Remove: return fmt::format("echo 1 > {}/remove", op.device);
     case OpKind::AttachOwnDomain: return fmt::format("{}: iommu_attach_group(own paging domain)", op.device);
     case OpKind::DetachOwnDomain: return fmt::format("{}: iommu_detach_group", op.device);
+    case OpKind::VfioMap: return fmt::format("VFIO_IOMMU_MAP_DMA {}: {} page(s)", op.container, op.count);
+    case OpKind::VfioUnmap:
+      return op.iova ? fmt::format("VFIO_IOMMU_UNMAP_DMA {} {:#x}", op.container, op.iova)
+                     : fmt::format("VFIO_IOMMU_UNMAP_DMA {}: its lowest mapping", op.container);
+    case OpKind::DeviceDma: return fmt::format("{}: DMA {} at IOVA {:#x}", op.device, op.write ? "write" : "read", op.iova);
+    case OpKind::AtsTranslate:
+      return fmt::format("{}: ATS Translation Request for IOVA {:#x}{}", op.device, op.iova, op.write ? " (write)" : "");
   }
   return "?";
 }
@@ -52,11 +63,57 @@ std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const s
   return std::nullopt;
 }
 
+int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
+  const auto& f = s.hw.pcie.fn(fn);
+  if (!f.present) return -ENODEV;
+  const auto& rc = s.hw.pcie.rc(f.rc);
+  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) return -EOPNOTSUPP;
+  const hw::DmaResult r = hw::device_dma(s.hw, rc.iommu_index, fn, false, 0, iova, write);
+  s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
+  // The security property ATS invalidation exists for: the access reached memory through a
+  // translation the SMMU would no longer give.
+  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova))
+    s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),
+                   static_cast<int64_t>(r.atc_entry->pa + (iova - r.atc_entry->iova)));
+  return r.ok ? 0 : -EFAULT;
+}
+
+int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
+  const auto& f = s.hw.pcie.fn(fn);
+  if (!f.present) return -ENODEV;
+  const auto& rc = s.hw.pcie.rc(f.rc);
+  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) return -EOPNOTSUPP;
+  if (!hw::pcie::ats_control(f.cfg).enabled) return -ENODEV;
+  const bool ok = hw::device_ats_translate(s.hw, rc.iommu_index, fn, false, 0, iova, write);
+  const auto e = ok ? s.hw.pcie.fn(fn).atc.lookup(false, 0, iova) : std::nullopt;
+  s.record.event(kernel::EventKind::AtsTranslation, fn, static_cast<int64_t>(iova),
+                 e ? static_cast<int64_t>(e->pa + (iova - e->iova)) : -1);
+  return ok ? 0 : -EFAULT;
+}
+
 namespace {
 vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) {
   auto it = ctx.containers.find(name);
   if (it != ctx.containers.end()) return it->second;
   return ctx.containers[name] = vfio::open_container(s);
+}
+
+void remember_iova(OpContext& ctx, uint64_t iova) {
+  ctx.recent_iovas.push_back(iova);
+  if (ctx.recent_iovas.size() > 8) ctx.recent_iovas.erase(ctx.recent_iovas.begin());
+}
+
+// iova_stress's device side: every function of the container's groups writes the first
+// page of the fresh mapping and reads its last, between MAP_DMA and UNMAP_DMA.
+void container_dma(System& s, vfio::ContainerId c, uint64_t iova, uint64_t size) {
+  std::vector<hw::pcie::FnId> fns;
+  for (vfio::VfioGroupId g : s.kernel.vfio.containers[c].groups)
+    for (pci::DevId d : iommu::group(s, s.kernel.vfio.groups[g].group).devices)
+      if (s.kernel.devs[d].state != pci::DevState::Removed) fns.push_back(s.kernel.devs[d].fn);
+  for (hw::pcie::FnId fn : fns) {
+    device_dma(s, fn, iova, true);
+    if (size > 0x1000) device_dma(s, fn, iova + size - 0x1000, false);
+  }
 }
 }  // namespace
 
@@ -98,6 +155,8 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
           ret = iommu::map(s, dom, iova, 0x40000000ull + 0x1000ull * i, 0x1000);
         }
         if (ret) return ret;
+        remember_iova(ctx, iova);
+        device_dma(s, s.kernel.devs[d0].fn, iova, true);  // the device writes the buffer before the driver unmaps it
         kernel::Frame f(s, kernel::KFn::dma_unmap_page_attrs);
         iommu::unmap(s, dom, iova, 0x1000);
       }
@@ -123,11 +182,35 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
         ctx.next_iova += 0x100000;
         int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
         if (ret) return ret;
+        remember_iova(ctx, iova);
+        container_dma(s, c, iova, size);
         ret = vfio::unmap_dma(s, c, iova, size);
         if (ret) return ret;
       }
       return 0;
     }
+    case OpKind::VfioMap: {
+      auto c = container(s, ctx, op.container);
+      const uint64_t iova = ctx.next_iova, size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its 1 MiB slot
+      ctx.next_iova += 0x100000;
+      int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
+      if (ret == 0) remember_iova(ctx, iova);
+      return ret;
+    }
+    case OpKind::VfioUnmap: {
+      auto c = container(s, ctx, op.container);
+      const auto& dma = s.kernel.vfio.containers[c].dma;
+      auto it = op.iova ? dma.find(op.iova) : dma.begin();
+      if (it == dma.end()) return -EINVAL;
+      const uint64_t iova = it->first, size = it->second.size;
+      return vfio::unmap_dma(s, c, iova, size);
+    }
+    case OpKind::DeviceDma:
+      if (!present) return -ENODEV;
+      return device_dma(s, s.kernel.devs[d0].fn, op.iova, op.write);
+    case OpKind::AtsTranslate:
+      if (!present) return -ENODEV;
+      return device_ats_translate(s, s.kernel.devs[d0].fn, op.iova, op.write);
     case OpKind::VfioUnsetContainer: {
       auto it = ctx.vfio_groups.find(d0);
       if (it == ctx.vfio_groups.end()) return -EINVAL;

@@ -28,7 +28,12 @@ enum class OpKind : uint8_t {
   Remove,           // echo 1 > remove
   AttachOwnDomain,  // a kernel driver attaches its own paging domain (iommu_attach_group from the default domain)
   DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
+  VfioMap,          // VFIO_IOMMU_MAP_DMA of `count` pages on `container`, left mapped
+  VfioUnmap,        // VFIO_IOMMU_UNMAP_DMA of the container's mapping at `iova` (0: its lowest)
+  DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its SMMU
+  AtsTranslate,     // `device` sends a bare ATS Translation Request for `iova` (ATS on only)
 };
+inline constexpr OpKind kLastOpKind = OpKind::AtsTranslate;
 
 struct Op {
   OpKind kind{};
@@ -36,6 +41,8 @@ struct Op {
   std::string container = "c0";
   std::string driver = "native";
   uint32_t count = 1;
+  uint64_t iova = 0;   // DeviceDma, AtsTranslate, VfioUnmap
+  bool write = false;  // DeviceDma, AtsTranslate: a write (or write permission asked for)
   bool operator==(const Op&) const = default;
 };
 
@@ -51,7 +58,23 @@ struct OpContext {
   std::map<pci::DevId, vfio::VfioGroupId> vfio_groups;
   std::map<pci::DevId, iommu::DomainId> own_domains;
   uint64_t next_iova = 0x100000;
+  std::vector<uint64_t> recent_iovas;  // the last IOVAs the workload mapped (VFIO and DMA API), oldest first
 };
+
+// An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, and VFIO's 1 MiB slots
+// (OpContext::next_iova) would need 2^27 maps to get this far.
+inline constexpr uint64_t kUnmappedIova = 0x7fff00000000;
+
+// The function's DMA at `iova` through its SMMU (hw::device_dma: ATC hit, Translation
+// Request and fill, or untranslated when ATS is off), recorded as a DeviceDma event. A
+// DMA through an ATC entry the SMMU would no longer give (check::atc_entry_stale) is
+// recorded as StaleAtcUse: invariant 20. Returns 0, -EFAULT (refused, faulted or no
+// translation), or -EOPNOTSUPP when no SMMUv3 translates the function (VT-d and AMD-Vi
+// keep a page map, with no hardware walk to DMA through).
+int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);
+// A bare Translation Request (hw::device_ats_translate), recorded as an AtsTranslation event.
+// Returns 0, -EFAULT (refused), -ENODEV (ATS disabled at the function: it sends none) or -EOPNOTSUPP.
+int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);
 
 // The live pci_dev a name refers to now, if any.
 std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name);

@@ -54,6 +54,8 @@ enum class EventKind : uint8_t {
   VtdQiDesc,       // dev = VT-d unit: a descriptor on the invalidation queue; a, b as vtd::QiDesc encodes them
   AmdCommand,      // dev = AMD IOMMU: a command on the command buffer; a, b as amd::Cmd encodes them
   VtdContextWrite, // dev = VT-d unit: a legacy context entry written; a = RID, b = present << 8 | TT
+  DeviceDma,       // dev = hw FnId: the device's DMA; a = IOVA, b = the PA it reached, or -1 when refused
+  AtsTranslation,  // dev = hw FnId: a bare Translation Request; a = IOVA, b = the PA cached, or -1 when refused
   StaleAtcUse,     // dev = hw FnId: a DMA went through an ATC entry the SMMU would no longer give; a = IOVA, b = the stale PA
 };
 
