@@ -98,6 +98,15 @@ vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) 
   return ctx.containers[name] = vfio::open_container(s);
 }
 
+// The next VFIO IOVA: 1 MiB slots cycling through the first GiB, as an IOVA allocator
+// reuses freed ranges (io-pgtable-arm keeps emptied tables, so a long-lived domain's
+// tables stay bounded: at most one level-3 table per 2 MiB of this window).
+uint64_t next_vfio_iova(OpContext& ctx) {
+  const uint64_t iova = ctx.next_iova;
+  ctx.next_iova = iova + 0x100000 >= 0x40000000 ? 0x100000 : iova + 0x100000;
+  return iova;
+}
+
 void remember_iova(OpContext& ctx, uint64_t iova) {
   ctx.recent_iovas.push_back(iova);
   if (ctx.recent_iovas.size() > 8) ctx.recent_iovas.erase(ctx.recent_iovas.begin());
@@ -178,8 +187,7 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
       auto c = container(s, ctx, op.container);
       for (uint32_t i = 0; i < op.count; ++i) {
         uint64_t size = 0x1000ull << (i % 4);
-        uint64_t iova = ctx.next_iova;
-        ctx.next_iova += 0x100000;
+        uint64_t iova = next_vfio_iova(ctx);
         int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
         if (ret) return ret;
         remember_iova(ctx, iova);
@@ -191,8 +199,7 @@ int run_op(System& s, OpContext& ctx, const Op& op) {
     }
     case OpKind::VfioMap: {
       auto c = container(s, ctx, op.container);
-      const uint64_t iova = ctx.next_iova, size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its 1 MiB slot
-      ctx.next_iova += 0x100000;
+      const uint64_t iova = next_vfio_iova(ctx), size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its slot
       int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
       if (ret == 0) remember_iova(ctx, iova);
       return ret;

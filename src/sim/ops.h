@@ -61,8 +61,8 @@ struct OpContext {
   std::vector<uint64_t> recent_iovas;  // the last IOVAs the workload mapped (VFIO and DMA API), oldest first
 };
 
-// An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, and VFIO's 1 MiB slots
-// (OpContext::next_iova) would need 2^27 maps to get this far.
+// An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, VFIO's 1 MiB slots
+// (OpContext::next_iova) cycle below 1 GiB.
 inline constexpr uint64_t kUnmappedIova = 0x7fff00000000;
 
 // The function's DMA at `iova` through its SMMU (hw::device_dma: ATC hit, Translation

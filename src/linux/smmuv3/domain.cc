@@ -90,13 +90,12 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
   if ((iova | paddr | size) & (min_pagesz(s, sd) - 1)) return -EINVAL;
   auto& drv = s.kernel.smmuv3;
   IoPgtable& pt = drv.domains[sd].pgtbl;
-  for (uint64_t off = 0; off < size; off += 0x1000)
-    if (iopt_iova_to_phys(s.hw.memory, pt, iova + off)) return -EEXIST;
   for (uint64_t off = 0; off < size; off += 0x1000) {
     int ret = iopt_map(s.hw.memory, drv.pages, pt, iova + off, paddr + off, 0x1000, true, true);
     if (ret) {
-      // iommu_map unwinds what it mapped (never used by the device: nothing to invalidate).
-      for (uint64_t back = 0; back < off; back += 0x1000) iopt_unmap(s.hw.memory, drv.pages, pt, iova + back, 0x1000);
+      // iommu_map unwinds what it mapped (-EEXIST or -ENOMEM leaves nothing behind; the
+      // device never saw those pages: nothing to invalidate).
+      for (uint64_t back = 0; back < off; back += 0x1000) iopt_unmap(s.hw.memory, pt, iova + back, 0x1000);
       return ret;
     }
   }
@@ -110,7 +109,7 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
   auto& drv = s.kernel.smmuv3;
   uint64_t unmapped = 0;
   for (uint64_t off = 0; off < size; off += 0x1000)
-    unmapped += iopt_unmap(s.hw.memory, drv.pages, drv.domains[sd].pgtbl, iova + off, 0x1000);
+    unmapped += iopt_unmap(s.hw.memory, drv.domains[sd].pgtbl, iova + off, 0x1000);
   // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
   Frame g(s, KFn::arm_smmu_iotlb_sync);
   domain_inv_range(s, sd, iova, size);

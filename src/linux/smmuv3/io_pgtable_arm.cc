@@ -76,39 +76,22 @@ int map_one(hw::memory::Memory& mem, PagePool* pool, IoPgtable& pt, uint64_t iov
   return 0;
 }
 
-bool table_empty(const hw::memory::Memory& mem, uint64_t table) {
-  for (unsigned i = 0; i < kEntries; ++i)
-    if (mem.read64(table + 8 * i) & pg::kValid) return false;
-  return true;
-}
-
-// Clears the leaf for iova at `leaf_level`; with a pool, frees the tables it leaves empty (never the root).
-uint64_t unmap_one(hw::memory::Memory& mem, PagePool* pool, IoPgtable& pt, uint64_t iova, uint64_t size) {
+// Clears the leaf for iova (io-pgtable-arm keeps the tables it leaves empty until the domain is freed).
+uint64_t unmap_one(hw::memory::Memory& mem, IoPgtable& pt, uint64_t iova, uint64_t size) {
   if ((size != kPage && size != kBlock2M) || !pt.root) return 0;
   const unsigned leaf_level = size == kPage ? 3 : 2;
-  uint64_t slots[4] = {};
   uint64_t table = pt.root;
   for (unsigned level = kIoPgtableStartLevel;; level++) {
-    slots[level] = table + 8 * ((iova >> shift_of(level)) & 0x1ff);
-    const uint64_t d = mem.read64(slots[level]);
+    const uint64_t slot = table + 8 * ((iova >> shift_of(level)) & 0x1ff);
+    const uint64_t d = mem.read64(slot);
     if (level == leaf_level) {
       if (!(d & pg::kValid) || is_table(d, level)) return 0;
-      break;
+      mem.write64(slot, 0);
+      return size;
     }
     if (!is_table(d, level)) return 0;
     table = d & pg::kAddrMask;
   }
-  mem.write64(slots[leaf_level], 0);
-  if (pool) {
-    for (unsigned level = leaf_level; level > kIoPgtableStartLevel; --level) {
-      const uint64_t t = slots[level] & ~(kPage - 1);
-      if (!table_empty(mem, t)) break;
-      mem.write64(slots[level - 1], 0);
-      pool_free(mem, *pool, t);
-      pt.tables--;
-    }
-  }
-  return size;
 }
 
 void free_tables(hw::memory::Memory& mem, PagePool& pool, uint64_t table, unsigned level) {
@@ -159,7 +142,7 @@ int iopt_map(hw::memory::Memory& mem, IoPgtable& pt, uint64_t iova, uint64_t pa,
 }
 
 uint64_t iopt_unmap(hw::memory::Memory& mem, IoPgtable& pt, uint64_t iova, uint64_t size) {
-  return unmap_one(mem, nullptr, pt, iova, size);
+  return unmap_one(mem, pt, iova, size);
 }
 
 IoPgtable alloc_io_pgtable(hw::memory::Memory& mem, PagePool& pool, pg::Stage stage, hw::memory::Owner owner) {
@@ -174,10 +157,6 @@ IoPgtable alloc_io_pgtable(hw::memory::Memory& mem, PagePool& pool, pg::Stage st
 int iopt_map(hw::memory::Memory& mem, PagePool& pool, IoPgtable& pt, uint64_t iova, uint64_t pa, uint64_t size,
              bool read, bool write) {
   return map_one(mem, &pool, pt, iova, pa, size, read, write);
-}
-
-uint64_t iopt_unmap(hw::memory::Memory& mem, PagePool& pool, IoPgtable& pt, uint64_t iova, uint64_t size) {
-  return unmap_one(mem, &pool, pt, iova, size);
 }
 
 void free_io_pgtable(hw::memory::Memory& mem, PagePool& pool, IoPgtable& pt) {

@@ -3,7 +3,8 @@
 // 4 KiB granule, 48-bit input, 4 levels from level 0, 4 KiB pages and 2 MiB
 // blocks. Table pages come either from a bump allocator starting at a pool
 // address (never freed; what the hardware tests use) or from the driver's
-// PagePool (freed and reused; what SMMUv3 domains use).
+// PagePool (returned when the domain is freed, then reused; what SMMUv3
+// domains use).
 #include <cstdint>
 #include <vector>
 
@@ -47,15 +48,13 @@ int iopt_map(hw::memory::Memory& mem, IoPgtable& pt, uint64_t iova, uint64_t pa,
 // Clears the leaf covering iova (size must match it). Returns the bytes unmapped.
 uint64_t iopt_unmap(hw::memory::Memory& mem, IoPgtable& pt, uint64_t iova, uint64_t size);
 
-// The same over the driver's PagePool. alloc leaves root 0 when the pool is
-// exhausted; map returns -ENOMEM then. Unmap frees a table page that becomes
-// empty (Simplification: io-pgtable-arm keeps tables until the domain is
-// freed; freeing them keeps a long-lived domain's memory bounded).
+// The same over the driver's PagePool: alloc leaves root 0 when the pool is
+// exhausted, map returns -ENOMEM then. As in io-pgtable-arm, unmap (above)
+// leaves emptied tables in place; they go back with the domain.
 IoPgtable alloc_io_pgtable(hw::memory::Memory& mem, PagePool& pool, hw::smmuv3::pgtable::Stage stage,
                            hw::memory::Owner owner);
 int iopt_map(hw::memory::Memory& mem, PagePool& pool, IoPgtable& pt, uint64_t iova, uint64_t pa, uint64_t size,
              bool read, bool write);
-uint64_t iopt_unmap(hw::memory::Memory& mem, PagePool& pool, IoPgtable& pt, uint64_t iova, uint64_t size);
 // free_io_pgtable_ops: every table page back to the pool.
 void free_io_pgtable(hw::memory::Memory& mem, PagePool& pool, IoPgtable& pt);
 // iova_to_phys: the output address of `iova`, if a leaf maps it.
