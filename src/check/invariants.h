@@ -22,7 +22,8 @@ struct Violation {
   bool operator==(const Violation&) const = default;
 };
 
-// Invariants over state. `quiescent`: no attach is in flight, so 9, 10, 13, 14 and 24 apply too.
+// Invariants over state. `quiescent`: no operation is in flight, so 9, 10, 13, 14, 24 and the
+// ATC oracle (20, check/atc_oracle.h) apply too.
 std::vector<Violation> check_state(const System& s, bool quiescent);
 // Invariants over what happened: record events and WARNs from the given positions on.
 std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning);

@@ -42,6 +42,7 @@ DmaResult device_dma(Machine& m, unsigned smmu, pcie::FnId fn, bool ssv, uint32_
       const smmuv3::TranslateResult r =
           smmuv3::translated_request(m, smmu, sid, hit->pa + (iova - hit->iova), write);
       d.translated = true;
+      d.atc_entry = hit;
       d.ok = r.ok;
       d.pa = r.pa;
       d.owner = r.owner;

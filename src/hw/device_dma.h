@@ -18,6 +18,7 @@ struct DmaResult {
   uint64_t pa = 0;
   std::optional<smmuv3::EventId> event;
   memory::Owner owner = memory::kFree;  // owner of the page the access reached
+  std::optional<pcie::AtcEntry> atc_entry;  // the ATC entry a translated request used
 };
 
 // A Translation Request from `fn`; caches the completion in its ATC. False when

@@ -11,6 +11,10 @@ namespace atslab::io {
 nlohmann::json op_to_json(const sim::Op& op) {
   nlohmann::json j = {{"op", sim::op_name(op.kind)}, {"device", op.device}, {"container", op.container},
                       {"driver", op.driver}, {"count", op.count}};
+  if (op.kind == sim::OpKind::DeviceDma || op.kind == sim::OpKind::AtsTranslate || op.kind == sim::OpKind::VfioUnmap) {
+    j["iova"] = op.iova;
+    j["write"] = op.write;
+  }
   if (!op.fault.empty()) j["fault"] = op.fault;
   if (!op.nested.empty()) {
     const auto& n = op.nested.front();
@@ -41,6 +45,14 @@ sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
     if (!o["count"].is_number_unsigned() || o["count"].get<uint64_t>() > 1000000)
       throw InputError(fmt::format("{}.count must be a whole number up to 1000000", where));
     op.count = o["count"].get<uint32_t>();
+  }
+  if (o.contains("iova")) {
+    if (!o["iova"].is_number_unsigned()) throw InputError(fmt::format("{}.iova must be a whole number", where));
+    op.iova = o["iova"].get<uint64_t>();
+  }
+  if (o.contains("write")) {
+    if (!o["write"].is_boolean()) throw InputError(fmt::format("{}.write must be true or false", where));
+    op.write = o["write"].get<bool>();
   }
   if (o.contains("interleave")) {
     const auto& i = o["interleave"];

@@ -105,7 +105,7 @@ sim::OpKind op_kind(const Reader& r, const YAML::Node& n) {
   std::string t = r.str(n, "workload.op");
   if (auto k = sim::parse_op_name(t)) return *k;
   std::string list;
-  for (int k = 0; k <= static_cast<int>(sim::OpKind::DetachOwnDomain); ++k)
+  for (int k = 0; k <= static_cast<int>(sim::kLastOpKind); ++k)
     list += (list.empty() ? "" : ", ") + std::string(sim::op_name(static_cast<sim::OpKind>(k)));
   r.fail(n, "workload.op", fmt::format("unknown operation '{}' (expected one of: {})", t, list));
 }
@@ -265,7 +265,7 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
 void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
   if (!w.IsSequence()) r.fail(w, "workload", "expected a list of operations");
   for (const auto& n : w) {
-    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat"});
+    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write"});
     if (!n["op"]) r.fail(n, "workload[].op", "every step names its op");
     sim::Op op;
     op.kind = op_kind(r, n["op"]);
@@ -277,7 +277,10 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     }
     if (n["count"]) op.count = r.num<uint32_t>(n["count"], "workload[].count", 1000000);
     if (n["vfs"]) op.count = r.num<uint32_t>(n["vfs"], "workload[].vfs", 256);
-    bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap;
+    if (n["iova"]) op.iova = r.num<uint64_t>(n["iova"], "workload[].iova", (uint64_t{1} << 52) - 1);
+    if (n["write"]) op.write = r.flag(n["write"], "workload[].write");
+    bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap &&
+                        op.kind != sim::OpKind::VfioMap && op.kind != sim::OpKind::VfioUnmap;
     if (needs_device && op.device.empty()) r.fail(n, "workload[].device", "this operation needs a device");
     if (!op.device.empty()) {
       std::string base = op.device.substr(0, op.device.find(".vf"));

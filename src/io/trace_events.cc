@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "hw/smmuv3/command.h"
 #include "linux/kernel/record.h"
@@ -32,6 +33,7 @@ std::string chrome_trace(const System& s, const std::vector<sim::StepResult>& st
     ev.push_back({{"ph", "X"}, {"pid", kPidWorkload}, {"tid", 0}, {"ts", st.begin}, {"dur", std::max<uint64_t>(1, st.end - st.begin)},
                   {"name", st.what}, {"args", {{"ret", st.ret}}}});
   std::vector<bool> named_dev(s.kernel.devs.size(), false);
+  std::set<uint32_t> named_fn;
   for (const auto& e : s.record.events) {
     switch (e.kind) {
       case kernel::EventKind::SmmuCommand: {
@@ -61,6 +63,20 @@ std::string chrome_trace(const System& s, const std::vector<sim::StepResult>& st
                            : e.kind == kernel::EventKind::DeviceAdd ? "device_add"
                                                                      : "device_del";
         ev.push_back(instant(kPidDevices, static_cast<int>(e.dev), e.seq, name, json::object()));
+        break;
+      }
+      case kernel::EventKind::DeviceDma:
+      case kernel::EventKind::AtsTranslation:
+      case kernel::EventKind::StaleAtcUse: {
+        // A function's own requests, on a thread per hardware function (beside the pci_dev threads).
+        const int tid = 100000 + static_cast<int>(e.dev);
+        if (e.dev < s.hw.pcie.functions().size() && named_fn.insert(e.dev).second)
+          ev.push_back(meta(kPidDevices, tid, "thread_name", s.hw.pcie.fn(e.dev).bdf.str() + " (requests)"));
+        std::string name = e.kind == kernel::EventKind::DeviceDma        ? fmt::format("DMA {:#x}", e.a)
+                           : e.kind == kernel::EventKind::AtsTranslation ? fmt::format("ATS TR {:#x}", e.a)
+                                                                         : fmt::format("stale ATC use {:#x}", e.a);
+        ev.push_back(instant(kPidDevices, tid, e.seq, name,
+                             {{"iova", fmt::format("{:#x}", e.a)}, {"pa", e.b < 0 ? std::string("-") : fmt::format("{:#x}", e.b)}}));
         break;
       }
       default:

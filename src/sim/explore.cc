@@ -39,9 +39,6 @@ uint64_t context_hash(const OpContext& c) {
 
 uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
 
-// Operations that run without the attach locks: what another CPU may do in an attach's window.
-bool lock_free(OpKind k) { return k == OpKind::HostDma || k == OpKind::VfioMapUnmap; }
-
 }  // namespace
 
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {
@@ -72,10 +69,16 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     plain.push_back({.kind = OpKind::HostDma, .device = n});
     plain.push_back({.kind = OpKind::AttachOwnDomain, .device = n});
     plain.push_back({.kind = OpKind::DetachOwnDomain, .device = n});
+    // The device's own traffic at the first IOVA VFIO maps: a DMA write, and a bare
+    // Translation Request (ATS only) that fills its ATC.
+    plain.push_back({.kind = OpKind::DeviceDma, .device = n, .iova = OpContext::kIovaBase, .write = true});
+    plain.push_back({.kind = OpKind::AtsTranslate, .device = n, .iova = OpContext::kIovaBase, .write = true});
   }
   for (const char* c : {"c0", "c1"}) {
     plain.push_back({.kind = OpKind::VfioSetIommu, .container = c});
     plain.push_back({.kind = OpKind::VfioMapUnmap, .container = c});
+    plain.push_back({.kind = OpKind::VfioMap, .container = c});
+    plain.push_back({.kind = OpKind::VfioUnmap, .container = c});
   }
   if (!opt.kinds.empty())
     std::erase_if(plain, [&](const Op& op) { return std::find(opt.kinds.begin(), opt.kinds.end(), op.kind) == opt.kinds.end(); });

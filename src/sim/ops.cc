@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "check/atc_oracle.h"
+#include "hw/device_dma.h"
+#include "hw/pcie/atc.h"
 #include "io/input_error.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
@@ -31,6 +34,13 @@ std::string describe_plain(const Op& op) {
     case OpKind::Remove: return fmt::format("echo 1 > {}/remove", op.device);
     case OpKind::AttachOwnDomain: return fmt::format("{}: iommu_attach_group(own paging domain)", op.device);
     case OpKind::DetachOwnDomain: return fmt::format("{}: iommu_detach_group", op.device);
+    case OpKind::VfioMap: return fmt::format("VFIO_IOMMU_MAP_DMA {}: {} page(s)", op.container, op.count);
+    case OpKind::VfioUnmap:
+      return op.iova ? fmt::format("VFIO_IOMMU_UNMAP_DMA {} {:#x}", op.container, op.iova)
+                     : fmt::format("VFIO_IOMMU_UNMAP_DMA {}: its lowest mapping", op.container);
+    case OpKind::DeviceDma: return fmt::format("{}: DMA {} at IOVA {:#x}", op.device, op.write ? "write" : "read", op.iova);
+    case OpKind::AtsTranslate:
+      return fmt::format("{}: ATS Translation Request for IOVA {:#x}{}", op.device, op.iova, op.write ? " (write)" : "");
   }
   return "?";
 }
@@ -65,11 +75,66 @@ std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const s
   return std::nullopt;
 }
 
+int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
+  const auto& f = s.hw.pcie.fn(fn);
+  if (!f.present) return -ENODEV;
+  const auto& rc = s.hw.pcie.rc(f.rc);
+  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) return -EOPNOTSUPP;
+  const hw::DmaResult r = hw::device_dma(s.hw, rc.iommu_index, fn, false, 0, iova, write);
+  s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
+  // The security property ATS invalidation exists for: the access reached memory through a
+  // translation the SMMU would no longer give.
+  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova))
+    s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),
+                   static_cast<int64_t>(r.atc_entry->pa + (iova - r.atc_entry->iova)));
+  return r.ok ? 0 : -EFAULT;
+}
+
+int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
+  const auto& f = s.hw.pcie.fn(fn);
+  if (!f.present) return -ENODEV;
+  const auto& rc = s.hw.pcie.rc(f.rc);
+  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) return -EOPNOTSUPP;
+  if (!hw::pcie::ats_control(f.cfg).enabled) return -ENODEV;
+  const bool ok = hw::device_ats_translate(s.hw, rc.iommu_index, fn, false, 0, iova, write);
+  const auto e = ok ? s.hw.pcie.fn(fn).atc.lookup(false, 0, iova) : std::nullopt;
+  s.record.event(kernel::EventKind::AtsTranslation, fn, static_cast<int64_t>(iova),
+                 e ? static_cast<int64_t>(e->pa + (iova - e->iova)) : -1);
+  return ok ? 0 : -EFAULT;
+}
+
 namespace {
 vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) {
   auto it = ctx.containers.find(name);
   if (it != ctx.containers.end()) return it->second;
   return ctx.containers[name] = vfio::open_container(s);
+}
+
+// The next VFIO IOVA: 16 slots of 1 MiB, cycling, as an IOVA allocator reuses freed
+// ranges: every size and alignment of the range encoding comes round, io-pgtable-arm's
+// emptied tables stay bounded, and a long run (or the explorer) revisits states.
+uint64_t next_vfio_iova(OpContext& ctx) {
+  const uint64_t iova = ctx.next_iova;
+  ctx.next_iova = OpContext::kIovaBase + (iova - OpContext::kIovaBase + OpContext::kIovaStride) % (16 * OpContext::kIovaStride);
+  return iova;
+}
+
+void remember_iova(OpContext& ctx, uint64_t iova) {
+  ctx.recent_iovas.push_back(iova);
+  if (ctx.recent_iovas.size() > 8) ctx.recent_iovas.erase(ctx.recent_iovas.begin());
+}
+
+// iova_stress's device side: every function of the container's groups writes the first
+// page of the fresh mapping and reads its last, between MAP_DMA and UNMAP_DMA.
+void container_dma(System& s, vfio::ContainerId c, uint64_t iova, uint64_t size) {
+  std::vector<hw::pcie::FnId> fns;
+  for (vfio::VfioGroupId g : s.kernel.vfio.containers[c].groups)
+    for (pci::DevId d : iommu::group(s, s.kernel.vfio.groups[g].group).devices)
+      if (s.kernel.devs[d].state != pci::DevState::Removed) fns.push_back(s.kernel.devs[d].fn);
+  for (hw::pcie::FnId fn : fns) {
+    device_dma(s, fn, iova, true);
+    if (size > 0x1000) device_dma(s, fn, iova + size - 0x1000, false);
+  }
 }
 
 int run_plain(System& s, OpContext& ctx, const Op& op) {
@@ -111,6 +176,8 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
           ret = iommu::map(s, dom, iova, 0x40000000ull + 0x1000ull * i, 0x1000);
         }
         if (ret) return ret;
+        remember_iova(ctx, iova);
+        device_dma(s, s.kernel.devs[d0].fn, iova, true);  // the device writes the buffer before the driver unmaps it
         kernel::Frame f(s, kernel::KFn::dma_unmap_page_attrs);
         iommu::unmap(s, dom, iova, 0x1000);
       }
@@ -132,17 +199,37 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       auto c = container(s, ctx, op.container);
       for (uint32_t i = 0; i < op.count; ++i) {
         uint64_t size = 0x1000ull << (i % 4);
-        uint64_t iova = ctx.next_iova;
-        // iova_stress walks a window of 16 IOVAs, 1 MiB apart: every size and alignment of the
-        // range encoding comes round, and a long run revisits states instead of growing them.
-        ctx.next_iova = OpContext::kIovaBase + (ctx.next_iova - OpContext::kIovaBase + OpContext::kIovaStride) % (16 * OpContext::kIovaStride);
+        uint64_t iova = next_vfio_iova(ctx);
         int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
         if (ret) return ret;
+        remember_iova(ctx, iova);
+        container_dma(s, c, iova, size);
         ret = vfio::unmap_dma(s, c, iova, size);
         if (ret) return ret;
       }
       return 0;
     }
+    case OpKind::VfioMap: {
+      auto c = container(s, ctx, op.container);
+      const uint64_t iova = next_vfio_iova(ctx), size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its slot
+      int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
+      if (ret == 0) remember_iova(ctx, iova);
+      return ret;
+    }
+    case OpKind::VfioUnmap: {
+      auto c = container(s, ctx, op.container);
+      const auto& dma = s.kernel.vfio.containers[c].dma;
+      auto it = op.iova ? dma.find(op.iova) : dma.begin();
+      if (it == dma.end()) return -EINVAL;
+      const uint64_t iova = it->first, size = it->second.size;
+      return vfio::unmap_dma(s, c, iova, size);
+    }
+    case OpKind::DeviceDma:
+      if (!present) return -ENODEV;
+      return device_dma(s, s.kernel.devs[d0].fn, op.iova, op.write);
+    case OpKind::AtsTranslate:
+      if (!present) return -ENODEV;
+      return device_ats_translate(s, s.kernel.devs[d0].fn, op.iova, op.write);
     case OpKind::VfioUnsetContainer: {
       auto it = ctx.vfio_groups.find(d0);
       if (it == ctx.vfio_groups.end()) return -EINVAL;
@@ -200,14 +287,28 @@ void run_on_other_cpu(System& s, OpContext& ctx, const Op& op, kernel::PreemptPo
 }
 
 // Operations that take group->mutex and arm_smmu_asid_lock (every attach path).
-bool takes_attach_locks(OpKind k) { return k != OpKind::HostDma && k != OpKind::VfioMapUnmap; }
+bool takes_attach_locks(OpKind k) { return !lock_free(k); }
 // VFIO operations serialise on their container (its group_lock and type1's iommu->lock).
 bool holds_container(OpKind k) {
   return k == OpKind::VfioSetContainer || k == OpKind::VfioUnsetContainer || k == OpKind::VfioSetIommu ||
-         k == OpKind::VfioMapUnmap;
+         k == OpKind::VfioMapUnmap || k == OpKind::VfioMap || k == OpKind::VfioUnmap;
 }
 
 }  // namespace
+
+bool lock_free(OpKind k) {
+  switch (k) {
+    case OpKind::HostDma:
+    case OpKind::VfioMapUnmap:
+    case OpKind::VfioMap:
+    case OpKind::VfioUnmap:
+    case OpKind::DeviceDma:     // the device itself: no kernel lock at all
+    case OpKind::AtsTranslate:
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner) {
   if (!inner.nested.empty()) return false;

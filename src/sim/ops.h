@@ -29,7 +29,12 @@ enum class OpKind : uint8_t {
   Remove,           // echo 1 > remove
   AttachOwnDomain,  // a kernel driver attaches its own paging domain (iommu_attach_group from the default domain)
   DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
+  VfioMap,          // VFIO_IOMMU_MAP_DMA of `count` pages on `container`, left mapped
+  VfioUnmap,        // VFIO_IOMMU_UNMAP_DMA of the container's mapping at `iova` (0: its lowest)
+  DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its SMMU
+  AtsTranslate,     // `device` sends a bare ATS Translation Request for `iova` (ATS on only)
 };
+inline constexpr OpKind kLastOpKind = OpKind::AtsTranslate;
 
 struct Nested;
 
@@ -43,6 +48,8 @@ struct Op {
   std::string fault;
   // At most one operation another CPU runs inside this one, at an interleaving point.
   std::vector<Nested> nested;
+  uint64_t iova = 0;   // DeviceDma, AtsTranslate, VfioUnmap
+  bool write = false;  // DeviceDma, AtsTranslate: a write (or write permission asked for)
   bool operator==(const Op&) const = default;
 };
 
@@ -67,7 +74,23 @@ struct OpContext {
   std::map<pci::DevId, iommu::DomainId> own_domains;
   static constexpr uint64_t kIovaBase = 0x100000, kIovaStride = 0x100000;
   uint64_t next_iova = kIovaBase;
+  std::vector<uint64_t> recent_iovas;  // the last IOVAs the workload mapped (VFIO and DMA API), oldest first
 };
+
+// An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, VFIO's 1 MiB slots
+// (OpContext::next_iova) cycle below 1 GiB.
+inline constexpr uint64_t kUnmappedIova = 0x7fff00000000;
+
+// The function's DMA at `iova` through its SMMU (hw::device_dma: ATC hit, Translation
+// Request and fill, or untranslated when ATS is off), recorded as a DeviceDma event. A
+// DMA through an ATC entry the SMMU would no longer give (check::atc_entry_stale) is
+// recorded as StaleAtcUse: invariant 20. Returns 0, -EFAULT (refused, faulted or no
+// translation), or -EOPNOTSUPP when no SMMUv3 translates the function (VT-d and AMD-Vi
+// keep a page map, with no hardware walk to DMA through).
+int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);
+// A bare Translation Request (hw::device_ats_translate), recorded as an AtsTranslation event.
+// Returns 0, -EFAULT (refused), -ENODEV (ATS disabled at the function: it sends none) or -EOPNOTSUPP.
+int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);
 
 // The live pci_dev a name refers to now, if any.
 std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name);
@@ -76,6 +99,10 @@ std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const s
 // 0 or the negative errno the kernel returned; an unknown device name throws
 // atslab::InputError.
 int run_op(System& s, OpContext& ctx, const Op& op);
+
+// Operations that take neither group->mutex nor arm_smmu_asid_lock: invalidations
+// (map/unmap) and the device's own traffic. What may run inside an attach window.
+bool lock_free(OpKind k);
 
 // Whether `inner` may run on another CPU at point `at` of `outer` in state `s`:
 // the locks `outer` holds there (spec section 6) must not be ones `inner`

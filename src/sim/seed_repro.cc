@@ -12,6 +12,7 @@
 #include "linux/smmuv3/rcu.h"
 #include "linux/vfio/vfio.h"
 #include "sim/faults.h"
+#include "sim/ops.h"
 
 namespace atslab::sim {
 
@@ -121,6 +122,7 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
         kernel::Frame f(s, kernel::KFn::dma_map_page_attrs);
         iommu::map(s, def, iova, 0x40000000ull + 0x1000ull * i, 0x1000);
       }
+      device_dma(s, s.kernel.devs[vf].fn, iova, true);  // the VF writes the buffer
       kernel::Frame f(s, kernel::KFn::dma_unmap_page_attrs);
       iommu::unmap(s, def, iova, 0x1000);
     }
@@ -155,6 +157,11 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
         uint64_t iova = 0x100000ull * (i + 1), size = 0x1000ull << (i % 4);
         int m = vfio::map_dma(s, c, iova, 0x80000000ull + iova, size);
         usable &= m == 0;
+        // iova_stress's device side: the VF writes the first page and reads the last before the unmap.
+        if (m == 0) {
+          device_dma(s, s.kernel.devs[vf].fn, iova, true);
+          if (size > 0x1000) device_dma(s, s.kernel.devs[vf].fn, iova + size - 0x1000, false);
+        }
         vfio::unmap_dma(s, c, iova, size);
         run.step(fmt::format("iova_stress: VFIO_IOMMU_MAP_DMA/UNMAP_DMA {:#x}+{:#x}", iova, size));
       }

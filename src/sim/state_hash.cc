@@ -108,18 +108,20 @@ class Hasher {
     }
   }
   void add(const iommu::PageMap& m) { add(m.pages); }
+  void add(const smmuv3::PagePool& p) { add(p.base), add(p.limit), add(p.next), add(p.free); }
+  void add(const smmuv3::IoPgtable& p) { add(p.stage), add(p.root), add(p.next_table), add(p.owner), add(p.tables); }
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
   void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
   void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }
-  void add(const smmuv3::Smmu& m) { add(m.feat_ats), add(m.pgsize_bitmap); }
+  void add(const smmuv3::Smmu& m) { add(m.feat_ats), add(m.feat_range_inv), add(m.pgsize_bitmap); }
   void add(const smmuv3::Master& m) {
     add(m.dev), add(m.smmu), add(m.streams), add(m.build_invs), add(m.ats_enabled), add(m.ste_ats_enabled);
-    add(m.ats_prepared), add(m.cd_table_in_ste), add(m.live);
+    add(m.ats_prepared), add(m.cd_table_in_ste), add(m.cdtab), add(m.live);
   }
   void add(const smmuv3::MasterDomain& m) { add(m.master), add(m.domain), add(m.ssid); }
   void add(const smmuv3::SmmuDomain& d) {
     add(d.smmu), add(d.stage), add(d.asid), add(d.vmid), add(d.nr_ats_masters), add(d.invs), add(d.devices);
-    add(d.domain), add(d.iopte), add(d.live);
+    add(d.domain), add(d.pgtbl), add(d.live);
   }
   void add(const policy::AtsPolicy& p) {
     add(p.variant), add(p.gate_on_ats_prepared), add(p.support_checked_before_prepare), add(p.fail_probe_on_prepare_error);
@@ -129,7 +131,8 @@ class Hasher {
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domain), add(c.dma); }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container); }
   void add(const smmuv3::Driver& d) {
-    add(d.policy), add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.master_of);
+    add(d.policy), add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
+    add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
   }
   void add(const hw::memory::Page& p) { add(p.owner), add(p.qwords); }

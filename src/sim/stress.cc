@@ -30,12 +30,16 @@ const char* op_name(OpKind k) {
     case OpKind::Remove: return "remove";
     case OpKind::AttachOwnDomain: return "attach_own_domain";
     case OpKind::DetachOwnDomain: return "detach_own_domain";
+    case OpKind::VfioMap: return "vfio_map";
+    case OpKind::VfioUnmap: return "vfio_unmap";
+    case OpKind::DeviceDma: return "device_dma";
+    case OpKind::AtsTranslate: return "ats_translate";
   }
   return "?";
 }
 
 std::optional<OpKind> parse_op_name(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(OpKind::DetachOwnDomain); ++k)
+  for (int k = 0; k <= static_cast<int>(kLastOpKind); ++k)
     if (name == op_name(static_cast<OpKind>(k))) return static_cast<OpKind>(k);
   return std::nullopt;
 }
@@ -81,16 +85,28 @@ Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpCon
                                  OpKind::HostDma, OpKind::VfioSetContainer, OpKind::VfioSetIommu,
                                  OpKind::VfioMapUnmap, OpKind::VfioMapUnmap, OpKind::VfioUnsetContainer,
                                  OpKind::HotplugAdd, OpKind::HotplugRemove, OpKind::AttachOwnDomain,
-                                 OpKind::DetachOwnDomain};
+                                 OpKind::DetachOwnDomain, OpKind::VfioMap, OpKind::VfioUnmap, OpKind::DeviceDma,
+                                 OpKind::DeviceDma, OpKind::AtsTranslate};
   op.kind = kinds[next(rng) % std::size(kinds)];
   bool hotplug_dev = false;
   for (const auto& d : sc.devices) hotplug_dev |= d.name == op.device && d.hotplug;
   if ((op.kind == OpKind::HotplugAdd || op.kind == OpKind::HotplugRemove) && !hotplug_dev) op.kind = OpKind::HostDma;
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
-  if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap) op.count = 1 + next(rng) % 8;
-  (void)s;
-  (void)ctx;
+  if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap)
+    op.count = 1 + next(rng) % 8;
+  if (op.kind == OpKind::DeviceDma || op.kind == OpKind::AtsTranslate) {
+    // What the workload has mapped lately, what the containers hold now (first or last page), and one never mapped.
+    std::vector<uint64_t> iovas = ctx.recent_iovas;
+    for (const auto& [name, c] : ctx.containers)
+      for (const auto& [iova, m] : s.kernel.vfio.containers.at(c).dma) {
+        iovas.push_back(iova);
+        iovas.push_back(iova + m.size - 0x1000);
+      }
+    iovas.push_back(kUnmappedIova);
+    op.iova = iovas[next(rng) % iovas.size()];
+    op.write = next(rng) % 2;
+  }
   return op;
 }
 

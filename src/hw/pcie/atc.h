@@ -60,6 +60,10 @@ struct Atc {
   // Processes up to `qdep` queued requests (Simplification: the queue itself is
   // unbounded; the depth only limits how many complete per step).
   unsigned process_invalidations(unsigned qdep);
+  // A function that comes into existence (VF Enable, a card inserted) starts
+  // with an empty ATC and no invalidation in flight; how it treats invalidations
+  // while ATS is off is a property of the device and stays.
+  void reset() { *this = Atc{.inv_while_disabled = inv_while_disabled}; }
   bool operator==(const Atc&) const = default;
 };
 

@@ -158,6 +158,7 @@ void Topology::sriov_control_written(FnId pf, uint16_t pos, uint16_t old_ctrl) {
       // VFs come out of VF Enable in their reset state, at the RIDs offset and stride give.
       f.bdf = virtfn_bdf(fns_[pf].bdf, offset, stride, f.vf_index);
       f.cfg = fresh;
+      f.atc.reset();
     }
   }
   reindex();
@@ -192,6 +193,7 @@ std::vector<FnId> Topology::vfs_of(FnId pf) const {
 void Topology::insert(FnId fn) {
   // A newly inserted card is freshly powered: its control registers are at their reset values.
   reset_control_registers(fns_.at(fn).cfg);
+  fns_.at(fn).atc.reset();
   fns_.at(fn).present = true;
   reindex();
 }

@@ -14,8 +14,9 @@ namespace {
 enum class Mode : uint8_t { Untranslated, AtsRequest };
 
 struct Ctx {
-  Machine& m;
-  Smmu& s;
+  const Machine& m;
+  const Smmu& s;
+  Smmu* fx;  // where the IOTLB and the event queue are updated; null for a walk from the tables alone
   const DeviceRequest& req;
   Mode mode;
   TranslateResult r;
@@ -24,7 +25,7 @@ struct Ctx {
     r.ok = false;
     if (record) {
       r.event = id;
-      if (s.cr0 & reg::kCr0EvtqEn) s.evtq.push_back({id, req.sid, req.ssv, req.ssid, req.addr});
+      if (fx && (s.cr0 & reg::kCr0EvtqEn)) fx->evtq.push_back({id, req.sid, req.ssv, req.ssid, req.addr});
     }
     return r;
   }
@@ -40,6 +41,13 @@ struct Ctx {
     r.ok = mode == Mode::AtsRequest || (req.write ? wr : rd);
     r.owner = m.memory.owner(pa);
     return r;
+  }
+  std::optional<IotlbEntry> iotlb_lookup(bool s1, uint16_t asid, uint16_t vmid, uint64_t addr) const {
+    if (!fx) return std::nullopt;
+    return s.iotlb.lookup(s1, asid, vmid, addr);
+  }
+  void iotlb_insert(const IotlbEntry& e) {
+    if (fx) fx->iotlb.insert(e);
   }
 };
 
@@ -71,9 +79,10 @@ std::optional<pgtable::S2Context> s2_context(const Entry& ste_ent) {
   return c;
 }
 
-TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode mode) {
-  Ctx c{m, m.smmus.at(idx), req, mode, {}};
-  Smmu& s = c.s;
+// `fx` null: from the tables in memory alone (no IOTLB, nothing recorded).
+TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRequest& req, Mode mode) {
+  Ctx c{m, m.smmus.at(idx), fx, req, mode, {}};
+  const Smmu& s = c.s;
   if (!(s.cr0 & reg::kCr0SmmuEn)) {
     // Simplification: GBPA is "bypass"; an ATS request reaches no translation agent.
     if (mode == Mode::AtsRequest) return c.abort_silently();
@@ -136,7 +145,7 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
       if (d[0] & cd::k0TcrEpd0) return c.fail(EventId::F_TRANSLATION, record && mode == Mode::Untranslated);
       asid = uint16_t(field_get(cd::k0Asid, d[0]));
       did_s1 = true;
-      if (auto hit = s.iotlb.lookup(true, asid, vmid, req.addr)) {
+      if (auto hit = c.iotlb_lookup(true, asid, vmid, req.addr)) {
         ipa = (hit->pa_page << 12) | (req.addr & 0xfff);
         size = 0x1000;
         wr = hit->writable;
@@ -151,7 +160,7 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
         ipa = w.out;
         size = w.block_size;
         wr = w.writable;
-        if (!s2) s.iotlb.insert({true, asid, vmid, req.addr >> 12, ipa >> 12, wr});
+        if (!s2) c.iotlb_insert({true, asid, vmid, req.addr >> 12, ipa >> 12, wr});
       }
     }
   }
@@ -159,7 +168,7 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
   if (mode == Mode::AtsRequest && eats == ste::kEatsS1Chk) return c.done(ipa, size < 0x1000 ? 0x1000 : size, rd, wr);
   if (s2) {
     const bool s1_tag = did_s1;
-    if (auto hit = s.iotlb.lookup(s1_tag, asid, vmid, s1_tag ? req.addr : ipa)) {
+    if (auto hit = c.iotlb_lookup(s1_tag, asid, vmid, s1_tag ? req.addr : ipa)) {
       return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, wr && hit->writable);
     }
     const pgtable::WalkResult w = pgtable::walk(m.memory, pgtable::Stage::S2, s2c->ttb, s2c->start_level,
@@ -169,7 +178,7 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
     size = std::min(size, w.block_size);
     rd = rd && w.readable;
     wr = wr && w.writable;
-    s.iotlb.insert({s1_tag, asid, vmid, (s1_tag ? req.addr : ipa) >> 12, w.out >> 12, wr});
+    c.iotlb_insert({s1_tag, asid, vmid, (s1_tag ? req.addr : ipa) >> 12, w.out >> 12, wr});
     if (mode == Mode::Untranslated && (req.write ? !wr : !rd)) return c.fail(EventId::F_PERMISSION, s2_record);
     return c.done(w.out, size, rd, wr);
   }
@@ -181,13 +190,19 @@ TranslateResult resolve(Machine& m, unsigned idx, const DeviceRequest& req, Mode
 }  // namespace
 
 TranslateResult translate(Machine& m, unsigned smmu, const DeviceRequest& req) {
-  return resolve(m, smmu, req, Mode::Untranslated);
+  return resolve(m, smmu, &m.smmus.at(smmu), req, Mode::Untranslated);
 }
 
 TranslateResult ats_translation_request(Machine& m, unsigned smmu, const DeviceRequest& req) {
-  TranslateResult r = resolve(m, smmu, req, Mode::AtsRequest);
+  TranslateResult r = resolve(m, smmu, &m.smmus.at(smmu), req, Mode::AtsRequest);
   // A completion carries the translation aligned to its size, with R/W.
   if (r.ok && r.size) r.pa &= ~(r.size - 1);
+  if (r.ok && !r.readable && !r.writable) r.ok = false;
+  return r;
+}
+
+TranslateResult ats_translation_from_tables(const Machine& m, unsigned smmu, const DeviceRequest& req) {
+  TranslateResult r = resolve(m, smmu, nullptr, req, Mode::AtsRequest);
   if (r.ok && !r.readable && !r.writable) r.ok = false;
   return r;
 }
@@ -198,7 +213,7 @@ TranslateResult translated_request(Machine& m, unsigned idx, uint32_t sid, uint6
   req.sid = sid;
   req.addr = pa;
   req.write = write;
-  Ctx c{m, s, req, Mode::Untranslated, {}};
+  Ctx c{m, s, &s, req, Mode::Untranslated, {}};
   if (!(s.cr0 & reg::kCr0SmmuEn) || !(s.cr0 & reg::kCr0AtsChk)) return c.done(pa, 0x1000, true, true);
   const auto ste_pa = ste_address(m.memory, s, sid);
   if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);

@@ -33,6 +33,11 @@ TranslateResult translate(Machine& m, unsigned smmu, const DeviceRequest& req);
 // EATS=TRANS (or S1CHK on a nested STE, answered with the stage-1 output).
 // A walk fault is answered as a completion with no access (ok=false, no event).
 TranslateResult ats_translation_request(Machine& m, unsigned smmu, const DeviceRequest& req);
+// What a Translation Request would be answered with now, from the STE, CD and
+// page tables in memory alone: no IOTLB lookup or fill, no event recorded. `pa`
+// is the output address of req.addr itself (not aligned down to the size).
+// The ATC oracle's reference (check/atc_oracle.h).
+TranslateResult ats_translation_from_tables(const Machine& m, unsigned smmu, const DeviceRequest& req);
 // A translated request at `pa`: checked against STE.EATS when CR0.ATSCHK is set.
 TranslateResult translated_request(Machine& m, unsigned smmu, uint32_t sid, uint64_t pa, bool write);
 

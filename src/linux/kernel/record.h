@@ -59,6 +59,9 @@ enum class EventKind : uint8_t {
   AttachPrepareBegin,  // dev = pci dev: arm_smmu_attach_prepare entered
   AttachPrepareEnd,    // dev = pci dev: ... returned a
   AttachCommitEnd,     // dev = pci dev: arm_smmu_attach_commit returned a
+  DeviceDma,       // dev = hw FnId: the device's DMA; a = IOVA, b = the PA it reached, or -1 when refused
+  AtsTranslation,  // dev = hw FnId: a bare Translation Request; a = IOVA, b = the PA cached, or -1 when refused
+  StaleAtcUse,     // dev = hw FnId: a DMA went through an ATC entry the SMMU would no longer give; a = IOVA, b = the stale PA
 };
 
 struct Event {

@@ -41,6 +41,7 @@ struct AttachState {  // arm_smmu_attach_state
   bool ats_enabled = false;
   // rollback variant: what to restore if pci_enable_ats fails at commit
   Ste old_ste{};
+  hw::smmuv3::Entry old_cd{};
   bool added_master_domain = false;
 };
 
@@ -211,6 +212,7 @@ void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
     if (st.ats_enabled) sdom(s, sd).nr_ats_masters--;
   }
   install_ste_for_dev(s, st.master, st.old_ste);
+  if (mst(s, st.master).cdtab && cd_of(s, st.master, 0) != st.old_cd) write_cd_entry(s, st.master, 0, st.old_cd);
 }
 
 int attach_commit_body(System& s, AttachState& st, iommu::DomainId new_domain) {
@@ -254,7 +256,17 @@ int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain) {
   return ret;
 }
 
-uint64_t cdtab_dma(const Master& m) { return 0x80000000ull + (uint64_t{m.streams.front()} << 12); }
+
+// arm_smmu_make_s1_cd's inputs from the domain's io-pgtable: 48-bit input, 4 KiB granule,
+// inner-shareable write-back walks, 48-bit IPS, and io-pgtable-arm's MAIR.
+S1Config s1_config(const SmmuDomain& d) {
+  return {.asid = d.asid, .tsz = 16, .tg = 0, .irgn = 1, .orgn = 1, .sh = 3, .ips = 5, .ttbr = d.pgtbl.root,
+          .mair = 0xf404ff44};
+}
+// arm_smmu_make_s2_domain_ste's inputs: the VMID and the io-pgtable's VTCR (start level 0) and VTTBR.
+S2Config s2_config(const SmmuDomain& d) {
+  return {.vmid = d.vmid, .tsz = 16, .sl = 2, .irgn = 1, .orgn = 1, .sh = 3, .tg = 0, .ps = 5, .vttbr = d.pgtbl.root};
+}
 
 int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old, const Ste& target) {
   Frame f(s, KFn::arm_smmu_attach_dev_ste);
@@ -267,6 +279,8 @@ int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId
   install_ste_for_dev(s, st.master, target);
   kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
   attach_commit(s, st, d);
+  // After the master left the old domain's devices list (arm_smmu_share_asid must not race it).
+  clear_cd(s, st.master, 0);
   return 0;
 }
 
@@ -278,19 +292,30 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
   if (m == kNone) return -ENOENT;
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone || sdom(s, sd).smmu != mst(s, m).smmu) return -EINVAL;
+  const bool s1 = sdom(s, sd).stage == Stage::S1;
+  // arm_smmu_alloc_cd_ptr for SSID 0: the CD table, allocated once per master, before prepare.
+  if (s1 && !mst(s, m).cdtab) {
+    uint64_t cdtab = pool_alloc(s.hw.memory, s.kernel.smmuv3.pages, kOwnerCdTable + (m & 0xffff));
+    if (!cdtab) return -ENOMEM;
+    mst(s, m).cdtab = cdtab;
+  }
   AttachState st;
   st.old_domain = old;
   st.master = m;
   st.old_ste = ste_of(s, mst(s, m).smmu, mst(s, m).streams.front());
+  st.old_cd = cd_of(s, m, 0);
   int ret = attach_prepare(s, st, d);
   if (ret) return ret;
-  Ste target = sdom(s, sd).stage == Stage::S1
-                   ? make_cdtable_ste(driver_features(), {.cdtab_dma = cdtab_dma(mst(s, m))}, st.ats_enabled, ste::kS1dssSsid0)
-                   : make_s2_domain_ste(driver_features(), {},
-                                        {.vmid = sdom(s, sd).vmid, .vttbr = 0x90000000ull + (uint64_t{sd} << 12)},
-                                        st.ats_enabled);
   kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
-  install_ste_for_dev(s, m, target);
+  if (s1) {
+    // The CD first (ASID and TTB0), then the CD-table STE pointing at it.
+    write_cd_entry(s, m, 0, make_s1_cd({}, s1_config(sdom(s, sd))));
+    const MasterView mv{.cdtab_dma = mst(s, m).cdtab, .s1fmt = 0 /* linear */, .s1cdmax = 0};
+    install_ste_for_dev(s, m, make_cdtable_ste(driver_features(), mv, st.ats_enabled, ste::kS1dssSsid0));
+  } else {
+    install_ste_for_dev(s, m, make_s2_domain_ste(driver_features(), {}, s2_config(sdom(s, sd)), st.ats_enabled));
+    clear_cd(s, m, 0);
+  }
   kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
   return attach_commit(s, st, d);
 }

@@ -1,4 +1,5 @@
 // Paging domains, their io-pgtable, and the invalidation paths (3.4).
+#include <bit>
 #include <fmt/format.h>
 
 #include "linux/kernel/preempt.h"
@@ -42,10 +43,15 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   uint16_t id16 = 1;
   while (in_use(id16)) ++id16;
   (stage == Stage::S1 ? sd.asid : sd.vmid) = id16;
-  sd.invs = rcu_publish(s, invs_alloc(0));  // a new domain starts with an empty array
   // A freed smmu_domain's memory is reused, lowest first.
   SmmuDomainId id = 0;
   while (id < drv.domains.size() && drv.domains[id].live) ++id;
+  // arm_smmu_domain_finalise: the io-pgtable, its root table in memory.
+  sd.pgtbl = alloc_io_pgtable(s.hw.memory, drv.pages,
+                              stage == Stage::S1 ? hw::smmuv3::pgtable::Stage::S1 : hw::smmuv3::pgtable::Stage::S2,
+                              kOwnerIoPgtable + (id & 0xffff));
+  if (!sd.pgtbl.root) return iommu::kNoDomain;
+  sd.invs = rcu_publish(s, invs_alloc(0));  // a new domain starts with an empty array
   if (id == drv.domains.size()) drv.domains.push_back(sd);
   else drv.domains[id] = sd;
   iommu::DomainId d = iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, sd.smmu, id, true});
@@ -60,6 +66,8 @@ void domain_free(System& s, iommu::DomainId d) {
   auto& dom = s.kernel.smmuv3.domains[sd];
   // The domain's array is freed directly: nothing can be invalidating a dead domain.
   s.kernel.smmuv3.invs_pool[dom.invs].state = RcuState::Reclaimed;
+  // free_io_pgtable_ops: no STE or CD points at the tables any more (the domain is detached).
+  free_io_pgtable(s.hw.memory, s.kernel.smmuv3.pages, dom.pgtbl);
   dom.live = false;
 }
 
@@ -73,18 +81,44 @@ iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type)
   return slot;
 }
 
+namespace {
+// The domain's smallest page (1 << __ffs(pgsize_bitmap)): iommu_map and iommu_unmap refuse
+// anything not aligned to it, so a 64 KiB-granule SMMU never sees a 4 KiB mapping.
+uint64_t min_pagesz(const System& s, SmmuDomainId sd) {
+  const uint64_t bitmap = s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.domains[sd].smmu).pgsize_bitmap;
+  return bitmap ? uint64_t{1} << std::countr_zero(bitmap) : 0x1000;
+}
+}  // namespace
+
+// Simplification: the io-pgtable has a 4 KiB granule whatever pgsize_bitmap says, and maps
+// 4 KiB leaves only (no blocks), so an unmap never splits a block.
 int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
   Frame f(s, KFn::arm_smmu_map_pages);
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone) return -EINVAL;
-  return s.kernel.smmuv3.domains[sd].iopte.map(iova, paddr, size);
+  if ((iova | paddr | size) & (min_pagesz(s, sd) - 1)) return -EINVAL;
+  auto& drv = s.kernel.smmuv3;
+  IoPgtable& pt = drv.domains[sd].pgtbl;
+  for (uint64_t off = 0; off < size; off += 0x1000) {
+    int ret = iopt_map(s.hw.memory, drv.pages, pt, iova + off, paddr + off, 0x1000, true, true);
+    if (ret) {
+      // iommu_map unwinds what it mapped (-EEXIST or -ENOMEM leaves nothing behind; the
+      // device never saw those pages: nothing to invalidate).
+      for (uint64_t back = 0; back < off; back += 0x1000) iopt_unmap(s.hw.memory, pt, iova + back, 0x1000);
+      return ret;
+    }
+  }
+  return 0;
 }
 
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::arm_smmu_unmap_pages);
   SmmuDomainId sd = smmu_domain_of(s, d);
-  if (sd == kNone) return 0;
-  uint64_t unmapped = s.kernel.smmuv3.domains[sd].iopte.unmap(iova, size);
+  if (sd == kNone || ((iova | size) & (min_pagesz(s, sd) - 1))) return 0;
+  auto& drv = s.kernel.smmuv3;
+  uint64_t unmapped = 0;
+  for (uint64_t off = 0; off < size; off += 0x1000)
+    unmapped += iopt_unmap(s.hw.memory, drv.domains[sd].pgtbl, iova + off, 0x1000);
   kernel::preempt_point(s, kernel::PreemptPoint::UnmapAfterIoptes);
   // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
   Frame g(s, KFn::arm_smmu_iotlb_sync);
@@ -93,13 +127,55 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
 }
 
 namespace {
+// The TLB invalidation of [iova, iova + size) for one tag (__arm_smmu_tlb_inv_range,
+// 4 KiB granule, leaf): with RIL, ranges of (num + 1) << scale pages, five bits of the
+// page count per command; without, one command per page. The no-size opcode (the
+// whole ASID or VMID) when the size is 0 or too big (arm_smmu_inv_size_too_big).
+void add_tlbi_range(std::vector<Cmd>& batch, const Smmu& smmu, Cmd va_cmd, Cmd all_cmd, uint64_t iova, uint64_t size) {
+  constexpr uint64_t kGranule = 0x1000, kMaxTlbiOps = 512;  // 1 << (ilog2(granule) - 3)
+  const bool too_big = size == 0 || size >= (uint64_t{1} << 48) || (!smmu.feat_range_inv && size >= kMaxTlbiOps * kGranule);
+  if (too_big) {
+    batch.push_back(all_cmd);
+    return;
+  }
+  const uint64_t end = iova + size;
+  uint64_t num_pages = size / kGranule + (size % kGranule ? 1 : 0);
+  while (iova < end) {
+    Cmd c = va_cmd;
+    c.addr = iova;
+    uint64_t inv_range = kGranule;
+    if (smmu.feat_range_inv) {
+      const unsigned scale = static_cast<unsigned>(std::countr_zero(num_pages));
+      const uint64_t num = (num_pages >> scale) & 0x1f;  // CMDQ_TLBI_RANGE_NUM_MAX
+      c.range = true;
+      c.scale = static_cast<uint8_t>(scale);
+      c.num = static_cast<uint8_t>(num - 1);
+      inv_range = num << (scale + 12);
+      num_pages -= num << scale;
+    }
+    batch.push_back(c);
+    iova += inv_range;
+  }
+}
+
+void add_tlbi_asid(std::vector<Cmd>& batch, const Smmu& smmu, uint16_t asid, uint64_t iova, uint64_t size) {
+  add_tlbi_range(batch, smmu, {.op = Op::TlbiNhVa, .asid = asid}, {.op = Op::TlbiNhAsid, .asid = asid}, iova, size);
+}
+void add_tlbi_vmid(std::vector<Cmd>& batch, const Smmu& smmu, uint16_t vmid, uint64_t iova, uint64_t size) {
+  add_tlbi_range(batch, smmu, {.op = Op::TlbiS2Ipa, .vmid = vmid}, {.op = Op::TlbiS12Vmall, .vmid = vmid}, iova, size);
+}
+
 // v6.10 .. pre-invs: TLBI + sync, then arm_smmu_atc_inv_domain: smp_mb, skip if no
 // master counts as ATS, else ATC_INV for every attachment whose master has ats_enabled.
 void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) {
   const SmmuDomain& d = s.kernel.smmuv3.domains[sd];
-  Cmd tlbi = d.stage == Stage::S1 ? Cmd{.op = Op::TlbiNhVa, .asid = d.asid, .addr = iova}
-                                  : Cmd{.op = Op::TlbiS2Ipa, .vmid = d.vmid, .addr = iova};
-  cmdq_issue(s, d.smmu, {tlbi}, true);
+  std::vector<Cmd> tlbi;
+  const Smmu& smmu = s.kernel.smmuv3.smmus.at(d.smmu);
+  if (d.stage == Stage::S1)
+    add_tlbi_asid(tlbi, smmu, d.asid, iova, size);
+  else
+    add_tlbi_vmid(tlbi, smmu, d.vmid, iova, size);
+  cmdq_issue(s, d.smmu, tlbi, true);
   kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);  // the window before smp_mb and the counter read
   Frame f(s, KFn::arm_smmu_atc_inv_domain);
   if (!s.kernel.smmuv3.smmus[d.smmu].feat_ats) return;
@@ -136,10 +212,10 @@ void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   for (const Inv& inv : invs.live()) {
     switch (inv.type) {
       case InvType::S1Asid:
-        batch.push_back({.op = Op::TlbiNhVa, .asid = static_cast<uint16_t>(inv.id), .addr = iova});
+        add_tlbi_asid(batch, s.kernel.smmuv3.smmus.at(smmu), static_cast<uint16_t>(inv.id), iova, size);
         break;
       case InvType::S2Vmid:
-        batch.push_back({.op = Op::TlbiS2Ipa, .vmid = static_cast<uint16_t>(inv.id), .addr = iova});
+        add_tlbi_vmid(batch, s.kernel.smmuv3.smmus.at(smmu), static_cast<uint16_t>(inv.id), iova, size);
         break;
       case InvType::S2VmidS1Clear:
         cmdq_issue(s, smmu, batch, true);

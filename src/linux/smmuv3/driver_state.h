@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "linux/iommu/iommu_core.h"
-#include "linux/iommu/page_map.h"
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/invs.h"
+#include "linux/smmuv3/io_pgtable_arm.h"
 #include "policy/ats_variant.h"
 
 namespace atslab::smmuv3 {
@@ -21,6 +21,7 @@ inline constexpr uint32_t kNone = 0xffffffff;
 
 struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)
+  bool feat_range_inv = false;   // IDR3.RIL: range TLBIs
   uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
   bool operator==(const Smmu&) const = default;
 };
@@ -34,6 +35,9 @@ struct Master {  // arm_smmu_master
   bool ste_ats_enabled = false;   // the installed STE has EATS = TRANS
   bool ats_prepared = false;      // series-v3: pci_prepare_ats succeeded at probe
   bool cd_table_in_ste = false;
+  // cd_table.cdtab_dma: a linear table of one CD (S1CDMAX 0), allocated at the first stage-1
+  // attach, freed at release. Simplification: no PASID attachments, so CD 0 is the only one.
+  uint64_t cdtab = 0;
   bool live = true;
   bool operator==(const Master&) const = default;
 };
@@ -55,7 +59,7 @@ struct SmmuDomain {  // arm_smmu_domain
   InvsId invs = kNone;  // RCU pointer
   std::vector<MasterDomain> devices;
   iommu::DomainId domain = iommu::kNoDomain;
-  iommu::PageMap iopte;  // the io-pgtable, reduced to its mappings
+  IoPgtable pgtbl;  // pgtbl_ops: ARM_64_LPAE_S1 (TTB0 in the CD) or _S2 (the STE's S2TTB), in hw::memory
   bool live = true;
   bool operator==(const SmmuDomain&) const = default;
 };
@@ -75,6 +79,12 @@ struct InvsSlot {
 // older fast path keyed off nr_ats_masters and the devices list.
 enum class InvalidationDesign : uint8_t { Invs, NrAtsMasters };
 
+// Where the driver's table pages live in the model's physical memory (below the
+// DMA buffers the workloads use, above the stream tables), and who owns them.
+inline constexpr uint64_t kPagePoolBase = 0x20000000ull, kPagePoolLimit = 0x40000000ull;
+inline constexpr hw::memory::Owner kOwnerIoPgtable = 0x50540000;  // + the arm_smmu_domain's index
+inline constexpr hw::memory::Owner kOwnerCdTable = 0x43440000;    // + the master's index
+
 struct Driver {
   policy::AtsPolicy policy;
   InvalidationDesign inv_design = InvalidationDesign::Invs;
@@ -82,6 +92,7 @@ struct Driver {
   std::vector<Master> masters;
   std::vector<SmmuDomain> domains;
   std::vector<InvsSlot> invs_pool;
+  PagePool pages{.base = kPagePoolBase, .limit = kPagePoolLimit};  // io-pgtable and CD table pages
   std::vector<MasterId> master_of;  // by pci::DevId (dev_iommu_priv_get)
   // The static blocked and identity domains (arm_smmu_blocked_domain, arm_smmu_identity_domain), per SMMU.
   std::vector<iommu::DomainId> blocked_domain, identity_domain;

@@ -49,6 +49,12 @@ hs::Command to_hw(const Cmd& c) {
   h.vmid = c.vmid;
   h.addr = c.addr;
   h.size = c.size;
+  if (c.range) {
+    h.num = c.num;
+    h.scale = c.scale;
+    h.tg = 1;   // 4 KiB translation granule
+    h.ttl = 3;  // leaf entries at level 3
+  }
   switch (c.op) {
     case Op::PrefetchCfg: h.op = hs::Op::PREFETCH_CFG; break;
     case Op::CfgiSte: h.op = hs::Op::CFGI_STE; h.leaf = true; break;
@@ -145,6 +151,29 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
     SteWriter w(s.hw, smmu, sid, *pa);
     write_ste(w, sid, target);
   }
+}
+
+namespace {
+uint64_t cd_address(const Master& m, uint32_t ssid) { return m.cdtab + uint64_t{ssid} * hs::kEntryBytes; }
+}  // namespace
+
+void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hs::Entry& target) {
+  Frame f(s, KFn::arm_smmu_write_cd_entry);
+  const Master& master = s.kernel.smmuv3.masters.at(m);
+  if (!master.cdtab) return;
+  CdWriter w(s.hw, master.smmu, master.streams, ssid, cd_address(master, ssid));
+  write_entry(w, target);
+}
+
+void clear_cd(System& s, MasterId m, uint32_t ssid) {
+  Frame f(s, KFn::arm_smmu_clear_cd);
+  if (!s.kernel.smmuv3.masters.at(m).cdtab) return;
+  write_cd_entry(s, m, ssid, hs::Entry{});
+}
+
+hs::Entry cd_of(const System& s, MasterId m, uint32_t ssid) {
+  const Master& master = s.kernel.smmuv3.masters.at(m);
+  return master.cdtab ? hs::read_entry(s.hw.memory, cd_address(master, ssid)) : hs::Entry{};
 }
 
 Ste ste_of(const System& s, uint16_t smmu, uint32_t sid) {

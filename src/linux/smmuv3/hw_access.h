@@ -28,6 +28,8 @@ struct Cmd {
   uint16_t asid = 0, vmid = 0;
   uint64_t addr = 0;
   uint8_t size = 0;    // ATC_INV: log2 of the 4 KiB pages; 52 = everything
+  bool range = false;   // TLBI_NH_VA / TLBI_S2_IPA with RIL fields: (num + 1) << scale pages of 4 KiB
+  uint8_t num = 0, scale = 0;
   // Model bookkeeping, not encoded: this ATC_INV comes from a domain's invalidation
   // array (an unmap), not from a flush around an ATS enable, disable or switch.
   bool from_array = false;
@@ -46,6 +48,14 @@ void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid);
 // Issues `cmds` to the SMMU in order, then a CMD_SYNC when `sync` is set.
 // Returns 0, or -ETIMEDOUT when the sync could not complete (CERROR 3).
 int cmdq_issue(System& s, uint16_t smmu, const std::vector<Cmd>& cmds, bool sync);
+
+// arm_smmu_write_cd_entry: `target` as CD `ssid` of the master's CD table, by the
+// hitless writer (each step synced with CFGI_CD for every StreamID + CMD_SYNC).
+void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hw::smmuv3::Entry& target);
+// arm_smmu_clear_cd: the CD made invalid (nothing when the master has no CD table).
+void clear_cd(System& s, MasterId m, uint32_t ssid);
+// The CD the SMMU would fetch for the master's `ssid` (all zero without a CD table).
+hw::smmuv3::Entry cd_of(const System& s, MasterId m, uint32_t ssid);
 
 // Writes `target` as the STE of every StreamID of the master.
 void install_ste_for_dev(System& s, MasterId m, const Ste& target);

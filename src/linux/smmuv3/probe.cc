@@ -23,6 +23,7 @@ void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   SmmuHwInfo info = device_hw_probe(s.hw.smmus[smmu]);
   Smmu features;
   features.feat_ats = info.feat_ats;
+  features.feat_range_inv = info.feat_range_inv;
   features.pgsize_bitmap = info.pgsize_bitmap;
   device_reset(s, smmu, rc);
   auto& d = s.kernel.smmuv3;
@@ -115,6 +116,11 @@ void release_device(System& s, pci::DevId dev) {
   MasterId m = master_of(s, dev);
   if (m == kNone) return;
   if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
+  // arm_smmu_free_cd_tables: the release domain already made the STE stop using it.
+  if (uint64_t cdtab = s.kernel.smmuv3.masters[m].cdtab) {
+    pool_free(s.hw.memory, s.kernel.smmuv3.pages, cdtab);
+    s.kernel.smmuv3.masters[m].cdtab = 0;
+  }
   s.kernel.smmuv3.masters[m].live = false;
   s.kernel.smmuv3.master_of[dev] = kNone;
 }

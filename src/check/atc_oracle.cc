@@ -1,0 +1,59 @@
+#include "check/atc_oracle.h"
+
+#include <fmt/format.h>
+
+#include "hw/smmuv3/translate.h"
+#include "sim/system.h"
+
+namespace atslab::check {
+
+namespace {
+
+constexpr uint64_t kPage = 0x1000;
+constexpr uint64_t kMaxPagesChecked = 512;  // 2 MiB of an entry
+
+std::string describe_entry(const hw::pcie::AtcEntry& e) {
+  return fmt::format("{}IOVA {:#x}+{:#x} -> PA {:#x} ({})", e.ssv ? fmt::format("PASID {} ", e.pasid) : "", e.iova, e.size,
+                     e.pa, e.writable ? "rw" : "ro");
+}
+
+}  // namespace
+
+std::optional<std::string> atc_entry_stale(const System& s, hw::pcie::FnId fn, const hw::pcie::AtcEntry& e,
+                                           uint64_t iova) {
+  const auto& f = s.hw.pcie.fn(fn);
+  const auto& rc = s.hw.pcie.rc(f.rc);
+  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size())
+    return std::string("no SMMU translates this function's traffic");
+  const uint64_t page = iova & ~(kPage - 1);
+  const uint64_t stale_pa = e.pa + (page - e.iova);
+  const hw::smmuv3::DeviceRequest req{f.bdf.rid(), e.ssv, e.pasid, page, false};
+  const hw::smmuv3::TranslateResult now = hw::smmuv3::ats_translation_from_tables(s.hw, rc.iommu_index, req);
+  if (!now.ok || !(now.readable || now.writable))
+    return fmt::format("the SMMU now refuses IOVA {:#x}{} (the device still has PA {:#x})", page,
+                       now.event ? fmt::format(" ({})", hw::smmuv3::event_name(*now.event)) : "", stale_pa);
+  if (now.pa != stale_pa)
+    return fmt::format("IOVA {:#x} now translates to PA {:#x}, the device still has PA {:#x}", page, now.pa, stale_pa);
+  if (e.writable && !now.writable)
+    return fmt::format("IOVA {:#x} is now read-only, the device still may write PA {:#x}", page, stale_pa);
+  return std::nullopt;
+}
+
+void atc_oracle(const System& s, std::vector<Violation>& out) {
+  const auto& fns = s.hw.pcie.functions();
+  for (hw::pcie::FnId fn = 0; fn < fns.size(); ++fn) {
+    const auto& f = fns[fn];
+    if (!f.present || f.atc.entries.empty()) continue;
+    for (const auto& e : f.atc.entries) {
+      const uint64_t pages = std::min(e.size / kPage, kMaxPagesChecked);
+      for (uint64_t i = 0; i < pages; ++i) {
+        auto why = atc_entry_stale(s, fn, e, e.iova + i * kPage);
+        if (!why) continue;
+        out.push_back({20, f.bdf.str(), fmt::format("stale ATC entry {}: {}", describe_entry(e), *why)});
+        break;  // one report per entry
+      }
+    }
+  }
+}
+
+}  // namespace atslab::check
