@@ -442,18 +442,19 @@ inline attach(v, t) {
 
 /* ---- processes --------------------------------------------------------- */
 
-/* A VF after its IOMMU probe: attaches in any order (default domain, VFIO's
- * blocked claim, a VFIO domain, the release domain, ...). The IOMMU core
- * does not re-attach the domain a group is already on. */
 /* Exploration bound: with two VFs every counter is at most 2 in a
  * consistent state, so a counter at MAXC means invariant 13 or 14 already
  * failed. Designs that leak (vtd-style: the ATS entry and the count of a
  * failed enable are never dropped) would otherwise grow them without end;
- * no attach starts once one reaches MAXC. Nothing else reads the counters. */
+ * no attach starts once one reaches MAXC. Apart from the checks and
+ * unref's test for zero, nothing reads the counters. */
 #define MAXC 3
 #define BOUNDED (nr_ats[0] < MAXC && nr_ats[1] < MAXC && tag_users[0] < MAXC && tag_users[1] < MAXC && \
                  ats_users[0] < MAXC && ats_users[1] < MAXC && ats_users[2] < MAXC && ats_users[3] < MAXC)
 
+/* A VF after its IOMMU probe: attaches in any order (default domain, VFIO's
+ * blocked claim, a VFIO domain, the release domain, ...). The IOMMU core
+ * does not re-attach the domain a group is already on. */
 proctype vf(byte v) {
 end:
   do
