@@ -119,6 +119,7 @@ bool in_flight[NVF];       /* an attach of this master holds the lock */
 
 /* struct arm_smmu_attach_state of the attach in flight, per master (reset after) */
 bool st_ats[NVF];          /* state->ats_enabled: the decision for the new attachment */
+byte st_new[NVF];          /* the domain being attached */
 byte st_old[NVF];          /* state->old_domain */
 bool st_old_build_ats[NVF];/* the old domain's to-unref build was made with this ats state */
 bool st_old_ste_trans[NVF];/* rollback: the STE to restore */
@@ -303,6 +304,16 @@ inline probe_vf(v, pret) {
 
 /* ---- the two-phase attach (sections 3.3, 3.6, 3.7) --------------------- */
 
+/* Exploration bound: with two VFs every counter is at most 2 in a
+ * consistent state, so a counter at MAXC means invariant 13 or 14 already
+ * failed. Designs that leak (vtd-style: the ATS entry and the count of a
+ * failed enable are never dropped) would otherwise grow them without end;
+ * no attach starts once one reaches MAXC. Apart from the checks and
+ * unref's test for zero, nothing reads the counters. */
+#define MAXC 3
+#define BOUNDED (nr_ats[0] < MAXC && nr_ats[1] < MAXC && tag_users[0] < MAXC && tag_users[1] < MAXC && \
+                 ats_users[0] < MAXC && ats_users[1] < MAXC && ats_users[2] < MAXC && ats_users[3] < MAXC)
+
 /* arm_smmu_attach_prepare, with the lock taken: one step, since only the
  * published array, the counter and the devices list change, and nothing
  * outside the lock reads the latter two. */
@@ -341,11 +352,20 @@ inline unref(cnt) {
   fi
 }
 
-inline attach(v, t) {
-  /* prepare (asid_lock taken by the caller's entry point) */
+inline attach(v) {
+  /* Take asid_lock and choose the target (any domain but the current one,
+   * as the IOMMU core skips that) in one step: only this process writes
+   * cur[v], so choosing first and then waiting for the lock allows nothing
+   * more. Then prepare. */
   atomic {
-    !asid_lock -> asid_lock = 1; in_flight[v] = 1;
-    attach_prepare(v, t)
+    !asid_lock && BOUNDED ->
+    if
+    :: cur[v] != DBLOCKED -> st_new[v] = DBLOCKED
+    :: cur[v] != D1 -> st_new[v] = D1
+    :: cur[v] != D2 -> st_new[v] = D2
+    fi;
+    asid_lock = 1; in_flight[v] = 1;
+    attach_prepare(v, st_new[v])
   };
   /* 5: PCI ATS off before the STE loses EATS (then wmb) */
   atomic {
@@ -358,10 +378,10 @@ inline attach(v, t) {
   atomic {
 #ifdef CHECK_INV_12
     /* 12: EATS changes only while PCI ATS is disabled */
-    assert(!vf_enable_bit[v] || ste_eats[v] == (IS_PAGING(t) && st_ats[v]));
+    assert(!vf_enable_bit[v] || ste_eats[v] == (IS_PAGING(st_new[v]) && st_ats[v]));
 #endif
-    ste_trans[v] = IS_PAGING(t);
-    ste_eats[v] = IS_PAGING(t) && st_ats[v];
+    ste_trans[v] = IS_PAGING(st_new[v]);
+    ste_eats[v] = IS_PAGING(st_new[v]) && st_ats[v];
     check_hw(v)
   };
   /* commit, step 2: arm_smmu_enable_ats (full ATC flush, then pci_enable_ats),
@@ -389,12 +409,12 @@ inline attach(v, t) {
      /* rollback: the new domain's array back to the one replaced (= minus the
       * build merged at prepare), master_domain removed, counter back ... */
      atomic {
-       tag_users[PI(t)]--;
+       tag_users[PI(st_new[v])]--;
        if
-       :: st_ats[v] -> ats_users[AIDX(t, v)]--; nr_ats[PI(t)]--
+       :: st_ats[v] -> ats_users[AIDX(st_new[v], v)]--; nr_ats[PI(st_new[v])]--
        :: else -> skip
        fi;
-       md[AIDX(t, v)]--
+       md[AIDX(st_new[v], v)]--
      };
      /* ... then the old STE rewritten; the attach fails, the master stays on
       * its old domain with its old belief */
@@ -407,7 +427,7 @@ inline attach(v, t) {
        check_hw(v);
        ev_attach_failed = 1;
        st_ats[v] = 0; st_old[v] = 0; st_old_build_ats[v] = 0;
-       st_old_ste_trans[v] = 0; st_old_ste_eats[v] = 0; st_ret[v] = 0;
+       st_old_ste_trans[v] = 0; st_old_ste_eats[v] = 0; st_ret[v] = 0; st_new[v] = 0;
        in_flight[v] = 0; asid_lock = 0;
        check_quiescent(v)
      }
@@ -431,9 +451,9 @@ inline attach(v, t) {
        fi;
        /* 5: master->ats_enabled = the decision (vtd-style: the result) */
        m_ats[v] = st_ats[v] && (!TRACK_ENABLE_RESULT || st_ret[v] == 0);
-       cur[v] = t;
+       cur[v] = st_new[v];
        st_ats[v] = 0; st_old[v] = 0; st_old_build_ats[v] = 0;
-       st_old_ste_trans[v] = 0; st_old_ste_eats[v] = 0; st_ret[v] = 0;
+       st_old_ste_trans[v] = 0; st_old_ste_eats[v] = 0; st_ret[v] = 0; st_new[v] = 0;
        in_flight[v] = 0; asid_lock = 0;
        check_quiescent(v)
      }
@@ -442,25 +462,13 @@ inline attach(v, t) {
 
 /* ---- processes --------------------------------------------------------- */
 
-/* Exploration bound: with two VFs every counter is at most 2 in a
- * consistent state, so a counter at MAXC means invariant 13 or 14 already
- * failed. Designs that leak (vtd-style: the ATS entry and the count of a
- * failed enable are never dropped) would otherwise grow them without end;
- * no attach starts once one reaches MAXC. Apart from the checks and
- * unref's test for zero, nothing reads the counters. */
-#define MAXC 3
-#define BOUNDED (nr_ats[0] < MAXC && nr_ats[1] < MAXC && tag_users[0] < MAXC && tag_users[1] < MAXC && \
-                 ats_users[0] < MAXC && ats_users[1] < MAXC && ats_users[2] < MAXC && ats_users[3] < MAXC)
-
 /* A VF after its IOMMU probe: attaches in any order (default domain, VFIO's
  * blocked claim, a VFIO domain, the release domain, ...). The IOMMU core
  * does not re-attach the domain a group is already on. */
 proctype vf(byte v) {
 end:
   do
-  :: BOUNDED && cur[v] != DBLOCKED -> attach(v, DBLOCKED)
-  :: BOUNDED && cur[v] != D1 -> attach(v, D1)
-  :: BOUNDED && cur[v] != D2 -> attach(v, D2)
+  :: attach(v)
   od
 }
 
