@@ -9,6 +9,7 @@ packages=(
   libpci-dev pciutils pci.ids libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  spin
 )
 
 missing=()
