@@ -126,9 +126,22 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
 
   mon.step(s, "boot");
   size_t seen = mon.all().size();
+  // Commands by kind and CPU 1's operations, from the record before it is dropped.
+  auto tally = [&res](const std::vector<kernel::Event>& events) {
+    for (const auto& e : events)
+      if (e.kind == kernel::EventKind::SmmuCommand) ++res.commands_by_kind[command_name(e.a)];
+      else if (e.kind == kernel::EventKind::InterleaveBegin) ++res.interleaved;
+  };
   for (size_t i = 0;; ++i) {
     if (opt.seconds > 0 ? elapsed() >= opt.seconds : i >= opt.ops) break;
     Op op = random_op(rng, sc, s, ctx);
+    // The second simulated CPU: the seeded scheduler lets it run another operation at one of
+    // the interleaving points this one may pass, where the locking allows (spec section 6).
+    if (opt.interleave_per_mille && next(rng) % 1000 < opt.interleave_per_mille) {
+      Op other = random_op(rng, sc, s, ctx);
+      auto at = static_cast<kernel::PreemptPoint>(next(rng) % kernel::kPreemptPointCount);
+      if (may_nest(s, ctx, op, at, other)) op.nested.push_back({.at = at, .nth = 1, .op = other});
+    }
     std::string what = describe(op);
     s.faults.step = what;
     int ret = run_op(s, ctx, op);
@@ -144,8 +157,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     }
     // History is not state: keep the record from growing without bound in long runs.
     if (s.record.events.size() > 200000) {
-      for (const auto& e : s.record.events)
-        if (e.kind == kernel::EventKind::SmmuCommand) ++res.commands_by_kind[command_name(e.a)];
+      tally(s.record.events);
       mon.step(s, what);  // flush pending history checks before dropping it
       s.record.events.clear();
       s.record.log.clear();
@@ -158,8 +170,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
                    s.record.warnings.size(), res.first.size());
   }
   if (opt.progress) std::fprintf(stderr, "\n");
-  for (const auto& e : s.record.events)
-    if (e.kind == kernel::EventKind::SmmuCommand) ++res.commands_by_kind[command_name(e.a)];
+  tally(s.record.events);
   res.warnings = s.record.warnings.size();
   for (size_t i = 0; i < s.record.warnings.size() && i < 16; ++i)
     res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));

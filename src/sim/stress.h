@@ -32,6 +32,7 @@ struct StressResult {
   std::vector<std::string> warning_sites;          // "pci_disable_ats" per WARN, first 16
   std::map<int, FirstViolation> first;             // by invariant number
   size_t atc_inv_to_ats_disabled = 0;
+  size_t interleaved = 0;  // operations CPU 1 ran inside another at an interleaving point
   double seconds = 0;
 };
 
@@ -41,6 +42,7 @@ struct StressOptions {
   double seconds = 0;         // > 0: run until this much time passed instead of `ops`
   std::string faults;         // extra plan on top of the scenario's
   bool progress = false;      // a progress line on stderr
+  unsigned interleave_per_mille = 250;  // operations given a second CPU's operation at an interleaving point
 };
 
 const char* op_name(OpKind k);

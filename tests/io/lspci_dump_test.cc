@@ -401,7 +401,7 @@ TEST(LspciDumpCli, EveryRealDumpSucceedsWithExitStatus0) {
 }  // namespace
 // Found by fuzz_lspci: libpci's reader stops at a NUL byte, even inside a comment.
 TEST(LspciDumpFuzzFindings, NulByteIsRefusedWithItsLine) {
-  auto path = std::filesystem::temp_directory_path() / "atslab-nul.txt";
+  auto path = std::filesystem::temp_directory_path() / ("atslab-nul-" + std::to_string(::getpid()) + ".txt");
   {
     std::ofstream out(path, std::ios::binary);
     out << "# a comment with a NUL: " << '\0' << "\n01:00.0 x\n";

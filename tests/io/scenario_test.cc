@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "io/input_error.h"
 #include "io/scenario.h"
@@ -12,7 +13,8 @@ namespace atslab::io {
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / "atslab-scenario-test";
+  // One directory per test process: ctest runs tests in parallel, and they all write s.yaml.
+  auto dir = std::filesystem::temp_directory_path() / ("atslab-scenario-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto p = dir / name;
   std::ofstream(p) << text;

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "io/explore_json.h"
 #include "io/input_error.h"
 #include "io/scenario.h"
 #include "sim/explore.h"
 #include "sim/scenario_run.h"
+#include "sim/stress.h"
 
 namespace atslab::sim {
 namespace {
@@ -98,7 +100,7 @@ TEST(Explore, ShardsCoverTheSearchAndMerge) {
   ExploreOptions opt{.depth = 3, .all = true, .split_depth = 1};
   opt.interleave = false;
   auto whole = explore(sc, AtsVariant::Upstream, opt);
-  auto dir = std::filesystem::temp_directory_path() / "atslab-explore-test";
+  auto dir = std::filesystem::temp_directory_path() / ("atslab-explore-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::vector<std::string> files;
   uint64_t states = 0;
@@ -194,6 +196,25 @@ TEST(Interleave, LockingDecidesWhatMayNest) {
   EXPECT_FALSE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterPrepare, map));
   map.container = "c1";
   EXPECT_TRUE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterPrepare, map));
+}
+
+}  // namespace
+}  // namespace atslab::sim
+
+namespace atslab::sim {
+namespace {
+
+TEST(Interleave, StressSchedulesASecondCpuDeterministically) {
+  auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/explore-small.yaml");
+  StressOptions opt{.seed = 7, .ops = 400, .interleave_per_mille = 1000};
+  auto a = run_stress(sc, policy::AtsVariant::FailEarly, opt);
+  auto b = run_stress(sc, policy::AtsVariant::FailEarly, opt);
+  EXPECT_GT(a.interleaved, 0u) << "CPU 1 ran inside some operations";
+  EXPECT_LT(a.interleaved, a.ops) << "only where a point was reached and the locking allowed it";
+  EXPECT_EQ(a.interleaved, b.interleaved);
+  EXPECT_EQ(a.commands_by_kind, b.commands_by_kind) << "the same seed gives the same run";
+  opt.interleave_per_mille = 0;
+  EXPECT_EQ(run_stress(sc, policy::AtsVariant::FailEarly, opt).interleaved, 0u);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct StressCli {
   std::string faults;
   bool json = false;
   std::string replay_dir;
+  unsigned interleave = 250;
 };
 
 atslab::cli::Register reg{
@@ -37,6 +38,9 @@ atslab::cli::Register reg{
       sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_option("--replay-dir", o->replay_dir, "Write each first violation's replay file here");
+      sub.add_option("--interleave", o->interleave,
+                     "Per mille of operations given a second CPU's operation at an interleaving point (default 250, 0: one CPU)")
+          ->check(CLI::Range(0u, 1000u));
       return [o]() -> int {
         using namespace atslab;
         auto sc = io::load_scenario(o->scenario);
@@ -48,7 +52,7 @@ atslab::cli::Register reg{
         if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
           throw InputError(o->replay_dir + ": not a directory");
         sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .faults = o->faults,
-                              .progress = !o->json && isatty(2)};
+                              .progress = !o->json && isatty(2), .interleave_per_mille = o->interleave};
         std::vector<sim::StressResult> results;
         for (auto v : variants) results.push_back(sim::run_stress(sc, v, so));
         bool expectations_ok = true;
@@ -74,7 +78,7 @@ atslab::cli::Register reg{
           out.push_back({{"variant", std::string(policy::name(r.variant))}, {"seed", r.seed}, {"ops", r.ops},
                          {"ops_by_kind", r.ops_by_kind}, {"errors_by_kind", r.errors_by_kind},
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
-                         {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled},
+                         {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
                          {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0}});
         }
         if (o->json) {
