@@ -24,6 +24,7 @@ class Hasher {
   Hasher& operator=(const Hasher&) = delete;
 
   void bytes(const void* p, size_t n) {
+    if (n == 0) return;  // an empty vector's data() may be null, which memcpy must not see
     if (n >= 256) {
       flush();
       XXH3_64bits_update(st_, p, n);
