@@ -70,15 +70,15 @@ json load(const std::string& path) {
   return j;
 }
 
-std::pair<unsigned, unsigned> parse_shard(const std::string& s, const std::string& path) {
+}  // namespace
+
+std::optional<std::pair<unsigned, unsigned>> parse_shard(const std::string& s) {
   unsigned k = 0, n = 0;
   char slash = 0;
   if (std::sscanf(s.c_str(), "%u%c%u", &k, &slash, &n) != 3 || slash != '/' || n == 0 || k >= n)
-    throw InputError(fmt::format("{}: bad shard '{}' (expected K/N with K < N)", path, s));
-  return {k, n};
+    return std::nullopt;
+  return std::pair{k, n};
 }
-
-}  // namespace
 
 json merge_explore(const std::vector<std::string>& paths) {
   struct Acc {
@@ -92,7 +92,9 @@ json merge_explore(const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     json j = load(path);
     for (const auto& r : j["results"]) {
-      auto [k, n] = parse_shard(r["shard"].get<std::string>(), path);
+      auto shard = parse_shard(r["shard"].get<std::string>());
+      if (!shard) throw InputError(fmt::format("{}: bad shard '{}' (expected K/N with K < N)", path, r["shard"].get<std::string>()));
+      auto [k, n] = *shard;
       std::string v = r["variant"].get<std::string>();
       auto [it, fresh] = by_variant.try_emplace(v);
       Acc& a = it->second;

@@ -1,7 +1,9 @@
 #pragma once
 // `atslab explore` results as JSON, and the merge of sharded runs.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/scenario.h"
@@ -10,6 +12,9 @@
 namespace atslab::io {
 
 nlohmann::json explore_to_json(const Scenario& sc, const sim::ExploreResult& r);
+
+// "K/N" with 0 <= K < N, as --shard takes it and results record it.
+std::optional<std::pair<unsigned, unsigned>> parse_shard(const std::string& s);
 
 // Combines the JSON documents of the shards of one search (each {"results": [...]})
 // into one: counts summed, each invariant's shortest trace kept, exhausted only if

@@ -39,6 +39,17 @@ uint64_t context_hash(const OpContext& c) {
 
 uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
 
+// Where every search and every replay of a counterexample starts: boot, then the prefix.
+Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix) {
+  Node n;
+  n.s = boot_machine(sc, v, n.ctx, sc.seed, "");
+  for (const Op& op : prefix) {
+    run_op(n.s, n.ctx, op);
+    smmuv3::synchronize_rcu(n.s);
+  }
+  return n;
+}
+
 }  // namespace
 
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {
@@ -104,12 +115,8 @@ class Explorer {
     for (const auto& op : alphabet_) res_.alphabet.push_back(describe(op));
     for (const auto& op : alphabet_)
       if (op.fault.empty()) (lock_free(op.kind) ? lock_free_ : locked_).push_back(op);
-    root_.s = boot_machine(sc, v, root_.ctx, sc.seed, "");
     res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
-    for (const Op& op : res_.prefix) {
-      run_op(root_.s, root_.ctx, op);
-      smmuv3::synchronize_rcu(root_.s);
-    }
+    root_ = start_state(sc, v, res_.prefix);
     canonicalize(root_.s);
   }
 
@@ -237,12 +244,9 @@ class Explorer {
 // Whether running `trace` from the booted state violates `invariant` at some step.
 bool reaches(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix, const std::vector<Op>& trace,
              int invariant) {
-  OpContext ctx;
-  System s = boot_machine(sc, v, ctx, sc.seed, "");
-  for (const Op& op : prefix) {
-    run_op(s, ctx, op);
-    smmuv3::synchronize_rcu(s);
-  }
+  Node start = start_state(sc, v, prefix);
+  System& s = start.s;
+  OpContext& ctx = start.ctx;
   auto hit = [&](size_t ev, size_t w) {
     for (const auto& x : check::check_history(s, ev, w))
       if (x.invariant == invariant) return true;

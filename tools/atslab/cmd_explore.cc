@@ -39,10 +39,7 @@ std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
     for (size_t i = 0; i < faults::kPointCount; ++i) out.push_back(static_cast<faults::Point>(i));
     return out;
   }
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t end = text.find(',', pos);
-    std::string item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  for (const auto& item : cli::split_commas(text)) {
     auto p = faults::parse_point(item);
     if (!p) {
       std::string known;
@@ -50,8 +47,6 @@ std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
       throw InputError(fmt::format("--faults: unknown fault point '{}' (expected all, none{})", item, known));
     }
     out.push_back(*p);
-    if (end == std::string::npos) break;
-    pos = end + 1;
   }
   return out;
 }
@@ -110,30 +105,18 @@ atslab::cli::Register reg{
         if (o->prefix > sc.workload.size())
           throw InputError(fmt::format("--prefix {}: the scenario has {} workload operations", o->prefix, sc.workload.size()));
         opt.prefix = o->prefix;
-        if (!o->ops.empty()) {
-          size_t pos = 0;
-          while (pos <= o->ops.size()) {
-            size_t end = o->ops.find(',', pos);
-            std::string item = o->ops.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        if (!o->ops.empty())
+          for (const auto& item : cli::split_commas(o->ops)) {
             auto k = sim::parse_op_name(item);
             if (!k) throw InputError(fmt::format("--ops: unknown operation '{}'", item));
             opt.kinds.push_back(*k);
-            if (end == std::string::npos) break;
-            pos = end + 1;
           }
-        }
         if (!o->shard.empty()) {
-          unsigned k = 0, n = 0;
-          char slash = 0;
-          if (std::sscanf(o->shard.c_str(), "%u%c%u", &k, &slash, &n) != 3 || slash != '/' || n == 0 || k >= n)
-            throw InputError(fmt::format("--shard: expected K/N with 0 <= K < N, got '{}'", o->shard));
-          opt.shard = k;
-          opt.shards = n;
+          auto kn = io::parse_shard(o->shard);
+          if (!kn) throw InputError(fmt::format("--shard: expected K/N with 0 <= K < N, got '{}'", o->shard));
+          std::tie(opt.shard, opt.shards) = *kn;
         }
-        std::vector<policy::AtsVariant> variants;
-        if (o->variant == "all") variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
-        else if (auto v = policy::parse_variant(o->variant)) variants.push_back(*v);
-        else throw InputError("unknown variant '" + o->variant + "'");
+        auto variants = cli::variants_arg(o->variant);
         if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
           throw InputError(o->replay_dir + ": not a directory");
         nlohmann::json results = nlohmann::json::array();

@@ -45,10 +45,7 @@ atslab::cli::Register reg{
         using namespace atslab;
         auto sc = io::load_scenario(o->scenario);
         faults::parse_plan(o->faults);
-        std::vector<policy::AtsVariant> variants;
-        if (o->variant == "all") variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
-        else if (auto v = policy::parse_variant(o->variant)) variants.push_back(*v);
-        else throw InputError("unknown variant '" + o->variant + "'");
+        auto variants = cli::variants_arg(o->variant);
         if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
           throw InputError(o->replay_dir + ": not a directory");
         sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .faults = o->faults,

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "policy/ats_variant.h"
+
 namespace atslab::cli {
 
 // Configures the subcommand's options on `sub` and returns what runs it.
@@ -28,5 +30,12 @@ struct Register {
 
 // Writes `text` to `path` atomically (temporary file, then rename), or to stdout for "-".
 void write_output(const std::string& path, const std::string& text);
+
+// A --variant argument: one variant's name, or "all" for every SMMUv3 design variant.
+// Throws InputError for anything else.
+std::vector<policy::AtsVariant> variants_arg(const std::string& text);
+
+// "a,b,c" -> {"a", "b", "c"} (an empty item stays, so that the caller reports it).
+std::vector<std::string> split_commas(const std::string& text);
 
 }  // namespace atslab::cli

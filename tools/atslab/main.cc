@@ -40,6 +40,20 @@ void write_output(const std::string& path, const std::string& text) {
   }
 }
 
+std::vector<policy::AtsVariant> variants_arg(const std::string& text) {
+  if (text == "all") return {policy::kAllVariants.begin(), policy::kAllVariants.end()};
+  if (auto v = policy::parse_variant(text)) return {*v};
+  throw InputError("unknown variant '" + text + "' (expected upstream, series-v3, fail-early, rollback, vtd-style or all)");
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  for (size_t end; (end = text.find(',', pos)) != std::string::npos; pos = end + 1) out.push_back(text.substr(pos, end - pos));
+  out.push_back(text.substr(pos));
+  return out;
+}
+
 }  // namespace atslab::cli
 
 int main(int argc, char** argv) {
