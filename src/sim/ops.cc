@@ -55,6 +55,12 @@ std::string describe(const Op& op) {
   return d;
 }
 
+std::vector<std::string> nested_descriptions(const Op& op) {
+  std::vector<std::string> out;
+  for (const Nested& n : op.nested) out.push_back(describe(n.op));
+  return out;
+}
+
 std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const std::string& name) {
   auto dot = name.find(".vf");
   if (dot == std::string::npos) {

@@ -62,6 +62,8 @@ struct Nested {
 };
 
 std::string describe(const Op& op);
+// What another CPU runs inside `op` (at most one operation today).
+std::vector<std::string> nested_descriptions(const Op& op);
 
 // Names of the scenario's devices: name -> hardware function.
 using DeviceNames = std::map<std::string, hw::pcie::FnId>;

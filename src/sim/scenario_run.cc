@@ -109,9 +109,9 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
   System& s = res.final;
   check::Monitor mon;
   uint64_t begin = 0;
-  auto step = [&](const std::string& what, int ret) {
+  auto step = [&](const std::string& what, int ret, std::vector<std::string> cpu1 = {}) {
     smmuv3::synchronize_rcu(s);
-    res.steps.push_back({what, ret, begin, s.record.next()});
+    res.steps.push_back({what, ret, begin, s.record.next(), std::move(cpu1)});
     begin = s.record.seq;
     mon.step(s, what);
     s.faults.step = "";
@@ -121,7 +121,7 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
     std::string what = describe(op);
     s.faults.step = what;
     int ret = run_op(s, ctx, op);
-    step(what, ret);
+    step(what, ret, nested_descriptions(op));
   }
   res.violations = mon.all();
   res.violated = mon.numbers();

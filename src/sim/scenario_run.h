@@ -15,6 +15,7 @@ struct StepResult {
   std::string what;
   int ret = 0;
   uint64_t begin = 0, end = 0;  // record sequence numbers spanned by the step
+  std::vector<std::string> cpu1;  // what CPU 1 ran inside it, in order (describe of each nested op)
 };
 
 struct ScenarioResult {

@@ -124,8 +124,20 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 
-  mon.step(s, "boot");
-  size_t seen = mon.all().size();
+  // Hands the observer the step just run: its events and the violations found after it.
+  size_t event_cursor = 0, seen = 0;
+  uint64_t step_begin = 0;
+  auto observe = [&](const std::string& what, int ret, std::vector<std::string> cpu1) {
+    StepResult st{what, ret, step_begin, s.record.next(), std::move(cpu1)};
+    step_begin = s.record.seq;
+    mon.step(s, what);
+    const auto& all = mon.all();
+    if (opt.on_step)
+      opt.on_step({s, st, event_cursor, s.record.events.size(), std::span(all).subspan(seen)});
+    event_cursor = s.record.events.size();
+  };
+  observe("boot", 0, {});
+  seen = mon.all().size();
   // Commands by kind and CPU 1's operations, from the record before it is dropped.
   auto tally = [&res](const std::vector<kernel::Event>& events) {
     for (const auto& e : events)
@@ -150,17 +162,22 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     ++res.ops;
     ++res.ops_by_kind[op_name(op.kind)];
     if (ret) ++res.errors_by_kind[op_name(op.kind)];
-    mon.step(s, what);
-    for (; seen < mon.all().size(); ++seen) {
-      const auto& v2 = mon.all()[seen];
-      if (!res.first.count(v2.invariant)) res.first[v2.invariant] = {v2, history};
-    }
+    observe(what, ret, nested_descriptions(op));
+    auto first_violations = [&] {
+      for (; seen < mon.all().size(); ++seen) {
+        const auto& v2 = mon.all()[seen];
+        if (!res.first.count(v2.invariant)) res.first[v2.invariant] = {v2, history};
+      }
+    };
+    first_violations();
     // History is not state: keep the record from growing without bound in long runs.
     if (s.record.events.size() > 200000) {
       tally(s.record.events);
       mon.step(s, what);  // flush pending history checks before dropping it
+      first_violations();
       s.record.events.clear();
       s.record.log.clear();
+      event_cursor = 0;
       mon = check::Monitor();
       mon.step(s, what);
       seen = mon.all().size();

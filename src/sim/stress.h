@@ -4,6 +4,8 @@
 // the same run, byte for byte. Each invariant's first violation comes with the
 // operation sequence that reaches it, which `atslab replay` runs again.
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "check/invariants.h"
 #include "io/scenario.h"
 #include "sim/ops.h"
+#include "sim/scenario_run.h"
 
 namespace atslab::sim {
 
@@ -36,6 +39,16 @@ struct StressResult {
   double seconds = 0;
 };
 
+// One step of a stress run as an observer sees it (for a trace), before the
+// record may be dropped: the step, the record's events [events_from, events_to)
+// it produced, and the invariant violations found after it.
+struct StressStep {
+  const System& s;
+  const StepResult& step;
+  size_t events_from, events_to;
+  std::span<const check::Violation> violations;
+};
+
 struct StressOptions {
   uint64_t seed = 1;
   size_t ops = 1000;
@@ -43,6 +56,7 @@ struct StressOptions {
   std::string faults;         // extra plan on top of the scenario's
   bool progress = false;      // a progress line on stderr
   unsigned interleave_per_mille = 250;  // operations given a second CPU's operation at an interleaving point
+  std::function<void(const StressStep&)> on_step;  // called after boot and after every operation
 };
 
 const char* op_name(OpKind k);

@@ -17,6 +17,7 @@ atslab::cli::Register reg{
       sub.add_option("-o,--output", *out, "The HTML file to write")->required();
       return [files, out]() -> int {
         using namespace atslab;
+        cli::check_output_path(*out);
         std::vector<io::Scenario> scenarios;
         for (const auto& f : *files) scenarios.push_back(io::load_scenario(f));
         std::vector<io::ReportRun> runs;

@@ -39,6 +39,7 @@ atslab::cli::Register reg{
                      "Write a Chrome trace-event file (Perfetto); with several runs, one file each: NAME.<scenario>.<variant>.json");
       return [o]() -> int {
         using namespace atslab;
+        if (!o->trace.empty()) cli::check_output_path(o->trace);
         std::vector<io::Scenario> scenarios;
         for (const auto& p : o->scenarios) scenarios.push_back(io::load_scenario(p));
         std::optional<policy::AtsVariant> only;

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/scenario.h"
+#include "io/trace_events.h"
 #include "sim/faults.h"
 #include "sim/stress.h"
 
@@ -24,7 +25,17 @@ struct StressCli {
   bool json = false;
   std::string replay_dir;
   unsigned interleave = 250;
+  std::string trace;
 };
+
+// Where a variant's trace goes: FILE itself for one variant, FILE's stem plus ".<variant>.json" for several.
+std::string trace_path(const std::string& file, std::string_view variant, bool several) {
+  if (!several) return file;
+  auto dot = file.rfind('.');
+  auto slash = file.rfind('/');
+  std::string stem = dot == std::string::npos || (slash != std::string::npos && dot < slash) ? file : file.substr(0, dot);
+  return fmt::format("{}.{}.json", stem, variant);
+}
 
 atslab::cli::Register reg{
     "stress", "Random workloads over a scenario's machine under fault injection, with every invariant checked",
@@ -37,6 +48,9 @@ atslab::cli::Register reg{
       sub.add_option("--seconds", o->seconds, "Run for this long instead")->excludes(ops)->check(CLI::Range(0.0, 86400.0));
       sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_flag("--json", o->json, "Print one JSON document");
+      sub.add_option("--trace", o->trace,
+                     "Write a Chrome trace-event file (Perfetto): a track per CPU, SMMU and device; with several variants, "
+                     "one file each: STEM.<variant>.json");
       sub.add_option("--replay-dir", o->replay_dir, "Write each first violation's replay file here");
       sub.add_option("--interleave", o->interleave,
                      "Per mille of operations given a second CPU's operation at an interleaving point (default 250, 0: one CPU)")
@@ -48,10 +62,33 @@ atslab::cli::Register reg{
         auto variants = cli::variants_arg(o->variant);
         if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
           throw InputError(o->replay_dir + ": not a directory");
+        if (!o->trace.empty())
+          for (auto v : variants) cli::check_output_path(trace_path(o->trace, policy::name(v), variants.size() > 1));
         sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .faults = o->faults,
                               .progress = !o->json && isatty(2), .interleave_per_mille = o->interleave};
         std::vector<sim::StressResult> results;
-        for (auto v : variants) results.push_back(sim::run_stress(sc, v, so));
+        for (auto v : variants) {
+          if (o->trace.empty()) {
+            results.push_back(sim::run_stress(sc, v, so));
+            continue;
+          }
+          // The trace is built as the run goes: a long run drops its record behind it.
+          io::ChromeTrace trace(fmt::format("stress {} under {}, seed {}", sc.name, policy::name(v), o->seed), 1'000'000);
+          size_t warnings_seen = 0;
+          so.on_step = [&](const sim::StressStep& st) {
+            trace.add_step(st.step);
+            trace.add_events(st.s, st.events_from, st.events_to);
+            trace.add_warnings(st.s, warnings_seen);
+            warnings_seen = st.s.record.warnings.size();
+            for (const auto& viol : st.violations) trace.add_violation(viol);
+          };
+          results.push_back(sim::run_stress(sc, v, so));
+          std::string path = trace_path(o->trace, policy::name(v), variants.size() > 1);
+          cli::write_output(path, trace.str());
+          if (trace.dropped())
+            std::cerr << fmt::format("atslab stress: {}: the trace keeps its first 1000000 events; {} more were left out\n", path,
+                                     trace.dropped());
+        }
         bool expectations_ok = true;
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : results) {

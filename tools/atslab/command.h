@@ -30,6 +30,8 @@ struct Register {
 
 // Writes `text` to `path` atomically (temporary file, then rename), or to stdout for "-".
 void write_output(const std::string& path, const std::string& text);
+// Refuses, before any work is done, an output path whose directory does not exist or is not writable.
+void check_output_path(const std::string& path);
 
 // A --variant argument: one variant's name, or "all" for every SMMUv3 design variant.
 // Throws InputError for anything else.

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -38,6 +39,16 @@ void write_output(const std::string& path, const std::string& text) {
     std::filesystem::remove(tmp, ec);
     throw InputError("cannot write " + path + ": " + ec.message());
   }
+}
+
+void check_output_path(const std::string& path) {
+  if (path == "-") return;
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) throw InputError("cannot write " + path + ": " + dir.string() + " is not a directory");
+  if (std::filesystem::is_directory(path, ec)) throw InputError("cannot write " + path + ": it is a directory");
+  if (access(dir.c_str(), W_OK) != 0) throw InputError("cannot write " + path + ": " + dir.string() + " is not writable");
 }
 
 std::vector<policy::AtsVariant> variants_arg(const std::string& text) {
