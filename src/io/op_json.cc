@@ -15,6 +15,7 @@ nlohmann::json op_to_json(const sim::Op& op) {
     j["iova"] = op.iova;
     j["write"] = op.write;
   }
+  if (op.kind == sim::OpKind::GroupSetType) j["type"] = op.type;
   if (!op.fault.empty()) j["fault"] = op.fault;
   if (!op.nested.empty()) {
     const auto& n = op.nested.front();
@@ -39,6 +40,9 @@ sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
   str("container", op.container);
   str("driver", op.driver);
   str("fault", op.fault);
+  str("type", op.type);
+  if (op.kind == sim::OpKind::GroupSetType && op.type != "identity" && op.type != "DMA" && op.type != "auto")
+    throw InputError(fmt::format("{}.type: expected identity, DMA or auto", where));
   if (!op.fault.empty() && !faults::parse_point(op.fault))
     throw InputError(fmt::format("{}.fault: unknown fault point '{}'", where, op.fault));
   if (o.contains("count")) {

@@ -265,7 +265,7 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
 void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
   if (!w.IsSequence()) r.fail(w, "workload", "expected a list of operations");
   for (const auto& n : w) {
-    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write"});
+    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write", "type"});
     if (!n["op"]) r.fail(n, "workload[].op", "every step names its op");
     sim::Op op;
     op.kind = op_kind(r, n["op"]);
@@ -279,6 +279,9 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     if (n["vfs"]) op.count = r.num<uint32_t>(n["vfs"], "workload[].vfs", 256);
     if (n["iova"]) op.iova = r.num<uint64_t>(n["iova"], "workload[].iova", (uint64_t{1} << 52) - 1);
     if (n["write"]) op.write = r.flag(n["write"], "workload[].write");
+    if (n["type"]) op.type = r.str(n["type"], "workload[].type");
+    if (op.kind == sim::OpKind::GroupSetType && op.type != "identity" && op.type != "DMA" && op.type != "auto")
+      r.fail(n["type"] ? n["type"] : n, "workload[].type", "expected identity, DMA or auto");
     bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap &&
                         op.kind != sim::OpKind::VfioMap && op.kind != sim::OpKind::VfioUnmap;
     if (needs_device && op.device.empty()) r.fail(n, "workload[].device", "this operation needs a device");

@@ -41,6 +41,7 @@ std::string describe_plain(const Op& op) {
     case OpKind::DeviceDma: return fmt::format("{}: DMA {} at IOVA {:#x}", op.device, op.write ? "write" : "read", op.iova);
     case OpKind::AtsTranslate:
       return fmt::format("{}: ATS Translation Request for IOVA {:#x}{}", op.device, op.iova, op.write ? " (write)" : "");
+    case OpKind::GroupSetType: return fmt::format("echo {} > {}/iommu_group/type", op.type, op.device);
   }
   return "?";
 }
@@ -255,6 +256,16 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       if (!present) return -ENODEV;
       pci::stop_and_remove_bus_device(s, d0);
       return 0;
+    case OpKind::GroupSetType: {
+      auto g = present ? iommu::group_of(s, d0) : iommu::kNoGroup;
+      if (g == iommu::kNoGroup) return -ENODEV;  // no iommu_group link in sysfs
+      // iommu_group_store_type's sysfs_streq: anything else is -EINVAL.
+      std::optional<iommu::DomainType> target;
+      if (op.type == "identity") target = iommu::DomainType::Identity;
+      else if (op.type == "DMA") target = iommu::DomainType::Dma;
+      else if (op.type != "auto") return -EINVAL;
+      return iommu::group_store_type(s, g, target);
+    }
     case OpKind::AttachOwnDomain: {
       if (!present) return -ENODEV;
       auto g = iommu::group_of(s, d0);

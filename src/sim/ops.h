@@ -33,8 +33,9 @@ enum class OpKind : uint8_t {
   VfioUnmap,        // VFIO_IOMMU_UNMAP_DMA of the container's mapping at `iova` (0: its lowest)
   DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its SMMU
   AtsTranslate,     // `device` sends a bare ATS Translation Request for `iova` (ATS on only)
+  GroupSetType,     // echo `type` (identity, DMA or auto) > the device's iommu_group/type
 };
-inline constexpr OpKind kLastOpKind = OpKind::AtsTranslate;
+inline constexpr OpKind kLastOpKind = OpKind::GroupSetType;
 
 struct Nested;
 
@@ -50,6 +51,7 @@ struct Op {
   std::vector<Nested> nested;
   uint64_t iova = 0;   // DeviceDma, AtsTranslate, VfioUnmap
   bool write = false;  // DeviceDma, AtsTranslate: a write (or write permission asked for)
+  std::string type;    // GroupSetType: what is written to the sysfs file
   bool operator==(const Op&) const = default;
 };
 

@@ -34,6 +34,7 @@ const char* op_name(OpKind k) {
     case OpKind::VfioUnmap: return "vfio_unmap";
     case OpKind::DeviceDma: return "device_dma";
     case OpKind::AtsTranslate: return "ats_translate";
+    case OpKind::GroupSetType: return "group_set_type";
   }
   return "?";
 }
@@ -70,29 +71,34 @@ uint64_t next(uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-// A random operation on a random device of the machine (VF names included).
-Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpContext& ctx) {
-  std::vector<std::string> names;
+// A random operation of the workload's mix on a random device of the machine it
+// applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
+// hot-plug slot, the rest to any function (VF names included).
+Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpContext& ctx, Workload w) {
+  std::vector<std::string> names, pfs, slots;
   for (const auto& d : sc.devices) {
     names.push_back(d.name);
-    if (d.sriov)
+    if (d.hotplug) slots.push_back(d.name);
+    if (d.sriov) {
+      pfs.push_back(d.name);
       for (unsigned i = 0; i < std::min<unsigned>(d.sriov->total_vfs, 4); ++i) names.push_back(fmt::format("{}.vf{}", d.name, i));
+    }
   }
+  const auto mix = op_mix(w);
   Op op;
-  op.device = names[next(rng) % names.size()];
-  op.container = next(rng) % 4 == 0 ? "c1" : "c0";
-  static const OpKind kinds[] = {OpKind::SriovEnable, OpKind::SriovDisable, OpKind::Bind, OpKind::Unbind,
-                                 OpKind::HostDma, OpKind::VfioSetContainer, OpKind::VfioSetIommu,
-                                 OpKind::VfioMapUnmap, OpKind::VfioMapUnmap, OpKind::VfioUnsetContainer,
-                                 OpKind::HotplugAdd, OpKind::HotplugRemove, OpKind::AttachOwnDomain,
-                                 OpKind::DetachOwnDomain, OpKind::VfioMap, OpKind::VfioUnmap, OpKind::DeviceDma,
-                                 OpKind::DeviceDma, OpKind::AtsTranslate};
-  op.kind = kinds[next(rng) % std::size(kinds)];
-  bool hotplug_dev = false;
-  for (const auto& d : sc.devices) hotplug_dev |= d.name == op.device && d.hotplug;
-  if ((op.kind == OpKind::HotplugAdd || op.kind == OpKind::HotplugRemove) && !hotplug_dev) op.kind = OpKind::HostDma;
+  op.kind = mix[next(rng) % mix.size()];
+  const bool sriov_op = op.kind == OpKind::SriovEnable || op.kind == OpKind::SriovDisable;
+  const bool slot_op = op.kind == OpKind::HotplugAdd || op.kind == OpKind::HotplugRemove;
+  const auto& from = sriov_op && !pfs.empty() ? pfs : slot_op && !slots.empty() ? slots : names;
+  op.device = from[next(rng) % from.size()];
+  op.container = !one_container(w) && next(rng) % 4 == 0 ? "c1" : "c0";
+  if (slot_op && slots.empty()) op.kind = OpKind::HostDma;  // no slot in this machine
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
+  if (op.kind == OpKind::GroupSetType) {
+    static const char* const types[] = {"identity", "DMA", "auto"};
+    op.type = types[next(rng) % 3];
+  }
   if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap)
     op.count = 1 + next(rng) % 8;
   if (op.kind == OpKind::DeviceDma || op.kind == OpKind::AtsTranslate) {
@@ -110,12 +116,33 @@ Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpCon
   return op;
 }
 
+// The interleaving points an operation of this kind can pass: where a second CPU may
+// usefully be scheduled. Attaches stop after prepare and after the STE; unmaps after
+// the IOPTEs are cleared and with the array loaded. Device traffic passes none.
+std::vector<kernel::PreemptPoint> points_of(OpKind k) {
+  using P = kernel::PreemptPoint;
+  switch (k) {
+    case OpKind::HostDma:
+    case OpKind::VfioMapUnmap:
+    case OpKind::VfioUnmap:
+      return {P::UnmapAfterIoptes, P::InvAfterLoad};
+    case OpKind::VfioMap:
+    case OpKind::DeviceDma:
+    case OpKind::AtsTranslate:
+      return {};
+    default:
+      return {P::AttachAfterPrepare, P::AttachAfterSte};
+  }
+}
+
 }  // namespace
 
 StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const StressOptions& opt) {
   StressResult res;
   res.variant = v;
   res.seed = opt.seed;
+  res.workload = opt.workload;
+  const std::vector<Op> setup = workload_setup(opt.workload, sc);
   OpContext ctx;
   System s = boot_machine(sc, v, ctx, opt.seed, opt.faults);
   uint64_t rng = opt.seed ^ 0x5851f42d4c957f2dull;
@@ -145,13 +172,20 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
       else if (e.kind == kernel::EventKind::InterleaveBegin) ++res.interleaved;
   };
   for (size_t i = 0;; ++i) {
-    if (opt.seconds > 0 ? elapsed() >= opt.seconds : i >= opt.ops) break;
-    Op op = random_op(rng, sc, s, ctx);
+    if (opt.seconds > 0 ? elapsed() >= opt.seconds && i >= setup.size() : i >= setup.size() + opt.ops) break;
+    // The workload's set-up first, on one CPU; then its random mix.
+    const bool setting_up = i < setup.size();
+    Op op = setting_up ? setup[i] : random_op(rng, sc, s, ctx, opt.workload);
     // The second simulated CPU: the seeded scheduler lets it run another operation at one of
     // the interleaving points this one may pass, where the locking allows (spec section 6).
-    if (opt.interleave_per_mille && next(rng) % 1000 < opt.interleave_per_mille) {
-      Op other = random_op(rng, sc, s, ctx);
-      auto at = static_cast<kernel::PreemptPoint>(next(rng) % kernel::kPreemptPointCount);
+    // Inside an attach (asid_lock and group->mutex held) only lock-free operations can run:
+    // the scheduler draws a few times for one.
+    const auto points = points_of(op.kind);
+    if (!setting_up && !points.empty() && opt.interleave_per_mille && next(rng) % 1000 < opt.interleave_per_mille) {
+      auto at = points[next(rng) % points.size()];
+      Op other = random_op(rng, sc, s, ctx, opt.workload);
+      for (int tries = 0; tries < 8 && kernel::holds_attach_locks(at) && !lock_free(other.kind); ++tries)
+        other = random_op(rng, sc, s, ctx, opt.workload);
       if (may_nest(s, ctx, op, at, other)) op.nested.push_back({.at = at, .nth = 1, .op = other});
     }
     std::string what = describe(op);

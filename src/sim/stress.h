@@ -16,6 +16,7 @@
 #include "io/scenario.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
+#include "sim/workloads.h"
 
 namespace atslab::sim {
 
@@ -27,7 +28,8 @@ struct FirstViolation {
 struct StressResult {
   policy::AtsVariant variant{};
   uint64_t seed = 0;
-  size_t ops = 0;
+  Workload workload = Workload::Mixed;
+  size_t ops = 0;             // the workload's set-up, then its random operations
   std::map<std::string, size_t> ops_by_kind;       // "sriov_enable" -> n
   std::map<std::string, size_t> errors_by_kind;    // operations that returned an error
   std::map<std::string, size_t> commands_by_kind;  // SMMU commands issued, by name
@@ -51,8 +53,9 @@ struct StressStep {
 
 struct StressOptions {
   uint64_t seed = 1;
-  size_t ops = 1000;
+  size_t ops = 1000;          // random operations, after the workload's set-up
   double seconds = 0;         // > 0: run until this much time passed instead of `ops`
+  Workload workload = Workload::Mixed;
   std::string faults;         // extra plan on top of the scenario's
   bool progress = false;      // a progress line on stderr
   unsigned interleave_per_mille = 250;  // operations given a second CPU's operation at an interleaving point

@@ -18,6 +18,7 @@ namespace {
 struct StressCli {
   std::string scenario;
   std::string variant = "all";
+  std::string workload = "mixed";
   uint64_t seed = 1;
   size_t ops = 0;
   double seconds = 0;
@@ -43,8 +44,10 @@ atslab::cli::Register reg{
       auto o = std::make_shared<StressCli>();
       sub.add_option("scenario", o->scenario, "Scenario file (its machine and kernel; its workload is not used)")->required();
       sub.add_option("--variant", o->variant, "A variant, or all (side by side)");
+      sub.add_option("--workload", o->workload,
+                     "mixed (default), iova-stress, sriov-churn, domain-churn or hotplug: its set-up, then its mix of operations");
       sub.add_option("--seed", o->seed, "RNG seed: the same seed gives the same run");
-      auto* ops = sub.add_option("--ops", o->ops, "Operations to run (default 1000)");
+      auto* ops = sub.add_option("--ops", o->ops, "Random operations to run after the workload's set-up (default 1000)");
       sub.add_option("--seconds", o->seconds, "Run for this long instead")->excludes(ops)->check(CLI::Range(0.0, 86400.0));
       sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_flag("--json", o->json, "Print one JSON document");
@@ -60,11 +63,15 @@ atslab::cli::Register reg{
         auto sc = io::load_scenario(o->scenario);
         faults::parse_plan(o->faults);
         auto variants = cli::variants_arg(o->variant);
+        auto workload = sim::parse_workload(o->workload);
+        if (!workload) throw InputError("unknown workload '" + o->workload + "' (expected one of: " + sim::workload_names() + ")");
+        if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
         if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
           throw InputError(o->replay_dir + ": not a directory");
         if (!o->trace.empty())
           for (auto v : variants) cli::check_output_path(trace_path(o->trace, policy::name(v), variants.size() > 1));
-        sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .faults = o->faults,
+        sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .workload = *workload,
+                              .faults = o->faults,
                               .progress = !o->json && isatty(2), .interleave_per_mille = o->interleave};
         std::vector<sim::StressResult> results;
         for (auto v : variants) {
@@ -109,7 +116,8 @@ atslab::cli::Register reg{
             if (it != sc.expect.end() && it->second.violations && it->second.violations->empty() && !r.first.empty())
               expectations_ok = false;
           }
-          out.push_back({{"variant", std::string(policy::name(r.variant))}, {"seed", r.seed}, {"ops", r.ops},
+          out.push_back({{"variant", std::string(policy::name(r.variant))}, {"workload", std::string(sim::name(r.workload))},
+                         {"seed", r.seed}, {"ops", r.ops},
                          {"ops_by_kind", r.ops_by_kind}, {"errors_by_kind", r.errors_by_kind},
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
                          {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
@@ -118,6 +126,7 @@ atslab::cli::Register reg{
         if (o->json) {
           std::cout << out.dump(2) << "\n";
         } else {
+          fmt::print("{}: workload {}, seed {}\n", sc.name, sim::name(*workload), o->seed);
           fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12}\n", "VARIANT", "OPS", "WARNS", "INVARIANTS (first at op)", "ATC->OFF", "OPS/S");
           for (const auto& j : out) {
             std::string inv;

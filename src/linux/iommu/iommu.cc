@@ -91,14 +91,56 @@ void group_set_domain_nofail(System& s, GroupId g, DomainId new_dom) {
                   "__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED)");
 }
 
-int setup_default_domain(System& s, GroupId g) {
+namespace {
+// iommu_get_default_domain_type: an untrusted device (behind an external-facing port)
+// always gets DMA translation; asking for anything else fails.
+std::optional<DomainType> default_domain_type(const System& s, GroupId g, std::optional<DomainType> target) {
+  bool untrusted = false;
+  for (pci::DevId d : group(s, g).devices) untrusted |= s.kernel.devs.at(d).untrusted;
+  if (untrusted) {
+    if (target && *target != DomainType::Dma) return std::nullopt;
+    return DomainType::Dma;
+  }
+  if (target) return target;
+  return s.kernel.iommu.default_identity ? DomainType::Identity : DomainType::Dma;
+}
+
+// A default domain the core allocated (DMA paging) is freed with it; the drivers' static
+// identity and blocking domains are never freed.
+void free_default_domain(System& s, DomainId d) {
+  if (d != kNoDomain && domain(s, d).type == DomainType::Dma) domain_free(s, d);
+}
+}  // namespace
+
+int setup_default_domain(System& s, GroupId g, std::optional<DomainType> target) {
   Frame f(s, KFn::iommu_setup_default_domain);
+  auto type = default_domain_type(s, g, target);
+  if (!type) return -EINVAL;
   pci::DevId dev = group(s, g).devices.front();
-  DomainId d = s.kernel.iommu.default_identity ? drv_static_domain(s, dev, DomainType::Identity)
-                                               : drv_domain_alloc_paging(s, dev, DomainType::Dma);
+  DomainId d = *type == DomainType::Identity ? drv_static_domain(s, dev, DomainType::Identity)
+                                             : drv_domain_alloc_paging(s, dev, DomainType::Dma);
   if (d == kNoDomain) return -ENOMEM;
+  const DomainId old = group(s, g).default_domain;
+  if (d == old) return 0;
   grp(s, g).default_domain = d;
-  return group_set_domain_internal(s, g, d, 0);
+  if (group(s, g).domain == kNoDomain) return group_set_domain_internal(s, g, d, 0);  // the first attach, at probe
+  int ret = group_set_domain_internal(s, g, d, 0);  // __iommu_group_set_domain: reverts the group itself on failure
+  if (ret) {
+    grp(s, g).default_domain = old;
+    free_default_domain(s, d);
+    return ret;
+  }
+  free_default_domain(s, old);
+  return 0;
+}
+
+int group_store_type(System& s, GroupId g, std::optional<DomainType> target) {
+  Frame f(s, KFn::iommu_group_store_type);
+  const Group& gr = group(s, g);
+  if (gr.default_domain == kNoDomain) return -EINVAL;
+  // Only a group nobody uses may change type: no bound driver using the DMA API, no owner.
+  if (gr.devices.empty() || gr.owner_cnt) return -EPERM;
+  return setup_default_domain(s, g, target);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // drivers/iommu/iommu.c: attaching groups to domains, the default domain,
 // DMA ownership (kernel-semantics.md section 4).
 #include <cstdint>
+#include <optional>
 
 #include "linux/iommu/iommu_core.h"
 
@@ -21,8 +22,15 @@ DomainId new_domain(System& s, const Domain& d);
 
 int group_set_domain_internal(System& s, GroupId g, DomainId new_domain, unsigned flags);
 void group_set_domain_nofail(System& s, GroupId g, DomainId new_domain);
-// iommu_setup_default_domain: allocate the default domain and attach the group to it.
-int setup_default_domain(System& s, GroupId g);
+// iommu_setup_default_domain: allocate the default domain of `target` type (none: the
+// kernel's choice, iommu.passthrough) and attach the group to it. On a group that has one
+// already, the old default domain is replaced (and freed) only once the group sits on the
+// new one; a failed switch leaves the old in place. -EINVAL when the type is not allowed
+// (an untrusted device gets DMA translation, whatever is asked).
+int setup_default_domain(System& s, GroupId g, std::optional<DomainType> target = std::nullopt);
+// iommu_group_store_type: "echo identity|DMA|auto > /sys/kernel/iommu_groups/N/type"
+// (auto: nullopt). -EPERM while a driver or a DMA owner uses the group.
+int group_store_type(System& s, GroupId g, std::optional<DomainType> target);
 
 int group_claim_dma_owner(System& s, GroupId g, uint32_t owner);
 void group_release_dma_owner(System& s, GroupId g);

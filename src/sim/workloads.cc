@@ -1,0 +1,113 @@
+#include "sim/workloads.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace atslab::sim {
+
+std::string_view name(Workload w) {
+  switch (w) {
+    case Workload::Mixed: return "mixed";
+    case Workload::IovaStress: return "iova-stress";
+    case Workload::SriovChurn: return "sriov-churn";
+    case Workload::DomainChurn: return "domain-churn";
+    case Workload::Hotplug: return "hotplug";
+  }
+  return "?";
+}
+
+std::optional<Workload> parse_workload(std::string_view s) {
+  for (auto w : kAllWorkloads)
+    if (s == name(w)) return w;
+  return std::nullopt;
+}
+
+std::string workload_names() {
+  std::string out;
+  for (auto w : kAllWorkloads) out += (out.empty() ? "" : ", ") + std::string(name(w));
+  return out;
+}
+
+namespace {
+using K = OpKind;
+constexpr OpKind kMixed[] = {K::SriovEnable, K::SriovDisable, K::Bind, K::Unbind, K::HostDma, K::VfioSetContainer,
+                             K::VfioSetIommu, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioUnsetContainer, K::HotplugAdd,
+                             K::HotplugRemove, K::AttachOwnDomain, K::DetachOwnDomain, K::VfioMap, K::VfioUnmap,
+                             K::DeviceDma, K::DeviceDma, K::AtsTranslate, K::GroupSetType};
+// Mostly the map/unmap loop and the devices' traffic; now and then a VM stops and starts
+// again (its groups leave the container and come back, through the blocked domain).
+constexpr OpKind kIovaStress[] = {K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMap,
+                                  K::VfioMap, K::VfioUnmap, K::DeviceDma, K::DeviceDma, K::DeviceDma,
+                                  K::AtsTranslate, K::AtsTranslate, K::VfioUnsetContainer, K::VfioSetContainer,
+                                  K::VfioSetIommu};
+constexpr OpKind kSriovChurn[] = {K::SriovEnable, K::SriovEnable, K::SriovDisable, K::SriovDisable, K::Bind, K::Bind,
+                                  K::Unbind, K::Unbind, K::HostDma, K::DeviceDma, K::VfioSetContainer,
+                                  K::VfioUnsetContainer};
+constexpr OpKind kDomainChurn[] = {K::VfioSetContainer, K::VfioSetIommu, K::VfioUnsetContainer, K::AttachOwnDomain,
+                                   K::DetachOwnDomain, K::GroupSetType, K::GroupSetType, K::Bind, K::Unbind,
+                                   K::HostDma, K::DeviceDma, K::VfioMap, K::VfioUnmap};
+constexpr OpKind kHotplug[] = {K::HotplugAdd, K::HotplugAdd, K::HotplugRemove, K::HotplugRemove, K::Bind, K::Unbind,
+                               K::SriovEnable, K::SriovDisable, K::HostDma, K::DeviceDma, K::VfioSetContainer,
+                               K::VfioSetIommu, K::VfioMapUnmap};
+
+bool has_hotplug(const io::Scenario& sc) {
+  return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
+}
+}  // namespace
+
+std::span<const OpKind> op_mix(Workload w) {
+  switch (w) {
+    case Workload::Mixed: return kMixed;
+    case Workload::IovaStress: return kIovaStress;
+    case Workload::SriovChurn: return kSriovChurn;
+    case Workload::DomainChurn: return kDomainChurn;
+    case Workload::Hotplug: return kHotplug;
+  }
+  return kMixed;
+}
+
+bool one_container(Workload w) { return w == Workload::IovaStress; }
+
+std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
+  std::vector<Op> ops;
+  if (w == Workload::Mixed || w == Workload::Hotplug) return ops;  // from the machine as booted
+  // VFs first: a PF needs a driver for sriov_numvfs; two VFs each (or as many as it has).
+  for (const auto& d : sc.devices) {
+    if (!d.sriov || d.hotplug) continue;
+    if (d.driver.empty()) ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "native"});
+    ops.push_back({.kind = OpKind::SriovEnable, .device = d.name, .count = std::min<uint32_t>(2, d.sriov->total_vfs)});
+  }
+  if (w != Workload::IovaStress) return ops;
+  // iova-stress: every VF (or a device without SR-IOV) handed to VFIO in container c0, as a VM would hold them.
+  bool iommu_set = false;
+  // `bound`: the driver the device has now ("" none).
+  auto to_vfio = [&](const std::string& dev, const std::string& bound) {
+    if (bound == "native") ops.push_back({.kind = OpKind::Unbind, .device = dev});
+    if (bound != "vfio-pci") ops.push_back({.kind = OpKind::Bind, .device = dev, .driver = "vfio-pci"});
+    ops.push_back({.kind = OpKind::VfioSetContainer, .device = dev, .container = "c0"});
+    if (!iommu_set) ops.push_back({.kind = OpKind::VfioSetIommu, .container = "c0"});
+    iommu_set = true;
+  };
+  for (const auto& d : sc.devices) {
+    if (d.hotplug) continue;
+    if (d.sriov)
+      for (uint32_t i = 0; i < std::min<uint32_t>(2, d.sriov->total_vfs); ++i) to_vfio(fmt::format("{}.vf{}", d.name, i), "");
+    else
+      to_vfio(d.name, d.driver);
+  }
+  return ops;
+}
+
+std::string workload_unfit(Workload w, const io::Scenario& sc) {
+  if (w == Workload::Hotplug && !has_hotplug(sc)) return "the hotplug workload needs a device with hotplug: true";
+  if (w == Workload::SriovChurn &&
+      std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.sriov.has_value(); }))
+    return "the sriov-churn workload needs a device with SR-IOV";
+  if (sc.devices.empty()) return "the machine has no devices";
+  if (w != Workload::Hotplug && w != Workload::Mixed &&
+      std::all_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; }))
+    return fmt::format("the {} workload needs a device present at boot (every device here is in a hot-plug slot)", name(w));
+  return "";
+}
+
+}  // namespace atslab::sim

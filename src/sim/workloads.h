@@ -1,0 +1,40 @@
+#pragma once
+// The named workloads of `atslab stress` (issue 5): each is a set-up that puts
+// the scenario's machine where the workload starts, then a mix of operation
+// kinds drawn at random, each as often as it appears in the mix.
+//   mixed         every operation kind (the default)
+//   iova-stress   the seed report's VFIO loop: MAP_DMA/UNMAP_DMA with device DMA and
+//                 Translation Requests in between, and the VM restarting now and then
+//   sriov-churn   VFs enabled and disabled (probe and release), drivers bound and unbound
+//   domain-churn  default, blocked, VFIO paging, a driver's own paging domain, identity
+//   hotplug       devices in hot-plug slots arriving and leaving under traffic
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/scenario.h"
+#include "sim/ops.h"
+
+namespace atslab::sim {
+
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug };
+inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
+                                             Workload::DomainChurn, Workload::Hotplug};
+
+std::string_view name(Workload w);
+std::optional<Workload> parse_workload(std::string_view s);
+// "mixed, iova-stress, ..." for error messages and help.
+std::string workload_names();
+
+// The operation kinds the workload draws from, repeated by weight.
+std::span<const OpKind> op_mix(Workload w);
+// Whether the workload keeps to one VFIO container (c0) rather than two.
+bool one_container(Workload w);
+// The operations run first, in order, before the random ones.
+std::vector<Op> workload_setup(Workload w, const io::Scenario& sc);
+// Why the scenario's machine cannot carry the workload, or "" when it can.
+std::string workload_unfit(Workload w, const io::Scenario& sc);
+
+}  // namespace atslab::sim
