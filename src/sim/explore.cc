@@ -80,6 +80,9 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     plain.push_back({.kind = OpKind::HostDma, .device = n});
     plain.push_back({.kind = OpKind::AttachOwnDomain, .device = n});
     plain.push_back({.kind = OpKind::DetachOwnDomain, .device = n});
+    // The default domain's type through sysfs: identity (ATS off for SMMUv3) and back to DMA.
+    plain.push_back({.kind = OpKind::GroupSetType, .device = n, .type = "identity"});
+    plain.push_back({.kind = OpKind::GroupSetType, .device = n, .type = "DMA"});
     // The device's own traffic at the first IOVA VFIO maps: a DMA write, and a bare
     // Translation Request (ATS only) that fills its ATC.
     plain.push_back({.kind = OpKind::DeviceDma, .device = n, .iova = OpContext::kIovaBase, .write = true});
