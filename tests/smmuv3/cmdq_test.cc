@@ -114,6 +114,59 @@ TEST(SmmuCmdq, InvalidateQueueDepthLimitsCompletionsPerRound) {
   EXPECT_EQ(t.smmu().syncs_completed, 1u);
 }
 
+// A healthy endpoint that works through its invalidations qdep at a time is
+// waited for: the ATC-invalidation timer only fires after a round in which no
+// endpoint completed anything.
+TEST(SmmuCmdq, DriverWaitsForAnEndpointWithASmallInvalidateQueue) {
+  TestMachine t(/*ats_qdep=*/2);
+  t.set_ats(true);
+  for (uint64_t iova : {0x1000, 0x2000, 0x3000}) t.atc().fill(atc_entry(iova), 12);
+  smmuv3::CmdqStats stats;
+  EXPECT_EQ(smmuv3::cmdq_issue_cmdlist(t.m, 0,
+                                       {smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000, 0x1000),
+                                        smmuv3::atc_inv_to_cmd(t.sid, 0, 0x2000, 0x1000),
+                                        smmuv3::atc_inv_to_cmd(t.sid, 0, 0x3000, 0x1000)},
+                                       true, &stats),
+            0);
+  EXPECT_EQ(stats.atc_inv_timeouts, 0u);
+  EXPECT_EQ(t.smmu().atc_inv_timeouts, 0u);
+  EXPECT_EQ(t.smmu().cerror, hs::reg::kCerrorNone);
+  EXPECT_TRUE(t.atc().entries.empty()) << "the third invalidation was not abandoned";
+  EXPECT_TRUE(t.atc().inv_queue.empty());
+  EXPECT_TRUE(t.smmu().atc_inv_outstanding.empty());
+  EXPECT_EQ(t.smmu().syncs_completed, 1u);
+  EXPECT_EQ(t.smmu().cmdq_cons, t.smmu().cmdq_prod);
+}
+
+// More rounds than the driver's idle limit, each completing one invalidation.
+TEST(SmmuCmdq, DriverWaitsThroughManyRoundsWhileTheEndpointProgresses) {
+  TestMachine t(/*ats_qdep=*/1);
+  t.set_ats(true);
+  std::vector<hs::Command> cmds;
+  for (uint64_t i = 0; i < 40; i++) {
+    t.atc().fill(atc_entry(0x1000 * (i + 1)), 12);
+    cmds.push_back(smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000 * (i + 1), 0x1000));
+  }
+  smmuv3::CmdqStats stats;
+  EXPECT_EQ(smmuv3::cmdq_issue_cmdlist(t.m, 0, cmds, true, &stats), 0);
+  EXPECT_EQ(stats.atc_inv_timeouts, 0u);
+  EXPECT_TRUE(t.atc().entries.empty());
+  EXPECT_EQ(t.smmu().syncs_completed, 1u);
+}
+
+// endpoints_respond reports the invalidations completed in its round: up to
+// the queue depth, then the rest, then none (what the driver's wait keys on).
+TEST(SmmuCmdq, EndpointRespondReportsProgress) {
+  TestMachine t(/*ats_qdep=*/2);
+  t.set_ats(true);
+  submit(t, {smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000, 0x1000), smmuv3::atc_inv_to_cmd(t.sid, 0, 0x2000, 0x1000),
+             smmuv3::atc_inv_to_cmd(t.sid, 0, 0x3000, 0x1000), smmuv3::make_cmd_sync()});
+  EXPECT_EQ(hs::endpoints_respond(t.m, 0), 2u);
+  EXPECT_EQ(hs::endpoints_respond(t.m, 0), 1u);
+  EXPECT_EQ(hs::endpoints_respond(t.m, 0), 0u);
+  EXPECT_EQ(t.smmu().syncs_completed, 1u);
+}
+
 TEST(SmmuCmdq, InvalidationWithoutPasidAlsoHitsPasidEntries) {
   TestMachine t;
   t.set_ats(true);
