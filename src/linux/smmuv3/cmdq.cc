@@ -38,7 +38,8 @@ void handle_cmdq_error(hw::Machine& m, unsigned idx, CmdqStats* stats) {
 
 bool error_pending(const hs::Smmu& s) { return ((s.gerror ^ s.gerrorn) & hs::reg::kGerrorCmdqErr) != 0; }
 
-// The driver polling the queue (arm_smmu_cmdq_poll_until_sync) until `done` holds. Each round the GERROR
+// The driver polling the queue (arm_smmu_cmdq_poll_until_not_full,
+// arm_smmu_cmdq_poll_until_sync) until `done` holds. Each round the GERROR
 // handler gets its turn (arm_smmu_cmdq_skip_err), then the endpoints do. A
 // round in which no endpoint completed anything while a CMD_SYNC still waits on
 // invalidations is the SMMU's ATC-invalidation timer expiring (an endpoint that
@@ -67,7 +68,12 @@ int cmdq_issue_cmdlist(hw::Machine& m, unsigned idx, const std::vector<hs::Comma
   std::vector<hs::Command> all = cmds;
   if (sync) all.push_back(make_cmd_sync());
   for (const auto& c : all) {
-    if (queue_space(m.smmus[idx]) == 0) hs::write_cmdq_prod(m, idx, m.smmus[idx].cmdq_prod);
+    if (queue_space(m.smmus[idx]) == 0) {
+      // Full: publish what is written so the SMMU can consume it, then wait for
+      // a free slot; writing anyway would overwrite a command not yet consumed.
+      hs::write_cmdq_prod(m, idx, m.smmus[idx].cmdq_prod);
+      if (!poll_until(m, idx, stats, [&] { return queue_space(m.smmus[idx]) != 0; })) return -ETIMEDOUT;
+    }
     hs::Smmu& s = m.smmus[idx];
     s.cmdq[s.cmdq_prod & (s.cmdq_entries() - 1)] = hs::encode(c);
     s.cmdq_prod = (s.cmdq_prod + 1) & (2 * s.cmdq_entries() - 1);
