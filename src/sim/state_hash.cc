@@ -144,7 +144,7 @@ class Hasher {
   void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
   void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
   void add(const hw::smmuv3::IotlbEntry& e) {
-    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable);
+    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable), add(e.nested);
   }
   void add(const hw::smmuv3::Smmu& s) {
     add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);

@@ -261,6 +261,34 @@ TEST_F(SmmuTranslate, SplitStageAtsOnANestedSte) {
   EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
 }
 
+// The DMA first fills the IOTLB with the combined stage-1+stage-2 entry (final
+// PA); the S1CHK Translation Request after it must still answer with the IPA.
+TEST_F(SmmuTranslate, SplitStageAtsAfterDmaAnswersWithTheIpa) {
+  for (uint64_t p = kS1Pool; p < kS1Pool + 0x5000; p += 0x1000)
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, p, p, 0x1000, true, false), 0);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, 0x40000000, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  Entry nested = s1_ste(ste::kS1DssSsid0, false);
+  const Entry s2e = s2_walkable(false);
+  nested[0] |= hs::field_prep(ste::k0Cfg, ste::kCfgNested);
+  nested[1] |= hs::field_prep(ste::k1Eats, ste::kEatsS1Chk);
+  for (unsigned i = 2; i < 8; i++) nested[i] = s2e[i];
+  install_ste(nested);
+  const auto d = dma(0x1010, true);
+  ASSERT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x10);
+  ASSERT_EQ(t.smmu().iotlb.entries.size(), 1u);
+  EXPECT_TRUE(t.smmu().iotlb.entries[0].nested);
+  EXPECT_EQ(t.smmu().iotlb.entries[0].pa_page, kBuf >> 12);
+  const auto r = treq(0x1000);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.pa, 0x40000000u) << "the stage-1 output, not the combined entry's PA";
+  // And the DMA after it still hits the combined entry: it survives an unmapped stage 1.
+  ASSERT_EQ(smmuv3::iopt_unmap(t.m.memory, s1, 0x1000, 0x1000), 0x1000u);
+  EXPECT_EQ(dma(0x1010).pa, kBuf + 0x10) << "stale combined entry until a TLBI";
+}
+
 TEST_F(SmmuTranslate, AtsTranslationRequestNeedsIdr0Ats) {
   ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
   install_ste(s2_walkable(true));

@@ -42,9 +42,9 @@ struct Ctx {
     r.owner = m.memory.owner(pa);
     return r;
   }
-  std::optional<IotlbEntry> iotlb_lookup(bool s1, uint16_t asid, uint16_t vmid, uint64_t addr) const {
+  std::optional<IotlbEntry> iotlb_lookup(bool s1, bool nested, uint16_t asid, uint16_t vmid, uint64_t addr) const {
     if (!fx) return std::nullopt;
-    return s.iotlb.lookup(s1, asid, vmid, addr);
+    return s.iotlb.lookup(s1, nested, asid, vmid, addr);
   }
   void iotlb_insert(const IotlbEntry& e) {
     if (fx) fx->iotlb.insert(e);
@@ -145,7 +145,14 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
       if (d[0] & cd::k0TcrEpd0) return c.fail(EventId::F_TRANSLATION, record && mode == Mode::Untranslated);
       asid = uint16_t(field_get(cd::k0Asid, d[0]));
       did_s1 = true;
-      if (auto hit = c.iotlb_lookup(true, asid, vmid, req.addr)) {
+      // Nested: a combined entry answers everything but an S1CHK Translation
+      // Request, which wants the stage-1 output (an IPA) the combined entry lacks.
+      const bool s1chk_treq = mode == Mode::AtsRequest && eats == ste::kEatsS1Chk;
+      if (s2 && !s1chk_treq)
+        if (auto hit = c.iotlb_lookup(true, true, asid, vmid, req.addr))
+          return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, hit->writable);
+      // Stage-1-only entries are filled by S1 STEs alone (a nested walk inserts the combined one).
+      if (auto hit = s2 ? std::nullopt : c.iotlb_lookup(true, false, asid, vmid, req.addr)) {
         ipa = (hit->pa_page << 12) | (req.addr & 0xfff);
         size = 0x1000;
         wr = hit->writable;
@@ -160,17 +167,19 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
         ipa = w.out;
         size = w.block_size;
         wr = w.writable;
-        if (!s2) c.iotlb_insert({true, asid, vmid, req.addr >> 12, ipa >> 12, wr});
+        if (!s2) c.iotlb_insert({true, asid, vmid, req.addr >> 12, ipa >> 12, wr, false});
       }
     }
   }
   // EATS=S1CHK: the Translation Request is answered with the stage-1 output.
   if (mode == Mode::AtsRequest && eats == ste::kEatsS1Chk) return c.done(ipa, size < 0x1000 ? 0x1000 : size, rd, wr);
   if (s2) {
+    // With stage 1 the combined entry was looked up above; without it (S2 STE, or
+    // nested with S1DSS=bypass) a stage-2 entry by IPA.
     const bool s1_tag = did_s1;
-    if (auto hit = c.iotlb_lookup(s1_tag, asid, vmid, s1_tag ? req.addr : ipa)) {
-      return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, wr && hit->writable);
-    }
+    if (!s1_tag)
+      if (auto hit = c.iotlb_lookup(false, false, 0, vmid, ipa))
+        return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, wr && hit->writable);
     const pgtable::WalkResult w = pgtable::walk(m.memory, pgtable::Stage::S2, s2c->ttb, s2c->start_level,
                                                 s2c->ia_bits, ipa, req.write && mode == Mode::Untranslated);
     if (w.fault != pgtable::Fault::None && !(w.fault == pgtable::Fault::Permission && mode == Mode::AtsRequest))
@@ -178,7 +187,7 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
     size = std::min(size, w.block_size);
     rd = rd && w.readable;
     wr = wr && w.writable;
-    c.iotlb_insert({s1_tag, asid, vmid, (s1_tag ? req.addr : ipa) >> 12, w.out >> 12, wr});
+    c.iotlb_insert({s1_tag, asid, vmid, (s1_tag ? req.addr : ipa) >> 12, w.out >> 12, wr, s1_tag});
     if (mode == Mode::Untranslated && (req.write ? !wr : !rd)) return c.fail(EventId::F_PERMISSION, s2_record);
     return c.done(w.out, size, rd, wr);
   }
