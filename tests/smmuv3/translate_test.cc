@@ -68,6 +68,24 @@ struct SmmuTranslate : ::testing::Test {
     c.vttbr = s2.root;
     return smmuv3::make_s2_domain_ste(test_smmu(), {}, c, ats);
   }
+  // Stage 2 maps the stage-1 table pages 1:1 and IPA 0x40000000 to the buffer;
+  // stage 1 maps IOVA 0x1000 to IPA 0x40000000; CD 0 is walkable.
+  void map_nested() {
+    for (uint64_t p = kS1Pool; p < kS1Pool + 0x5000; p += 0x1000)
+      ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, p, p, 0x1000, true, false), 0);
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, 0x40000000, 0x1000, true, true), 0);
+    install_cd(0, s1_cd_walkable(7));
+  }
+  // A nested STE: the CD-table half of s1_ste, the stage-2 half of s2_walkable, EATS as given.
+  Entry nested_walkable(uint64_t s1dss, uint64_t eats) {
+    Entry e = s1_ste(s1dss, false);
+    const Entry s2e = s2_walkable(false);
+    e[0] |= hs::field_prep(ste::k0Cfg, ste::kCfgNested);
+    e[1] |= hs::field_prep(ste::k1Eats, eats);
+    for (unsigned i = 2; i < 8; i++) e[i] = s2e[i];
+    return e;
+  }
   hs::TranslateResult dma(uint64_t iova, bool write = false, bool ssv = false, uint32_t ssid = 0) {
     return hs::translate(t.m, 0, {t.sid, ssv, ssid, iova, write});
   }
@@ -305,6 +323,68 @@ TEST_F(SmmuTranslate, TranslatedRequestsCheckedAgainstEatsWithAtschk) {
   EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, true).event, EventId::F_TRANSL_FORBIDDEN);
   t.smmu().cr0 &= ~hs::reg::kCr0AtsChk;
   EXPECT_TRUE(hs::translated_request(t.m, 0, t.sid, kBuf, true).ok) << "without ATSCHK the SMMU does not check";
+}
+
+// A reserved CFG (1..3) makes the STE ILLEGAL: C_BAD_STE for a translated
+// request as for an untranslated one, before EATS is looked at.
+TEST_F(SmmuTranslate, ReservedCfgIsCBadSteForEveryRequestKind) {
+  for (uint64_t cfg : {1, 2, 3}) {
+    Entry e{};
+    e[0] = ste::k0V | hs::field_prep(ste::k0Cfg, cfg);
+    e[1] = hs::field_prep(ste::k1Eats, ste::kEatsTrans);
+    for (unsigned q = 0; q < 8; q++) t.m.memory.write64(ste_pa() + 8 * q, e[q]);
+    EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE) << cfg;
+    EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE) << cfg;
+    EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::C_BAD_STE) << cfg;
+  }
+}
+
+// IDR0.S1P / S2P: an STE whose CFG needs a stage the SMMU does not implement is ILLEGAL.
+TEST_F(SmmuTranslate, CfgNeedingAnUnimplementedStageIsCBadSte) {
+  map_nested();
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x50000000, kBuf, 0x1000, true, true), 0);
+  t.smmu().idr0 &= ~hs::reg::kIdr0S2p;  // stage 1 only
+  install_ste(s2_walkable(false));
+  EXPECT_EQ(dma(0x50000000).event, EventId::C_BAD_STE);
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  install_ste(s1_ste(ste::kS1DssSsid0, false));
+  EXPECT_EQ(dma(0x1000).pa, 0x40000000u) << "stage 1 alone still works";
+  install_ste(bypass_ste());
+  EXPECT_TRUE(dma(0x1000).ok) << "bypass needs no stage";
+
+  t.smmu().idr0 = (t.smmu().idr0 | hs::reg::kIdr0S2p) & ~hs::reg::kIdr0S1p;  // stage 2 only
+  install_ste(s1_ste(ste::kS1DssSsid0, true));
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::C_BAD_STE);
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  install_ste(s2_walkable(false));
+  EXPECT_EQ(dma(0x50000000).pa, kBuf);
+}
+
+// IDR1.SSIDSIZE: S1CDMAX above it makes a stage-1 STE ILLEGAL.
+TEST_F(SmmuTranslate, S1cdmaxAboveSsidsizeIsCBadSte) {
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, kBuf, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssSsid0, false));  // S1CDMAX = 2
+  auto set_ssidsize = [&](unsigned n) {
+    t.smmu().idr1 = uint32_t((t.smmu().idr1 & ~hs::reg::kIdr1SsidSize) | hs::field_prep(hs::reg::kIdr1SsidSize, n));
+  };
+  set_ssidsize(1);
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  EXPECT_EQ(dma(0x1000, false, true, 1).event, EventId::C_BAD_STE);
+  set_ssidsize(2);
+  EXPECT_EQ(dma(0x1000).pa, kBuf);
+  set_ssidsize(0);
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE) << "no substreams at all";
+  smmuv3::MasterView mv;
+  mv.cdtab_dma = kCdTable;
+  mv.s1fmt = uint8_t(ste::kS1FmtLinear);
+  mv.s1cdmax = 0;
+  install_ste(smmuv3::make_cdtable_ste(test_smmu(), mv, false, ste::kS1DssSsid0));
+  EXPECT_EQ(dma(0x1000).pa, kBuf) << "a single CD (S1CDMAX 0) needs no substream support";
 }
 
 TEST_F(SmmuTranslate, DeviceUsesItsAtcOnlyWithAtsEnabled) {

@@ -4,6 +4,7 @@
 
 #include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/pgtable.h"
+#include "hw/smmuv3/regs.h"
 #include "hw/smmuv3/ste_layout.h"
 #include "hw/smmuv3/stream_table.h"
 
@@ -79,6 +80,26 @@ std::optional<pgtable::S2Context> s2_context(const Entry& ste_ent) {
   return c;
 }
 
+// An STE the SMMU treats as ILLEGAL (C_BAD_STE) whatever the request: V clear,
+// a reserved CFG, a CFG needing a stage this SMMU does not implement
+// (IDR0.S1P / S2P), more substreams than it supports (S1CDMAX above
+// IDR1.SSIDSIZE), or an EATS value or combination the architecture forbids.
+bool ste_illegal(const Smmu& s, const Entry& e) {
+  if (!(e[0] & ste::k0V)) return true;
+  const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
+  if (cfg != ste::kCfgAbort && cfg < ste::kCfgBypass) return true;
+  const bool s1 = cfg == ste::kCfgS1Trans || cfg == ste::kCfgNested;
+  const bool s2 = cfg == ste::kCfgS2Trans || cfg == ste::kCfgNested;
+  if ((s1 && !(s.idr0 & reg::kIdr0S1p)) || (s2 && !(s.idr0 & reg::kIdr0S2p))) return true;
+  if (s1 && field_get(ste::k0S1CdMax, e[0]) > field_get(reg::kIdr1SsidSize, s.idr1)) return true;
+  if (s1 || s2) {
+    const uint64_t eats = field_get(ste::k1Eats, e[1]);
+    if (eats == 3 || (s2 && eats != ste::kEatsAbt && (e[2] & ste::k2S2S))) return true;
+    if (eats == ste::kEatsS1Chk && cfg != ste::kCfgNested) return true;
+  }
+  return false;
+}
+
 // `fx` null: from the tables in memory alone (no IOTLB, nothing recorded).
 TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRequest& req, Mode mode) {
   Ctx c{m, m.smmus.at(idx), fx, req, mode, {}};
@@ -91,16 +112,11 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
   const auto ste_pa = ste_address(m.memory, s, req.sid);
   if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);
   const Entry e = read_entry(m.memory, *ste_pa);
-  if (!(e[0] & ste::k0V)) return c.fail(EventId::C_BAD_STE);
+  if (ste_illegal(s, e)) return c.fail(EventId::C_BAD_STE);
   const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
-  if (cfg != ste::kCfgAbort && cfg < ste::kCfgBypass) return c.fail(EventId::C_BAD_STE);
   const uint64_t eats = field_get(ste::k1Eats, e[1]);
   const bool s1 = cfg == ste::kCfgS1Trans || cfg == ste::kCfgNested;
   const bool s2 = cfg == ste::kCfgS2Trans || cfg == ste::kCfgNested;
-  if (s1 || s2) {
-    if (eats == 3 || (s2 && eats != ste::kEatsAbt && (e[2] & ste::k2S2S))) return c.fail(EventId::C_BAD_STE);
-    if (eats == ste::kEatsS1Chk && cfg != ste::kCfgNested) return c.fail(EventId::C_BAD_STE);
-  }
   if (mode == Mode::AtsRequest && (!s.ats() || !(s1 || s2) || eats == ste::kEatsAbt))
     return c.fail(EventId::F_BAD_ATS_TREQ);
   if (cfg == ste::kCfgAbort) return c.abort_silently();
@@ -227,11 +243,13 @@ TranslateResult translated_request(Machine& m, unsigned idx, uint32_t sid, uint6
   const auto ste_pa = ste_address(m.memory, s, sid);
   if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);
   const Entry e = read_entry(m.memory, *ste_pa);
-  if (!(e[0] & ste::k0V)) return c.fail(EventId::C_BAD_STE);
+  // An ILLEGAL STE (a reserved CFG among them) is C_BAD_STE for a translated
+  // request as for any other: the STE is checked before EATS means anything.
+  if (ste_illegal(s, e)) return c.fail(EventId::C_BAD_STE);
   const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
   const uint64_t eats = field_get(ste::k1Eats, e[1]);
   // Bypass and abort STEs ignore EATS: translated traffic is refused as if EATS were ABT.
-  if (cfg < ste::kCfgS1Trans || eats == ste::kEatsAbt || eats == 3) return c.fail(EventId::F_TRANSL_FORBIDDEN);
+  if (cfg < ste::kCfgS1Trans || eats == ste::kEatsAbt) return c.fail(EventId::F_TRANSL_FORBIDDEN);
   if (eats == ste::kEatsS1Chk) {
     // Split-stage ATS: the device's address is an IPA that stage 2 still translates.
     const auto s2c = s2_context(e);
