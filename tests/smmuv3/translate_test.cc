@@ -325,6 +325,88 @@ TEST_F(SmmuTranslate, TranslatedRequestsCheckedAgainstEatsWithAtschk) {
   EXPECT_TRUE(hs::translated_request(t.m, 0, t.sid, kBuf, true).ok) << "without ATSCHK the SMMU does not check";
 }
 
+// Full ATS on a nested STE (EATS=TRANS): the completion carries the final PA,
+// both stages applied, and a translated request at that PA is used as it is.
+TEST_F(SmmuTranslate, FullAtsOnANestedSteAnswersWithThePa) {
+  map_nested();
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsTrans));
+  const auto r = treq(0x1010);
+  EXPECT_TRUE(r.ok) << (r.event ? hs::event_name(*r.event) : "");
+  EXPECT_EQ(r.pa, kBuf);
+  EXPECT_EQ(r.size, 0x1000u);
+  EXPECT_TRUE(r.readable);
+  EXPECT_TRUE(r.writable);
+  EXPECT_FALSE(treq(0x9000).ok) << "a stage-1 miss is a no-access completion";
+  const auto d = hs::translated_request(t.m, 0, t.sid, kBuf + 0x10, true);
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x10) << "EATS=TRANS: the address is final, stage 2 is not applied again";
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
+  EXPECT_EQ(treq(0x1010).event, EventId::F_BAD_ATS_TREQ);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, true).event, EventId::F_TRANSL_FORBIDDEN);
+}
+
+// ATS in an identity domain (kernel-semantics 3.1): a CD-table STE with
+// S1DSS=BYPASS and EATS=TRANS. In the SMMUv3 architecture a transaction
+// without a SubstreamID skips stage 1 under S1DSS=0b01, and an S1-only STE has
+// no stage 2, so nothing translates it: the Translation Request is answered
+// with the input address itself and full read/write permission ("Full ATS
+// skipping stage 1"). That is what lets Linux keep ATS on in identity.
+TEST_F(SmmuTranslate, AtsWithS1dssBypassAnswersWithTheIdentity) {
+  install_cd(0, s1_cd_walkable(7));  // not consulted for a request without PASID
+  install_ste(s1_ste(ste::kS1DssBypass, /*ats=*/true));
+  for (uint64_t addr : {uint64_t{0x1234}, uint64_t{0x40000010}, kBuf + 0x20}) {
+    const auto r = treq(addr);
+    ASSERT_TRUE(r.ok) << std::hex << addr;
+    EXPECT_FALSE(r.event.has_value());
+    EXPECT_TRUE(r.readable);
+    EXPECT_TRUE(r.writable);
+    ASSERT_GE(r.size, 0x1000u);
+    EXPECT_EQ(addr & (r.size - 1), addr - r.pa) << "the range containing " << std::hex << addr << " maps to itself";
+  }
+  EXPECT_TRUE(t.smmu().evtq.empty());
+  // The translated request the device then issues is accepted as it is.
+  const auto d = hs::translated_request(t.m, 0, t.sid, kBuf + 0x20, true);
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x20);
+}
+
+// S1DSS=TERMINATE: a request without PASID is stream-disabled, a Translation
+// Request as much as a DMA; EATS=TRANS does not change that.
+TEST_F(SmmuTranslate, AtsWithS1dssTerminateIsStreamDisabled) {
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, kBuf, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssTerminate, /*ats=*/true));
+  const auto r = treq(0x1000);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.event, EventId::F_STREAM_DISABLED);
+  ASSERT_EQ(t.smmu().evtq.size(), 1u);
+  EXPECT_EQ(t.smmu().evtq[0].id, EventId::F_STREAM_DISABLED);
+  // With a PASID the CD is used: CD 0 is the only valid one here.
+  const auto p = hs::ats_translation_request(t.m, 0, {t.sid, true, 0, 0x1000, false});
+  EXPECT_TRUE(p.ok);
+  EXPECT_EQ(p.pa, kBuf);
+}
+
+// Translated requests under a stage-1 STE: accepted unchanged with EATS=TRANS,
+// refused with EATS=ABT; under an abort STE always refused (EATS ignored).
+TEST_F(SmmuTranslate, TranslatedRequestsUnderS1AndAbortStes) {
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/true));
+  const auto ok = hs::translated_request(t.m, 0, t.sid, kBuf + 8, true);
+  EXPECT_TRUE(ok.ok);
+  EXPECT_EQ(ok.pa, kBuf + 8);
+  EXPECT_EQ(ok.owner, kOwnerBuf);
+  install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/false));
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
+  install_ste(abort_ste());
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
+  Entry abort_with_eats = abort_ste();
+  abort_with_eats[1] |= hs::field_prep(ste::k1Eats, ste::kEatsTrans);
+  t.m.memory.write64(ste_pa() + 8, abort_with_eats[1]);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN)
+      << "an abort STE ignores EATS";
+}
+
 // A reserved CFG (1..3) makes the STE ILLEGAL: C_BAD_STE for a translated
 // request as for an untranslated one, before EATS is looked at.
 TEST_F(SmmuTranslate, ReservedCfgIsCBadSteForEveryRequestKind) {
