@@ -160,11 +160,15 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   uint16_t smmu = master.smmu;
   std::vector<uint32_t> streams = master.streams;
   for (uint32_t sid : streams) {
-    if (ste_of(s, smmu, sid) == target) continue;
     auto pa = hs::ste_address(s.hw.memory, s.hw.smmus.at(smmu), sid);
     if (!pa) continue;
-    s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
-    // arm_smmu_write_ste: the hitless (or breaking) sequence, each step synced with CFGI_STE + CMD_SYNC.
+    // The record notes STEs that change; the write itself runs either way.
+    if (hs::read_entry(s.hw.memory, *pa) != target)
+      s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
+    // arm_smmu_write_ste, for every stream even when the STE already equals the
+    // target: the writer then stores nothing and syncs nothing, but the
+    // PREFETCH_CFG that follows is still issued, as the kernel does.
+    // The hitless (or breaking) sequence, each step synced with CFGI_STE + CMD_SYNC.
     SteWriter w(s.hw, smmu, sid, *pa);
     write_ste(w, sid, target);
   }
