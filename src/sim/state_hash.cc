@@ -114,10 +114,13 @@ class Hasher {
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
   void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
   void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }
-  void add(const smmuv3::Smmu& m) { add(m.feat_ats), add(m.feat_range_inv), add(m.pgsize_bitmap); }
+  void add(const smmuv3::Smmu& m) {
+    add(m.feat_ats), add(m.feat_range_inv), add(m.feat_trans_s1), add(m.feat_trans_s2), add(m.feat_2lvl_strtab);
+    add(m.ssid_bits), add(m.sid_bits), add(m.pgsize_bitmap);
+  }
   void add(const smmuv3::Master& m) {
     add(m.dev), add(m.smmu), add(m.streams), add(m.build_invs), add(m.ats_enabled), add(m.ste_ats_enabled);
-    add(m.ats_prepared), add(m.cd_table_in_ste), add(m.cdtab), add(m.live);
+    add(m.ats_prepared), add(m.cd_table_in_ste), add(m.ssid_bits), add(m.cdtab), add(m.live);
   }
   void add(const smmuv3::MasterDomain& m) { add(m.master), add(m.domain), add(m.ssid); }
   void add(const smmuv3::SmmuDomain& d) {
@@ -144,7 +147,7 @@ class Hasher {
   void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
   void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
   void add(const hw::smmuv3::IotlbEntry& e) {
-    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable);
+    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable), add(e.nested);
   }
   void add(const hw::smmuv3::Smmu& s) {
     add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "hw/smmuv3/cmdq.h"
+#include "linux/kernel/errno.h"
 #include "linux/smmuv3/atc_inv.h"
 #include "linux/smmuv3/cmdq.h"
 #include "test_machine.h"
@@ -112,6 +113,112 @@ TEST(SmmuCmdq, InvalidateQueueDepthLimitsCompletionsPerRound) {
   hs::endpoints_respond(t.m, 0);
   EXPECT_FALSE(hs::cmdq_sync_waiting(t.smmu()));
   EXPECT_EQ(t.smmu().syncs_completed, 1u);
+}
+
+// A healthy endpoint that works through its invalidations qdep at a time is
+// waited for: the ATC-invalidation timer only fires after a round in which no
+// endpoint completed anything.
+TEST(SmmuCmdq, DriverWaitsForAnEndpointWithASmallInvalidateQueue) {
+  TestMachine t(/*ats_qdep=*/2);
+  t.set_ats(true);
+  for (uint64_t iova : {0x1000, 0x2000, 0x3000}) t.atc().fill(atc_entry(iova), 12);
+  smmuv3::CmdqStats stats;
+  EXPECT_EQ(smmuv3::cmdq_issue_cmdlist(t.m, 0,
+                                       {smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000, 0x1000),
+                                        smmuv3::atc_inv_to_cmd(t.sid, 0, 0x2000, 0x1000),
+                                        smmuv3::atc_inv_to_cmd(t.sid, 0, 0x3000, 0x1000)},
+                                       true, &stats),
+            0);
+  EXPECT_EQ(stats.atc_inv_timeouts, 0u);
+  EXPECT_EQ(t.smmu().atc_inv_timeouts, 0u);
+  EXPECT_EQ(t.smmu().cerror, hs::reg::kCerrorNone);
+  EXPECT_TRUE(t.atc().entries.empty()) << "the third invalidation was not abandoned";
+  EXPECT_TRUE(t.atc().inv_queue.empty());
+  EXPECT_TRUE(t.smmu().atc_inv_outstanding.empty());
+  EXPECT_EQ(t.smmu().syncs_completed, 1u);
+  EXPECT_EQ(t.smmu().cmdq_cons, t.smmu().cmdq_prod);
+}
+
+// More rounds than the driver's idle limit, each completing one invalidation.
+TEST(SmmuCmdq, DriverWaitsThroughManyRoundsWhileTheEndpointProgresses) {
+  TestMachine t(/*ats_qdep=*/1);
+  t.set_ats(true);
+  std::vector<hs::Command> cmds;
+  for (uint64_t i = 0; i < 40; i++) {
+    t.atc().fill(atc_entry(0x1000 * (i + 1)), 12);
+    cmds.push_back(smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000 * (i + 1), 0x1000));
+  }
+  smmuv3::CmdqStats stats;
+  EXPECT_EQ(smmuv3::cmdq_issue_cmdlist(t.m, 0, cmds, true, &stats), 0);
+  EXPECT_EQ(stats.atc_inv_timeouts, 0u);
+  EXPECT_TRUE(t.atc().entries.empty());
+  EXPECT_EQ(t.smmu().syncs_completed, 1u);
+}
+
+// endpoints_respond reports the invalidations completed in its round: up to
+// the queue depth, then the rest, then none (what the driver's wait keys on).
+TEST(SmmuCmdq, EndpointRespondReportsProgress) {
+  TestMachine t(/*ats_qdep=*/2);
+  t.set_ats(true);
+  submit(t, {smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000, 0x1000), smmuv3::atc_inv_to_cmd(t.sid, 0, 0x2000, 0x1000),
+             smmuv3::atc_inv_to_cmd(t.sid, 0, 0x3000, 0x1000), smmuv3::make_cmd_sync()});
+  EXPECT_EQ(hs::endpoints_respond(t.m, 0), 2u);
+  EXPECT_EQ(hs::endpoints_respond(t.m, 0), 1u);
+  EXPECT_EQ(hs::endpoints_respond(t.m, 0), 0u);
+  EXPECT_EQ(t.smmu().syncs_completed, 1u);
+}
+
+// A ring of four entries, so that short command lists overflow it.
+void shrink_cmdq(TestMachine& t) {
+  t.smmu().cmdq_log2size = 2;
+  t.smmu().cmdq.assign(4, hs::RawCommand{});
+}
+
+// Thirteen commands into a ring of four, with CMD_SYNCs that wait on a slow
+// endpoint inside the list: the driver publishes what fits, waits for free
+// slots (arm_smmu_cmdq_poll_until_not_full) and never overwrites a command the
+// SMMU has not consumed, so every ATC_INV and every CMD_SYNC is executed.
+TEST(SmmuCmdq, ListLongerThanTheQueueWaitsForSpace) {
+  TestMachine t(/*ats_qdep=*/1);
+  t.set_ats(true);
+  shrink_cmdq(t);
+  std::vector<hs::Command> cmds;
+  for (uint64_t i = 0; i < 6; i++) {
+    t.atc().fill(atc_entry(0x1000 * (i + 1)), 12);
+    cmds.push_back(smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000 * (i + 1), 0x1000));
+    cmds.push_back(smmuv3::make_cmd_sync());
+  }
+  smmuv3::CmdqStats stats;
+  EXPECT_EQ(smmuv3::cmdq_issue_cmdlist(t.m, 0, cmds, true, &stats), 0);
+  EXPECT_EQ(stats.atc_inv_timeouts, 0u);
+  EXPECT_EQ(t.smmu().next_itag, 6u) << "every ATC_INV reached the endpoint";
+  EXPECT_EQ(t.smmu().syncs_completed, 7u) << "the six in the list and the driver's own";
+  EXPECT_TRUE(t.atc().entries.empty());
+  EXPECT_EQ(t.smmu().cmdq_cons, t.smmu().cmdq_prod);
+  EXPECT_EQ(t.smmu().cmdq_prod, 13u & 7u);
+}
+
+// A queue the SMMU never drains (CR0.CMDQEN clear): the driver gives up with
+// -ETIMEDOUT once the ring is full, leaving the unconsumed commands intact.
+TEST(SmmuCmdq, FullQueueThatNeverDrainsTimesOutWithoutOverwriting) {
+  TestMachine t;
+  shrink_cmdq(t);
+  t.smmu().cr0 &= ~hs::reg::kCr0CmdqEn;
+  std::vector<hs::Command> cmds;
+  for (uint16_t asid = 1; asid <= 6; asid++) {
+    hs::Command c;
+    c.op = hs::Op::TLBI_NH_ASID;
+    c.asid = asid;
+    cmds.push_back(c);
+  }
+  EXPECT_EQ(smmuv3::cmdq_issue_cmdlist(t.m, 0, cmds, false), -ETIMEDOUT);
+  EXPECT_EQ(t.smmu().cmdq_cons, 0u);
+  EXPECT_EQ(t.smmu().cmdq_prod, 4u);
+  for (unsigned i = 0; i < 4; i++) {
+    const auto c = hs::decode(t.smmu().cmdq[i]);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->asid, i + 1) << "slot " << i;
+  }
 }
 
 TEST(SmmuCmdq, InvalidationWithoutPasidAlsoHitsPasidEntries) {

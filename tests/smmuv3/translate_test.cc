@@ -68,6 +68,24 @@ struct SmmuTranslate : ::testing::Test {
     c.vttbr = s2.root;
     return smmuv3::make_s2_domain_ste(test_smmu(), {}, c, ats);
   }
+  // Stage 2 maps the stage-1 table pages 1:1 and IPA 0x40000000 to the buffer;
+  // stage 1 maps IOVA 0x1000 to IPA 0x40000000; CD 0 is walkable.
+  void map_nested() {
+    for (uint64_t p = kS1Pool; p < kS1Pool + 0x5000; p += 0x1000)
+      ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, p, p, 0x1000, true, false), 0);
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, 0x40000000, 0x1000, true, true), 0);
+    install_cd(0, s1_cd_walkable(7));
+  }
+  // A nested STE: the CD-table half of s1_ste, the stage-2 half of s2_walkable, EATS as given.
+  Entry nested_walkable(uint64_t s1dss, uint64_t eats) {
+    Entry e = s1_ste(s1dss, false);
+    const Entry s2e = s2_walkable(false);
+    e[0] |= hs::field_prep(ste::k0Cfg, ste::kCfgNested);
+    e[1] |= hs::field_prep(ste::k1Eats, eats);
+    for (unsigned i = 2; i < 8; i++) e[i] = s2e[i];
+    return e;
+  }
   hs::TranslateResult dma(uint64_t iova, bool write = false, bool ssv = false, uint32_t ssid = 0) {
     return hs::translate(t.m, 0, {t.sid, ssv, ssid, iova, write});
   }
@@ -261,6 +279,34 @@ TEST_F(SmmuTranslate, SplitStageAtsOnANestedSte) {
   EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
 }
 
+// The DMA first fills the IOTLB with the combined stage-1+stage-2 entry (final
+// PA); the S1CHK Translation Request after it must still answer with the IPA.
+TEST_F(SmmuTranslate, SplitStageAtsAfterDmaAnswersWithTheIpa) {
+  for (uint64_t p = kS1Pool; p < kS1Pool + 0x5000; p += 0x1000)
+    ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, p, p, 0x1000, true, false), 0);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, 0x40000000, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  Entry nested = s1_ste(ste::kS1DssSsid0, false);
+  const Entry s2e = s2_walkable(false);
+  nested[0] |= hs::field_prep(ste::k0Cfg, ste::kCfgNested);
+  nested[1] |= hs::field_prep(ste::k1Eats, ste::kEatsS1Chk);
+  for (unsigned i = 2; i < 8; i++) nested[i] = s2e[i];
+  install_ste(nested);
+  const auto d = dma(0x1010, true);
+  ASSERT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x10);
+  ASSERT_EQ(t.smmu().iotlb.entries.size(), 1u);
+  EXPECT_TRUE(t.smmu().iotlb.entries[0].nested);
+  EXPECT_EQ(t.smmu().iotlb.entries[0].pa_page, kBuf >> 12);
+  const auto r = treq(0x1000);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.pa, 0x40000000u) << "the stage-1 output, not the combined entry's PA";
+  // And the DMA after it still hits the combined entry: it survives an unmapped stage 1.
+  ASSERT_EQ(smmuv3::iopt_unmap(t.m.memory, s1, 0x1000, 0x1000), 0x1000u);
+  EXPECT_EQ(dma(0x1010).pa, kBuf + 0x10) << "stale combined entry until a TLBI";
+}
+
 TEST_F(SmmuTranslate, AtsTranslationRequestNeedsIdr0Ats) {
   ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
   install_ste(s2_walkable(true));
@@ -277,6 +323,150 @@ TEST_F(SmmuTranslate, TranslatedRequestsCheckedAgainstEatsWithAtschk) {
   EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, true).event, EventId::F_TRANSL_FORBIDDEN);
   t.smmu().cr0 &= ~hs::reg::kCr0AtsChk;
   EXPECT_TRUE(hs::translated_request(t.m, 0, t.sid, kBuf, true).ok) << "without ATSCHK the SMMU does not check";
+}
+
+// Full ATS on a nested STE (EATS=TRANS): the completion carries the final PA,
+// both stages applied, and a translated request at that PA is used as it is.
+TEST_F(SmmuTranslate, FullAtsOnANestedSteAnswersWithThePa) {
+  map_nested();
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsTrans));
+  const auto r = treq(0x1010);
+  EXPECT_TRUE(r.ok) << (r.event ? hs::event_name(*r.event) : "");
+  EXPECT_EQ(r.pa, kBuf);
+  EXPECT_EQ(r.size, 0x1000u);
+  EXPECT_TRUE(r.readable);
+  EXPECT_TRUE(r.writable);
+  EXPECT_FALSE(treq(0x9000).ok) << "a stage-1 miss is a no-access completion";
+  const auto d = hs::translated_request(t.m, 0, t.sid, kBuf + 0x10, true);
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x10) << "EATS=TRANS: the address is final, stage 2 is not applied again";
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
+  EXPECT_EQ(treq(0x1010).event, EventId::F_BAD_ATS_TREQ);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, true).event, EventId::F_TRANSL_FORBIDDEN);
+}
+
+// ATS in an identity domain (kernel-semantics 3.1): a CD-table STE with
+// S1DSS=BYPASS and EATS=TRANS. In the SMMUv3 architecture a transaction
+// without a SubstreamID skips stage 1 under S1DSS=0b01, and an S1-only STE has
+// no stage 2, so nothing translates it: the Translation Request is answered
+// with the input address itself and full read/write permission ("Full ATS
+// skipping stage 1"). That is what lets Linux keep ATS on in identity.
+TEST_F(SmmuTranslate, AtsWithS1dssBypassAnswersWithTheIdentity) {
+  install_cd(0, s1_cd_walkable(7));  // not consulted for a request without PASID
+  install_ste(s1_ste(ste::kS1DssBypass, /*ats=*/true));
+  for (uint64_t addr : {uint64_t{0x1234}, uint64_t{0x40000010}, kBuf + 0x20}) {
+    const auto r = treq(addr);
+    ASSERT_TRUE(r.ok) << std::hex << addr;
+    EXPECT_FALSE(r.event.has_value());
+    EXPECT_TRUE(r.readable);
+    EXPECT_TRUE(r.writable);
+    ASSERT_GE(r.size, 0x1000u);
+    EXPECT_EQ(addr & (r.size - 1), addr - r.pa) << "the range containing " << std::hex << addr << " maps to itself";
+  }
+  EXPECT_TRUE(t.smmu().evtq.empty());
+  // The translated request the device then issues is accepted as it is.
+  const auto d = hs::translated_request(t.m, 0, t.sid, kBuf + 0x20, true);
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.pa, kBuf + 0x20);
+}
+
+// S1DSS=TERMINATE: a request without PASID is stream-disabled, a Translation
+// Request as much as a DMA; EATS=TRANS does not change that.
+TEST_F(SmmuTranslate, AtsWithS1dssTerminateIsStreamDisabled) {
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, kBuf, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssTerminate, /*ats=*/true));
+  const auto r = treq(0x1000);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.event, EventId::F_STREAM_DISABLED);
+  ASSERT_EQ(t.smmu().evtq.size(), 1u);
+  EXPECT_EQ(t.smmu().evtq[0].id, EventId::F_STREAM_DISABLED);
+  // With a PASID the CD is used: CD 0 is the only valid one here.
+  const auto p = hs::ats_translation_request(t.m, 0, {t.sid, true, 0, 0x1000, false});
+  EXPECT_TRUE(p.ok);
+  EXPECT_EQ(p.pa, kBuf);
+}
+
+// Translated requests under a stage-1 STE: accepted unchanged with EATS=TRANS,
+// refused with EATS=ABT; under an abort STE always refused (EATS ignored).
+TEST_F(SmmuTranslate, TranslatedRequestsUnderS1AndAbortStes) {
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/true));
+  const auto ok = hs::translated_request(t.m, 0, t.sid, kBuf + 8, true);
+  EXPECT_TRUE(ok.ok);
+  EXPECT_EQ(ok.pa, kBuf + 8);
+  EXPECT_EQ(ok.owner, kOwnerBuf);
+  install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/false));
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
+  install_ste(abort_ste());
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
+  Entry abort_with_eats = abort_ste();
+  abort_with_eats[1] |= hs::field_prep(ste::k1Eats, ste::kEatsTrans);
+  t.m.memory.write64(ste_pa() + 8, abort_with_eats[1]);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN)
+      << "an abort STE ignores EATS";
+}
+
+// A reserved CFG (1..3) makes the STE ILLEGAL: C_BAD_STE for a translated
+// request as for an untranslated one, before EATS is looked at.
+TEST_F(SmmuTranslate, ReservedCfgIsCBadSteForEveryRequestKind) {
+  for (uint64_t cfg : {1, 2, 3}) {
+    Entry e{};
+    e[0] = ste::k0V | hs::field_prep(ste::k0Cfg, cfg);
+    e[1] = hs::field_prep(ste::k1Eats, ste::kEatsTrans);
+    for (unsigned q = 0; q < 8; q++) t.m.memory.write64(ste_pa() + 8 * q, e[q]);
+    EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE) << cfg;
+    EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE) << cfg;
+    EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::C_BAD_STE) << cfg;
+  }
+}
+
+// IDR0.S1P / S2P: an STE whose CFG needs a stage the SMMU does not implement is ILLEGAL.
+TEST_F(SmmuTranslate, CfgNeedingAnUnimplementedStageIsCBadSte) {
+  map_nested();
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x50000000, kBuf, 0x1000, true, true), 0);
+  t.smmu().idr0 &= ~hs::reg::kIdr0S2p;  // stage 1 only
+  install_ste(s2_walkable(false));
+  EXPECT_EQ(dma(0x50000000).event, EventId::C_BAD_STE);
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  install_ste(s1_ste(ste::kS1DssSsid0, false));
+  EXPECT_EQ(dma(0x1000).pa, 0x40000000u) << "stage 1 alone still works";
+  install_ste(bypass_ste());
+  EXPECT_TRUE(dma(0x1000).ok) << "bypass needs no stage";
+
+  t.smmu().idr0 = (t.smmu().idr0 | hs::reg::kIdr0S2p) & ~hs::reg::kIdr0S1p;  // stage 2 only
+  install_ste(s1_ste(ste::kS1DssSsid0, true));
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::C_BAD_STE);
+  install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  install_ste(s2_walkable(false));
+  EXPECT_EQ(dma(0x50000000).pa, kBuf);
+}
+
+// IDR1.SSIDSIZE: S1CDMAX above it makes a stage-1 STE ILLEGAL.
+TEST_F(SmmuTranslate, S1cdmaxAboveSsidsizeIsCBadSte) {
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, kBuf, 0x1000, true, true), 0);
+  install_cd(0, s1_cd_walkable(7));
+  install_ste(s1_ste(ste::kS1DssSsid0, false));  // S1CDMAX = 2
+  auto set_ssidsize = [&](unsigned n) {
+    t.smmu().idr1 = uint32_t((t.smmu().idr1 & ~hs::reg::kIdr1SsidSize) | hs::field_prep(hs::reg::kIdr1SsidSize, n));
+  };
+  set_ssidsize(1);
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
+  EXPECT_EQ(dma(0x1000, false, true, 1).event, EventId::C_BAD_STE);
+  set_ssidsize(2);
+  EXPECT_EQ(dma(0x1000).pa, kBuf);
+  set_ssidsize(0);
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE) << "no substreams at all";
+  smmuv3::MasterView mv;
+  mv.cdtab_dma = kCdTable;
+  mv.s1fmt = uint8_t(ste::kS1FmtLinear);
+  mv.s1cdmax = 0;
+  install_ste(smmuv3::make_cdtable_ste(test_smmu(), mv, false, ste::kS1DssSsid0));
+  EXPECT_EQ(dma(0x1000).pa, kBuf) << "a single CD (S1CDMAX 0) needs no substream support";
 }
 
 TEST_F(SmmuTranslate, DeviceUsesItsAtcOnlyWithAtsEnabled) {

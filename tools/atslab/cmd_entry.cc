@@ -77,6 +77,11 @@ struct WriteOpts {
   bool no_ats_quiescence = false;
 };
 
+// A script checking an update sequence can rely on the status alone: the
+// independent checker found a store that left neither the old nor the new
+// behaviour during an update the writer did not declare breaking.
+int exit_status(const atslab::sim::EntryWriteRun& run) { return run.verdict.ok ? 0 : 1; }
+
 int run_write(const WriteOpts& o) {
   const EntryKind kind = parse_kind(o.kind);
   const Entry from = parse_qwords("--from", o.from);
@@ -105,7 +110,7 @@ int run_write(const WriteOpts& o) {
     j["commands"] = nlohmann::json::array();
     for (const auto& c : run.commands) j["commands"].push_back(atslab::hw::smmuv3::describe(c));
     std::cout << j.dump() << "\n";
-    return 0;
+    return exit_status(run);
   }
   std::string crit;
   for (unsigned c : critical) crit += (crit.empty() ? "" : ",") + std::to_string(c);
@@ -123,7 +128,7 @@ int run_write(const WriteOpts& o) {
     std::cout << "WARNING: the target sets bits outside its own used mask (the kernel WARNs here)\n";
   std::cout << "commands:\n";
   for (const auto& c : run.commands) std::cout << "  " << atslab::hw::smmuv3::describe(c) << "\n";
-  return 0;
+  return exit_status(run);
 }
 
 struct DecodeOpts {
@@ -168,6 +173,8 @@ atslab::cli::Register reg_write{
       sub.add_flag("--json", o->json, "print one JSON object");
       sub.add_flag("--no-ats-quiescence", o->no_ats_quiescence,
                    "judge EATS changes as if ATS traffic could see them (the kernel assumes PCI ATS is off)");
+      sub.footer("Exit status: 0 when the hitless check is ok, 1 when it reports a violation (the report is printed\n"
+                 "either way), 2 on bad input.");
       return [o]() { return run_write(*o); };
     }};
 

@@ -101,7 +101,7 @@ void write_cmdq_prod(Machine& m, unsigned idx, uint32_t prod) {
   cmdq_consume(m, idx);
 }
 
-void endpoints_respond(Machine& m, unsigned idx) {
+unsigned endpoints_respond(Machine& m, unsigned idx) {
   Smmu& s = m.smmus.at(idx);
   std::vector<uint32_t> sids;
   for (const auto& o : s.atc_inv_outstanding) sids.push_back(o.sid);
@@ -119,11 +119,12 @@ void endpoints_respond(Machine& m, unsigned idx) {
   }
   // One pass over the outstanding list, not one per completion.
   std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return std::tie(a.sid, a.itag) < std::tie(b.sid, b.itag); });
-  std::erase_if(s.atc_inv_outstanding, [&](const OutstandingAtcInv& x) {
+  const size_t erased = std::erase_if(s.atc_inv_outstanding, [&](const OutstandingAtcInv& x) {
     return std::binary_search(done.begin(), done.end(), x,
                               [](const auto& a, const auto& b) { return std::tie(a.sid, a.itag) < std::tie(b.sid, b.itag); });
   });
   cmdq_consume(m, idx);
+  return unsigned(erased);
 }
 
 bool cmdq_atc_inv_timeout(Machine& m, unsigned idx) {

@@ -17,7 +17,10 @@ void cmdq_consume(Machine& m, unsigned smmu);
 
 // Time passing at the endpoints: each function with queued invalidations
 // processes up to its queue depth and the completions reach the SMMU.
-void endpoints_respond(Machine& m, unsigned smmu);
+// Returns how many outstanding invalidations completed in this round: 0 while
+// invalidations are outstanding means no endpoint is working on them (one that
+// ignored them), which is what the SMMU's ATC-invalidation timer is for.
+unsigned endpoints_respond(Machine& m, unsigned smmu);
 
 // True when CONS points at a CMD_SYNC that waits on ATC invalidations.
 bool cmdq_sync_waiting(const Smmu& s);

@@ -4,15 +4,15 @@
 
 namespace atslab::hw::smmuv3 {
 
-std::optional<IotlbEntry> Iotlb::lookup(bool s1, uint16_t asid, uint16_t vmid, uint64_t iova) const {
+std::optional<IotlbEntry> Iotlb::lookup(bool s1, bool nested, uint16_t asid, uint16_t vmid, uint64_t iova) const {
   for (const auto& e : entries)
-    if (e.s1 == s1 && e.vmid == vmid && (!s1 || e.asid == asid) && e.iova_page == (iova >> 12)) return e;
+    if (e.s1 == s1 && e.nested == nested && e.vmid == vmid && (!s1 || e.asid == asid) && e.iova_page == (iova >> 12)) return e;
   return std::nullopt;
 }
 
 void Iotlb::insert(const IotlbEntry& e) {
   std::erase_if(entries, [&](const IotlbEntry& x) {
-    return x.s1 == e.s1 && x.vmid == e.vmid && x.asid == e.asid && x.iova_page == e.iova_page;
+    return x.s1 == e.s1 && x.nested == e.nested && x.vmid == e.vmid && x.asid == e.asid && x.iova_page == e.iova_page;
   });
   entries.push_back(e);
 }

@@ -14,13 +14,17 @@ struct IotlbEntry {
   uint64_t iova_page = 0;  // input address >> 12
   uint64_t pa_page = 0;    // output address >> 12
   bool writable = false;
+  // A nested STE's combined stage-1+stage-2 entry (s1 is set): its output is the
+  // final PA, not the stage-1 output (an IPA), so a lookup for a stage-1 result
+  // must not find it, nor a lookup for a combined one a stage-1 entry.
+  bool nested = false;
   bool operator==(const IotlbEntry&) const = default;
 };
 
 struct Iotlb {
   std::vector<IotlbEntry> entries;
 
-  std::optional<IotlbEntry> lookup(bool s1, uint16_t asid, uint16_t vmid, uint64_t iova) const;
+  std::optional<IotlbEntry> lookup(bool s1, bool nested, uint16_t asid, uint16_t vmid, uint64_t iova) const;
   void insert(const IotlbEntry& e);
   void inv_all();
   void inv_vmid(uint16_t vmid);                       // TLBI_S12_VMALL

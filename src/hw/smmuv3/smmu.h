@@ -20,7 +20,8 @@ struct OutstandingAtcInv {
 };
 
 struct Smmu {
-  uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats;
+  // Both stages, ATS, and a 2-level stream table (ST_LEVEL=1).
+  uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats | uint32_t(field_prep(reg::kIdr0StLvl, 1));
   uint32_t idr1 = uint32_t(field_prep(reg::kIdr1SsidSize, 20) | field_prep(reg::kIdr1SidSize, 16));
   uint32_t idr3 = reg::kIdr3Ril;
   uint32_t idr5 = reg::kIdr5Gran4k | reg::kIdr5Gran64k;

@@ -4,6 +4,7 @@
 
 #include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/pgtable.h"
+#include "hw/smmuv3/regs.h"
 #include "hw/smmuv3/ste_layout.h"
 #include "hw/smmuv3/stream_table.h"
 
@@ -42,9 +43,9 @@ struct Ctx {
     r.owner = m.memory.owner(pa);
     return r;
   }
-  std::optional<IotlbEntry> iotlb_lookup(bool s1, uint16_t asid, uint16_t vmid, uint64_t addr) const {
+  std::optional<IotlbEntry> iotlb_lookup(bool s1, bool nested, uint16_t asid, uint16_t vmid, uint64_t addr) const {
     if (!fx) return std::nullopt;
-    return s.iotlb.lookup(s1, asid, vmid, addr);
+    return s.iotlb.lookup(s1, nested, asid, vmid, addr);
   }
   void iotlb_insert(const IotlbEntry& e) {
     if (fx) fx->iotlb.insert(e);
@@ -79,6 +80,26 @@ std::optional<pgtable::S2Context> s2_context(const Entry& ste_ent) {
   return c;
 }
 
+// An STE the SMMU treats as ILLEGAL (C_BAD_STE) whatever the request: V clear,
+// a reserved CFG, a CFG needing a stage this SMMU does not implement
+// (IDR0.S1P / S2P), more substreams than it supports (S1CDMAX above
+// IDR1.SSIDSIZE), or an EATS value or combination the architecture forbids.
+bool ste_illegal(const Smmu& s, const Entry& e) {
+  if (!(e[0] & ste::k0V)) return true;
+  const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
+  if (cfg != ste::kCfgAbort && cfg < ste::kCfgBypass) return true;
+  const bool s1 = cfg == ste::kCfgS1Trans || cfg == ste::kCfgNested;
+  const bool s2 = cfg == ste::kCfgS2Trans || cfg == ste::kCfgNested;
+  if ((s1 && !(s.idr0 & reg::kIdr0S1p)) || (s2 && !(s.idr0 & reg::kIdr0S2p))) return true;
+  if (s1 && field_get(ste::k0S1CdMax, e[0]) > field_get(reg::kIdr1SsidSize, s.idr1)) return true;
+  if (s1 || s2) {
+    const uint64_t eats = field_get(ste::k1Eats, e[1]);
+    if (eats == 3 || (s2 && eats != ste::kEatsAbt && (e[2] & ste::k2S2S))) return true;
+    if (eats == ste::kEatsS1Chk && cfg != ste::kCfgNested) return true;
+  }
+  return false;
+}
+
 // `fx` null: from the tables in memory alone (no IOTLB, nothing recorded).
 TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRequest& req, Mode mode) {
   Ctx c{m, m.smmus.at(idx), fx, req, mode, {}};
@@ -91,16 +112,11 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
   const auto ste_pa = ste_address(m.memory, s, req.sid);
   if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);
   const Entry e = read_entry(m.memory, *ste_pa);
-  if (!(e[0] & ste::k0V)) return c.fail(EventId::C_BAD_STE);
+  if (ste_illegal(s, e)) return c.fail(EventId::C_BAD_STE);
   const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
-  if (cfg != ste::kCfgAbort && cfg < ste::kCfgBypass) return c.fail(EventId::C_BAD_STE);
   const uint64_t eats = field_get(ste::k1Eats, e[1]);
   const bool s1 = cfg == ste::kCfgS1Trans || cfg == ste::kCfgNested;
   const bool s2 = cfg == ste::kCfgS2Trans || cfg == ste::kCfgNested;
-  if (s1 || s2) {
-    if (eats == 3 || (s2 && eats != ste::kEatsAbt && (e[2] & ste::k2S2S))) return c.fail(EventId::C_BAD_STE);
-    if (eats == ste::kEatsS1Chk && cfg != ste::kCfgNested) return c.fail(EventId::C_BAD_STE);
-  }
   if (mode == Mode::AtsRequest && (!s.ats() || !(s1 || s2) || eats == ste::kEatsAbt))
     return c.fail(EventId::F_BAD_ATS_TREQ);
   if (cfg == ste::kCfgAbort) return c.abort_silently();
@@ -145,7 +161,14 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
       if (d[0] & cd::k0TcrEpd0) return c.fail(EventId::F_TRANSLATION, record && mode == Mode::Untranslated);
       asid = uint16_t(field_get(cd::k0Asid, d[0]));
       did_s1 = true;
-      if (auto hit = c.iotlb_lookup(true, asid, vmid, req.addr)) {
+      // Nested: a combined entry answers everything but an S1CHK Translation
+      // Request, which wants the stage-1 output (an IPA) the combined entry lacks.
+      const bool s1chk_treq = mode == Mode::AtsRequest && eats == ste::kEatsS1Chk;
+      if (s2 && !s1chk_treq)
+        if (auto hit = c.iotlb_lookup(true, true, asid, vmid, req.addr))
+          return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, hit->writable);
+      // Stage-1-only entries are filled by S1 STEs alone (a nested walk inserts the combined one).
+      if (auto hit = s2 ? std::nullopt : c.iotlb_lookup(true, false, asid, vmid, req.addr)) {
         ipa = (hit->pa_page << 12) | (req.addr & 0xfff);
         size = 0x1000;
         wr = hit->writable;
@@ -160,17 +183,19 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
         ipa = w.out;
         size = w.block_size;
         wr = w.writable;
-        if (!s2) c.iotlb_insert({true, asid, vmid, req.addr >> 12, ipa >> 12, wr});
+        if (!s2) c.iotlb_insert({true, asid, vmid, req.addr >> 12, ipa >> 12, wr, false});
       }
     }
   }
   // EATS=S1CHK: the Translation Request is answered with the stage-1 output.
   if (mode == Mode::AtsRequest && eats == ste::kEatsS1Chk) return c.done(ipa, size < 0x1000 ? 0x1000 : size, rd, wr);
   if (s2) {
+    // With stage 1 the combined entry was looked up above; without it (S2 STE, or
+    // nested with S1DSS=bypass) a stage-2 entry by IPA.
     const bool s1_tag = did_s1;
-    if (auto hit = c.iotlb_lookup(s1_tag, asid, vmid, s1_tag ? req.addr : ipa)) {
-      return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, wr && hit->writable);
-    }
+    if (!s1_tag)
+      if (auto hit = c.iotlb_lookup(false, false, 0, vmid, ipa))
+        return c.done((hit->pa_page << 12) | (req.addr & 0xfff), 0x1000, true, wr && hit->writable);
     const pgtable::WalkResult w = pgtable::walk(m.memory, pgtable::Stage::S2, s2c->ttb, s2c->start_level,
                                                 s2c->ia_bits, ipa, req.write && mode == Mode::Untranslated);
     if (w.fault != pgtable::Fault::None && !(w.fault == pgtable::Fault::Permission && mode == Mode::AtsRequest))
@@ -178,7 +203,7 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
     size = std::min(size, w.block_size);
     rd = rd && w.readable;
     wr = wr && w.writable;
-    c.iotlb_insert({s1_tag, asid, vmid, (s1_tag ? req.addr : ipa) >> 12, w.out >> 12, wr});
+    c.iotlb_insert({s1_tag, asid, vmid, (s1_tag ? req.addr : ipa) >> 12, w.out >> 12, wr, s1_tag});
     if (mode == Mode::Untranslated && (req.write ? !wr : !rd)) return c.fail(EventId::F_PERMISSION, s2_record);
     return c.done(w.out, size, rd, wr);
   }
@@ -218,11 +243,13 @@ TranslateResult translated_request(Machine& m, unsigned idx, uint32_t sid, uint6
   const auto ste_pa = ste_address(m.memory, s, sid);
   if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);
   const Entry e = read_entry(m.memory, *ste_pa);
-  if (!(e[0] & ste::k0V)) return c.fail(EventId::C_BAD_STE);
+  // An ILLEGAL STE (a reserved CFG among them) is C_BAD_STE for a translated
+  // request as for any other: the STE is checked before EATS means anything.
+  if (ste_illegal(s, e)) return c.fail(EventId::C_BAD_STE);
   const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
   const uint64_t eats = field_get(ste::k1Eats, e[1]);
   // Bypass and abort STEs ignore EATS: translated traffic is refused as if EATS were ABT.
-  if (cfg < ste::kCfgS1Trans || eats == ste::kEatsAbt || eats == 3) return c.fail(EventId::F_TRANSL_FORBIDDEN);
+  if (cfg < ste::kCfgS1Trans || eats == ste::kEatsAbt) return c.fail(EventId::F_TRANSL_FORBIDDEN);
   if (eats == ste::kEatsS1Chk) {
     // Split-stage ATS: the device's address is an IPA that stage 2 still translates.
     const auto s2c = s2_context(e);

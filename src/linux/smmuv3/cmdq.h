@@ -17,8 +17,13 @@ struct CmdqStats {
 };
 
 // Returns 0, or -ETIMEDOUT when the CMD_SYNC never completed (the driver's
-// "CMD_SYNC timeout"). Simplification: the wait is a bounded number of rounds
-// in which endpoints respond, not ARM_SMMU_POLL_TIMEOUT_US of time.
+// "CMD_SYNC timeout") or the queue stayed full ("CMDQ timeout"; the kernel
+// keeps polling there, the model gives up and writes no further command).
+// A full queue is waited on before each command is written, so a list longer
+// than the queue is written as the SMMU frees slots (the kernel's batches,
+// CMDQ_BATCH_ENTRIES, never exceed the queue; callers here may).
+// Simplification: a wait is rounds in which endpoints respond, ending after 16
+// rounds in which nothing moved, not ARM_SMMU_POLL_TIMEOUT_US of time.
 int cmdq_issue_cmdlist(hw::Machine& m, unsigned smmu, const std::vector<hw::smmuv3::Command>& cmds, bool sync,
                        CmdqStats* stats = nullptr);
 

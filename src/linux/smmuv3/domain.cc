@@ -33,6 +33,9 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   auto& drv = s.kernel.smmuv3;
   SmmuDomain sd;
   sd.smmu = drv.masters[m].smmu;
+  // arm_smmu_domain_finalise: restrict the stage to what the SMMU implements.
+  if (!drv.smmus.at(sd.smmu).feat_trans_s1) stage = Stage::S2;
+  if (!drv.smmus.at(sd.smmu).feat_trans_s2) stage = Stage::S1;
   sd.stage = stage;
   // ASIDs come from an xarray and VMIDs from an IDA: the lowest free one.
   auto in_use = [&](uint16_t id) {

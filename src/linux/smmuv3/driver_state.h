@@ -22,6 +22,11 @@ inline constexpr uint32_t kNone = 0xffffffff;
 struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)
   bool feat_range_inv = false;   // IDR3.RIL: range TLBIs
+  bool feat_trans_s1 = true;     // IDR0.S1P: paging domains are stage 1 when it is set
+  bool feat_trans_s2 = true;     // IDR0.S2P
+  bool feat_2lvl_strtab = true;  // IDR0.ST_LEVEL, and more SID bits than one leaf holds
+  uint8_t ssid_bits = 20;        // IDR1.SSIDSIZE: caps a master's ssid_bits
+  uint8_t sid_bits = 16;         // IDR1.SIDSIZE: the stream table's size
   uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
   bool operator==(const Smmu&) const = default;
 };
@@ -35,6 +40,10 @@ struct Master {  // arm_smmu_master
   bool ste_ats_enabled = false;   // the installed STE has EATS = TRANS
   bool ats_prepared = false;      // series-v3: pci_prepare_ats succeeded at probe
   bool cd_table_in_ste = false;
+  // arm_smmu_enable_pasid: min(log2 of the PASIDs the function supports, the
+  // SMMU's IDR1.SSIDSIZE); 0 without PASID. Simplification: the CD table
+  // still holds CD 0 only (S1CDMAX 0), which is legal under any SSIDSIZE.
+  uint8_t ssid_bits = 0;
   // cd_table.cdtab_dma: a linear table of one CD (S1CDMAX 0), allocated at the first stage-1
   // attach, freed at release. Simplification: no PASID attachments, so CD 0 is the only one.
   uint64_t cdtab = 0;

@@ -11,6 +11,7 @@
 #include "linux/smmuv3/atc_inv.h"
 #include "linux/smmuv3/cmdq.h"
 #include "linux/smmuv3/entry_writers.h"
+#include "linux/smmuv3/hw_probe.h"
 #include "sim/faults.h"
 #include "sim/system.h"
 
@@ -36,7 +37,6 @@ Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size) {
 namespace {
 // Where the driver puts each SMMU's stream table in the model's physical memory.
 constexpr uint64_t kStrtabL1Base = 0x10000000ull, kStrtabL2Base = 0x11000000ull, kPerSmmu = 0x02000000ull;
-constexpr unsigned kStrtabSplit = 8;  // 256 STEs per L2 table (STRTAB_SPLIT)
 // The owner tag of stream-table pages (so a DMA into them is seen for what it is).
 constexpr hw::memory::Owner kOwnerStreamTable = 0x53540000;
 
@@ -79,18 +79,35 @@ void device_reset(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   if (m.smmus.size() <= smmu) m.smmus.resize(smmu + 1);
   hs::Smmu& h = m.smmus[smmu];
   h.rc = rc;
-  // arm_smmu_init_strtab_2lvl: an L1 table covering 16 SID bits, leaves allocated per master.
-  uint64_t l1 = kStrtabL1Base + smmu * kPerSmmu;
-  if (m.memory.owner(l1) == hw::memory::kFree) m.memory.alloc_page(l1, kOwnerStreamTable + smmu);
-  h.strtab_base = l1;
-  h.strtab_base_cfg = uint32_t(hs::field_prep(hs::reg::kStrtabBaseCfgFmt, hs::reg::kStrtabBaseCfgFmt2Lvl) |
-                               hs::field_prep(hs::reg::kStrtabBaseCfgSplit, kStrtabSplit) |
-                               hs::field_prep(hs::reg::kStrtabBaseCfgLog2Size, 16));
+  const Smmu& feat = s.kernel.smmuv3.smmus.at(smmu);
+  const uint64_t base = kStrtabL1Base + smmu * kPerSmmu;
+  h.strtab_base = base;
+  if (feat.feat_2lvl_strtab) {
+    // arm_smmu_init_strtab_2lvl: an L1 table covering the SID bits, leaves allocated per master.
+    const uint64_t l1_bytes = 8ull << (feat.sid_bits > kStrtabSplit ? feat.sid_bits - kStrtabSplit : 0);
+    for (uint64_t off = 0; off < l1_bytes; off += 0x1000)
+      if (m.memory.owner(base + off) == hw::memory::kFree) m.memory.alloc_page(base + off, kOwnerStreamTable + smmu);
+    h.strtab_base_cfg = uint32_t(hs::field_prep(hs::reg::kStrtabBaseCfgFmt, hs::reg::kStrtabBaseCfgFmt2Lvl) |
+                                 hs::field_prep(hs::reg::kStrtabBaseCfgSplit, kStrtabSplit) |
+                                 hs::field_prep(hs::reg::kStrtabBaseCfgLog2Size, feat.sid_bits));
+  } else {
+    // arm_smmu_init_strtab_linear: one STE per SID, all written at once, every one abort
+    // (arm_smmu_init_initial_stes). Only small SID spaces choose it (hw_probe.cc).
+    const uint64_t bytes = uint64_t{hs::kEntryBytes} << feat.sid_bits;
+    for (uint64_t off = 0; off < bytes; off += 0x1000)
+      if (m.memory.owner(base + off) == hw::memory::kFree) m.memory.alloc_page(base + off, kOwnerStreamTable + smmu);
+    const Ste abort = make_abort_ste();
+    for (uint64_t i = 0; i < (uint64_t{1} << feat.sid_bits); ++i)
+      for (unsigned q = 0; q < hs::kEntryQwords; ++q) m.memory.write64(base + hs::kEntryBytes * i + 8 * q, abort[q]);
+    h.strtab_base_cfg = uint32_t(hs::field_prep(hs::reg::kStrtabBaseCfgFmt, hs::reg::kStrtabBaseCfgFmtLinear) |
+                                 hs::field_prep(hs::reg::kStrtabBaseCfgLog2Size, feat.sid_bits));
+  }
   h.cr0 = hs::reg::kCr0SmmuEn | hs::reg::kCr0EvtqEn | hs::reg::kCr0CmdqEn | (h.ats() ? hs::reg::kCr0AtsChk : 0);
 }
 
 void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid) {
   auto& m = s.hw;
+  if (!s.kernel.smmuv3.smmus.at(smmu).feat_2lvl_strtab) return;  // linear: every STE exists already
   uint64_t l1 = m.smmus.at(smmu).strtab_base;
   uint64_t desc_pa = l1 + 8ull * (sid >> kStrtabSplit);
   if (m.memory.read64(desc_pa) & 0x1f) return;  // the leaf exists
@@ -143,11 +160,15 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   uint16_t smmu = master.smmu;
   std::vector<uint32_t> streams = master.streams;
   for (uint32_t sid : streams) {
-    if (ste_of(s, smmu, sid) == target) continue;
     auto pa = hs::ste_address(s.hw.memory, s.hw.smmus.at(smmu), sid);
     if (!pa) continue;
-    s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
-    // arm_smmu_write_ste: the hitless (or breaking) sequence, each step synced with CFGI_STE + CMD_SYNC.
+    // The record notes STEs that change; the write itself runs either way.
+    if (hs::read_entry(s.hw.memory, *pa) != target)
+      s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
+    // arm_smmu_write_ste, for every stream even when the STE already equals the
+    // target: the writer then stores nothing and syncs nothing, but the
+    // PREFETCH_CFG that follows is still issued, as the kernel does.
+    // The hitless (or breaking) sequence, each step synced with CFGI_STE + CMD_SYNC.
     SteWriter w(s.hw, smmu, sid, *pa);
     write_ste(w, sid, target);
   }

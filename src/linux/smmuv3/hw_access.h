@@ -40,9 +40,11 @@ inline constexpr uint8_t kAtcInvSizeAll = 52;
 // ATC_INV for [iova, iova + size): naturally aligned span covering the range (3.4 item 5).
 Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size);
 
-// arm_smmu_device_reset: the stream table (2-level) in memory, the SMMU enabled.
+// arm_smmu_init_strtab + arm_smmu_device_reset: the stream table in memory,
+// 2-level or linear as the driver's features say (feat_2lvl_strtab), the SMMU enabled.
 void device_reset(System& s, uint16_t smmu, hw::pcie::RcId rc);
-// arm_smmu_init_l2_strtab: the leaf for `sid`'s group of STEs, every STE abort.
+// arm_smmu_init_l2_strtab: the leaf for `sid`'s group of STEs, every STE abort
+// (nothing with a linear table, whose STEs all exist from device_reset).
 void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid);
 
 // Issues `cmds` to the SMMU in order, then a CMD_SYNC when `sync` is set.

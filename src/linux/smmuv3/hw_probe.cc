@@ -15,6 +15,8 @@ SmmuHwInfo device_hw_probe(const hw::smmuv3::Smmu& s) {
   h.feat_range_inv = s.idr3 & reg::kIdr3Ril;
   h.ssid_bits = unsigned(field_get(reg::kIdr1SsidSize, s.idr1));
   h.sid_bits = unsigned(field_get(reg::kIdr1SidSize, s.idr1));
+  // No 2-level table when one leaf (STRTAB_SPLIT bits) already covers every SID.
+  if (h.sid_bits <= kStrtabSplit) h.feat_2lvl_strtab = false;
   if (s.idr5 & reg::kIdr5Gran4k) h.pgsize_bitmap |= (1ull << 12) | (1ull << 21) | (1ull << 30);
   if (s.idr5 & reg::kIdr5Gran16k) h.pgsize_bitmap |= (1ull << 14) | (1ull << 25);
   if (s.idr5 & reg::kIdr5Gran64k) h.pgsize_bitmap |= (1ull << 16) | (1ull << 29);

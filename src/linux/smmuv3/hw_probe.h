@@ -20,6 +20,9 @@ struct SmmuHwInfo {
   bool operator==(const SmmuHwInfo&) const = default;
 };
 
+// STRTAB_SPLIT: SID bits resolved by one level-2 stream table (256 STEs).
+inline constexpr unsigned kStrtabSplit = 8;
+
 SmmuHwInfo device_hw_probe(const hw::smmuv3::Smmu& smmu);
 
 }  // namespace atslab::smmuv3

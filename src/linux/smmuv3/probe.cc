@@ -1,4 +1,5 @@
 // arm_smmu_probe_device / arm_smmu_release_device and the ATS support check (3.5).
+#include <algorithm>
 #include <bit>
 #include <fmt/format.h>
 
@@ -24,8 +25,12 @@ void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   Smmu features;
   features.feat_ats = info.feat_ats;
   features.feat_range_inv = info.feat_range_inv;
+  features.feat_trans_s1 = info.feat_trans_s1;
+  features.feat_trans_s2 = info.feat_trans_s2;
+  features.feat_2lvl_strtab = info.feat_2lvl_strtab;
+  features.ssid_bits = uint8_t(info.ssid_bits);
+  features.sid_bits = uint8_t(info.sid_bits);
   features.pgsize_bitmap = info.pgsize_bitmap;
-  device_reset(s, smmu, rc);
   auto& d = s.kernel.smmuv3;
   if (d.smmus.size() <= smmu) {
     d.smmus.resize(smmu + 1);
@@ -33,6 +38,8 @@ void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
     d.identity_domain.resize(smmu + 1, iommu::kNoDomain);
   }
   d.smmus[smmu] = features;
+  // arm_smmu_init_strtab and arm_smmu_device_reset, with the features just read.
+  device_reset(s, smmu, rc);
 }
 
 MasterId master_of(const System& s, pci::DevId dev) {
@@ -96,9 +103,13 @@ int probe_device(System& s, pci::DevId dev) {
   for (uint32_t sid : m.streams) init_l2_strtab(s, smmu, sid);
 
   // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
+  // The master's substream bits are what both the function and the SMMU (IDR1.SSIDSIZE) support.
   if (pci::pdev(s, dev).pasid_cap && !pci::pdev(s, dev).is_virtfn) {
     int features = pci::pasid_features(s, dev);
-    if (features >= 0) pci::enable_pasid(s, dev, static_cast<uint16_t>(features));
+    int num_pasids = pci::max_pasids(s, dev);
+    if (features >= 0 && num_pasids > 0 && pci::enable_pasid(s, dev, static_cast<uint16_t>(features)) == 0)
+      drv.masters[id].ssid_bits = static_cast<uint8_t>(
+          std::min<unsigned>(unsigned(std::bit_width(unsigned(num_pasids)) - 1), drv.smmus[smmu].ssid_bits));
   }
 
   int ret = master_prepare_ats(s, id);
@@ -116,6 +127,7 @@ void release_device(System& s, pci::DevId dev) {
   MasterId m = master_of(s, dev);
   if (m == kNone) return;
   if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
+  s.kernel.smmuv3.masters[m].ssid_bits = 0;  // arm_smmu_disable_pasid
   // arm_smmu_free_cd_tables: the release domain already made the STE stop using it.
   if (uint64_t cdtab = s.kernel.smmuv3.masters[m].cdtab) {
     pool_free(s.hw.memory, s.kernel.smmuv3.pages, cdtab);
