@@ -18,6 +18,7 @@ struct VtdUnit {
   bool ecap_dt = true;    // ECAP.DT: device-TLB (ATS) supported
   bool ecap_dit = true;   // ECAP.DIT: device-TLB invalidation throttling (PFSID in descriptors)
   bool ecap_smts = true;  // ECAP.SMTS: scalable mode; without it the driver runs legacy mode
+  bool ecap_prs = true;   // ECAP.PRS: page requests (PRI) supported
   std::map<uint16_t, VtdContextEntry> context;  // legacy mode, by source-id (RID)
   bool operator==(const VtdUnit&) const = default;
 };

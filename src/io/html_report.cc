@@ -47,10 +47,13 @@ std::string timeline_svg(const sim::ScenarioResult& r) {
   for (const auto& w : r.final.record.warnings)
     o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"warn\"><title>WARNING at {3}</title></line>", x(w.seq),
                      10 + lane + 4, 10 + 2 * lane, esc(std::string(kernel::name(w.function))));
+  for (const auto& b : r.final.record.bugs)
+    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"warn\"><title>BUG: {3} in {4}</title></line>", x(b.seq),
+                     10 + lane + 4, 10 + 2 * lane, esc(b.bug), esc(std::string(kernel::name(b.function))));
   for (const auto& v : r.violations)
     o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{}\" r=\"4\" class=\"viol\"><title>invariant {}: {}</title></circle>", x(v.seq),
                      10 + 2.5 * lane + 4, v.invariant, esc(v.objects + ": " + v.detail));
-  o += fmt::format("<text x=\"10\" y=\"{}\" class=\"legend\">steps (hover for names) &#183; red lines: WARNs &#183; dots: invariant violations</text>",
+  o += fmt::format("<text x=\"10\" y=\"{}\" class=\"legend\">steps (hover for names) &#183; red lines: WARNs and KASAN reports &#183; dots: invariant violations</text>",
                    lane * 4 + 14);
   return o + "</svg>";
 }
@@ -74,7 +77,7 @@ td.ok{background:#eef8ee}td.bad{background:#fdeeee}td.fail{outline:2px solid #c0
 pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}.step{fill:#9ab}.step.err{fill:#e9a}
 .warn{stroke:#c00;stroke-width:2}.viol{fill:#e80}.legend{font-size:11px;fill:#555}h2{margin-top:2em}
 </style></head><body><h1>atslab report</h1>
-<p>Each cell: WARNs, violated invariants (kernel-semantics.md section 7), ATC invalidations sent to endpoints with ATS disabled.
+<p>Each cell: WARNs, violated invariants (kernel-semantics.md section 7), ATC invalidations sent to endpoints with ATS disabled, KASAN reports if any.
 Red cells broke something; an outlined cell missed the scenario's expectation.</p>)";
   o += "<table><tr><th>scenario</th>";
   for (const auto& v : variants) o += "<th>" + esc(v) + "</th>";
@@ -88,10 +91,11 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
         continue;
       }
       const auto& r = it->second->result;
-      bool bad = !r.final.record.warnings.empty() || !r.violated.empty() || r.atc_inv_to_ats_disabled;
-      o += fmt::format("<td class=\"{}{}\">{} WARN &#183; inv {} &#183; {} ATC_INV</td>", bad ? "bad" : "ok",
-                       r.failed_expectations.empty() ? "" : " fail", r.final.record.warnings.size(), list(r.violated),
-                       r.atc_inv_to_ats_disabled);
+      const auto& rec = r.final.record;
+      bool bad = !rec.warnings.empty() || !rec.bugs.empty() || !r.violated.empty() || r.atc_inv_to_ats_disabled;
+      o += fmt::format("<td class=\"{}{}\">{} WARN &#183; inv {} &#183; {} ATC_INV{}</td>", bad ? "bad" : "ok",
+                       r.failed_expectations.empty() ? "" : " fail", rec.warnings.size(), list(r.violated),
+                       r.atc_inv_to_ats_disabled, rec.bugs.empty() ? "" : fmt::format(" &#183; {} KASAN", rec.bugs.size()));
     }
     o += "</tr>";
   }
@@ -99,7 +103,7 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
 
   const ReportRun* first_failing = nullptr;
   for (const auto& r : runs)
-    if (!r.result.violations.empty() || !r.result.final.record.warnings.empty()) {
+    if (!r.result.violations.empty() || !r.result.final.record.warnings.empty() || !r.result.final.record.bugs.empty()) {
       first_failing = &r;
       break;
     }
@@ -110,7 +114,9 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
 
   for (const auto& r : runs) {
     const auto& res = r.result;
-    if (res.violations.empty() && res.final.record.warnings.empty() && res.failed_expectations.empty()) continue;
+    if (res.violations.empty() && res.final.record.warnings.empty() && res.final.record.bugs.empty() &&
+        res.failed_expectations.empty())
+      continue;
     o += fmt::format("<h2>{} under {}</h2>", esc(r.scenario->name), policy::name(res.variant));
     for (const auto& f : res.failed_expectations) o += "<p><b>Expectation failed:</b> " + esc(f) + "</p>";
     if (!res.violations.empty()) {
@@ -129,7 +135,8 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
       }
       o += "</table>";
     }
-    for (const auto& w : res.final.record.warnings) o += "<pre>" + esc(kernel::format_warning(w)) + "</pre>";
+    // WARN splats and KASAN reports in the order the kernel printed them.
+    if (std::string splats = kernel::format_splats(res.final.record); !splats.empty()) o += "<pre>" + esc(splats) + "</pre>";
     for (const auto& b : res.final.record.log)
       if (b.level == kernel::Level::Err) o += "<pre>" + esc(kernel::format_dmesg(b)) + "</pre>";
   }

@@ -32,6 +32,18 @@ std::string row_name(const sim::ReproResult& r) {
 }
 }  // namespace
 
+json bugs_json(const kernel::Record& rec) {
+  json bugs = json::array();
+  for (const auto& b : rec.bugs) {
+    json trace = json::array(), freed = json::array();
+    for (auto f : b.call_trace) trace.push_back(std::string(kernel::name(f)));
+    for (auto f : b.freed_by) freed.push_back(std::string(kernel::name(f)));
+    bugs.push_back({{"bug", b.bug}, {"function", std::string(kernel::name(b.function))}, {"access", b.access},
+                    {"comm", b.comm}, {"call_trace", trace}, {"freed_by", freed}});
+  }
+  return bugs;
+}
+
 json repro_json(const std::vector<sim::ReproResult>& results) {
   json variants = json::array();
   for (const auto& r : results) {
@@ -50,14 +62,6 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
     json violations = json::array();
     for (const auto& v : r.violations)
       violations.push_back({{"invariant", v.invariant}, {"objects", v.objects}, {"detail", v.detail}, {"step", v.step}, {"seq", v.seq}});
-    json bugs = json::array();
-    for (const auto& b : r.final.record.bugs) {
-      json trace = json::array(), freed = json::array();
-      for (auto f : b.call_trace) trace.push_back(std::string(kernel::name(f)));
-      for (auto f : b.freed_by) freed.push_back(std::string(kernel::name(f)));
-      bugs.push_back({{"bug", b.bug}, {"function", std::string(kernel::name(b.function))}, {"access", b.access},
-                      {"comm", b.comm}, {"call_trace", trace}, {"freed_by", freed}});
-    }
     json errors = json::array();
     for (const auto& l : r.final.record.log)
       if (l.level == kernel::Level::Err) errors.push_back(l.text);
@@ -72,7 +76,7 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
                         {"vf_usable", r.vf_usable},
                         {"iommu", std::string(iommu_name(r.iommu))},
                         {"quirk_phase", std::string(policy::name(r.quirk_phase))},
-                        {"kasan", bugs},
+                        {"kasan", bugs_json(r.final.record)},
                         {"rbtree_uaf", r.rbtree_uaf},
                         {"recreate_probe_failed", r.recreate_probe_failed},
                         {"errors", errors},
@@ -88,12 +92,7 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
     out += fmt::format("==== {} ({}) ====\n", row_name(r), iommu_name(r.iommu));
     for (const auto& l : r.final.record.log)
       if (with_log || l.level <= kernel::Level::Err) out += kernel::format_dmesg(l) + "\n";
-    // Splats and KASAN reports in the order the kernel printed them.
-    const auto& ws = r.final.record.warnings;
-    const auto& bs = r.final.record.bugs;
-    for (size_t i = 0, j = 0; i < ws.size() || j < bs.size();)
-      out += (j == bs.size() || (i < ws.size() && ws[i].seq < bs[j].seq)) ? kernel::format_warning(ws[i++])
-                                                                           : kernel::format_bug(bs[j++]);
+    out += kernel::format_splats(r.final.record);
     if (!r.violations.empty()) {
       out += "invariant violations (first seen):\n";
       for (const auto& v : r.violations)

@@ -125,8 +125,10 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
   }
   if (sc.smmus.empty()) sc.smmus.push_back({});
   if (m["root_complexes"]) {
+    std::vector<bool> explicit_unit;
+    std::vector<YAML::Node> nodes;
     for (const auto& n : m["root_complexes"]) {
-      r.only(n, "machine.root_complexes[]", {"ats", "iommu", "smmu"});
+      r.only(n, "machine.root_complexes[]", {"ats", "iommu", "smmu", "vtd"});
       RcSpec rc;
       if (n["ats"]) rc.ats = r.flag(n["ats"], "machine.root_complexes[].ats");
       if (n["iommu"]) {
@@ -137,8 +139,36 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
         else if (k == "none") rc.iommu = hw::pcie::IommuKind::None;
         else r.fail(n["iommu"], "machine.root_complexes[].iommu", "expected smmuv3, vtd, amd or none");
       }
-      if (n["smmu"]) rc.smmu = r.num<uint16_t>(n["smmu"], "machine.root_complexes[].smmu", sc.smmus.size() - 1);
+      const bool smmu = rc.iommu == hw::pcie::IommuKind::Smmuv3;
+      if (n["smmu"])
+        rc.smmu = r.num<uint16_t>(n["smmu"], "machine.root_complexes[].smmu", smmu ? sc.smmus.size() - 1 : 255);
+      if (n["vtd"]) {
+        const auto& v = n["vtd"];
+        if (rc.iommu != hw::pcie::IommuKind::Vtd) r.fail(v, "machine.root_complexes[].vtd", "only for a root complex with iommu: vtd");
+        r.only(v, "machine.root_complexes[].vtd", {"scalable", "dev_iotlb", "dit", "prs"});
+        if (v["scalable"]) rc.ecap_smts = r.flag(v["scalable"], "machine.root_complexes[].vtd.scalable");
+        if (v["dev_iotlb"]) rc.ecap_dt = r.flag(v["dev_iotlb"], "machine.root_complexes[].vtd.dev_iotlb");
+        if (v["dit"]) rc.ecap_dit = r.flag(v["dit"], "machine.root_complexes[].vtd.dit");
+        if (v["prs"]) rc.ecap_prs = r.flag(v["prs"], "machine.root_complexes[].vtd.prs");
+      }
+      explicit_unit.push_back(static_cast<bool>(n["smmu"]));
+      nodes.push_back(n);
       sc.rcs.push_back(rc);
+    }
+    // VT-d / AMD-Vi: one unit per segment. Unnumbered root complexes take the next unit of their kind.
+    for (size_t i = 0; i < sc.rcs.size(); ++i) {
+      auto kind = sc.rcs[i].iommu;
+      if (kind != hw::pcie::IommuKind::Vtd && kind != hw::pcie::IommuKind::Amd) continue;
+      if (!explicit_unit[i]) {
+        uint16_t ordinal = 0;
+        for (size_t j = 0; j < i; ++j) ordinal += sc.rcs[j].iommu == kind;
+        sc.rcs[i].smmu = ordinal;
+      }
+      for (size_t j = 0; j < i; ++j)
+        if (sc.rcs[j].iommu == kind && sc.rcs[j].smmu == sc.rcs[i].smmu)
+          r.fail(nodes[i], "machine.root_complexes[].smmu",
+                 fmt::format("{} unit {} already serves root complex {} (segment {}); a unit serves one PCI segment",
+                             kind == hw::pcie::IommuKind::Vtd ? "VT-d" : "AMD-Vi", sc.rcs[i].smmu, j, j));
     }
   }
   if (sc.rcs.empty()) sc.rcs.push_back({});
@@ -303,12 +333,13 @@ void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
     if (key != "all" && !policy::parse_variant(key))
       r.fail(kv.first, "expect." + key, "expected all, upstream, series-v3, fail-early, rollback or vtd-style");
     const auto& x = kv.second;
-    r.only(x, "expect." + key, {"warnings", "violations", "atc_inv_to_ats_disabled"});
+    r.only(x, "expect." + key, {"warnings", "violations", "atc_inv_to_ats_disabled", "kasan"});
     Expectation ex;
     ex.line = static_cast<int>(kv.first.Mark().line + 1);
     if (x["warnings"]) ex.warnings = r.num<size_t>(x["warnings"], "expect." + key + ".warnings", 1000000);
     if (x["atc_inv_to_ats_disabled"])
       ex.atc_inv_to_ats_disabled = r.num<size_t>(x["atc_inv_to_ats_disabled"], "expect." + key + ".atc_inv_to_ats_disabled", 100000000);
+    if (x["kasan"]) ex.kasan = r.num<size_t>(x["kasan"], "expect." + key + ".kasan", 1000000);
     if (x["violations"]) {
       if (!x["violations"].IsSequence()) r.fail(x["violations"], "expect." + key + ".violations", "expected a list of invariant numbers");
       std::vector<int> v;

@@ -23,7 +23,12 @@ struct SmmuSpec {
 struct RcSpec {
   bool ats = true;
   hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;
+  // The IOMMU's index among those of its kind (YAML key `smmu`). SMMUv3: 0 unless given. VT-d and
+  // AMD-Vi: a unit serves one PCI segment (each root complex is one), so by default each root
+  // complex gets the next unit of its kind, and the loader refuses a unit given to two of them.
   uint16_t smmu = 0;
+  // VT-d only (`vtd:` mapping): the unit's ECAP bits. smts false is legacy (non-scalable) mode.
+  bool ecap_smts = true, ecap_dt = true, ecap_dit = true, ecap_prs = true;
 };
 
 struct PortSpec {
@@ -51,6 +56,7 @@ struct Expectation {
   std::optional<size_t> warnings;
   std::optional<std::vector<int>> violations;
   std::optional<size_t> atc_inv_to_ats_disabled;
+  std::optional<size_t> kasan;  // KASAN reports (use of freed memory) in the record
   int line = 0;
 };
 

@@ -13,8 +13,8 @@ namespace atslab::faults {
 namespace {
 constexpr std::array<std::string_view, kPointCount> kNames = {
     "pci_enable_ats", "pci_prepare_ats", "arm_smmu_invs_merge.alloc", "arm_smmu_master_domain.alloc",
-    "config_write.drop", "endpoint.ignore_atc_inv", "quirk.other_phase"};
-constexpr std::array<int, kPointCount> kDefaultError = {-EINVAL, -EINVAL, -ENOMEM, -ENOMEM, 0, 0, 0};
+    "config_write.drop", "endpoint.ignore_atc_inv", "quirk.other_phase", "cache_tag.alloc"};
+constexpr std::array<int, kPointCount> kDefaultError = {-EINVAL, -EINVAL, -ENOMEM, -ENOMEM, 0, 0, 0, -ENOMEM};
 
 uint64_t splitmix64(uint64_t& x) {
   uint64_t z = (x += 0x9e3779b97f4a7c15ull);

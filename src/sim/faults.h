@@ -24,6 +24,7 @@ enum class Point : uint8_t {
   ConfigWriteDropped,     // a config write does not stick in the device
   EndpointIgnoresAtcInv,  // an endpoint with ATS off ignores an ATC invalidation (CMD_SYNC times out)
   QuirkOtherPhase,        // a no-ATS quirk runs in the other fixup phase for this device
+  CacheTagAlloc,          // VT-d cache_tag_assign cannot allocate its struct cache_tag (-ENOMEM)
   kCount
 };
 inline constexpr size_t kPointCount = static_cast<size_t>(Point::kCount);

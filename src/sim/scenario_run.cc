@@ -31,6 +31,11 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   for (size_t i = 0; i < sc.rcs.size(); ++i) {
     const auto& r = sc.rcs[i];
     s.hw.pcie.add_root_complex({static_cast<uint16_t>(i), 0, r.ats, r.iommu, r.smmu});
+    // The VT-d unit's ECAP, as the driver will read it (units no root complex names keep the defaults).
+    if (r.iommu == IommuKind::Vtd) {
+      if (s.hw.vtd.size() <= r.smmu) s.hw.vtd.resize(r.smmu + 1);
+      s.hw.vtd[r.smmu] = {.ecap_dt = r.ecap_dt, .ecap_dit = r.ecap_dit, .ecap_smts = r.ecap_smts, .ecap_prs = r.ecap_prs};
+    }
   }
   std::map<std::string, FnId> ports;
   uint8_t next_port = 1;
@@ -71,7 +76,10 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   if (sc.vf_stu_validation) sw.vf_stu_validation = *sc.vf_stu_validation;
   if (sc.noats) sw.noats = *sc.noats;
   if (sc.quirk_phase) sw.no_ats_quirk_phase = *sc.quirk_phase;
+  // Every driver follows the variant (fail-early is also the review's proposal for VT-d and AMD).
   s.kernel.smmuv3.policy = policy::policy_for(v);
+  s.kernel.vtd.policy = policy::policy_for(v);
+  s.kernel.amd.policy = policy::policy_for(v);
   if (sc.nr_ats_masters_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   s.faults.rules = faults::parse_plan(sc.faults);
   faults::seed(s.faults, sc.seed);
@@ -142,6 +150,8 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
       };
       res.failed_expectations.push_back(fmt::format("{}: invariants {} expected violated, {} seen", where, list(*ex.violations), list(res.violated)));
     }
+    if (ex.kasan && *ex.kasan != s.record.bugs.size())
+      res.failed_expectations.push_back(fmt::format("{}: {} KASAN reports expected, {} seen", where, *ex.kasan, s.record.bugs.size()));
     if (ex.atc_inv_to_ats_disabled && *ex.atc_inv_to_ats_disabled != res.atc_inv_to_ats_disabled)
       res.failed_expectations.push_back(fmt::format("{}: {} ATC_INVs to ATS-disabled endpoints expected, {} seen", where,
                                                     *ex.atc_inv_to_ats_disabled, res.atc_inv_to_ats_disabled));

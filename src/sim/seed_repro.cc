@@ -85,13 +85,18 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   faults::seed(s.faults, opt.seed);
   if (opt.scenario == ReproScenario::EnableFailure)
     s.faults.rules.push_back({.point = faults::Point::PciEnableAts, .step = "vf-probe", .always = true});
+  if (opt.scenario == ReproScenario::PrepareFailure)
+    s.faults.rules.push_back({.point = faults::Point::PciPrepareAts, .step = "boot", .always = true});
   for (auto& rule : faults::parse_plan(opt.faults)) s.faults.rules.push_back(rule);
   if (opt.legacy_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   const int iterations = opt.iterations;
   auto& r = run.result();
 
+  s.faults.step = "boot";
   pci::boot(s);
   pci::DevId pf = pci::live_devices(s).back();
+  const auto& probed = s.kernel.iommu.devs;
+  r.probe_failed = pf >= probed.size() || !probed[pf].probed;
   const bool smmu = opt.iommu == IommuKind::Smmuv3;
   s.kernel.devs[pf].driver = smmu ? pci::DriverKind::Native : pci::DriverKind::VfioPci;
   pci::device_attach(s, pf);
@@ -106,7 +111,7 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
     if (s.kernel.devs[d].is_virtfn && s.kernel.devs[d].vf_index == 0) vf = d;
   if (vf == pci::kNoDev) return run.finish();
   const auto& vf_iommu = s.kernel.iommu.devs;
-  r.probe_failed = vf >= vf_iommu.size() || !vf_iommu[vf].probed;
+  r.probe_failed |= vf >= vf_iommu.size() || !vf_iommu[vf].probed;
   r.attach_failed = r.probe_failed;  // the default-domain attach is the first attach
 
   // A host driver uses the VF first: DMA API map/unmap on its default domain.

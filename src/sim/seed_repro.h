@@ -19,7 +19,7 @@ struct ReproResult {
   std::vector<int> violated;                 // distinct invariant numbers
   size_t atc_inv_to_ats_disabled = 0;        // ATC_INVs from invalidation arrays to endpoints with ATS off
   bool vf_ats_enabled = false;               // the VF's ATS Enable bit while VFIO owns it
-  bool probe_failed = false;                 // the VF's IOMMU probe failed
+  bool probe_failed = false;                 // the PF's (at boot) or the VF's IOMMU probe failed
   bool attach_failed = false;                // a VFIO attach (or the default domain) failed
   bool vf_usable = false;                    // VFIO could attach it and map DMA for it
   hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;  // the root complex's IOMMU driver
@@ -38,6 +38,7 @@ struct ReproResult {
 enum class ReproScenario : uint8_t {
   Seed,           // E2000 PF quirked off: the VF's pci_enable_ats fails because the PF's STU was never set
   EnableFailure,  // a healthy PF (nothing quirked) whose VF's first pci_enable_ats fails by injection
+  PrepareFailure, // a healthy PF whose pci_prepare_ats fails (by injection) at its boot-time IOMMU probe
 };
 
 struct ReproOptions {

@@ -164,8 +164,8 @@ class Hasher {
   }
 
   void add(const hw::VtdContextEntry& e) { add(e.present), add(e.tt), add(e.did); }
-  void add(const hw::VtdUnit& u) { add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.context); }
-  void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.device_rbtree), add(u.next_did); }
+  void add(const hw::VtdUnit& u) { add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.ecap_prs), add(u.context); }
+  void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.prs), add(u.device_rbtree), add(u.next_did); }
   void add(const vtd::DeviceDomainInfo& i) {
     add(i.dev), add(i.iommu), add(i.bus), add(i.devfn), add(i.ats_supported), add(i.ats_enabled), add(i.pasid_supported);
     add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.dtlb_extra_inval), add(i.domain);

@@ -65,6 +65,38 @@ TEST(AmdCaps, AttachEnablesPasidThenAtsThenPriAndRecordsTheQueueDepth) {
   EXPECT_EQ(got, want);
 }
 
+TEST(AmdCaps, PasidIsEnabledWithoutExecOrPrivilegedEvenWhenTheDeviceOffersThem) {
+  AmdMachine m({.pf = {.pasid = true}});
+  auto pf = m.pf();
+  ASSERT_TRUE(m.data(pf).flags & amd::kPasidExecSup) << "the device offers Execute";
+  ASSERT_TRUE(m.data(pf).pasid_enabled);
+  // pci_enable_pasid(pdev, 0): only user-accessible pages, so the control word is Enable alone.
+  int64_t at = m.s.kernel.devs[pf].pasid_cap + regs::pasid::kCtrl;
+  std::vector<uint16_t> ctrl;
+  for (const auto& e : m.s.record.events)
+    if (e.kind == kernel::EventKind::ConfigWrite && e.dev == pf && e.a == at) ctrl.push_back(static_cast<uint16_t>(e.b));
+  EXPECT_EQ(ctrl, (std::vector<uint16_t>{regs::pasid::kCtrlEnable}));
+}
+
+TEST(AmdCaps, DetachDisablesAtsThenPasidThenPriAsTheKernelDoes) {
+  AmdMachine m({.pf = {.pri = true, .pasid = true}});
+  auto pf = m.pf();
+  const auto& p = m.s.kernel.devs[pf];
+  ASSERT_TRUE(m.data(pf).pasid_enabled && m.data(pf).ats_enabled && m.data(pf).pri_enabled);
+  size_t from = m.s.record.events.size();
+  auto c = vfio::open_container(m.s);
+  auto g = vfio::open_group(m.s, pf);
+  ASSERT_EQ(vfio::group_set_container(m.s, g, c), 0);  // the blocked domain: pdev_disable_caps
+  EXPECT_FALSE(m.data(pf).pasid_enabled || m.data(pf).ats_enabled || m.data(pf).pri_enabled);
+  std::vector<int64_t> want = {p.ats_cap + regs::ats::kCtrl, p.pasid_cap + regs::pasid::kCtrl, p.pri_cap + regs::pri::kCtrl};
+  std::vector<int64_t> got;
+  for (int64_t off : m.config_writes(pf, from))
+    if (std::find(want.begin(), want.end(), off) != want.end() && std::find(got.begin(), got.end(), off) == got.end())
+      got.push_back(off);
+  EXPECT_EQ(got, want);
+  EXPECT_TRUE(m.s.record.warnings.empty());
+}
+
 TEST(AmdCaps, NoAtsWhenSomeIommuLacksIotlbSupport) {
   AmdMachine m({.pf = {.pri = true}, .iotlb_sup = false});
   EXPECT_TRUE(m.data(m.pf()).flags & amd::kAtsSup);

@@ -1,6 +1,8 @@
 // atslab report: the comparison table, the timeline of the first failing run, the splats, escaping.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "io/html_report.h"
 
 namespace atslab::io {
@@ -29,6 +31,26 @@ TEST(HtmlReport, ComparesScenariosByVariantAndShowsTheFirstFailingRun) {
   EXPECT_NE(html.find("WARNING: drivers/pci/ats.c:132 at pci_disable_ats"), std::string::npos);
   EXPECT_NE(html.find("WARN_ON(!dev-&gt;ats_enabled)"), std::string::npos) << "splats are escaped";
   EXPECT_EQ(html.find("<script"), std::string::npos) << "self-contained and static";
+}
+
+TEST(HtmlReport, ShowsKasanReportsInTheCellAndTheirTraceInOrderWithTheWarns) {
+  auto sc = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/vtd-rbtree-uaf.yaml");
+  std::vector<ReportRun> runs;
+  for (auto v : sc.variants) runs.push_back({&sc, sim::run_scenario(sc, v)});
+  const auto& rec = runs.at(0).result.final.record;  // upstream
+  ASSERT_FALSE(rec.bugs.empty());
+  std::string html = html_report(runs);
+  EXPECT_NE(html.find(fmt::format("&#183; {} KASAN</td>", rec.bugs.size())), std::string::npos);
+  EXPECT_NE(html.find("<h2>vtd-rbtree-uaf under upstream</h2>"), std::string::npos);
+  size_t bug = html.find("BUG: KASAN: slab-use-after-free in device_rid_cmp");
+  ASSERT_NE(bug, std::string::npos);
+  EXPECT_NE(html.find("Freed by task bash:\n intel_iommu_release_device", bug), std::string::npos);
+  EXPECT_NE(html.find("<title>BUG: KASAN: slab-use-after-free in device_rid_cmp</title>"), std::string::npos) << "on the timeline";
+  // The first report precedes the WARN_ON(curr) it leads to, as the kernel printed them.
+  size_t warn = html.find("WARN_ON(curr)");
+  ASSERT_NE(warn, std::string::npos);
+  EXPECT_LT(bug, warn);
+  EXPECT_EQ(count(html, "<td class=\"ok\">"), 1u) << "fail-early is clean";
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "linux/vtd/qi.h"
 #include "linux/vtd/rbtree.h"
 #include "linux/vtd/vtd.h"
+#include "sim/faults.h"
 
 namespace atslab::test {
 
@@ -24,6 +25,8 @@ struct VtdSpec {
   hw::VtdUnit unit;  // ECAP bits (scalable mode by default)
   bool external_facing = false;
   bool hotplug = false;  // the PF sits in a hot-plug slot (absent at boot)
+  bool rc_ats = true;    // the DMAR ATSR table lists the root port (dmar_ats_supported)
+  std::string faults;    // a fault plan armed before boot
 };
 
 struct VtdMachine {
@@ -33,12 +36,14 @@ struct VtdMachine {
   explicit VtdMachine(const VtdSpec& v = {}) {
     hw::pcie::RootComplex rc;
     rc.iommu = hw::pcie::IommuKind::Vtd;
+    rc.ats_supported = v.rc_ats;
     auto rcid = s.hw.pcie.add_root_complex(rc);
     auto port = s.hw.pcie.add_root_port(rcid, 1, v.external_facing);
     pf_fn = s.hw.pcie.add_function(rcid, port, 0, make_pf_config(v.pf), "test PF", v.hotplug);
     s.hw.vtd.push_back(v.unit);
     s.kernel.pci_switches = v.switches;
     s.kernel.vtd.policy = policy::policy_for(v.variant);
+    s.faults.rules = faults::parse_plan(v.faults);
     pci::boot(s);
   }
 

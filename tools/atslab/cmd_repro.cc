@@ -1,4 +1,5 @@
 // atslab repro: the seed's bug, run under every design variant.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -37,13 +38,16 @@ atslab::cli::Register reg{
     "repro", "Reproduce the seed's bug (pci_enable_ats failing at attach commit) under every design variant",
     [](CLI::App& sub) {
       auto o = std::make_shared<ReproOptions>();
-      sub.add_option("--variant", o->variant, "upstream, series-v3, fail-early, rollback, vtd-style, or all");
+      sub.add_option("--variant", o->variant,
+                     "upstream, series-v3, fail-early, rollback, vtd-style, or all; with --iommu vtd or amd: upstream, "
+                     "fail-early or all");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--log", o->log, "Print the whole simulated dmesg of each variant");
       sub.add_option("--iterations", o->iterations, "iova_stress map/unmap iterations per VFIO round")
           ->check(CLI::Range(1, 100000));
       sub.add_option("--scenario", o->scenario,
-                     "seed (E2000 PF quirked off) or enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection)");
+                     "seed (E2000 PF quirked off), enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection) "
+                     "or prepare-failure (healthy PF, its pci_prepare_ats fails by injection at boot)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities");
       sub.add_option("--iommu", o->iommu,
@@ -64,16 +68,26 @@ atslab::cli::Register reg{
         } else if (o->variant == "all") {
           variants.assign(atslab::policy::kAllVariants.begin(), atslab::policy::kAllVariants.end());
         } else if (auto v = atslab::policy::parse_variant(o->variant)) {
+          // The other variants change only the SMMUv3 driver: behind VT-d/AMD their rows would be upstream's.
+          if (!smmu && std::find(atslab::sim::kVtdAmdVariants.begin(), atslab::sim::kVtdAmdVariants.end(), *v) ==
+                           atslab::sim::kVtdAmdVariants.end())
+            throw atslab::InputError("variant '" + o->variant + "' only changes the SMMUv3 driver (with --iommu " +
+                                     o->iommu + " use upstream, fail-early or all)");
           variants.push_back(*v);
         } else {
           throw atslab::InputError("unknown variant '" + o->variant +
                                    "' (expected upstream, series-v3, fail-early, rollback, vtd-style or all)");
         }
+        if (o->vtd_legacy && *iommu != atslab::hw::pcie::IommuKind::Vtd)
+          throw atslab::InputError("--vtd-legacy needs --iommu vtd");
+        if (o->legacy && !smmu) throw atslab::InputError("--nr-ats-masters-fastpath needs --iommu smmuv3");
         atslab::sim::ReproOptions ro{.iterations = o->iterations, .legacy_fastpath = o->legacy, .faults = o->faults, .seed = o->seed};
         if (o->scenario == "enable-failure")
           ro.scenario = atslab::sim::ReproScenario::EnableFailure;
+        else if (o->scenario == "prepare-failure")
+          ro.scenario = atslab::sim::ReproScenario::PrepareFailure;
         else if (o->scenario != "seed")
-          throw atslab::InputError("unknown scenario '" + o->scenario + "' (expected seed or enable-failure)");
+          throw atslab::InputError("unknown scenario '" + o->scenario + "' (expected seed, enable-failure or prepare-failure)");
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
         // Behind VT-d/AMD the quirk phase is part of the comparison: both phases unless one was asked for.

@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "io/input_error.h"
+#include "io/repro_report.h"
 #include "io/scenario.h"
 #include "io/trace_events.h"
 #include "linux/kernel/record.h"
@@ -76,19 +77,22 @@ atslab::cli::Register reg{
                                         {"passed", r.failed_expectations.empty()},
                                         {"failed_expectations", r.failed_expectations},
                                         {"warnings", warns},
+                                        {"bugs", io::bugs_json(r.final.record)},
                                         {"violated_invariants", r.violated},
                                         {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled},
                                         {"steps", steps}});
               continue;
             }
-            fmt::print("  {:<11} {:<4} warnings {:<2} invariants {:<16} atc_inv->off {}\n", policy::name(v),
+            fmt::print("  {:<11} {:<4} warnings {:<2} invariants {:<16} atc_inv->off {}{}\n", policy::name(v),
                        r.failed_expectations.empty() ? "ok" : "FAIL", r.final.record.warnings.size(), list(r.violated),
-                       r.atc_inv_to_ats_disabled);
+                       r.atc_inv_to_ats_disabled,
+                       r.final.record.bugs.empty() ? "" : fmt::format(" kasan {}", r.final.record.bugs.size()));
             for (const auto& f : r.failed_expectations) fmt::print("    {}\n", f);
             if (o->log) {
               for (const auto& st : r.steps) fmt::print("    step: {} -> {}\n", st.what, st.ret);
               for (const auto& l : r.final.record.log) fmt::print("    {}\n", kernel::format_dmesg(l));
-              for (const auto& w : r.final.record.warnings) fmt::print("{}", kernel::format_warning(w));
+              // WARN splats and KASAN reports interleaved as the kernel printed them (as repro shows them).
+              fmt::print("{}", kernel::format_splats(r.final.record));
             }
           }
           out.push_back(js);

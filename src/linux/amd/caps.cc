@@ -1,5 +1,5 @@
-// pdev_enable_caps / pdev_disable_caps (spec 5.2): PASID, ATS, PRI on attach,
-// each flag set only when the PCI call succeeded, each disable only of what was enabled.
+// pdev_enable_caps / pdev_disable_caps (spec 5.2): PASID, ATS, PRI on attach; ATS, PASID,
+// PRI on detach; each flag set only when the PCI call succeeded, each disable only of what was enabled.
 #include "linux/amd/amd.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
@@ -21,10 +21,9 @@ IommuDevData& data(System& s, pci::DevId dev) { return s.kernel.amd.dev_data.at(
 int pdev_enable_cap_pasid(System& s, pci::DevId dev) {
   Frame f(s, KFn::pdev_enable_cap_pasid);
   if (data(s, dev).pasid_enabled) return 0;
-  uint32_t flags = data(s, dev).flags;
-  if (!(flags & kPasidSup)) return -EINVAL;
-  uint16_t features = static_cast<uint16_t>(((flags & kPasidExecSup) ? hw::pcie::pasid::kCtrlExec : 0) |
-                                            ((flags & kPasidPrivSup) ? hw::pcie::pasid::kCtrlPriv : 0));
+  if (!(data(s, dev).flags & kPasidSup)) return -EINVAL;
+  // No Execute or Privileged Mode requested: the device may only reach user-accessible pages.
+  const uint16_t features = 0;
   int ret = pci::enable_pasid(s, dev, features);
   if (ret == 0) data(s, dev).pasid_enabled = true;
   return ret;
@@ -70,12 +69,8 @@ void pdev_enable_caps(System& s, pci::DevId dev) {
 
 void pdev_disable_caps(System& s, pci::DevId dev) {
   Frame f(s, KFn::pdev_disable_caps);
-  // Model choice: the reverse of enable (PRI needs ATS, PASID outlives ATS; invariant 7).
-  if (data(s, dev).pri_enabled) {
-    Frame g(s, KFn::pdev_disable_cap_pri);
-    pci::disable_pri(s, dev);
-    data(s, dev).pri_enabled = false;
-  }
+  // The kernel's order, not the reverse of enable: ATS first (the device stops caching new
+  // translations), then PASID (ATS is already off, so PASID Enable may change), then PRI.
   if (data(s, dev).ats_enabled) {
     Frame g(s, KFn::pdev_disable_cap_ats);
     pci::disable_ats(s, dev);
@@ -85,6 +80,11 @@ void pdev_disable_caps(System& s, pci::DevId dev) {
     Frame g(s, KFn::pdev_disable_cap_pasid);
     pci::disable_pasid(s, dev);
     data(s, dev).pasid_enabled = false;
+  }
+  if (data(s, dev).pri_enabled) {
+    Frame g(s, KFn::pdev_disable_cap_pri);
+    pci::disable_pri(s, dev);
+    data(s, dev).pri_enabled = false;
   }
 }
 

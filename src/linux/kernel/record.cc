@@ -39,4 +39,13 @@ std::string format_bug(const BugReport& b) {
   return out;
 }
 
+std::string format_splats(const Record& r) {
+  std::string out;
+  const auto& ws = r.warnings;
+  const auto& bs = r.bugs;
+  for (size_t i = 0, j = 0; i < ws.size() || j < bs.size();)
+    out += (j == bs.size() || (i < ws.size() && ws[i].seq < bs[j].seq)) ? format_warning(ws[i++]) : format_bug(bs[j++]);
+  return out;
+}
+
 }  // namespace atslab::kernel

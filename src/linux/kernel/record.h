@@ -103,5 +103,7 @@ std::string format_dmesg(const LogLine& l);
 std::string format_warning(const Warning& w);
 // The KASAN report: BUG line, the access, call trace, the free track.
 std::string format_bug(const BugReport& b);
+// Every WARN splat and KASAN report of the record, in the order the kernel printed them.
+std::string format_splats(const Record& r);
 
 }  // namespace atslab::kernel

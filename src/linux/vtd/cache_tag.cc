@@ -5,6 +5,7 @@
 
 #include "linux/kernel/printk.h"
 #include "linux/vtd/qi.h"
+#include "sim/faults.h"
 #include "sim/system.h"
 
 namespace atslab::vtd {
@@ -13,13 +14,15 @@ using kernel::Frame;
 using kernel::KFn;
 
 int cache_tag_assign_devtlb(System& s, DmarDomainId dd, InfoId info) {
+  // cache_tag_assign: the kzalloc of the tag may fail; nothing is linked then.
+  if (auto err = faults::inject(s, faults::Point::CacheTagAlloc)) return *err;
   DmarDomain& d = s.kernel.vtd.domains.at(dd);
   CacheTag t;
   t.type = CacheTagType::Devtlb;
   t.iommu = d.iommu;
   t.did = d.did;
   t.info = info;
-  d.cache_tags.push_back(t);  // simplification: the allocation cannot fail
+  d.cache_tags.push_back(t);
   return 0;
 }
 
@@ -33,8 +36,16 @@ int cache_tag_assign_domain(System& s, DmarDomainId dd, InfoId info) {
     it->users++;
   else
     d.cache_tags.push_back({CacheTagType::Iotlb, d.iommu, d.did, kNone, 1});
-  if (s.kernel.vtd.infos.at(info).ats_enabled) return cache_tag_assign_devtlb(s, dd, info);
-  return 0;
+  if (!s.kernel.vtd.infos.at(info).ats_enabled) return 0;
+  int ret = cache_tag_assign_devtlb(s, dd, info);
+  if (ret) {
+    // The IOTLB tag this call took is given back: the caller fails the attach.
+    auto& tags = s.kernel.vtd.domains.at(dd).cache_tags;
+    for (auto& t : tags)
+      if (t.type == CacheTagType::Iotlb) t.users--;
+    std::erase_if(tags, [](const CacheTag& t) { return t.type == CacheTagType::Iotlb && t.users == 0; });
+  }
+  return ret;
 }
 
 void cache_tag_unassign_domain(System& s, DmarDomainId dd, InfoId info) {

@@ -56,7 +56,14 @@ int dmar_domain_attach_device(System& s, DmarDomainId dd, InfoId id) {
   s.kernel.vtd.domains[dd].devices.push_back(id);
   // Legacy mode: the context entry (and with it ATS) first, so the DEVTLB tag follows the result.
   if (!scalable(s, id)) domain_context_mapping(s, dd, id);
-  cache_tag_assign_domain(s, dd, id);
+  int ret = cache_tag_assign_domain(s, dd, id);
+  if (ret) {
+    // out_block_translation: no tag of this device is left, so blocking is leaving the list and the context entry.
+    std::erase(s.kernel.vtd.domains[dd].devices, id);
+    if (!scalable(s, id)) domain_context_clear(s, id);
+    info(s, id).domain = iommu::kNoDomain;
+    return ret;
+  }
   info(s, id).domain = s.kernel.vtd.domains[dd].domain;
   return 0;
 }

@@ -25,6 +25,7 @@ struct IntelIommu {  // struct intel_iommu: what the driver read from ECAP, and 
   bool dev_iotlb = true;  // ecap_dev_iotlb_support
   bool dit = true;        // ecap_dit: PFSID goes into device-IOTLB descriptors
   bool scalable = true;   // sm_supported
+  bool prs = true;        // ecap_prs: the unit takes page requests (PRI)
   // iommu->device_rbtree keyed by RID. Simplification: a perfectly balanced tree
   // over the nodes in key order; a walk visits the binary-search path (see rbtree.h).
   std::vector<InfoId> device_rbtree;

@@ -73,6 +73,7 @@ void device_probe(System& s, uint16_t unit) {
   d.units[unit].dev_iotlb = hw.ecap_dt;
   d.units[unit].dit = hw.ecap_dit;
   d.units[unit].scalable = hw.ecap_smts;
+  d.units[unit].prs = hw.ecap_prs;
 }
 
 int probe_device(System& s, pci::DevId dev) {
@@ -100,7 +101,8 @@ int probe_device(System& s, pci::DevId dev) {
   }
   if (drv.units[unit].scalable) {
     info(s, id).pasid_supported = pci::pdev(s, pci::physfn(s, dev)).pasid_cap && pci::pasid_features(s, dev) >= 0;
-    info(s, id).pri_supported = pci::pri_supported(s, dev);
+    // PRI needs ATS on the device and page-request support in the unit.
+    info(s, id).pri_supported = info(s, id).ats_supported && drv.units[unit].prs && pci::pri_supported(s, dev);
   }
 
   // Separately from the unit's capability: program the STU and index the device by RID.
