@@ -68,8 +68,9 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
       // the next one must follow the last. A gap would otherwise read back as 0xff bytes through libpci.
       const unsigned next = static_cast<unsigned>(d.rows.size()) * 16;
       if (off != next)
-        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} (row {:#04x} follows row {:#04x})",
-                                     path, n, d.bdf.str(), next, off, next - 16));
+        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} (row {:#04x} comes {})", path, n,
+                                     d.bdf.str(), next, off,
+                                     next ? fmt::format("after row {:#04x}", next - 16) : std::string("first")));
       d.rows.insert(off);
       continue;
     }

@@ -106,11 +106,11 @@ TEST_F(TopoReport, WithoutPciIdsNamesAreEmptyAndEverythingElseIsTheSame) {
 
 // An Intel IPU E2000 PF (8086:1452, revision 0x11 < 0x20) with one VF (8086:1457, Matlack's report),
 // behind an SMMUv3.
-test::Machine e2000(policy::QuirkPhase phase, const std::string& faults = "") {
+test::Machine e2000(policy::QuirkPhase phase, const std::string& plan = "") {
   test::MachineSpec spec{.iommu = hw::pcie::IommuKind::Smmuv3,
                          .switches = {.no_ats_quirk_phase = phase},
                          .pf = {.vendor = 0x8086, .device = 0x1452, .vf_device = 0x1457, .revision = 0x11}};
-  if (faults.empty()) {
+  if (plan.empty()) {
     test::Machine m(spec);
     m.enable_vfs(1);
     return m;
@@ -124,7 +124,7 @@ test::Machine e2000(policy::QuirkPhase phase, const std::string& faults = "") {
   m.port_fn = m.s.hw.pcie.add_root_port(rcid, 1, false);
   m.pf_fn = m.s.hw.pcie.add_function(rcid, m.port_fn, 0, test::make_pf_config(spec.pf), "test PF");
   m.s.kernel.pci_switches = spec.switches;
-  m.s.faults.rules = faults::parse_plan(faults);
+  m.s.faults.rules = faults::parse_plan(plan);
   pci::boot(m.s);
   m.enable_vfs(1);
   return m;
