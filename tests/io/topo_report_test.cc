@@ -45,8 +45,10 @@ class TopoReport : public ::testing::Test {
 };
 
 // The built-in example (a ConnectX-6 Dx PF with two VFs behind an SMMUv3), every key. The values are
-// those of sim::builtin_example's config space and section 1.3/3.5: the SMMUv3 probe prepared the PF
-// with STU 12 (field 0), nothing is attached with ATS yet, so Enable is clear everywhere.
+// those of sim::builtin_example's config space and sections 1.3/3.5: the SMMUv3 probe prepared the PF
+// with STU 12 (Control STU field 0, kernel ats_stu 12); the default DMA domain's attach enabled ATS on
+// the PF and on both VFs (whose enable succeeds because the PF's ats_stu is 12). A VF's ats_stu is never
+// written.
 const char* kBuiltinGolden = R"([
   {"bdf": "0000:00:01.0", "vendor_id": "0x1b36", "device_id": "0x000c", "kind": "root port", "pf": null,
    "ats_cap_offset": null, "untrusted": false, "external_facing": false, "quirks": [],
@@ -54,16 +56,16 @@ const char* kBuiltinGolden = R"([
   {"bdf": "0000:01:00.0", "vendor_id": "0x15b3", "device_id": "0x101d", "kind": "PF", "pf": null,
    "sriov": {"total_vfs": 8, "num_vfs": 2, "vf_offset": 2, "vf_stride": 1, "vf_device_id": "0x101e"},
    "ats_cap_offset": "0x0100", "ats_invalidate_queue_depth": 32, "ats_page_aligned": true, "ats_stu": 0,
-   "ats_enable": false, "untrusted": false, "quirks": [],
-   "kernel": {"ats_cap": "0x0100", "ats_enabled": false, "ats_stu": 12, "no_ats": false}},
+   "ats_enable": true, "untrusted": false, "quirks": [],
+   "kernel": {"ats_cap": "0x0100", "ats_enabled": true, "ats_stu": 12, "no_ats": false}},
   {"bdf": "0000:01:00.2", "vendor_id": "0x15b3", "device_id": "0x101e", "kind": "VF", "pf": "0000:01:00.0",
    "vf_index": 0, "ats_cap_offset": "0x0100", "ats_invalidate_queue_depth": 32, "ats_page_aligned": true,
-   "ats_stu": 0, "ats_enable": false, "untrusted": false, "quirks": [],
-   "kernel": {"ats_cap": "0x0100", "ats_enabled": false, "ats_stu": 0, "no_ats": false}},
+   "ats_stu": 0, "ats_enable": true, "untrusted": false, "quirks": [],
+   "kernel": {"ats_cap": "0x0100", "ats_enabled": true, "ats_stu": 0, "no_ats": false}},
   {"bdf": "0000:01:00.3", "vendor_id": "0x15b3", "device_id": "0x101e", "kind": "VF", "pf": "0000:01:00.0",
    "vf_index": 1, "ats_cap_offset": "0x0100", "ats_invalidate_queue_depth": 32, "ats_page_aligned": true,
-   "ats_stu": 0, "ats_enable": false, "untrusted": false, "quirks": [],
-   "kernel": {"ats_cap": "0x0100", "ats_enabled": false, "ats_stu": 0, "no_ats": false}}
+   "ats_stu": 0, "ats_enable": true, "untrusted": false, "quirks": [],
+   "kernel": {"ats_cap": "0x0100", "ats_enabled": true, "ats_stu": 0, "no_ats": false}}
 ])";
 
 // Drops what the golden documents leave to other tests (names, provenance, defects) after checking
@@ -240,7 +242,7 @@ TEST_F(TopoReport, TextTableCarriesTheSameFields) {
     std::string pf, ats, qdep, pa, stu, en, untr, quirks;
     cols >> pf >> ats >> qdep >> pa >> stu >> en >> untr >> quirks;
     EXPECT_EQ(pf, f.at("pf").is_null() ? "-" : f.at("pf").get<std::string>().substr(5));
-    EXPECT_EQ("0x0" + ats, f.at("ats_cap_offset"));
+    EXPECT_EQ("0x" + ats, f.at("ats_cap_offset"));
     EXPECT_EQ(qdep, std::to_string(f.at("ats_invalidate_queue_depth").get<int>()));
     EXPECT_EQ(pa, f.at("ats_page_aligned").get<bool>() ? "yes" : "no");
     EXPECT_EQ(stu, "4K");

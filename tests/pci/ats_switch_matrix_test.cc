@@ -189,7 +189,9 @@ TEST_P(AtsMatrix, VfStuMismatchFailsPrepareOnlyWithTheValidationSwitch) {
   auto writes = m_.config_writes();
   // Matching page shift: fine everywhere; a VF writes nothing at prepare.
   EXPECT_EQ(pci::prepare_ats(m_.s, dev_, 12), 0);
-  if (is_vf()) EXPECT_EQ(m_.config_writes(), writes);
+  if (is_vf()) {
+    EXPECT_EQ(m_.config_writes(), writes);
+  }
   // A different page shift: a PF re-programs its own STU; a VF fails only under seed patch 2.
   int rc = pci::prepare_ats(m_.s, dev_, 16);
   if (is_vf()) {
