@@ -62,8 +62,16 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
       unsigned off = std::stoul(m[1].str(), nullptr, 16);
       if (off % 16 != 0 || off >= hw::pcie::hdr::kConfigSize)
         throw InputError(fmt::format("{}:{}: config row offset {:#x} is not a multiple of 16 below 0x1000", path, n, off));
-      if (!devs.back().rows.insert(off).second)
-        throw InputError(fmt::format("{}:{}: config row {:#x} given twice", path, n, off));
+      DumpDevice& d = devs.back();
+      if (d.rows.count(off)) throw InputError(fmt::format("{}:{}: config row {:#x} given twice", path, n, off));
+      // lspci prints a function's rows from 0 upwards without gaps; rows are contiguous from 0 so far, so
+      // the next one must follow the last. A gap would otherwise read back as 0xff bytes through libpci.
+      const unsigned next = static_cast<unsigned>(d.rows.size()) * 16;
+      if (off != next)
+        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} (row {:#04x} comes {})", path, n,
+                                     d.bdf.str(), next, off,
+                                     next ? fmt::format("after row {:#04x}", next - 16) : std::string("first")));
+      d.rows.insert(off);
       continue;
     }
     throw InputError(fmt::format("{}:{}: expected a device line (BB:DD.F ...) or a config row (OFF: 16 hex bytes)",
@@ -71,11 +79,16 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
   }
   if (in.bad()) throw InputError(fmt::format("{}: read error", path));
   if (devs.empty()) throw InputError(fmt::format("{}: no device found in lspci dump", path));
+  // Complete for one of the sizes lspci prints (-x: 64, -xxx: 256, -xxxx: 4096 bytes); a dump cut short
+  // would otherwise load as a smaller config space and silently lose capabilities (e.g. ATS).
   for (const auto& d : devs) {
-    for (unsigned off = 0; off < 0x40; off += 16)
-      if (!d.rows.count(off))
-        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} of the 64-byte header", path, d.line,
-                                     d.bdf.str(), off));
+    const unsigned have = static_cast<unsigned>(d.rows.size()) * 16;
+    if (have != 64 && have != 256 && have != hw::pcie::hdr::kConfigSize) {
+      const unsigned want = have < 64 ? 64 : have < 256 ? 256 : hw::pcie::hdr::kConfigSize;
+      throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} ({} of {} bytes; lspci prints 64, "
+                                   "256 or 4096)",
+                                   path, d.line, d.bdf.str(), have, have, want));
+    }
   }
   return devs;
 }
@@ -155,6 +168,9 @@ std::vector<ImportedFunction> load_lspci_dump(const std::string& path) {
       if (x.domain == d.bdf.domain && x.bus == d.bdf.bus && x.dev == d.bdf.slot() && x.func == d.bdf.func()) r = &x;
     if (!r || r->size == 0)
       throw InputError(fmt::format("{}:{}: libpci could not read the config space of {}", path, d.line, d.bdf.str()));
+    if (r->size != d.rows.size() * 16)
+      throw InputError(fmt::format("{}:{}: libpci read {} bytes of {} where the dump has {}", path, d.line, r->size,
+                                   d.bdf.str(), d.rows.size() * 16));
     ImportedFunction f;
     f.file = path;
     f.original = d.bdf;

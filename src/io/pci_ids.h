@@ -8,7 +8,9 @@ namespace atslab::io {
 
 class PciIds {
  public:
-  PciIds();
+  PciIds();  // the system's pci.ids, where libpci looks for it
+  // A given pci.ids file (tests, or a machine that keeps it elsewhere); a missing file gives no names.
+  explicit PciIds(const std::string& path);
   ~PciIds();
   PciIds(const PciIds&) = delete;
   PciIds& operator=(const PciIds&) = delete;
@@ -20,6 +22,7 @@ class PciIds {
 
  private:
   struct Impl;
+  void open(const std::string& path);
   std::unique_ptr<Impl> impl_;
   bool available_ = false;
 };

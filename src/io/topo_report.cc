@@ -35,6 +35,17 @@ std::string kind(const pci::PciDev& d) {
   }
 }
 
+// The phase a quirk actually ran in for this device, from the record's QuirkRan event: under the
+// quirk.other_phase fault it is not the configured phase. The last event wins (a slot may be reused
+// after a hot-unplug); null if the record holds none.
+json quirk_phase(const System& s, pci::DevId id, pci::QuirkId q) {
+  json phase = nullptr;
+  for (const kernel::Event& e : s.record.events)
+    if (e.kind == kernel::EventKind::QuirkRan && e.dev == id && e.a == static_cast<int64_t>(q))
+      phase = std::string(pci::name(static_cast<pci::FixupPhase>(e.b)));
+  return phase;
+}
+
 json function_json(const System& s, pci::DevId id, const PciIds& ids) {
   const pci::PciDev& d = s.kernel.devs[id];
   const hw::pcie::Function& hwf = s.hw.pcie.fn(d.fn);
@@ -74,7 +85,7 @@ json function_json(const System& s, pci::DevId id, const PciIds& ids) {
   for (unsigned q = 0; q < static_cast<unsigned>(pci::QuirkId::kCount); ++q)
     if (d.quirks_applied & (1u << q))
       quirks.push_back({{"quirk", std::string(pci::name(static_cast<pci::QuirkId>(q)))},
-                        {"phase", std::string(pci::name(pci::no_ats_quirk_phase(s)))}});
+                        {"phase", quirk_phase(s, id, static_cast<pci::QuirkId>(q))}});
   j["quirks"] = quirks;
   json defects = json::array();
   for (const auto& walk : {hw::pcie::walk_std_caps(hwf.cfg), hw::pcie::walk_ext_caps(hwf.cfg)})
@@ -104,7 +115,7 @@ std::string topo_text(const System& s, const PciIds& ids) {
     for (const auto& q : j["quirks"])
       quirks += fmt::format("{}{}@{}", quirks.empty() ? "" : ",",
                             q["quirk"].get<std::string>() == "quirk_intel_e2000_no_ats" ? "e2000" : "amd-harvest",
-                            q["phase"].get<std::string>());
+                            q["phase"].is_null() ? "?" : q["phase"].get<std::string>());
     std::string name = j["vendor_name"].get<std::string>();
     if (!j["device_name"].get<std::string>().empty()) name += " " + j["device_name"].get<std::string>();
     out += fmt::format(

@@ -169,7 +169,47 @@ TEST(CapabilityWalk, ExtTwoNodeLoopEndsAndIsReported) {
   ASSERT_EQ(w.caps.size(), 2u);
   EXPECT_EQ(w.caps[0].offset, 0x100);
   EXPECT_EQ(w.caps[1].offset, 0x200);
-  EXPECT_EQ(w.defects.size(), 1u);
+  ASSERT_EQ(w.defects.size(), 1u);
+  EXPECT_EQ(w.defects[0].offset, 0x200);  // the header holding the looping pointer, not the loop target
+}
+
+// The audit's case: a three-capability list whose last next pointer (read at 0x1c4) loops back to the
+// first. The defect sits where the bad pointer was read, as ConfigDefect::offset promises.
+TEST(CapabilityWalk, ExtLoopIsReportedWhereTheLoopingPointerWasRead) {
+  ConfigSpace c;
+  c.poke32(0x100, ext_cap::header(ext_cap::kAer, 1, 0x148));
+  c.poke32(0x148, ext_cap::header(ext_cap::kSriov, 1, 0x1c4));
+  c.poke32(0x1c4, ext_cap::header(ext_cap::kAts, 1, 0x100));
+  auto w = walk_ext_caps(c);
+  ASSERT_EQ(w.caps.size(), 3u);
+  EXPECT_EQ(w.caps[2].offset, 0x1c4);
+  ASSERT_EQ(w.defects.size(), 1u);
+  EXPECT_EQ(w.defects[0].offset, 0x1c4);
+  EXPECT_NE(w.defects[0].what.find("0x1c4"), std::string::npos) << w.defects[0].what;
+  EXPECT_NE(w.defects[0].what.find("0x100"), std::string::npos) << w.defects[0].what;
+}
+
+TEST(CapabilityWalk, ExtLoopIntoTheMiddleIsReportedAtTheLastHeader) {
+  ConfigSpace c;
+  c.poke32(0x100, ext_cap::header(ext_cap::kAer, 1, 0x148));
+  c.poke32(0x148, ext_cap::header(ext_cap::kSriov, 1, 0x1c4));
+  c.poke32(0x1c4, ext_cap::header(ext_cap::kAts, 1, 0x148));
+  auto w = walk_ext_caps(c);
+  ASSERT_EQ(w.caps.size(), 3u);
+  ASSERT_EQ(w.defects.size(), 1u);
+  EXPECT_EQ(w.defects[0].offset, 0x1c4);
+}
+
+TEST(CapabilityWalk, StdLoopIsReportedWhereTheLoopingPointerWasRead) {
+  ConfigSpace c = std_space(0x40);
+  std_cap(c, 0x40, cap::kPm, 0x50);
+  std_cap(c, 0x50, cap::kMsi, 0x60);
+  std_cap(c, 0x60, cap::kExp, 0x50);
+  auto w = walk_std_caps(c);
+  ASSERT_EQ(w.caps.size(), 3u);
+  ASSERT_EQ(w.defects.size(), 1u);
+  EXPECT_EQ(w.defects[0].offset, 0x61);  // 0x60's next-pointer byte, not the target 0x50
+  EXPECT_NE(w.defects[0].what.find("0x50"), std::string::npos) << w.defects[0].what;
 }
 
 TEST(CapabilityWalk, ExtNextPointerBelow0x100EndsTheWalkWithADefect) {

@@ -148,6 +148,69 @@ TEST(QuirkPhase, BootTimePfIsQuirkedBeforeItsProbeInEitherPhase) {
   }
 }
 
+// Spec 2.2: a hot-plugged device is probed by the IOMMU from device_add, like a VF. An E2000 in a
+// hot-plug slot (8086:1452, revision 0x11) therefore shows Matlack's asymmetry upstream and not with the fix.
+MachineSpec hotplug_e2000(policy::QuirkPhase phase) {
+  MachineSpec spec = e2000(phase);
+  spec.hotplug = true;
+  return spec;
+}
+
+uint64_t seq_of(const System& s, pci::DevId dev, EventKind k) {
+  auto e = find_event(s, dev, k);
+  return e ? e->seq : 0;
+}
+
+TEST(QuirkPhase, HotPluggedE2000UpstreamIsProbedAsSupportedAndReleasedAsUnsupported) {
+  Machine m(hotplug_e2000(policy::QuirkPhase::Final));
+  ASSERT_FALSE(pci::dev_for_fn(m.s, m.pf_fn).has_value());
+  auto dev = pci::hotplug_add(m.s, m.pf_fn);
+  auto probe = find_event(m.s, dev, EventKind::IommuProbe);
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(probe->a, 1) << "probe_device ran before the FINAL quirk";
+  ASSERT_NE(seq_of(m.s, dev, EventKind::QuirkRan), 0u);
+  EXPECT_LT(probe->seq, seq_of(m.s, dev, EventKind::QuirkRan));
+  EXPECT_EQ(m.s.kernel.devs[dev].ats_cap, 0);
+  EXPECT_FALSE(pci::ats_supported(m.s, dev));
+  pci::hotplug_remove(m.s, dev);
+  auto release = find_event(m.s, dev, EventKind::IommuRelease);
+  ASSERT_TRUE(release);
+  EXPECT_EQ(release->a, 0) << "pci_ats_supported changed between probe and release";
+  EXPECT_NE(probe->a, release->a);
+}
+
+TEST(QuirkPhase, HotPluggedE2000WithHeaderQuirksIsUnsupportedAtProbeAndRelease) {
+  Machine m(hotplug_e2000(policy::QuirkPhase::Header));
+  auto dev = pci::hotplug_add(m.s, m.pf_fn);
+  auto probe = find_event(m.s, dev, EventKind::IommuProbe);
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(probe->a, 0);
+  ASSERT_NE(seq_of(m.s, dev, EventKind::QuirkRan), 0u);
+  EXPECT_LT(seq_of(m.s, dev, EventKind::QuirkRan), seq_of(m.s, dev, EventKind::PciAtsInit));
+  EXPECT_LT(seq_of(m.s, dev, EventKind::PciAtsInit), probe->seq);
+  EXPECT_TRUE(m.s.kernel.devs[dev].no_ats);
+  pci::hotplug_remove(m.s, dev);
+  auto release = find_event(m.s, dev, EventKind::IommuRelease);
+  ASSERT_TRUE(release);
+  EXPECT_EQ(release->a, probe->a);
+}
+
+TEST(QuirkPhase, HotPluggedE2000OfALaterSteppingIsSupportedThroughoutInEitherPhase) {
+  // Control: revision 0x20 is not quirked, so nothing changes between probe and release.
+  for (auto phase : {policy::QuirkPhase::Final, policy::QuirkPhase::Header}) {
+    MachineSpec spec = hotplug_e2000(phase);
+    spec.pf.revision = 0x20;
+    Machine m(spec);
+    auto dev = pci::hotplug_add(m.s, m.pf_fn);
+    EXPECT_EQ(m.s.kernel.devs[dev].quirks_applied, 0u) << policy::name(phase);
+    pci::hotplug_remove(m.s, dev);
+    auto probe = find_event(m.s, dev, EventKind::IommuProbe), release = find_event(m.s, dev, EventKind::IommuRelease);
+    ASSERT_TRUE(probe && release);
+    EXPECT_EQ(probe->a, 1) << policy::name(phase);
+    EXPECT_EQ(release->a, 1) << policy::name(phase);
+  }
+}
+
 TEST(QuirkPhase, QuirkLogsDisablingAtsOnTheDevice) {
   Machine m(e2000(policy::QuirkPhase::Final));
   bool found = false;

@@ -14,7 +14,7 @@ namespace {
 struct TopoOptions {
   std::vector<std::string> dumps;
   bool json = false;
-  uint16_t vfs = 0;
+  int vfs = -1;  // -1: not given (the built-in example enables 2, imported dumps none); 0 means none
   bool header_quirks = false;
   bool noats = false;
 };
@@ -26,7 +26,7 @@ atslab::cli::Register reg{
       sub.add_option("--lspci", o->dumps, "lspci -xxxx dump to import (repeatable); default: the built-in example")
           ->check(CLI::ExistingFile);
       sub.add_flag("--json", o->json, "Print one JSON document (one object per function)");
-      sub.add_option("--vfs", o->vfs, "VFs to enable on every SR-IOV PF (built-in example: 2)")
+      sub.add_option("--vfs", o->vfs, "VFs to enable on every SR-IOV PF, 0 for none (default: 2 on the built-in example, 0 on dumps)")
           ->check(CLI::Range(0, 256));
       sub.add_flag("--header-quirks", o->header_quirks,
                    "Run the no-ATS quirks in the HEADER phase (the 2026 fix) instead of FINAL");
@@ -38,7 +38,7 @@ atslab::cli::Register reg{
         mo.switches.noats = o->noats;
         atslab::System s;
         if (o->dumps.empty()) {
-          mo.vfs = o->vfs ? o->vfs : 2;
+          mo.vfs = static_cast<uint16_t>(o->vfs >= 0 ? o->vfs : 2);
           s = atslab::sim::builtin_example(mo);
         } else {
           std::vector<atslab::io::ImportedFunction> fns;
@@ -46,7 +46,7 @@ atslab::cli::Register reg{
             auto more = atslab::io::load_lspci_dump(path);
             fns.insert(fns.end(), more.begin(), more.end());
           }
-          mo.vfs = o->vfs;
+          mo.vfs = static_cast<uint16_t>(o->vfs >= 0 ? o->vfs : 0);
           s = atslab::sim::from_dumps(fns, mo);
         }
         atslab::io::PciIds ids;

@@ -88,7 +88,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "atslab: error: " << e.what() << " (see atslab --help)\n";
+    // Point at the help that describes the options in question: the subcommand's when one was named
+    // (the top level takes no option but --help/--version, so a subcommand can only be argv[1]).
+    std::string help = "atslab --help";
+    if (argc > 1)
+      for (const auto& spec : cli::registry())
+        if (spec.name == argv[1]) help = "atslab " + spec.name + " --help";
+    std::cerr << "atslab: error: " << e.what() << " (see " << help << ")\n";
     return 2;
   }
   try {

@@ -49,9 +49,11 @@ CapWalk walk_ext_caps(const ConfigSpace& cfg) {
   // (conventional PCI, or config space beyond 256 bytes not implemented).
   if (header == 0 || header == 0xffffffff) return w;
   std::bitset<hdr::kConfigSize / 4> seen;
+  uint16_t ptr_at = pos;  // the header whose next pointer led to pos: a loop is that pointer's defect
   for (;;) {
     if (seen[pos / 4]) {
-      w.defects.push_back({pos, fmt::format("extended capability list loops back to {:#05x}", pos)});
+      w.defects.push_back(
+          {ptr_at, fmt::format("next pointer at {:#05x} loops back to {:#05x}", ptr_at, pos)});
       break;
     }
     seen[pos / 4] = true;
@@ -69,6 +71,7 @@ CapWalk walk_ext_caps(const ConfigSpace& cfg) {
       w.defects.push_back({pos, fmt::format("next pointer {:#05x} at {:#05x} points below 0x100", raw_next, pos)});
       break;
     }
+    ptr_at = pos;
     pos = next;
     header = cfg.read32(pos);
   }
