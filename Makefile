@@ -47,15 +47,20 @@ FUZZ_SECONDS ?= 60
 # 0 lets libFuzzer pick; make check fixes it, so its smoke run replays the same mutations on every machine.
 FUZZ_SEED ?= 0
 FUZZERS := lspci capwalk scenario replay entry
+# An input that takes longer than this is a hang, saved like a crash.
+FUZZ_TIMEOUT ?= 10
+# Extra configure flags, e.g. FUZZ_CMAKE_FLAGS=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache.
+FUZZ_CMAKE_FLAGS ?=
 fuzz-build: setup
-	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G "$(GENERATOR)" \
-	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_FUZZ=ON
+	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G "$(GENERATOR)" \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_FUZZ=ON $(FUZZ_CMAKE_FLAGS)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 fuzz: fuzz-build
 	@for f in $(FUZZERS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$f && \
 	  echo "fuzz_$$f: $(FUZZ_SECONDS) s" && \
-	  $(FUZZ_BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+	  ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(FUZZ_BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -seed=$(FUZZ_SEED) -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
 	    $(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f 2>$(FUZZ_BUILD)/fuzz_$$f.log || { tail -40 $(FUZZ_BUILD)/fuzz_$$f.log; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|cov:" $(FUZZ_BUILD)/fuzz_$$f.log | tail -2; \
 	done

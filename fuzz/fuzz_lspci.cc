@@ -4,7 +4,8 @@
 #include "io/lspci_dump.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string path = atslab::fuzz::as_file(data, size, ".txt");
+  atslab::fuzz::InputFile file(data, size, ".txt");
+  const std::string& path = file.path();
   try {
     for (const auto& f : atslab::io::load_lspci_dump(path)) (void)f.cfg.read32(0);
   } catch (const atslab::InputError&) {

@@ -4,7 +4,8 @@
 #include "io/replay_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string path = atslab::fuzz::as_file(data, size, ".json");
+  atslab::fuzz::InputFile file(data, size, ".json");
+  const std::string& path = file.path();
   try {
     atslab::io::load_replay(path);
   } catch (const atslab::InputError&) {

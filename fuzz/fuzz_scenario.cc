@@ -4,7 +4,8 @@
 #include "io/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string path = atslab::fuzz::as_file(data, size, ".yaml");
+  atslab::fuzz::InputFile file(data, size, ".yaml");
+  const std::string& path = file.path();
   try {
     atslab::io::load_scenario(path);
   } catch (const atslab::InputError&) {

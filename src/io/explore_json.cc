@@ -1,11 +1,13 @@
 #include "io/explore_json.h"
 
+#include <cctype>
+#include <charconv>
 #include <fmt/format.h>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "io/input_error.h"
+#include "io/json_file.h"
 #include "io/op_json.h"
 
 namespace atslab::io {
@@ -44,14 +46,7 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
 namespace {
 
 json load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open", path));
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(fmt::format("{}: not valid JSON at byte {}", path, e.byte));
-  }
+  json j = load_json_file(path, "explore result");
   if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
     throw InputError(fmt::format("{}: not an atslab explore --json result (no 'results' list)", path));
   for (const auto& r : j["results"]) {
@@ -59,12 +54,13 @@ json load(const std::string& path) {
     for (const char* k : {"scenario", "variant", "shard"}) ok = ok && r.contains(k) && r[k].is_string();
     for (const char* k : {"depth", "depth_reached", "states", "unique", "revisits"})
       ok = ok && r.contains(k) && r[k].is_number_unsigned();
+    for (const char* k : {"depth", "depth_reached"}) ok = ok && r[k].get<uint64_t>() <= 1000;
     ok = ok && r.contains("seconds") && r["seconds"].is_number() && r.contains("exhausted") && r["exhausted"].is_boolean() &&
          r.contains("violations") && r["violations"].is_array();
     if (!ok) throw InputError(fmt::format("{}: a result lacks scenario, variant, shard, depth, states, seconds or violations", path));
     for (const auto& v : r["violations"])
-      if (!v.is_object() || !v.contains("invariant") || !v["invariant"].is_number_integer() || !v.contains("length") ||
-          !v["length"].is_number_unsigned())
+      if (!v.is_object() || !v.contains("invariant") || !v["invariant"].is_number_unsigned() ||
+          v["invariant"].get<uint64_t>() > 1000 || !v.contains("length") || !v["length"].is_number_unsigned())
         throw InputError(fmt::format("{}: a violation lacks its invariant or length", path));
   }
   return j;
@@ -73,14 +69,23 @@ json load(const std::string& path) {
 }  // namespace
 
 std::optional<std::pair<unsigned, unsigned>> parse_shard(const std::string& s) {
+  // Full-match parsing: sscanf("%u") took "-2" (wrapped) and "2xyz".
+  auto number = [](std::string_view t, unsigned& out) {
+    if (t.empty() || !std::isdigit(static_cast<unsigned char>(t[0]))) return false;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size();
+  };
+  auto slash = s.find('/');
   unsigned k = 0, n = 0;
-  char slash = 0;
-  if (std::sscanf(s.c_str(), "%u%c%u", &k, &slash, &n) != 3 || slash != '/' || n == 0 || k >= n)
+  if (slash == std::string::npos || !number(std::string_view(s).substr(0, slash), k) ||
+      !number(std::string_view(s).substr(slash + 1), n) || n == 0 || n > kMaxShards || k >= n)
     return std::nullopt;
   return std::pair{k, n};
 }
 
-json merge_explore(const std::vector<std::string>& paths) {
+namespace {
+
+json merge_checked(const std::vector<std::string>& paths) {
   struct Acc {
     json merged;
     std::set<unsigned> shards;
@@ -132,9 +137,13 @@ json merge_explore(const std::vector<std::string>& paths) {
   for (const auto& v : order) {
     Acc& a = by_variant[v];
     if (a.shards.size() != a.n) {
+      // Name the first few: the list stops after five, so a large N costs nothing.
       std::string missing;
-      for (unsigned k = 0; k < a.n; ++k)
-        if (!a.shards.count(k)) missing += (missing.empty() ? "" : ", ") + fmt::format("{}/{}", k, a.n);
+      size_t named = 0;
+      for (unsigned k = 0; k < a.n && named < 5; ++k)
+        if (!a.shards.count(k)) missing += (named++ ? ", " : "") + fmt::format("{}/{}", k, a.n);
+      size_t more = a.n - a.shards.size() - named;
+      if (more) missing += fmt::format(" and {} more", more);
       throw InputError(fmt::format("{}: shards missing for {}: {}", paths.back(), v, missing));
     }
     a.merged["shard"] = fmt::format("all/{}", a.n);
@@ -146,6 +155,18 @@ json merge_explore(const std::vector<std::string>& paths) {
     results.push_back(a.merged);
   }
   return {{"results", results}};
+}
+
+}  // namespace
+
+json merge_explore(const std::vector<std::string>& paths) {
+  // load() checks every field merge_checked reads; this is the net under it, so that
+  // a type it missed is still bad input and not an internal error.
+  try {
+    return merge_checked(paths);
+  } catch (const json::exception& e) {
+    throw InputError(fmt::format("{}: not an atslab explore --json result: {}", paths.empty() ? "" : paths.back(), e.what()));
+  }
 }
 
 }  // namespace atslab::io

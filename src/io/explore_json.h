@@ -13,7 +13,10 @@ namespace atslab::io {
 
 nlohmann::json explore_to_json(const Scenario& sc, const sim::ExploreResult& r);
 
-// "K/N" with 0 <= K < N, as --shard takes it and results record it.
+// More shards than this is a typo, not a plan (and a merge names the missing ones).
+inline constexpr unsigned kMaxShards = 65536;
+
+// "K/N" with 0 <= K < N <= kMaxShards, plain decimal numbers, as --shard takes it and results record it.
 std::optional<std::pair<unsigned, unsigned>> parse_shard(const std::string& s);
 
 // Combines the JSON documents of the shards of one search (each {"results": [...]})

@@ -7,6 +7,7 @@ extern "C" {
 #include <csetjmp>
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
@@ -21,6 +22,8 @@ namespace atslab::io {
 
 namespace {
 
+constexpr uintmax_t kMaxDumpBytes = uintmax_t{64} << 20;
+
 struct DumpDevice {
   hw::pcie::Bdf bdf;
   std::string description;
@@ -30,10 +33,18 @@ struct DumpDevice {
 
 // The format check: every line is a comment, blank, a device line or a 16-byte config row.
 std::vector<DumpDevice> check_format(const std::string& path, std::string& source) {
+  // A dump is a regular file of at most a few hundred KiB: /dev/zero would be read without end
+  // and a FIFO would block (and libpci opens the file a second time).
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw InputError(fmt::format("{}: cannot open lspci dump: no such file", path));
+  if (!std::filesystem::is_regular_file(st)) throw InputError(fmt::format("{}: cannot open lspci dump: not a regular file", path));
+  if (std::filesystem::file_size(path, ec) > kMaxDumpBytes)
+    throw InputError(fmt::format("{}: larger than {} MiB, not an lspci dump", path, kMaxDumpBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open lspci dump", path));
   static const std::regex device_re(R"(^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$)");
-  static const std::regex row_re(R"(^([0-9a-fA-F]{1,4}):((?: [0-9a-fA-F]{2}){16})\s*$)");
+  static const std::regex row_re(R"(^([0-9a-fA-F]{1,4}):((?: [0-9a-fA-F]{2}){16})(\s*)$)");
   std::vector<DumpDevice> devs;
   std::string line;
   int n = 0;
@@ -58,6 +69,8 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
       continue;
     }
     if (std::regex_match(line, m, row_re)) {
+      // libpci reads the file itself and refuses these without a line number: say where.
+      if (m[3].length()) throw InputError(fmt::format("{}:{}: trailing whitespace after the 16 bytes of a config row", path, n));
       if (devs.empty()) throw InputError(fmt::format("{}:{}: config row before any device line", path, n));
       unsigned off = std::stoul(m[1].str(), nullptr, 16);
       if (off % 16 != 0 || off >= hw::pcie::hdr::kConfigSize)

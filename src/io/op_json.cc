@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/input_error.h"
+#include "io/json_file.h"
 #include "sim/faults.h"
 #include "sim/stress.h"
 
@@ -27,6 +28,8 @@ nlohmann::json op_to_json(const sim::Op& op) {
 sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
   if (!o.is_object() || !o.contains("op") || !o["op"].is_string())
     throw InputError(fmt::format("{}: expected an object with an 'op' string", where));
+  // What op_to_json writes, and nothing else: a misspelt "devcie" must not run with no device.
+  only_keys(o, where, {"op", "device", "container", "driver", "count", "iova", "write", "fault", "interleave"});
   sim::Op op;
   auto kind = sim::parse_op_name(o["op"].get<std::string>());
   if (!kind) throw InputError(fmt::format("{}: unknown operation '{}'", where, o["op"].get<std::string>()));
@@ -62,6 +65,7 @@ sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
     const auto& i = o["interleave"];
     if (!i.is_object() || !i.contains("at") || !i["at"].is_string() || !i.contains("op"))
       throw InputError(fmt::format("{}.interleave: expected {{\"at\": point, \"nth\": n, \"op\": {{...}}}}", where));
+    only_keys(i, where + ".interleave", {"at", "nth", "op"});
     auto at = kernel::parse_preempt_point(i["at"].get<std::string>());
     if (!at) throw InputError(fmt::format("{}.interleave.at: unknown interleaving point '{}'", where, i["at"].get<std::string>()));
     sim::Nested n{.at = *at, .op = op_from_json(i["op"], where + ".interleave.op")};

@@ -28,6 +28,7 @@ class Reader {
   void only(const YAML::Node& map, const std::string& where, std::initializer_list<const char*> keys) const {
     if (!map.IsMap()) fail(map, where, "expected a mapping");
     std::set<std::string> allowed(keys.begin(), keys.end());
+    unique_keys(map, where);
     for (const auto& kv : map) {
       std::string k = key(kv.first, where);
       if (!allowed.count(k)) {
@@ -35,6 +36,15 @@ class Reader {
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
         fail(kv.first, where + "." + k, "unknown field (expected one of: " + list + ")");
       }
+    }
+  }
+
+  // yaml-cpp keeps every duplicate and map["k"] finds the first: "name: x\nname: y" would be read as x.
+  void unique_keys(const YAML::Node& map, const std::string& where) const {
+    std::set<std::string> seen;
+    for (const auto& kv : map) {
+      std::string k = key(kv.first, where);
+      if (!seen.insert(k).second) fail(kv.first, where + "." + k, "given twice in one mapping");
     }
   }
 
@@ -265,6 +275,8 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
       sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
     } else {
       if (!v.IsSequence()) r.fail(v, "kernel.variants", "expected 'all' or a list of variants");
+      // An empty list would leave the default (every variant) in place: say so instead of guessing.
+      if (v.size() == 0) r.fail(v, "kernel.variants", "an empty list runs nothing (omit the field or say 'all')");
       for (const auto& e : v) {
         auto p = policy::parse_variant(r.str(e, "kernel.variants[]"));
         if (!p) r.fail(e, "kernel.variants[]", "expected upstream, series-v3, fail-early, rollback or vtd-style");
@@ -328,6 +340,7 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
 
 void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
   if (!e.IsMap()) r.fail(e, "expect", "expected a mapping from variant (or all) to expectations");
+  r.unique_keys(e, "expect");
   for (const auto& kv : e) {
     std::string key = r.key(kv.first, "expect");
     if (key != "all" && !policy::parse_variant(key))

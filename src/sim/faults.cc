@@ -46,6 +46,7 @@ std::optional<Point> parse_point(std::string_view s) {
 
 std::vector<Rule> parse_plan(std::string_view text) {
   std::vector<Rule> rules;
+  if (text.find_first_not_of(' ') == std::string_view::npos) return rules;  // no plan
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t end = text.find_first_of(",;", pos);
@@ -53,7 +54,8 @@ std::vector<Rule> parse_plan(std::string_view text) {
     pos = end == std::string_view::npos ? text.size() + 1 : end + 1;
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) continue;
+    // ",," or a trailing comma is a typo (a rule lost in editing), not "nothing here".
+    if (item.empty()) throw InputError(fmt::format("fault plan: '{}': an empty rule between separators", text));
     Rule r;
     size_t colon = item.find(':');
     std::string_view pname = item.substr(0, colon);

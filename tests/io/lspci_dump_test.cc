@@ -2,6 +2,7 @@
 // independently from it; malformed dumps are refused with InputError naming
 // the file and line; the CLI exits 2 with a one-line error on bad input.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -471,6 +472,31 @@ TEST_F(MalformedDump, EveryRealDumpWithARowRemovedIsRefused) {
           << msg;
     }
   }
+
+// libpci refused these with "dump: Malformed line" and no line number; the format check names it.
+TEST_F(MalformedDump, TrailingSpacesAfterARowAreRefusedWithTheirLine) {
+  std::string rows = header_rows();
+  rows.insert(rows.find("\n20:"), "   ");
+  auto msg = expect_error(write("trail.txt", "01:00.0 Test\n" + rows), 3);
+  EXPECT_NE(msg.find("trailing whitespace"), std::string::npos) << msg;
+}
+
+// /dev/zero would be read without end and a FIFO would block: only a regular file is a dump.
+TEST_F(MalformedDump, ADirectoryOrAFifoIsRefusedWithoutReadingIt) {
+  auto msg = expect_error(dir_.string(), 0);
+  EXPECT_NE(msg.find("not a regular file"), std::string::npos) << msg;
+  auto fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  msg = expect_error(fifo.string(), 0);
+  EXPECT_NE(msg.find("not a regular file"), std::string::npos) << msg;
+}
+
+TEST_F(MalformedDump, AFileLargerThan64MiBIsRefusedBeforeReading) {
+  auto p = dir_ / "huge.txt";
+  std::ofstream(p) << "01:00.0 x\n";
+  fs::resize_file(p, (uintmax_t{64} << 20) + 1);  // sparse: costs no disk
+  auto msg = expect_error(p.string(), 0);
+  EXPECT_NE(msg.find("larger than 64 MiB"), std::string::npos) << msg;
 }
 
 // ---- CLI: exit status 2 and a one-line error on stderr ----

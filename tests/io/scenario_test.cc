@@ -94,6 +94,19 @@ TEST(ScenarioLoader, BadFaultPlanAndMissingPieces) {
   EXPECT_NE(error_of(kMachine + "workload:\n  - {op: bind}\n").find("needs a device"), std::string::npos);
 }
 
+// yaml-cpp keeps both and map["name"] finds the first: the second would be ignored silently.
+TEST(ScenarioLoader, ADuplicateKeyIsAnErrorAtItsLine) {
+  EXPECT_EQ(error_of("name: x\nname: y\n" + kMachine), ":2:1: (top level).name: given twice in one mapping");
+  EXPECT_EQ(error_of("machine:\n  devices:\n    - {name: pf, vendor: 1, device: 2, vendor: 3}\n"),
+            ":3:40: machine.devices[].vendor: given twice in one mapping");
+  EXPECT_EQ(error_of(kMachine + "expect:\n  all: {warnings: 0}\n  all: {warnings: 1}\n"), ":7:3: expect.all: given twice in one mapping");
+}
+
+TEST(ScenarioLoader, AnEmptyVariantListIsAnError) {
+  EXPECT_EQ(error_of(kMachine + "kernel:\n  variants: []\n"),
+            ":6:13: kernel.variants: an empty list runs nothing (omit the field or say 'all')");
+}
+
 TEST(ScenarioLoader, MissingFileIsOneLine) {
   try {
     load_scenario("/nonexistent/x.yaml");

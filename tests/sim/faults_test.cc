@@ -27,7 +27,9 @@ TEST(FaultPlan, ParsesEveryOptionAndDefaultsStepRulesToAlways) {
 
 TEST(FaultPlan, RefusesBadItemsWithAMessageNamingThem) {
   for (const char* bad : {"nosuch", "pci_enable_ats", "pci_enable_ats:nth=0", "pci_enable_ats:p=2",
-                          "pci_enable_ats:nth=1:err=-EWHAT", "pci_enable_ats:nth=1:err=5", "pci_enable_ats:frob"}) {
+                          "pci_enable_ats:nth=1:err=-EWHAT", "pci_enable_ats:nth=1:err=5", "pci_enable_ats:frob",
+                          ",,", "pci_enable_ats:always,", ",pci_enable_ats:always", "pci_enable_ats:always;;quirk.other_phase:always",
+                          "pci_enable_ats:step=", "pci_enable_ats:nth=-1", "pci_enable_ats:p=nan"}) {
     try {
       faults::parse_plan(bad);
       ADD_FAILURE() << bad << " was accepted";

@@ -47,9 +47,11 @@ Entry parse_qwords(const std::string& what, const std::string& text) {
     const char* first = digits.data();
     const char* last = first + digits.size();
     auto [ptr, ec] = std::from_chars(first, last, v, 16);
-    if (digits.empty() || ec == std::errc::invalid_argument || ptr != last)
-      throw InputError(what + ": '" + tok + "' is not a hex qword");
-    if (ec == std::errc::result_out_of_range) throw InputError(what + ": '" + tok + "' does not fit in 64 bits");
+    if (digits.empty())
+      throw InputError(fmt::format("{}: qword {} is empty (expected Q0,Q1,... in hex)", what, n));
+    if (ec == std::errc::invalid_argument || ptr != last)
+      throw InputError(fmt::format("{}: qword {}: '{}' is not a hex qword", what, n, tok));
+    if (ec == std::errc::result_out_of_range) throw InputError(fmt::format("{}: qword {}: '{}' does not fit in 64 bits", what, n, tok));
     e[n++] = v;
     if (comma == std::string::npos) break;
     pos = comma + 1;

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "io/explore_json.h"
 #include "io/input_error.h"
+#include "io/output_file.h"
 #include "io/scenario.h"
 #include "sim/explore.h"
 #include "sim/stress.h"
@@ -79,14 +80,15 @@ atslab::cli::Register reg{
       auto o = std::make_shared<ExploreCli>();
       sub.add_option("scenario", o->inputs, "Scenario file (with --merge: the JSON results of the shards)")->required();
       sub.add_option("--variant", o->variant, "A variant, or all");
-      sub.add_option("--depth", o->depth, "Operations per trace (default 8)")->check(CLI::Range(1u, 40u));
+      sub.add_option("--depth", o->depth, "Operations per trace (default 8)")->check(atslab::cli::Unsigned)->check(CLI::Range(1u, 40u));
       sub.add_option("--faults", o->faults, "Fault points each operation may be run with: all, none, or POINT,POINT...");
       sub.add_flag("--all", o->all, "Collect the first violation of every invariant instead of stopping at the first");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--no-interleave", o->no_interleave, "Run operations one at a time (no other CPU at interleaving points)");
-      sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(CLI::Range(0u, 8u));
+      sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(atslab::cli::Unsigned)->check(CLI::Range(0u, 8u));
       sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)");
-      sub.add_option("--prefix", o->prefix, "Start after the scenario's first N workload operations");
+      sub.add_option("--prefix", o->prefix, "Start after the scenario's first N workload operations")
+          ->check(atslab::cli::Unsigned);
       sub.add_option("--shard", o->shard, "K/N: explore shard K of N (0 <= K < N); combine with --merge");
       sub.add_option("--replay-dir", o->replay_dir, "Write each violation's replay file here");
       sub.add_flag("--merge", o->merge, "Combine the --json results of the shards given as arguments");
@@ -117,8 +119,7 @@ atslab::cli::Register reg{
           std::tie(opt.shard, opt.shards) = *kn;
         }
         auto variants = cli::variants_arg(o->variant);
-        if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
-          throw InputError(o->replay_dir + ": not a directory");
+        if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
         nlohmann::json results = nlohmann::json::array();
         for (auto v : variants) {
           auto r = sim::explore(sc, v, opt);

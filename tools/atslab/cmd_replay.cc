@@ -1,14 +1,57 @@
 // atslab replay: run a replay file (from atslab stress) again, step by step.
 #include <fmt/format.h>
+#include <filesystem>
 #include <memory>
 
 #include "command.h"
+#include "io/input_error.h"
 #include "io/replay_file.h"
 #include "io/scenario.h"
 #include "linux/kernel/record.h"
 #include "sim/scenario_run.h"
 
 namespace {
+
+using atslab::InputError;
+
+// The scenario a replay file names. A relative path is tried from the working directory
+// first (stress writes the path it was given), then from the replay file's directory
+// (a replay file kept next to its scenario); errors say the name came from the replay file.
+atslab::io::Scenario load_named_scenario(const std::string& replay, const std::string& name) {
+  namespace fs = std::filesystem;
+  std::string path = name;
+  std::error_code ec;
+  if (fs::path(name).is_relative() && !fs::exists(name, ec)) {
+    fs::path beside = fs::path(replay).parent_path() / name;
+    if (fs::exists(beside, ec)) path = beside.string();
+  }
+  try {
+    return atslab::io::load_scenario(path);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: field 'scenario' (relative names are tried from the working directory, then from "
+                                 "the replay file's directory): {}",
+                                 replay, e.what()));
+  }
+}
+
+// Every device an operation names must be in the scenario's machine (a VF by its PF's name),
+// checked before the run so that the error names the operation.
+void check_devices(const std::string& replay, const atslab::io::Scenario& sc, const std::vector<atslab::sim::Op>& ops) {
+  auto known = [&](const std::string& dev) {
+    if (dev.empty()) return true;
+    std::string base = dev.substr(0, dev.find(".vf"));
+    for (const auto& d : sc.devices)
+      if (d.name == base) return true;
+    return false;
+  };
+  for (size_t i = 0; i < ops.size(); ++i) {
+    std::string where = fmt::format("{}: ops[{}]", replay, i);
+    if (!known(ops[i].device)) throw InputError(fmt::format("{}.device: no device named '{}' in {}", where, ops[i].device, sc.path));
+    for (const auto& n : ops[i].nested)
+      if (!known(n.op.device))
+        throw InputError(fmt::format("{}.interleave.op.device: no device named '{}' in {}", where, n.op.device, sc.path));
+  }
+}
 
 atslab::cli::Register reg{
     "replay", "Run a replay file written by atslab stress: the steps, the WARNs and the invariant violations",
@@ -20,8 +63,14 @@ atslab::cli::Register reg{
       return [path, log]() -> int {
         using namespace atslab;
         auto rf = io::load_replay(*path);
-        auto sc = io::load_scenario(rf.scenario);
-        auto r = sim::run_ops(sc, rf.variant, rf.ops, rf.seed, rf.faults);
+        auto sc = load_named_scenario(*path, rf.scenario);
+        check_devices(*path, sc, rf.ops);
+        sim::ScenarioResult r;
+        try {
+          r = sim::run_ops(sc, rf.variant, rf.ops, rf.seed, rf.faults);
+        } catch (const InputError& e) {
+          throw InputError(fmt::format("{}: {}", *path, e.what()));
+        }
         fmt::print("{} under {} (seed {}, faults '{}'): {} steps\n", sc.name, policy::name(rf.variant), rf.seed, rf.faults, r.steps.size());
         for (size_t i = 0; i < r.steps.size(); ++i) fmt::print("  {:>4}  {} -> {}\n", i, r.steps[i].what, r.steps[i].ret);
         if (*log)

@@ -44,12 +44,12 @@ atslab::cli::Register reg{
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--log", o->log, "Print the whole simulated dmesg of each variant");
       sub.add_option("--iterations", o->iterations, "iova_stress map/unmap iterations per VFIO round")
-          ->check(CLI::Range(1, 100000));
+          ->check(atslab::cli::Unsigned)->check(CLI::Range(1, 100000));
       sub.add_option("--scenario", o->scenario,
                      "seed (E2000 PF quirked off), enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection) "
                      "or prepare-failure (healthy PF, its pci_prepare_ats fails by injection at boot)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
-      sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities");
+      sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
                      "The root complex's IOMMU driver: smmuv3 (default), vtd or amd. For vtd and amd, 'all' runs "
                      "upstream and fail-early, each with FINAL- and HEADER-phase quirks");

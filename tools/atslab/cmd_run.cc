@@ -28,6 +28,16 @@ std::string list(const std::vector<int>& v) {
   return o.empty() ? "-" : o;
 }
 
+// Several runs (scenarios or variants) write one trace each: NAME.<scenario>.<variant>.json.
+bool several_runs(size_t scenarios, size_t variants) { return scenarios > 1 || variants > 1; }
+
+std::string trace_path(const std::string& trace, const atslab::io::Scenario& sc, atslab::policy::AtsVariant v, bool several) {
+  if (!several) return trace;
+  auto dot = trace.rfind('.');
+  std::string stem = dot == std::string::npos ? trace : trace.substr(0, dot);
+  return fmt::format("{}.{}.{}.json", stem, sc.name, atslab::policy::name(v));
+}
+
 atslab::cli::Register reg{
     "run", "Run YAML scenarios under their variants; exit status 1 when an expectation fails",
     [](CLI::App& sub) {
@@ -48,6 +58,13 @@ atslab::cli::Register reg{
           only = policy::parse_variant(o->variant);
           if (!only) throw InputError("unknown variant '" + o->variant + "'");
         }
+        // Every trace file is checked before the first run, so that a bad one leaves none written.
+        if (!o->trace.empty())
+          for (const auto& sc : scenarios) {
+            auto variants = only ? std::vector{*only} : sc.variants;
+            for (auto v : variants)
+              cli::check_output_path(trace_path(o->trace, sc, v, several_runs(scenarios.size(), variants.size())));
+          }
         bool ok = true;
         nlohmann::json out = nlohmann::json::array();
         for (const auto& sc : scenarios) {
@@ -59,12 +76,7 @@ atslab::cli::Register reg{
             auto r = sim::run_scenario(sc, v);
             ok &= r.failed_expectations.empty();
             if (!o->trace.empty()) {
-              std::string path = o->trace;
-              if (scenarios.size() > 1 || variants.size() > 1) {
-                auto dot = path.rfind('.');
-                std::string stem = dot == std::string::npos ? path : path.substr(0, dot);
-                path = fmt::format("{}.{}.{}.json", stem, sc.name, policy::name(v));
-              }
+              std::string path = trace_path(o->trace, sc, v, several_runs(scenarios.size(), variants.size()));
               cli::write_output(path, io::chrome_trace(r.final, r.steps, r.violations,
                                                        fmt::format("{} under {}", sc.name, policy::name(v))));
             }

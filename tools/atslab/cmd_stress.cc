@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "io/input_error.h"
+#include "io/output_file.h"
 #include "io/scenario.h"
 #include "io/trace_events.h"
 #include "sim/faults.h"
@@ -46,8 +47,10 @@ atslab::cli::Register reg{
       sub.add_option("--variant", o->variant, "A variant, or all (side by side)");
       sub.add_option("--workload", o->workload,
                      "mixed (default), iova-stress, sriov-churn, domain-churn or hotplug: its set-up, then its mix of operations");
-      sub.add_option("--seed", o->seed, "RNG seed: the same seed gives the same run");
-      auto* ops = sub.add_option("--ops", o->ops, "Random operations to run after the workload's set-up (default 1000)");
+      sub.add_option("--seed", o->seed, "RNG seed: the same seed gives the same run")->check(atslab::cli::Unsigned);
+      auto* ops = sub.add_option("--ops", o->ops, "Random operations after the workload's set-up, 1 to 1000000000 (default 1000)")
+                      ->check(atslab::cli::Unsigned)
+                      ->check(CLI::Range(size_t{1}, size_t{1'000'000'000}));
       sub.add_option("--seconds", o->seconds, "Run for this long instead")->excludes(ops)->check(CLI::Range(0.0, 86400.0));
       sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_flag("--json", o->json, "Print one JSON document");
@@ -57,17 +60,19 @@ atslab::cli::Register reg{
       sub.add_option("--replay-dir", o->replay_dir, "Write each first violation's replay file here");
       sub.add_option("--interleave", o->interleave,
                      "Per mille of operations given a second CPU's operation at an interleaving point (default 250, 0: one CPU)")
+          ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(0u, 1000u));
       return [o]() -> int {
         using namespace atslab;
+        // CLI::Range lets NaN through (every comparison with it is false).
+        if (!(o->seconds >= 0 && o->seconds <= 86400)) throw InputError("--seconds: expected a number from 0 to 86400");
         auto sc = io::load_scenario(o->scenario);
         faults::parse_plan(o->faults);
         auto variants = cli::variants_arg(o->variant);
         auto workload = sim::parse_workload(o->workload);
         if (!workload) throw InputError("unknown workload '" + o->workload + "' (expected one of: " + sim::workload_names() + ")");
         if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
-        if (!o->replay_dir.empty() && !std::filesystem::is_directory(o->replay_dir))
-          throw InputError(o->replay_dir + ": not a directory");
+        if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
         if (!o->trace.empty())
           for (auto v : variants) cli::check_output_path(trace_path(o->trace, policy::name(v), variants.size() > 1));
         sim::StressOptions so{.seed = o->seed, .ops = o->ops ? o->ops : 1000, .seconds = o->seconds, .workload = *workload,

@@ -27,7 +27,7 @@ atslab::cli::Register reg{
           ->check(CLI::ExistingFile);
       sub.add_flag("--json", o->json, "Print one JSON document (one object per function)");
       sub.add_option("--vfs", o->vfs, "VFs to enable on every SR-IOV PF, 0 for none (default: 2 on the built-in example, 0 on dumps)")
-          ->check(CLI::Range(0, 256));
+          ->check(atslab::cli::Unsigned)->check(CLI::Range(0, 256));
       sub.add_flag("--header-quirks", o->header_quirks,
                    "Run the no-ATS quirks in the HEADER phase (the 2026 fix) instead of FINAL");
       sub.add_flag("--noats", o->noats, "Boot with pci=noats");

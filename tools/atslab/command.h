@@ -33,6 +33,10 @@ void write_output(const std::string& path, const std::string& text);
 // Refuses, before any work is done, an output path whose directory does not exist or is not writable.
 void check_output_path(const std::string& path);
 
+// For every unsigned option: a plain decimal or 0x number that fits in 64 bits (no sign,
+// no trailing garbage); combine with CLI::Range for the option's own bounds.
+extern const CLI::Validator Unsigned;
+
 // A --variant argument: one variant's name, or "all" for every SMMUv3 design variant.
 // Throws InputError for anything else.
 std::vector<policy::AtsVariant> variants_arg(const std::string& text);

@@ -1,14 +1,13 @@
 // atslab: a laboratory for PCIe ATS as Linux manages it.
 #include <CLI/CLI.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <unistd.h>
-#include <fstream>
+#include <cctype>
+#include <charconv>
 #include <iostream>
 #include <map>
 
 #include "command.h"
 #include "io/input_error.h"
+#include "io/output_file.h"
 
 namespace atslab::cli {
 
@@ -22,34 +21,31 @@ void write_output(const std::string& path, const std::string& text) {
     std::cout << text;
     return;
   }
-  std::filesystem::path tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError("cannot write " + path);
-    out << text;
-    if (!out.flush()) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw InputError("cannot write " + path);
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw InputError("cannot write " + path + ": " + ec.message());
-  }
+  io::write_file_atomic(path, text);
 }
 
 void check_output_path(const std::string& path) {
-  if (path == "-") return;
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) throw InputError("cannot write " + path + ": " + dir.string() + " is not a directory");
-  if (std::filesystem::is_directory(path, ec)) throw InputError("cannot write " + path + ": it is a directory");
-  if (access(dir.c_str(), W_OK) != 0) throw InputError("cannot write " + path + ": " + dir.string() + " is not writable");
+  if (path != "-") io::resolve_output_path(path);
 }
+
+// CLI11 converts "-1" and "99999999999999999999" into unsigned options by wrapping or
+// saturating; this check runs on the text first, so only a plain number gets through.
+const CLI::Validator Unsigned(
+    [](std::string& text) -> std::string {
+      std::string_view t = text;
+      int base = 10;
+      if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+        t.remove_prefix(2);
+        base = 16;
+      }
+      uint64_t v = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v, base);
+      if (t.empty() || ec == std::errc::invalid_argument || end != t.data() + t.size() || !std::isxdigit(static_cast<unsigned char>(t[0])))
+        return "expected a whole number without a sign, got '" + text + "'";
+      if (ec == std::errc::result_out_of_range) return "'" + text + "' does not fit in 64 bits";
+      return "";
+    },
+    "UINT", "Unsigned");
 
 std::vector<policy::AtsVariant> variants_arg(const std::string& text) {
   if (text == "all") return {policy::kAllVariants.begin(), policy::kAllVariants.end()};

@@ -1,0 +1,114 @@
+#include "io/json_file.h"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <vector>
+
+#include "io/input_error.h"
+
+namespace atslab::io {
+
+namespace {
+
+// An iterator over the text that counts what the parser has consumed, so that an
+// error raised from the parse callback (which gets no position) can name its line.
+struct CountingIt {
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  const char* p = nullptr;
+  size_t* consumed = nullptr;
+  reference operator*() const { return *p; }
+  CountingIt& operator++() {
+    ++p;
+    ++*consumed;
+    return *this;
+  }
+  CountingIt operator++(int) {
+    CountingIt old = *this;
+    ++*this;
+    return old;
+  }
+  bool operator==(const CountingIt& o) const { return p == o.p; }
+  bool operator!=(const CountingIt& o) const { return p != o.p; }
+};
+
+struct DuplicateKey {
+  std::string key;
+  size_t at;
+};
+
+std::string position(const std::string& text, size_t at) {
+  at = std::min(at, text.size());
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return fmt::format("{}:{}", line, col);
+}
+
+}  // namespace
+
+nlohmann::json load_json_file(const std::string& path, const std::string& what, size_t max_bytes) {
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw InputError(fmt::format("{}: cannot open {}: no such file", path, what));
+  if (!std::filesystem::is_regular_file(st)) throw InputError(fmt::format("{}: cannot open {}: not a regular file", path, what));
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot open {}: {}", path, what, ec.message()));
+  if (size > max_bytes) throw InputError(fmt::format("{}: {} larger than {} MiB", path, what, max_bytes >> 20));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open {}", path, what));
+  std::string text(size, '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size)) || in.gcount() != static_cast<std::streamsize>(size))
+    throw InputError(fmt::format("{}: cannot read {}", path, what));
+
+  size_t consumed = 0;
+  std::vector<std::set<std::string>> keys;  // one set per open object
+  auto cb = [&](int, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (ev == E::object_start) keys.emplace_back();
+    if (ev == E::object_end && !keys.empty()) keys.pop_back();
+    if (ev == E::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second)
+      throw DuplicateKey{parsed.get<std::string>(), consumed};
+    return true;
+  };
+  CountingIt first{text.data(), &consumed}, last{text.data() + text.size(), &consumed};
+  try {
+    return nlohmann::json::parse(first, last, cb);
+  } catch (const DuplicateKey& d) {
+    throw InputError(fmt::format("{}:{}: key '{}' given twice in one object", path, position(text, d.at), d.key));
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts from 1 and names the character the parser stopped at.
+    throw InputError(fmt::format("{}:{}: not valid JSON", path, position(text, e.byte ? e.byte - 1 : 0)));
+  } catch (const nlohmann::json::exception& e) {
+    // A number that does not fit (1e400) and the like: reported where the parser stood.
+    std::string m = e.what();
+    if (auto b = m.find("] "); b != std::string::npos) m = m.substr(b + 2);  // drop nlohmann's "[json.exception...]"
+    throw InputError(fmt::format("{}:{}: {}", path, position(text, consumed ? consumed - 1 : 0), m));
+  }
+}
+
+void only_keys(const nlohmann::json& o, const std::string& where, std::initializer_list<const char*> keys) {
+  if (!o.is_object()) return;
+  for (const auto& [k, v] : o.items()) {
+    bool known = false;
+    for (const char* a : keys) known |= k == a;
+    if (known) continue;
+    std::string list;
+    for (const char* a : keys) list += (list.empty() ? "" : ", ") + std::string(a);
+    throw InputError(fmt::format("{}: unknown field '{}' (expected one of: {})", where, k, list));
+  }
+}
+
+}  // namespace atslab::io
