@@ -472,6 +472,7 @@ TEST_F(MalformedDump, EveryRealDumpWithARowRemovedIsRefused) {
           << msg;
     }
   }
+}
 
 // libpci refused these with "dump: Malformed line" and no line number; the format check names it.
 TEST_F(MalformedDump, TrailingSpacesAfterARowAreRefusedWithTheirLine) {
