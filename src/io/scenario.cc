@@ -306,6 +306,8 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
 
 void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
   if (!w.IsSequence()) r.fail(w, "workload", "expected a list of operations");
+  constexpr uint64_t kMaxWorkloadOps = 1'000'000;
+  uint64_t total = 0;
   for (const auto& n : w) {
     r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write", "type"});
     if (!n["op"]) r.fail(n, "workload[].op", "every step names its op");
@@ -334,6 +336,12 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
       if (!known) r.fail(n["device"], "workload[].device", "no device named '" + base + "'");
     }
     uint32_t repeat = n["repeat"] ? r.num<uint32_t>(n["repeat"], "workload[].repeat", 100000) : 1;
+    // A bound on the whole run, so that no file makes a run that never ends: map/unmap
+    // pairs and DMA-API pages count one each, every other step one.
+    const bool loops = op.kind == sim::OpKind::VfioMapUnmap || op.kind == sim::OpKind::HostDma;
+    total += uint64_t{repeat} * (loops ? std::max<uint32_t>(op.count, 1) : 1);
+    if (total > kMaxWorkloadOps)
+      r.fail(n, "workload[]", fmt::format("the workload asks for more than {} operations in all", kMaxWorkloadOps));
     for (uint32_t i = 0; i < repeat; ++i) sc.workload.push_back(op);
   }
 }

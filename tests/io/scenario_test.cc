@@ -107,6 +107,17 @@ TEST(ScenarioLoader, AnEmptyVariantListIsAnError) {
             ":6:13: kernel.variants: an empty list runs nothing (omit the field or say 'all')");
 }
 
+// No scenario makes a run that never ends: a million map/unmap pairs is the most a whole workload asks.
+TEST(ScenarioLoader, AWorkloadBeyondAMillionOperationsIsRefused) {
+  const std::string w = "workload:\n  - {op: vfio_map_unmap, container: c0, count: 1000000}\n";
+  EXPECT_EQ(error_of(kMachine + w + "  - {op: bind, device: pf, driver: native}\n"),
+            ":7:5: workload[]: the workload asks for more than 1000000 operations in all");
+  EXPECT_EQ(error_of(kMachine + "workload:\n  - {op: host_dma, device: pf, count: 1000, repeat: 1001}\n"),
+            ":6:5: workload[]: the workload asks for more than 1000000 operations in all");
+  auto ok = load_scenario(write_temp("ok.yaml", kMachine + w));
+  EXPECT_EQ(ok.workload.size(), 1u);
+}
+
 TEST(ScenarioLoader, MissingFileIsOneLine) {
   try {
     load_scenario("/nonexistent/x.yaml");
