@@ -53,7 +53,7 @@ FUZZ_TIMEOUT ?= 10
 FUZZ_CMAKE_FLAGS ?=
 fuzz-build: setup
 	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G "$(GENERATOR)" \
-	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_FUZZ=ON $(FUZZ_CMAKE_FLAGS)
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_FUZZ=ON -DATSLAB_WERROR=$(WERROR) $(FUZZ_CMAKE_FLAGS)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 fuzz: fuzz-build
 	@for f in $(FUZZERS); do \

@@ -110,7 +110,7 @@ namespace {
 class Explorer {
  public:
   Explorer(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt)
-      : sc_(sc), opt_(opt), alphabet_(explore_alphabet(sc, opt)) {
+      : opt_(opt), alphabet_(explore_alphabet(sc, opt)) {
     res_.variant = v;
     res_.depth = opt.depth;
     res_.shard = opt.shard;
@@ -232,7 +232,6 @@ class Explorer {
                  secs > 0 ? static_cast<double>(res_.transitions) / secs : 0.0, res_.found.size());
   }
 
-  const io::Scenario& sc_;
   ExploreOptions opt_;
   std::vector<Op> alphabet_;
   std::vector<Op> lock_free_, locked_;  // plain operations by the locks they take

@@ -3,6 +3,8 @@
 // devices, and what that does to pci_ats_supported() across the IOMMU lifetime.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <set>
 #include <vector>
 
@@ -27,10 +29,11 @@ std::vector<EventKind> lifecycle(const System& s, pci::DevId dev) {
   return out;
 }
 
-const kernel::Event* find_event(const System& s, pci::DevId dev, EventKind k) {
+// A copy, not a pointer into the record: the record grows (and moves) as the test goes on.
+std::optional<kernel::Event> find_event(const System& s, pci::DevId dev, EventKind k) {
   for (const auto& e : s.record.events)
-    if (e.dev == dev && e.kind == k) return &e;
-  return nullptr;
+    if (e.dev == dev && e.kind == k) return e;
+  return std::nullopt;
 }
 
 constexpr MachineSpec kSmmu{.iommu = hw::pcie::IommuKind::Smmuv3};
