@@ -44,7 +44,7 @@ sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
   str("driver", op.driver);
   str("fault", op.fault);
   str("type", op.type);
-  if (op.kind == sim::OpKind::GroupSetType && op.type != "identity" && op.type != "DMA" && op.type != "auto")
+  if (op.kind == sim::OpKind::GroupSetType && !sim::is_group_type(op.type))
     throw InputError(fmt::format("{}.type: expected identity, DMA or auto", where));
   if (!op.fault.empty() && !faults::parse_point(op.fault))
     throw InputError(fmt::format("{}.fault: unknown fault point '{}'", where, op.fault));

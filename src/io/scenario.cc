@@ -324,7 +324,7 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     if (n["iova"]) op.iova = r.num<uint64_t>(n["iova"], "workload[].iova", (uint64_t{1} << 52) - 1);
     if (n["write"]) op.write = r.flag(n["write"], "workload[].write");
     if (n["type"]) op.type = r.str(n["type"], "workload[].type");
-    if (op.kind == sim::OpKind::GroupSetType && op.type != "identity" && op.type != "DMA" && op.type != "auto")
+    if (op.kind == sim::OpKind::GroupSetType && !sim::is_group_type(op.type))
       r.fail(n["type"] ? n["type"] : n, "workload[].type", "expected identity, DMA or auto");
     bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap &&
                         op.kind != sim::OpKind::VfioMap && op.kind != sim::OpKind::VfioUnmap;

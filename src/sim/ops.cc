@@ -56,6 +56,8 @@ std::string describe(const Op& op) {
   return d;
 }
 
+bool is_group_type(std::string_view type) { return type == "identity" || type == "DMA" || type == "auto"; }
+
 std::vector<std::string> nested_descriptions(const Op& op) {
   std::vector<std::string> out;
   for (const Nested& n : op.nested) out.push_back(describe(n.op));

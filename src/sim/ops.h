@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "linux/kernel/preempt.h"
@@ -64,6 +65,8 @@ struct Nested {
 };
 
 std::string describe(const Op& op);
+// What GroupSetType may write to iommu_group/type: identity, DMA or auto.
+bool is_group_type(std::string_view type);
 // What another CPU runs inside `op` (at most one operation today).
 std::vector<std::string> nested_descriptions(const Op& op);
 
