@@ -32,10 +32,7 @@ std::string list(const std::vector<int>& v) {
 bool several_runs(size_t scenarios, size_t variants) { return scenarios > 1 || variants > 1; }
 
 std::string trace_path(const std::string& trace, const atslab::io::Scenario& sc, atslab::policy::AtsVariant v, bool several) {
-  if (!several) return trace;
-  auto dot = trace.rfind('.');
-  std::string stem = dot == std::string::npos ? trace : trace.substr(0, dot);
-  return fmt::format("{}.{}.{}.json", stem, sc.name, atslab::policy::name(v));
+  return several ? atslab::cli::per_run_path(trace, fmt::format("{}.{}", sc.name, atslab::policy::name(v))) : trace;
 }
 
 atslab::cli::Register reg{

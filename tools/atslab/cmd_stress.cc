@@ -32,11 +32,7 @@ struct StressCli {
 
 // Where a variant's trace goes: FILE itself for one variant, FILE's stem plus ".<variant>.json" for several.
 std::string trace_path(const std::string& file, std::string_view variant, bool several) {
-  if (!several) return file;
-  auto dot = file.rfind('.');
-  auto slash = file.rfind('/');
-  std::string stem = dot == std::string::npos || (slash != std::string::npos && dot < slash) ? file : file.substr(0, dot);
-  return fmt::format("{}.{}.json", stem, variant);
+  return several ? atslab::cli::per_run_path(file, std::string(variant)) : file;
 }
 
 atslab::cli::Register reg{

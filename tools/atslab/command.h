@@ -30,6 +30,10 @@ struct Register {
 
 // Writes `text` to `path` atomically (temporary file, then rename), or to stdout for "-".
 void write_output(const std::string& path, const std::string& text);
+// One output file per run when a command writes several: FILE's stem (FILE without its
+// extension) plus ".<what>.json", e.g. t.json -> t.upstream.json.
+std::string per_run_path(const std::string& file, const std::string& what);
+
 // Refuses, before any work is done, an output path whose directory does not exist or is not writable.
 void check_output_path(const std::string& path);
 

@@ -24,6 +24,12 @@ void write_output(const std::string& path, const std::string& text) {
   io::write_file_atomic(path, text);
 }
 
+std::string per_run_path(const std::string& file, const std::string& what) {
+  const auto dot = file.rfind('.'), slash = file.rfind('/');
+  const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_ext ? file.substr(0, dot) : file) + "." + what + ".json";
+}
+
 void check_output_path(const std::string& path) {
   if (path != "-") io::resolve_output_path(path);
 }
