@@ -1,6 +1,9 @@
 // Paging domains, their io-pgtable, and the invalidation paths (3.4).
-#include <bit>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <vector>
 
 #include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
@@ -38,13 +41,16 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   if (!drv.smmus.at(sd.smmu).feat_trans_s2) stage = Stage::S1;
   sd.stage = stage;
   // ASIDs come from an xarray and VMIDs from an IDA: the lowest free one.
-  auto in_use = [&](uint16_t id) {
-    for (const auto& o : drv.domains)
-      if (o.live && o.smmu == sd.smmu && o.stage == stage && (stage == Stage::S1 ? o.asid : o.vmid) == id) return true;
-    return false;
-  };
+  // One pass over the domains, then the first gap: a probe per candidate made setting up
+  // thousands of domains cubic.
+  std::vector<uint16_t> used;
+  for (const auto& o : drv.domains)
+    if (o.live && o.smmu == sd.smmu && o.stage == stage) used.push_back(stage == Stage::S1 ? o.asid : o.vmid);
+  std::sort(used.begin(), used.end());
   uint16_t id16 = 1;
-  while (in_use(id16)) ++id16;
+  for (uint16_t u : used)
+    if (u == id16) ++id16;
+    else if (u > id16) break;
   (stage == Stage::S1 ? sd.asid : sd.vmid) = id16;
   // A freed smmu_domain's memory is reused, lowest first.
   SmmuDomainId id = 0;
@@ -68,7 +74,7 @@ void domain_free(System& s, iommu::DomainId d) {
   if (sd == kNone) return;
   auto& dom = s.kernel.smmuv3.domains[sd];
   // The domain's array is freed directly: nothing can be invalidating a dead domain.
-  s.kernel.smmuv3.invs_pool[dom.invs].state = RcuState::Reclaimed;
+  kfree(s, dom.invs);
   // free_io_pgtable_ops: no STE or CD points at the tables any more (the domain is detached).
   free_io_pgtable(s.hw.memory, s.kernel.smmuv3.pages, dom.pgtbl);
   dom.live = false;

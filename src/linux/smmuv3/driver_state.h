@@ -101,6 +101,10 @@ struct Driver {
   std::vector<Master> masters;
   std::vector<SmmuDomain> domains;
   std::vector<InvsSlot> invs_pool;
+  // How many invs_pool slots are Retired and how many Reclaimed: derived from the pool (so
+  // equal pools give equal counts), kept so that a grace period and a publication cost nothing
+  // when there is nothing to reclaim or reuse (stress and the explorer run one per operation).
+  uint32_t nr_retired = 0, nr_reclaimed = 0;
   PagePool pages{.base = kPagePoolBase, .limit = kPagePoolLimit};  // io-pgtable and CD table pages
   std::vector<MasterId> master_of;  // by pci::DevId (dev_iommu_priv_get)
   // The static blocked and identity domains (arm_smmu_blocked_domain, arm_smmu_identity_domain), per SMMU.

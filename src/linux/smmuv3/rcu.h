@@ -12,6 +12,7 @@ namespace atslab::smmuv3 {
 
 InvsId rcu_publish(System& s, Invs invs);      // a new live array
 void kfree_rcu(System& s, InvsId slot);         // retired; reclaimed after a grace period
+void kfree(System& s, InvsId slot);             // freed at once: no reader can hold it
 InvsId rcu_read_lock(System& s, InvsId slot);   // pins the array the reader loaded
 void rcu_read_unlock(System& s, InvsId slot);
 // A grace period: every retired array no reader holds is reclaimed.
