@@ -87,6 +87,7 @@ void BM_AttachDetachCycle(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AttachDetachCycle)->Arg(1)->Arg(16)->Arg(256)->ArgName("masters")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AttachDetachCycle)->Arg(4096)->ArgName("masters")->Unit(benchmark::kMicrosecond)->Iterations(2000);
 
 void BM_SystemCopyAndHash(benchmark::State& state) {
   Bench b(static_cast<unsigned>(state.range(0)), true);
