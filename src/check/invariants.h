@@ -38,6 +38,9 @@ class Monitor {
   const std::vector<Violation>& all() const { return all_; }
   std::vector<int> numbers() const;  // distinct invariant numbers violated, ascending
   size_t atc_inv_to_ats_disabled() const { return atc_inv_to_disabled_; }
+  // The caller cleared the record's events (a long run drops history it has checked): the
+  // next step reads from the start again; counts and the state violations holding are kept.
+  void events_dropped() { events_ = 0; }
 
  private:
   size_t events_ = 0, warnings_ = 0;

@@ -60,6 +60,7 @@ struct StressOptions {
   bool progress = false;      // a progress line on stderr
   unsigned interleave_per_mille = 250;  // operations given a second CPU's operation at an interleaving point
   std::function<void(const StressStep&)> on_step;  // called after boot and after every operation
+  size_t record_limit = 200000;  // events kept before checked history is dropped (memory bound)
 };
 
 const char* op_name(OpKind k);

@@ -98,6 +98,13 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
   return ops;
 }
 
+std::vector<std::string> vm_devices(const io::Scenario& sc) {
+  std::vector<std::string> out;
+  for (const auto& op : workload_setup(Workload::IovaStress, sc))
+    if (op.kind == OpKind::VfioSetContainer) out.push_back(op.device);
+  return out;
+}
+
 std::string workload_unfit(Workload w, const io::Scenario& sc) {
   if (w == Workload::Hotplug && !has_hotplug(sc)) return "the hotplug workload needs a device with hotplug: true";
   if (w == Workload::SriovChurn &&

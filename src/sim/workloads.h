@@ -32,6 +32,9 @@ std::string workload_names();
 std::span<const OpKind> op_mix(Workload w);
 // Whether the workload keeps to one VFIO container (c0) rather than two.
 bool one_container(Workload w);
+// iova-stress's VM: the devices its set-up hands to VFIO (two VFs of each SR-IOV PF, or the
+// device itself), the only ones its random operations address.
+std::vector<std::string> vm_devices(const io::Scenario& sc);
 // The operations run first, in order, before the random ones.
 std::vector<Op> workload_setup(Workload w, const io::Scenario& sc);
 // Why the scenario's machine cannot carry the workload, or "" when it can.

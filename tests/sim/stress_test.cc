@@ -28,6 +28,29 @@ TEST(Stress, SameSeedSameRun) {
   EXPECT_NE(a.ops_by_kind, c.ops_by_kind) << "another seed, another run";
 }
 
+// A long run drops the history it has checked; doing so after every operation must not
+// change what the run reports (counts included: the ATC_INV-to-disabled count used to restart).
+TEST(Stress, DroppingCheckedHistoryChangesNothing) {
+  auto sc = seed_scenario();
+  StressOptions keep{.seed = 5, .ops = 400, .workload = Workload::IovaStress};
+  StressOptions drop = keep;
+  drop.record_limit = 0;
+  for (auto v : {policy::AtsVariant::Upstream, policy::AtsVariant::VtdStyle}) {
+    auto a = run_stress(sc, v, keep);
+    auto b = run_stress(sc, v, drop);
+    EXPECT_EQ(a.ops_by_kind, b.ops_by_kind);
+    EXPECT_EQ(a.commands_by_kind, b.commands_by_kind);
+    EXPECT_EQ(a.warnings, b.warnings);
+    EXPECT_EQ(a.interleaved, b.interleaved);
+    EXPECT_EQ(a.atc_inv_to_ats_disabled, b.atc_inv_to_ats_disabled);
+    ASSERT_EQ(a.first.size(), b.first.size());
+    for (const auto& [n, fv] : a.first) EXPECT_EQ(fv.prefix, b.first.at(n).prefix) << "invariant " << n;
+  }
+  auto up = run_stress(sc, policy::AtsVariant::Upstream, drop);
+  EXPECT_GT(up.commands_by_kind["CMD_SYNC"], 100u) << "commands are tallied from every dropped record";
+  EXPECT_TRUE(up.first.count(4)) << "the seed's WARN is still found after history was dropped";
+}
+
 TEST(Stress, SeedBugUnderUpstreamOnlyAndItsPrefixReplays) {
   auto sc = seed_scenario();
   StressOptions opt{.seed = 1, .ops = 300};
