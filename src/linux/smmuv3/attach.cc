@@ -113,7 +113,7 @@ void install_new_domain_invs(System& s, AttachState& st) {
   InvsId slot = rcu_publish(s, std::move(*st.new_invst.new_invs));
   st.new_invst.new_invs.reset();
   st.new_invst.published = slot;
-  sdom(s, st.new_invst.sd).invs = slot;
+  rcu_assign_invs(s, st.new_invst.sd, slot);
   // rollback keeps the replaced array until commit succeeds; everyone else frees it now.
   if (!s.kernel.smmuv3.policy.rollback_on_enable_failure) kfree_rcu(s, st.new_invst.old_invs);
 }
@@ -132,7 +132,7 @@ void install_old_domain_invs(System& s, AttachState& st) {
     cmdq_issue(s, d.smmu, {c}, true);
   }
   if (auto purged = invs_purge(s, s.kernel.smmuv3.invs_pool[slot].invs)) {
-    sdom(s, st.old_invst.sd).invs = rcu_publish(s, std::move(*purged));
+    rcu_assign_invs(s, st.old_invst.sd, rcu_publish(s, std::move(*purged)));
     kfree_rcu(s, slot);
   }
 }
@@ -200,7 +200,7 @@ void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
   SmmuDomainId sd = smmu_domain_of(s, new_domain);
   if (sd != kNone) {
     if (st.new_invst.published != kNone) {
-      sdom(s, sd).invs = st.new_invst.old_invs;
+      rcu_assign_invs(s, sd, st.new_invst.old_invs);
       kfree_rcu(s, st.new_invst.published);
     }
     auto& devs = sdom(s, sd).devices;

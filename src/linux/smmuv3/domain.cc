@@ -2,6 +2,7 @@
 #include <bit>
 #include <fmt/format.h>
 
+#include "linux/kernel/barrier.h"
 #include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
@@ -122,6 +123,7 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
   uint64_t unmapped = 0;
   for (uint64_t off = 0; off < size; off += 0x1000)
     unmapped += iopt_unmap(s.hw.memory, drv.domains[sd].pgtbl, iova + off, 0x1000);
+  s.record.event(kernel::EventKind::IopteWrite, sd, static_cast<int64_t>(iova), static_cast<int64_t>(size));
   kernel::preempt_point(s, kernel::PreemptPoint::UnmapAfterIoptes);
   // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
   Frame g(s, KFn::arm_smmu_iotlb_sync);
@@ -182,7 +184,12 @@ void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);  // the window before smp_mb and the counter read
   Frame f(s, KFn::arm_smmu_atc_inv_domain);
   if (!s.kernel.smmuv3.smmus[d.smmu].feat_ats) return;
-  if (s.kernel.smmuv3.domains[sd].nr_ats_masters == 0) return;  // after smp_mb(): pairs with the enable side
+  // smp_mb(): the TLBI's completion (CMD_SYNC) is ordered before the counter read, pairing
+  // with the enable side's increment before pci_enable_ats (invariant 22).
+  kernel::smp_mb(s);
+  const int nr = s.kernel.smmuv3.domains[sd].nr_ats_masters;
+  s.record.event(kernel::EventKind::NrAtsMastersRead, sd, nr);
+  if (nr == 0) return;
   std::vector<Cmd> cmds;
   for (const MasterDomain& md : s.kernel.smmuv3.domains[sd].devices) {
     const Master& m = s.kernel.smmuv3.masters[md.master];
@@ -203,8 +210,11 @@ void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
     legacy_inv_range(s, sd, iova, size);
     return;
   }
-  // smp_mb(): the IOPTE change is visible before the array is loaded (invariant 22).
+  // smp_mb(): the IOPTE change is visible before the array is loaded; pairs with the dma_wmb
+  // an attach executes between publishing an array and writing the STE (invariant 22).
+  kernel::smp_mb(s);
   InvsId slot = rcu_read_lock(s, s.kernel.smmuv3.domains[sd].invs);
+  s.record.event(kernel::EventKind::InvsLoad, sd, slot);
   // Another CPU may attach here: it can publish a new array (this reader keeps the
   // old one alive) or unref this one in place, which the entries read below show.
   kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);

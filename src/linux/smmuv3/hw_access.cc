@@ -6,6 +6,7 @@
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/cmdq.h"
 #include "hw/smmuv3/stream_table.h"
+#include "linux/kernel/barrier.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/smmuv3/atc_inv.h"
@@ -162,6 +163,9 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   for (uint32_t sid : streams) {
     auto pa = hs::ste_address(s.hw.memory, s.hw.smmus.at(smmu), sid);
     if (!pa) continue;
+    // arm_smmu_write_entry opens with dma_wmb(): what the STE points at (the CD, the
+    // io-pgtable) and the array published before it are visible first (invariant 22).
+    kernel::dma_wmb(s, smmu);
     // The record notes STEs that change; the write itself runs either way.
     if (hs::read_entry(s.hw.memory, *pa) != target)
       s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
@@ -182,6 +186,7 @@ void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hs::Entry& targe
   Frame f(s, KFn::arm_smmu_write_cd_entry);
   const Master& master = s.kernel.smmuv3.masters.at(m);
   if (!master.cdtab) return;
+  kernel::dma_wmb(s, master.smmu);  // arm_smmu_write_entry's, as for an STE
   CdWriter w(s.hw, master.smmu, master.streams, ssid, cd_address(master, ssid));
   write_entry(w, target);
 }
