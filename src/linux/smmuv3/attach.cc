@@ -20,6 +20,7 @@ namespace atslab::smmuv3 {
 
 using kernel::Frame;
 using kernel::KFn;
+namespace hs = hw::smmuv3;
 
 namespace {
 
@@ -64,19 +65,19 @@ std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t
   tag.users = 1;
   if (d.stage == Stage::S1) {
     tag.type = InvType::S1Asid;
-    tag.size_opcode = static_cast<uint8_t>(Op::TlbiNhVa);
-    tag.nsize_opcode = static_cast<uint8_t>(Op::TlbiNhAsid);
+    tag.size_opcode = static_cast<uint8_t>(hs::Op::TLBI_NH_VA);
+    tag.nsize_opcode = static_cast<uint8_t>(hs::Op::TLBI_NH_ASID);
     tag.id = d.asid;
   } else {
     tag.type = InvType::S2Vmid;
-    tag.size_opcode = static_cast<uint8_t>(Op::TlbiS2Ipa);
-    tag.nsize_opcode = static_cast<uint8_t>(Op::TlbiS12Vmall);
+    tag.size_opcode = static_cast<uint8_t>(hs::Op::TLBI_S2_IPA);
+    tag.nsize_opcode = static_cast<uint8_t>(hs::Op::TLBI_S12_VMALL);
     tag.id = d.vmid;
   }
   if (!push(tag)) return std::nullopt;
   if (ats_enabled)
     for (uint32_t sid : master.streams)
-      if (!push({d.smmu, InvType::Ats, static_cast<uint8_t>(Op::AtcInv), static_cast<uint8_t>(Op::AtcInv), sid, ssid, 1}))
+      if (!push({d.smmu, InvType::Ats, static_cast<uint8_t>(hs::Op::ATC_INV), static_cast<uint8_t>(hs::Op::ATC_INV), sid, ssid, 1}))
         return std::nullopt;
   Invs out = b;
   out.max_invs = out.num_invs;
@@ -127,8 +128,8 @@ void install_old_domain_invs(System& s, AttachState& st) {
   // A tag in no array must be clean in the IOTLB: flush it now (invariant 16).
   const Inv& tag = st.old_invst.to_unref.inv[0];
   if (tag.users == 0) {
-    Cmd c = tag.type == InvType::S1Asid ? Cmd{.op = Op::TlbiNhAsid, .asid = static_cast<uint16_t>(tag.id)}
-                                        : Cmd{.op = Op::TlbiS12Vmall, .vmid = static_cast<uint16_t>(tag.id)};
+    hs::Command c = tag.type == InvType::S1Asid ? hs::Command{.op = hs::Op::TLBI_NH_ASID, .asid = static_cast<uint16_t>(tag.id)}
+                                                : hs::Command{.op = hs::Op::TLBI_S12_VMALL, .vmid = static_cast<uint16_t>(tag.id)};
     cmdq_issue(s, d.smmu, {c}, true);
   }
   if (auto purged = invs_purge(s, s.kernel.smmuv3.invs_pool[slot].invs)) {
@@ -139,8 +140,9 @@ void install_old_domain_invs(System& s, AttachState& st) {
 
 void atc_inv_master(System& s, MasterId m, uint32_t ssid) {
   Frame f(s, KFn::arm_smmu_atc_inv_master);
-  std::vector<Cmd> cmds;
-  for (uint32_t sid : mst(s, m).streams) cmds.push_back(Cmd{.op = Op::AtcInv, .sid = sid, .ssid = ssid, .ssv = ssid != 0, .size = kAtcInvSizeAll});
+  std::vector<hs::Command> cmds;
+  for (uint32_t sid : mst(s, m).streams)
+    cmds.push_back({.op = hs::Op::ATC_INV, .sid = sid, .ssid = ssid, .ssv = ssid != 0, .size = hs::cmdq::kAtcInvSizeAll});
   cmdq_issue(s, mst(s, m).smmu, cmds, true);
 }
 
