@@ -61,9 +61,10 @@ bool registered_for(const System& s, pci::DevId dev) {
 void register_iommu(System& s, hw::pcie::RcId rc) {
   auto& r = s.kernel.iommu.registered;
   if (r.size() <= rc) r.resize(rc + 1, false);
-  r[rc] = true;
   const auto& root = s.hw.pcie.rc(rc);
-  if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index, rc);
+  // arm_smmu_device_probe fails before iommu_device_register: no masters, now or later.
+  if (root.iommu == hw::pcie::IommuKind::Smmuv3 && smmuv3::device_probe(s, root.iommu_index, rc) != 0) return;
+  r[rc] = true;
   if (root.iommu == hw::pcie::IommuKind::Vtd) vtd::device_probe(s, root.iommu_index);
   if (root.iommu == hw::pcie::IommuKind::Amd) amd::device_probe(s, root.iommu_index);
   Frame f(s, KFn::bus_iommu_probe);
