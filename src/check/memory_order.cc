@@ -1,6 +1,8 @@
 #include "check/memory_order.h"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <optional>
 
 #include "sim/system.h"
 
@@ -20,13 +22,55 @@ struct Cpu {
   uint64_t publish_seq = 0;  // an array published and no dma_wmb since
 };
 
+// CPU 0's state at `first_event`, walking back only as far as its last smp_mb and dma_wmb
+// (the monitor calls this after every step: replaying the whole record each time would cost
+// time quadratic in the run). Events inside other CPUs' operations are not CPU 0's.
+// nullopt when `first_event` lies inside another CPU's operation: replay from the start.
+std::optional<Cpu> carried_state(const std::vector<kernel::Event>& events, size_t first_event) {
+  Cpu cpu;
+  bool mb_found = false, wmb_found = false;
+  unsigned depth = 0;  // other CPUs' operations entered, walking back
+  for (size_t i = first_event; i-- > 0 && !(mb_found && wmb_found);) {
+    const auto& e = events[i];
+    if (e.kind == EventKind::InterleaveEnd) {
+      ++depth;
+    } else if (e.kind == EventKind::InterleaveBegin) {
+      if (depth == 0) return std::nullopt;
+      --depth;
+    } else if (depth == 0) {
+      // Walking back, the first write met before the barrier is the last one after it.
+      switch (e.kind) {
+        case EventKind::SmpMb: mb_found = true; break;
+        case EventKind::DmaWmb: wmb_found = true; break;
+        case EventKind::IopteWrite:
+          if (!mb_found && !cpu.iopte_seq) cpu.iopte_seq = e.seq;
+          break;
+        case EventKind::SmmuCommand:
+          if (!mb_found && !cpu.tlbi_seq && tlbi_or_sync(e.a)) cpu.tlbi_seq = e.seq;
+          break;
+        case EventKind::InvsPublish:
+          if (!wmb_found && !cpu.publish_seq) cpu.publish_seq = e.seq;
+          break;
+        default: break;
+      }
+    }
+  }
+  return cpu;
+}
+
 }  // namespace
 
 void memory_order_history(const System& s, size_t first_event, std::vector<Violation>& out) {
+  const auto& events = s.record.events;
+  first_event = std::min(first_event, events.size());
   // Innermost last: CPU 0's operation, and the one another CPU runs inside it.
   std::vector<Cpu> cpus(1);
-  const auto& events = s.record.events;
-  for (size_t i = 0; i < events.size(); ++i) {
+  size_t start = 0;
+  if (auto carried = carried_state(events, first_event)) {
+    cpus[0] = *carried;
+    start = first_event;
+  }
+  for (size_t i = start; i < events.size(); ++i) {
     const auto& e = events[i];
     const bool report = i >= first_event;
     Cpu& cpu = cpus.back();
