@@ -118,6 +118,30 @@ TEST(MemoryOrder, OnlyAccessesFromTheFirstEventOnAreReported) {
   EXPECT_EQ(n, 1) << "the STE write only";
 }
 
+// The window's starting state is CPU 0's, whatever other CPUs did before it, and also when
+// the window opens inside another CPU's operation.
+TEST(MemoryOrder, TheStateCarriedIntoTheWindowIsEachCpusOwn) {
+  auto count = [](std::initializer_list<Ev> before, std::initializer_list<Ev> window) {
+    Machine m({.iommu = hw::pcie::IommuKind::Smmuv3});
+    m.s.record.event(EventKind::SmpMb, 0);
+    m.s.record.event(EventKind::DmaWmb, 0);  // what boot left pending is settled
+    for (const Ev& e : before) m.s.record.event(e.kind, e.dev, e.a, e.b);
+    size_t from = m.s.record.events.size();
+    for (const Ev& e : window) m.s.record.event(e.kind, e.dev, e.a, e.b);
+    int n = 0;
+    for (const auto& v : check::check_history(m.s, from, m.s.record.warnings.size())) n += v.invariant == 22;
+    return n;
+  };
+  EXPECT_EQ(count({{EventKind::IopteWrite, 3}, {EventKind::InterleaveBegin, 1}, {EventKind::SmpMb, 1}, {EventKind::InterleaveEnd, 1}},
+                  {{EventKind::InvsLoad, 3}}),
+            1);
+  EXPECT_EQ(count({{EventKind::IopteWrite, 3}, {EventKind::SmpMb}}, {{EventKind::InvsLoad, 3}}), 0);
+  // Opening inside CPU 1's operation: its ordered load is fine, CPU 0's unordered one is not.
+  EXPECT_EQ(count({{EventKind::IopteWrite, 3}, {EventKind::InterleaveBegin, 1}, {EventKind::IopteWrite, 4}},
+                  {{EventKind::SmpMb, 1}, {EventKind::InvsLoad, 4}, {EventKind::InterleaveEnd, 1}, {EventKind::InvsLoad, 3}}),
+            1);
+}
+
 // Real runs, with a second CPU's operations at the interleaving points: every barrier where
 // the rules need it, under every variant and both invalidation designs, and the barriers are
 // really in the record (so the absence of violations is not for want of events).
