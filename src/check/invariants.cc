@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "check/atc_oracle.h"
+#include "check/memory_order.h"
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/stream_table.h"
@@ -377,11 +378,13 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
   }
   for (const auto& [d, due] : commit_due)
     if (due) out.push_back({18, dev_name(s, d), "arm_smmu_attach_prepare succeeded but no commit followed", s.record.seq});
+  // 22: the barriers between the accesses that race with another CPU's.
+  memory_order_history(s, first_event, out);
   return out;
 }
 
 const std::vector<int>& checked_invariants() {
-  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26};
+  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26};
   return v;
 }
 

@@ -124,12 +124,16 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
   r.only(m, "machine", {"smmus", "root_complexes", "ports", "devices"});
   if (m["smmus"]) {
     for (const auto& n : m["smmus"]) {
-      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled"});
+      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits"});
       SmmuSpec s;
       if (n["ats"]) s.ats = r.flag(n["ats"], "machine.smmus[].ats");
       if (n["page_sizes"]) s.pgsize_bitmap = page_sizes(r, n["page_sizes"], "machine.smmus[].page_sizes");
       if (n["endpoints_ignore_inv_when_disabled"])
         s.endpoints_ignore_inv_when_disabled = r.flag(n["endpoints_ignore_inv_when_disabled"], "machine.smmus[].endpoints_ignore_inv_when_disabled");
+      if (n["s1p"]) s.s1p = r.flag(n["s1p"], "machine.smmus[].s1p");
+      if (n["s2p"]) s.s2p = r.flag(n["s2p"], "machine.smmus[].s2p");
+      // The model allocates the whole stream table up front: 2^24 STEs at most (the field allows 32 bits).
+      if (n["sid_bits"]) s.sid_bits = r.num<unsigned>(n["sid_bits"], "machine.smmus[].sid_bits", 24);
       sc.smmus.push_back(s);
     }
   }

@@ -18,6 +18,8 @@ struct SmmuSpec {
   bool ats = true;
   uint64_t pgsize_bitmap = 0x40201000;
   bool endpoints_ignore_inv_when_disabled = false;
+  bool s1p = true, s2p = true;  // IDR0.S1P / S2P: the stages it translates (neither: the driver refuses it)
+  unsigned sid_bits = 16;       // IDR1.SIDSIZE: StreamIDs beyond 1 << sid_bits have no STE
 };
 
 struct RcSpec {

@@ -122,8 +122,15 @@ int setup_default_domain(System& s, GroupId g, std::optional<DomainType> target)
   if (d == kNoDomain) return -ENOMEM;
   const DomainId old = group(s, g).default_domain;
   if (d == old) return 0;
-  grp(s, g).default_domain = d;
-  if (group(s, g).domain == kNoDomain) return group_set_domain_internal(s, g, d, 0);  // the first attach, at probe
+  grp(s, g).default_domain = d;  // early: the release after a failed first attach frees it with the group
+  if (group(s, g).domain == kNoDomain) {
+    // The first attach, at probe. Drivers may not fail it, so it is must-succeed: the group's
+    // domain becomes `d` whatever the driver returned, and a failure is a kernel bug (WARN).
+    // The caller then fails the probe and releases the device.
+    int ret = group_set_domain_internal(s, g, d, kSetDomainMustSucceed);
+    kernel::warn_on(s, ret != 0, "ret");
+    return ret;
+  }
   int ret = group_set_domain_internal(s, g, d, 0);  // __iommu_group_set_domain: reverts the group itself on failure
   if (ret) {
     grp(s, g).default_domain = old;

@@ -24,6 +24,32 @@ DeviceIommu& state(System& s, pci::DevId dev) {
   if (v.size() <= dev) v.resize(dev + 1);
   return v[dev];
 }
+
+// iommu_deinit_device, with the device taken out of its group first: the release domain
+// tears device state (ATS, STE) down through the normal attach path (invariant 26), the
+// driver lets go of the device, and the last device out frees the group's default domain.
+void deinit_device(System& s, pci::DevId dev) {
+  Frame g(s, KFn::iommu_deinit_device);
+  GroupId gid = state(s, dev).group;
+  if (!state(s, dev).attach_deferred && gid != kNoGroup) {
+    DomainId rel = drv_static_domain(s, dev, state(s, dev).require_direct ? DomainType::Identity : DomainType::Blocked);
+    if (rel != kNoDomain && rel != s.kernel.iommu.groups[gid].domain) {
+      Frame h(s, KFn::__iommu_attach_device);
+      drv_attach_dev(s, rel, dev, s.kernel.iommu.groups[gid].domain);
+    }
+  }
+  drv_release_device(s, dev);
+  if (gid != kNoGroup) {
+    auto& devs = s.kernel.iommu.groups[gid].devices;
+    std::erase(devs, dev);
+    if (devs.empty()) {
+      DomainId def = s.kernel.iommu.groups[gid].default_domain;
+      s.kernel.iommu.groups[gid].domain = kNoDomain;
+      if (def != kNoDomain && s.kernel.iommu.domains[def].type == DomainType::Dma) domain_free(s, def);
+      s.kernel.iommu.groups[gid].default_domain = kNoDomain;
+    }
+  }
+}
 }  // namespace
 
 bool registered_for(const System& s, pci::DevId dev) {
@@ -35,9 +61,10 @@ bool registered_for(const System& s, pci::DevId dev) {
 void register_iommu(System& s, hw::pcie::RcId rc) {
   auto& r = s.kernel.iommu.registered;
   if (r.size() <= rc) r.resize(rc + 1, false);
-  r[rc] = true;
   const auto& root = s.hw.pcie.rc(rc);
-  if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_probe(s, root.iommu_index, rc);
+  // arm_smmu_device_probe fails before iommu_device_register: no masters, now or later.
+  if (root.iommu == hw::pcie::IommuKind::Smmuv3 && smmuv3::device_probe(s, root.iommu_index, rc) != 0) return;
+  r[rc] = true;
   if (root.iommu == hw::pcie::IommuKind::Vtd) vtd::device_probe(s, root.iommu_index);
   if (root.iommu == hw::pcie::IommuKind::Amd) amd::device_probe(s, root.iommu_index);
   Frame f(s, KFn::bus_iommu_probe);
@@ -76,12 +103,12 @@ int probe_device(System& s, pci::DevId dev) {
   state(s, dev).group = gid;
   ret = setup_default_domain(s, gid);
   if (ret) {
-    // __iommu_probe_device's error path: the device leaves its group and the driver lets go of it.
-    kernel::dev_err(s, dev, fmt::format("Failed to attach default domain: {}", kernel::errname(ret)));
-    DomainId def = s.kernel.iommu.groups[gid].default_domain;
-    if (def != kNoDomain && s.kernel.iommu.domains[def].type == DomainType::Dma) domain_free(s, def);
+    // __iommu_probe_device's error path (err_remove_gdev): setup_default_domain has WARNed; the
+    // device leaves its group and is deinitialised like a removed one: the release domain is
+    // attached over the domain whose attach just failed (the group's domain all the same), the
+    // driver lets go of the device, and the default domain is freed with the empty group.
+    deinit_device(s, dev);
     s.kernel.iommu.groups[gid] = Group{};
-    drv_release_device(s, dev);
     DeviceIommu& again = state(s, dev);
     again.probed = false;
     again.group = kNoGroup;
@@ -95,29 +122,7 @@ int probe_device(System& s, pci::DevId dev) {
 void release_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_release_device);
   s.record.event(kernel::EventKind::IommuRelease, dev, pci::ats_supported_value(s, dev));
-  {
-    Frame g(s, KFn::iommu_deinit_device);
-    GroupId gid = state(s, dev).group;
-    // The release domain tears device state (ATS, STE) down through the normal attach path (invariant 26).
-    if (!state(s, dev).attach_deferred && gid != kNoGroup) {
-      DomainId rel = drv_static_domain(s, dev, state(s, dev).require_direct ? DomainType::Identity : DomainType::Blocked);
-      if (rel != kNoDomain && rel != s.kernel.iommu.groups[gid].domain) {
-        Frame h(s, KFn::__iommu_attach_device);
-        drv_attach_dev(s, rel, dev, s.kernel.iommu.groups[gid].domain);
-      }
-    }
-    drv_release_device(s, dev);
-    if (gid != kNoGroup) {
-      auto& devs = s.kernel.iommu.groups[gid].devices;
-      std::erase(devs, dev);
-      if (devs.empty()) {
-        DomainId def = s.kernel.iommu.groups[gid].default_domain;
-        s.kernel.iommu.groups[gid].domain = kNoDomain;
-        if (def != kNoDomain && s.kernel.iommu.domains[def].type == DomainType::Dma) domain_free(s, def);
-        s.kernel.iommu.groups[gid].default_domain = kNoDomain;
-      }
-    }
-  }
+  deinit_device(s, dev);
   DeviceIommu& st = state(s, dev);
   st.probed = false;
   st.group = kNoGroup;

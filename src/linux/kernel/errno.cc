@@ -10,6 +10,7 @@ std::string errname(int err) {
     case EPERM: return "-EPERM";
     case ENOENT: return "-ENOENT";
     case EIO: return "-EIO";
+    case ENXIO: return "-ENXIO";
     case ENOMEM: return "-ENOMEM";
     case EBUSY: return "-EBUSY";
     case ENODEV: return "-ENODEV";

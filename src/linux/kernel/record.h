@@ -62,6 +62,14 @@ enum class EventKind : uint8_t {
   DeviceDma,       // dev = hw FnId: the device's DMA; a = IOVA, b = the PA it reached, or -1 when refused
   AtsTranslation,  // dev = hw FnId: a bare Translation Request; a = IOVA, b = the PA cached, or -1 when refused
   StaleAtcUse,     // dev = hw FnId: a DMA went through an ATC entry the SMMU would no longer give; a = IOVA, b = the stale PA
+  // The barriers of invariant 22 and what they order. The model runs sequentially consistent,
+  // so ordering is checked as the order in which the driver executes these.
+  IopteWrite,      // dev = smmu domain: arm_smmu_unmap_pages cleared IOPTEs; a = IOVA, b = size
+  SmpMb,           // dev = CPU: smp_mb() executed
+  DmaWmb,          // dev = smmu: dma_wmb() executed (arm_smmu_write_entry, before an STE/CD write)
+  InvsLoad,        // dev = smmu domain: an invalidator loaded domain->invs; a = the slot
+  NrAtsMastersRead,  // dev = smmu domain: an invalidator read nr_ats_masters (pre-invs design); a = its value
+  InvsPublish,     // dev = smmu domain: rcu_assign_pointer(domain->invs, slot a) by an attach
 };
 
 struct Event {

@@ -20,6 +20,7 @@ namespace atslab::smmuv3 {
 
 using kernel::Frame;
 using kernel::KFn;
+namespace hs = hw::smmuv3;
 
 namespace {
 
@@ -64,19 +65,19 @@ std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t
   tag.users = 1;
   if (d.stage == Stage::S1) {
     tag.type = InvType::S1Asid;
-    tag.size_opcode = static_cast<uint8_t>(Op::TlbiNhVa);
-    tag.nsize_opcode = static_cast<uint8_t>(Op::TlbiNhAsid);
+    tag.size_opcode = static_cast<uint8_t>(hs::Op::TLBI_NH_VA);
+    tag.nsize_opcode = static_cast<uint8_t>(hs::Op::TLBI_NH_ASID);
     tag.id = d.asid;
   } else {
     tag.type = InvType::S2Vmid;
-    tag.size_opcode = static_cast<uint8_t>(Op::TlbiS2Ipa);
-    tag.nsize_opcode = static_cast<uint8_t>(Op::TlbiS12Vmall);
+    tag.size_opcode = static_cast<uint8_t>(hs::Op::TLBI_S2_IPA);
+    tag.nsize_opcode = static_cast<uint8_t>(hs::Op::TLBI_S12_VMALL);
     tag.id = d.vmid;
   }
   if (!push(tag)) return std::nullopt;
   if (ats_enabled)
     for (uint32_t sid : master.streams)
-      if (!push({d.smmu, InvType::Ats, static_cast<uint8_t>(Op::AtcInv), static_cast<uint8_t>(Op::AtcInv), sid, ssid, 1}))
+      if (!push({d.smmu, InvType::Ats, static_cast<uint8_t>(hs::Op::ATC_INV), static_cast<uint8_t>(hs::Op::ATC_INV), sid, ssid, 1}))
         return std::nullopt;
   Invs out = b;
   out.max_invs = out.num_invs;
@@ -113,7 +114,7 @@ void install_new_domain_invs(System& s, AttachState& st) {
   InvsId slot = rcu_publish(s, std::move(*st.new_invst.new_invs));
   st.new_invst.new_invs.reset();
   st.new_invst.published = slot;
-  sdom(s, st.new_invst.sd).invs = slot;
+  rcu_assign_invs(s, st.new_invst.sd, slot);
   // rollback keeps the replaced array until commit succeeds; everyone else frees it now.
   if (!s.kernel.smmuv3.policy.rollback_on_enable_failure) kfree_rcu(s, st.new_invst.old_invs);
 }
@@ -127,20 +128,21 @@ void install_old_domain_invs(System& s, AttachState& st) {
   // A tag in no array must be clean in the IOTLB: flush it now (invariant 16).
   const Inv& tag = st.old_invst.to_unref.inv[0];
   if (tag.users == 0) {
-    Cmd c = tag.type == InvType::S1Asid ? Cmd{.op = Op::TlbiNhAsid, .asid = static_cast<uint16_t>(tag.id)}
-                                        : Cmd{.op = Op::TlbiS12Vmall, .vmid = static_cast<uint16_t>(tag.id)};
+    hs::Command c = tag.type == InvType::S1Asid ? hs::Command{.op = hs::Op::TLBI_NH_ASID, .asid = static_cast<uint16_t>(tag.id)}
+                                                : hs::Command{.op = hs::Op::TLBI_S12_VMALL, .vmid = static_cast<uint16_t>(tag.id)};
     cmdq_issue(s, d.smmu, {c}, true);
   }
   if (auto purged = invs_purge(s, s.kernel.smmuv3.invs_pool[slot].invs)) {
-    sdom(s, st.old_invst.sd).invs = rcu_publish(s, std::move(*purged));
+    rcu_assign_invs(s, st.old_invst.sd, rcu_publish(s, std::move(*purged)));
     kfree_rcu(s, slot);
   }
 }
 
 void atc_inv_master(System& s, MasterId m, uint32_t ssid) {
   Frame f(s, KFn::arm_smmu_atc_inv_master);
-  std::vector<Cmd> cmds;
-  for (uint32_t sid : mst(s, m).streams) cmds.push_back(Cmd{.op = Op::AtcInv, .sid = sid, .ssid = ssid, .ssv = ssid != 0, .size = kAtcInvSizeAll});
+  std::vector<hs::Command> cmds;
+  for (uint32_t sid : mst(s, m).streams)
+    cmds.push_back({.op = hs::Op::ATC_INV, .sid = sid, .ssid = ssid, .ssv = ssid != 0, .size = hs::cmdq::kAtcInvSizeAll});
   cmdq_issue(s, mst(s, m).smmu, cmds, true);
 }
 
@@ -200,7 +202,7 @@ void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
   SmmuDomainId sd = smmu_domain_of(s, new_domain);
   if (sd != kNone) {
     if (st.new_invst.published != kNone) {
-      sdom(s, sd).invs = st.new_invst.old_invs;
+      rcu_assign_invs(s, sd, st.new_invst.old_invs);
       kfree_rcu(s, st.new_invst.published);
     }
     auto& devs = sdom(s, sd).devices;

@@ -5,10 +5,12 @@
 #include <bit>
 #include <vector>
 
+#include "linux/kernel/barrier.h"
 #include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
+#include "linux/smmuv3/atc_inv.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
@@ -18,6 +20,7 @@ namespace atslab::smmuv3 {
 
 using kernel::Frame;
 using kernel::KFn;
+namespace hs = hw::smmuv3;
 
 SmmuDomainId smmu_domain_of(const System& s, iommu::DomainId d) {
   const auto& dom = iommu::domain(s, d);
@@ -128,6 +131,7 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
   uint64_t unmapped = 0;
   for (uint64_t off = 0; off < size; off += 0x1000)
     unmapped += iopt_unmap(s.hw.memory, drv.domains[sd].pgtbl, iova + off, 0x1000);
+  s.record.event(kernel::EventKind::IopteWrite, sd, static_cast<int64_t>(iova), static_cast<int64_t>(size));
   kernel::preempt_point(s, kernel::PreemptPoint::UnmapAfterIoptes);
   // iommu_iotlb_sync with the gathered range: the IOPTEs are gone, now the caches.
   Frame g(s, KFn::arm_smmu_iotlb_sync);
@@ -140,7 +144,8 @@ namespace {
 // 4 KiB granule, leaf): with RIL, ranges of (num + 1) << scale pages, five bits of the
 // page count per command; without, one command per page. The no-size opcode (the
 // whole ASID or VMID) when the size is 0 or too big (arm_smmu_inv_size_too_big).
-void add_tlbi_range(std::vector<Cmd>& batch, const Smmu& smmu, Cmd va_cmd, Cmd all_cmd, uint64_t iova, uint64_t size) {
+void add_tlbi_range(std::vector<hs::Command>& batch, const Smmu& smmu, hs::Command va_cmd, hs::Command all_cmd,
+                    uint64_t iova, uint64_t size) {
   constexpr uint64_t kGranule = 0x1000, kMaxTlbiOps = 512;  // 1 << (ilog2(granule) - 3)
   const bool too_big = size == 0 || size >= (uint64_t{1} << 48) || (!smmu.feat_range_inv && size >= kMaxTlbiOps * kGranule);
   if (too_big) {
@@ -150,15 +155,16 @@ void add_tlbi_range(std::vector<Cmd>& batch, const Smmu& smmu, Cmd va_cmd, Cmd a
   const uint64_t end = iova + size;
   uint64_t num_pages = size / kGranule + (size % kGranule ? 1 : 0);
   while (iova < end) {
-    Cmd c = va_cmd;
+    hs::Command c = va_cmd;
     c.addr = iova;
     uint64_t inv_range = kGranule;
     if (smmu.feat_range_inv) {
       const unsigned scale = static_cast<unsigned>(std::countr_zero(num_pages));
       const uint64_t num = (num_pages >> scale) & 0x1f;  // CMDQ_TLBI_RANGE_NUM_MAX
-      c.range = true;
       c.scale = static_cast<uint8_t>(scale);
       c.num = static_cast<uint8_t>(num - 1);
+      c.tg = 1;   // 4 KiB translation granule
+      c.ttl = 3;  // leaf entries at level 3
       inv_range = num << (scale + 12);
       num_pages -= num << scale;
     }
@@ -167,18 +173,20 @@ void add_tlbi_range(std::vector<Cmd>& batch, const Smmu& smmu, Cmd va_cmd, Cmd a
   }
 }
 
-void add_tlbi_asid(std::vector<Cmd>& batch, const Smmu& smmu, uint16_t asid, uint64_t iova, uint64_t size) {
-  add_tlbi_range(batch, smmu, {.op = Op::TlbiNhVa, .asid = asid}, {.op = Op::TlbiNhAsid, .asid = asid}, iova, size);
+void add_tlbi_asid(std::vector<hs::Command>& batch, const Smmu& smmu, uint16_t asid, uint64_t iova, uint64_t size) {
+  add_tlbi_range(batch, smmu, {.op = hs::Op::TLBI_NH_VA, .leaf = true, .asid = asid},
+                 {.op = hs::Op::TLBI_NH_ASID, .asid = asid}, iova, size);
 }
-void add_tlbi_vmid(std::vector<Cmd>& batch, const Smmu& smmu, uint16_t vmid, uint64_t iova, uint64_t size) {
-  add_tlbi_range(batch, smmu, {.op = Op::TlbiS2Ipa, .vmid = vmid}, {.op = Op::TlbiS12Vmall, .vmid = vmid}, iova, size);
+void add_tlbi_vmid(std::vector<hs::Command>& batch, const Smmu& smmu, uint16_t vmid, uint64_t iova, uint64_t size) {
+  add_tlbi_range(batch, smmu, {.op = hs::Op::TLBI_S2_IPA, .leaf = true, .vmid = vmid},
+                 {.op = hs::Op::TLBI_S12_VMALL, .vmid = vmid}, iova, size);
 }
 
 // v6.10 .. pre-invs: TLBI + sync, then arm_smmu_atc_inv_domain: smp_mb, skip if no
 // master counts as ATS, else ATC_INV for every attachment whose master has ats_enabled.
 void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) {
   const SmmuDomain& d = s.kernel.smmuv3.domains[sd];
-  std::vector<Cmd> tlbi;
+  std::vector<hs::Command> tlbi;
   const Smmu& smmu = s.kernel.smmuv3.smmus.at(d.smmu);
   if (d.stage == Stage::S1)
     add_tlbi_asid(tlbi, smmu, d.asid, iova, size);
@@ -188,18 +196,20 @@ void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);  // the window before smp_mb and the counter read
   Frame f(s, KFn::arm_smmu_atc_inv_domain);
   if (!s.kernel.smmuv3.smmus[d.smmu].feat_ats) return;
-  if (s.kernel.smmuv3.domains[sd].nr_ats_masters == 0) return;  // after smp_mb(): pairs with the enable side
-  std::vector<Cmd> cmds;
+  // smp_mb(): the TLBI's completion (CMD_SYNC) is ordered before the counter read, pairing
+  // with the enable side's increment before pci_enable_ats (invariant 22).
+  kernel::smp_mb(s);
+  const int nr = s.kernel.smmuv3.domains[sd].nr_ats_masters;
+  s.record.event(kernel::EventKind::NrAtsMastersRead, sd, nr);
+  if (nr == 0) return;
+  std::vector<hs::Command> cmds;
   for (const MasterDomain& md : s.kernel.smmuv3.domains[sd].devices) {
     const Master& m = s.kernel.smmuv3.masters[md.master];
     if (!m.ats_enabled) continue;
-    for (uint32_t sid : m.streams) {
-      Cmd c = atc_inv_cmd(sid, md.ssid, iova, size);
-      c.from_array = true;  // driven by the driver's tracking, like an array entry
-      cmds.push_back(c);
-    }
+    for (uint32_t sid : m.streams) cmds.push_back(atc_inv_to_cmd(sid, md.ssid, iova, size));
   }
-  cmdq_issue(s, s.kernel.smmuv3.domains[sd].smmu, cmds, true);
+  // from_array: driven by the driver's tracking, like an array entry.
+  cmdq_issue(s, s.kernel.smmuv3.domains[sd].smmu, cmds, true, true);
 }
 }  // namespace
 
@@ -209,14 +219,17 @@ void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
     legacy_inv_range(s, sd, iova, size);
     return;
   }
-  // smp_mb(): the IOPTE change is visible before the array is loaded (invariant 22).
+  // smp_mb(): the IOPTE change is visible before the array is loaded; pairs with the dma_wmb
+  // an attach executes between publishing an array and writing the STE (invariant 22).
+  kernel::smp_mb(s);
   InvsId slot = rcu_read_lock(s, s.kernel.smmuv3.domains[sd].invs);
+  s.record.event(kernel::EventKind::InvsLoad, sd, slot);
   // Another CPU may attach here: it can publish a new array (this reader keeps the
   // old one alive) or unref this one in place, which the entries read below show.
   kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);
   const Invs invs = s.kernel.smmuv3.invs_pool[slot].invs;
   uint16_t smmu = s.kernel.smmuv3.domains[sd].smmu;
-  std::vector<Cmd> batch;
+  std::vector<hs::Command> batch;
   bool synced_before_ats = false;
   for (const Inv& inv : invs.live()) {
     switch (inv.type) {
@@ -227,27 +240,26 @@ void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
         add_tlbi_vmid(batch, s.kernel.smmuv3.smmus.at(smmu), static_cast<uint16_t>(inv.id), iova, size);
         break;
       case InvType::S2VmidS1Clear:
-        cmdq_issue(s, smmu, batch, true);
+        cmdq_issue(s, smmu, batch, true, true);
         batch.clear();
-        batch.push_back({.op = Op::TlbiNhAll});
+        batch.push_back({.op = hs::Op::TLBI_NH_ALL});
         break;
       case InvType::Ats:
       case InvType::AtsFull: {
         // ATS must come after a sync of the TLB invalidations (invariant 19).
         if (!synced_before_ats) {
-          cmdq_issue(s, smmu, batch, true);
+          cmdq_issue(s, smmu, batch, true, true);
           batch.clear();
           synced_before_ats = true;
         }
-        Cmd c = inv.type == InvType::AtsFull ? Cmd{.op = Op::AtcInv, .sid = inv.id, .size = kAtcInvSizeAll}
-                                              : atc_inv_cmd(inv.id, inv.ssid, iova, size);
-        c.from_array = true;
-        batch.push_back(c);
+        batch.push_back(inv.type == InvType::AtsFull
+                            ? hs::Command{.op = hs::Op::ATC_INV, .sid = inv.id, .size = hs::cmdq::kAtcInvSizeAll}
+                            : atc_inv_to_cmd(inv.id, inv.ssid, iova, size));
         break;
       }
     }
   }
-  cmdq_issue(s, smmu, batch, true);
+  cmdq_issue(s, smmu, batch, true, true);  // the array's ATC_INVs
   rcu_read_unlock(s, slot);
 }
 

@@ -6,6 +6,7 @@
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/cmdq.h"
 #include "hw/smmuv3/stream_table.h"
+#include "linux/kernel/barrier.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/smmuv3/atc_inv.h"
@@ -21,55 +22,11 @@ using kernel::Frame;
 using kernel::KFn;
 namespace hs = hw::smmuv3;
 
-Cmd atc_inv_cmd(uint32_t sid, uint32_t ssid, uint64_t iova, uint64_t size) {
-  // The range encoding is arm_smmu_atc_inv_to_cmd's, in one place (atc_inv.cc).
-  hs::Command h = atc_inv_to_cmd(sid, ssid, iova, size);
-  Cmd c;
-  c.op = Op::AtcInv;
-  c.sid = h.sid;
-  c.ssid = h.ssid;
-  c.ssv = h.ssv;
-  c.addr = h.addr;
-  c.size = h.size;
-  return c;
-}
-
 namespace {
 // Where the driver puts each SMMU's stream table in the model's physical memory.
 constexpr uint64_t kStrtabL1Base = 0x10000000ull, kStrtabL2Base = 0x11000000ull, kPerSmmu = 0x02000000ull;
 // The owner tag of stream-table pages (so a DMA into them is seen for what it is).
 constexpr hw::memory::Owner kOwnerStreamTable = 0x53540000;
-
-hs::Command to_hw(const Cmd& c) {
-  hs::Command h;
-  h.sid = c.sid;
-  h.ssid = c.ssid;
-  h.ssv = c.ssv;
-  h.asid = c.asid;
-  h.vmid = c.vmid;
-  h.addr = c.addr;
-  h.size = c.size;
-  if (c.range) {
-    h.num = c.num;
-    h.scale = c.scale;
-    h.tg = 1;   // 4 KiB translation granule
-    h.ttl = 3;  // leaf entries at level 3
-  }
-  switch (c.op) {
-    case Op::PrefetchCfg: h.op = hs::Op::PREFETCH_CFG; break;
-    case Op::CfgiSte: h.op = hs::Op::CFGI_STE; h.leaf = true; break;
-    case Op::CfgiAll: h.op = hs::Op::CFGI_ALL; h.range = 31; break;
-    case Op::CfgiCd: h.op = hs::Op::CFGI_CD; h.leaf = true; break;
-    case Op::TlbiNhAll: h.op = hs::Op::TLBI_NH_ALL; break;
-    case Op::TlbiNhAsid: h.op = hs::Op::TLBI_NH_ASID; break;
-    case Op::TlbiNhVa: h.op = hs::Op::TLBI_NH_VA; h.leaf = true; break;
-    case Op::TlbiS12Vmall: h.op = hs::Op::TLBI_S12_VMALL; break;
-    case Op::TlbiS2Ipa: h.op = hs::Op::TLBI_S2_IPA; h.leaf = true; break;
-    case Op::AtcInv: h.op = hs::Op::ATC_INV; break;
-    case Op::CmdSync: return make_cmd_sync();
-  }
-  return h;
-}
 
 bool endpoint_ats_enabled(const System& s, hw::pcie::FnId f) { return hw::pcie::ats_control(s.hw.pcie.fn(f).cfg).enabled; }
 }  // namespace
@@ -121,28 +78,26 @@ void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid) {
   m.memory.write64(desc_pa, l2 | (kStrtabSplit + 1));  // L1STD: L2Ptr | SPAN
 }
 
-int cmdq_issue(System& s, uint16_t smmu, const std::vector<Cmd>& cmds, bool sync) {
+int cmdq_issue(System& s, uint16_t smmu, const std::vector<hs::Command>& cmds, bool sync, bool from_array) {
   Frame f(s, KFn::arm_smmu_cmdq_issue_cmdlist);
-  std::vector<hs::Command> hw_cmds;
-  for (const Cmd& c : cmds) {
-    int64_t arg = c.op == Op::TlbiNhAsid || c.op == Op::TlbiNhVa ? c.asid
-                  : c.op == Op::TlbiS12Vmall || c.op == Op::TlbiS2Ipa ? c.vmid
-                                                                       : c.sid;
+  for (const hs::Command& c : cmds) {
+    int64_t arg = c.op == hs::Op::TLBI_NH_ASID || c.op == hs::Op::TLBI_NH_VA        ? c.asid
+                  : c.op == hs::Op::TLBI_S12_VMALL || c.op == hs::Op::TLBI_S2_IPA ? c.vmid
+                                                                                  : c.sid;
     s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(c.op), arg);
-    if (c.op == Op::AtcInv) {
+    if (c.op == hs::Op::ATC_INV) {
       hw::pcie::FnId ep = hs::function_of_sid(s.hw, smmu, c.sid);
       if (ep != hw::pcie::kNoFn && !endpoint_ats_enabled(s, ep)) {
-        s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c.sid, c.from_array);
+        s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c.sid, from_array);
         // A fault plan may make this endpoint ignore it, as PCIe permits while ATS is off.
         if (faults::inject(s, faults::Point::EndpointIgnoresAtcInv))
           s.hw.pcie.fn(ep).atc.inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
       }
     }
-    hw_cmds.push_back(to_hw(c));
   }
-  if (sync) s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(Op::CmdSync), 0);
+  if (sync) s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(hs::Op::CMD_SYNC), 0);
   CmdqStats stats;
-  int ret = cmdq_issue_cmdlist(s.hw, smmu, hw_cmds, sync, &stats);
+  int ret = cmdq_issue_cmdlist(s.hw, smmu, cmds, sync, &stats);
   if (stats.atc_inv_timeouts) s.record.event(kernel::EventKind::CmdSyncTimeout, smmu, stats.atc_inv_timeouts);
   if (ret) {
     s.record.log.push_back({s.record.next(), kernel::Level::Err,
@@ -162,6 +117,9 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   for (uint32_t sid : streams) {
     auto pa = hs::ste_address(s.hw.memory, s.hw.smmus.at(smmu), sid);
     if (!pa) continue;
+    // arm_smmu_write_entry opens with dma_wmb(): what the STE points at (the CD, the
+    // io-pgtable) and the array published before it are visible first (invariant 22).
+    kernel::dma_wmb(s, smmu);
     // The record notes STEs that change; the write itself runs either way.
     if (hs::read_entry(s.hw.memory, *pa) != target)
       s.record.event(kernel::EventKind::SteWrite, smmu, sid, static_cast<int64_t>(target[1]));
@@ -182,6 +140,7 @@ void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hs::Entry& targe
   Frame f(s, KFn::arm_smmu_write_cd_entry);
   const Master& master = s.kernel.smmuv3.masters.at(m);
   if (!master.cdtab) return;
+  kernel::dma_wmb(s, master.smmu);  // arm_smmu_write_entry's, as for an STE
   CdWriter w(s.hw, master.smmu, master.streams, ssid, cd_address(master, ssid));
   write_entry(w, target);
 }

@@ -18,10 +18,16 @@ namespace atslab::smmuv3 {
 using kernel::Frame;
 using kernel::KFn;
 
-void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
+int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   if (s.hw.smmus.size() <= smmu) s.hw.smmus.resize(smmu + 1);
   // arm_smmu_device_hw_probe: features and page sizes from the ID registers.
   SmmuHwInfo info = device_hw_probe(s.hw.smmus[smmu]);
+  if (!info.feat_trans_s1 && !info.feat_trans_s2) {
+    // IDR0 has neither S1P nor S2P: nothing this driver could do with the SMMU.
+    s.record.log.push_back({s.record.next(), kernel::Level::Err,
+                            fmt::format("arm-smmu-v3 arm-smmu-v3.{}.auto: no translation support!", smmu)});
+    return -ENXIO;
+  }
   Smmu features;
   features.feat_ats = info.feat_ats;
   features.feat_range_inv = info.feat_range_inv;
@@ -40,6 +46,7 @@ void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   d.smmus[smmu] = features;
   // arm_smmu_init_strtab and arm_smmu_device_reset, with the features just read.
   device_reset(s, smmu, rc);
+  return 0;
 }
 
 MasterId master_of(const System& s, pci::DevId dev) {
@@ -57,6 +64,14 @@ bool ats_supported(System& s, MasterId m) {
 }
 
 namespace {
+// arm_smmu_sid_in_range: the stream table device_reset built covers 1 << sid_bits StreamIDs
+// (linear: one STE each; 2-level: one L1 descriptor per 1 << STRTAB_SPLIT of them).
+bool sid_in_range(const Smmu& smmu, uint32_t sid) {
+  if (smmu.feat_2lvl_strtab)
+    return (uint64_t{sid} >> kStrtabSplit) < (uint64_t{1} << (smmu.sid_bits > kStrtabSplit ? smmu.sid_bits - kStrtabSplit : 0));
+  return uint64_t{sid} < (uint64_t{1} << smmu.sid_bits);
+}
+
 unsigned stu_of(const System& s, const Master& m) {
   return static_cast<unsigned>(std::countr_zero(s.kernel.smmuv3.smmus.at(m.smmu).pgsize_bitmap));
 }
@@ -92,6 +107,11 @@ int probe_device(System& s, pci::DevId dev) {
   m.dev = dev;
   m.smmu = smmu;
   m.streams = {p.bdf.rid()};  // StreamID = routing ID (an identity IORT ID mapping)
+  // arm_smmu_insert_master -> arm_smmu_init_sid_strtab: a StreamID beyond the SMMU's
+  // IDR1.SIDSIZE has no STE to write; the master is freed and the probe fails, silently
+  // (the IOMMU core records no message either: the device simply gets no IOMMU).
+  for (uint32_t sid : m.streams)
+    if (!sid_in_range(drv.smmus[smmu], sid)) return -ERANGE;
   // build_invs room: the tag, and one ATS entry per stream if the device could use ATS.
   uint16_t cap = static_cast<uint16_t>(2 + (pci::ats_supported(s, dev) ? m.streams.size() : 0));
   m.build_invs = invs_alloc(cap);

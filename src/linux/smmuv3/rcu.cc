@@ -19,6 +19,11 @@ InvsId rcu_publish(System& s, Invs invs) {
   return static_cast<InvsId>(pool.size() - 1);
 }
 
+void rcu_assign_invs(System& s, SmmuDomainId sd, InvsId slot) {
+  s.kernel.smmuv3.domains.at(sd).invs = slot;
+  s.record.event(kernel::EventKind::InvsPublish, sd, slot);
+}
+
 void kfree_rcu(System& s, InvsId slot) {
   auto& st = s.kernel.smmuv3.invs_pool.at(slot).state;
   if (st != RcuState::Live) return;

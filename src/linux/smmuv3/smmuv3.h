@@ -11,8 +11,10 @@ struct System;
 
 namespace atslab::smmuv3 {
 
-// Probe of the SMMU itself (arm_smmu_device_probe): reads its ID registers.
-void device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc);
+// Probe of the SMMU itself (arm_smmu_device_probe): reads its ID registers. Returns 0, or
+// -ENXIO for an SMMU that translates at neither stage (it is then not registered, so no
+// master probes on it).
+int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc);
 
 bool ats_supported(System& s, MasterId m);  // arm_smmu_ats_supported
 int probe_device(System& s, pci::DevId dev);
