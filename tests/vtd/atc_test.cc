@@ -220,5 +220,31 @@ TEST(VtdAtc, LegacyModeServesTranslationRequestsOnlyWithTtDeviceTlb) {
   EXPECT_TRUE(c.atc().empty());
 }
 
+TEST(VtdAtc, AVfsDescriptorReachesTheVfsAtcAlone) {
+  // The descriptor's SID routes it; the PFSID beside it only throttles.
+  Cached c;
+  c.m.s.kernel.devs[c.dev].driver_bound = true;
+  ASSERT_EQ(pci::sriov_numvfs_store(c.m.s, c.dev, 1), 0);
+  const pci::DevId vf = c.m.vfs().at(0);
+  const hw::pcie::FnId vf_fn = c.m.s.kernel.devs[vf].fn;
+  ASSERT_TRUE(c.m.hw_ats_on(vf));
+  const auto vf_dom = iommu::group(c.m.s, iommu::group_of(c.m.s, vf)).domain;
+  ASSERT_NE(vf_dom, c.dom);
+  ASSERT_EQ(iommu::map(c.m.s, c.dom, 0x10000, 0x40000000, 0x1000), 0);
+  ASSERT_EQ(iommu::map(c.m.s, vf_dom, 0x10000, 0x48000000, 0x1000), 0);
+  ASSERT_EQ(sim::device_dma(c.m.s, c.fn, 0x10000, true), 0);
+  ASSERT_EQ(sim::device_dma(c.m.s, vf_fn, 0x10000, true), 0);
+  EXPECT_EQ(c.m.s.hw.pcie.fn(vf_fn).atc.entries.at(0).pa, 0x48000000u);
+  const size_t from = c.m.s.record.events.size();
+  EXPECT_EQ(iommu::unmap(c.m.s, vf_dom, 0x10000, 0x1000), 0x1000u);
+  auto q = c.m.qi(from);
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q[1].sid, c.m.s.kernel.devs[vf].bdf.rid());
+  EXPECT_EQ(q[1].pfsid, c.rid());
+  EXPECT_TRUE(c.m.s.hw.pcie.fn(vf_fn).atc.entries.empty());
+  EXPECT_TRUE(c.cached(0x10000)) << "the PF's own translation of its own domain stays";
+  EXPECT_TRUE(oracle(c.m.s).empty());
+}
+
 }  // namespace
 }  // namespace atslab::test
