@@ -1,5 +1,6 @@
-// AMD-Vi protection domains (blocked, identity, paging with a simple page map),
-// attach/detach (where ATS is switched) and the flush with ats_qdep.
+// AMD-Vi protection domains (blocked, identity, paging with a simple page map in
+// the IOMMU, hw::AmdIommu::page_tables), attach/detach (where ATS is switched and
+// the DTE written) and the flush with ats_qdep.
 #include <algorithm>
 
 #include "linux/amd/amd.h"

@@ -1,6 +1,8 @@
-// VT-d domains (blocked, identity, paging with a simple page map) and attach,
-// in scalable mode (ATS untouched by attach) and legacy mode (ATS follows the
-// context entry: domain_context_mapping / domain_context_clear).
+// VT-d domains (blocked, identity, paging with a simple page map in the unit,
+// hw::VtdUnit::page_tables) and attach, in scalable mode (ATS untouched by
+// attach; the RID_PASID entry is written, and torn down with a whole-device-TLB
+// flush) and legacy mode (ATS follows the context entry: domain_context_mapping
+// / domain_context_clear).
 #include <algorithm>
 
 #include "linux/iommu/iommu.h"
