@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "hw/remap.h"
 #include "hw/smmuv3/translate.h"
 #include "sim/system.h"
 
@@ -23,10 +24,21 @@ std::optional<std::string> atc_entry_stale(const System& s, hw::pcie::FnId fn, c
                                            uint64_t iova) {
   const auto& f = s.hw.pcie.fn(fn);
   const auto& rc = s.hw.pcie.rc(f.rc);
-  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size())
-    return std::string("no SMMU translates this function's traffic");
   const uint64_t page = iova & ~(kPage - 1);
   const uint64_t stale_pa = e.pa + (page - e.iova);
+  if (rc.iommu == hw::pcie::IommuKind::Vtd || rc.iommu == hw::pcie::IommuKind::Amd) {
+    // The unit's entries and tables as they are now (no PASID-tagged entries behind these units).
+    const char* unit = rc.iommu == hw::pcie::IommuKind::Vtd ? "VT-d unit" : "IOMMU";
+    if (!hw::has_remap_unit(s.hw, rc.iommu, rc.iommu_index)) return fmt::format("no {} translates this function's traffic", unit);
+    const hw::RemapResult now = hw::remap_translation_request(s.hw, rc.iommu, rc.iommu_index, f.bdf.rid(), page);
+    if (!now.ok)
+      return fmt::format("the {} now refuses IOVA {:#x} (the device still has PA {:#x})", unit, page, stale_pa);
+    if (now.pa != stale_pa)
+      return fmt::format("IOVA {:#x} now translates to PA {:#x}, the device still has PA {:#x}", page, now.pa, stale_pa);
+    return std::nullopt;
+  }
+  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size())
+    return std::string("no SMMU translates this function's traffic");
   const hw::smmuv3::DeviceRequest req{f.bdf.rid(), e.ssv, e.pasid, page, false};
   const hw::smmuv3::TranslateResult now = hw::smmuv3::ats_translation_from_tables(s.hw, rc.iommu_index, req);
   if (!now.ok || !(now.readable || now.writable))

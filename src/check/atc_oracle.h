@@ -1,9 +1,11 @@
 #pragma once
 // The ATC oracle (design principle 6, invariant 20): no device may hold, or
-// DMA through, a translation the SMMU would no longer give. It reads hardware
-// only: each function's ATC against a walk of the live STE, CD and page
-// tables in memory (hw::smmuv3::ats_translation_from_tables, no IOTLB), never
-// the driver's state.
+// DMA through, a translation its IOMMU would no longer give. It reads hardware
+// only, never the driver's state: each function's ATC against a walk of the
+// live STE, CD and page tables in memory behind an SMMU
+// (hw::smmuv3::ats_translation_from_tables, no IOTLB), or of the VT-d
+// context/RID_PASID entries or AMD-Vi DTE and the unit's page tables behind
+// an x86 remapping unit (hw::remap_translation_request).
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +17,8 @@
 namespace atslab::check {
 
 // Why `e`, an entry of function `fn`'s ATC, is stale at `iova` (a 4 KiB page it
-// covers): the SMMU would now refuse the translation, give another PA, or give
+// covers): the IOMMU would now refuse the translation (behind VT-d/AMD-Vi also when
+// it no longer serves the device's Translation Requests), give another PA, or give
 // less permission. nullopt when the entry still holds there.
 std::optional<std::string> atc_entry_stale(const System& s, hw::pcie::FnId fn, const hw::pcie::AtcEntry& e,
                                            uint64_t iova);

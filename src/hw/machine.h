@@ -2,6 +2,7 @@
 // All simulated silicon, as one value.
 #include <vector>
 
+#include "hw/amd_iommu.h"
 #include "hw/memory/memory.h"
 #include "hw/pcie/topology.h"
 #include "hw/smmuv3/smmu.h"
@@ -14,6 +15,7 @@ struct Machine {
   memory::Memory memory;
   std::vector<smmuv3::Smmu> smmus;  // by RootComplex::iommu_index
   std::vector<VtdUnit> vtd;        // one per VT-d remapping unit
+  std::vector<AmdIommu> amd;       // one per AMD-Vi IOMMU
   bool operator==(const Machine&) const = default;
 };
 

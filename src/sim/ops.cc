@@ -6,6 +6,8 @@
 #include "check/atc_oracle.h"
 #include "hw/device_dma.h"
 #include "hw/pcie/atc.h"
+#include "hw/remap.h"
+#include "hw/remap_dma.h"
 #include "io/input_error.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
@@ -84,12 +86,20 @@ std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const s
   return std::nullopt;
 }
 
+namespace {
+bool behind_smmu(const System& s, const hw::pcie::RootComplex& rc) {
+  return rc.iommu == hw::pcie::IommuKind::Smmuv3 && rc.iommu_index < s.hw.smmus.size();
+}
+}  // namespace
+
 int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
   const auto& f = s.hw.pcie.fn(fn);
   if (!f.present) return -ENODEV;
   const auto& rc = s.hw.pcie.rc(f.rc);
-  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) return -EOPNOTSUPP;
-  const hw::DmaResult r = hw::device_dma(s.hw, rc.iommu_index, fn, false, 0, iova, write);
+  const bool smmu = behind_smmu(s, rc);
+  if (!smmu && !hw::has_remap_unit(s.hw, rc.iommu, rc.iommu_index)) return -EOPNOTSUPP;
+  const hw::DmaResult r = smmu ? hw::device_dma(s.hw, rc.iommu_index, fn, false, 0, iova, write)
+                               : hw::remap_device_dma(s.hw, rc.iommu, rc.iommu_index, fn, iova, write);
   s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
   // The security property ATS invalidation exists for: the access reached memory through a
   // translation the SMMU would no longer give.
@@ -103,9 +113,11 @@ int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write
   const auto& f = s.hw.pcie.fn(fn);
   if (!f.present) return -ENODEV;
   const auto& rc = s.hw.pcie.rc(f.rc);
-  if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) return -EOPNOTSUPP;
+  const bool smmu = behind_smmu(s, rc);
+  if (!smmu && !hw::has_remap_unit(s.hw, rc.iommu, rc.iommu_index)) return -EOPNOTSUPP;
   if (!hw::pcie::ats_control(f.cfg).enabled) return -ENODEV;
-  const bool ok = hw::device_ats_translate(s.hw, rc.iommu_index, fn, false, 0, iova, write);
+  const bool ok = smmu ? hw::device_ats_translate(s.hw, rc.iommu_index, fn, false, 0, iova, write)
+                       : hw::remap_device_ats_translate(s.hw, rc.iommu, rc.iommu_index, fn, iova);
   const auto e = ok ? s.hw.pcie.fn(fn).atc.lookup(false, 0, iova) : std::nullopt;
   s.record.event(kernel::EventKind::AtsTranslation, fn, static_cast<int64_t>(iova),
                  e ? static_cast<int64_t>(e->pa + (iova - e->iova)) : -1);

@@ -32,7 +32,7 @@ enum class OpKind : uint8_t {
   DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
   VfioMap,          // VFIO_IOMMU_MAP_DMA of `count` pages on `container`, left mapped
   VfioUnmap,        // VFIO_IOMMU_UNMAP_DMA of the container's mapping at `iova` (0: its lowest)
-  DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its SMMU
+  DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its IOMMU
   AtsTranslate,     // `device` sends a bare ATS Translation Request for `iova` (ATS on only)
   GroupSetType,     // echo `type` (identity, DMA or auto) > the device's iommu_group/type
 };
@@ -88,12 +88,12 @@ struct OpContext {
 // (OpContext::next_iova) cycle below 1 GiB.
 inline constexpr uint64_t kUnmappedIova = 0x7fff00000000;
 
-// The function's DMA at `iova` through its SMMU (hw::device_dma: ATC hit, Translation
-// Request and fill, or untranslated when ATS is off), recorded as a DeviceDma event. A
-// DMA through an ATC entry the SMMU would no longer give (check::atc_entry_stale) is
-// recorded as StaleAtcUse: invariant 20. Returns 0, -EFAULT (refused, faulted or no
-// translation), or -EOPNOTSUPP when no SMMUv3 translates the function (VT-d and AMD-Vi
-// keep a page map, with no hardware walk to DMA through).
+// The function's DMA at `iova` through its IOMMU (hw::device_dma behind an SMMU,
+// hw::remap_device_dma behind a VT-d or AMD-Vi unit: ATC hit, Translation Request and
+// fill, or untranslated when ATS is off), recorded as a DeviceDma event. A DMA through
+// an ATC entry the IOMMU would no longer give (check::atc_entry_stale) is recorded as
+// StaleAtcUse: invariant 20. Returns 0, -EFAULT (refused, faulted or no translation),
+// or -EOPNOTSUPP when no IOMMU unit translates the function.
 int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);
 // A bare Translation Request (hw::device_ats_translate), recorded as an AtsTranslation event.
 // Returns 0, -EFAULT (refused), -ENODEV (ATS disabled at the function: it sends none) or -EOPNOTSUPP.

@@ -108,7 +108,6 @@ class Hasher {
       for (const auto& x : a) add(x);
     }
   }
-  void add(const iommu::PageMap& m) { add(m.pages); }
   void add(const smmuv3::PagePool& p) { add(p.base), add(p.limit), add(p.next), add(p.free); }
   void add(const smmuv3::IoPgtable& p) { add(p.stage), add(p.root), add(p.next_table), add(p.owner), add(p.tables); }
   void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
@@ -163,8 +162,14 @@ class Hasher {
     add(a.inv_while_disabled), add(a.entries), add(a.inv_queue), add(a.completions), add(a.invalidations_ignored);
   }
 
-  void add(const hw::VtdContextEntry& e) { add(e.present), add(e.tt), add(e.did); }
-  void add(const hw::VtdUnit& u) { add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.ecap_prs), add(u.context); }
+  void add(const hw::IoPageTable& t) { add(t.pages); }
+  void add(const hw::VtdContextEntry& e) { add(e.present), add(e.tt), add(e.did), add(e.dte); }
+  void add(const hw::VtdPasidEntry& e) { add(e.present), add(e.pgtt), add(e.did); }
+  void add(const hw::VtdUnit& u) {
+    add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.ecap_prs), add(u.context), add(u.rid_pasid), add(u.page_tables);
+  }
+  void add(const hw::AmdDte& e) { add(e.v), add(e.tv), add(e.paging), add(e.i), add(e.domid); }
+  void add(const hw::AmdIommu& u) { add(u.dev_table), add(u.page_tables); }
   void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.prs), add(u.device_rbtree), add(u.next_did); }
   void add(const vtd::DeviceDomainInfo& i) {
     add(i.dev), add(i.iommu), add(i.bus), add(i.devfn), add(i.ats_supported), add(i.ats_enabled), add(i.pasid_supported);
@@ -173,7 +178,7 @@ class Hasher {
   }
   void add(const vtd::CacheTag& t) { add(t.type), add(t.iommu), add(t.did), add(t.info), add(t.users); }
   void add(const vtd::DmarDomain& d) {
-    add(d.iommu), add(d.did), add(d.pte), add(d.devices), add(d.cache_tags), add(d.domain), add(d.live);
+    add(d.iommu), add(d.did), add(d.devices), add(d.cache_tags), add(d.domain), add(d.live);
   }
   void add(const vtd::Driver& d) {
     add(d.policy), add(d.units), add(d.infos), add(d.info_of), add(d.domains), add(d.blocked_domain), add(d.identity_domain);
@@ -183,7 +188,7 @@ class Hasher {
     add(d.dev), add(d.iommu), add(d.devid), add(d.flags), add(d.ats_enabled), add(d.ats_qdep), add(d.pri_enabled);
     add(d.pasid_enabled), add(d.domain), add(d.live);
   }
-  void add(const amd::ProtectionDomain& d) { add(d.iommu), add(d.id), add(d.pte), add(d.devices), add(d.domain), add(d.live); }
+  void add(const amd::ProtectionDomain& d) { add(d.iommu), add(d.id), add(d.devices), add(d.domain), add(d.live); }
   void add(const amd::Driver& d) {
     add(d.policy), add(d.iotlb_sup), add(d.next_domid), add(d.dev_data), add(d.dev_data_of), add(d.domains);
     add(d.blocked_domain), add(d.identity_domain);
@@ -234,6 +239,7 @@ uint64_t state_hash(const System& s) {
   for (const auto& f : s.hw.pcie.functions()) h.add(f.atc);
   h.add(s.kernel.vtd);
   h.add(s.hw.vtd);
+  h.add(s.hw.amd);
   h.add(s.kernel.amd);
   return h.digest();
 }

@@ -1,5 +1,6 @@
-// AMD-Vi protection domains (blocked, identity, paging with a simple page map),
-// attach/detach (where ATS is switched) and the flush with ats_qdep.
+// AMD-Vi protection domains (blocked, identity, paging with a simple page map in
+// the IOMMU, hw::AmdIommu::page_tables), attach/detach (where ATS is switched and
+// the DTE written) and the flush with ats_qdep.
 #include <algorithm>
 
 #include "linux/amd/amd.h"
@@ -18,14 +19,39 @@ using kernel::KFn;
 namespace {
 IommuDevData& data(System& s, DevDataId id) { return s.kernel.amd.dev_data.at(id); }
 
-// detach_device: the device's caps go off, then it leaves the domain (the DTE update is not modelled).
+void domain_flush_pages(System& s, PdomId p, uint64_t addr, uint64_t size);
+
+// dev_update_dte: the device table entry as the IOMMU reads it. Attached: valid, translating
+// through the domain's table (pass-through for identity), I (IOTLB) iff the driver has ATS on.
+void dev_update_dte(System& s, DevDataId id, bool set) {
+  auto& table = s.hw.amd.at(data(s, id).iommu).dev_table;
+  if (!set) {
+    table.erase(data(s, id).devid);
+    return;
+  }
+  const PdomId p = pdom_of(s, data(s, id).domain);
+  hw::AmdDte e;
+  e.v = e.tv = true;
+  e.paging = p != kNone;
+  e.domid = p != kNone ? s.kernel.amd.domains[p].id : 0;
+  e.i = data(s, id).ats_enabled;
+  table[data(s, id).devid] = e;
+}
+
+// detach_device: the device's caps go off, its DTE is cleared, then the domain is flushed
+// whole (amd_iommu_domain_flush_all) while the device is still on its list. Its own ATS is
+// already off by then, so its ATC gets no INVALIDATE_IOTLB_PAGES (see docs/findings.md).
 void detach_device(System& s, DevDataId id) {
   Frame f(s, KFn::detach_device);
   pdev_disable_caps(s, data(s, id).dev);
+  dev_update_dte(s, id, false);
   iommu::DomainId old = data(s, id).domain;
   if (old != iommu::kNoDomain) {
     PdomId p = pdom_of(s, old);
-    if (p != kNone) std::erase(s.kernel.amd.domains[p].devices, id);
+    if (p != kNone) {
+      domain_flush_pages(s, p, 0, kAllPages);
+      std::erase(s.kernel.amd.domains[p].devices, id);
+    }
   }
   data(s, id).domain = iommu::kNoDomain;
 }
@@ -42,6 +68,7 @@ int attach_device(System& s, DevDataId id, iommu::DomainId d) {
     pdev_enable_caps(s, dev);
   else
     pdev_enable_cap_ats(s, dev);
+  dev_update_dte(s, id, true);
   return 0;
 }
 
@@ -97,7 +124,10 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
 void domain_free(System& s, iommu::DomainId d) {
   Frame f(s, KFn::amd_iommu_domain_free);
   PdomId p = pdom_of(s, d);
-  if (p != kNone) s.kernel.amd.domains[p].live = false;
+  if (p == kNone) return;
+  s.kernel.amd.domains[p].live = false;
+  // The page-table pages go with the domain.
+  s.hw.amd.at(s.kernel.amd.domains[p].iommu).page_tables.erase(s.kernel.amd.domains[p].id);
 }
 
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type) {
@@ -124,6 +154,7 @@ int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::Doma
   if (id == kNone) return -ENODEV;
   if (data(s, id).domain != iommu::kNoDomain) detach_device(s, id);
   data(s, id).domain = d;
+  dev_update_dte(s, id, false);  // blocked: no valid DTE, every request is refused
   return 0;
 }
 
@@ -131,14 +162,16 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
   Frame f(s, KFn::amd_iommu_map_pages);
   PdomId p = pdom_of(s, d);
   if (p == kNone) return -EINVAL;
-  return s.kernel.amd.domains[p].pte.map(iova, paddr, size);
+  const ProtectionDomain& pd = s.kernel.amd.domains[p];
+  return s.hw.amd.at(pd.iommu).page_tables[pd.id].map(iova, paddr, size);
 }
 
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::amd_iommu_unmap_pages);
   PdomId p = pdom_of(s, d);
   if (p == kNone) return 0;
-  uint64_t done = s.kernel.amd.domains[p].pte.unmap(iova, size);
+  const ProtectionDomain& pd = s.kernel.amd.domains[p];
+  uint64_t done = s.hw.amd.at(pd.iommu).page_tables[pd.id].unmap(iova, size);
   if (done) domain_flush_pages(s, p, iova, size);  // amd_iommu_iotlb_sync
   return done;
 }

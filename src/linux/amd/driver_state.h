@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "linux/iommu/iommu_core.h"
-#include "linux/iommu/page_map.h"
 #include "linux/pci/pci_dev.h"
 #include "policy/ats_variant.h"
 
@@ -35,7 +34,7 @@ struct IommuDevData {  // struct iommu_dev_data
 
 struct ProtectionDomain {  // struct protection_domain (paging)
   uint16_t iommu = 0, id = 0;
-  iommu::PageMap pte;
+  // The domain's page table is the IOMMU's hw::AmdIommu::page_tables[id] (hardware-visible memory).
   std::vector<DevDataId> devices;
   iommu::DomainId domain = iommu::kNoDomain;
   bool live = true;

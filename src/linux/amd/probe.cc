@@ -37,6 +37,7 @@ DevDataId dev_data_of(const System& s, pci::DevId dev) {
 }
 
 void device_probe(System& s, uint16_t iommu) {
+  if (s.hw.amd.size() <= iommu) s.hw.amd.resize(iommu + 1);
   auto& d = s.kernel.amd;
   if (d.blocked_domain.size() <= iommu) {
     d.blocked_domain.resize(iommu + 1, iommu::kNoDomain);

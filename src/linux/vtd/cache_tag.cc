@@ -57,11 +57,30 @@ void cache_tag_unassign_domain(System& s, DmarDomainId dd, InfoId info) {
   std::erase_if(tags, [](const CacheTag& t) { return t.type == CacheTagType::Iotlb && t.users == 0; });
 }
 
+namespace {
+// calculate_psi_aligned_address: the smallest naturally aligned power-of-two range of
+// pages around [start, end], as a start address and a mask (log2 pages). Both the IOTLB's
+// AM field and the device-IOTLB's size-bit encoding can only express such ranges.
+uint64_t psi_aligned_address(uint64_t start, uint64_t end, uint8_t* mask_out) {
+  const uint64_t first = start >> 12, last = end >> 12;
+  const uint64_t pages = last - first + 1;
+  const uint64_t aligned_pages = std::bit_ceil(pages);
+  uint64_t mask = std::countr_zero(aligned_pages);
+  if (first & (aligned_pages - 1)) {
+    // Unaligned: grow to the lowest bit above the pages' span where first and last agree.
+    const uint64_t shared = ~(first ^ last) & ~(aligned_pages - 1);
+    mask = shared ? std::countr_zero(shared) : kMaxAgawPfnWidth;
+  }
+  *mask_out = static_cast<uint8_t>(mask);
+  return mask >= 52 ? 0 : (start & ~((uint64_t{0x1000} << mask) - 1));
+}
+}  // namespace
+
 void cache_tag_flush_range(System& s, DmarDomainId dd, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::cache_tag_flush_range);
   const DmarDomain& d = s.kernel.vtd.domains.at(dd);
-  uint64_t pages = std::max<uint64_t>(1, size >> 12);
-  uint8_t order = static_cast<uint8_t>(std::bit_width(std::bit_ceil(pages)) - 1);
+  uint8_t order = 0;
+  const uint64_t addr = psi_aligned_address(iova, iova + std::max<uint64_t>(size, 1) - 1, &order);
   std::vector<CacheTag> tags = d.cache_tags;  // the list is stable for the flush
   // The IOTLB first: a device re-walking after its ATC is flushed must not hit a stale IOTLB entry.
   for (const auto& t : tags)
@@ -69,16 +88,16 @@ void cache_tag_flush_range(System& s, DmarDomainId dd, uint64_t iova, uint64_t s
       QiDesc q;
       q.type = QiType::Iotlb;
       q.did = t.did;
-      q.addr = iova & ~uint64_t{0xfff};
+      q.addr = addr;
       q.size_order = order;
       qi_submit_sync(s, t.iommu, q);
     }
   for (const auto& t : tags)
     if (t.type == CacheTagType::Devtlb) {
       const DeviceDomainInfo& in = s.kernel.vtd.infos.at(t.info);
-      qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, iova & ~uint64_t{0xfff}, order);
+      qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, addr, order);
       // quirk_extra_dev_tlb_flush: the same descriptor once more.
-      if (in.dtlb_extra_inval) qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, iova & ~uint64_t{0xfff}, order);
+      if (in.dtlb_extra_inval) qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, addr, order);
     }
 }
 

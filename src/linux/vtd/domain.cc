@@ -1,6 +1,8 @@
-// VT-d domains (blocked, identity, paging with a simple page map) and attach,
-// in scalable mode (ATS untouched by attach) and legacy mode (ATS follows the
-// context entry: domain_context_mapping / domain_context_clear).
+// VT-d domains (blocked, identity, paging with a simple page map in the unit,
+// hw::VtdUnit::page_tables) and attach, in scalable mode (ATS untouched by
+// attach; the RID_PASID entry is written, and torn down with a whole-device-TLB
+// flush) and legacy mode (ATS follows the context entry: domain_context_mapping
+// / domain_context_clear).
 #include <algorithm>
 
 #include "linux/iommu/iommu.h"
@@ -8,6 +10,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/vtd/cache_tag.h"
+#include "linux/vtd/qi.h"
 #include "linux/vtd/vtd.h"
 #include "sim/system.h"
 
@@ -32,11 +35,36 @@ void domain_context_mapping(System& s, DmarDomainId dd, InfoId id) {
   iommu_enable_pci_ats(s, id);
 }
 
-// Legacy mode: the context entry goes, then ATS.
+// The whole device TLB of a device with ATS on, once its entry no longer points at the
+// domain (intel_context_flush_no_pasid / devtlb_invalidation_with_pasid for RID_PASID).
+void flush_whole_dev_iotlb(System& s, InfoId id) {
+  const DeviceDomainInfo& in = info(s, id);
+  if (!in.ats_enabled) return;
+  qi_flush_dev_iotlb(s, in.iommu, in.rid(), in.pfsid, in.ats_qdep, 0, kMaxAgawPfnWidth);
+  if (in.dtlb_extra_inval) qi_flush_dev_iotlb(s, in.iommu, in.rid(), in.pfsid, in.ats_qdep, 0, kMaxAgawPfnWidth);
+}
+
+// Legacy mode: the context entry goes, the device TLB is flushed, then ATS goes.
 void domain_context_clear(System& s, InfoId id) {
   Frame f(s, KFn::domain_context_clear);
   write_context(s, id, {});
+  flush_whole_dev_iotlb(s, id);
   iommu_disable_pci_ats(s, id);
+}
+
+// Scalable mode: the RID_PASID entry (intel_pasid_setup_second_level / _pass_through).
+void write_rid_pasid(System& s, InfoId id, hw::VtdPasidEntry e) {
+  s.hw.vtd.at(info(s, id).iommu).rid_pasid[info(s, id).rid()] = e;
+}
+
+// Scalable mode: intel_pasid_tear_down_entry for RID_PASID; ATS stays on, so the device
+// TLB is flushed of whatever it cached through the old entry.
+void pasid_tear_down_entry(System& s, InfoId id) {
+  auto& table = s.hw.vtd.at(info(s, id).iommu).rid_pasid;
+  auto it = table.find(info(s, id).rid());
+  if (it == table.end() || !it->second.present) return;
+  table.erase(it);
+  flush_whole_dev_iotlb(s, id);
 }
 
 // Leaves the current domain: cache tags dropped, then the context entry cleared in legacy mode.
@@ -45,8 +73,10 @@ void device_block_translation(System& s, InfoId id) {
   iommu::DomainId old = info(s, id).domain;
   DmarDomainId dd = old == iommu::kNoDomain ? kNone : dmar_domain_of(s, old);
   if (dd != kNone) cache_tag_unassign_domain(s, dd, id);
-  // Simplification: scalable mode's PASID-table entry is not modelled; tearing it down touches no ATS state.
-  if (!scalable(s, id)) domain_context_clear(s, id);
+  if (scalable(s, id))
+    pasid_tear_down_entry(s, id);
+  else
+    domain_context_clear(s, id);
   if (dd != kNone) std::erase(s.kernel.vtd.domains[dd].devices, id);
   info(s, id).domain = iommu::kNoDomain;
 }
@@ -64,6 +94,7 @@ int dmar_domain_attach_device(System& s, DmarDomainId dd, InfoId id) {
     info(s, id).domain = iommu::kNoDomain;
     return ret;
   }
+  if (scalable(s, id)) write_rid_pasid(s, id, {true, hw::kPgttSecondLevel, s.kernel.vtd.domains[dd].did});
   info(s, id).domain = s.kernel.vtd.domains[dd].domain;
   return 0;
 }
@@ -93,7 +124,10 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
 void domain_free(System& s, iommu::DomainId d) {
   Frame f(s, KFn::intel_iommu_domain_free);
   DmarDomainId dd = dmar_domain_of(s, d);
-  if (dd != kNone) s.kernel.vtd.domains[dd].live = false;
+  if (dd == kNone) return;
+  s.kernel.vtd.domains[dd].live = false;
+  // The page-table pages go with the domain.
+  s.hw.vtd.at(s.kernel.vtd.domains[dd].iommu).page_tables.erase(s.kernel.vtd.domains[dd].did);
 }
 
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type) {
@@ -129,7 +163,10 @@ int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::Dom
   if (id == kNone) return -ENODEV;
   device_block_translation(s, id);
   // Legacy pass-through context entry: translation requests are not served, so ATS stays as it is.
-  if (!scalable(s, id)) write_context(s, id, {true, 2, 0});
+  if (scalable(s, id))
+    write_rid_pasid(s, id, {true, hw::kPgttPassThrough, 0});
+  else
+    write_context(s, id, {true, 2, 0});
   info(s, id).domain = d;
   return 0;
 }
@@ -138,14 +175,16 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
   Frame f(s, KFn::intel_iommu_map_pages);
   DmarDomainId dd = dmar_domain_of(s, d);
   if (dd == kNone) return -EINVAL;
-  return s.kernel.vtd.domains[dd].pte.map(iova, paddr, size);
+  const DmarDomain& dom = s.kernel.vtd.domains[dd];
+  return s.hw.vtd.at(dom.iommu).page_tables[dom.did].map(iova, paddr, size);
 }
 
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::intel_iommu_unmap_pages);
   DmarDomainId dd = dmar_domain_of(s, d);
   if (dd == kNone) return 0;
-  uint64_t done = s.kernel.vtd.domains[dd].pte.unmap(iova, size);
+  const DmarDomain& dom = s.kernel.vtd.domains[dd];
+  uint64_t done = s.hw.vtd.at(dom.iommu).page_tables[dom.did].unmap(iova, size);
   // intel_iommu_tlb_sync: the gathered range, through the domain's cache tags.
   if (done) cache_tag_flush_range(s, dd, iova, size);
   return done;

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "linux/iommu/iommu_core.h"
-#include "linux/iommu/page_map.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/pci/pci_dev.h"
 #include "policy/ats_variant.h"
@@ -20,6 +19,7 @@ using InfoId = uint32_t;        // a slot of Driver::infos
 using DmarDomainId = uint32_t;  // a slot of Driver::domains
 inline constexpr uint32_t kNone = 0xffffffff;
 inline constexpr int kVtdPageShift = 12;  // VTD_PAGE_SHIFT
+inline constexpr uint8_t kMaxAgawPfnWidth = 52;  // MAX_AGAW_PFN_WIDTH: a device-IOTLB mask meaning "everything"
 
 struct IntelIommu {  // struct intel_iommu: what the driver read from ECAP, and its device rbtree
   bool dev_iotlb = true;  // ecap_dev_iotlb_support
@@ -63,7 +63,7 @@ struct CacheTag {  // struct cache_tag: what a domain invalidates, and where
 
 struct DmarDomain {  // struct dmar_domain (paging)
   uint16_t iommu = 0, did = 0;  // simplification: one unit and one domain id per domain
-  iommu::PageMap pte;
+  // The domain's page table is the unit's hw::VtdUnit::page_tables[did] (hardware-visible memory).
   std::vector<InfoId> devices;
   std::vector<CacheTag> cache_tags;
   iommu::DomainId domain = iommu::kNoDomain;

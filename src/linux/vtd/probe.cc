@@ -121,6 +121,10 @@ int probe_device(System& s, pci::DevId dev) {
       return ret;
     }
   }
+  // Scalable mode sets up the device's context entry here (intel_pasid_setup_sm_context):
+  // Device-TLB Enable follows the unit's support for it, not ATS being on yet.
+  if (drv.units[unit].scalable)
+    s.hw.vtd.at(unit).context[info(s, id).rid()] = {.present = true, .dte = info(s, id).ats_supported};
   drv.info_of[dev] = id;
   return 0;
 }
@@ -181,6 +185,8 @@ void release_device(System& s, pci::DevId dev) {
   // The support check is asked again, not remembered: if a FINAL quirk cleared ats_cap since
   // probe, the node stays linked while its info is freed below (the 2026 use-after-free).
   if (pci::ats_supported(s, dev)) device_rbtree_remove(s, id);
+  // intel_pasid_teardown_sm_context: the blocked domain already tore the RID_PASID entry down.
+  if (s.kernel.vtd.units[info(s, id).iommu].scalable) s.hw.vtd.at(info(s, id).iommu).context.erase(info(s, id).rid());
   free_info(s, id);
   s.kernel.vtd.info_of[dev] = kNone;
 }

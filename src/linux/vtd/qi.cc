@@ -1,6 +1,11 @@
 #include "linux/vtd/qi.h"
 
+#include <bit>
+
+#include "hw/remap.h"
+#include "hw/vtd_remap.h"
 #include "linux/kernel/printk.h"
+#include "linux/vtd/driver_state.h"
 #include "sim/system.h"
 
 namespace atslab::vtd {
@@ -9,11 +14,20 @@ namespace {
 constexpr uint16_t kQiDevIotlbMaxInvs = 32;  // QI_DEV_IOTLB_MAX_INVS: deeper queues are encoded as 0
 }
 
+uint64_t dev_iotlb_qw1(uint64_t addr, uint8_t mask) {
+  // More than one page: every address bit below the size's own bit is set, so the lowest
+  // clear bit at or above bit 12 tells the size; the S bit says to look for it.
+  if (mask) return ((addr | ((uint64_t{1} << (12 + mask - 1)) - 1)) & ~uint64_t{0xfff}) | hw::kQiDevIotlbSize;
+  return addr & ~uint64_t{0xfff};
+}
+
 void qi_submit_sync(System& s, uint16_t unit, const QiDesc& d) {
   uint64_t a = static_cast<uint64_t>(d.type) | uint64_t{d.sid} << 8 | uint64_t{d.pfsid} << 24 |
                uint64_t{d.qdep} << 40 | uint64_t{d.did} << 48;
-  uint64_t b = d.addr | d.size_order;
+  uint64_t b = d.type == QiType::DevTlb ? dev_iotlb_qw1(d.addr, d.size_order) : (d.addr & ~uint64_t{0xfff}) | d.size_order;
   s.record.event(kernel::EventKind::VtdQiDesc, unit, static_cast<int64_t>(a), static_cast<int64_t>(b));
+  // The unit executes it; qi_submit_sync's wait descriptor returns once the endpoint completed.
+  hw::vtd_execute_qi(s.hw, unit, a, b);
 }
 
 QiDesc decode(const kernel::Event& e) {
@@ -24,6 +38,13 @@ QiDesc decode(const kernel::Event& e) {
   d.pfsid = static_cast<uint16_t>(a >> 24);
   d.qdep = static_cast<uint8_t>(a >> 40);
   d.did = static_cast<uint16_t>(a >> 48);
+  if (d.type == QiType::DevTlb) {
+    // As the unit reads it: the range the address and S bit cover (everything: 0 with mask 52).
+    const hw::InvRange r = hw::decode_size_bit_range(b, (b & hw::kQiDevIotlbSize) != 0);
+    d.addr = r.addr;
+    d.size_order = r.size ? static_cast<uint8_t>(std::countr_zero(r.size) - 12) : kMaxAgawPfnWidth;
+    return d;
+  }
   d.addr = b & ~uint64_t{0xfff};
   d.size_order = static_cast<uint8_t>(b & 0xfff);
   return d;

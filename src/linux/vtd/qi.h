@@ -1,7 +1,8 @@
 #pragma once
 // The VT-d invalidation queue (dmar.c qi_submit_sync): IOTLB and device-IOTLB
-// descriptors. The unit consumes them at once; each is recorded as an event
-// (EventKind::VtdQiDesc) that encode/decode map to and from.
+// descriptors. The unit executes each at once (hw::vtd_execute_qi: a device-IOTLB
+// descriptor invalidates the endpoint's ATC for the range it encodes) and each is
+// recorded as an event (EventKind::VtdQiDesc) that encode/decode map to and from.
 #include <cstdint>
 
 #include "linux/kernel/record.h"
@@ -21,12 +22,18 @@ struct QiDesc {
   uint16_t pfsid = 0;   // DevTlb: the PF's source-id (with ECAP.DIT)
   uint8_t qdep = 0;     // DevTlb: invalidation queue depth, 0 when it is 32 or more
   uint64_t addr = 0;
-  uint8_t size_order = 0;  // log2 of the 4 KiB pages
+  uint8_t size_order = 0;  // log2 of the 4 KiB pages (DevTlb: the mask qi_flush_dev_iotlb encodes; 52 = everything)
   bool operator==(const QiDesc&) const = default;
 };
 
+// qw1 of a device-IOTLB descriptor for `addr` and 2^mask pages, encoded as the kernel
+// does: with a mask, the address bits below the size bit set and the S bit. An address
+// not aligned to the size makes the unit invalidate another, larger range.
+uint64_t dev_iotlb_qw1(uint64_t addr, uint8_t mask);
+
 void qi_submit_sync(System& s, uint16_t unit, const QiDesc& d);
-// The descriptor an event carries (the event must be a VtdQiDesc).
+// The descriptor an event carries (the event must be a VtdQiDesc); a device-IOTLB
+// descriptor's addr and size_order are the range the unit decodes from its qw1.
 QiDesc decode(const kernel::Event& e);
 
 // qi_flush_dev_iotlb: a device-IOTLB invalidation with the endpoint's queue depth and PFSID.

@@ -1,13 +1,18 @@
 #pragma once
-// The simple translation table the drivers keep where ATS handling does not
-// need the real page-table format: 4 KiB IOVA pages to physical pages.
+// The x86 remapping units' translation table in the "simpler translation model"
+// (VT-d second-level tables, AMD-Vi v1 tables): 4 KiB IOVA pages to physical
+// pages with no format and no permissions (every mapping is read-write). The
+// tables belong to the hardware, keyed by domain id in the unit that walks
+// them (hw::VtdUnit, hw::AmdIommu), so the unit never reads kernel state; the
+// drivers write them as they would write page tables in memory.
 #include <cerrno>
 #include <cstdint>
 #include <map>
+#include <optional>
 
-namespace atslab::iommu {
+namespace atslab::hw {
 
-struct PageMap {
+struct IoPageTable {
   std::map<uint64_t, uint64_t> pages;  // IOVA page -> physical page
 
   // Maps [iova, iova + size) to [paddr, ...): -EINVAL if not 4 KiB aligned, -EEXIST if any page is mapped.
@@ -24,7 +29,13 @@ struct PageMap {
     for (uint64_t off = 0; off < size; off += 0x1000) done += pages.erase((iova + off) >> 12) * 0x1000;
     return done;
   }
-  bool operator==(const PageMap&) const = default;
+  // The physical address `iova` translates to, if its page is mapped.
+  std::optional<uint64_t> lookup(uint64_t iova) const {
+    auto it = pages.find(iova >> 12);
+    if (it == pages.end()) return std::nullopt;
+    return it->second << 12 | (iova & 0xfff);
+  }
+  bool operator==(const IoPageTable&) const = default;
 };
 
-}  // namespace atslab::iommu
+}  // namespace atslab::hw

@@ -1,0 +1,56 @@
+#include "hw/remap_dma.h"
+
+#include "hw/remap.h"
+
+namespace atslab::hw {
+
+namespace {
+uint16_t rid_of(const Machine& m, pcie::FnId fn) { return m.pcie.fn(fn).bdf.rid(); }
+}  // namespace
+
+bool remap_device_ats_translate(Machine& m, pcie::IommuKind kind, unsigned unit, pcie::FnId fn, uint64_t iova) {
+  pcie::Function& f = m.pcie.fn(fn);
+  const pcie::AtsControl ctl = pcie::ats_control(f.cfg);
+  if (!ctl.enabled) return false;
+  const RemapResult r = remap_translation_request(m, kind, unit, rid_of(m, fn), iova);
+  if (!r.ok) return false;
+  pcie::AtcEntry e;
+  e.iova = iova & ~(r.size - 1);
+  e.size = r.size;
+  e.pa = r.pa;
+  e.writable = r.writable;
+  f.atc.fill(e, ctl.stu_shift);
+  return true;
+}
+
+DmaResult remap_device_dma(Machine& m, pcie::IommuKind kind, unsigned unit, pcie::FnId fn, uint64_t iova, bool write) {
+  DmaResult d;
+  const uint16_t rid = rid_of(m, fn);
+  auto land = [&](uint64_t pa) {
+    d.ok = true;
+    d.pa = pa;
+    d.owner = m.memory.owner(pa);
+  };
+  if (pcie::ats_control(m.pcie.fn(fn).cfg).enabled) {
+    auto hit = m.pcie.fn(fn).atc.lookup(false, 0, iova);
+    d.atc_hit = hit.has_value();
+    if (!hit) {
+      remap_device_ats_translate(m, kind, unit, fn, iova);
+      hit = m.pcie.fn(fn).atc.lookup(false, 0, iova);
+    }
+    if (hit && (!write || hit->writable)) {
+      d.translated = true;
+      d.atc_entry = hit;
+      // The unit checks only that the device may send translated requests, not the address.
+      if (remap_translated_allowed(m, kind, unit, rid)) land(hit->pa + (iova - hit->iova));
+      return d;
+    }
+    // As behind an SMMU: no translation, no access (no fallback to untranslated requests).
+    return d;
+  }
+  const RemapResult r = remap_translate(m, kind, unit, rid, iova);
+  if (r.ok) land(r.pa + (iova & 0xfff));
+  return d;
+}
+
+}  // namespace atslab::hw
