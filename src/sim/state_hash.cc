@@ -60,8 +60,9 @@ class Hasher {
     add(b.domain), add(b.bus), add(b.devfn);
   }
   void add(const hw::pcie::ConfigSpace& c) {
-    // The write masks are fixed by the layout, which the image itself determines; hash the image.
-    bytes(c.bytes().data(), c.bytes().size());
+    // The write masks are fixed by the layout, which the image itself determines; hash the image,
+    // through its cached content hash (most images do not change from one state to the next).
+    add(c.image_hash());
   }
   void add(const hw::pcie::RootComplex& r) {
     add(r.domain), add(r.root_bus), add(r.ats_supported), add(r.iommu), add(r.iommu_index);
@@ -139,11 +140,9 @@ class Hasher {
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
   }
-  void add(const hw::memory::Page& p) { add(p.owner), add(p.qwords); }
-  void add(const hw::memory::Memory& m) {
-    add(m.pages().size());
-    for (const auto& [pfn, page] : m.pages()) add(pfn), add(page);
-  }
+  // Each page's contents by their cached content hash.
+  void add(const hw::memory::Frame& f) { add(f.pfn), add(f.owner), add(f.data.hash()); }
+  void add(const hw::memory::Memory& m) { add(m.frames()); }
   void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
   void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
   void add(const hw::smmuv3::IotlbEntry& e) {
