@@ -40,6 +40,9 @@ class CowBlock {
     return p_->value;
   }
 
+  // Back to all zeros, dropping this handle's share of the block (a page cleared with memset).
+  void clear() { p_.reset(); }
+
   // The content hash, computed at most once per written version. 0 means "not computed";
   // a block whose true hash is 0 is merely rehashed each time.
   uint64_t hash() const {

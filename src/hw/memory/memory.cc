@@ -49,4 +49,6 @@ void Memory::write64(uint64_t pa, uint64_t v) {
   if (f.data.get()[i] != v) f.data.mut()[i] = v;
 }
 
+void Memory::zero_page(uint64_t pa) { at(pa >> kPageShift).data.clear(); }
+
 }  // namespace atslab::hw::memory

@@ -44,6 +44,9 @@ class Memory {
   uint64_t read64(uint64_t pa) const;
   // Writes to unbacked memory back the page, unowned.
   void write64(uint64_t pa, uint64_t v);
+  // Zeroes the page holding `pa` (backing it, unowned, if it was not): memset of a page, in one
+  // step rather than 512 stores.
+  void zero_page(uint64_t pa);
 
   // Backed pages in ascending page frame number (a sorted vector: one allocation per copy).
   const std::vector<Frame>& frames() const { return frames_; }
