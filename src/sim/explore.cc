@@ -37,6 +37,16 @@ uint64_t context_hash(const OpContext& c) {
   return XXH3_64bits(b.data(), b.size());
 }
 
+// The parts of the record no check reads again once the state has been checked: dmesg lines
+// (never read by the model) and WARNs (check_history reads only those after the parent's). Every
+// child copies its parent, record included; a record that keeps growing along the path would
+// make each copy cost more. Events stay: check_history reads the whole prefix for context, and
+// KASAN reports stay: the model reports only the first.
+void forget_read_history(System& s) {
+  s.record.log.clear();
+  s.record.warnings.clear();
+}
+
 uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
 
 // Where every search and every replay of a counterexample starts: boot, then the prefix.
@@ -127,6 +137,7 @@ class Explorer {
     start_ = Clock::now();
     // The booted state itself.
     check(root_, 0, 0, {});
+    forget_read_history(root_.s);
     if (stop()) return finish();
     for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
       cut_ = false;
@@ -176,10 +187,11 @@ class Explorer {
     return child;
   }
 
-  void visit(const Node& parent, const Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
+  void visit(const Node& parent, Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
              unsigned cost) {
     trace.push_back(op);
     check(child, parent.s.record.events.size(), parent.s.record.warnings.size(), trace);
+    forget_read_history(child.s);
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
