@@ -28,12 +28,23 @@ struct Node {
   OpContext ctx;
 };
 
+// The workload runner's names and counters, in a length-prefixed byte string (no text formatting:
+// this runs for every state generated).
 uint64_t context_hash(const OpContext& c) {
   std::string b;
-  for (const auto& [name, id] : c.containers) b += fmt::format("c{}={};", name, id);
-  for (const auto& [dev, g] : c.vfio_groups) b += fmt::format("g{}={};", dev, g);
-  for (const auto& [dev, d] : c.own_domains) b += fmt::format("o{}={};", dev, d);
-  b += fmt::format("i{}", c.next_iova);
+  b.reserve(256);
+  auto put = [&b](auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(c.containers.size());
+  for (const auto& [name, id] : c.containers) {
+    put(name.size());
+    b += name;
+    put(id);
+  }
+  put(c.vfio_groups.size());
+  for (const auto& [dev, g] : c.vfio_groups) put(dev), put(g);
+  put(c.own_domains.size());
+  for (const auto& [dev, d] : c.own_domains) put(dev), put(d);
+  put(c.next_iova);
   return XXH3_64bits(b.data(), b.size());
 }
 
