@@ -79,33 +79,34 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     if (!master.live) continue;
     const auto& d = s.kernel.devs[master.dev];
     bool hw_on = hw_ats_on(s, d.fn);
-    std::string who = fmt::format("{} (master {})", dev_name(s, master.dev), m);
+    // Named only when something is reported: formatting names for every healthy object costs more than the checks.
+    auto who = [&] { return fmt::format("{} (master {})", dev_name(s, master.dev), m); };
     if (master.ats_enabled != hw_on)
-      out.push_back({9, who, fmt::format("master->ats_enabled={} but PCI ATS is {}", master.ats_enabled, hw_on ? "on" : "off")});
+      out.push_back({9, who(), fmt::format("master->ats_enabled={} but PCI ATS is {}", master.ats_enabled, hw_on ? "on" : "off")});
     if (master.ats_enabled)
       for (uint32_t sid : master.streams) {
         auto ste = hw_ste(s, master.smmu, sid);
         if (!ste_translates(ste) || ste_eats(ste) != 1)
-          out.push_back({10, who, fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
+          out.push_back({10, who(), fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
       }
   }
   for (uint32_t di = 0; di < drv.domains.size(); ++di) {
     const auto& dom = drv.domains[di];
     if (!dom.live) continue;
-    std::string who = fmt::format("smmu domain {} (iommu domain {})", di, dom.domain);
+    auto who = [&] { return fmt::format("smmu domain {} (iommu domain {})", di, dom.domain); };
     // 13: counted iff PCI ATS is really on for the attachment.
     int really = 0;
     for (const auto& md : dom.devices)
       if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
     if (dom.nr_ats_masters != really)
-      out.push_back({13, who, fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", dom.nr_ats_masters, really)});
+      out.push_back({13, who(), fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", dom.nr_ats_masters, really)});
     // 14 and 15 are about the 2026 arrays; the older design has none to check.
     if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
     const auto& slot = drv.invs_pool[dom.invs];
     // Memory safety: a live domain's published array is never one handed to kfree_rcu (its memory may be reused).
     if (slot.state != smmuv3::RcuState::Live)
-      out.push_back({0, who, fmt::format("the domain's published invalidation array (slot {}) was freed", dom.invs)});
+      out.push_back({0, who(), fmt::format("the domain's published invalidation array (slot {}) was freed", dom.invs)});
     std::map<std::tuple<int, uint32_t, uint32_t>, int> expect, have;
     for (const auto& md : dom.devices) {
       const auto& master = drv.masters[md.master];
@@ -125,7 +126,7 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
       for (const auto& [k, n] : expect)
         if (!have.count(k))
           diff += fmt::format(" {}({:#x},{}) missing;", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))), std::get<1>(k), std::get<2>(k));
-      out.push_back({14, who, "invalidation array differs from its attachments:" + diff});
+      out.push_back({14, who(), "invalidation array differs from its attachments:" + diff});
     }
     // 15: structure of the array.
     const auto& a = slot.invs;
@@ -133,10 +134,10 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     for (uint16_t i = 0; i < a.num_invs; ++i) {
       if (i && smmuv3::inv_cmp(a.inv[i - 1], a.inv[i]) >= 0) sorted = false;
       if (a.inv[i].users > 0 && smmuv3::is_ats(a.inv[i].type)) any_ats = true;
-      if (a.inv[i].users < 0) out.push_back({15, who, "negative users"});
+      if (a.inv[i].users < 0) out.push_back({15, who(), "negative users"});
     }
     if (!sorted || a.num_trashes > a.num_invs || a.num_invs > a.max_invs || (any_ats && !a.has_ats))
-      out.push_back({15, who, fmt::format("array malformed: sorted={} trashes={} num={} max={} has_ats={}", sorted,
+      out.push_back({15, who(), fmt::format("array malformed: sorted={} trashes={} num={} max={} has_ats={}", sorted,
                                           a.num_trashes, a.num_invs, a.max_invs, a.has_ats)});
   }
   if (drv.inv_design == smmuv3::InvalidationDesign::Invs) {

@@ -1,3 +1,6 @@
+// The state's layout (XXH3_state_t) so that the hasher can live on the stack: one heap
+// allocation fewer per hashed state.
+#define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
 #include <array>
@@ -18,8 +21,7 @@ namespace {
 // hashes every state it generates).
 class Hasher {
  public:
-  Hasher() : st_(XXH3_createState()) { XXH3_64bits_reset(st_); }
-  ~Hasher() { XXH3_freeState(st_); }
+  Hasher() { XXH3_64bits_reset(&st_); }
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
 
@@ -27,7 +29,7 @@ class Hasher {
     if (n == 0) return;  // an empty vector's data() may be null, which memcpy must not see
     if (n >= 256) {
       flush();
-      XXH3_64bits_update(st_, p, n);
+      XXH3_64bits_update(&st_, p, n);
       return;
     }
     if (used_ + n > kBlock) flush();
@@ -60,8 +62,9 @@ class Hasher {
     add(b.domain), add(b.bus), add(b.devfn);
   }
   void add(const hw::pcie::ConfigSpace& c) {
-    // The write masks are fixed by the layout, which the image itself determines; hash the image.
-    bytes(c.bytes().data(), c.bytes().size());
+    // The write masks are fixed by the layout, which the image itself determines; hash the image,
+    // through its cached content hash (most images do not change from one state to the next).
+    add(c.image_hash());
   }
   void add(const hw::pcie::RootComplex& r) {
     add(r.domain), add(r.root_bus), add(r.ats_supported), add(r.iommu), add(r.iommu_index);
@@ -138,11 +141,9 @@ class Hasher {
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
   }
-  void add(const hw::memory::Page& p) { add(p.owner), add(p.qwords); }
-  void add(const hw::memory::Memory& m) {
-    add(m.pages().size());
-    for (const auto& [pfn, page] : m.pages()) add(pfn), add(page);
-  }
+  // Each page's contents by their cached content hash.
+  void add(const hw::memory::Frame& f) { add(f.pfn), add(f.owner), add(f.data.hash()); }
+  void add(const hw::memory::Memory& m) { add(m.frames()); }
   void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
   void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
   void add(const hw::smmuv3::IotlbEntry& e) {
@@ -196,17 +197,17 @@ class Hasher {
 
   uint64_t digest() {
     flush();
-    return XXH3_64bits_digest(st_);
+    return XXH3_64bits_digest(&st_);
   }
 
  private:
   static constexpr size_t kBlock = 16384;
   void flush() {
     if (used_ == 0) return;
-    XXH3_64bits_update(st_, buf_.data(), used_);
+    XXH3_64bits_update(&st_, buf_.data(), used_);
     used_ = 0;
   }
-  XXH3_state_t* st_;
+  XXH3_state_t st_;
   std::array<unsigned char, kBlock> buf_;
   size_t used_ = 0;
 };

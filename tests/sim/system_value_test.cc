@@ -51,6 +51,48 @@ TEST(SystemValue, ReachingTheSameStateTwiceGivesTheSameValue) {
   EXPECT_EQ(state_hash(a), state_hash(b));
 }
 
+// Pages and config spaces are shared copy-on-write between copies (hw::CowBlock): a write after a
+// copy must not reach the original, and equality and the hash must follow content, not sharing.
+TEST(SystemValue, WriteAfterCopyLeavesTheOriginalAlone) {
+  System a = sim::builtin_example(kBare);
+  a.hw.memory.write64(0x10000, 0x1111);
+  const uint64_t ha = state_hash(a);
+  System b = a;
+  b.hw.memory.write64(0x10008, 0x2222);
+  b.hw.pcie.fn(1).cfg.poke32(0x40, 0xdeadbeef);
+  EXPECT_EQ(a.hw.memory.read64(0x10008), 0u);
+  EXPECT_EQ(a.hw.memory.read64(0x10000), 0x1111u);
+  EXPECT_EQ(b.hw.memory.read64(0x10000), 0x1111u);
+  EXPECT_NE(a.hw.pcie.fn(1).cfg.read32(0x40), 0xdeadbeefu);
+  EXPECT_EQ(b.hw.pcie.fn(1).cfg.read32(0x40), 0xdeadbeefu);
+  EXPECT_EQ(state_hash(a), ha) << "the original's cached hashes survive the copy's writes";
+  EXPECT_NE(a, b);
+  EXPECT_NE(state_hash(a), state_hash(b));
+}
+
+TEST(SystemValue, EqualContentsInSeparateBlocksAreEqual) {
+  System a = sim::builtin_example(kBare);
+  System b = a;
+  // b's page and config space get blocks of their own, then come back to a's contents.
+  b.hw.memory.write64(0x20000, 7);
+  b.hw.memory.write64(0x20000, 0);
+  a.hw.memory.write64(0x20000, 0);  // backs the page in a too, unshared
+  const uint32_t was = b.hw.pcie.fn(1).cfg.read32(0x40);
+  b.hw.pcie.fn(1).cfg.poke32(0x40, was ^ 1);
+  (void)state_hash(b);  // caches the changed block's hash, which the next write must forget
+  b.hw.pcie.fn(1).cfg.poke32(0x40, was);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(state_hash(a), state_hash(b));
+  // A page backed by a write of zero equals one never written (both read as zeros, both owned by no one).
+  System c = sim::builtin_example(kBare), d = c;
+  c.hw.memory.alloc_page(0x30000, 5);
+  d.hw.memory.alloc_page(0x30000, 5);
+  d.hw.memory.write64(0x30010, 9);
+  d.hw.memory.write64(0x30010, 0);
+  EXPECT_EQ(c, d);
+  EXPECT_EQ(state_hash(c), state_hash(d));
+}
+
 TEST(SystemValue, NoKernelCodeIsRunningBetweenCalls) {
   System a = sim::builtin_example(kBare);
   EXPECT_TRUE(a.kernel.ctx.stack.empty());

@@ -1,5 +1,6 @@
 #include "hw/memory/memory.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace atslab::hw::memory {
@@ -9,29 +10,45 @@ unsigned index_in_page(uint64_t pa) {
   if (pa & 7) throw std::logic_error("unaligned 64-bit memory access");
   return unsigned((pa & (kPageSize - 1)) >> 3);
 }
+auto by_pfn = [](const Frame& f, uint64_t pfn) { return f.pfn < pfn; };
 }  // namespace
 
-void Memory::alloc_page(uint64_t pa, Owner owner) { pages_[pa >> kPageShift].owner = owner; }
+const Frame* Memory::find(uint64_t pfn) const {
+  auto it = std::lower_bound(frames_.begin(), frames_.end(), pfn, by_pfn);
+  return it != frames_.end() && it->pfn == pfn ? &*it : nullptr;
+}
+
+Frame& Memory::at(uint64_t pfn) {
+  auto it = std::lower_bound(frames_.begin(), frames_.end(), pfn, by_pfn);
+  if (it == frames_.end() || it->pfn != pfn) it = frames_.insert(it, Frame{.pfn = pfn});
+  return *it;
+}
+
+void Memory::alloc_page(uint64_t pa, Owner owner) { at(pa >> kPageShift).owner = owner; }
 
 void Memory::free_page(uint64_t pa) {
-  auto it = pages_.find(pa >> kPageShift);
-  if (it != pages_.end()) it->second.owner = kFree;
+  auto it = std::lower_bound(frames_.begin(), frames_.end(), pa >> kPageShift, by_pfn);
+  if (it != frames_.end() && it->pfn == pa >> kPageShift) it->owner = kFree;
 }
 
 Owner Memory::owner(uint64_t pa) const {
-  auto it = pages_.find(pa >> kPageShift);
-  return it == pages_.end() ? kFree : it->second.owner;
+  const Frame* f = find(pa >> kPageShift);
+  return f ? f->owner : kFree;
 }
 
 uint64_t Memory::read64(uint64_t pa) const {
   const unsigned i = index_in_page(pa);
-  auto it = pages_.find(pa >> kPageShift);
-  return it == pages_.end() ? 0 : it->second.qwords[i];
+  const Frame* f = find(pa >> kPageShift);
+  return f ? f->data.get()[i] : 0;
 }
 
 void Memory::write64(uint64_t pa, uint64_t v) {
   const unsigned i = index_in_page(pa);
-  pages_[pa >> kPageShift].qwords[i] = v;
+  Frame& f = at(pa >> kPageShift);
+  // Storing what is already there keeps the page shared with the states it came from.
+  if (f.data.get()[i] != v) f.data.mut()[i] = v;
 }
+
+void Memory::zero_page(uint64_t pa) { at(pa >> kPageShift).data.clear(); }
 
 }  // namespace atslab::hw::memory

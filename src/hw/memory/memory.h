@@ -2,9 +2,15 @@
 // Physical memory as 4 KiB pages, each with an owner, so that a DMA or a
 // table walk into memory that was freed or handed to someone else is seen.
 // Simplification: only 64-bit aligned accesses; unbacked memory reads as zero.
+//
+// Page contents are held copy-on-write (hw::CowBlock), each with its content
+// hash cached: the explorer copies and hashes the System for every transition,
+// and a transition writes a few qwords of a few pages at most.
 #include <array>
 #include <cstdint>
-#include <map>
+#include <vector>
+
+#include "hw/cow_block.h"
 
 namespace atslab::hw::memory {
 
@@ -16,10 +22,15 @@ inline constexpr uint64_t kPageSize = uint64_t{1} << kPageShift;
 using Owner = uint32_t;
 inline constexpr Owner kFree = 0;
 
-struct Page {
+using PageData = std::array<uint64_t, kPageSize / 8>;
+
+// A backed page. The owner lives beside the shared contents, so that
+// allocating or freeing a page does not clone its 4 KiB.
+struct Frame {
+  uint64_t pfn = 0;
   Owner owner = kFree;
-  std::array<uint64_t, kPageSize / 8> qwords{};
-  bool operator==(const Page&) const = default;
+  CowBlock<PageData> data;
+  bool operator==(const Frame&) const = default;
 };
 
 class Memory {
@@ -28,17 +39,24 @@ class Memory {
   void alloc_page(uint64_t pa, Owner owner);
   void free_page(uint64_t pa);  // the contents stay, as in real memory
   Owner owner(uint64_t pa) const;
-  bool backed(uint64_t pa) const { return pages_.count(pa >> kPageShift) != 0; }
+  bool backed(uint64_t pa) const { return find(pa >> kPageShift) != nullptr; }
 
   uint64_t read64(uint64_t pa) const;
   // Writes to unbacked memory back the page, unowned.
   void write64(uint64_t pa, uint64_t v);
+  // Zeroes the page holding `pa` (backing it, unowned, if it was not): memset of a page, in one
+  // step rather than 512 stores.
+  void zero_page(uint64_t pa);
 
-  const std::map<uint64_t, Page>& pages() const { return pages_; }  // by page frame number
+  // Backed pages in ascending page frame number (a sorted vector: one allocation per copy).
+  const std::vector<Frame>& frames() const { return frames_; }
   bool operator==(const Memory&) const = default;
 
  private:
-  std::map<uint64_t, Page> pages_;
+  const Frame* find(uint64_t pfn) const;
+  Frame& at(uint64_t pfn);  // backs the page when it is not
+
+  std::vector<Frame> frames_;
 };
 
 }  // namespace atslab::hw::memory

@@ -22,35 +22,51 @@ uint32_t gather(const std::array<uint8_t, ConfigSpace::kSize>& a, uint16_t off, 
 }
 }  // namespace
 
-uint8_t ConfigSpace::read8(uint16_t off) const { return static_cast<uint8_t>(gather(bytes_, off, 1)); }
-uint16_t ConfigSpace::read16(uint16_t off) const { return static_cast<uint16_t>(gather(bytes_, off, 2)); }
-uint32_t ConfigSpace::read32(uint16_t off) const { return gather(bytes_, off, 4); }
+uint8_t ConfigSpace::read8(uint16_t off) const { return static_cast<uint8_t>(gather(image_.get(), off, 1)); }
+uint16_t ConfigSpace::read16(uint16_t off) const { return static_cast<uint16_t>(gather(image_.get(), off, 2)); }
+uint32_t ConfigSpace::read32(uint16_t off) const { return gather(image_.get(), off, 4); }
 
 void ConfigSpace::write(uint16_t off, unsigned width, uint32_t v) {
   unsigned n = fit(off, width);
+  if (n > 4) n = 4;  // a 32-bit value has four bytes
+  const Image& now = image_.get();
+  const Masks& m = masks_.get();
+  std::array<uint8_t, 4> next{};
+  bool changed = false;
   for (unsigned i = 0; i < n; ++i) {
     uint8_t in = static_cast<uint8_t>(v >> (8 * i));
-    uint8_t& b = bytes_[off + i];
-    uint8_t rw = rw_[off + i], w1c = w1c_[off + i];
+    uint8_t b = now[off + i];
+    uint8_t rw = m.rw[off + i], w1c = m.w1c[off + i];
     b = static_cast<uint8_t>((b & ~rw) | (in & rw));
     b = static_cast<uint8_t>(b & ~(in & w1c));
+    next[i] = b;
+    changed |= b != now[off + i];
   }
+  // A write that changes nothing (read-only bits, the value already there) keeps the block shared.
+  if (!changed) return;
+  Image& img = image_.mut();
+  for (unsigned i = 0; i < n; ++i) img[off + i] = next[i];
 }
 
 void ConfigSpace::poke(uint16_t off, unsigned width, uint32_t v) {
   unsigned n = fit(off, width);
-  for (unsigned i = 0; i < n; ++i) bytes_[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  bool changed = false;
+  for (unsigned i = 0; i < n; ++i) changed |= image_.get()[off + i] != static_cast<uint8_t>(v >> (8 * i));
+  if (!changed) return;
+  Image& img = image_.mut();
+  for (unsigned i = 0; i < n; ++i) img[off + i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
 void ConfigSpace::define(uint16_t off, unsigned width, uint32_t rw, uint32_t w1c) {
   unsigned n = fit(off, width);
+  Masks& m = masks_.mut();
   for (unsigned i = 0; i < n; ++i) {
-    rw_[off + i] = static_cast<uint8_t>(rw >> (8 * i));
-    w1c_[off + i] = static_cast<uint8_t>(w1c >> (8 * i));
+    m.rw[off + i] = static_cast<uint8_t>(rw >> (8 * i));
+    m.w1c[off + i] = static_cast<uint8_t>(w1c >> (8 * i));
   }
 }
 
-uint32_t ConfigSpace::rw_mask(uint16_t off, unsigned width) const { return gather(rw_, off, width, 0); }
-uint32_t ConfigSpace::w1c_mask(uint16_t off, unsigned width) const { return gather(w1c_, off, width, 0); }
+uint32_t ConfigSpace::rw_mask(uint16_t off, unsigned width) const { return gather(masks_.get().rw, off, width, 0); }
+uint32_t ConfigSpace::w1c_mask(uint16_t off, unsigned width) const { return gather(masks_.get().w1c, off, width, 0); }
 
 }  // namespace atslab::hw::pcie

@@ -6,9 +6,14 @@
 // as the silicon would. Device-internal changes (a status bit set by the
 // hardware, the initial register image) go through poke*, which ignores the
 // write semantics.
+//
+// The image and the write masks are held copy-on-write (hw::CowBlock): copying
+// the System shares them, and only a write that changes a byte clones one.
 #include <array>
 #include <cstddef>
 #include <cstdint>
+
+#include "hw/cow_block.h"
 
 namespace atslab::hw::pcie {
 
@@ -38,14 +43,22 @@ class ConfigSpace {
   uint32_t rw_mask(uint16_t off, unsigned width) const;
   uint32_t w1c_mask(uint16_t off, unsigned width) const;
 
-  const std::array<uint8_t, kSize>& bytes() const { return bytes_; }
+  const std::array<uint8_t, kSize>& bytes() const { return image_.get(); }
+  // A content hash of the image, cached until the next change.
+  uint64_t image_hash() const { return image_.hash(); }
 
   bool operator==(const ConfigSpace&) const = default;
 
  private:
-  std::array<uint8_t, kSize> bytes_{};
-  std::array<uint8_t, kSize> rw_{};
-  std::array<uint8_t, kSize> w1c_{};
+  using Image = std::array<uint8_t, kSize>;
+  // Declared once when the device is built; shared by every later copy.
+  struct Masks {
+    Image rw{};
+    Image w1c{};
+    bool operator==(const Masks&) const = default;
+  };
+  CowBlock<Image> image_;
+  CowBlock<Masks> masks_;
 };
 
 }  // namespace atslab::hw::pcie

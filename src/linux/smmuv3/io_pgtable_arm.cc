@@ -116,7 +116,7 @@ uint64_t pool_alloc(hw::memory::Memory& mem, PagePool& pool, hw::memory::Owner o
     pool.next = next + kPage;
   }
   mem.alloc_page(pa, owner);
-  for (uint64_t off = 0; off < kPage; off += 8) mem.write64(pa + off, 0);
+  mem.zero_page(pa);  // a zeroed page, as the kernel's table allocation returns
   return pa;
 }
 
