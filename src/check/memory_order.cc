@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <optional>
 
+#include "hw/pcie/capability_walk.h"
+#include "hw/pcie/regs.h"
 #include "sim/system.h"
 
 namespace atslab::check {
@@ -20,7 +22,22 @@ struct Cpu {
   uint64_t iopte_seq = 0;    // an IOPTE write not yet followed by smp_mb (0 = none)
   uint64_t tlbi_seq = 0;     // a TLBI or CMD_SYNC not yet followed by smp_mb
   uint64_t publish_seq = 0;  // an array published and no dma_wmb since
+  std::vector<int64_t> counted;  // pci devs this CPU's attach counted in nr_ats_masters
 };
+
+// Whether a config write by the kernel to `dev` sets the ATS Enable bit: pci_enable_ats.
+bool enables_ats(const System& s, const kernel::Event& e) {
+  if (e.dev >= s.kernel.devs.size()) return false;
+  const auto fn = s.kernel.devs[e.dev].fn;
+  if (fn >= s.hw.pcie.functions().size()) return false;
+  const uint16_t cap = hw::pcie::find_ext_cap(s.hw.pcie.fn(fn).cfg, hw::pcie::ext_cap::kAts);
+  return cap && e.a == cap + hw::pcie::ats::kCtrl && (e.b & hw::pcie::ats::kCtrlEnable);
+}
+
+bool smmuv3_master(const System& s, uint32_t dev) {
+  const auto& of = s.kernel.smmuv3.master_of;
+  return dev < of.size() && of[dev] != smmuv3::kNone;
+}
 
 // CPU 0's state at `first_event`, walking back only as far as its last smp_mb and dma_wmb
 // (the monitor calls this after every step: replaying the whole record each time would cost
@@ -109,6 +126,21 @@ void memory_order_history(const System& s, size_t first_event, std::vector<Viola
                                      cpu.tlbi_seq ? "TLBI / CMD_SYNC" : "IOPTE write",
                                      cpu.tlbi_seq ? cpu.tlbi_seq : cpu.iopte_seq),
                          e.seq});
+        break;
+      case EventKind::AttachPrepareBegin:
+        cpu.counted.clear();
+        break;
+      case EventKind::NrAtsMastersInc:
+        cpu.counted.push_back(e.a);
+        break;
+      case EventKind::ConfigWrite:
+        // Pre-invs design: an unmap that read nr_ats_masters as 0 skips the ATC, so the master
+        // must be counted before its ATC can be filled, i.e. before pci_enable_ats.
+        if (report && s.kernel.smmuv3.inv_design == smmuv3::InvalidationDesign::NrAtsMasters &&
+            smmuv3_master(s, e.dev) && enables_ats(s, e) &&
+            std::find(cpu.counted.begin(), cpu.counted.end(), int64_t{e.dev}) == cpu.counted.end())
+          out.push_back({22, fmt::format("pci dev {}", e.dev),
+                         "pci_enable_ats with the master not yet counted in nr_ats_masters", e.seq});
         break;
       case EventKind::SteWrite:
         if (report && cpu.publish_seq)

@@ -145,6 +145,49 @@ TEST(MemoryOrder, TheStateCarriedIntoTheWindowIsEachCpusOwn) {
 // Real runs, with a second CPU's operations at the interleaving points: every barrier where
 // the rules need it, under every variant and both invalidation designs, and the barriers are
 // really in the record (so the absence of violations is not for want of events).
+// Pre-invs design: the enabler counts the master in nr_ats_masters before pci_enable_ats.
+std::vector<check::Violation> enable_order(bool counted_first, smmuv3::InvalidationDesign design) {
+  Machine m({.iommu = hw::pcie::IommuKind::Smmuv3});
+  m.s.kernel.smmuv3.inv_design = design;
+  const pci::DevId pf = m.pf();
+  const auto& cfg = m.s.hw.pcie.fn(m.s.kernel.devs[pf].fn).cfg;
+  const int64_t ctrl = hw::pcie::find_ext_cap(cfg, hw::pcie::ext_cap::kAts) + hw::pcie::ats::kCtrl;
+  EXPECT_GT(ctrl, hw::pcie::ats::kCtrl) << "the test PF has an ATS capability";
+  const size_t from = m.s.record.events.size();
+  m.s.record.event(EventKind::AttachPrepareBegin, pf);
+  if (counted_first) m.s.record.event(EventKind::NrAtsMastersInc, 1, pf);
+  m.s.record.event(EventKind::ConfigWrite, pf, ctrl, (int64_t{2} << 32) | hw::pcie::ats::kCtrlEnable);
+  if (!counted_first) m.s.record.event(EventKind::NrAtsMastersInc, 1, pf);
+  std::vector<check::Violation> out;
+  for (const auto& v : check::check_history(m.s, from, m.s.record.warnings.size()))
+    if (v.invariant == 22) out.push_back(v);
+  return out;
+}
+
+TEST(MemoryOrder, EnablingAtsBeforeCountingTheMasterIsTwentyTwoInThePreInvsDesign) {
+  using D = smmuv3::InvalidationDesign;
+  auto late = enable_order(false, D::NrAtsMasters);
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_NE(late[0].detail.find("not yet counted in nr_ats_masters"), std::string::npos) << late[0].detail;
+  EXPECT_TRUE(enable_order(true, D::NrAtsMasters).empty());
+  EXPECT_TRUE(enable_order(false, D::Invs).empty()) << "the arrays design orders enable by the array instead";
+}
+
+TEST(MemoryOrder, HealthyPfRunsCountBeforeEnableUnderThePreInvsDesign) {
+  auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/explore-small.yaml");
+  sc.nr_ats_masters_fastpath = true;
+  for (auto variant : policy::kAllVariants) {
+    size_t incs = 0;
+    sim::StressOptions opt{.seed = 3, .ops = 200, .workload = sim::Workload::DomainChurn};
+    opt.on_step = [&](const sim::StressStep& st) {
+      for (size_t i = st.events_from; i < st.events_to; ++i) incs += st.s.record.events[i].kind == EventKind::NrAtsMastersInc;
+    };
+    auto r = sim::run_stress(sc, variant, opt);
+    EXPECT_FALSE(r.first.count(22)) << policy::name(variant) << ": " << r.first[22].violation.detail;
+    EXPECT_GT(incs, 0u) << policy::name(variant) << ": ATS masters were counted (the PF is healthy)";
+  }
+}
+
 TEST(MemoryOrder, StressRunsKeepTwentyTwoUnderEveryVariantAndDesign) {
   for (bool legacy : {false, true}) {
     auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");

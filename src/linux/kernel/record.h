@@ -70,6 +70,7 @@ enum class EventKind : uint8_t {
   InvsLoad,        // dev = smmu domain: an invalidator loaded domain->invs; a = the slot
   NrAtsMastersRead,  // dev = smmu domain: an invalidator read nr_ats_masters (pre-invs design); a = its value
   InvsPublish,     // dev = smmu domain: rcu_assign_pointer(domain->invs, slot a) by an attach
+  NrAtsMastersInc, // dev = smmu domain: an attach counted an ATS master (nr_ats_masters++); a = its pci dev
 };
 
 struct Event {

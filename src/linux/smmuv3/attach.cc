@@ -187,7 +187,10 @@ int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) 
   if (ret) return ret;
   if (sd != kNone) {
     if (auto err = faults::inject(s, faults::Point::MasterDomainAlloc)) return *err;  // kzalloc of the master_domain
-    if (st.ats_enabled) sdom(s, sd).nr_ats_masters++;
+    if (st.ats_enabled) {
+      sdom(s, sd).nr_ats_masters++;
+      s.record.event(kernel::EventKind::NrAtsMastersInc, sd, mst(s, st.master).dev);
+    }
     sdom(s, sd).devices.push_back({st.master, new_domain, st.ssid});
     st.added_master_domain = true;
     install_new_domain_invs(s, st);  // from here prepare cannot fail
