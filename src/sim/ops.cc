@@ -133,11 +133,23 @@ vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) 
 
 // The next VFIO IOVA: 16 slots of 1 MiB, cycling, as an IOVA allocator reuses freed
 // ranges: every size and alignment of the range encoding comes round, io-pgtable-arm's
-// emptied tables stay bounded, and a long run (or the explorer) revisits states.
-uint64_t next_vfio_iova(OpContext& ctx) {
-  const uint64_t iova = ctx.next_iova;
-  ctx.next_iova = OpContext::kIovaBase + (iova - OpContext::kIovaBase + OpContext::kIovaStride) % (16 * OpContext::kIovaStride);
-  return iova;
+// emptied tables stay bounded, and a long run (or the explorer) revisits states. Like an
+// allocator, it passes over slots the container still maps (left by VFIO_IOMMU_MAP_DMA);
+// only when all 16 are taken does the map meet its own -EEXIST.
+uint64_t next_vfio_iova(const System& s, OpContext& ctx, vfio::ContainerId c) {
+  auto advance = [&] {
+    const uint64_t iova = ctx.next_iova;
+    ctx.next_iova = OpContext::kIovaBase + (iova - OpContext::kIovaBase + OpContext::kIovaStride) % (16 * OpContext::kIovaStride);
+    return iova;
+  };
+  auto taken = [&](uint64_t slot) {
+    if (c >= s.kernel.vfio.containers.size()) return false;
+    const auto& dma = s.kernel.vfio.containers[c].dma;
+    auto it = dma.lower_bound(slot);
+    return it != dma.end() && it->first < slot + OpContext::kIovaStride;
+  };
+  for (int i = 0; i < 15 && taken(ctx.next_iova); ++i) advance();
+  return advance();
 }
 
 void remember_iova(OpContext& ctx, uint64_t iova) {
@@ -220,7 +232,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       auto c = container(s, ctx, op.container);
       for (uint32_t i = 0; i < op.count; ++i) {
         uint64_t size = 0x1000ull << (i % 4);
-        uint64_t iova = next_vfio_iova(ctx);
+        uint64_t iova = next_vfio_iova(s, ctx, c);
         int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
         if (ret) return ret;
         remember_iova(ctx, iova);
@@ -232,7 +244,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     }
     case OpKind::VfioMap: {
       auto c = container(s, ctx, op.container);
-      const uint64_t iova = next_vfio_iova(ctx), size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its slot
+      const uint64_t iova = next_vfio_iova(s, ctx, c), size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its slot
       int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
       if (ret == 0) remember_iova(ctx, iova);
       return ret;

@@ -74,6 +74,35 @@ uint64_t next(uint64_t& x) {
 // A random operation of the workload's mix on a random device of the machine it
 // applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
 // hot-plug slot, the rest to any function (VF names included).
+// iova-stress's VM stops and starts the way QEMU does it: a group leaves the container only
+// if it is in it and joins only if it is not, and a container that has groups but no IOMMU
+// gets VFIO_SET_IOMMU before anything else (drawn blindly, most of these failed with -EINVAL
+// and the map/unmap loop ran on an empty container most of the time).
+void steer_vm(Op& op, uint64_t& rng, const System& s, const OpContext& ctx, const std::vector<std::string>& vm) {
+  auto cit = ctx.containers.find("c0");
+  if (cit == ctx.containers.end() || cit->second >= s.kernel.vfio.containers.size()) return;
+  const auto& c = s.kernel.vfio.containers[cit->second];
+  auto in_c0 = [&](const std::string& name) {
+    auto dev = resolve(s, ctx, name);
+    auto g = dev ? ctx.vfio_groups.find(*dev) : ctx.vfio_groups.end();
+    return g != ctx.vfio_groups.end() && g->second < s.kernel.vfio.groups.size() &&
+           s.kernel.vfio.groups[g->second].container == cit->second;
+  };
+  if (!c.groups.empty() && !c.type1) {
+    op = {.kind = OpKind::VfioSetIommu, .container = "c0"};
+    return;
+  }
+  if (op.kind != OpKind::VfioSetContainer && op.kind != OpKind::VfioUnsetContainer) return;
+  std::vector<std::string> in, out;
+  for (const auto& name : vm) (in_c0(name) ? in : out).push_back(name);
+  // Leave when there is someone to leave (or nobody can join), join otherwise.
+  const bool leave = op.kind == OpKind::VfioUnsetContainer ? !in.empty() : out.empty();
+  const auto& from = leave ? in : out;
+  if (from.empty()) return;
+  op.kind = leave ? OpKind::VfioUnsetContainer : OpKind::VfioSetContainer;
+  op.device = from[next(rng) % from.size()];
+}
+
 Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpContext& ctx, Workload w) {
   std::vector<std::string> names, pfs, slots;
   for (const auto& d : sc.devices) {
@@ -103,6 +132,7 @@ Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpCon
   }
   if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap)
     op.count = 1 + next(rng) % 8;
+  if (w == Workload::IovaStress) steer_vm(op, rng, s, ctx, names);
   if (op.kind == OpKind::DeviceDma || op.kind == OpKind::AtsTranslate) {
     // What the workload has mapped lately, what the containers hold now (first or last page), and one never mapped.
     std::vector<uint64_t> iovas = ctx.recent_iovas;

@@ -38,8 +38,7 @@ constexpr OpKind kMixed[] = {K::SriovEnable, K::SriovDisable, K::Bind, K::Unbind
 // again (its groups leave the container and come back, through the blocked domain).
 constexpr OpKind kIovaStress[] = {K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMap,
                                   K::VfioMap, K::VfioUnmap, K::DeviceDma, K::DeviceDma, K::DeviceDma,
-                                  K::AtsTranslate, K::AtsTranslate, K::VfioUnsetContainer, K::VfioSetContainer,
-                                  K::VfioSetIommu};
+                                  K::AtsTranslate, K::AtsTranslate, K::VfioUnsetContainer, K::VfioSetContainer};
 constexpr OpKind kSriovChurn[] = {K::SriovEnable, K::SriovEnable, K::SriovDisable, K::SriovDisable, K::Bind, K::Bind,
                                   K::Unbind, K::Unbind, K::HostDma, K::DeviceDma, K::VfioSetContainer,
                                   K::VfioUnsetContainer};

@@ -51,6 +51,23 @@ TEST(Workloads, EachDrawsOnlyFromItsMix) {
   }
 }
 
+// iova-stress's VM restarts follow the container's state, so none of them fails, and the
+// map/unmap loop mostly runs on a container that has its IOMMU (EEXIST on a reused IOVA slot
+// is the only way a map/unmap may fail on a healthy machine).
+TEST(Workloads, IovaStressRestartsTheVmTheWayQemuDoes) {
+  auto sc = scenario("seed.yaml");
+  for (auto v : {policy::AtsVariant::FailEarly, policy::AtsVariant::SeriesV3}) {
+    auto r = run_stress(sc, v, {.seed = 5, .ops = 600, .workload = Workload::IovaStress});
+    SCOPED_TRACE(std::string(policy::name(v)));
+    EXPECT_GT(r.ops_by_kind["vfio_unset_container"], 10u);
+    EXPECT_GT(r.ops_by_kind["vfio_set_container"], 10u);
+    EXPECT_EQ(r.errors_by_kind["vfio_unset_container"], 0u);
+    EXPECT_EQ(r.errors_by_kind["vfio_set_container"], 0u);
+    EXPECT_EQ(r.errors_by_kind["vfio_set_iommu"], 0u);
+    EXPECT_LT(r.errors_by_kind["vfio_map_unmap"] * 4, r.ops_by_kind["vfio_map_unmap"]) << "most map/unmap loops succeed";
+  }
+}
+
 // domain-churn really switches between the domains it names: identity included.
 TEST(Workloads, DomainChurnReachesIdentityAndBack) {
   auto sc = scenario("explore-small.yaml");
