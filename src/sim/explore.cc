@@ -142,12 +142,13 @@ class Explorer {
     res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
     root_ = start_state(sc, v, res_.prefix);
     canonicalize(root_.s);
+    for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
   }
 
   ExploreResult run() {
     start_ = Clock::now();
     // The booted state itself.
-    check(root_, 0, 0, {});
+    check(root_, 0, 0, {}, false);
     forget_read_history(root_.s);
     if (stop()) return finish();
     for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
@@ -174,21 +175,31 @@ class Explorer {
     return std::move(res_);
   }
 
-  // Checks the state reached by `trace`; events and WARNs from the given positions are this transition's.
-  void check(const Node& n, size_t first_event, size_t first_warning, const std::vector<Op>& trace) {
+  // Checks the transition that reached `n` by `trace` (its events and WARNs from the given
+  // positions) and, unless it was checked before, the state itself.
+  //
+  // Why a state seen before is not checked again: check_state reads only what state_hash
+  // covers (hardware, kernel, environment; never the record), so its verdict on a state is
+  // the verdict on every state equal to it, and any violation there was reported when it was
+  // first reached, by a trace no longer than this one (the search deepens iteratively). Most
+  // transitions lead back to known states, and the state checks were a third of their cost.
+  // The history checks are about the transition, not the state: they always run.
+  void check(const Node& n, size_t first_event, size_t first_warning, const std::vector<Op>& trace, bool state_known) {
     auto report = [&](const check::Violation& v) {
       if (res_.found.count(v.invariant)) return;
       res_.found[v.invariant] = {v, trace};
       if (!trace.empty()) res_.found[v.invariant].violation.step = describe(trace.back());
     };
     for (const auto& v : check::check_history(n.s, first_event, first_warning)) report(v);
+    if (state_known) return;
     for (const auto& v : check::check_state(n.s, true)) report(v);
   }
 
   // Runs `op` on a copy of `parent`; counts the interleaving points it passes when asked.
   Node step(const Node& parent, const Op& op, std::array<uint32_t, kernel::kPreemptPointCount>* points) {
     Node child = parent;
-    child.s.faults.step = describe(op);
+    // Only a rule limited to a step reads the step's name: formatting it for every transition is waste.
+    if (steps_named_) child.s.faults.step = describe(op);
     std::optional<kernel::ScopedPreemptHook> counter;
     if (points) counter.emplace([points](System&, kernel::PreemptPoint p) { ++(*points)[static_cast<size_t>(p)]; });
     run_op(child.s, child.ctx, op);
@@ -201,12 +212,12 @@ class Explorer {
   void visit(const Node& parent, Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
              unsigned cost) {
     trace.push_back(op);
-    check(child, parent.s.record.events.size(), parent.s.record.warnings.size(), trace);
+    uint64_t h = node_hash(child);
+    check(child, parent.s.record.events.size(), parent.s.record.warnings.size(), trace, visited_.contains(h));
     forget_read_history(child.s);
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
-      uint64_t h = node_hash(child);
       auto [it, fresh] = visited_.try_emplace(h, static_cast<uint8_t>(left));
       if (!fresh && it->second >= left) {
         ++res_.revisits;
@@ -263,6 +274,7 @@ class Explorer {
   std::unordered_map<uint64_t, uint8_t> visited_;  // state hash -> depth budget it was explored with
   unsigned limit_ = 0;
   bool cut_ = false;
+  bool steps_named_ = false;  // some fault rule is limited to a named step
   Clock::time_point start_;
 };
 
