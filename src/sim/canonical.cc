@@ -31,7 +31,7 @@ void canonicalize(System& s) {
     // still holds is invisible to software and hardware alike (the driver writes before it
     // reads, the SMMU reads only between CONS and PROD). Rebase it to the start.
     if (m.cmdq_prod == m.cmdq_cons && m.atc_inv_outstanding.empty()) {
-      std::fill(m.cmdq.begin(), m.cmdq.end(), hw::smmuv3::RawCommand{});
+      m.cmdq.clear();
       m.cmdq_prod = m.cmdq_cons = 0;
     }
     // ITAGs only tell apart invalidations in flight; with none anywhere, numbering restarts.

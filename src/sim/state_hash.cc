@@ -151,7 +151,7 @@ class Hasher {
   }
   void add(const hw::smmuv3::Smmu& s) {
     add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);
-    add(s.gerror), add(s.gerrorn), add(s.cmdq_log2size), add(s.cmdq), add(s.cmdq_prod), add(s.cmdq_cons);
+    add(s.gerror), add(s.gerrorn), add(s.cmdq_log2size), add(s.cmdq.hash()), add(s.cmdq_prod), add(s.cmdq_cons);
     add(s.cerror), add(s.syncs_completed), add(s.atc_inv_timeouts), add(s.atc_inv_outstanding), add(s.next_itag);
     add(s.evtq), add(s.iotlb.entries), add(s.rc);
   }

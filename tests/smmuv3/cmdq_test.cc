@@ -18,7 +18,7 @@ void submit(TestMachine& t, const std::vector<hs::Command>& cmds) {
   hs::Smmu& s = t.smmu();
   uint32_t prod = s.cmdq_prod;
   for (const auto& c : cmds) {
-    s.cmdq[prod & (s.cmdq_entries() - 1)] = hs::encode(c);
+    s.cmdq.write(prod & (s.cmdq_entries() - 1), hs::encode(c));
     prod = (prod + 1) & (2 * s.cmdq_entries() - 1);
   }
   hs::write_cmdq_prod(t.m, 0, prod);
@@ -171,7 +171,6 @@ TEST(SmmuCmdq, EndpointRespondReportsProgress) {
 // A ring of four entries, so that short command lists overflow it.
 void shrink_cmdq(TestMachine& t) {
   t.smmu().cmdq_log2size = 2;
-  t.smmu().cmdq.assign(4, hs::RawCommand{});
 }
 
 // Thirteen commands into a ring of four, with CMD_SYNCs that wait on a slow
@@ -236,8 +235,8 @@ TEST(SmmuCmdq, InvalidationWithoutPasidAlsoHitsPasidEntries) {
 TEST(SmmuCmdq, IllegalCommandStopsTheQueueAndTheDriverSkipsIt) {
   TestMachine t;
   hs::Smmu& s = t.smmu();
-  s.cmdq[0] = hs::RawCommand{0x7f, 0};
-  s.cmdq[1] = hs::encode(smmuv3::make_cmd_sync());
+  s.cmdq.write(0, hs::RawCommand{0x7f, 0});
+  s.cmdq.write(1, hs::encode(smmuv3::make_cmd_sync()));
   hs::write_cmdq_prod(t.m, 0, 2);
   EXPECT_EQ(s.cerror, hs::reg::kCerrorIll);
   EXPECT_EQ(s.cmdq_cons, 0u);

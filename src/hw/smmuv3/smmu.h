@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hw/smmuv3/command.h"
+#include "hw/smmuv3/command_ring.h"
 #include "hw/smmuv3/event.h"
 #include "hw/smmuv3/iotlb.h"
 #include "hw/smmuv3/regs.h"
@@ -32,9 +33,10 @@ struct Smmu {
 
   // The command queue as a ring of 2^cmdq_log2size entries; prod and cons
   // carry a wrap bit above the index, as the registers do. Simplification:
-  // the ring is held here rather than in hw::memory.
-  uint8_t cmdq_log2size = 8;
-  std::vector<RawCommand> cmdq = std::vector<RawCommand>(size_t{1} << 8);
+  // the ring is held here rather than in hw::memory, and is at most
+  // CommandRing::kMaxEntries long.
+  uint8_t cmdq_log2size = CommandRing::kMaxLog2;
+  CommandRing cmdq;
   uint32_t cmdq_prod = 0, cmdq_cons = 0;
   uint8_t cerror = reg::kCerrorNone;  // CMDQ_CONS.ERR of the last command error
   uint64_t syncs_completed = 0;

@@ -28,7 +28,7 @@ uint32_t queue_space(const hs::Smmu& s) {
 void handle_cmdq_error(hw::Machine& m, unsigned idx, CmdqStats* stats) {
   hs::Smmu& s = m.smmus[idx];
   if (s.cerror == hs::reg::kCerrorIll) {
-    s.cmdq[s.cmdq_cons & (s.cmdq_entries() - 1)] = hs::encode(make_cmd_sync());
+    s.cmdq.write(s.cmdq_cons & (s.cmdq_entries() - 1), hs::encode(make_cmd_sync()));
     if (stats) stats->illegal_skipped++;
   } else if (s.cerror == hs::reg::kCerrorAtcInvSync && stats) {
     stats->atc_inv_timeouts++;
@@ -75,7 +75,7 @@ int cmdq_issue_cmdlist(hw::Machine& m, unsigned idx, const std::vector<hs::Comma
       if (!poll_until(m, idx, stats, [&] { return queue_space(m.smmus[idx]) != 0; })) return -ETIMEDOUT;
     }
     hs::Smmu& s = m.smmus[idx];
-    s.cmdq[s.cmdq_prod & (s.cmdq_entries() - 1)] = hs::encode(c);
+    s.cmdq.write(s.cmdq_prod & (s.cmdq_entries() - 1), hs::encode(c));
     s.cmdq_prod = (s.cmdq_prod + 1) & (2 * s.cmdq_entries() - 1);
   }
   hs::write_cmdq_prod(m, idx, m.smmus[idx].cmdq_prod);
