@@ -181,6 +181,40 @@ TEST(Interleave, NestedOperationRunsOnCpu1InsideTheAttachWindow) {
   EXPECT_EQ(m.s.kernel.ctx.cpu, 0u) << "CPU 0 resumes";
 }
 
+// The last group leaving a container while CPU 1 opens another container (its first use of c1)
+// inside the detach's attach window. Opening a container grows the containers' storage; the
+// detach once held a reference into it across the attach, and went on reading freed memory
+// (found by AddressSanitizer, and by the explorer counting different states depending on spare
+// capacity). The detach must still unpin, free the domain and leave the container empty.
+TEST(Interleave, ContainerOpenedInsideALastDetachLeavesItsContainerConsistent) {
+  TwoVfs m;
+  ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioSetContainer, .device = "pf.vf0", .container = "c0"}), 0);
+  ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioSetIommu, .container = "c0"}), 0);
+  ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioMap, .container = "c0"}), 0);
+  ASSERT_FALSE(m.ctx.containers.count("c1"));
+  const vfio::ContainerId c0 = m.ctx.containers.at("c0");
+  const iommu::DomainId paging = m.s.kernel.vfio.containers[c0].domain;
+  ASSERT_NE(paging, iommu::kNoDomain);
+  m.s.kernel.vfio.containers.shrink_to_fit();  // no spare room: the open must move the containers
+
+  Op leave{.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"};
+  Op open_c1{.kind = OpKind::VfioMap, .container = "c1"};
+  ASSERT_TRUE(may_nest(m.s, m.ctx, leave, kernel::PreemptPoint::AttachAfterPrepare, open_c1));
+  leave.nested.push_back({.at = kernel::PreemptPoint::AttachAfterPrepare, .op = open_c1});
+  EXPECT_EQ(run_op(m.s, m.ctx, leave), 0);
+
+  ASSERT_EQ(m.s.kernel.vfio.containers.size(), 2u) << "CPU 1 opened c1";
+  const auto& ct = m.s.kernel.vfio.containers[c0];
+  EXPECT_TRUE(ct.groups.empty());
+  EXPECT_TRUE(ct.dma.empty()) << "the last group's leaving unpins every mapping";
+  EXPECT_EQ(ct.domain, iommu::kNoDomain);
+  EXPECT_FALSE(ct.type1);
+  EXPECT_FALSE(m.s.kernel.iommu.domains[paging].live) << "the container's domain is freed";
+  ASSERT_EQ(m.ctx.vfio_groups.size(), 1u);
+  const auto& grp = m.s.kernel.iommu.groups[m.s.kernel.vfio.groups[m.ctx.vfio_groups.begin()->second].group];
+  EXPECT_EQ(grp.domain, grp.default_domain) << "with VFIO gone the group is back on its default domain";
+}
+
 TEST(Interleave, LockingDecidesWhatMayNest) {
   TwoVfs m;
   Op attach{.kind = OpKind::VfioSetContainer, .device = "pf.vf0"};

@@ -38,9 +38,10 @@ int type1_attach_group(System& s, ContainerId c, VfioGroupId g) {
 
 void type1_detach_group(System& s, ContainerId c, VfioGroupId g) {
   Frame f(s, KFn::vfio_iommu_type1_detach_group);
-  Container& ct = v(s).containers[c];
-  iommu::detach_group(s, ct.domain, v(s).groups[g].group);
-  if (ct.groups.size() == 1) {  // the last group leaves: unpin everything, free the domain
+  // No reference into the containers is held across the detach: another CPU's operation may run
+  // inside it (at an interleaving point of the attach) and open a container, which moves them.
+  iommu::detach_group(s, v(s).containers[c].domain, v(s).groups[g].group);
+  if (v(s).containers[c].groups.size() == 1) {  // the last group leaves: unpin everything, free the domain
     iommu::DomainId d = v(s).containers[c].domain;
     for (const auto& [iova, m] : std::map<uint64_t, DmaMapping>(v(s).containers[c].dma)) iommu::unmap(s, d, iova, m.size);
     v(s).containers[c].dma.clear();
