@@ -36,6 +36,12 @@ Owner Memory::owner(uint64_t pa) const {
   return f ? f->owner : kFree;
 }
 
+const PageData& Memory::page(uint64_t pa) const {
+  static const PageData zero{};
+  const Frame* f = find(pa >> kPageShift);
+  return f ? f->data.get() : zero;
+}
+
 uint64_t Memory::read64(uint64_t pa) const {
   const unsigned i = index_in_page(pa);
   const Frame* f = find(pa >> kPageShift);

@@ -42,6 +42,9 @@ class Memory {
   bool backed(uint64_t pa) const { return find(pa >> kPageShift) != nullptr; }
 
   uint64_t read64(uint64_t pa) const;
+  // The whole page holding `pa`, zeros when unbacked: one lookup for a walk over a table's
+  // 512 descriptors. Good until the next write to memory.
+  const PageData& page(uint64_t pa) const;
   // Writes to unbacked memory back the page, unowned.
   void write64(uint64_t pa, uint64_t v);
   // Zeroes the page holding `pa` (backing it, unowned, if it was not): memset of a page, in one

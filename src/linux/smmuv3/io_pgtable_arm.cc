@@ -95,8 +95,10 @@ uint64_t unmap_one(hw::memory::Memory& mem, IoPgtable& pt, uint64_t iova, uint64
 }
 
 void free_tables(hw::memory::Memory& mem, PagePool& pool, uint64_t table, unsigned level) {
+  // Freeing writes no memory (a freed page keeps its contents), so the page stays valid throughout.
+  const auto& descriptors = mem.page(table);
   for (unsigned i = 0; i < kEntries && level < 3; ++i) {
-    const uint64_t d = mem.read64(table + 8 * i);
+    const uint64_t d = descriptors[i];
     if (is_table(d, level)) free_tables(mem, pool, d & pg::kAddrMask, level + 1);
   }
   pool_free(mem, pool, table);
