@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <memory>
 #include <unordered_map>
 
 #include "linux/kernel/preempt.h"
@@ -195,9 +196,19 @@ class Explorer {
     for (const auto& v : check::check_state(n.s, true)) report(v);
   }
 
-  // Runs `op` on a copy of `parent`; counts the interleaving points it passes when asked.
-  Node step(const Node& parent, const Op& op, std::array<uint32_t, kernel::kPreemptPointCount>* points) {
-    Node child = parent;
+  // The node a child at `depth` is built in. One per depth, reused: only one child per depth is
+  // alive at a time, and assigning a parent over the last sibling reuses that sibling's vectors,
+  // maps and strings, where a fresh copy allocated each of them (and destroying it freed them).
+  Node& scratch(size_t depth) {
+    if (scratch_.size() <= depth) scratch_.resize(depth + 1);
+    if (!scratch_[depth]) scratch_[depth] = std::make_unique<Node>();
+    return *scratch_[depth];
+  }
+
+  // Runs `op` on a copy of `parent` at `depth`; counts the interleaving points it passes when asked.
+  Node& step(const Node& parent, const Op& op, size_t depth, std::array<uint32_t, kernel::kPreemptPointCount>* points) {
+    Node& child = scratch(depth);
+    child = parent;
     // Only a rule limited to a step reads the step's name: formatting it for every transition is waste.
     if (steps_named_) child.s.faults.step = describe(op);
     std::optional<kernel::ScopedPreemptHook> counter;
@@ -238,7 +249,7 @@ class Explorer {
     for (const Op& op : alphabet_) {
       if (stop()) return;
       std::array<uint32_t, kernel::kPreemptPointCount> points{};
-      Node child = step(n, op, opt_.interleave && op.nested.empty() ? &points : nullptr);
+      Node& child = step(n, op, trace.size(), opt_.interleave && op.nested.empty() ? &points : nullptr);
       visit(n, child, trace, op, budget, 1);
       if (!opt_.interleave || budget < 2) continue;
       // The same operation with another CPU's operation inside it, at each point it passed.
@@ -250,7 +261,7 @@ class Explorer {
             if (!may_nest(n.s, n.ctx, op, at, inner)) continue;
             Op both = op;
             both.nested.push_back({.at = at, .nth = nth, .op = inner});
-            Node c2 = step(n, both, nullptr);
+            Node& c2 = step(n, both, trace.size(), nullptr);
             visit(n, c2, trace, both, budget, 2);
           }
         }
@@ -270,6 +281,7 @@ class Explorer {
   std::vector<Op> alphabet_;
   std::vector<Op> lock_free_, locked_;  // plain operations by the locks they take
   Node root_;
+  std::vector<std::unique_ptr<Node>> scratch_;  // by depth, see scratch()
   ExploreResult res_;
   std::unordered_map<uint64_t, uint8_t> visited_;  // state hash -> depth budget it was explored with
   unsigned limit_ = 0;
