@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "check/atc_oracle.h"
+#include "check/history_cursor.h"
 #include "check/memory_order.h"
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
@@ -235,7 +236,39 @@ std::vector<Violation> check_state(const System& s, bool quiescent) {
   return out;
 }
 
+void HistoryCursor::note(const System& s, const kernel::Event& e) {
+  switch (e.kind) {
+      case kernel::EventKind::SteWrite:
+        eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
+        break;
+      case kernel::EventKind::ConfigWrite:
+        if (e.dev < s.kernel.devs.size() && s.kernel.devs[e.dev].ats_cap && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl)
+          ats_on[e.dev] = e.b & ats::kCtrlEnable;
+        break;
+      case kernel::EventKind::IommuProbe:
+        probe_supported[e.dev] = e.a;
+        break;
+      default:
+        break;
+  }
+}
+
+void HistoryCursor::read(const System& s, size_t upto) {
+  const auto& all = s.record.events;
+  for (; events < std::min(upto, all.size()); ++events) {
+    note(s, all[events]);
+    memory_order_event(s, all[events], cpus, nullptr);
+  }
+}
+
 std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning) {
+  HistoryCursor cursor;
+  cursor.read(s, first_event);
+  return check_history(s, cursor, first_warning);
+}
+
+std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning) {
+  const size_t first_event = std::min(cursor.events, s.record.events.size());
   std::vector<Violation> out;
   for (size_t i = first_warning; i < s.record.warnings.size(); ++i) {
     const auto& w = s.record.warnings[i];
@@ -244,11 +277,12 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
       out.push_back({4, std::string(kernel::name(w.function)), "called in the wrong ATS state (WARN_ON(" + w.condition + "))", w.seq});
   }
   // Per SMMU: a TLBI not yet followed by a CMD_SYNC when an ATC_INV is issued breaks 19.
-  std::map<int64_t, bool> tlbi_unsynced;
-  // 12 and 21 need the history of ATS Enable per device and of EATS / ATC flushes per StreamID.
-  std::map<pci::DevId, bool> ats_on;
-  std::map<uint32_t, unsigned> eats_of;
-  std::map<uint32_t, uint64_t> last_flush, last_ats_change;
+  SmallMap<int64_t, bool> tlbi_unsynced;
+  // 12 and 21 need the history of ATS Enable per device and of EATS / ATC flushes per StreamID:
+  // the cursor's, as of the window's start.
+  SmallMap<pci::DevId, bool> ats_on = cursor.ats_on;
+  SmallMap<uint32_t, unsigned> eats_of = cursor.eats_of;
+  SmallMap<uint32_t, uint64_t> last_flush, last_ats_change;
   auto dev_of_sid = [&](int64_t smmu, uint32_t sid) -> pci::DevId {
     for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
       const auto& p = s.kernel.devs[d];
@@ -256,21 +290,13 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
     }
     return pci::kNoDev;
   };
-  for (size_t i = 0; i < first_event && i < s.record.events.size(); ++i) {
-    const auto& e = s.record.events[i];
-    if (e.kind == kernel::EventKind::SteWrite) eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
-    if (e.kind == kernel::EventKind::ConfigWrite && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl && s.kernel.devs[e.dev].ats_cap)
-      ats_on[e.dev] = e.b & ats::kCtrlEnable;
-  }
   // 18: a failing prepare touches no hardware for its device; a successful one is followed by a
   // commit, which does not fail.
-  std::map<pci::DevId, bool> preparing, prepare_touched, commit_due;
+  SmallMap<pci::DevId, bool> preparing, prepare_touched, commit_due;
   auto touch = [&](pci::DevId d) {
     if (d != pci::kNoDev && preparing[d]) prepare_touched[d] = true;
   };
-  std::map<pci::DevId, int64_t> probe_supported;
-  for (size_t i = 0; i < first_event && i < s.record.events.size(); ++i)
-    if (s.record.events[i].kind == kernel::EventKind::IommuProbe) probe_supported[s.record.events[i].dev] = s.record.events[i].a;
+  SmallMap<pci::DevId, int64_t> probe_supported = cursor.probe_supported;
   for (size_t i = first_event; i < s.record.events.size(); ++i) {
     const auto& e = s.record.events[i];
     switch (e.kind) {
@@ -338,7 +364,7 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         if (e.b == 0) probe_supported[e.dev] = e.a;
         break;
       case kernel::EventKind::IommuRelease:
-        if (probe_supported.count(e.dev) && probe_supported[e.dev] != e.a)
+        if (probe_supported.contains(e.dev) && probe_supported[e.dev] != e.a)
           out.push_back({6, dev_name(s, e.dev), fmt::format("pci_ats_supported() was {} at probe_device and {} at release_device",
                                                             probe_supported[e.dev] != 0, e.a != 0), e.seq});
         break;
@@ -377,10 +403,12 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
         break;
     }
   }
-  for (const auto& [d, due] : commit_due)
+  for (const auto& [d, due] : commit_due.sorted())
     if (due) out.push_back({18, dev_name(s, d), "arm_smmu_attach_prepare succeeded but no commit followed", s.record.seq});
   // 22: the barriers between the accesses that race with another CPU's.
-  memory_order_history(s, first_event, out);
+  memory_order_window(s, cursor.cpus, first_event, out);
+  for (size_t i = first_event; i < s.record.events.size(); ++i) cursor.note(s, s.record.events[i]);
+  cursor.events = s.record.events.size();
   return out;
 }
 
@@ -390,12 +418,11 @@ const std::vector<int>& checked_invariants() {
 }
 
 void Monitor::step(const System& s, const std::string& step_name, bool quiescent) {
-  for (auto v : check_history(s, events_, warnings_)) {
+  for (auto v : check_history(s, cursor_, warnings_)) {
     v.step = step_name;
     if (v.invariant == 23) ++atc_inv_to_disabled_;
     all_.push_back(std::move(v));
   }
-  events_ = s.record.events.size();
   warnings_ = s.record.warnings.size();
   // A state violation is reported when it starts holding, not again on every step while it lasts.
   std::vector<std::string> now;

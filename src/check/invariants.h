@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "check/history_cursor.h"
+
 namespace atslab {
 struct System;
 }
@@ -26,7 +28,11 @@ struct Violation {
 // ATC oracle (20, check/atc_oracle.h) apply too.
 std::vector<Violation> check_state(const System& s, bool quiescent);
 // Invariants over what happened: record events and WARNs from the given positions on.
+// This form reads the events before `first_event` again for their context.
 std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning);
+// The same for the events from `cursor.events` on, in the context the cursor carries; the
+// cursor is left at the end of the record, ready for the next window.
+std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning);
 
 // The invariants this checker evaluates.
 const std::vector<int>& checked_invariants();
@@ -39,11 +45,13 @@ class Monitor {
   std::vector<int> numbers() const;  // distinct invariant numbers violated, ascending
   size_t atc_inv_to_ats_disabled() const { return atc_inv_to_disabled_; }
   // The caller cleared the record's events (a long run drops history it has checked): the
-  // next step reads from the start again; counts and the state violations holding are kept.
-  void events_dropped() { events_ = 0; }
+  // next step reads from the start of the record, in the context of all it checked before;
+  // counts and the state violations holding are kept.
+  void events_dropped() { cursor_.events_dropped(); }
 
  private:
-  size_t events_ = 0, warnings_ = 0;
+  HistoryCursor cursor_;  // the context of what was checked, so each step reads only its own events
+  size_t warnings_ = 0;
   size_t atc_inv_to_disabled_ = 0;
   std::vector<Violation> all_;
   std::vector<std::string> active_;  // state violations currently holding (reported when they start)

@@ -11,12 +11,16 @@
 #include <cstddef>
 #include <vector>
 
+#include "check/history_cursor.h"
 #include "check/invariants.h"
 
 namespace atslab::check {
 
-// Appends a violation of 22 for each such access at or after `first_event`
-// (the events before it only establish each context's state).
-void memory_order_history(const System& s, size_t first_event, std::vector<Violation>& out);
+// Advances the CPUs' barrier states (innermost last) over one event; with `out`, appends a
+// violation of 22 if the event is an access its CPU's state forbids.
+void memory_order_event(const System& s, const kernel::Event& e, std::vector<BarrierState>& cpus, std::vector<Violation>* out);
+// Checks the record's events from `first_event` on, starting from `cpus` (the state at
+// `first_event`, see HistoryCursor) and leaving it at the end of the record.
+void memory_order_window(const System& s, std::vector<BarrierState>& cpus, size_t first_event, std::vector<Violation>& out);
 
 }  // namespace atslab::check

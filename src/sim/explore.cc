@@ -23,17 +23,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A point of the search: the machine and what the workload runner keeps beside it.
+// A point of the search: the machine, what the workload runner keeps beside it, and what the
+// history checks have read of the path to it (so that its record can be dropped once checked).
 struct Node {
   System s;
   OpContext ctx;
+  check::HistoryCursor seen;
 };
 
 // The workload runner's names and counters, in a length-prefixed byte string (no text formatting:
 // this runs for every state generated).
 uint64_t context_hash(const OpContext& c) {
-  std::string b;
-  b.reserve(256);
+  static thread_local std::string b;  // its capacity is kept: no allocation per state
+  b.clear();
   auto put = [&b](auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
   put(c.containers.size());
   for (const auto& [name, id] : c.containers) {
@@ -50,13 +52,15 @@ uint64_t context_hash(const OpContext& c) {
 }
 
 // The parts of the record no check reads again once the state has been checked: dmesg lines
-// (never read by the model) and WARNs (check_history reads only those after the parent's). Every
-// child copies its parent, record included; a record that keeps growing along the path would
-// make each copy cost more. Events stay: check_history reads the whole prefix for context, and
-// KASAN reports stay: the model reports only the first.
-void forget_read_history(System& s) {
-  s.record.log.clear();
-  s.record.warnings.clear();
+// (never read by the model), WARNs (check_history reads only those after the parent's) and
+// events (the node's cursor carries the context the next window needs). Every child copies its
+// parent, record included; a record that kept growing along the path made each copy and each
+// check cost more. KASAN reports stay: the model reports only the first.
+void forget_read_history(Node& n) {
+  n.s.record.log.clear();
+  n.s.record.warnings.clear();
+  n.s.record.events.clear();
+  n.seen.events_dropped();
 }
 
 uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
@@ -149,8 +153,8 @@ class Explorer {
   ExploreResult run() {
     start_ = Clock::now();
     // The booted state itself.
-    check(root_, 0, 0, {}, false);
-    forget_read_history(root_.s);
+    check(root_, 0, {}, false);
+    forget_read_history(root_);
     if (stop()) return finish();
     for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
       cut_ = false;
@@ -185,13 +189,13 @@ class Explorer {
   // first reached, by a trace no longer than this one (the search deepens iteratively). Most
   // transitions lead back to known states, and the state checks were a third of their cost.
   // The history checks are about the transition, not the state: they always run.
-  void check(const Node& n, size_t first_event, size_t first_warning, const std::vector<Op>& trace, bool state_known) {
+  void check(Node& n, size_t first_warning, const std::vector<Op>& trace, bool state_known) {
     auto report = [&](const check::Violation& v) {
       if (res_.found.count(v.invariant)) return;
       res_.found[v.invariant] = {v, trace};
       if (!trace.empty()) res_.found[v.invariant].violation.step = describe(trace.back());
     };
-    for (const auto& v : check::check_history(n.s, first_event, first_warning)) report(v);
+    for (const auto& v : check::check_history(n.s, n.seen, first_warning)) report(v);
     if (state_known) return;
     for (const auto& v : check::check_state(n.s, true)) report(v);
   }
@@ -224,8 +228,8 @@ class Explorer {
              unsigned cost) {
     trace.push_back(op);
     uint64_t h = node_hash(child);
-    check(child, parent.s.record.events.size(), parent.s.record.warnings.size(), trace, visited_.contains(h));
-    forget_read_history(child.s);
+    check(child, parent.s.record.warnings.size(), trace, visited_.contains(h));
+    forget_read_history(child);
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
