@@ -41,6 +41,18 @@ class Hasher {
   void add(T v) {
     bytes(&v, sizeof v);
   }
+  // Scalar fields in a row: the same bytes as one add() each, packed on the stack at offsets known
+  // at compile time and handed over at once. Field by field, every store went through the buffer's
+  // running offset (which the char buffer may alias, so it is reloaded each time); a state has
+  // hundreds of such fields.
+  template <typename... Ts>
+    requires((std::is_arithmetic_v<Ts> || std::is_enum_v<Ts>) && ...)
+  void pod(const Ts&... v) {
+    std::array<unsigned char, (sizeof(Ts) + ...)> tmp;
+    size_t o = 0;
+    ((std::memcpy(tmp.data() + o, &v, sizeof v), o += sizeof v), ...);
+    bytes(tmp.data(), tmp.size());
+  }
   void add(const std::string& s) {
     add(s.size());
     bytes(s.data(), s.size());
@@ -58,9 +70,7 @@ class Hasher {
     add(v.size());
     for (bool b : v) add(b);
   }
-  void add(const hw::pcie::Bdf& b) {
-    add(b.domain), add(b.bus), add(b.devfn);
-  }
+  void add(const hw::pcie::Bdf& b) { pod(b.domain, b.bus, b.devfn); }
   void add(const hw::pcie::ConfigSpace& c) {
     // The write masks are fixed by the layout, which the image itself determines; hash the image,
     // through its cached content hash (most images do not change from one state to the next).
@@ -70,30 +80,27 @@ class Hasher {
     add(r.domain), add(r.root_bus), add(r.ats_supported), add(r.iommu), add(r.iommu_index);
   }
   void add(const hw::pcie::Function& f) {
-    add(f.bdf), add(f.rc), add(f.parent), add(f.external_facing), add(f.present), add(f.hotplug), add(f.pf);
-    add(f.vf_index), add(f.cfg), add(f.label);
+    add(f.bdf), pod(f.rc, f.parent, f.external_facing, f.present, f.hotplug, f.pf, f.vf_index), add(f.cfg), add(f.label);
   }
   void add(const pci::SriovInfo& s) {
-    add(s.pos), add(s.total_vfs), add(s.initial_vfs), add(s.num_vfs), add(s.offset), add(s.stride);
-    add(s.vf_device), add(s.ctrl);
+    pod(s.pos, s.total_vfs, s.initial_vfs, s.num_vfs, s.offset, s.stride, s.vf_device, s.ctrl);
   }
   void add(const pci::PciDev& d) {
-    add(d.fn), add(d.rc), add(d.bdf), add(d.bus_self), add(d.state), add(d.vendor), add(d.device);
-    add(d.subsystem_vendor), add(d.subsystem_device), add(d.revision), add(d.hdr_type), add(d.class_code);
-    add(d.pcie_cap), add(d.pcie_type), add(d.multifunction), add(d.ats_cap), add(d.ats_stu), add(d.ats_enabled);
-    add(d.no_ats), add(d.untrusted), add(d.external_facing), add(d.is_virtfn), add(d.is_physfn), add(d.physfn);
-    add(d.vf_index), add(d.sriov), add(d.pri_cap), add(d.pri_enabled), add(d.pri_reqs_alloc), add(d.pasid_required);
-    add(d.pasid_cap), add(d.pasid_enabled), add(d.pasid_features), add(d.pasid_no_tlp), add(d.eetlp_prefix), add(d.acs_cap);
-    add(d.quirks_applied), add(d.quirk_deferred), add(d.driver), add(d.driver_bound);
+    pod(d.fn, d.rc), add(d.bdf);
+    pod(d.bus_self, d.state, d.vendor, d.device, d.subsystem_vendor, d.subsystem_device, d.revision, d.hdr_type, d.class_code,
+        d.pcie_cap, d.pcie_type, d.multifunction, d.ats_cap, d.ats_stu, d.ats_enabled, d.no_ats, d.untrusted, d.external_facing,
+        d.is_virtfn, d.is_physfn, d.physfn, d.vf_index);
+    add(d.sriov);
+    pod(d.pri_cap, d.pri_enabled, d.pri_reqs_alloc, d.pasid_required, d.pasid_cap, d.pasid_enabled, d.pasid_features,
+        d.pasid_no_tlp, d.eetlp_prefix, d.acs_cap, d.quirks_applied, d.quirk_deferred, d.driver, d.driver_bound);
   }
   void add(const iommu::DeviceIommu& d) {
-    add(d.probed), add(d.ats_supported_at_probe), add(d.group), add(d.attach_deferred), add(d.require_direct);
+    pod(d.probed, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct);
   }
   void add(const iommu::Group& g) {
-    add(g.devices), add(g.domain), add(g.default_domain), add(g.blocking_domain), add(g.owner_cnt), add(g.owner);
-    add(g.pasid_count), add(g.recovery_cnt);
+    add(g.devices), pod(g.domain, g.default_domain, g.blocking_domain, g.owner_cnt, g.owner, g.pasid_count, g.recovery_cnt);
   }
-  void add(const iommu::Domain& d) { add(d.type), add(d.driver), add(d.iommu), add(d.priv), add(d.live); }
+  void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live); }
   void add(const policy::PciCoreSwitches& s) {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats);
   }
@@ -113,21 +120,20 @@ class Hasher {
   }
   void add(const smmuv3::PagePool& p) { add(p.base), add(p.limit), add(p.next), add(p.free); }
   void add(const smmuv3::IoPgtable& p) { add(p.stage), add(p.root), add(p.next_table), add(p.owner), add(p.tables); }
-  void add(const smmuv3::Inv& i) { add(i.smmu), add(i.type), add(i.size_opcode), add(i.nsize_opcode), add(i.id), add(i.ssid), add(i.users); }
-  void add(const smmuv3::Invs& i) { add(i.max_invs), add(i.num_invs), add(i.num_trashes), add(i.has_ats), add(i.inv); }
-  void add(const smmuv3::InvsSlot& i) { add(i.invs), add(i.state), add(i.readers); }
+  void add(const smmuv3::Inv& i) { pod(i.smmu, i.type, i.size_opcode, i.nsize_opcode, i.id, i.ssid, i.users); }
+  void add(const smmuv3::Invs& i) { pod(i.max_invs, i.num_invs, i.num_trashes, i.has_ats), add(i.inv); }
+  void add(const smmuv3::InvsSlot& i) { add(i.invs), pod(i.state, i.readers); }
   void add(const smmuv3::Smmu& m) {
     add(m.feat_ats), add(m.feat_range_inv), add(m.feat_trans_s1), add(m.feat_trans_s2), add(m.feat_2lvl_strtab);
     add(m.ssid_bits), add(m.sid_bits), add(m.pgsize_bitmap);
   }
   void add(const smmuv3::Master& m) {
-    add(m.dev), add(m.smmu), add(m.streams), add(m.build_invs), add(m.ats_enabled), add(m.ste_ats_enabled);
-    add(m.ats_prepared), add(m.cd_table_in_ste), add(m.ssid_bits), add(m.cdtab), add(m.live);
+    pod(m.dev, m.smmu), add(m.streams), add(m.build_invs);
+    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ssid_bits, m.cdtab, m.live);
   }
-  void add(const smmuv3::MasterDomain& m) { add(m.master), add(m.domain), add(m.ssid); }
+  void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid); }
   void add(const smmuv3::SmmuDomain& d) {
-    add(d.smmu), add(d.stage), add(d.asid), add(d.vmid), add(d.nr_ats_masters), add(d.invs), add(d.devices);
-    add(d.domain), add(d.pgtbl), add(d.live);
+    pod(d.smmu, d.stage, d.asid, d.vmid, d.nr_ats_masters, d.invs), add(d.devices), pod(d.domain), add(d.pgtbl), pod(d.live);
   }
   void add(const policy::AtsPolicy& p) {
     add(p.variant), add(p.gate_on_ats_prepared), add(p.support_checked_before_prepare), add(p.fail_probe_on_prepare_error);
@@ -142,12 +148,12 @@ class Hasher {
     add(d.blocked_domain), add(d.identity_domain);
   }
   // Each page's contents by their cached content hash.
-  void add(const hw::memory::Frame& f) { add(f.pfn), add(f.owner), add(f.data.hash()); }
+  void add(const hw::memory::Frame& f) { pod(f.pfn, f.owner, f.data.hash()); }
   void add(const hw::memory::Memory& m) { add(m.frames()); }
   void add(const hw::smmuv3::OutstandingAtcInv& o) { add(o.sid), add(o.itag); }
   void add(const hw::smmuv3::Event& e) { add(e.id), add(e.sid), add(e.ssv), add(e.ssid), add(e.addr); }
   void add(const hw::smmuv3::IotlbEntry& e) {
-    add(e.s1), add(e.asid), add(e.vmid), add(e.iova_page), add(e.pa_page), add(e.writable), add(e.nested);
+    pod(e.s1, e.asid, e.vmid, e.iova_page, e.pa_page, e.writable, e.nested);
   }
   void add(const hw::smmuv3::Smmu& s) {
     add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);
@@ -156,7 +162,7 @@ class Hasher {
     add(s.evtq), add(s.iotlb.entries), add(s.rc);
   }
   void add(const hw::pcie::AtcEntry& e) {
-    add(e.ssv), add(e.pasid), add(e.iova), add(e.size), add(e.pa), add(e.writable);
+    pod(e.ssv, e.pasid, e.iova, e.size, e.pa, e.writable);
   }
   void add(const hw::pcie::AtcInvRequest& r) { add(r.itag), add(r.ssv), add(r.pasid), add(r.addr), add(r.size); }
   void add(const hw::pcie::Atc& a) {
