@@ -22,7 +22,7 @@ bool enables_ats(const System& s, const kernel::Event& e) {
   if (e.dev >= s.kernel.devs.size()) return false;
   const auto fn = s.kernel.devs[e.dev].fn;
   if (fn >= s.hw.pcie.functions().size()) return false;
-  const uint16_t cap = hw::pcie::find_ext_cap(s.hw.pcie.fn(fn).cfg, hw::pcie::ext_cap::kAts);
+  const uint16_t cap = s.hw.pcie.fn(fn).cfg.ats_cap_offset();
   return cap && e.a == cap + hw::pcie::ats::kCtrl && (e.b & hw::pcie::ats::kCtrlEnable);
 }
 

@@ -22,31 +22,47 @@ class SmallMap {
     if (V* v = find(k)) return *v;
     if (n_ < kInline) {
       inline_[n_] = {k, V{}};
-      return inline_[n_++].second;
+      return inline_[n_++].value;
     }
     ++n_;
-    return spill_.emplace_back(k, V{}).second;
+    return spill_.emplace_back(Entry{k, V{}}).value;
   }
   V* find(const K& k) {
     for (size_t i = 0; i < std::min(n_, kInline); ++i)
-      if (inline_[i].first == k) return &inline_[i].second;
-    for (auto& [key, v] : spill_)
-      if (key == k) return &v;
+      if (inline_[i].key == k) return &inline_[i].value;
+    for (auto& e : spill_)
+      if (e.key == k) return &e.value;
     return nullptr;
   }
   bool contains(const K& k) const { return const_cast<SmallMap*>(this)->find(k) != nullptr; }
 
   // The entries in ascending key order (std::map's iteration order, which reports rely on).
   std::vector<std::pair<K, V>> sorted() const {
-    std::vector<std::pair<K, V>> all(inline_.begin(), inline_.begin() + static_cast<long>(std::min(n_, kInline)));
-    all.insert(all.end(), spill_.begin(), spill_.end());
+    std::vector<std::pair<K, V>> all;
+    for (size_t i = 0; i < std::min(n_, kInline); ++i) all.emplace_back(inline_[i].key, inline_[i].value);
+    for (const auto& e : spill_) all.emplace_back(e.key, e.value);
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     return all;
   }
 
+  SmallMap() = default;
+  // Only the entries in use are copied (the rest of the inline buffer is never read).
+  SmallMap(const SmallMap& o) : spill_(o.spill_), n_(o.n_) { std::copy_n(o.inline_.begin(), std::min(n_, kInline), inline_.begin()); }
+  SmallMap& operator=(const SmallMap& o) {
+    spill_ = o.spill_;
+    n_ = o.n_;
+    std::copy_n(o.inline_.begin(), std::min(n_, kInline), inline_.begin());
+    return *this;
+  }
+
  private:
-  std::array<std::pair<K, V>, kInline> inline_{};
-  std::vector<std::pair<K, V>> spill_;
+  // No initialisers: a map is built for every check, and entries past n_ are never read.
+  struct Entry {
+    K key;
+    V value;
+  };
+  std::array<Entry, kInline> inline_;
+  std::vector<Entry> spill_;
   size_t n_ = 0;
 };
 

@@ -36,7 +36,7 @@ class CowBlock {
     else if (p_.use_count() != 1)
       p_ = std::make_shared<Node>(p_->value);
     else
-      p_->hash.store(0, std::memory_order_relaxed);
+      p_->hash.store(0, std::memory_order_relaxed), p_->derived.store(kNotDerived, std::memory_order_relaxed);
     return p_->value;
   }
 
@@ -55,14 +55,30 @@ class CowBlock {
     return h;
   }
 
+  // One value derived from the content (e.g. where a capability sits in a config space), cached
+  // like the hash: `compute(content)` runs at most once per written version. One slot per block:
+  // the owner decides what it means. A never-written (all-zero) block computes every time.
+  template <typename F>
+  uint32_t derived(F&& compute) const {
+    if (!p_) return compute(zero());
+    uint32_t d = p_->derived.load(std::memory_order_relaxed);
+    if (d == kNotDerived) {
+      d = compute(p_->value);
+      p_->derived.store(d, std::memory_order_relaxed);  // benign: any thread stores the same value
+    }
+    return d;
+  }
+
   // By content; one shared block is trivially equal to itself.
   bool operator==(const CowBlock& o) const { return p_ == o.p_ || get() == o.get(); }
 
  private:
+  static constexpr uint32_t kNotDerived = ~uint32_t{0};
   struct Node {
     explicit Node(const T& v) : value(v) {}
     T value;
     std::atomic<uint64_t> hash{0};
+    std::atomic<uint32_t> derived{kNotDerived};
   };
   static const T& zero() {
     static const T z{};

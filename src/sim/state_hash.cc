@@ -21,7 +21,7 @@ namespace {
 // hashes every state it generates).
 class Hasher {
  public:
-  Hasher() { XXH3_64bits_reset(&st_); }
+  Hasher() = default;
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
 
@@ -202,6 +202,9 @@ class Hasher {
   }
 
   uint64_t digest() {
+    // A state that fitted in the buffer is hashed in one call, with no streaming state at all
+    // (the same value: XXH3's streaming and one-shot forms agree).
+    if (!streamed_) return XXH3_64bits(buf_.data(), used_);
     flush();
     return XXH3_64bits_digest(&st_);
   }
@@ -209,10 +212,12 @@ class Hasher {
  private:
   static constexpr size_t kBlock = 16384;
   void flush() {
+    if (!streamed_) XXH3_64bits_reset(&st_), streamed_ = true;
     if (used_ == 0) return;
     XXH3_64bits_update(&st_, buf_.data(), used_);
     used_ = 0;
   }
+  bool streamed_ = false;  // whether st_ is in use (reset lazily: most states fit in buf_)
   XXH3_state_t st_;
   std::array<unsigned char, kBlock> buf_;
   size_t used_ = 0;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 
+#include "hw/pcie/atc.h"
 #include "hw/pcie/capabilities.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/pcie/config_space.h"
@@ -447,6 +448,39 @@ TEST(CapabilityLayout, ResetControlRegistersBringsControlsBackToReset) {
   // Read-only capability contents are untouched.
   EXPECT_EQ(c.read16(s + sriov::kTotalVf), 4);
   EXPECT_EQ(c.read16(s + sriov::kVfDid), 0x101e);
+}
+
+}  // namespace
+}  // namespace atslab::hw::pcie
+
+namespace atslab::hw::pcie {
+namespace {
+
+// ConfigSpace::ats_cap_offset caches find_ext_cap's answer per image version (hw::CowBlock's
+// derived value): it must follow every change of the chain, in the copy that changed it only,
+// and an ATS Control write (which changes the image but not the chain) must not lose it.
+TEST(CapabilityWalk, CachedAtsOffsetFollowsTheImage) {
+  ConfigSpace c;
+  EXPECT_EQ(c.ats_cap_offset(), 0u) << "a never-written space has no ATS";
+  c.poke32(0x100, ext_cap::header(ext_cap::kAer, 1, 0x200));
+  c.poke32(0x200, ext_cap::header(ext_cap::kAts, 1, 0));
+  c.define(0x200 + ats::kCtrl, 2, 0x801f);
+  ASSERT_EQ(find_ext_cap(c, ext_cap::kAts), 0x200u);
+  EXPECT_EQ(c.ats_cap_offset(), 0x200u);
+
+  c.write16(0x200 + ats::kCtrl, ats::kCtrlEnable);
+  EXPECT_EQ(c.ats_cap_offset(), 0x200u);
+  EXPECT_TRUE(ats_control(c).enabled);
+
+  ConfigSpace copy = c;
+  copy.poke32(0x100, ext_cap::header(ext_cap::kAer, 1, 0));  // the copy's chain now ends before ATS
+  EXPECT_EQ(copy.ats_cap_offset(), 0u);
+  EXPECT_FALSE(ats_control(copy).present);
+  EXPECT_EQ(c.ats_cap_offset(), 0x200u) << "the original keeps its own answer";
+
+  c.poke32(0x100, ext_cap::header(ext_cap::kAts, 1, 0));  // ATS moves to the head of the chain
+  EXPECT_EQ(c.ats_cap_offset(), 0x100u);
+  EXPECT_EQ(c.ats_cap_offset(), find_ext_cap(c, ext_cap::kAts));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace atslab::hw::pcie {
 
 AtsControl ats_control(const ConfigSpace& cfg) {
   AtsControl c;
-  const uint16_t pos = find_ext_cap(cfg, ext_cap::kAts);
+  const uint16_t pos = cfg.ats_cap_offset();
   if (!pos) return c;
   c.present = true;
   const uint16_t ctrl = cfg.read16(uint16_t(pos + ats::kCtrl));

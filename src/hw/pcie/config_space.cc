@@ -1,5 +1,8 @@
 #include "hw/pcie/config_space.h"
 
+#include "hw/pcie/capability_walk.h"
+#include "hw/pcie/regs.h"
+
 namespace atslab::hw::pcie {
 
 namespace {
@@ -68,5 +71,9 @@ void ConfigSpace::define(uint16_t off, unsigned width, uint32_t rw, uint32_t w1c
 
 uint32_t ConfigSpace::rw_mask(uint16_t off, unsigned width) const { return gather(masks_.get().rw, off, width, 0); }
 uint32_t ConfigSpace::w1c_mask(uint16_t off, unsigned width) const { return gather(masks_.get().w1c, off, width, 0); }
+
+uint16_t ConfigSpace::ats_cap_offset() const {
+  return static_cast<uint16_t>(image_.derived([this](const Image&) { return uint32_t{find_ext_cap(*this, ext_cap::kAts)}; }));
+}
 
 }  // namespace atslab::hw::pcie

@@ -46,6 +46,10 @@ class ConfigSpace {
   const std::array<uint8_t, kSize>& bytes() const { return image_.get(); }
   // A content hash of the image, cached until the next change.
   uint64_t image_hash() const { return image_.hash(); }
+  // Where the ATS Extended Capability sits (0 = none), as find_ext_cap finds it, cached until
+  // the image next changes: the silicon decodes its ATS Control register on every DMA,
+  // invalidation and check, and the capability chain is a walk.
+  uint16_t ats_cap_offset() const;
 
   bool operator==(const ConfigSpace&) const = default;
 
