@@ -14,8 +14,11 @@ auto by_pfn = [](const Frame& f, uint64_t pfn) { return f.pfn < pfn; };
 }  // namespace
 
 const Frame* Memory::find(uint64_t pfn) const {
+  if (hint_ < frames_.size() && frames_[hint_].pfn == pfn) return &frames_[hint_];
   auto it = std::lower_bound(frames_.begin(), frames_.end(), pfn, by_pfn);
-  return it != frames_.end() && it->pfn == pfn ? &*it : nullptr;
+  if (it == frames_.end() || it->pfn != pfn) return nullptr;
+  hint_ = static_cast<size_t>(it - frames_.begin());
+  return &*it;
 }
 
 Frame& Memory::at(uint64_t pfn) {
@@ -40,6 +43,16 @@ const PageData& Memory::page(uint64_t pa) const {
   static const PageData zero{};
   const Frame* f = find(pa >> kPageShift);
   return f ? f->data.get() : zero;
+}
+
+void Memory::read_qwords(uint64_t pa, uint64_t* out, unsigned n) const {
+  const unsigned first = index_in_page(pa);
+  if (first + n > kPageSize / 8) {  // crosses a page: qword by qword
+    for (unsigned i = 0; i < n; ++i) out[i] = read64(pa + 8 * i);
+    return;
+  }
+  const Frame* f = find(pa >> kPageShift);
+  for (unsigned i = 0; i < n; ++i) out[i] = f ? f->data.get()[first + i] : 0;
 }
 
 uint64_t Memory::read64(uint64_t pa) const {

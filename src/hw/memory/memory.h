@@ -42,6 +42,8 @@ class Memory {
   bool backed(uint64_t pa) const { return find(pa >> kPageShift) != nullptr; }
 
   uint64_t read64(uint64_t pa) const;
+  // `n` consecutive qwords from `pa` (an STE, a CD): one lookup when they share a page.
+  void read_qwords(uint64_t pa, uint64_t* out, unsigned n) const;
   // The whole page holding `pa`, zeros when unbacked: one lookup for a walk over a table's
   // 512 descriptors. Good until the next write to memory.
   const PageData& page(uint64_t pa) const;
@@ -53,13 +55,17 @@ class Memory {
 
   // Backed pages in ascending page frame number (a sorted vector: one allocation per copy).
   const std::vector<Frame>& frames() const { return frames_; }
-  bool operator==(const Memory&) const = default;
+  // By the pages alone (the lookup hint is not state).
+  bool operator==(const Memory& o) const { return frames_ == o.frames_; }
 
  private:
   const Frame* find(uint64_t pfn) const;
   Frame& at(uint64_t pfn);  // backs the page when it is not
 
   std::vector<Frame> frames_;
+  // Where the last lookup found its page: the model reads the same table page many times in a
+  // row (an STE's eight qwords, a table walk). A cache, not state: == and the hash ignore it.
+  mutable size_t hint_ = 0;
 };
 
 }  // namespace atslab::hw::memory

@@ -34,7 +34,7 @@ std::optional<uint64_t> cd_address(const memory::Memory& mem, const Entry& ste_e
 
 Entry read_entry(const memory::Memory& mem, uint64_t pa) {
   Entry e{};
-  for (unsigned i = 0; i < kEntryQwords; i++) e[i] = mem.read64(pa + 8 * i);
+  mem.read_qwords(pa, e.data(), kEntryQwords);
   return e;
 }
 

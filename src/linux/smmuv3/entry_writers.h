@@ -15,6 +15,7 @@ class MemoryEntryWriter : public EntryWriter {
  public:
   MemoryEntryWriter(hw::Machine& m, unsigned smmu, uint64_t entry_pa) : m_(m), smmu_(smmu), pa_(entry_pa) {}
   uint64_t read_qword(unsigned i) const override;
+  Entry read_entry() const override;
   // One WRITE_ONCE: a single 64-bit store the SMMU sees whole.
   void write_qword(unsigned i, uint64_t v) override;
   const CmdqStats& cmdq_stats() const { return stats_; }

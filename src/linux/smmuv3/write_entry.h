@@ -24,7 +24,8 @@ class EntryWriter {
   virtual void write_qword(unsigned i, uint64_t v) = 0;
   virtual void sync() = 0;
 
-  Entry read_entry() const;
+  // The whole entry; qword by qword unless a writer knows a cheaper way.
+  virtual Entry read_entry() const;
 };
 
 enum class WritePath : uint8_t {
