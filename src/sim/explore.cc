@@ -36,7 +36,7 @@ struct Node {
 uint64_t context_hash(const OpContext& c) {
   static thread_local std::string b;  // its capacity is kept: no allocation per state
   b.clear();
-  auto put = [&b](auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  auto put = [](auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
   put(c.containers.size());
   for (const auto& [name, id] : c.containers) {
     put(name.size());

@@ -38,7 +38,9 @@ TEST(HistoryCursor, WindowsCheckedWithACursorFindWhatRescanningFinds) {
     };
     sim::run_stress(sc, v, opt);
     EXPECT_GT(windows, 300u);
-    if (v == policy::AtsVariant::Upstream) EXPECT_GT(violations, 0u) << "the comparison saw violations, not only silence";
+    if (v == policy::AtsVariant::Upstream) {
+      EXPECT_GT(violations, 0u) << "the comparison saw violations, not only silence";
+    }
   }
 }
 
