@@ -1,5 +1,6 @@
 #include "hw/device_dma.h"
 
+#include "hw/ats_dma.h"
 #include "hw/smmuv3/translate.h"
 
 namespace atslab::hw {
@@ -17,14 +18,7 @@ bool device_ats_translate(Machine& m, unsigned smmu, pcie::FnId fn, bool ssv, ui
   const smmuv3::TranslateResult r = smmuv3::ats_translation_request(m, smmu, req);
   if (event) *event = r.event;
   if (!r.ok) return false;
-  pcie::AtcEntry e;
-  e.ssv = ssv;
-  e.pasid = pasid;
-  e.iova = iova & ~(r.size - 1);
-  e.size = r.size;
-  e.pa = r.pa;
-  e.writable = r.writable;
-  f.atc.fill(e, ctl.stu_shift);
+  f.atc.fill_completion(ssv, pasid, iova, r.size, r.pa, r.writable, ctl.stu_shift);
   return true;
 }
 
@@ -32,25 +26,16 @@ DmaResult device_dma(Machine& m, unsigned smmu, pcie::FnId fn, bool ssv, uint32_
   DmaResult d;
   const uint32_t sid = sid_of(m, fn);
   if (pcie::ats_control(m.pcie.fn(fn).cfg).enabled) {
-    auto hit = m.pcie.fn(fn).atc.lookup(ssv, pasid, iova);
-    d.atc_hit = hit.has_value();
-    if (!hit) {
-      device_ats_translate(m, smmu, fn, ssv, pasid, iova, write, &d.event);
-      hit = m.pcie.fn(fn).atc.lookup(ssv, pasid, iova);
-    }
-    if (hit && (!write || hit->writable)) {
-      const smmuv3::TranslateResult r =
-          smmuv3::translated_request(m, smmu, sid, hit->pa + (iova - hit->iova), write);
-      d.translated = true;
-      d.atc_entry = hit;
-      d.ok = r.ok;
-      d.pa = r.pa;
-      d.owner = r.owner;
-      if (r.event) d.event = r.event;
-      return d;
-    }
-    // No translation, or no write permission: the device does not issue the access.
-    // Simplification: no fallback to untranslated requests after a failed Translation Request.
+    const auto hit = ats_dma_entry(m, fn, ssv, pasid, iova, write, d.atc_hit,
+                                   [&] { device_ats_translate(m, smmu, fn, ssv, pasid, iova, write, &d.event); });
+    if (!hit) return d;  // no translation, or no write permission: the device does not issue the access
+    const smmuv3::TranslateResult r = smmuv3::translated_request(m, smmu, sid, hit->pa + (iova - hit->iova), write);
+    d.translated = true;
+    d.atc_entry = hit;
+    d.ok = r.ok;
+    d.pa = r.pa;
+    d.owner = r.owner;
+    if (r.event) d.event = r.event;
     return d;
   }
   const smmuv3::TranslateResult r = smmuv3::translate(m, smmu, {sid, ssv, pasid, iova, write});

@@ -1,5 +1,6 @@
 #include "hw/remap_dma.h"
 
+#include "hw/ats_dma.h"
 #include "hw/remap.h"
 
 namespace atslab::hw {
@@ -14,12 +15,7 @@ bool remap_device_ats_translate(Machine& m, pcie::IommuKind kind, unsigned unit,
   if (!ctl.enabled) return false;
   const RemapResult r = remap_translation_request(m, kind, unit, rid_of(m, fn), iova);
   if (!r.ok) return false;
-  pcie::AtcEntry e;
-  e.iova = iova & ~(r.size - 1);
-  e.size = r.size;
-  e.pa = r.pa;
-  e.writable = r.writable;
-  f.atc.fill(e, ctl.stu_shift);
+  f.atc.fill_completion(false, 0, iova, r.size, r.pa, r.writable, ctl.stu_shift);
   return true;
 }
 
@@ -32,20 +28,13 @@ DmaResult remap_device_dma(Machine& m, pcie::IommuKind kind, unsigned unit, pcie
     d.owner = m.memory.owner(pa);
   };
   if (pcie::ats_control(m.pcie.fn(fn).cfg).enabled) {
-    auto hit = m.pcie.fn(fn).atc.lookup(false, 0, iova);
-    d.atc_hit = hit.has_value();
-    if (!hit) {
-      remap_device_ats_translate(m, kind, unit, fn, iova);
-      hit = m.pcie.fn(fn).atc.lookup(false, 0, iova);
-    }
-    if (hit && (!write || hit->writable)) {
-      d.translated = true;
-      d.atc_entry = hit;
-      // The unit checks only that the device may send translated requests, not the address.
-      if (remap_translated_allowed(m, kind, unit, rid)) land(hit->pa + (iova - hit->iova));
-      return d;
-    }
-    // As behind an SMMU: no translation, no access (no fallback to untranslated requests).
+    const auto hit = ats_dma_entry(m, fn, false, 0, iova, write, d.atc_hit,
+                                   [&] { remap_device_ats_translate(m, kind, unit, fn, iova); });
+    if (!hit) return d;
+    d.translated = true;
+    d.atc_entry = hit;
+    // The unit checks only that the device may send translated requests, not the address.
+    if (remap_translated_allowed(m, kind, unit, rid)) land(hit->pa + (iova - hit->iova));
     return d;
   }
   const RemapResult r = remap_translate(m, kind, unit, rid, iova);

@@ -33,6 +33,11 @@ void Atc::fill(AtcEntry e, unsigned stu_shift) {
   entries.push_back(e);
 }
 
+void Atc::fill_completion(bool ssv, uint32_t pasid, uint64_t iova, uint64_t size, uint64_t pa, bool writable,
+                          unsigned stu_shift) {
+  fill({.ssv = ssv, .pasid = pasid, .iova = iova & ~(size - 1), .size = size, .pa = pa, .writable = writable}, stu_shift);
+}
+
 std::optional<AtcEntry> Atc::lookup(bool ssv, uint32_t pasid, uint64_t iova) const {
   for (const auto& e : entries)
     if (e.ssv == ssv && (!ssv || e.pasid == pasid) && iova >= e.iova && iova - e.iova < e.size) return e;

@@ -54,6 +54,9 @@ struct Atc {
 
   // Caches a translation completion, widened to the STU.
   void fill(AtcEntry e, unsigned stu_shift);
+  // Caches a successful Translation Completion for `iova` (in PASID `pasid`'s space when `ssv`):
+  // the entry covers the completion's range (`size`, a power of two) around the address.
+  void fill_completion(bool ssv, uint32_t pasid, uint64_t iova, uint64_t size, uint64_t pa, bool writable, unsigned stu_shift);
   std::optional<AtcEntry> lookup(bool ssv, uint32_t pasid, uint64_t iova) const;
   // A request from the root complex. Returns false when the endpoint drops it.
   bool receive_invalidation(const AtcInvRequest& req, const AtsControl& ctl);
