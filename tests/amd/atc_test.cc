@@ -9,25 +9,14 @@
 #include "check/invariants.h"
 #include "hw/remap.h"
 #include "sim/ops.h"
+#include "../pci/endpoint_atc.h"
 #include "amd_machine.h"
 
 namespace atslab::test {
 namespace {
 
-std::vector<check::Violation> oracle(const System& s) {
-  std::vector<check::Violation> out;
-  check::atc_oracle(s, out);
-  return out;
-}
-
-struct Cached {
-  AmdMachine m;
-  pci::DevId dev;
-  hw::pcie::FnId fn;
-  iommu::DomainId dom;
-  explicit Cached(const AmdSpec& v = {}) : m(v), dev(m.pf()), fn(m.s.kernel.devs[dev].fn), dom(m.default_domain(dev)) {}
-  const std::vector<hw::pcie::AtcEntry>& atc() const { return m.s.hw.pcie.fn(fn).atc.entries; }
-  bool cached(uint64_t iova) const { return m.s.hw.pcie.fn(fn).atc.lookup(false, 0, iova).has_value(); }
+struct Cached : EndpointAtc<AmdMachine, AmdSpec> {
+  using EndpointAtc::EndpointAtc;
   uint16_t domid() const { return m.s.kernel.amd.domains.at(amd::pdom_of(m.s, dom)).id; }
   hw::IoPageTable& table() { return m.s.hw.amd.at(0).page_tables[domid()]; }
   uint16_t devid() const { return m.s.kernel.devs[dev].bdf.rid(); }

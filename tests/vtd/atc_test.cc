@@ -10,27 +10,14 @@
 #include "hw/remap.h"
 #include "hw/remap_dma.h"
 #include "sim/ops.h"
+#include "../pci/endpoint_atc.h"
 #include "vtd_machine.h"
 
 namespace atslab::test {
 namespace {
 
-std::vector<check::Violation> oracle(const System& s) {
-  std::vector<check::Violation> out;
-  check::atc_oracle(s, out);
-  return out;
-}
-
-struct Cached {
-  VtdMachine m;
-  pci::DevId dev;
-  hw::pcie::FnId fn;
-  iommu::DomainId dom;
-  explicit Cached(const VtdSpec& v = {}) : m(v), dev(m.pf()), fn(m.s.kernel.devs[dev].fn) {
-    dom = iommu::group(m.s, iommu::group_of(m.s, dev)).domain;
-  }
-  const std::vector<hw::pcie::AtcEntry>& atc() const { return m.s.hw.pcie.fn(fn).atc.entries; }
-  bool cached(uint64_t iova) const { return m.s.hw.pcie.fn(fn).atc.lookup(false, 0, iova).has_value(); }
+struct Cached : EndpointAtc<VtdMachine, VtdSpec> {
+  using EndpointAtc::EndpointAtc;
   uint16_t did() const { return m.s.kernel.vtd.domains.at(vtd::dmar_domain_of(m.s, dom)).did; }
   hw::IoPageTable& table() { return m.s.hw.vtd.at(0).page_tables[did()]; }
   uint16_t rid() const { return m.s.kernel.devs[dev].bdf.rid(); }
