@@ -103,18 +103,28 @@ void steer_vm(Op& op, uint64_t& rng, const System& s, const OpContext& ctx, cons
   op.device = from[next(rng) % from.size()];
 }
 
-Op random_op(uint64_t& rng, const io::Scenario& sc, const System& s, const OpContext& ctx, Workload w) {
+// The devices a workload draws from: fixed for the run, so built once rather than per draw.
+struct DrawNames {
   std::vector<std::string> names, pfs, slots;
+};
+
+DrawNames draw_names(const io::Scenario& sc, Workload w) {
+  DrawNames n;
   for (const auto& d : sc.devices) {
-    names.push_back(d.name);
-    if (d.hotplug) slots.push_back(d.name);
+    n.names.push_back(d.name);
+    if (d.hotplug) n.slots.push_back(d.name);
     if (d.sriov) {
-      pfs.push_back(d.name);
-      for (unsigned i = 0; i < std::min<unsigned>(d.sriov->total_vfs, 4); ++i) names.push_back(fmt::format("{}.vf{}", d.name, i));
+      n.pfs.push_back(d.name);
+      for (unsigned i = 0; i < std::min<unsigned>(d.sriov->total_vfs, 4); ++i) n.names.push_back(fmt::format("{}.vf{}", d.name, i));
     }
   }
   // iova-stress addresses its VM's devices only: the others are not in its container.
-  if (w == Workload::IovaStress) names = vm_devices(sc);
+  if (w == Workload::IovaStress) n.names = vm_devices(sc);
+  return n;
+}
+
+Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContext& ctx, Workload w) {
+  const auto& [names, pfs, slots] = dn;
   const auto mix = op_mix(w);
   Op op;
   op.kind = mix[next(rng) % mix.size()];
@@ -175,6 +185,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   res.seed = opt.seed;
   res.workload = opt.workload;
   const std::vector<Op> setup = workload_setup(opt.workload, sc);
+  const DrawNames dn = draw_names(sc, opt.workload);
   OpContext ctx;
   System s = boot_machine(sc, v, ctx, opt.seed, opt.faults);
   uint64_t rng = opt.seed ^ 0x5851f42d4c957f2dull;
@@ -207,7 +218,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     if (opt.seconds > 0 ? elapsed() >= opt.seconds && i >= setup.size() : i >= setup.size() + opt.ops) break;
     // The workload's set-up first, on one CPU; then its random mix.
     const bool setting_up = i < setup.size();
-    Op op = setting_up ? setup[i] : random_op(rng, sc, s, ctx, opt.workload);
+    Op op = setting_up ? setup[i] : random_op(rng, dn, s, ctx, opt.workload);
     // The second simulated CPU: the seeded scheduler lets it run another operation at one of
     // the interleaving points this one may pass, where the locking allows (spec section 6).
     // Inside an attach (asid_lock and group->mutex held) only lock-free operations can run:
@@ -215,9 +226,9 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     const auto points = points_of(op.kind);
     if (!setting_up && !points.empty() && opt.interleave_per_mille && next(rng) % 1000 < opt.interleave_per_mille) {
       auto at = points[next(rng) % points.size()];
-      Op other = random_op(rng, sc, s, ctx, opt.workload);
+      Op other = random_op(rng, dn, s, ctx, opt.workload);
       for (int tries = 0; tries < 8 && kernel::holds_attach_locks(at) && !lock_free(other.kind); ++tries)
-        other = random_op(rng, sc, s, ctx, opt.workload);
+        other = random_op(rng, dn, s, ctx, opt.workload);
       if (may_nest(s, ctx, op, at, other)) op.nested.push_back({.at = at, .nth = 1, .op = other});
     }
     std::string what = describe(op);
