@@ -51,15 +51,10 @@ void Memory::read_qwords(uint64_t pa, uint64_t* out, unsigned n) const {
     for (unsigned i = 0; i < n; ++i) out[i] = read64(pa + 8 * i);
     return;
   }
-  const Frame* f = find(pa >> kPageShift);
-  for (unsigned i = 0; i < n; ++i) out[i] = f ? f->data.get()[first + i] : 0;
+  std::copy_n(page(pa).begin() + first, n, out);
 }
 
-uint64_t Memory::read64(uint64_t pa) const {
-  const unsigned i = index_in_page(pa);
-  const Frame* f = find(pa >> kPageShift);
-  return f ? f->data.get()[i] : 0;
-}
+uint64_t Memory::read64(uint64_t pa) const { return page(pa)[index_in_page(pa)]; }
 
 void Memory::write64(uint64_t pa, uint64_t v) {
   const unsigned i = index_in_page(pa);

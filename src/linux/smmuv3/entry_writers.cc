@@ -1,5 +1,6 @@
 #include "linux/smmuv3/entry_writers.h"
 
+#include "hw/smmuv3/stream_table.h"
 #include "linux/smmuv3/entry_used.h"
 
 namespace atslab::smmuv3 {
@@ -7,11 +8,7 @@ namespace atslab::smmuv3 {
 namespace hs = hw::smmuv3;
 
 uint64_t MemoryEntryWriter::read_qword(unsigned i) const { return m_.memory.read64(pa_ + 8 * i); }
-Entry MemoryEntryWriter::read_entry() const {
-  Entry e{};
-  m_.memory.read_qwords(pa_, e.data(), kEntryQwords);
-  return e;
-}
+Entry MemoryEntryWriter::read_entry() const { return hs::read_entry(m_.memory, pa_); }
 void MemoryEntryWriter::write_qword(unsigned i, uint64_t v) { m_.memory.write64(pa_ + 8 * i, v); }
 
 Entry SteWriter::get_used(const Entry& ent) const { return get_ste_used(ent); }
