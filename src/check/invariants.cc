@@ -238,18 +238,18 @@ std::vector<Violation> check_state(const System& s, bool quiescent) {
 
 void HistoryCursor::note(const System& s, const kernel::Event& e) {
   switch (e.kind) {
-      case kernel::EventKind::SteWrite:
-        eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
-        break;
-      case kernel::EventKind::ConfigWrite:
-        if (e.dev < s.kernel.devs.size() && s.kernel.devs[e.dev].ats_cap && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl)
-          ats_on[e.dev] = e.b & ats::kCtrlEnable;
-        break;
-      case kernel::EventKind::IommuProbe:
-        probe_supported[e.dev] = e.a;
-        break;
-      default:
-        break;
+    case kernel::EventKind::SteWrite:
+      eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
+      break;
+    case kernel::EventKind::ConfigWrite:
+      if (e.dev < s.kernel.devs.size() && s.kernel.devs[e.dev].ats_cap && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl)
+        ats_on[e.dev] = e.b & ats::kCtrlEnable;
+      break;
+    case kernel::EventKind::IommuProbe:
+      probe_supported[e.dev] = e.a;
+      break;
+    default:
+      break;
   }
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <optional>
 
 #include "hw/pcie/capability_walk.h"
 #include "hw/pcie/regs.h"

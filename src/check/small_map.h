@@ -27,14 +27,15 @@ class SmallMap {
     ++n_;
     return spill_.emplace_back(Entry{k, V{}}).value;
   }
-  V* find(const K& k) {
+  const V* find(const K& k) const {
     for (size_t i = 0; i < std::min(n_, kInline); ++i)
       if (inline_[i].key == k) return &inline_[i].value;
-    for (auto& e : spill_)
+    for (const auto& e : spill_)
       if (e.key == k) return &e.value;
     return nullptr;
   }
-  bool contains(const K& k) const { return const_cast<SmallMap*>(this)->find(k) != nullptr; }
+  V* find(const K& k) { return const_cast<V*>(std::as_const(*this).find(k)); }
+  bool contains(const K& k) const { return find(k) != nullptr; }
 
   // The entries in ascending key order (std::map's iteration order, which reports rely on).
   std::vector<std::pair<K, V>> sorted() const {

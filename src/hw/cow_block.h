@@ -35,8 +35,10 @@ class CowBlock {
       p_ = std::make_shared<Node>(zero());
     else if (p_.use_count() != 1)
       p_ = std::make_shared<Node>(p_->value);
-    else
-      p_->hash.store(0, std::memory_order_relaxed), p_->derived.store(kNotDerived, std::memory_order_relaxed);
+    else {
+      p_->hash.store(0, std::memory_order_relaxed);
+      p_->derived.store(kNotDerived, std::memory_order_relaxed);
+    }
     return p_->value;
   }
 

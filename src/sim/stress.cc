@@ -71,9 +71,6 @@ uint64_t next(uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-// A random operation of the workload's mix on a random device of the machine it
-// applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
-// hot-plug slot, the rest to any function (VF names included).
 // iova-stress's VM stops and starts the way QEMU does it: a group leaves the container only
 // if it is in it and joins only if it is not, and a container that has groups but no IOMMU
 // gets VFIO_SET_IOMMU before anything else (drawn blindly, most of these failed with -EINVAL
@@ -123,6 +120,9 @@ DrawNames draw_names(const io::Scenario& sc, Workload w) {
   return n;
 }
 
+// A random operation of the workload's mix on a random device of the machine it
+// applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
+// hot-plug slot, the rest to any function (VF names included).
 Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContext& ctx, Workload w) {
   const auto& [names, pfs, slots] = dn;
   const auto mix = op_mix(w);
