@@ -11,7 +11,7 @@
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/vfio/vfio.h"
-#include "sim/system.h"
+#include "sim/state_hash.h"
 
 namespace atslab {
 namespace {

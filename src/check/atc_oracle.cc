@@ -4,7 +4,7 @@
 
 #include "hw/remap.h"
 #include "hw/smmuv3/translate.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::check {
 

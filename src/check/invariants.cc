@@ -13,7 +13,7 @@
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/stream_table.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::check {
 

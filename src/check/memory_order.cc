@@ -5,7 +5,7 @@
 
 #include "hw/pcie/capability_walk.h"
 #include "hw/pcie/regs.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::check {
 

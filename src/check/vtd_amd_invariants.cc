@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "hw/pcie/capability_walk.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::check {
 

@@ -4,7 +4,7 @@
 
 #include "io/input_error.h"
 #include "io/json_file.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
 #include "sim/stress.h"
 
 namespace atslab::io {

@@ -6,7 +6,8 @@
 #include "io/input_error.h"
 #include "io/json_file.h"
 #include "io/op_json.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 
 namespace atslab::io {
 

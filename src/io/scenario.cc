@@ -7,7 +7,8 @@
 #include <set>
 
 #include "io/input_error.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "sim/stress.h"
 
 namespace atslab::io {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "io/pci_ids.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::io {
 

@@ -6,7 +6,7 @@
 #include "hw/pcie/function.h"
 #include "io/lspci_dump.h"
 #include "policy/pci_switches.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::sim {
 

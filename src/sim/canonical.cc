@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::sim {
 

@@ -15,6 +15,7 @@
 #include "linux/smmuv3/rcu.h"
 #include "sim/canonical.h"
 #include "sim/scenario_run.h"
+#include "sim/state_hash.h"
 #include "sim/stress.h"
 
 namespace atslab::sim {

@@ -16,7 +16,7 @@
 
 #include "check/invariants.h"
 #include "io/scenario.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
 #include "sim/ops.h"
 
 namespace atslab::sim {

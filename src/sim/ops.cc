@@ -15,7 +15,7 @@
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
 #include "linux/vfio/vfio.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
 
 namespace atslab::sim {
 

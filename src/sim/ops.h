@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "linux/kernel/preempt.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::sim {
 

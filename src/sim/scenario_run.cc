@@ -6,7 +6,8 @@
 #include "io/lspci_dump.h"
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "sim/ops.h"
 
 namespace atslab::sim {

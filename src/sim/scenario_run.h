@@ -7,7 +7,7 @@
 #include "check/invariants.h"
 #include "io/scenario.h"
 #include "sim/ops.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::sim {
 

@@ -11,7 +11,8 @@
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/vfio/vfio.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "sim/ops.h"
 
 namespace atslab::sim {

@@ -8,7 +8,7 @@
 
 #include "check/invariants.h"
 #include "policy/ats_variant.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::sim {
 

@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "sim/system.h"
+#include "sim/state_hash.h"
 
 namespace atslab {
 

@@ -9,7 +9,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {

@@ -18,7 +18,8 @@
 #include "io/pci_ids.h"
 #include "io/topo_report.h"
 #include "sim/builders.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 
 namespace atslab::io {
 namespace {

@@ -10,7 +10,8 @@
 #include "linux/iommu/iommu.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/smmuv3.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {

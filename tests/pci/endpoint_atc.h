@@ -7,7 +7,7 @@
 #include "check/invariants.h"
 #include "hw/pcie/atc.h"
 #include "linux/iommu/iommu.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::test {
 

@@ -12,7 +12,7 @@
 #include "linux/pci/access.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::test {
 

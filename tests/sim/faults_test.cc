@@ -3,7 +3,8 @@
 
 #include "io/input_error.h"
 #include "linux/pci/ats.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "sim/seed_repro.h"
 #include "../pci/machine_fixture.h"
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/seed_repro.h"
+#include "sim/state_hash.h"
 
 namespace atslab::sim {
 namespace {

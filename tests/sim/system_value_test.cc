@@ -5,7 +5,7 @@
 
 #include "linux/pci/ats.h"
 #include "sim/builders.h"
-#include "sim/system.h"
+#include "sim/state_hash.h"
 
 namespace atslab {
 namespace {

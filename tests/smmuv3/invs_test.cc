@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "linux/smmuv3/invs.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 namespace {

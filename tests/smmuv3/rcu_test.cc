@@ -7,7 +7,7 @@
 
 #include "linux/smmuv3/invs.h"
 #include "linux/smmuv3/rcu.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 namespace {

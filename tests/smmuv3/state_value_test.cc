@@ -6,7 +6,7 @@
 #include "linux/smmuv3/atc_inv.h"
 #include "linux/smmuv3/entry_writers.h"
 #include "sim/entry_write_run.h"
-#include "sim/system.h"
+#include "sim/state_hash.h"
 #include "test_entries.h"
 #include "test_machine.h"
 

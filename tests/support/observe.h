@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "hw/pcie/atc.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::test {
 

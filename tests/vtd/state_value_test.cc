@@ -1,6 +1,7 @@
 // VT-d and AMD driver state is part of the System value: equality and the state hash see it.
 #include "../amd/amd_machine.h"
 #include "vtd_machine.h"
+#include "sim/state_hash.h"
 
 namespace atslab::test {
 namespace {

@@ -14,7 +14,8 @@
 #include "linux/vtd/qi.h"
 #include "linux/vtd/rbtree.h"
 #include "linux/vtd/vtd.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 
 namespace atslab::test {
 

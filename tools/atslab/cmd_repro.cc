@@ -7,7 +7,8 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/repro_report.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "sim/seed_repro.h"
 
 namespace {

@@ -11,7 +11,8 @@
 #include "io/output_file.h"
 #include "io/scenario.h"
 #include "io/trace_events.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
+#include "io/fault_plan.h"
 #include "sim/stress.h"
 
 namespace {

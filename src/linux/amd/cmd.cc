@@ -5,7 +5,7 @@
 
 #include "hw/amd_remap.h"
 #include "hw/remap.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::amd {
 

@@ -7,7 +7,7 @@
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::amd {
 

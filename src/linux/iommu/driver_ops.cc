@@ -6,7 +6,7 @@
 #include "linux/pci/access.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/vtd/vtd.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::iommu {
 

@@ -3,7 +3,7 @@
 #include "linux/iommu/driver_ops.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::iommu {
 

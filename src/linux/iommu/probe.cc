@@ -11,7 +11,7 @@
 #include "linux/vtd/vtd.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::iommu {
 

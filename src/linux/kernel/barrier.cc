@@ -1,6 +1,6 @@
 #include "linux/kernel/barrier.h"
 
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::kernel {
 

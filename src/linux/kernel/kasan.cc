@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::kernel {
 

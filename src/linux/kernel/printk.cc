@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::kernel {
 

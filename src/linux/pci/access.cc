@@ -1,7 +1,7 @@
 #include "linux/pci/access.h"
 
-#include "sim/faults.h"
-#include "sim/system.h"
+#include "linux/kernel/fault_inject.h"
+#include "linux/system.h"
 
 namespace atslab::pci {
 

@@ -6,8 +6,8 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
-#include "sim/faults.h"
-#include "sim/system.h"
+#include "linux/kernel/fault_inject.h"
+#include "linux/system.h"
 
 namespace atslab::pci {
 

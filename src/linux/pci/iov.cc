@@ -9,7 +9,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/pci/probe.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::pci {
 

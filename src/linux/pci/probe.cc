@@ -11,7 +11,7 @@
 #include "linux/pci/iov.h"
 #include "linux/pci/pri_pasid.h"
 #include "linux/pci/quirks.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::pci {
 

@@ -13,8 +13,8 @@
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
-#include "sim/faults.h"
-#include "sim/system.h"
+#include "linux/kernel/fault_inject.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 

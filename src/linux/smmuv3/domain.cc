@@ -14,7 +14,7 @@
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 

@@ -13,8 +13,8 @@
 #include "linux/smmuv3/cmdq.h"
 #include "linux/smmuv3/entry_writers.h"
 #include "linux/smmuv3/hw_probe.h"
-#include "sim/faults.h"
-#include "sim/system.h"
+#include "linux/kernel/fault_inject.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 

@@ -1,7 +1,7 @@
 #include "linux/smmuv3/invs.h"
 
 #include "linux/kernel/printk.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 

@@ -11,7 +11,7 @@
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/hw_probe.h"
 #include "linux/smmuv3/smmuv3.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 

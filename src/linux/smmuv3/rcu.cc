@@ -1,6 +1,6 @@
 #include "linux/smmuv3/rcu.h"
 
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::smmuv3 {
 

@@ -3,7 +3,7 @@
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::vfio {
 

@@ -5,8 +5,8 @@
 
 #include "linux/kernel/printk.h"
 #include "linux/vtd/qi.h"
-#include "sim/faults.h"
-#include "sim/system.h"
+#include "linux/kernel/fault_inject.h"
+#include "linux/system.h"
 
 namespace atslab::vtd {
 

@@ -10,7 +10,7 @@
 #include "linux/vtd/cache_tag.h"
 #include "linux/vtd/rbtree.h"
 #include "linux/vtd/vtd.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::vtd {
 

@@ -6,7 +6,7 @@
 #include "hw/vtd_remap.h"
 #include "linux/kernel/printk.h"
 #include "linux/vtd/driver_state.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::vtd {
 

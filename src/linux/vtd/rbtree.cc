@@ -6,7 +6,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kasan.h"
 #include "linux/kernel/printk.h"
-#include "sim/system.h"
+#include "linux/system.h"
 
 namespace atslab::vtd {
 

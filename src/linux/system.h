@@ -1,6 +1,7 @@
 #pragma once
 // The whole simulated machine as one value (design principle 3): hardware,
-// kernel state and the record of what happened. Copy it to snapshot, compare
+// kernel state and the record of what happened. It is the world the kernel
+// acts on, so it sits with the kernel (src/linux), not with the runners. Copy it to snapshot, compare
 // or hash it to deduplicate. There are no pointers between objects: every
 // reference is an index (FnId, DevId, ...).
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include "hw/machine.h"
 #include "linux/kernel/record.h"
 #include "linux/kernel_state.h"
-#include "sim/faults.h"
+#include "linux/kernel/fault_inject.h"
 
 namespace atslab {
 
@@ -21,9 +22,5 @@ struct System {
   // Two systems are the same state when hardware, kernel and environment agree; history is not state.
   bool operator==(const System& o) const { return hw == o.hw && kernel == o.kernel && faults == o.faults; }
 };
-
-// A 64-bit hash of the state (hardware and kernel; not the record), stable
-// across runs and processes: it never hashes an address.
-uint64_t state_hash(const System& s);
 
 }  // namespace atslab

@@ -51,9 +51,6 @@ struct Injector {
   bool operator==(const Injector&) const = default;
 };
 
-// Parses "POINT[:nth=N][:p=0.25][:step=NAME][:always][:err=-EBUSY]" items separated by ',' or ';'.
-// Throws atslab::InputError naming the item and what was expected.
-std::vector<Rule> parse_plan(std::string_view text);
 void seed(Injector& inj, uint64_t seed);
 
 // Called at the point: the error to inject (negative errno, or the point's default), if any fires.

@@ -1,4 +1,4 @@
-#include "sim/faults.h"
+#include "io/fault_plan.h"
 
 #include <cerrno>
 #include <charconv>
@@ -6,23 +6,10 @@
 
 #include "io/input_error.h"
 #include "linux/kernel/errno.h"
-#include "sim/system.h"
 
 namespace atslab::faults {
 
 namespace {
-constexpr std::array<std::string_view, kPointCount> kNames = {
-    "pci_enable_ats", "pci_prepare_ats", "arm_smmu_invs_merge.alloc", "arm_smmu_master_domain.alloc",
-    "config_write.drop", "endpoint.ignore_atc_inv", "quirk.other_phase", "cache_tag.alloc"};
-constexpr std::array<int, kPointCount> kDefaultError = {-EINVAL, -EINVAL, -ENOMEM, -ENOMEM, 0, 0, 0, -ENOMEM};
-
-uint64_t splitmix64(uint64_t& x) {
-  uint64_t z = (x += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 int parse_errno(std::string_view v) {
   static const std::pair<std::string_view, int> table[] = {{"-EINVAL", -EINVAL}, {"-EBUSY", -EBUSY}, {"-ENOMEM", -ENOMEM},
                                                           {"-EIO", -EIO},       {"-ENODEV", -ENODEV}, {"-EOPNOTSUPP", -EOPNOTSUPP}};
@@ -35,14 +22,6 @@ int parse_errno(std::string_view v) {
   return x;
 }
 }  // namespace
-
-std::string_view name(Point p) { return kNames.at(static_cast<size_t>(p)); }
-
-std::optional<Point> parse_point(std::string_view s) {
-  for (size_t i = 0; i < kPointCount; ++i)
-    if (kNames[i] == s) return static_cast<Point>(i);
-  return std::nullopt;
-}
 
 std::vector<Rule> parse_plan(std::string_view text) {
   std::vector<Rule> rules;
@@ -62,7 +41,7 @@ std::vector<Rule> parse_plan(std::string_view text) {
     auto p = parse_point(pname);
     if (!p) {
       std::string known;
-      for (auto n : kNames) known += (known.empty() ? "" : ", ") + std::string(n);
+      for (size_t i = 0; i < kPointCount; ++i) known += (known.empty() ? "" : ", ") + std::string(name(static_cast<Point>(i)));
       throw InputError(fmt::format("fault plan: unknown injection point '{}' (known: {})", pname, known));
     }
     r.point = *p;
@@ -103,29 +82,6 @@ std::vector<Rule> parse_plan(std::string_view text) {
     rules.push_back(std::move(r));
   }
   return rules;
-}
-
-void seed(Injector& inj, uint64_t s) {
-  inj.rng = s;
-  splitmix64(inj.rng);
-}
-
-std::optional<int> inject(System& s, Point p) {
-  Injector& inj = s.faults;
-  if (inj.rules.empty()) return std::nullopt;
-  size_t i = static_cast<size_t>(p);
-  uint32_t call = ++inj.calls[i];
-  for (const Rule& r : inj.rules) {
-    if (r.point != p) continue;
-    if (!r.step.empty() && r.step != inj.step) continue;
-    bool fire = r.always || (r.nth && r.nth == call);
-    if (!fire && r.per_million) fire = splitmix64(inj.rng) % 1000000 < r.per_million;
-    if (!fire) continue;
-    ++inj.fired[i];
-    s.record.event(kernel::EventKind::FaultInjected, static_cast<uint32_t>(i), call);
-    return r.error ? r.error : kDefaultError[i];
-  }
-  return std::nullopt;
 }
 
 }  // namespace atslab::faults
