@@ -47,6 +47,9 @@ struct ExploreResult {
   uint64_t transitions = 0;    // operations executed (states generated)
   uint64_t unique = 0;         // distinct states seen
   uint64_t revisits = 0;       // transitions into states already explored with enough depth left
+  // Nestings tried and refused: the inner operation needed a lock the outer one held at the point
+  // (found when it tried; those the locks of its plain run rule out are not tried at all).
+  uint64_t refused_nestings = 0;
   double seconds = 0;
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
