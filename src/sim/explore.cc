@@ -15,6 +15,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
 #include "sim/canonical.h"
+#include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 #include "sim/state_hash.h"
 #include "sim/stress.h"
@@ -146,6 +147,7 @@ class Explorer {
     for (const auto& op : alphabet_) res_.alphabet.push_back(describe(op));
     res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
     root_ = start_state(sc, v, res_.prefix);
+    res_.non_compliance = endpoint_non_compliance(root_.s);
     canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
   }

@@ -55,6 +55,7 @@ struct ExploreResult {
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
   std::vector<std::string> alphabet;    // the operations explored, described
   std::vector<Op> prefix;               // the workload operations run before the search started
+  std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force from the start
 };
 
 // The operations explored in every state: plain, then each with a forced fault.

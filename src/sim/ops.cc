@@ -91,6 +91,17 @@ namespace {
 bool behind_smmu(const System& s, const hw::pcie::RootComplex& rc) {
   return rc.iommu == hw::pcie::IommuKind::Smmuv3 && rc.iommu_index < s.hw.smmus.size();
 }
+
+// An iommu_unmap() of `iova` in progress on the domain the function's group sits on.
+bool unmapping_here(const System& s, hw::pcie::FnId fn, uint64_t iova) {
+  if (s.kernel.iommu.unmapping.empty()) return false;
+  for (pci::DevId d : pci::live_devices(s)) {
+    if (s.kernel.devs[d].fn != fn) continue;
+    const iommu::GroupId g = iommu::group_of(s, d);
+    return g != iommu::kNoGroup && iommu::unmap_in_flight(s, iommu::group(s, g).domain, iova & ~uint64_t{0xfff});
+  }
+  return false;
+}
 }  // namespace
 
 int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
@@ -103,8 +114,11 @@ int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
                                : hw::remap_device_dma(s.hw, rc.iommu, rc.iommu_index, fn, iova, write);
   s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
   // The security property ATS invalidation exists for: the access reached memory through a
-  // translation the SMMU would no longer give.
-  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova))
+  // translation the SMMU would no longer give, once the unmap that removed it has returned.
+  // Inside the unmap (another CPU's iommu_unmap on the device's domain, its IOPTEs cleared, its
+  // ATC_INV not yet sent) the caller still owns the page: the kernel promises nothing before
+  // iommu_unmap returns (invariant 19 orders that window).
+  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova) && !unmapping_here(s, fn, iova))
     s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),
                    static_cast<int64_t>(r.atc_entry->pa + (iova - r.atc_entry->iova)));
   return r.ok ? 0 : -EFAULT;

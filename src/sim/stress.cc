@@ -1,5 +1,7 @@
 #include "sim/stress.h"
 
+#include "sim/non_compliance.h"
+
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -286,6 +288,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   for (size_t i = 0; i < s.record.warnings.size() && i < 16; ++i)
     res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));
   res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
+  res.non_compliance = endpoint_non_compliance(s);
   res.seconds = elapsed();
   return res;
 }

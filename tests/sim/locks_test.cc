@@ -11,6 +11,7 @@
 #include "linux/kernel/locks.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
+#include "sim/stress.h"
 
 namespace atslab::sim {
 namespace {
@@ -40,40 +41,108 @@ struct Machine {
   }
 };
 
+// One row per operation kind: the lock classes it takes from the Machine state (after `prepare`),
+// as the kernel's code takes them (6.12 sources, kernel-semantics.md section 6).
+struct LockRow {
+  Op op;
+  std::vector<Op> prepare;
+  std::set<LockClass> expected;
+  const char* why;
+};
+
 TEST(Locks, EachOperationTakesTheKernelsLocks) {
-  Machine m;
   using S = std::set<LockClass>;
-  // VFIO_IOMMU_MAP_DMA / UNMAP_DMA: type1's iommu->lock for the whole ioctl, no container lock,
-  // no IOMMU-core mutex (vfio_dma_do_map/unmap; iommu_map/unmap take none).
-  EXPECT_EQ(m.classes({.kind = OpKind::VfioMapUnmap, .container = "c0"}), (S{LockClass::vfio_iommu_lock}));
-  // The host driver's DMA API: no kernel lock, only its own users' exclusion against unbind.
-  EXPECT_EQ(m.classes({.kind = OpKind::HostDma, .device = "pf.vf1"}), (S{LockClass::driver_in_use}));
-  // The device's own traffic holds nothing.
-  EXPECT_EQ(m.classes({.kind = OpKind::DeviceDma, .device = "pf.vf0", .iova = 0x100000}), S{});
-  // VFIO_GROUP_UNSET_CONTAINER: the vfio group's lock, the container's rwsem for writing, type1's
-  // lock, then the IOMMU core's group mutex and the SMMU's asid_lock for the blocked attach, and
-  // the group mutex again to release ownership.
-  EXPECT_EQ(m.classes({.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"}),
-            (S{LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock,
-               LockClass::iommu_group_mutex, LockClass::arm_smmu_asid_lock}));
-  // Unbinding a host driver: the device lock, its users' exclusion, the group mutex (the driver
-  // stops using the default domain).
-  EXPECT_EQ(m.classes({.kind = OpKind::Unbind, .device = "pf.vf1"}),
-            (S{LockClass::device_lock, LockClass::driver_in_use, LockClass::iommu_group_mutex}));
-  // echo identity > iommu_group/type: the group mutex only (iommu_group_store_type), and the
-  // SMMU's asid_lock for the attach; not the device lock.
-  EXPECT_EQ(m.classes({.kind = OpKind::GroupSetType, .device = "pf", .type = "identity"}),
-            (S{LockClass::iommu_group_mutex}))
-      << "refused with -EPERM before the attach: the PF's driver uses the group";
-  // echo 0 > sriov_numvfs: the PF's device lock, pci_rescan_remove_lock, each VF's device lock
-  // and, for the VFIO one, VFIO's locks down to the SMMU.
-  const S disable = m.classes({.kind = OpKind::SriovDisable, .device = "pf"});
-  for (LockClass c : {LockClass::device_lock, LockClass::pci_rescan_remove_lock, LockClass::vfio_group_lock,
-                      LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock,
-                      LockClass::iommu_group_mutex, LockClass::arm_smmu_asid_lock})
-    EXPECT_TRUE(disable.count(c)) << kernel::name(c);
-  // echo 1 > remove: pci_stop_and_remove_bus_device_locked.
-  EXPECT_TRUE(m.classes({.kind = OpKind::Remove, .device = "pf.vf1"}).count(LockClass::pci_rescan_remove_lock));
+  using K = OpKind;
+  const S attach = {LockClass::iommu_group_mutex, LockClass::arm_smmu_asid_lock};
+  auto with = [](S a, const S& b) {
+    a.insert(b.begin(), b.end());
+    return a;
+  };
+  const std::vector<LockRow> rows = {
+      {{.kind = K::SriovEnable, .device = "pf", .count = 2},
+       {{.kind = K::SriovDisable, .device = "pf"}},
+       with({LockClass::device_lock, LockClass::pci_rescan_remove_lock, LockClass::iommu_probe_device_lock}, attach),
+       "sriov_numvfs_store: device_lock(PF), pci_rescan_remove_lock; each VF probed by iommu_probe_device under its lock"},
+      {{.kind = K::SriovDisable, .device = "pf"},
+       {},
+       with({LockClass::device_lock, LockClass::pci_rescan_remove_lock, LockClass::driver_in_use, LockClass::vfio_group_lock,
+             LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock},
+            attach),
+       "each VF's device_lock and driver remove; vf0's vfio_device_remove_group detaches it from c0"},
+      {{.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"},
+       {{.kind = K::Unbind, .device = "pf.vf1"}},
+       {LockClass::device_lock, LockClass::vfio_group_lock},
+       "bind_store: device_lock; vfio_device_set_group under vfio.group_lock"},
+      {{.kind = K::Unbind, .device = "pf.vf1"},
+       {},
+       {LockClass::device_lock, LockClass::driver_in_use, LockClass::iommu_group_mutex},
+       "device_release_driver; iommu_device_unuse_default_domain"},
+      {{.kind = K::HostDma, .device = "pf.vf1"}, {}, {LockClass::driver_in_use}, "the DMA API takes no mutex"},
+      {{.kind = K::VfioSetContainer, .device = "pf.vf0", .container = "c1"},
+       {{.kind = K::VfioUnsetContainer, .device = "pf.vf0"}},
+       with({LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock}, attach),
+       "group_lock, container->group_lock for writing, the claim's blocked attach (c1 has no backend yet)"},
+      {{.kind = K::VfioSetIommu, .container = "c1"},
+       {{.kind = K::VfioUnsetContainer, .device = "pf.vf0"}, {.kind = K::VfioSetContainer, .device = "pf.vf0", .container = "c1"}},
+       with({LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock}, attach),
+       "vfio_ioctl_set_iommu: container->group_lock; type1 attach under iommu->lock (and the ASID)"},
+      {{.kind = K::VfioMapUnmap, .container = "c0"}, {}, {LockClass::vfio_iommu_lock}, "type1's iommu->lock, no container lock"},
+      {{.kind = K::VfioUnsetContainer, .device = "pf.vf0"},
+       {},
+       with({LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock}, attach),
+       "vfio_group_detach_container"},
+      {{.kind = K::Remove, .device = "pf.vf1"},
+       {},
+       with({LockClass::pci_rescan_remove_lock, LockClass::device_lock, LockClass::driver_in_use}, attach),
+       "remove_store: pci_stop_and_remove_bus_device_locked; the release domain's blocked attach"},
+      {{.kind = K::AttachOwnDomain, .device = "pf.vf1"},
+       {},
+       with({LockClass::driver_in_use}, attach),
+       "the driver's iommu_attach_group (an S1 domain's ASID under arm_smmu_asid_lock)"},
+      {{.kind = K::DetachOwnDomain, .device = "pf.vf1"},
+       {{.kind = K::AttachOwnDomain, .device = "pf.vf1"}},
+       with({LockClass::driver_in_use}, attach),
+       "iommu_detach_group, then iommu_domain_free (the ASID)"},
+      {{.kind = K::VfioMap, .container = "c0"}, {}, {LockClass::vfio_iommu_lock}, "vfio_dma_do_map"},
+      {{.kind = K::VfioUnmap, .container = "c0"}, {{.kind = K::VfioMap, .container = "c0"}}, {LockClass::vfio_iommu_lock}, "vfio_dma_do_unmap"},
+      {{.kind = K::DeviceDma, .device = "pf.vf0", .iova = 0x100000}, {}, {}, "the device's own traffic"},
+      {{.kind = K::AtsTranslate, .device = "pf.vf0", .iova = 0x100000}, {}, {}, "the device's own traffic"},
+      {{.kind = K::GroupSetType, .device = "pf.vf1", .type = "identity"},
+       {{.kind = K::Unbind, .device = "pf.vf1"}},
+       attach,
+       "iommu_group_store_type: the group mutex only (no device_lock), then the identity attach"},
+  };
+  Machine m;
+  std::set<OpKind> covered;
+  for (const LockRow& row : rows) {
+    SCOPED_TRACE(describe(row.op) + ": " + row.why);
+    System copy = m.s;
+    OpContext c = m.ctx;
+    for (const Op& p : row.prepare) ASSERT_EQ(run_op(copy, c, p), 0) << describe(p);
+    kernel::LockTrace trace;
+    run_op(copy, c, row.op);
+    std::set<LockClass> got;
+    for (const auto& l : trace.taken()) got.insert(l.cls);
+    std::string names;
+    for (LockClass l : got) names += std::string(kernel::name(l)) + " ";
+    EXPECT_EQ(got, row.expected) << names;
+    covered.insert(row.op.kind);
+  }
+  // Hot-plug: pciehp holds pci_rescan_remove_lock around the add and the removal.
+  io::Scenario hp = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/e2000-hotplug-header-fix.yaml");
+  OpContext hctx;
+  System hs = boot_machine(hp, policy::AtsVariant::FailEarly, hctx, 1, "");
+  for (OpKind k : {OpKind::HotplugAdd, OpKind::HotplugRemove}) {
+    kernel::LockTrace trace;
+    ASSERT_EQ(run_op(hs, hctx, {.kind = k, .device = "ipu"}), 0);
+    std::set<LockClass> got;
+    for (const auto& l : trace.taken()) got.insert(l.cls);
+    EXPECT_TRUE(got.count(LockClass::pci_rescan_remove_lock)) << op_name(k);
+    EXPECT_TRUE(got.count(LockClass::iommu_group_mutex)) << op_name(k) << ": probe or release";
+    covered.insert(k);
+  }
+  for (uint8_t k = 0; k <= static_cast<uint8_t>(kLastOpKind); ++k)
+    EXPECT_TRUE(covered.count(static_cast<OpKind>(k))) << "no lock row for " << op_name(static_cast<OpKind>(k));
 }
 
 TEST(Locks, VfIsProbedUnderTheProbeLockFromTheBusNotifier) {

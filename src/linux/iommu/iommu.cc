@@ -245,7 +245,16 @@ int map(System& s, DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
 
 uint64_t unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::iommu_unmap);
-  return drv_unmap(s, d, iova, size);
+  s.kernel.iommu.unmapping.push_back({d, iova, size});
+  const uint64_t ret = drv_unmap(s, d, iova, size);
+  std::erase(s.kernel.iommu.unmapping, UnmapInFlight{d, iova, size});
+  return ret;
+}
+
+bool unmap_in_flight(const System& s, DomainId d, uint64_t iova) {
+  for (const UnmapInFlight& u : s.kernel.iommu.unmapping)
+    if (u.domain == d && iova >= u.iova && iova - u.iova < u.size) return true;
+  return false;
 }
 
 std::string_view name(DomainType t) {

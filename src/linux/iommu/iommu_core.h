@@ -55,6 +55,15 @@ struct DeviceIommu {
   bool operator==(const DeviceIommu&) const = default;
 };
 
+// An iommu_unmap() that has started and not returned: until it returns, the caller still owns
+// the pages, so a device may still reach them through a translation being torn down (its ATC
+// included). Transient: empty between operations.
+struct UnmapInFlight {
+  DomainId domain = kNoDomain;
+  uint64_t iova = 0, size = 0;
+  bool operator==(const UnmapInFlight&) const = default;
+};
+
 struct IommuCore {
   std::vector<bool> registered;  // per root complex: iommu_device_register() done
   // Per root complex: iommu_device_register() failed (a device's probe failed in bus_iommu_probe
@@ -65,6 +74,7 @@ struct IommuCore {
   std::vector<Group> groups;
   std::vector<Domain> domains;
   bool default_identity = false;  // iommu.passthrough=1: identity default domains
+  std::vector<UnmapInFlight> unmapping;  // iommu_unmap calls in progress (on any CPU)
   bool operator==(const IommuCore&) const = default;
 };
 

@@ -109,9 +109,14 @@ int device_attach(System& s, DevId dev) {
     // deferred (-EPROBE_DEFER). Once it registered, or failed to, the driver binds without an
     // IOMMU: acpi_dma_configure_id ignores every other error (dma-direct; the SMMU's STE for the
     // device stays abort, or GBPA applies to a disabled SMMU).
-    if (!iommu::registered_for(s, dev) && !iommu::register_failed_for(s, dev)) return -kernel::EPROBE_DEFER;
-    const int err = dev < s.kernel.iommu.devs.size() ? s.kernel.iommu.devs[dev].probe_error : 0;
-    if (err) kernel::dev_printk(s, kernel::Level::Debug, dev, fmt::format("Adding to IOMMU failed: {}", err));
+    if (iommu::register_failed_for(s, dev)) {
+      // The IOMMU never came: driver_deferred_probe_check_state gives up at the timeout.
+      kernel::dev_warn(s, dev, "deferred probe timeout, ignoring dependency");
+    } else if (!iommu::registered_for(s, dev)) {
+      return -kernel::EPROBE_DEFER;
+    } else if (const int err = dev < s.kernel.iommu.devs.size() ? s.kernel.iommu.devs[dev].probe_error : 0) {
+      kernel::dev_printk(s, kernel::Level::Debug, dev, fmt::format("Adding to IOMMU failed: {}", err));
+    }
   }
   if (pdev(s, dev).driver == DriverKind::VfioPci) {
     // vfio-pci's probe registers the device with VFIO, in its IOMMU group's vfio_group.
