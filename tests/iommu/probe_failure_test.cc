@@ -29,7 +29,7 @@ bool logged(const System& s, std::string_view text, kernel::Level level) {
   return false;
 }
 
-TEST(ProbeFailure, UpstreamIgnoresAFailedPrepareFailEarlyFailsTheProbe) {
+TEST(ProbeFailure, UpstreamIgnoresAFailedPrepareFailEarlyTakesTheWholeSmmuDown) {
   io::Scenario sc = io::load_scenario(test::write_temp("two.yaml", kTwoDevices));
   for (auto v : {policy::AtsVariant::Upstream, policy::AtsVariant::FailEarly}) {
     SCOPED_TRACE(std::string(policy::name(v)));
