@@ -10,8 +10,8 @@
 
 namespace atslab::test {
 
-// SHA-256 of drivers/pci/ats.c in Debian's linux-source-6.12 (6.12.118-1~deb12u1).
-inline constexpr const char* kDebian612118AtsC = "469c3dae597094f5d64f9eaf55a13408eb23386ff070eb8d0c2348378865292c";
+// SHA-256 of drivers/pci/ats.c in Debian's linux-source-6.12 (6.12.118-1~deb12u1); tests/CMakeLists.txt.
+inline constexpr const char* kDebian612118AtsC = ATSLAB_DEBIAN_6_12_118_ATS_C_SHA256;
 
 // A test that pins what 6.12.118's ats.c does (its line numbers, its PF-aware check) runs only
 // when that is the file compiled in; against a developer's own tree (make check KERNEL_TREE=DIR)

@@ -37,7 +37,7 @@ TEST(SourceSeedWithoutPfAwareCheck, TheSeedsWarnComesBackFromTheTreesPciDisableA
   const int line = disable_ats_warn_line();
   ASSERT_GT(line, 0);
   // Debian's 6.12.118 less the three lines of the check: the line the seed report shows.
-  if (std::string_view(ATSLAB_ORIGINAL_ATS_C_SHA256) == "469c3dae597094f5d64f9eaf55a13408eb23386ff070eb8d0c2348378865292c") {
+  if (std::string_view(ATSLAB_ORIGINAL_ATS_C_SHA256) == ATSLAB_DEBIAN_6_12_118_ATS_C_SHA256) {
     EXPECT_EQ(line, 132);
   }
 
