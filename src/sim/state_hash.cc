@@ -159,7 +159,11 @@ class Hasher {
     add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);
     add(s.gerror), add(s.gerrorn), add(s.cmdq_log2size), add(s.cmdq.hash()), add(s.cmdq_prod), add(s.cmdq_cons);
     add(s.cerror), add(s.syncs_completed), add(s.atc_inv_timeouts), add(s.atc_inv_outstanding), add(s.next_itag);
-    add(s.evtq), add(s.iotlb.entries), add(s.rc);
+    add(s.evtq), add(s.iotlb.entries), add(s.rc), add(s.prog);
+  }
+  void add(const hw::smmuv3::ProgrammedRegs& r) {
+    pod(r.cmdq_base, r.evtq_base, r.evtq_prod, r.evtq_cons, r.cr1, r.cr2, r.gbpa, r.irq_ctrl);
+    add(r.other);
   }
   void add(const hw::pcie::AtcEntry& e) {
     pod(e.ssv, e.pasid, e.iova, e.size, e.pa, e.writable);
