@@ -12,19 +12,29 @@ all: build
 setup:
 	@scripts/setup.sh
 
-# Configure only when there is no cache yet (or the flags changed).
-$(BUILD)/.configured-$(WERROR): | setup
-	cmake -S . -B $(BUILD) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_WERROR=$(WERROR)
+# KERNEL_TREE=DIR: build the source driver (--driver source) from that kernel tree instead of
+# Debian's linux-source-6.12 tarball, e.g. a tree with the patch under review (docs/kernel-source.md).
+KERNEL_TREE ?=
+KTREE_ABS   := $(if $(KERNEL_TREE),$(abspath $(KERNEL_TREE)))
+KTREE_TAG   := $(if $(KTREE_ABS),$(shell printf '%s' '$(KTREE_ABS)' | md5sum | cut -c1-12),default)
+CONFIGURED  := $(BUILD)/.configured-$(WERROR)-$(KTREE_TAG)
+
+# Configure only when there is no cache yet (or the flags or the kernel tree changed).
+$(CONFIGURED): | setup
+	cmake -S . -B $(BUILD) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_WERROR=$(WERROR) \
+	  -DATSLAB_KERNEL_TREE="$(KTREE_ABS)"
 	@rm -f $(BUILD)/.configured-*
 	@touch $@
 
-configure: setup $(BUILD)/.configured-$(WERROR)
+configure: setup $(CONFIGURED)
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# With KERNEL_TREE the main job runs that tree's code: atslab repro --driver source.
+RUN_ARGS ?= $(if $(KERNEL_TREE),repro --driver source)
 run: build
-	$(BUILD)/tools/atslab/atslab
+	$(BUILD)/tools/atslab/atslab $(RUN_ARGS)
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   spin
   python3
+  linux-source-6.12  # the kernel tree the source driver compiles (docs/kernel-source.md)
 )
 
 missing=()

@@ -115,8 +115,9 @@ json merge_checked(const std::vector<std::string>& paths) {
         a.merged["seconds"] = 0.0;
         a.merged["cpu_seconds"] = 0.0;
         a.n = n;
-      } else if (a.merged["scenario"] != r["scenario"] || a.merged["depth"] != r["depth"] || a.n != n) {
-        throw InputError(fmt::format("{}: {} was explored with another scenario, depth or shard count than the other files",
+      } else if (a.merged["scenario"] != r["scenario"] || a.merged["depth"] != r["depth"] || a.n != n ||
+                 a.merged.value("driver", json()) != r.value("driver", json())) {  // model and source shards never mix
+        throw InputError(fmt::format("{}: {} was explored with another scenario, depth, driver or shard count than the other files",
                                      path, v));
       }
       if (!a.shards.insert(k).second) throw InputError(fmt::format("{}: shard {}/{} of {} appears twice", path, k, n, v));

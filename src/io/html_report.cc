@@ -60,7 +60,7 @@ std::string timeline_svg(const sim::ScenarioResult& r) {
 
 }  // namespace
 
-std::string html_report(const std::vector<ReportRun>& runs) {
+std::string html_report(const std::vector<ReportRun>& runs, const std::string& driver) {
   std::vector<std::string> scenarios;
   std::vector<std::string> variants;
   std::map<std::pair<std::string, std::string>, const ReportRun*> cell;
@@ -79,6 +79,7 @@ pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}.step{fill:#9a
 </style></head><body><h1>atslab report</h1>
 <p>Each cell: WARNs, violated invariants (kernel-semantics.md section 7), ATC invalidations sent to endpoints with ATS disabled, KASAN reports if any.
 Red cells broke something; an outlined cell missed the scenario's expectation.</p>)";
+  if (!driver.empty()) o += "<p>" + esc(driver) + "</p>";
   o += "<table><tr><th>scenario</th>";
   for (const auto& v : variants) o += "<th>" + esc(v) + "</th>";
   o += "</tr>";

@@ -15,6 +15,7 @@ struct ReportRun {
   sim::ScenarioResult result;
 };
 
-std::string html_report(const std::vector<ReportRun>& runs);
+// `driver`: the line naming the code that played the kernel (kernel_src::driver_line), shown under the title.
+std::string html_report(const std::vector<ReportRun>& runs, const std::string& driver = "");
 
 }  // namespace atslab::io

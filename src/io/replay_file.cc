@@ -14,7 +14,7 @@ namespace atslab::io {
 ReplayFile load_replay(const std::string& path) {
   nlohmann::json j = load_json_file(path, "replay file");
   if (!j.is_object()) throw InputError(fmt::format("{}: expected a JSON object with scenario, variant, ops", path));
-  only_keys(j, path, {"scenario", "variant", "seed", "faults", "ops"});
+  only_keys(j, path, {"scenario", "variant", "seed", "faults", "driver", "ops"});
   auto need = [&](const char* key, nlohmann::json::value_t t) -> const nlohmann::json& {
     if (!j.contains(key) || j[key].type() != t)
       throw InputError(fmt::format("{}: field '{}' missing or of the wrong type", path, key));
@@ -38,6 +38,11 @@ ReplayFile load_replay(const std::string& path) {
     } catch (const InputError& e) {
       throw InputError(fmt::format("{}: field 'faults': {}", path, e.what()));
     }
+  }
+  if (j.contains("driver")) {
+    auto d = j["driver"].is_string() ? policy::parse_driver(j["driver"].get<std::string>()) : std::nullopt;
+    if (!d) throw InputError(fmt::format("{}: field 'driver': expected model or source", path));
+    r.driver = *d;
   }
   const auto& ops = need("ops", nlohmann::json::value_t::array);
   for (size_t i = 0; i < ops.size(); ++i) r.ops.push_back(op_from_json(ops[i], fmt::format("{}: ops[{}]", path, i)));

@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "policy/ats_variant.h"
+#include "policy/driver.h"
 #include "sim/ops.h"
 
 namespace atslab::io {
@@ -14,6 +17,7 @@ struct ReplayFile {
   policy::AtsVariant variant{};
   uint64_t seed = 1;
   std::string faults;
+  std::optional<policy::Driver> driver;  // written by a --driver source run; absent: the model
   std::vector<sim::Op> ops;
 };
 

@@ -10,6 +10,7 @@
 
 #include "hw/pcie/capabilities.h"
 #include "policy/ats_variant.h"
+#include "policy/driver.h"
 #include "sim/ops.h"
 
 namespace atslab::io {
@@ -74,6 +75,7 @@ struct Scenario {
   std::optional<bool> pf_aware_ats_supported, vf_stu_validation, noats;
   std::optional<policy::QuirkPhase> quirk_phase;
   bool nr_ats_masters_fastpath = false;
+  policy::Driver driver = policy::Driver::Model;  // which code plays the kernel: --driver (not a YAML key)
   std::vector<sim::Op> workload;
   std::string faults;
   uint64_t seed = 1;

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "policy/driver.h"
+
 namespace atslab::policy {
 
 // The fixup phase the no-ATS quirks run in.
@@ -17,6 +19,9 @@ struct PciCoreSwitches {
   bool vf_stu_validation = false;       // seed patch 2: pci_prepare_ats on a VF checks the PF's STU
   QuirkPhase no_ats_quirk_phase = QuirkPhase::Final;
   bool noats = false;                   // the pci=noats kernel parameter
+  // Which drivers/pci/ats.c runs: src/linux/pci/ats.cc, or the tree's own (src/kernel_src). Under
+  // Source the tree decides what the two switches above decide for the model; noats still applies.
+  Driver ats = Driver::Model;
   bool operator==(const PciCoreSwitches&) const = default;
 };
 

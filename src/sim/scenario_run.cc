@@ -85,6 +85,7 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   if (sc.vf_stu_validation) sw.vf_stu_validation = *sc.vf_stu_validation;
   if (sc.noats) sw.noats = *sc.noats;
   if (sc.quirk_phase) sw.no_ats_quirk_phase = *sc.quirk_phase;
+  sw.ats = sc.driver;
   // Every driver follows the variant (fail-early is also the review's proposal for VT-d and AMD).
   s.kernel.smmuv3.policy = policy::policy_for(v);
   s.kernel.vtd.policy = policy::policy_for(v);

@@ -43,6 +43,7 @@ System seed_machine(policy::AtsVariant v, const ReproOptions& opt) {
   if (opt.iommu == IommuKind::Vtd) s.hw.vtd.push_back({.ecap_smts = !opt.vtd_legacy});
   s.kernel.pci_switches = policy::default_switches(v);
   if (opt.header_quirks) s.kernel.pci_switches.no_ats_quirk_phase = policy::QuirkPhase::Header;
+  s.kernel.pci_switches.ats = opt.driver;
   s.kernel.smmuv3.policy = policy::policy_for(v);
   s.kernel.vtd.policy = policy::policy_for(v);
   s.kernel.amd.policy = policy::policy_for(v);

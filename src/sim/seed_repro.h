@@ -50,6 +50,7 @@ struct ReproOptions {
   hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;
   bool header_quirks = false;    // Matlack's fix: no-ATS quirks in the HEADER phase
   bool vtd_legacy = false;       // VT-d without scalable mode: ATS follows the context entry
+  policy::Driver driver = policy::Driver::Model;  // --driver source: the kernel tree's drivers/pci/ats.c
 };
 // The variants the review proposes for VT-d and AMD: as they are, and fail-early.
 inline constexpr std::array<policy::AtsVariant, 2> kVtdAmdVariants = {policy::AtsVariant::Upstream,

@@ -102,7 +102,7 @@ class Hasher {
   }
   void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live); }
   void add(const policy::PciCoreSwitches& s) {
-    add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats);
+    add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats), add(s.ats);
   }
   void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
   template <typename K, typename V>
@@ -160,7 +160,11 @@ class Hasher {
     add(s.idr0), add(s.idr1), add(s.idr3), add(s.idr5), add(s.cr0), add(s.strtab_base), add(s.strtab_base_cfg);
     add(s.gerror), add(s.gerrorn), add(s.cmdq_log2size), add(s.cmdq.hash()), add(s.cmdq_prod), add(s.cmdq_cons);
     add(s.cerror), add(s.syncs_completed), add(s.atc_inv_timeouts), add(s.atc_inv_outstanding), add(s.next_itag);
-    add(s.evtq), add(s.iotlb.entries), add(s.rc);
+    add(s.evtq), add(s.iotlb.entries), add(s.rc), add(s.prog);
+  }
+  void add(const hw::smmuv3::ProgrammedRegs& r) {
+    pod(r.cmdq_base, r.evtq_base, r.evtq_prod, r.evtq_cons, r.cr1, r.cr2, r.gbpa, r.irq_ctrl);
+    add(r.other);
   }
   void add(const hw::pcie::AtcEntry& e) {
     pod(e.ssv, e.pasid, e.iova, e.size, e.pa, e.writable);

@@ -300,6 +300,8 @@ std::string replay_json(const io::Scenario& sc, policy::AtsVariant v, uint64_t s
   j["variant"] = std::string(policy::name(v));
   j["seed"] = seed;
   j["faults"] = faults;
+  // Only a source run says so: the model's replay files stay as they were.
+  if (sc.driver != policy::Driver::Model) j["driver"] = std::string(policy::name(sc.driver));
   j["ops"] = nlohmann::json::array();
   for (const auto& op : ops) j["ops"].push_back(io::op_to_json(op));
   return j.dump(2) + "\n";

@@ -30,6 +30,7 @@ struct ExploreCli {
   std::string shard;
   std::string replay_dir;
   bool merge = false;
+  std::string driver = "model";
 };
 
 std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
@@ -96,6 +97,7 @@ atslab::cli::Register reg{
       sub.add_option("--shard", o->shard, "K/N: explore shard K of N (0 <= K < N); combine with --merge");
       sub.add_option("--replay-dir", o->replay_dir, "Write each violation's replay file here");
       sub.add_flag("--merge", o->merge, "Combine the --json results of the shards given as arguments");
+      atslab::cli::add_driver_option(sub, o->driver);
       return [o]() -> int {
         using namespace atslab;
         if (o->merge) {
@@ -106,6 +108,7 @@ atslab::cli::Register reg{
         }
         if (o->inputs.size() != 1) throw InputError("explore takes one scenario (several only with --merge)");
         auto sc = io::load_scenario(o->inputs[0]);
+        sc.driver = cli::driver_arg(o->driver);
         sim::ExploreOptions opt{.depth = o->depth, .faults = parse_fault_list(o->faults), .interleave = !o->no_interleave,
                                 .all = o->all, .max_vfs = o->max_vfs, .progress = !o->json && isatty(2)};
         if (o->prefix > sc.workload.size())
@@ -140,10 +143,14 @@ atslab::cli::Register reg{
             }
             vj["replay"] = replay;
           }
+          j["driver"] = cli::driver_json(sc.driver);
           results.push_back(j);
         }
         if (o->json) std::cout << nlohmann::json{{"results", results}}.dump(2) << "\n";
-        else print_table(results);
+        else {
+          fmt::print("{}", cli::driver_banner(sc.driver));
+          print_table(results);
+        }
         return 0;
       };
     }};

@@ -59,12 +59,18 @@ atslab::cli::Register reg{
     [](CLI::App& sub) {
       auto path = std::make_shared<std::string>();
       auto log = std::make_shared<bool>(false);
+      auto driver = std::make_shared<std::string>("model");
       sub.add_option("file", *path, "Replay file (JSON)")->required();
       sub.add_flag("--log", *log, "Print the simulated dmesg");
-      return [path, log]() -> int {
+      CLI::Option* driver_opt = atslab::cli::add_driver_option(sub, *driver);
+      driver_opt->description(driver_opt->get_description() + " (default: the replay file's)");
+      return [path, log, driver, driver_opt]() -> int {
         using namespace atslab;
+        policy::Driver d = cli::driver_arg(*driver);
         auto rf = io::load_replay(*path);
+        if (!driver_opt->count() && rf.driver) d = *rf.driver;
         auto sc = load_named_scenario(*path, rf.scenario);
+        sc.driver = d;
         check_devices(*path, sc, rf.ops);
         sim::ScenarioResult r;
         try {
@@ -72,6 +78,7 @@ atslab::cli::Register reg{
         } catch (const InputError& e) {
           throw InputError(fmt::format("{}: {}", *path, e.what()));
         }
+        fmt::print("{}", cli::driver_banner(d));
         fmt::print("{} under {} (seed {}, faults '{}'): {} steps\n", sc.name, policy::name(rf.variant), rf.seed, rf.faults, r.steps.size());
         for (size_t i = 0; i < r.steps.size(); ++i) fmt::print("  {:>4}  {} -> {}\n", i, r.steps[i].what, r.steps[i].ret);
         if (*log)

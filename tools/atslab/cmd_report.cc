@@ -4,6 +4,7 @@
 #include "command.h"
 #include "io/html_report.h"
 #include "io/scenario.h"
+#include "kernel_src/tree_info.h"
 #include "sim/scenario_run.h"
 
 namespace {
@@ -13,17 +14,21 @@ atslab::cli::Register reg{
     [](CLI::App& sub) {
       auto files = std::make_shared<std::vector<std::string>>();
       auto out = std::make_shared<std::string>();
+      auto driver = std::make_shared<std::string>("model");
       sub.add_option("scenario", *files, "Scenario files (YAML)")->required();
       sub.add_option("-o,--output", *out, "The HTML file to write")->required();
-      return [files, out]() -> int {
+      atslab::cli::add_driver_option(sub, *driver);
+      return [files, out, driver]() -> int {
         using namespace atslab;
+        const policy::Driver d = cli::driver_arg(*driver);
         cli::check_output_path(*out);
         std::vector<io::Scenario> scenarios;
         for (const auto& f : *files) scenarios.push_back(io::load_scenario(f));
+        for (auto& sc : scenarios) sc.driver = d;
         std::vector<io::ReportRun> runs;
         for (const auto& sc : scenarios)
           for (auto v : sc.variants) runs.push_back({&sc, sim::run_scenario(sc, v)});
-        cli::write_output(*out, io::html_report(runs));
+        cli::write_output(*out, io::html_report(runs, kernel_src::driver_line(d)));
         return 0;
       };
     }};

@@ -25,6 +25,7 @@ struct ReproOptions {
   std::string iommu = "smmuv3";
   bool header = false;
   bool vtd_legacy = false;
+  std::string driver = "model";
 };
 
 std::optional<atslab::hw::pcie::IommuKind> parse_iommu(const std::string& s) {
@@ -57,6 +58,7 @@ atslab::cli::Register reg{
       sub.add_flag("--header-quirks", o->header, "Run the no-ATS quirks in the HEADER phase (Matlack's 2026 fix)");
       sub.add_flag("--vtd-legacy", o->vtd_legacy,
                    "With --iommu vtd: a unit without scalable mode (ATS enabled at context mapping, disabled at clear)");
+      atslab::cli::add_driver_option(sub, o->driver);
       sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
                    "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
       return [o]() -> int {
@@ -83,6 +85,7 @@ atslab::cli::Register reg{
           throw atslab::InputError("--vtd-legacy needs --iommu vtd");
         if (o->legacy && !smmu) throw atslab::InputError("--nr-ats-masters-fastpath needs --iommu smmuv3");
         atslab::sim::ReproOptions ro{.iterations = o->iterations, .legacy_fastpath = o->legacy, .faults = o->faults, .seed = o->seed};
+        ro.driver = atslab::cli::driver_arg(o->driver);
         if (o->scenario == "enable-failure")
           ro.scenario = atslab::sim::ReproScenario::EnableFailure;
         else if (o->scenario == "prepare-failure")
@@ -102,10 +105,13 @@ atslab::cli::Register reg{
             run.vtd_legacy = o->vtd_legacy;
             results.push_back(atslab::sim::run_seed_repro(v, run));
           }
-        if (o->json)
-          std::cout << atslab::io::repro_json(results).dump(2) << "\n";
-        else
-          std::cout << atslab::io::repro_text(results, o->log);
+        if (o->json) {
+          auto j = atslab::io::repro_json(results);
+          j["driver"] = atslab::cli::driver_json(ro.driver);
+          std::cout << j.dump(2) << "\n";
+        } else {
+          std::cout << atslab::cli::driver_banner(ro.driver) << atslab::io::repro_text(results, o->log);
+        }
         return 0;
       };
     }};

@@ -21,6 +21,7 @@ struct RunOptions {
   bool json = false;
   bool log = false;
   std::string trace;
+  std::string driver = "model";
 };
 
 std::string list(const std::vector<int>& v) {
@@ -46,11 +47,15 @@ atslab::cli::Register reg{
       sub.add_flag("--log", o->log, "Print each run's simulated dmesg");
       sub.add_option("--trace", o->trace,
                      "Write a Chrome trace-event file (Perfetto); with several runs, one file each: NAME.<scenario>.<variant>.json");
+      atslab::cli::add_driver_option(sub, o->driver);
       return [o]() -> int {
         using namespace atslab;
+        const policy::Driver driver = cli::driver_arg(o->driver);
         if (!o->trace.empty()) cli::check_output_path(o->trace);
         std::vector<io::Scenario> scenarios;
         for (const auto& p : o->scenarios) scenarios.push_back(io::load_scenario(p));
+        for (auto& sc : scenarios) sc.driver = driver;
+        if (!o->json) fmt::print("{}", cli::driver_banner(driver));
         std::optional<policy::AtsVariant> only;
         if (!o->variant.empty() && o->variant != "all") {
           only = policy::parse_variant(o->variant);
@@ -69,7 +74,8 @@ atslab::cli::Register reg{
           std::vector<policy::AtsVariant> variants = sc.variants;
           if (only) variants = {*only};
           if (!o->json) fmt::print("{} ({})\n", sc.name, sc.path);
-          nlohmann::json js = {{"scenario", sc.name}, {"path", sc.path}, {"variants", nlohmann::json::array()}};
+          nlohmann::json js = {{"scenario", sc.name}, {"path", sc.path}, {"driver", cli::driver_json(driver)},
+                               {"variants", nlohmann::json::array()}};
           for (auto v : variants) {
             auto r = sim::run_scenario(sc, v);
             ok &= r.failed_expectations.empty();

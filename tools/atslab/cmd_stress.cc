@@ -29,6 +29,7 @@ struct StressCli {
   std::string replay_dir;
   unsigned interleave = 250;
   std::string trace;
+  std::string driver = "model";
 };
 
 // Where a variant's trace goes: FILE itself for one variant, FILE's stem plus ".<variant>.json" for several.
@@ -59,11 +60,14 @@ atslab::cli::Register reg{
                      "Per mille of operations given a second CPU's operation at an interleaving point (default 250, 0: one CPU)")
           ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(0u, 1000u));
+      atslab::cli::add_driver_option(sub, o->driver);
       return [o]() -> int {
         using namespace atslab;
+        const policy::Driver driver = cli::driver_arg(o->driver);
         // CLI::Range lets NaN through (every comparison with it is false).
         if (!(o->seconds >= 0 && o->seconds <= 86400)) throw InputError("--seconds: expected a number from 0 to 86400");
         auto sc = io::load_scenario(o->scenario);
+        sc.driver = driver;
         faults::parse_plan(o->faults);
         auto variants = cli::variants_arg(o->variant);
         auto workload = sim::parse_workload(o->workload);
@@ -124,12 +128,13 @@ atslab::cli::Register reg{
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
                          {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
                          {"non_compliance", r.non_compliance},
-                         {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0}});
+                         {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0},
+                         {"driver", cli::driver_json(driver)}});
         }
         if (o->json) {
           std::cout << out.dump(2) << "\n";
         } else {
-          fmt::print("{}: workload {}, seed {}\n", sc.name, sim::name(*workload), o->seed);
+          fmt::print("{}{}: workload {}, seed {}\n", cli::driver_banner(driver), sc.name, sim::name(*workload), o->seed);
           fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12}\n", "VARIANT", "OPS", "WARNS", "INVARIANTS (first at op)", "ATC->OFF", "OPS/S");
           for (const auto& j : out) {
             std::string inv;

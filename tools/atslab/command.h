@@ -3,10 +3,12 @@
 // adding a command never touches main.cc.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "policy/ats_variant.h"
+#include "policy/driver.h"
 
 namespace atslab::cli {
 
@@ -44,6 +46,15 @@ extern const CLI::Validator Unsigned;
 // A --variant argument: one variant's name, or "all" for every SMMUv3 design variant.
 // Throws InputError for anything else.
 std::vector<policy::AtsVariant> variants_arg(const std::string& text);
+
+// --driver model|source: which code plays the kernel (docs/kernel-source.md); driver_option.cc.
+CLI::Option* add_driver_option(CLI::App& sub, std::string& text);
+// Throws InputError for anything but model or source.
+policy::Driver driver_arg(const std::string& text);
+// What text output opens with under --driver source: the tree and version that ran (the model's output is unchanged).
+std::string driver_banner(policy::Driver d);
+// {"kind": "model"} or {"kind": "source", "linux": "6.12.118", "tree": ORIGIN, "files": [...]}, for --json.
+nlohmann::json driver_json(policy::Driver d);
 
 // "a,b,c" -> {"a", "b", "c"} (an empty item stays, so that the caller reports it).
 std::vector<std::string> split_commas(const std::string& text);

@@ -8,6 +8,7 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/output_file.h"
+#include "kernel_src/tree_info.h"
 
 namespace atslab::cli {
 
@@ -72,7 +73,8 @@ std::vector<std::string> split_commas(const std::string& text) {
 int main(int argc, char** argv) {
   using namespace atslab;
   CLI::App app{"atslab: an executable model of PCIe Address Translation Services as Linux manages it"};
-  app.set_version_flag("--version", std::string("atslab ") + ATSLAB_VERSION);
+  // The second line names the kernel tree `--driver source` runs (docs/kernel-source.md).
+  app.set_version_flag("--version", std::string("atslab ") + ATSLAB_VERSION + "\n" + kernel_src::source_driver_line());
   app.require_subcommand(0, 1);
   std::map<CLI::App*, std::function<int()>> runners;
   CLI::App* default_cmd = nullptr;

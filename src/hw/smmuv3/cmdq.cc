@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "hw/smmuv3/mmio.h"
+
 namespace atslab::hw::smmuv3 {
 
 namespace {
@@ -61,17 +63,37 @@ pcie::FnId function_of_sid(const Machine& m, unsigned smmu, uint32_t sid) {
   return m.pcie.find(rcs[rc].domain, pcie::Bdf{rcs[rc].domain, uint8_t(sid >> 8), uint8_t(sid & 0xff)});
 }
 
+RawCommand cmdq_entry(const memory::Memory& mem, const Smmu& s, uint32_t ptr) {
+  const uint64_t base = s.prog.cmdq_base & mmio::kQBaseAddrMask;
+  if (!base) return s.cmdq[ring_index(s, ptr)];
+  RawCommand raw;
+  mem.read_qwords(base + uint64_t{ring_index(s, ptr)} * sizeof(RawCommand), raw.data(), 2);
+  return raw;
+}
+
+namespace {
+bool sync_waiting(const RawCommand& at_cons) {
+  auto c = decode(at_cons);
+  return c && c->op == Op::CMD_SYNC;
+}
+}  // namespace
+
+bool cmdq_sync_waiting(const Machine& m, unsigned smmu) {
+  const Smmu& s = m.smmus.at(smmu);
+  if (s.cmdq_cons == s.cmdq_prod || s.atc_inv_outstanding.empty()) return false;
+  return sync_waiting(cmdq_entry(m.memory, s, s.cmdq_cons));
+}
+
 bool cmdq_sync_waiting(const Smmu& s) {
   if (s.cmdq_cons == s.cmdq_prod || s.atc_inv_outstanding.empty()) return false;
-  auto c = decode(s.cmdq[ring_index(s, s.cmdq_cons)]);
-  return c && c->op == Op::CMD_SYNC;
+  return sync_waiting(s.cmdq[ring_index(s, s.cmdq_cons)]);
 }
 
 void cmdq_consume(Machine& m, unsigned idx) {
   Smmu& s = m.smmus.at(idx);
   if (!(s.cr0 & reg::kCr0CmdqEn) || in_error(s)) return;
   while (s.cmdq_cons != s.cmdq_prod) {
-    const auto c = decode(s.cmdq[ring_index(s, s.cmdq_cons)]);
+    const auto c = decode(cmdq_entry(m.memory, s, s.cmdq_cons));
     if (!c) {
       raise_cmdq_error(s, reg::kCerrorIll);
       return;
@@ -129,7 +151,7 @@ unsigned endpoints_respond(Machine& m, unsigned idx) {
 
 bool cmdq_atc_inv_timeout(Machine& m, unsigned idx) {
   Smmu& s = m.smmus.at(idx);
-  if (!cmdq_sync_waiting(s)) return false;
+  if (!cmdq_sync_waiting(m, idx)) return false;
   s.atc_inv_outstanding.clear();
   s.atc_inv_timeouts++;
   raise_cmdq_error(s, reg::kCerrorAtcInvSync);

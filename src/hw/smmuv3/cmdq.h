@@ -22,7 +22,14 @@ void cmdq_consume(Machine& m, unsigned smmu);
 // ignored them), which is what the SMMU's ATC-invalidation timer is for.
 unsigned endpoints_respond(Machine& m, unsigned smmu);
 
+// The command at queue pointer `ptr`: from the ring at CMDQ_BASE in memory once a
+// driver has programmed it (the kernel tree's driver), else from Smmu::cmdq, the
+// built-in ring atslab's hand-written driver writes.
+RawCommand cmdq_entry(const memory::Memory& mem, const Smmu& s, uint32_t ptr);
+
 // True when CONS points at a CMD_SYNC that waits on ATC invalidations.
+bool cmdq_sync_waiting(const Machine& m, unsigned smmu);
+// The same for an SMMU whose commands are in its built-in ring.
 bool cmdq_sync_waiting(const Smmu& s);
 
 // The SMMU's ATC-invalidation timer expiring while a CMD_SYNC waits on

@@ -9,6 +9,7 @@
 #include "hw/smmuv3/command_ring.h"
 #include "hw/smmuv3/event.h"
 #include "hw/smmuv3/iotlb.h"
+#include "hw/smmuv3/programmed_regs.h"
 #include "hw/smmuv3/regs.h"
 
 namespace atslab::hw::smmuv3 {
@@ -23,7 +24,9 @@ struct OutstandingAtcInv {
 struct Smmu {
   // Both stages, ATS, and a 2-level stream table (ST_LEVEL=1).
   uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats | uint32_t(field_prep(reg::kIdr0StLvl, 1));
-  uint32_t idr1 = uint32_t(field_prep(reg::kIdr1SsidSize, 20) | field_prep(reg::kIdr1SidSize, 16));
+  // CMDQS 8 (the largest ring CommandRing holds), EVTQS 7: what a driver sizing its queues reads.
+  uint32_t idr1 = uint32_t(field_prep(reg::kIdr1Cmdqs, 8) | field_prep(reg::kIdr1Evtqs, 7) |
+                           field_prep(reg::kIdr1SsidSize, 20) | field_prep(reg::kIdr1SidSize, 16));
   uint32_t idr3 = reg::kIdr3Ril;
   uint32_t idr5 = reg::kIdr5Gran4k | reg::kIdr5Gran64k;
   uint32_t cr0 = 0;
@@ -38,6 +41,7 @@ struct Smmu {
   uint8_t cmdq_log2size = CommandRing::kMaxLog2;
   CommandRing cmdq;
   uint32_t cmdq_prod = 0, cmdq_cons = 0;
+  ProgrammedRegs prog;  // CMDQ_BASE (commands from memory once programmed) and the registers with no behaviour
   uint8_t cerror = reg::kCerrorNone;  // CMDQ_CONS.ERR of the last command error
   uint64_t syncs_completed = 0;
   uint64_t atc_inv_timeouts = 0;  // CERROR_ATC_INV_SYNC raised so far

@@ -32,7 +32,7 @@ void dev_printk(System& s, Level level, pci::DevId dev, std::string_view msg) {
   s.record.log.push_back({s.record.next(), level, fmt::format("{} {}: {}", dev_driver_name(d), d.bdf.str(), msg)});
 }
 
-bool warn_on(System& s, bool cond, std::string_view cond_text, int line) {
+bool warn_on(System& s, bool cond, std::string_view cond_text, int line, std::string_view file) {
   if (!cond) return false;
   const auto& ctx = s.kernel.ctx;
   Warning w;
@@ -40,7 +40,7 @@ bool warn_on(System& s, bool cond, std::string_view cond_text, int line) {
   // Every modelled function that can WARN opens a frame; an empty stack is a modelling bug.
   if (ctx.stack.empty()) throw std::logic_error("WARN outside any modelled kernel function: " + std::string(cond_text));
   w.function = ctx.stack.back();
-  w.file = std::string(source_file(w.function));
+  w.file = std::string(file.empty() ? source_file(w.function) : file);
   w.line = line;
   w.condition = std::string(cond_text);
   w.call_trace.assign(ctx.stack.rbegin(), ctx.stack.rend());

@@ -34,8 +34,9 @@ inline void dev_warn(System& s, pci::DevId dev, std::string_view msg) { dev_prin
 inline void dev_info(System& s, pci::DevId dev, std::string_view msg) { dev_printk(s, Level::Info, dev, msg); }
 
 // WARN_ON(cond) in the current function (the innermost Frame). Returns cond.
-// `line` is the kernel source line where the model pins one (0 otherwise).
-bool warn_on(System& s, bool cond, std::string_view cond_text, int line = 0);
+// `line` is the kernel source line where the model pins one (0 otherwise);
+// `file` overrides the function's kfunc.def file (the kernel tree's own code gives its __FILE__).
+bool warn_on(System& s, bool cond, std::string_view cond_text, int line = 0, std::string_view file = {});
 
 // The name dev_printk puts before the device name: the bound driver, else the bus.
 std::string_view dev_driver_name(const pci::PciDev& d);

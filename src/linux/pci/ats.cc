@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hw/pcie/capability_walk.h"
+#include "kernel_src/ats.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
@@ -21,7 +22,13 @@ constexpr int kDisableAtsWarnLine = 132;
 
 bool ats_disabled(const System& s) { return s.kernel.pci_switches.noats; }
 
+namespace {
+// --driver source: the kernel tree's own drivers/pci/ats.c answers instead (src/kernel_src).
+bool tree_ats(const System& s) { return s.kernel.pci_switches.ats == policy::Driver::Source; }
+}  // namespace
+
 void ats_init(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::ats_init(s, dev);
   Frame f(s, KFn::pci_ats_init);
   PciDev& d = pdev(s, dev);
   // Matlack 2026: a HEADER-phase quirk sets no_ats, refused here exactly like pci=noats.
@@ -34,6 +41,7 @@ void ats_init(System& s, DevId dev) {
 }
 
 bool ats_supported_value(const System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::ats_supported_value(s, dev);
   const PciDev& d = pdev(s, dev);
   if (!d.ats_cap || d.untrusted) return false;
   // Seed patch 1: a VF inherits its PF's verdict (PF quirked away or untrusted).
@@ -42,11 +50,13 @@ bool ats_supported_value(const System& s, DevId dev) {
 }
 
 bool ats_supported(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::ats_supported(s, dev);
   Frame f(s, KFn::pci_ats_supported);
   return ats_supported_value(s, dev);
 }
 
 int prepare_ats(System& s, DevId dev, int ps) {
+  if (tree_ats(s)) return kernel_src::prepare_ats(s, dev, ps);
   Frame f(s, KFn::pci_prepare_ats);
   if (auto err = faults::inject(s, faults::Point::PciPrepareAts)) return *err;
   if (!ats_supported(s, dev)) return -EINVAL;
@@ -64,6 +74,7 @@ int prepare_ats(System& s, DevId dev, int ps) {
 }
 
 int enable_ats(System& s, DevId dev, int ps) {
+  if (tree_ats(s)) return kernel_src::enable_ats(s, dev, ps);
   Frame f(s, KFn::pci_enable_ats);
   if (auto err = faults::inject(s, faults::Point::PciEnableAts)) return *err;
   if (!ats_supported(s, dev)) return -EINVAL;
@@ -84,6 +95,7 @@ int enable_ats(System& s, DevId dev, int ps) {
 }
 
 void disable_ats(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::disable_ats(s, dev);
   Frame f(s, KFn::pci_disable_ats);
   if (kernel::warn_on(s, !pdev(s, dev).ats_enabled, "!dev->ats_enabled", kDisableAtsWarnLine)) return;
   const PciDev& d = pdev(s, dev);
@@ -93,6 +105,7 @@ void disable_ats(System& s, DevId dev) {
 }
 
 void restore_ats_state(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::restore_ats_state(s, dev);
   Frame f(s, KFn::pci_restore_ats_state);
   const PciDev& d = pdev(s, dev);
   // Only an enabled ATS is restored: an STU programmed by prepare while ATS was off is lost on reset.
@@ -103,6 +116,7 @@ void restore_ats_state(System& s, DevId dev) {
 }
 
 int ats_queue_depth(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::ats_queue_depth(s, dev);
   Frame f(s, KFn::pci_ats_queue_depth);
   const PciDev& d = pdev(s, dev);
   if (!d.ats_cap) return -EINVAL;
@@ -113,6 +127,7 @@ int ats_queue_depth(System& s, DevId dev) {
 }
 
 int ats_page_aligned(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::ats_page_aligned(s, dev);
   Frame f(s, KFn::pci_ats_page_aligned);
   const PciDev& d = pdev(s, dev);
   if (!d.ats_cap) return 0;

@@ -1,0 +1,157 @@
+# The kernel tree the source driver is compiled from (docs/kernel-source.md).
+#
+# Default: Debian's linux-source-6.12 tarball; the files below are extracted into
+# the build folder once (the cost is xz: ~10-25 s), and again only when the
+# tarball or the list changes. -DATSLAB_KERNEL_TREE=DIR takes a tree on disk
+# instead (a developer's own, with the patch under review); its files are copied
+# at build time, so editing the tree and rebuilding picks the change up.
+# Nothing of the tree is ever written into the source folder.
+
+set(ATSLAB_KERNEL_TREE "" CACHE PATH "A kernel source tree to build the source driver from (empty: ATSLAB_KERNEL_TARBALL)")
+set(ATSLAB_KERNEL_TARBALL "/usr/src/linux-source-6.12.tar.xz" CACHE FILEPATH
+    "The kernel source tarball used when ATSLAB_KERNEL_TREE is empty (Debian package linux-source-6.12)")
+
+# What a tree must provide, relative to its root: the .c files compiled, and the
+# Makefile for the version. Only these are extracted or copied.
+set(ATSLAB_KERNEL_SOURCES drivers/pci/ats.c)
+set(ATSLAB_KERNEL_FILES Makefile ${ATSLAB_KERNEL_SOURCES})
+
+# Sets ATSLAB_KERNEL_ROOT (where the files are read from), ATSLAB_KERNEL_ORIGIN
+# (what the user gave: the tarball or the directory) and ATSLAB_KERNEL_VERSION.
+function(atslab_locate_kernel_tree)
+  if(ATSLAB_KERNEL_TREE)
+    get_filename_component(root "${ATSLAB_KERNEL_TREE}" ABSOLUTE)
+    foreach(f IN LISTS ATSLAB_KERNEL_FILES)
+      if(NOT EXISTS "${root}/${f}")
+        message(FATAL_ERROR "ATSLAB_KERNEL_TREE=${root} has no ${f} (the source driver is built from it)")
+      endif()
+    endforeach()
+    set(origin "${root}")
+  else()
+    set(tarball "${ATSLAB_KERNEL_TARBALL}")
+    if(NOT EXISTS "${tarball}")
+      message(FATAL_ERROR "${tarball} is missing: install Debian's linux-source-6.12 (scripts/setup.sh does), "
+                          "or give a tree with -DATSLAB_KERNEL_TREE=DIR (make ... KERNEL_TREE=DIR)")
+    endif()
+    set(root "${CMAKE_BINARY_DIR}/kernel-tarball")
+    file(TIMESTAMP "${tarball}" stamp_time "%Y-%m-%dT%H:%M:%S" UTC)
+    set(stamp_text "${tarball} ${stamp_time} ${ATSLAB_KERNEL_FILES}")
+    set(stamp_file "${root}/.atslab-extracted")
+    set(old_stamp "")
+    if(EXISTS "${stamp_file}")
+      file(READ "${stamp_file}" old_stamp)
+    endif()
+    if(NOT old_stamp STREQUAL stamp_text)
+      file(REMOVE_RECURSE "${root}")
+      file(MAKE_DIRECTORY "${root}")
+      # The tarball's single top directory is stripped; `*` matches it and only it
+      # (no-wildcards-match-slash), and --occurrence lets tar stop once every file was seen.
+      set(patterns "")
+      foreach(f IN LISTS ATSLAB_KERNEL_FILES)
+        list(APPEND patterns "*/${f}")
+      endforeach()
+      list(LENGTH ATSLAB_KERNEL_FILES n)
+      message(STATUS "Extracting ${n} files from ${tarball} (once per build folder)")
+      execute_process(COMMAND tar -xJf "${tarball}" -C "${root}" --wildcards --no-wildcards-match-slash
+                              --occurrence --strip-components=1 ${patterns}
+                      RESULT_VARIABLE rc ERROR_VARIABLE err)
+      if(NOT rc EQUAL 0)
+        string(STRIP "${err}" err)
+        message(FATAL_ERROR "extracting the source driver's files from ${tarball} failed: ${err}")
+      endif()
+      file(WRITE "${stamp_file}" "${stamp_text}")
+    endif()
+    set(origin "${tarball}")
+  endif()
+
+  # VERSION.PATCHLEVEL.SUBLEVEL[EXTRAVERSION], as the tree's top Makefile says.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${root}/Makefile")
+  file(STRINGS "${root}/Makefile" head LIMIT_COUNT 12)
+  foreach(key VERSION PATCHLEVEL SUBLEVEL EXTRAVERSION)
+    set(${key} "")
+    foreach(line IN LISTS head)
+      if(line MATCHES "^${key} *= *([^ ]*)")
+        set(${key} "${CMAKE_MATCH_1}")
+      endif()
+    endforeach()
+  endforeach()
+  if(VERSION STREQUAL "" OR PATCHLEVEL STREQUAL "")
+    message(FATAL_ERROR "${root}/Makefile names no VERSION/PATCHLEVEL: is ${origin} a kernel tree?")
+  endif()
+  if(SUBLEVEL STREQUAL "")
+    set(SUBLEVEL 0)
+  endif()
+  set(ATSLAB_KERNEL_ROOT "${root}" PARENT_SCOPE)
+  set(ATSLAB_KERNEL_ORIGIN "${origin}" PARENT_SCOPE)
+  set(ATSLAB_KERNEL_VERSION "${VERSION}.${PATCHLEVEL}.${SUBLEVEL}${EXTRAVERSION}" PARENT_SCOPE)
+endfunction()
+
+# atslab_add_kernel_tree(NAME ROOT dir ORIGIN text VERSION text [SCRIPT file] [SOURCES file...])
+#
+# A static library NAME of the tree's ATSLAB_KERNEL_SOURCES, compiled unchanged as
+# C (gnu11) against src/kernel_src/include, plus our C shims and a generated file
+# naming the tree (atslab/kernel_abi.h: atslab_kernel_tree_*). The files are
+# copied into the build folder first, so that a quoted include in them finds our
+# stand-in ("pci.h" -> src/kernel_src/include/drivers/pci/pci.h), not the tree's
+# own private header. SCRIPT (a shell script of ours) then runs on the copy's
+# root, e.g. to remove a check the way a reviewer would try a patch. SOURCES (default:
+# all of ATSLAB_KERNEL_SOURCES) compiles only some of the tree's files: a library
+# linked ahead of the default tree overrides just those.
+function(atslab_add_kernel_tree name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ROOT;ORIGIN;VERSION;SCRIPT" "SOURCES")
+  if(NOT arg_SOURCES)
+    set(arg_SOURCES ${ATSLAB_KERNEL_SOURCES})
+  endif()
+  set(copy "${CMAKE_CURRENT_BINARY_DIR}/${name}")
+  file(RELATIVE_PATH copy_rel "${CMAKE_BINARY_DIR}" "${copy}")
+  set(copied "")
+  set(sources "")
+  set(copy_cmds "")
+  foreach(f IN LISTS arg_SOURCES)
+    list(APPEND copied "${copy}/${f}")
+    get_filename_component(dir "${copy}/${f}" DIRECTORY)
+    list(APPEND copy_cmds COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
+                          COMMAND ${CMAKE_COMMAND} -E copy "${arg_ROOT}/${f}" "${copy}/${f}")
+  endforeach()
+  set(prepare "")
+  if(arg_SCRIPT)
+    set(prepare COMMAND sh "${arg_SCRIPT}" "${copy}")
+  endif()
+  set(kstandin "${PROJECT_SOURCE_DIR}/src/kernel_src/include")
+  list(TRANSFORM arg_SOURCES PREPEND "${arg_ROOT}/" OUTPUT_VARIABLE originals)
+  set(info "${copy}-info.c")
+  add_custom_command(
+    OUTPUT ${copied} "${info}"
+    ${copy_cmds}
+    ${prepare}
+    COMMAND ${CMAKE_COMMAND} "-DDIR=${copy}" "-DFILES=${arg_SOURCES}" "-DVERSION=${arg_VERSION}"
+            "-DORIGIN=${arg_ORIGIN}" "-DOUT=${info}" -P "${PROJECT_SOURCE_DIR}/cmake/KernelTreeInfo.cmake"
+    DEPENDS ${originals} ${arg_SCRIPT} "${PROJECT_SOURCE_DIR}/cmake/KernelTreeInfo.cmake"
+    COMMENT "Kernel tree ${name}: linux ${arg_VERSION} from ${arg_ORIGIN}"
+    VERBATIM)
+  file(GLOB shims CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/kernel_src/shim/*.c")
+  add_library(${name} STATIC ${copied} ${shims} "${info}")
+  set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON C_STANDARD_REQUIRED ON)
+  target_include_directories(${name} PRIVATE "${kstandin}")
+  # The tree calls atslab_* (src/kernel_src/*.cc, in atslab_core), which call the tree: a cycle of
+  # static libraries, which CMake repeats on the link line so both directions resolve.
+  target_link_libraries(${name} PRIVATE atslab_core)
+  target_compile_options(${name} PRIVATE
+    # The kernel's own build force-includes these two.
+    "SHELL:-include linux/kconfig.h" "SHELL:-include linux/compiler_types.h"
+    "SHELL:-iquote ${kstandin}/drivers/pci"
+    # __FILE__ as the kernel prints it: drivers/pci/ats.c, not the build folder's path (which
+    # ccache's base_dir may have made relative to the build folder: both spellings are mapped).
+    "-fmacro-prefix-map=${copy}/=" "-fmacro-prefix-map=${copy_rel}/="
+    -fno-strict-aliasing -fno-common
+    # An atslab error thrown from a callback (C++) unwinds through the kernel's C frames.
+    -fexceptions
+    # A symbol the stand-ins lack is an error naming it, never a guess.
+    -Werror=implicit-function-declaration -Werror=implicit-int -Werror=incompatible-pointer-types
+    -Werror=int-conversion)
+  # And one the stand-ins declare but nothing defines: a one-line error per symbol after the archive is built.
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} "-DARCHIVE=$<TARGET_FILE:${name}>" "-DNM=${CMAKE_NM}"
+            -P "${PROJECT_SOURCE_DIR}/cmake/KernelTreeLinkCheck.cmake"
+    VERBATIM)
+endfunction()

@@ -1,0 +1,26 @@
+#pragma once
+// drivers/pci/ats.c from the kernel tree (--driver source), behind the same
+// entry points as the model's (src/linux/pci/ats.h): src/linux/pci/ats.cc
+// hands each call here when PciCoreSwitches::ats is Driver::Source. Each opens
+// the kernel::Frame of the tree function it calls, mirrors the device (and its
+// PF) into struct pci_dev, calls the tree's function and writes the fields back.
+#include "linux/pci/pci_dev.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::kernel_src {
+
+void ats_init(System& s, pci::DevId dev);
+bool ats_supported(System& s, pci::DevId dev);
+// The tree's verdict without a frame or a record (for observers and checks).
+bool ats_supported_value(const System& s, pci::DevId dev);
+int prepare_ats(System& s, pci::DevId dev, int ps);
+int enable_ats(System& s, pci::DevId dev, int ps);
+void disable_ats(System& s, pci::DevId dev);
+void restore_ats_state(System& s, pci::DevId dev);
+int ats_queue_depth(System& s, pci::DevId dev);
+int ats_page_aligned(System& s, pci::DevId dev);
+
+}  // namespace atslab::kernel_src

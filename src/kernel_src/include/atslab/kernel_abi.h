@@ -1,0 +1,65 @@
+/*
+ * The calls the stand-in headers make into atslab: not a kernel header, the
+ * seam between the tree's C code and atslab's C++ (the .cc files of src/kernel_src
+ * implement them against the System of the call in progress). Plain C, so
+ * both sides include it.
+ */
+#ifndef ATSLAB_KERNEL_ABI_H
+#define ATSLAB_KERNEL_ABI_H
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pci_dev;
+
+/* Config space of the function behind a pci::DevId: pci::read_config_* / write_config_*. */
+int atslab_pci_read_config(unsigned int dev, int where, int size, unsigned int *val);
+int atslab_pci_write_config(unsigned int dev, int where, int size, unsigned int val);
+/* The ATS capability walk of hw::pcie (find_ext_cap) on the function's config space. */
+unsigned short atslab_pci_find_ext_capability(unsigned int dev, int cap);
+/* The pci=noats switch (PciCoreSwitches::noats). */
+bool atslab_pci_ats_disabled(void);
+
+/* The kernel heap (kmalloc, kfree): the C library's, through atslab so fault points can reach it. */
+void *atslab_kmalloc(unsigned long size, bool zero);
+void atslab_kfree(const void *p);
+
+/* A WARN fired at file:line in func: kernel::warn_on with the tree's file and line. */
+void atslab_warn(const char *file, int line, const char *func, const char *cond);
+
+/*
+ * The struct pci_dev fields the tree's files read and write, as atslab's
+ * pci::PciDev holds them. The glue fills a struct pci_dev from these before a
+ * call and reads them back after it (src/kernel_src/shim/pci_dev_fields.c, compiled
+ * with the stand-ins, is the only code that knows the struct's layout).
+ */
+struct atslab_pci_fields {
+	unsigned int dev; /* pci::DevId */
+	unsigned short ats_cap;
+	unsigned char ats_stu;
+	bool ats_enabled;
+	bool untrusted;
+	bool is_virtfn;
+	bool is_physfn;
+};
+
+struct pci_dev *atslab_pci_dev_alloc(void);
+void atslab_pci_dev_free(struct pci_dev *pdev);
+/* physfn: the PF's struct for a VF (pci_physfn), NULL otherwise. */
+void atslab_pci_dev_load(struct pci_dev *pdev, const struct atslab_pci_fields *f, struct pci_dev *physfn);
+void atslab_pci_dev_save(const struct pci_dev *pdev, struct atslab_pci_fields *f);
+
+/* What the build compiled (generated per tree: cmake/KernelTree.cmake). */
+extern const char atslab_kernel_tree_version[];   /* "6.12.118", from the tree's Makefile */
+extern const char atslab_kernel_tree_origin[];    /* the tarball or directory it came from */
+extern const char atslab_kernel_tree_files[];     /* the tree's .c files compiled, space-separated */
+extern const char atslab_kernel_tree_sha256[];    /* "FILE=SHA256 ..." of those files, as compiled */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * Stand-in for include/linux/kconfig.h, force-included into every tree file
+ * as the kernel's own build does: the configuration the source driver is
+ * built with, and IS_ENABLED().
+ * Routes to: nothing in atslab; it chooses which parts of the tree's files exist.
+ */
+#ifndef ATSLAB_LINUX_KCONFIG_H
+#define ATSLAB_LINUX_KCONFIG_H
+
+#define CONFIG_64BIT 1
+#define CONFIG_PCI 1
+#define CONFIG_PCI_ATS 1
+#define CONFIG_PCI_IOV 1
+/*
+ * CONFIG_PCI_PRI and CONFIG_PCI_PASID stay unset: the PRI and PASID halves of
+ * drivers/pci/ats.c are not compiled, atslab's model (src/linux/pci/pri_pasid.cc) runs them.
+ */
+
+/*
+ * IS_ENABLED(CONFIG_X): 1 when CONFIG_X is defined to 1, else 0. A defined
+ * option expands to 1, which pastes into ATSLAB_KCONFIG_ON_1 and shifts a 1 into
+ * the second slot; an undefined one leaves a lone token there and 0 wins.
+ */
+#define ATSLAB_KCONFIG_ON_1 0,
+#define ATSLAB_KCONFIG_SECOND(a, b, ...) b
+#define ATSLAB_KCONFIG_PICK(on_or_name) ATSLAB_KCONFIG_SECOND(on_or_name 1, 0, 0)
+#define ATSLAB_KCONFIG_IS_1(x) ATSLAB_KCONFIG_PICK(ATSLAB_KCONFIG_ON_##x)
+#define IS_ENABLED(option) ATSLAB_KCONFIG_IS_1(option)
+#define IS_BUILTIN(option) IS_ENABLED(option)
+#define IS_REACHABLE(option) IS_ENABLED(option)
+
+#endif

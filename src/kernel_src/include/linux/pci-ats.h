@@ -1,0 +1,18 @@
+/*
+ * Stand-in for include/linux/pci-ats.h: the ATS API drivers/pci/ats.c
+ * defines (CONFIG_PCI_ATS is on: the tree's definitions are the ones linked).
+ * Routes to: the tree's own functions; src/kernel_src/ats.cc calls them.
+ */
+#ifndef ATSLAB_LINUX_PCI_ATS_H
+#define ATSLAB_LINUX_PCI_ATS_H
+
+#include <linux/pci.h>
+
+bool pci_ats_supported(struct pci_dev *dev);
+int pci_enable_ats(struct pci_dev *dev, int ps);
+void pci_disable_ats(struct pci_dev *dev);
+int pci_ats_queue_depth(struct pci_dev *dev);
+int pci_ats_page_aligned(struct pci_dev *dev);
+int pci_prepare_ats(struct pci_dev *dev, int ps);
+
+#endif

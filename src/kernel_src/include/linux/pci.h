@@ -1,0 +1,89 @@
+/*
+ * Stand-in for include/linux/pci.h: struct pci_dev and the PCI core's
+ * accessors.
+ * Routes to: atslab's PCI core, which stays ours (enumeration, quirks, SR-IOV).
+ * struct pci_dev mirrors pci::PciDev: src/kernel_src fills one from the
+ * System before each call into the tree and writes its fields back after, so
+ * the System stays the one value (the tree's ats.c keeps no state of its own).
+ * The config accessors reach pci::read_config_* / write_config_* (a config
+ * write is recorded, and fault points such as config_write.drop apply), the
+ * capability walk is hw::pcie's, pci_ats_disabled() is the pci=noats switch.
+ */
+#ifndef ATSLAB_LINUX_PCI_H
+#define ATSLAB_LINUX_PCI_H
+
+#include <atslab/kernel_abi.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/pci_regs.h>
+#include <linux/types.h>
+
+#define PCIBIOS_SUCCESSFUL 0x00
+
+/* Only the fields the tree's files read or write; atslab_pci_fields lists the same. */
+struct pci_dev {
+	unsigned int atslab_dev; /* atslab: the pci::DevId this struct mirrors */
+	struct pci_dev *physfn;  /* a VF's PF (the kernel shares the word with a PF's sriov) */
+	unsigned int is_virtfn:1;
+	unsigned int is_physfn:1;
+	unsigned int untrusted:1;
+	unsigned int ats_enabled:1;
+	u16 ats_cap;
+	u8 ats_stu;
+};
+
+static inline int pci_read_config_byte(const struct pci_dev *dev, int where, u8 *val)
+{
+	unsigned int v;
+	int ret = atslab_pci_read_config(dev->atslab_dev, where, 1, &v);
+	*val = (u8)v;
+	return ret;
+}
+
+static inline int pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
+{
+	unsigned int v;
+	int ret = atslab_pci_read_config(dev->atslab_dev, where, 2, &v);
+	*val = (u16)v;
+	return ret;
+}
+
+static inline int pci_read_config_dword(const struct pci_dev *dev, int where, u32 *val)
+{
+	unsigned int v;
+	int ret = atslab_pci_read_config(dev->atslab_dev, where, 4, &v);
+	*val = v;
+	return ret;
+}
+
+static inline int pci_write_config_byte(const struct pci_dev *dev, int where, u8 val)
+{
+	return atslab_pci_write_config(dev->atslab_dev, where, 1, val);
+}
+
+static inline int pci_write_config_word(const struct pci_dev *dev, int where, u16 val)
+{
+	return atslab_pci_write_config(dev->atslab_dev, where, 2, val);
+}
+
+static inline int pci_write_config_dword(const struct pci_dev *dev, int where, u32 val)
+{
+	return atslab_pci_write_config(dev->atslab_dev, where, 4, val);
+}
+
+static inline u16 pci_find_ext_capability(struct pci_dev *dev, int cap)
+{
+	return atslab_pci_find_ext_capability(dev->atslab_dev, cap);
+}
+
+static inline struct pci_dev *pci_physfn(struct pci_dev *dev)
+{
+	return dev->is_virtfn ? dev->physfn : dev;
+}
+
+static inline bool pci_ats_disabled(void)
+{
+	return atslab_pci_ats_disabled();
+}
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Stand-in for include/uapi/linux/pci_regs.h: config-space layout, as the
+ * PCIe specification defines it (the same values as hw/pcie/regs.h, which
+ * the hardware model uses).
+ * Routes to: nothing; the values are what the tree's code writes into the config space.
+ */
+#ifndef ATSLAB_LINUX_PCI_REGS_H
+#define ATSLAB_LINUX_PCI_REGS_H
+
+/* Extended capability IDs */
+#define PCI_EXT_CAP_ID_ACS 0x0d
+#define PCI_EXT_CAP_ID_ATS 0x0f
+#define PCI_EXT_CAP_ID_SRIOV 0x10
+#define PCI_EXT_CAP_ID_PRI 0x13
+#define PCI_EXT_CAP_ID_PASID 0x1b
+
+/* ATS capability (PCIe r6.0 10.5.1): offsets from the capability */
+#define PCI_ATS_CAP 0x04                      /* ATS Capability register */
+#define PCI_ATS_CAP_QDEP(x) ((x) & 0x1f)      /* Invalidate Queue Depth */
+#define PCI_ATS_MAX_QDEP 32                   /* what a Queue Depth of 0 means */
+#define PCI_ATS_CAP_PAGE_ALIGNED 0x0020       /* Page Aligned Request */
+#define PCI_ATS_CTRL 0x06                     /* ATS Control register */
+#define PCI_ATS_CTRL_ENABLE 0x8000            /* Enable */
+#define PCI_ATS_CTRL_STU(x) ((x) & 0x1f)      /* Smallest Translation Unit, as a shift above 4 KiB */
+#define PCI_ATS_MIN_STU 12                    /* an STU of 0 is 4 KiB */
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Ours, compiled as C with the stand-in headers beside the tree's files: the
+ * only code that knows struct pci_dev's layout (the stand-in's), so atslab's
+ * C++ side fills and reads a struct pci_dev through these and never includes
+ * a kernel header. See atslab/kernel_abi.h.
+ */
+#include <stdlib.h>
+
+#include <atslab/kernel_abi.h>
+#include <linux/pci.h>
+
+struct pci_dev *atslab_pci_dev_alloc(void)
+{
+	return calloc(1, sizeof(struct pci_dev));
+}
+
+void atslab_pci_dev_free(struct pci_dev *pdev)
+{
+	free(pdev);
+}
+
+void atslab_pci_dev_load(struct pci_dev *pdev, const struct atslab_pci_fields *f, struct pci_dev *physfn)
+{
+	pdev->atslab_dev = f->dev;
+	pdev->physfn = physfn;
+	pdev->ats_cap = f->ats_cap;
+	pdev->ats_stu = f->ats_stu;
+	pdev->ats_enabled = f->ats_enabled;
+	pdev->untrusted = f->untrusted;
+	pdev->is_virtfn = f->is_virtfn;
+	pdev->is_physfn = f->is_physfn;
+}
+
+void atslab_pci_dev_save(const struct pci_dev *pdev, struct atslab_pci_fields *f)
+{
+	f->dev = pdev->atslab_dev;
+	f->ats_cap = pdev->ats_cap;
+	f->ats_stu = pdev->ats_stu;
+	f->ats_enabled = pdev->ats_enabled;
+	f->untrusted = pdev->untrusted;
+	f->is_virtfn = pdev->is_virtfn;
+	f->is_physfn = pdev->is_physfn;
+}

@@ -1,0 +1,27 @@
+#pragma once
+// Which kernel tree the source driver was compiled from (cmake/KernelTree.cmake
+// generates the facts), for `atslab --version`, reports and tests.
+#include <string>
+#include <string_view>
+
+#include "policy/driver.h"
+
+namespace atslab::kernel_src {
+
+struct TreeInfo {
+  std::string_view version;  // "6.12.118", from the tree's Makefile
+  std::string_view origin;   // the tarball or the directory given to the build
+  std::string_view files;    // the tree's .c files compiled, space-separated
+};
+TreeInfo tree();
+
+// The SHA-256 of one compiled file as compiled ("" if it was not): tests pinned to
+// one tree's code check it, so a developer's own tree skips them rather than fails.
+std::string sha256_of(std::string_view file);
+
+// "source driver: linux 6.12.118 (/usr/src/linux-source-6.12.tar.xz)"
+std::string source_driver_line();
+// What reports print: "driver: model", or the source driver line and the files it runs.
+std::string driver_line(policy::Driver d);
+
+}  // namespace atslab::kernel_src

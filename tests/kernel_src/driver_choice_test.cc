@@ -1,0 +1,86 @@
+// How --driver source travels: the scenario's driver reaches the System, a replay
+// file written by a source run says so and is read back, a bad value is refused,
+// the tree's identity is what the build compiled.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/input_error.h"
+#include "io/replay_file.h"
+#include "io/scenario.h"
+#include "kernel_src/tree_info.h"
+#include "sim/scenario_run.h"
+#include "sim/stress.h"
+
+namespace atslab::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSeed = std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml";
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto dir = fs::temp_directory_path() / ("atslab-driver-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto p = dir / name;
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+  return p.string();
+}
+
+TEST(DriverChoice, TheScenariosDriverIsTheSystems) {
+  auto sc = io::load_scenario(kSeed);
+  sim::DeviceNames names;
+  EXPECT_EQ(sim::build_machine(sc, policy::AtsVariant::Upstream, names).kernel.pci_switches.ats, policy::Driver::Model);
+  sc.driver = policy::Driver::Source;
+  EXPECT_EQ(sim::build_machine(sc, policy::AtsVariant::Upstream, names).kernel.pci_switches.ats, policy::Driver::Source);
+}
+
+TEST(DriverChoice, ReplayFilesOfSourceRunsSaySoAndReadBack) {
+  auto sc = io::load_scenario(kSeed);
+  const std::string model = sim::replay_json(sc, policy::AtsVariant::Upstream, 1, "", {});
+  EXPECT_EQ(model.find("\"driver\""), std::string::npos);  // model replay files are as they were
+  EXPECT_FALSE(io::load_replay(write_temp("model.json", model)).driver.has_value());
+  sc.driver = policy::Driver::Source;
+  const std::string source = sim::replay_json(sc, policy::AtsVariant::Upstream, 1, "", {});
+  EXPECT_NE(source.find("\"driver\": \"source\""), std::string::npos);
+  EXPECT_EQ(io::load_replay(write_temp("source.json", source)).driver, policy::Driver::Source);
+}
+
+TEST(DriverChoice, AReplayFileWithAnUnknownDriverIsRefusedNamingTheField) {
+  const std::string path = write_temp("bad.json", "{\"scenario\": \"" + kSeed +
+                                                      "\", \"variant\": \"upstream\", \"driver\": \"kernel\", \"ops\": []}");
+  try {
+    io::load_replay(path);
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": field 'driver': expected model or source");
+  }
+}
+
+TEST(DriverChoice, ParseAndNameRoundTrip) {
+  EXPECT_EQ(policy::parse_driver("model"), policy::Driver::Model);
+  EXPECT_EQ(policy::parse_driver("source"), policy::Driver::Source);
+  EXPECT_FALSE(policy::parse_driver("Source").has_value());
+  EXPECT_EQ(policy::name(policy::Driver::Source), "source");
+}
+
+TEST(DriverChoice, TheTreeInfoNamesTheCompiledFileAndVersion) {
+  const auto t = kernel_src::tree();
+  EXPECT_FALSE(t.version.empty());
+  EXPECT_EQ(t.files, "drivers/pci/ats.c");
+  EXPECT_EQ(kernel_src::sha256_of("drivers/pci/ats.c").size(), 64u);
+  EXPECT_EQ(kernel_src::sha256_of("drivers/pci/nope.c"), "");
+  EXPECT_EQ(kernel_src::source_driver_line(), "source driver: linux " + std::string(t.version) + " (" + std::string(t.origin) + ")");
+  EXPECT_EQ(kernel_src::driver_line(policy::Driver::Model), "driver: model");
+  EXPECT_EQ(kernel_src::driver_line(policy::Driver::Source), kernel_src::source_driver_line() + ": drivers/pci/ats.c");
+}
+
+TEST(DriverChoice, DebiansTreeIsNamedAsTheBriefSaysWhenItIsTheDefault) {
+  if (kernel_src::tree().origin != "/usr/src/linux-source-6.12.tar.xz") GTEST_SKIP() << "built from another tree";
+  EXPECT_EQ(kernel_src::source_driver_line(), "source driver: linux 6.12.118 (/usr/src/linux-source-6.12.tar.xz)");
+}
+
+}  // namespace
+}  // namespace atslab::test

@@ -1,0 +1,34 @@
+// --driver model|source, shared by the commands that run the kernel.
+#include <sstream>
+
+#include "command.h"
+#include "io/input_error.h"
+#include "kernel_src/tree_info.h"
+
+namespace atslab::cli {
+
+CLI::Option* add_driver_option(CLI::App& sub, std::string& text) {
+  return sub.add_option("--driver", text,
+                 "model (default: atslab's own reading of the kernel) or source (the kernel tree's own "
+                 "drivers/pci/ats.c, compiled in; atslab --version names the tree)");
+}
+
+policy::Driver driver_arg(const std::string& text) {
+  if (auto d = policy::parse_driver(text)) return *d;
+  throw InputError("unknown driver '" + text + "' (expected model or source)");
+}
+
+std::string driver_banner(policy::Driver d) {
+  return d == policy::Driver::Source ? kernel_src::driver_line(d) + "\n" : "";
+}
+
+nlohmann::json driver_json(policy::Driver d) {
+  if (d == policy::Driver::Model) return {{"kind", "model"}};
+  const auto t = kernel_src::tree();
+  nlohmann::json files = nlohmann::json::array();
+  std::istringstream in{std::string(t.files)};
+  for (std::string f; in >> f;) files.push_back(f);
+  return {{"kind", "source"}, {"linux", std::string(t.version)}, {"tree", std::string(t.origin)}, {"files", files}};
+}
+
+}  // namespace atslab::cli
