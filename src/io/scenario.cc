@@ -273,7 +273,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
 }
 
 void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
-  r.only(k, "kernel", {"variants", "pci", "invalidation"});
+  r.only(k, "kernel", {"variants", "pci", "invalidation", "smmuv3"});
   if (k["variants"]) {
     const auto& v = k["variants"];
     if (v.IsScalar() && v.Scalar() == "all") {
@@ -291,7 +291,12 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   }
   if (k["pci"]) {
     const auto& p = k["pci"];
-    r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats"});
+    r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats",
+                             "disable_ats_checks_ats_cap", "no_ats_quirk_keeps_ats_cap"});
+    if (p["disable_ats_checks_ats_cap"])
+      sc.disable_ats_checks_ats_cap = r.flag(p["disable_ats_checks_ats_cap"], "kernel.pci.disable_ats_checks_ats_cap");
+    if (p["no_ats_quirk_keeps_ats_cap"])
+      sc.no_ats_quirk_keeps_ats_cap = r.flag(p["no_ats_quirk_keeps_ats_cap"], "kernel.pci.no_ats_quirk_keeps_ats_cap");
     if (p["pf_aware_ats_supported"]) sc.pf_aware_ats_supported = r.flag(p["pf_aware_ats_supported"], "kernel.pci.pf_aware_ats_supported");
     if (p["vf_stu_validation"]) sc.vf_stu_validation = r.flag(p["vf_stu_validation"], "kernel.pci.vf_stu_validation");
     if (p["noats"]) sc.noats = r.flag(p["noats"], "kernel.pci.noats");
@@ -301,6 +306,14 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
       else if (ph == "header") sc.quirk_phase = policy::QuirkPhase::Header;
       else r.fail(p["quirk_phase"], "kernel.pci.quirk_phase", "expected final or header");
     }
+  }
+  if (k["smmuv3"]) {
+    const auto& m = k["smmuv3"];
+    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure"});
+    if (m["attach_spares"]) sc.smmuv3.attach_spares = r.flag(m["attach_spares"], "kernel.smmuv3.attach_spares");
+    if (m["abort_ste_on_prepare_failure"])
+      sc.smmuv3.abort_ste_on_prepare_failure =
+          r.flag(m["abort_ste_on_prepare_failure"], "kernel.smmuv3.abort_ste_on_prepare_failure");
   }
   if (k["invalidation"]) {
     std::string inv = r.str(k["invalidation"], "kernel.invalidation");
@@ -314,7 +327,7 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
   constexpr uint64_t kMaxWorkloadOps = 1'000'000;
   uint64_t total = 0;
   for (const auto& n : w) {
-    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write", "type"});
+    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write", "type", "fault"});
     if (!n["op"]) r.fail(n, "workload[].op", "every step names its op");
     sim::Op op;
     op.kind = op_kind(r, n["op"]);
@@ -329,6 +342,11 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     if (n["iova"]) op.iova = r.num<uint64_t>(n["iova"], "workload[].iova", (uint64_t{1} << 52) - 1);
     if (n["write"]) op.write = r.flag(n["write"], "workload[].write");
     if (n["type"]) op.type = r.str(n["type"], "workload[].type");
+    // A fault forced on the operation's first call of that point (as replay files carry it).
+    if (n["fault"]) {
+      op.fault = r.str(n["fault"], "workload[].fault");
+      if (!faults::parse_point(op.fault)) r.fail(n["fault"], "workload[].fault", "expected a fault point (see --faults)");
+    }
     if (op.kind == sim::OpKind::GroupSetType && !sim::is_group_type(op.type))
       r.fail(n["type"] ? n["type"] : n, "workload[].type", "expected identity, DMA or auto");
     bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap &&
