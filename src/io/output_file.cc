@@ -83,6 +83,9 @@ void write_file_atomic(const std::string& path, const std::string& text) {
     if (n <= 0) fail(n < 0 ? errno : EIO);
     done += static_cast<size_t>(n);
   }
+  // The data on disk before the name points at it: after a crash the target is the old
+  // file or the whole new one, never a renamed empty or partial file.
+  if (::fsync(fd) != 0) fail(errno);
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmpl.c_str());
