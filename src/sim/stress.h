@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "check/invariants.h"
+#include "io/fault_plan.h"
 #include "io/scenario.h"
+#include "sim/op_kinds.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
 #include "sim/workloads.h"
@@ -64,8 +66,6 @@ struct StressOptions {
   size_t record_limit = 200000;  // events kept before checked history is dropped (memory bound)
 };
 
-const char* op_name(OpKind k);
-std::optional<OpKind> parse_op_name(std::string_view name);
 StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const StressOptions& opt);
 
 // A replay file: the scenario, variant, seed, fault plan and operations (JSON).

@@ -48,7 +48,7 @@ atslab::cli::Register reg{
       auto* ops = sub.add_option("--ops", o->ops, "Random operations after the workload's set-up, 1 to 1000000000 (default 1000)")
                       ->check(atslab::cli::Unsigned)
                       ->check(CLI::Range(size_t{1}, size_t{1'000'000'000}));
-      sub.add_option("--seconds", o->seconds, "Run for this long instead")->excludes(ops)->check(CLI::Range(0.0, 86400.0));
+      auto* seconds = sub.add_option("--seconds", o->seconds, "Run for this long instead (more than 0, at most 86400)")->excludes(ops);
       sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_option("--trace", o->trace,
@@ -59,10 +59,12 @@ atslab::cli::Register reg{
                      "Per mille of operations given a second CPU's operation at an interleaving point (default 250, 0: one CPU)")
           ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(0u, 1000u));
-      return [o]() -> int {
+      return [o, seconds]() -> int {
         using namespace atslab;
-        // CLI::Range lets NaN through (every comparison with it is false).
-        if (!(o->seconds >= 0 && o->seconds <= 86400)) throw InputError("--seconds: expected a number from 0 to 86400");
+        // 0 would mean "not given" (the default 1000 operations) while 1e-300 runs none; NaN passes
+        // every range check (each comparison with it is false). The range is written out instead.
+        if (seconds->count() && !(o->seconds > 0 && o->seconds <= 86400))
+          throw InputError("--seconds: expected a number of seconds above 0, at most 86400");
         auto sc = io::load_scenario(o->scenario);
         faults::parse_plan(o->faults);
         auto variants = cli::variants_arg(o->variant);
