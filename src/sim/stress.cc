@@ -258,6 +258,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));
   res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
   res.non_compliance = endpoint_non_compliance(s);
+  res.fault_rules = faults::rule_counts(s);
   res.seconds = elapsed();
   return res;
 }

@@ -41,6 +41,7 @@ struct StressResult {
   size_t atc_inv_to_ats_disabled = 0;
   size_t interleaved = 0;  // operations CPU 1 ran inside another at an interleaving point
   std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force (sim/non_compliance.h)
+  std::vector<faults::RuleCount> fault_rules;  // each rule of the plan in force: its calls and fires
   double seconds = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "command.h"
+#include "io/fault_plan.h"
 #include "io/input_error.h"
 #include "io/replay_file.h"
 #include "io/scenario.h"
@@ -73,6 +74,7 @@ atslab::cli::Register reg{
         for (const auto& w : r.final.record.warnings) fmt::print("{}", kernel::format_warning(w));
         for (const auto& v : r.violations) fmt::print("  #{} {}: {}  [after: {}]\n", v.invariant, v.objects, v.detail, v.step);
         for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("  non-compliant endpoint in force: {}\n", n);
+        for (const auto& line : faults::describe(faults::rule_counts(r.final))) fmt::print("  {}\n", line);
         return 0;
       };
     }};

@@ -101,6 +101,8 @@ atslab::cli::Register reg{
                                      trace.dropped());
         }
         bool expectations_ok = true;
+        // The plan in force: the scenario's rules, then --faults's.
+        std::string plan = sc.faults.empty() ? o->faults : o->faults.empty() ? sc.faults : sc.faults + "," + o->faults;
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : results) {
           nlohmann::json firsts = nlohmann::json::array();
@@ -126,12 +128,14 @@ atslab::cli::Register reg{
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
                          {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
                          {"non_compliance", r.non_compliance},
+                         {"faults", plan}, {"fault_rules", faults::to_json(r.fault_rules)},
                          {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0}});
         }
         if (o->json) {
           std::cout << out.dump(2) << "\n";
         } else {
-          fmt::print("{}: workload {}, seed {}\n", sc.name, sim::name(*workload), o->seed);
+          fmt::print("{}: workload {}, seed {}, faults {}\n", sc.name, sim::name(*workload), o->seed,
+                     plan.empty() ? "none" : "'" + plan + "'");
           fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12}\n", "VARIANT", "OPS", "WARNS", "INVARIANTS (first at op)", "ATC->OFF", "OPS/S");
           for (const auto& j : out) {
             std::string inv;
@@ -150,6 +154,8 @@ atslab::cli::Register reg{
                          f["after_ops"].get<size_t>(), f["step"].get<std::string>(), f["objects"].get<std::string>(),
                          f["detail"].get<std::string>(),
                          f["replay"].get<std::string>().empty() ? "" : "\n    replay: atslab replay " + f["replay"].get<std::string>());
+          for (const auto& r : results)
+            for (const auto& line : faults::describe(r.fault_rules)) fmt::print("  {}: {}\n", policy::name(r.variant), line);
         }
         return expectations_ok ? 0 : 1;
       };
