@@ -5,6 +5,10 @@
 # one line naming it, and the build stops.
 cmake_minimum_required(VERSION 3.25)  # script mode: today's policies (IN_LIST)
 set(libc calloc free malloc memcpy memset memmove strlen snprintf vsnprintf abort)
+# -fexceptions (an atslab error unwinds through the tree's C frames): unoptimised
+# builds keep the landing pads of the kernel's __cleanup() variables, which call
+# into libgcc's unwinder.
+list(APPEND libc _Unwind_Resume __gcc_personality_v0)
 execute_process(COMMAND "${NM}" -A -u "${ARCHIVE}" OUTPUT_VARIABLE undefined RESULT_VARIABLE rc1)
 execute_process(COMMAND "${NM}" --defined-only -j "${ARCHIVE}" OUTPUT_VARIABLE defined RESULT_VARIABLE rc2)
 if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)
