@@ -10,8 +10,7 @@
 #include <atslab/kernel_abi.h>
 #include <linux/types.h>
 
-/* Allocation flags: only whether the caller may sleep, which user space never needs to know. */
-typedef unsigned int gfp_t;
+/* Allocation flags (gfp_t is in linux/types.h): only whether the caller may sleep, which user space never needs to know. */
 #define GFP_KERNEL 0u
 #define GFP_ATOMIC 1u
 #define __GFP_ZERO 0x100u
