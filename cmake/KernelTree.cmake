@@ -24,12 +24,14 @@ option(ATSLAB_SOURCE_SMMUV3 "Build the kernel tree's SMMUv3 driver into the sour
 set(ATSLAB_KERNEL_SOURCES drivers/pci/ats.c)
 set(ATSLAB_KERNEL_SMMUV3_FILES
   drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h
-  drivers/iommu/dma-iommu.h include/linux/io-pgtable.h include/uapi/linux/iommufd.h)
-set(ATSLAB_KERNEL_FILES Makefile ${ATSLAB_KERNEL_SOURCES} ${ATSLAB_KERNEL_SMMUV3_FILES})
+  drivers/iommu/dma-iommu.h drivers/iommu/io-pgtable-arm.h include/linux/io-pgtable.h include/uapi/linux/iommufd.h)
+# The io-pgtable the SMMUv3 driver's paging domains use: compiled as they are.
+set(ATSLAB_KERNEL_SMMUV3_SOURCES drivers/iommu/io-pgtable.c drivers/iommu/io-pgtable-arm.c)
+set(ATSLAB_KERNEL_FILES Makefile ${ATSLAB_KERNEL_SOURCES} ${ATSLAB_KERNEL_SMMUV3_SOURCES} ${ATSLAB_KERNEL_SMMUV3_FILES})
 # What a given tree must have.
 set(ATSLAB_KERNEL_REQUIRED Makefile ${ATSLAB_KERNEL_SOURCES})
 if(ATSLAB_SOURCE_SMMUV3)
-  list(APPEND ATSLAB_KERNEL_REQUIRED ${ATSLAB_KERNEL_SMMUV3_FILES})
+  list(APPEND ATSLAB_KERNEL_REQUIRED ${ATSLAB_KERNEL_SMMUV3_SOURCES} ${ATSLAB_KERNEL_SMMUV3_FILES})
 endif()
 
 # Sets ATSLAB_KERNEL_ROOT (where the files are read from), ATSLAB_KERNEL_ORIGIN
@@ -180,7 +182,7 @@ function(atslab_add_kernel_tree name)
   target_compile_options(${name} PRIVATE
     # The kernel's own build force-includes these two.
     "SHELL:-include linux/kconfig.h" "SHELL:-include linux/compiler_types.h"
-    "SHELL:-iquote ${kstandin}/drivers/pci" "SHELL:-iquote ${copy}"
+    "SHELL:-iquote ${kstandin}/drivers/pci" "SHELL:-iquote ${kstandin}/drivers/iommu" "SHELL:-iquote ${copy}"
     # __FILE__ as the kernel prints it: drivers/pci/ats.c, not the build folder's path (which
     # ccache's base_dir may have made relative to the build folder: both spellings are mapped).
     "-fmacro-prefix-map=${copy}/=" "-fmacro-prefix-map=${copy_rel}/="

@@ -76,6 +76,10 @@ extern "C" void* atslab_dma_alloc_coherent(size_t size, uint64_t* dma) {
 
 extern "C" void atslab_dma_free_coherent(size_t, void* cpu, uint64_t) { SourceKernel::get().dma_free(cpu); }
 
+extern "C" uint64_t atslab_virt_to_phys(const void* cpu) { return SourceKernel::get().virt_to_phys(cpu); }
+extern "C" void* atslab_phys_to_virt(uint64_t pa) { return SourceKernel::get().phys_to_virt(pa); }
+extern "C" void atslab_dma_sync_for_device(void) { SourceKernel::get().sync_to_hw(KernelCall::system()); }
+
 extern "C" int64_t atslab_ktime_get(void) { return SourceKernel::get().now_ns; }
 extern "C" void atslab_udelay(unsigned long us) { SourceKernel::get().now_ns += int64_t(us) * 1000; }
 extern "C" void atslab_cpu_relax(void) { SourceKernel::get().now_ns += 1; }
@@ -105,4 +109,10 @@ extern "C" void atslab_iommu_device_registered(unsigned int smmu, const struct i
   auto& sm = SourceKernel::get().smmu(smmu);
   sm.ops = ops;
   sm.iommu = ops ? iommu : nullptr;
+}
+
+extern "C" struct iommu_domain* atslab_iommu_current_domain(struct device* dev) {
+  auto& cur = SourceKernel::get().current_domain;
+  auto it = cur.find(dev);
+  return it == cur.end() ? nullptr : it->second;
 }

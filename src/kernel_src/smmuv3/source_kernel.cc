@@ -62,6 +62,21 @@ void SourceKernel::dma_free(void* cpu) {
     }
 }
 
+uint64_t SourceKernel::virt_to_phys(const void* cpu) const {
+  const auto* p = static_cast<const char*>(cpu);
+  for (const auto& r : regions_) {
+    const auto* base = static_cast<const char*>(r.cpu);
+    if (p >= base && p < base + r.size) return r.dma + uint64_t(p - base);
+  }
+  return 0;
+}
+
+void* SourceKernel::phys_to_virt(uint64_t pa) const {
+  for (const auto& r : regions_)
+    if (pa >= r.dma && pa < r.dma + r.size) return static_cast<char*>(r.cpu) + (pa - r.dma);
+  return nullptr;
+}
+
 void SourceKernel::sync_to_hw(System& s) {
   for (auto& r : regions_) {
     const auto* q = static_cast<const uint64_t*>(r.cpu);

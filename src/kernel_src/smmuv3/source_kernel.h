@@ -16,6 +16,8 @@
 
 struct platform_device;
 struct pci_dev;
+struct device;
+struct iommu_domain;
 struct iommu_ops;
 struct iommu_device;
 
@@ -48,9 +50,13 @@ class SourceKernel {
   void dma_free(void* cpu);
   // Copies what the CPU wrote into its DMA memory since the last sync into hw::memory.
   void sync_to_hw(System& s);
+  // A CPU address inside DMA memory to its physical address, and back (0 / nullptr outside).
+  uint64_t virt_to_phys(const void* cpu) const;
+  void* phys_to_virt(uint64_t pa) const;
 
   int64_t now_ns = 0;  // the virtual clock (linux/ktime.h)
   std::map<uint32_t, pci_dev*> pci_devs;  // by pci::DevId (smmuv3/pci_devs.h)
+  std::map<device*, iommu_domain*> current_domain;  // after each successful attach (iommu_get_domain_for_dev)
   std::vector<SourceSmmu> smmus;
   SourceSmmu& smmu(unsigned idx);
 

@@ -9,4 +9,14 @@
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 
+/* The buddy order of an allocation of `size` bytes: the smallest n with PAGE_SIZE << n >= size. */
+static inline int get_order(unsigned long size)
+{
+	int order = 0;
+
+	for (size = (size - 1) >> PAGE_SHIFT; size; size >>= 1)
+		order++;
+	return order;
+}
+
 #endif

@@ -27,6 +27,11 @@ void atslab_mmio_write64(const volatile void *addr, uint64_t v);
 /* Coherent DMA memory: host memory the CPU writes, mirrored into hw::memory at `*dma`. */
 void *atslab_dma_alloc_coherent(size_t size, uint64_t *dma);
 void atslab_dma_free_coherent(size_t size, void *cpu, uint64_t dma);
+/* The physical address of a byte of DMA memory, and back (0 / NULL outside it). */
+uint64_t atslab_virt_to_phys(const void *cpu);
+void *atslab_phys_to_virt(uint64_t pa);
+/* The CPU's writes to DMA memory made visible to the hardware now (dma_sync_*_for_device). */
+void atslab_dma_sync_for_device(void);
 
 /* Time: the source driver's virtual clock, in ns; delays and spins advance it. */
 int64_t atslab_ktime_get(void);
@@ -44,6 +49,9 @@ bool atslab_device_property(int dev_kind, unsigned int dev_id, const char *name,
 struct iommu_ops;
 struct iommu_device;
 void atslab_iommu_device_registered(unsigned int smmu, const struct iommu_ops *ops, struct iommu_device *iommu);
+/* The domain a device is attached to, as atslab's IOMMU core holds it (NULL: none yet). */
+struct iommu_domain;
+struct iommu_domain *atslab_iommu_current_domain(struct device *dev);
 
 /* An interrupt handler registered for a line (kept; no SMMU interrupt is raised yet). */
 int atslab_request_irq(unsigned int irq, void *handler, void *thread_fn, void *data);

@@ -48,6 +48,8 @@ static inline void atomic_long_xor(long i, atomic_long_t *v) { __atomic_fetch_xo
 		atslab_old;                                                                  \
 	})
 #define cmpxchg(ptr, old, new_) cmpxchg_relaxed(ptr, old, new_)
+#define cmpxchg64_relaxed(ptr, old, new_) cmpxchg_relaxed(ptr, old, new_)
+#define cmpxchg64(ptr, old, new_) cmpxchg_relaxed(ptr, old, new_)
 #define xchg(ptr, v) __atomic_exchange_n(ptr, v, __ATOMIC_SEQ_CST)
 
 #define atomic_cond_read_relaxed(v, c) smp_cond_load_relaxed(&(v)->counter, (c))

@@ -21,6 +21,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/numa.h>
 #include <linux/ratelimit.h>
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
@@ -70,6 +71,7 @@ static inline void *dev_get_drvdata(const struct device *dev) { return dev->driv
 static inline void dev_set_drvdata(struct device *dev, void *data) { dev->driver_data = data; }
 static inline void *dev_get_platdata(const struct device *dev) { return dev->platform_data; }
 static inline void put_device(struct device *dev) { (void)dev; }
+static inline int dev_to_node(const struct device *dev) { (void)dev; return NUMA_NO_NODE; }
 static inline struct device *get_device(struct device *dev) { return dev; }
 
 static inline void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp) { (void)dev; return kzalloc(size, gfp); }

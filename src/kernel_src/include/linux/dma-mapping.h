@@ -15,6 +15,14 @@
 #include <linux/types.h>
 
 #define DMA_BIT_MASK(n) (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
+#define DMA_MAPPING_ERROR (~(dma_addr_t)0)
+
+enum dma_data_direction {
+	DMA_BIDIRECTIONAL = 0,
+	DMA_TO_DEVICE = 1,
+	DMA_FROM_DEVICE = 2,
+	DMA_NONE = 3,
+};
 
 static inline void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma, gfp_t gfp)
 {
@@ -31,6 +39,43 @@ static inline void dma_free_coherent(struct device *dev, size_t size, void *cpu,
 	(void)dev;
 	atslab_dma_free_coherent(size, cpu, dma);
 }
+/*
+ * Streaming mappings of memory that is already DMA memory (the page tables
+ * io-pgtable allocates through iommu-pages.h): its physical address, the
+ * CPU's writes made visible first.
+ */
+static inline dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size, enum dma_data_direction dir)
+{
+	uint64_t pa = atslab_virt_to_phys(ptr);
+
+	(void)dev;
+	(void)size;
+	(void)dir;
+	atslab_dma_sync_for_device();
+	return pa ? pa : DMA_MAPPING_ERROR;
+}
+static inline void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	(void)dev;
+	(void)addr;
+	(void)size;
+	(void)dir;
+}
+static inline int dma_mapping_error(struct device *dev, dma_addr_t addr)
+{
+	(void)dev;
+	return addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;
+}
+static inline void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
+					      enum dma_data_direction dir)
+{
+	(void)dev;
+	(void)addr;
+	(void)size;
+	(void)dir;
+	atslab_dma_sync_for_device();
+}
+
 static inline int dma_set_mask_and_coherent(struct device *dev, u64 mask)
 {
 	dev->coherent_dma_mask = mask;

@@ -8,6 +8,7 @@
 #define ATSLAB_LINUX_IO_H
 
 #include <asm/barrier.h>
+#include <asm/memory.h>
 #include <atslab/smmu_abi.h>
 #include <linux/types.h>
 

@@ -318,6 +318,14 @@ static inline void iommu_iotlb_gather_add_page(struct iommu_domain *domain, stru
 
 static inline bool iommu_iotlb_gather_queued(struct iommu_iotlb_gather *gather) { return gather && gather->queued; }
 
+/* Dirty tracking (HTTU) is not modelled: a dirty range is only gathered for its flush. */
+#define IOMMU_DIRTY_NO_CLEAR (1 << 0)
+static inline void iommu_dirty_bitmap_record(struct iommu_dirty_bitmap *dirty, unsigned long iova, unsigned long length)
+{
+	if (dirty->gather)
+		iommu_iotlb_gather_add_range(dirty->gather, iova, length);
+}
+
 /* The calls into the IOMMU core (src/kernel_src/abi_iommu.cc). */
 int iommu_device_register(struct iommu_device *iommu, const struct iommu_ops *ops, struct device *hwdev);
 void iommu_device_unregister(struct iommu_device *iommu);

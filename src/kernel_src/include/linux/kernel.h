@@ -17,6 +17,7 @@
 #include <linux/container_of.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/log2.h>
 #include <linux/math.h>
 #include <linux/minmax.h>

@@ -82,11 +82,10 @@ struct iommu_group *pci_device_group(struct device *dev)
 	return ERR_PTR(-EOPNOTSUPP);
 }
 
-/* Not yet: the domain atslab's IOMMU core has attached the device to (attach passes it as old_domain). */
+/* The domain the device was last attached to through the glue (the core's group->domain). */
 struct iommu_domain *iommu_get_domain_for_dev(struct device *dev)
 {
-	(void)dev;
-	return NULL;
+	return atslab_iommu_current_domain(dev);
 }
 
 /* No I/O page faults are modelled (no PRI, no stall). */
