@@ -171,6 +171,12 @@ function(atslab_add_kernel_tree name)
     list(APPEND shims ${smmu_shims})
     # A wrapper's object depends on the files it includes, which the copy step makes.
     set_source_files_properties(${arg_WRAPPERS} PROPERTIES OBJECT_DEPENDS "${included}")
+    # Call traces from inside the driver (src/kernel_src/smmuv3/call_trace.cc): its functions,
+    # and io-pgtable's, announce entry and exit; the stand-ins' inline helpers do not.
+    set(instrumented ${arg_WRAPPERS} ${copied})
+    list(FILTER instrumented EXCLUDE REGEX "/drivers/pci/")
+    set_source_files_properties(${instrumented} PROPERTIES COMPILE_OPTIONS
+      "-finstrument-functions;-finstrument-functions-exclude-file-list=kernel_src/include")
   endif()
   add_library(${name} STATIC ${copied} ${arg_WRAPPERS} ${shims} "${info}")
   set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON C_STANDARD_REQUIRED ON)

@@ -26,7 +26,9 @@ namespace atslab::kernel_src {
 
 namespace {
 
-// One call into the driver: structs in step with the System before and after, DMA memory mirrored.
+// One call into the driver, under the frame of the IOMMU core function that makes it (the
+// driver's own frames come from call_trace.cc): structs in step with the System before and
+// after, DMA memory mirrored.
 template <typename Fn>
 auto driver_call(System& s, kernel::KFn op, Fn&& fn) {
   KernelCall k(s);
@@ -45,12 +47,12 @@ auto driver_call(System& s, kernel::KFn op, Fn&& fn) {
 }  // namespace
 
 int smmuv3_probe_device(System& s, pci::DevId dev) {
-  return driver_call(s, kernel::KFn::arm_smmu_probe_device,
+  return driver_call(s, kernel::KFn::iommu_probe_device,
                      [&] { return atslab_arm_smmu_probe_device(source_device(s, dev)); });
 }
 
 void smmuv3_release_device(System& s, pci::DevId dev) {
-  driver_call(s, kernel::KFn::arm_smmu_release_device, [&] { atslab_arm_smmu_release_device(source_device(s, dev)); });
+  driver_call(s, kernel::KFn::iommu_release_device, [&] { atslab_arm_smmu_release_device(source_device(s, dev)); });
 }
 
 iommu_domain* smmuv3_domain_alloc_paging(System& s, pci::DevId dev, bool dma, int* err) {
