@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   spin
+  python3
   linux-source-6.12  # the kernel tree the source driver compiles (docs/kernel-source.md)
 )
 

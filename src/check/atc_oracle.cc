@@ -55,7 +55,9 @@ void atc_oracle(const System& s, std::vector<Violation>& out) {
   const auto& fns = s.hw.pcie.functions();
   for (hw::pcie::FnId fn = 0; fn < fns.size(); ++fn) {
     const auto& f = fns[fn];
-    if (!f.present || f.atc.entries.empty()) continue;
+    // A compliant endpoint whose ATS is off never uses what its ATC holds: the next enable
+    // invalidates it all.
+    if (!f.present || f.atc.entries.empty() || !f.atc.entries_reachable(hw::pcie::ats_control(f.cfg))) continue;
     for (const auto& e : f.atc.entries) {
       const uint64_t pages = std::min(e.size / kPage, kMaxPagesChecked);
       for (uint64_t i = 0; i < pages; ++i) {

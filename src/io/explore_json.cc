@@ -40,6 +40,8 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
           {"states_per_second", r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0.0},
           {"shard", fmt::format("{}/{}", r.shard, r.shards)},
           {"alphabet", r.alphabet.size()},
+          {"refused_nestings", r.refused_nestings},
+          {"non_compliance", r.non_compliance},
           {"violations", violations}};
 }
 

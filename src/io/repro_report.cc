@@ -1,5 +1,7 @@
 #include "io/repro_report.h"
 
+#include "sim/non_compliance.h"
+
 #include <fmt/format.h>
 
 #include "linux/kernel/record.h"
@@ -87,6 +89,9 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
 
 std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_log) {
   std::string out;
+  for (const auto& r : results)
+    for (const auto& n : sim::endpoint_non_compliance(r.final))
+      out += fmt::format("{}: non-compliant endpoint in force: {}\n", row_name(r), n);
   for (const auto& r : results) {
     if (r.final.record.warnings.empty() && r.final.record.bugs.empty() && !with_log) continue;
     out += fmt::format("==== {} ({}) ====\n", row_name(r), iommu_name(r.iommu));

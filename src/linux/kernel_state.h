@@ -22,6 +22,9 @@ struct Kernel {
   amd::Driver amd;
   vfio::Vfio vfio;
   kernel::Context ctx;
+  // CPUs stopped at an interleaving point while `ctx` runs another operation on its own CPU
+  // (their locks are what that operation may not take); empty between operations.
+  std::vector<kernel::Context> preempted;
   bool operator==(const Kernel&) const = default;
 };
 

@@ -11,9 +11,11 @@
 #include <memory>
 #include <unordered_map>
 
+#include "linux/kernel/locks.h"
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
 #include "sim/canonical.h"
+#include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 #include "sim/state_hash.h"
 #include "sim/stress.h"
@@ -143,10 +145,9 @@ class Explorer {
     res_.shard = opt.shard;
     res_.shards = opt.shards;
     for (const auto& op : alphabet_) res_.alphabet.push_back(describe(op));
-    for (const auto& op : alphabet_)
-      if (op.fault.empty()) (lock_free(op.kind) ? lock_free_ : locked_).push_back(op);
     res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
     root_ = start_state(sc, v, res_.prefix);
+    res_.non_compliance = endpoint_non_compliance(root_.s);
     canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
   }
@@ -210,15 +211,37 @@ class Explorer {
     return *scratch_[depth];
   }
 
-  // Runs `op` on a copy of `parent` at `depth`; counts the interleaving points it passes when asked.
-  Node& step(const Node& parent, const Op& op, size_t depth, std::array<uint32_t, kernel::kPreemptPointCount>* points) {
+  // Where an operation passed an interleaving point, and what it held there.
+  struct PointVisit {
+    kernel::PreemptPoint at{};
+    uint32_t nth = 0;
+    std::vector<kernel::HeldLock> held;
+  };
+  // What a plain run of an operation showed: the locks it took, the points it passed.
+  struct Observed {
+    std::vector<kernel::HeldLock> taken;
+    std::vector<PointVisit> points;
+  };
+
+  // Runs `op` on a copy of `parent` at `depth`; records the locks it takes and the interleaving
+  // points it passes (the first two of each kind) when asked.
+  Node& step(const Node& parent, const Op& op, size_t depth, Observed* seen) {
     Node& child = scratch(depth);
     child = parent;
     // Only a rule limited to a step reads the step's name: formatting it for every transition is waste.
     if (steps_named_) child.s.faults.step = describe(op);
     std::optional<kernel::ScopedPreemptHook> counter;
-    if (points) counter.emplace([points](System&, kernel::PreemptPoint p) { ++(*points)[static_cast<size_t>(p)]; });
+    std::optional<kernel::LockTrace> locks;
+    if (seen) {
+      locks.emplace();
+      counter.emplace([seen](System& sys, kernel::PreemptPoint p) {
+        uint32_t nth = 1;
+        for (const PointVisit& v : seen->points) nth += v.at == p;
+        if (nth <= 2) seen->points.push_back({p, nth, kernel::held_locks(sys)});
+      });
+    }
     run_op(child.s, child.ctx, op);
+    if (seen) seen->taken = locks->taken();
     smmuv3::synchronize_rcu(child.s);
     canonicalize(child.s);
     ++res_.transitions;
@@ -251,26 +274,44 @@ class Explorer {
   }
 
   void expand(const Node& n, std::vector<Op>& trace, unsigned budget) {
-    for (const Op& op : alphabet_) {
+    const bool nesting = opt_.interleave && budget >= 2;
+    std::vector<Observed> seen(nesting ? alphabet_.size() : 0);
+    for (size_t i = 0; i < alphabet_.size(); ++i) {
       if (stop()) return;
-      std::array<uint32_t, kernel::kPreemptPointCount> points{};
-      Node& child = step(n, op, trace.size(), opt_.interleave && op.nested.empty() ? &points : nullptr);
+      const Op& op = alphabet_[i];
+      Node& child = step(n, op, trace.size(), nesting && op.fault.empty() ? &seen[i] : nullptr);
       visit(n, child, trace, op, budget, 1);
-      if (!opt_.interleave || budget < 2) continue;
-      // The same operation with another CPU's operation inside it, at each point it passed.
-      for (size_t p = 0; p < points.size(); ++p)
-        for (uint32_t nth = 1; nth <= std::min<uint32_t>(points[p], 2); ++nth) {
-          auto at = static_cast<kernel::PreemptPoint>(p);
-          for (const Op& inner : kernel::holds_attach_locks(at) ? lock_free_ : locked_) {
-            if (stop()) return;
-            if (!may_nest(n.s, n.ctx, op, at, inner)) continue;
-            Op both = op;
-            both.nested.push_back({.at = at, .nth = nth, .op = inner});
-            Node& c2 = step(n, both, trace.size(), nullptr);
-            visit(n, c2, trace, both, budget, 2);
+    }
+    if (!nesting) return;
+    // The same operations with another CPU's operation inside them, at each point they passed,
+    // where the locks allow: an operation that takes a lock held at the point cannot run there
+    // whole (the locks it took running alone from this state say so; one that takes a lock only
+    // at the point's state is refused when it tries, kernel::WouldBlock).
+    for (size_t i = 0; i < alphabet_.size(); ++i) {
+      for (const PointVisit& pv : seen[i].points)
+        for (size_t j = 0; j < alphabet_.size(); ++j) {
+          if (stop()) return;
+          const Op& inner = alphabet_[j];
+          if (!inner.fault.empty() || blocked(pv.held, seen[j].taken)) continue;
+          Op both = alphabet_[i];
+          both.nested.push_back({.at = pv.at, .nth = pv.nth, .op = inner});
+          Node* c2 = nullptr;
+          try {
+            c2 = &step(n, both, trace.size(), nullptr);
+          } catch (const NestingRefused&) {
+            ++res_.refused_nestings;
+            continue;
           }
+          visit(n, *c2, trace, both, budget, 2);
         }
     }
+  }
+
+  static bool blocked(const std::vector<kernel::HeldLock>& held, const std::vector<kernel::HeldLock>& taken) {
+    for (const auto& h : held)
+      for (const auto& t : taken)
+        if (kernel::conflicts(h, t)) return true;
+    return false;
   }
 
   void progress() {
@@ -284,7 +325,6 @@ class Explorer {
 
   ExploreOptions opt_;
   std::vector<Op> alphabet_;
-  std::vector<Op> lock_free_, locked_;  // plain operations by the locks they take
   Node root_;
   std::vector<std::unique_ptr<Node>> scratch_;  // by depth, see scratch()
   ExploreResult res_;

@@ -47,11 +47,15 @@ struct ExploreResult {
   uint64_t transitions = 0;    // operations executed (states generated)
   uint64_t unique = 0;         // distinct states seen
   uint64_t revisits = 0;       // transitions into states already explored with enough depth left
+  // Nestings tried and refused: the inner operation needed a lock the outer one held at the point
+  // (found when it tried; those the locks of its plain run rule out are not tried at all).
+  uint64_t refused_nestings = 0;
   double seconds = 0;
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
   std::vector<std::string> alphabet;    // the operations explored, described
   std::vector<Op> prefix;               // the workload operations run before the search started
+  std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force from the start
 };
 
 // The operations explored in every state: plain, then each with a forced fault.

@@ -11,6 +11,7 @@
 #include "io/input_error.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
@@ -90,6 +91,17 @@ namespace {
 bool behind_smmu(const System& s, const hw::pcie::RootComplex& rc) {
   return rc.iommu == hw::pcie::IommuKind::Smmuv3 && rc.iommu_index < s.hw.smmus.size();
 }
+
+// An iommu_unmap() of `iova` in progress on the domain the function's group sits on.
+bool unmapping_here(const System& s, hw::pcie::FnId fn, uint64_t iova) {
+  if (s.kernel.iommu.unmapping.empty()) return false;
+  for (pci::DevId d : pci::live_devices(s)) {
+    if (s.kernel.devs[d].fn != fn) continue;
+    const iommu::GroupId g = iommu::group_of(s, d);
+    return g != iommu::kNoGroup && iommu::unmap_in_flight(s, iommu::group(s, g).domain, iova & ~uint64_t{0xfff});
+  }
+  return false;
+}
 }  // namespace
 
 int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
@@ -102,8 +114,11 @@ int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
                                : hw::remap_device_dma(s.hw, rc.iommu, rc.iommu_index, fn, iova, write);
   s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
   // The security property ATS invalidation exists for: the access reached memory through a
-  // translation the SMMU would no longer give.
-  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova))
+  // translation the SMMU would no longer give, once the unmap that removed it has returned.
+  // Inside the unmap (another CPU's iommu_unmap on the device's domain, its IOPTEs cleared, its
+  // ATC_INV not yet sent) the caller still owns the page: the kernel promises nothing before
+  // iommu_unmap returns (invariant 19 orders that window).
+  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova) && !unmapping_here(s, fn, iova))
     s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),
                    static_cast<int64_t>(r.atc_entry->pa + (iova - r.atc_entry->iova)));
   return r.ok ? 0 : -EFAULT;
@@ -185,9 +200,9 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       auto& pd = s.kernel.devs[d0];
       if (pd.driver_bound) return -EBUSY;
       pd.driver = op.driver == "vfio-pci" ? pci::DriverKind::VfioPci : pci::DriverKind::Native;
-      pci::device_attach(s, d0);
-      // Not bound: deferred (no IOMMU probe yet) or refused by dma_configure (the group has another owner).
-      return s.kernel.devs[d0].driver_bound ? 0 : -EBUSY;
+      // bind_store: a deferred probe reads as -EAGAIN; otherwise the probe's own error.
+      const int ret = pci::device_attach(s, d0);
+      return ret == -kernel::EPROBE_DEFER ? -EAGAIN : ret;
     }
     case OpKind::Unbind: {
       if (!present || !s.kernel.devs[d0].driver_bound) return -ENODEV;
@@ -197,10 +212,17 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::HostDma: {
       // The DMA API's user is the device's kernel driver: none bound, no DMA.
       if (!present || !s.kernel.devs[d0].driver_bound || s.kernel.devs[d0].driver != pci::DriverKind::Native) return -ENODEV;
+      kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0, kernel::LockMode::Shared);
+      const auto fn = s.kernel.devs[d0].fn;
       auto g = iommu::group_of(s, d0);
-      if (g == iommu::kNoGroup) return -ENODEV;
-      auto dom = iommu::group(s, g).domain;
-      if (dom == iommu::kNoDomain || !iommu::is_paging(iommu::domain(s, dom).type)) return -EINVAL;
+      // dma-iommu maps into the group's default domain (iommu_get_dma_domain), whatever domain
+      // the group sits on now; with an identity default domain, or no IOMMU group at all (a failed
+      // IOMMU probe), dev->dma_iommu is false and dma-direct hands the device physical addresses.
+      const auto dom = g == iommu::kNoGroup ? iommu::kNoDomain : iommu::group(s, g).default_domain;
+      if (dom == iommu::kNoDomain || !iommu::is_paging(iommu::domain(s, dom).type)) {
+        for (uint32_t i = 0; i < op.count; ++i) device_dma(s, fn, 0x40000000ull + 0x1000ull * i, true);
+        return 0;
+      }
       for (uint32_t i = 0; i < op.count; ++i) {
         uint64_t iova = 0xfff00000ull + 0x1000ull * (i % 64);
         int ret;
@@ -210,7 +232,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
         }
         if (ret) return ret;
         remember_iova(ctx, iova);
-        device_dma(s, s.kernel.devs[d0].fn, iova, true);  // the device writes the buffer before the driver unmaps it
+        device_dma(s, fn, iova, true);  // the device writes the buffer before the driver unmaps it
         kernel::Frame f(s, kernel::KFn::dma_unmap_page_attrs);
         iommu::unmap(s, dom, iova, 0x1000);
       }
@@ -220,11 +242,16 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       if (!present) return -ENODEV;
       auto it = ctx.vfio_groups.find(d0);
       if (it == ctx.vfio_groups.end()) {
+        // open("/dev/vfio/N"): the node exists only while a device of the group is bound to vfio-pci.
         auto g = vfio::open_group(s, d0);
-        if (g == vfio::kNone) return -ENODEV;
+        if (g == vfio::kNone) return -ENOENT;
         it = ctx.vfio_groups.emplace(d0, g).first;
       }
-      return vfio::group_set_container(s, it->second, container(s, ctx, op.container));
+      const vfio::VfioGroupId g = it->second;
+      const int ret = vfio::group_set_container(s, g, container(s, ctx, op.container));
+      // A group that died with its last vfio device answers -ENODEV: the workload closes that fd.
+      if (vfio::group_dead(s, g)) ctx.vfio_groups.erase(d0);
+      return ret;
     }
     case OpKind::VfioSetIommu:
       return vfio::set_iommu(s, container(s, ctx, op.container));
@@ -266,7 +293,10 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::VfioUnsetContainer: {
       auto it = ctx.vfio_groups.find(d0);
       if (it == ctx.vfio_groups.end()) return -EINVAL;
-      return vfio::group_unset_container(s, it->second);
+      const vfio::VfioGroupId g = it->second;
+      const int ret = vfio::group_unset_container(s, g);
+      if (vfio::group_dead(s, g)) ctx.vfio_groups.erase(d0);  // -EINVAL on a dead group: the fd is closed
+      return ret;
     }
     case OpKind::HotplugAdd: {
       auto fn = ctx.devices.at(op.device);
@@ -280,7 +310,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       return 0;
     case OpKind::Remove:
       if (!present) return -ENODEV;
-      pci::stop_and_remove_bus_device(s, d0);
+      pci::stop_and_remove_bus_device_locked(s, d0);
       return 0;
     case OpKind::GroupSetType: {
       auto g = present ? iommu::group_of(s, d0) : iommu::kNoGroup;
@@ -294,6 +324,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     }
     case OpKind::AttachOwnDomain: {
       if (!present) return -ENODEV;
+      kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0, kernel::LockMode::Shared);
       auto g = iommu::group_of(s, d0);
       if (g == iommu::kNoGroup) return -ENODEV;
       auto dom = iommu::domain_alloc_paging(s, d0);
@@ -309,6 +340,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::DetachOwnDomain: {
       auto it = ctx.own_domains.find(d0);
       if (!present || it == ctx.own_domains.end()) return -EINVAL;
+      kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0, kernel::LockMode::Shared);
       iommu::detach_group(s, it->second, iommu::group_of(s, d0));
       iommu::domain_free(s, it->second);
       ctx.own_domains.erase(it);
@@ -318,23 +350,30 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
   return -EINVAL;
 }
 
-// CPU 1 runs `op` whole at an interleaving point of CPU 0's operation.
+// CPU 1 runs `op` whole at an interleaving point of CPU 0's operation. CPU 0's context (its
+// call stack and the locks it holds) waits in Kernel::preempted meanwhile; a lock CPU 1 needs
+// that CPU 0 holds makes the nesting impossible (kernel::WouldBlock, reported as NestingRefused).
 void run_on_other_cpu(System& s, OpContext& ctx, const Op& op, kernel::PreemptPoint at) {
-  kernel::Context saved = s.kernel.ctx;
-  s.kernel.ctx.cpu = 1;
-  s.kernel.ctx.stack.clear();
+  s.kernel.preempted.push_back(std::move(s.kernel.ctx));
+  s.kernel.ctx = kernel::Context{.cpu = 1, .comm = s.kernel.preempted.back().comm};
+  auto resume_cpu0 = [&] {
+    s.kernel.ctx = std::move(s.kernel.preempted.back());
+    s.kernel.preempted.pop_back();
+  };
   s.record.event(kernel::EventKind::InterleaveBegin, 1, static_cast<int64_t>(at));
-  int ret = run_op(s, ctx, op);
+  int ret;
+  try {
+    ret = run_op(s, ctx, op);
+  } catch (const kernel::WouldBlock& e) {
+    resume_cpu0();
+    throw NestingRefused(fmt::format("'{}' cannot run on CPU 1 at {}: {}", describe(op), kernel::name(at), e.what()));
+  } catch (...) {
+    resume_cpu0();
+    throw;
+  }
   s.record.event(kernel::EventKind::InterleaveEnd, 1, ret);
-  s.kernel.ctx = std::move(saved);
-}
-
-// Operations that take group->mutex and arm_smmu_asid_lock (every attach path).
-bool takes_attach_locks(OpKind k) { return !lock_free(k); }
-// VFIO operations serialise on their container (its group_lock and type1's iommu->lock).
-bool holds_container(OpKind k) {
-  return k == OpKind::VfioSetContainer || k == OpKind::VfioUnsetContainer || k == OpKind::VfioSetIommu ||
-         k == OpKind::VfioMapUnmap || k == OpKind::VfioMap || k == OpKind::VfioUnmap;
+  resume_cpu0();
+  ++ctx.nested_runs;
 }
 
 }  // namespace
@@ -353,48 +392,38 @@ bool lock_free(OpKind k) {
   }
 }
 
-bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner) {
-  if (!inner.nested.empty()) return false;
-  if (kernel::holds_attach_locks(at) && takes_attach_locks(inner.kind)) return false;
-  // The container a VFIO operation locks, by name: UNSET_CONTAINER names none, it is the group's.
-  auto container_of = [&](const Op& op) -> std::optional<std::string> {
-    if (!holds_container(op.kind)) return std::nullopt;
-    if (op.kind != OpKind::VfioUnsetContainer) return op.container;
-    auto d = op.device.empty() ? std::nullopt : resolve(s, ctx, op.device);
-    auto g = d ? ctx.vfio_groups.find(*d) : ctx.vfio_groups.end();
-    if (g == ctx.vfio_groups.end()) return std::nullopt;
-    for (const auto& [name, id] : ctx.containers)
-      if (id == s.kernel.vfio.groups[g->second].container) return name;
-    return std::nullopt;
-  };
-  auto co = container_of(outer), ci = container_of(inner);
-  if (co && ci && *co == *ci) return false;
-  if (!inner.device.empty() && inner.device == outer.device) return false;
-  // Devices the outer operation is using.
-  std::vector<pci::DevId> busy;
-  if (auto d = outer.device.empty() ? std::nullopt : resolve(s, ctx, outer.device)) busy.push_back(*d);
-  if (auto c = co ? ctx.containers.find(*co) : ctx.containers.end(); c != ctx.containers.end())
-    for (const auto& [dev, g] : ctx.vfio_groups)
-      if (s.kernel.vfio.groups[g].container == c->second) busy.push_back(dev);
-  // Devices an operation may unbind, remove or release, and the devices it uses.
-  auto hit_by = [&](const Op& op) {
-    std::vector<pci::DevId> hit;
-    if (auto d = op.device.empty() ? std::nullopt : resolve(s, ctx, op.device)) {
-      hit.push_back(*d);
-      if (op.kind == OpKind::SriovDisable || op.kind == OpKind::Remove || op.kind == OpKind::HotplugRemove)
-        for (pci::DevId v : pci::live_devices(s))
-          if (s.kernel.devs[v].is_virtfn && s.kernel.devs[v].physfn == *d) hit.push_back(v);
-    }
-    return hit;
-  };
-  auto meets = [](const std::vector<pci::DevId>& a, const std::vector<pci::DevId>& b) {
-    return std::any_of(a.begin(), a.end(), [&](pci::DevId x) { return std::find(b.begin(), b.end(), x) != b.end(); });
-  };
-  // Neither may pull a device from under the other: driver remove and device_lock wait for its users.
-  if (meets(busy, hit_by(inner))) return false;
-  std::vector<pci::DevId> used;
-  if (auto d = inner.device.empty() ? std::nullopt : resolve(s, ctx, inner.device)) used.push_back(*d);
-  return !meets(hit_by(outer), used);
+std::optional<std::string> nesting_refused(const System& s, const OpContext& ctx, const Op& op) {
+  System copy = s;
+  OpContext c = ctx;
+  try {
+    run_op(copy, c, op);
+  } catch (const NestingRefused& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
+Rewind::Rewind(const System& s, const OpContext& ctx)
+    : hw_(s.hw),
+      kernel_(s.kernel),
+      faults_(s.faults),
+      ctx_(ctx),
+      seq_(s.record.seq),
+      log_(s.record.log.size()),
+      warnings_(s.record.warnings.size()),
+      events_(s.record.events.size()),
+      bugs_(s.record.bugs.size()) {}
+
+void Rewind::restore(System& s, OpContext& ctx) const {
+  s.hw = hw_;
+  s.kernel = kernel_;
+  s.faults = faults_;
+  ctx = ctx_;
+  s.record.seq = seq_;
+  s.record.log.resize(log_);
+  s.record.warnings.resize(warnings_);
+  s.record.events.resize(events_);
+  s.record.bugs.resize(bugs_);
 }
 
 int run_op(System& s, OpContext& ctx, const Op& op) {

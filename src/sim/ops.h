@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +83,7 @@ struct OpContext {
   static constexpr uint64_t kIovaBase = 0x100000, kIovaStride = 0x100000;
   uint64_t next_iova = kIovaBase;
   std::vector<uint64_t> recent_iovas;  // the last IOVAs the workload mapped (VFIO and DMA API), oldest first
+  uint64_t nested_runs = 0;  // nested operations that ran (an op whose point is never reached runs alone)
 };
 
 // An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, VFIO's 1 MiB slots
@@ -104,18 +106,41 @@ std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const s
 
 // Runs one operation (its forced fault and nested operation included). Returns
 // 0 or the negative errno the kernel returned; an unknown device name throws
-// atslab::InputError.
+// atslab::InputError, a nested operation the locks forbid at its point NestingRefused.
 int run_op(System& s, OpContext& ctx, const Op& op);
 
 // Operations that take neither group->mutex nor arm_smmu_asid_lock: invalidations
-// (map/unmap) and the device's own traffic. What may run inside an attach window.
+// (map/unmap) and the device's own traffic. A drawing hint for the stress scheduler (what is
+// likely to fit inside an attach window); whether a nesting may run is the locks' decision.
 bool lock_free(OpKind k);
 
-// Whether `inner` may run on another CPU at point `at` of `outer` in state `s`:
-// the locks `outer` holds there (spec section 6) must not be ones `inner`
-// takes, and `inner` must not unbind, remove or release a device `outer` is
-// using (its own device, or every device of the VFIO container it works on:
-// driver remove and VFIO's device references wait for such users).
-bool may_nest(const System& s, const OpContext& ctx, const Op& outer, kernel::PreemptPoint at, const Op& inner);
+// An operation placed on CPU 1 at an interleaving point of another cannot run whole there:
+// it needs a lock the preempted CPU holds (kernel::WouldBlock), so the kernel would make it
+// wait until that operation has finished. The System is left half-run: callers that keep it
+// must restore what they had (see Rewind).
+class NestingRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs `op`, with its nested operation, on copies of `s` and `ctx`: why the nested operation
+// cannot run whole where it is placed, or nullopt when it can (or `op` never reaches the point).
+std::optional<std::string> nesting_refused(const System& s, const OpContext& ctx, const Op& op);
+
+// A System and OpContext to go back to: the state and environment copied, the record only
+// marked (history is appended to, so rewinding truncates it).
+class Rewind {
+ public:
+  Rewind(const System& s, const OpContext& ctx);
+  void restore(System& s, OpContext& ctx) const;
+
+ private:
+  hw::Machine hw_;
+  Kernel kernel_;
+  faults::Injector faults_;
+  OpContext ctx_;
+  uint64_t seq_;
+  size_t log_, warnings_, events_, bugs_;
+};
 
 }  // namespace atslab::sim

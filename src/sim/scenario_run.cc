@@ -16,7 +16,7 @@ using namespace hw::pcie;
 
 System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names) {
   System s;
-  bool ignore_inv = false;
+  std::vector<bool> ignore_inv;  // per SMMU: its endpoints drop invalidations while their ATS is off
   for (const auto& sm : sc.smmus) {
     // The ID registers the driver will read: IDR0.ATS, and IDR5 granules for the page sizes asked for.
     hw::smmuv3::Smmu h;
@@ -27,7 +27,7 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     h.idr5 = (h.idr5 & ~(reg::kIdr5Gran4k | reg::kIdr5Gran16k | reg::kIdr5Gran64k)) |
              ((sm.pgsize_bitmap & (1ull << 12)) ? reg::kIdr5Gran4k : 0) | ((sm.pgsize_bitmap & (1ull << 14)) ? reg::kIdr5Gran16k : 0) |
              ((sm.pgsize_bitmap & (1ull << 16)) ? reg::kIdr5Gran64k : 0);
-    ignore_inv |= sm.endpoints_ignore_inv_when_disabled;
+    ignore_inv.push_back(sm.endpoints_ignore_inv_when_disabled);
     s.hw.smmus.push_back(h);
   }
   // Each root complex is its own PCI segment, so root buses never collide.
@@ -71,9 +71,15 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     names[d.name] = s.hw.pcie.add_function(rc, parent, devfn, std::move(cfg), d.name, d.hotplug);
   }
   s.hw.pcie.finalize();
-  if (ignore_inv)
-    for (hw::pcie::FnId f = 0; f < s.hw.pcie.functions().size(); ++f)
+  if (auto clash = s.hw.pcie.address_conflict())
+    throw InputError(fmt::format("{}: no PCI hierarchy can hold this machine: {} (give devices their own port, devfn or "
+                                 "SR-IOV routing)", sc.path, *clash));
+  // A per-SMMU key: only the functions behind a root complex that SMMU serves.
+  for (hw::pcie::FnId f = 0; f < s.hw.pcie.functions().size(); ++f) {
+    const auto& rc = s.hw.pcie.rc(s.hw.pcie.fn(f).rc);
+    if (rc.iommu == IommuKind::Smmuv3 && rc.iommu_index < ignore_inv.size() && ignore_inv[rc.iommu_index])
       s.hw.pcie.fn(f).atc.inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
+  }
   auto& sw = s.kernel.pci_switches = policy::default_switches(v);
   if (sc.pf_aware_ats_supported) sw.pf_aware_ats_supported = *sc.pf_aware_ats_supported;
   if (sc.vf_stu_validation) sw.vf_stu_validation = *sc.vf_stu_validation;
@@ -129,10 +135,17 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
     s.faults.step = "";
   };
   step("boot", 0);
-  for (const auto& op : ops) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const Op& op = ops[i];
     std::string what = describe(op);
     s.faults.step = what;
-    int ret = run_op(s, ctx, op);
+    int ret;
+    try {
+      ret = run_op(s, ctx, op);
+    } catch (const NestingRefused& e) {
+      // A scenario or replay file asked for an interleaving the kernel's locks make impossible.
+      throw InputError(fmt::format("step {} ({}): {}", i, what, e.what()));
+    }
     step(what, ret, nested_descriptions(op));
   }
   res.violations = mon.all();

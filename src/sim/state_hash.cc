@@ -95,7 +95,7 @@ class Hasher {
         d.pasid_no_tlp, d.eetlp_prefix, d.acs_cap, d.quirks_applied, d.quirk_deferred, d.driver, d.driver_bound);
   }
   void add(const iommu::DeviceIommu& d) {
-    pod(d.probed, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct);
+    pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct);
   }
   void add(const iommu::Group& g) {
     add(g.devices), pod(g.domain, g.default_domain, g.blocking_domain, g.owner_cnt, g.owner, g.pasid_count, g.recovery_cnt);
@@ -140,8 +140,9 @@ class Hasher {
     add(p.warn_on_enable_failure), add(p.rollback_on_enable_failure), add(p.track_enable_result);
   }
   void add(const vfio::DmaMapping& m) { add(m.paddr), add(m.size); }
-  void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domain), add(c.dma); }
-  void add(const vfio::VfioGroup& g) { add(g.group), add(g.container); }
+  void add(const vfio::Type1Domain& d) { add(d.domain), add(d.groups); }
+  void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domains), add(c.dma); }
+  void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers); }
   void add(const smmuv3::Driver& d) {
     add(d.policy), add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
     add(d.master_of);
@@ -170,7 +171,7 @@ class Hasher {
   }
   void add(const hw::pcie::AtcInvRequest& r) { add(r.itag), add(r.ssv), add(r.pasid), add(r.addr), add(r.size); }
   void add(const hw::pcie::Atc& a) {
-    add(a.inv_while_disabled), add(a.entries), add(a.inv_queue), add(a.completions), add(a.invalidations_ignored);
+    add(a.inv_while_disabled), add(a.on_enable), add(a.entries), add(a.inv_queue), add(a.completions), add(a.invalidations_ignored);
   }
 
   void add(const hw::IoPageTable& t) { add(t.pages); }
@@ -237,6 +238,7 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.pci_switches);
   h.add(s.kernel.devs);
   h.add(s.kernel.iommu.registered);
+  h.add(s.kernel.iommu.register_failed);
   h.add(s.kernel.iommu.devs);
   h.add(s.kernel.iommu.groups);
   h.add(s.kernel.iommu.domains);

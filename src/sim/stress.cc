@@ -1,5 +1,7 @@
 #include "sim/stress.h"
 
+#include "sim/non_compliance.h"
+
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -227,13 +229,33 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     if (!setting_up && !points.empty() && opt.interleave_per_mille && next(rng) % 1000 < opt.interleave_per_mille) {
       auto at = points[next(rng) % points.size()];
       Op other = random_op(rng, dn, s, ctx, opt.workload);
+      // Inside an attach (asid_lock and group->mutex held) mostly lock-free operations fit: draw a
+      // few times for one. Whether it may run there is the locks' decision, below.
       for (int tries = 0; tries < 8 && kernel::holds_attach_locks(at) && !lock_free(other.kind); ++tries)
         other = random_op(rng, dn, s, ctx, opt.workload);
-      if (may_nest(s, ctx, op, at, other)) op.nested.push_back({.at = at, .nth = 1, .op = other});
+      op.nested.push_back({.at = at, .nth = 1, .op = other});
+    }
+    int ret = 0;
+    if (op.nested.empty()) {
+      s.faults.step = describe(op);
+      ret = run_op(s, ctx, op);
+    } else {
+      // The other CPU's operation runs only if it takes no lock this one holds at the point; if it
+      // would, or the point is never reached, this operation runs alone (and is recorded so).
+      const Rewind before(s, ctx);
+      const uint64_t nested_before = ctx.nested_runs;
+      s.faults.step = describe(op);
+      try {
+        ret = run_op(s, ctx, op);
+      } catch (const NestingRefused&) {
+        before.restore(s, ctx);
+        op.nested.clear();
+        s.faults.step = describe(op);
+        ret = run_op(s, ctx, op);
+      }
+      if (ctx.nested_runs == nested_before) op.nested.clear();
     }
     std::string what = describe(op);
-    s.faults.step = what;
-    int ret = run_op(s, ctx, op);
     smmuv3::synchronize_rcu(s);
     history.push_back(op);
     ++res.ops;
@@ -266,6 +288,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   for (size_t i = 0; i < s.record.warnings.size() && i < 16; ++i)
     res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));
   res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
+  res.non_compliance = endpoint_non_compliance(s);
   res.seconds = elapsed();
   return res;
 }

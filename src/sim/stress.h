@@ -38,6 +38,7 @@ struct StressResult {
   std::map<int, FirstViolation> first;             // by invariant number
   size_t atc_inv_to_ats_disabled = 0;
   size_t interleaved = 0;  // operations CPU 1 ran inside another at an interleaving point
+  std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force (sim/non_compliance.h)
   double seconds = 0;
 };
 

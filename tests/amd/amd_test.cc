@@ -1,6 +1,7 @@
 // The AMD-Vi driver's ATS handling (spec 5.2): probe flags and pci_prepare_ats,
 // pdev_enable_caps order, dev_data->ats_enabled only on success, the IOTLB
 // flush with ats_qdep, no pci_disable_ats WARN, and the proposed change.
+#include "../support/vfio_bind.h"
 #include "linux/vfio/vfio.h"
 #include "amd_machine.h"
 
@@ -84,6 +85,7 @@ TEST(AmdCaps, DetachDisablesAtsThenPasidThenPriAsTheKernelDoes) {
   const auto& p = m.s.kernel.devs[pf];
   ASSERT_TRUE(m.data(pf).pasid_enabled && m.data(pf).ats_enabled && m.data(pf).pri_enabled);
   size_t from = m.s.record.events.size();
+  test::bind_vfio_pci(m.s, pf);
   auto c = vfio::open_container(m.s);
   auto g = vfio::open_group(m.s, pf);
   ASSERT_EQ(vfio::group_set_container(m.s, g, c), 0);  // the blocked domain: pdev_disable_caps
@@ -130,6 +132,7 @@ TEST(AmdCaps, FailEarlyWarnsWhenEnableFailsAtAttach) {
 TEST(AmdCaps, BlockedDomainSwitchesAtsOffAndVfioLifecycleNeverWarns) {
   AmdMachine m({.pf = {.pri = true, .pasid = true}});
   auto pf = m.pf();
+  test::bind_vfio_pci(m.s, pf);
   auto c = vfio::open_container(m.s);
   auto g = vfio::open_group(m.s, pf);
   for (int round = 0; round < 2; ++round) {

@@ -140,19 +140,36 @@ TEST(AmdAtc, ATwoMiBUnmapInvalidatesTwoMiBAndSparesTheRest) {
   EXPECT_TRUE(oracle(c.m.s).empty());
 }
 
-TEST(AmdAtc, DetachDisablesAtsBeforeTheDomainFlushSoTheLeavingAtcKeepsItsEntries) {
-  // detach_device: pdev_disable_caps, then the DTE, then amd_iommu_domain_flush_all, which
-  // sends INVALIDATE_IOTLB_PAGES only to devices whose ATS is (still) on. The leaving
-  // device's ATC is never invalidated: entries the IOMMU no longer gives (docs/findings.md).
-  Cached c;
-  ASSERT_EQ(iommu::map(c.m.s, c.dom, 0x20000, 0x40000000, 0x1000), 0);
-  ASSERT_EQ(sim::device_dma(c.m.s, c.fn, 0x20000, true), 0);
+// detach_device: pdev_disable_caps, then the DTE, then amd_iommu_domain_flush_all, which sends
+// INVALIDATE_IOTLB_PAGES only to devices whose ATS is (still) on. The leaving device's ATC is
+// never invalidated (finding 17). Returns the commands of the move to a new domain.
+std::vector<amd::Cmd> leave_for_own_domain(Cached& c) {
+  EXPECT_EQ(iommu::map(c.m.s, c.dom, 0x20000, 0x40000000, 0x1000), 0);
+  EXPECT_EQ(sim::device_dma(c.m.s, c.fn, 0x20000, true), 0);
   const size_t from = c.m.s.record.events.size();
   auto own = iommu::domain_alloc_paging(c.m.s, c.dev);
-  ASSERT_EQ(iommu::attach_group(c.m.s, own, iommu::group_of(c.m.s, c.dev)), 0);
-  auto cmds = c.m.cmds(from);
+  EXPECT_EQ(iommu::attach_group(c.m.s, own, iommu::group_of(c.m.s, c.dev)), 0);
+  return c.m.cmds(from);
+}
+
+TEST(AmdAtc, DetachDisablesAtsBeforeTheDomainFlushSoTheLeavingAtcIsNeverInvalidated) {
+  Cached c;
+  auto cmds = leave_for_own_domain(c);
   EXPECT_TRUE(std::none_of(cmds.begin(), cmds.end(), [](const amd::Cmd& x) { return x.op == amd::CmdOp::InvIotlbPages; }));
-  // ATS is back on for the new domain, and the old translation is still cached.
+  // A compliant endpoint invalidated its whole ATC when ATS Enable was set again for the new
+  // domain: nothing stale is left, and the DMA translates afresh (and faults: nothing mapped).
+  ASSERT_TRUE(c.m.hw_ats_on(c.dev));
+  EXPECT_FALSE(c.cached(0x20000));
+  EXPECT_TRUE(oracle(c.m.s).empty());
+  EXPECT_NE(sim::device_dma(c.m.s, c.fn, 0x20000, true), 0);
+}
+
+TEST(AmdAtc, AnEndpointKeepingItsAtcAcrossTheEnableThenUsesTheOldTranslation) {
+  // The same detach with a non-compliant endpoint (endpoint.keep_atc_on_enable): what finding 17
+  // needs for a stale translation to be used.
+  Cached c;
+  c.m.s.hw.pcie.fn(c.fn).atc.on_enable = hw::pcie::AtcOnEnable::Keep;
+  leave_for_own_domain(c);
   ASSERT_TRUE(c.m.hw_ats_on(c.dev));
   EXPECT_TRUE(c.cached(0x20000));
   auto v = oracle(c.m.s);

@@ -1,5 +1,6 @@
 // SR-IOV in the kernel (kernel-semantics.md 2.4): sriov_init's checks, VF
 // creation at the routing IDs the PF's offset and stride give, bus crossing.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "linux/kernel/errno.h"
@@ -85,9 +86,12 @@ TEST(Sriov, DisableRemovesEveryVfAndClearsVfEnable) {
 TEST(Sriov, NumvfsStoreNeedsABoundDriverAndChecksTheRange) {
   Machine m({.pf = {.total_vfs = 4}});
   EXPECT_EQ(pci::sriov_numvfs_store(m.s, m.pf(), 2), -ENOENT);
-  m.s.kernel.devs[m.pf()].driver = pci::DriverKind::VfioPci;
-  pci::device_attach(m.s, m.pf());
-  ASSERT_TRUE(m.s.kernel.devs[m.pf()].driver_bound);
+  // "no driver bound to device; cannot configure SR-IOV"
+  EXPECT_EQ(m.s.record.log.back().text, fmt::format("pci {}: no driver bound to device; cannot configure SR-IOV",
+                                                    m.s.kernel.devs[m.pf()].bdf.str()));
+  // A PF driver (this machine has no IOMMU, so not vfio-pci: it needs an IOMMU group).
+  m.s.kernel.devs[m.pf()].driver = pci::DriverKind::Native;
+  ASSERT_EQ(pci::device_attach(m.s, m.pf()), 0);
   EXPECT_EQ(pci::sriov_numvfs_store(m.s, m.pf(), 5), -ERANGE);
   EXPECT_EQ(pci::sriov_numvfs_store(m.s, m.pf(), 2), 0);
   EXPECT_EQ(pci::sriov_numvfs_store(m.s, m.pf(), 3), -EBUSY);

@@ -159,8 +159,8 @@ TEST(Interleave, NestedOperationRunsOnCpu1InsideTheAttachWindow) {
   TwoVfs m;
   Op outer{.kind = OpKind::VfioSetContainer, .device = "pf.vf0"};
   Op inner{.kind = OpKind::HostDma, .device = "pf.vf1"};
-  ASSERT_TRUE(may_nest(m.s, m.ctx, outer, kernel::PreemptPoint::AttachAfterPrepare, inner));
   outer.nested.push_back({.at = kernel::PreemptPoint::AttachAfterPrepare, .op = inner});
+  ASSERT_FALSE(nesting_refused(m.s, m.ctx, outer));
   size_t first = m.s.record.events.size();
   EXPECT_EQ(run_op(m.s, m.ctx, outer), 0);
   // The blocked-domain STE for vf0 (SID 0x101) is written after CPU 1's host DMA, its TLBI in between.
@@ -193,21 +193,22 @@ TEST(Interleave, ContainerOpenedInsideALastDetachLeavesItsContainerConsistent) {
   ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioMap, .container = "c0"}), 0);
   ASSERT_FALSE(m.ctx.containers.count("c1"));
   const vfio::ContainerId c0 = m.ctx.containers.at("c0");
-  const iommu::DomainId paging = m.s.kernel.vfio.containers[c0].domain;
+  ASSERT_EQ(m.s.kernel.vfio.containers[c0].domains.size(), 1u);
+  const iommu::DomainId paging = m.s.kernel.vfio.containers[c0].domains[0].domain;
   ASSERT_NE(paging, iommu::kNoDomain);
   m.s.kernel.vfio.containers.shrink_to_fit();  // no spare room: the open must move the containers
 
   Op leave{.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"};
   Op open_c1{.kind = OpKind::VfioMap, .container = "c1"};
-  ASSERT_TRUE(may_nest(m.s, m.ctx, leave, kernel::PreemptPoint::AttachAfterPrepare, open_c1));
   leave.nested.push_back({.at = kernel::PreemptPoint::AttachAfterPrepare, .op = open_c1});
+  ASSERT_FALSE(nesting_refused(m.s, m.ctx, leave));
   EXPECT_EQ(run_op(m.s, m.ctx, leave), 0);
 
   ASSERT_EQ(m.s.kernel.vfio.containers.size(), 2u) << "CPU 1 opened c1";
   const auto& ct = m.s.kernel.vfio.containers[c0];
   EXPECT_TRUE(ct.groups.empty());
   EXPECT_TRUE(ct.dma.empty()) << "the last group's leaving unpins every mapping";
-  EXPECT_EQ(ct.domain, iommu::kNoDomain);
+  EXPECT_TRUE(ct.domains.empty());
   EXPECT_FALSE(ct.type1);
   EXPECT_FALSE(m.s.kernel.iommu.domains[paging].live) << "the container's domain is freed";
   ASSERT_EQ(m.ctx.vfio_groups.size(), 1u);
@@ -217,19 +218,29 @@ TEST(Interleave, ContainerOpenedInsideALastDetachLeavesItsContainerConsistent) {
 
 TEST(Interleave, LockingDecidesWhatMayNest) {
   TwoVfs m;
+  auto refused = [&](Op outer, kernel::PreemptPoint at, const Op& inner) {
+    outer.nested.push_back({.at = at, .op = inner});
+    return nesting_refused(m.s, m.ctx, outer).has_value();
+  };
   Op attach{.kind = OpKind::VfioSetContainer, .device = "pf.vf0"};
-  // An attach cannot run inside another attach's asid_lock section.
-  EXPECT_FALSE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterSte, {.kind = OpKind::Unbind, .device = "pf.vf1"}));
-  // ... but may run inside an unmap's window; not one removing the device whose driver is unmapping.
+  // An attach cannot run inside another attach's asid_lock section...
+  EXPECT_TRUE(refused(attach, kernel::PreemptPoint::AttachAfterSte, {.kind = OpKind::AttachOwnDomain, .device = "pf.vf1"}));
+  // ... but unbinding another device's host driver takes none of its locks.
+  EXPECT_FALSE(refused(attach, kernel::PreemptPoint::AttachAfterSte, {.kind = OpKind::Unbind, .device = "pf.vf1"}));
+  // An attach may run inside an unmap's window; not one unbinding the device whose driver is
+  // unmapping (its remove() waits for the driver's DMA).
   Op dma{.kind = OpKind::HostDma, .device = "pf.vf1"};
-  EXPECT_TRUE(may_nest(m.s, m.ctx, dma, kernel::PreemptPoint::InvAfterLoad, attach));
-  EXPECT_FALSE(may_nest(m.s, m.ctx, dma, kernel::PreemptPoint::InvAfterLoad, {.kind = OpKind::SriovDisable, .device = "pf"}));
-  EXPECT_FALSE(may_nest(m.s, m.ctx, dma, kernel::PreemptPoint::InvAfterLoad, {.kind = OpKind::Unbind, .device = "pf.vf1"}));
-  // Two operations on one VFIO container serialise on it.
+  EXPECT_FALSE(refused(dma, kernel::PreemptPoint::InvAfterLoad, attach));
+  EXPECT_TRUE(refused(dma, kernel::PreemptPoint::InvAfterLoad, {.kind = OpKind::SriovDisable, .device = "pf"}));
+  EXPECT_TRUE(refused(dma, kernel::PreemptPoint::InvAfterLoad, {.kind = OpKind::Unbind, .device = "pf.vf1"}));
+  // A map on a VFIO container waits for a detach from it (type1's iommu->lock); on another it runs.
+  ASSERT_EQ(run_op(m.s, m.ctx, attach), 0);
+  ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioSetIommu, .container = "c0"}), 0);
+  Op leave{.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"};
   Op map{.kind = OpKind::VfioMapUnmap, .container = "c0"};
-  EXPECT_FALSE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterPrepare, map));
+  EXPECT_TRUE(refused(leave, kernel::PreemptPoint::AttachAfterPrepare, map));
   map.container = "c1";
-  EXPECT_TRUE(may_nest(m.s, m.ctx, attach, kernel::PreemptPoint::AttachAfterPrepare, map));
+  EXPECT_FALSE(refused(leave, kernel::PreemptPoint::AttachAfterPrepare, map));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // disable before EATS is removed; the VFIO lifecycle's domain sequence.
 #include <gtest/gtest.h>
 
+#include "../support/vfio_bind.h"
 #include "check/invariants.h"
 #include "linux/iommu/iommu.h"
 #include "linux/vfio/vfio.h"
@@ -108,6 +109,7 @@ TEST(VfioLifecycle, SmmuSeesDefaultBlockedVfioBlockedDefaultThenReleaseBlocked) 
       seen.push_back({domain_kind(s, pf), s.kernel.devs[pf].ats_enabled});
     };
     note("boot");
+    test::bind_vfio_pci(s, pf);
     auto c = vfio::open_container(s);
     auto g = vfio::open_group(s, pf);
     ASSERT_EQ(vfio::group_set_container(s, g, c), 0);

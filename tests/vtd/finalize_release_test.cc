@@ -1,6 +1,7 @@
 // intel_iommu_probe_finalize and intel_iommu_release_device (spec 5.1): PASID
 // before ATS, ATS once and only on success, DEVTLB tags, the release order,
 // and no pci_disable_ats WARN along a whole VFIO lifecycle.
+#include "../support/vfio_bind.h"
 #include "linux/vfio/vfio.h"
 #include "vtd_machine.h"
 
@@ -35,6 +36,7 @@ TEST(VtdFinalize, AtsEnabledOnceAndLeftOnAcrossDomainChanges) {
   EXPECT_TRUE(m.info(pf).ats_enabled);
   EXPECT_TRUE(m.hw_ats_on(pf));
   size_t from = m.s.record.events.size();
+  test::bind_vfio_pci(m.s, pf);
   auto c = vfio::open_container(m.s);
   auto g = vfio::open_group(m.s, pf);
   ASSERT_EQ(vfio::group_set_container(m.s, g, c), 0);  // blocked domain
@@ -118,8 +120,7 @@ TEST(VtdRelease, WholeVfioLifecycleNeverWarnsInPciDisableAts) {
   m.s.kernel.devs[m.pf()].driver_bound = true;
   ASSERT_EQ(pci::sriov_numvfs_store(m.s, m.pf(), 2), 0);
   auto vf = m.vfs().at(0);
-  m.s.kernel.devs[vf].driver = pci::DriverKind::VfioPci;
-  m.s.kernel.devs[vf].driver_bound = true;
+  test::bind_vfio_pci(m.s, vf);
   auto c = vfio::open_container(m.s);
   auto g = vfio::open_group(m.s, vf);
   for (int round = 0; round < 2; ++round) {

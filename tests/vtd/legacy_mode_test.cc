@@ -1,6 +1,7 @@
 // Legacy (non-scalable) mode (spec 5.1): ATS follows the context entry:
 // domain_context_mapping writes it (TT device-TLB) then enables ATS;
 // domain_context_clear clears it then disables ATS.
+#include "../support/vfio_bind.h"
 #include "check/invariants.h"
 #include "linux/vfio/vfio.h"
 #include "vtd_machine.h"
@@ -38,6 +39,7 @@ TEST(VtdLegacy, BlockedDomainClearsTheContextEntryAndDisablesAtsThenVfioReenable
   VtdMachine m(legacy());
   auto pf = m.pf();
   auto c = vfio::open_container(m.s);
+  test::bind_vfio_pci(m.s, pf);
   auto g = vfio::open_group(m.s, pf);
   ASSERT_EQ(vfio::group_set_container(m.s, g, c), 0);
   EXPECT_FALSE(ctx(m, pf).present);
@@ -57,6 +59,7 @@ TEST(VtdLegacy, ClearDisablesAtsOnlyAfterTheContextEntryIsGone) {
   auto pf = m.pf();
   size_t from = m.s.record.events.size();
   auto c = vfio::open_container(m.s);
+  test::bind_vfio_pci(m.s, pf);
   auto g = vfio::open_group(m.s, pf);
   ASSERT_EQ(vfio::group_set_container(m.s, g, c), 0);
   uint16_t rid = m.s.kernel.devs[pf].bdf.rid();

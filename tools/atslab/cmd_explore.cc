@@ -65,6 +65,10 @@ void print_table(const nlohmann::json& results) {
                r["unique"].get<uint64_t>(), r["states_per_second"].get<double>(), inv.empty() ? "-" : inv);
   }
   for (const auto& r : results)
+    if (r.contains("non_compliance") && r["non_compliance"].is_array())
+      for (const auto& n : r["non_compliance"])
+        if (n.is_string()) fmt::print("{}: non-compliant endpoint in force: {}\n", r["variant"].get<std::string>(), n.get<std::string>());
+  for (const auto& r : results)
     for (const auto& v : r["violations"]) {
       fmt::print("\n{}: invariant {} after {} operations: {} {}\n", r["variant"].get<std::string>(), v["invariant"].get<int>(),
                  v["length"].get<size_t>(), v.value("objects", ""), v.value("detail", ""));

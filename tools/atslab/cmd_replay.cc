@@ -8,6 +8,7 @@
 #include "io/replay_file.h"
 #include "io/scenario.h"
 #include "linux/kernel/record.h"
+#include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 
 namespace {
@@ -84,6 +85,7 @@ atslab::cli::Register reg{
           for (const auto& l : r.final.record.log) fmt::print("{}\n", kernel::format_dmesg(l));
         for (const auto& w : r.final.record.warnings) fmt::print("{}", kernel::format_warning(w));
         for (const auto& v : r.violations) fmt::print("  #{} {}: {}  [after: {}]\n", v.invariant, v.objects, v.detail, v.step);
+        for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("  non-compliant endpoint in force: {}\n", n);
         return 0;
       };
     }};

@@ -10,6 +10,7 @@
 #include "io/scenario.h"
 #include "io/trace_events.h"
 #include "linux/kernel/record.h"
+#include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 
 namespace {
@@ -95,6 +96,7 @@ atslab::cli::Register reg{
                                         {"bugs", io::bugs_json(r.final.record)},
                                         {"violated_invariants", r.violated},
                                         {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled},
+                                        {"non_compliance", sim::endpoint_non_compliance(r.final)},
                                         {"steps", steps}});
               continue;
             }
@@ -103,6 +105,7 @@ atslab::cli::Register reg{
                        r.atc_inv_to_ats_disabled,
                        r.final.record.bugs.empty() ? "" : fmt::format(" kasan {}", r.final.record.bugs.size()));
             for (const auto& f : r.failed_expectations) fmt::print("    {}\n", f);
+            for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("    non-compliant endpoint in force: {}\n", n);
             if (o->log) {
               for (const auto& st : r.steps) fmt::print("    step: {} -> {}\n", st.what, st.ret);
               for (const auto& l : r.final.record.log) fmt::print("    {}\n", kernel::format_dmesg(l));

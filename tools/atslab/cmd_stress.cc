@@ -127,6 +127,7 @@ atslab::cli::Register reg{
                          {"ops_by_kind", r.ops_by_kind}, {"errors_by_kind", r.errors_by_kind},
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
                          {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
+                         {"non_compliance", r.non_compliance},
                          {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0},
                          {"driver", cli::driver_json(driver)}});
         }
@@ -143,6 +144,9 @@ atslab::cli::Register reg{
                        j["warnings"].get<size_t>(), inv.empty() ? "-" : inv, j["atc_inv_to_ats_disabled"].get<size_t>(),
                        j["ops_per_second"].get<double>());
           }
+          for (const auto& j : out)
+            for (const auto& n : j["non_compliance"])
+              fmt::print("  {}: non-compliant endpoint in force: {}\n", j["variant"].get<std::string>(), n.get<std::string>());
           for (const auto& j : out)
             for (const auto& f : j["first_violations"])
               fmt::print("  {} #{} after {} ops ({}): {} {}{}\n", j["variant"].get<std::string>(), f["invariant"].get<int>(),

@@ -44,6 +44,10 @@ std::optional<AtcEntry> Atc::lookup(bool ssv, uint32_t pasid, uint64_t iova) con
   return std::nullopt;
 }
 
+void Atc::enabled() {
+  if (on_enable == AtcOnEnable::Invalidate) entries.clear();
+}
+
 bool Atc::receive_invalidation(const AtcInvRequest& req, const AtsControl& ctl) {
   if (!ctl.enabled && inv_while_disabled == AtcInvWhileDisabled::Ignore) {
     invalidations_ignored++;

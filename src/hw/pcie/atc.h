@@ -13,8 +13,16 @@
 namespace atslab::hw::pcie {
 
 // What an endpoint does with an invalidation request that arrives while its ATS
-// Enable bit is clear: the PCIe spec permits it to ignore it (invariant 23).
+// Enable bit is clear. Real endpoints complete it (Linux has relied on that since v5.3:
+// the driver flushes before every enable and after every disable); dropping it is a
+// non-compliance a scenario asks for (invariant 23, finding 5).
 enum class AtcInvWhileDisabled : uint8_t { Ignore, Complete };
+
+// What an endpoint's ATC does when ATS Enable goes from Clear to Set. PCIe's ATS chapter
+// makes that an implicit invalidation event (the whole ATC is invalidated), and a Function
+// whose ATS is disabled uses no cached translation; keeping the entries across a
+// disable/enable is a non-compliance a scenario asks for (fault endpoint.keep_atc_on_enable).
+enum class AtcOnEnable : uint8_t { Invalidate, Keep };
 
 struct AtcEntry {
   bool ssv = false;      // PASID-tagged
@@ -47,6 +55,7 @@ AtsControl ats_control(const ConfigSpace& cfg);
 
 struct Atc {
   AtcInvWhileDisabled inv_while_disabled = AtcInvWhileDisabled::Ignore;
+  AtcOnEnable on_enable = AtcOnEnable::Invalidate;
   std::vector<AtcEntry> entries;
   std::vector<AtcInvRequest> inv_queue;  // received, not yet processed
   std::vector<uint32_t> completions;     // ITAGs of processed requests, not yet collected
@@ -63,10 +72,16 @@ struct Atc {
   // Processes up to `qdep` queued requests (Simplification: the queue itself is
   // unbounded; the depth only limits how many complete per step).
   unsigned process_invalidations(unsigned qdep);
+  // ATS Enable went from Clear to Set: the implicit invalidation of the whole ATC (unless the
+  // endpoint keeps its entries, non-compliantly).
+  void enabled();
+  // Whether an entry can ever be used again: a compliant endpoint with ATS disabled uses none,
+  // and invalidates them all before it uses ATS again.
+  bool entries_reachable(const AtsControl& ctl) const { return ctl.enabled || on_enable == AtcOnEnable::Keep; }
   // A function that comes into existence (VF Enable, a card inserted) starts
   // with an empty ATC and no invalidation in flight; how it treats invalidations
-  // while ATS is off is a property of the device and stays.
-  void reset() { *this = Atc{.inv_while_disabled = inv_while_disabled}; }
+  // while ATS is off and at enable are properties of the device and stay.
+  void reset() { *this = Atc{.inv_while_disabled = inv_while_disabled, .on_enable = on_enable}; }
   bool operator==(const Atc&) const = default;
 };
 

@@ -118,6 +118,27 @@ void Topology::finalize() {
   reindex();
 }
 
+std::optional<std::string> Topology::address_conflict() const {
+  std::map<uint32_t, FnId> seen;  // segment << 16 | routing ID
+  auto name = [&](FnId id) {
+    const Function& f = fns_[id];
+    return f.is_vf() ? fns_[f.pf].label + " VF " + std::to_string(f.vf_index) : f.label;
+  };
+  for (FnId id = 0; id < fns_.size(); ++id) {
+    const Function& f = fns_[id];
+    Bdf at = f.bdf;
+    if (f.is_vf()) {
+      // Where VF Enable will place it (First VF Offset and VF Stride do not depend on NumVFs here).
+      const Function& pf = fns_[f.pf];
+      const uint16_t pos = find_ext_cap(pf.cfg, ext_cap::kSriov);
+      at = virtfn_bdf(pf.bdf, pf.cfg.read16(pos + sriov::kVfOffset), pf.cfg.read16(pos + sriov::kVfStride), f.vf_index);
+    }
+    auto [it, fresh] = seen.try_emplace(uint32_t{at.domain} << 16 | at.rid(), id);
+    if (!fresh) return at.str() + " would be both '" + name(it->second) + "' and '" + name(id) + "'";
+  }
+  return std::nullopt;
+}
+
 uint32_t Topology::config_read(FnId id, uint16_t off, unsigned width) const {
   const Function& f = fns_.at(id);
   uint32_t ones = width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
@@ -130,9 +151,12 @@ void Topology::config_write(FnId id, uint16_t off, unsigned width, uint32_t v) {
   if (!f.present) return;
   uint16_t sriov_pos = f.is_vf() ? 0 : find_ext_cap(f.cfg, ext_cap::kSriov);
   uint16_t old_ctrl = sriov_pos ? f.cfg.read16(sriov_pos + sriov::kCtrl) : 0;
+  const bool ats_was_enabled = ats_control(f.cfg).enabled;
   f.cfg.write(off, width, v);
   auto hits = [&](uint16_t reg) { return reg && off < reg + 2 && off + width > reg; };
   if (hits(sriov_pos ? sriov_pos + sriov::kCtrl : 0)) sriov_control_written(id, sriov_pos, old_ctrl);
+  // ATS Enable Clear -> Set: an implicit invalidation of the whole ATC (PCIe ATS chapter).
+  if (!ats_was_enabled && ats_control(f.cfg).enabled) f.atc.enabled();
   // PRI: a function with PRI disabled and nothing outstanding reports Stopped.
   uint16_t pri_pos = find_ext_cap(f.cfg, ext_cap::kPri);
   if (hits(pri_pos ? pri_pos + pri::kCtrl : 0)) {

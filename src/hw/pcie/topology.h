@@ -3,6 +3,7 @@
 // endpoints and the VFs that SR-IOV PFs expose once VF Enable is written.
 // Functions are addressed by FnId (stable indices), never by pointer.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ class Topology {
   // VFs will need) and creates the VF slots of every SR-IOV PF. Call once, after
   // the last add_*.
   void finalize();
+  // After finalize: two functions that would answer the same routing ID, now or once SR-IOV
+  // enables TotalVFs (hot-plug slots and VF slots included), which no real hierarchy can have.
+  // "0000:01:00.0 would be both 'nic0' and 'nic1'" for the first such pair, or nullopt.
+  std::optional<std::string> address_conflict() const;
 
   // Config cycles. An absent function reads all ones and ignores writes.
   uint32_t config_read(FnId fn, uint16_t off, unsigned width) const;

@@ -2,6 +2,7 @@
 
 #include "linux/iommu/driver_ops.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/system.h"
 
@@ -9,6 +10,8 @@ namespace atslab::iommu {
 
 using kernel::Frame;
 using kernel::KFn;
+using kernel::LockClass;
+using kernel::LockGuard;
 
 GroupId group_of(const System& s, pci::DevId dev) {
   const auto& v = s.kernel.iommu.devs;
@@ -143,6 +146,7 @@ int setup_default_domain(System& s, GroupId g, std::optional<DomainType> target)
 
 int group_store_type(System& s, GroupId g, std::optional<DomainType> target) {
   Frame f(s, KFn::iommu_group_store_type);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   const Group& gr = group(s, g);
   if (gr.default_domain == kNoDomain) return -EINVAL;
   // Only a group nobody uses may change type: no bound driver using the DMA API, no owner.
@@ -170,12 +174,14 @@ int take_dma_ownership(System& s, GroupId g, uint32_t owner) {
 int group_claim_dma_owner(System& s, GroupId g, uint32_t owner) {
   Frame f(s, KFn::iommu_group_claim_dma_owner);
   if (kernel::warn_on(s, owner == 0, "!owner")) return -EINVAL;
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   if (group(s, g).owner_cnt) return -EPERM;
   return take_dma_ownership(s, g, owner);
 }
 
 void group_release_dma_owner(System& s, GroupId g) {
   Frame f(s, KFn::iommu_group_release_dma_owner);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   Frame g2(s, KFn::__iommu_release_dma_ownership);
   const Group& gr = group(s, g);
   if (kernel::warn_on(s, !gr.owner_cnt || !gr.owner || gr.pasid_count, "!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array)"))
@@ -189,6 +195,7 @@ int device_use_default_domain(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_device_use_default_domain);
   GroupId g = group_of(s, dev);
   if (g == kNoGroup) return 0;
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   const Group& gr = group(s, g);
   if (gr.owner_cnt && (gr.domain != gr.default_domain || gr.owner)) return -EBUSY;
   grp(s, g).owner_cnt++;
@@ -199,12 +206,14 @@ void device_unuse_default_domain(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_device_unuse_default_domain);
   GroupId g = group_of(s, dev);
   if (g == kNoGroup) return;
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   if (!kernel::warn_on(s, group(s, g).owner_cnt == 0 || group(s, g).owner, "!group->owner_cnt || group->owner"))
     grp(s, g).owner_cnt--;
 }
 
 int attach_group(System& s, DomainId d, GroupId g) {
   Frame f(s, KFn::iommu_attach_group);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   const Group& gr = group(s, g);
   if (gr.domain != kNoDomain && gr.domain != gr.default_domain && gr.domain != gr.blocking_domain) return -EBUSY;
   return group_set_domain_internal(s, g, d, 0);
@@ -212,6 +221,7 @@ int attach_group(System& s, DomainId d, GroupId g) {
 
 void detach_group(System& s, DomainId, GroupId g) {
   Frame f(s, KFn::iommu_detach_group);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
   // __iommu_group_set_core_domain: the blocking domain while an owner holds the group.
   DomainId core = group(s, g).owner ? group(s, g).blocking_domain : group(s, g).default_domain;
   group_set_domain_nofail(s, g, core);
@@ -235,7 +245,16 @@ int map(System& s, DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
 
 uint64_t unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
   Frame f(s, KFn::iommu_unmap);
-  return drv_unmap(s, d, iova, size);
+  s.kernel.iommu.unmapping.push_back({d, iova, size});
+  const uint64_t ret = drv_unmap(s, d, iova, size);
+  std::erase(s.kernel.iommu.unmapping, UnmapInFlight{d, iova, size});
+  return ret;
+}
+
+bool unmap_in_flight(const System& s, DomainId d, uint64_t iova) {
+  for (const UnmapInFlight& u : s.kernel.iommu.unmapping)
+    if (u.domain == d && iova >= u.iova && iova - u.iova < u.size) return true;
+  return false;
 }
 
 std::string_view name(DomainType t) {

@@ -44,5 +44,7 @@ void domain_free(System& s, DomainId domain);
 
 int map(System& s, DomainId domain, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
+// Whether an iommu_unmap() of `iova` on `domain` has started and not yet returned.
+bool unmap_in_flight(const System& s, DomainId domain, uint64_t iova);
 
 }  // namespace atslab::iommu

@@ -47,6 +47,7 @@ struct Group {
 
 struct DeviceIommu {
   bool probed = false;
+  int probe_error = 0;  // the last failed probe's error (0: none): the device then binds without an IOMMU
   bool ats_supported_at_probe = false;  // pci_ats_supported() as probe_device saw it (invariant 6)
   GroupId group = kNoGroup;
   bool attach_deferred = false;
@@ -54,12 +55,26 @@ struct DeviceIommu {
   bool operator==(const DeviceIommu&) const = default;
 };
 
+// An iommu_unmap() that has started and not returned: until it returns, the caller still owns
+// the pages, so a device may still reach them through a translation being torn down (its ATC
+// included). Transient: empty between operations.
+struct UnmapInFlight {
+  DomainId domain = kNoDomain;
+  uint64_t iova = 0, size = 0;
+  bool operator==(const UnmapInFlight&) const = default;
+};
+
 struct IommuCore {
   std::vector<bool> registered;  // per root complex: iommu_device_register() done
+  // Per root complex: iommu_device_register() failed (a device's probe failed in bus_iommu_probe
+  // and the core unregistered the IOMMU). Its devices bind without an IOMMU, as the deferred-probe
+  // timeout lets them.
+  std::vector<bool> register_failed;
   std::vector<DeviceIommu> devs;  // per pci::DevId
   std::vector<Group> groups;
   std::vector<Domain> domains;
   bool default_identity = false;  // iommu.passthrough=1: identity default domains
+  std::vector<UnmapInFlight> unmapping;  // iommu_unmap calls in progress (on any CPU)
   bool operator==(const IommuCore&) const = default;
 };
 

@@ -1,10 +1,13 @@
 #include "linux/iommu/probe.h"
 
+#include <optional>
+
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
 #include <fmt/format.h>
 
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/amd/amd.h"
 #include "linux/smmuv3/smmuv3.h"
@@ -58,6 +61,27 @@ bool registered_for(const System& s, pci::DevId dev) {
   return rc < r.size() && r[rc] && s.hw.pcie.rc(rc).iommu != hw::pcie::IommuKind::None;
 }
 
+bool register_failed_for(const System& s, pci::DevId dev) {
+  auto rc = pci::pdev(s, dev).rc;
+  const auto& f = s.kernel.iommu.register_failed;
+  return rc < f.size() && f[rc];
+}
+
+namespace {
+// iommu_device_unregister after a failed bus_iommu_probe: every device already probed behind
+// the IOMMU is released again (remove_iommu_group -> iommu_release_device), and the driver's
+// own probe fails (for SMMUv3, arm_smmu_device_probe's error path disables the SMMU).
+void unregister_iommu(System& s, hw::pcie::RcId rc, int err) {
+  for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d)
+    if (pci::pdev(s, d).rc == rc && d < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[d].probed) release_device(s, d);
+  s.kernel.iommu.registered[rc] = false;
+  if (s.kernel.iommu.register_failed.size() <= rc) s.kernel.iommu.register_failed.resize(rc + 1, false);
+  s.kernel.iommu.register_failed[rc] = true;
+  const auto& root = s.hw.pcie.rc(rc);
+  if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_register_failed(s, root.iommu_index, err);
+}
+}  // namespace
+
 void register_iommu(System& s, hw::pcie::RcId rc) {
   auto& r = s.kernel.iommu.registered;
   if (r.size() <= rc) r.resize(rc + 1, false);
@@ -67,16 +91,31 @@ void register_iommu(System& s, hw::pcie::RcId rc) {
   r[rc] = true;
   if (root.iommu == hw::pcie::IommuKind::Vtd) vtd::device_probe(s, root.iommu_index);
   if (root.iommu == hw::pcie::IommuKind::Amd) amd::device_probe(s, root.iommu_index);
-  Frame f(s, KFn::bus_iommu_probe);
-  for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
-    const auto& p = pci::pdev(s, d);
-    if (p.rc == rc && p.state != pci::DevState::Setup && p.state != pci::DevState::Removed) probe_device(s, d);
+  int err = 0;
+  {
+    Frame f(s, KFn::bus_iommu_probe);
+    // probe_iommu_group: -ENODEV means "not mine" and is skipped; any other error stops the walk
+    // (bus_for_each_dev), and iommu_device_register then unregisters the whole IOMMU. With the
+    // 2026 core every device behind the IOMMU is probed here (iommu_init_device runs the bus's
+    // dma_configure), so one device whose probe_device fails takes the others down with it.
+    for (pci::DevId d = 0; d < s.kernel.devs.size() && !err; ++d) {
+      const auto& p = pci::pdev(s, d);
+      if (p.rc != rc || p.state == pci::DevState::Setup || p.state == pci::DevState::Removed) continue;
+      int ret = probe_device(s, d);
+      if (ret && ret != -ENODEV) err = ret;
+    }
   }
+  if (err) unregister_iommu(s, rc, err);
 }
 
 void bus_notify_add(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_bus_notifier);
-  if (registered_for(s, dev)) probe_device(s, dev);
+  if (!registered_for(s, dev)) return;
+  // iommu_probe_device holds the global probe lock around __iommu_probe_device, default domain
+  // attach included. A failure is silent here (NOTIFY_DONE): the device's driver binds later
+  // without an IOMMU.
+  kernel::LockGuard probe_lock(s, kernel::LockClass::iommu_probe_device_lock);
+  probe_device(s, dev);
 }
 
 void bus_notify_del(System& s, pci::DevId dev) {
@@ -91,6 +130,7 @@ int probe_device(System& s, pci::DevId dev) {
   bool supported = pci::ats_supported_value(s, dev);
   int ret = drv_probe_device(s, dev);
   s.record.event(kernel::EventKind::IommuProbe, dev, supported, ret);
+  state(s, dev).probe_error = ret;
   if (ret) return ret;
   DeviceIommu& st = state(s, dev);
   st.probed = true;
@@ -101,17 +141,24 @@ int probe_device(System& s, pci::DevId dev) {
   s.kernel.iommu.groups.push_back(g);
   GroupId gid = static_cast<GroupId>(s.kernel.iommu.groups.size() - 1);
   state(s, dev).group = gid;
-  ret = setup_default_domain(s, gid);
+  {
+    kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, gid);
+    ret = setup_default_domain(s, gid);
+  }
   if (ret) {
     // __iommu_probe_device's error path (err_remove_gdev): setup_default_domain has WARNed; the
     // device leaves its group and is deinitialised like a removed one: the release domain is
     // attached over the domain whose attach just failed (the group's domain all the same), the
     // driver lets go of the device, and the default domain is freed with the empty group.
-    deinit_device(s, dev);
+    {
+      kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, gid);
+      deinit_device(s, dev);
+    }
     s.kernel.iommu.groups[gid] = Group{};
     DeviceIommu& again = state(s, dev);
     again.probed = false;
     again.group = kNoGroup;
+    again.probe_error = ret;
     s.record.event(kernel::EventKind::IommuProbeFailed, dev, ret);
     return ret;
   }
@@ -122,7 +169,13 @@ int probe_device(System& s, pci::DevId dev) {
 void release_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_release_device);
   s.record.event(kernel::EventKind::IommuRelease, dev, pci::ats_supported_value(s, dev));
-  deinit_device(s, dev);
+  {
+    // __iommu_group_remove_device: iommu_deinit_device runs under the group's mutex.
+    GroupId gid = state(s, dev).group;
+    std::optional<kernel::LockGuard> lock;
+    if (gid != kNoGroup) lock.emplace(s, kernel::LockClass::iommu_group_mutex, gid);
+    deinit_device(s, dev);
+  }
   DeviceIommu& st = state(s, dev);
   st.probed = false;
   st.group = kNoGroup;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "linux/kernel/kfunc.h"
+#include "linux/kernel/locks.h"
 
 namespace atslab::kernel {
 
@@ -13,6 +14,7 @@ struct Context {
   uint16_t cpu = 0;
   std::string comm = "swapper/0";
   std::vector<KFn> stack;  // outermost first; empty when no kernel code runs
+  std::vector<HeldLock> held;  // locks this CPU holds, outermost first; empty between operations
   bool operator==(const Context&) const = default;
 };
 

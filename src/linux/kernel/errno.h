@@ -7,6 +7,9 @@
 
 namespace atslab::kernel {
 
+// The kernel-internal codes the C library lacks (include/linux/errno.h).
+inline constexpr int EPROBE_DEFER = 517;  // driver probe: try again once a supplier (the IOMMU) is there
+
 // "-EINVAL" for -22, "0" for 0, "-E123" for an unknown code.
 std::string errname(int err);
 

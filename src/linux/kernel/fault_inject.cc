@@ -10,8 +10,8 @@ namespace atslab::faults {
 namespace {
 constexpr std::array<std::string_view, kPointCount> kNames = {
     "pci_enable_ats", "pci_prepare_ats", "arm_smmu_invs_merge.alloc", "arm_smmu_master_domain.alloc",
-    "config_write.drop", "endpoint.ignore_atc_inv", "quirk.other_phase", "cache_tag.alloc"};
-constexpr std::array<int, kPointCount> kDefaultError = {-EINVAL, -EINVAL, -ENOMEM, -ENOMEM, 0, 0, 0, -ENOMEM};
+    "config_write.drop", "endpoint.ignore_atc_inv", "quirk.other_phase", "cache_tag.alloc", "endpoint.keep_atc_on_enable"};
+constexpr std::array<int, kPointCount> kDefaultError = {-EINVAL, -EINVAL, -ENOMEM, -ENOMEM, 0, 0, 0, -ENOMEM, 0};
 
 uint64_t splitmix64(uint64_t& x) {
   uint64_t z = (x += 0x9e3779b97f4a7c15ull);
@@ -21,6 +21,8 @@ uint64_t splitmix64(uint64_t& x) {
 }
 
 }  // namespace
+
+bool endpoint_non_compliance(Point p) { return p == Point::EndpointIgnoresAtcInv || p == Point::EndpointKeepsAtc; }
 
 std::string_view name(Point p) { return kNames.at(static_cast<size_t>(p)); }
 

@@ -22,9 +22,10 @@ enum class Point : uint8_t {
   InvsMergeAlloc,         // arm_smmu_invs_merge cannot allocate (-ENOMEM)
   MasterDomainAlloc,      // arm_smmu_attach_prepare cannot allocate its master_domain (-ENOMEM)
   ConfigWriteDropped,     // a config write does not stick in the device
-  EndpointIgnoresAtcInv,  // an endpoint with ATS off ignores an ATC invalidation (CMD_SYNC times out)
+  EndpointIgnoresAtcInv,  // non-compliant endpoint: with ATS off it ignores an ATC invalidation (CMD_SYNC times out)
   QuirkOtherPhase,        // a no-ATS quirk runs in the other fixup phase for this device
   CacheTagAlloc,          // VT-d cache_tag_assign cannot allocate its struct cache_tag (-ENOMEM)
+  EndpointKeepsAtc,       // non-compliant endpoint: its ATC survives ATS Enable going Clear -> Set
   kCount
 };
 inline constexpr size_t kPointCount = static_cast<size_t>(Point::kCount);
@@ -52,6 +53,10 @@ struct Injector {
 };
 
 void seed(Injector& inj, uint64_t seed);
+
+// The points that make an endpoint behave as PCIe does not allow (named in every report that runs
+// with one of them in the plan).
+bool endpoint_non_compliance(Point p);
 
 // Called at the point: the error to inject (negative errno, or the point's default), if any fires.
 std::optional<int> inject(System& s, Point p);

@@ -1,5 +1,6 @@
 #include "linux/pci/access.h"
 
+#include "hw/pcie/regs.h"
 #include "linux/kernel/fault_inject.h"
 #include "linux/system.h"
 
@@ -11,6 +12,13 @@ uint32_t rd(const System& s, DevId dev, uint16_t off, unsigned w) {
 }
 void wr(System& s, DevId dev, uint16_t off, unsigned w, uint32_t v) {
   hw::pcie::FnId fn = s.kernel.devs.at(dev).fn;
+  // The write that sets ATS Enable: a fault plan may make this endpoint keep its ATC across it
+  // (from now on), where PCIe invalidates it.
+  auto& f = s.hw.pcie.fn(fn);
+  if (const uint16_t ats = f.cfg.ats_cap_offset(); ats && off == ats + hw::pcie::ats::kCtrl && (v & hw::pcie::ats::kCtrlEnable) &&
+                                                   !hw::pcie::ats_control(f.cfg).enabled &&
+                                                   faults::inject(s, faults::Point::EndpointKeepsAtc))
+    f.atc.on_enable = hw::pcie::AtcOnEnable::Keep;
   // The kernel issued the write either way; a dropped one never reaches the register.
   if (!faults::inject(s, faults::Point::ConfigWriteDropped)) s.hw.pcie.config_write(fn, off, w, v);
   s.record.event(kernel::EventKind::ConfigWrite, dev, off, (int64_t{w} << 32) | v);

@@ -6,6 +6,7 @@
 #include "hw/pcie/capability_walk.h"
 #include "hw/pcie/sriov_routing.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/pci/probe.h"
@@ -164,21 +165,26 @@ void disable_sriov(System& s, DevId pf) {
 
 int sriov_numvfs_store(System& s, DevId pf, uint16_t num_vfs) {
   Frame f(s, KFn::sriov_numvfs_store);
-  const PciDev& p = pdev(s, pf);
-  if (!p.is_physfn) return -ENOENT;
-  if (num_vfs > p.sriov.total_vfs) return -ERANGE;
-  if (num_vfs == p.sriov.num_vfs) return 0;
-  if (!p.driver_bound) return -ENOENT;  // "Driver does not support SRIOV configuration via sysfs"
+  if (!pdev(s, pf).is_physfn) return -ENOENT;
+  if (num_vfs > pdev(s, pf).sriov.total_vfs) return -ERANGE;
+  kernel::LockGuard lock(s, kernel::LockClass::device_lock, pf);
+  if (num_vfs == pdev(s, pf).sriov.num_vfs) return 0;
+  if (!pdev(s, pf).driver_bound) {
+    kernel::dev_info(s, pf, "no driver bound to device; cannot configure SR-IOV");
+    return -ENOENT;
+  }
   std::optional<Frame> drv;
-  if (p.driver == DriverKind::VfioPci) drv.emplace(s, KFn::vfio_pci_core_sriov_configure);
+  if (pdev(s, pf).driver == DriverKind::VfioPci) drv.emplace(s, KFn::vfio_pci_core_sriov_configure);
   if (num_vfs == 0) {
+    kernel::LockGuard rescan(s, kernel::LockClass::pci_rescan_remove_lock);
     disable_sriov(s, pf);
     return 0;
   }
-  if (p.sriov.num_vfs) {
-    kernel::dev_warn(s, pf, fmt::format("{} VFs already enabled. Disable before enabling {} VFs", p.sriov.num_vfs, num_vfs));
+  if (pdev(s, pf).sriov.num_vfs) {
+    kernel::dev_warn(s, pf, fmt::format("{} VFs already enabled. Disable before enabling {} VFs", pdev(s, pf).sriov.num_vfs, num_vfs));
     return -EBUSY;
   }
+  kernel::LockGuard rescan(s, kernel::LockClass::pci_rescan_remove_lock);
   return enable_sriov(s, pf, num_vfs);
 }
 

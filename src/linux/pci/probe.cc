@@ -5,6 +5,8 @@
 #include "hw/pcie/capability_walk.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/probe.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
@@ -12,6 +14,7 @@
 #include "linux/pci/pri_pasid.h"
 #include "linux/pci/quirks.h"
 #include "linux/system.h"
+#include "linux/vfio/vfio.h"
 
 namespace atslab::pci {
 
@@ -94,27 +97,56 @@ void device_add(System& s, DevId dev) {
   }
 }
 
-void device_attach(System& s, DevId dev) {
+int device_attach(System& s, DevId dev) {
   Frame f(s, KFn::device_attach);
-  PciDev& p = pdev(s, dev);
-  if (p.driver == DriverKind::None || p.driver_bound) return;
-  // A device behind an IOMMU binds only once the IOMMU has probed it (deferred probe).
-  bool behind_iommu = s.hw.pcie.rc(p.rc).iommu != hw::pcie::IommuKind::None;
-  bool probed = dev < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[dev].probed;
-  if (behind_iommu && !probed) return;
-  // really_probe -> dma_configure: a DMA-API driver shares the group's default domain. vfio-pci
-  // sets driver_managed_dma and claims ownership later instead.
-  if (p.driver == DriverKind::Native && probed && iommu::device_use_default_domain(s, dev)) return;
+  if (pdev(s, dev).driver == DriverKind::None) return -ENODEV;
+  if (pdev(s, dev).driver_bound) return -EBUSY;
+  kernel::LockGuard lock(s, kernel::LockClass::device_lock, dev);
+  const bool behind_iommu = s.hw.pcie.rc(pdev(s, dev).rc).iommu != hw::pcie::IommuKind::None;
+  const bool probed = dev < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[dev].probed;
+  if (behind_iommu && !probed) {
+    // really_probe -> dma_configure: while the device's IOMMU has not registered, the probe is
+    // deferred (-EPROBE_DEFER). Once it registered, or failed to, the driver binds without an
+    // IOMMU: acpi_dma_configure_id ignores every other error (dma-direct; the SMMU's STE for the
+    // device stays abort, or GBPA applies to a disabled SMMU).
+    if (iommu::register_failed_for(s, dev)) {
+      // The IOMMU never came: driver_deferred_probe_check_state gives up at the timeout.
+      kernel::dev_warn(s, dev, "deferred probe timeout, ignoring dependency");
+    } else if (!iommu::registered_for(s, dev)) {
+      return -kernel::EPROBE_DEFER;
+    } else if (const int err = dev < s.kernel.iommu.devs.size() ? s.kernel.iommu.devs[dev].probe_error : 0) {
+      kernel::dev_printk(s, kernel::Level::Debug, dev, fmt::format("Adding to IOMMU failed: {}", err));
+    }
+  }
+  if (pdev(s, dev).driver == DriverKind::VfioPci) {
+    // vfio-pci's probe registers the device with VFIO, in its IOMMU group's vfio_group.
+    Frame g(s, KFn::vfio_pci_probe);
+    if (int ret = vfio::register_group_dev(s, dev)) {
+      kernel::dev_printk(s, kernel::Level::Warning, dev, fmt::format("probe with driver vfio-pci failed with error {}", ret));
+      return ret;
+    }
+  }
+  // A DMA-API driver shares the group's default domain. vfio-pci sets driver_managed_dma and
+  // claims ownership later instead.
+  if (pdev(s, dev).driver == DriverKind::Native && probed)
+    if (int ret = iommu::device_use_default_domain(s, dev)) return ret;
   pdev(s, dev).driver_bound = true;
   s.record.event(kernel::EventKind::DriverBind, dev, static_cast<int64_t>(pdev(s, dev).driver));
+  return 0;
 }
 
 void device_release_driver(System& s, DevId dev) {
   Frame f(s, KFn::device_release_driver);
-  PciDev& p = pdev(s, dev);
-  if (!p.driver_bound) return;
+  if (!pdev(s, dev).driver_bound) return;
+  kernel::LockGuard lock(s, kernel::LockClass::device_lock, dev);
+  // The driver's remove() stops its own DMA and IOMMU use before it returns.
+  kernel::LockGuard quiesce(s, kernel::LockClass::driver_in_use, dev);
   bool probed = dev < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[dev].probed;
-  if (p.driver == DriverKind::Native && probed) iommu::device_unuse_default_domain(s, dev);
+  if (pdev(s, dev).driver == DriverKind::VfioPci) {
+    Frame g(s, KFn::vfio_pci_remove);
+    vfio::unregister_group_dev(s, dev);
+  }
+  if (pdev(s, dev).driver == DriverKind::Native && probed) iommu::device_unuse_default_domain(s, dev);
   pdev(s, dev).driver_bound = false;
 }
 
@@ -162,6 +194,7 @@ void scan_root_buses(System& s) {
 }
 
 void boot(System& s) {
+  if (s.kernel.pci_switches.noats) kernel::pr_info(s, "PCIe: ATS is disabled");  // pci_setup: "noats"
   s.hw.pcie.finalize();
   scan_root_buses(s);
   for (hw::pcie::RcId rc = 0; rc < s.hw.pcie.root_complexes().size(); ++rc)
@@ -173,6 +206,7 @@ void boot(System& s) {
 DevId hotplug_add(System& s, hw::pcie::FnId slot_fn) {
   s.hw.pcie.insert(slot_fn);
   Frame f(s, KFn::pciehp_configure_device);
+  kernel::LockGuard rescan(s, kernel::LockClass::pci_rescan_remove_lock);
   const auto& fn = s.hw.pcie.fn(slot_fn);
   DevId bus_self = fn.parent == hw::pcie::kNoFn ? kNoDev : dev_for_fn(s, fn.parent).value_or(kNoDev);
   DevId dev;
@@ -188,6 +222,7 @@ DevId hotplug_add(System& s, hw::pcie::FnId slot_fn) {
 void hotplug_remove(System& s, DevId dev) {
   {
     Frame f(s, KFn::pciehp_unconfigure_device);
+    kernel::LockGuard rescan(s, kernel::LockClass::pci_rescan_remove_lock);
     stop_and_remove_bus_device(s, dev);
   }
   s.hw.pcie.eject(pdev(s, dev).fn);
@@ -208,6 +243,12 @@ void stop_and_remove_bus_device(System& s, DevId dev) {
     pdev(s, dev).state = DevState::Removed;
     s.record.event(kernel::EventKind::DeviceDel, dev);
   }
+}
+
+void stop_and_remove_bus_device_locked(System& s, DevId dev) {
+  Frame f(s, KFn::pci_stop_and_remove_bus_device_locked);
+  kernel::LockGuard rescan(s, kernel::LockClass::pci_rescan_remove_lock);
+  stop_and_remove_bus_device(s, dev);
 }
 
 std::optional<DevId> dev_for_fn(const System& s, hw::pcie::FnId fn) {

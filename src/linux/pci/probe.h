@@ -39,10 +39,17 @@ void hotplug_remove(System& s, DevId dev);
 
 // pci_stop_and_remove_bus_device: children first, driver unbind, device_del.
 void stop_and_remove_bus_device(System& s, DevId dev);
+// ... under pci_rescan_remove_lock, as sysfs "remove" does it.
+void stop_and_remove_bus_device_locked(System& s, DevId dev);
 
-// Driver binding (device_attach); deferred while the device's IOMMU has not probed it.
-void device_attach(System& s, DevId dev);
-// device_release_driver: the driver lets go (a DMA-API driver's use of the default domain ends).
+// Driver binding (device_attach), under the device's lock: deferred while the device's IOMMU
+// has not registered; once it has (or failed to), a device whose IOMMU probe failed binds
+// without one (vfio-pci refuses it: -EINVAL from vfio_device_set_group).
+// Returns 0, -EPROBE_DEFER, or the driver's probe error (-EBUSY from dma_configure when the group
+// has another owner).
+int device_attach(System& s, DevId dev);
+// device_release_driver: the driver lets go (a DMA-API driver's use of the default domain ends;
+// vfio-pci's device leaves VFIO, its group the container when it was the group's last).
 void device_release_driver(System& s, DevId dev);
 
 // The live pci_dev for a hardware function, if any.

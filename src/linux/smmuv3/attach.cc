@@ -7,6 +7,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
@@ -279,12 +280,15 @@ int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId
   st.old_domain = old;
   st.master = master_of(s, dev);
   st.cd_needs_ats = false;  // no PASIDs in use and no ATS-always-on device in the model
-  attach_prepare(s, st, d);  // the return value is ignored here, as in the kernel
-  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
-  install_ste_for_dev(s, st.master, target);
-  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
-  attach_commit(s, st, d);
-  // After the master left the old domain's devices list (arm_smmu_share_asid must not race it).
+  {
+    kernel::LockGuard asid(s, kernel::LockClass::arm_smmu_asid_lock);
+    attach_prepare(s, st, d);  // the return value is ignored here, as in the kernel
+    kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
+    install_ste_for_dev(s, st.master, target);
+    kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
+    attach_commit(s, st, d);
+  }
+  // After the unlock, once the master left the old domain's devices list (arm_smmu_share_asid must not race it).
   clear_cd(s, st.master, 0);
   return 0;
 }
@@ -309,6 +313,8 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
   st.master = m;
   st.old_ste = ste_of(s, mst(s, m).smmu, mst(s, m).streams.front());
   st.old_cd = cd_of(s, m, 0);
+  // Held from prepare to commit: the ASID stays the domain's and no other attach runs between.
+  kernel::LockGuard asid(s, kernel::LockClass::arm_smmu_asid_lock);
   int ret = attach_prepare(s, st, d);
   if (ret) return ret;
   kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <bit>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/smmuv3/atc_inv.h"
 #include "linux/smmuv3/hw_access.h"
@@ -43,6 +45,10 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   if (!drv.smmus.at(sd.smmu).feat_trans_s1) stage = Stage::S2;
   if (!drv.smmus.at(sd.smmu).feat_trans_s2) stage = Stage::S1;
   sd.stage = stage;
+  // arm_smmu_domain_finalise_s1 allocates the ASID under arm_smmu_asid_lock (a VMID comes from
+  // an IDA with its own spinlock).
+  std::optional<kernel::LockGuard> asid;
+  if (stage == Stage::S1) asid.emplace(s, kernel::LockClass::arm_smmu_asid_lock);
   // ASIDs come from an xarray and VMIDs from an IDA: the lowest free one.
   // One pass over the domains, then the first gap: a probe per candidate made setting up
   // thousands of domains cubic.
@@ -76,6 +82,9 @@ void domain_free(System& s, iommu::DomainId d) {
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone) return;
   auto& dom = s.kernel.smmuv3.domains[sd];
+  // A stage-1 domain's ASID is erased from the xarray under arm_smmu_asid_lock.
+  std::optional<kernel::LockGuard> asid;
+  if (dom.stage == Stage::S1) asid.emplace(s, kernel::LockClass::arm_smmu_asid_lock);
   // The domain's array is freed directly: nothing can be invalidating a dead domain.
   kfree(s, dom.invs);
   // free_io_pgtable_ops: no STE or CD points at the tables any more (the domain is detached).

@@ -18,6 +18,8 @@ namespace atslab::smmuv3 {
 // arm_smmu_init_strtab + arm_smmu_device_reset: the stream table in memory,
 // 2-level or linear as the driver's features say (feat_2lvl_strtab), the SMMU enabled.
 void device_reset(System& s, uint16_t smmu, hw::pcie::RcId rc);
+// arm_smmu_device_disable: CR0 written 0 (translation, queues and ATS checking off).
+void device_disable(System& s, uint16_t smmu);
 // arm_smmu_init_l2_strtab: the leaf for `sid`'s group of STEs, every STE abort
 // (nothing with a linear table, whose STEs all exist from device_reset).
 void init_l2_strtab(System& s, uint16_t smmu, uint32_t sid);

@@ -49,6 +49,15 @@ int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   return 0;
 }
 
+void device_register_failed(System& s, uint16_t smmu, int err) {
+  const std::string dev = fmt::format("arm-smmu-v3 arm-smmu-v3.{}.auto", smmu);
+  s.record.log.push_back({s.record.next(), kernel::Level::Err, fmt::format("{}: Failed to register iommu", dev)});
+  // really_probe's report of a failed driver probe (-ENODEV and -ENXIO only at debug level).
+  s.record.log.push_back({s.record.next(), kernel::Level::Warning,
+                          fmt::format("{}: probe with driver arm-smmu-v3 failed with error {}", dev, err)});
+  device_disable(s, smmu);
+}
+
 MasterId master_of(const System& s, pci::DevId dev) {
   const auto& v = s.kernel.smmuv3.master_of;
   return dev < v.size() ? v[dev] : kNone;
@@ -76,21 +85,25 @@ unsigned stu_of(const System& s, const Master& m) {
   return static_cast<unsigned>(std::countr_zero(s.kernel.smmuv3.smmus.at(m.smmu).pgsize_bitmap));
 }
 
-// arm_smmu_master_prepare_ats, as each design does it.
+// The end of arm_smmu_probe_device: preparing ATS, as each design does it.
 int master_prepare_ats(System& s, MasterId m) {
-  Frame f(s, KFn::arm_smmu_master_prepare_ats);
   const policy::AtsPolicy& pol = s.kernel.smmuv3.policy;
   pci::DevId dev = s.kernel.smmuv3.masters[m].dev;
-  unsigned stu = stu_of(s, s.kernel.smmuv3.masters[m]);
-  if (pol.gate_on_ats_prepared) {
-    // series-v3: prepare every PCI device; success opens the gate, failure only closes it.
-    s.kernel.smmuv3.masters[m].ats_prepared = pci::prepare_ats(s, dev, static_cast<int>(stu)) == 0;
+  const int stu = static_cast<int>(stu_of(s, s.kernel.smmuv3.masters[m]));
+  if (!pol.support_checked_before_prepare && !pol.fail_probe_on_prepare_error) {
+    // The seed's base (and Debian's 6.12): pci_prepare_ats() for every PCI device, the result
+    // ignored; series-v3 keeps the call and records success in master->ats_prepared (kept for
+    // every design: only series-v3's gate reads it).
+    s.kernel.smmuv3.masters[m].ats_prepared = pci::prepare_ats(s, dev, stu) == 0;
     return 0;
   }
-  if (!ats_supported(s, m)) return 0;
-  int ret = pci::prepare_ats(s, dev, static_cast<int>(stu));
+  // arm_smmu_master_prepare_ats (the gated form fail-early converges to, and the 2026 trees have):
+  // the support check first, then a prepare whose failure fails the probe.
+  Frame f(s, KFn::arm_smmu_master_prepare_ats);
+  if (pol.support_checked_before_prepare && !ats_supported(s, m)) return 0;
+  int ret = pci::prepare_ats(s, dev, stu);
   if (ret == 0) s.kernel.smmuv3.masters[m].ats_prepared = true;
-  return ret;  // a failure fails the probe
+  return pol.fail_probe_on_prepare_error ? ret : 0;
 }
 }  // namespace
 

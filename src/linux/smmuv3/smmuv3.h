@@ -15,6 +15,10 @@ namespace atslab::smmuv3 {
 // -ENXIO for an SMMU that translates at neither stage (it is then not registered, so no
 // master probes on it).
 int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc);
+// arm_smmu_device_probe's error path when iommu_device_register fails (a master's probe failed in
+// bus_iommu_probe): "Failed to register iommu", the probe fails with `err`, and the devres action
+// arm_smmu_device_disable clears CR0, so the SMMU no longer translates (GBPA decides).
+void device_register_failed(System& s, uint16_t smmu, int err);
 
 bool ats_supported(System& s, MasterId m);  // arm_smmu_ats_supported
 int probe_device(System& s, pci::DevId dev);

@@ -1,5 +1,6 @@
 #pragma once
-// The VFIO ioctls of the seed's workload, through the legacy container API.
+// VFIO's legacy container and group API (drivers/vfio/group.c, container.c) with the type1
+// backend (vfio_iommu_type1.c), and vfio-pci's registration of its devices.
 #include <cstdint>
 
 #include "linux/pci/pci_dev.h"
@@ -11,8 +12,20 @@ struct System;
 
 namespace atslab::vfio {
 
-ContainerId open_container(System& s);                 // open("/dev/vfio/vfio")
-VfioGroupId open_group(System& s, pci::DevId dev);     // open("/dev/vfio/N"); kNone without an IOMMU group
+// vfio-pci's probe (vfio_pci_core_register_device -> vfio_device_set_group): the device joins
+// the vfio_group of its IOMMU group, created on the first device. -EINVAL when the device has
+// no IOMMU group (its IOMMU probe failed, or no IOMMU translates it).
+int register_group_dev(System& s, pci::DevId dev);
+// vfio-pci's remove (vfio_unregister_group_dev -> vfio_device_remove_group): when the group's
+// last vfio device goes, the group leaves its container and dies (an fd open on it stays, stale).
+// Simplification: no device fd is ever open, so the removal never waits for one to close.
+void unregister_group_dev(System& s, pci::DevId dev);
+
+ContainerId open_container(System& s);              // open("/dev/vfio/vfio")
+// open("/dev/vfio/N"): the live vfio_group of the device's IOMMU group; kNone when there is
+// none (no device of the group bound to vfio-pci: the node does not exist).
+VfioGroupId open_group(const System& s, pci::DevId dev);
+bool group_dead(const System& s, VfioGroupId g);     // its last vfio device is gone
 int group_set_container(System& s, VfioGroupId g, ContainerId c);  // VFIO_GROUP_SET_CONTAINER
 int set_iommu(System& s, ContainerId c);                            // VFIO_SET_IOMMU (type1)
 int map_dma(System& s, ContainerId c, uint64_t iova, uint64_t paddr, uint64_t size);  // VFIO_IOMMU_MAP_DMA

@@ -1,5 +1,5 @@
 #pragma once
-// VFIO's legacy container/group state (drivers/vfio/container.c, vfio_iommu_type1.c).
+// VFIO's legacy container/group state (drivers/vfio/container.c, group.c, vfio_iommu_type1.c).
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -17,23 +17,38 @@ struct DmaMapping {
   bool operator==(const DmaMapping&) const = default;
 };
 
+// One entry of type1's iommu->domain_list: a paging domain and the groups attached to it.
+// Groups share a domain when it accepts them (same driver, same SMMU instance); a group behind
+// another IOMMU instance gets a domain of its own, and every mapping is replayed into it.
+struct Type1Domain {
+  iommu::DomainId domain = iommu::kNoDomain;
+  std::vector<VfioGroupId> groups;
+  bool operator==(const Type1Domain&) const = default;
+};
+
 struct Container {
   std::vector<VfioGroupId> groups;
-  bool type1 = false;                        // VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU) done
-  iommu::DomainId domain = iommu::kNoDomain;  // the one type1 domain the model keeps per container
-  std::map<uint64_t, DmaMapping> dma;        // by IOVA
+  // VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU) done: container->iommu_driver is set, until the last
+  // group leaves (ops->release drops the backend, with its domains and mappings).
+  bool type1 = false;
+  std::vector<Type1Domain> domains;  // type1's domain_list
+  std::map<uint64_t, DmaMapping> dma;  // by IOVA
   bool operator==(const Container&) const = default;
 };
 
+// A vfio_group exists while a device of its IOMMU group is bound to vfio-pci
+// (vfio_device_set_group); its /dev/vfio/N goes away with the last such device, and an fd still
+// open on it refers to a dead group (iommu_group cleared: SET_CONTAINER gives -ENODEV).
 struct VfioGroup {
-  iommu::GroupId group = iommu::kNoGroup;
+  iommu::GroupId group = iommu::kNoGroup;  // kNoGroup once the group is dead
   ContainerId container = kNone;
+  uint32_t drivers = 0;  // vfio devices registered in it (group->drivers)
   bool operator==(const VfioGroup&) const = default;
 };
 
 struct Vfio {
   std::vector<Container> containers;
-  std::vector<VfioGroup> groups;
+  std::vector<VfioGroup> groups;  // every vfio_group ever created, dead ones included
   bool operator==(const Vfio&) const = default;
 };
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The figures docs/findings.md states, measured again.
+
+    scripts/findings-figures.py --check [--atslab PATH]   quick figures only; exit 1 if the page no longer says them
+    scripts/findings-figures.py --all   [--atslab PATH]   print every figure, the long searches included
+
+--check runs in seconds and is the ctest findings.figures: a model change that moves a
+verdict or a count fails it until the page is updated (with the commit and day it was
+measured on). --all also runs the depth-12 searches of finding 16 (minutes each).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+
+
+def atslab(binary, *args):
+    p = subprocess.run([binary, *args], capture_output=True, text=True, cwd=ROOT)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"atslab {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()}")
+    return json.loads(p.stdout)
+
+
+def explore(binary, *args):
+    return atslab(binary, "explore", *args, "--json")["results"]
+
+
+def thousands(n):
+    return f"{n:,}"
+
+
+def repro_row(v):
+    inv = ", ".join(str(i) for i in v["violated_invariants"]) or "-"
+    return f"| {v['variant']} | {len(v['warnings'])} | {inv} | {v['atc_inv_to_ats_disabled']} |"
+
+
+def quick(binary):
+    """(finding, text the page must contain) for every quick figure."""
+    out = []
+    for v in atslab(binary, "repro", "--json")["variants"]:
+        out.append((3, repro_row(v)))
+    r = explore(binary, "scenarios/seed.yaml", "--variant", "upstream", "--all", "--depth", "2")[0]
+    out.append((10, f"depth 2 takes {r['states']} transitions, {r['unique']} unique states"))
+    for variant in ("series-v3", "fail-early"):
+        r = explore(binary, "scenarios/seed.yaml", "--variant", variant, "--depth", "3")[0]
+        assert not r["violations"], f"seed.yaml under {variant} at depth 3: {r['violations']}"
+        out.append((10, f"{thousands(r['states'])} transitions, {r['unique']} unique states"))
+    r = explore(binary, "scenarios/seed.yaml", "--driver", "source", "--variant", "upstream", "--depth", "3")[0]
+    assert not r["violations"], f"seed.yaml under the source driver at depth 3: {r['violations']}"
+    out.append((20, f"exhausts {r['unique']} unique states ({thousands(r['states'])} transitions) without a violation"))
+    r = explore(binary, "scenarios/explore-small.yaml", "--variant", "upstream", "--all", "--depth", "3",
+                "--faults", "pci_enable_ats")[0]
+    out.append((11, f"({thousands(r['states'])} transitions and {r['unique']}\nunique states"))
+    return out
+
+
+def slow(binary):
+    out = []
+    for variant in ("fail-early", "rollback"):
+        r = explore(binary, "scenarios/explore-small.yaml", "--variant", variant, "--prefix", "2", "--ops",
+                    "vfio_set_container,vfio_unset_container,vfio_set_iommu,vfio_map_unmap,bind", "--depth", "12")[0]
+        out.append((16, f"{variant}: {r['states']:,} transitions, {r['unique']:,} unique states, exhausted "
+                        f"{r['exhausted']}, violations {[v['invariant'] for v in r['violations']]}, {r['seconds']:.0f} s"))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--atslab", default=os.path.join(ROOT, "build", "tools", "atslab", "atslab"))
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true")
+    mode.add_argument("--all", action="store_true")
+    a = ap.parse_args()
+    figures = quick(a.atslab)
+    if a.all:
+        for finding, text in figures + slow(a.atslab):
+            print(f"finding {finding}: {text}")
+        return 0
+    page = open(os.path.join(ROOT, "docs", "findings.md")).read()
+    # Line breaks in the page are the prose's, not the figure's.
+    flat = " ".join(page.split())
+    missing = [(f, t) for f, t in figures if " ".join(t.split()) not in flat]
+    for finding, text in missing:
+        print(f"docs/findings.md, finding {finding}, no longer says what the model does: expected '{' '.join(text.split())}'")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

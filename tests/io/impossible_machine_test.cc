@@ -1,0 +1,68 @@
+// Machines no PCI hierarchy can hold are refused at load, with one line naming the clash:
+// otherwise two devices answer one routing ID (one StreamID), and every check downstream
+// reports violations the kernel cannot have.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "../support/temp_file.h"
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::sim {
+namespace {
+
+std::string refusal(const std::string& machine) {
+  io::Scenario sc = io::load_scenario(test::write_temp("m.yaml", "machine:\n" + machine));
+  DeviceNames names;
+  try {
+    build_machine(sc, policy::AtsVariant::Upstream, names);
+  } catch (const InputError& e) {
+    std::string m = e.what();
+    EXPECT_EQ(m.find('\n'), std::string::npos) << "one line";
+    return m;
+  }
+  return "";
+}
+
+TEST(ScenarioLoad, RefusesTwoFunctionsAtOneRoutingId) {
+  const std::string two_on_a_port = R"(  ports: [{name: rp0}]
+  devices:
+    - {name: a, port: rp0, vendor: 0x8086, device: 0x1592}
+    - {name: b, port: rp0, vendor: 0x8086, device: 0x1592}
+)";
+  std::string m = refusal(two_on_a_port);
+  EXPECT_NE(m.find("0000:01:00.0 would be both 'a' and 'b'"), std::string::npos) << m;
+}
+
+TEST(ScenarioLoad, RefusesVfRoutingIdsThatLandOnAnotherFunction) {
+  // pf's VFs at 01:00.1 .. 01:00.4 collide with nic, a function 3 of the same device.
+  const std::string overlap = R"(  ports: [{name: rp0}]
+  devices:
+    - {name: pf, port: rp0, vendor: 0x8086, device: 0x1592, sriov: {total_vfs: 4, offset: 1, stride: 1, vf_device: 0x1889}}
+    - {name: nic, port: rp0, devfn: 3, vendor: 0x8086, device: 0x1592}
+)";
+  std::string m = refusal(overlap);
+  EXPECT_NE(m.find("0000:01:00.3 would be both"), std::string::npos) << m;
+  EXPECT_NE(m.find("'pf VF 2'"), std::string::npos) << m;
+}
+
+TEST(ScenarioLoad, RefusesMoreIntegratedEndpointsThanTheRootBusHasDevices) {
+  std::string many = "  devices:\n";
+  for (int i = 0; i < 33; ++i) many += "    - {name: e" + std::to_string(i) + ", vendor: 0x8086, device: 0x0b25}\n";
+  std::string m = refusal(many);
+  EXPECT_NE(m.find("would be both"), std::string::npos) << m;
+}
+
+TEST(ScenarioLoad, AcceptsDistinctFunctions) {
+  const std::string fine = R"(  ports: [{name: rp0}, {name: rp1}]
+  devices:
+    - {name: pf, port: rp0, vendor: 0x8086, device: 0x1592, sriov: {total_vfs: 4, offset: 1, stride: 1, vf_device: 0x1889}}
+    - {name: nic, port: rp1, vendor: 0x8086, device: 0x1592}
+)";
+  EXPECT_EQ(refusal(fine), "");
+}
+
+}  // namespace
+}  // namespace atslab::sim

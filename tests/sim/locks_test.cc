@@ -1,0 +1,229 @@
+// Each operation's kernel locks, pinned against the kernel's code (kernel-semantics.md section 6
+// and the 6.12 sources it cites), and what they let another CPU do at an interleaving point.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/locks.h"
+#include "sim/ops.h"
+#include "sim/scenario_run.h"
+#include "sim/stress.h"
+
+namespace atslab::sim {
+namespace {
+
+using kernel::LockClass;
+
+struct Machine {
+  io::Scenario sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/explore-small.yaml");
+  OpContext ctx;
+  System s = boot_machine(sc, policy::AtsVariant::FailEarly, ctx, 1, "");
+  Machine() {
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::SriovEnable, .device = "pf", .count = 2}), 0);
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::Bind, .device = "pf.vf0", .driver = "vfio-pci"}), 0);
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::Bind, .device = "pf.vf1", .driver = "native"}), 0);
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::VfioSetContainer, .device = "pf.vf0"}), 0);
+    EXPECT_EQ(run_op(s, ctx, {.kind = OpKind::VfioSetIommu}), 0);
+  }
+  // The lock classes `op` takes, run alone from here (on a copy).
+  std::set<LockClass> classes(const Op& op) {
+    System copy = s;
+    OpContext c = ctx;
+    kernel::LockTrace trace;
+    run_op(copy, c, op);
+    std::set<LockClass> out;
+    for (const auto& l : trace.taken()) out.insert(l.cls);
+    return out;
+  }
+};
+
+// One row per operation kind: the lock classes it takes from the Machine state (after `prepare`),
+// as the kernel's code takes them (6.12 sources, kernel-semantics.md section 6).
+struct LockRow {
+  Op op;
+  std::vector<Op> prepare;
+  std::set<LockClass> expected;
+  const char* why;
+};
+
+TEST(Locks, EachOperationTakesTheKernelsLocks) {
+  using S = std::set<LockClass>;
+  using K = OpKind;
+  const S attach = {LockClass::iommu_group_mutex, LockClass::arm_smmu_asid_lock};
+  auto with = [](S a, const S& b) {
+    a.insert(b.begin(), b.end());
+    return a;
+  };
+  const std::vector<LockRow> rows = {
+      {{.kind = K::SriovEnable, .device = "pf", .count = 2},
+       {{.kind = K::SriovDisable, .device = "pf"}},
+       with({LockClass::device_lock, LockClass::pci_rescan_remove_lock, LockClass::iommu_probe_device_lock}, attach),
+       "sriov_numvfs_store: device_lock(PF), pci_rescan_remove_lock; each VF probed by iommu_probe_device under its lock"},
+      {{.kind = K::SriovDisable, .device = "pf"},
+       {},
+       with({LockClass::device_lock, LockClass::pci_rescan_remove_lock, LockClass::driver_in_use, LockClass::vfio_group_lock,
+             LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock},
+            attach),
+       "each VF's device_lock and driver remove; vf0's vfio_device_remove_group detaches it from c0"},
+      {{.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"},
+       {{.kind = K::Unbind, .device = "pf.vf1"}},
+       {LockClass::device_lock, LockClass::vfio_group_lock},
+       "bind_store: device_lock; vfio_device_set_group under vfio.group_lock"},
+      {{.kind = K::Unbind, .device = "pf.vf1"},
+       {},
+       {LockClass::device_lock, LockClass::driver_in_use, LockClass::iommu_group_mutex},
+       "device_release_driver; iommu_device_unuse_default_domain"},
+      {{.kind = K::HostDma, .device = "pf.vf1"}, {}, {LockClass::driver_in_use}, "the DMA API takes no mutex"},
+      {{.kind = K::VfioSetContainer, .device = "pf.vf0", .container = "c1"},
+       {{.kind = K::VfioUnsetContainer, .device = "pf.vf0"}},
+       with({LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock}, attach),
+       "group_lock, container->group_lock for writing, the claim's blocked attach (c1 has no backend yet)"},
+      {{.kind = K::VfioSetIommu, .container = "c1"},
+       {{.kind = K::VfioUnsetContainer, .device = "pf.vf0"}, {.kind = K::VfioSetContainer, .device = "pf.vf0", .container = "c1"}},
+       with({LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock}, attach),
+       "vfio_ioctl_set_iommu: container->group_lock; type1 attach under iommu->lock (and the ASID)"},
+      {{.kind = K::VfioMapUnmap, .container = "c0"}, {}, {LockClass::vfio_iommu_lock}, "type1's iommu->lock, no container lock"},
+      {{.kind = K::VfioUnsetContainer, .device = "pf.vf0"},
+       {},
+       with({LockClass::vfio_group_group_lock, LockClass::vfio_container_group_lock, LockClass::vfio_iommu_lock}, attach),
+       "vfio_group_detach_container"},
+      {{.kind = K::Remove, .device = "pf.vf1"},
+       {},
+       with({LockClass::pci_rescan_remove_lock, LockClass::device_lock, LockClass::driver_in_use}, attach),
+       "remove_store: pci_stop_and_remove_bus_device_locked; the release domain's blocked attach"},
+      {{.kind = K::AttachOwnDomain, .device = "pf.vf1"},
+       {},
+       with({LockClass::driver_in_use}, attach),
+       "the driver's iommu_attach_group (an S1 domain's ASID under arm_smmu_asid_lock)"},
+      {{.kind = K::DetachOwnDomain, .device = "pf.vf1"},
+       {{.kind = K::AttachOwnDomain, .device = "pf.vf1"}},
+       with({LockClass::driver_in_use}, attach),
+       "iommu_detach_group, then iommu_domain_free (the ASID)"},
+      {{.kind = K::VfioMap, .container = "c0"}, {}, {LockClass::vfio_iommu_lock}, "vfio_dma_do_map"},
+      {{.kind = K::VfioUnmap, .container = "c0"}, {{.kind = K::VfioMap, .container = "c0"}}, {LockClass::vfio_iommu_lock}, "vfio_dma_do_unmap"},
+      {{.kind = K::DeviceDma, .device = "pf.vf0", .iova = 0x100000}, {}, {}, "the device's own traffic"},
+      {{.kind = K::AtsTranslate, .device = "pf.vf0", .iova = 0x100000}, {}, {}, "the device's own traffic"},
+      {{.kind = K::GroupSetType, .device = "pf.vf1", .type = "identity"},
+       {{.kind = K::Unbind, .device = "pf.vf1"}},
+       attach,
+       "iommu_group_store_type: the group mutex only (no device_lock), then the identity attach"},
+  };
+  Machine m;
+  std::set<OpKind> covered;
+  for (const LockRow& row : rows) {
+    SCOPED_TRACE(describe(row.op) + ": " + row.why);
+    System copy = m.s;
+    OpContext c = m.ctx;
+    for (const Op& p : row.prepare) ASSERT_EQ(run_op(copy, c, p), 0) << describe(p);
+    kernel::LockTrace trace;
+    run_op(copy, c, row.op);
+    std::set<LockClass> got;
+    for (const auto& l : trace.taken()) got.insert(l.cls);
+    std::string names;
+    for (LockClass l : got) names += std::string(kernel::name(l)) + " ";
+    EXPECT_EQ(got, row.expected) << names;
+    covered.insert(row.op.kind);
+  }
+  // Hot-plug: pciehp holds pci_rescan_remove_lock around the add and the removal.
+  io::Scenario hp = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/e2000-hotplug-header-fix.yaml");
+  OpContext hctx;
+  System hs = boot_machine(hp, policy::AtsVariant::FailEarly, hctx, 1, "");
+  for (OpKind k : {OpKind::HotplugAdd, OpKind::HotplugRemove}) {
+    kernel::LockTrace trace;
+    ASSERT_EQ(run_op(hs, hctx, {.kind = k, .device = "ipu"}), 0);
+    std::set<LockClass> got;
+    for (const auto& l : trace.taken()) got.insert(l.cls);
+    EXPECT_TRUE(got.count(LockClass::pci_rescan_remove_lock)) << op_name(k);
+    EXPECT_TRUE(got.count(LockClass::iommu_group_mutex)) << op_name(k) << ": probe or release";
+    covered.insert(k);
+  }
+  for (uint8_t k = 0; k <= static_cast<uint8_t>(kLastOpKind); ++k)
+    EXPECT_TRUE(covered.count(static_cast<OpKind>(k))) << "no lock row for " << op_name(static_cast<OpKind>(k));
+}
+
+TEST(Locks, VfIsProbedUnderTheProbeLockFromTheBusNotifier) {
+  io::Scenario sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/explore-small.yaml");
+  OpContext ctx;
+  System s = boot_machine(sc, policy::AtsVariant::FailEarly, ctx, 1, "");
+  kernel::LockTrace trace;
+  ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::SriovEnable, .device = "pf", .count = 1}), 0);
+  // iommu_probe_device holds iommu_probe_device_lock around __iommu_probe_device, whose default
+  // domain attach takes the group mutex and then arm_smmu_asid_lock.
+  std::vector<LockClass> order;
+  for (const auto& l : trace.taken()) order.push_back(l.cls);
+  auto at = [&](LockClass c) { return std::find(order.begin(), order.end(), c) - order.begin(); };
+  EXPECT_LT(at(LockClass::device_lock), at(LockClass::pci_rescan_remove_lock));
+  EXPECT_LT(at(LockClass::pci_rescan_remove_lock), at(LockClass::iommu_probe_device_lock));
+  EXPECT_LT(at(LockClass::iommu_probe_device_lock), at(LockClass::iommu_group_mutex));
+  EXPECT_LT(at(LockClass::iommu_group_mutex), at(LockClass::arm_smmu_asid_lock));
+}
+
+TEST(Locks, AnUnmapCannotRunInsideItsOwnContainersDetach) {
+  Machine m;
+  ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioMap, .container = "c0"}), 0);
+  Op leave{.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"};
+  leave.nested.push_back({.at = kernel::PreemptPoint::AttachAfterPrepare, .op = {.kind = OpKind::VfioUnmap, .container = "c0"}});
+  auto why = nesting_refused(m.s, m.ctx, leave);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("vfio_iommu 0 ->lock, which CPU 0 holds"), std::string::npos) << *why;
+  // On another container it may run.
+  leave.nested[0].op.container = "c1";
+  EXPECT_FALSE(nesting_refused(m.s, m.ctx, leave).has_value());
+}
+
+TEST(Locks, AnAttachCannotRunInsideAnotherAttachButAnUnbindElsewhereCan) {
+  Machine m;
+  ASSERT_EQ(run_op(m.s, m.ctx, {.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"}), 0);
+  Op claim{.kind = OpKind::VfioSetContainer, .device = "pf.vf0", .container = "c1"};
+  // vf1's driver attaching its own domain needs arm_smmu_asid_lock (the ASID, then the attach).
+  claim.nested.push_back({.at = kernel::PreemptPoint::AttachAfterSte, .op = {.kind = OpKind::AttachOwnDomain, .device = "pf.vf1"}});
+  auto why = nesting_refused(m.s, m.ctx, claim);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("arm_smmu_asid_lock, which CPU 0 holds"), std::string::npos) << *why;
+  // Unbinding vf1's host driver takes vf1's locks and its group's mutex, none of vf0's.
+  claim.nested[0].op = {.kind = OpKind::Unbind, .device = "pf.vf1"};
+  EXPECT_FALSE(nesting_refused(m.s, m.ctx, claim).has_value());
+  // Its own device's unbind waits for vf0's device lock? No: VFIO_GROUP_SET_CONTAINER takes no
+  // device lock; it waits for the vfio group's lock (vfio_device_remove_group).
+  claim.nested[0].op = {.kind = OpKind::Unbind, .device = "pf.vf0"};
+  why = nesting_refused(m.s, m.ctx, claim);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("vfio_group"), std::string::npos) << *why;
+}
+
+TEST(Locks, UnbindWaitsForTheDriversOwnDma) {
+  Machine m;
+  // The host driver's unmap window: its own device cannot be unbound or removed there.
+  Op dma{.kind = OpKind::HostDma, .device = "pf.vf1"};
+  dma.nested.push_back({.at = kernel::PreemptPoint::InvAfterLoad, .op = {.kind = OpKind::Unbind, .device = "pf.vf1"}});
+  auto why = nesting_refused(m.s, m.ctx, dma);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("driver_in_use"), std::string::npos) << *why;
+  dma.nested[0].op = {.kind = OpKind::SriovDisable, .device = "pf"};
+  EXPECT_TRUE(nesting_refused(m.s, m.ctx, dma).has_value()) << "SR-IOV disable unbinds vf1 too";
+}
+
+TEST(Locks, ReplayRefusesANestingTheLocksForbid) {
+  io::Scenario sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/explore-small.yaml");
+  std::vector<Op> ops = {{.kind = OpKind::SriovEnable, .device = "pf", .count = 2},
+                         {.kind = OpKind::Bind, .device = "pf.vf0", .driver = "vfio-pci"},
+                         {.kind = OpKind::VfioSetContainer, .device = "pf.vf0"},
+                         {.kind = OpKind::VfioSetIommu},
+                         {.kind = OpKind::VfioMap},
+                         {.kind = OpKind::VfioUnsetContainer, .device = "pf.vf0"}};
+  ops.back().nested.push_back({.at = kernel::PreemptPoint::AttachAfterPrepare, .op = {.kind = OpKind::VfioUnmap}});
+  try {
+    run_ops(sc, policy::AtsVariant::FailEarly, ops, 1, "");
+    FAIL() << "the nesting ran";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("step 5"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot run on CPU 1 at attach_after_prepare"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace atslab::sim
