@@ -11,17 +11,35 @@ set(ATSLAB_KERNEL_TREE "" CACHE PATH "A kernel source tree to build the source d
 set(ATSLAB_KERNEL_TARBALL "/usr/src/linux-source-6.12.tar.xz" CACHE FILEPATH
     "The kernel source tarball used when ATSLAB_KERNEL_TREE is empty (Debian package linux-source-6.12)")
 
-# What a tree must provide, relative to its root: the .c files compiled, and the
-# Makefile for the version. Only these are extracted or copied.
+# The SMMUv3 driver from the tree (issue 15, stage C): its arm-smmu-v3.c compiled in
+# our wrapper (src/kernel_src/wrap), run on hw::smmuv3. Off until it replaces the
+# hand-written driver behind the IOMMU core (docs/kernel-source.md says how far it is).
+option(ATSLAB_SOURCE_SMMUV3 "Build the kernel tree's SMMUv3 driver into the source driver (incomplete)" OFF)
+
+# What a tree must provide, relative to its root: the .c files compiled as they are,
+# the files our wrappers include (a driver .c and the headers that are its own
+# interface, taken from the tree rather than stood in), and the Makefile for the
+# version. Only these are extracted or copied; the tarball's are all extracted in
+# one pass, the SMMUv3 files too, so that turning the option on costs no second one.
 set(ATSLAB_KERNEL_SOURCES drivers/pci/ats.c)
-set(ATSLAB_KERNEL_FILES Makefile ${ATSLAB_KERNEL_SOURCES})
+set(ATSLAB_KERNEL_SMMUV3_FILES
+  drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h
+  drivers/iommu/dma-iommu.h drivers/iommu/io-pgtable-arm.h include/linux/io-pgtable.h include/uapi/linux/iommufd.h)
+# The io-pgtable the SMMUv3 driver's paging domains use: compiled as they are.
+set(ATSLAB_KERNEL_SMMUV3_SOURCES drivers/iommu/io-pgtable.c drivers/iommu/io-pgtable-arm.c)
+set(ATSLAB_KERNEL_FILES Makefile ${ATSLAB_KERNEL_SOURCES} ${ATSLAB_KERNEL_SMMUV3_SOURCES} ${ATSLAB_KERNEL_SMMUV3_FILES})
+# What a given tree must have.
+set(ATSLAB_KERNEL_REQUIRED Makefile ${ATSLAB_KERNEL_SOURCES})
+if(ATSLAB_SOURCE_SMMUV3)
+  list(APPEND ATSLAB_KERNEL_REQUIRED ${ATSLAB_KERNEL_SMMUV3_SOURCES} ${ATSLAB_KERNEL_SMMUV3_FILES})
+endif()
 
 # Sets ATSLAB_KERNEL_ROOT (where the files are read from), ATSLAB_KERNEL_ORIGIN
 # (what the user gave: the tarball or the directory) and ATSLAB_KERNEL_VERSION.
 function(atslab_locate_kernel_tree)
   if(ATSLAB_KERNEL_TREE)
     get_filename_component(root "${ATSLAB_KERNEL_TREE}" ABSOLUTE)
-    foreach(f IN LISTS ATSLAB_KERNEL_FILES)
+    foreach(f IN LISTS ATSLAB_KERNEL_REQUIRED)
       if(NOT EXISTS "${root}/${f}")
         message(FATAL_ERROR "ATSLAB_KERNEL_TREE=${root} has no ${f} (the source driver is built from it)")
       endif()
@@ -86,7 +104,8 @@ function(atslab_locate_kernel_tree)
   set(ATSLAB_KERNEL_VERSION "${VERSION}.${PATCHLEVEL}.${SUBLEVEL}${EXTRAVERSION}" PARENT_SCOPE)
 endfunction()
 
-# atslab_add_kernel_tree(NAME ROOT dir ORIGIN text VERSION text [SCRIPT file] [SOURCES file...])
+# atslab_add_kernel_tree(NAME ROOT dir ORIGIN text VERSION text [SCRIPT file] [SOURCES file...]
+#                        [INCLUDED file...] [WRAPPERS file...])
 #
 # A static library NAME of the tree's ATSLAB_KERNEL_SOURCES, compiled unchanged as
 # C (gnu11) against src/kernel_src/include, plus our C shims and a generated file
@@ -96,17 +115,33 @@ endfunction()
 # own private header. SCRIPT (a shell script of ours) then runs on the copy's
 # root, e.g. to remove a check the way a reviewer would try a patch. SOURCES (default:
 # all of ATSLAB_KERNEL_SOURCES) compiles only some of the tree's files: a library
-# linked ahead of the default tree overrides just those.
+# linked ahead of the default tree overrides just those. INCLUDED are tree files
+# copied but not compiled: WRAPPERS, translation units of ours, #include them
+# (the copy's root is on their quote path, its include/ after our stand-ins).
 function(atslab_add_kernel_tree name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ROOT;ORIGIN;VERSION;SCRIPT" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ROOT;ORIGIN;VERSION;SCRIPT" "SOURCES;INCLUDED;WRAPPERS")
   if(NOT arg_SOURCES)
     set(arg_SOURCES ${ATSLAB_KERNEL_SOURCES})
   endif()
+  # The tree's .c files that run: those compiled as they are and those a wrapper includes.
+  set(ran ${arg_SOURCES})
+  foreach(f IN LISTS arg_INCLUDED)
+    if(f MATCHES "\\.c$")
+      list(APPEND ran ${f})
+    endif()
+  endforeach()
   set(copy "${CMAKE_CURRENT_BINARY_DIR}/${name}")
   file(RELATIVE_PATH copy_rel "${CMAKE_BINARY_DIR}" "${copy}")
   set(copied "")
   set(sources "")
   set(copy_cmds "")
+  set(included "")
+  foreach(f IN LISTS arg_INCLUDED)
+    list(APPEND included "${copy}/${f}")
+    get_filename_component(dir "${copy}/${f}" DIRECTORY)
+    list(APPEND copy_cmds COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
+                          COMMAND ${CMAKE_COMMAND} -E copy "${arg_ROOT}/${f}" "${copy}/${f}")
+  endforeach()
   foreach(f IN LISTS arg_SOURCES)
     list(APPEND copied "${copy}/${f}")
     get_filename_component(dir "${copy}/${f}" DIRECTORY)
@@ -119,27 +154,41 @@ function(atslab_add_kernel_tree name)
   endif()
   set(kstandin "${PROJECT_SOURCE_DIR}/src/kernel_src/include")
   list(TRANSFORM arg_SOURCES PREPEND "${arg_ROOT}/" OUTPUT_VARIABLE originals)
+  list(TRANSFORM arg_INCLUDED PREPEND "${arg_ROOT}/" OUTPUT_VARIABLE originals_included)
   set(info "${copy}-info.c")
   add_custom_command(
-    OUTPUT ${copied} "${info}"
+    OUTPUT ${copied} ${included} "${info}"
     ${copy_cmds}
     ${prepare}
-    COMMAND ${CMAKE_COMMAND} "-DDIR=${copy}" "-DFILES=${arg_SOURCES}" "-DVERSION=${arg_VERSION}"
+    COMMAND ${CMAKE_COMMAND} "-DDIR=${copy}" "-DFILES=${ran}" "-DVERSION=${arg_VERSION}"
             "-DORIGIN=${arg_ORIGIN}" "-DOUT=${info}" -P "${PROJECT_SOURCE_DIR}/cmake/KernelTreeInfo.cmake"
-    DEPENDS ${originals} ${arg_SCRIPT} "${PROJECT_SOURCE_DIR}/cmake/KernelTreeInfo.cmake"
+    DEPENDS ${originals} ${originals_included} ${arg_SCRIPT} "${PROJECT_SOURCE_DIR}/cmake/KernelTreeInfo.cmake"
     COMMENT "Kernel tree ${name}: linux ${arg_VERSION} from ${arg_ORIGIN}"
     VERBATIM)
   file(GLOB shims CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/kernel_src/shim/*.c")
-  add_library(${name} STATIC ${copied} ${shims} "${info}")
+  if(arg_WRAPPERS)
+    file(GLOB smmu_shims CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/kernel_src/shim/smmuv3/*.c")
+    list(APPEND shims ${smmu_shims})
+    # A wrapper's object depends on the files it includes, which the copy step makes.
+    set_source_files_properties(${arg_WRAPPERS} PROPERTIES OBJECT_DEPENDS "${included}")
+    # Call traces from inside the driver (src/kernel_src/smmuv3/call_trace.cc): its functions,
+    # and io-pgtable's, announce entry and exit; the stand-ins' inline helpers do not.
+    set(instrumented ${arg_WRAPPERS} ${copied})
+    list(FILTER instrumented EXCLUDE REGEX "/drivers/pci/")
+    set_source_files_properties(${instrumented} PROPERTIES COMPILE_OPTIONS
+      "-finstrument-functions;-finstrument-functions-exclude-file-list=kernel_src/include")
+  endif()
+  add_library(${name} STATIC ${copied} ${arg_WRAPPERS} ${shims} "${info}")
   set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON C_STANDARD_REQUIRED ON)
-  target_include_directories(${name} PRIVATE "${kstandin}")
+  # Our stand-ins first; the headers taken from the tree (INCLUDED under include/) after them.
+  target_include_directories(${name} PRIVATE "${kstandin}" "${copy}/include")
   # The tree calls atslab_* (src/kernel_src/*.cc, in atslab_core), which call the tree: a cycle of
   # static libraries, which CMake repeats on the link line so both directions resolve.
-  target_link_libraries(${name} PRIVATE atslab_core)
+  target_link_libraries(${name} PRIVATE $<LINK_ONLY:atslab_core>)
   target_compile_options(${name} PRIVATE
     # The kernel's own build force-includes these two.
     "SHELL:-include linux/kconfig.h" "SHELL:-include linux/compiler_types.h"
-    "SHELL:-iquote ${kstandin}/drivers/pci"
+    "SHELL:-iquote ${kstandin}/drivers/pci" "SHELL:-iquote ${kstandin}/drivers/iommu" "SHELL:-iquote ${copy}"
     # __FILE__ as the kernel prints it: drivers/pci/ats.c, not the build folder's path (which
     # ccache's base_dir may have made relative to the build folder: both spellings are mapped).
     "-fmacro-prefix-map=${copy}/=" "-fmacro-prefix-map=${copy_rel}/="

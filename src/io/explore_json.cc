@@ -33,6 +33,7 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
           {"depth", r.depth},
           {"depth_reached", r.depth_reached},
           {"exhausted", r.exhausted},
+          {"interrupted", r.interrupted},
           {"states", r.transitions},
           {"unique", r.unique},
           {"revisits", r.revisits},
@@ -128,6 +129,8 @@ json merge_checked(const std::vector<std::string>& paths) {
       m["seconds"] = std::max(m["seconds"].get<double>(), r["seconds"].get<double>());
       m["cpu_seconds"] = m["cpu_seconds"].get<double>() + r["seconds"].get<double>();
       m["exhausted"] = m["exhausted"].get<bool>() && r["exhausted"].get<bool>();
+      // A shard stopped by a signal left part of its share unexplored: so did the merged search.
+      m["interrupted"] = m.value("interrupted", false) || r.value("interrupted", false);
       m["depth_reached"] = std::min(m["depth_reached"].get<unsigned>(), r["depth_reached"].get<unsigned>());
       for (const auto& v2 : r["violations"]) {
         int inv = v2["invariant"].get<int>();

@@ -3,17 +3,21 @@
 #include <cerrno>
 #include <charconv>
 #include <fmt/format.h>
+#include <set>
 
 #include "io/input_error.h"
+#include "io/utf8.h"
 #include "linux/kernel/errno.h"
+#include "linux/system.h"
 
 namespace atslab::faults {
 
 namespace {
+constexpr std::pair<std::string_view, int> kErrnoNames[] = {{"-EINVAL", -EINVAL}, {"-EBUSY", -EBUSY}, {"-ENOMEM", -ENOMEM},
+                                                            {"-EIO", -EIO},       {"-ENODEV", -ENODEV}, {"-EOPNOTSUPP", -EOPNOTSUPP}};
+
 int parse_errno(std::string_view v) {
-  static const std::pair<std::string_view, int> table[] = {{"-EINVAL", -EINVAL}, {"-EBUSY", -EBUSY}, {"-ENOMEM", -ENOMEM},
-                                                          {"-EIO", -EIO},       {"-ENODEV", -ENODEV}, {"-EOPNOTSUPP", -EOPNOTSUPP}};
-  for (const auto& [n, e] : table)
+  for (const auto& [n, e] : kErrnoNames)
     if (v == n) return e;
   int x = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
@@ -25,6 +29,8 @@ int parse_errno(std::string_view v) {
 
 std::vector<Rule> parse_plan(std::string_view text) {
   std::vector<Rule> rules;
+  // A plan is written into results and replay files (JSON: UTF-8 only).
+  io::require_utf8(text, "fault plan");
   if (text.find_first_not_of(' ') == std::string_view::npos) return rules;  // no plan
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -46,18 +52,25 @@ std::vector<Rule> parse_plan(std::string_view text) {
     }
     r.point = *p;
     std::string_view rest = colon == std::string_view::npos ? std::string_view{} : item.substr(colon + 1);
+    std::set<std::string_view> given;
     while (!rest.empty()) {
       size_t c = rest.find(':');
       std::string_view opt = rest.substr(0, c);
       rest = c == std::string_view::npos ? std::string_view{} : rest.substr(c + 1);
       size_t eq = opt.find('=');
       std::string_view key = opt.substr(0, eq), val = eq == std::string_view::npos ? std::string_view{} : opt.substr(eq + 1);
+      // nth=1:nth=2 would keep the last one; say which was meant instead.
+      if (!given.insert(key).second) throw InputError(fmt::format("fault plan: '{}': {} given twice", item, key));
       if (key == "always" && eq == std::string_view::npos) {
         r.always = true;
       } else if (key == "nth") {
-        auto [q, ec] = std::from_chars(val.data(), val.data() + val.size(), r.nth);
-        if (ec != std::errc() || q != val.data() + val.size() || r.nth == 0)
-          throw InputError(fmt::format("fault plan: '{}': nth wants a whole number >= 1", item));
+        uint64_t nth = 0;
+        auto [q, ec] = std::from_chars(val.data(), val.data() + val.size(), nth);
+        if (ec == std::errc::result_out_of_range || (ec == std::errc() && q == val.data() + val.size() && nth > UINT32_MAX))
+          throw InputError(fmt::format("fault plan: '{}': nth is at most {} (a point's calls are counted in 32 bits)", item, UINT32_MAX));
+        if (ec != std::errc() || q != val.data() + val.size() || nth == 0)
+          throw InputError(fmt::format("fault plan: '{}': nth wants a whole number from 1 to {}", item, UINT32_MAX));
+        r.nth = static_cast<uint32_t>(nth);
       } else if (key == "p") {
         double prob = -1;
         try {
@@ -68,20 +81,75 @@ std::vector<Rule> parse_plan(std::string_view text) {
         }
         if (!(prob >= 0.0 && prob <= 1.0)) throw InputError(fmt::format("fault plan: '{}': p wants a probability from 0 to 1", item));
         r.per_million = static_cast<uint32_t>(prob * 1e6 + 0.5);
+        // The injector draws in parts per million: below half of one, the rule would never fire.
+        if (r.per_million == 0)
+          throw InputError(fmt::format("fault plan: '{}': p={} never fires (the smallest probability is 0.000001)", item, val));
       } else if (key == "step" && !val.empty()) {
         r.step = std::string(val);
       } else if (key == "err") {
+        if (!returns_error(r.point))
+          throw InputError(fmt::format("fault plan: '{}': {} returns no error, so err= has no meaning there", item, pname));
         r.error = parse_errno(val);
       } else {
         throw InputError(fmt::format("fault plan: '{}': unknown option '{}' (expected nth=N, p=P, step=NAME, always, err=-E...)", item, opt));
       }
     }
+    // always fires on every call: a count or a probability beside it would say something else.
+    if (r.always && (r.nth || r.per_million))
+      throw InputError(fmt::format("fault plan: '{}': always fires on every call; give it without nth= or p=", item));
     if (!r.nth && !r.per_million && !r.always && r.step.empty())
-      throw InputError(fmt::format("fault plan: '{}' says when it fires (nth=N, p=P, step=NAME or always)", item));
+      throw InputError(fmt::format("fault plan: '{}' does not say when it fires (add nth=N, p=P, step=NAME or always)", item));
     if (!r.step.empty() && !r.nth && !r.per_million) r.always = true;
     rules.push_back(std::move(r));
   }
   return rules;
+}
+
+std::string format_rule(const Rule& r) {
+  std::string t(name(r.point));
+  if (r.nth) t += fmt::format(":nth={}", r.nth);
+  if (r.per_million) t += fmt::format(":p={}", r.per_million / 1e6);
+  if (!r.step.empty()) t += ":step=" + r.step;
+  // A step alone implies always (parse_plan): written back as it was given.
+  if (r.always && (r.step.empty() || r.nth || r.per_million)) t += ":always";
+  if (r.error) {
+    std::string e = std::to_string(r.error);
+    for (const auto& [n, v] : kErrnoNames)
+      if (v == r.error) e = n;
+    t += ":err=" + e;
+  }
+  return t;
+}
+
+std::vector<RuleCount> rule_counts(const System& s) {
+  std::vector<RuleCount> out;
+  const auto& tallies = s.record.fault_tallies;
+  for (size_t i = 0; i < s.faults.rules.size(); ++i) {
+    const Rule& r = s.faults.rules[i];
+    kernel::FaultTally t = i < tallies.size() ? tallies[i] : kernel::FaultTally{};
+    out.push_back({format_rule(r), r.step, t.calls, t.fires});
+  }
+  return out;
+}
+
+std::vector<std::string> describe(const std::vector<RuleCount>& counts) {
+  std::vector<std::string> lines;
+  for (const auto& c : counts) {
+    std::string line = fmt::format("fault rule {}: {} call{}, {} fired", c.rule, c.calls, c.calls == 1 ? "" : "s", c.fires);
+    if (!c.step.empty() && c.calls == 0) line += fmt::format(" (no step named '{}' called it: never matched)", c.step);
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+nlohmann::json to_json(const std::vector<RuleCount>& counts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : counts) {
+    nlohmann::json j = {{"rule", c.rule}, {"calls", c.calls}, {"fires", c.fires}};
+    if (!c.step.empty()) j["step_matched"] = c.calls > 0;
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 }  // namespace atslab::faults

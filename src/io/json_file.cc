@@ -1,5 +1,6 @@
 #include "io/json_file.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -100,13 +101,15 @@ nlohmann::json load_json_file(const std::string& path, const std::string& what, 
 }
 
 void only_keys(const nlohmann::json& o, const std::string& where, std::initializer_list<const char*> keys) {
+  only_keys(o, where, std::vector<std::string>(keys.begin(), keys.end()));
+}
+
+void only_keys(const nlohmann::json& o, const std::string& where, const std::vector<std::string>& keys) {
   if (!o.is_object()) return;
   for (const auto& [k, v] : o.items()) {
-    bool known = false;
-    for (const char* a : keys) known |= k == a;
-    if (known) continue;
+    if (std::find(keys.begin(), keys.end(), k) != keys.end()) continue;
     std::string list;
-    for (const char* a : keys) list += (list.empty() ? "" : ", ") + std::string(a);
+    for (const auto& a : keys) list += (list.empty() ? "" : ", ") + a;
     throw InputError(fmt::format("{}: unknown field '{}' (expected one of: {})", where, k, list));
   }
 }

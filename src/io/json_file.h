@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace atslab::io {
 
@@ -18,5 +19,6 @@ nlohmann::json load_json_file(const std::string& path, const std::string& what, 
 // Throws InputError "WHERE: unknown field 'K' (expected one of: ...)" for a key of
 // object `o` that is not in `keys`: a misspelt optional field must not be ignored.
 void only_keys(const nlohmann::json& o, const std::string& where, std::initializer_list<const char*> keys);
+void only_keys(const nlohmann::json& o, const std::string& where, const std::vector<std::string>& keys);
 
 }  // namespace atslab::io

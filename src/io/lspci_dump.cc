@@ -17,6 +17,7 @@ extern "C" {
 #include "hw/pcie/capabilities.h"
 #include "hw/pcie/regs.h"
 #include "io/input_error.h"
+#include "io/utf8.h"
 
 namespace atslab::io {
 
@@ -28,7 +29,7 @@ struct DumpDevice {
   hw::pcie::Bdf bdf;
   std::string description;
   int line = 0;
-  std::set<unsigned> rows;  // offsets of the 16-byte rows present
+  std::map<unsigned, int> rows;  // offsets of the 16-byte rows present -> their lines
 };
 
 // The format check: every line is a comment, blank, a device line or a 16-byte config row.
@@ -54,6 +55,10 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // libpci's reader stops at a NUL byte (found by fuzz_lspci): refuse it here, with the line.
     if (line.find('\0') != std::string::npos) throw InputError(fmt::format("{}:{}: contains a NUL byte", path, n));
+    // Device descriptions are shown in JSON, which carries UTF-8 only.
+    if (auto at = first_invalid_utf8(line))
+      throw InputError(fmt::format("{}:{}:{}: not valid UTF-8 (byte {:#04x})", path, n, *at + 1,
+                                   static_cast<unsigned>(static_cast<unsigned char>(line[*at]))));
     if (line.empty() || line.find_first_not_of(" \t") == std::string::npos) continue;
     if (line[0] == '#') {
       if (source.empty() && line.rfind("# source:", 0) == 0) source = line.substr(9);
@@ -77,14 +82,12 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
         throw InputError(fmt::format("{}:{}: config row offset {:#x} is not a multiple of 16 below 0x1000", path, n, off));
       DumpDevice& d = devs.back();
       if (d.rows.count(off)) throw InputError(fmt::format("{}:{}: config row {:#x} given twice", path, n, off));
-      // lspci prints a function's rows from 0 upwards without gaps; rows are contiguous from 0 so far, so
-      // the next one must follow the last. A gap would otherwise read back as 0xff bytes through libpci.
-      const unsigned next = static_cast<unsigned>(d.rows.size()) * 16;
-      if (off != next)
-        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} (row {:#04x} comes {})", path, n,
-                                     d.bdf.str(), next, off,
-                                     next ? fmt::format("after row {:#04x}", next - 16) : std::string("first")));
-      d.rows.insert(off);
+      // lspci prints a function's rows from 0 upwards: a row below one already given is out of
+      // order (a gap is found once the device's rows are all read, below).
+      if (!d.rows.empty() && off < d.rows.rbegin()->first)
+        throw InputError(fmt::format("{}:{}: device {}: config row {:#04x} comes after row {:#04x} (rows out of order)", path,
+                                     n, d.bdf.str(), off, d.rows.rbegin()->first));
+      d.rows.emplace(off, n);
       continue;
     }
     throw InputError(fmt::format("{}:{}: expected a device line (BB:DD.F ...) or a config row (OFF: 16 hex bytes)",
@@ -95,6 +98,16 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
   // Complete for one of the sizes lspci prints (-x: 64, -xxx: 256, -xxxx: 4096 bytes); a dump cut short
   // would otherwise load as a smaller config space and silently lose capabilities (e.g. ATS).
   for (const auto& d : devs) {
+    // Rows contiguous from 0, as lspci prints them: a gap would read back as 0xff bytes through
+    // libpci. Reported at the row after the gap.
+    unsigned expect = 0;
+    for (const auto& [off, at] : d.rows) {
+      if (off != expect)
+        throw InputError(fmt::format("{}:{}: device {} lacks config row {:#04x} (row {:#04x} comes {})", path, at,
+                                     d.bdf.str(), expect, off,
+                                     expect ? fmt::format("after row {:#04x}", expect - 16) : std::string("first")));
+      expect += 16;
+    }
     const unsigned have = static_cast<unsigned>(d.rows.size()) * 16;
     if (have != 64 && have != 256 && have != hw::pcie::hdr::kConfigSize) {
       const unsigned want = have < 64 ? 64 : have < 256 ? 256 : hw::pcie::hdr::kConfigSize;

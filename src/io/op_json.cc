@@ -5,18 +5,67 @@
 #include "io/input_error.h"
 #include "io/json_file.h"
 #include "linux/kernel/fault_inject.h"
-#include "sim/stress.h"
+#include "sim/op_kinds.h"
 
 namespace atslab::io {
 
-nlohmann::json op_to_json(const sim::Op& op) {
-  nlohmann::json j = {{"op", sim::op_name(op.kind)}, {"device", op.device}, {"container", op.container},
-                      {"driver", op.driver}, {"count", op.count}};
-  if (op.kind == sim::OpKind::DeviceDma || op.kind == sim::OpKind::AtsTranslate || op.kind == sim::OpKind::VfioUnmap) {
-    j["iova"] = op.iova;
-    j["write"] = op.write;
+namespace {
+
+using sim::OpField;
+
+// One field's JSON form, both ways. Which fields an operation has is sim::op_fields's table,
+// which the writer and the reader both walk.
+void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
+  const std::string key(sim::field_name(f));
+  switch (f) {
+    case OpField::Device: j[key] = op.device; return;
+    case OpField::Container: j[key] = op.container; return;
+    case OpField::Driver: j[key] = op.driver; return;
+    case OpField::Count: j[key] = op.count; return;
+    case OpField::Iova: j[key] = op.iova; return;
+    case OpField::Write: j[key] = op.write; return;
+    case OpField::Type: j[key] = op.type; return;
   }
-  if (op.kind == sim::OpKind::GroupSetType) j["type"] = op.type;
+}
+
+void read_field(const nlohmann::json& v, OpField f, const std::string& where, sim::Op& op) {
+  const std::string at = fmt::format("{}.{}", where, sim::field_name(f));
+  auto str = [&](std::string& out) {
+    if (!v.is_string()) throw InputError(fmt::format("{} must be a string", at));
+    out = v.get<std::string>();
+  };
+  switch (f) {
+    case OpField::Device: return str(op.device);
+    case OpField::Container: return str(op.container);
+    case OpField::Driver:
+      str(op.driver);
+      if (op.driver != "native" && op.driver != "vfio-pci") throw InputError(fmt::format("{}: expected native or vfio-pci", at));
+      return;
+    case OpField::Count:
+      if (!v.is_number_unsigned() || v.get<uint64_t>() > sim::max_count(op.kind))
+        throw InputError(fmt::format("{} must be a whole number up to {}", at, sim::max_count(op.kind)));
+      op.count = v.get<uint32_t>();
+      return;
+    case OpField::Iova:
+      if (!v.is_number_unsigned()) throw InputError(fmt::format("{} must be a whole number", at));
+      op.iova = v.get<uint64_t>();
+      return;
+    case OpField::Write:
+      if (!v.is_boolean()) throw InputError(fmt::format("{} must be true or false", at));
+      op.write = v.get<bool>();
+      return;
+    case OpField::Type:
+      str(op.type);
+      if (!sim::is_group_type(op.type)) throw InputError(fmt::format("{}: expected identity, DMA or auto", at));
+      return;
+  }
+}
+
+}  // namespace
+
+nlohmann::json op_to_json(const sim::Op& op) {
+  nlohmann::json j = {{"op", sim::op_name(op.kind)}};
+  for (OpField f : sim::op_fields(op.kind)) write_field(op, f, j);
   if (!op.fault.empty()) j["fault"] = op.fault;
   if (!op.nested.empty()) {
     const auto& n = op.nested.front();
@@ -28,38 +77,26 @@ nlohmann::json op_to_json(const sim::Op& op) {
 sim::Op op_from_json(const nlohmann::json& o, const std::string& where) {
   if (!o.is_object() || !o.contains("op") || !o["op"].is_string())
     throw InputError(fmt::format("{}: expected an object with an 'op' string", where));
-  // What op_to_json writes, and nothing else: a misspelt "devcie" must not run with no device.
-  only_keys(o, where, {"op", "device", "container", "driver", "count", "iova", "write", "fault", "interleave"});
   sim::Op op;
   auto kind = sim::parse_op_name(o["op"].get<std::string>());
   if (!kind) throw InputError(fmt::format("{}: unknown operation '{}'", where, o["op"].get<std::string>()));
   op.kind = *kind;
-  auto str = [&](const char* key, std::string& out) {
-    if (!o.contains(key)) return;
-    if (!o[key].is_string()) throw InputError(fmt::format("{}.{} must be a string", where, key));
-    out = o[key].get<std::string>();
-  };
-  str("device", op.device);
-  str("container", op.container);
-  str("driver", op.driver);
-  str("fault", op.fault);
-  str("type", op.type);
-  if (op.kind == sim::OpKind::GroupSetType && !sim::is_group_type(op.type))
+  // What op_to_json writes for this kind, and nothing else: a misspelt "devcie" must not run
+  // with no device, and an "iova" on sriov_enable would be ignored.
+  std::vector<std::string> keys = {"op"};
+  for (OpField f : sim::op_fields(op.kind)) keys.emplace_back(sim::field_name(f));
+  keys.insert(keys.end(), {"fault", "interleave"});
+  only_keys(o, where, keys);
+  for (OpField f : sim::op_fields(op.kind))
+    if (o.contains(sim::field_name(f))) read_field(o[sim::field_name(f)], f, where, op);
+  if (sim::uses(op.kind, OpField::Device) && op.device.empty())
+    throw InputError(fmt::format("{}.device: {} needs a device", where, sim::op_name(op.kind)));
+  if (sim::uses(op.kind, OpField::Type) && !o.contains("type"))
     throw InputError(fmt::format("{}.type: expected identity, DMA or auto", where));
-  if (!op.fault.empty() && !faults::parse_point(op.fault))
-    throw InputError(fmt::format("{}.fault: unknown fault point '{}'", where, op.fault));
-  if (o.contains("count")) {
-    if (!o["count"].is_number_unsigned() || o["count"].get<uint64_t>() > 1000000)
-      throw InputError(fmt::format("{}.count must be a whole number up to 1000000", where));
-    op.count = o["count"].get<uint32_t>();
-  }
-  if (o.contains("iova")) {
-    if (!o["iova"].is_number_unsigned()) throw InputError(fmt::format("{}.iova must be a whole number", where));
-    op.iova = o["iova"].get<uint64_t>();
-  }
-  if (o.contains("write")) {
-    if (!o["write"].is_boolean()) throw InputError(fmt::format("{}.write must be true or false", where));
-    op.write = o["write"].get<bool>();
+  if (o.contains("fault")) {
+    if (!o["fault"].is_string()) throw InputError(fmt::format("{}.fault must be a string", where));
+    op.fault = o["fault"].get<std::string>();
+    if (!faults::parse_point(op.fault)) throw InputError(fmt::format("{}.fault: unknown fault point '{}'", where, op.fault));
   }
   if (o.contains("interleave")) {
     const auto& i = o["interleave"];

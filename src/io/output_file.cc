@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io/input_error.h"
+#include "io/utf8.h"
 
 namespace atslab::io {
 
@@ -83,6 +84,9 @@ void write_file_atomic(const std::string& path, const std::string& text) {
     if (n <= 0) fail(n < 0 ? errno : EIO);
     done += static_cast<size_t>(n);
   }
+  // The data on disk before the name points at it: after a crash the target is the old
+  // file or the whole new one, never a renamed empty or partial file.
+  if (::fsync(fd) != 0) fail(errno);
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmpl.c_str());
@@ -96,6 +100,8 @@ void write_file_atomic(const std::string& path, const std::string& text) {
 }
 
 void check_output_dir(const std::string& dir) {
+  // The files' paths are written into JSON results, which carry UTF-8 only.
+  if (first_invalid_utf8(dir)) throw InputError(fmt::format("{}: the directory name is not valid UTF-8", dir));
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw InputError(fmt::format("{}: not a directory", dir));
   if (::access(dir.c_str(), W_OK) != 0) throw InputError(fmt::format("{}: directory is not writable", dir));

@@ -8,6 +8,7 @@
 #include "io/op_json.h"
 #include "linux/kernel/fault_inject.h"
 #include "io/fault_plan.h"
+#include "sim/op_kinds.h"
 
 namespace atslab::io {
 
@@ -45,7 +46,16 @@ ReplayFile load_replay(const std::string& path) {
     r.driver = *d;
   }
   const auto& ops = need("ops", nlohmann::json::value_t::array);
-  for (size_t i = 0; i < ops.size(); ++i) r.ops.push_back(op_from_json(ops[i], fmt::format("{}: ops[{}]", path, i)));
+  // The scenarios' bound (sim::kMaxWorkloadOps), so that no replay file runs for hours.
+  uint64_t total = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    r.ops.push_back(op_from_json(ops[i], fmt::format("{}: ops[{}]", path, i)));
+    total += sim::op_cost(r.ops.back());
+    if (total > sim::kMaxWorkloadOps)
+      throw InputError(fmt::format("{}: ops[{}]: the replay asks for more than {} operations in all (map/unmap pairs and "
+                                   "DMA-API pages count one each)",
+                                   path, i, sim::kMaxWorkloadOps));
+  }
   return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "io/fault_plan.h"
 #include "linux/kernel/record.h"
 
 namespace atslab::io {
@@ -82,10 +83,21 @@ json repro_json(const std::vector<sim::ReproResult>& results) {
                         {"rbtree_uaf", r.rbtree_uaf},
                         {"recreate_probe_failed", r.recreate_probe_failed},
                         {"errors", errors},
+                        {"fault_rules", faults::to_json(faults::rule_counts(r.final))},
                         {"steps", r.steps}});
   }
   return {{"scenario", "seed: E2000 PF quirked off, VF through VFIO under iova_stress"}, {"variants", variants}};
 }
+
+namespace {
+// Each run's fault rules with their calls and fires, below the table.
+std::string fault_lines(const std::vector<sim::ReproResult>& results) {
+  std::string out;
+  for (const auto& r : results)
+    for (const auto& line : faults::describe(faults::rule_counts(r.final))) out += fmt::format("{}: {}\n", row_name(r), line);
+  return out;
+}
+}  // namespace
 
 std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_log) {
   std::string out;
@@ -114,7 +126,7 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
                          r.final.record.warnings.size(), numbers(r.violated), yn(r.rbtree_uaf),
                          r.vf_ats_enabled ? "on" : "off", yn(r.probe_failed), yn(r.attach_failed), yn(r.vf_usable),
                          yn(r.recreate_probe_failed));
-    return out;
+    return out + fault_lines(results);
   }
   out += fmt::format("{:<11} {:>5}  {:<16} {:>14}  {:<8} {:<12} {:<13} {}\n", "VARIANT", "WARNS", "INVARIANTS",
                      "ATC_INV->OFF", "VF ATS", "PROBE FAIL", "ATTACH FAIL", "VF USABLE");
@@ -122,7 +134,7 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
     out += fmt::format("{:<11} {:>5}  {:<16} {:>14}  {:<8} {:<12} {:<13} {}\n", policy::name(r.variant),
                        r.final.record.warnings.size(), numbers(r.violated), r.atc_inv_to_ats_disabled,
                        r.vf_ats_enabled ? "on" : "off", yn(r.probe_failed), yn(r.attach_failed), yn(r.vf_usable));
-  return out;
+  return out + fault_lines(results);
 }
 
 }  // namespace atslab::io

@@ -1,15 +1,21 @@
 #include "io/scenario.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <fmt/format.h>
 #include <set>
 
 #include "io/input_error.h"
+#include "io/scenario_machine.h"
+#include "io/utf8.h"
 #include "linux/kernel/fault_inject.h"
 #include "io/fault_plan.h"
-#include "sim/stress.h"
+#include "sim/op_kinds.h"
 
 namespace atslab::io {
 
@@ -27,15 +33,20 @@ class Reader {
   }
 
   void only(const YAML::Node& map, const std::string& where, std::initializer_list<const char*> keys) const {
+    only(map, where, std::vector<std::string>(keys.begin(), keys.end()));
+  }
+  // `what` follows "expected one of" in the message, e.g. " for sriov_enable".
+  void only(const YAML::Node& map, const std::string& where, const std::vector<std::string>& keys,
+            const std::string& what = "") const {
     if (!map.IsMap()) fail(map, where, "expected a mapping");
-    std::set<std::string> allowed(keys.begin(), keys.end());
     unique_keys(map, where);
     for (const auto& kv : map) {
       std::string k = key(kv.first, where);
-      if (!allowed.count(k)) {
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
+        std::set<std::string> sorted(keys.begin(), keys.end());
         std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(kv.first, where + "." + k, "unknown field (expected one of: " + list + ")");
+        for (const auto& a : sorted) list += (list.empty() ? "" : ", ") + a;
+        fail(kv.first, where + "." + k, "unknown field (expected one of" + what + ": " + list + ")");
       }
     }
   }
@@ -109,20 +120,52 @@ uint64_t page_sizes(const Reader& r, const YAML::Node& n, const std::string& fie
     if (v < 4096 || (v & (v - 1))) r.fail(e, field, "a page size is a power of two of at least 4K");
     bitmap |= v;
   }
+  // The SMMU's IDR5 takes its granules from the list: without 4K, 16K or 64K it has none, and
+  // the model would quietly run with a page size the list does not give.
+  if (!(bitmap & ((1ull << 12) | (1ull << 14) | (1ull << 16))))
+    r.fail(n, field, "no translation granule in the list (it needs 4K, 16K or 64K; 2M and 1G are block sizes)");
   return bitmap;
 }
 
 sim::OpKind op_kind(const Reader& r, const YAML::Node& n) {
   std::string t = r.str(n, "workload.op");
   if (auto k = sim::parse_op_name(t)) return *k;
-  std::string list;
-  for (int k = 0; k <= static_cast<int>(sim::kLastOpKind); ++k)
-    list += (list.empty() ? "" : ", ") + std::string(sim::op_name(static_cast<sim::OpKind>(k)));
-  r.fail(n, "workload.op", fmt::format("unknown operation '{}' (expected one of: {})", t, list));
+  r.fail(n, "workload.op", fmt::format("unknown operation '{}' (expected one of: {})", t, sim::op_names()));
+}
+
+// One field of a workload step, as sim::op_fields names it for the step's kind.
+void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op& op) {
+  const std::string field = "workload[]." + std::string(sim::field_name(f));
+  switch (f) {
+    case sim::OpField::Device: op.device = r.str(n, field); return;
+    case sim::OpField::Container: op.container = r.str(n, field); return;
+    case sim::OpField::Driver:
+      op.driver = r.str(n, field);
+      if (op.driver != "native" && op.driver != "vfio-pci") r.fail(n, field, "expected native or vfio-pci");
+      return;
+    case sim::OpField::Count: op.count = r.num<uint32_t>(n, field, sim::max_count(op.kind)); return;
+    case sim::OpField::Iova: op.iova = r.num<uint64_t>(n, field, (uint64_t{1} << 52) - 1); return;
+    case sim::OpField::Write: op.write = r.flag(n, field); return;
+    case sim::OpField::Type: op.type = r.str(n, field); return;
+  }
+}
+
+// A list of at most `max` entries, checked before any is read: a file with a hundred thousand
+// devices is refused at once, not after they were all built.
+void bounded_list(const Reader& r, const YAML::Node& m, const char* key, size_t max) {
+  const auto& n = m[key];
+  if (!n) return;
+  if (!n.IsSequence()) r.fail(n, fmt::format("machine.{}", key), "expected a list");
+  if (n.size() > max)
+    r.fail(n, fmt::format("machine.{}", key), fmt::format("{} entries; a machine has at most {} (docs/scenarios.md)", n.size(), max));
 }
 
 void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
   r.only(m, "machine", {"smmus", "root_complexes", "ports", "devices"});
+  bounded_list(r, m, "smmus", kMaxSmmus);
+  bounded_list(r, m, "root_complexes", kMaxRootComplexes);
+  bounded_list(r, m, "ports", kMaxFunctions);
+  bounded_list(r, m, "devices", kMaxFunctions);
   if (m["smmus"]) {
     for (const auto& n : m["smmus"]) {
       r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits"});
@@ -222,6 +265,8 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
       for (const auto& p : sc.ports) known |= p.name == d.port;
       if (!known) r.fail(n["port"], "machine.devices[].port", "no port named '" + d.port + "'");
     }
+    if (n["rc"] && n["port"])
+      r.fail(n["rc"], "machine.devices[].rc", "a device below a port is on that port's root complex: give rc or port, not both");
     if (n["rc"]) d.rc = r.num<uint16_t>(n["rc"], "machine.devices[].rc", sc.rcs.size() - 1);
     if (n["devfn"]) d.devfn = r.num<uint8_t>(n["devfn"], "machine.devices[].devfn", 0xff);
     if (n["hotplug"]) d.hotplug = r.flag(n["hotplug"], "machine.devices[].hotplug");
@@ -259,6 +304,12 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
       spec.total_vfs = r.num<uint16_t>(v["total_vfs"], "machine.devices[].sriov.total_vfs", 256);
       if (v["offset"]) spec.vf_offset = r.num<uint16_t>(v["offset"], "machine.devices[].sriov.offset", 0xffff);
       if (v["stride"]) spec.vf_stride = r.num<uint16_t>(v["stride"], "machine.devices[].sriov.stride", 0xffff);
+      // Routing IDs the kernel refuses (sriov_init: -EIO, the PF works without SR-IOV): VF 0 on the
+      // PF's own routing ID, or every VF on one. A real device like that comes in as an lspci dump.
+      if (spec.total_vfs > 0 && spec.vf_offset == 0)
+        r.fail(v["offset"], "machine.devices[].sriov.offset", "0 puts VF 0 at the PF's own routing ID (the kernel refuses such a PF's SR-IOV)");
+      if (spec.total_vfs > 1 && spec.vf_stride == 0)
+        r.fail(v["stride"], "machine.devices[].sriov.stride", "0 puts every VF at one routing ID (the kernel refuses such a PF's SR-IOV)");
       spec.vf_device = v["vf_device"] ? r.num<uint16_t>(v["vf_device"], "machine.devices[].sriov.vf_device", 0xffff) : d.header.device;
       d.sriov = spec;
     }
@@ -324,24 +375,26 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
 
 void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
   if (!w.IsSequence()) r.fail(w, "workload", "expected a list of operations");
-  constexpr uint64_t kMaxWorkloadOps = 1'000'000;
   uint64_t total = 0;
   for (const auto& n : w) {
-    r.only(n, "workload[]", {"op", "device", "container", "driver", "count", "vfs", "repeat", "iova", "write", "type", "fault"});
+    if (!n.IsMap()) r.fail(n, "workload[]", "expected a mapping with op and its fields");
     if (!n["op"]) r.fail(n, "workload[].op", "every step names its op");
     sim::Op op;
     op.kind = op_kind(r, n["op"]);
-    if (n["device"]) op.device = r.str(n["device"], "workload[].device");
-    if (n["container"]) op.container = r.str(n["container"], "workload[].container");
-    if (n["driver"]) {
-      op.driver = r.str(n["driver"], "workload[].driver");
-      if (op.driver != "native" && op.driver != "vfio-pci") r.fail(n["driver"], "workload[].driver", "expected native or vfio-pci");
+    // The fields the operation reads (sim::op_fields, the table replay files use too), `repeat`,
+    // and for sriov_enable `vfs`, the name its count has in sysfs: a field the operation would
+    // ignore is refused rather than read as if it meant something.
+    const bool takes_vfs = op.kind == sim::OpKind::SriovEnable;
+    std::vector<std::string> keys = {"op", "repeat", "fault"};
+    for (sim::OpField f : sim::op_fields(op.kind)) keys.emplace_back(sim::field_name(f));
+    if (takes_vfs) keys.emplace_back("vfs");
+    r.only(n, "workload[]", keys, fmt::format(" for {}", sim::op_name(op.kind)));
+    for (sim::OpField f : sim::op_fields(op.kind))
+      if (n[std::string(sim::field_name(f))]) read_op_field(r, n[std::string(sim::field_name(f))], f, op);
+    if (takes_vfs && n["vfs"]) {
+      if (n["count"]) r.fail(n["vfs"], "workload[].vfs", "count and vfs are the same number: give one");
+      op.count = r.num<uint32_t>(n["vfs"], "workload[].vfs", 256);
     }
-    if (n["count"]) op.count = r.num<uint32_t>(n["count"], "workload[].count", 1000000);
-    if (n["vfs"]) op.count = r.num<uint32_t>(n["vfs"], "workload[].vfs", 256);
-    if (n["iova"]) op.iova = r.num<uint64_t>(n["iova"], "workload[].iova", (uint64_t{1} << 52) - 1);
-    if (n["write"]) op.write = r.flag(n["write"], "workload[].write");
-    if (n["type"]) op.type = r.str(n["type"], "workload[].type");
     // A fault forced on the operation's first call of that point (as replay files carry it).
     if (n["fault"]) {
       op.fault = r.str(n["fault"], "workload[].fault");
@@ -349,22 +402,12 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     }
     if (op.kind == sim::OpKind::GroupSetType && !sim::is_group_type(op.type))
       r.fail(n["type"] ? n["type"] : n, "workload[].type", "expected identity, DMA or auto");
-    bool needs_device = op.kind != sim::OpKind::VfioSetIommu && op.kind != sim::OpKind::VfioMapUnmap &&
-                        op.kind != sim::OpKind::VfioMap && op.kind != sim::OpKind::VfioUnmap;
-    if (needs_device && op.device.empty()) r.fail(n, "workload[].device", "this operation needs a device");
-    if (!op.device.empty()) {
-      std::string base = op.device.substr(0, op.device.find(".vf"));
-      bool known = false;
-      for (const auto& d : sc.devices) known |= d.name == base;
-      if (!known) r.fail(n["device"], "workload[].device", "no device named '" + base + "'");
-    }
+    if (sim::uses(op.kind, sim::OpField::Device) && op.device.empty()) r.fail(n, "workload[].device", "this operation needs a device");
+    if (auto why = device_problem(sc, op); !why.empty()) r.fail(n["device"], "workload[].device", why);
     uint32_t repeat = n["repeat"] ? r.num<uint32_t>(n["repeat"], "workload[].repeat", 100000) : 1;
-    // A bound on the whole run, so that no file makes a run that never ends: map/unmap
-    // pairs and DMA-API pages count one each, every other step one.
-    const bool loops = op.kind == sim::OpKind::VfioMapUnmap || op.kind == sim::OpKind::HostDma;
-    total += uint64_t{repeat} * (loops ? std::max<uint32_t>(op.count, 1) : 1);
-    if (total > kMaxWorkloadOps)
-      r.fail(n, "workload[]", fmt::format("the workload asks for more than {} operations in all", kMaxWorkloadOps));
+    total += uint64_t{repeat} * sim::op_cost(op);
+    if (total > sim::kMaxWorkloadOps)
+      r.fail(n, "workload[]", fmt::format("the workload asks for more than {} operations in all", sim::kMaxWorkloadOps));
     for (uint32_t i = 0; i < repeat; ++i) sc.workload.push_back(op);
   }
 }
@@ -374,8 +417,12 @@ void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
   r.unique_keys(e, "expect");
   for (const auto& kv : e) {
     std::string key = r.key(kv.first, "expect");
-    if (key != "all" && !policy::parse_variant(key))
+    auto variant = policy::parse_variant(key);
+    if (key != "all" && !variant)
       r.fail(kv.first, "expect." + key, "expected all, upstream, series-v3, fail-early, rollback or vtd-style");
+    // An expectation no run checks would pass unseen.
+    if (variant && std::find(sc.variants.begin(), sc.variants.end(), *variant) == sc.variants.end())
+      r.fail(kv.first, "expect." + key, "the scenario does not run this variant (kernel.variants)");
     const auto& x = kv.second;
     r.only(x, "expect." + key, {"warnings", "violations", "atc_inv_to_ats_disabled", "kasan"});
     Expectation ex;
@@ -422,23 +469,82 @@ Scenario read_root(const Reader& r, const YAML::Node& root) {
 
 }  // namespace
 
+std::string device_problem(const Scenario& sc, const sim::Op& op) {
+  if (op.device.empty()) return "";
+  // "<pf>.vf<N>": N in plain decimal, as the kernel names virtfnN (no sign, space or leading zero).
+  const auto dot = op.device.find(".vf");
+  const std::string base = op.device.substr(0, dot);
+  const DeviceSpec* dev = nullptr;
+  for (const auto& d : sc.devices)
+    if (d.name == base) dev = &d;
+  if (!dev) return fmt::format("no device named '{}'", base);
+  if (dot == std::string::npos) return "";
+  const std::string index = op.device.substr(dot + 3);
+  if (index.empty() || index.size() > 5 || index.find_first_not_of("0123456789") != std::string::npos ||
+      (index.size() > 1 && index[0] == '0'))
+    return fmt::format("bad VF name '{}' (expected <pf>.vf<N>, N a whole number)", op.device);
+  if (op.kind == sim::OpKind::HotplugAdd || op.kind == sim::OpKind::HotplugRemove)
+    return fmt::format("{} takes a device in a hot-plug slot, not a VF ('{}')", sim::op_name(op.kind), op.device);
+  const unsigned vf = static_cast<unsigned>(std::stoul(index));
+  // A dump's TotalVFs is known only once it is read; the topology has 256 VF slots per PF at most.
+  const unsigned total = dev->lspci.empty() ? (dev->sriov ? dev->sriov->total_vfs : 0) : 256;
+  if (vf >= total)
+    return total ? fmt::format("'{}': {} has {} VF{} (vf0 to vf{})", op.device, base, total, total > 1 ? "s" : "", total - 1)
+                 : fmt::format("'{}': {} has no SR-IOV capability", op.device, base);
+  return "";
+}
+
 Scenario load_scenario(const std::string& path) {
   Reader r(path);
+  // The path is written into JSON results and replay files, which carry UTF-8 only.
+  if (first_invalid_utf8(path))
+    throw InputError(fmt::format("{}: the file name is not valid UTF-8 (it is written into results and replay files)", path));
   YAML::Node root;
   try {
-    if (!std::filesystem::is_regular_file(path)) throw InputError(fmt::format("{}: cannot open scenario", path));
-    root = YAML::LoadFile(path);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw InputError(fmt::format("{}: cannot open scenario", path));
+    // yaml-cpp reads about a megabyte a second: a larger file is refused before it is parsed.
+    if (std::filesystem::file_size(path, ec) > kMaxScenarioBytes)
+      throw InputError(fmt::format("{}: larger than {} KiB, the limit for a scenario file", path, kMaxScenarioBytes >> 10));
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) throw InputError(fmt::format("{}: cannot read scenario", path));
+    // Names go into JSON, traces, replay files and HTML: YAML is Unicode text, and anything else is refused here.
+    if (auto at = first_invalid_utf8(text)) {
+      const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(*at), '\n'));
+      const size_t bol = text.rfind('\n', *at);  // text[*at] is no newline: this is the one before it
+      const size_t col = *at - (bol == std::string::npos ? 0 : bol + 1) + 1;
+      throw InputError(fmt::format("{}:{}:{}: not valid UTF-8 (byte {:#04x}); a scenario is UTF-8 text", path, line, col,
+                                   static_cast<unsigned>(static_cast<unsigned char>(text[*at]))));
+    }
+    // YAML::LoadFile reads the first document and drops the rest: a second one is refused.
+    auto docs = YAML::LoadAll(text);
+    if (docs.size() > 1) r.fail(docs[1], "(document 2)", "a scenario file holds one YAML document (remove the second '---')");
+    if (!docs.empty()) root = docs[0];
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's message for this one is "bad file".
+    throw InputError(fmt::format("{}:{}:{}: not valid YAML for a scenario: nested {} levels deep (yaml-cpp stops there)", path,
+                                 e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   } catch (const YAML::BadFile&) {
     throw InputError(fmt::format("{}: cannot open scenario", path));
   }
   // Anything yaml-cpp itself throws while the document is read is bad input too, reported at its mark.
+  Scenario sc;
   try {
-    return read_root(r, root);
+    sc = read_root(r, root);
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+  // The machine built once, as every run will build it: what PCI cannot hold is refused now, before
+  // any run, and so is a machine above the model's limit (VF slots and bridges count).
+  std::map<std::string, hw::pcie::FnId> names;
+  const auto functions = build_topology(sc, names).functions().size();
+  if (functions > kMaxFunctions)
+    throw InputError(fmt::format("{}: machine: {} functions with bridges and VF slots; a machine has at most {} (docs/scenarios.md)",
+                                 path, functions, kMaxFunctions));
+  return sc;
 }
 
 }  // namespace atslab::io

@@ -85,7 +85,20 @@ struct Scenario {
   std::map<std::string, Expectation> expect;  // by variant name, or "all"
 };
 
+// The model's limits on a machine (docs/scenarios.md), below what PCI allows (65,536 functions and
+// 256 buses per segment), so that any machine that loads boots in well under a second.
+inline constexpr size_t kMaxFunctions = 4096;  // devices, ports and switches (bridges), VF slots
+inline constexpr size_t kMaxSmmus = 256, kMaxRootComplexes = 256;
+
+// A scenario file is at most this large (the shipped ones are below 16 KiB; `repeat:` makes long workloads short).
+inline constexpr uintmax_t kMaxScenarioBytes = uintmax_t{1} << 20;
+
 // Throws atslab::InputError "FILE:LINE:COL: FIELD: expected ..." on any problem.
 Scenario load_scenario(const std::string& path);
+
+// What is wrong with the device `op` names in `sc`'s machine ("" when nothing is): no such
+// device, a VF name that is not <pf>.vf<N>, a VF beyond its PF's TotalVFs, a hot-plug
+// operation on a VF. Workloads and replay files are checked with it before they run.
+std::string device_problem(const Scenario& sc, const sim::Op& op);
 
 }  // namespace atslab::io

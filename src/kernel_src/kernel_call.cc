@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "linux/system.h"
+
 namespace atslab::kernel_src {
 
 namespace {
@@ -9,9 +11,18 @@ namespace {
 thread_local KernelCall* current = nullptr;
 }  // namespace
 
-KernelCall::KernelCall(System& s) : mut_(&s), sys_(&s), prev_(current) { current = this; }
+KernelCall::KernelCall(System& s) : mut_(&s), sys_(&s), prev_(current), stack_depth_(s.kernel.ctx.stack.size()) {
+  current = this;
+}
 KernelCall::KernelCall(const System& s) : sys_(&s), prev_(current) { current = this; }
-KernelCall::~KernelCall() { current = prev_; }
+KernelCall::~KernelCall() {
+  // Frames the tree's code pushed (call_trace.cc) and could not pop, because an atslab error
+  // unwound through it, go with the call.
+  if (mut_ && mut_->kernel.ctx.stack.size() > stack_depth_) mut_->kernel.ctx.stack.resize(stack_depth_);
+  current = prev_;
+}
+
+System* KernelCall::current_mutable() { return current ? current->mut_ : nullptr; }
 
 System& KernelCall::system() {
   if (!current) throw std::logic_error("kernel tree code ran outside a KernelCall");

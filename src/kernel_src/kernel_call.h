@@ -4,6 +4,8 @@
 // and those find the System here. Calls nest (the tree's code may call back
 // into atslab's kernel, which may call the tree again): each restores the
 // enclosing one when it ends.
+#include <cstddef>
+
 namespace atslab {
 struct System;
 }
@@ -23,11 +25,14 @@ class KernelCall {
   // system() also inside a read-only one.
   static System& system();
   static const System& csystem();
+  // The innermost call's System when it may be changed, else nullptr (never throws).
+  static System* current_mutable();
 
  private:
   System* mut_ = nullptr;
   const System* sys_ = nullptr;
   KernelCall* prev_ = nullptr;
+  size_t stack_depth_ = 0;  // the call-trace depth at entry, restored on exit
 };
 
 }  // namespace atslab::kernel_src

@@ -8,15 +8,14 @@
 
 namespace atslab::kernel_src {
 
-namespace {
-
-atslab_pci_fields fields_of(const System& s, pci::DevId id) {
+atslab_pci_fields pci_fields_of(const System& s, pci::DevId id) {
   const pci::PciDev& d = pci::pdev(s, id);
-  return {.dev = id, .ats_cap = d.ats_cap, .ats_stu = d.ats_stu, .ats_enabled = d.ats_enabled,
-          .untrusted = d.untrusted, .is_virtfn = d.is_virtfn, .is_physfn = d.is_physfn};
+  return {.dev = id, .vendor = d.vendor, .device = d.device, .ats_cap = d.ats_cap, .ats_stu = d.ats_stu,
+          .ats_enabled = d.ats_enabled, .untrusted = d.untrusted, .is_virtfn = d.is_virtfn,
+          .is_physfn = d.is_physfn, .pasid_enabled = d.pasid_enabled};
 }
 
-void store(System& s, const struct pci_dev* p) {
+void store_pci_fields(System& s, const struct pci_dev* p) {
   atslab_pci_fields f{};
   atslab_pci_dev_save(p, &f);
   pci::PciDev& d = pci::pdev(s, f.dev);
@@ -26,7 +25,10 @@ void store(System& s, const struct pci_dev* p) {
   d.untrusted = f.untrusted;
   d.is_virtfn = f.is_virtfn;
   d.is_physfn = f.is_physfn;
+  d.pasid_enabled = f.pasid_enabled;
 }
+
+namespace {
 
 struct pci_dev* alloc() {
   struct pci_dev* p = atslab_pci_dev_alloc();
@@ -41,11 +43,11 @@ PciDevMirror::PciDevMirror(const System& s, pci::DevId dev) : id_(dev) {
   if (d.is_virtfn && d.physfn != pci::kNoDev) {
     pf_id_ = d.physfn;
     pf_ = alloc();
-    auto f = fields_of(s, pf_id_);
+    auto f = pci_fields_of(s, pf_id_);
     atslab_pci_dev_load(pf_, &f, nullptr);
   }
   dev_ = alloc();
-  auto f = fields_of(s, dev);
+  auto f = pci_fields_of(s, dev);
   atslab_pci_dev_load(dev_, &f, pf_);
 }
 
@@ -55,8 +57,8 @@ PciDevMirror::~PciDevMirror() {
 }
 
 void PciDevMirror::save(System& s) const {
-  store(s, dev_);
-  if (pf_) store(s, pf_);
+  store_pci_fields(s, dev_);
+  if (pf_) store_pci_fields(s, pf_);
 }
 
 }  // namespace atslab::kernel_src

@@ -7,12 +7,17 @@
 #include "linux/pci/pci_dev.h"
 
 struct pci_dev;
+struct atslab_pci_fields;
 
 namespace atslab {
 struct System;
 }
 
 namespace atslab::kernel_src {
+
+// The fields the tree's code sees of a pci::PciDev, and writing them back from a struct pci_dev.
+atslab_pci_fields pci_fields_of(const System& s, pci::DevId dev);
+void store_pci_fields(System& s, const struct pci_dev* p);
 
 class PciDevMirror {
  public:

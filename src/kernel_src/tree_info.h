@@ -3,6 +3,7 @@
 // generates the facts), for `atslab --version`, reports and tests.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "policy/driver.h"
 
@@ -11,13 +12,16 @@ namespace atslab::kernel_src {
 struct TreeInfo {
   std::string_view version;  // "6.12.118", from the tree's Makefile
   std::string_view origin;   // the tarball or the directory given to the build
-  std::string_view files;    // the tree's .c files compiled, space-separated
+  std::string_view files;    // the tree's .c files compiled (directly or in a wrapper), space-separated
 };
 TreeInfo tree();
 
 // The SHA-256 of one compiled file as compiled ("" if it was not): tests pinned to
 // one tree's code check it, so a developer's own tree skips them rather than fails.
 std::string sha256_of(std::string_view file);
+
+// The tree's files --driver source runs: those compiled that atslab calls into.
+std::vector<std::string> files_run();
 
 // "source driver: linux 6.12.118 (/usr/src/linux-source-6.12.tar.xz)"
 std::string source_driver_line();

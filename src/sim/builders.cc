@@ -1,5 +1,7 @@
 #include "sim/builders.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -110,6 +112,10 @@ System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOpt
     }
     s.hw.pcie.add_function(rc, it->second, f.original.func(), f.cfg, label);
   }
+  // The same dump given twice, or two dumps of one slot, would put two functions at one routing ID.
+  s.hw.pcie.finalize();
+  if (auto clash = s.hw.pcie.address_conflict())
+    throw InputError(fmt::format("no PCI hierarchy can hold these dumps: {} (is a dump given twice?)", *clash));
   boot_and_enable_vfs(s, opt);
   return s;
 }

@@ -173,9 +173,11 @@ class Explorer {
   }
 
  private:
-  bool stop() const { return !opt_.all && !res_.found.empty(); }
+  bool interrupted() const { return opt_.interrupt && *opt_.interrupt; }
+  bool stop() const { return (!opt_.all && !res_.found.empty()) || interrupted(); }
 
   ExploreResult finish() {
+    res_.interrupted = interrupted();
     res_.unique = visited_.size();
     res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     if (opt_.progress) std::fprintf(stderr, "\n");
@@ -366,7 +368,11 @@ bool reaches(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>
 
 ExploreResult explore(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt) {
   ExploreResult r = Explorer(sc, v, opt).run();
-  for (auto& [inv, cx] : r.found) cx.trace = minimise(sc, v, r.prefix, std::move(cx.trace), inv);
+  // Interrupted, the traces found so far are reported as found: replayable, not yet the shortest.
+  for (auto& [inv, cx] : r.found) {
+    r.interrupted |= opt.interrupt && *opt.interrupt;
+    if (!r.interrupted) cx.trace = minimise(sc, v, r.prefix, std::move(cx.trace), inv);
+  }
   return r;
 }
 

@@ -9,6 +9,7 @@
 // state hash, the largest depth budget it was explored with. The first
 // violation found at depth limit L has the shortest possible trace (no trace
 // of L-1 operations reaches it), and memory holds one System per level.
+#include <csignal>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -32,6 +33,9 @@ struct ExploreOptions {
   unsigned shard = 0, shards = 1;     // this process explores shard `shard` of `shards`
   unsigned split_depth = 2;           // the depth at which states are dealt to shards
   bool progress = false;              // a progress line on stderr
+  // Set asynchronously (a signal handler stores the signal's number): the search stops at the
+  // next transition and returns what it found so far, marked interrupted.
+  const volatile std::sig_atomic_t* interrupt = nullptr;
 };
 
 struct Counterexample {
@@ -44,6 +48,7 @@ struct ExploreResult {
   unsigned depth = 0;          // the limit asked for
   unsigned depth_reached = 0;  // the deepest level fully explored
   bool exhausted = false;      // no state within the depth was left unexplored (no stop at a violation)
+  bool interrupted = false;    // stopped by ExploreOptions::interrupt (its traces are then not minimised)
   uint64_t transitions = 0;    // operations executed (states generated)
   uint64_t unique = 0;         // distinct states seen
   uint64_t revisits = 0;       // transitions into states already explored with enough depth left

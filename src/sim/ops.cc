@@ -299,7 +299,9 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       return ret;
     }
     case OpKind::HotplugAdd: {
-      auto fn = ctx.devices.at(op.device);
+      auto it = ctx.devices.find(op.device);  // a slot holds a scenario device; a VF name is not one
+      if (it == ctx.devices.end()) throw InputError(fmt::format("hotplug_add: '{}' is not a device in a hot-plug slot", op.device));
+      auto fn = it->second;
       if (s.hw.pcie.fn(fn).present) return -EBUSY;
       pci::hotplug_add(s, fn);
       return 0;

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/input_error.h"
-#include "io/lspci_dump.h"
+#include "io/scenario_machine.h"
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/kernel/fault_inject.h"
@@ -30,50 +30,13 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     ignore_inv.push_back(sm.endpoints_ignore_inv_when_disabled);
     s.hw.smmus.push_back(h);
   }
-  // Each root complex is its own PCI segment, so root buses never collide.
-  for (size_t i = 0; i < sc.rcs.size(); ++i) {
-    const auto& r = sc.rcs[i];
-    s.hw.pcie.add_root_complex({static_cast<uint16_t>(i), 0, r.ats, r.iommu, r.smmu});
-    // The VT-d unit's ECAP, as the driver will read it (units no root complex names keep the defaults).
+  s.hw.pcie = io::build_topology(sc, names);
+  // The VT-d units' ECAP, as the driver will read them (units no root complex names keep the defaults).
+  for (const auto& r : sc.rcs)
     if (r.iommu == IommuKind::Vtd) {
       if (s.hw.vtd.size() <= r.smmu) s.hw.vtd.resize(r.smmu + 1);
       s.hw.vtd[r.smmu] = {.ecap_dt = r.ecap_dt, .ecap_dit = r.ecap_dit, .ecap_smts = r.ecap_smts, .ecap_prs = r.ecap_prs};
     }
-  }
-  std::map<std::string, FnId> ports;
-  uint8_t next_port = 1;
-  for (const auto& p : sc.ports) {
-    if (p.below.empty()) {
-      ports[p.name] = s.hw.pcie.add_root_port(p.rc, next_port++, p.external_facing);
-    } else {
-      // A one-port switch below an earlier port: its downstream port is this one.
-      ports[p.name] = s.hw.pcie.add_switch(ports.at(p.below), 1).at(0);
-    }
-  }
-  uint8_t next_rciep = 0x10;
-  for (const auto& d : sc.devices) {
-    ConfigSpace cfg;
-    if (!d.lspci.empty()) {
-      auto fns = io::load_lspci_dump(d.lspci);
-      cfg = fns.at(0).cfg;
-    } else {
-      ConfigBuilder b(d.header);
-      b.add_pcie(d.port.empty() ? exp::Type::RcEndpoint : exp::Type::Endpoint, true);
-      if (d.ats) b.add_ats(*d.ats);
-      if (d.sriov) b.add_sriov(*d.sriov);
-      if (d.pri) b.add_pri({});
-      if (d.pasid) b.add_pasid({});
-      cfg = b.build();
-    }
-    FnId parent = d.port.empty() ? kNoFn : ports.at(d.port);
-    uint16_t rc = d.port.empty() ? d.rc : s.hw.pcie.fn(parent).rc;
-    uint8_t devfn = d.port.empty() ? static_cast<uint8_t>(d.devfn ? d.devfn : (next_rciep++ << 3)) : d.devfn;
-    names[d.name] = s.hw.pcie.add_function(rc, parent, devfn, std::move(cfg), d.name, d.hotplug);
-  }
-  s.hw.pcie.finalize();
-  if (auto clash = s.hw.pcie.address_conflict())
-    throw InputError(fmt::format("{}: no PCI hierarchy can hold this machine: {} (give devices their own port, devfn or "
-                                 "SR-IOV routing)", sc.path, *clash));
   // A per-SMMU key: only the functions behind a root complex that SMMU serves.
   for (hw::pcie::FnId f = 0; f < s.hw.pcie.functions().size(); ++f) {
     const auto& rc = s.hw.pcie.rc(s.hw.pcie.fn(f).rc);

@@ -16,37 +16,6 @@
 
 namespace atslab::sim {
 
-const char* op_name(OpKind k) {
-  switch (k) {
-    case OpKind::SriovEnable: return "sriov_enable";
-    case OpKind::SriovDisable: return "sriov_disable";
-    case OpKind::Bind: return "bind";
-    case OpKind::Unbind: return "unbind";
-    case OpKind::HostDma: return "host_dma";
-    case OpKind::VfioSetContainer: return "vfio_set_container";
-    case OpKind::VfioSetIommu: return "vfio_set_iommu";
-    case OpKind::VfioMapUnmap: return "vfio_map_unmap";
-    case OpKind::VfioUnsetContainer: return "vfio_unset_container";
-    case OpKind::HotplugAdd: return "hotplug_add";
-    case OpKind::HotplugRemove: return "hotplug_remove";
-    case OpKind::Remove: return "remove";
-    case OpKind::AttachOwnDomain: return "attach_own_domain";
-    case OpKind::DetachOwnDomain: return "detach_own_domain";
-    case OpKind::VfioMap: return "vfio_map";
-    case OpKind::VfioUnmap: return "vfio_unmap";
-    case OpKind::DeviceDma: return "device_dma";
-    case OpKind::AtsTranslate: return "ats_translate";
-    case OpKind::GroupSetType: return "group_set_type";
-  }
-  return "?";
-}
-
-std::optional<OpKind> parse_op_name(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(kLastOpKind); ++k)
-    if (name == op_name(static_cast<OpKind>(k))) return static_cast<OpKind>(k);
-  return std::nullopt;
-}
-
 namespace {
 
 const char* command_name(int64_t op) {
@@ -289,6 +258,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));
   res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
   res.non_compliance = endpoint_non_compliance(s);
+  res.fault_rules = faults::rule_counts(s);
   res.seconds = elapsed();
   return res;
 }

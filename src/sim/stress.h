@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "check/invariants.h"
+#include "io/fault_plan.h"
 #include "io/scenario.h"
+#include "sim/op_kinds.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
 #include "sim/workloads.h"
@@ -39,6 +41,7 @@ struct StressResult {
   size_t atc_inv_to_ats_disabled = 0;
   size_t interleaved = 0;  // operations CPU 1 ran inside another at an interleaving point
   std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force (sim/non_compliance.h)
+  std::vector<faults::RuleCount> fault_rules;  // each rule of the plan in force: its calls and fires
   double seconds = 0;
 };
 
@@ -64,8 +67,6 @@ struct StressOptions {
   size_t record_limit = 200000;  // events kept before checked history is dropped (memory bound)
 };
 
-const char* op_name(OpKind k);
-std::optional<OpKind> parse_op_name(std::string_view name);
 StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const StressOptions& opt);
 
 // A replay file: the scenario, variant, seed, fault plan and operations (JSON).

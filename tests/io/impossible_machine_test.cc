@@ -13,10 +13,11 @@
 namespace atslab::sim {
 namespace {
 
+// The loader builds the machine once to refuse these (issue 16, item 4); build_machine refuses them too.
 std::string refusal(const std::string& machine) {
-  io::Scenario sc = io::load_scenario(test::write_temp("m.yaml", "machine:\n" + machine));
-  DeviceNames names;
   try {
+    io::Scenario sc = io::load_scenario(test::write_temp("m.yaml", "machine:\n" + machine));
+    DeviceNames names;
     build_machine(sc, policy::AtsVariant::Upstream, names);
   } catch (const InputError& e) {
     std::string m = e.what();
@@ -52,7 +53,8 @@ TEST(ScenarioLoad, RefusesMoreIntegratedEndpointsThanTheRootBusHasDevices) {
   std::string many = "  devices:\n";
   for (int i = 0; i < 33; ++i) many += "    - {name: e" + std::to_string(i) + ", vendor: 0x8086, device: 0x0b25}\n";
   std::string m = refusal(many);
-  EXPECT_NE(m.find("would be both"), std::string::npos) << m;
+  // The device numbers given out ran past 31 before the clash they wrapped into: said as such now.
+  EXPECT_NE(m.find("more than 16 root-complex integrated endpoints without a devfn"), std::string::npos) << m;
 }
 
 TEST(ScenarioLoad, AcceptsDistinctFunctions) {

@@ -416,8 +416,9 @@ TEST_F(MalformedDump, RowsOutOfOrderAreRefused) {
   // Swap rows 0x10 and 0x20 (lines 2 and 3 of the rows).
   auto l1 = rows.find("10:"), l2 = rows.find("20:"), l3 = rows.find("30:");
   std::string swapped = rows.substr(0, l1) + rows.substr(l2, l3 - l2) + rows.substr(l1, l2 - l1) + rows.substr(l3);
-  auto msg = expect_error(write("order.txt", "# c\n01:00.0 Test\n" + swapped), 4);
-  EXPECT_NE(msg.find("lacks config row 0x10"), std::string::npos) << msg;
+  // Named as what it is (issue 16, item 10), at the row that is out of place; not "lacks config row 0x10".
+  auto msg = expect_error(write("order.txt", "# c\n01:00.0 Test\n" + swapped), 5);
+  EXPECT_NE(msg.find("config row 0x10 comes after row 0x20 (rows out of order)"), std::string::npos) << msg;
 }
 
 TEST_F(MalformedDump, RowsBetweenTheLspciSizesAreRefusedNamingTheNextRow) {

@@ -1,39 +1,16 @@
 // YAML scenarios: every error names file, line, column and field; a good file loads whole.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
-
 #include "io/input_error.h"
 #include "io/scenario.h"
+#include "scenario_text.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::io {
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  // One directory per test process: ctest runs tests in parallel, and they all write s.yaml.
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-scenario-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto p = dir / name;
-  std::ofstream(p) << text;
-  return p.string();
-}
-
-std::string error_of(const std::string& text) {
-  std::string path = write_temp("s.yaml", text);
-  try {
-    load_scenario(path);
-  } catch (const InputError& e) {
-    std::string m = e.what();
-    EXPECT_EQ(m.rfind(path, 0), 0u) << m;
-    EXPECT_EQ(m.find('\n'), std::string::npos) << "one line";
-    return m.substr(path.size());
-  }
-  ADD_FAILURE() << "accepted: " << text;
-  return "";
-}
+using test::error_of;
+using test::write_temp;
 
 const std::string kMachine = "machine:\n  ports: [{name: rp0}]\n  devices:\n    - {name: pf, port: rp0, vendor: 0x8086, device: 0x1452}\n";
 

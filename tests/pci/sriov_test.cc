@@ -48,6 +48,16 @@ TEST(Sriov, VfsCrossIntoTheNextBusWhenTheRidPassesDevfn255) {
   EXPECT_EQ(pci::iov_virtfn_devfn(m.s, m.pf(), 3), 1);
 }
 
+// Issue 16, item 1: compute_max_vf_buses counted NumVFs in a uint16_t up to TotalVFs, which
+// never passes 0xffff: the boot never ended.
+TEST(Sriov, ATotalVfsOf0xffffBoots) {
+  Machine m({.pf = {.total_vfs = 0xffff, .vf_offset = 1, .vf_stride = 1}});
+  const auto& pf = m.s.kernel.devs[m.pf()];
+  EXPECT_TRUE(pf.is_physfn);
+  EXPECT_EQ(pf.sriov.total_vfs, 0xffff);
+  EXPECT_EQ(pf.sriov.num_vfs, 0);
+}
+
 TEST(Sriov, ZeroOffsetLeavesThePfWithoutSriov) {
   Machine m({.pf = {.total_vfs = 2, .vf_offset = 0, .vf_stride = 1}});
   EXPECT_FALSE(m.s.kernel.devs[m.pf()].is_physfn);

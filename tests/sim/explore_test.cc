@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -28,6 +29,23 @@ std::vector<int> replayed(const io::Scenario& sc, AtsVariant v, const std::vecto
 }
 
 bool has(const std::vector<int>& v, int n) { return std::find(v.begin(), v.end(), n) != v.end(); }
+
+// Issue 16, item 12: a signal handler sets the flag; the search stops and returns what it has.
+TEST(Explore, AnInterruptStopsTheSearchAndKeepsWhatWasFound) {
+  auto sc = scenario("seed");
+  volatile std::sig_atomic_t flag = 0;
+  ExploreOptions opt{.depth = 3, .all = true, .interrupt = &flag};
+  auto whole = explore(sc, AtsVariant::Upstream, opt);
+  EXPECT_FALSE(whole.interrupted);
+  EXPECT_TRUE(whole.exhausted);
+  flag = SIGINT;
+  auto cut = explore(sc, AtsVariant::Upstream, opt);
+  EXPECT_TRUE(cut.interrupted);
+  EXPECT_FALSE(cut.exhausted);
+  EXPECT_LT(cut.transitions, whole.transitions);
+  EXPECT_EQ(io::explore_to_json(sc, cut)["interrupted"], true);
+  for (const auto& [n, cx] : cut.found) EXPECT_TRUE(has(replayed(sc, AtsVariant::Upstream, cx.trace), n)) << n;
+}
 
 TEST(Explore, UpstreamSeedBugIsFoundWithAShortReplayableTrace) {
   auto sc = scenario("seed");

@@ -40,6 +40,65 @@ TEST(FaultPlan, RefusesBadItemsWithAMessageNamingThem) {
   }
 }
 
+// Issue 16, item 9: options that contradict each other or mean nothing were taken silently.
+TEST(FaultPlan, RefusesAnOptionGivenTwiceAndOptionsThatMeanNothing) {
+  auto message = [](const char* plan) {
+    try {
+      faults::parse_plan(plan);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << plan << " was accepted";
+    return std::string();
+  };
+  EXPECT_NE(message("pci_enable_ats:nth=1:nth=2").find("nth given twice"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:p=0.1:p=0.2").find("p given twice"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:step=a:step=b").find("step given twice"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:always:nth=3").find("always fires on every call"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:p=0.5:always").find("always fires on every call"), std::string::npos);
+  for (const char* point : {"config_write.drop", "endpoint.ignore_atc_inv", "quirk.other_phase"})
+    EXPECT_NE(message((std::string(point) + ":nth=1:err=-EBUSY").c_str()).find("returns no error"), std::string::npos) << point;
+  EXPECT_NO_THROW(faults::parse_plan("pci_enable_ats:nth=1:p=0.5"));  // the nth call, or by chance: documented
+  EXPECT_NO_THROW(faults::parse_plan("cache_tag.alloc:always:err=-EIO"));
+}
+
+// Issue 16, item 10: the messages say what is wrong.
+TEST(FaultPlan, MessagesNameTheRangeAndTheRuleThatCannotFire) {
+  auto message = [](const char* plan) {
+    try {
+      faults::parse_plan(plan);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message("pci_enable_ats:nth=4294967296").find("nth is at most 4294967295"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:nth=x").find("from 1 to 4294967295"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:p=0").find("p=0 never fires"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats:p=0.0000001").find("never fires"), std::string::npos);
+  EXPECT_NE(message("pci_enable_ats").find("does not say when it fires"), std::string::npos);
+  EXPECT_EQ(faults::parse_plan("pci_enable_ats:nth=4294967295").at(0).nth, 4294967295u);
+}
+
+// Every rule of the plan is reported with the calls it applied to and how many it failed.
+TEST(FaultPlan, EachRuleCountsItsCallsAndFires) {
+  test::Machine m;
+  m.s.faults.rules = faults::parse_plan("pci_enable_ats:nth=2:err=-EBUSY,pci_enable_ats:step=boot,pci_prepare_ats:always");
+  m.s.faults.step = "later";
+  EXPECT_EQ(pci::enable_ats(m.s, m.pf(), 12), 0);
+  pci::disable_ats(m.s, m.pf());
+  EXPECT_EQ(pci::enable_ats(m.s, m.pf(), 12), -EBUSY);
+  auto counts = faults::rule_counts(m.s);
+  ASSERT_EQ(counts.size(), 3u);
+  EXPECT_EQ(counts[0], (faults::RuleCount{"pci_enable_ats:nth=2:err=-EBUSY", "", 2, 1}));
+  EXPECT_EQ(counts[1], (faults::RuleCount{"pci_enable_ats:step=boot", "boot", 0, 0}));
+  EXPECT_EQ(counts[2], (faults::RuleCount{"pci_prepare_ats:always", "", 0, 0}));
+  auto lines = faults::describe(counts);
+  EXPECT_EQ(lines[0], "fault rule pci_enable_ats:nth=2:err=-EBUSY: 2 calls, 1 fired");
+  EXPECT_NE(lines[1].find("never matched"), std::string::npos) << lines[1];
+  EXPECT_EQ(faults::to_json(counts)[1]["step_matched"], false);
+}
+
 TEST(FaultInjection, NthCallFiresOnceWithTheRulesError) {
   test::Machine m;
   m.s.faults.rules = faults::parse_plan("pci_enable_ats:nth=2:err=-EBUSY");

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <csignal>
 #include <unistd.h>
 
 #include "command.h"
@@ -52,6 +53,34 @@ std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
   }
   return out;
 }
+
+// The signal that interrupted the search (SIGINT, SIGTERM), 0 while none has: the search
+// stops, what it found is printed, and the command exits with the signal's status.
+volatile std::sig_atomic_t g_interrupt = 0;
+
+void on_interrupt(int signo) { g_interrupt = signo; }
+
+// Catches SIGINT and SIGTERM for as long as it lives.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
 
 void print_table(const nlohmann::json& results) {
   fmt::print("{:<11} {:>5} {:>9} {:>10} {:>10} {:>10}  {}\n", "VARIANT", "DEPTH", "EXHAUSTED", "STATES", "UNIQUE",
@@ -127,8 +156,11 @@ atslab::cli::Register reg{
         }
         auto variants = cli::variants_arg(o->variant);
         if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
+        InterruptGuard guard;
+        opt.interrupt = &g_interrupt;
         nlohmann::json results = nlohmann::json::array();
         for (auto v : variants) {
+          if (g_interrupt) break;  // the variants not yet started are left out
           auto r = sim::explore(sc, v, opt);
           auto j = io::explore_to_json(sc, r);
           for (auto& vj : j["violations"]) {
@@ -146,12 +178,21 @@ atslab::cli::Register reg{
           j["driver"] = cli::driver_json(sc.driver);
           results.push_back(j);
         }
-        if (o->json) std::cout << nlohmann::json{{"results", results}}.dump(2) << "\n";
-        else {
+        const int signo = g_interrupt;
+        if (o->json) {
+          nlohmann::json out = {{"results", results}};
+          if (signo) out["interrupted"] = true;
+          std::cout << out.dump(2) << "\n";
+        } else {
           fmt::print("{}", cli::driver_banner(sc.driver));
           print_table(results);
+          if (signo)
+            fmt::print("\ninterrupted by {}: the search stopped early; the results above are what it had found (traces not "
+                       "minimised)\n",
+                       signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : fmt::format("signal {}", signo));
         }
-        return 0;
+        // As a process killed by the signal would report itself to the shell, but with the output complete.
+        return signo ? 128 + signo : 0;
       };
     }};
 

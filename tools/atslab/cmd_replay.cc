@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "command.h"
+#include "io/fault_plan.h"
 #include "io/input_error.h"
 #include "io/replay_file.h"
 #include "io/scenario.h"
@@ -35,22 +36,16 @@ atslab::io::Scenario load_named_scenario(const std::string& replay, const std::s
   }
 }
 
-// Every device an operation names must be in the scenario's machine (a VF by its PF's name),
-// checked before the run so that the error names the operation.
+// Every device an operation names must be in the scenario's machine (a VF by its PF's name,
+// within its TotalVFs), checked before the run so that the error names the operation.
 void check_devices(const std::string& replay, const atslab::io::Scenario& sc, const std::vector<atslab::sim::Op>& ops) {
-  auto known = [&](const std::string& dev) {
-    if (dev.empty()) return true;
-    std::string base = dev.substr(0, dev.find(".vf"));
-    for (const auto& d : sc.devices)
-      if (d.name == base) return true;
-    return false;
-  };
   for (size_t i = 0; i < ops.size(); ++i) {
     std::string where = fmt::format("{}: ops[{}]", replay, i);
-    if (!known(ops[i].device)) throw InputError(fmt::format("{}.device: no device named '{}' in {}", where, ops[i].device, sc.path));
+    if (auto why = atslab::io::device_problem(sc, ops[i]); !why.empty())
+      throw InputError(fmt::format("{}.device: {} in {}", where, why, sc.path));
     for (const auto& n : ops[i].nested)
-      if (!known(n.op.device))
-        throw InputError(fmt::format("{}.interleave.op.device: no device named '{}' in {}", where, n.op.device, sc.path));
+      if (auto why = atslab::io::device_problem(sc, n.op); !why.empty())
+        throw InputError(fmt::format("{}.interleave.op.device: {} in {}", where, why, sc.path));
   }
 }
 
@@ -86,6 +81,7 @@ atslab::cli::Register reg{
         for (const auto& w : r.final.record.warnings) fmt::print("{}", kernel::format_warning(w));
         for (const auto& v : r.violations) fmt::print("  #{} {}: {}  [after: {}]\n", v.invariant, v.objects, v.detail, v.step);
         for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("  non-compliant endpoint in force: {}\n", n);
+        for (const auto& line : faults::describe(faults::rule_counts(r.final))) fmt::print("  {}\n", line);
         return 0;
       };
     }};

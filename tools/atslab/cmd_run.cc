@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "io/fault_plan.h"
 #include "io/input_error.h"
 #include "io/repro_report.h"
 #include "io/scenario.h"
@@ -97,6 +98,7 @@ atslab::cli::Register reg{
                                         {"violated_invariants", r.violated},
                                         {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled},
                                         {"non_compliance", sim::endpoint_non_compliance(r.final)},
+                                        {"fault_rules", faults::to_json(faults::rule_counts(r.final))},
                                         {"steps", steps}});
               continue;
             }
@@ -106,6 +108,7 @@ atslab::cli::Register reg{
                        r.final.record.bugs.empty() ? "" : fmt::format(" kasan {}", r.final.record.bugs.size()));
             for (const auto& f : r.failed_expectations) fmt::print("    {}\n", f);
             for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("    non-compliant endpoint in force: {}\n", n);
+            for (const auto& line : faults::describe(faults::rule_counts(r.final))) fmt::print("    {}\n", line);
             if (o->log) {
               for (const auto& st : r.steps) fmt::print("    step: {} -> {}\n", st.what, st.ret);
               for (const auto& l : r.final.record.log) fmt::print("    {}\n", kernel::format_dmesg(l));

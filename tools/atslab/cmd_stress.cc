@@ -49,7 +49,7 @@ atslab::cli::Register reg{
       auto* ops = sub.add_option("--ops", o->ops, "Random operations after the workload's set-up, 1 to 1000000000 (default 1000)")
                       ->check(atslab::cli::Unsigned)
                       ->check(CLI::Range(size_t{1}, size_t{1'000'000'000}));
-      sub.add_option("--seconds", o->seconds, "Run for this long instead")->excludes(ops)->check(CLI::Range(0.0, 86400.0));
+      auto* seconds = sub.add_option("--seconds", o->seconds, "Run for this long instead (more than 0, at most 86400)")->excludes(ops);
       sub.add_option("--faults", o->faults, "Fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_option("--trace", o->trace,
@@ -61,11 +61,13 @@ atslab::cli::Register reg{
           ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(0u, 1000u));
       atslab::cli::add_driver_option(sub, o->driver);
-      return [o]() -> int {
+      return [o, seconds]() -> int {
         using namespace atslab;
         const policy::Driver driver = cli::driver_arg(o->driver);
-        // CLI::Range lets NaN through (every comparison with it is false).
-        if (!(o->seconds >= 0 && o->seconds <= 86400)) throw InputError("--seconds: expected a number from 0 to 86400");
+        // 0 would mean "not given" (the default 1000 operations) while 1e-300 runs none; NaN passes
+        // every range check (each comparison with it is false). The range is written out instead.
+        if (seconds->count() && !(o->seconds > 0 && o->seconds <= 86400))
+          throw InputError("--seconds: expected a number of seconds above 0, at most 86400");
         auto sc = io::load_scenario(o->scenario);
         sc.driver = driver;
         faults::parse_plan(o->faults);
@@ -103,6 +105,8 @@ atslab::cli::Register reg{
                                      trace.dropped());
         }
         bool expectations_ok = true;
+        // The plan in force: the scenario's rules, then --faults's.
+        std::string plan = sc.faults.empty() ? o->faults : o->faults.empty() ? sc.faults : sc.faults + "," + o->faults;
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : results) {
           nlohmann::json firsts = nlohmann::json::array();
@@ -128,13 +132,15 @@ atslab::cli::Register reg{
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
                          {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
                          {"non_compliance", r.non_compliance},
+                         {"faults", plan}, {"fault_rules", faults::to_json(r.fault_rules)},
                          {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0},
                          {"driver", cli::driver_json(driver)}});
         }
         if (o->json) {
           std::cout << out.dump(2) << "\n";
         } else {
-          fmt::print("{}{}: workload {}, seed {}\n", cli::driver_banner(driver), sc.name, sim::name(*workload), o->seed);
+          fmt::print("{}{}: workload {}, seed {}, faults {}\n", cli::driver_banner(driver), sc.name, sim::name(*workload), o->seed,
+                     plan.empty() ? "none" : "'" + plan + "'");
           fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12}\n", "VARIANT", "OPS", "WARNS", "INVARIANTS (first at op)", "ATC->OFF", "OPS/S");
           for (const auto& j : out) {
             std::string inv;
@@ -153,6 +159,8 @@ atslab::cli::Register reg{
                          f["after_ops"].get<size_t>(), f["step"].get<std::string>(), f["objects"].get<std::string>(),
                          f["detail"].get<std::string>(),
                          f["replay"].get<std::string>().empty() ? "" : "\n    replay: atslab replay " + f["replay"].get<std::string>());
+          for (const auto& r : results)
+            for (const auto& line : faults::describe(r.fault_rules)) fmt::print("  {}: {}\n", policy::name(r.variant), line);
         }
         return expectations_ok ? 0 : 1;
       };

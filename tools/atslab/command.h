@@ -30,6 +30,10 @@ struct Register {
   }
 };
 
+// Standard output flushed and checked at the end of a command: `status` when everything was
+// written, else one line on stderr and status 2 (a full disk, a closed pipe).
+int check_stdout(int status);
+
 // Writes `text` to `path` atomically (temporary file, then rename), or to stdout for "-".
 void write_output(const std::string& path, const std::string& text);
 // One output file per run when a command writes several: FILE's stem (FILE without its

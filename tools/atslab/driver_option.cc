@@ -1,6 +1,4 @@
 // --driver model|source, shared by the commands that run the kernel.
-#include <sstream>
-
 #include "command.h"
 #include "io/input_error.h"
 #include "kernel_src/tree_info.h"
@@ -25,10 +23,8 @@ std::string driver_banner(policy::Driver d) {
 nlohmann::json driver_json(policy::Driver d) {
   if (d == policy::Driver::Model) return {{"kind", "model"}};
   const auto t = kernel_src::tree();
-  nlohmann::json files = nlohmann::json::array();
-  std::istringstream in{std::string(t.files)};
-  for (std::string f; in >> f;) files.push_back(f);
-  return {{"kind", "source"}, {"linux", std::string(t.version)}, {"tree", std::string(t.origin)}, {"files", files}};
+  return {{"kind", "source"}, {"linux", std::string(t.version)}, {"tree", std::string(t.origin)},
+          {"files", kernel_src::files_run()}};
 }
 
 }  // namespace atslab::cli

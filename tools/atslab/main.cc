@@ -1,6 +1,9 @@
 // atslab: a laboratory for PCIe ATS as Linux manages it.
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <charconv>
 #include <iostream>
 #include <map>
@@ -68,6 +71,18 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
+int check_stdout(int status) {
+  // A full disk or a closed pipe shows only here: the last output may still be buffered, and
+  // neither iostreams nor fmt::print report a failed write by themselves.
+  std::cout.flush();
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout) && std::cout) return status;
+  const int err = errno;
+  std::cerr << "atslab: error: cannot write standard output" << (err ? std::string(": ") + std::strerror(err) : "")
+            << " (the output is incomplete)\n";
+  return 2;
+}
+
 }  // namespace atslab::cli
 
 int main(int argc, char** argv) {
@@ -86,11 +101,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return cli::check_stdout(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return cli::check_stdout(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return cli::check_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
     // Point at the help that describes the options in question: the subcommand's when one was named
     // (the top level takes no option but --help/--version, so a subcommand can only be argv[1]).
@@ -102,10 +117,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    int status = 0;
+    bool ran = false;
     for (auto& [sub, run] : runners)
-      if (sub->parsed()) return run();
+      if (!ran && sub->parsed()) status = run(), ran = true;
     // No subcommand: the main job (the seed bug's reproduction once it exists).
-    return default_cmd ? runners[default_cmd]() : 0;
+    if (!ran && default_cmd) status = runners[default_cmd]();
+    return cli::check_stdout(status);
   } catch (const InputError& e) {
     std::cerr << "atslab: error: " << e.what() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include "hw/pcie/topology.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <stdexcept>
 
 #include "hw/pcie/capability_walk.h"
@@ -61,30 +62,39 @@ FnId Topology::add_function(RcId rc, FnId parent, uint8_t devfn, ConfigSpace cfg
   return static_cast<FnId>(fns_.size() - 1);
 }
 
-uint8_t Topology::number_bus(RcId rc, FnId bridge, uint8_t bus, uint8_t next) {
+unsigned Topology::number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next) {
   std::vector<FnId> children;
   for (FnId i = 0; i < fns_.size(); ++i)
     if (fns_[i].rc == rc && fns_[i].parent == bridge && !fns_[i].is_vf()) children.push_back(i);
   std::sort(children.begin(), children.end(), [&](FnId a, FnId b) { return fns_[a].bdf.devfn < fns_[b].bdf.devfn; });
+  // Numbers past 255 do not exist: the machine is reported (bus_overflow()), its buses stop at 255.
+  auto overflow = [&](unsigned b) {
+    if (b > 0xff && bus_overflow_.empty())
+      bus_overflow_ = fmt::format("segment {} needs more than 256 bus numbers (bridges and the buses SR-IOV VFs cross into)",
+                              rcs_[rc].domain);
+  };
   // Endpoints first: a PF's VFs may spill onto the following bus numbers.
   for (FnId c : children) {
-    fns_[c].bdf.bus = bus;
+    fns_[c].bdf.bus = static_cast<uint8_t>(std::min(bus, 0xffu));
     if (uint16_t pos = find_ext_cap(fns_[c].cfg, ext_cap::kSriov)) {
       const auto& cfg = fns_[c].cfg;
       unsigned total = std::min<unsigned>(cfg.read16(pos + sriov::kTotalVf), kMaxVfSlots);
       unsigned extra = virtfn_extra_buses(fns_[c].bdf, cfg.read16(pos + sriov::kVfOffset),
                                           cfg.read16(pos + sriov::kVfStride), total);
-      next = static_cast<uint8_t>(std::max<unsigned>(next, std::min(0xffu, bus + extra)));
+      overflow(bus + extra);
+      next = std::max(next, std::min(0xffu, bus + extra));
     }
   }
   for (FnId c : children) {
     if ((fns_[c].cfg.read8(hdr::kHeaderType) & 0x7f) != hdr::kTypeBridge) continue;
-    uint8_t secondary = static_cast<uint8_t>(next + 1);
+    unsigned secondary = next + 1;
+    overflow(secondary);
+    secondary = std::min(secondary, 0xffu);
     next = number_bus(rc, c, secondary, secondary);
     auto& cfg = fns_[c].cfg;
-    cfg.write8(hdr::kPrimaryBus, bus);
-    cfg.write8(hdr::kSecondaryBus, secondary);
-    cfg.write8(hdr::kSubordinateBus, next);
+    cfg.write8(hdr::kPrimaryBus, static_cast<uint8_t>(bus));
+    cfg.write8(hdr::kSecondaryBus, static_cast<uint8_t>(secondary));
+    cfg.write8(hdr::kSubordinateBus, static_cast<uint8_t>(next));
   }
   return next;
 }

@@ -53,11 +53,14 @@ class Topology {
   RootComplex& rc(RcId id) { return rcs_.at(id); }
   const RootComplex& rc(RcId id) const { return rcs_.at(id); }
   bool finalized() const { return finalized_; }
+  // After finalize: "" or why the bus numbers a segment needs run past 255 (bridges and the buses
+  // SR-IOV VFs cross into), which no real hierarchy can number.
+  const std::string& bus_overflow() const { return bus_overflow_; }
 
   bool operator==(const Topology&) const = default;
 
  private:
-  uint8_t number_bus(RcId rc, FnId bridge, uint8_t bus, uint8_t next);
+  unsigned number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next);
   void sriov_control_written(FnId pf, uint16_t sriov_pos, uint16_t old_ctrl);
   // Rebuilds the address index; called wherever a function appears, leaves or moves.
   void reindex();
@@ -67,6 +70,7 @@ class Topology {
   // Present functions by segment << 16 | routing ID: a lookup per ATC invalidation must not scan.
   std::map<uint32_t, FnId> by_address_;
   bool finalized_ = false;
+  std::string bus_overflow_;
 };
 
 // The config-space image of a VF of `pf` (vendor/device read as 0xffff per the

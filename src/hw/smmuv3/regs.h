@@ -11,6 +11,7 @@ inline constexpr uint32_t kIdr0S1p = uint32_t(bit(1));
 inline constexpr uint32_t kIdr0Ats = uint32_t(bit(10));
 inline constexpr uint32_t kIdr0Pri = uint32_t(bit(16));
 inline constexpr uint64_t kIdr0StLvl = genmask(28, 27);  // 1: 2-level stream table supported
+inline constexpr uint64_t kIdr0Ttf = genmask(3, 2);     // translation table formats: 2 AArch64
 inline constexpr uint64_t kIdr1Cmdqs = genmask(25, 21);  // log2 of the command queue's entries
 inline constexpr uint64_t kIdr1Evtqs = genmask(20, 16);
 inline constexpr uint64_t kIdr1SsidSize = genmask(10, 6);
@@ -19,6 +20,7 @@ inline constexpr uint32_t kIdr3Ril = uint32_t(bit(10));
 inline constexpr uint32_t kIdr5Gran4k = uint32_t(bit(4));
 inline constexpr uint32_t kIdr5Gran16k = uint32_t(bit(5));
 inline constexpr uint32_t kIdr5Gran64k = uint32_t(bit(6));
+inline constexpr uint64_t kIdr5Oas = genmask(2, 0);  // output address size: 5 is 48 bits
 
 inline constexpr uint32_t kCr0SmmuEn = uint32_t(bit(0));
 inline constexpr uint32_t kCr0EvtqEn = uint32_t(bit(2));

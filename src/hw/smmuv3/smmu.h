@@ -22,13 +22,14 @@ struct OutstandingAtcInv {
 };
 
 struct Smmu {
-  // Both stages, ATS, and a 2-level stream table (ST_LEVEL=1).
-  uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats | uint32_t(field_prep(reg::kIdr0StLvl, 1));
+  // Both stages, ATS, a 2-level stream table (ST_LEVEL=1), AArch64 tables (TTF, which a driver requires).
+  uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats | uint32_t(field_prep(reg::kIdr0StLvl, 1)) |
+                  uint32_t(field_prep(reg::kIdr0Ttf, 2));
   // CMDQS 8 (the largest ring CommandRing holds), EVTQS 7: what a driver sizing its queues reads.
   uint32_t idr1 = uint32_t(field_prep(reg::kIdr1Cmdqs, 8) | field_prep(reg::kIdr1Evtqs, 7) |
                            field_prep(reg::kIdr1SsidSize, 20) | field_prep(reg::kIdr1SidSize, 16));
   uint32_t idr3 = reg::kIdr3Ril;
-  uint32_t idr5 = reg::kIdr5Gran4k | reg::kIdr5Gran64k;
+  uint32_t idr5 = reg::kIdr5Gran4k | reg::kIdr5Gran64k | uint32_t(field_prep(reg::kIdr5Oas, 5));  // OAS 48 bits
   uint32_t cr0 = 0;
   uint64_t strtab_base = 0;
   uint32_t strtab_base_cfg = 0;

@@ -8,6 +8,8 @@
 
 #include <atslab/kernel_abi.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/sprintf.h>
 
 struct pci_dev *atslab_pci_dev_alloc(void)
 {
@@ -16,13 +18,26 @@ struct pci_dev *atslab_pci_dev_alloc(void)
 
 void atslab_pci_dev_free(struct pci_dev *pdev)
 {
+	if (pdev)
+		kfree(pdev->dev.init_name);
 	free(pdev);
+}
+
+void atslab_pci_dev_set_name(struct pci_dev *pdev, const char *name)
+{
+	kfree(pdev->dev.init_name);
+	pdev->dev.init_name = kasprintf(GFP_KERNEL, "%s", name);
 }
 
 void atslab_pci_dev_load(struct pci_dev *pdev, const struct atslab_pci_fields *f, struct pci_dev *physfn)
 {
 	pdev->atslab_dev = f->dev;
 	pdev->physfn = physfn;
+	pdev->dev.atslab_kind = ATSLAB_DEV_PCI;
+	pdev->dev.atslab_id = f->dev;
+	pdev->vendor = f->vendor;
+	pdev->device = f->device;
+	pdev->pasid_enabled = f->pasid_enabled;
 	pdev->ats_cap = f->ats_cap;
 	pdev->ats_stu = f->ats_stu;
 	pdev->ats_enabled = f->ats_enabled;
@@ -34,6 +49,9 @@ void atslab_pci_dev_load(struct pci_dev *pdev, const struct atslab_pci_fields *f
 void atslab_pci_dev_save(const struct pci_dev *pdev, struct atslab_pci_fields *f)
 {
 	f->dev = pdev->atslab_dev;
+	f->vendor = pdev->vendor;
+	f->device = pdev->device;
+	f->pasid_enabled = pdev->pasid_enabled;
 	f->ats_cap = pdev->ats_cap;
 	f->ats_stu = pdev->ats_stu;
 	f->ats_enabled = pdev->ats_enabled;

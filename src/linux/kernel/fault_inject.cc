@@ -26,6 +26,8 @@ bool endpoint_non_compliance(Point p) { return p == Point::EndpointIgnoresAtcInv
 
 std::string_view name(Point p) { return kNames.at(static_cast<size_t>(p)); }
 
+bool returns_error(Point p) { return kDefaultError.at(static_cast<size_t>(p)) != 0; }
+
 std::optional<Point> parse_point(std::string_view s) {
   for (size_t i = 0; i < kPointCount; ++i)
     if (kNames[i] == s) return static_cast<Point>(i);
@@ -42,12 +44,18 @@ std::optional<int> inject(System& s, Point p) {
   if (inj.rules.empty()) return std::nullopt;
   size_t i = static_cast<size_t>(p);
   uint32_t call = ++inj.calls[i];
-  for (const Rule& r : inj.rules) {
-    if (r.point != p) continue;
-    if (!r.step.empty() && r.step != inj.step) continue;
+  auto applies = [&](const Rule& r) { return r.point == p && (r.step.empty() || r.step == inj.step); };
+  // Every rule this call applies to counts it, also those after the one that fires.
+  auto& tallies = s.record.fault_tallies;
+  if (tallies.size() < inj.rules.size()) tallies.resize(inj.rules.size());
+  for (size_t k = 0; k < inj.rules.size(); ++k) tallies[k].calls += applies(inj.rules[k]);
+  for (size_t k = 0; k < inj.rules.size(); ++k) {
+    const Rule& r = inj.rules[k];
+    if (!applies(r)) continue;
     bool fire = r.always || (r.nth && r.nth == call);
     if (!fire && r.per_million) fire = splitmix64(inj.rng) % 1000000 < r.per_million;
     if (!fire) continue;
+    ++tallies[k].fires;
     ++inj.fired[i];
     s.record.event(kernel::EventKind::FaultInjected, static_cast<uint32_t>(i), call);
     return r.error ? r.error : kDefaultError[i];

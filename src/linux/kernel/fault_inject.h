@@ -31,6 +31,9 @@ enum class Point : uint8_t {
 inline constexpr size_t kPointCount = static_cast<size_t>(Point::kCount);
 
 std::string_view name(Point p);  // stable names used in plans, traces and reports
+// Whether the point makes a function return an error (`err=` chooses it); the others drop or
+// ignore something instead.
+bool returns_error(Point p);
 std::optional<Point> parse_point(std::string_view s);
 
 struct Rule {

@@ -95,12 +95,19 @@ struct BugReport {
   std::string comm;
 };
 
+// What one fault rule saw: the calls of its point it applied to (within its step, if it names
+// one) and how many of them it made fail.
+struct FaultTally {
+  uint64_t calls = 0, fires = 0;
+};
+
 struct Record {
   uint64_t seq = 0;  // advances on every entry; dmesg shows it as microseconds
   std::vector<LogLine> log;
   std::vector<Warning> warnings;
   std::vector<Event> events;
   std::vector<BugReport> bugs;  // KASAN-style reports (use after free)
+  std::vector<FaultTally> fault_tallies;  // by index in faults::Injector::rules
 
   uint64_t next() { return ++seq; }
   void event(EventKind k, uint32_t dev, int64_t a = 0, int64_t b = 0) { events.push_back({next(), k, dev, a, b}); }

@@ -70,8 +70,9 @@ int iov_init(System& s, DevId dev) {
   p.sriov = info;
   p.is_physfn = true;
   // compute_max_vf_buses: every NumVFs from 1 to TotalVFs must give a usable offset and stride.
-  for (uint16_t n = 1; n <= total; ++n) {
-    set_numvfs(s, dev, n);
+  // An int counter, as the kernel's: a uint16_t one never passes a TotalVFs of 0xffff.
+  for (unsigned n = 1; n <= total; ++n) {
+    set_numvfs(s, dev, static_cast<uint16_t>(n));
     const SriovInfo& i = pdev(s, dev).sriov;
     if (!i.offset || (n > 1 && !i.stride)) {
       set_numvfs(s, dev, 0);

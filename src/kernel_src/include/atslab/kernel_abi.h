@@ -27,8 +27,27 @@ bool atslab_pci_ats_disabled(void);
 void *atslab_kmalloc(unsigned long size, bool zero);
 void atslab_kfree(const void *p);
 
+/*
+ * printk and dev_printk: level 3 err .. 7 debug; dev NULL for pr_*. Formats
+ * with the kernel's conversions (%pa, %pe, ... in src/kernel_src/shim/printf.c)
+ * and hands the line to the record (atslab_log).
+ */
+struct device;
+void atslab_printk(int level, const struct device *dev, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * A formatted line for the record. dev_kind 0: no device (pr_*); 1: the PCI
+ * device dev_id (pci::DevId), printed as atslab's dev_printk prints it; 2: a
+ * platform device, printed "driver name: text".
+ */
+void atslab_log(int level, int dev_kind, unsigned int dev_id, const char *driver, const char *name, const char *text);
+
 /* A WARN fired at file:line in func: kernel::warn_on with the tree's file and line. */
 void atslab_warn(const char *file, int line, const char *func, const char *cond);
+/* WARN(cond, fmt, ...): the message takes the condition's place. */
+void atslab_warn_fmt(const char *file, int line, const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* BUG(): the kernel would oops; the call is abandoned with the report (an atslab error). */
+__attribute__((noreturn)) void atslab_bug(const char *file, int line, const char *func);
 
 /*
  * The struct pci_dev fields the tree's files read and write, as atslab's
@@ -38,12 +57,15 @@ void atslab_warn(const char *file, int line, const char *func, const char *cond)
  */
 struct atslab_pci_fields {
 	unsigned int dev; /* pci::DevId */
+	unsigned short vendor;
+	unsigned short device;
 	unsigned short ats_cap;
 	unsigned char ats_stu;
 	bool ats_enabled;
 	bool untrusted;
 	bool is_virtfn;
 	bool is_physfn;
+	bool pasid_enabled;
 };
 
 struct pci_dev *atslab_pci_dev_alloc(void);
@@ -51,6 +73,14 @@ void atslab_pci_dev_free(struct pci_dev *pdev);
 /* physfn: the PF's struct for a VF (pci_physfn), NULL otherwise. */
 void atslab_pci_dev_load(struct pci_dev *pdev, const struct atslab_pci_fields *f, struct pci_dev *physfn);
 void atslab_pci_dev_save(const struct pci_dev *pdev, struct atslab_pci_fields *f);
+/* dev_name() of the struct (the BDF, as the kernel names a PCI device): copied. */
+void atslab_pci_dev_set_name(struct pci_dev *pdev, const char *name);
+
+/*
+ * A named fault point (faults::parse_point: "pci_enable_ats", ...) asked where
+ * the tree's code reaches it: 0, or the error to fail with.
+ */
+int atslab_fault_inject(const char *point);
 
 /* What the build compiled (generated per tree: cmake/KernelTree.cmake). */
 extern const char atslab_kernel_tree_version[];   /* "6.12.118", from the tree's Makefile */

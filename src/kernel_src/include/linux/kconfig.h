@@ -11,6 +11,8 @@
 #define CONFIG_PCI 1
 #define CONFIG_PCI_ATS 1
 #define CONFIG_PCI_IOV 1
+/* The io-pgtable formats the SMMUv3 driver uses (drivers/iommu/io-pgtable.c's table). */
+#define CONFIG_IOMMU_IO_PGTABLE_LPAE 1
 /*
  * CONFIG_PCI_PRI and CONFIG_PCI_PASID stay unset: the PRI and PASID halves of
  * drivers/pci/ats.c are not compiled, atslab's model (src/linux/pci/pri_pasid.cc) runs them.

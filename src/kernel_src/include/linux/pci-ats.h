@@ -15,4 +15,13 @@ int pci_ats_queue_depth(struct pci_dev *dev);
 int pci_ats_page_aligned(struct pci_dev *dev);
 int pci_prepare_ats(struct pci_dev *dev, int ps);
 
+/*
+ * CONFIG_PCI_PASID is off (linux/kconfig.h): what the kernel's header gives
+ * then, no PASID support; atslab's model runs PASID (src/linux/pci/pri_pasid.cc).
+ */
+static inline int pci_enable_pasid(struct pci_dev *pdev, int features) { (void)pdev; (void)features; return -EINVAL; }
+static inline void pci_disable_pasid(struct pci_dev *pdev) { (void)pdev; }
+static inline int pci_pasid_features(struct pci_dev *pdev) { (void)pdev; return -EINVAL; }
+static inline int pci_max_pasids(struct pci_dev *pdev) { (void)pdev; return -EINVAL; }
+
 #endif

@@ -14,7 +14,10 @@
 
 #include <atslab/kernel_abi.h>
 #include <linux/bug.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/errno.h>
+#include <linux/pci_ids.h>
 #include <linux/pci_regs.h>
 #include <linux/types.h>
 
@@ -24,13 +27,20 @@
 struct pci_dev {
 	unsigned int atslab_dev; /* atslab: the pci::DevId this struct mirrors */
 	struct pci_dev *physfn;  /* a VF's PF (the kernel shares the word with a PF's sriov) */
+	struct device dev;       /* dev.atslab_kind ATSLAB_DEV_PCI, dev.atslab_id the DevId */
+	unsigned short vendor;
+	unsigned short device;
 	unsigned int is_virtfn:1;
 	unsigned int is_physfn:1;
 	unsigned int untrusted:1;
 	unsigned int ats_enabled:1;
+	unsigned int pasid_enabled:1;
 	u16 ats_cap;
 	u8 ats_stu;
 };
+
+#define to_pci_dev(d) container_of(d, struct pci_dev, dev)
+static inline bool dev_is_pci(const struct device *dev) { return dev->atslab_kind == ATSLAB_DEV_PCI; }
 
 static inline int pci_read_config_byte(const struct pci_dev *dev, int where, u8 *val)
 {

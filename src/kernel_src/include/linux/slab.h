@@ -8,13 +8,8 @@
 #define ATSLAB_LINUX_SLAB_H
 
 #include <atslab/kernel_abi.h>
+#include <linux/gfp.h>
 #include <linux/types.h>
-
-/* Allocation flags: only whether the caller may sleep, which user space never needs to know. */
-typedef unsigned int gfp_t;
-#define GFP_KERNEL 0u
-#define GFP_ATOMIC 1u
-#define __GFP_ZERO 0x100u
 
 static inline void *kmalloc(size_t size, gfp_t flags)
 {

@@ -1,0 +1,107 @@
+#include "kernel_src/smmuv3/iommu_ops.h"
+
+#include "kernel_src/kernel_call.h"
+#include "kernel_src/smmuv3/pci_devs.h"
+#include "kernel_src/smmuv3/source_kernel.h"
+#include "linux/kernel/printk.h"
+#include "linux/system.h"
+
+struct device;
+
+extern "C" {
+// wrap/arm_smmu_v3.c
+int atslab_arm_smmu_probe_device(device* dev);
+void atslab_arm_smmu_release_device(device* dev);
+int atslab_arm_smmu_master_state(device* dev, bool* ats_enabled, unsigned int* num_streams);
+iommu_domain* atslab_arm_smmu_domain_alloc_paging(device* dev, bool dma, int* err);
+iommu_domain* atslab_arm_smmu_static_domain(bool blocked);
+int atslab_arm_smmu_attach_dev(iommu_domain* domain, device* dev);
+int atslab_arm_smmu_map(iommu_domain* domain, uint64_t iova, uint64_t paddr, uint64_t size, int prot);
+uint64_t atslab_arm_smmu_unmap(iommu_domain* domain, uint64_t iova, uint64_t size);
+void atslab_arm_smmu_domain_free(iommu_domain* domain);
+int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
+}
+
+namespace atslab::kernel_src {
+
+namespace {
+
+// One call into the driver, under the frame of the IOMMU core function that makes it (the
+// driver's own frames come from call_trace.cc): structs in step with the System before and
+// after, DMA memory mirrored.
+template <typename Fn>
+auto driver_call(System& s, kernel::KFn op, Fn&& fn) {
+  KernelCall k(s);
+  kernel::Frame f(s, op);
+  load_pci_devs(s);
+  struct Done {
+    System& s;
+    ~Done() {
+      store_pci_devs(s);
+      SourceKernel::get().sync_to_hw(s);
+    }
+  } done{s};
+  return fn();
+}
+
+}  // namespace
+
+int smmuv3_probe_device(System& s, pci::DevId dev) {
+  return driver_call(s, kernel::KFn::iommu_probe_device,
+                     [&] { return atslab_arm_smmu_probe_device(source_device(s, dev)); });
+}
+
+void smmuv3_release_device(System& s, pci::DevId dev) {
+  driver_call(s, kernel::KFn::iommu_release_device, [&] { atslab_arm_smmu_release_device(source_device(s, dev)); });
+}
+
+iommu_domain* smmuv3_domain_alloc_paging(System& s, pci::DevId dev, bool dma, int* err) {
+  return driver_call(s, kernel::KFn::iommu_paging_domain_alloc,
+                     [&] { return atslab_arm_smmu_domain_alloc_paging(source_device(s, dev), dma, err); });
+}
+
+iommu_domain* smmuv3_static_domain(System&, bool blocked) { return atslab_arm_smmu_static_domain(blocked); }
+
+int smmuv3_attach_dev(System& s, iommu_domain* domain, pci::DevId dev) {
+  return driver_call(s, kernel::KFn::__iommu_attach_device, [&] {
+    device* d = source_device(s, dev);
+    const int ret = atslab_arm_smmu_attach_dev(domain, d);
+    if (!ret) SourceKernel::get().current_domain[d] = domain;  // the core's group->domain = domain
+    return ret;
+  });
+}
+
+int smmuv3_map(System& s, iommu_domain* domain, uint64_t iova, uint64_t paddr, uint64_t size, bool write) {
+  constexpr int kIommuRead = 1 << 0, kIommuWrite = 1 << 1;  // IOMMU_READ, IOMMU_WRITE
+  return driver_call(s, kernel::KFn::iommu_map, [&] {
+    return atslab_arm_smmu_map(domain, iova, paddr, size, kIommuRead | (write ? kIommuWrite : 0));
+  });
+}
+
+uint64_t smmuv3_unmap(System& s, iommu_domain* domain, uint64_t iova, uint64_t size) {
+  return driver_call(s, kernel::KFn::iommu_unmap, [&] { return atslab_arm_smmu_unmap(domain, iova, size); });
+}
+
+void smmuv3_domain_free(System& s, iommu_domain* domain) {
+  driver_call(s, kernel::KFn::iommu_domain_free, [&] { atslab_arm_smmu_domain_free(domain); });
+}
+
+bool smmuv3_domain(System& s, iommu_domain* domain, SourceDomain* out) {
+  KernelCall k(s);
+  int nr = 0;
+  unsigned devices = 0;
+  if (atslab_arm_smmu_domain_state(domain, &nr, &devices)) return false;
+  *out = {nr, devices};
+  return true;
+}
+
+bool smmuv3_master(System& s, pci::DevId dev, SourceMaster* out) {
+  KernelCall k(s);
+  bool ats = false;
+  unsigned streams = 0;
+  if (atslab_arm_smmu_master_state(source_device(s, dev), &ats, &streams)) return false;
+  *out = {ats, streams};
+  return true;
+}
+
+}  // namespace atslab::kernel_src

@@ -1,0 +1,91 @@
+#include "kernel_src/smmuv3/source_kernel.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "linux/system.h"
+
+namespace atslab::kernel_src {
+
+namespace {
+// The physical range the source driver's DMA memory comes from: above what atslab's own
+// drivers use (stream tables at 0x10000000.., page tables), below 4 GiB.
+constexpr uint64_t kDmaBase = 0x60000000;
+// The owner tag of those pages in hw::memory ("SK": source kernel).
+constexpr hw::memory::Owner kOwnerSourceDma = 0x534b0000;
+
+uint64_t pow2_at_least(uint64_t n) {
+  uint64_t p = hw::memory::kPageSize;
+  while (p < n) p <<= 1;
+  return p;
+}
+}  // namespace
+
+SourceKernel& SourceKernel::get() {
+  static SourceKernel k;
+  return k;
+}
+
+void SourceKernel::reset() { *this = SourceKernel{}; }
+
+SourceSmmu& SourceKernel::smmu(unsigned idx) {
+  if (smmus.size() <= idx) smmus.resize(idx + 1);
+  return smmus[idx];
+}
+
+void* SourceKernel::dma_alloc(System& s, size_t size, uint64_t* dma) {
+  // Naturally aligned, as the SMMU driver requires of its queues and tables (and as
+  // the kernel's CMA gives it): a power of two at least a page, aligned to itself.
+  const uint64_t span = pow2_at_least(size);
+  if (!next_dma_) next_dma_ = kDmaBase;
+  const uint64_t pa = (next_dma_ + span - 1) & ~(span - 1);
+  next_dma_ = pa + span;
+  void* cpu = std::aligned_alloc(hw::memory::kPageSize, span);
+  if (!cpu) return nullptr;
+  std::memset(cpu, 0, span);
+  for (uint64_t off = 0; off < span; off += hw::memory::kPageSize) {
+    s.hw.memory.alloc_page(pa + off, kOwnerSourceDma);
+    s.hw.memory.zero_page(pa + off);
+  }
+  regions_.push_back({cpu, pa, span, std::vector<uint64_t>(span / 8, 0)});
+  *dma = pa;
+  return cpu;
+}
+
+void SourceKernel::dma_free(void* cpu) {
+  for (auto it = regions_.begin(); it != regions_.end(); ++it)
+    if (it->cpu == cpu) {
+      std::free(cpu);
+      regions_.erase(it);
+      return;
+    }
+}
+
+uint64_t SourceKernel::virt_to_phys(const void* cpu) const {
+  const auto* p = static_cast<const char*>(cpu);
+  for (const auto& r : regions_) {
+    const auto* base = static_cast<const char*>(r.cpu);
+    if (p >= base && p < base + r.size) return r.dma + uint64_t(p - base);
+  }
+  return 0;
+}
+
+void* SourceKernel::phys_to_virt(uint64_t pa) const {
+  for (const auto& r : regions_)
+    if (pa >= r.dma && pa < r.dma + r.size) return static_cast<char*>(r.cpu) + (pa - r.dma);
+  return nullptr;
+}
+
+void SourceKernel::sync_to_hw(System& s) {
+  for (auto& r : regions_) {
+    const auto* q = static_cast<const uint64_t*>(r.cpu);
+    for (size_t i = 0; i < r.shadow.size(); ++i)
+      if (q[i] != r.shadow[i]) {
+        r.shadow[i] = q[i];
+        s.hw.memory.write64(r.dma + 8 * i, q[i]);
+      }
+  }
+}
+
+}  // namespace atslab::kernel_src

@@ -1,0 +1,73 @@
+#pragma once
+// What the kernel tree's SMMUv3 driver holds outside the System value: its
+// heap (arm_smmu_device, masters, domains, reached through the platform
+// devices kept here), the coherent DMA memory the CPU writes with plain stores
+// (mirrored into hw::memory whenever the hardware may look), the virtual
+// clock its polls read, and the iommu_ops it registered per SMMU.
+//
+// One per process for now. Copying a System does not copy this; the explorer
+// will run the source driver by fork-based snapshots or by re-execution from
+// the root (docs/kernel-source.md). reset() forgets everything, leaking the C
+// heap it referred to (what a fork's child would do with its parent's heap).
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+struct platform_device;
+struct pci_dev;
+struct device;
+struct iommu_domain;
+struct iommu_ops;
+struct iommu_device;
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::kernel_src {
+
+struct DmaRegion {
+  void* cpu = nullptr;
+  uint64_t dma = 0;
+  size_t size = 0;                // a multiple of 8
+  std::vector<uint64_t> shadow;  // what hw::memory holds, as of the last sync
+};
+
+struct SourceSmmu {
+  platform_device* pdev = nullptr;
+  const iommu_ops* ops = nullptr;  // set by iommu_device_register
+  iommu_device* iommu = nullptr;
+};
+
+class SourceKernel {
+ public:
+  static SourceKernel& get();
+  void reset();
+
+  // Coherent DMA memory: host memory for the CPU, pages of hw::memory at the DMA address.
+  void* dma_alloc(System& s, size_t size, uint64_t* dma);
+  void dma_free(void* cpu);
+  // Copies what the CPU wrote into its DMA memory since the last sync into hw::memory.
+  void sync_to_hw(System& s);
+  // A CPU address inside DMA memory to its physical address, and back (0 / nullptr outside).
+  uint64_t virt_to_phys(const void* cpu) const;
+  void* phys_to_virt(uint64_t pa) const;
+
+  int64_t now_ns = 0;  // the virtual clock (linux/ktime.h)
+  std::map<uint32_t, pci_dev*> pci_devs;  // by pci::DevId (smmuv3/pci_devs.h)
+  std::map<device*, iommu_domain*> current_domain;  // after each successful attach (iommu_get_domain_for_dev)
+  std::vector<SourceSmmu> smmus;
+  SourceSmmu& smmu(unsigned idx);
+
+ private:
+  std::vector<DmaRegion> regions_;
+  uint64_t next_dma_ = 0;
+};
+
+// Where an SMMU's register window is in the physical address map the driver sees,
+// and the cookies ioremap hands out for it (never dereferenced: linux/io.h).
+inline constexpr uint64_t kSmmuMmioBase = 0x2b400000, kSmmuMmioStride = 0x100000;
+inline constexpr uint64_t kMmioCookieBase = 0x7a0000000000ull;
+
+}  // namespace atslab::kernel_src

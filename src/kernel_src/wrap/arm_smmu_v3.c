@@ -1,0 +1,181 @@
+/*
+ * Ours: the translation unit that compiles the kernel tree's SMMUv3 driver.
+ * It includes drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c (from the build
+ * folder's copy of the tree) unchanged, as tools/testing/vma includes
+ * mm/vma.c, so the driver's static functions are reachable from the glue
+ * below it.
+ */
+/*
+ * The driver's calls into drivers/pci/ats.c meet atslab's fault points first,
+ * where the model's do (src/linux/pci/ats.cc): renamed here, the renamed
+ * functions (below) ask the point and then call the tree's own.
+ */
+#define pci_enable_ats atslab_driver_pci_enable_ats
+#define pci_prepare_ats atslab_driver_pci_prepare_ats
+#include "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
+#undef pci_enable_ats
+#undef pci_prepare_ats
+
+int pci_enable_ats(struct pci_dev *dev, int ps);
+int pci_prepare_ats(struct pci_dev *dev, int ps);
+
+int atslab_driver_pci_enable_ats(struct pci_dev *dev, int ps)
+{
+	int err = atslab_fault_inject("pci_enable_ats");
+
+	return err ? err : pci_enable_ats(dev, ps);
+}
+
+int atslab_driver_pci_prepare_ats(struct pci_dev *dev, int ps)
+{
+	int err = atslab_fault_inject("pci_prepare_ats");
+
+	return err ? err : pci_prepare_ats(dev, ps);
+}
+
+int atslab_arm_smmu_device_probe(struct platform_device *pdev);
+const struct iommu_ops *atslab_arm_smmu_ops(void);
+int atslab_arm_smmu_probe_device(struct device *dev);
+void atslab_arm_smmu_release_device(struct device *dev);
+int atslab_arm_smmu_master_state(struct device *dev, bool *ats_enabled, unsigned int *num_streams);
+struct iommu_domain *atslab_arm_smmu_domain_alloc_paging(struct device *dev, bool dma, int *err);
+struct iommu_domain *atslab_arm_smmu_static_domain(bool blocked);
+int atslab_arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev);
+int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 size, int prot);
+u64 atslab_arm_smmu_unmap(struct iommu_domain *domain, u64 iova, u64 size);
+void atslab_arm_smmu_domain_free(struct iommu_domain *domain);
+int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices);
+
+/*
+ * The driver's ways in, for the glue (src/kernel_src/smmuv3_glue.cc): its
+ * platform driver's probe and its iommu_ops, as the kernel's driver core and
+ * IOMMU core reach them.
+ */
+int atslab_arm_smmu_device_probe(struct platform_device *pdev)
+{
+	/* What the driver core's really_probe does first: the device is bound while probing. */
+	pdev->dev.driver = &arm_smmu_driver.driver;
+	return arm_smmu_driver.probe(pdev);
+}
+
+const struct iommu_ops *atslab_arm_smmu_ops(void)
+{
+	return &arm_smmu_ops;
+}
+
+/* iommu_ops->probe_device as the IOMMU core calls it: 0, or the error it returned. */
+int atslab_arm_smmu_probe_device(struct device *dev)
+{
+	struct iommu_device *iommu = arm_smmu_ops.probe_device(dev);
+
+	if (IS_ERR(iommu))
+		return (int)PTR_ERR(iommu);
+	dev->iommu->iommu_dev = iommu;
+	return 0;
+}
+
+void atslab_arm_smmu_release_device(struct device *dev)
+{
+	arm_smmu_ops.release_device(dev);
+	dev->iommu->iommu_dev = NULL;
+	dev_iommu_priv_set(dev, NULL);
+}
+
+/*
+ * What the checks read of the driver's own state, compiled against the tree's
+ * arm-smmu-v3.h: the master's ATS belief and its streams. -ENODEV without a master.
+ */
+int atslab_arm_smmu_master_state(struct device *dev, bool *ats_enabled, unsigned int *num_streams)
+{
+	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
+
+	if (!master)
+		return -ENODEV;
+	*ats_enabled = master->ats_enabled;
+	*num_streams = master->num_streams;
+	return 0;
+}
+
+/*
+ * A paging domain as the IOMMU core allocates one (iommu_paging_domain_alloc,
+ * __iommu_domain_alloc): the driver's domain_alloc_paging for the device, then
+ * the core's own fields (type, owner, the default ops).
+ */
+struct iommu_domain *atslab_arm_smmu_domain_alloc_paging(struct device *dev, bool dma, int *err)
+{
+	struct iommu_domain *domain = arm_smmu_ops.domain_alloc_paging(dev);
+
+	if (IS_ERR(domain)) {
+		*err = (int)PTR_ERR(domain);
+		return NULL;
+	}
+	domain->type = dma ? IOMMU_DOMAIN_DMA : IOMMU_DOMAIN_UNMANAGED;
+	domain->owner = &arm_smmu_ops;
+	if (!domain->ops)
+		domain->ops = arm_smmu_ops.default_domain_ops;
+	*err = 0;
+	return domain;
+}
+
+struct iommu_domain *atslab_arm_smmu_static_domain(bool blocked)
+{
+	return blocked ? arm_smmu_ops.blocked_domain : arm_smmu_ops.identity_domain;
+}
+
+/* __iommu_attach_device's call: the domain's attach_dev. */
+int atslab_arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
+{
+	return domain->ops->attach_dev(domain, dev);
+}
+
+/*
+ * iommu_map / iommu_unmap as the core runs them on 4 KiB-aligned ranges in
+ * 4 KiB pages (the core would use bigger pages where alignment allows; atslab's
+ * ranges are page-sized): map_pages, unmap_pages into a gather, then iotlb_sync.
+ */
+int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 size, int prot)
+{
+	size_t mapped = 0;
+	int ret;
+
+	if (!domain->ops->map_pages)
+		return -ENODEV;
+	ret = domain->ops->map_pages(domain, iova, paddr, SZ_4K, size / SZ_4K, prot, GFP_KERNEL, &mapped);
+	if (!ret && domain->ops->iotlb_sync_map)
+		ret = domain->ops->iotlb_sync_map(domain, iova, size);
+	return ret;
+}
+
+u64 atslab_arm_smmu_unmap(struct iommu_domain *domain, u64 iova, u64 size)
+{
+	struct iommu_iotlb_gather gather;
+	size_t unmapped;
+
+	if (!domain->ops->unmap_pages)
+		return 0;
+	iommu_iotlb_gather_init(&gather);
+	unmapped = domain->ops->unmap_pages(domain, iova, SZ_4K, size / SZ_4K, &gather);
+	iommu_iotlb_sync(domain, &gather);
+	return unmapped;
+}
+
+void atslab_arm_smmu_domain_free(struct iommu_domain *domain)
+{
+	domain->ops->free(domain);
+}
+
+/* What the checks read of a domain, compiled against the tree's header: nr_ats_masters, the devices list. */
+int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices)
+{
+	struct arm_smmu_domain *smmu_domain;
+	struct arm_smmu_master_domain *md;
+
+	if (!(domain->type & __IOMMU_DOMAIN_PAGING))
+		return -EINVAL;
+	smmu_domain = to_smmu_domain(domain);
+	*nr_ats_masters = atomic_read(&smmu_domain->nr_ats_masters);
+	*devices = 0;
+	list_for_each_entry(md, &smmu_domain->devices, devices_elm)
+		(*devices)++;
+	return 0;
+}
