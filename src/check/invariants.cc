@@ -243,10 +243,14 @@ void HistoryCursor::note(const System& s, const kernel::Event& e) {
     case kernel::EventKind::SteWrite:
       eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
       break;
-    case kernel::EventKind::ConfigWrite:
-      if (e.dev < s.kernel.devs.size() && s.kernel.devs[e.dev].ats_cap && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl)
-        ats_on[e.dev] = e.b & ats::kCtrlEnable;
+    case kernel::EventKind::ConfigWrite: {
+      if (e.dev >= s.kernel.devs.size()) break;
+      // The function's real ATS Control register, as check_history finds it: not ats_cap, which a
+      // FINAL quirk may have cleared since the write (the hardware still has the capability).
+      const uint16_t cap = s.hw.pcie.fn(s.kernel.devs[e.dev].fn).cfg.ats_cap_offset();
+      if (cap && e.a == cap + ats::kCtrl) ats_on[e.dev] = e.b & ats::kCtrlEnable;
       break;
+    }
     case kernel::EventKind::IommuProbe:
       probe_supported[e.dev] = e.a;
       break;
