@@ -354,7 +354,7 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
   // Sketch 13b: a failed prepare leaves the STE on `old`, which a must-succeed caller may free
   // next; park the device on the abort STE instead (it loses DMA, the SMMU walks nothing freed).
   if (ret && st.prepare_failed && s.kernel.smmuv3.switches.abort_ste_on_prepare_failure)
-    attach_dev_blocked(s, s.kernel.smmuv3.blocked_domain.at(mst(s, m).smmu), dev, old);
+    attach_dev_blocked(s, static_domain(s, dev, iommu::DomainType::Blocked), dev, old);
   return ret;
 }
 
