@@ -75,7 +75,7 @@ def main():
         for line_no, cmd, expected in quoted_runs(report):
             if a.skip_source and "--driver source" in cmd:
                 continue
-            p = subprocess.run(["sh", "-c", cmd + " 2>&1"], cwd=ROOT, env=env, capture_output=True, text=True)
+            p = subprocess.run(["sh", "-c", "{ " + cmd + "\n} 2>&1"], cwd=ROOT, env=env, capture_output=True, text=True)
             actual = p.stdout.rstrip("\n").split("\n") if p.stdout.strip() else []
             checked += 1
             if not matches(expected, actual):

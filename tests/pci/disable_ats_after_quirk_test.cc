@@ -17,6 +17,7 @@
 #include "hw/pcie/regs.h"
 #include "io/scenario.h"
 #include "linux/pci/ats.h"
+#include "linux/pci/probe.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::test {
