@@ -514,11 +514,6 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
   return out;
 }
 
-const std::vector<int>& checked_invariants() {
-  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26};
-  return v;
-}
-
 void Monitor::step(const System& s, const std::string& step_name, bool quiescent) {
   index_.refresh(s);
   for (auto v : check_history(s, cursor_, warnings_, &index_)) {

@@ -38,8 +38,6 @@ std::vector<Violation> check_history(const System& s, size_t first_event, size_t
 std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning,
                                      const StateIndex* index = nullptr);
 
-// The invariants this checker evaluates.
-const std::vector<int>& checked_invariants();
 
 // Runs both after each step and keeps every violation (and the first of each number).
 class Monitor {
