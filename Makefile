@@ -63,7 +63,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 # 0 lets libFuzzer pick; make check fixes it, so its smoke run replays the same mutations on every machine.
 FUZZ_SEED ?= 0
-FUZZERS := lspci capwalk scenario replay entry
+FUZZERS := lspci capwalk scenario replay entry roundtrip
 # An input that takes longer than this is a hang, saved like a crash.
 FUZZ_TIMEOUT ?= 10
 # Extra configure flags, e.g. FUZZ_CMAKE_FLAGS=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache.
