@@ -144,10 +144,12 @@ TEST(MustSucceedEnomem, SketchSparesMakesTheReturnSucceed) {
     EXPECT_EQ(smmuv3::ste::cfg(o.ste), 5u);
     EXPECT_EQ(cd_asid(o.cd), default_domain(s, o.pf).asid) << "the STE follows the group";
     EXPECT_TRUE(o.r.violated.empty());
-    // The failed allocation was replaced by the spare, and the spare is back for the next one.
+    // The failed allocation was replaced by the spare. The master_domain the detach removed from
+    // the driver's domain refills the spare at once; a used spare array is replaced at the start
+    // of the next arm_smmu_attach_dev, and this scenario has none.
     const auto& m = s.kernel.smmuv3.masters.at(smmuv3::master_of(s, o.pf));
     EXPECT_TRUE(m.spare_master_domain);
-    EXPECT_TRUE(m.spare_invs);
+    EXPECT_EQ(m.spare_invs, std::string(fault) != "arm_smmu_invs_merge.alloc");
   }
   auto legacy = run(scenario("must-succeed-enomem-nr-ats-masters.yaml", Sketch::Spares));
   EXPECT_TRUE(legacy.r.final.record.warnings.empty());
