@@ -54,8 +54,10 @@ void pci_invariants(const System& s, const StateIndex* index, std::vector<Violat
     bool hw_on = hw_ats_on(s, d.fn);
     if (d.ats_enabled != hw_on)
       out.push_back({1, dev_name(s, id), fmt::format("pci_dev ats_enabled={} but the Enable bit is {}", d.ats_enabled, hw_on)});
-    if (hw_on && (!d.ats_cap || d.untrusted))
-      out.push_back({2, dev_name(s, id), fmt::format("ATS enabled with ats_cap={:#x} untrusted={}", d.ats_cap, d.untrusted)});
+    // no_ats: a quirk marked the function no-ATS while keeping ats_cap (Matlack's bit, or sketch 7b at FINAL).
+    if (hw_on && (!d.ats_cap || d.no_ats || d.untrusted))
+      out.push_back({2, dev_name(s, id), fmt::format("ATS enabled with ats_cap={:#x} no_ats={} untrusted={}", d.ats_cap,
+                                                     d.no_ats, d.untrusted)});
     if (hw_on && !d.is_virtfn && hw_ats(s, d.fn).stu_shift != d.ats_stu)
       out.push_back({3, dev_name(s, id), fmt::format("STU field {} does not match ats_stu {}", hw_ats(s, d.fn).stu_shift - ats::kMinStu, d.ats_stu)});
     if (hw_on && d.is_virtfn && s.kernel.devs[d.physfn].ats_stu < ats::kMinStu)
@@ -308,10 +310,14 @@ void HistoryCursor::note(const System& s, const kernel::Event& e) {
     case kernel::EventKind::SteWrite:
       eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
       break;
-    case kernel::EventKind::ConfigWrite:
-      if (e.dev < s.kernel.devs.size() && s.kernel.devs[e.dev].ats_cap && e.a == s.kernel.devs[e.dev].ats_cap + ats::kCtrl)
-        ats_on[e.dev] = e.b & ats::kCtrlEnable;
+    case kernel::EventKind::ConfigWrite: {
+      if (e.dev >= s.kernel.devs.size()) break;
+      // The function's real ATS Control register, as check_history finds it: not ats_cap, which a
+      // FINAL quirk may have cleared since the write (the hardware still has the capability).
+      const uint16_t cap = s.hw.pcie.fn(s.kernel.devs[e.dev].fn).cfg.ats_cap_offset();
+      if (cap && e.a == cap + ats::kCtrl) ats_on[e.dev] = e.b & ats::kCtrlEnable;
       break;
+    }
     case kernel::EventKind::IommuProbe:
       probe_supported[e.dev] = e.a;
       break;
@@ -420,7 +426,9 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         // capability was hidden after ATS was enabled (a FINAL quirk after the IOMMU probe).
         if (e.a == 0x06)
           out.push_back({2, dev_name(s, e.dev), "an ATS Control access with ats_cap == 0 wrote PCI_STATUS (offset 0x06)", e.seq});
-        if (!p.ats_cap || e.a != p.ats_cap + ats::kCtrl) break;
+        // The function's real ATS Control register: a FINAL quirk may have cleared ats_cap since.
+        const uint16_t cap = s.hw.pcie.fn(p.fn).cfg.ats_cap_offset();
+        if (!cap || e.a != cap + ats::kCtrl) break;
         bool on = e.b & ats::kCtrlEnable;
         uint32_t sid = p.bdf.rid();
         // 21: the whole ATC is flushed after ATS last changed and before it is turned on.

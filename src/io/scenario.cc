@@ -324,7 +324,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
 }
 
 void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
-  r.only(k, "kernel", {"variants", "pci", "invalidation"});
+  r.only(k, "kernel", {"variants", "pci", "invalidation", "smmuv3"});
   if (k["variants"]) {
     const auto& v = k["variants"];
     if (v.IsScalar() && v.Scalar() == "all") {
@@ -342,7 +342,12 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   }
   if (k["pci"]) {
     const auto& p = k["pci"];
-    r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats"});
+    r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats",
+                             "disable_ats_checks_ats_cap", "no_ats_quirk_keeps_ats_cap"});
+    if (p["disable_ats_checks_ats_cap"])
+      sc.disable_ats_checks_ats_cap = r.flag(p["disable_ats_checks_ats_cap"], "kernel.pci.disable_ats_checks_ats_cap");
+    if (p["no_ats_quirk_keeps_ats_cap"])
+      sc.no_ats_quirk_keeps_ats_cap = r.flag(p["no_ats_quirk_keeps_ats_cap"], "kernel.pci.no_ats_quirk_keeps_ats_cap");
     if (p["pf_aware_ats_supported"]) sc.pf_aware_ats_supported = r.flag(p["pf_aware_ats_supported"], "kernel.pci.pf_aware_ats_supported");
     if (p["vf_stu_validation"]) sc.vf_stu_validation = r.flag(p["vf_stu_validation"], "kernel.pci.vf_stu_validation");
     if (p["noats"]) sc.noats = r.flag(p["noats"], "kernel.pci.noats");
@@ -352,6 +357,14 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
       else if (ph == "header") sc.quirk_phase = policy::QuirkPhase::Header;
       else r.fail(p["quirk_phase"], "kernel.pci.quirk_phase", "expected final or header");
     }
+  }
+  if (k["smmuv3"]) {
+    const auto& m = k["smmuv3"];
+    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure"});
+    if (m["attach_spares"]) sc.smmuv3.attach_spares = r.flag(m["attach_spares"], "kernel.smmuv3.attach_spares");
+    if (m["abort_ste_on_prepare_failure"])
+      sc.smmuv3.abort_ste_on_prepare_failure =
+          r.flag(m["abort_ste_on_prepare_failure"], "kernel.smmuv3.abort_ste_on_prepare_failure");
   }
   if (k["invalidation"]) {
     std::string inv = r.str(k["invalidation"], "kernel.invalidation");
@@ -372,7 +385,7 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     // and for sriov_enable `vfs`, the name its count has in sysfs: a field the operation would
     // ignore is refused rather than read as if it meant something.
     const bool takes_vfs = op.kind == sim::OpKind::SriovEnable;
-    std::vector<std::string> keys = {"op", "repeat"};
+    std::vector<std::string> keys = {"op", "repeat", "fault"};
     for (sim::OpField f : sim::op_fields(op.kind)) keys.emplace_back(sim::field_name(f));
     if (takes_vfs) keys.emplace_back("vfs");
     r.only(n, "workload[]", keys, fmt::format(" for {}", sim::op_name(op.kind)));
@@ -381,6 +394,11 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     if (takes_vfs && n["vfs"]) {
       if (n["count"]) r.fail(n["vfs"], "workload[].vfs", "count and vfs are the same number: give one");
       op.count = r.num<uint32_t>(n["vfs"], "workload[].vfs", 256);
+    }
+    // A fault forced on the operation's first call of that point (as replay files carry it).
+    if (n["fault"]) {
+      op.fault = r.str(n["fault"], "workload[].fault");
+      if (!faults::parse_point(op.fault)) r.fail(n["fault"], "workload[].fault", "expected a fault point (see --faults)");
     }
     if (op.kind == sim::OpKind::GroupSetType && !sim::is_group_type(op.type))
       r.fail(n["type"] ? n["type"] : n, "workload[].type", "expected identity, DMA or auto");

@@ -11,6 +11,7 @@
 #include "hw/pcie/capabilities.h"
 #include "policy/ats_variant.h"
 #include "policy/driver.h"
+#include "policy/smmu_attach_switches.h"
 #include "sim/ops.h"
 
 namespace atslab::io {
@@ -74,7 +75,9 @@ struct Scenario {
   // kernel.pci: each field given overrides that switch on top of each variant's defaults.
   std::optional<bool> pf_aware_ats_supported, vf_stu_validation, noats;
   std::optional<policy::QuirkPhase> quirk_phase;
+  bool disable_ats_checks_ats_cap = false, no_ats_quirk_keeps_ats_cap = false;  // fix sketches 7a, 7b
   bool nr_ats_masters_fastpath = false;
+  policy::SmmuAttachSwitches smmuv3;  // kernel.smmuv3: fix sketches 13a, 13b
   policy::Driver driver = policy::Driver::Model;  // which code plays the kernel: --driver (not a YAML key)
   std::vector<sim::Op> workload;
   std::string faults;

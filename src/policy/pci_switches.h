@@ -19,6 +19,9 @@ struct PciCoreSwitches {
   bool vf_stu_validation = false;       // seed patch 2: pci_prepare_ats on a VF checks the PF's STU
   QuirkPhase no_ats_quirk_phase = QuirkPhase::Final;
   bool noats = false;                   // the pci=noats kernel parameter
+  // Fix sketches for a FINAL quirk that runs after ATS was enabled (docs/reports/pci-disable-ats-after-quirk.md):
+  bool disable_ats_checks_ats_cap = false;  // sketch 7a: pci_disable_ats WARNs and returns when ats_cap is 0
+  bool no_ats_quirk_keeps_ats_cap = false;  // sketch 7b: quirk_no_ats sets no_ats and keeps ats_cap; pci_ats_supported reads no_ats
   // Which drivers/pci/ats.c runs: src/linux/pci/ats.cc, or the tree's own (src/kernel_src). Under
   // Source the tree decides what the two switches above decide for the model; noats still applies.
   Driver ats = Driver::Model;

@@ -48,11 +48,14 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   if (sc.vf_stu_validation) sw.vf_stu_validation = *sc.vf_stu_validation;
   if (sc.noats) sw.noats = *sc.noats;
   if (sc.quirk_phase) sw.no_ats_quirk_phase = *sc.quirk_phase;
+  sw.disable_ats_checks_ats_cap = sc.disable_ats_checks_ats_cap;
+  sw.no_ats_quirk_keeps_ats_cap = sc.no_ats_quirk_keeps_ats_cap;
   sw.ats = sc.driver;
   // Every driver follows the variant (fail-early is also the review's proposal for VT-d and AMD).
   s.kernel.smmuv3.policy = policy::policy_for(v);
   s.kernel.vtd.policy = policy::policy_for(v);
   s.kernel.amd.policy = policy::policy_for(v);
+  s.kernel.smmuv3.switches = sc.smmuv3;
   if (sc.nr_ats_masters_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   s.faults.rules = faults::parse_plan(sc.faults);
   faults::seed(s.faults, sc.seed);

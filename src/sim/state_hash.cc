@@ -103,6 +103,7 @@ class Hasher {
   void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live); }
   void add(const policy::PciCoreSwitches& s) {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats), add(s.ats);
+    add(s.disable_ats_checks_ats_cap), add(s.no_ats_quirk_keeps_ats_cap);
   }
   void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
   template <typename K, typename V>
@@ -129,7 +130,8 @@ class Hasher {
   }
   void add(const smmuv3::Master& m) {
     pod(m.dev, m.smmu), add(m.streams), add(m.build_invs);
-    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ssid_bits, m.cdtab, m.live);
+    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ssid_bits, m.cdtab, m.spare_master_domain,
+        m.spare_invs, m.live);
   }
   void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid); }
   void add(const smmuv3::SmmuDomain& d) {
@@ -144,7 +146,8 @@ class Hasher {
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domains), add(c.dma); }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers); }
   void add(const smmuv3::Driver& d) {
-    add(d.policy), add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
+    add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure);
+    add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
   }

@@ -30,10 +30,10 @@ TEST(ScenarioRefusals, ASecondYamlDocumentIsAnError) {
 
 TEST(ScenarioRefusals, AFieldTheOperationDoesNotReadIsAnError) {
   EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: sriov_enable, device: pf, vfs: 2, iova: 5}\n"),
-                  ":7:44: workload[].iova: unknown field (expected one of for sriov_enable: count, device, op, repeat, vfs)"));
+                  ":7:44: workload[].iova: unknown field (expected one of for sriov_enable: count, device, fault, op, repeat, vfs)"));
   for (const char* field : {"container: c1", "iova: 4096", "type: DMA", "write: true"})
     EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: host_dma, device: pf, " + field + "}\n"),
-                    "(expected one of for host_dma: count, device, op, repeat)"))
+                    "(expected one of for host_dma: count, device, fault, op, repeat)"))
         << field;
   EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: bind, device: pf, vfs: 2}\n"), "workload[].vfs: unknown field"));
 }

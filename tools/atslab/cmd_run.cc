@@ -111,6 +111,9 @@ atslab::cli::Register reg{
             for (const auto& line : faults::describe(faults::rule_counts(r.final))) fmt::print("    {}\n", line);
             if (o->log) {
               for (const auto& st : r.steps) fmt::print("    step: {} -> {}\n", st.what, st.ret);
+              // What each violated invariant saw, as replay prints it: a verdict a reader can check.
+              for (const auto& bad : r.violations)
+                fmt::print("    violation: #{} {}: {}  [after: {}]\n", bad.invariant, bad.objects, bad.detail, bad.step);
               for (const auto& l : r.final.record.log) fmt::print("    {}\n", kernel::format_dmesg(l));
               // WARN splats and KASAN reports interleaved as the kernel printed them (as repro shows them).
               fmt::print("{}", kernel::format_splats(r.final.record));

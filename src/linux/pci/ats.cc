@@ -44,6 +44,8 @@ bool ats_supported_value(const System& s, DevId dev) {
   if (tree_ats(s)) return kernel_src::ats_supported_value(s, dev);
   const PciDev& d = pdev(s, dev);
   if (!d.ats_cap || d.untrusted) return false;
+  // Sketch 7b: a FINAL no-ATS quirk marks the function instead of clearing ats_cap.
+  if (s.kernel.pci_switches.no_ats_quirk_keeps_ats_cap && d.no_ats) return false;
   // Seed patch 1: a VF inherits its PF's verdict (PF quirked away or untrusted).
   if (s.kernel.pci_switches.pf_aware_ats_supported && d.is_virtfn) return ats_supported_value(s, d.physfn);
   return true;
@@ -99,6 +101,8 @@ void disable_ats(System& s, DevId dev) {
   Frame f(s, KFn::pci_disable_ats);
   if (kernel::warn_on(s, !pdev(s, dev).ats_enabled, "!dev->ats_enabled", kDisableAtsWarnLine)) return;
   const PciDev& d = pdev(s, dev);
+  // Sketch 7a: with ats_cap cleared by a quirk, ats_cap + PCI_ATS_CTRL is PCI_STATUS; touch nothing.
+  if (s.kernel.pci_switches.disable_ats_checks_ats_cap && kernel::warn_on(s, !d.ats_cap, "!dev->ats_cap")) return;
   uint16_t ctrl = read_config_word(s, dev, d.ats_cap + ats::kCtrl);
   write_config_word(s, dev, d.ats_cap + ats::kCtrl, static_cast<uint16_t>(ctrl & ~ats::kCtrlEnable));
   pdev(s, dev).ats_enabled = false;

@@ -49,7 +49,9 @@ void quirk_no_ats(System& s, DevId dev, QuirkId why) {
   Frame f(s, KFn::quirk_no_ats);
   kernel::dev_info(s, dev, "disabling ATS");
   PciDev& d = pdev(s, dev);
-  if (s.kernel.pci_switches.no_ats_quirk_phase == policy::QuirkPhase::Header)
+  const auto& sw = s.kernel.pci_switches;
+  // Sketch 7b: keep ats_cap, so a later pci_disable_ats still finds the real ATS Control register.
+  if (sw.no_ats_quirk_phase == policy::QuirkPhase::Header || sw.no_ats_quirk_keeps_ats_cap)
     d.no_ats = true;
   else
     d.ats_cap = 0;

@@ -45,6 +45,7 @@ struct AttachState {  // arm_smmu_attach_state
   Ste old_ste{};
   hw::smmuv3::Entry old_cd{};
   bool added_master_domain = false;
+  bool prepare_failed = false;  // sketch 13b: what arm_smmu_attach_dev falls back from
 };
 
 Master& mst(System& s, MasterId m) { return s.kernel.smmuv3.masters.at(m); }
@@ -94,8 +95,12 @@ int prepare_invs(System& s, AttachState& st, SmmuDomainId new_sd) {
     auto build = build_invs(s, st.master, st.ats_enabled, st.ssid, new_sd);
     if (!build) return -EINVAL;
     bool no_memory = faults::inject(s, faults::Point::InvsMergeAlloc).has_value();
-    auto merged = invs_merge(s, s.kernel.smmuv3.invs_pool[st.new_invst.old_invs].invs, *build, no_memory);
-    if (!merged) return -ENOMEM;
+    // Sketch 13a: a failed allocation is replaced by the master's spare array when the union fits.
+    Master& m = mst(s, st.master);
+    const bool spare = no_memory && s.kernel.smmuv3.switches.attach_spares && m.spare_invs;
+    auto merged = invs_merge(s, s.kernel.smmuv3.invs_pool[st.new_invst.old_invs].invs, *build, no_memory && !spare);
+    if (!merged || (spare && merged->num_invs > m.build_invs.max_invs)) return -ENOMEM;
+    if (spare) m.spare_invs = false;
     st.new_invst.new_invs = std::move(*merged);
   }
   SmmuDomainId old_sd = st.old_domain == iommu::kNoDomain ? kNone : smmu_domain_of(s, st.old_domain);
@@ -173,6 +178,8 @@ void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_
       devs.erase(it);
       // The OLD belief decides the decrement: the update comes after, in commit.
       if (mst(s, m).ats_enabled) sdom(s, sd).nr_ats_masters--;
+      // Sketch 13a: the freed master_domain refills the spare instead of going to kfree.
+      if (s.kernel.smmuv3.switches.attach_spares) mst(s, m).spare_master_domain = true;
       return;
     }
   }
@@ -187,7 +194,11 @@ int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) 
   int ret = prepare_invs(s, st, sd);
   if (ret) return ret;
   if (sd != kNone) {
-    if (auto err = faults::inject(s, faults::Point::MasterDomainAlloc)) return *err;  // kzalloc of the master_domain
+    if (auto err = faults::inject(s, faults::Point::MasterDomainAlloc)) {  // kzalloc of the master_domain
+      // Sketch 13a: the spare preallocated at probe stands in for the failed allocation.
+      if (!s.kernel.smmuv3.switches.attach_spares || !mst(s, st.master).spare_master_domain) return *err;
+      mst(s, st.master).spare_master_domain = false;
+    }
     if (st.ats_enabled) {
       sdom(s, sd).nr_ats_masters++;
       s.record.event(kernel::EventKind::NrAtsMastersInc, sd, mst(s, st.master).dev);
@@ -293,6 +304,29 @@ int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId
   return 0;
 }
 
+// arm_smmu_attach_dev from the asid lock on: prepare, the CD and STE, commit.
+int attach_locked(System& s, AttachState& st, iommu::DomainId d) {
+  const MasterId m = st.master;
+  const SmmuDomainId sd = smmu_domain_of(s, d);
+  const bool s1 = sdom(s, sd).stage == Stage::S1;
+  // Held from prepare to commit: the ASID stays the domain's and no other attach runs between.
+  kernel::LockGuard asid(s, kernel::LockClass::arm_smmu_asid_lock);
+  int ret = attach_prepare(s, st, d);
+  st.prepare_failed = ret != 0;
+  if (ret) return ret;
+  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
+  if (s1) {
+    // The CD first (ASID and TTB0), then the CD-table STE pointing at it.
+    write_cd_entry(s, m, 0, make_s1_cd({}, s1_config(sdom(s, sd))));
+    const MasterView mv{.cdtab_dma = mst(s, m).cdtab, .s1fmt = 0 /* linear */, .s1cdmax = 0};
+    install_ste_for_dev(s, m, make_cdtable_ste(driver_features(), mv, st.ats_enabled, ste::kS1dssSsid0));
+  } else {
+    install_ste_for_dev(s, m, make_s2_domain_ste(driver_features(), {}, s2_config(sdom(s, sd)), st.ats_enabled));
+    clear_cd(s, m, 0);
+  }
+  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
+  return attach_commit(s, st, d);
+}
 }  // namespace
 
 int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
@@ -308,27 +342,20 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
     if (!cdtab) return -ENOMEM;
     mst(s, m).cdtab = cdtab;
   }
+  // Sketch 13a: a used spare array is replaced here, where failing is allowed (a failure, which
+  // the model does not inject, would only leave the master without one).
+  if (s.kernel.smmuv3.switches.attach_spares) mst(s, m).spare_invs = true;
   AttachState st;
   st.old_domain = old;
   st.master = m;
   st.old_ste = ste_of(s, mst(s, m).smmu, mst(s, m).streams.front());
   st.old_cd = cd_of(s, m, 0);
-  // Held from prepare to commit: the ASID stays the domain's and no other attach runs between.
-  kernel::LockGuard asid(s, kernel::LockClass::arm_smmu_asid_lock);
-  int ret = attach_prepare(s, st, d);
-  if (ret) return ret;
-  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
-  if (s1) {
-    // The CD first (ASID and TTB0), then the CD-table STE pointing at it.
-    write_cd_entry(s, m, 0, make_s1_cd({}, s1_config(sdom(s, sd))));
-    const MasterView mv{.cdtab_dma = mst(s, m).cdtab, .s1fmt = 0 /* linear */, .s1cdmax = 0};
-    install_ste_for_dev(s, m, make_cdtable_ste(driver_features(), mv, st.ats_enabled, ste::kS1dssSsid0));
-  } else {
-    install_ste_for_dev(s, m, make_s2_domain_ste(driver_features(), {}, s2_config(sdom(s, sd)), st.ats_enabled));
-    clear_cd(s, m, 0);
-  }
-  kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
-  return attach_commit(s, st, d);
+  int ret = attach_locked(s, st, d);
+  // Sketch 13b: a failed prepare leaves the STE on `old`, which a must-succeed caller may free
+  // next; park the device on the abort STE instead (it loses DMA, the SMMU walks nothing freed).
+  if (ret && st.prepare_failed && s.kernel.smmuv3.switches.abort_ste_on_prepare_failure)
+    attach_dev_blocked(s, static_domain(s, dev, iommu::DomainType::Blocked), dev, old);
+  return ret;
 }
 
 int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {

@@ -11,6 +11,7 @@
 #include "linux/smmuv3/invs.h"
 #include "linux/smmuv3/io_pgtable_arm.h"
 #include "policy/ats_variant.h"
+#include "policy/smmu_attach_switches.h"
 
 namespace atslab::smmuv3 {
 
@@ -47,6 +48,10 @@ struct Master {  // arm_smmu_master
   // cd_table.cdtab_dma: a linear table of one CD (S1CDMAX 0), allocated at the first stage-1
   // attach, freed at release. Simplification: no PASID attachments, so CD 0 is the only one.
   uint64_t cdtab = 0;
+  // Sketch 13a (SmmuAttachSwitches::attach_spares): a master_domain and an invalidation array of
+  // build_invs's capacity held in reserve, taken when attach_prepare's own allocation fails.
+  bool spare_master_domain = false;
+  bool spare_invs = false;
   bool live = true;
   bool operator==(const Master&) const = default;
 };
@@ -96,6 +101,7 @@ inline constexpr hw::memory::Owner kOwnerCdTable = 0x43440000;    // + the maste
 
 struct Driver {
   policy::AtsPolicy policy;
+  policy::SmmuAttachSwitches switches;  // fix sketches for a failing must-succeed attach (all off: the kernel)
   InvalidationDesign inv_design = InvalidationDesign::Invs;
   std::vector<Smmu> smmus;
   std::vector<Master> masters;

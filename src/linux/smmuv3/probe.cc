@@ -129,6 +129,8 @@ int probe_device(System& s, pci::DevId dev) {
   uint16_t cap = static_cast<uint16_t>(2 + (pci::ats_supported(s, dev) ? m.streams.size() : 0));
   m.build_invs = invs_alloc(cap);
   m.build_invs.num_invs = 0;
+  // Sketch 13a: the spares are allocated here, where a failed allocation may still fail the probe.
+  if (drv.switches.attach_spares) m.spare_master_domain = m.spare_invs = true;
   drv.masters.push_back(m);
   MasterId id = static_cast<MasterId>(drv.masters.size() - 1);
   drv.master_of[dev] = id;

@@ -1,0 +1,17 @@
+#pragma once
+// Fix sketches for a must-succeed attach that fails in arm_smmu_attach_prepare
+// (docs/reports/must-succeed-attach-enomem.md), as switches the SMMUv3 driver
+// consults where the sketch would change it. All off is the kernel's driver.
+namespace atslab::policy {
+
+struct SmmuAttachSwitches {
+  // Sketch 13a: arm_smmu_probe_device (which may fail) preallocates a spare master_domain and a
+  // spare invalidation array per master; attach_prepare takes them when its own kzalloc fails.
+  bool attach_spares = false;
+  // Sketch 13b: when attach_prepare fails, arm_smmu_attach_dev installs the abort STE through the
+  // blocked attach before returning the error, so no STE is left on a domain its caller may free.
+  bool abort_ste_on_prepare_failure = false;
+  bool operator==(const SmmuAttachSwitches&) const = default;
+};
+
+}  // namespace atslab::policy
