@@ -13,6 +13,8 @@
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/stream_table.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
+#include "linux/iommu/driver_ops.h"
 #include "linux/system.h"
 
 namespace atslab::check {
@@ -64,6 +66,41 @@ void pci_invariants(const System& s, std::vector<Violation>& out) {
   }
 }
 
+// 9 and 10 for one master, whichever driver holds it: its belief against the function and its STEs.
+void master_invariants(const System& s, pci::DevId dev, uint16_t smmu, bool ats_enabled, const std::vector<uint32_t>& streams,
+                       uint32_t index, std::vector<Violation>& out) {
+  bool hw_on = hw_ats_on(s, s.kernel.devs[dev].fn);
+  // Named only when something is reported: formatting names for every healthy object costs more than the checks.
+  auto who = [&] { return fmt::format("{} (master {})", dev_name(s, dev), index); };
+  if (ats_enabled != hw_on)
+    out.push_back({9, who(), fmt::format("master->ats_enabled={} but PCI ATS is {}", ats_enabled, hw_on ? "on" : "off")});
+  if (ats_enabled)
+    for (uint32_t sid : streams) {
+      auto ste = hw_ste(s, smmu, sid);
+      if (!ste_translates(ste) || ste_eats(ste) != 1)
+        out.push_back({10, who(), fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
+    }
+}
+
+template <typename Who>
+void nr_ats_masters_invariant(int nr_ats_masters, int really, const Who& who, std::vector<Violation>& out) {
+  if (nr_ats_masters != really)
+    out.push_back({13, who(), fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", nr_ats_masters, really)});
+}
+
+// 9, 10 and 13 on the kernel tree's driver, its belief read through the adapter compiled against
+// its arm-smmu-v3.h. 6.12's driver has no invalidation arrays: 14 and 15 have nothing to read.
+void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
+  for (const auto& m : kernel_src::smmuv3::masters(s))
+    master_invariants(s, m.dev, m.smmu, m.ats_enabled, m.streams, m.dev, out);
+  for (const auto& dom : kernel_src::smmuv3::domains(s)) {
+    int really = 0;
+    for (pci::DevId d : dom.devices)
+      if (d != pci::kNoDev && hw_ats_on(s, s.kernel.devs[d].fn)) ++really;
+    nr_ats_masters_invariant(dom.nr_ats_masters, really, [&] { return fmt::format("iommu domain {} (the tree's arm_smmu_domain)", dom.domain); }, out);
+  }
+}
+
 void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
   const auto& drv = s.kernel.smmuv3;
   // 11: the device may issue translation requests only if its STE accepts them.
@@ -75,21 +112,14 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
       out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
   }
   if (!quiescent) return;
+  if (iommu::smmuv3_from_tree(s)) {
+    tree_smmu_invariants(s, out);
+    return;
+  }
   for (uint32_t m = 0; m < drv.masters.size(); ++m) {
     const auto& master = drv.masters[m];
     if (!master.live) continue;
-    const auto& d = s.kernel.devs[master.dev];
-    bool hw_on = hw_ats_on(s, d.fn);
-    // Named only when something is reported: formatting names for every healthy object costs more than the checks.
-    auto who = [&] { return fmt::format("{} (master {})", dev_name(s, master.dev), m); };
-    if (master.ats_enabled != hw_on)
-      out.push_back({9, who(), fmt::format("master->ats_enabled={} but PCI ATS is {}", master.ats_enabled, hw_on ? "on" : "off")});
-    if (master.ats_enabled)
-      for (uint32_t sid : master.streams) {
-        auto ste = hw_ste(s, master.smmu, sid);
-        if (!ste_translates(ste) || ste_eats(ste) != 1)
-          out.push_back({10, who(), fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
-      }
+    master_invariants(s, master.dev, master.smmu, master.ats_enabled, master.streams, m, out);
   }
   for (uint32_t di = 0; di < drv.domains.size(); ++di) {
     const auto& dom = drv.domains[di];
@@ -99,8 +129,7 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     int really = 0;
     for (const auto& md : dom.devices)
       if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
-    if (dom.nr_ats_masters != really)
-      out.push_back({13, who(), fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", dom.nr_ats_masters, really)});
+    nr_ats_masters_invariant(dom.nr_ats_masters, really, who, out);
     // 14 and 15 are about the 2026 arrays; the older design has none to check.
     if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.

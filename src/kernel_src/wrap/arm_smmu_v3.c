@@ -35,6 +35,7 @@ int atslab_driver_pci_prepare_ats(struct pci_dev *dev, int ps)
 
 int atslab_arm_smmu_device_probe(struct platform_device *pdev);
 const struct iommu_ops *atslab_arm_smmu_ops(void);
+bool atslab_arm_smmu_has_release_domain(void);
 int atslab_arm_smmu_probe_device(struct device *dev);
 void atslab_arm_smmu_release_device(struct device *dev);
 int atslab_arm_smmu_master_state(struct device *dev, bool *ats_enabled, unsigned int *num_streams);
@@ -45,9 +46,11 @@ int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 si
 u64 atslab_arm_smmu_unmap(struct iommu_domain *domain, u64 iova, u64 size);
 void atslab_arm_smmu_domain_free(struct iommu_domain *domain);
 int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices);
+u32 atslab_arm_smmu_master_sid(struct device *dev, unsigned int i);
+struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsigned int i);
 
 /*
- * The driver's ways in, for the glue (src/kernel_src/smmuv3_glue.cc): its
+ * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
  * platform driver's probe and its iommu_ops, as the kernel's driver core and
  * IOMMU core reach them.
  */
@@ -61,6 +64,15 @@ int atslab_arm_smmu_device_probe(struct platform_device *pdev)
 const struct iommu_ops *atslab_arm_smmu_ops(void)
 {
 	return &arm_smmu_ops;
+}
+
+/*
+ * Whether the core attaches a release domain before release_device (the
+ * 2026 trees' ops do; 6.12's release_device attaches blocked itself).
+ */
+bool atslab_arm_smmu_has_release_domain(void)
+{
+	return arm_smmu_ops.release_domain != NULL;
 }
 
 /* iommu_ops->probe_device as the IOMMU core calls it: 0, or the error it returned. */
@@ -178,4 +190,27 @@ int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_master
 	list_for_each_entry(md, &smmu_domain->devices, devices_elm)
 		(*devices)++;
 	return 0;
+}
+
+/* The master's i-th StreamID (i below num_streams), for the checks that read its STEs. */
+u32 atslab_arm_smmu_master_sid(struct device *dev, unsigned int i)
+{
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+
+	return master->streams[i].id;
+}
+
+/*
+ * The device of the i-th entry on a paging domain's devices list (NULL past
+ * its end): the checks count the attachments whose PCI ATS is really on.
+ */
+struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsigned int i)
+{
+	struct arm_smmu_domain *smmu_domain = to_smmu_domain(domain);
+	struct arm_smmu_master_domain *md;
+
+	list_for_each_entry(md, &smmu_domain->devices, devices_elm)
+		if (!i--)
+			return md->master->dev;
+	return NULL;
 }
