@@ -36,6 +36,7 @@ int atslab_driver_pci_prepare_ats(struct pci_dev *dev, int ps)
 int atslab_arm_smmu_device_probe(struct platform_device *pdev);
 const struct iommu_ops *atslab_arm_smmu_ops(void);
 bool atslab_arm_smmu_has_release_domain(void);
+void atslab_arm_smmu_new_boot(void);
 int atslab_arm_smmu_probe_device(struct device *dev);
 void atslab_arm_smmu_release_device(struct device *dev);
 int atslab_arm_smmu_master_state(struct device *dev, bool *ats_enabled, unsigned int *num_streams);
@@ -64,6 +65,17 @@ int atslab_arm_smmu_device_probe(struct platform_device *pdev)
 const struct iommu_ops *atslab_arm_smmu_ops(void)
 {
 	return &arm_smmu_ops;
+}
+
+/*
+ * A new boot in the same process (SourceKernel::reset): the driver's file-scope
+ * state starts as the kernel's does. The ASID xarray is the only one that
+ * changes (the static domains and ops are constant); its old nodes are leaked
+ * with the rest of the old heap.
+ */
+void atslab_arm_smmu_new_boot(void)
+{
+	xa_init_flags(&arm_smmu_asid_xa, XA_FLAGS_ALLOC1);
 }
 
 /*
@@ -141,18 +153,28 @@ int atslab_arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 }
 
 /*
- * iommu_map / iommu_unmap as the core runs them on 4 KiB-aligned ranges in
- * 4 KiB pages (the core would use bigger pages where alignment allows; atslab's
- * ranges are page-sized): map_pages, unmap_pages into a gather, then iotlb_sync.
+ * iommu_map / iommu_unmap as the core runs them, in the domain's smallest page
+ * size (the core would use bigger pages where alignment allows; atslab's
+ * ranges are a few pages): a range not aligned to it is refused as the core
+ * refuses it (-EINVAL; nothing unmapped), then map_pages, or unmap_pages into
+ * a gather, then iotlb_sync.
  */
+static u64 atslab_min_pagesz(struct iommu_domain *domain)
+{
+	return domain->pgsize_bitmap & -domain->pgsize_bitmap;
+}
+
 int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 size, int prot)
 {
+	u64 pgsize = atslab_min_pagesz(domain);
 	size_t mapped = 0;
 	int ret;
 
 	if (!domain->ops->map_pages)
 		return -ENODEV;
-	ret = domain->ops->map_pages(domain, iova, paddr, SZ_4K, size / SZ_4K, prot, GFP_KERNEL, &mapped);
+	if (!pgsize || ((iova | paddr | size) & (pgsize - 1)))
+		return -EINVAL;
+	ret = domain->ops->map_pages(domain, iova, paddr, pgsize, size / pgsize, prot, GFP_KERNEL, &mapped);
 	if (!ret && domain->ops->iotlb_sync_map)
 		ret = domain->ops->iotlb_sync_map(domain, iova, size);
 	return ret;
@@ -160,13 +182,16 @@ int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 si
 
 u64 atslab_arm_smmu_unmap(struct iommu_domain *domain, u64 iova, u64 size)
 {
+	u64 pgsize = atslab_min_pagesz(domain);
 	struct iommu_iotlb_gather gather;
 	size_t unmapped;
 
 	if (!domain->ops->unmap_pages)
 		return 0;
+	if (!pgsize || ((iova | size) & (pgsize - 1)))
+		return 0;
 	iommu_iotlb_gather_init(&gather);
-	unmapped = domain->ops->unmap_pages(domain, iova, SZ_4K, size / SZ_4K, &gather);
+	unmapped = domain->ops->unmap_pages(domain, iova, pgsize, size / pgsize, &gather);
 	iommu_iotlb_sync(domain, &gather);
 	return unmapped;
 }
