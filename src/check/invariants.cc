@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "check/atc_oracle.h"
 #include "check/history_cursor.h"
 #include "check/memory_order.h"
+#include "check/state_index.h"
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/stream_table.h"
@@ -47,10 +49,10 @@ std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs[d].bd
 
 bool live(const pci::PciDev& d) { return d.state != pci::DevState::Removed && d.state != pci::DevState::Setup; }
 
-void pci_invariants(const System& s, std::vector<Violation>& out) {
-  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
+void pci_invariants(const System& s, const StateIndex* index, std::vector<Violation>& out) {
+  for_ids(index ? &index->devs() : nullptr, s.kernel.devs.size(), [&](pci::DevId id) {
     const auto& d = s.kernel.devs[id];
-    if (!live(d) || !s.hw.pcie.fn(d.fn).present) continue;
+    if (!live(d) || !s.hw.pcie.fn(d.fn).present) return;
     bool hw_on = hw_ats_on(s, d.fn);
     if (d.ats_enabled != hw_on)
       out.push_back({1, dev_name(s, id), fmt::format("pci_dev ats_enabled={} but the Enable bit is {}", d.ats_enabled, hw_on)});
@@ -63,7 +65,7 @@ void pci_invariants(const System& s, std::vector<Violation>& out) {
     if (hw_on && d.untrusted) out.push_back({8, dev_name(s, id), "untrusted device has ATS enabled"});
     if (s.kernel.pci_switches.noats && d.ats_cap) out.push_back({8, dev_name(s, id), "pci=noats but ats_cap is set"});
     if (d.pri_enabled && !d.ats_enabled) out.push_back({7, dev_name(s, id), "PRI enabled without ATS"});
-  }
+  });
 }
 
 // 9 and 10 for one master, whichever driver holds it: its belief against the function and its STEs.
@@ -101,26 +103,82 @@ void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
   }
 }
 
-void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
-  const auto& drv = s.kernel.smmuv3;
-  // 11: the device may issue translation requests only if its STE accepts them.
-  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
-    const auto& d = s.kernel.devs[id];
-    if (!live(d) || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3 || !hw_ats_on(s, d.fn)) continue;
-    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
-    if (!ste_translates(ste) || ste_eats(ste) != 1)
-      out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
+// Calls f for each entry of an invalidation array in use (users > 0), in order, without
+// copying them out (Invs::live's copy, made per domain per step, was most of a long run's checks).
+template <typename F>
+void for_live_invs(const smmuv3::Invs& a, F f) {
+  for (uint16_t i = 0; i < a.num_invs; ++i)
+    if (a.inv[i].users > 0) f(a.inv[i]);
+}
+
+// Counts by key, as a sorted list (what std::map gave, without a node per key).
+struct Tally {
+  using Key = std::tuple<int, uint32_t, uint32_t>;
+  std::vector<std::pair<Key, int>> counts;
+  void add(const Key& k, int n) { counts.emplace_back(k, n); }
+  // Sorts and sums equal keys: afterwards `counts` holds one entry per key, ascending.
+  void finish() {
+    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t w = 0;
+    for (size_t r = 0; r < counts.size(); ++r) {
+      if (w && counts[w - 1].first == counts[r].first) counts[w - 1].second += counts[r].second;
+      else counts[w++] = counts[r];
+    }
+    counts.resize(w);
   }
-  if (!quiescent) return;
-  if (iommu::smmuv3_from_tree(s)) {
-    tree_smmu_invariants(s, out);
+  const std::pair<Key, int>* find(const Key& k) const {
+    auto it = std::lower_bound(counts.begin(), counts.end(), k, [](const auto& e, const Key& key) { return e.first < key; });
+    return it != counts.end() && it->first == k ? &*it : nullptr;
+  }
+  bool has(const Key& k) const { return find(k) != nullptr; }
+  int count(const Key& k) const { return has(k) ? find(k)->second : 0; }
+};
+
+// 26: a device's release went through the release domain: its StreamIDs are left aborting
+// (unless another live function has taken the same routing ID since). One violation per
+// released device, in id order.
+void released_invariant(const System& s, const StateIndex* index, std::vector<Violation>& out) {
+  auto bad_ste = [&](const pci::PciDev& d) -> std::optional<unsigned> {
+    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
+    if (ste_valid(ste) && ste_cfg(ste) != 0) return ste_cfg(ste);
+    return std::nullopt;
+  };
+  auto report = [&](pci::DevId id, unsigned cfg) {
+    out.push_back({26, dev_name(s, id), fmt::format("released, but its STE still has CFG={} (the release domain was not attached)", cfg)});
+  };
+  if (!index) {
+    for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
+      const auto& d = s.kernel.devs[id];
+      if (d.state != pci::DevState::Removed || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3) continue;
+      if (id >= s.kernel.iommu.devs.size()) continue;
+      bool reused = false;
+      for (const auto& other : s.kernel.devs) reused |= other.state != pci::DevState::Removed && other.rc == d.rc && other.bdf.rid() == d.bdf.rid();
+      if (reused) continue;
+      if (auto cfg = bad_ste(d)) report(id, *cfg);
+    }
     return;
   }
-  for (uint32_t m = 0; m < drv.masters.size(); ++m) {
-    const auto& master = drv.masters[m];
-    if (!master.live) continue;
-    master_invariants(s, master.dev, master.smmu, master.ats_enabled, master.streams, m, out);
+  // Per routing ID: reused by a device not removed, else the STE decides for every device released there.
+  std::set<uint32_t> in_use;
+  for (pci::DevId id : index->devs()) in_use.insert(StateIndex::rid_key(s.kernel.devs[id].rc, s.kernel.devs[id].bdf.rid()));
+  std::vector<std::pair<pci::DevId, unsigned>> found;
+  for (const auto& [key, ids] : index->released()) {
+    if (in_use.count(key)) continue;
+    if (auto cfg = bad_ste(s.kernel.devs[ids.front()]))
+      for (pci::DevId id : ids) found.push_back({id, *cfg});
   }
+  std::sort(found.begin(), found.end());
+  for (const auto& [id, cfg] : found) report(id, cfg);
+}
+
+// 9, 10, 13 to 17 on atslab's own SMMUv3 driver.
+void model_smmu_invariants(const System& s, const StateIndex* index, std::vector<Violation>& out) {
+  const auto& drv = s.kernel.smmuv3;
+  for_ids(index ? &index->masters() : nullptr, drv.masters.size(), [&](uint32_t m) {
+    const auto& master = drv.masters[m];
+    if (!master.live) return;
+    master_invariants(s, master.dev, master.smmu, master.ats_enabled, master.streams, m, out);
+  });
   for (uint32_t di = 0; di < drv.domains.size(); ++di) {
     const auto& dom = drv.domains[di];
     if (!dom.live) continue;
@@ -137,25 +195,30 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     // Memory safety: a live domain's published array is never one handed to kfree_rcu (its memory may be reused).
     if (slot.state != smmuv3::RcuState::Live)
       out.push_back({0, who(), fmt::format("the domain's published invalidation array (slot {}) was freed", dom.invs)});
-    std::map<std::tuple<int, uint32_t, uint32_t>, int> expect, have;
+    // Counted as sorted (key, count) lists: a map per domain per step allocated a node per key,
+    // and a long run's leaked domains made that most of a step.
+    Tally expect, have;
     for (const auto& md : dom.devices) {
       const auto& master = drv.masters[md.master];
       bool s1 = dom.stage == smmuv3::Stage::S1;
-      expect[{s1 ? 0 : 1, s1 ? dom.asid : dom.vmid, 0}]++;
+      expect.add({s1 ? 0 : 1, s1 ? dom.asid : dom.vmid, 0}, 1);
       if (hw_ats_on(s, s.kernel.devs[master.dev].fn))
-        for (uint32_t sid : master.streams) expect[{3, sid, md.ssid}]++;
+        for (uint32_t sid : master.streams) expect.add({3, sid, md.ssid}, 1);
     }
-    for (const auto& inv : slot.invs.live())
-      have[{static_cast<int>(inv.type), inv.id, smmuv3::is_ats(inv.type) ? inv.ssid : 0}] += inv.users;
-    if (expect != have) {
+    for_live_invs(slot.invs, [&](const smmuv3::Inv& inv) {
+      have.add({static_cast<int>(inv.type), inv.id, smmuv3::is_ats(inv.type) ? inv.ssid : 0}, inv.users);
+    });
+    expect.finish();
+    have.finish();
+    if (expect.counts != have.counts) {
+      auto name = [](const Tally::Key& k) {
+        return fmt::format("{}({:#x},{})", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))), std::get<1>(k), std::get<2>(k));
+      };
       std::string diff;
-      for (const auto& [k, n] : have)
-        if (expect[k] != n)
-          diff += fmt::format(" {}({:#x},{}) users={} expected={};", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))),
-                              std::get<1>(k), std::get<2>(k), n, expect[k]);
-      for (const auto& [k, n] : expect)
-        if (!have.count(k))
-          diff += fmt::format(" {}({:#x},{}) missing;", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))), std::get<1>(k), std::get<2>(k));
+      for (const auto& [k, n] : have.counts)
+        if (expect.count(k) != n) diff += fmt::format(" {} users={} expected={};", name(k), n, expect.count(k));
+      for (const auto& [k, n] : expect.counts)
+        if (!have.has(k)) diff += fmt::format(" {} missing;", name(k));
       out.push_back({14, who(), "invalidation array differs from its attachments:" + diff});
     }
     // 15: structure of the array.
@@ -175,24 +238,26 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
     std::set<std::pair<int, uint32_t>> tags;  // (0 = ASID, 1 = VMID, id) per SMMU-independent id space
     for (const auto& dom : drv.domains)
       if (dom.live)
-        for (const auto& inv : drv.invs_pool[dom.invs].invs.live())
+        for_live_invs(drv.invs_pool[dom.invs].invs, [&](const smmuv3::Inv& inv) {
           if (!smmuv3::is_ats(inv.type)) tags.insert({inv.type == smmuv3::InvType::S1Asid ? 0 : 1, inv.id});
+        });
     for (size_t i = 0; i < s.hw.smmus.size(); ++i)
       for (const auto& e : s.hw.smmus[i].iotlb.entries)
         if (!tags.count({e.s1 ? 0 : 1, e.s1 ? e.asid : e.vmid}))
           out.push_back({16, fmt::format("smmu {}", i), fmt::format("the IOTLB holds {} {} which no invalidation array lists",
                                                                     e.s1 ? "ASID" : "VMID", e.s1 ? e.asid : e.vmid)});
     // 17 (quiescent form): the domain the SMMU uses for a master's traffic lists the master's invalidations.
-    for (const auto& grp : s.kernel.iommu.groups) {
-      if (grp.domain == iommu::kNoDomain) continue;
+    for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
+      const auto& grp = s.kernel.iommu.groups[g];
+      if (grp.domain == iommu::kNoDomain) return;
       const auto& idom = s.kernel.iommu.domains[grp.domain];
-      if (idom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(idom.type)) continue;
+      if (idom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(idom.type)) return;
       const auto& dom = drv.domains[idom.priv];
-      auto live = drv.invs_pool[dom.invs].invs.live();
+      const auto& invs = drv.invs_pool[dom.invs].invs;
       auto listed = [&](smmuv3::InvType t, uint32_t id) {
-        for (const auto& inv : live)
-          if (inv.type == t && inv.id == id) return true;
-        return false;
+        bool found = false;
+        for_live_invs(invs, [&](const smmuv3::Inv& inv) { found |= inv.type == t && inv.id == id; });
+        return found;
       };
       for (pci::DevId dev : grp.devices) {
         const auto& d = s.kernel.devs[dev];
@@ -204,35 +269,44 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
         if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 && !listed(smmuv3::InvType::Ats, d.bdf.rid()))
           out.push_back({17, dev_name(s, dev), "ATS is on but the domain the SMMU uses sends it no ATC invalidation"});
       }
-    }
+    });
   }
+}
+
+void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, std::vector<Violation>& out) {
+  const auto& drv = s.kernel.smmuv3;
+  // 11: the device may issue translation requests only if its STE accepts them.
+  for_ids(index ? &index->devs() : nullptr, s.kernel.devs.size(), [&](pci::DevId id) {
+    const auto& d = s.kernel.devs[id];
+    if (!live(d) || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3 || !hw_ats_on(s, d.fn)) return;
+    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
+    if (!ste_translates(ste) || ste_eats(ste) != 1)
+      out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
+  });
+  if (!quiescent) return;
+  // 9, 10, 13 and, for the 2026 arrays, 14 to 17: on the driver that holds the belief.
+  if (iommu::smmuv3_from_tree(s)) tree_smmu_invariants(s, out);
+  else model_smmu_invariants(s, index, out);
   // 26: a device's release went through the release domain: its StreamIDs are left aborting
   // (unless another live function has taken the same routing ID since).
-  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
-    const auto& d = s.kernel.devs[id];
-    if (d.state != pci::DevState::Removed || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3) continue;
-    if (id >= s.kernel.iommu.devs.size()) continue;
-    bool reused = false;
-    for (const auto& other : s.kernel.devs) reused |= other.state != pci::DevState::Removed && other.rc == d.rc && other.bdf.rid() == d.bdf.rid();
-    if (reused) continue;
-    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
-    if (ste_valid(ste) && ste_cfg(ste) != 0)
-      out.push_back({26, dev_name(s, id), fmt::format("released, but its STE still has CFG={} (the release domain was not attached)", ste_cfg(ste))});
-  }
+  released_invariant(s, index, out);
   // 25: a group with a DMA owner is off its default domain; without one it is on it.
-  for (uint32_t g = 0; g < s.kernel.iommu.groups.size(); ++g) {
+  for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
     const auto& grp = s.kernel.iommu.groups[g];
-    if (grp.devices.empty() || grp.default_domain == iommu::kNoDomain) continue;
+    if (grp.devices.empty() || grp.default_domain == iommu::kNoDomain) return;
     // (Without an owner a kernel driver may still attach its own domain with iommu_attach_group.)
     if (grp.owner && grp.domain == grp.default_domain)
       out.push_back({25, fmt::format("group {}", g), "a DMA owner holds the group but it sits on its default domain"});
-  }
-  // 24: every device of a group is attached to the group's domain, as the SMMU sees it.
-  for (uint32_t g = 0; g < s.kernel.iommu.groups.size(); ++g) {
+  });
+  // 24: every device of a group is attached to the group's domain, as the SMMU sees it (and as the
+  // driver's devices list of a paging domain has it: the tree's read through the adapter).
+  std::optional<std::vector<kernel_src::smmuv3::DomainBelief>> tree;
+  if (iommu::smmuv3_from_tree(s)) tree = kernel_src::smmuv3::domains(s);
+  for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
     const auto& grp = s.kernel.iommu.groups[g];
-    if (grp.domain == iommu::kNoDomain) continue;
+    if (grp.domain == iommu::kNoDomain) return;
     const auto& dom = s.kernel.iommu.domains[grp.domain];
-    if (dom.driver != hw::pcie::IommuKind::Smmuv3) continue;
+    if (dom.driver != hw::pcie::IommuKind::Smmuv3) return;
     for (pci::DevId dev : grp.devices) {
       const auto& d = s.kernel.devs[dev];
       auto ste = hw_ste(s, dom.iommu, d.bdf.rid());
@@ -241,25 +315,30 @@ void smmu_invariants(const System& s, bool quiescent, std::vector<Violation>& ou
                                                           : ste_translates(ste);
       if (iommu::is_paging(dom.type)) {
         bool listed = false;
-        for (const auto& md : drv.domains[dom.priv].devices)
-          listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
+        if (tree) {
+          for (const auto& b : *tree)
+            if (b.domain == grp.domain) listed = std::find(b.devices.begin(), b.devices.end(), dev) != b.devices.end();
+        } else {
+          for (const auto& md : drv.domains[dom.priv].devices)
+            listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
+        }
         ok = ok && listed;
       }
       if (!ok)
         out.push_back({24, dev_name(s, dev), fmt::format("group {} is on {} domain {} but the SMMU sees CFG={}", g,
                                                          iommu::name(dom.type), grp.domain, ste_cfg(ste))});
     }
-  }
+  });
 }
 
 }  // namespace
 
-std::vector<Violation> check_state(const System& s, bool quiescent) {
+std::vector<Violation> check_state(const System& s, bool quiescent, const StateIndex* index) {
   std::vector<Violation> out;
-  pci_invariants(s, out);
-  smmu_invariants(s, quiescent, out);
-  vtd_invariants(s, quiescent, out);
-  amd_invariants(s, quiescent, out);
+  pci_invariants(s, index, out);
+  smmu_invariants(s, quiescent, index, out);
+  vtd_invariants(s, quiescent, index, out);
+  amd_invariants(s, quiescent, index, out);
   // 20, the ATC oracle: only between operations (inside an unmap stale entries are legitimate until its CMD_SYNC).
   if (quiescent) atc_oracle(s, out);
   return out;
@@ -290,13 +369,33 @@ void HistoryCursor::read(const System& s, size_t upto) {
   }
 }
 
+namespace {
+// A map read through to another one it does not copy: the first access to a key takes the
+// other's value (or the default), and writes stay here.
+template <typename K, typename V>
+class Layered {
+ public:
+  explicit Layered(const SmallMap<K, V>& below) : below_(below) {}
+  V& operator[](const K& k) {
+    if (V* v = top_.find(k)) return *v;
+    const V* b = below_.find(k);
+    return top_[k] = b ? *b : V{};
+  }
+  bool contains(const K& k) const { return top_.contains(k) || below_.contains(k); }
+
+ private:
+  const SmallMap<K, V>& below_;
+  SmallMap<K, V> top_;
+};
+}  // namespace
+
 std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning) {
   HistoryCursor cursor;
   cursor.read(s, first_event);
   return check_history(s, cursor, first_warning);
 }
 
-std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning) {
+std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning, const StateIndex* index) {
   const size_t first_event = std::min(cursor.events, s.record.events.size());
   std::vector<Violation> out;
   for (size_t i = first_warning; i < s.record.warnings.size(); ++i) {
@@ -309,15 +408,19 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
   SmallMap<int64_t, bool> tlbi_unsynced;
   // 12 and 21 need the history of ATS Enable per device and of EATS / ATC flushes per StreamID:
   // the cursor's, as of the window's start.
-  SmallMap<pci::DevId, bool> ats_on = cursor.ats_on;
-  SmallMap<uint32_t, unsigned> eats_of = cursor.eats_of;
+  // (Read through to the cursor's maps, not copied: a long run's cursor knows every device it ever met.)
+  Layered<pci::DevId, bool> ats_on(cursor.ats_on);
+  Layered<uint32_t, unsigned> eats_of(cursor.eats_of);
   SmallMap<uint32_t, uint64_t> last_flush, last_ats_change;
   auto dev_of_sid = [&](int64_t smmu, uint32_t sid) -> pci::DevId {
-    for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
+    pci::DevId found = pci::kNoDev;
+    for_ids(index ? &index->devs() : nullptr, s.kernel.devs.size(), [&](pci::DevId d) {
       const auto& p = s.kernel.devs[d];
-      if (p.state != pci::DevState::Removed && p.bdf.rid() == sid && s.hw.pcie.rc(p.rc).iommu_index == smmu) return d;
-    }
-    return pci::kNoDev;
+      if (found == pci::kNoDev && p.state != pci::DevState::Removed && p.bdf.rid() == sid &&
+          s.hw.pcie.rc(p.rc).iommu_index == smmu)
+        found = d;
+    });
+    return found;
   };
   // 18: a failing prepare touches no hardware for its device; a successful one is followed by a
   // commit, which does not fail.
@@ -325,7 +428,7 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
   auto touch = [&](pci::DevId d) {
     if (d != pci::kNoDev && preparing[d]) prepare_touched[d] = true;
   };
-  SmallMap<pci::DevId, int64_t> probe_supported = cursor.probe_supported;
+  Layered<pci::DevId, int64_t> probe_supported(cursor.probe_supported);
   for (size_t i = first_event; i < s.record.events.size(); ++i) {
     const auto& e = s.record.events[i];
     switch (e.kind) {
@@ -409,14 +512,25 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         if ((a & 0xff) != (vtd ? 0x3u : 0x4u)) break;
         auto kind = vtd ? hw::pcie::IommuKind::Vtd : hw::pcie::IommuKind::Amd;
         uint32_t rid = static_cast<uint32_t>((a >> 8) & 0xffff);
-        for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) {
+        auto check = [&](pci::DevId d) {
           const auto& p = s.kernel.devs[d];
           const auto& rc = s.hw.pcie.rc(p.rc);
-          if (p.bdf.rid() != rid || rc.iommu != kind || rc.iommu_index != e.dev || p.state == pci::DevState::Setup) continue;
+          if (p.bdf.rid() != rid || rc.iommu != kind || rc.iommu_index != e.dev || p.state == pci::DevState::Setup) return;
           if (!ats_on[d])
             out.push_back({23, dev_name(s, d), fmt::format("{} invalidation sent to an endpoint whose ATS is disabled",
                                                            vtd ? "device-IOTLB" : "INVALIDATE_IOTLB_PAGES"), e.seq});
+        };
+        if (!index) {
+          for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d) check(d);
+          break;
         }
+        // Every device ever at that routing ID (removed ones too), from each root complex the unit serves.
+        std::vector<pci::DevId> at_rid;
+        for (hw::pcie::RcId rc = 0; rc < s.hw.pcie.root_complexes().size(); ++rc)
+          if (auto it = index->by_rid().find(StateIndex::rid_key(rc, static_cast<uint16_t>(rid))); it != index->by_rid().end())
+            at_rid.insert(at_rid.end(), it->second.begin(), it->second.end());
+        std::sort(at_rid.begin(), at_rid.end());
+        for (pci::DevId d : at_rid) check(d);
         break;
       }
       case kernel::EventKind::StaleAtcUse:
@@ -441,13 +555,9 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
   return out;
 }
 
-const std::vector<int>& checked_invariants() {
-  static const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26};
-  return v;
-}
-
 void Monitor::step(const System& s, const std::string& step_name, bool quiescent) {
-  for (auto v : check_history(s, cursor_, warnings_)) {
+  index_.refresh(s);
+  for (auto v : check_history(s, cursor_, warnings_, &index_)) {
     v.step = step_name;
     if (v.invariant == 23) ++atc_inv_to_disabled_;
     all_.push_back(std::move(v));
@@ -455,7 +565,7 @@ void Monitor::step(const System& s, const std::string& step_name, bool quiescent
   warnings_ = s.record.warnings.size();
   // A state violation is reported when it starts holding, not again on every step while it lasts.
   std::vector<std::string> now;
-  for (auto v : check_state(s, quiescent)) {
+  for (auto v : check_state(s, quiescent, &index_)) {
     std::string key = fmt::format("{}|{}|{}", v.invariant, v.objects, v.detail);
     now.push_back(key);
     if (std::find(active_.begin(), active_.end(), key) != active_.end()) continue;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "check/history_cursor.h"
+#include "check/state_index.h"
 
 namespace atslab {
 struct System;
@@ -26,16 +27,17 @@ struct Violation {
 
 // Invariants over state. `quiescent`: no operation is in flight, so 9, 10, 13, 14, 24 and the
 // ATC oracle (20, check/atc_oracle.h) apply too.
-std::vector<Violation> check_state(const System& s, bool quiescent);
+// With an index (refreshed for `s`), only the objects it holds are visited: the same verdicts at a
+// cost that follows the live objects rather than every object ever allocated (check/state_index.h).
+std::vector<Violation> check_state(const System& s, bool quiescent, const StateIndex* index = nullptr);
 // Invariants over what happened: record events and WARNs from the given positions on.
 // This form reads the events before `first_event` again for their context.
 std::vector<Violation> check_history(const System& s, size_t first_event, size_t first_warning);
 // The same for the events from `cursor.events` on, in the context the cursor carries; the
 // cursor is left at the end of the record, ready for the next window.
-std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning);
+std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, size_t first_warning,
+                                     const StateIndex* index = nullptr);
 
-// The invariants this checker evaluates.
-const std::vector<int>& checked_invariants();
 
 // Runs both after each step and keeps every violation (and the first of each number).
 class Monitor {
@@ -51,6 +53,7 @@ class Monitor {
 
  private:
   HistoryCursor cursor_;  // the context of what was checked, so each step reads only its own events
+  StateIndex index_;      // the objects still alive, so each step visits those and not every one ever allocated
   size_t warnings_ = 0;
   size_t atc_inv_to_disabled_ = 0;
   std::vector<Violation> all_;

@@ -6,9 +6,12 @@
 // Why: check_history runs for every transition the explorer makes, and its
 // std::maps allocated a node for every key they met. With the few keys a
 // model holds, a scan of an inline array costs less than one allocation.
+// A long stress run's history cursor meets thousands of devices, though: past
+// kIndexAfter spilled keys a hash index finds them instead of the scan.
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -25,11 +28,19 @@ class SmallMap {
       return inline_[n_++].value;
     }
     ++n_;
-    return spill_.emplace_back(Entry{k, V{}}).value;
+    spill_.push_back(Entry{k, V{}});
+    if (!index_.empty()) index_.emplace(k, spill_.size() - 1);
+    else if (spill_.size() > kIndexAfter)
+      for (size_t i = 0; i < spill_.size(); ++i) index_.emplace(spill_[i].key, i);
+    return spill_.back().value;
   }
   const V* find(const K& k) const {
     for (size_t i = 0; i < std::min(n_, kInline); ++i)
       if (inline_[i].key == k) return &inline_[i].value;
+    if (!index_.empty()) {
+      auto it = index_.find(k);
+      return it == index_.end() ? nullptr : &spill_[it->second].value;
+    }
     for (const auto& e : spill_)
       if (e.key == k) return &e.value;
     return nullptr;
@@ -48,9 +59,12 @@ class SmallMap {
 
   SmallMap() = default;
   // Only the entries in use are copied (the rest of the inline buffer is never read).
-  SmallMap(const SmallMap& o) : spill_(o.spill_), n_(o.n_) { std::copy_n(o.inline_.begin(), std::min(n_, kInline), inline_.begin()); }
+  SmallMap(const SmallMap& o) : spill_(o.spill_), index_(o.index_), n_(o.n_) {
+    std::copy_n(o.inline_.begin(), std::min(n_, kInline), inline_.begin());
+  }
   SmallMap& operator=(const SmallMap& o) {
     spill_ = o.spill_;
+    index_ = o.index_;
     n_ = o.n_;
     std::copy_n(o.inline_.begin(), std::min(n_, kInline), inline_.begin());
     return *this;
@@ -62,8 +76,10 @@ class SmallMap {
     K key;
     V value;
   };
+  static constexpr size_t kIndexAfter = 32;
   std::array<Entry, kInline> inline_;
   std::vector<Entry> spill_;
+  std::unordered_map<K, size_t> index_;  // spilled key -> its position in spill_, once there are many
   size_t n_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "check/state_index.h"
 #include "hw/pcie/capability_walk.h"
 #include "linux/system.h"
 
@@ -18,7 +19,7 @@ bool hw_ats_on(const System& s, pci::DevId dev) {
 std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs.at(d).bdf.str(); }
 }  // namespace
 
-void vtd_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
+void vtd_invariants(const System& s, bool quiescent, const StateIndex* index, std::vector<Violation>& out) {
   const auto& drv = s.kernel.vtd;
   for (uint16_t u = 0; u < drv.units.size(); ++u)
     for (vtd::InfoId id : drv.units[u].device_rbtree)
@@ -26,24 +27,25 @@ void vtd_invariants(const System& s, bool quiescent, std::vector<Violation>& out
         out.push_back({0, fmt::format("VT-d unit {} device rbtree", u),
                        fmt::format("device_domain_info {} (RID {:04x}) was freed but is still linked", id, drv.infos[id].rid())});
   // 11 for legacy mode: a device with ATS on must sit behind a context entry that serves translation requests.
-  for (vtd::InfoId id = 0; id < drv.infos.size(); ++id) {
+  const auto* infos = index ? &index->vtd_infos() : nullptr;
+  for_ids(infos, drv.infos.size(), [&](vtd::InfoId id) {
     const auto& in = drv.infos[id];
-    if (in.freed || in.iommu >= s.hw.vtd.size() || s.hw.vtd[in.iommu].ecap_smts || !hw_ats_on(s, in.dev)) continue;
+    if (in.freed || in.iommu >= s.hw.vtd.size() || s.hw.vtd[in.iommu].ecap_smts || !hw_ats_on(s, in.dev)) return;
     auto it = s.hw.vtd[in.iommu].context.find(in.rid());
     if (it == s.hw.vtd[in.iommu].context.end() || !it->second.present || it->second.tt != 1)
       out.push_back({11, dev_name(s, in.dev), "PCI ATS is enabled but the context entry is not TT=device-TLB"});
-  }
+  });
   if (!quiescent) return;
-  for (vtd::InfoId id = 0; id < drv.infos.size(); ++id) {
+  for_ids(infos, drv.infos.size(), [&](vtd::InfoId id) {
     const auto& in = drv.infos[id];
-    if (in.freed) continue;
+    if (in.freed) return;
     if (in.ats_enabled != hw_ats_on(s, in.dev))
       out.push_back({9, fmt::format("{} (vtd info {})", dev_name(s, in.dev), id),
                      fmt::format("info->ats_enabled={} but PCI ATS is {}", in.ats_enabled, hw_ats_on(s, in.dev) ? "on" : "off")});
-  }
-  for (vtd::DmarDomainId dd = 0; dd < drv.domains.size(); ++dd) {
+  });
+  for_ids(index ? &index->vtd_domains() : nullptr, drv.domains.size(), [&](vtd::DmarDomainId dd) {
     const auto& d = drv.domains[dd];
-    if (!d.live) continue;
+    if (!d.live) return;
     for (vtd::InfoId id : d.devices) {
       bool tagged = std::any_of(d.cache_tags.begin(), d.cache_tags.end(),
                                 [&](const vtd::CacheTag& t) { return t.type == vtd::CacheTagType::Devtlb && t.info == id; });
@@ -52,19 +54,19 @@ void vtd_invariants(const System& s, bool quiescent, std::vector<Violation>& out
                        fmt::format("{}: PCI ATS {} but {} DEVTLB cache tag", dev_name(s, drv.infos[id].dev),
                                    hw_ats_on(s, drv.infos[id].dev) ? "on" : "off", tagged ? "a" : "no")});
     }
-  }
+  });
 }
 
-void amd_invariants(const System& s, bool quiescent, std::vector<Violation>& out) {
+void amd_invariants(const System& s, bool quiescent, const StateIndex* index, std::vector<Violation>& out) {
   if (!quiescent) return;
   const auto& drv = s.kernel.amd;
-  for (amd::DevDataId id = 0; id < drv.dev_data.size(); ++id) {
+  for_ids(index ? &index->amd_dev_data() : nullptr, drv.dev_data.size(), [&](amd::DevDataId id) {
     const auto& dd = drv.dev_data[id];
-    if (!dd.live) continue;
+    if (!dd.live) return;
     if (dd.ats_enabled != hw_ats_on(s, dd.dev))
       out.push_back({9, fmt::format("{} (amd dev_data {})", dev_name(s, dd.dev), id),
                      fmt::format("dev_data->ats_enabled={} but PCI ATS is {}", dd.ats_enabled, hw_ats_on(s, dd.dev) ? "on" : "off")});
-  }
+  });
 }
 
 }  // namespace atslab::check

@@ -40,6 +40,25 @@ TEST(Invariants, DriverBeliefWithoutPciAtsBreaksNineThirteenFourteen) {
   EXPECT_EQ(numbers(m.s), (std::vector<int>{9, 13, 14}));
 }
 
+// A master that left its domain without the domain's nr_ats_masters-- (the decrement in
+// arm_smmu_remove_master_domain): the count says one ATS master, none is attached.
+TEST(Invariants, AnNrAtsMastersLeftBehindByADepartedMasterBreaksThirteen) {
+  Machine m(kHealthy);
+  auto pf = m.pf();
+  const auto default_domain = m.s.kernel.iommu.groups[iommu::group_of(m.s, pf)].default_domain;
+  ASSERT_EQ(iommu::group_claim_dma_owner(m.s, iommu::group_of(m.s, pf), 7), 0);
+  bool found = false;
+  for (auto& sd : m.s.kernel.smmuv3.domains)
+    if (sd.domain == default_domain) {
+      ASSERT_EQ(sd.nr_ats_masters, 0) << "the attach away from the default domain decrements it";
+      ASSERT_TRUE(sd.devices.empty());
+      sd.nr_ats_masters = 1;  // the decrement skipped
+      found = true;
+    }
+  ASSERT_TRUE(found);
+  EXPECT_EQ(numbers(m.s), (std::vector<int>{13}));
+}
+
 TEST(Invariants, PciBeliefDifferingFromTheEnableBitBreaksOne) {
   Machine m;
   m.s.kernel.devs[m.pf()].ats_enabled = true;

@@ -21,9 +21,19 @@ std::string refused_quickly(const std::string& text) {
   return m;
 }
 
-std::string devices(size_t n, const std::string& extra = "") {
+std::string devices(size_t n) {
   std::string t = "machine:\n  devices:\n";
-  for (size_t i = 0; i < n; ++i) t += fmt::format("    - {{name: d{}, vendor: 0x15b3, device: 0x101d{}}}\n", i, extra);
+  for (size_t i = 0; i < n; ++i) t += fmt::format("    - {{name: d{}, vendor: 0x15b3, device: 0x101d}}\n", i);
+  return t;
+}
+
+// `n` root ports, each with a PF of `vfs` VFs: n * (2 + vfs) functions.
+std::string pfs_below_ports(int n, int vfs) {
+  std::string t = "machine:\n  ports:\n";
+  for (int i = 0; i < n; ++i) t += fmt::format("    - {{name: p{}}}\n", i);
+  t += "  devices:\n";
+  for (int i = 0; i < n; ++i)
+    t += fmt::format("    - {{name: d{0}, port: p{0}, vendor: 0x15b3, device: 0x101d, sriov: {{total_vfs: {1}}}}}\n", i, vfs);
   return t;
 }
 
@@ -34,12 +44,7 @@ TEST(MachineLimits, AHundredThousandDevicesAreRefusedBeforeTheyAreRead) {
 
 TEST(MachineLimits, MoreFunctionsThanTheLimitCountingVfSlotsAndBridgesAreRefused) {
   // 17 PFs of 255 VFs, each below its own root port: 17 * (1 + 1 + 255) = 4369 functions.
-  std::string t = "machine:\n  ports:\n";
-  for (int i = 0; i < 17; ++i) t += fmt::format("    - {{name: p{}}}\n", i);
-  t += "  devices:\n";
-  for (int i = 0; i < 17; ++i)
-    t += fmt::format("    - {{name: d{0}, port: p{0}, vendor: 0x15b3, device: 0x101d, sriov: {{total_vfs: 255}}}}\n", i);
-  EXPECT_NE(refused_quickly(t).find("machine: 4369 functions with bridges and VF slots; a machine has at most 4096"),
+  EXPECT_NE(refused_quickly(pfs_below_ports(17, 255)).find("machine: 4369 functions with bridges and VF slots; a machine has at most 4096"),
             std::string::npos);
 }
 
@@ -84,13 +89,8 @@ TEST(MachineLimits, MoreThan256BusesInASegmentAreRefused) {
 
 TEST(MachineLimits, AMachineAtTheLimitsLoadsAndBoots) {
   // 31 root ports, each with a PF of 128 VFs: 4030 functions.
-  std::string t = "machine:\n  ports:\n";
-  for (int i = 0; i < 31; ++i) t += fmt::format("    - {{name: p{}}}\n", i);
-  t += "  devices:\n";
-  for (int i = 0; i < 31; ++i)
-    t += fmt::format("    - {{name: d{0}, port: p{0}, vendor: 0x15b3, device: 0x101d, sriov: {{total_vfs: 128}}}}\n", i);
   auto start = std::chrono::steady_clock::now();
-  auto sc = load_scenario(write_temp("big.yaml", t));
+  auto sc = load_scenario(write_temp("big.yaml", pfs_below_ports(31, 128)));
   EXPECT_EQ(sc.devices.size(), 31u);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }

@@ -103,7 +103,7 @@ TEST(Explore, ForcedEnableFailureBreaksFailEarlyButNotRollback) {
   EXPECT_FALSE(rb.found.count(14));
 }
 
-TEST(Explore, InterleavingsAddNestedOperationsThatReplay) {
+TEST(Explore, InterleavingsAddTransitionsAndWhatTheyFindReplays) {
   auto sc = scenario("explore-small");
   ExploreOptions with{.depth = 3, .all = true}, without = with;
   without.interleave = false;
@@ -111,6 +111,14 @@ TEST(Explore, InterleavingsAddNestedOperationsThatReplay) {
   auto b = explore(sc, AtsVariant::Rollback, without);
   EXPECT_GT(a.transitions, b.transitions);
   EXPECT_GE(a.unique, b.unique);
+  // Every counterexample found with a second CPU replays through `atslab replay`'s path to the
+  // same invariant, and finds at least what the one-CPU search finds.
+  const auto seed = scenario("seed");
+  auto up = explore(seed, AtsVariant::Upstream, with);
+  auto up1 = explore(seed, AtsVariant::Upstream, without);
+  ASSERT_FALSE(up.found.empty());
+  for (const auto& [n, cx] : up.found) EXPECT_TRUE(has(replayed(seed, AtsVariant::Upstream, cx.trace), n)) << n;
+  for (const auto& [n, cx] : up1.found) EXPECT_TRUE(up.found.count(n)) << "invariant " << n << " lost with interleavings";
 }
 
 TEST(Explore, ShardsCoverTheSearchAndMerge) {

@@ -1,6 +1,8 @@
 // The named stress workloads: their set-up, their mix, and the machines they refuse.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
 #include <set>
 
 #include "io/scenario.h"
@@ -12,10 +14,25 @@ namespace {
 
 io::Scenario scenario(const char* name) { return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name); }
 
-TEST(Workloads, NamesRoundTrip) {
-  for (auto w : kAllWorkloads) EXPECT_EQ(parse_workload(name(w)), w);
-  EXPECT_FALSE(parse_workload("iova_stress"));
-  EXPECT_EQ(workload_names(), "mixed, iova-stress, sriov-churn, domain-churn, hotplug");
+// The names a user types are the ones the README documents for `stress --workload`: read them
+// from there (an oracle outside the code), each must parse to a distinct workload, and every
+// workload must be documented.
+TEST(Workloads, TheReadmesNamesAreTheWorkloads) {
+  std::ifstream in(std::string(ATSLAB_SOURCE_DIR) + "/README.md");
+  std::string line, row;
+  while (std::getline(in, line))
+    if (line.find("`atslab stress ") != std::string::npos) row = line;
+  ASSERT_FALSE(row.empty()) << "README.md has no `atslab stress` row";
+  std::set<Workload> seen;
+  const std::regex quoted("`([a-z-]+)`");
+  for (auto it = std::sregex_iterator(row.begin(), row.end(), quoted); it != std::sregex_iterator(); ++it) {
+    auto w = parse_workload((*it)[1].str());
+    if (!w) continue;  // other backticked words in the row (mixed's operations, flags)
+    EXPECT_EQ(name(*w), (*it)[1].str());
+    seen.insert(*w);
+  }
+  for (auto w : kAllWorkloads) EXPECT_TRUE(seen.count(w)) << name(w) << " is not in the README's stress row";
+  EXPECT_FALSE(parse_workload("iova_stress")) << "the seed's process name is not a workload name";
 }
 
 // iova-stress starts where the seed's report starts: the VFs handed to VFIO in one container.

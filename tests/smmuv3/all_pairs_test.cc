@@ -15,7 +15,16 @@ namespace {
 using hw::smmuv3::EntryKind;
 
 std::vector<Entry> ste_kinds() {
-  std::vector<Entry> v = {Entry{}, abort_ste(), bypass_ste(), s2_ste(false), s2_ste(true), s2_ste(false, 3, 0x77000)};
+  // With S2S set (a stall-enabled master's S2 STE) next to the same STE without it: the
+  // update-safe rule's S2S exception is exercised by transitions, not only by its own test.
+  std::vector<Entry> v = {Entry{},
+                          abort_ste(),
+                          bypass_ste(),
+                          s2_ste(false),
+                          s2_ste(true),
+                          s2_ste(false, 3, 0x77000),
+                          s2_ste(false, 0, kFakeTtbr, true),
+                          s2_ste(true, 0, kFakeTtbr, true)};
   for (uint64_t dss : {ste::kS1DssTerminate, ste::kS1DssBypass, ste::kS1DssSsid0})
     for (bool ats : {false, true})
       for (bool stall_master : {false, true}) v.push_back(cdtable_ste(dss, ats, stall_master));

@@ -72,6 +72,27 @@ TEST(AttachOrder, BlockedAttachDisablesAtsBeforeTheSteLosesEatsThenFlushes) {
   EXPECT_TRUE(s.record.warnings.empty());
 }
 
+// nr_ats_masters counts the domain's attached masters with ATS: +1 in attach_prepare, -1 when
+// the master leaves (arm_smmu_remove_master_domain), on the OLD domain, before the next attach.
+TEST(AttachOrder, LeavingADomainTakesTheMasterOutOfItsNrAtsMasters) {
+  Machine m(kHealthy);
+  pci::DevId pf = m.pf();
+  const auto g = iommu::group_of(m.s, pf);
+  const auto dflt = m.s.kernel.iommu.groups[g].default_domain;
+  auto count = [&](iommu::DomainId d) {
+    for (const auto& sd : m.s.kernel.smmuv3.domains)
+      if (sd.domain == d && sd.live) return sd.nr_ats_masters;
+    return -1;
+  };
+  ASSERT_TRUE(m.s.kernel.devs[pf].ats_enabled);
+  EXPECT_EQ(count(dflt), 1);
+  ASSERT_EQ(iommu::group_claim_dma_owner(m.s, g, 7), 0);  // to the blocked domain: no ATS there
+  EXPECT_EQ(count(dflt), 0);
+  iommu::group_release_dma_owner(m.s, g);  // and back
+  EXPECT_EQ(count(dflt), 1);
+  EXPECT_TRUE(m.s.record.warnings.empty());
+}
+
 TEST(AttachOrder, UnmapSyncsTheTlbInvalidationBeforeTheAtcInvalidation) {
   Machine m(kHealthy);
   pci::DevId pf = m.pf();

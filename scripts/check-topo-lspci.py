@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""ctest cli.topo_lspci.*: `atslab topo --lspci DUMP --json` against two oracles
+that are not atslab: pciutils' own decoding of the same dump (`lspci -F DUMP
+-vvv`) and the capability list in the dump's '#' header, written by whoever
+collected it. Every function lspci lists must be in atslab's table with the
+same vendor:device, ATS capability offset, Invalidate Queue Depth (0 means 32)
+and SR-IOV TotalVFs, First VF Offset, VF Stride and VF Device ID.
+
+usage: check-topo-lspci.py ATSLAB DUMP [--require-lspci]
+Exit 0 when all agree, 1 on a disagreement (each printed), 77 when lspci is
+missing (a skip) unless --require-lspci (CI), which makes that a failure.
+"""
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+
+def lspci_functions(dump):
+    out = subprocess.run(["lspci", "-F", dump, "-vvv", "-nn"], capture_output=True, text=True, check=True).stdout
+    funcs, cur, cap = [], None, None
+    for line in out.splitlines():
+        m = re.match(r"^(?:([0-9a-f]{4}):)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) .*\[([0-9a-f]{4}):([0-9a-f]{4})\]", line)
+        if m:
+            seg = m.group(1) or "0000"
+            cur = {"bdf": f"{seg}:{m.group(2)}:{m.group(3)}.{m.group(4)}", "id": f"{m.group(5)}:{m.group(6)}",
+                   "ats": None, "qdep": None, "sriov": None}
+            funcs.append(cur)
+            continue
+        m = re.match(r"^\tCapabilities: \[([0-9a-f]+) v\d+\] (.*)", line)
+        if m and cur is not None:
+            cap = m.group(2)
+            if cap.startswith("Address Translation Service"):
+                cur["ats"] = int(m.group(1), 16)
+            if cap.startswith("Single Root I/O Virtualization"):
+                cur["sriov"] = {}
+            continue
+        if cur is None:
+            continue
+        m = re.search(r"ATSCap:\s*Invalidate Queue Depth: ([0-9a-f]+)", line)
+        if m:
+            cur["qdep"] = int(m.group(1), 16) or 32  # PCIe: 0 encodes 32
+        m = re.search(r"Total VFs: (\d+)", line)
+        if m and cur["sriov"] is not None:
+            cur["sriov"]["total_vfs"] = int(m.group(1))
+        m = re.search(r"VF offset: (\d+), stride: (\d+), Device ID: ([0-9a-f]+)", line)
+        if m and cur["sriov"] is not None:
+            cur["sriov"].update(vf_offset=int(m.group(1)), vf_stride=int(m.group(2)), vf_device_id=int(m.group(3), 16))
+    return funcs
+
+
+def header_caps(dump):
+    """The ATS and SR-IOV offsets the dump's header comment names, and whether it says 'no ATS'."""
+    text = "".join(l for l in open(dump, encoding="utf-8", errors="replace") if l.startswith("#"))
+    ats = re.search(r"\bATS@0x([0-9a-f]+)", text)
+    sriov = re.search(r"\bSR-IOV@0x([0-9a-f]+)", text)
+    return {"ats": int(ats.group(1), 16) if ats else None, "no_ats": "no ATS" in text, "sriov": sriov is not None}
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    require = "--require-lspci" in sys.argv
+    if len(args) != 2:
+        print(__doc__.strip().splitlines()[-4], file=sys.stderr)
+        return 2
+    atslab, dump = args
+    if not shutil.which("lspci"):
+        print("lspci is not installed (scripts/setup.sh installs pciutils)" + ("" if require else ": skipped"))
+        return 1 if require else 77
+    table = json.loads(subprocess.run([atslab, "topo", "--lspci", dump, "--json"], capture_output=True, text=True,
+                                      check=True).stdout)
+    by_source = {}
+    for d in table:
+        m = re.search(r"\((\w{4}:\w{2}:\w{2}\.\w)\)$", d.get("source") or "")
+        if m:
+            by_source[m.group(1)] = d
+    errors = []
+    funcs = lspci_functions(dump)
+    if not funcs:
+        errors.append("lspci lists no function in the dump")
+    hdr = header_caps(dump)
+    for f in funcs:
+        d = by_source.get(f["bdf"])
+        if d is None:
+            errors.append(f"{f['bdf']}: lspci lists it, atslab's table has no function from it")
+            continue
+        got_id = f"{int(d['vendor_id'], 16):04x}:{int(d['device_id'], 16):04x}"
+        if got_id != f["id"]:
+            errors.append(f"{f['bdf']}: id {got_id}, lspci says {f['id']}")
+        got_ats = int(d["ats_cap_offset"], 16) if d.get("ats_cap_offset") else None
+        if got_ats != f["ats"]:
+            errors.append(f"{f['bdf']}: ATS capability at {got_ats}, lspci says {f['ats']}")
+        if f["qdep"] is not None and d.get("ats_invalidate_queue_depth") != f["qdep"]:
+            errors.append(f"{f['bdf']}: Invalidate Queue Depth {d.get('ats_invalidate_queue_depth')}, lspci says {f['qdep']}")
+        if f["sriov"] is not None:
+            s = d.get("sriov") or {}
+            for k, v in f["sriov"].items():
+                got = int(s[k], 16) if isinstance(s.get(k), str) else s.get(k)
+                if got != v:
+                    errors.append(f"{f['bdf']}: SR-IOV {k} {got}, lspci says {v}")
+        elif d.get("sriov"):
+            errors.append(f"{f['bdf']}: atslab decodes SR-IOV, lspci finds none")
+    # The header comment describes the dump's (first) device.
+    if funcs:
+        first = by_source.get(funcs[0]["bdf"]) or {}
+        got_ats = int(first["ats_cap_offset"], 16) if first.get("ats_cap_offset") else None
+        if hdr["ats"] is not None and got_ats != hdr["ats"]:
+            errors.append(f"header says ATS@{hdr['ats']:#x}, atslab has {got_ats}")
+        if hdr["no_ats"] and got_ats is not None:
+            errors.append(f"header says no ATS, atslab has ATS at {got_ats:#x}")
+        if hdr["sriov"] != bool(first.get("sriov")):
+            errors.append(f"header {'names' if hdr['sriov'] else 'does not name'} SR-IOV, atslab {'decodes' if first.get('sriov') else 'does not'}")
+    for e in errors:
+        print(f"{dump}: {e}")
+    if not errors:
+        print(f"{dump}: {len(funcs)} function(s) agree with lspci -vvv and the header")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
