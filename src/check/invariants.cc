@@ -15,6 +15,8 @@
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
 #include "hw/smmuv3/stream_table.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
+#include "linux/iommu/driver_ops.h"
 #include "linux/system.h"
 
 namespace atslab::check {
@@ -66,6 +68,41 @@ void pci_invariants(const System& s, const StateIndex* index, std::vector<Violat
     if (s.kernel.pci_switches.noats && d.ats_cap) out.push_back({8, dev_name(s, id), "pci=noats but ats_cap is set"});
     if (d.pri_enabled && !d.ats_enabled) out.push_back({7, dev_name(s, id), "PRI enabled without ATS"});
   });
+}
+
+// 9 and 10 for one master, whichever driver holds it: its belief against the function and its STEs.
+void master_invariants(const System& s, pci::DevId dev, uint16_t smmu, bool ats_enabled, const std::vector<uint32_t>& streams,
+                       uint32_t index, std::vector<Violation>& out) {
+  bool hw_on = hw_ats_on(s, s.kernel.devs[dev].fn);
+  // Named only when something is reported: formatting names for every healthy object costs more than the checks.
+  auto who = [&] { return fmt::format("{} (master {})", dev_name(s, dev), index); };
+  if (ats_enabled != hw_on)
+    out.push_back({9, who(), fmt::format("master->ats_enabled={} but PCI ATS is {}", ats_enabled, hw_on ? "on" : "off")});
+  if (ats_enabled)
+    for (uint32_t sid : streams) {
+      auto ste = hw_ste(s, smmu, sid);
+      if (!ste_translates(ste) || ste_eats(ste) != 1)
+        out.push_back({10, who(), fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
+    }
+}
+
+template <typename Who>
+void nr_ats_masters_invariant(int nr_ats_masters, int really, const Who& who, std::vector<Violation>& out) {
+  if (nr_ats_masters != really)
+    out.push_back({13, who(), fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", nr_ats_masters, really)});
+}
+
+// 9, 10 and 13 on the kernel tree's driver, its belief read through the adapter compiled against
+// its arm-smmu-v3.h. 6.12's driver has no invalidation arrays: 14 and 15 have nothing to read.
+void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
+  for (const auto& m : kernel_src::smmuv3::masters(s))
+    master_invariants(s, m.dev, m.smmu, m.ats_enabled, m.streams, m.dev, out);
+  for (const auto& dom : kernel_src::smmuv3::domains(s)) {
+    int really = 0;
+    for (pci::DevId d : dom.devices)
+      if (d != pci::kNoDev && hw_ats_on(s, s.kernel.devs[d].fn)) ++really;
+    nr_ats_masters_invariant(dom.nr_ats_masters, really, [&] { return fmt::format("iommu domain {} (the tree's arm_smmu_domain)", dom.domain); }, out);
+  }
 }
 
 // Calls f for each entry of an invalidation array in use (users > 0), in order, without
@@ -136,32 +173,13 @@ void released_invariant(const System& s, const StateIndex* index, std::vector<Vi
   for (const auto& [id, cfg] : found) report(id, cfg);
 }
 
-void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, std::vector<Violation>& out) {
+// 9, 10, 13 to 17 on atslab's own SMMUv3 driver.
+void model_smmu_invariants(const System& s, const StateIndex* index, std::vector<Violation>& out) {
   const auto& drv = s.kernel.smmuv3;
-  // 11: the device may issue translation requests only if its STE accepts them.
-  for_ids(index ? &index->devs() : nullptr, s.kernel.devs.size(), [&](pci::DevId id) {
-    const auto& d = s.kernel.devs[id];
-    if (!live(d) || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3 || !hw_ats_on(s, d.fn)) return;
-    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
-    if (!ste_translates(ste) || ste_eats(ste) != 1)
-      out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
-  });
-  if (!quiescent) return;
   for_ids(index ? &index->masters() : nullptr, drv.masters.size(), [&](uint32_t m) {
     const auto& master = drv.masters[m];
     if (!master.live) return;
-    const auto& d = s.kernel.devs[master.dev];
-    bool hw_on = hw_ats_on(s, d.fn);
-    // Named only when something is reported: formatting names for every healthy object costs more than the checks.
-    auto who = [&] { return fmt::format("{} (master {})", dev_name(s, master.dev), m); };
-    if (master.ats_enabled != hw_on)
-      out.push_back({9, who(), fmt::format("master->ats_enabled={} but PCI ATS is {}", master.ats_enabled, hw_on ? "on" : "off")});
-    if (master.ats_enabled)
-      for (uint32_t sid : master.streams) {
-        auto ste = hw_ste(s, master.smmu, sid);
-        if (!ste_translates(ste) || ste_eats(ste) != 1)
-          out.push_back({10, who(), fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
-      }
+    master_invariants(s, master.dev, master.smmu, master.ats_enabled, master.streams, m, out);
   });
   for (uint32_t di = 0; di < drv.domains.size(); ++di) {
     const auto& dom = drv.domains[di];
@@ -171,8 +189,7 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
     int really = 0;
     for (const auto& md : dom.devices)
       if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
-    if (dom.nr_ats_masters != really)
-      out.push_back({13, who(), fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", dom.nr_ats_masters, really)});
+    nr_ats_masters_invariant(dom.nr_ats_masters, really, who, out);
     // 14 and 15 are about the 2026 arrays; the older design has none to check.
     if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
@@ -256,6 +273,22 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
       }
     });
   }
+}
+
+void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, std::vector<Violation>& out) {
+  const auto& drv = s.kernel.smmuv3;
+  // 11: the device may issue translation requests only if its STE accepts them.
+  for_ids(index ? &index->devs() : nullptr, s.kernel.devs.size(), [&](pci::DevId id) {
+    const auto& d = s.kernel.devs[id];
+    if (!live(d) || s.hw.pcie.rc(d.rc).iommu != hw::pcie::IommuKind::Smmuv3 || !hw_ats_on(s, d.fn)) return;
+    auto ste = hw_ste(s, s.hw.pcie.rc(d.rc).iommu_index, d.bdf.rid());
+    if (!ste_translates(ste) || ste_eats(ste) != 1)
+      out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
+  });
+  if (!quiescent) return;
+  // 9, 10, 13 and, for the 2026 arrays, 14 to 17: on the driver that holds the belief.
+  if (iommu::smmuv3_from_tree(s)) tree_smmu_invariants(s, out);
+  else model_smmu_invariants(s, index, out);
   // 26: a device's release went through the release domain: its StreamIDs are left aborting
   // (unless another live function has taken the same routing ID since).
   released_invariant(s, index, out);
@@ -267,7 +300,10 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
     if (grp.owner && grp.domain == grp.default_domain)
       out.push_back({25, fmt::format("group {}", g), "a DMA owner holds the group but it sits on its default domain"});
   });
-  // 24: every device of a group is attached to the group's domain, as the SMMU sees it.
+  // 24: every device of a group is attached to the group's domain, as the SMMU sees it (and as the
+  // driver's devices list of a paging domain has it: the tree's read through the adapter).
+  std::optional<std::vector<kernel_src::smmuv3::DomainBelief>> tree;
+  if (iommu::smmuv3_from_tree(s)) tree = kernel_src::smmuv3::domains(s);
   for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
     const auto& grp = s.kernel.iommu.groups[g];
     if (grp.domain == iommu::kNoDomain) return;
@@ -281,8 +317,13 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
                                                           : ste_translates(ste);
       if (iommu::is_paging(dom.type)) {
         bool listed = false;
-        for (const auto& md : drv.domains[dom.priv].devices)
-          listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
+        if (tree) {
+          for (const auto& b : *tree)
+            if (b.domain == grp.domain) listed = std::find(b.devices.begin(), b.devices.end(), dev) != b.devices.end();
+        } else {
+          for (const auto& md : drv.domains[dom.priv].devices)
+            listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
+        }
         ok = ok && listed;
       }
       if (!ok)

@@ -1,9 +1,36 @@
 // kmalloc / kfree from the tree's code (linux/slab.h stand-in): the C library's heap.
+// An allocation made by a function that has a named allocation fault point asks it
+// first, as atslab's own driver does at the same kzalloc: the function is the
+// innermost frame (the tree's functions push theirs, smmuv3/call_trace.cc).
 #include <cstdlib>
+#include <optional>
 
 #include "kernel_src/include/atslab/kernel_abi.h"
+#include "kernel_src/kernel_call.h"
+#include "linux/kernel/fault_inject.h"
+#include "linux/system.h"
+
+namespace {
+
+// The allocating function's fault point. arm_smmu_attach_prepare allocates only its
+// arm_smmu_master_domain (6.12 and the 2026 trees alike).
+std::optional<atslab::faults::Point> fault_point_of(atslab::kernel::KFn fn) {
+  using atslab::kernel::KFn;
+  if (fn == KFn::arm_smmu_attach_prepare) return atslab::faults::Point::MasterDomainAlloc;
+  return std::nullopt;
+}
+
+bool injected() {
+  atslab::System* s = atslab::kernel_src::KernelCall::current_mutable();
+  if (!s || s->kernel.ctx.stack.empty()) return false;
+  const auto point = fault_point_of(s->kernel.ctx.stack.back());
+  return point && atslab::faults::inject(*s, *point).has_value();
+}
+
+}  // namespace
 
 extern "C" void* atslab_kmalloc(unsigned long size, bool zero) {
+  if (injected()) return nullptr;  // the caller's own -ENOMEM path
   return zero ? std::calloc(1, size) : std::malloc(size);
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "kernel_src/include/atslab/kernel_abi.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 
 namespace atslab::kernel_src {
 
@@ -33,14 +34,18 @@ std::string source_driver_line() {
 }
 
 std::vector<std::string> files_run() {
-  // What --driver source hands to the tree's code today. A file the build compiled but
-  // atslab does not call yet (the SMMUv3 driver behind ATSLAB_SOURCE_SMMUV3, whose
-  // iommu_ops are not wired into the IOMMU core) is not named as running.
-  static constexpr std::string_view kWired[] = {"drivers/pci/ats.c"};
+  // What --driver source hands to the tree's code: ats.c, and the SMMUv3 driver with its
+  // io-pgtable where the build has them (ATSLAB_SOURCE_SMMUV3) and the command runs them.
+  static constexpr std::string_view kAts[] = {"drivers/pci/ats.c"};
+  static constexpr std::string_view kSmmuv3[] = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c", "drivers/iommu/io-pgtable.c",
+                                                 "drivers/iommu/io-pgtable-arm.c"};
+  const bool with_smmuv3 = smmuv3::built() && smmuv3::chosen();
   std::vector<std::string> out;
   std::istringstream in{std::string(tree().files)};
   for (std::string f; in >> f;)
-    if (std::find(std::begin(kWired), std::end(kWired), f) != std::end(kWired)) out.push_back(f);
+    if (std::find(std::begin(kAts), std::end(kAts), f) != std::end(kAts) ||
+        (with_smmuv3 && std::find(std::begin(kSmmuv3), std::end(kSmmuv3), f) != std::end(kSmmuv3)))
+      out.push_back(f);
   return out;
 }
 

@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "io/input_error.h"
 #include "io/replay_file.h"
 #include "io/scenario.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 #include "sim/scenario_run.h"
 #include "sim/stress.h"
@@ -70,6 +72,17 @@ TEST(DriverChoice, TheTreeInfoNamesTheCompiledFileAndVersion) {
   const auto t = kernel_src::tree();
   EXPECT_FALSE(t.version.empty());
   EXPECT_TRUE(t.files.starts_with("drivers/pci/ats.c")) << t.files;
+  // ats.c, and the SMMUv3 driver with its io-pgtable in a build that has it (ATSLAB_SOURCE_SMMUV3).
+  std::vector<std::string> expected{"drivers/pci/ats.c"};
+  if (kernel_src::smmuv3::built())
+    expected.insert(expected.end(), {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c", "drivers/iommu/io-pgtable-arm.c",
+                                     "drivers/iommu/io-pgtable.c"});
+  auto run = kernel_src::files_run();
+  std::sort(run.begin(), run.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(run, expected);
+  // A process that keeps atslab's SMMUv3 driver (explore) runs the tree's ats.c alone.
+  const kernel_src::smmuv3::ScopedChoice ats_c_alone(false);
   EXPECT_EQ(kernel_src::files_run(), std::vector<std::string>{"drivers/pci/ats.c"});
   EXPECT_EQ(kernel_src::sha256_of("drivers/pci/ats.c").size(), 64u);
   EXPECT_EQ(kernel_src::sha256_of("drivers/pci/nope.c"), "");

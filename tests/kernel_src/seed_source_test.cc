@@ -2,11 +2,14 @@
 // carries the seed's patch 1 (PF-aware pci_ats_supported, backported to stable): the
 // quirked PF's VF is not ATS-capable for the SMMU driver, and nothing WARNs. When
 // pci_enable_ats fails by injection instead, the tree's pci_disable_ats WARNs at its
-// own line, on the same call trace as the model's.
+// own line, on the same call trace as the model's. These pin the tree's ats.c
+// alone, under atslab's SMMUv3 driver (kernel_src/smmuv3/seed_repro_test.cc runs
+// the tree's driver too).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "sim/seed_repro.h"
 #include "tree_fixture.h"
 
@@ -20,6 +23,7 @@ using sim::ReproScenario;
 TEST(SourceSeed, UpstreamSeedScenarioIsCleanWithTheTreesPfAwareAtsC) {
   ATSLAB_REQUIRE_DEBIAN_6_12_118_ATS_C();
   auto model = sim::run_seed_repro(AtsVariant::Upstream);
+  const kernel_src::smmuv3::ScopedChoice ats_c_alone(false);
   auto tree = sim::run_seed_repro(AtsVariant::Upstream, {.driver = policy::Driver::Source});
   // Without the PF-aware check the model WARNs (the seed's bug)...
   ASSERT_FALSE(model.final.record.warnings.empty());
@@ -37,6 +41,7 @@ TEST(SourceSeed, EnableFailureWarnsFromTheTreesPciDisableAtsOnTheModelsTrace) {
   const ReproOptions model_opt{.scenario = ReproScenario::EnableFailure};
   ReproOptions tree_opt = model_opt;
   tree_opt.driver = policy::Driver::Source;
+  const kernel_src::smmuv3::ScopedChoice ats_c_alone(false);
   auto model = sim::run_seed_repro(AtsVariant::Upstream, model_opt);
   auto tree = sim::run_seed_repro(AtsVariant::Upstream, tree_opt);
   ASSERT_FALSE(tree.final.record.warnings.empty());

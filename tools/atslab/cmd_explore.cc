@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "io/explore_json.h"
 #include "io/input_error.h"
 #include "io/output_file.h"
@@ -138,6 +139,9 @@ atslab::cli::Register reg{
         if (o->inputs.size() != 1) throw InputError("explore takes one scenario (several only with --merge)");
         auto sc = io::load_scenario(o->inputs[0]);
         sc.driver = cli::driver_arg(o->driver);
+        // The search copies Systems, and the tree's SMMUv3 driver keeps its heap outside them
+        // (docs/kernel-source.md): under --driver source only the tree's ats.c runs here.
+        kernel_src::smmuv3::choose(false);
         sim::ExploreOptions opt{.depth = o->depth, .faults = parse_fault_list(o->faults), .interleave = !o->no_interleave,
                                 .all = o->all, .max_vfs = o->max_vfs, .progress = !o->json && isatty(2)};
         if (o->prefix > sc.workload.size())

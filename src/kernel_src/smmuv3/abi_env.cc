@@ -9,6 +9,7 @@
 #include "hw/smmuv3/mmio.h"
 #include "kernel_src/include/atslab/smmu_abi.h"
 #include "kernel_src/kernel_call.h"
+#include "kernel_src/smmuv3/cmdq_record.h"
 #include "kernel_src/smmuv3/source_kernel.h"
 #include "linux/system.h"
 
@@ -62,7 +63,9 @@ extern "C" uint64_t atslab_mmio_read64(const volatile void* addr) {
 
 extern "C" void atslab_mmio_write32(const volatile void* addr, uint32_t v) {
   const Reg r = decode(addr);
-  atslab::hw::smmuv3::mmio::write32(synced().hw, r.smmu, r.off, v);
+  atslab::System& s = synced();
+  if (r.off == atslab::hw::smmuv3::mmio::kCmdqProd) ks::record_cmdq_prod(s, r.smmu, v);
+  atslab::hw::smmuv3::mmio::write32(s.hw, r.smmu, r.off, v);
 }
 
 extern "C" void atslab_mmio_write64(const volatile void* addr, uint64_t v) {

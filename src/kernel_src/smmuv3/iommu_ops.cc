@@ -1,5 +1,7 @@
 #include "kernel_src/smmuv3/iommu_ops.h"
 
+#include <optional>
+
 #include "kernel_src/kernel_call.h"
 #include "kernel_src/smmuv3/pci_devs.h"
 #include "kernel_src/smmuv3/source_kernel.h"
@@ -28,11 +30,13 @@ namespace {
 
 // One call into the driver, under the frame of the IOMMU core function that makes it (the
 // driver's own frames come from call_trace.cc): structs in step with the System before and
-// after, DMA memory mirrored.
+// after, DMA memory mirrored. When atslab's IOMMU core is the caller, its own frames are
+// there already (a test calling here directly has none): the op's is pushed only for a test.
 template <typename Fn>
 auto driver_call(System& s, kernel::KFn op, Fn&& fn) {
   KernelCall k(s);
-  kernel::Frame f(s, op);
+  std::optional<kernel::Frame> f;
+  if (s.kernel.ctx.stack.empty()) f.emplace(s, op);
   load_pci_devs(s);
   struct Done {
     System& s;

@@ -3,7 +3,7 @@
 // core reaches a driver (ATSLAB_SOURCE_SMMUV3 builds). Each call loads the
 // struct pci_devs from the System, calls the driver under the kernel::Frame
 // of the op, writes the fields back and mirrors the DMA memory the CPU wrote
-// into hw::memory. Not yet called from src/linux/iommu/driver_ops.cc.
+// into hw::memory. atslab's IOMMU core reaches these through iommu_driver.h.
 #include <cstdint>
 
 #include "linux/pci/pci_dev.h"

@@ -6,6 +6,8 @@
 
 #include "linux/system.h"
 
+extern "C" void atslab_arm_smmu_new_boot(void);  // wrap/arm_smmu_v3.c
+
 namespace atslab::kernel_src {
 
 namespace {
@@ -27,7 +29,10 @@ SourceKernel& SourceKernel::get() {
   return k;
 }
 
-void SourceKernel::reset() { *this = SourceKernel{}; }
+void SourceKernel::reset() {
+  *this = SourceKernel{};
+  atslab_arm_smmu_new_boot();  // the driver's file-scope state too
+}
 
 SourceSmmu& SourceKernel::smmu(unsigned idx) {
   if (smmus.size() <= idx) smmus.resize(idx + 1);

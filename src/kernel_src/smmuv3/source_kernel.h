@@ -38,6 +38,8 @@ struct SourceSmmu {
   platform_device* pdev = nullptr;
   const iommu_ops* ops = nullptr;  // set by iommu_device_register
   iommu_device* iommu = nullptr;
+  // The IOMMU core's domains for the driver's static blocked and identity domains (iommu_driver.h).
+  uint32_t blocked_domain = 0xffffffff, identity_domain = 0xffffffff;
 };
 
 class SourceKernel {
@@ -59,6 +61,8 @@ class SourceKernel {
   std::map<device*, iommu_domain*> current_domain;  // after each successful attach (iommu_get_domain_for_dev)
   std::vector<SourceSmmu> smmus;
   SourceSmmu& smmu(unsigned idx);
+  // The driver's paging domains, indexed by the IOMMU core's Domain::priv; nullptr once freed.
+  std::vector<iommu_domain*> domains;
 
  private:
   std::vector<DmaRegion> regions_;

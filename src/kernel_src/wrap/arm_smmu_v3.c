@@ -35,6 +35,8 @@ int atslab_driver_pci_prepare_ats(struct pci_dev *dev, int ps)
 
 int atslab_arm_smmu_device_probe(struct platform_device *pdev);
 const struct iommu_ops *atslab_arm_smmu_ops(void);
+bool atslab_arm_smmu_has_release_domain(void);
+void atslab_arm_smmu_new_boot(void);
 int atslab_arm_smmu_probe_device(struct device *dev);
 void atslab_arm_smmu_release_device(struct device *dev);
 int atslab_arm_smmu_master_state(struct device *dev, bool *ats_enabled, unsigned int *num_streams);
@@ -45,9 +47,11 @@ int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 si
 u64 atslab_arm_smmu_unmap(struct iommu_domain *domain, u64 iova, u64 size);
 void atslab_arm_smmu_domain_free(struct iommu_domain *domain);
 int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices);
+u32 atslab_arm_smmu_master_sid(struct device *dev, unsigned int i);
+struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsigned int i);
 
 /*
- * The driver's ways in, for the glue (src/kernel_src/smmuv3_glue.cc): its
+ * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
  * platform driver's probe and its iommu_ops, as the kernel's driver core and
  * IOMMU core reach them.
  */
@@ -61,6 +65,26 @@ int atslab_arm_smmu_device_probe(struct platform_device *pdev)
 const struct iommu_ops *atslab_arm_smmu_ops(void)
 {
 	return &arm_smmu_ops;
+}
+
+/*
+ * A new boot in the same process (SourceKernel::reset): the driver's file-scope
+ * state starts as the kernel's does. The ASID xarray is the only one that
+ * changes (the static domains and ops are constant); its old nodes are leaked
+ * with the rest of the old heap.
+ */
+void atslab_arm_smmu_new_boot(void)
+{
+	xa_init_flags(&arm_smmu_asid_xa, XA_FLAGS_ALLOC1);
+}
+
+/*
+ * Whether the core attaches a release domain before release_device (the
+ * 2026 trees' ops do; 6.12's release_device attaches blocked itself).
+ */
+bool atslab_arm_smmu_has_release_domain(void)
+{
+	return arm_smmu_ops.release_domain != NULL;
 }
 
 /* iommu_ops->probe_device as the IOMMU core calls it: 0, or the error it returned. */
@@ -129,18 +153,28 @@ int atslab_arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 }
 
 /*
- * iommu_map / iommu_unmap as the core runs them on 4 KiB-aligned ranges in
- * 4 KiB pages (the core would use bigger pages where alignment allows; atslab's
- * ranges are page-sized): map_pages, unmap_pages into a gather, then iotlb_sync.
+ * iommu_map / iommu_unmap as the core runs them, in the domain's smallest page
+ * size (the core would use bigger pages where alignment allows; atslab's
+ * ranges are a few pages): a range not aligned to it is refused as the core
+ * refuses it (-EINVAL; nothing unmapped), then map_pages, or unmap_pages into
+ * a gather, then iotlb_sync.
  */
+static u64 atslab_min_pagesz(struct iommu_domain *domain)
+{
+	return domain->pgsize_bitmap & -domain->pgsize_bitmap;
+}
+
 int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 size, int prot)
 {
+	u64 pgsize = atslab_min_pagesz(domain);
 	size_t mapped = 0;
 	int ret;
 
 	if (!domain->ops->map_pages)
 		return -ENODEV;
-	ret = domain->ops->map_pages(domain, iova, paddr, SZ_4K, size / SZ_4K, prot, GFP_KERNEL, &mapped);
+	if (!pgsize || ((iova | paddr | size) & (pgsize - 1)))
+		return -EINVAL;
+	ret = domain->ops->map_pages(domain, iova, paddr, pgsize, size / pgsize, prot, GFP_KERNEL, &mapped);
 	if (!ret && domain->ops->iotlb_sync_map)
 		ret = domain->ops->iotlb_sync_map(domain, iova, size);
 	return ret;
@@ -148,13 +182,16 @@ int atslab_arm_smmu_map(struct iommu_domain *domain, u64 iova, u64 paddr, u64 si
 
 u64 atslab_arm_smmu_unmap(struct iommu_domain *domain, u64 iova, u64 size)
 {
+	u64 pgsize = atslab_min_pagesz(domain);
 	struct iommu_iotlb_gather gather;
 	size_t unmapped;
 
 	if (!domain->ops->unmap_pages)
 		return 0;
+	if (!pgsize || ((iova | size) & (pgsize - 1)))
+		return 0;
 	iommu_iotlb_gather_init(&gather);
-	unmapped = domain->ops->unmap_pages(domain, iova, SZ_4K, size / SZ_4K, &gather);
+	unmapped = domain->ops->unmap_pages(domain, iova, pgsize, size / pgsize, &gather);
 	iommu_iotlb_sync(domain, &gather);
 	return unmapped;
 }
@@ -178,4 +215,27 @@ int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_master
 	list_for_each_entry(md, &smmu_domain->devices, devices_elm)
 		(*devices)++;
 	return 0;
+}
+
+/* The master's i-th StreamID (i below num_streams), for the checks that read its STEs. */
+u32 atslab_arm_smmu_master_sid(struct device *dev, unsigned int i)
+{
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+
+	return master->streams[i].id;
+}
+
+/*
+ * The device of the i-th entry on a paging domain's devices list (NULL past
+ * its end): the checks count the attachments whose PCI ATS is really on.
+ */
+struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsigned int i)
+{
+	struct arm_smmu_domain *smmu_domain = to_smmu_domain(domain);
+	struct arm_smmu_master_domain *md;
+
+	list_for_each_entry(md, &smmu_domain->devices, devices_elm)
+		if (!i--)
+			return md->master->dev;
+	return NULL;
 }

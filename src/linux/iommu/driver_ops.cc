@@ -6,17 +6,23 @@
 #include "linux/pci/access.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/vtd/vtd.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/system.h"
 
 namespace atslab::iommu {
 
 namespace {
 hw::pcie::IommuKind kind_of_dev(const System& s, pci::DevId dev) { return s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu; }
+namespace tree = kernel_src::smmuv3;  // the kernel tree's SMMUv3 driver, beside atslab's own
 }  // namespace
+
+bool smmuv3_from_tree(const System& s) {
+  return tree::built() && tree::chosen() && s.kernel.pci_switches.ats == policy::Driver::Source;
+}
 
 int drv_probe_device(System& s, pci::DevId dev) {
   switch (kind_of_dev(s, dev)) {
-    case hw::pcie::IommuKind::Smmuv3: return smmuv3::probe_device(s, dev);
+    case hw::pcie::IommuKind::Smmuv3: return smmuv3_from_tree(s) ? tree::probe_device(s, dev) : smmuv3::probe_device(s, dev);
     case hw::pcie::IommuKind::Vtd: return vtd::probe_device(s, dev);
     case hw::pcie::IommuKind::Amd: return amd::probe_device(s, dev);
     default: return -ENODEV;
@@ -25,7 +31,7 @@ int drv_probe_device(System& s, pci::DevId dev) {
 
 void drv_release_device(System& s, pci::DevId dev) {
   switch (kind_of_dev(s, dev)) {
-    case hw::pcie::IommuKind::Smmuv3: smmuv3::release_device(s, dev); break;
+    case hw::pcie::IommuKind::Smmuv3: smmuv3_from_tree(s) ? tree::release_device(s, dev) : smmuv3::release_device(s, dev); break;
     case hw::pcie::IommuKind::Vtd: vtd::release_device(s, dev); break;
     case hw::pcie::IommuKind::Amd: amd::release_device(s, dev); break;
     default: break;
@@ -39,7 +45,8 @@ void drv_probe_finalize(System& s, pci::DevId dev) {
 
 DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
   switch (kind_of_dev(s, dev)) {
-    case hw::pcie::IommuKind::Smmuv3: return smmuv3::domain_alloc_paging(s, dev, type);
+    case hw::pcie::IommuKind::Smmuv3:
+      return smmuv3_from_tree(s) ? tree::domain_alloc_paging(s, dev, type) : smmuv3::domain_alloc_paging(s, dev, type);
     case hw::pcie::IommuKind::Vtd: return vtd::domain_alloc_paging(s, dev, type);
     case hw::pcie::IommuKind::Amd: return amd::domain_alloc_paging(s, dev, type);
     default: return kNoDomain;
@@ -47,14 +54,15 @@ DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
 }
 
 void drv_domain_free(System& s, DomainId d) {
-  if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3::domain_free(s, d);
+  if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3_from_tree(s) ? tree::domain_free(s, d) : smmuv3::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Amd) amd::domain_free(s, d);
 }
 
 DomainId drv_static_domain(System& s, pci::DevId dev, DomainType type) {
   switch (kind_of_dev(s, dev)) {
-    case hw::pcie::IommuKind::Smmuv3: return smmuv3::static_domain(s, dev, type);
+    case hw::pcie::IommuKind::Smmuv3:
+      return smmuv3_from_tree(s) ? tree::static_domain(s, dev, type) : smmuv3::static_domain(s, dev, type);
     case hw::pcie::IommuKind::Vtd: return vtd::static_domain(s, dev, type);
     case hw::pcie::IommuKind::Amd: return amd::static_domain(s, dev, type);
     default: return kNoDomain;
@@ -73,6 +81,7 @@ int drv_attach_dev(System& s, DomainId d, pci::DevId dev, DomainId old) {
   if (dom.driver == hw::pcie::IommuKind::Amd)
     return dom.type == DomainType::Blocked ? amd::attach_dev_blocked(s, d, dev, old) : amd::attach_dev(s, d, dev, old);
   if (dom.driver != hw::pcie::IommuKind::Smmuv3) return -ENODEV;
+  if (smmuv3_from_tree(s)) return tree::attach_dev(s, d, dev);  // the domain's own attach_dev, of each kind
   switch (dom.type) {
     case DomainType::Blocked: return smmuv3::attach_dev_blocked(s, d, dev, old);
     case DomainType::Identity: return smmuv3::attach_dev_identity(s, d, dev, old);
@@ -84,14 +93,14 @@ int drv_map(System& s, DomainId d, uint64_t iova, uint64_t paddr, uint64_t size)
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) return vtd::map_pages(s, d, iova, paddr, size);
   if (domain(s, d).driver == hw::pcie::IommuKind::Amd) return amd::map_pages(s, d, iova, paddr, size);
   if (domain(s, d).driver != hw::pcie::IommuKind::Smmuv3) return -ENODEV;
-  return smmuv3::map_pages(s, d, iova, paddr, size);
+  return smmuv3_from_tree(s) ? tree::map_pages(s, d, iova, paddr, size) : smmuv3::map_pages(s, d, iova, paddr, size);
 }
 
 uint64_t drv_unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) return vtd::unmap_pages(s, d, iova, size);
   if (domain(s, d).driver == hw::pcie::IommuKind::Amd) return amd::unmap_pages(s, d, iova, size);
   if (domain(s, d).driver != hw::pcie::IommuKind::Smmuv3) return 0;
-  return smmuv3::unmap_pages(s, d, iova, size);
+  return smmuv3_from_tree(s) ? tree::unmap_pages(s, d, iova, size) : smmuv3::unmap_pages(s, d, iova, size);
 }
 
 }  // namespace atslab::iommu

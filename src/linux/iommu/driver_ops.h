@@ -12,6 +12,11 @@ struct System;
 
 namespace atslab::iommu {
 
+// True when SMMUv3 devices are driven by the kernel tree's driver (src/kernel_src/smmuv3):
+// --driver source in a build with ATSLAB_SOURCE_SMMUV3, unless the process chose atslab's
+// (kernel_src::smmuv3::chosen). Otherwise atslab's own (src/linux/smmuv3).
+bool smmuv3_from_tree(const System& s);
+
 int drv_probe_device(System& s, pci::DevId dev);
 void drv_release_device(System& s, pci::DevId dev);
 void drv_probe_finalize(System& s, pci::DevId dev);

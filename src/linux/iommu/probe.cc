@@ -10,6 +10,7 @@
 #include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/amd/amd.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/vtd/vtd.h"
 #include "linux/pci/access.h"
@@ -34,7 +35,10 @@ DeviceIommu& state(System& s, pci::DevId dev) {
 void deinit_device(System& s, pci::DevId dev) {
   Frame g(s, KFn::iommu_deinit_device);
   GroupId gid = state(s, dev).group;
-  if (!state(s, dev).attach_deferred && gid != kNoGroup) {
+  // A driver without a release domain (6.12's SMMUv3, the tree's) tears down in release_device.
+  const bool tree_smmu = smmuv3_from_tree(s) && s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu == hw::pcie::IommuKind::Smmuv3;
+  const bool release_domain = !tree_smmu || kernel_src::smmuv3::has_release_domain();
+  if (release_domain && !state(s, dev).attach_deferred && gid != kNoGroup) {
     DomainId rel = drv_static_domain(s, dev, state(s, dev).require_direct ? DomainType::Identity : DomainType::Blocked);
     if (rel != kNoDomain && rel != s.kernel.iommu.groups[gid].domain) {
       Frame h(s, KFn::__iommu_attach_device);
@@ -78,6 +82,8 @@ void unregister_iommu(System& s, hw::pcie::RcId rc, int err) {
   if (s.kernel.iommu.register_failed.size() <= rc) s.kernel.iommu.register_failed.resize(rc + 1, false);
   s.kernel.iommu.register_failed[rc] = true;
   const auto& root = s.hw.pcie.rc(rc);
+  // Under the tree's driver too: what its error path prints and the devres action's CR0 write
+  // are the same (atslab's driver_register_failed does only those).
   if (root.iommu == hw::pcie::IommuKind::Smmuv3) smmuv3::device_register_failed(s, root.iommu_index, err);
 }
 }  // namespace
@@ -87,7 +93,10 @@ void register_iommu(System& s, hw::pcie::RcId rc) {
   if (r.size() <= rc) r.resize(rc + 1, false);
   const auto& root = s.hw.pcie.rc(rc);
   // arm_smmu_device_probe fails before iommu_device_register: no masters, now or later.
-  if (root.iommu == hw::pcie::IommuKind::Smmuv3 && smmuv3::device_probe(s, root.iommu_index, rc) != 0) return;
+  if (root.iommu == hw::pcie::IommuKind::Smmuv3 &&
+      (smmuv3_from_tree(s) ? kernel_src::smmuv3::device_probe(s, root.iommu_index, rc)
+                           : smmuv3::device_probe(s, root.iommu_index, rc)) != 0)
+    return;
   r[rc] = true;
   if (root.iommu == hw::pcie::IommuKind::Vtd) vtd::device_probe(s, root.iommu_index);
   if (root.iommu == hw::pcie::IommuKind::Amd) amd::device_probe(s, root.iommu_index);

@@ -131,9 +131,11 @@ void install_old_domain_invs(System& s, AttachState& st) {
   SmmuDomain& d = sdom(s, st.old_invst.sd);
   InvsId slot = d.invs;  // the live array (the merged one when re-attaching the same domain)
   invs_unref(s, s.kernel.smmuv3.invs_pool[slot].invs, st.old_invst.to_unref);
-  // A tag in no array must be clean in the IOTLB: flush it now (invariant 16).
+  // A tag in no array must be clean in the IOTLB: flush it now (invariant 16). The older design
+  // (6.12) has no arrays and flushes nothing when a device leaves a domain: its TLBIs go by the
+  // domain's own ASID or VMID, at unmap (compare-drivers found the difference).
   const Inv& tag = st.old_invst.to_unref.inv[0];
-  if (tag.users == 0) {
+  if (tag.users == 0 && s.kernel.smmuv3.inv_design == InvalidationDesign::Invs) {
     hs::Command c = tag.type == InvType::S1Asid ? hs::Command{.op = hs::Op::TLBI_NH_ASID, .asid = static_cast<uint16_t>(tag.id)}
                                                 : hs::Command{.op = hs::Op::TLBI_S12_VMALL, .vmid = static_cast<uint16_t>(tag.id)};
     cmdq_issue(s, d.smmu, {c}, true);

@@ -81,6 +81,16 @@ void domain_free(System& s, iommu::DomainId d) {
   Frame f(s, KFn::arm_smmu_domain_free_paging);
   SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone) return;
+  // The older design (6.12): free_io_pgtable_ops flushes the whole context first
+  // (io_pgtable_tlb_flush_all -> arm_smmu_tlb_inv_context: the ASID or VMID, then the ATC of the
+  // domain's ATS masters, none once it is detached). The 2026 design flushes a tag when its last
+  // array entry goes instead (install_old_domain_invs). compare-drivers found the difference.
+  if (s.kernel.smmuv3.inv_design == InvalidationDesign::NrAtsMasters) {
+    const SmmuDomain& old = s.kernel.smmuv3.domains[sd];
+    const hs::Command c = old.stage == Stage::S1 ? hs::Command{.op = hs::Op::TLBI_NH_ASID, .asid = old.asid}
+                                                 : hs::Command{.op = hs::Op::TLBI_S12_VMALL, .vmid = old.vmid};
+    cmdq_issue(s, old.smmu, {c}, true);
+  }
   auto& dom = s.kernel.smmuv3.domains[sd];
   // A stage-1 domain's ASID is erased from the xarray under arm_smmu_asid_lock.
   std::optional<kernel::LockGuard> asid;

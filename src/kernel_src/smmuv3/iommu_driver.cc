@@ -1,0 +1,138 @@
+#include "kernel_src/smmuv3/iommu_driver.h"
+
+#include <stdexcept>
+
+#include "kernel_src/kernel_call.h"
+#include "kernel_src/smmuv3/iommu_ops.h"
+#include "kernel_src/smmuv3/probe.h"
+#include "kernel_src/smmuv3/source_kernel.h"
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
+#include "linux/pci/access.h"
+#include "linux/system.h"
+
+struct device;
+
+extern "C" {
+// wrap/arm_smmu_v3.c, shim/smmuv3/pci_iommu.c
+int atslab_arm_smmu_master_state(device* dev, bool* ats_enabled, unsigned int* num_streams);
+uint32_t atslab_arm_smmu_master_sid(device* dev, unsigned int i);
+int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
+device* atslab_arm_smmu_domain_device(iommu_domain* domain, unsigned int i);
+device* atslab_pci_dev_device(struct pci_dev* pdev);
+iommu_domain* atslab_arm_smmu_static_domain(bool blocked);
+bool atslab_arm_smmu_has_release_domain(void);
+}
+
+namespace atslab::kernel_src::smmuv3 {
+
+namespace {
+
+iommu_domain* handle(const System& s, iommu::DomainId d) {
+  const iommu::Domain& dom = iommu::domain(s, d);
+  const auto& v = SourceKernel::get().domains;
+  if (!iommu::is_paging(dom.type)) return atslab_arm_smmu_static_domain(dom.type == iommu::DomainType::Blocked);
+  if (dom.priv >= v.size() || !v[dom.priv]) throw std::logic_error("source SMMUv3: a domain the tree's driver does not hold");
+  return v[dom.priv];
+}
+
+uint16_t smmu_of(const System& s, pci::DevId dev) { return s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu_index; }
+
+pci::DevId dev_of(device* d) {
+  for (const auto& [id, p] : SourceKernel::get().pci_devs)
+    if (atslab_pci_dev_device(p) == d) return id;
+  return pci::kNoDev;
+}
+
+}  // namespace
+
+namespace {
+bool g_chosen = true;
+}  // namespace
+
+bool built() { return true; }
+bool chosen() { return g_chosen; }
+void choose(bool tree) { g_chosen = tree; }
+
+int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
+  auto& k = SourceKernel::get();
+  // A second probe of an SMMU is a new boot (a new System): the old kernel's heap is let go.
+  if (smmu < k.smmus.size() && k.smmus[smmu].pdev) k.reset();
+  if (s.hw.smmus.size() <= smmu) s.hw.smmus.resize(smmu + 1);
+  s.hw.smmus[smmu].rc = rc;  // the firmware's binding of the SMMU to the root complex (IORT), not a register
+  return smmuv3_device_probe(s, smmu);
+}
+
+int probe_device(System& s, pci::DevId dev) { return smmuv3_probe_device(s, dev); }
+void release_device(System& s, pci::DevId dev) { smmuv3_release_device(s, dev); }
+bool has_release_domain() { return atslab_arm_smmu_has_release_domain(); }
+
+iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type) {
+  int err = 0;
+  iommu_domain* d = smmuv3_domain_alloc_paging(s, dev, type == iommu::DomainType::Dma, &err);
+  if (!d) return iommu::kNoDomain;
+  auto& v = SourceKernel::get().domains;
+  v.push_back(d);
+  return iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, smmu_of(s, dev), uint32_t(v.size() - 1), true});
+}
+
+void domain_free(System& s, iommu::DomainId d) {
+  const iommu::Domain& dom = iommu::domain(s, d);
+  if (!iommu::is_paging(dom.type)) return;
+  smmuv3_domain_free(s, handle(s, d));
+  SourceKernel::get().domains[dom.priv] = nullptr;
+}
+
+iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type) {
+  const uint16_t smmu = smmu_of(s, dev);
+  SourceSmmu& sm = SourceKernel::get().smmu(smmu);
+  uint32_t& slot = type == iommu::DomainType::Blocked ? sm.blocked_domain : sm.identity_domain;
+  if (slot == iommu::kNoDomain) slot = iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, smmu, iommu::kNoDomain, true});
+  return slot;
+}
+
+int attach_dev(System& s, iommu::DomainId d, pci::DevId dev) { return smmuv3_attach_dev(s, handle(s, d), dev); }
+
+int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size) {
+  return smmuv3_map(s, handle(s, d), iova, paddr, size, true);
+}
+
+uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size) {
+  return smmuv3_unmap(s, handle(s, d), iova, size);
+}
+
+std::vector<MasterBelief> masters(const System& s) {
+  KernelCall k(s);
+  std::vector<MasterBelief> out;
+  for (const auto& [id, p] : SourceKernel::get().pci_devs) {
+    device* d = atslab_pci_dev_device(p);
+    MasterBelief b;
+    unsigned n = 0;
+    if (atslab_arm_smmu_master_state(d, &b.ats_enabled, &n)) continue;
+    b.dev = id;
+    b.smmu = smmu_of(s, id);
+    for (unsigned i = 0; i < n; ++i) b.streams.push_back(atslab_arm_smmu_master_sid(d, i));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::vector<DomainBelief> domains(const System& s) {
+  KernelCall k(s);
+  std::vector<DomainBelief> out;
+  for (iommu::DomainId d = 0; d < s.kernel.iommu.domains.size(); ++d) {
+    const iommu::Domain& dom = s.kernel.iommu.domains[d];
+    if (!dom.live || dom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(dom.type)) continue;
+    iommu_domain* h = SourceKernel::get().domains.at(dom.priv);
+    if (!h) continue;
+    DomainBelief b;
+    b.domain = d;
+    unsigned n = 0;
+    if (atslab_arm_smmu_domain_state(h, &b.nr_ats_masters, &n)) continue;
+    for (unsigned i = 0; i < n; ++i) b.devices.push_back(dev_of(atslab_arm_smmu_domain_device(h, i)));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace atslab::kernel_src::smmuv3

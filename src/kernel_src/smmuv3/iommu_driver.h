@@ -1,0 +1,70 @@
+#pragma once
+// The tree's SMMUv3 driver behind atslab's IOMMU core: the same entry points,
+// under the same names, as atslab's hand-written driver (linux/smmuv3/smmuv3.h),
+// so that src/linux/iommu/driver_ops.cc and probe.cc call one or the other
+// (ATSLAB_SOURCE_SMMUV3 builds, --driver source). The core's DomainIds name the
+// driver's struct iommu_domain pointers: Domain::priv indexes
+// SourceKernel::domains, and each SMMU's static domains get one DomainId each.
+#include <cstdint>
+#include <vector>
+
+#include "hw/pcie/function.h"
+#include "linux/iommu/iommu_core.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::kernel_src::smmuv3 {
+
+// False in a build without ATSLAB_SOURCE_SMMUV3 (smmuv3_absent.cc), where every other function
+// here throws: the IOMMU core then keeps atslab's own driver whatever --driver says.
+bool built();
+// Whether --driver source runs this driver, in this process (where built, yes unless chosen
+// otherwise). A command that copies Systems (explore) keeps atslab's: the tree's heap is outside
+// the System value. Per process, as that heap is (SourceKernel).
+bool chosen();
+void choose(bool tree);
+// choose() for a scope (tests that pin the tree's ats.c under atslab's SMMUv3 driver).
+class ScopedChoice {
+ public:
+  explicit ScopedChoice(bool tree) : before_(chosen()) { choose(tree); }
+  ~ScopedChoice() { choose(before_); }
+  ScopedChoice(const ScopedChoice&) = delete;
+  ScopedChoice& operator=(const ScopedChoice&) = delete;
+
+ private:
+  bool before_;
+};
+
+// arm_smmu_device_probe on the SMMU of root complex `rc` (hw::smmuv3 index `smmu`).
+int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc);
+int probe_device(System& s, pci::DevId dev);
+void release_device(System& s, pci::DevId dev);
+// iommu_ops->release_domain is set: the core attaches it before release_device (6.12's driver
+// has none; its release_device attaches the blocked domain itself).
+bool has_release_domain();
+iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type);
+void domain_free(System& s, iommu::DomainId d);
+iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type);
+int attach_dev(System& s, iommu::DomainId d, pci::DevId dev);
+int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size);
+uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size);
+
+// What the checks read of the driver's belief, through the adapter compiled against the tree's
+// arm-smmu-v3.h: every master (a probed device not yet released) and every live paging domain.
+struct MasterBelief {
+  pci::DevId dev = pci::kNoDev;
+  uint16_t smmu = 0;
+  bool ats_enabled = false;          // master->ats_enabled
+  std::vector<uint32_t> streams;     // master->streams[].id
+};
+struct DomainBelief {
+  iommu::DomainId domain = iommu::kNoDomain;
+  int nr_ats_masters = 0;            // smmu_domain->nr_ats_masters
+  std::vector<pci::DevId> devices;   // the masters on smmu_domain->devices
+};
+std::vector<MasterBelief> masters(const System& s);
+std::vector<DomainBelief> domains(const System& s);
+
+}  // namespace atslab::kernel_src::smmuv3

@@ -1,0 +1,30 @@
+// kernel_src/smmuv3/iommu_driver.h in a build without the tree's SMMUv3 driver
+// (ATSLAB_SOURCE_SMMUV3 off): built() says so, and the IOMMU core never calls
+// the rest, which would be a bug in the core's dispatch.
+#include <stdexcept>
+
+#include "kernel_src/smmuv3/iommu_driver.h"
+
+namespace atslab::kernel_src::smmuv3 {
+
+namespace {
+[[noreturn]] void absent() { throw std::logic_error("the kernel tree's SMMUv3 driver is not built (ATSLAB_SOURCE_SMMUV3)"); }
+}  // namespace
+
+bool built() { return false; }
+bool chosen() { return false; }
+void choose(bool) {}
+int device_probe(System&, uint16_t, hw::pcie::RcId) { absent(); }
+int probe_device(System&, pci::DevId) { absent(); }
+void release_device(System&, pci::DevId) { absent(); }
+bool has_release_domain() { absent(); }
+iommu::DomainId domain_alloc_paging(System&, pci::DevId, iommu::DomainType) { absent(); }
+void domain_free(System&, iommu::DomainId) { absent(); }
+iommu::DomainId static_domain(System&, pci::DevId, iommu::DomainType) { absent(); }
+int attach_dev(System&, iommu::DomainId, pci::DevId) { absent(); }
+int map_pages(System&, iommu::DomainId, uint64_t, uint64_t, uint64_t) { absent(); }
+uint64_t unmap_pages(System&, iommu::DomainId, uint64_t, uint64_t) { absent(); }
+std::vector<MasterBelief> masters(const System&) { absent(); }
+std::vector<DomainBelief> domains(const System&) { absent(); }
+
+}  // namespace atslab::kernel_src::smmuv3

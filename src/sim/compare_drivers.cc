@@ -1,0 +1,153 @@
+#include "sim/compare_drivers.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "hw/smmuv3/stream_table.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
+#include "hw/smmuv3/ste_layout.h"
+#include "linux/kernel/kfunc.h"
+#include "linux/pci/probe.h"
+#include "linux/system.h"
+#include "sim/stress.h"
+
+namespace atslab::sim {
+
+namespace {
+
+namespace hs = hw::smmuv3;
+
+// What one step shows of a driver, in forms both drivers can be held to.
+struct StepView {
+  std::string op;
+  int ret = 0;
+  std::vector<std::string> commands, stes, warns, errs;
+  std::vector<int> verdicts;
+};
+
+// The invalidations: TLBIs and ATC_INVs. atslab's driver records the commands it issues through
+// arm_smmu_cmdq_issue_cmdlist; its STE and CD writers hand their CFGI_* and CMD_SYNCs to the SMMU
+// without an event, and its probe's reset sets the SMMU's state directly where the tree's
+// arm_smmu_device_reset sends CFGI_ALL and TLBI_NSNH_ALL (docs/fidelity.md). What those do is
+// compared as the STEs they leave.
+bool compared(const std::optional<hs::Op>& op) {
+  if (!op) return true;
+  switch (*op) {
+    case hs::Op::TLBI_NH_ALL: case hs::Op::TLBI_NH_ASID: case hs::Op::TLBI_NH_VA: case hs::Op::TLBI_S12_VMALL:
+    case hs::Op::TLBI_S2_IPA: case hs::Op::TLBI_EL2_ASID: case hs::Op::TLBI_EL2_VA: case hs::Op::ATC_INV:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string command_text(const kernel::Event& e) {
+  auto op = hs::op_from_code(static_cast<uint8_t>(e.a));
+  return fmt::format("smmu{} {} {:#x}", e.dev, op ? hs::op_name(*op) : "?", e.b);
+}
+
+// The STE of every live function behind an SMMUv3: valid, config and EATS. The tables' addresses
+// (S1ContextPtr, S2TTB) are where each driver's allocator put them, and are left out.
+std::vector<std::string> ste_view(const System& s) {
+  std::vector<std::string> out;
+  for (pci::DevId d : pci::live_devices(s)) {
+    const auto& p = s.kernel.devs[d];
+    const auto& rc = s.hw.pcie.rc(p.rc);
+    if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) continue;
+    auto pa = hs::ste_address(s.hw.memory, s.hw.smmus[rc.iommu_index], p.bdf.rid());
+    const hs::Entry e = pa ? hs::read_entry(s.hw.memory, *pa) : hs::Entry{};
+    out.push_back(fmt::format("{} V={} CFG={} EATS={}", p.bdf.str(), hs::field_get(hs::ste::k0V, e[0]),
+                              hs::field_get(hs::ste::k0Cfg, e[0]), hs::field_get(hs::ste::k1Eats, e[1])));
+  }
+  return out;
+}
+
+// A WARN as a site: the function, its condition and the call trace. The file's line is left out:
+// the model pins the seed report's kernel's lines, the tree has its own.
+std::string warn_text(const kernel::Warning& w) {
+  std::string trace;
+  for (kernel::KFn f : w.call_trace) trace += fmt::format("{}{}", trace.empty() ? "" : " <- ", kernel::name(f));
+  return fmt::format("{} WARN_ON({}) at {}", kernel::name(w.function), w.condition, trace);
+}
+
+std::vector<StepView> run(const io::Scenario& sc, uint64_t seed, size_t ops) {
+  std::vector<StepView> steps;
+  StressOptions opt{.seed = seed, .ops = ops, .interleave_per_mille = 0};
+  opt.on_step = [&steps](const StressStep& st) {
+    StepView v;
+    v.op = st.step.what;
+    v.ret = st.step.ret;
+    const auto& events = st.s.record.events;
+    for (size_t i = st.events_from; i < st.events_to && i < events.size(); ++i)
+      if (events[i].kind == kernel::EventKind::SmmuCommand && compared(hs::op_from_code(static_cast<uint8_t>(events[i].a))))
+        v.commands.push_back(command_text(events[i]));
+    v.stes = ste_view(st.s);
+    for (const auto& w : st.s.record.warnings)
+      if (w.seq >= st.step.begin && w.seq < st.step.end) v.warns.push_back(warn_text(w));
+    for (const auto& l : st.s.record.log)
+      if (l.seq >= st.step.begin && l.seq < st.step.end && l.level == kernel::Level::Err) v.errs.push_back(l.text);
+    for (const auto& viol : st.violations) v.verdicts.push_back(viol.invariant);
+    std::sort(v.verdicts.begin(), v.verdicts.end());
+    v.verdicts.erase(std::unique(v.verdicts.begin(), v.verdicts.end()), v.verdicts.end());
+    steps.push_back(std::move(v));
+  };
+  run_stress(sc, policy::AtsVariant::Upstream, opt);
+  return steps;
+}
+
+std::string joined(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, "; ")); }
+std::string joined(const std::vector<int>& v) { return fmt::format("[{}]", fmt::join(v, ", ")); }
+
+}  // namespace
+
+io::Scenario model_as_tree(io::Scenario sc) {
+  // 6.12: no invalidation arrays (nr_ats_masters decides the ATC flushes), ats.c PF-aware
+  // (backported to 6.12.118), no STU check for VFs.
+  sc.driver = policy::Driver::Model;
+  sc.nr_ats_masters_fastpath = true;
+  sc.pf_aware_ats_supported = true;
+  sc.vf_stu_validation = false;
+  return sc;
+}
+
+CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt) {
+  CompareResult res;
+  const kernel_src::smmuv3::ScopedChoice tree_smmuv3(true);
+  io::Scenario source = sc;
+  source.driver = policy::Driver::Source;
+  const io::Scenario model = model_as_tree(sc);
+  for (unsigned i = 0; i < opt.seeds; ++i) {
+    const uint64_t seed = opt.first_seed + i;
+    const auto m = run(model, seed, opt.ops);
+    const auto t = run(source, seed, opt.ops);
+    std::vector<Disagreement> found;
+    auto first = [&](const char* what, size_t step, std::string a, std::string b) {
+      for (const auto& d : found)
+        if (d.what == what) return;
+      found.push_back({seed, step, step < m.size() ? m[step].op : "", what, std::move(a), std::move(b)});
+    };
+    const size_t n = std::min(m.size(), t.size());
+    for (size_t k = 0; k < n; ++k) {
+      if (m[k].op != t[k].op) {
+        first("op", k, m[k].op, t[k].op);
+        break;  // the runs went different ways: nothing after this compares
+      }
+      if (m[k].ret != t[k].ret) first("ret", k, std::to_string(m[k].ret), std::to_string(t[k].ret));
+      if (m[k].commands != t[k].commands) first("commands", k, joined(m[k].commands), joined(t[k].commands));
+      if (m[k].stes != t[k].stes) first("ste", k, joined(m[k].stes), joined(t[k].stes));
+      if (m[k].warns != t[k].warns) first("warn", k, joined(m[k].warns), joined(t[k].warns));
+      if (m[k].errs != t[k].errs) first("dev_err", k, joined(m[k].errs), joined(t[k].errs));
+      if (m[k].verdicts != t[k].verdicts) first("verdicts", k, joined(m[k].verdicts), joined(t[k].verdicts));
+    }
+    if (m.size() != t.size() && found.empty())
+      first("steps", n, std::to_string(m.size()), std::to_string(t.size()));
+    ++res.runs;
+    if (found.empty()) ++res.agree;
+    res.disagreements.insert(res.disagreements.end(), found.begin(), found.end());
+  }
+  return res;
+}
+
+}  // namespace atslab::sim

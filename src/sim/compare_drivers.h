@@ -1,0 +1,45 @@
+#pragma once
+// Differential testing of the two drivers (issue 15): the same seeded
+// workloads on one scenario, under atslab's model configured as the kernel
+// tree is (6.12: variant upstream, the nr_ats_masters invalidation design,
+// PF-aware pci_ats_supported, no VF STU check) and under the tree's own code
+// (--driver source), compared step by step on what both can be asked: the
+// operation drawn and its return, the commands each SMMU received in order,
+// the STEs as the SMMU holds them after the step (valid, config, EATS: the
+// tables' addresses differ by design), the WARN sites with their call traces,
+// the dev_err lines, and the invariant verdicts.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/scenario.h"
+
+namespace atslab::sim {
+
+struct CompareOptions {
+  uint64_t first_seed = 1;
+  unsigned seeds = 10;  // runs: seeds first_seed .. first_seed + seeds - 1
+  size_t ops = 50;      // random operations per run, after the workload's set-up
+};
+
+struct Disagreement {
+  uint64_t seed = 0;
+  size_t step = 0;      // 0: boot; then the operations in order
+  std::string op;       // the model's operation at that step
+  std::string what;     // "op", "ret", "commands", "ste", "warn", "dev_err", "verdicts"
+  std::string model, source;
+};
+
+struct CompareResult {
+  unsigned runs = 0, agree = 0;
+  // The first step at which each kind of observation differs, per run (a later difference of the
+  // same kind is usually the first one's consequence).
+  std::vector<Disagreement> disagreements;
+};
+
+// The model's configuration for a tree: what compare-drivers runs the model with.
+io::Scenario model_as_tree(io::Scenario sc);
+
+CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt);
+
+}  // namespace atslab::sim
