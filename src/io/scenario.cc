@@ -1,4 +1,5 @@
 #include "io/scenario.h"
+#include "io/yaml_guard.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -517,6 +518,8 @@ Scenario load_scenario(const std::string& path) {
       throw InputError(fmt::format("{}:{}:{}: not valid UTF-8 (byte {:#04x}); a scenario is UTF-8 text", path, line, col,
                                    static_cast<unsigned>(static_cast<unsigned char>(text[*at]))));
     }
+    if (auto hang = yaml_cpp_hang(text))
+      throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", path, hang->line, hang->column, hang->what));
     // YAML::LoadFile reads the first document and drops the rest: a second one is refused.
     auto docs = YAML::LoadAll(text);
     if (docs.size() > 1) r.fail(docs[1], "(document 2)", "a scenario file holds one YAML document (remove the second '---')");
