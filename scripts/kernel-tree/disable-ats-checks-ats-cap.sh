@@ -14,24 +14,10 @@
 # Exit status: 0 done, 1 the tree has no such refusal (or has the check already), 2 bad usage.
 set -eu
 
-check=0
-if [ "${1:-}" = "--check" ]; then
-  check=1
-  shift
-fi
-if [ $# -ne 1 ]; then
-  echo "usage: $0 [--check] TREE" >&2
-  exit 2
-fi
-file="$1/drivers/pci/ats.c"
-if [ ! -f "$file" ]; then
-  echo "$0: $file: no such file" >&2
-  exit 2
-fi
+. "$(dirname "$0")/ats-c-edit.sh"
 
-tmp="$file.atslab-tmp"
 # state 0: looking; 1: the WARN_ON on ats_enabled seen, its `return;` next; 2: check inserted.
-if ! awk '
+ats_c_edit '
   /^void pci_disable_ats\(/ { inside = 1 }
   inside && /^}/ { inside = 0 }
   inside && /ats_cap\)\)/ && /WARN_ON/ { exit 1 }
@@ -47,13 +33,4 @@ if ! awk '
   inside && state == 0 && /WARN_ON\(!dev->ats_enabled\)/ { state = 1 }
   { print }
   END { if (state < 2) exit 1 }
-' "$file" > "$tmp"; then
-  rm -f "$tmp"
-  [ "$check" = 1 ] || echo "$0: $file: pci_disable_ats() has no WARN_ON(!dev->ats_enabled) refusal to extend, or checks ats_cap already" >&2
-  exit 1
-fi
-if [ "$check" = 1 ]; then
-  rm -f "$tmp"
-  exit 0
-fi
-mv "$tmp" "$file"
+' "pci_disable_ats() has no WARN_ON(!dev->ats_enabled) refusal to extend, or checks ats_cap already" "$@"

@@ -11,24 +11,10 @@
 # Exit status: 0 done, 1 no such check in this tree, 2 bad usage.
 set -eu
 
-check=0
-if [ "${1:-}" = "--check" ]; then
-  check=1
-  shift
-fi
-if [ $# -ne 1 ]; then
-  echo "usage: $0 [--check] TREE" >&2
-  exit 2
-fi
-file="$1/drivers/pci/ats.c"
-if [ ! -f "$file" ]; then
-  echo "$0: $file: no such file" >&2
-  exit 2
-fi
+. "$(dirname "$0")/ats-c-edit.sh"
 
-tmp="$file.atslab-tmp"
 # state 0: looking; 1: the `if` seen, its body next; 2: body dropped, a blank line may follow; 3: done.
-if ! awk '
+ats_c_edit '
   /^bool pci_ats_supported\(/ { inside = 1 }
   inside && /^}/ { inside = 0 }
   state == 1 { if ($0 !~ /pci_ats_supported\(/) exit 1; state = 2; next }
@@ -36,13 +22,4 @@ if ! awk '
   inside && state == 0 && /^[ \t]*if \(.*is_virtfn/ { state = 1; next }
   { print }
   END { if (state < 2) exit 1 }
-' "$file" > "$tmp"; then
-  rm -f "$tmp"
-  [ "$check" = 1 ] || echo "$0: $file: no PF-aware check in pci_ats_supported()" >&2
-  exit 1
-fi
-if [ "$check" = 1 ]; then
-  rm -f "$tmp"
-  exit 0
-fi
-mv "$tmp" "$file"
+' "no PF-aware check in pci_ats_supported()" "$@"
