@@ -1,51 +1,75 @@
 #include "io/yaml_guard.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <fmt/format.h>
+
+#include <sstream>
+
 namespace atslab::io {
 namespace {
 
-bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-bool ends_token(std::string_view t, size_t i) { return i >= t.size() || blank(t[i]) || t[i] == '\n'; }
+// Records where each document's first node starts; nothing else of the document is kept.
+class FirstNodeMarks final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> first;  // of the document being read
+
+  void OnDocumentStart(const YAML::Mark&) override { first.reset(); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { note(m); }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& m) {
+    if (!first) first = m;
+  }
+};
+
+YamlMark one_based(const YAML::Mark& m) {
+  return {static_cast<size_t>(m.line) + 1, static_cast<size_t>(m.column) + 1};
+}
+
+std::string unexpected(const std::string& text, const YAML::Mark& m) {
+  const auto pos = static_cast<size_t>(m.pos);
+  if (m.pos < 0 || pos >= text.size()) return "yaml-cpp cannot read on from here";
+  const unsigned char c = static_cast<unsigned char>(text[pos]);
+  if (c >= 0x21 && c < 0x7f) return fmt::format("a node cannot start with '{}'", static_cast<char>(c));
+  return "yaml-cpp cannot read on from here";
+}
 
 }  // namespace
 
-std::optional<YamlHang> yaml_cpp_hang(std::string_view t) {
-  size_t line = 1, bol = 0;
-  bool at_root = true;  // before the current document's root node
-  size_t i = 0;
-  while (i < t.size()) {
-    const char c = t[i];
-    if (c == '\n') {
-      ++line;
-      bol = ++i;
-      continue;
+YamlDocuments probe_yaml_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstNodeMarks marks;
+  YamlDocuments out;
+  std::optional<YAML::Mark> previous;
+  // A parser that consumed nothing hands back the same node at the same place: that is the loop.
+  // Reading one document past the second tells a second document from a stuck parser there.
+  for (size_t read = 0; read < 3 && parser.HandleNextDocument(marks); ++read) {
+    const auto here = marks.first;
+    if (here && previous && here->pos == previous->pos) {
+      out.stuck_at = one_based(*here);
+      out.stuck_what = unexpected(text, *here);
+      return out;
     }
-    const bool line_start = i == bol;
-    // Document markers at column 0 start a new document (its root comes next).
-    if (line_start && (t.substr(i, 3) == "---" || t.substr(i, 3) == "...") && ends_token(t, i + 3)) {
-      at_root = true;
-      i += 3;
-      continue;
+    if (out.count < 2) {
+      ++out.count;
+      if (out.count == 2 && here) out.second = one_based(*here);
     }
-    if (!at_root) {  // skip to the next line: only a marker can bring back a root position
-      while (i < t.size() && t[i] != '\n') ++i;
-      continue;
-    }
-    if (blank(c)) {
-      ++i;
-      continue;
-    }
-    if (c == '#' || (line_start && c == '%')) {  // a comment, or a directive
-      while (i < t.size() && t[i] != '\n') ++i;
-      continue;
-    }
-    if (c == '&' || c == '!') {  // node properties before the root's content
-      while (!ends_token(t, i)) ++i;
-      continue;
-    }
-    if (c == ',') return YamlHang{line, i - bol + 1, "a document cannot start with ','"};
-    at_root = false;
+    previous = here;
   }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace atslab::io

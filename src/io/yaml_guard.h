@@ -1,20 +1,29 @@
 #pragma once
-// Inputs on which Debian 12's yaml-cpp (0.7) never returns, found before they reach it.
+// Debian 12's yaml-cpp (0.7) reads documents in a loop that never ends when its parser stops
+// consuming input: YAML::LoadAll then appends a null document forever, allocating until the OOM
+// killer comes (",name: x" and "&a, b" did it in atslab; upstream yaml-cpp #1319 fixed the loop
+// after 0.7). This drives yaml-cpp's own parser document by document and stops where it does.
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace atslab::io {
 
-struct YamlHang {
+struct YamlMark {
   size_t line = 0, column = 0;  // 1-based
-  std::string what;
 };
 
-// yaml-cpp 0.7's parser loops forever, allocating, on a document whose root node starts with ','
-// (after optional anchors, tags, comments, directives and a '---' marker): found by fuzz_roundtrip
-// (",name: x"). A plain scalar cannot start with ',' (YAML 1.2, 7.3.3), so refusing it refuses no
-// valid YAML. Returns where, or nothing.
-std::optional<YamlHang> yaml_cpp_hang(std::string_view text);
+struct YamlDocuments {
+  // Documents read, counting stops at 2 (a scenario file holds one).
+  size_t count = 0;
+  YamlMark second;  // where the second document starts, when count == 2
+  // Where yaml-cpp's parser stopped consuming input, and why: the same node read twice.
+  std::optional<YamlMark> stuck_at;
+  std::string stuck_what;
+};
+
+// Parses `text` with yaml-cpp's event parser (no nodes are built). Throws what yaml-cpp throws
+// (YAML::ParserException and its kin) for the errors it reports itself.
+YamlDocuments probe_yaml_documents(const std::string& text);
 
 }  // namespace atslab::io
