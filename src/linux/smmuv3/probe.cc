@@ -161,6 +161,19 @@ void release_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::arm_smmu_release_device);
   MasterId m = master_of(s, dev);
   if (m == kNone) return;
+  // 6.12: no release_domain, so the driver puts the STE back itself, through the same attach the
+  // blocked (or, for a device with direct mappings, identity) domain takes; `old` is the group's
+  // domain, which iommu_get_domain_for_dev still returns here.
+  if (!s.kernel.smmuv3.release_domain) {
+    const auto& core = s.kernel.iommu;
+    const bool direct = dev < core.devs.size() && core.devs[dev].require_direct;
+    const iommu::GroupId g = dev < core.devs.size() ? core.devs[dev].group : iommu::kNoGroup;
+    const iommu::DomainId old = g != iommu::kNoGroup ? core.groups[g].domain : iommu::kNoDomain;
+    if (direct)
+      attach_dev_identity(s, static_domain(s, dev, iommu::DomainType::Identity), dev, old);
+    else
+      attach_dev_blocked(s, static_domain(s, dev, iommu::DomainType::Blocked), dev, old);
+  }
   if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
   s.kernel.smmuv3.masters[m].ssid_bits = 0;  // arm_smmu_disable_pasid
   // arm_smmu_free_cd_tables: the release domain already made the STE stop using it.
