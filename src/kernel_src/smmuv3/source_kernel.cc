@@ -1,9 +1,11 @@
 #include "kernel_src/smmuv3/source_kernel.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
+#include "hw/smmuv3/stream_table.h"
 #include "linux/system.h"
 
 extern "C" void atslab_arm_smmu_new_boot(void);  // wrap/arm_smmu_v3.c
@@ -16,6 +18,29 @@ namespace {
 constexpr uint64_t kDmaBase = 0x60000000;
 // The owner tag of those pages in hw::memory ("SK": source kernel).
 constexpr hw::memory::Owner kOwnerSourceDma = 0x534b0000;
+
+// The STEs the CPU changed since the last sync, as the record's SteWrite (stream, word 1), which
+// atslab's driver notes in arm_smmu_install_ste_for_dev and invariant 12 reads. The tree's STE
+// writer is static in arm-smmu-v3.c; its stores are seen here, before the SMMU can act on them.
+// One event per sync that changed the STE: the writer syncs after each step of a hitless or
+// breaking update, so an STE may show a step between the old and the new (EATS changes once).
+void record_ste_writes(System& s, const std::vector<uint64_t>& changed) {
+  namespace hs = hw::smmuv3;
+  const auto& fns = s.hw.pcie.functions();
+  for (unsigned i = 0; i < s.hw.smmus.size(); ++i) {
+    const auto& smmu = s.hw.smmus[i];
+    for (const auto& f : fns) {
+      if (f.rc != smmu.rc) continue;
+      const uint32_t sid = f.bdf.rid();
+      const auto pa = hs::ste_address(s.hw.memory, smmu, sid);
+      if (!pa) continue;
+      const auto at = std::lower_bound(changed.begin(), changed.end(), *pa);
+      if (at == changed.end() || *at >= *pa + hs::kEntryBytes) continue;
+      const auto ste = hs::read_entry(s.hw.memory, *pa);
+      s.record.event(kernel::EventKind::SteWrite, i, sid, static_cast<int64_t>(ste[1]));
+    }
+  }
+}
 
 uint64_t pow2_at_least(uint64_t n) {
   uint64_t p = hw::memory::kPageSize;
@@ -83,14 +108,19 @@ void* SourceKernel::phys_to_virt(uint64_t pa) const {
 }
 
 void SourceKernel::sync_to_hw(System& s) {
+  std::vector<uint64_t> changed;  // ascending within a region; regions sorted below
   for (auto& r : regions_) {
     const auto* q = static_cast<const uint64_t*>(r.cpu);
     for (size_t i = 0; i < r.shadow.size(); ++i)
       if (q[i] != r.shadow[i]) {
         r.shadow[i] = q[i];
         s.hw.memory.write64(r.dma + 8 * i, q[i]);
+        changed.push_back(r.dma + 8 * i);
       }
   }
+  if (changed.empty()) return;
+  std::sort(changed.begin(), changed.end());
+  record_ste_writes(s, changed);
 }
 
 }  // namespace atslab::kernel_src
