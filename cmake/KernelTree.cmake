@@ -12,9 +12,10 @@ set(ATSLAB_KERNEL_TARBALL "/usr/src/linux-source-6.12.tar.xz" CACHE FILEPATH
     "The kernel source tarball used when ATSLAB_KERNEL_TREE is empty (Debian package linux-source-6.12)")
 
 # The SMMUv3 driver from the tree (issue 15, stage C): its arm-smmu-v3.c compiled in
-# our wrapper (src/kernel_src/wrap), run on hw::smmuv3. Off until it replaces the
-# hand-written driver behind the IOMMU core (docs/kernel-source.md says how far it is).
-option(ATSLAB_SOURCE_SMMUV3 "Build the kernel tree's SMMUv3 driver into the source driver (incomplete)" OFF)
+# our wrapper (src/kernel_src/wrap), run on hw::smmuv3 behind atslab's IOMMU core under
+# --driver source. OFF builds ats.c alone (--driver source then keeps atslab's SMMUv3
+# driver), for a tree whose SMMUv3 driver the stand-ins cannot yet compile.
+option(ATSLAB_SOURCE_SMMUV3 "Build the kernel tree's SMMUv3 driver into the source driver" ON)
 
 # What a tree must provide, relative to its root: the .c files compiled as they are,
 # the files our wrappers include (a driver .c and the headers that are its own

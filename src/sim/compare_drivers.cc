@@ -109,7 +109,23 @@ io::Scenario model_as_tree(io::Scenario sc) {
   sc.nr_ats_masters_fastpath = true;
   sc.pf_aware_ats_supported = true;
   sc.vf_stu_validation = false;
+  sc.smmuv3_release_domain = false;  // 6.12's arm_smmu_ops has no release_domain
   return sc;
+}
+
+std::vector<std::string> model_only_switches(const io::Scenario& sc) {
+  std::vector<std::string> out;
+  if (sc.quirk_phase == policy::QuirkPhase::Header)
+    out.emplace_back("kernel.pci.quirk_phase: header (the 2026 HEADER-phase quirks; 6.12.118's pci_ats_init does not read no_ats)");
+  if (sc.disable_ats_checks_ats_cap)
+    out.emplace_back("kernel.pci.disable_ats_checks_ats_cap (fix sketch 7a; scripts/kernel-tree/disable-ats-checks-ats-cap.sh "
+                     "puts it in a tree)");
+  if (sc.no_ats_quirk_keeps_ats_cap)
+    out.emplace_back("kernel.pci.no_ats_quirk_keeps_ats_cap (fix sketch 7b; the tree's pci_ats_supported does not read no_ats)");
+  if (sc.smmuv3.attach_spares) out.emplace_back("kernel.smmuv3.attach_spares (fix sketch 13a, the model's only)");
+  if (sc.smmuv3.abort_ste_on_prepare_failure)
+    out.emplace_back("kernel.smmuv3.abort_ste_on_prepare_failure (fix sketch 13b, the model's only)");
+  return out;
 }
 
 CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt) {

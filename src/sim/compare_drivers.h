@@ -40,6 +40,11 @@ struct CompareResult {
 // The model's configuration for a tree: what compare-drivers runs the model with.
 io::Scenario model_as_tree(io::Scenario sc);
 
+// What the scenario asks of the model that the tree's code does not have (a 2026 HEADER quirk
+// phase, the fix sketches' switches), one line each: the model runs them and the tree does not,
+// so a difference they cause is expected, not a finding (docs/kernel-source.md).
+std::vector<std::string> model_only_switches(const io::Scenario& sc);
+
 CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt);
 
 }  // namespace atslab::sim

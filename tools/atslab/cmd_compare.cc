@@ -41,15 +41,18 @@ atslab::cli::Register reg{
         if (!kernel_src::smmuv3::built())
           throw InputError("compare-drivers: this build has no source SMMUv3 driver (configure with -DATSLAB_SOURCE_SMMUV3=ON)");
         const auto r = sim::compare_drivers(sc, {.seeds = o->seeds, .ops = o->ops});
+        const auto model_only = sim::model_only_switches(sc);
         if (o->json) {
           nlohmann::json d = nlohmann::json::array();
           for (const auto& x : r.disagreements)
             d.push_back({{"seed", x.seed}, {"step", x.step}, {"op", x.op}, {"what", x.what}, {"model", x.model}, {"source", x.source}});
           nlohmann::json out = {{"runs", r.runs}, {"agree", r.agree}, {"disagreements", d},
-                                {"driver", cli::driver_json(policy::Driver::Source)}};
+                                {"driver", cli::driver_json(policy::Driver::Source)}, {"model_only", model_only}};
           std::cout << out.dump(2) << "\n";
         } else {
           fmt::print("{}", cli::driver_banner(policy::Driver::Source));
+          for (const auto& m : model_only)
+            fmt::print("note: the model runs {}, the tree does not: a difference it causes is no finding\n", m);
           fmt::print("{}: {} runs of {} operations, {} agree\n", sc.name, r.runs, o->ops, r.agree);
           for (const auto& x : r.disagreements)
             fmt::print("seed {} step {} ({}): {}\n  model:  {}\n  source: {}\n", x.seed, x.step, x.op, x.what, x.model, x.source);
