@@ -161,6 +161,15 @@ void release_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::arm_smmu_release_device);
   MasterId m = master_of(s, dev);
   if (m == kNone) return;
+  if (!s.kernel.smmuv3.switches.release_domain) {
+    // 6.12: no release_domain; "Put the STE back to what arm_smmu_init_strtab() sets".
+    const auto& core = s.kernel.iommu.devs.at(dev);
+    const iommu::DomainId old = core.group == iommu::kNoGroup ? iommu::kNoDomain : s.kernel.iommu.groups[core.group].domain;
+    if (core.require_direct)
+      attach_dev_identity(s, static_domain(s, dev, iommu::DomainType::Identity), dev, old);
+    else
+      attach_dev_blocked(s, static_domain(s, dev, iommu::DomainType::Blocked), dev, old);
+  }
   if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
   s.kernel.smmuv3.masters[m].ssid_bits = 0;  // arm_smmu_disable_pasid
   // arm_smmu_free_cd_tables: the release domain already made the STE stop using it.
