@@ -12,6 +12,7 @@
 #include "hw/pcie/capability_walk.h"
 #include "hw/pcie/regs.h"
 #include "io/scenario.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 #include "sim/scenario_run.h"
 
@@ -55,6 +56,7 @@ TEST(SourceSketch7a, TheBinaryRunsTheScriptedCopy) {
 }
 
 TEST(SourceSketch7a, TheTreesPciDisableAtsRefusesAtHotUnplugAndWritesNothing) {
+  const kernel_src::smmuv3::ScopedChoice ats_c_alone(false);  // the copy's ats.c under atslab's SMMUv3 driver
   auto tree = sim::run_scenario(scenario("e2000-hotplug-quirk-race.yaml", policy::Driver::Source), policy::AtsVariant::Upstream);
   auto model = sim::run_scenario(scenario("e2000-hotplug-quirk-race.yaml", policy::Driver::Model), policy::AtsVariant::Upstream);
   const System& s = tree.final;
@@ -80,6 +82,7 @@ TEST(SourceSketch7a, TheTreesPciDisableAtsRefusesAtHotUnplugAndWritesNothing) {
 }
 
 TEST(SourceSketch7a, AnAttachAfterTheQuirkGetsTheModelsVerdicts) {
+  const kernel_src::smmuv3::ScopedChoice ats_c_alone(false);  // the copy's ats.c under atslab's SMMUv3 driver
   auto tree = sim::run_scenario(scenario("e2000-hotplug-own-domain.yaml", policy::Driver::Source), policy::AtsVariant::Upstream);
   auto model = sim::run_scenario(scenario("e2000-hotplug-own-domain.yaml", policy::Driver::Model), policy::AtsVariant::Upstream);
   ASSERT_NE(refusal(tree.final), nullptr);
