@@ -170,7 +170,16 @@ function(atslab_add_kernel_tree name)
   if(arg_WRAPPERS)
     file(GLOB smmu_shims CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/kernel_src/shim/smmuv3/*.c")
     list(APPEND shims ${smmu_shims})
-    # A wrapper's object depends on the files it includes, which the copy step makes.
+    # Each tree gets its own copy of the wrappers: a wrapper's object depends on the files it
+    # includes, which this tree's copy step makes (a source's properties are one per directory,
+    # and several trees may be built from one: the design binaries in tests/).
+    set(wrappers "")
+    foreach(w IN LISTS arg_WRAPPERS)
+      get_filename_component(wname "${w}" NAME)
+      configure_file("${w}" "${copy}-wrap/${wname}" COPYONLY)
+      list(APPEND wrappers "${copy}-wrap/${wname}")
+    endforeach()
+    set(arg_WRAPPERS ${wrappers})
     set_source_files_properties(${arg_WRAPPERS} PROPERTIES OBJECT_DEPENDS "${included}")
     # Call traces from inside the driver (src/kernel_src/smmuv3/call_trace.cc): its functions,
     # and io-pgtable's, announce entry and exit; the stand-ins' inline helpers do not.

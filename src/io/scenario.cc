@@ -362,7 +362,7 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   if (k["smmuv3"]) {
     const auto& m = k["smmuv3"];
     r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure", "release_domain"});
-    if (m["release_domain"]) sc.smmuv3_release_domain = r.flag(m["release_domain"], "kernel.smmuv3.release_domain");
+    if (m["release_domain"]) sc.smmuv3.release_domain = r.flag(m["release_domain"], "kernel.smmuv3.release_domain");
     if (m["attach_spares"]) sc.smmuv3.attach_spares = r.flag(m["attach_spares"], "kernel.smmuv3.attach_spares");
     if (m["abort_ste_on_prepare_failure"])
       sc.smmuv3.abort_ste_on_prepare_failure =

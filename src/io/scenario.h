@@ -77,8 +77,7 @@ struct Scenario {
   std::optional<policy::QuirkPhase> quirk_phase;
   bool disable_ats_checks_ats_cap = false, no_ats_quirk_keeps_ats_cap = false;  // fix sketches 7a, 7b
   bool nr_ats_masters_fastpath = false;
-  bool smmuv3_release_domain = true;  // kernel.smmuv3.release_domain (false: 6.12's driver)
-  policy::SmmuAttachSwitches smmuv3;  // kernel.smmuv3: fix sketches 13a, 13b
+  policy::SmmuAttachSwitches smmuv3;  // kernel.smmuv3: fix sketches 13a, 13b; release_domain (false: 6.12)
   policy::Driver driver = policy::Driver::Model;  // which code plays the kernel: --driver (not a YAML key)
   std::vector<sim::Op> workload;
   std::string faults;

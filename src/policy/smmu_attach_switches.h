@@ -11,6 +11,11 @@ struct SmmuAttachSwitches {
   // Sketch 13b: when attach_prepare fails, arm_smmu_attach_dev installs the abort STE through the
   // blocked attach before returning the error, so no STE is left on a domain its caller may free.
   bool abort_ste_on_prepare_failure = false;
+  // Not a sketch: the driver's version. 6.12's arm_smmu_ops has no release_domain: the IOMMU core
+  // attaches none at release, and arm_smmu_release_device puts the STE back itself through
+  // arm_smmu_attach_dev_blocked (or _identity for require_direct). compare-drivers' 6.12 model
+  // (sim::model_as_tree) turns it off; the WARN traces at release then match the tree's.
+  bool release_domain = true;
   bool operator==(const SmmuAttachSwitches&) const = default;
 };
 

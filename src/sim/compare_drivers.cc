@@ -72,7 +72,7 @@ std::string warn_text(const kernel::Warning& w) {
   return fmt::format("{} WARN_ON({}) at {}", kernel::name(w.function), w.condition, trace);
 }
 
-std::vector<StepView> run(const io::Scenario& sc, uint64_t seed, size_t ops) {
+std::vector<StepView> run(const io::Scenario& sc, policy::AtsVariant variant, uint64_t seed, size_t ops) {
   std::vector<StepView> steps;
   StressOptions opt{.seed = seed, .ops = ops, .interleave_per_mille = 0};
   opt.on_step = [&steps](const StressStep& st) {
@@ -93,7 +93,7 @@ std::vector<StepView> run(const io::Scenario& sc, uint64_t seed, size_t ops) {
     v.verdicts.erase(std::unique(v.verdicts.begin(), v.verdicts.end()), v.verdicts.end());
     steps.push_back(std::move(v));
   };
-  run_stress(sc, policy::AtsVariant::Upstream, opt);
+  run_stress(sc, variant, opt);
   return steps;
 }
 
@@ -102,14 +102,14 @@ std::string joined(const std::vector<int>& v) { return fmt::format("[{}]", fmt::
 
 }  // namespace
 
-io::Scenario model_as_tree(io::Scenario sc) {
+io::Scenario model_as_tree(io::Scenario sc, policy::AtsVariant v) {
   // 6.12: no invalidation arrays (nr_ats_masters decides the ATC flushes), ats.c PF-aware
-  // (backported to 6.12.118), no STU check for VFs.
+  // (backported to 6.12.118), no STU check for VFs unless the design adds it.
   sc.driver = policy::Driver::Model;
   sc.nr_ats_masters_fastpath = true;
   sc.pf_aware_ats_supported = true;
-  sc.vf_stu_validation = false;
-  sc.smmuv3_release_domain = false;  // 6.12's arm_smmu_ops has no release_domain
+  sc.vf_stu_validation = policy::default_switches(v).vf_stu_validation;
+  sc.smmuv3.release_domain = false;  // 6.12's arm_smmu_ops has none: release_device attaches blocked itself
   return sc;
 }
 
@@ -133,11 +133,11 @@ CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt)
   const kernel_src::smmuv3::ScopedChoice tree_smmuv3(true);
   io::Scenario source = sc;
   source.driver = policy::Driver::Source;
-  const io::Scenario model = model_as_tree(sc);
+  const io::Scenario model = model_as_tree(sc, opt.variant);
   for (unsigned i = 0; i < opt.seeds; ++i) {
     const uint64_t seed = opt.first_seed + i;
-    const auto m = run(model, seed, opt.ops);
-    const auto t = run(source, seed, opt.ops);
+    const auto m = run(model, opt.variant, seed, opt.ops);
+    const auto t = run(source, opt.variant, seed, opt.ops);
     std::vector<Disagreement> found;
     auto first = [&](const char* what, size_t step, std::string a, std::string b) {
       for (const auto& d : found)

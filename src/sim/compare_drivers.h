@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "io/scenario.h"
+#include "policy/ats_variant.h"
 
 namespace atslab::sim {
 
@@ -20,6 +21,10 @@ struct CompareOptions {
   uint64_t first_seed = 1;
   unsigned seeds = 10;  // runs: seeds first_seed .. first_seed + seeds - 1
   size_t ops = 50;      // random operations per run, after the workload's set-up
+  // The design the model runs (on 6.12's base) and the tree is expected to be: upstream for an
+  // unchanged tree, another for a copy edited by scripts/kernel-tree/design-*.sh. Both runs
+  // take it (it also steers atslab's VT-d and AMD drivers, which run under both).
+  policy::AtsVariant variant = policy::AtsVariant::Upstream;
 };
 
 struct Disagreement {
@@ -37,8 +42,10 @@ struct CompareResult {
   std::vector<Disagreement> disagreements;
 };
 
-// The model's configuration for a tree: what compare-drivers runs the model with.
-io::Scenario model_as_tree(io::Scenario sc);
+// The model's configuration for a tree: what compare-drivers runs the model with. For a design
+// other than upstream, the PCI patches the design carries (default_switches: series-v3 and
+// fail-early add the seed's VF STU check, as their scripts add it to the copy's ats.c).
+io::Scenario model_as_tree(io::Scenario sc, policy::AtsVariant v = policy::AtsVariant::Upstream);
 
 // What the scenario asks of the model that the tree's code does not have (a 2026 HEADER quirk
 // phase, the fix sketches' switches), one line each: the model runs them and the tree does not,

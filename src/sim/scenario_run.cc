@@ -57,7 +57,6 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   s.kernel.amd.policy = policy::policy_for(v);
   s.kernel.smmuv3.switches = sc.smmuv3;
   if (sc.nr_ats_masters_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
-  s.kernel.smmuv3.release_domain = sc.smmuv3_release_domain;
   s.faults.rules = faults::parse_plan(sc.faults);
   faults::seed(s.faults, sc.seed);
   return s;

@@ -22,7 +22,7 @@ using kernel::KFn;
 sim::ScenarioResult run(bool release_domain) {
   auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/e2000-hotplug-quirk-race.yaml");
   sc.disable_ats_checks_ats_cap = true;
-  sc.smmuv3_release_domain = release_domain;
+  sc.smmuv3.release_domain = release_domain;
   return sim::run_scenario(sc, policy::AtsVariant::Upstream);
 }
 
@@ -56,8 +56,8 @@ TEST(ReleaseDomain, TheScenarioKeySetsIt) {
   const auto path = write_temp("rd.yaml",
                                "name: rd\nmachine:\n  ports: [{name: rp0}]\n  devices: [{name: nic, port: rp0, vendor: 0x15b3, device: 0x101d}]\n"
                                "kernel: {smmuv3: {release_domain: false}}\n");
-  EXPECT_FALSE(io::load_scenario(path).smmuv3_release_domain);
-  EXPECT_TRUE(io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml").smmuv3_release_domain);
+  EXPECT_FALSE(io::load_scenario(path).smmuv3.release_domain);
+  EXPECT_TRUE(io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml").smmuv3.release_domain);
 }
 
 }  // namespace

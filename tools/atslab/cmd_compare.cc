@@ -16,6 +16,7 @@ namespace {
 
 struct CompareCliOptions {
   std::string scenario;
+  std::string variant = "upstream";
   unsigned seeds = 10;
   size_t ops = 50;
   bool json = false;
@@ -34,26 +35,33 @@ atslab::cli::Register reg{
       sub.add_option("--ops", o->ops, "Random operations per run after the workload's set-up (default 50)")
           ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(size_t{0}, size_t{1000000}));
+      sub.add_option("--variant", o->variant,
+                     "The design the model runs on 6.12's base, to compare with a tree edited to it "
+                     "(scripts/kernel-tree/design-*.sh): upstream (default), series-v3, fail-early, rollback or vtd-style");
       sub.add_flag("--json", o->json, "Print one JSON document");
       return [o]() -> int {
         using namespace atslab;
+        const auto variant = policy::parse_variant(o->variant);
+        if (!variant)
+          throw InputError("unknown variant '" + o->variant +
+                           "' (expected upstream, series-v3, fail-early, rollback or vtd-style)");
         const auto sc = io::load_scenario(o->scenario);
         if (!kernel_src::smmuv3::built())
           throw InputError("compare-drivers: this build has no source SMMUv3 driver (configure with -DATSLAB_SOURCE_SMMUV3=ON)");
-        const auto r = sim::compare_drivers(sc, {.seeds = o->seeds, .ops = o->ops});
+        const auto r = sim::compare_drivers(sc, {.seeds = o->seeds, .ops = o->ops, .variant = *variant});
         const auto model_only = sim::model_only_switches(sc);
         if (o->json) {
           nlohmann::json d = nlohmann::json::array();
           for (const auto& x : r.disagreements)
             d.push_back({{"seed", x.seed}, {"step", x.step}, {"op", x.op}, {"what", x.what}, {"model", x.model}, {"source", x.source}});
-          nlohmann::json out = {{"runs", r.runs}, {"agree", r.agree}, {"disagreements", d},
+          nlohmann::json out = {{"runs", r.runs}, {"agree", r.agree}, {"disagreements", d}, {"variant", o->variant},
                                 {"driver", cli::driver_json(policy::Driver::Source)}, {"model_only", model_only}};
           std::cout << out.dump(2) << "\n";
         } else {
           fmt::print("{}", cli::driver_banner(policy::Driver::Source));
           for (const auto& m : model_only)
             fmt::print("note: the model runs {}, the tree does not: a difference it causes is no finding\n", m);
-          fmt::print("{}: {} runs of {} operations, {} agree\n", sc.name, r.runs, o->ops, r.agree);
+          fmt::print("{} ({} on 6.12's base): {} runs of {} operations, {} agree\n", sc.name, o->variant, r.runs, o->ops, r.agree);
           for (const auto& x : r.disagreements)
             fmt::print("seed {} step {} ({}): {}\n  model:  {}\n  source: {}\n", x.seed, x.step, x.op, x.what, x.model, x.source);
         }

@@ -35,12 +35,12 @@ DeviceIommu& state(System& s, pci::DevId dev) {
 void deinit_device(System& s, pci::DevId dev) {
   Frame g(s, KFn::iommu_deinit_device);
   GroupId gid = state(s, dev).group;
-  // A driver without a release domain (6.12's SMMUv3, the tree's or the model's configured as
-  // 6.12) tears down in release_device.
+  // A driver without a release domain (6.12's SMMUv3: the tree's, or the model's configured as
+  // 6.12 is) tears down in release_device.
   const bool smmu = s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu == hw::pcie::IommuKind::Smmuv3;
-  const bool release_domain = !smmu                   ? true
+  const bool release_domain = !smmu ? true
                               : smmuv3_from_tree(s) ? kernel_src::smmuv3::has_release_domain()
-                                                    : s.kernel.smmuv3.release_domain;
+                                                    : s.kernel.smmuv3.switches.release_domain;
   if (release_domain && !state(s, dev).attach_deferred && gid != kNoGroup) {
     DomainId rel = drv_static_domain(s, dev, state(s, dev).require_direct ? DomainType::Identity : DomainType::Blocked);
     if (rel != kNoDomain && rel != s.kernel.iommu.groups[gid].domain) {

@@ -164,7 +164,9 @@ int enable_ats(System& s, MasterId m) {
   if (ret) {
     s.record.event(kernel::EventKind::AtsEnableFailed, dev, ret);
     std::string msg = fmt::format("Failed to enable ATS (STU {})", stu);
-    if (s.kernel.smmuv3.policy.warn_on_enable_failure) kernel::warn_on(s, true, fmt::format("1, \"%s: {}\"", msg));
+    // fail-early: `if (WARN_ON(pci_enable_ats(pdev, stu)))` before the dev_err (the review: "if
+    // pci_enable_ats() fails just WARN_ON and keep going"; scripts/kernel-tree/design-fail-early.sh).
+    if (s.kernel.smmuv3.policy.warn_on_enable_failure) kernel::warn_on(s, true, "pci_enable_ats(pdev, stu)");
     kernel::dev_err(s, dev, msg);
   }
   return ret;

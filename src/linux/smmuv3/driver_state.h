@@ -103,10 +103,6 @@ struct Driver {
   policy::AtsPolicy policy;
   policy::SmmuAttachSwitches switches;  // fix sketches for a failing must-succeed attach (all off: the kernel)
   InvalidationDesign inv_design = InvalidationDesign::Invs;
-  // arm_smmu_ops.release_domain is the blocked domain (the 2026 driver): the IOMMU core attaches
-  // it before release_device. 6.12's driver has none and attaches it inside arm_smmu_release_device
-  // (identity under require_direct): the same STE and ATS teardown, on another call trace.
-  bool release_domain = true;
   std::vector<Smmu> smmus;
   std::vector<Master> masters;
   std::vector<SmmuDomain> domains;

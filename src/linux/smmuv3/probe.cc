@@ -161,15 +161,11 @@ void release_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::arm_smmu_release_device);
   MasterId m = master_of(s, dev);
   if (m == kNone) return;
-  // 6.12: no release_domain, so the driver puts the STE back itself, through the same attach the
-  // blocked (or, for a device with direct mappings, identity) domain takes; `old` is the group's
-  // domain, which iommu_get_domain_for_dev still returns here.
-  if (!s.kernel.smmuv3.release_domain) {
-    const auto& core = s.kernel.iommu;
-    const bool direct = dev < core.devs.size() && core.devs[dev].require_direct;
-    const iommu::GroupId g = dev < core.devs.size() ? core.devs[dev].group : iommu::kNoGroup;
-    const iommu::DomainId old = g != iommu::kNoGroup ? core.groups[g].domain : iommu::kNoDomain;
-    if (direct)
+  if (!s.kernel.smmuv3.switches.release_domain) {
+    // 6.12: no release_domain; "Put the STE back to what arm_smmu_init_strtab() sets".
+    const auto& core = s.kernel.iommu.devs.at(dev);
+    const iommu::DomainId old = core.group == iommu::kNoGroup ? iommu::kNoDomain : s.kernel.iommu.groups[core.group].domain;
+    if (core.require_direct)
       attach_dev_identity(s, static_domain(s, dev, iommu::DomainType::Identity), dev, old);
     else
       attach_dev_blocked(s, static_domain(s, dev, iommu::DomainType::Blocked), dev, old);
