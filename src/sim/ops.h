@@ -31,6 +31,7 @@ enum class OpKind : uint8_t {
   Remove,           // echo 1 > remove
   AttachOwnDomain,  // a kernel driver attaches its own paging domain (iommu_attach_group from the default domain)
   DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
+                    // and frees it; once its device is gone the runner frees it, as the driver's remove() would
   VfioMap,          // VFIO_IOMMU_MAP_DMA of `count` pages on `container`, left mapped
   VfioUnmap,        // VFIO_IOMMU_UNMAP_DMA of the container's mapping at `iova` (0: its lowest)
   DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its IOMMU
