@@ -412,16 +412,17 @@ std::optional<std::string> nesting_refused(const System& s, const OpContext& ctx
   return std::nullopt;
 }
 
-Rewind::Rewind(const System& s, const OpContext& ctx)
-    : hw_(s.hw),
-      kernel_(s.kernel),
-      faults_(s.faults),
-      ctx_(ctx),
-      seq_(s.record.seq),
-      log_(s.record.log.size()),
-      warnings_(s.record.warnings.size()),
-      events_(s.record.events.size()),
-      bugs_(s.record.bugs.size()) {}
+void Rewind::save(const System& s, const OpContext& ctx) {
+  hw_ = s.hw;
+  kernel_ = s.kernel;
+  faults_ = s.faults;
+  ctx_ = ctx;
+  seq_ = s.record.seq;
+  log_ = s.record.log.size();
+  warnings_ = s.record.warnings.size();
+  events_ = s.record.events.size();
+  bugs_ = s.record.bugs.size();
+}
 
 void Rewind::restore(System& s, OpContext& ctx) const {
   s.hw = hw_;
