@@ -31,6 +31,7 @@ enum class OpKind : uint8_t {
   Remove,           // echo 1 > remove
   AttachOwnDomain,  // a kernel driver attaches its own paging domain (iommu_attach_group from the default domain)
   DetachOwnDomain,  // ... and detaches it (iommu_detach_group: back to the default domain)
+                    // and frees it; once its device is gone the runner frees it, as the driver's remove() would
   VfioMap,          // VFIO_IOMMU_MAP_DMA of `count` pages on `container`, left mapped
   VfioUnmap,        // VFIO_IOMMU_UNMAP_DMA of the container's mapping at `iova` (0: its lowest)
   DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its IOMMU
@@ -131,7 +132,11 @@ std::optional<std::string> nesting_refused(const System& s, const OpContext& ctx
 // marked (history is appended to, so rewinding truncates it).
 class Rewind {
  public:
-  Rewind(const System& s, const OpContext& ctx);
+  Rewind() = default;
+  Rewind(const System& s, const OpContext& ctx) { save(s, ctx); }
+  // Copies by assignment: a Rewind kept across operations reuses the storage of its last copy
+  // (the tables' elements and their vectors), where a fresh copy allocates all of it again.
+  void save(const System& s, const OpContext& ctx);
   void restore(System& s, OpContext& ctx) const;
 
  private:
@@ -139,8 +144,8 @@ class Rewind {
   Kernel kernel_;
   faults::Injector faults_;
   OpContext ctx_;
-  uint64_t seq_;
-  size_t log_, warnings_, events_, bugs_;
+  uint64_t seq_ = 0;
+  size_t log_ = 0, warnings_ = 0, events_ = 0, bugs_ = 0;
 };
 
 }  // namespace atslab::sim

@@ -165,6 +165,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   const unsigned interleave_per_mille = iommu::smmuv3_from_tree(s) ? 0 : opt.interleave_per_mille;
   uint64_t rng = opt.seed ^ 0x5851f42d4c957f2dull;
   check::Monitor mon;
+  Rewind before;  // kept across operations: each interleaved one copies into the storage of the last
   std::vector<Op> history;
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -215,7 +216,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
     } else {
       // The other CPU's operation runs only if it takes no lock this one holds at the point; if it
       // would, or the point is never reached, this operation runs alone (and is recorded so).
-      const Rewind before(s, ctx);
+      before.save(s, ctx);
       const uint64_t nested_before = ctx.nested_runs;
       s.faults.step = describe(op);
       try {
