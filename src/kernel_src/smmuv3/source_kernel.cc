@@ -109,14 +109,22 @@ void* SourceKernel::phys_to_virt(uint64_t pa) const {
 
 void SourceKernel::sync_to_hw(System& s) {
   std::vector<uint64_t> changed;  // ascending within a region; regions sorted below
+  // Runs after every driver call and register write: most of memory is unchanged, so whole
+  // chunks are compared first (memcmp is vectorised), and only a differing chunk qword by qword.
+  constexpr size_t kChunk = 64;  // qwords
   for (auto& r : regions_) {
     const auto* q = static_cast<const uint64_t*>(r.cpu);
-    for (size_t i = 0; i < r.shadow.size(); ++i)
-      if (q[i] != r.shadow[i]) {
-        r.shadow[i] = q[i];
-        s.hw.memory.write64(r.dma + 8 * i, q[i]);
-        changed.push_back(r.dma + 8 * i);
-      }
+    const size_t n = r.shadow.size();
+    for (size_t c = 0; c < n; c += kChunk) {
+      const size_t len = std::min(kChunk, n - c);
+      if (std::memcmp(q + c, r.shadow.data() + c, len * 8) == 0) continue;
+      for (size_t i = c; i < c + len; ++i)
+        if (q[i] != r.shadow[i]) {
+          r.shadow[i] = q[i];
+          s.hw.memory.write64(r.dma + 8 * i, q[i]);
+          changed.push_back(r.dma + 8 * i);
+        }
+    }
   }
   if (changed.empty()) return;
   std::sort(changed.begin(), changed.end());
