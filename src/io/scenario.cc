@@ -525,9 +525,21 @@ Scenario load_scenario(const std::string& path) {
       throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", path, docs.stuck_at->line, docs.stuck_at->column,
                                    docs.stuck_what));
     // YAML::LoadFile reads the first document and drops the rest: a second one is refused.
-    if (docs.count > 1)
-      throw InputError(fmt::format("{}:{}:{}: (document 2): a scenario file holds one YAML document (remove the second '---')",
-                                   path, docs.second.line, docs.second.column));
+    if (docs.count > 1) {
+      // yaml-cpp also ends a document without a marker, at a line that fits nowhere in it.
+      bool marked = false;
+      size_t line = 1;
+      for (size_t pos = 0; pos < text.size() && line <= docs.second.line; ++line) {
+        if (line > docs.first.line && text.compare(pos, 3, "---") == 0) marked = true;
+        pos = text.find('\n', pos);
+        if (pos == std::string::npos) break;
+        ++pos;
+      }
+      throw InputError(fmt::format("{}:{}:{}: (document 2): a scenario file holds one YAML document ({})", path,
+                                   docs.second.line, docs.second.column,
+                                   marked ? "remove the second '---'"
+                                          : "yaml-cpp ended the first one before this line, which fits nowhere in it: check its indentation"));
+    }
     if (docs.count == 1) root = YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's message for this one is "bad file".

@@ -65,6 +65,7 @@ YamlDocuments probe_yaml_documents(const std::string& text) {
     }
     if (out.count < 2) {
       ++out.count;
+      if (out.count == 1 && here) out.first = one_based(*here);
       if (out.count == 2 && here) out.second = one_based(*here);
     }
     previous = here;

@@ -16,7 +16,7 @@ struct YamlMark {
 struct YamlDocuments {
   // Documents read, counting stops at 2 (a scenario file holds one).
   size_t count = 0;
-  YamlMark second;  // where the second document starts, when count == 2
+  YamlMark first, second;  // where the first and second documents' first nodes are, when read
   // Where yaml-cpp's parser stopped consuming input, and why: the same node read twice.
   std::optional<YamlMark> stuck_at;
   std::string stuck_what;

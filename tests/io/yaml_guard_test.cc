@@ -71,5 +71,29 @@ TEST(YamlGuard, TheScenarioLoaderRefusesItWithFileLineAndColumn) {
   }
 }
 
+// yaml-cpp starts a second document at '---', and also, with no marker, at a line that fits
+// nowhere in the first (here a quoted scalar at column 0 inside a block sequence's mapping).
+TEST(YamlGuard, TheLoaderTellsASecondMarkerFromALineThatFitsNowhere) {
+  const auto error_of = [](const std::string& text) {
+    try {
+      load_scenario(test::write_temp("docs.yaml", text));
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  EXPECT_NE(error_of("name: a\n---\nname: b\n").find("docs.yaml:3:1: (document 2): a scenario file holds one YAML document "
+                                                     "(remove the second '---')"),
+            std::string::npos);
+  EXPECT_NE(error_of("--- a\n--- b\n").find("docs.yaml:2:5: (document 2): a scenario file holds one YAML document "
+                                                       "(remove the second '---')"),
+            std::string::npos);
+  const auto e = error_of("- a: x\n  b:\n    (c (\n\"/x\",\n    \"-c\"\n    )\n");
+  EXPECT_NE(e.find("docs.yaml:4:1: (document 2): a scenario file holds one YAML document (yaml-cpp ended the first one "
+                   "before this line, which fits nowhere in it: check its indentation)"),
+            std::string::npos)
+      << e;
+}
+
 }  // namespace
 }  // namespace atslab::io
