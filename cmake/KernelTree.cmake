@@ -210,7 +210,11 @@ function(atslab_add_kernel_tree name)
     # __FILE__ as the kernel prints it: drivers/pci/ats.c, not the build folder's path (which
     # ccache's base_dir may have made relative to the build folder: both spellings are mapped).
     "-fmacro-prefix-map=${copy}/=" "-fmacro-prefix-map=${copy_rel}/="
-    -fno-strict-aliasing -fno-common
+    # The kernel's Makefile: no type-based aliasing, no common symbols, signed overflow wraps.
+    -fno-strict-aliasing -fno-common -fno-strict-overflow
+    # Under UBSan: the kernel's C shifts into the sign bit (io-pgtable-arm.c's MAIR, 0xf4 << 24),
+    # which GCC defines as an extension and the kernel relies on; the rest of UBSan stays on.
+    $<$<BOOL:${ATSLAB_SANITIZE}>:-fno-sanitize=shift-base>
     # An atslab error thrown from a callback (C++) unwinds through the kernel's C frames.
     -fexceptions
     # A symbol the stand-ins lack is an error naming it, never a guess.
