@@ -4,6 +4,7 @@
 // innermost frame (the tree's functions push theirs, smmuv3/call_trace.cc).
 #include <cstdlib>
 #include <optional>
+#include <unordered_set>
 
 #include "kernel_src/include/atslab/kernel_abi.h"
 #include "kernel_src/kernel_call.h"
@@ -29,9 +30,32 @@ bool injected() {
 
 }  // namespace
 
+namespace {
+// What the tree's code has allocated and not freed: a run's heap, released whole when the
+// source kernel is reset for the next boot (the objects still reachable from the driver's
+// state then belong to a machine that no longer exists).
+std::unordered_set<void*>& live() {
+  static std::unordered_set<void*> set;
+  return set;
+}
+}  // namespace
+
 extern "C" void* atslab_kmalloc(unsigned long size, bool zero) {
   if (injected()) return nullptr;  // the caller's own -ENOMEM path
-  return zero ? std::calloc(1, size) : std::malloc(size);
+  void* p = zero ? std::calloc(1, size) : std::malloc(size);
+  if (p) live().insert(p);
+  return p;
 }
 
-extern "C" void atslab_kfree(const void* p) { std::free(const_cast<void*>(p)); }
+extern "C" void atslab_kfree(const void* p) {
+  if (!p) return;
+  live().erase(const_cast<void*>(p));
+  std::free(const_cast<void*>(p));
+}
+
+namespace atslab::kernel_src {
+void release_tree_heap() {
+  for (void* p : live()) std::free(p);
+  live().clear();
+}
+}  // namespace atslab::kernel_src

@@ -13,14 +13,15 @@
 
 struct pci_dev *atslab_pci_dev_alloc(void)
 {
-	return calloc(1, sizeof(struct pci_dev));
+	/* From the tree's heap, so a reset of the source kernel releases it with the rest. */
+	return kzalloc(sizeof(struct pci_dev), GFP_KERNEL);
 }
 
 void atslab_pci_dev_free(struct pci_dev *pdev)
 {
 	if (pdev)
 		kfree(pdev->dev.init_name);
-	free(pdev);
+	kfree(pdev);
 }
 
 void atslab_pci_dev_set_name(struct pci_dev *pdev, const char *name)

@@ -55,6 +55,9 @@ SourceKernel& SourceKernel::get() {
 }
 
 void SourceKernel::reset() {
+  // The previous boot's heap goes with it: its DMA memory and everything the tree allocated.
+  for (auto& r : regions_) std::free(r.cpu);
+  release_tree_heap();
   *this = SourceKernel{};
   atslab_arm_smmu_new_boot();  // the driver's file-scope state too
 }

@@ -7,8 +7,9 @@
 //
 // One per process for now. Copying a System does not copy this; the explorer
 // will run the source driver by fork-based snapshots or by re-execution from
-// the root (docs/kernel-source.md). reset() forgets everything, leaking the C
-// heap it referred to (what a fork's child would do with its parent's heap).
+// the root (docs/kernel-source.md). reset() forgets everything and frees the
+// previous boot's heap: its DMA memory and what the tree kmalloc'ed and did not
+// kfree (abi_heap.cc keeps the set).
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -26,6 +27,9 @@ struct System;
 }
 
 namespace atslab::kernel_src {
+
+// Frees every allocation the tree's code made and did not free (abi_heap.cc).
+void release_tree_heap();
 
 struct DmaRegion {
   void* cpu = nullptr;
