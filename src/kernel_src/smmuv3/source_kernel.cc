@@ -50,8 +50,9 @@ uint64_t pow2_at_least(uint64_t n) {
 }  // namespace
 
 SourceKernel& SourceKernel::get() {
-  static SourceKernel k;
-  return k;
+  // Never destroyed, as abi_heap.cc's set: what the last boot holds stays reachable to the end.
+  static auto* k = new SourceKernel;
+  return *k;
 }
 
 void SourceKernel::reset() {
