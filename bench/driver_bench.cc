@@ -8,6 +8,7 @@
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "sim/compare_drivers.h"
 #include "sim/stress.h"
+#include "stress_run.h"
 
 namespace {
 
@@ -30,15 +31,7 @@ void BM_StressDriver(benchmark::State& state) {
     sc = sim::model_as_tree(sc);
   const kernel_src::smmuv3::ScopedChoice tree_smmuv3(source);
   const sim::StressOptions opt{.seed = 1, .ops = 5'000, .interleave_per_mille = 0};
-  size_t ops = 0;
-  for (auto _ : state) {
-    auto r = sim::run_stress(sc, policy::AtsVariant::Upstream, opt);
-    ops += r.ops;
-    benchmark::DoNotOptimize(r.first.size());
-  }
-  state.counters["ops/s"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
-  state.counters["us/op"] =
-      benchmark::Counter(static_cast<double>(ops) * 1e-6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  bench::time_stress_runs(state, sc, opt);
 }
 BENCHMARK(BM_StressDriver)
     ->ArgsProduct({{0, 1}, {0, 1}})

@@ -5,6 +5,7 @@
 
 #include "io/scenario.h"
 #include "sim/stress.h"
+#include "stress_run.h"
 
 namespace {
 
@@ -19,15 +20,7 @@ void BM_Stress(benchmark::State& state) {
   auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + kScenarios[state.range(0)] + ".yaml");
   sim::StressOptions opt{.seed = 1, .ops = static_cast<size_t>(state.range(1)),
                          .interleave_per_mille = static_cast<unsigned>(state.range(2))};
-  size_t ops = 0;
-  for (auto _ : state) {
-    auto r = sim::run_stress(sc, policy::AtsVariant::Upstream, opt);
-    ops += r.ops;
-    benchmark::DoNotOptimize(r.first.size());
-  }
-  state.counters["ops/s"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
-  state.counters["us/op"] =
-      benchmark::Counter(static_cast<double>(ops) * 1e-6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  bench::time_stress_runs(state, sc, opt);
 }
 BENCHMARK(BM_Stress)
     ->ArgsProduct({{0, 1}, {10'000, 80'000, 100'000}, {250, 0}})

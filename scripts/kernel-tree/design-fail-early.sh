@@ -24,8 +24,7 @@ set -eu
 . "$(dirname "$0")/designs.sh"
 
 tree_edit_begin "$@"
-tree_edit drivers/pci/ats.c "$vf_stu_validation_program" \
-  "pci_prepare_ats() has no VF branch returning 0 (or checks the PF's STU already)"
+tree_edit_vf_stu_validation
 # enable: 1 in arm_smmu_enable_ats; w: its call of pci_enable_ats wrapped in WARN_ON.
 # probe: 1 in arm_smmu_probe_device; p: the prepare checked; l: the error label added.
 tree_edit drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c '

@@ -20,8 +20,7 @@ set -eu
 . "$(dirname "$0")/designs.sh"
 
 tree_edit_begin "$@"
-tree_edit drivers/pci/ats.c "$vf_stu_validation_program" \
-  "pci_prepare_ats() has no VF branch returning 0 (or checks the PF's STU already)"
+tree_edit_vf_stu_validation
 # master: 1 in struct arm_smmu_master; f: the bit added after ats_enabled's.
 tree_edit drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h '
   /^struct arm_smmu_master \{/ { master = 1 }

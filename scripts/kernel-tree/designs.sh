@@ -27,3 +27,9 @@ vf_stu_validation_program='
   { print }
   END { if (state < 2) exit 1 }
 '
+
+# Patch 2 on the copy's ats.c, between tree_edit_begin and tree_edit_end.
+tree_edit_vf_stu_validation() {
+  tree_edit drivers/pci/ats.c "$vf_stu_validation_program" \
+    "pci_prepare_ats() has no VF branch returning 0 (or checks the PF's STU already)"
+}
