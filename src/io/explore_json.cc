@@ -42,6 +42,8 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
           {"shard", fmt::format("{}/{}", r.shard, r.shards)},
           {"alphabet", r.alphabet.size()},
           {"refused_nestings", r.refused_nestings},
+          {"one_cpu", r.one_cpu},
+          {"reexecutions", r.reexecutions},
           {"non_compliance", r.non_compliance},
           {"violations", violations}};
 }
@@ -113,6 +115,7 @@ json merge_checked(const std::vector<std::string>& paths) {
         a.merged["states"] = 0;
         a.merged["unique"] = 0;
         a.merged["revisits"] = 0;
+        if (a.merged.contains("reexecutions")) a.merged["reexecutions"] = 0;
         a.merged["seconds"] = 0.0;
         a.merged["cpu_seconds"] = 0.0;
         a.n = n;
@@ -126,6 +129,8 @@ json merge_checked(const std::vector<std::string>& paths) {
       m["states"] = m["states"].get<uint64_t>() + r["states"].get<uint64_t>();
       m["unique"] = m["unique"].get<uint64_t>() + r["unique"].get<uint64_t>();  // an upper bound: shards share the top levels
       m["revisits"] = m["revisits"].get<uint64_t>() + r["revisits"].get<uint64_t>();
+      if (m.contains("reexecutions") && r.contains("reexecutions") && r["reexecutions"].is_number_unsigned())
+        m["reexecutions"] = m["reexecutions"].get<uint64_t>() + r["reexecutions"].get<uint64_t>();
       m["seconds"] = std::max(m["seconds"].get<double>(), r["seconds"].get<double>());
       m["cpu_seconds"] = m["cpu_seconds"].get<double>() + r["seconds"].get<double>();
       m["exhausted"] = m["exhausted"].get<bool>() && r["exhausted"].get<bool>();

@@ -11,6 +11,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include "kernel_src/smmuv3/iommu_driver.h"
+#include "linux/iommu/driver_ops.h"
 #include "linux/kernel/locks.h"
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
@@ -147,8 +149,22 @@ class Explorer {
     for (const auto& op : alphabet_) res_.alphabet.push_back(describe(op));
     res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
     root_ = start_state(sc, v, res_.prefix);
+    // The tree's SMMUv3 driver keeps its heap outside the System value: a copy of a System is
+    // not a copy of the kernel. Each state is then reached by re-execution from the root (as
+    // stateless model checkers do): boot a fresh source kernel and run the path again, unless
+    // the heap already holds the parent (a node's first child). The chain of Systems stays raw,
+    // as the heap saw it (canonicalize rebases the command queue the driver's own pointers
+    // follow); only the hash reads a canonical copy, with the driver's belief beside it.
+    reexec_ = iommu::smmuv3_from_tree(root_.s);
+    if (reexec_) {
+      sc_ = &sc;
+      // The tree's driver runs on one CPU (docs/kernel-source.md): no nested operation.
+      opt_.interleave = false;
+      res_.one_cpu = true;
+      heap_valid_ = true;  // start_state just booted it and ran the prefix
+    }
     res_.non_compliance = endpoint_non_compliance(root_.s);
-    canonicalize(root_.s);
+    if (!reexec_) canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
   }
 
@@ -161,7 +177,7 @@ class Explorer {
     for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
       cut_ = false;
       limit_ = limit;
-      visited_[node_hash(root_)] = static_cast<uint8_t>(limit);
+      visited_[hash(root_)] = static_cast<uint8_t>(limit);
       std::vector<Op> trace;
       expand(root_, trace, limit);
       if (stop()) break;
@@ -225,11 +241,62 @@ class Explorer {
     std::vector<PointVisit> points;
   };
 
-  // Runs `op` on a copy of `parent` at `depth`; records the locks it takes and the interleaving
-  // points it passes (the first two of each kind) when asked.
-  Node& step(const Node& parent, const Op& op, size_t depth, Observed* seen) {
+  uint64_t hash(const Node& n) {
+    if (!reexec_) return node_hash(n);
+    canonical_ = n;
+    canonicalize(canonical_.s);
+    return node_hash(canonical_) ^ (tree_belief_hash(canonical_.s) * 0xc2b2ae3d27d4eb4full);
+  }
+
+  // What the checks read of the tree's driver (its heap, not in the System): every master's
+  // ATS belief and streams, every paging domain's nr_ats_masters and devices list.
+  static uint64_t tree_belief_hash(const System& s) {
+    static thread_local std::vector<uint64_t> b;
+    b.clear();
+    for (const auto& m : kernel_src::smmuv3::masters(s)) {
+      b.insert(b.end(), {m.dev, m.smmu, m.ats_enabled, m.streams.size()});
+      b.insert(b.end(), m.streams.begin(), m.streams.end());
+    }
+    b.push_back(~0ull);
+    for (const auto& d : kernel_src::smmuv3::domains(s)) {
+      b.insert(b.end(), {d.domain, static_cast<uint64_t>(d.nr_ats_masters), d.devices.size()});
+      b.insert(b.end(), d.devices.begin(), d.devices.end());
+    }
+    return XXH3_64bits(b.data(), b.size() * sizeof(uint64_t));
+  }
+
+  // Under re-execution: brings the source kernel's heap (and a System with it) to the state
+  // `trace` reaches from the root, into `into`, keeping `into`'s record (its checked history
+  // is already forgotten). The replayed System must be the one the search holds: the tree's
+  // driver and atslab's stand-ins are deterministic, and a difference is a bug of ours.
+  void reexecute(const std::vector<Op>& trace, Node& into) {
+    Node r = start_state(*sc_, res_.variant, res_.prefix);
+    for (const Op& op : trace) {
+      if (steps_named_) r.s.faults.step = describe(op);
+      run_op(r.s, r.ctx, op);
+      smmuv3::synchronize_rcu(r.s);
+    }
+    ++res_.reexecutions;
+    if (state_hash(r.s) != state_hash(into.s) || context_hash(r.ctx) != context_hash(into.ctx))
+      throw std::logic_error(fmt::format("explore --driver source: re-executing {} operation(s) from the root did not "
+                                         "reach the state the search holds (the source kernel is not deterministic)",
+                                         trace.size()));
+    auto record = std::move(into.s.record);
+    into.s = std::move(r.s);
+    into.s.record = std::move(record);
+  }
+
+  // Runs `op` on a copy of `parent` (reached by `trace`) at `depth`; records the locks it takes
+  // and the interleaving points it passes (the first two of each kind) when asked.
+  Node& step(const Node& parent, const std::vector<Op>& trace, const Op& op, size_t depth, Observed* seen) {
     Node& child = scratch(depth);
     child = parent;
+    if (reexec_) {
+      if (!heap_valid_ || heap_at_ != trace) reexecute(trace, child);
+      heap_at_ = trace;
+      heap_at_.push_back(op);
+      heap_valid_ = false;  // until the operation has returned: an exception leaves it anywhere
+    }
     // Only a rule limited to a step reads the step's name: formatting it for every transition is waste.
     if (steps_named_) child.s.faults.step = describe(op);
     std::optional<kernel::ScopedPreemptHook> counter;
@@ -245,7 +312,8 @@ class Explorer {
     run_op(child.s, child.ctx, op);
     if (seen) seen->taken = locks->taken();
     smmuv3::synchronize_rcu(child.s);
-    canonicalize(child.s);
+    if (reexec_) heap_valid_ = true;
+    else canonicalize(child.s);
     ++res_.transitions;
     return child;
   }
@@ -253,7 +321,7 @@ class Explorer {
   void visit(const Node& parent, Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
              unsigned cost) {
     trace.push_back(op);
-    uint64_t h = node_hash(child);
+    uint64_t h = hash(child);
     check(child, parent.s.record.warnings.size(), trace, visited_.contains(h));
     forget_read_history(child);
     progress();
@@ -281,7 +349,7 @@ class Explorer {
     for (size_t i = 0; i < alphabet_.size(); ++i) {
       if (stop()) return;
       const Op& op = alphabet_[i];
-      Node& child = step(n, op, trace.size(), nesting && op.fault.empty() ? &seen[i] : nullptr);
+      Node& child = step(n, trace, op, trace.size(), nesting && op.fault.empty() ? &seen[i] : nullptr);
       visit(n, child, trace, op, budget, 1);
     }
     if (!nesting) return;
@@ -299,7 +367,7 @@ class Explorer {
           both.nested.push_back({.at = pv.at, .nth = pv.nth, .op = inner});
           Node* c2 = nullptr;
           try {
-            c2 = &step(n, both, trace.size(), nullptr);
+            c2 = &step(n, trace, both, trace.size(), nullptr);
           } catch (const NestingRefused&) {
             ++res_.refused_nestings;
             continue;
@@ -335,6 +403,13 @@ class Explorer {
   bool cut_ = false;
   bool steps_named_ = false;  // some fault rule is limited to a named step
   Clock::time_point start_;
+  // Re-execution (the tree's SMMUv3 driver): the scenario to boot again, the path whose state the
+  // source kernel's heap holds, whether it holds it, and the node the hash canonicalises.
+  bool reexec_ = false;
+  const io::Scenario* sc_ = nullptr;
+  std::vector<Op> heap_at_;
+  bool heap_valid_ = false;
+  Node canonical_;
 };
 
 // Whether running `trace` from the booted state violates `invariant` at some step.

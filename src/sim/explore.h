@@ -55,6 +55,10 @@ struct ExploreResult {
   // Nestings tried and refused: the inner operation needed a lock the outer one held at the point
   // (found when it tried; those the locks of its plain run rule out are not tried at all).
   uint64_t refused_nestings = 0;
+  // The tree's SMMUv3 driver (--driver source): its heap is outside the System, so states are
+  // reached by re-execution from the root (this many replays), on one CPU (no interleavings).
+  bool one_cpu = false;
+  uint64_t reexecutions = 0;
   double seconds = 0;
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found

@@ -8,8 +8,11 @@
 #include <fstream>
 #include <string>
 
+#include "io/scenario.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
+#include "sim/compare_drivers.h"
+#include "sim/explore.h"
 #include "sim/seed_repro.h"
 
 namespace atslab::test {
@@ -63,6 +66,35 @@ TEST(SourceSeedWithoutPfAwareCheck, TheSeedsWarnComesBackFromTheTreesPciDisableA
   EXPECT_EQ(tree.violated, model.violated);
   EXPECT_EQ(tree.atc_inv_to_ats_disabled, model.atc_inv_to_ats_disabled);
   EXPECT_EQ(tree.vf_ats_enabled, model.vf_ats_enabled);
+}
+
+// explore --driver source on the seed's machine with the tree's SMMUv3 driver and this copy's
+// ats.c finds the seed's bug without any fault: the first `echo 2 > sriov_numvfs` leaves the VFs'
+// masters believing ATS on (9), the next attach WARNs in pci_disable_ats (4), as the model as 6.12
+// is, less the PF-aware check, finds them (the same shortest traces). Debian's 6.12.118 itself is
+// clean there (SourceSmmuExplore.TheSeedsMachineIsCleanOnTheTreeWithoutAFault).
+TEST(SourceSeedWithoutPfAwareCheck, ExploreFindsTheSeedsBugOnTheTreesDriver) {
+  if (!kernel_src::smmuv3::built()) GTEST_SKIP() << "built without the tree's SMMUv3 driver (ATSLAB_SOURCE_SMMUV3=OFF)";
+  auto sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/seed.yaml");
+  sc.driver = policy::Driver::Source;
+  sim::ExploreOptions opt{.depth = 3, .interleave = false, .all = true};
+  opt.kinds = {sim::OpKind::SriovEnable, sim::OpKind::SriovDisable, sim::OpKind::Bind, sim::OpKind::Unbind,
+               sim::OpKind::VfioSetContainer, sim::OpKind::VfioUnsetContainer};
+  const auto tree = sim::explore(sc, policy::AtsVariant::Upstream, opt);
+  auto as_tree = sim::model_as_tree(sc);
+  as_tree.pf_aware_ats_supported = false;  // as this copy's ats.c
+  const auto model = sim::explore(as_tree, policy::AtsVariant::Upstream, opt);
+  EXPECT_TRUE(tree.one_cpu);
+  ASSERT_TRUE(tree.exhausted);
+  ASSERT_TRUE(tree.found.count(9));
+  ASSERT_EQ(tree.found.at(9).trace.size(), 1u);
+  EXPECT_EQ(sim::describe(tree.found.at(9).trace[0]), "echo 2 > pf/sriov_numvfs");
+  ASSERT_TRUE(tree.found.count(4));
+  EXPECT_EQ(tree.found.at(4).trace.size(), 2u);
+  std::map<int, size_t> t, m;
+  for (const auto& [n, cx] : tree.found) t[n] = cx.trace.size();
+  for (const auto& [n, cx] : model.found) m[n] = cx.trace.size();
+  EXPECT_EQ(t, m);
 }
 
 }  // namespace
