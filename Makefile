@@ -46,7 +46,8 @@ check: build
 	@$(MAKE) --no-print-directory fuzz FUZZ_RUNS=2000 FUZZ_SECONDS=120 FUZZ_SEED=1
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer
-# (less the SPIN runs, label spin: they exercise no project code). The GoogleTest
+# (less the SPIN runs, label spin: they exercise no project code; and the figures
+# docs/findings.md quotes, label figures: they are the optimised build's). The GoogleTest
 # cases (label gtest) run in one process: started one by one under ASan, each paid
 # most of a second of start-up, four minutes of CI in all; the command-line and
 # scenario tests run through ctest as usual.
@@ -57,7 +58,7 @@ check-sanitize: setup
 	  -DATSLAB_WERROR=$(WERROR) -DATSLAB_SANITIZE=ON
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD)/tests && $(SAN_ENV) ./atslab_tests --gtest_brief=1
-	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -LE 'spin|gtest'
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -LE 'spin|gtest|figures'
 
 # libFuzzer harnesses (fuzz/): each runs FUZZ_SECONDS from the in-tree seed corpus,
 # writing what it finds to $(FUZZ_BUILD)/corpus so the tree stays clean.
