@@ -23,9 +23,21 @@ namespace hs = hw::smmuv3;
 struct StepView {
   std::string op;
   int ret = 0;
-  std::vector<std::string> commands, stes, warns, errs;
+  std::vector<std::string> commands, stes, warns, errs, phases;
   std::vector<int> verdicts;
 };
+
+// An attach phase as the record announces it (invariant 18's input): "prepare BDF", "prepare BDF
+// returned RET", "commit BDF returned RET".
+std::optional<std::string> phase_text(const System& s, const kernel::Event& e) {
+  auto bdf = [&] { return e.dev < s.kernel.devs.size() ? s.kernel.devs[e.dev].bdf.str() : fmt::format("dev {}", e.dev); };
+  switch (e.kind) {
+    case kernel::EventKind::AttachPrepareBegin: return fmt::format("prepare {}", bdf());
+    case kernel::EventKind::AttachPrepareEnd: return fmt::format("prepare {} returned {}", bdf(), e.a);
+    case kernel::EventKind::AttachCommitEnd: return fmt::format("commit {} returned {}", bdf(), e.a);
+    default: return std::nullopt;
+  }
+}
 
 // The invalidations: TLBIs and ATC_INVs. atslab's driver records the commands it issues through
 // arm_smmu_cmdq_issue_cmdlist; its STE and CD writers hand their CFGI_* and CMD_SYNCs to the SMMU
@@ -80,9 +92,11 @@ std::vector<StepView> run(const io::Scenario& sc, policy::AtsVariant variant, ui
     v.op = st.step.what;
     v.ret = st.step.ret;
     const auto& events = st.s.record.events;
-    for (size_t i = st.events_from; i < st.events_to && i < events.size(); ++i)
+    for (size_t i = st.events_from; i < st.events_to && i < events.size(); ++i) {
       if (events[i].kind == kernel::EventKind::SmmuCommand && compared(hs::op_from_code(static_cast<uint8_t>(events[i].a))))
         v.commands.push_back(command_text(events[i]));
+      if (auto p = phase_text(st.s, events[i])) v.phases.push_back(std::move(*p));
+    }
     v.stes = ste_view(st.s);
     for (const auto& w : st.s.record.warnings)
       if (w.seq >= st.step.begin && w.seq < st.step.end) v.warns.push_back(warn_text(w));
@@ -152,6 +166,7 @@ CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt)
       }
       if (m[k].ret != t[k].ret) first("ret", k, std::to_string(m[k].ret), std::to_string(t[k].ret));
       if (m[k].commands != t[k].commands) first("commands", k, joined(m[k].commands), joined(t[k].commands));
+      if (m[k].phases != t[k].phases) first("attach phases", k, joined(m[k].phases), joined(t[k].phases));
       if (m[k].stes != t[k].stes) first("ste", k, joined(m[k].stes), joined(t[k].stes));
       if (m[k].warns != t[k].warns) first("warn", k, joined(m[k].warns), joined(t[k].warns));
       if (m[k].errs != t[k].errs) first("dev_err", k, joined(m[k].errs), joined(t[k].errs));

@@ -31,7 +31,7 @@ struct Disagreement {
   uint64_t seed = 0;
   size_t step = 0;      // 0: boot; then the operations in order
   std::string op;       // the model's operation at that step
-  std::string what;     // "op", "ret", "commands", "ste", "warn", "dev_err", "verdicts"
+  std::string what;     // "op", "ret", "commands", "attach phases", "ste", "warn", "dev_err", "verdicts"
   std::string model, source;
 };
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kernel_src/kernel_call.h"
+#include "kernel_src/smmuv3/attach_phases.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/system.h"
 
@@ -98,8 +99,13 @@ const SymbolMap& symbols() {
   return m;
 }
 
-// Whether each live entry pushed a frame, so each exit pops only what its entry pushed.
-thread_local std::vector<bool> pushed;
+// Per live entry: whether it pushed a frame (each exit pops only what its entry pushed), and
+// the function atslab names it by, if any (kCount: none).
+struct Entry {
+  bool pushed;
+  KFn f;
+};
+thread_local std::vector<Entry> entries;
 
 }  // namespace
 
@@ -109,18 +115,20 @@ using namespace atslab::kernel_src;
 
 extern "C" void __cyg_profile_func_enter(void* fn, void*) {
   atslab::System* s = KernelCall::current_mutable();
-  atslab::kernel::KFn f{};
-  bool push = s && symbols().find(fn, &f);
+  atslab::kernel::KFn f = atslab::kernel::KFn::kCount;
+  const bool named = s && symbols().find(fn, &f);
   // The glue already opened this function's frame (it called the function): not twice.
-  if (push && !s->kernel.ctx.stack.empty() && s->kernel.ctx.stack.back() == f) push = false;
+  bool push = named && !(!s->kernel.ctx.stack.empty() && s->kernel.ctx.stack.back() == f);
   if (push) s->kernel.ctx.stack.push_back(f);
-  pushed.push_back(push);
+  entries.push_back({push, named ? f : atslab::kernel::KFn::kCount});
+  if (named) atslab::kernel_src::smmuv3::phase_entered(*s, f);
 }
 
 extern "C" void __cyg_profile_func_exit(void*, void*) {
-  if (pushed.empty()) return;
-  const bool was = pushed.back();
-  pushed.pop_back();
+  if (entries.empty()) return;
+  const Entry e = entries.back();
+  entries.pop_back();
   atslab::System* s = KernelCall::current_mutable();
-  if (was && s && !s->kernel.ctx.stack.empty()) s->kernel.ctx.stack.pop_back();
+  if (s && e.f != atslab::kernel::KFn::kCount) atslab::kernel_src::smmuv3::phase_exited(*s, e.f);
+  if (e.pushed && s && !s->kernel.ctx.stack.empty()) s->kernel.ctx.stack.pop_back();
 }

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "kernel_src/kernel_call.h"
+#include "kernel_src/smmuv3/attach_phases.h"
 #include "kernel_src/smmuv3/pci_devs.h"
 #include "kernel_src/smmuv3/source_kernel.h"
 #include "linux/kernel/printk.h"
@@ -56,7 +57,9 @@ int smmuv3_probe_device(System& s, pci::DevId dev) {
 }
 
 void smmuv3_release_device(System& s, pci::DevId dev) {
+  smmuv3::AttachScope phases(s, dev);  // 6.12's release_device attaches the blocked (or identity) domain itself
   driver_call(s, kernel::KFn::iommu_release_device, [&] { atslab_arm_smmu_release_device(source_device(s, dev)); });
+  phases.returned(0);
 }
 
 iommu_domain* smmuv3_domain_alloc_paging(System& s, pci::DevId dev, bool dma, int* err) {
@@ -67,12 +70,15 @@ iommu_domain* smmuv3_domain_alloc_paging(System& s, pci::DevId dev, bool dma, in
 iommu_domain* smmuv3_static_domain(System&, bool blocked) { return atslab_arm_smmu_static_domain(blocked); }
 
 int smmuv3_attach_dev(System& s, iommu_domain* domain, pci::DevId dev) {
-  return driver_call(s, kernel::KFn::__iommu_attach_device, [&] {
+  smmuv3::AttachScope phases(s, dev);
+  const int ret = driver_call(s, kernel::KFn::__iommu_attach_device, [&] {
     device* d = source_device(s, dev);
-    const int ret = atslab_arm_smmu_attach_dev(domain, d);
-    if (!ret) SourceKernel::get().current_domain[d] = domain;  // the core's group->domain = domain
-    return ret;
+    const int r = atslab_arm_smmu_attach_dev(domain, d);
+    if (!r) SourceKernel::get().current_domain[d] = domain;  // the core's group->domain = domain
+    return r;
   });
+  phases.returned(ret);
+  return ret;
 }
 
 int smmuv3_map(System& s, iommu_domain* domain, uint64_t iova, uint64_t paddr, uint64_t size, bool write) {

@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <tuple>
+#include <vector>
 
 #include "../tree_fixture.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
@@ -105,6 +108,63 @@ TEST(SourceSmmuSeed, TheMasterDomainAllocationInAttachPrepareIsTheNamedFaultPoin
   EXPECT_TRUE(r.attach_failed);
   EXPECT_FALSE(r.vf_usable);
   EXPECT_TRUE(r.final.record.warnings.empty()) << kernel::format_splats(r.final.record);
+}
+
+// The attach phases in the record (invariant 18's input), as (kind, device, return).
+std::vector<std::tuple<kernel::EventKind, uint32_t, int64_t>> phases(const System& s) {
+  std::vector<std::tuple<kernel::EventKind, uint32_t, int64_t>> out;
+  for (const auto& e : s.record.events)
+    if (e.kind == kernel::EventKind::AttachPrepareBegin || e.kind == kernel::EventKind::AttachPrepareEnd ||
+        e.kind == kernel::EventKind::AttachCommitEnd)
+      out.emplace_back(e.kind, e.dev, e.a);
+  return out;
+}
+
+// The tree's static arm_smmu_attach_prepare and arm_smmu_attach_commit reach the record through
+// the call-trace hooks: every attach of the seed's enable-failure run (default domains, VFIO's
+// blocked and unmanaged domains, the release's blocked attach) announces its two phases, in the
+// order and with the returns atslab's driver announces them, as the model configured as 6.12 does.
+TEST(SourceSmmuSeed, TheTreesAttachPhasesAreTheModelsInOrder) {
+  ATSLAB_REQUIRE_DEBIAN_6_12_118_ATS_C();
+  auto model = sim::run_seed_repro(AtsVariant::Upstream, {.legacy_fastpath = true, .scenario = ReproScenario::EnableFailure});
+  auto tree = sim::run_seed_repro(AtsVariant::Upstream, {.scenario = ReproScenario::EnableFailure, .driver = policy::Driver::Source});
+  const auto t = phases(tree.final);
+  ASSERT_FALSE(t.empty());
+  EXPECT_EQ(t, phases(model.final));
+  // Each prepare is closed, and each successful one committed: 6.12 commits after every prepare.
+  size_t begins = 0, commits = 0;
+  for (const auto& [k, dev, ret] : t) {
+    begins += k == kernel::EventKind::AttachPrepareBegin;
+    commits += k == kernel::EventKind::AttachCommitEnd;
+    if (k != kernel::EventKind::AttachPrepareBegin) {
+      EXPECT_EQ(ret, 0);
+    }
+  }
+  EXPECT_EQ(begins, commits);
+  EXPECT_FALSE(std::count(tree.violated.begin(), tree.violated.end(), 18));
+}
+
+// A prepare that fails (its kzalloc of the master_domain, by injection) is announced with its
+// -ENOMEM, found from the attach's return since the hooks see no return value, and is followed
+// by no commit: before that allocation 6.12's prepare has touched nothing, so invariant 18 holds.
+TEST(SourceSmmuSeed, AFailingPrepareIsAnnouncedWithItsErrorAndNoCommit) {
+  ATSLAB_REQUIRE_DEBIAN_6_12_118_ATS_C();
+  auto tree = sim::run_seed_repro(
+      AtsVariant::Upstream,
+      {.faults = "arm_smmu_master_domain.alloc:step=VFIO_GROUP_SET_CONTAINER -> 0:always", .driver = policy::Driver::Source});
+  const auto t = phases(tree.final);
+  size_t failed = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const auto& [k, dev, ret] = t[i];
+    if (k != kernel::EventKind::AttachPrepareEnd || ret == 0) continue;
+    ++failed;
+    EXPECT_EQ(ret, -ENOMEM);
+    if (i + 1 < t.size()) {
+      EXPECT_NE(std::get<0>(t[i + 1]), kernel::EventKind::AttachCommitEnd);
+    }
+  }
+  EXPECT_GT(failed, 0u);
+  EXPECT_FALSE(std::count(tree.violated.begin(), tree.violated.end(), 18));
 }
 
 }  // namespace
