@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/stream_table.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "hw/smmuv3/ste_layout.h"
@@ -70,8 +71,25 @@ std::vector<std::string> ste_view(const System& s) {
     if (rc.iommu != hw::pcie::IommuKind::Smmuv3 || rc.iommu_index >= s.hw.smmus.size()) continue;
     auto pa = hs::ste_address(s.hw.memory, s.hw.smmus[rc.iommu_index], p.bdf.rid());
     const hs::Entry e = pa ? hs::read_entry(s.hw.memory, *pa) : hs::Entry{};
-    out.push_back(fmt::format("{} V={} CFG={} EATS={}", p.bdf.str(), hs::field_get(hs::ste::k0V, e[0]),
-                              hs::field_get(hs::ste::k0Cfg, e[0]), hs::field_get(hs::ste::k1Eats, e[1])));
+    std::string line = fmt::format("{} V={} CFG={} EATS={}", p.bdf.str(), hs::field_get(hs::ste::k0V, e[0]),
+                                   hs::field_get(hs::ste::k0Cfg, e[0]), hs::field_get(hs::ste::k1Eats, e[1]));
+    // Through a CD table: its shape (S1CDMAX, S1DSS) and CD 0 as the SMMU reads it, less TTB0
+    // (the page table's address is each allocator's own).
+    const uint64_t cfg = hs::field_get(hs::ste::k0Cfg, e[0]);
+    if (hs::field_get(hs::ste::k0V, e[0]) && (cfg == hs::ste::kCfgS1Trans || cfg == hs::ste::kCfgNested)) {
+      line += fmt::format(" S1CDMAX={} S1DSS={}", hs::field_get(hs::ste::k0S1CdMax, e[0]), hs::field_get(hs::ste::k1S1Dss, e[1]));
+      if (auto cda = hs::cd_address(s.hw.memory, e, 0)) {
+        const hs::Entry cd = hs::read_entry(s.hw.memory, *cda);
+        namespace c = hs::cd;
+        line += fmt::format(" CD0 V={} ASID={} T0SZ={} TG0={} EPD0={} EPD1={} IPS={} AA64={} R={} A={} ASET={} MAIR={:#x}",
+                            hs::field_get(c::k0V, cd[0]), hs::field_get(c::k0Asid, cd[0]), hs::field_get(c::k0TcrT0sz, cd[0]),
+                            hs::field_get(c::k0TcrTg0, cd[0]), hs::field_get(c::k0TcrEpd0, cd[0]),
+                            hs::field_get(c::k0TcrEpd1, cd[0]), hs::field_get(c::k0TcrIps, cd[0]),
+                            hs::field_get(c::k0Aa64, cd[0]), hs::field_get(c::k0R, cd[0]), hs::field_get(c::k0A, cd[0]),
+                            hs::field_get(c::k0Aset, cd[0]), cd[c::kMairQword]);
+      }
+    }
+    out.push_back(std::move(line));
   }
   return out;
 }

@@ -68,6 +68,18 @@ TEST(SmmuDma, S1DomainStePointsAtACdWithTheAsidAndTheIoPgtable) {
   EXPECT_EQ(t.m.s.hw.memory.owner(d.pgtbl.root), smmuv3::kOwnerIoPgtable + smmuv3::smmu_domain_of(t.m.s, t.domain()));
 }
 
+// The CD's MAIR (qword 3) is io-pgtable-arm's stage-1 MAIR as the kernel computes it: NC 0x44,
+// WBRWA 0xff, DEVICE 0x04, INC_OWBRWA 0xf4 at indices 0-3, built in int arithmetic whose sign
+// bit (from 0xf4 << 24) the assignment to a u64 extends into attributes 4-7. The tree's own
+// io-pgtable-arm.c writes exactly this (compare-drivers compares CD 0 with it).
+TEST(SmmuDma, S1CdCarriesIoPgtableArmsSignExtendedMair) {
+  Dma t;
+  const auto cd = smmuv3::cd_of(t.m.s, smmuv3::master_of(t.m.s, t.dev()), 0);
+  const int32_t attrs = 0x44 | (0xff << 8) | (0x04 << 16) | static_cast<int32_t>(0xf4u << 24);
+  EXPECT_EQ(cd[hs::cd::kMairQword], static_cast<uint64_t>(static_cast<int64_t>(attrs)));
+  EXPECT_EQ(cd[hs::cd::kMairQword] >> 32, 0xffffffffu);
+}
+
 TEST(SmmuDma, DmaThroughAnS1DomainReachesTheMappedPaAndFillsTheAtcWithOneStu) {
   Dma t;
   ASSERT_TRUE(hw_ats_on(t.m.s, t.dev()));

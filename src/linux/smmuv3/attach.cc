@@ -278,11 +278,20 @@ int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain) {
 }
 
 
+// io-pgtable-arm's MAIR for stage 1 (arm_64_lpae_alloc_pgtable_s1): attributes NC 0x44, WBRWA
+// 0xff, DEVICE 0x04 and INC_OWBRWA 0xf4 at indices 0-3. The kernel builds it from int constants:
+// 0xf4 << 24 lands in an int's sign bit, the OR of the four is a negative int, and its
+// assignment to the u64 `mair` sign-extends it, so the CD's qword 3 carries 0xff in attributes
+// 4-7 too (no PTE's AttrIndx names them). Found by compare-drivers against the tree's own
+// io-pgtable-arm.c (docs/fidelity.md).
+constexpr uint64_t kS1Mair = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(0xf404ff44u)));
+static_assert(kS1Mair == 0xfffffffff404ff44ull);
+
 // arm_smmu_make_s1_cd's inputs from the domain's io-pgtable: 48-bit input, 4 KiB granule,
 // inner-shareable write-back walks, 48-bit IPS, and io-pgtable-arm's MAIR.
 S1Config s1_config(const SmmuDomain& d) {
   return {.asid = d.asid, .tsz = 16, .tg = 0, .irgn = 1, .orgn = 1, .sh = 3, .ips = 5, .ttbr = d.pgtbl.root,
-          .mair = 0xf404ff44};
+          .mair = kS1Mair};
 }
 // arm_smmu_make_s2_domain_ste's inputs: the VMID and the io-pgtable's VTCR (start level 0) and VTTBR.
 S2Config s2_config(const SmmuDomain& d) {
