@@ -1,226 +1,207 @@
 /*
- * spec/ats.pml - an independent Promela model of PCIe ATS as Linux manages it
- * behind an Arm SMMUv3 (issue 6), the same abstraction as atslab's C++ model:
- * the PCI ATS core (pci_ats_supported / pci_prepare_ats / pci_enable_ats /
- * pci_disable_ats), the SMMUv3 driver's ATS tracking (master->ats_enabled,
- * nr_ats_masters, the 2026 invalidation arrays, STE.EATS) and its two-phase
- * attach, under the five designs of src/policy/ats_variant.h.
+ * spec/ats.pml - a Promela model of ATS on SR-IOV VFs behind an Arm SMMUv3,
+ * written independently of atslab's C++ model (issues 6 and 21): what the
+ * design variants and the probe do is taken from the kernel and from the
+ * seed review thread, never from atslab's sources. spec/README.md says, for
+ * every part, which file, function, kernel version or thread message it
+ * follows, and what the abstraction leaves out.
  *
- * Written from /work/shared/docs/kernel-semantics.md (sections 1.3, 3.3,
- * 3.5-3.7, 7, 8) and the seed thread; see spec/README.md for what the
- * abstraction leaves out.
+ * The machine: one SMMU with ATS and 4 KiB as its smallest page (so every
+ * prepare and enable asks for STU 12), a root complex that declares ATS, one
+ * PF and two of its VFs (StreamIDs 0 and 1). Each VF is its own IOMMU group
+ * with its own default DMA domain; both can be handed to one VFIO container,
+ * whose paging domain they then share. By default the PF's ATS capability is
+ * hidden by a quirk before the IOMMU probes it (the seed), so nothing ever
+ * programs its STU, while the VFs still show their own capability.
  *
- * Configuration (small on purpose): one SMMU with FEAT_ATS and a 4 KiB
- * smallest page (STU 12), a root complex that declares ATS, one PF and two
- * VFs of it (StreamIDs 0 and 1), and four domains: none (the abort STE a
- * freshly probed master starts with), blocked, and two S1 paging domains
- * D1, D2.  By default the PF's ATS is quirked off (the seed: the PF is never
- * prepared, its ats_stu stays 0, while the VFs still carry an ATS
- * capability).
+ * Compile-time selection (spin -DNAME):
+ *   VARIANT=0..4   upstream, series-v3, fail-early, rollback, vtd-style
+ *   FAULTS         pci_enable_ats may also fail, on any call
+ *   PF_HEALTHY     the PF is not quirked: its probe programs STU 12
+ *   NO_INVALIDATOR no unmap process
+ *   CHECK=k        assert check k (below); without it, pan reads the check
+ *                  from the environment variable SPIN_CHECK, so one compiled
+ *                  pan answers every check (spec/run-spin.sh)
  *
- * Selection, all with `spin -DNAME ...` or #define:
- *   VARIANT=0..4, or VARIANT_UPSTREAM, VARIANT_SERIES_V3, VARIANT_FAIL_EARLY,
- *                 VARIANT_ROLLBACK, VARIANT_VTD_STYLE        (default upstream)
- *   FAULTS        pci_enable_ats may also fail (-EINVAL or -ENODEV) on any call
- *   PF_HEALTHY    the PF is not quirked: it is probed and prepared (STU 12)
- *   NO_INVALIDATOR  leave the unmap process out
- *   CHECK_INV_n   assert invariant n of section 7, for n in
- *                 1, 4, 9, 10, 11, 12, 13, 14, 23
- *   CHECK_INV_23_STRICT  invariant 23 also while the target's attach is in flight
- *   CHECK_NO_ENABLE_WARN assert that fail-early's "Failed to enable ATS" WARN
- *                        is never reached (a reachability probe)
+ * Checks: k = 1..24 is invariant k of kernel-semantics.md section 7 (those
+ * this model can state: 1, 4, 9, 10, 11, 12, 13, 14, 18, 23, 24); k >= 100
+ * asserts that one WARN site is never reached (W_* below), which turns pan
+ * into a reachability probe for that WARN. k = 90 is invariant 23 without the
+ * exception for a VF whose attach is in flight (23_STRICT).
  */
 
-/* ---- variants ---------------------------------------------------------- */
+/* ---- design variants ---------------------------------------------------- */
 #define V_UPSTREAM   0
 #define V_SERIES_V3  1
 #define V_FAIL_EARLY 2
 #define V_ROLLBACK   3
 #define V_VTD_STYLE  4
-
-#ifdef VARIANT_UPSTREAM
-#define VARIANT V_UPSTREAM
-#endif
-#ifdef VARIANT_SERIES_V3
-#define VARIANT V_SERIES_V3
-#endif
-#ifdef VARIANT_FAIL_EARLY
-#define VARIANT V_FAIL_EARLY
-#endif
-#ifdef VARIANT_ROLLBACK
-#define VARIANT V_ROLLBACK
-#endif
-#ifdef VARIANT_VTD_STYLE
-#define VARIANT V_VTD_STYLE
-#endif
 #ifndef VARIANT
 #define VARIANT V_UPSTREAM
 #endif
 
-/* What each design changes (ats_variant.cc policy_for / default_switches). */
-#define PF_AWARE_SUPPORTED  (VARIANT == V_SERIES_V3 || VARIANT == V_FAIL_EARLY) /* seed patch 1 */
-#define VF_STU_VALIDATION   (VARIANT == V_SERIES_V3 || VARIANT == V_FAIL_EARLY) /* seed patch 2 */
-#define GATE_ATS_PREPARED   (VARIANT == V_SERIES_V3)   /* patch 3: ats_prepared gate */
-#define WARN_ON_ENABLE_FAIL (VARIANT == V_FAIL_EARLY)  /* WARN "kernel bug", keep going */
-#define ROLLBACK_ON_FAIL    (VARIANT == V_ROLLBACK)    /* restore array and STE, fail the attach */
-#define TRACK_ENABLE_RESULT (VARIANT == V_VTD_STYLE)   /* master->ats_enabled = result */
+/* Seed patches 1 and 2 (PF-aware support, the VF's STU checked against its
+ * PF's in prepare) are in the series (v3) and in the design the review
+ * settled on (fail-early), which builds on them. */
+#define PCI_PATCHES      (VARIANT == V_SERIES_V3 || VARIANT == V_FAIL_EARLY)
+/* v3 patch 3: probe remembers whether prepare worked; attach asks for it. */
+#define ATS_PREPARED_GATE (VARIANT == V_SERIES_V3)
+/* fail-early probe: prepare only a supported device, and a failed prepare
+ * fails the probe (kernel bug, per the review). */
+#define PROBE_FAILS_ON_PREPARE (VARIANT == V_FAIL_EARLY)
+/* fail-early commit: a failed enable is a kernel bug: WARN, carry on. */
+#define ENABLE_FAIL_WARNS (VARIANT == V_FAIL_EARLY)
+/* rollback: a failed enable undoes the attach, which then fails. */
+#define ENABLE_FAIL_UNDOES (VARIANT == V_ROLLBACK)
+/* vtd-style: the driver believes ATS is on only when the enable returned 0. */
+#define BELIEF_IS_RESULT (VARIANT == V_VTD_STYLE)
 
-/* ---- configuration ----------------------------------------------------- */
-#define NVF      2      /* VFs 0 and 1; StreamID of VF v is v */
-#define SMMU_STU 12     /* __ffs(pgsize_bitmap) for a 4 KiB granule */
-#define MIN_STU  12     /* PCI_ATS_MIN_STU */
-#define SMMU_FEAT_ATS 1 /* IDR0.ATS */
-#define RC_ATS        1 /* IOMMU_FWSPEC_PCI_RC_ATS (IORT) */
+/* ---- checks ------------------------------------------------------------- */
+#define W_PCI_DISABLE_ATS   100  /* pci_disable_ats: ATS was not enabled */
+#define W_PCI_ENABLE_ATS    101  /* pci_enable_ats: ATS already enabled */
+#define W_PCI_PREPARE_ATS   102  /* pci_prepare_ats: ATS already enabled */
+#define W_SMMU_ENABLE_ATS   103  /* fail-early's WARN when the enable fails */
+#define W_INVS_UNREF        104  /* arm_smmu_invs_unref: entry absent or at 0 users */
+#define W_SET_DOMAIN_NOFAIL 105  /* __iommu_group_set_domain_nofail: a must-succeed change failed */
+#define W_SETUP_DEFAULT     106  /* iommu_setup_default_domain: the first attach failed */
+#define W_GROUP_REVERT      107  /* __iommu_group_set_domain_internal: putting a device back failed */
+#define C_INV23_STRICT      90
 
-#define DNONE    0      /* never attached: the abort STE of arm_smmu_insert_master */
+byte chk;                 /* the check this run asserts (0: none) */
+#define CHECKING(k) (chk == (k))
+/* A WARN: asserted unreachable when its check is selected. */
+#define WARN(k) assert(!CHECKING(k))
+/* An invariant: asserted when selected. */
+#define INV(k, cond) assert(!CHECKING(k) || (cond))
+
+#ifndef CHECK
+c_code {
+/* pan reads its check from the environment, so run-spin.sh compiles it once. */
+static int spin_check_from_env(void) {
+  const char *s = getenv("SPIN_CHECK");
+  return s ? atoi(s) : 0;
+}
+}
+#endif
+
+/* ---- sizes and names ---------------------------------------------------- */
+#define NVF   2
+#define STU   12          /* __ffs(pgsize_bitmap) with a 4 KiB smallest page */
+
+/* Domains, as a VF sees them. DEF is that VF's own default DMA domain. */
+#define DNONE    0        /* no domain: the abort STE a new master starts with */
 #define DBLOCKED 1
-#define D1       2
-#define D2       3
-#define IS_PAGING(d) ((d) >= D1)
-#define PI(d)      ((d) & 1)                     /* D1 -> 0, D2 -> 1 (only used for paging domains) */
-#define AIDX(d, v) (PI(d) * NVF + (v))            /* index into per-(paging domain, VF) arrays */
+#define DDEF     2
+#define DVFIO    3        /* the VFIO container's domain, shared */
+#define PAGING(d) ((d) >= DDEF)
+/* Paging domains by index: DEF of VF 0, DEF of VF 1, the VFIO domain. */
+#define NPD 3
+/* (arithmetic: spin takes no conditional expression inside an inline's array index) */
+#define PD(d, v) (((d) - DDEF) * 2 + (DVFIO - (d)) * (v))
+#define SLOT(p, v) ((p) * NVF + (v))
 
-/* errno values (negated where returned) */
 #define EINVAL 22
 #define EBUSY  16
 #define ENODEV 19
 
-/* ---- PCI core state ---------------------------------------------------- */
-/* PF (physfn of both VFs) */
-bool pf_ats_cap;           /* 0: quirked off (quirk_intel_e2000_no_ats) */
-byte pf_ats_stu;           /* page shift programmed by pci_prepare_ats/enable; 0 = never */
-bool pf_untrusted;
-/* per VF: struct pci_dev fields ... */
-bool vf_ats_cap[NVF];      /* the VF's own ATS capability (present) */
-bool vf_untrusted[NVF];
-bool vf_ats_enabled[NVF];  /* pci_dev->ats_enabled: software mirror */
-byte vf_ats_stu[NVF];      /* never written for a VF (section 1.2) */
-/* ... and the hardware truth: the Enable bit of the VF's ATS Control register */
-bool vf_enable_bit[NVF];
+/* ---- PCI: the PF and the VFs -------------------------------------------- */
+bool pf_cap;              /* the PF's ATS capability, 0 once quirked off */
+byte pf_stu;              /* page shift the PF was prepared with; 0: never */
+bool vf_cap[NVF];         /* each VF's own ATS capability */
+bool vf_on[NVF];          /* pci_dev->ats_enabled, what the PCI core believes */
+bool vf_bit[NVF];         /* the Enable bit in the VF's ATS Control register */
 
-/* ---- SMMUv3 driver state ----------------------------------------------- */
-bool probed[NVF];          /* arm_smmu_probe_device succeeded (a master exists) */
-bool m_ats[NVF];           /* master->ats_enabled: the driver's belief */
-bool m_prepared[NVF];      /* master->ats_prepared (series-v3) */
-byte cur[NVF];             /* the domain the master is attached to */
-/* the STE of the master's (single) StreamID */
-bool ste_trans[NVF];       /* a translating STE (S1 CD-table); otherwise abort */
-bool ste_eats[NVF];        /* STE.EATS == TRANS */
+/* ---- IOMMU core, per VF group ------------------------------------------- */
+bool present[NVF];        /* the VF is probed: it has a group and a master */
+byte grp[NVF];            /* group->domain */
+bool owned[NVF];          /* VFIO owns the group's DMA (it has a blocking domain then) */
+bool core_busy[NVF];      /* group->mutex held by a domain change */
 
-/* per paging domain D1, D2 */
-byte nr_ats[2];            /* nr_ats_masters */
-byte md[2 * NVF];          /* arm_smmu_master_domain entries on D->devices, per master */
-byte tag_users[2];         /* users of the S1_ASID tag entry of D->invs */
-byte ats_users[2 * NVF];   /* users of the ATS(sid = v, ssid 0) entry of D->invs; 0 = absent/trash */
+/* ---- SMMUv3, per master (= per VF) -------------------------------------- */
+bool m_ats[NVF];          /* master->ats_enabled */
+bool m_prep[NVF];         /* master->ats_prepared (series-v3 only) */
+byte m_dom[NVF];          /* the domain the driver last attached it to */
+bool ste_trans[NVF];      /* its STE translates (S1 CD table); else abort */
+bool ste_eats[NVF];       /* its STE has EATS = TRANS */
 
-/* arm_smmu_asid_lock, held from attach_prepare to attach_commit */
-bool asid_lock;
-bool in_flight[NVF];       /* an attach of this master holds the lock */
+/* per paging domain */
+byte nr_ats[NPD];         /* nr_ats_masters */
+byte md[NPD * NVF];       /* master_domain entries on its devices list, per VF */
+byte tag[NPD];            /* users of its ASID entry in the invalidation array */
+byte atsent[NPD * NVF];   /* users of the ATS entry for VF v's StreamID; 0: none */
 
-/* struct arm_smmu_attach_state of the attach in flight, per master (reset after) */
-bool st_ats[NVF];          /* state->ats_enabled: the decision for the new attachment */
-byte st_new[NVF];          /* the domain being attached */
-byte st_old[NVF];          /* state->old_domain */
-bool st_old_build_ats[NVF];/* the old domain's to-unref build was made with this ats state */
-bool st_old_ste_trans[NVF];/* rollback: the STE to restore */
-bool st_old_ste_eats[NVF];
-byte st_ret[NVF];          /* -errno of pci_enable_ats at commit, 0 = success */
+bool asid_lock;           /* arm_smmu_asid_lock: held from prepare to commit */
+bool busy[NVF];           /* this master's attach holds it */
 
-/* recorded events (sticky), for trails and the reachability probe */
-bool ev_warn_disable_ats;  /* WARN_ON(!dev->ats_enabled) in pci_disable_ats (the seed's splat) */
-bool ev_warn_enable_ats;   /* WARN_ON(dev->ats_enabled) in pci_enable_ats */
-bool ev_warn_prepare_ats;  /* WARN_ON(dev->ats_enabled) in pci_prepare_ats */
-bool ev_warn_enable_fail;  /* fail-early: WARN(1, "Failed to enable ATS") */
-bool ev_warn_unref;        /* arm_smmu_invs_unref: entry absent or users would go negative */
-bool ev_attach_failed;     /* rollback: an attach returned an error */
-bool ev_probe_failed;      /* a VF's IOMMU probe failed */
+/* the attach in flight, per master */
+byte a_new[NVF];          /* target domain */
+byte a_old[NVF];          /* the old domain: what the core says the group is on */
+bool a_ats[NVF];          /* the ATS decision for the target */
+bool a_unref_ats[NVF];    /* the old domain's build to drop has an ATS entry */
+bool a_old_trans[NVF];    /* the STE before the attach, for rollback */
+bool a_old_eats[NVF];
+byte a_err[NVF];          /* what pci_enable_ats returned, as a positive errno */
+byte a_ret[NVF];          /* what the attach returned, as a positive errno */
 
-/* ---- invariant checks (section 7), each selectable --------------------- */
-/* 1: pci_dev->ats_enabled mirrors the Enable bit */
-#define INV1(v)  (vf_ats_enabled[v] == vf_enable_bit[v])
-/* 9 (quiescent master): the driver's belief equals the device */
-#define INV9(v)  (in_flight[v] || !probed[v] || m_ats[v] == vf_enable_bit[v])
-/* 10 (quiescent master): belief on => the STE translates with EATS */
-#define INV10(v) (in_flight[v] || !probed[v] || !m_ats[v] || (ste_trans[v] && ste_eats[v]))
-/* 11 (always): PCI ATS on => the STE translates with EATS */
-#define INV11(v) (!vf_enable_bit[v] || (ste_trans[v] && ste_eats[v]))
-/* 13 (quiescent): nr_ats_masters counts exactly the attachments with PCI ATS on */
-#define INV13(p) (asid_lock || nr_ats[p] == md[(p) * NVF] * vf_enable_bit[0] + md[(p) * NVF + 1] * vf_enable_bit[1])
-/* 14 (quiescent): the array is the union of the attachments' builds */
-#define INV14(p) (asid_lock || (tag_users[p] == md[(p) * NVF] + md[(p) * NVF + 1] && \
-                                ats_users[(p) * NVF] == md[(p) * NVF] * vf_enable_bit[0] && \
-                                ats_users[(p) * NVF + 1] == md[(p) * NVF + 1] * vf_enable_bit[1]))
+/* ---- invariants --------------------------------------------------------- */
+/* 1: the PCI core's flag is the Enable bit */
+#define I1(v)  (vf_on[v] == vf_bit[v])
+/* 9: out of an attach, the driver's belief is the Enable bit */
+#define I9(v)  (busy[v] || !present[v] || m_ats[v] == vf_bit[v])
+/* 10: out of an attach, belief on means a translating STE with EATS */
+#define I10(v) (busy[v] || !present[v] || !m_ats[v] || (ste_trans[v] && ste_eats[v]))
+/* 11: always, an Enable bit set means a translating STE with EATS */
+#define I11(v) (!vf_bit[v] || (ste_trans[v] && ste_eats[v]))
+/* 13: with the lock free, each domain counts the attachments whose Enable bit is set */
+#define I13(p) (asid_lock || nr_ats[p] == md[SLOT(p, 0)] * vf_bit[0] + md[SLOT(p, 1)] * vf_bit[1])
+/* 14: with the lock free, each array is what its attachments built */
+#define I14(p) (asid_lock || (tag[p] == md[SLOT(p, 0)] + md[SLOT(p, 1)] && \
+                              atsent[SLOT(p, 0)] == md[SLOT(p, 0)] * vf_bit[0] && \
+                              atsent[SLOT(p, 1)] == md[SLOT(p, 1)] * vf_bit[1]))
+/* 24: out of a domain change, group->domain is the domain the device is on */
+#define I24(v) (core_busy[v] || !present[v] || grp[v] == m_dom[v])
 
-inline check_quiescent(v) {
-#ifdef CHECK_INV_1
-  assert(INV1(0) && INV1(1));
-#endif
-#ifdef CHECK_INV_9
-  assert(INV9(v));
-#endif
-#ifdef CHECK_INV_10
-  assert(INV10(v));
-#endif
-#ifdef CHECK_INV_13
-  assert(INV13(0) && INV13(1));
-#endif
-#ifdef CHECK_INV_14
-  assert(INV14(0) && INV14(1));
-#endif
-  skip
+inline check_rest(v) {
+  INV(1, I1(0) && I1(1));
+  INV(9, I9(v));
+  INV(10, I10(v));
+  INV(13, I13(0) && I13(1) && I13(2));
+  INV(14, I14(0) && I14(1) && I14(2));
+  INV(24, I24(v))
 }
 
-/* after every write of an Enable bit or an STE */
 inline check_hw(v) {
-#ifdef CHECK_INV_1
-  assert(INV1(v));
-#endif
-#ifdef CHECK_INV_11
-  assert(INV11(v));
-#endif
-  skip
+  INV(1, I1(v));
+  INV(11, I11(v))
 }
 
-/* ---- PCI ATS core (section 1.3) ---------------------------------------- */
+/* ---- drivers/pci/ats.c -------------------------------------------------- */
+/* Support: the VF's own capability, and with the seed's patch 1 its PF's too.
+ * Nothing here is untrusted (no external-facing port). */
+#define PF_OK      (pf_cap)
+#define VF_OK(v)   (vf_cap[v] && (!PCI_PATCHES || PF_OK))
+/* The SMMU side adds FEAT_ATS and the root complex's ATS flag, both set. */
+#define SMMU_OK(v) (VF_OK(v))
 
-/* pci_ats_supported(VF v), upstream or PF-aware (seed patch 1) */
-#define PF_SUPPORTED     (pf_ats_cap && !pf_untrusted)
-#define VF_SUPPORTED(v)  (vf_ats_cap[v] && !vf_untrusted[v] && (!PF_AWARE_SUPPORTED || PF_SUPPORTED))
-
-/* arm_smmu_ats_supported(master) */
-#define SMMU_ATS_SUPPORTED(v) (SMMU_FEAT_ATS && RC_ATS && VF_SUPPORTED(v))
-
-/* pci_prepare_ats(VF v, SMMU_STU) -> ret (0 or errno) */
-inline pci_prepare_ats_vf(v, ret) {
+/* prepare on a VF with ps = STU (>= the minimum): a VF writes nothing; with
+ * patch 2 its PF must have been prepared with the same STU. */
+inline prepare_vf(v, ret) {
   if
-  :: !VF_SUPPORTED(v) -> ret = EINVAL
-  :: else ->
-     if
-     :: vf_ats_enabled[v] ->
-        ev_warn_prepare_ats = 1;
-#ifdef CHECK_INV_4
-        assert(false);   /* invariant 4: pci_prepare_ats with ATS enabled */
-#endif
-        ret = EBUSY
-     :: else ->
-        /* ps >= PCI_ATS_MIN_STU always holds here. A VF touches nothing; seed
-         * patch 2 checks the PF's STU first. */
-        if
-        :: VF_STU_VALIDATION && pf_ats_stu != SMMU_STU -> ret = EINVAL
-        :: else -> ret = 0
-        fi
-     fi
+  :: !VF_OK(v) -> ret = EINVAL
+  :: VF_OK(v) && vf_on[v] -> WARN(W_PCI_PREPARE_ATS); INV(4, false); ret = EBUSY
+  :: VF_OK(v) && !vf_on[v] && PCI_PATCHES && pf_stu != STU -> ret = EINVAL
+  :: else -> ret = 0
   fi
 }
 
-/* pci_enable_ats(VF v, SMMU_STU) -> ret */
-inline pci_enable_ats_vf(v, ret) {
+/* enable on a VF: the same support and busy checks, then the PF's STU must
+ * be the one asked for (a VF has no STU of its own), then the Enable bit. */
+inline enable_vf(v, ret) {
   ret = 0;
 #ifdef FAULTS
-  /* an injected failure on any call, before any check */
+  /* any call may fail instead; the value is never looked at, so one will do */
   if
   :: ret = EINVAL
-  :: ret = ENODEV
   :: skip
   fi;
 #endif
@@ -228,302 +209,321 @@ inline pci_enable_ats_vf(v, ret) {
   :: ret != 0 -> skip
   :: else ->
      if
-     :: !VF_SUPPORTED(v) -> ret = EINVAL
-     :: else ->
-        if
-        :: vf_ats_enabled[v] ->
-           ev_warn_enable_ats = 1;
-#ifdef CHECK_INV_4
-           assert(false);   /* invariant 4: pci_enable_ats with ATS already enabled */
-#endif
-           ret = EBUSY
-        :: else ->
-           if
-           :: pf_ats_stu != SMMU_STU -> ret = EINVAL   /* the VF uses its PF's STU */
-           :: else ->
-              vf_enable_bit[v] = 1;                    /* write Enable (no STU for a VF) */
-              vf_ats_enabled[v] = 1
-           fi
-        fi
+     :: !VF_OK(v) -> ret = EINVAL
+     :: VF_OK(v) && vf_on[v] -> WARN(W_PCI_ENABLE_ATS); INV(4, false); ret = EBUSY
+     :: VF_OK(v) && !vf_on[v] && pf_stu != STU -> ret = EINVAL
+     :: else -> vf_bit[v] = 1; vf_on[v] = 1
      fi
   fi
 }
 
-/* pci_disable_ats(VF v) */
-inline pci_disable_ats_vf(v) {
+inline disable_vf(v) {
   if
-  :: !vf_ats_enabled[v] ->
-     ev_warn_disable_ats = 1;   /* WARNING: drivers/pci/ats.c:132 at pci_disable_ats */
-#ifdef CHECK_INV_4
-     assert(false);             /* invariant 4: pci_disable_ats with ATS disabled */
-#endif
-     skip
-  :: else ->
-     vf_enable_bit[v] = 0;      /* read Control, clear Enable, write back */
-     vf_ats_enabled[v] = 0
+  :: !vf_on[v] -> WARN(W_PCI_DISABLE_ATS); INV(4, false)
+  :: else -> vf_bit[v] = 0; vf_on[v] = 0
   fi
 }
 
-/* ---- probe (section 3.5) ----------------------------------------------- */
-
-/* The PF's own arm_smmu_probe_device, for the STU it leaves behind. */
+/* ---- arm_smmu_probe_device / arm_smmu_release_device --------------------- */
+/* The PF, probed before its VFs exist: its prepare is what programs the STU
+ * the VFs will need. Every variant prepares it when it is supported (the
+ * base calls prepare regardless, and it fails when unsupported). */
 inline probe_pf() {
-  /* Every design calls pci_prepare_ats on the PF only when it is supported
-   * (series-v3 calls it unconditionally, and it fails -EINVAL when not). */
   if
-  :: PF_SUPPORTED -> pf_ats_stu = SMMU_STU   /* pci_prepare_ats: ats_stu = ps, STU written, Enable clear */
+  :: PF_OK -> pf_stu = STU
   :: else -> skip
   fi
 }
 
-inline probe_vf(v, pret) {
-  pret = 0;
+/* A VF's probe: ok = 0 when the probe fails and the VF gets no IOMMU. */
+inline probe_vf(v, ok, ret) {
+  ok = 1; ret = 0;
   if
-  :: GATE_ATS_PREPARED ->
-     /* series-v3: prepare every PCI device; success opens the gate, failure only closes it */
-     pci_prepare_ats_vf(v, pret);
-     m_prepared[v] = (pret == 0);
-     pret = 0
-  :: else ->
-     /* 2026 arm_smmu_master_prepare_ats (fail-early checks support first and
-      * fails the probe if prepare fails; the C++ model applies the same
-      * sequence to upstream, rollback and vtd-style, as the 2026 tree does) */
+  :: PROBE_FAILS_ON_PREPARE ->
      if
-     :: !SMMU_ATS_SUPPORTED(v) -> skip       /* pci_ats_required() is false: probe goes on */
-     :: else ->
-        pci_prepare_ats_vf(v, pret);
-        m_prepared[v] = (pret == 0)
+     :: SMMU_OK(v) -> prepare_vf(v, ret); ok = (ret == 0)
+     :: else -> skip         /* the VF does not require ATS: no ATS, probe goes on */
      fi
+  :: else ->
+     /* the base and the other designs prepare every PCI device; only v3
+      * keeps the answer, nobody fails the probe on it */
+     prepare_vf(v, ret);
+     m_prep[v] = (ret == 0)
   fi;
-  if
-  :: pret == 0 -> probed[v] = 1; cur[v] = DNONE
-  :: else -> ev_probe_failed = 1
-  fi;
-  pret = 0
+  ret = 0
 }
 
-/* ---- the two-phase attach (sections 3.3, 3.6, 3.7) --------------------- */
+/* ---- the two-phase attach ------------------------------------------------ */
+/* Exploration bound: in a consistent state a default domain's counters are
+ * at most 1 (one VF) and the VFIO domain's at most 2, so a counter at its
+ * bound means 13 or 14 already failed; a design that leaks would otherwise
+ * grow it without end, so no attach starts from there. */
+#define UNDER(p, c) ((p) < 2 && (c) < 2 || (p) == 2 && (c) < 3)
+#define DOM_BOUNDED(p) (UNDER(p, nr_ats[p]) && UNDER(p, tag[p]) && \
+                        UNDER(p, atsent[SLOT(p, 0)]) && UNDER(p, atsent[SLOT(p, 1)]))
+#define BOUNDED (DOM_BOUNDED(0) && DOM_BOUNDED(1) && DOM_BOUNDED(2))
 
-/* Exploration bound: with two VFs every counter is at most 2 in a
- * consistent state, so a counter at MAXC means invariant 13 or 14 already
- * failed. Designs that leak (vtd-style: the ATS entry and the count of a
- * failed enable are never dropped) would otherwise grow them without end;
- * no attach starts once one reaches MAXC. Apart from the checks and
- * unref's test for zero, nothing reads the counters. */
-#define MAXC 3
-#define BOUNDED (nr_ats[0] < MAXC && nr_ats[1] < MAXC && tag_users[0] < MAXC && tag_users[1] < MAXC && \
-                 ats_users[0] < MAXC && ats_users[1] < MAXC && ats_users[2] < MAXC && ats_users[3] < MAXC)
-
-/* arm_smmu_attach_prepare, with the lock taken: one step, since only the
- * published array, the counter and the devices list change, and nothing
- * outside the lock reads the latter two. */
-inline attach_prepare(v, t) {
-  st_old[v] = cur[v];
-  st_old_ste_trans[v] = ste_trans[v];
-  st_old_ste_eats[v] = ste_eats[v];
-  /* 1-2: the ATS decision (paging domains only; no PASIDs, not always-on) */
-  if
-  :: IS_PAGING(t) ->
-     st_ats[v] = SMMU_ATS_SUPPORTED(v) && (!GATE_ATS_PREPARED || m_prepared[v])
-  :: else -> st_ats[v] = 0
-  fi;
-  /* 3: arm_smmu_attach_prepare_invs. New domain: build {tag, ATS(sid) if
-   * st_ats} merged into the array (users + 1). Old domain: the to-unref
-   * build is made with the master's current belief. */
-  st_old_build_ats[v] = m_ats[v];
-  /* 4: nr_ats_masters++, master_domain added, merged array published */
-  if
-  :: IS_PAGING(t) ->
-     tag_users[PI(t)]++;
-     if
-     :: st_ats[v] -> ats_users[AIDX(t, v)]++; nr_ats[PI(t)]++
-     :: else -> skip
-     fi;
-     md[AIDX(t, v)]++
-  :: else -> skip
-  fi
-}
-
-/* arm_smmu_invs_unref of one entry */
-inline unref(cnt) {
+/* drop one user of an array entry; dropping one that is not there WARNs */
+inline drop(cnt) {
   if
   :: cnt > 0 -> cnt--
-  :: else -> ev_warn_unref = 1
+  :: else -> WARN(W_INVS_UNREF)
   fi
 }
 
-inline attach(v) {
-  /* Take asid_lock and choose the target (any domain but the current one,
-   * as the IOMMU core skips that) in one step: only this process writes
-   * cur[v], so choosing first and then waiting for the lock allows nothing
-   * more. Then prepare. */
+/* attach(v, t): the driver's attach of master v to domain t, with a_old[v]
+ * set by the caller to the core's group->domain. Five steps between which
+ * anything else may run: prepare (under asid_lock from here), prepare's ATS
+ * disable, the STE write, commit's enable, the rest of commit; rollback's
+ * undo is two more. a_ret[v] is what the attach returns. */
+inline attach(v, t) {
   atomic {
     !asid_lock && BOUNDED ->
+    asid_lock = 1; busy[v] = 1;
+    a_new[v] = t; a_ret[v] = 0; a_err[v] = 0;
+    a_old_trans[v] = ste_trans[v]; a_old_eats[v] = ste_eats[v];
+    /* ATS only for a paging target, and only a supported device (v3: and
+     * a prepared one) */
+    a_ats[v] = PAGING(t) && SMMU_OK(v) && (!ATS_PREPARED_GATE || m_prep[v]);
+    /* what the old domain will drop is built from today's belief */
+    a_unref_ats[v] = m_ats[v];
+    /* the new domain's array gains this master's entries, its counter and
+     * devices list gain the master, before the STE points at it */
     if
-    :: cur[v] != DBLOCKED -> st_new[v] = DBLOCKED
-    :: cur[v] != D1 -> st_new[v] = D1
-    :: cur[v] != D2 -> st_new[v] = D2
-    fi;
-    asid_lock = 1; in_flight[v] = 1;
-    attach_prepare(v, st_new[v])
-  };
-  /* 5: PCI ATS off before the STE loses EATS (then wmb) */
-  atomic {
-    if
-    :: !st_ats[v] && m_ats[v] -> pci_disable_ats_vf(v); check_hw(v)
+    :: PAGING(t) ->
+       tag[PD(t, v)]++;
+       md[SLOT(PD(t, v), v)]++;
+       if
+       :: a_ats[v] -> atsent[SLOT(PD(t, v), v)]++; nr_ats[PD(t, v)]++
+       :: else -> skip
+       fi
     :: else -> skip
     fi
   };
-  /* STE install: translating with EATS = decision, or abort for blocked */
-  atomic {
-#ifdef CHECK_INV_12
-    /* 12: EATS changes only while PCI ATS is disabled */
-    assert(!vf_enable_bit[v] || ste_eats[v] == (IS_PAGING(st_new[v]) && st_ats[v]));
-#endif
-    ste_trans[v] = IS_PAGING(st_new[v]);
-    ste_eats[v] = IS_PAGING(st_new[v]) && st_ats[v];
-    check_hw(v)
-  };
-  /* commit, step 2: arm_smmu_enable_ats (full ATC flush, then pci_enable_ats),
-   * or the ATC flushes of the other two branches (not modelled: they are the
-   * driver's own flushes, which invariant 23 does not cover, finding 5) */
+  /* ATS goes off in PCI before the STE loses EATS */
   atomic {
     if
-    :: st_ats[v] && !m_ats[v] ->
-       pci_enable_ats_vf(v, st_ret[v]);
+    :: !a_ats[v] && m_ats[v] -> disable_vf(v); check_hw(v)
+    :: else -> skip
+    fi
+  };
+  atomic {
+    INV(12, !vf_bit[v] || ste_eats[v] == a_ats[v]);
+    ste_trans[v] = PAGING(t);
+    ste_eats[v] = a_ats[v];
+    check_hw(v)
+  };
+  /* commit: turn ATS on if the decision says so and the belief does not */
+  atomic {
+    if
+    :: a_ats[v] && !m_ats[v] ->
+       enable_vf(v, a_err[v]);
        check_hw(v);
        if
-       :: st_ret[v] != 0 && WARN_ON_ENABLE_FAIL ->
-          ev_warn_enable_fail = 1;
-#ifdef CHECK_NO_ENABLE_WARN
-          assert(false);
-#endif
-          skip
-       :: else -> skip    /* dev_err "Failed to enable ATS (STU 12)" */
+       :: a_err[v] != 0 && ENABLE_FAIL_WARNS -> WARN(W_SMMU_ENABLE_ATS)
+       :: else -> skip  /* the base only logs the failure */
        fi
     :: else -> skip
     fi
   };
   if
-  :: ROLLBACK_ON_FAIL && st_ret[v] != 0 ->
-     /* rollback: the new domain's array back to the one replaced (= minus the
-      * build merged at prepare), master_domain removed, counter back ... */
+  :: ENABLE_FAIL_UNDOES && a_err[v] != 0 ->
+     /* the new domain's array, counter and devices list back as they were ... */
      atomic {
-       tag_users[PI(st_new[v])]--;
+       tag[PD(t, v)]--;
+       md[SLOT(PD(t, v), v)]--;
        if
-       :: st_ats[v] -> ats_users[AIDX(st_new[v], v)]--; nr_ats[PI(st_new[v])]--
+       :: a_ats[v] -> atsent[SLOT(PD(t, v), v)]--; nr_ats[PD(t, v)]--
        :: else -> skip
-       fi;
-       md[AIDX(st_new[v], v)]--
+       fi
      };
-     /* ... then the old STE rewritten; the attach fails, the master stays on
-      * its old domain with its old belief */
+     /* ... then the STE, and the attach fails after prepare succeeded */
      atomic {
-#ifdef CHECK_INV_12
-       assert(!vf_enable_bit[v] || ste_eats[v] == st_old_ste_eats[v]);
-#endif
-       ste_trans[v] = st_old_ste_trans[v];
-       ste_eats[v] = st_old_ste_eats[v];
+       INV(12, !vf_bit[v] || ste_eats[v] == a_old_eats[v]);
+       ste_trans[v] = a_old_trans[v]; ste_eats[v] = a_old_eats[v];
        check_hw(v);
-       ev_attach_failed = 1;
-       st_ats[v] = 0; st_old[v] = 0; st_old_build_ats[v] = 0;
-       st_old_ste_trans[v] = 0; st_old_ste_eats[v] = 0; st_ret[v] = 0; st_new[v] = 0;
-       in_flight[v] = 0; asid_lock = 0;
-       check_quiescent(v)
+       INV(18, false);
+       a_ret[v] = a_err[v];
+       a_new[v] = 0; a_ats[v] = 0; a_unref_ats[v] = 0; a_old_trans[v] = 0; a_old_eats[v] = 0; a_err[v] = 0;
+       busy[v] = 0; asid_lock = 0;
+       check_rest(v)
      }
   :: else ->
      atomic {
-       /* 3: arm_smmu_remove_master_domain: the OLD belief decides the decrement */
+       /* leave the old domain: the entry is looked up, and counted out on
+        * the belief the master still has */
        if
-       :: IS_PAGING(st_old[v]) ->
-          md[AIDX(st_old[v], v)]--;
+       :: PAGING(a_old[v]) && md[SLOT(PD(a_old[v], v), v)] > 0 ->
+          md[SLOT(PD(a_old[v], v), v)]--;
           if
-          :: m_ats[v] -> nr_ats[PI(st_old[v])]--
-          :: else -> skip
-          fi;
-          /* 4: arm_smmu_install_old_domain_invs: unref the old build, purge */
-          unref(tag_users[PI(st_old[v])]);
-          if
-          :: st_old_build_ats[v] -> unref(ats_users[AIDX(st_old[v], v)])
+          :: m_ats[v] -> nr_ats[PD(a_old[v], v)]--
           :: else -> skip
           fi
        :: else -> skip
        fi;
-       /* 5: master->ats_enabled = the decision (vtd-style: the result) */
-       m_ats[v] = st_ats[v] && (!TRACK_ENABLE_RESULT || st_ret[v] == 0);
-       cur[v] = st_new[v];
-       st_ats[v] = 0; st_old[v] = 0; st_old_build_ats[v] = 0;
-       st_old_ste_trans[v] = 0; st_old_ste_eats[v] = 0; st_ret[v] = 0; st_new[v] = 0;
-       in_flight[v] = 0; asid_lock = 0;
-       check_quiescent(v)
+       /* its array drops what this master's build would hold */
+       if
+       :: PAGING(a_old[v]) ->
+          drop(tag[PD(a_old[v], v)]);
+          if
+          :: a_unref_ats[v] -> drop(atsent[SLOT(PD(a_old[v], v), v)])
+          :: else -> skip
+          fi
+       :: else -> skip
+       fi;
+       m_ats[v] = a_ats[v] && (!BELIEF_IS_RESULT || a_err[v] == 0);
+       m_dom[v] = t;
+       a_new[v] = 0; a_ats[v] = 0; a_unref_ats[v] = 0; a_old_trans[v] = 0; a_old_eats[v] = 0; a_err[v] = 0;
+       busy[v] = 0; asid_lock = 0;
+       check_rest(v)
      }
   fi
 }
 
-/* ---- processes --------------------------------------------------------- */
+/* ---- IOMMU core domain changes (drivers/iommu/iommu.c) ------------------- */
+/* One device per group, so the group loop is one attach. must = the change
+ * may not fail (IOMMU_SET_DOMAIN_MUST_SUCCEED). */
+inline set_domain(sv, st, must) {
+  if
+  :: grp[sv] == st -> a_ret[sv] = 0      /* already there: the core does nothing */
+  :: else ->
+     a_old[sv] = grp[sv];
+     attach(sv, st);
+     if
+     :: a_ret[sv] != 0 && must ->
+        /* try the blocking domain instead, if the group has one (only a
+         * group VFIO has claimed does: it is made at the claim) */
+        if
+        :: owned[sv] && st != DBLOCKED -> a_old[sv] = grp[sv]; attach(sv, DBLOCKED); a_ret[sv] = 1
+        :: else -> skip
+        fi;
+        grp[sv] = st             /* the group says it is there anyway */
+     :: a_ret[sv] != 0 && !must ->
+        /* put the device back on the group's domain, which must work */
+        a_old[sv] = grp[sv];
+        attach(sv, grp[sv]);
+        if
+        :: a_ret[sv] != 0 -> WARN(W_GROUP_REVERT)
+        :: else -> skip
+        fi;
+        a_ret[sv] = 1
+     :: else -> grp[sv] = st
+     fi
+  fi
+}
 
-/* A VF after its IOMMU probe: attaches in any order (default domain, VFIO's
- * blocked claim, a VFIO domain, the release domain, ...). The IOMMU core
- * does not re-attach the domain a group is already on. */
+/* the must-succeed change outside of probe */
+inline set_domain_nofail(nv, nt) {
+  set_domain(nv, nt, 1);
+  if
+  :: a_ret[nv] != 0 -> WARN(W_SET_DOMAIN_NOFAIL)
+  :: else -> skip
+  fi
+}
+
+/* SR-IOV disable (or a failed probe) tears the group down: the release
+ * domain (blocked) is attached whatever the group is on, then the master and
+ * the default domain go, and the VF with them. */
+inline release(v) {
+  a_old[v] = grp[v];
+  attach(v, DBLOCKED);
+  atomic {
+    tag[v] = 0; nr_ats[v] = 0; md[SLOT(v, 0)] = 0; md[SLOT(v, 1)] = 0;
+    atsent[SLOT(v, 0)] = 0; atsent[SLOT(v, 1)] = 0;
+    present[v] = 0; grp[v] = DNONE; owned[v] = 0;
+    m_ats[v] = 0; m_prep[v] = 0; m_dom[v] = DNONE; ste_trans[v] = 0; ste_eats[v] = 0;
+    a_old[v] = 0; a_ret[v] = 0;
+    core_busy[v] = 0
+  }
+}
+
+/* ---- a VF's life --------------------------------------------------------- */
+/* SR-IOV enable (probe and default domain), a host driver's DMA, VFIO's
+ * claim, its container domain and their undoing, SR-IOV disable: in any
+ * order the core allows. */
 proctype vf(byte v) {
+  bool ok;
+  byte ret;
 end:
   do
-  :: attach(v)
+  :: atomic { !present[v] && !core_busy[v] ->
+       /* a new VF: its registers and its pci_dev start clear */
+       core_busy[v] = 1; vf_on[v] = 0; vf_bit[v] = 0;
+       probe_vf(v, ok, ret)
+     };
+     if
+     :: ok ->
+        present[v] = 1;
+        /* iommu_setup_default_domain: the first attach may not fail */
+        set_domain(v, DDEF, 1);
+        if
+        :: a_ret[v] != 0 -> WARN(W_SETUP_DEFAULT); release(v)
+        :: else -> atomic { core_busy[v] = 0; check_rest(v) }
+        fi
+     :: else -> core_busy[v] = 0   /* no IOMMU for this VF */
+     fi
+  :: atomic { present[v] && !owned[v] && !core_busy[v] && grp[v] == DDEF -> core_busy[v] = 1; owned[v] = 1 };
+     /* VFIO claims the group: onto its blocking domain */
+     set_domain(v, DBLOCKED, 0);
+     atomic {
+       if
+       :: a_ret[v] != 0 -> owned[v] = 0
+       :: else -> skip
+       fi;
+       core_busy[v] = 0; check_rest(v)
+     }
+  :: atomic { present[v] && owned[v] && !core_busy[v] && grp[v] == DBLOCKED -> core_busy[v] = 1 };
+     /* VFIO's container domain */
+     set_domain(v, DVFIO, 0);
+     atomic { core_busy[v] = 0; check_rest(v) }
+  :: atomic { present[v] && owned[v] && !core_busy[v] -> core_busy[v] = 1 };
+     /* VFIO lets go: off the container's domain, then back to the default */
+     if
+     :: grp[v] == DVFIO -> set_domain_nofail(v, DBLOCKED)
+     :: else -> skip
+     fi;
+     set_domain_nofail(v, DDEF);
+     atomic { owned[v] = 0; core_busy[v] = 0; check_rest(v) }
+  :: atomic { present[v] && !owned[v] && !core_busy[v] -> core_busy[v] = 1 };
+     release(v)
   od
 }
 
-/* An unmap on a paging domain, at any point between attach steps: for every
- * live ATS entry of the array, an ATC_INV to that StreamID (the reader holds
- * invs->rwlock across the walk, so the walk is one step). It changes no
- * state. Invariant 23: no such ATC_INV reaches an endpoint whose Enable bit
- * is clear, unless that master's attach is in flight (the windows the
- * attach ordering opens by design: array before enable, disable before
- * unref); CHECK_INV_23_STRICT drops that exception. */
-#ifdef CHECK_INV_23_STRICT
-#define ATC_INV_OK(d, v) (ats_users[AIDX(d, v)] == 0 || vf_enable_bit[v])
-#else
-#define ATC_INV_OK(d, v) (ats_users[AIDX(d, v)] == 0 || vf_enable_bit[v] || in_flight[v])
-#endif
+/* An unmap on a paging domain, between any two steps of the attaches: an
+ * ATC_INV for every ATS entry of its array (the walk holds the array's
+ * rwlock, so it is one step and changes nothing). Invariant 23: none goes
+ * to a VF whose Enable bit is clear, except while that VF's attach is in
+ * flight (the array leads the enable, and the disable leads the unref, by
+ * design); 23_STRICT drops the exception. */
+#define INV_OK(p, v) (atsent[SLOT(p, v)] == 0 || vf_bit[v] || busy[v])
+#define INV_OK_STRICT(p, v) (atsent[SLOT(p, v)] == 0 || vf_bit[v])
+#define UNMAP_OK(p) (INV_OK(p, 0) && INV_OK(p, 1))
+#define UNMAP_OK_STRICT(p) (INV_OK_STRICT(p, 0) && INV_OK_STRICT(p, 1))
 proctype invalidator() {
+end:
   do
-  :: d_step {
-#if defined(CHECK_INV_23) || defined(CHECK_INV_23_STRICT)
-       assert(ATC_INV_OK(D1, 0) && ATC_INV_OK(D1, 1));
-#endif
-       skip
-     }
-  :: d_step {
-#if defined(CHECK_INV_23) || defined(CHECK_INV_23_STRICT)
-       assert(ATC_INV_OK(D2, 0) && ATC_INV_OK(D2, 1));
-#endif
-       skip
-     }
+  :: d_step { INV(23, UNMAP_OK(0)); INV(C_INV23_STRICT, UNMAP_OK_STRICT(0)) }
+  :: d_step { INV(23, UNMAP_OK(1)); INV(C_INV23_STRICT, UNMAP_OK_STRICT(1)) }
+  :: d_step { INV(23, UNMAP_OK(2)); INV(C_INV23_STRICT, UNMAP_OK_STRICT(2)) }
   od
 }
 
 init {
-  byte pret;
   atomic {
-#ifdef PF_HEALTHY
-    pf_ats_cap = 1;
+#ifdef CHECK
+    chk = CHECK;
 #else
-    pf_ats_cap = 0;            /* quirked off before the IOMMU probe: never prepared */
+    c_code { now.chk = spin_check_from_env(); };
 #endif
-    pf_untrusted = 0;
-    vf_ats_cap[0] = 1; vf_ats_cap[1] = 1;   /* the VFs' own quirk runs later (not modelled) */
+#ifdef PF_HEALTHY
+    pf_cap = 1;
+#else
+    pf_cap = 0;     /* the PF's quirk ran before its IOMMU probe */
+#endif
+    vf_cap[0] = 1; vf_cap[1] = 1;
     probe_pf();
-    probe_vf(0, pret);
-    probe_vf(1, pret);
-    check_quiescent(0);
-    check_quiescent(1);
-    if
-    :: probed[0] -> run vf(0)
-    :: else -> skip
-    fi;
-    if
-    :: probed[1] -> run vf(1)
-    :: else -> skip
-    fi;
+    run vf(0);
+    run vf(1);
 #ifndef NO_INVALIDATOR
     run invalidator()
 #endif

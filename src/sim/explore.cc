@@ -13,6 +13,7 @@
 
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/iommu/driver_ops.h"
+#include "linux/kernel/kfunc.h"
 #include "linux/kernel/locks.h"
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
@@ -216,6 +217,10 @@ class Explorer {
       if (!trace.empty()) res_.found[v.invariant].violation.step = describe(trace.back());
     };
     for (const auto& v : check::check_history(n.s, n.seen, first_warning)) report(v);
+    for (size_t i = first_warning; i < n.s.record.warnings.size(); ++i) {
+      const auto& w = n.s.record.warnings[i];
+      res_.warnings.try_emplace(std::string(kernel::name(w.function)) + ": " + w.condition, trace);
+    }
     if (state_known) return;
     for (const auto& v : check::check_state(n.s, true)) report(v);
   }

@@ -62,6 +62,9 @@ struct ExploreResult {
   double seconds = 0;
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
+  // Every WARN site any transition reached ("function: condition", the function the splat
+  // names and its WARN_ON expression), with the first trace that reached it.
+  std::map<std::string, std::vector<Op>> warnings;
   std::vector<std::string> alphabet;    // the operations explored, described
   std::vector<Op> prefix;               // the workload operations run before the search started
   std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force from the start
