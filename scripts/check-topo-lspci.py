@@ -55,7 +55,8 @@ def header_caps(dump):
     text = "".join(l for l in open(dump, encoding="utf-8", errors="replace") if l.startswith("#"))
     ats = re.search(r"\bATS@0x([0-9a-f]+)", text)
     sriov = re.search(r"\bSR-IOV@0x([0-9a-f]+)", text)
-    return {"ats": int(ats.group(1), 16) if ats else None, "no_ats": "no ATS" in text, "sriov": sriov is not None}
+    return {"ats": int(ats.group(1), 16) if ats else None, "no_ats": "no ATS" in text, "sriov": sriov is not None,
+            "listed": "extended caps:" in text}
 
 
 def main():
@@ -101,8 +102,9 @@ def main():
                     errors.append(f"{f['bdf']}: SR-IOV {k} {got}, lspci says {v}")
         elif d.get("sriov"):
             errors.append(f"{f['bdf']}: atslab decodes SR-IOV, lspci finds none")
-    # The header comment describes the dump's (first) device.
-    if funcs:
+    # The header comment describes the dump's (first) device, when it lists its capabilities (the
+    # dumps in ../shared/data/lspci do; a file as published names only its source).
+    if funcs and hdr["listed"]:
         first = by_source.get(funcs[0]["bdf"]) or {}
         got_ats = int(first["ats_cap_offset"], 16) if first.get("ats_cap_offset") else None
         if hdr["ats"] is not None and got_ats != hdr["ats"]:

@@ -1,5 +1,6 @@
 #pragma once
-// Import of real devices from `lspci -xxxx` dumps (the format `lspci -F` reads).
+// Import of real devices from lspci dumps as `lspci -F` reads them: `lspci -xxxx`, and
+// `lspci -vvvxxxx` with its decoded text (skipped, as libpci skips it).
 // The file is first checked line by line, so a malformed dump is refused with
 // a diagnostic naming the file, the line and what was expected; the config
 // bytes are then read through libpci's dump access method.
