@@ -3,8 +3,9 @@
 that are not atslab: pciutils' own decoding of the same dump (`lspci -F DUMP
 -vvv`) and the capability list in the dump's '#' header, written by whoever
 collected it. Every function lspci lists must be in atslab's table with the
-same vendor:device, ATS capability offset, Invalidate Queue Depth (0 means 32)
-and SR-IOV TotalVFs, First VF Offset, VF Stride and VF Device ID. Functions Linux's scan would not find
+same vendor:device, ATS capability offset, Invalidate Queue Depth (0 means 32),
+the dump's own ATS Control (Enable, STU) and SR-IOV InitialVFs, TotalVFs, First
+VF Offset, VF Stride and VF Device ID. Functions Linux's scan would not find
 (worked out here from lspci's decoding) must be left out with a note.
 
 usage: check-topo-lspci.py ATSLAB DUMP [--require-lspci]
@@ -45,6 +46,12 @@ def lspci_functions(dump):
         m = re.search(r"Total VFs: (\d+)", line)
         if m and cur["sriov"] is not None:
             cur["sriov"]["total_vfs"] = int(m.group(1))
+        m = re.search(r"Initial VFs: (\d+)", line)
+        if m and cur["sriov"] is not None:
+            cur["sriov"]["initial_vfs"] = int(m.group(1))
+        m = re.search(r"ATSCtl:\s*Enable([+-]), Smallest Translation Unit: ([0-9a-f]+)", line)
+        if m:
+            cur["ats_ctl"] = {"enable": m.group(1) == "+", "stu": int(m.group(2), 16)}
         m = re.search(r"VF offset: (\d+), stride: (\d+), Device ID: ([0-9a-f]+)", line)
         if m and cur["sriov"] is not None:
             cur["sriov"].update(vf_offset=int(m.group(1)), vf_stride=int(m.group(2)), vf_device_id=int(m.group(3), 16))
@@ -175,6 +182,13 @@ def main():
         got_ats = int(d["ats_cap_offset"], 16) if d.get("ats_cap_offset") else None
         if got_ats != f["ats"]:
             errors.append(f"{f['bdf']}: ATS capability at {got_ats}, lspci says {f['ats']}")
+        # The dump's own ATS Control (its live system's), shown beside atslab's enumeration's.
+        if f.get("ats_ctl") is not None:
+            got = d.get("dump_ats_control") or {}
+            if got.get("enable") != f["ats_ctl"]["enable"] or got.get("stu") != f["ats_ctl"]["stu"]:
+                errors.append(f"{f['bdf']}: the dump's ATS Control {got}, lspci says {f['ats_ctl']}")
+            if d.get("ats_control_source") != "enumeration":
+                errors.append(f"{f['bdf']}: ats_control_source {d.get('ats_control_source')}")
         if f["qdep"] is not None and d.get("ats_invalidate_queue_depth") != f["qdep"]:
             errors.append(f"{f['bdf']}: Invalidate Queue Depth {d.get('ats_invalidate_queue_depth')}, lspci says {f['qdep']}")
         if f["sriov"] is not None:

@@ -223,6 +223,8 @@ std::vector<ImportedFunction> load_lspci_dump(const std::string& path) {
       f.cfg.poke16(hw::pcie::hdr::kStatus,
                    static_cast<uint16_t>(f.cfg.read16(hw::pcie::hdr::kStatus) & ~hw::pcie::hdr::kStatusCapList));
     }
+    if (uint16_t ats = hw::pcie::find_ext_cap(f.cfg, hw::pcie::ext_cap::kAts))
+      f.dump_ats_control = f.cfg.read16(ats + hw::pcie::ats::kCtrl);
     hw::pcie::reset_control_registers(f.cfg);
     hw::pcie::apply_write_semantics(f.cfg, /*is_vf=*/false);
     auto std_walk = hw::pcie::walk_std_caps(f.cfg);
