@@ -11,12 +11,12 @@ extern "C" {
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "hw/pcie/capabilities.h"
 #include "hw/pcie/regs.h"
 #include "io/input_error.h"
+#include "io/lspci_dump_lines.h"
 #include "io/utf8.h"
 
 namespace atslab::io {
@@ -44,14 +44,17 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
     throw InputError(fmt::format("{}: larger than {} MiB, not an lspci dump", path, kMaxDumpBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open lspci dump", path));
-  static const std::regex device_re(R"(^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$)");
-  static const std::regex row_re(R"(^([0-9a-fA-F]{1,4}):((?: [0-9a-fA-F]{2}){16})(\s*)$)");
   std::vector<DumpDevice> devs;
+  bool in_device = false;  // libpci gives rows to the last device line until an empty line
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
-    if (line.size() > 4096) throw InputError(fmt::format("{}:{}: line too long for an lspci dump", path, n));
+    // Refused where libpci's reader would give up (with no line number).
+    if (line.size() > kLibpciMaxLine)
+      throw InputError(fmt::format("{}:{}: line longer than the {} characters libpci's dump reader takes", path, n,
+                                   kLibpciMaxLine));
+    if (in.eof()) throw InputError(fmt::format("{}:{}: the last line has no newline (libpci's dump reader refuses it)", path, n));
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // libpci's reader stops at a NUL byte (found by fuzz_lspci): refuse it here, with the line.
     if (line.find('\0') != std::string::npos) throw InputError(fmt::format("{}:{}: contains a NUL byte", path, n));
@@ -59,39 +62,43 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
     if (auto at = first_invalid_utf8(line))
       throw InputError(fmt::format("{}:{}:{}: not valid UTF-8 (byte {:#04x})", path, n, *at + 1,
                                    static_cast<unsigned>(static_cast<unsigned char>(line[*at]))));
-    if (line.empty() || line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (line[0] == '#') {
-      if (source.empty() && line.rfind("# source:", 0) == 0) source = line.substr(9);
-      continue;
+    DumpLine l = classify_dump_line(path, n, line);
+    switch (l.kind) {
+      case DumpLine::Kind::Blank:
+        in_device = false;
+        break;
+      case DumpLine::Kind::Text:
+        break;
+      case DumpLine::Kind::Comment:
+        if (source.empty() && line.rfind("# source:", 0) == 0) source = line.substr(9);
+        break;
+      case DumpLine::Kind::Device:
+        for (const auto& d : devs)
+          if (d.bdf == l.bdf) throw InputError(fmt::format("{}:{}: device {} appears twice", path, n, l.bdf.str()));
+        devs.push_back({l.bdf, l.description, n, {}});
+        in_device = true;
+        break;
+      case DumpLine::Kind::Row: {
+        if (devs.empty()) throw InputError(fmt::format("{}:{}: config row before any device line", path, n));
+        // libpci would read it for no device: the rows of a device end at its first empty line.
+        if (!in_device)
+          throw InputError(fmt::format("{}:{}: config row after the empty line that ends device {} (libpci reads it "
+                                       "for no device)",
+                                       path, n, devs.back().bdf.str()));
+        const unsigned off = l.offset;
+        if (off % 16 != 0 || off >= hw::pcie::hdr::kConfigSize)
+          throw InputError(fmt::format("{}:{}: config row offset {:#x} is not a multiple of 16 below 0x1000", path, n, off));
+        DumpDevice& d = devs.back();
+        if (d.rows.count(off)) throw InputError(fmt::format("{}:{}: config row {:#x} given twice", path, n, off));
+        // lspci prints a function's rows from 0 upwards: a row below one already given is out of
+        // order (a gap is found once the device's rows are all read, below).
+        if (!d.rows.empty() && off < d.rows.rbegin()->first)
+          throw InputError(fmt::format("{}:{}: device {}: config row {:#04x} comes after row {:#04x} (rows out of order)",
+                                       path, n, d.bdf.str(), off, d.rows.rbegin()->first));
+        d.rows.emplace(off, n);
+        break;
+      }
     }
-    std::smatch m;
-    if (std::regex_match(line, m, device_re)) {
-      auto bdf = hw::pcie::parse_bdf(m[1].str());
-      if (!bdf) throw InputError(fmt::format("{}:{}: bad device address '{}'", path, n, m[1].str()));
-      for (const auto& d : devs)
-        if (d.bdf == *bdf) throw InputError(fmt::format("{}:{}: device {} appears twice", path, n, bdf->str()));
-      devs.push_back({*bdf, m[2].str(), n, {}});
-      continue;
-    }
-    if (std::regex_match(line, m, row_re)) {
-      // libpci reads the file itself and refuses these without a line number: say where.
-      if (m[3].length()) throw InputError(fmt::format("{}:{}: trailing whitespace after the 16 bytes of a config row", path, n));
-      if (devs.empty()) throw InputError(fmt::format("{}:{}: config row before any device line", path, n));
-      unsigned off = std::stoul(m[1].str(), nullptr, 16);
-      if (off % 16 != 0 || off >= hw::pcie::hdr::kConfigSize)
-        throw InputError(fmt::format("{}:{}: config row offset {:#x} is not a multiple of 16 below 0x1000", path, n, off));
-      DumpDevice& d = devs.back();
-      if (d.rows.count(off)) throw InputError(fmt::format("{}:{}: config row {:#x} given twice", path, n, off));
-      // lspci prints a function's rows from 0 upwards: a row below one already given is out of
-      // order (a gap is found once the device's rows are all read, below).
-      if (!d.rows.empty() && off < d.rows.rbegin()->first)
-        throw InputError(fmt::format("{}:{}: device {}: config row {:#04x} comes after row {:#04x} (rows out of order)", path,
-                                     n, d.bdf.str(), off, d.rows.rbegin()->first));
-      d.rows.emplace(off, n);
-      continue;
-    }
-    throw InputError(fmt::format("{}:{}: expected a device line (BB:DD.F ...) or a config row (OFF: 16 hex bytes)",
-                                 path, n));
   }
   if (in.bad()) throw InputError(fmt::format("{}: read error", path));
   if (devs.empty()) throw InputError(fmt::format("{}: no device found in lspci dump", path));
@@ -208,6 +215,16 @@ std::vector<ImportedFunction> load_lspci_dump(const std::string& path) {
     if (vendor == 0xffff || vendor == 0x0000)
       throw InputError(fmt::format("{}:{}: device {} has vendor ID {:#06x} (no function there)", path, d.line,
                                    d.bdf.str(), vendor));
+    // lspci -x holds the 64-byte header only: the capability list it points to is not in the dump,
+    // and the zeros atslab would read there are no capability. The list is left out, as lspci -vvv
+    // leaves it out.
+    if (r->size == 64) {
+      f.cfg.poke8(hw::pcie::hdr::kCapabilityList, 0);
+      f.cfg.poke16(hw::pcie::hdr::kStatus,
+                   static_cast<uint16_t>(f.cfg.read16(hw::pcie::hdr::kStatus) & ~hw::pcie::hdr::kStatusCapList));
+    }
+    if (uint16_t ats = hw::pcie::find_ext_cap(f.cfg, hw::pcie::ext_cap::kAts))
+      f.dump_ats_control = f.cfg.read16(ats + hw::pcie::ats::kCtrl);
     hw::pcie::reset_control_registers(f.cfg);
     hw::pcie::apply_write_semantics(f.cfg, /*is_vf=*/false);
     auto std_walk = hw::pcie::walk_std_caps(f.cfg);

@@ -1,8 +1,10 @@
 #pragma once
-// Import of real devices from `lspci -xxxx` dumps (the format `lspci -F` reads).
+// Import of real devices from lspci dumps as `lspci -F` reads them: `lspci -xxxx`, and
+// `lspci -vvvxxxx` with its decoded text (skipped, as libpci skips it).
 // The file is first checked line by line, so a malformed dump is refused with
 // a diagnostic naming the file, the line and what was expected; the config
 // bytes are then read through libpci's dump access method.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@ struct ImportedFunction {
   unsigned config_size = 0;  // 64, 256 or 4096 bytes present in the dump
   // At its reset state (control registers cleared), with the model's write semantics applied.
   hw::pcie::ConfigSpace cfg;
+  // The ATS Control register as the live system had it (cfg holds its reset value): what its
+  // driver and IOMMU had set, shown beside what atslab's enumeration sets.
+  std::optional<uint16_t> dump_ats_control;
   std::vector<hw::pcie::ConfigDefect> defects;  // capability-chain problems (reported, not fatal)
 };
 

@@ -46,7 +46,14 @@ json quirk_phase(const System& s, pci::DevId id, pci::QuirkId q) {
   return phase;
 }
 
-json function_json(const System& s, pci::DevId id, const PciIds& ids) {
+// The dump a function was imported from: from_dumps labels it "FILE (BDF)".
+const ImportedFunction* from_dump(const hw::pcie::Function& hwf, const std::vector<ImportedFunction>& dumps) {
+  for (const auto& f : dumps)
+    if (hwf.label == f.file + " (" + f.original.str() + ")") return &f;
+  return nullptr;
+}
+
+json function_json(const System& s, pci::DevId id, const PciIds& ids, const std::vector<ImportedFunction>& dumps) {
   const pci::PciDev& d = s.kernel.devs[id];
   const hw::pcie::Function& hwf = s.hw.pcie.fn(d.fn);
   json j;
@@ -59,7 +66,11 @@ json function_json(const System& s, pci::DevId id, const PciIds& ids) {
   j["pf"] = d.is_virtfn ? json(s.kernel.devs[d.physfn].bdf.str()) : json(nullptr);
   if (d.is_virtfn) j["vf_index"] = d.vf_index;
   if (d.is_physfn)
-    j["sriov"] = {{"total_vfs", d.sriov.total_vfs}, {"num_vfs", d.sriov.num_vfs}, {"vf_offset", d.sriov.offset},
+    // InitialVFs as the register holds it: the kernel reads it only in sriov_enable.
+    j["sriov"] = {{"initial_vfs", hwf.cfg.read16(hw::pcie::find_ext_cap(hwf.cfg, regs::ext_cap::kSriov) +
+                                                 regs::sriov::kInitialVf)},
+                  {"total_vfs", d.sriov.total_vfs}, {"num_vfs", d.sriov.num_vfs},
+                  {"vf_offset", d.sriov.offset},
                   {"vf_stride", d.sriov.stride}, {"vf_device_id", hex4(d.sriov.vf_device)}};
   // ATS as the hardware holds it: the capability is looked up in config space, not through ats_cap,
   // so a quirked-off device still shows what its silicon has.
@@ -72,6 +83,15 @@ json function_json(const System& s, pci::DevId id, const PciIds& ids) {
     j["ats_page_aligned"] = (cap & regs::ats::kCapPageAligned) != 0;
     j["ats_stu"] = ctrl & regs::ats::kCtrlStuMask;  // Control register STU field: page shift - 12
     j["ats_enable"] = (ctrl & regs::ats::kCtrlEnable) != 0;
+    // STU and Enable above are what atslab's enumeration left (an imported dump starts at reset);
+    // a dump's own value, as its live system had it, is shown beside them.
+    j["ats_control_source"] = "enumeration";
+    if (const ImportedFunction* f = from_dump(hwf, dumps); f && f->dump_ats_control) {
+      uint16_t v = *f->dump_ats_control;
+      j["dump_ats_control"] = {{"value", hex4(v)},
+                               {"stu", v & regs::ats::kCtrlStuMask},
+                               {"enable", (v & regs::ats::kCtrlEnable) != 0}};
+    }
   } else {
     j["ats_cap_offset"] = nullptr;
   }
@@ -96,19 +116,19 @@ json function_json(const System& s, pci::DevId id, const PciIds& ids) {
 }
 }  // namespace
 
-json topo_json(const System& s, const PciIds& ids) {
+json topo_json(const System& s, const PciIds& ids, const std::vector<ImportedFunction>& dumps) {
   // Address order, as lspci lists functions.
   auto devs = pci::live_devices(s);
   std::sort(devs.begin(), devs.end(), [&](pci::DevId a, pci::DevId b) { return s.kernel.devs[a].bdf < s.kernel.devs[b].bdf; });
   json out = json::array();
-  for (pci::DevId d : devs) out.push_back(function_json(s, d, ids));
+  for (pci::DevId d : devs) out.push_back(function_json(s, d, ids, dumps));
   return out;
 }
 
-std::string topo_text(const System& s, const PciIds& ids) {
+std::string topo_text(const System& s, const PciIds& ids, const std::vector<ImportedFunction>& dumps) {
   std::string out = fmt::format("{:<13} {:<9} {:<17} {:<7} {:<5} {:>4} {:>3} {:<5} {:>3} {:<6} {:<9} {}\n", "BDF",
                                 "ID", "KIND", "PF", "ATS@", "QDEP", "PA", "STU", "EN", "UNTR", "QUIRKS", "NAME");
-  for (const json& j : topo_json(s, ids)) {
+  for (const json& j : topo_json(s, ids, dumps)) {
     std::string pf = j["pf"].is_null() ? "-" : j["pf"].get<std::string>().substr(5);
     bool has_ats = !j["ats_cap_offset"].is_null();
     std::string quirks;
@@ -127,6 +147,18 @@ std::string topo_text(const System& s, const PciIds& ids) {
         has_ats ? stu_text(j["ats_stu"].get<unsigned>()) : "-",
         has_ats ? (j["ats_enable"].get<bool>() ? "on" : "off") : "-", j["untrusted"].get<bool>() ? "yes" : "no",
         quirks.empty() ? "-" : quirks, name);
+    if (j.contains("sriov")) {
+      const json& v = j["sriov"];
+      out += fmt::format("    SR-IOV: NumVFs {} of TotalVFs {}, InitialVFs {}, First VF Offset {}, VF Stride {}\n",
+                         v["num_vfs"].get<unsigned>(), v["total_vfs"].get<unsigned>(), v["initial_vfs"].get<unsigned>(),
+                         v["vf_offset"].get<unsigned>(), v["vf_stride"].get<unsigned>());
+    }
+    if (j.contains("dump_ats_control")) {
+      const json& c = j["dump_ats_control"];
+      out += fmt::format("    ATS Control: STU and EN above are atslab's enumeration's; the dump had {} (EN {}, STU {})\n",
+                         c["value"].get<std::string>(), c["enable"].get<bool>() ? "on" : "off",
+                         stu_text(c["stu"].get<unsigned>()));
+    }
     for (const auto& def : j["config_defects"])
       out += fmt::format("    config-space defect at {}: {}\n", def["offset"].get<std::string>(),
                          def["what"].get<std::string>());

@@ -1,15 +1,21 @@
 #pragma once
-// What `atslab topo` shows of each function: identity, SR-IOV relation, the
-// ATS capability and control as the hardware holds them, untrusted, quirks.
+// What `atslab topo` shows of each function: identity, SR-IOV relation (InitialVFs, TotalVFs,
+// NumVFs), the ATS capability and control as the hardware holds them after atslab's enumeration
+// (and, for a dump, as the dump held it), untrusted, quirks.
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <vector>
+
+#include "io/lspci_dump.h"
 #include "io/pci_ids.h"
 #include "linux/system.h"
 
 namespace atslab::io {
 
-nlohmann::json topo_json(const System& s, const PciIds& ids);
-std::string topo_text(const System& s, const PciIds& ids);
+// `dumps`: the imported functions the machine was built from, to show what each dump itself held
+// beside what atslab's enumeration set (its ATS Control register).
+nlohmann::json topo_json(const System& s, const PciIds& ids, const std::vector<ImportedFunction>& dumps = {});
+std::string topo_text(const System& s, const PciIds& ids, const std::vector<ImportedFunction>& dumps = {});
 
 }  // namespace atslab::io

@@ -1,6 +1,7 @@
 #pragma once
 // Ready-made machines: the built-in example, and imported lspci dumps placed
 // behind one ATS-capable root complex.
+#include <string>
 #include <vector>
 
 #include "hw/pcie/function.h"
@@ -22,10 +23,15 @@ struct MachineOptions {
 System builtin_example(MachineOptions opt = {.vfs = 2});
 
 // Each dump's functions behind their own root port (root-complex integrated
-// endpoints directly on the root bus), booted.
-System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt);
+// endpoints directly on the root bus), booted. Only the functions Linux's scan would find
+// (sim/dump_scan.h); `notes` gets one line per function left out, and per dump too short
+// to show extended capabilities. Throws InputError on a file given twice, functions that
+// would share a routing ID, or --vfs above a PF's TotalVFs.
+System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
+                  std::vector<std::string>* notes = nullptr);
 
-// Boots the machine and enables `opt.vfs` VFs on every SR-IOV PF (as a PF driver would).
+// Boots the machine and enables `opt.vfs` VFs on every SR-IOV PF, as a write to its sriov_numvfs
+// would: InputError (-ERANGE) when that is above a PF's TotalVFs.
 void boot_and_enable_vfs(System& s, const MachineOptions& opt);
 
 }  // namespace atslab::sim

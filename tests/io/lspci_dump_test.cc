@@ -505,6 +505,193 @@ TEST_F(MalformedDump, AFileLargerThan64MiBIsRefusedBeforeReading) {
   EXPECT_NE(msg.find("larger than 64 MiB"), std::string::npos) << msg;
 }
 
+// ---- lspci -v/-vv/-vvv text mixed with the hex (lspci -vvvxxxx), as libpci's reader takes it ----
+
+// A device's lines as lspci -vvvxxxx prints them: its decoded text, indented, between the device
+// line and the rows.
+const char* kVvvText =
+    "\tSubsystem: Intel Corporation Device 0000\n"
+    "\tControl: I/O- Mem+ BusMaster+ SpecCycle- MemWINV- VGASnoop- ParErr- Stepping- SERR- FastB2B- DisINTx+\n"
+    "\tCapabilities: [40] Power Management version 3\n"
+    "\t\tFlags: PMEClk- DSI- D1- D2- AuxCurrent=0mA PME(D0-,D1-,D2-,D3hot-,D3cold-)\n"
+    "        Kernel driver in use: idxd\n"  // indented with spaces, as text pasted through a web page is
+    "\tKernel modules: idxd\n";
+
+TEST_F(MalformedDump, VvvTextBetweenTheDeviceLineAndItsRowsIsSkipped) {
+  auto plain = load_lspci_dump(write("plain.txt", "01:00.0 Test\n" + rows_of(4096)));
+  auto mixed = load_lspci_dump(write("mixed.txt", std::string("01:00.0 Test\n") + kVvvText + rows_of(4096) + "\n" +
+                                                      "01:00.1 Second\n" + kVvvText + rows_of(256) + "\n"));
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(mixed[0].description, "Test");
+  EXPECT_EQ(mixed[0].config_size, 4096u);
+  EXPECT_EQ(mixed[1].config_size, 256u);
+  for (unsigned i = 0; i < 4096; ++i) ASSERT_EQ(mixed[0].cfg.read8(static_cast<uint16_t>(i)), plain[0].cfg.read8(static_cast<uint16_t>(i))) << i;
+}
+
+TEST_F(MalformedDump, LspciMessagesCapturedWith2To1AreSkipped) {
+  auto v = load_lspci_dump(write("stderr.txt", "lspci: Unable to load libkmod resources: error -2\n01:00.0 Test\n" +
+                                                   rows_of(64).substr(0, 52) +
+                                                   "pcilib: sysfs_read_vpd: read failed: No such device\n" +
+                                                   rows_of(64).substr(52)));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].config_size, 64u);
+}
+
+// libpci (lib/dump.c) allows one space after a row's last byte, and refuses two.
+TEST_F(MalformedDump, OneTrailingSpaceAfterARowIsAcceptedTwoAreRefused) {
+  std::string rows = header_rows();
+  std::string one = rows, two = rows;
+  one.insert(one.find("\n20:"), " ");
+  two.insert(two.find("\n20:"), "  ");
+  auto v = load_lspci_dump(write("one.txt", "01:00.0 Test\n" + one));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].cfg.read16(0x2c), 0x8086);
+  auto msg = expect_error(write("two.txt", "01:00.0 Test\n" + two), 3);
+  EXPECT_NE(msg.find("trailing whitespace"), std::string::npos) << msg;
+}
+
+TEST_F(MalformedDump, ARowAfterTheEmptyLineThatEndsItsDeviceIsRefused) {
+  // libpci would read rows 0x20 and 0x30 for no device (and the function would be 32 bytes).
+  std::string rows = header_rows();
+  rows.insert(rows.find("20:"), "\n");
+  auto msg = expect_error(write("gap.txt", "01:00.0 Test\n" + rows), 5);
+  EXPECT_NE(msg.find("after the empty line that ends device 0000:01:00.0"), std::string::npos) << msg;
+}
+
+TEST_F(MalformedDump, ALineOfSpacesDoesNotEndTheDevice) {
+  // libpci ends a device only at an empty line.
+  std::string rows = header_rows();
+  rows.insert(rows.find("20:"), "   \n");
+  auto v = load_lspci_dump(write("spaces.txt", "01:00.0 Test\n" + rows));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].config_size, 64u);
+}
+
+TEST_F(MalformedDump, ADeviceAddressAloneOnItsLineIsRefused) {
+  // libpci skips it and gives its rows to the device above: 01:00.0 would get 01:00.1's rows twice.
+  auto msg = expect_error(write("bare.txt", "01:00.0 A\n" + header_rows() + "01:00.1\n" + header_rows()), 6);
+  EXPECT_NE(msg.find("device address alone"), std::string::npos) << msg;
+}
+
+TEST_F(MalformedDump, AFiveDigitVmdDomainIsRefusedWithItsLine) {
+  auto msg = expect_error(write("vmd.txt", "# c\n10000:e0:17.0 SATA controller: Intel Corporation\n" + header_rows()), 2);
+  EXPECT_NE(msg.find("above ffff"), std::string::npos) << msg;
+}
+
+// Where lspci itself gives up ("dump: line too long or unterminated", with no line): at the line.
+TEST_F(MalformedDump, LinesLibpciCannotReadAreRefusedAtTheirLine) {
+  auto with_line = [&](size_t len) { return "01:00.0 Test\n\t" + std::string(len - 1, 'x') + "\n" + header_rows(); };
+  EXPECT_EQ(load_lspci_dump(write("253.txt", with_line(253))).size(), 1u);
+  auto msg = expect_error(write("254.txt", with_line(254)), 2);
+  EXPECT_NE(msg.find("longer than the 253 characters"), std::string::npos) << msg;
+  std::string rows = header_rows();
+  rows.pop_back();
+  msg = expect_error(write("nonl.txt", "01:00.0 Test\n" + rows), 5);
+  EXPECT_NE(msg.find("no newline"), std::string::npos) << msg;
+}
+
+// The same lines given to lspci: what atslab accepts, lspci reads the same way, and where
+// atslab refuses a line lspci also gives up. Skipped without lspci (CI has it).
+int lspci_status(const std::string& path, std::string* out = nullptr) {
+  std::string cmd = "lspci -F '" + path + "' -n 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  char buf[512];
+  size_t n;
+  std::string text;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+  int st = ::pclose(p);
+  if (out) *out = text;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+#define SKIP_WITHOUT_LSPCI()                                                  \
+  if (std::system("command -v lspci >/dev/null") != 0) {                     \
+    if (ATSLAB_NO_SKIPS) FAIL() << "lspci not installed (CI)";                \
+    GTEST_SKIP() << "lspci not installed";                                   \
+  }
+
+TEST_F(MalformedDump, LspciAgreesOnTheLinesLibpciCannotRead) {
+  SKIP_WITHOUT_LSPCI();
+  auto with_line = [&](size_t len) { return "01:00.0 Test\n\t" + std::string(len - 1, 'x') + "\n" + header_rows(); };
+  std::string out;
+  EXPECT_EQ(lspci_status(write("253.txt", with_line(253)), &out), 0) << out;
+  EXPECT_NE(out.find("01:00.0 0880: 8086:0b25"), std::string::npos) << out;
+  EXPECT_NE(lspci_status(write("254.txt", with_line(254)), &out), 0) << out;
+  std::string rows = header_rows();
+  EXPECT_NE(lspci_status(write("nonl.txt", "01:00.0 Test\n" + rows.substr(0, rows.size() - 1)), &out), 0) << out;
+  std::string two = rows;
+  two.insert(two.find("\n20:"), "  ");
+  EXPECT_NE(lspci_status(write("two.txt", "01:00.0 Test\n" + two), &out), 0) << out;
+  std::string one = rows;
+  one.insert(one.find("\n20:"), " ");
+  EXPECT_EQ(lspci_status(write("one.txt", "01:00.0 Test\n" + std::string(kVvvText) + one), &out), 0) << out;
+  EXPECT_NE(out.find("01:00.0 0880: 8086:0b25"), std::string::npos) << out;
+}
+
+// The published lspci -vvvxxxx files (tests/data/lspci, each naming its source): every function
+// atslab loads has the capabilities lspci -F FILE -vvv lists for it, at the same offsets.
+std::vector<fs::path> published_dumps() {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(std::string(ATSLAB_SOURCE_DIR) + "/tests/data/lspci"))
+    if (e.path().extension() == ".txt") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// BDF -> the capability offsets lspci -vvv lists for it ("Capabilities: [40] ...", "[100 v1] ...").
+std::map<std::string, std::vector<unsigned>> lspci_caps(const fs::path& p) {
+  std::map<std::string, std::vector<unsigned>> out;
+  FILE* f = ::popen(("lspci -F '" + p.string() + "' -vvv -D 2>/dev/null").c_str(), "r");
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  ::pclose(f);
+  std::istringstream in(text);
+  std::string line, cur;
+  static const std::regex dev_re(R"(^([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) )");
+  static const std::regex cap_re(R"(^\tCapabilities: \[([0-9a-f]+)(?: v\d+)?\] )");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_search(line, m, dev_re)) cur = m[1].str(), out[cur];
+    else if (!cur.empty() && std::regex_search(line, m, cap_re))
+      out[cur].push_back(static_cast<unsigned>(std::stoul(m[1].str(), nullptr, 16)));
+  }
+  return out;
+}
+
+TEST(LspciDumpPublished, EveryFileNamesItsSourceAndIsReadAsLspciReadsIt) {
+  SKIP_WITHOUT_LSPCI();
+  auto files = published_dumps();
+  ASSERT_GE(files.size(), 8u);
+  unsigned with_text = 0;
+  for (const auto& p : files) {
+    SCOPED_TRACE(p.string());
+    std::ifstream in(p);
+    std::string first, line;
+    std::getline(in, first);
+    EXPECT_EQ(first.rfind("# source: github.com/", 0), 0u) << first;
+    bool text = false;
+    while (std::getline(in, line)) text |= !line.empty() && line[0] == '\t';
+    with_text += text;
+    std::vector<ImportedFunction> fns;
+    ASSERT_NO_THROW(fns = load_lspci_dump(p.string()));
+    auto listed = lspci_caps(p);
+    EXPECT_EQ(fns.size(), listed.size());
+    for (const auto& f : fns) {
+      SCOPED_TRACE(f.original.str());
+      ASSERT_TRUE(listed.count(f.original.str()));
+      std::vector<unsigned> ours;
+      for (const auto& walk : {walk_std_caps(f.cfg), walk_ext_caps(f.cfg)})
+        for (const auto& c : walk.caps) ours.push_back(c.offset);
+      // lspci lists the extended capabilities only when it has the 4096 bytes.
+      if (f.config_size < 4096) EXPECT_TRUE(walk_ext_caps(f.cfg).caps.empty());
+      EXPECT_EQ(ours, listed.at(f.original.str()));
+    }
+  }
+  EXPECT_GE(with_text, 6u) << "the lspci -vvvxxxx form";
+}
+
 // ---- CLI: exit status 2 and a one-line error on stderr ----
 
 struct RunResult {

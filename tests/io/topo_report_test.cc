@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -55,17 +56,17 @@ const char* kBuiltinGolden = R"([
    "ats_cap_offset": null, "untrusted": false, "external_facing": false, "quirks": [],
    "kernel": {"ats_cap": null, "ats_enabled": false, "ats_stu": 0, "no_ats": false}},
   {"bdf": "0000:01:00.0", "vendor_id": "0x15b3", "device_id": "0x101d", "kind": "PF", "pf": null,
-   "sriov": {"total_vfs": 8, "num_vfs": 2, "vf_offset": 2, "vf_stride": 1, "vf_device_id": "0x101e"},
+   "sriov": {"initial_vfs": 8, "total_vfs": 8, "num_vfs": 2, "vf_offset": 2, "vf_stride": 1, "vf_device_id": "0x101e"},
    "ats_cap_offset": "0x0100", "ats_invalidate_queue_depth": 32, "ats_page_aligned": true, "ats_stu": 0,
-   "ats_enable": true, "untrusted": false, "quirks": [],
+   "ats_enable": true, "ats_control_source": "enumeration", "untrusted": false, "quirks": [],
    "kernel": {"ats_cap": "0x0100", "ats_enabled": true, "ats_stu": 12, "no_ats": false}},
   {"bdf": "0000:01:00.2", "vendor_id": "0x15b3", "device_id": "0x101e", "kind": "VF", "pf": "0000:01:00.0",
    "vf_index": 0, "ats_cap_offset": "0x0100", "ats_invalidate_queue_depth": 32, "ats_page_aligned": true,
-   "ats_stu": 0, "ats_enable": true, "untrusted": false, "quirks": [],
+   "ats_stu": 0, "ats_enable": true, "ats_control_source": "enumeration", "untrusted": false, "quirks": [],
    "kernel": {"ats_cap": "0x0100", "ats_enabled": true, "ats_stu": 0, "no_ats": false}},
   {"bdf": "0000:01:00.3", "vendor_id": "0x15b3", "device_id": "0x101e", "kind": "VF", "pf": "0000:01:00.0",
    "vf_index": 1, "ats_cap_offset": "0x0100", "ats_invalidate_queue_depth": 32, "ats_page_aligned": true,
-   "ats_stu": 0, "ats_enable": true, "untrusted": false, "quirks": [],
+   "ats_stu": 0, "ats_enable": true, "ats_control_source": "enumeration", "untrusted": false, "quirks": [],
    "kernel": {"ats_cap": "0x0100", "ats_enabled": true, "ats_stu": 0, "no_ats": false}}
 ])";
 
@@ -251,6 +252,15 @@ TEST_F(TopoReport, TextTableCarriesTheSameFields) {
     EXPECT_EQ(untr, "no");
     EXPECT_EQ(quirks, "e2000@final");
     EXPECT_NE(line.find("Intel Corporation"), std::string::npos);
+    // A PF's SR-IOV fields on the line below its row (issue 17: InitialVFs shown).
+    if (f.contains("sriov")) {
+      ASSERT_TRUE(std::getline(in, line));
+      const json& v = f.at("sriov");
+      EXPECT_EQ(line, fmt::format("    SR-IOV: NumVFs {} of TotalVFs {}, InitialVFs {}, First VF Offset {}, VF Stride {}",
+                                  v.at("num_vfs").get<int>(), v.at("total_vfs").get<int>(),
+                                  v.at("initial_vfs").get<int>(), v.at("vf_offset").get<int>(),
+                                  v.at("vf_stride").get<int>()));
+    }
   }
 }
 

@@ -37,23 +37,26 @@ atslab::cli::Register reg{
             o->header_quirks ? atslab::policy::QuirkPhase::Header : atslab::policy::QuirkPhase::Final;
         mo.switches.noats = o->noats;
         atslab::System s;
+        std::vector<std::string> notes;
+        std::vector<atslab::io::ImportedFunction> fns;
         if (o->dumps.empty()) {
           mo.vfs = static_cast<uint16_t>(o->vfs >= 0 ? o->vfs : 2);
           s = atslab::sim::builtin_example(mo);
         } else {
-          std::vector<atslab::io::ImportedFunction> fns;
           for (const auto& path : o->dumps) {
             auto more = atslab::io::load_lspci_dump(path);
             fns.insert(fns.end(), more.begin(), more.end());
           }
           mo.vfs = static_cast<uint16_t>(o->vfs >= 0 ? o->vfs : 0);
-          s = atslab::sim::from_dumps(fns, mo);
+          s = atslab::sim::from_dumps(fns, mo, &notes);
         }
         atslab::io::PciIds ids;
         if (o->json)
-          std::cout << atslab::io::topo_json(s, ids).dump(2) << "\n";
+          std::cout << atslab::io::topo_json(s, ids, fns).dump(2) << "\n";
         else
-          std::cout << atslab::io::topo_text(s, ids);
+          std::cout << atslab::io::topo_text(s, ids, fns);
+        // What the dumps hold that the machine does not: after the table, or on stderr beside JSON.
+        for (const auto& n : notes) (o->json ? std::cerr : std::cout) << "note: " << n << "\n";
         return 0;
       };
     }};
