@@ -685,7 +685,9 @@ TEST(LspciDumpPublished, EveryFileNamesItsSourceAndIsReadAsLspciReadsIt) {
       for (const auto& walk : {walk_std_caps(f.cfg), walk_ext_caps(f.cfg)})
         for (const auto& c : walk.caps) ours.push_back(c.offset);
       // lspci lists the extended capabilities only when it has the 4096 bytes.
-      if (f.config_size < 4096) EXPECT_TRUE(walk_ext_caps(f.cfg).caps.empty());
+      if (f.config_size < 4096) {
+        EXPECT_TRUE(walk_ext_caps(f.cfg).caps.empty());
+      }
       EXPECT_EQ(ours, listed.at(f.original.str()));
     }
   }
