@@ -49,7 +49,10 @@ DumpScan scan_like_linux(const std::vector<io::ImportedFunction>& fns) {
 
   std::map<const io::ImportedFunction*, bool> found;  // -> on a bus with ARI on
   std::map<const io::ImportedFunction*, std::string> why;
-  for (const auto& [key, devfns] : buses) {
+  for (const auto& bus : buses) {
+    // Not a structured binding: clang 14 (the fuzz build's) lets no lambda capture one.
+    const auto& key = bus.first;
+    const auto& devfns = bus.second;
     std::vector<const io::ImportedFunction*> bus_fns;
     for (const auto& [devfn, f] : devfns) bus_fns.push_back(f);
     auto at = [&](unsigned devfn) -> const io::ImportedFunction* {
