@@ -2,6 +2,7 @@
 // Everything the simulated Linux kernel holds, as one value.
 #include <vector>
 
+#include "base/cow_vector.h"
 #include "linux/amd/driver_state.h"
 #include "linux/iommu/iommu_core.h"
 #include "linux/kernel/context.h"
@@ -15,7 +16,11 @@ namespace atslab {
 
 struct Kernel {
   policy::PciCoreSwitches pci_switches;
-  std::vector<pci::PciDev> devs;  // every pci_dev ever allocated, by DevId
+  base::CowVector<pci::PciDev> devs;  // every pci_dev ever allocated, by DevId (copies share what they have not written)
+  // The DevIds of devs not yet removed, ascending: derived from devs, kept so that the kernel's
+  // lookups by address (pci_get_domain_bus_and_slot, a PF's VFs, a bridge's children) walk the
+  // devices present rather than every pci_dev a long run ever allocated.
+  std::vector<pci::DevId> present_devs;
   iommu::IommuCore iommu;
   smmuv3::Driver smmuv3;
   vtd::Driver vtd;

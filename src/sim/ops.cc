@@ -82,7 +82,7 @@ std::optional<pci::DevId> resolve(const System& s, const OpContext& ctx, const s
     throw InputError(fmt::format("bad VF name '{}' (expected <pf>.vf<N>)", name));
   }
   if (!pf) return std::nullopt;
-  for (pci::DevId d : pci::live_devices(s))
+  for (pci::DevId d : s.kernel.present_devs)
     if (s.kernel.devs[d].is_virtfn && s.kernel.devs[d].physfn == *pf && s.kernel.devs[d].vf_index == index) return d;
   return std::nullopt;
 }
@@ -95,7 +95,7 @@ bool behind_smmu(const System& s, const hw::pcie::RootComplex& rc) {
 // An iommu_unmap() of `iova` in progress on the domain the function's group sits on.
 bool unmapping_here(const System& s, hw::pcie::FnId fn, uint64_t iova) {
   if (s.kernel.iommu.unmapping.empty()) return false;
-  for (pci::DevId d : pci::live_devices(s)) {
+  for (pci::DevId d : s.kernel.present_devs) {
     if (s.kernel.devs[d].fn != fn) continue;
     const iommu::GroupId g = iommu::group_of(s, d);
     return g != iommu::kNoGroup && iommu::unmap_in_flight(s, iommu::group(s, g).domain, iova & ~uint64_t{0xfff});

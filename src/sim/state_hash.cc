@@ -66,6 +66,11 @@ class Hasher {
       for (const auto& x : v) add(x);
     }
   }
+  template <typename T, size_t N>
+  void add(const base::CowVector<T, N>& v) {
+    add(v.size());
+    for (const auto& x : v) add(x);
+  }
   void add(const std::vector<bool>& v) {
     add(v.size());
     for (bool b : v) add(b);

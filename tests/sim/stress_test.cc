@@ -94,5 +94,28 @@ TEST(Stress, ObserverSeesEveryStepAndEveryEvent) {
   EXPECT_LT(commands, events);
 }
 
+// The kernel's lookups by address walk Kernel::present_devs, kept beside the table of every
+// pci_dev ever allocated: after every step of an interleaved run full of SR-IOV enables and
+// disables (VFs added and removed, some inside a second CPU's operation, some rewound), it must
+// list exactly the pci_devs not removed, ascending.
+TEST(Stress, PresentDevicesAreThePciDevsNotRemovedAfterEveryStep) {
+  auto sc = seed_scenario();
+  size_t checked = 0, mismatches = 0, most = 0;
+  StressOptions opt{.seed = 3, .ops = 3000, .interleave_per_mille = 500};
+  opt.on_step = [&](const StressStep& st) {
+    std::vector<pci::DevId> want;
+    for (pci::DevId d = 0; d < st.s.kernel.devs.size(); ++d)
+      if (st.s.kernel.devs[d].state != pci::DevState::Removed) want.push_back(d);
+    mismatches += want != st.s.kernel.present_devs;
+    most = std::max(most, st.s.kernel.devs.size());
+    ++checked;
+  };
+  auto r = run_stress(sc, policy::AtsVariant::FailEarly, opt);
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_EQ(checked, r.ops + 1);
+  EXPECT_GT(r.interleaved, 0u);
+  EXPECT_GT(most, 40u) << "VFs came and went, so removed pci_devs were there to leave out";
+}
+
 }  // namespace
 }  // namespace atslab::sim

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/cow_vector.h"
 #include "hw/pcie/function.h"
 #include "linux/pci/pci_dev.h"
 
@@ -70,8 +71,8 @@ struct IommuCore {
   // and the core unregistered the IOMMU). Its devices bind without an IOMMU, as the deferred-probe
   // timeout lets them.
   std::vector<bool> register_failed;
-  std::vector<DeviceIommu> devs;  // per pci::DevId
-  std::vector<Group> groups;
+  base::CowVector<DeviceIommu> devs;  // per pci::DevId
+  base::CowVector<Group> groups;
   std::vector<Domain> domains;
   bool default_identity = false;  // iommu.passthrough=1: identity default domains
   std::vector<UnmapInFlight> unmapping;  // iommu_unmap calls in progress (on any CPU)

@@ -105,10 +105,10 @@ DevId iov_add_virtfn(System& s, DevId pf, unsigned vf_id) {
 
 void iov_remove_virtfn(System& s, DevId pf, unsigned vf_id) {
   Frame f(s, KFn::pci_iov_remove_virtfn);
-  for (DevId d = 0; d < s.kernel.devs.size(); ++d) {
+  // pci_get_domain_bus_and_slot() at the VF's routing ID: at most one present device.
+  for (DevId d : s.kernel.present_devs) {
     const PciDev& p = pdev(s, d);
-    if (p.is_virtfn && p.physfn == pf && p.vf_index == vf_id && p.state != DevState::Removed)
-      stop_and_remove_bus_device(s, d);
+    if (p.is_virtfn && p.physfn == pf && p.vf_index == vf_id) return stop_and_remove_bus_device(s, d);
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "hw/pcie/capability_walk.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/probe.h"
@@ -40,6 +42,7 @@ DevId setup_device(System& s, hw::pcie::FnId fn, DevId bus_self, const PciDev* p
   d.bus_self = bus_self;
   d.state = DevState::Setup;
   s.kernel.devs.push_back(d);
+  s.kernel.present_devs.push_back(dev);  // the largest DevId yet: the list stays ascending
   Frame f(s, KFn::pci_setup_device);
 
   PciDev& p = pdev(s, dev);
@@ -232,7 +235,7 @@ void stop_and_remove_bus_device(System& s, DevId dev) {
   Frame f(s, KFn::pci_stop_and_remove_bus_device);
   if (pdev(s, dev).state == DevState::Removed) return;
   // Children first: a bridge's subordinates, a PF's VFs.
-  for (DevId d = 0; d < s.kernel.devs.size(); ++d)
+  for (DevId d : live_devices(s))  // a copy: removing a child takes it off the list
     if (pdev(s, d).bus_self == dev && pdev(s, d).state != DevState::Removed && !pdev(s, d).is_virtfn)
       stop_and_remove_bus_device(s, d);
   if (pdev(s, dev).is_physfn && pdev(s, dev).sriov.num_vfs) disable_sriov(s, dev);
@@ -241,6 +244,8 @@ void stop_and_remove_bus_device(System& s, DevId dev) {
     Frame g(s, KFn::device_del);
     iommu::bus_notify_del(s, dev);
     pdev(s, dev).state = DevState::Removed;
+    auto& present = s.kernel.present_devs;
+    present.erase(std::lower_bound(present.begin(), present.end(), dev));
     s.record.event(kernel::EventKind::DeviceDel, dev);
   }
 }
@@ -252,16 +257,13 @@ void stop_and_remove_bus_device_locked(System& s, DevId dev) {
 }
 
 std::optional<DevId> dev_for_fn(const System& s, hw::pcie::FnId fn) {
-  for (DevId d = 0; d < s.kernel.devs.size(); ++d)
-    if (s.kernel.devs[d].fn == fn && s.kernel.devs[d].state != DevState::Removed) return d;
+  for (DevId d : s.kernel.present_devs)
+    if (s.kernel.devs[d].fn == fn) return d;
   return std::nullopt;
 }
 
 std::vector<DevId> live_devices(const System& s) {
-  std::vector<DevId> out;
-  for (DevId d = 0; d < s.kernel.devs.size(); ++d)
-    if (s.kernel.devs[d].state != DevState::Removed) out.push_back(d);
-  return out;
+  return s.kernel.present_devs;
 }
 
 }  // namespace atslab::pci

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "base/cow_vector.h"
 #include "linux/iommu/iommu_core.h"
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/invs.h"
@@ -104,7 +105,7 @@ struct Driver {
   policy::SmmuAttachSwitches switches;  // fix sketches for a failing must-succeed attach (all off: the kernel)
   InvalidationDesign inv_design = InvalidationDesign::Invs;
   std::vector<Smmu> smmus;
-  std::vector<Master> masters;
+  base::CowVector<Master> masters;  // every master ever allocated (copies share what they have not written)
   std::vector<SmmuDomain> domains;
   std::vector<InvsSlot> invs_pool;
   // How many invs_pool slots are Retired and how many Reclaimed: derived from the pool (so

@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "base/cow_vector.h"
 #include "linux/iommu/iommu_core.h"
 
 namespace atslab::vfio {
@@ -48,7 +49,7 @@ struct VfioGroup {
 
 struct Vfio {
   std::vector<Container> containers;
-  std::vector<VfioGroup> groups;  // every vfio_group ever created, dead ones included
+  base::CowVector<VfioGroup> groups;  // every vfio_group ever created, dead ones included
   bool operator==(const Vfio&) const = default;
 };
 
