@@ -117,8 +117,10 @@ def linux_finds(dump):
                 fn = nxt
             continue
         for devfn, f in by_devfn.items():
+            # No function 0 in the dump: lspci lists only what Linux found, so this is a dump of
+            # chosen functions (lspci -s), kept as found.
             f0 = by_devfn.get(devfn & ~7)
-            if f0 and ((devfn & 7) == 0 or f0["hdr_type"] & 0x80):
+            if not f0 or (devfn & 7) == 0 or f0["hdr_type"] & 0x80:
                 found.add(f["bdf"])
     return found
 
@@ -176,6 +178,9 @@ def main():
         if d is None:
             errors.append(f"{f['bdf']}: lspci lists it, atslab's table has no function from it")
             continue
+        fn0 = f["bdf"][:-1] + "0"
+        if fn0 not in {g["bdf"] for g in funcs} and not any(f"{f['bdf']} kept without {fn0}" in n for n in notes):
+            errors.append(f"{f['bdf']}: kept without its function 0 and without a note saying so")
         got_id = f"{int(d['vendor_id'], 16):04x}:{int(d['device_id'], 16):04x}"
         if got_id != f["id"]:
             errors.append(f"{f['bdf']}: id {got_id}, lspci says {f['id']}")

@@ -48,7 +48,8 @@ DumpScan scan_like_linux(const std::vector<io::ImportedFunction>& fns) {
   for (const auto& f : fns) buses[{f.original.domain, f.original.bus}][f.original.devfn] = &f;
 
   std::map<const io::ImportedFunction*, bool> found;  // -> on a bus with ARI on
-  std::map<const io::ImportedFunction*, std::string> why;
+  std::map<const io::ImportedFunction*, std::string> why;   // left out, and why
+  std::map<const io::ImportedFunction*, std::string> kept;  // found, with something to say
   for (const auto& bus : buses) {
     // Not a structured binding: clang 14 (the fuzz build's) lets no lambda capture one.
     const auto& key = bus.first;
@@ -87,9 +88,14 @@ DumpScan scan_like_linux(const std::vector<io::ImportedFunction>& fns) {
         const io::ImportedFunction* f = at(slot << 3 | fn);
         if (!f) continue;
         if (!f0) {
-          why[f] = fmt::format("Linux scans a slot only when its function 0 answers (pci_scan_slot), and the dump has "
-                               "no {} (a dump of one function, lspci -s? give the whole slot)",
-                               Bdf{key.first, key.second, static_cast<uint8_t>(slot << 3)}.str());
+          // Linux scans a slot only when its function 0 answers (pci_scan_slot), and lspci lists
+          // only what Linux found: a slot without function 0 is a dump of chosen functions
+          // (`lspci -s 6a:00.4 -xxxx`, as bug reports carry), not a machine without it.
+          found[f] = false;
+          kept[f] = fmt::format("kept without {}, which the dump does not hold: lspci lists only functions Linux "
+                                "found, and Linux scans a slot only when its function 0 answers (pci_scan_slot), so "
+                                "this is a dump of chosen functions (lspci -s); function 0 is not modelled",
+                                Bdf{key.first, key.second, static_cast<uint8_t>(slot << 3)}.str());
         } else if (fn && !(f0->cfg.read8(hdr::kHeaderType) & hdr::kMultifunction)) {
           why[f] = fmt::format("{}'s header type {:#04x} has no multi-function bit (0x80), so Linux scans no other "
                                "function of its slot (next_fn)",
@@ -107,12 +113,14 @@ DumpScan scan_like_linux(const std::vector<io::ImportedFunction>& fns) {
     const io::ImportedFunction* first = buses[{f.original.domain, f.original.bus}][f.original.devfn];
     if (auto it = found.find(first); it != found.end()) found[&f] = it->second;
     if (auto it = why.find(first); it != why.end()) why[&f] = it->second;
+    if (auto it = kept.find(first); it != kept.end()) kept[&f] = it->second;
   }
   DumpScan out;
   for (const auto& f : fns) {
     if (auto it = found.find(&f); it != found.end()) {
       out.found.push_back(f);
       out.on_ari_bus.push_back(it->second);
+      if (auto k = kept.find(&f); k != kept.end()) out.notes.push_back(fmt::format("{}: {} {}", f.file, f.original.str(), k->second));
     } else {
       out.notes.push_back(fmt::format("{}: {} left out: {}", f.file, f.original.str(), why.at(&f)));
     }

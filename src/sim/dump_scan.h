@@ -1,8 +1,10 @@
 #pragma once
 // Which of a dump's functions Linux would find, by the kernel's scan rules (drivers/pci/probe.c:
 // pci_scan_slot, next_fn, next_ari_fn; pci_configure_ari). A dump may hold functions that Linux
-// never enumerates (a slot's function 1 without function 0, or `lspci -s 6a:00.4`): they are
-// left out of the machine, each with a note saying why.
+// never enumerates (functions beside a single-function function 0, functions off the ARI chain):
+// they are left out of the machine, each with a note saying why. A slot whose function 0 the dump
+// lacks is a dump of chosen functions (`lspci -s 6a:00.4`; lspci lists only what Linux found):
+// its functions are kept, with a note.
 #include <string>
 #include <vector>
 
@@ -12,7 +14,7 @@ namespace atslab::sim {
 
 struct DumpScan {
   std::vector<io::ImportedFunction> found;  // in the dump's order
-  std::vector<std::string> notes;           // one per function left out: "FILE: BDF left out: why"
+  std::vector<std::string> notes;           // per function left out ("FILE: BDF left out: why") or kept without its function 0
   std::vector<bool> on_ari_bus;             // found[i]'s bus has ARI on: its functions share one port
 };
 
