@@ -90,7 +90,11 @@ void ChromeTrace::add_events(const System& s, size_t from, size_t to) {
       }
       case kernel::EventKind::SmmuCommand: {
         auto op = hw::smmuv3::op_from_code(static_cast<uint8_t>(e.a));
-        push(instant(kPidSmmu, static_cast<int>(e.dev), e.seq, op ? hw::smmuv3::op_name(*op) : "?", {{"arg", e.b}}));
+        json args{{"arg", e.b}};
+        // An ATC_INV's range is the event after it (AtcInvRange).
+        if (i + 1 < s.record.events.size() && s.record.events[i + 1].kind == kernel::EventKind::AtcInvRange)
+          args["range"] = hw::smmuv3::describe_atc_inv_range(s.record.events[i + 1].a, s.record.events[i + 1].b);
+        push(instant(kPidSmmu, static_cast<int>(e.dev), e.seq, op ? hw::smmuv3::op_name(*op) : "?", std::move(args)));
         break;
       }
       case kernel::EventKind::SteWrite:

@@ -113,6 +113,9 @@ std::vector<StepView> run(const io::Scenario& sc, policy::AtsVariant variant, ui
     for (size_t i = st.events_from; i < st.events_to && i < events.size(); ++i) {
       if (events[i].kind == kernel::EventKind::SmmuCommand && compared(hs::op_from_code(static_cast<uint8_t>(events[i].a))))
         v.commands.push_back(command_text(events[i]));
+      // The range the ATC_INV just compared carries (what arm_smmu_atc_inv_to_cmd made of the unmap).
+      if (events[i].kind == kernel::EventKind::AtcInvRange && !v.commands.empty())
+        v.commands.back() += " " + hs::describe_atc_inv_range(events[i].a, events[i].b);
       if (auto p = phase_text(st.s, events[i])) v.phases.push_back(std::move(*p));
     }
     v.stes = ste_view(st.s);

@@ -24,6 +24,7 @@ constexpr F kDeviceContainer[] = {F::Device, F::Container};
 constexpr F kContainer[] = {F::Container};
 constexpr F kContainerCount[] = {F::Container, F::Count};
 constexpr F kContainerIova[] = {F::Container, F::Iova};
+constexpr F kContainerCountIova[] = {F::Container, F::Count, F::Iova};
 constexpr F kDeviceIovaWrite[] = {F::Device, F::Iova, F::Write};
 constexpr F kDeviceType[] = {F::Device, F::Type};
 
@@ -43,7 +44,7 @@ constexpr KindInfo kKinds[] = {
     {OpKind::Remove, "remove", kDevice},
     {OpKind::AttachOwnDomain, "attach_own_domain", kDevice},
     {OpKind::DetachOwnDomain, "detach_own_domain", kDevice},
-    {OpKind::VfioMap, "vfio_map", kContainerCount},
+    {OpKind::VfioMap, "vfio_map", kContainerCountIova},
     {OpKind::VfioUnmap, "vfio_unmap", kContainerIova},
     {OpKind::DeviceDma, "device_dma", kDeviceIovaWrite},
     {OpKind::AtsTranslate, "ats_translate", kDeviceIovaWrite},

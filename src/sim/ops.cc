@@ -37,7 +37,9 @@ std::string describe_plain(const Op& op) {
     case OpKind::Remove: return fmt::format("echo 1 > {}/remove", op.device);
     case OpKind::AttachOwnDomain: return fmt::format("{}: iommu_attach_group(own paging domain)", op.device);
     case OpKind::DetachOwnDomain: return fmt::format("{}: iommu_detach_group", op.device);
-    case OpKind::VfioMap: return fmt::format("VFIO_IOMMU_MAP_DMA {}: {} page(s)", op.container, op.count);
+    case OpKind::VfioMap:
+      return op.iova ? fmt::format("VFIO_IOMMU_MAP_DMA {}: {} page(s) at {:#x}", op.container, op.count, op.iova)
+                     : fmt::format("VFIO_IOMMU_MAP_DMA {}: {} page(s)", op.container, op.count);
     case OpKind::VfioUnmap:
       return op.iova ? fmt::format("VFIO_IOMMU_UNMAP_DMA {} {:#x}", op.container, op.iova)
                      : fmt::format("VFIO_IOMMU_UNMAP_DMA {}: its lowest mapping", op.container);
@@ -271,7 +273,10 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     }
     case OpKind::VfioMap: {
       auto c = container(s, ctx, op.container);
-      const uint64_t iova = next_vfio_iova(s, ctx, c), size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within its slot
+      // At the IOVA asked for (as QEMU maps guest RAM at its guest-physical address, aligned to a
+      // page and not to the mapping's size), or in the next free slot.
+      const uint64_t iova = op.iova ? op.iova : next_vfio_iova(s, ctx, c);
+      const uint64_t size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within a slot
       int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
       if (ret == 0) remember_iova(ctx, iova);
       return ret;

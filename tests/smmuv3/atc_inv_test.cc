@@ -48,5 +48,20 @@ TEST(SmmuAtcInvRange, SsvOnlyForARealPasid) {
   EXPECT_EQ(c.ssid, 3u);
 }
 
+// What the record keeps of an ATC_INV (kernel::EventKind::AtcInvRange) and how the trace and
+// compare-drivers print it: the unaligned VFIO range of scenarios/vfio-unaligned-unmap.yaml,
+// pages 0xc3..0xc5, is 8 pages at 0xc0000; a PASID's range carries its SSID.
+TEST(SmmuAtcInvRange, TheRecordKeepsTheRangeAndTheSsid) {
+  const auto c = atc_inv_to_cmd(0x101, smmuv3::kIommuNoPasid, 0xc3000, 0x3000);
+  EXPECT_EQ(hw::smmuv3::atc_inv_range_b(c), 0xc0000 | 3);
+  EXPECT_EQ(hw::smmuv3::describe_atc_inv_range(hw::smmuv3::atc_inv_range_a(c), hw::smmuv3::atc_inv_range_b(c)),
+            "ssid=- addr=0xc0000 size=3");
+  const auto p = atc_inv_to_cmd(0x101, 5, 0x1000, 0x1000);
+  EXPECT_EQ(hw::smmuv3::atc_inv_range_a(p), (int64_t{1} << 32) | 5);
+  EXPECT_EQ(hw::smmuv3::describe_atc_inv_range(hw::smmuv3::atc_inv_range_a(p), hw::smmuv3::atc_inv_range_b(p)),
+            "ssid=0x5 addr=0x1000 size=0");
+  EXPECT_EQ(hw::smmuv3::describe_atc_inv_range(int64_t{1} << 33, 52), "ssid=- addr=0x0 size=52 global");
+}
+
 }  // namespace
 }  // namespace atslab::test

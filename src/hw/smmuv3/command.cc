@@ -195,4 +195,15 @@ std::string describe(const Command& c) {
   }
 }
 
+int64_t atc_inv_range_a(const Command& c) {
+  return static_cast<int64_t>(uint64_t{c.global} << 33 | uint64_t{c.ssv} << 32 | c.ssid);
+}
+int64_t atc_inv_range_b(const Command& c) { return static_cast<int64_t>((c.addr & ~uint64_t{0xfff}) | (c.size & 0x3f)); }
+
+std::string describe_atc_inv_range(int64_t a, int64_t b) {
+  const auto ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
+  const std::string ssid = (ua >> 32 & 1) ? fmt::format("{:#x}", ua & 0xfffff) : "-";
+  return fmt::format("ssid={} addr={:#x} size={}{}", ssid, ub & ~uint64_t{0xfff}, ub & 0x3f, (ua >> 33 & 1) ? " global" : "");
+}
+
 }  // namespace atslab::hw::smmuv3

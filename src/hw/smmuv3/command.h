@@ -99,4 +99,11 @@ RawCommand encode(const Command& c);
 std::optional<Command> decode(const RawCommand& raw);
 std::string describe(const Command& c);  // "CFGI_STE sid=0x1 leaf=1"
 
+// An ATC_INV's target and range in two integers, as a record keeps them: G << 33 | SSV << 32 |
+// SSID, and Address | SIZE (Address is 4 KiB aligned; SIZE, log2 of the 4 KiB pages, in bits 5:0).
+int64_t atc_inv_range_a(const Command& c);
+int64_t atc_inv_range_b(const Command& c);
+// "ssid=- addr=0x100000 size=3" (ssid=- without SSV, "global" with G), from the two integers.
+std::string describe_atc_inv_range(int64_t a, int64_t b);
+
 }  // namespace atslab::hw::smmuv3

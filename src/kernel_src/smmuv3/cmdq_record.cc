@@ -28,6 +28,7 @@ void record_cmdq_prod(System& s, unsigned smmu, uint32_t new_prod) {
                                                                                           : c->sid;
     s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(c->op), c->op == hs::Op::CMD_SYNC ? 0 : arg);
     if (c->op != hs::Op::ATC_INV) continue;
+    s.record.event(kernel::EventKind::AtcInvRange, smmu, hs::atc_inv_range_a(*c), hs::atc_inv_range_b(*c));
     const hw::pcie::FnId ep = hs::function_of_sid(s.hw, smmu, c->sid);
     if (ep == hw::pcie::kNoFn || hw::pcie::ats_control(s.hw.pcie.fn(ep).cfg).enabled) continue;
     s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c->sid, from_tracking);

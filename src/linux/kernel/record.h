@@ -45,6 +45,9 @@ enum class EventKind : uint8_t {
   SriovDisable,
   SteWrite,        // dev = smmu, a = StreamID, b = qword 1 (EATS, S1DSS) of the new STE
   SmmuCommand,     // dev = smmu, a = opcode, b = StreamID (ATC_INV/CFGI) or ASID/VMID (TLBI)
+  // dev = smmu: the range of the ATC_INV recorded just before (SmmuCommand): a = G << 33 | SSV << 32
+  // | SSID, b = Address | SIZE (the address is 4 KiB aligned, SIZE its low 6 bits: log2 of the pages)
+  AtcInvRange,
   AtcInvToAtsDisabled,  // dev = hw FnId: an ATC_INV reached an endpoint whose ATS is disabled; a = StreamID, b = from an invalidation array
   CmdSyncTimeout,  // dev = smmu: CERROR 3, ATC invalidate timeout
   AtsEnableFailed, // dev = pci dev, a = pci_enable_ats's return

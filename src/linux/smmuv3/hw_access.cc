@@ -88,6 +88,7 @@ int cmdq_issue(System& s, uint16_t smmu, const std::vector<hs::Command>& cmds, b
                                                                                   : c.sid;
     s.record.event(kernel::EventKind::SmmuCommand, smmu, static_cast<int64_t>(c.op), arg);
     if (c.op == hs::Op::ATC_INV) {
+      s.record.event(kernel::EventKind::AtcInvRange, smmu, hs::atc_inv_range_a(c), hs::atc_inv_range_b(c));
       hw::pcie::FnId ep = hs::function_of_sid(s.hw, smmu, c.sid);
       if (ep != hw::pcie::kNoFn && !endpoint_ats_enabled(s, ep)) {
         s.record.event(kernel::EventKind::AtcInvToAtsDisabled, ep, c.sid, from_array);
