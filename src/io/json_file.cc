@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -44,6 +45,38 @@ struct DuplicateKey {
   size_t at;
 };
 
+// A SAX pass that only looks for a key given twice in one object (a syntax error ends it: the
+// document's parse then reports it, with its position).
+struct DuplicateKeys : nlohmann::json_sax<nlohmann::json> {
+  explicit DuplicateKeys(const size_t* at) : consumed(at) {}
+  const size_t* consumed;
+  std::vector<std::set<std::string>> keys;  // one set per open object
+  std::optional<DuplicateKey> dup;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    keys.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (keys.back().insert(k).second) return true;
+    dup = DuplicateKey{k, *consumed};
+    return false;
+  }
+  bool end_object() override {
+    keys.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
 std::string position(const std::string& text, size_t at) {
   at = std::min(at, text.size());
   size_t line = 1, col = 1;
@@ -74,19 +107,17 @@ nlohmann::json load_json_file(const std::string& path, const std::string& what, 
   if (!in.read(text.data(), static_cast<std::streamsize>(size)) || in.gcount() != static_cast<std::streamsize>(size))
     throw InputError(fmt::format("{}: cannot read {}", path, what));
 
+  // Two passes, both linear: duplicate keys by SAX (nlohmann 3.11.2's callback parser rescans
+  // the enclosing array after every object, quadratic in the array's length: 200,000 replay steps
+  // took 10 s), then the document.
   size_t consumed = 0;
-  std::vector<std::set<std::string>> keys;  // one set per open object
-  auto cb = [&](int, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
-    using E = nlohmann::json::parse_event_t;
-    if (ev == E::object_start) keys.emplace_back();
-    if (ev == E::object_end && !keys.empty()) keys.pop_back();
-    if (ev == E::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second)
-      throw DuplicateKey{parsed.get<std::string>(), consumed};
-    return true;
-  };
   CountingIt first{text.data(), &consumed}, last{text.data() + text.size(), &consumed};
   try {
-    return nlohmann::json::parse(first, last, cb);
+    DuplicateKeys sax{&consumed};
+    nlohmann::json::sax_parse(first, last, &sax);
+    if (sax.dup) throw *sax.dup;
+    consumed = 0;
+    return nlohmann::json::parse(first, last);
   } catch (const DuplicateKey& d) {
     throw InputError(fmt::format("{}:{}: key '{}' given twice in one object", path, position(text, d.at), d.key));
   } catch (const nlohmann::json::parse_error& e) {

@@ -37,6 +37,9 @@ std::vector<DumpDevice> check_format(const std::string& path, std::string& sourc
   // A dump is a regular file of at most a few hundred KiB: /dev/zero would be read without end
   // and a FIFO would block (and libpci opens the file a second time).
   std::error_code ec;
+  // The file name reaches the JSON, traces and notes: refused here, as a scenario's is.
+  if (first_invalid_utf8(path))
+    throw InputError(fmt::format("{}: the file name is not valid UTF-8 (it is written into results and JSON)", path));
   auto st = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(st)) throw InputError(fmt::format("{}: cannot open lspci dump: no such file", path));
   if (!std::filesystem::is_regular_file(st)) throw InputError(fmt::format("{}: cannot open lspci dump: not a regular file", path));

@@ -47,14 +47,18 @@ ReplayFile load_replay(const std::string& path) {
   }
   const auto& ops = need("ops", nlohmann::json::value_t::array);
   // The scenarios' bound (sim::kMaxWorkloadOps), so that no replay file runs for hours.
+  // Every operation costs at least one (sim::op_cost): a longer list is refused before it is read.
+  auto too_many = [&](size_t i) {
+    return InputError(fmt::format("{}: ops[{}]: the replay asks for more than {} operations in all (map/unmap pairs and "
+                                  "DMA-API pages count one each)",
+                                  path, i, sim::kMaxWorkloadOps));
+  };
+  if (ops.size() > sim::kMaxWorkloadOps) throw too_many(sim::kMaxWorkloadOps);
   uint64_t total = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     r.ops.push_back(op_from_json(ops[i], fmt::format("{}: ops[{}]", path, i)));
     total += sim::op_cost(r.ops.back());
-    if (total > sim::kMaxWorkloadOps)
-      throw InputError(fmt::format("{}: ops[{}]: the replay asks for more than {} operations in all (map/unmap pairs and "
-                                   "DMA-API pages count one each)",
-                                   path, i, sim::kMaxWorkloadOps));
+    if (total > sim::kMaxWorkloadOps) throw too_many(i);
   }
   return r;
 }

@@ -46,7 +46,7 @@ struct DeviceSpec {
   std::string name;
   std::string port;  // "" = on the root bus (RCiEP)
   uint16_t rc = 0;
-  uint8_t devfn = 0;
+  std::optional<uint8_t> devfn;  // given (0 included) or not: an RCiEP without one takes the next free device number
   bool hotplug = false;
   std::string lspci;  // import the config space from a dump instead
   hw::pcie::HeaderSpec header;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "hw/pcie/capabilities.h"
 #include "io/input_error.h"
 #include "io/lspci_dump.h"
@@ -33,7 +35,7 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
       ports[p.name] = t.add_switch(ports.at(p.below), 1).at(0);
     }
   }
-  unsigned next_rciep = 0x10;
+  std::map<uint16_t, unsigned> next_rciep;  // per root complex (each has its own root bus)
   for (const auto& d : sc.devices) {
     ConfigSpace cfg;
     if (!d.lspci.empty()) {
@@ -50,11 +52,12 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
     }
     FnId parent = d.port.empty() ? kNoFn : ports.at(d.port);
     uint16_t rc = d.port.empty() ? d.rc : t.fn(parent).rc;
-    if (d.port.empty() && !d.devfn && next_rciep > kLastDevice)
+    unsigned& next = next_rciep.try_emplace(rc, 0x10).first->second;
+    if (d.port.empty() && !d.devfn && next > kLastDevice)
       throw InputError(fmt::format("{}: machine.devices: {}: more than {} root-complex integrated endpoints without a devfn "
                                    "(they take device numbers 16 to {}; give devfn)",
                                    sc.path, d.name, kLastDevice - 0x10 + 1, kLastDevice));
-    uint8_t devfn = d.port.empty() ? static_cast<uint8_t>(d.devfn ? d.devfn : (next_rciep++ << 3)) : d.devfn;
+    uint8_t devfn = d.devfn ? *d.devfn : d.port.empty() ? static_cast<uint8_t>(next++ << 3) : 0;
     names[d.name] = t.add_function(rc, parent, devfn, std::move(cfg), d.name, d.hotplug);
   }
   t.finalize();

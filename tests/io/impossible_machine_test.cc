@@ -57,6 +57,29 @@ TEST(ScenarioLoad, RefusesMoreIntegratedEndpointsThanTheRootBusHasDevices) {
   EXPECT_NE(m.find("more than 16 root-complex integrated endpoints without a devfn"), std::string::npos) << m;
 }
 
+// `devfn: 0` is a devfn (00:00.0), not "none given"; the device numbers an integrated endpoint
+// without one takes (16 to 31) are its own root complex's, each having its own root bus.
+TEST(ScenarioLoad, AnIntegratedEndpointsDevfnZeroAndTheFreeNumbersOfEachRootComplex) {
+  io::Scenario sc = io::load_scenario(test::write_temp("m.yaml", R"(machine:
+  root_complexes: [{iommu: smmuv3, smmu: 0}, {iommu: smmuv3, smmu: 0}]
+  devices:
+    - {name: zero, rc: 0, devfn: 0, vendor: 0x8086, device: 0x0b25}
+    - {name: free, rc: 0, vendor: 0x8086, device: 0x0b25}
+    - {name: other, rc: 1, vendor: 0x8086, device: 0x0b25}
+)"));
+  DeviceNames names;
+  System s = build_machine(sc, policy::AtsVariant::Upstream, names);
+  EXPECT_EQ(s.hw.pcie.fn(names.at("zero")).bdf.devfn, 0);
+  EXPECT_EQ(s.hw.pcie.fn(names.at("free")).bdf.devfn, 0x10 << 3);
+  EXPECT_EQ(s.hw.pcie.fn(names.at("other")).bdf.devfn, 0x10 << 3) << "root complex 1's root bus numbers its own";
+  std::string seventeen = "  root_complexes: [";
+  for (int i = 0; i < 17; ++i) seventeen += std::string(i ? ", " : "") + "{iommu: smmuv3, smmu: 0}";
+  seventeen += "]\n  devices:\n";
+  for (int i = 0; i < 17; ++i)
+    seventeen += "    - {name: e" + std::to_string(i) + ", rc: " + std::to_string(i) + ", vendor: 0x8086, device: 0x0b25}\n";
+  EXPECT_EQ(refusal(seventeen), "") << "one endpoint without a devfn on each of 17 root complexes";
+}
+
 TEST(ScenarioLoad, AcceptsDistinctFunctions) {
   const std::string fine = R"(  ports: [{name: rp0}, {name: rp1}]
   devices:
