@@ -96,6 +96,17 @@ class Reader {
     return n.Scalar();
   }
 
+  // A name: printed in tables, logs, traces and the HTML report, and named by operations. Not
+  // empty (no operation could name it), and without control characters (a terminal acts on an
+  // escape sequence; a newline splits a result line).
+  std::string name(const YAML::Node& n, const std::string& field) const {
+    std::string s = str(n, field);
+    if (s.empty()) fail(n, field, "a name cannot be empty");
+    for (unsigned char c : s)
+      if (c < 0x20 || c == 0x7f) fail(n, field, fmt::format("a name has no control characters (byte {:#04x})", c));
+    return s;
+  }
+
   const std::string& path() const { return path_; }
 
  private:
@@ -139,7 +150,7 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
   const std::string field = "workload[]." + std::string(sim::field_name(f));
   switch (f) {
     case sim::OpField::Device: op.device = r.str(n, field); return;
-    case sim::OpField::Container: op.container = r.str(n, field); return;
+    case sim::OpField::Container: op.container = r.name(n, field); return;
     case sim::OpField::Driver:
       op.driver = r.str(n, field);
       if (op.driver != "native" && op.driver != "vfio-pci") r.fail(n, field, "expected native or vfio-pci");
@@ -237,7 +248,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
       r.only(n, "machine.ports[]", {"name", "rc", "external_facing", "below"});
       PortSpec p;
       if (!n["name"]) r.fail(n, "machine.ports[].name", "every port needs a name");
-      p.name = r.str(n["name"], "machine.ports[].name");
+      p.name = r.name(n["name"], "machine.ports[].name");
       if (!names.insert(p.name).second) r.fail(n["name"], "machine.ports[].name", "duplicate name '" + p.name + "'");
       if (n["rc"]) p.rc = r.num<uint16_t>(n["rc"], "machine.ports[].rc", sc.rcs.size() - 1);
       if (n["external_facing"]) p.external_facing = r.flag(n["external_facing"], "machine.ports[].external_facing");
@@ -257,7 +268,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
                                    "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "driver"});
     DeviceSpec d;
     if (!n["name"]) r.fail(n, "machine.devices[].name", "every device needs a name");
-    d.name = r.str(n["name"], "machine.devices[].name");
+    d.name = r.name(n["name"], "machine.devices[].name");
     if (d.name.find('.') != std::string::npos) r.fail(n["name"], "machine.devices[].name", "a name has no '.' (VFs are named <pf>.vf<N>)");
     if (!names.insert(d.name).second) r.fail(n["name"], "machine.devices[].name", "duplicate name '" + d.name + "'");
     if (n["port"]) {
@@ -272,6 +283,11 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     if (n["devfn"]) d.devfn = r.num<uint8_t>(n["devfn"], "machine.devices[].devfn", 0xff);
     if (n["hotplug"]) d.hotplug = r.flag(n["hotplug"], "machine.devices[].hotplug");
     if (n["lspci"]) {
+      // The dump is the device's config space: a field describing one would be ignored.
+      for (const char* k : {"vendor", "device", "revision", "class", "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid"})
+        if (n[k])
+          r.fail(n[k], std::string("machine.devices[].") + k,
+                 "the lspci dump gives the device's config space: drop this field or the lspci key");
       d.lspci = r.str(n["lspci"], "machine.devices[].lspci");
       if (!std::filesystem::path(d.lspci).is_absolute())
         d.lspci = (std::filesystem::path(r.path()).parent_path() / d.lspci).string();
@@ -407,6 +423,7 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
     if (sim::uses(op.kind, sim::OpField::Device) && op.device.empty()) r.fail(n, "workload[].device", "this operation needs a device");
     if (auto why = device_problem(sc, op); !why.empty()) r.fail(n["device"], "workload[].device", why);
     uint32_t repeat = n["repeat"] ? r.num<uint32_t>(n["repeat"], "workload[].repeat", 100000) : 1;
+    if (repeat == 0) r.fail(n["repeat"], "workload[].repeat", "0 would drop the step (repeat is 1 to 100000)");
     total += uint64_t{repeat} * sim::op_cost(op);
     if (total > sim::kMaxWorkloadOps)
       r.fail(n, "workload[]", fmt::format("the workload asks for more than {} operations in all", sim::kMaxWorkloadOps));
@@ -450,7 +467,7 @@ Scenario read_root(const Reader& r, const YAML::Node& root) {
   r.only(root, "(top level)", {"name", "machine", "kernel", "workload", "faults", "seed", "expect"});
   Scenario sc;
   sc.path = path;
-  sc.name = root["name"] ? r.str(root["name"], "name") : std::filesystem::path(path).stem().string();
+  sc.name = root["name"] ? r.name(root["name"], "name") : std::filesystem::path(path).stem().string();
   if (!root["machine"]) r.fail(root, "machine", "required");
   read_machine(r, root["machine"], sc);
   if (root["kernel"]) read_kernel(r, root["kernel"], sc);

@@ -88,7 +88,10 @@ bool uses(OpKind k, OpField f) {
   return std::find(fs.begin(), fs.end(), f) != fs.end();
 }
 
-uint32_t max_count(OpKind k) { return k == OpKind::SriovEnable ? 0xffff : 1'000'000; }
+uint32_t max_count(OpKind k) {
+  // vfio_map maps within one 1 MiB IOVA slot (sim::OpContext::kIovaStride): 256 pages.
+  return k == OpKind::SriovEnable ? 0xffff : k == OpKind::VfioMap ? 256 : 1'000'000;
+}
 
 uint64_t op_cost(const Op& op) {
   const bool loops = op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::HostDma;

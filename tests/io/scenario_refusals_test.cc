@@ -90,6 +90,34 @@ TEST(ScenarioRefusals, TextThatIsNotUtf8IsRefusedAtItsLine) {
   EXPECT_NO_THROW(load_scenario(write_temp("utf8.yaml", "name: \"caf\xc3\xa9 \xe2\x9c\x93\"\n" + kMachine)));
 }
 
+// Found by a hostile-input run (2026-12-06): each was taken silently.
+TEST(ScenarioRefusals, NamesAreNotEmptyAndHaveNoControlCharacters) {
+  // An empty device name loads but no operation can name it: stress drew none of its operations
+  // and reported a clean verdict for a machine whose device has the seed's bug.
+  EXPECT_TRUE(has(error_of("machine:\n  devices:\n    - {name: \"\", vendor: 1, device: 2}\n"),
+                  "machine.devices[].name: a name cannot be empty"));
+  // A terminal acts on an escape sequence in a result line; a newline splits one.
+  EXPECT_TRUE(has(error_of("name: \"\\e]0;x\\a\"\n" + kMachine), "name: a name has no control characters (byte 0x1b)"));
+  EXPECT_TRUE(has(error_of("name: \"a\\nb\"\n" + kMachine), "(byte 0x0a)"));
+  EXPECT_TRUE(has(error_of("name: \"\\0\"\n" + kMachine), "(byte 0x00)"));
+  EXPECT_TRUE(has(error_of("machine:\n  ports: [{name: \"r\\tp\"}]\n"), "machine.ports[].name: a name has no control characters"));
+  EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: vfio_set_iommu, container: \"c\\x7f\"}\n"),
+                  "a name has no control characters (byte 0x7f)"));
+}
+
+TEST(ScenarioRefusals, RepeatZeroAndAVfioMapBeyondItsSlotAreErrors) {
+  EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: sriov_enable, device: pf, vfs: 1, repeat: 0}\n"),
+                  "workload[].repeat: 0 would drop the step"));
+  EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: vfio_map, container: c0, count: 257}\n"),
+                  "257 is out of range (at most 0x100)"));
+}
+
+TEST(ScenarioRefusals, FieldsBesideAnLspciDumpAreErrors) {
+  // The dump is the config space: the vendor given beside it was ignored.
+  EXPECT_TRUE(has(error_of("machine:\n  ports: [{name: rp0}]\n  devices:\n    - {name: d, port: rp0, lspci: x.txt, vendor: 1}\n"),
+                  "machine.devices[].vendor: the lspci dump gives the device's config space"));
+}
+
 TEST(Utf8, FirstInvalidByteFollowsRfc3629) {
   EXPECT_FALSE(first_invalid_utf8("plain ascii"));
   EXPECT_FALSE(first_invalid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf"));  // e-acute, euro, emoji, U+10FFFF

@@ -126,7 +126,9 @@ atslab::cli::Register reg{
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--no-interleave", o->no_interleave, "Run operations one at a time (no other CPU at interleaving points)");
       sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(atslab::cli::Unsigned)->check(CLI::Range(0u, 8u));
-      sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)");
+      sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)")
+          ->check(CLI::Validator([](std::string& s) { return s.empty() ? std::string("names no operation (leave --ops out for all)") : std::string(); },
+                                 "KINDS"));
       sub.add_option("--prefix", o->prefix, "Start after the scenario's first N workload operations")
           ->check(atslab::cli::Unsigned);
       sub.add_option("--shard", o->shard, "K/N: explore shard K of N (0 <= K < N); combine with --merge");
