@@ -1,6 +1,7 @@
 // atslab run: run YAML scenarios under their variants and check their expectations.
 #include <fmt/format.h>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -63,12 +64,21 @@ atslab::cli::Register reg{
           if (!only) throw InputError("unknown variant '" + o->variant + "'");
         }
         // Every trace file is checked before the first run, so that a bad one leaves none written.
-        if (!o->trace.empty())
+        // Two runs must not share a file (two scenario files with one name: the second would
+        // overwrite the first's trace).
+        if (!o->trace.empty()) {
+          std::map<std::string, std::string> written;  // trace file -> the scenario file writing it
           for (const auto& sc : scenarios) {
             auto variants = only ? std::vector{*only} : sc.variants;
-            for (auto v : variants)
-              cli::check_output_path(trace_path(o->trace, sc, v, several_runs(scenarios.size(), variants.size())));
+            for (auto v : variants) {
+              const std::string path = trace_path(o->trace, sc, v, several_runs(scenarios.size(), variants.size()));
+              cli::check_output_path(path);
+              if (auto [it, fresh] = written.try_emplace(path, sc.path); !fresh)
+                throw InputError(fmt::format("--trace: {} and {} are both named '{}': their traces would be one file ({})",
+                                             it->second, sc.path, sc.name, path));
+            }
           }
+        }
         bool ok = true;
         nlohmann::json out = nlohmann::json::array();
         for (const auto& sc : scenarios) {
