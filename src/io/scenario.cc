@@ -353,6 +353,8 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
       for (const auto& e : v) {
         auto p = policy::parse_variant(r.str(e, "kernel.variants[]"));
         if (!p) r.fail(e, "kernel.variants[]", "expected upstream, series-v3, fail-early, rollback or vtd-style");
+        if (std::find(sc.variants.begin(), sc.variants.end(), *p) != sc.variants.end())
+          r.fail(e, "kernel.variants[]", fmt::format("{} is listed twice (it would run twice)", e.Scalar()));
         sc.variants.push_back(*p);
       }
     }
