@@ -33,7 +33,9 @@ build: configure
 
 # With KERNEL_TREE the main job runs that tree's code: atslab repro --driver source.
 RUN_ARGS ?= $(if $(KERNEL_TREE),repro --driver source)
-run: build
+# Only the tool: a first `make run` (or one with a new KERNEL_TREE) does not wait for the tests.
+run: configure
+	cmake --build $(BUILD) -j $(JOBS) --target atslab
 	$(BUILD)/tools/atslab/atslab $(RUN_ARGS)
 
 check: build
