@@ -3,6 +3,7 @@
 // replay files and stress runs carry them.
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 
@@ -177,6 +178,29 @@ TEST(DeviceOps, StressDrawsTheDeviceSideOperations) {
   auto r = sim::run_stress(sc, policy::AtsVariant::FailEarly, opt);
   for (const char* k : {"device_dma", "ats_translate", "vfio_map", "vfio_unmap"}) EXPECT_GT(r.ops_by_kind[k], 0u) << k;
   EXPECT_EQ(r.first.count(20), 0u) << "a healthy machine under fail-early never holds a stale translation";
+}
+
+// vfio_map's `iova:` (QEMU's guest-physical mappings): the kernel's vfio_dma_do_map takes an IOVA
+// aligned to the container's smallest page, and one the domain's aperture holds; the model
+// refuses the others with -EINVAL too, and maps an aligned one where it was asked.
+TEST(VfioMapAtAnIova, AnIovaOffThePageOrBeyondTheApertureIsEinvalAndAnAlignedOneMapsThere) {
+  auto sc = scenario("explore-small.yaml");
+  auto ops = vf_writes_a_vfio_mapping(1);
+  ops.pop_back();  // no DMA yet
+  for (uint64_t iova : {uint64_t{0xc3800}, uint64_t{0xffffffffff000}}) {
+    auto with = ops;
+    with.push_back({.kind = K::VfioMap, .count = 3, .iova = iova});
+    EXPECT_EQ(sim::run_ops(sc, policy::AtsVariant::Upstream, with, 1, "").steps.back().ret, -EINVAL) << std::hex << iova;
+  }
+  auto with = ops;
+  with.push_back({.kind = K::VfioMap, .count = 3, .iova = 0xc3000});
+  with.push_back({.kind = K::DeviceDma, .device = "pf.vf0", .iova = 0xc5000, .write = true});
+  with.push_back({.kind = K::DeviceDma, .device = "pf.vf0", .iova = 0xc6000, .write = true});
+  auto r = sim::run_ops(sc, policy::AtsVariant::Upstream, with, 1, "");
+  ASSERT_GE(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[r.steps.size() - 3].ret, 0);
+  EXPECT_EQ(r.steps[r.steps.size() - 2].ret, 0) << "the mapping's last page, 0xc5000";
+  EXPECT_EQ(r.steps.back().ret, -EFAULT) << "0xc6000 is past it";
 }
 
 }  // namespace
