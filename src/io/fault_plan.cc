@@ -32,10 +32,9 @@ std::vector<Rule> parse_plan(std::string_view text) {
   // A plan is written into results and replay files (JSON: UTF-8 only).
   io::require_utf8(text, "fault plan");
   // Nor control characters: the messages below quote the plan, in one line.
-  for (size_t i = 0; i < text.size(); ++i)
-    if (static_cast<unsigned char>(text[i]) < 0x20 || text[i] == 0x7f)
-      throw InputError(fmt::format("fault plan: a control character (byte {:#04x}) at offset {}; rules are separated by ','",
-                                   static_cast<unsigned>(static_cast<unsigned char>(text[i])), i));
+  if (auto at = io::first_control_character(text))
+    throw InputError(fmt::format("fault plan: a control character (byte {:#04x}) at offset {}; rules are separated by ','",
+                                 static_cast<unsigned>(static_cast<unsigned char>(text[*at])), *at));
   if (text.find_first_not_of(' ') == std::string_view::npos) return rules;  // no plan
   size_t pos = 0;
   while (pos <= text.size()) {

@@ -102,8 +102,8 @@ class Reader {
   std::string name(const YAML::Node& n, const std::string& field) const {
     std::string s = str(n, field);
     if (s.empty()) fail(n, field, "a name cannot be empty");
-    for (unsigned char c : s)
-      if (c < 0x20 || c == 0x7f) fail(n, field, fmt::format("a name has no control characters (byte {:#04x})", c));
+    if (auto at = first_control_character(s))
+      fail(n, field, fmt::format("a name has no control characters (byte {:#04x})", static_cast<unsigned char>(s[*at])));
     return s;
   }
 

@@ -38,6 +38,12 @@ std::optional<size_t> first_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<size_t> first_control_character(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i)
+    if (static_cast<unsigned char>(text[i]) < 0x20 || text[i] == 0x7f) return i;
+  return std::nullopt;
+}
+
 void require_utf8(std::string_view text, const std::string& what) {
   if (auto at = first_invalid_utf8(text))
     throw InputError(fmt::format("{}: not valid UTF-8 (byte {:#04x} at offset {})", what,

@@ -120,6 +120,15 @@ TEST(ScenarioRefusals, FieldsBesideAnLspciDumpAreErrors) {
                   "machine.devices[].vendor: the lspci dump gives the device's config space"));
 }
 
+TEST(Utf8, FirstControlCharacterIsC0OrDelNotUtf8Continuations) {
+  EXPECT_EQ(first_control_character("plain name"), std::nullopt);
+  EXPECT_EQ(first_control_character("caf\xc3\xa9 \xe2\x82\xac"), std::nullopt) << "multi-byte UTF-8 is not control";
+  EXPECT_EQ(first_control_character("ab\ncd"), 2u);
+  EXPECT_EQ(first_control_character(std::string_view("\0x", 2)), 0u);
+  EXPECT_EQ(first_control_character("x\x1b[2J"), 1u);
+  EXPECT_EQ(first_control_character("del\x7f"), 3u);
+}
+
 TEST(Utf8, FirstInvalidByteFollowsRfc3629) {
   EXPECT_FALSE(first_invalid_utf8("plain ascii"));
   EXPECT_FALSE(first_invalid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf"));  // e-acute, euro, emoji, U+10FFFF
