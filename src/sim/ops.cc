@@ -17,6 +17,7 @@
 #include "linux/pci/probe.h"
 #include "linux/vfio/vfio.h"
 #include "linux/kernel/fault_inject.h"
+#include "sim/op_kinds.h"
 
 namespace atslab::sim {
 
@@ -276,7 +277,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       // At the IOVA asked for (as QEMU maps guest RAM at its guest-physical address, aligned to a
       // page and not to the mapping's size), or in the next free slot.
       const uint64_t iova = op.iova ? op.iova : next_vfio_iova(s, ctx, c);
-      const uint64_t size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, 256);  // within a slot
+      const uint64_t size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, max_count(OpKind::VfioMap));  // within a slot
       int ret = vfio::map_dma(s, c, iova, 0x80000000ull + (iova & 0xfffffff), size);
       if (ret == 0) remember_iova(ctx, iova);
       return ret;
