@@ -66,20 +66,35 @@ std::set<std::string> replayed_warnings(AtsVariant v, const std::vector<Op>& tra
   return out;
 }
 
+// The trace the search kept for `site`: `length` operations, opening with the VFs' creation whose
+// pci_enable_ats is forced to fail, and reaching the WARN again when run again. Empty, with a
+// failure recorded, when the search kept none or one of another length.
+std::vector<Op> kept_trace(const ExploreResult& r, AtsVariant v, const std::string& site, size_t length) {
+  auto it = r.warnings.find(site);
+  if (it == r.warnings.end()) {
+    ADD_FAILURE() << "no trace kept for " << site;
+    return {};
+  }
+  const std::vector<Op>& t = it->second;
+  if (t.size() != length) {
+    ADD_FAILURE() << site << ": a trace of " << t.size() << " operation(s), not " << length;
+    return {};
+  }
+  EXPECT_EQ(t[0].kind, OpKind::SriovEnable);
+  EXPECT_EQ(t[0].fault, "pci_enable_ats");
+  EXPECT_TRUE(replayed_warnings(v, t).count(site)) << "the trace kept for " << site << " reaches it when run again";
+  return t;
+}
+
 TEST(ExploreWarnings, UpstreamWithAFailedEnableRecordsTheSeedsWarnInPciDisableAts) {
   auto r = search(AtsVariant::Upstream, 2, true);
   EXPECT_EQ(sites(r), (std::set<std::string>{kDisableWarn}));
-  ASSERT_TRUE(r.warnings.count(kDisableWarn));
   // The first (shortest) trace: the VFs' probe with the failing enable, then an attach without ATS.
-  const auto& t = r.warnings.at(kDisableWarn);
+  const auto t = kept_trace(r, AtsVariant::Upstream, kDisableWarn, 2);
   ASSERT_EQ(t.size(), 2u);
-  EXPECT_EQ(t[0].kind, OpKind::SriovEnable);
-  EXPECT_EQ(t[0].fault, "pci_enable_ats");
   EXPECT_TRUE(t[1].fault.empty());
   EXPECT_TRUE(t[1].kind == OpKind::SriovDisable || (t[1].kind == OpKind::Bind && t[1].driver == "vfio-pci"))
       << describe(t[1]);
-  // The trace kept is one that reaches the WARN when run again.
-  EXPECT_TRUE(replayed_warnings(AtsVariant::Upstream, t).count(kDisableWarn));
   // One operation is not enough: the failed enable itself WARNs nowhere under upstream.
   EXPECT_TRUE(search(AtsVariant::Upstream, 1, true).warnings.empty());
 }
@@ -87,12 +102,7 @@ TEST(ExploreWarnings, UpstreamWithAFailedEnableRecordsTheSeedsWarnInPciDisableAt
 TEST(ExploreWarnings, FailEarlyWarnsAtTheFailedEnableAndAgainAtTheDisable) {
   auto one = search(AtsVariant::FailEarly, 1, true);
   EXPECT_EQ(sites(one), (std::set<std::string>{kFailEarlyWarn}));
-  ASSERT_TRUE(one.warnings.count(kFailEarlyWarn));
-  const auto& t = one.warnings.at(kFailEarlyWarn);
-  ASSERT_EQ(t.size(), 1u);
-  EXPECT_EQ(t[0].kind, OpKind::SriovEnable);
-  EXPECT_EQ(t[0].fault, "pci_enable_ats");
-  EXPECT_TRUE(replayed_warnings(AtsVariant::FailEarly, t).count(kFailEarlyWarn));
+  EXPECT_EQ(kept_trace(one, AtsVariant::FailEarly, kFailEarlyWarn, 1).size(), 1u);
   auto two = search(AtsVariant::FailEarly, 2, true);
   EXPECT_EQ(sites(two), (std::set<std::string>{kFailEarlyWarn, kDisableWarn}));
 }
