@@ -152,6 +152,24 @@ TEST(CapabilityWalk, FindExtCapReturnsTheFirstMatch) {
   EXPECT_EQ(find_std_cap(s, cap::kMsi), 0x40);
 }
 
+// pci_find_next_ext_capability: DVSECs repeat, and pci_find_dvsec_capability walks them one by one.
+TEST(CapabilityWalk, FindNextExtCapGoesOnAfterTheGivenCapability) {
+  constexpr uint16_t kDvsec = 0x23;
+  ConfigSpace c;
+  c.poke32(0x100, ext_cap::header(kDvsec, 1, 0x140));
+  c.poke32(0x140, ext_cap::header(ext_cap::kAts, 1, 0x180));
+  c.poke32(0x180, ext_cap::header(kDvsec, 1, 0x1c0));
+  c.poke32(0x1c0, ext_cap::header(kDvsec, 1, 0));
+  EXPECT_EQ(find_next_ext_cap(c, 0, kDvsec), 0x100);  // 0: from the start, as find_ext_cap
+  EXPECT_EQ(find_next_ext_cap(c, 0x100, kDvsec), 0x180);
+  EXPECT_EQ(find_next_ext_cap(c, 0x180, kDvsec), 0x1c0);
+  EXPECT_EQ(find_next_ext_cap(c, 0x1c0, kDvsec), 0);
+  EXPECT_EQ(find_next_ext_cap(c, 0x100, ext_cap::kAts), 0x140);
+  EXPECT_EQ(find_next_ext_cap(c, 0x140, ext_cap::kAts), 0);
+  // A start that is no capability's offset finds nothing, as the kernel's walk never meets it.
+  EXPECT_EQ(find_next_ext_cap(c, 0x104, kDvsec), 0);
+}
+
 TEST(CapabilityWalk, ExtSelfLoopEndsAndIsReported) {
   ConfigSpace c;
   c.poke32(0x100, ext_cap::header(ext_cap::kAer, 1, 0x140));

@@ -104,5 +104,32 @@ TEST(NoAtsQuirks, RunOnlyInTheirDeclaredPhase) {
   }
 }
 
+// pci_dev_specific_ats_required (7.2's quirks.c): NVIDIA's GB20B range and the CX10 NVLink-C2C
+// bridge need ATS; their neighbours and other vendors' parts at the same IDs do not.
+TEST(AtsRequiredQuirks, MatchTheKernelsTable) {
+  const struct {
+    uint16_t vendor, device;
+    bool required;
+  } cases[] = {
+      {0x10de, 0x2e00, true},  {0x10de, 0x2e17, true},  {0x10de, 0x2e3f, true},
+      {0x10de, 0x2dff, false}, {0x10de, 0x2e40, false}, {0x15b3, 0x2101, true},
+      {0x15b3, 0x2100, false}, {0x15b3, 0x2e00, false}, {0x8086, 0x2101, false},
+  };
+  for (const auto& c : cases) {
+    System s;
+    hw::pcie::RootComplex rc;
+    rc.iommu = hw::pcie::IommuKind::Smmuv3;
+    auto rcid = s.hw.pcie.add_root_complex(rc);
+    auto port = s.hw.pcie.add_root_port(rcid, 1);
+    hw::pcie::ConfigBuilder b({.vendor = c.vendor, .device = c.device, .class_code = 0x030200});
+    b.add_pcie(hw::pcie::exp::Type::Endpoint);
+    b.add_ats({});
+    auto fn = s.hw.pcie.add_function(rcid, port, 0, b.build(), "dev");
+    pci::boot(s);
+    EXPECT_EQ(pci::dev_specific_ats_required(s, pci::dev_for_fn(s, fn).value()), c.required)
+        << std::hex << c.vendor << ":" << c.device;
+  }
+}
+
 }  // namespace
 }  // namespace atslab::test

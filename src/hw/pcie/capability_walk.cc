@@ -127,4 +127,22 @@ uint16_t find_ext_cap(const ConfigSpace& cfg, uint16_t id) {
   return first(cfg, id, [](auto&&... a) { ext_walk(std::forward<decltype(a)>(a)...); });
 }
 
+uint16_t find_next_ext_cap(const ConfigSpace& cfg, uint16_t start, uint16_t id) {
+  uint16_t found = 0;
+  bool past_start = start == 0;
+  ext_walk(
+      cfg,
+      [&](const CapEntry& c) {
+        if (!past_start) {
+          past_start = c.offset == start;
+          return true;
+        }
+        if (c.id != id) return true;
+        found = c.offset;
+        return false;
+      },
+      [](uint16_t, auto&&) {});
+  return found;
+}
+
 }  // namespace atslab::hw::pcie

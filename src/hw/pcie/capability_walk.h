@@ -36,5 +36,8 @@ CapWalk walk_ext_caps(const ConfigSpace& cfg);
 // First capability with `id`, as pci_find_capability / pci_find_ext_capability return it (0 = none).
 uint16_t find_std_cap(const ConfigSpace& cfg, uint8_t id);
 uint16_t find_ext_cap(const ConfigSpace& cfg, uint16_t id);
+// The next extended capability with `id` after the one at `start`, as pci_find_next_ext_capability
+// (0 = none; `start` 0 finds the first). DVSECs and VSECs repeat, so their walks go on from one.
+uint16_t find_next_ext_cap(const ConfigSpace& cfg, uint16_t start, uint16_t id);
 
 }  // namespace atslab::hw::pcie

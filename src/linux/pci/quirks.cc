@@ -43,6 +43,16 @@ constexpr std::array<QuirkEntry, 24> kNoAtsQuirks = {{
     {kIntel, 0x145c, QuirkId::IntelE2000NoAts, "Intel IPU E2000"},
 }};
 
+// The ATS-required table of quirks.c: a vendor, and either one device or a range of them.
+struct AtsRequiredEntry {
+  uint16_t vendor, first, last;
+  std::string_view comment;
+};
+constexpr std::array<AtsRequiredEntry, 2> kAtsRequired = {{
+    {0x10de, 0x2e00, 0x2e3f, "NVIDIA GB20B"},
+    {0x15b3, 0x2101, 0x2101, "NVIDIA CX10 family NVLink-C2C"},
+}};
+
 // quirk_no_ats: upstream clears ats_cap; with the 2026 HEADER-phase change it
 // sets no_ats instead, which pci_ats_init (not yet run) then honours.
 void quirk_no_ats(System& s, DevId dev, QuirkId why) {
@@ -130,6 +140,13 @@ void fixup_device(System& s, FixupPhase phase, DevId dev) {
       case QuirkId::kCount: break;
     }
   }
+}
+
+bool dev_specific_ats_required(const System& s, DevId dev) {
+  const PciDev& d = pdev(s, dev);
+  for (const AtsRequiredEntry& e : kAtsRequired)
+    if (d.vendor == e.vendor && d.device >= e.first && d.device <= e.last) return true;
+  return false;
 }
 
 }  // namespace atslab::pci

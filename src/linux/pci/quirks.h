@@ -30,6 +30,12 @@ std::span<const QuirkEntry> no_ats_quirk_table();
 // The phase the no-ATS quirks are declared in, given the kernel's switches.
 FixupPhase no_ats_quirk_phase(const System& s);
 
+// pci_dev_specific_ats_required (quirks.c since 7.x): devices that need ATS to work although they
+// have no CXL.cache DVSEC (NVIDIA's GB20B GPUs, the CX10 NVLink-C2C bridge). pci_ats_required asks
+// it for the PF of a VF. The model does not call it yet (ATS always on, issue 18); the source
+// driver's stand-ins do, for trees whose ats.c has pci_ats_required.
+bool dev_specific_ats_required(const System& s, DevId dev);
+
 // pci_fixup_device(phase, dev): runs every quirk declared for this phase that matches the device.
 void fixup_device(System& s, FixupPhase phase, DevId dev);
 
