@@ -5,7 +5,7 @@
 # is a kernel API a stand-in declares but nobody provides:
 # one line naming it, and the build stops.
 cmake_minimum_required(VERSION 3.25)  # script mode: today's policies (IN_LIST)
-set(libc calloc free malloc memcpy memset memmove memcmp strlen strchr strcmp snprintf vsnprintf abort __popcountdi2 __popcountsi2)
+set(libc calloc free malloc memcpy memset memmove memcmp strlen strchr strcmp snprintf vsnprintf qsort abort __popcountdi2 __popcountsi2)
 execute_process(COMMAND "${NM}" -A -u "${ARCHIVE}" OUTPUT_VARIABLE undefined RESULT_VARIABLE rc1)
 execute_process(COMMAND "${NM}" --defined-only -j "${ARCHIVE}" OUTPUT_VARIABLE defined RESULT_VARIABLE rc2)
 if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)

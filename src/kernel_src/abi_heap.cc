@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <optional>
 #include <unordered_set>
+#include <vector>
 
+#include "kernel_src/heap.h"
 #include "kernel_src/include/atslab/kernel_abi.h"
 #include "kernel_src/kernel_call.h"
 #include "linux/kernel/fault_inject.h"
@@ -14,10 +16,12 @@
 namespace {
 
 // The allocating function's fault point. arm_smmu_attach_prepare allocates only its
-// arm_smmu_master_domain (6.12 and the 2026 trees alike).
+// arm_smmu_master_domain (6.12 and the 2026 trees alike); in the trees with invalidation
+// arrays (7.2) arm_smmu_invs_merge allocates the domain's new array.
 std::optional<atslab::faults::Point> fault_point_of(atslab::kernel::KFn fn) {
   using atslab::kernel::KFn;
   if (fn == KFn::arm_smmu_attach_prepare) return atslab::faults::Point::MasterDomainAlloc;
+  if (fn == KFn::arm_smmu_invs_merge) return atslab::faults::Point::InvsMergeAlloc;
   return std::nullopt;
 }
 
@@ -55,8 +59,30 @@ extern "C" void atslab_kfree(const void* p) {
   std::free(const_cast<void*>(p));
 }
 
+namespace {
+// kfree_rcu's objects, waiting for the grace period (kernel_call.cc ends it).
+std::vector<void*>& after_grace_period() {
+  static auto* v = new std::vector<void*>;
+  return *v;
+}
+}  // namespace
+
+extern "C" void atslab_kfree_rcu(const void* p) {
+  if (p) after_grace_period().push_back(const_cast<void*>(p));
+}
+
 namespace atslab::kernel_src {
+void end_grace_period() {
+  // Swapped out first: a free never calls back, but the list must not change under the loop.
+  std::vector<void*> done;
+  done.swap(after_grace_period());
+  for (void* p : done) atslab_kfree(p);
+}
+
+size_t tree_heap_live() { return live().size(); }
+
 void release_tree_heap() {
+  after_grace_period().clear();  // in the heap below
   for (void* p : live()) std::free(p);
   live().clear();
 }

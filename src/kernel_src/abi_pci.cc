@@ -7,6 +7,7 @@
 #include "kernel_src/kernel_call.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
+#include "linux/pci/quirks.h"
 #include "linux/system.h"
 
 using atslab::kernel_src::KernelCall;
@@ -39,6 +40,16 @@ extern "C" int atslab_pci_write_config(unsigned int dev, int where, int size, un
 extern "C" unsigned short atslab_pci_find_ext_capability(unsigned int dev, int cap) {
   const atslab::System& s = KernelCall::csystem();
   return atslab::hw::pcie::find_ext_cap(s.hw.pcie.fn(pci::pdev(s, dev).fn).cfg, static_cast<uint16_t>(cap));
+}
+
+extern "C" unsigned short atslab_pci_find_next_ext_capability(unsigned int dev, unsigned short start, int cap) {
+  const atslab::System& s = KernelCall::csystem();
+  return atslab::hw::pcie::find_next_ext_cap(s.hw.pcie.fn(pci::pdev(s, dev).fn).cfg, start,
+                                             static_cast<uint16_t>(cap));
+}
+
+extern "C" bool atslab_pci_dev_specific_ats_required(unsigned int dev) {
+  return pci::dev_specific_ats_required(KernelCall::csystem(), dev);
 }
 
 extern "C" bool atslab_pci_ats_disabled(void) { return pci::ats_disabled(KernelCall::csystem()); }

@@ -97,4 +97,42 @@ int ats_page_aligned(System& s, pci::DevId dev) {
   return call(s, dev, [](pci_dev* p) { return ::pci_ats_page_aligned(p); });
 }
 
+namespace {
+
+// A PF and its VF as struct pci_dev, for the probes below; freed with the pair.
+struct ProbePair {
+  pci_dev* pf = atslab_pci_dev_alloc();
+  pci_dev* vf = atslab_pci_dev_alloc();
+  ProbePair(uint16_t pf_ats_cap, uint8_t pf_stu) {
+    atslab_pci_fields f{};
+    f.dev = 0, f.is_physfn = true, f.ats_cap = pf_ats_cap, f.ats_stu = pf_stu;
+    atslab_pci_dev_load(pf, &f, nullptr);
+    atslab_pci_fields v{};
+    v.dev = 1, v.is_virtfn = true, v.ats_cap = 0x100;
+    atslab_pci_dev_load(vf, &v, pf);
+  }
+  ~ProbePair() {
+    atslab_pci_dev_free(vf);
+    atslab_pci_dev_free(pf);
+  }
+  ProbePair(const ProbePair&) = delete;
+  ProbePair& operator=(const ProbePair&) = delete;
+};
+
+}  // namespace
+
+bool tree_ats_supported_asks_pf() {
+  const System s;
+  KernelCall k(s);
+  ProbePair p(/*pf_ats_cap=*/0, /*pf_stu=*/0);
+  return !::pci_ats_supported(p.vf);
+}
+
+bool tree_prepare_ats_checks_vf_stu() {
+  const System s;
+  KernelCall k(s);
+  ProbePair p(/*pf_ats_cap=*/0x100, /*pf_stu=*/12);
+  return ::pci_prepare_ats(p.vf, 13) != 0;
+}
+
 }  // namespace atslab::kernel_src

@@ -23,4 +23,12 @@ void restore_ats_state(System& s, pci::DevId dev);
 int ats_queue_depth(System& s, pci::DevId dev);
 int ats_page_aligned(System& s, pci::DevId dev);
 
+// What the tree's ats.c does where the kernels differ, asked of its own functions on two
+// made-up functions (a PF and its VF; no config space is read on these paths):
+// pci_ats_supported on a VF whose PF lost ATS to a quirk is false (6.12.118's PF-aware check;
+// mainline 7.2 has none) ...
+bool tree_ats_supported_asks_pf();
+// ... and pci_prepare_ats on a VF with an STU other than its PF's fails (the seed's patch 2).
+bool tree_prepare_ats_checks_vf_stu();
+
 }  // namespace atslab::kernel_src

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "kernel_src/heap.h"
 #include "linux/system.h"
 
 namespace atslab::kernel_src {
@@ -20,6 +21,7 @@ KernelCall::~KernelCall() {
   // unwound through it, go with the call.
   if (mut_ && mut_->kernel.ctx.stack.size() > stack_depth_) mut_->kernel.ctx.stack.resize(stack_depth_);
   current = prev_;
+  if (!current) end_grace_period();
 }
 
 System* KernelCall::current_mutable() { return current ? current->mut_ : nullptr; }

@@ -18,6 +18,8 @@ int device_probe(System&, uint16_t, hw::pcie::RcId) { absent(); }
 int probe_device(System&, pci::DevId) { absent(); }
 void release_device(System&, pci::DevId) { absent(); }
 bool has_release_domain() { absent(); }
+bool has_invalidation_arrays() { absent(); }
+bool has_master_prepare_ats() { absent(); }
 iommu::DomainId domain_alloc_paging(System&, pci::DevId, iommu::DomainType) { absent(); }
 void domain_free(System&, iommu::DomainId) { absent(); }
 iommu::DomainId static_domain(System&, pci::DevId, iommu::DomainType) { absent(); }

@@ -22,6 +22,8 @@ device* atslab_arm_smmu_domain_device(iommu_domain* domain, unsigned int i);
 device* atslab_pci_dev_device(struct pci_dev* pdev);
 iommu_domain* atslab_arm_smmu_static_domain(bool blocked);
 bool atslab_arm_smmu_has_release_domain(void);
+bool atslab_arm_smmu_has_invs(void);
+bool atslab_arm_smmu_has_master_prepare_ats(void);
 }
 
 namespace atslab::kernel_src::smmuv3 {
@@ -66,6 +68,8 @@ int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
 int probe_device(System& s, pci::DevId dev) { return smmuv3_probe_device(s, dev); }
 void release_device(System& s, pci::DevId dev) { smmuv3_release_device(s, dev); }
 bool has_release_domain() { return atslab_arm_smmu_has_release_domain(); }
+bool has_invalidation_arrays() { return atslab_arm_smmu_has_invs(); }
+bool has_master_prepare_ats() { return atslab_arm_smmu_has_master_prepare_ats(); }
 
 iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type) {
   int err = 0;

@@ -44,6 +44,10 @@ void release_device(System& s, pci::DevId dev);
 // iommu_ops->release_domain is set: the core attaches it before release_device (6.12's driver
 // has none; its release_device attaches the blocked domain itself).
 bool has_release_domain();
+// The driver keeps invalidation arrays (struct arm_smmu_invs, 7.2), which 6.12 has none of.
+bool has_invalidation_arrays();
+// The probe prepares ATS through arm_smmu_master_prepare_ats, failing when the prepare fails (7.2).
+bool has_master_prepare_ats();
 iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type);
 void domain_free(System& s, iommu::DomainId d);
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type);

@@ -15,6 +15,8 @@
 #include <map>
 #include <vector>
 
+#include "kernel_src/heap.h"
+
 struct platform_device;
 struct pci_dev;
 struct device;
@@ -27,9 +29,6 @@ struct System;
 }
 
 namespace atslab::kernel_src {
-
-// Frees every allocation the tree's code made and did not free (abi_heap.cc).
-void release_tree_heap();
 
 struct DmaRegion {
   void* cpu = nullptr;

@@ -36,6 +36,8 @@ int atslab_driver_pci_prepare_ats(struct pci_dev *dev, int ps)
 int atslab_arm_smmu_device_probe(struct platform_device *pdev);
 const struct iommu_ops *atslab_arm_smmu_ops(void);
 bool atslab_arm_smmu_has_release_domain(void);
+bool atslab_arm_smmu_has_invs(void);
+bool atslab_arm_smmu_has_master_prepare_ats(void);
 void atslab_arm_smmu_new_boot(void);
 int atslab_arm_smmu_probe_device(struct device *dev);
 void atslab_arm_smmu_release_device(struct device *dev);
@@ -87,6 +89,26 @@ bool atslab_arm_smmu_has_release_domain(void)
 	return arm_smmu_ops.release_domain != NULL;
 }
 
+/* The driver keeps invalidation arrays (struct arm_smmu_invs: 7.2), not only nr_ats_masters. */
+bool atslab_arm_smmu_has_invs(void)
+{
+#ifdef arm_smmu_invs_for_each_entry
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* The probe prepares ATS through arm_smmu_master_prepare_ats (atslab/tree_api.h says; 7.2). */
+bool atslab_arm_smmu_has_master_prepare_ats(void)
+{
+#ifdef ATSLAB_TREE_MASTER_PREPARE_ATS
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* iommu_ops->probe_device as the IOMMU core calls it: 0, or the error it returned. */
 int atslab_arm_smmu_probe_device(struct device *dev)
 {
@@ -122,13 +144,22 @@ int atslab_arm_smmu_master_state(struct device *dev, bool *ats_enabled, unsigned
 
 /*
  * A paging domain as the IOMMU core allocates one (iommu_paging_domain_alloc,
- * __iommu_domain_alloc): the driver's domain_alloc_paging for the device, then
- * the core's own fields (type, owner, the default ops).
+ * __iommu_domain_alloc): the driver's domain_alloc_paging for the device, or
+ * its domain_alloc_paging_flags with no flags where it has only that (7.2),
+ * then the core's own fields (type, owner, the default ops).
  */
 struct iommu_domain *atslab_arm_smmu_domain_alloc_paging(struct device *dev, bool dma, int *err)
 {
-	struct iommu_domain *domain = arm_smmu_ops.domain_alloc_paging(dev);
+	struct iommu_domain *domain;
 
+	if (arm_smmu_ops.domain_alloc_paging)
+		domain = arm_smmu_ops.domain_alloc_paging(dev);
+	else if (arm_smmu_ops.domain_alloc_paging_flags)
+		domain = arm_smmu_ops.domain_alloc_paging_flags(dev, 0, NULL);
+	else
+		domain = ERR_PTR(-EOPNOTSUPP);
+	if (!domain)
+		domain = ERR_PTR(-ENOMEM);
 	if (IS_ERR(domain)) {
 		*err = (int)PTR_ERR(domain);
 		return NULL;
@@ -146,10 +177,18 @@ struct iommu_domain *atslab_arm_smmu_static_domain(bool blocked)
 	return blocked ? arm_smmu_ops.blocked_domain : arm_smmu_ops.identity_domain;
 }
 
-/* __iommu_attach_device's call: the domain's attach_dev. */
+/*
+ * __iommu_attach_device's call: the domain's attach_dev, handed the domain the
+ * device leaves where the tree's interface has that argument (the core's
+ * group->domain: none before the first attach).
+ */
 int atslab_arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 {
+#ifdef ATSLAB_ATTACH_DEV_TAKES_OLD
+	return domain->ops->attach_dev(domain, dev, atslab_iommu_current_domain(dev));
+#else
 	return domain->ops->attach_dev(domain, dev);
+#endif
 }
 
 /*

@@ -20,12 +20,18 @@ int atslab_pci_read_config(unsigned int dev, int where, int size, unsigned int *
 int atslab_pci_write_config(unsigned int dev, int where, int size, unsigned int val);
 /* The ATS capability walk of hw::pcie (find_ext_cap) on the function's config space. */
 unsigned short atslab_pci_find_ext_capability(unsigned int dev, int cap);
+/* The same walk, going on after the capability at `start` (DVSECs repeat): find_next_ext_cap. */
+unsigned short atslab_pci_find_next_ext_capability(unsigned int dev, unsigned short start, int cap);
+/* The PCI core's quirk table of devices that need ATS to work (pci::dev_specific_ats_required). */
+bool atslab_pci_dev_specific_ats_required(unsigned int dev);
 /* The pci=noats switch (PciCoreSwitches::noats). */
 bool atslab_pci_ats_disabled(void);
 
 /* The kernel heap (kmalloc, kfree): the C library's, through atslab so fault points can reach it. */
 void *atslab_kmalloc(unsigned long size, bool zero);
 void atslab_kfree(const void *p);
+/* kfree after the grace period: when the outermost call into the tree returns (linux/rcupdate.h). */
+void atslab_kfree_rcu(const void *p);
 
 /*
  * printk and dev_printk: level 3 err .. 7 debug; dev NULL for pr_*. Formats

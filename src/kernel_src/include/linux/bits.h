@@ -10,5 +10,6 @@
 /* Bits h..l set, h >= l. */
 #define GENMASK(h, l) ((~0UL >> (63 - (h))) & (~0UL << (l)))
 #define GENMASK_ULL(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
+#define GENMASK_U64(h, l) ((u64)GENMASK_ULL(h, l))
 
 #endif

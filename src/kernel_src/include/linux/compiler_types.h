@@ -11,6 +11,8 @@
 #define __user
 #define __force
 #define __rcu
+/* The flexible-array bound annotation: checked by the kernel's compilers, here a no-op. */
+#define __counted_by(member)
 #define __percpu
 #define __must_hold(x)
 #define __acquires(x)

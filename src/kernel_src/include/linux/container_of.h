@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+/* The type of a member (linux/stddef.h in the kernel, reached through this header). */
+#define typeof_member(T, m) typeof(((T *)0)->m)
 #define container_of_const(ptr, type, member) container_of(ptr, type, member)
 
 #endif

@@ -15,6 +15,10 @@
 #define dev_info(dev, fmt, ...) atslab_printk(6, dev, fmt, ##__VA_ARGS__)
 #define dev_dbg(dev, fmt, ...) do { if (0) atslab_printk(7, dev, fmt, ##__VA_ARGS__); } while (0)
 #define dev_err_ratelimited dev_err
+/* "once" is per boot, and each run is a boot: as WARN_ON_ONCE (linux/bug.h), every time. */
+#define dev_err_once dev_err
+#define dev_warn_once dev_warn
+#define dev_info_once dev_info
 #define dev_warn_ratelimited dev_warn
 #define dev_info_ratelimited dev_info
 #define dev_err_probe(dev, err, fmt, ...) ({ dev_err(dev, fmt, ##__VA_ARGS__); (err); })

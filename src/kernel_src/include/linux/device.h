@@ -95,5 +95,10 @@ static inline int devm_add_action_or_reset(struct device *dev, void (*action)(vo
 
 /* The SMMU whose driver-model device has this firmware node (arm_smmu_get_by_fwnode). */
 struct device *driver_find_device_by_fwnode(struct device_driver *drv, const struct fwnode_handle *fwnode);
+/* The same found on a bus (newer trees ask the platform bus, not their driver). */
+struct bus_type {
+	const char *name;
+};
+struct device *bus_find_device_by_fwnode(const struct bus_type *bus, const struct fwnode_handle *fwnode);
 
 #endif

@@ -6,13 +6,17 @@
  * driver today (src/kernel_src/iommu_ops.cc). The calls a driver makes back
  * (registering itself, firmware IDs, the current domain, reserved regions,
  * fault reports) are atslab_iommu_* (src/kernel_src/abi_iommu.cc).
- * Types carry the members the SMMUv3 driver uses; the values of the
- * constants are the kernel's.
+ * Types carry the members the SMMUv3 driver uses, of every tree built here
+ * (6.12 and 7.2): a member one tree lacks is left NULL by its driver. Where
+ * one member's type changed, atslab/tree_api.h (probed from the tree's own
+ * iommu.h by cmake/KernelTree.cmake) says which form this tree has. The
+ * values of the constants are the kernel's.
  */
 #ifndef ATSLAB_LINUX_IOMMU_H
 #define ATSLAB_LINUX_IOMMU_H
 
 #include <atslab/smmu_abi.h>
+#include <atslab/tree_api.h>
 #include <linux/bug.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -20,6 +24,7 @@
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 
 #define IOMMU_READ (1 << 0)
@@ -56,6 +61,7 @@ enum iommu_cap {
 	IOMMU_CAP_ENFORCE_CACHE_COHERENCY,
 	IOMMU_CAP_DEFERRED_FLUSH,
 	IOMMU_CAP_DIRTY_TRACKING,
+	IOMMU_CAP_PCI_ATS_SUPPORTED,
 };
 
 enum iommu_dev_features {
@@ -163,6 +169,9 @@ struct iommu_user_data_array {
 
 struct iommu_domain;
 struct iommu_group;
+struct iopf_group;
+struct iommufd_viommu;
+enum iommu_viommu_type;
 struct iommu_ops;
 struct of_phandle_args;
 
@@ -173,7 +182,11 @@ struct iommu_dirty_ops {
 };
 
 struct iommu_domain_ops {
+#ifdef ATSLAB_ATTACH_DEV_TAKES_OLD
+	int (*attach_dev)(struct iommu_domain *domain, struct device *dev, struct iommu_domain *old);
+#else
 	int (*attach_dev)(struct iommu_domain *domain, struct device *dev);
+#endif
 	int (*set_dev_pasid)(struct iommu_domain *domain, struct device *dev, ioasid_t pasid,
 			     struct iommu_domain *old);
 	int (*map_pages)(struct iommu_domain *domain, unsigned long iova, phys_addr_t paddr, size_t pgsize,
@@ -200,6 +213,7 @@ struct iommu_domain {
 	struct iommu_domain_geometry geometry;
 	void *iova_cookie;
 	struct mm_struct *mm;
+	int (*iopf_handler)(struct iopf_group *group);
 	int users;
 	struct list_head next;
 };
@@ -220,6 +234,8 @@ struct iommu_ops {
 	struct iommu_domain *(*domain_alloc_user)(struct device *dev, u32 flags, struct iommu_domain *parent,
 						  const struct iommu_user_data *user_data);
 	struct iommu_domain *(*domain_alloc_paging)(struct device *dev);
+	struct iommu_domain *(*domain_alloc_paging_flags)(struct device *dev, u32 flags,
+							  const struct iommu_user_data *user_data);
 	struct iommu_domain *(*domain_alloc_sva)(struct device *dev, struct mm_struct *mm);
 	struct iommu_device *(*probe_device)(struct device *dev);
 	void (*release_device)(struct device *dev);
@@ -233,6 +249,9 @@ struct iommu_ops {
 	void (*page_response)(struct device *dev, struct iopf_fault *evt, struct iommu_page_response *msg);
 	int (*def_domain_type)(struct device *dev);
 	void (*remove_dev_pasid)(struct device *dev, ioasid_t pasid, struct iommu_domain *domain);
+	size_t (*get_viommu_size)(struct device *dev, enum iommu_viommu_type viommu_type);
+	int (*viommu_init)(struct iommufd_viommu *viommu, struct iommu_domain *parent_domain,
+			   const struct iommu_user_data *user_data);
 	const struct iommu_domain_ops *default_domain_ops;
 	unsigned long pgsize_bitmap;
 	struct module *owner;
@@ -244,6 +263,7 @@ struct iommu_ops {
 };
 
 #define IOMMU_FWSPEC_PCI_RC_ATS (1 << 0)
+#define IOMMU_FWSPEC_PCI_RC_CANWBS (1 << 1)
 
 struct iommu_fwspec {
 	struct fwnode_handle *iommu_fwnode;
@@ -334,6 +354,7 @@ int iommu_device_sysfs_add(struct iommu_device *iommu, struct device *parent, co
 void iommu_device_sysfs_remove(struct iommu_device *iommu);
 int iommu_fwspec_add_ids(struct device *dev, const u32 *ids, int num_ids);
 struct iommu_domain *iommu_get_domain_for_dev(struct device *dev);
+struct iommu_domain *iommu_driver_get_domain_for_dev(struct device *dev);
 struct iommu_group *generic_device_group(struct device *dev);
 struct iommu_group *pci_device_group(struct device *dev);
 struct iommu_resv_region *iommu_alloc_resv_region(phys_addr_t start, size_t length, int prot,

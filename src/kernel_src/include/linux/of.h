@@ -30,6 +30,12 @@ static inline bool of_property_read_bool(const struct device_node *np, const cha
 {
 	return device_property_read_bool(np->fwnode.dev, name);
 }
+/* atslab's SMMUs are the architected SMMUv3, no vendor's implementation (no Tegra CMDQV, no HiSilicon quirk). */
+static inline bool of_device_is_compatible(const struct device_node *np, const char *compat)
+{
+	(void)np;
+	return strcmp(compat, "arm,smmu-v3") == 0;
+}
 static inline bool of_dma_is_coherent(struct device_node *np) { return of_property_read_bool(np, "dma-coherent"); }
 
 #endif

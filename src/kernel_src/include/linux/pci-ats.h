@@ -14,6 +14,8 @@ void pci_disable_ats(struct pci_dev *dev);
 int pci_ats_queue_depth(struct pci_dev *dev);
 int pci_ats_page_aligned(struct pci_dev *dev);
 int pci_prepare_ats(struct pci_dev *dev, int ps);
+/* Newer trees (7.2): whether the device cannot work without ATS (CXL.cache, a quirk). */
+bool pci_ats_required(struct pci_dev *dev);
 
 /*
  * CONFIG_PCI_PASID is off (linux/kconfig.h): what the kernel's header gives

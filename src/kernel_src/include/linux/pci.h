@@ -86,6 +86,28 @@ static inline u16 pci_find_ext_capability(struct pci_dev *dev, int cap)
 	return atslab_pci_find_ext_capability(dev->atslab_dev, cap);
 }
 
+static inline u16 pci_find_next_ext_capability(struct pci_dev *dev, u16 start, int cap)
+{
+	return atslab_pci_find_next_ext_capability(dev->atslab_dev, start, cap);
+}
+
+/* The DVSEC of one vendor and DVSEC ID: DVSEC capabilities repeat, each names its owner. */
+static inline u16 pci_find_dvsec_capability(struct pci_dev *dev, u16 vendor, u16 dvsec)
+{
+	u16 pos;
+
+	for (pos = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_DVSEC); pos;
+	     pos = pci_find_next_ext_capability(dev, pos, PCI_EXT_CAP_ID_DVSEC)) {
+		u16 owner, id;
+
+		pci_read_config_word(dev, pos + PCI_DVSEC_HEADER1, &owner);
+		pci_read_config_word(dev, pos + PCI_DVSEC_HEADER2, &id);
+		if (owner == vendor && id == dvsec)
+			return pos;
+	}
+	return 0;
+}
+
 static inline struct pci_dev *pci_physfn(struct pci_dev *dev)
 {
 	return dev->is_virtfn ? dev->physfn : dev;

@@ -13,6 +13,15 @@
 #define PCI_EXT_CAP_ID_SRIOV 0x10
 #define PCI_EXT_CAP_ID_PRI 0x13
 #define PCI_EXT_CAP_ID_PASID 0x1b
+#define PCI_EXT_CAP_ID_DVSEC 0x23
+
+/* Designated Vendor-Specific Extended Capability (PCIe r6.0 7.9.6) */
+#define PCI_DVSEC_HEADER1 0x4                 /* Vendor ID in bits 15:0 */
+#define PCI_DVSEC_HEADER2 0x8                 /* DVSEC ID in bits 15:0 */
+/* CXL's PCIe DVSEC for CXL devices (CXL r3.1 8.1.3), DVSEC ID 0 under the CXL vendor ID */
+#define PCI_DVSEC_CXL_DEVICE 0
+#define PCI_DVSEC_CXL_CAP 0xa                 /* DVSEC CXL Capability register */
+#define PCI_DVSEC_CXL_CACHE_CAPABLE 0x0001    /* Cache_Capable */
 
 /* ATS capability (PCIe r6.0 10.5.1): offsets from the capability */
 #define PCI_ATS_CAP 0x04                      /* ATS Capability register */

@@ -30,6 +30,8 @@ struct platform_driver {
 	struct device_driver driver;
 };
 
+extern const struct bus_type platform_bus_type;
+
 #define to_platform_device(x) container_of((x), struct platform_device, dev)
 
 static inline struct resource *platform_get_resource(struct platform_device *pdev, unsigned int type, unsigned int num)

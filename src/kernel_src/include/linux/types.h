@@ -34,6 +34,7 @@ typedef uint64_t __aligned_u64 __attribute__((aligned(8)));
 typedef uint16_t __le16;
 typedef uint32_t __le32;
 typedef uint64_t __le64;
+typedef __le64 __aligned_le64 __attribute__((aligned(8)));
 typedef uint16_t __be16;
 typedef uint32_t __be32;
 typedef uint64_t __be64;

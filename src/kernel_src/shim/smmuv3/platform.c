@@ -40,6 +40,15 @@ struct device *driver_find_device_by_fwnode(struct device_driver *drv, const str
 	return fwnode ? fwnode->dev : NULL;
 }
 
+const struct bus_type platform_bus_type = { .name = "platform" };
+
+/* Only SMMUs are platform devices here, each with its own firmware node. */
+struct device *bus_find_device_by_fwnode(const struct bus_type *bus, const struct fwnode_handle *fwnode)
+{
+	(void)bus;
+	return fwnode ? fwnode->dev : NULL;
+}
+
 int iommu_device_register(struct iommu_device *iommu, const struct iommu_ops *ops, struct device *hwdev)
 {
 	iommu->ops = ops;
@@ -84,6 +93,12 @@ struct iommu_group *pci_device_group(struct device *dev)
 
 /* The domain the device was last attached to through the glue (the core's group->domain). */
 struct iommu_domain *iommu_get_domain_for_dev(struct device *dev)
+{
+	return atslab_iommu_current_domain(dev);
+}
+
+/* The same, asked from inside a driver callback (the core holds the group mutex; so do we). */
+struct iommu_domain *iommu_driver_get_domain_for_dev(struct device *dev)
 {
 	return atslab_iommu_current_domain(dev);
 }
