@@ -379,8 +379,10 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   }
   if (k["smmuv3"]) {
     const auto& m = k["smmuv3"];
-    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure", "release_domain"});
+    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure", "release_domain", "master_prepare_ats"});
     if (m["release_domain"]) sc.smmuv3.release_domain = r.flag(m["release_domain"], "kernel.smmuv3.release_domain");
+    if (m["master_prepare_ats"])
+      sc.smmuv3.master_prepare_ats = r.flag(m["master_prepare_ats"], "kernel.smmuv3.master_prepare_ats");
     if (m["attach_spares"]) sc.smmuv3.attach_spares = r.flag(m["attach_spares"], "kernel.smmuv3.attach_spares");
     if (m["abort_ste_on_prepare_failure"])
       sc.smmuv3.abort_ste_on_prepare_failure =

@@ -16,6 +16,11 @@ struct SmmuAttachSwitches {
   // arm_smmu_attach_dev_blocked (or _identity for require_direct). compare-drivers' 6.12 model
   // (sim::model_as_tree) turns it off; the WARN traces at release then match the tree's.
   bool release_domain = true;
+  // Not a sketch either: 7.2's arm_smmu_probe_device ends in arm_smmu_master_prepare_ats, which
+  // asks arm_smmu_ats_supported before pci_prepare_ats and fails the probe when the prepare fails
+  // (the probe half of fail-early, without its WARN at commit). The seed's base calls
+  // pci_prepare_ats bare and ignores its result. compare-drivers turns it on for a tree that has it.
+  bool master_prepare_ats = false;
   bool operator==(const SmmuAttachSwitches&) const = default;
 };
 

@@ -7,8 +7,9 @@
 
 #include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/stream_table.h"
-#include "kernel_src/smmuv3/iommu_driver.h"
 #include "hw/smmuv3/ste_layout.h"
+#include "kernel_src/ats.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/pci/probe.h"
 #include "linux/system.h"
@@ -137,14 +138,22 @@ std::string joined(const std::vector<int>& v) { return fmt::format("[{}]", fmt::
 
 }  // namespace
 
-io::Scenario model_as_tree(io::Scenario sc, policy::AtsVariant v) {
-  // 6.12: no invalidation arrays (nr_ats_masters decides the ATC flushes), ats.c PF-aware
-  // (backported to 6.12.118), no STU check for VFs unless the design adds it.
+io::Scenario model_as_tree(io::Scenario sc) {
+  // Where the kernels differ, the tree's own code says which it is: its ats.c asked on a made-up
+  // PF and VF (6.12.118 is PF-aware, 7.2 is not; a design script may add the VF STU check), its
+  // SMMUv3 driver by what it has (6.12: nr_ats_masters alone, no release_domain, pci_prepare_ats
+  // inline in the probe; 7.2: invalidation arrays, a release_domain, arm_smmu_master_prepare_ats).
   sc.driver = policy::Driver::Model;
-  sc.nr_ats_masters_fastpath = true;
-  sc.pf_aware_ats_supported = true;
-  sc.vf_stu_validation = policy::default_switches(v).vf_stu_validation;
-  sc.smmuv3.release_domain = false;  // 6.12's arm_smmu_ops has none: release_device attaches blocked itself
+  sc.pf_aware_ats_supported = kernel_src::tree_ats_supported_asks_pf();
+  sc.vf_stu_validation = kernel_src::tree_prepare_ats_checks_vf_stu();
+  if (kernel_src::smmuv3::built()) {
+    sc.nr_ats_masters_fastpath = !kernel_src::smmuv3::has_invalidation_arrays();
+    sc.smmuv3.release_domain = kernel_src::smmuv3::has_release_domain();
+    sc.smmuv3.master_prepare_ats = kernel_src::smmuv3::has_master_prepare_ats();
+  } else {
+    sc.nr_ats_masters_fastpath = true;  // ats.c alone: the model's SMMUv3 driver as 6.12's
+    sc.smmuv3.release_domain = false;
+  }
   return sc;
 }
 
@@ -168,7 +177,7 @@ CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt)
   const kernel_src::smmuv3::ScopedChoice tree_smmuv3(true);
   io::Scenario source = sc;
   source.driver = policy::Driver::Source;
-  const io::Scenario model = model_as_tree(sc, opt.variant);
+  const io::Scenario model = model_as_tree(sc);
   for (unsigned i = 0; i < opt.seeds; ++i) {
     const uint64_t seed = opt.first_seed + i;
     const auto m = run(model, opt.variant, seed, opt.ops);

@@ -42,10 +42,10 @@ struct CompareResult {
   std::vector<Disagreement> disagreements;
 };
 
-// The model's configuration for a tree: what compare-drivers runs the model with. For a design
-// other than upstream, the PCI patches the design carries (default_switches: series-v3 and
-// fail-early add the seed's VF STU check, as their scripts add it to the copy's ats.c).
-io::Scenario model_as_tree(io::Scenario sc, policy::AtsVariant v = policy::AtsVariant::Upstream);
+// The model's configuration for a tree: what compare-drivers runs the model with, asked of the
+// tree's code (kernel_src::tree_ats_supported_asks_pf and kin): the PCI switches its ats.c
+// implies (a design script's VF STU check included) and the SMMUv3 driver's version switches.
+io::Scenario model_as_tree(io::Scenario sc);
 
 // What the scenario asks of the model that the tree's code does not have (a 2026 HEADER quirk
 // phase, the fix sketches' switches), one line each: the model runs them and the tree does not,

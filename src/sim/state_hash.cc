@@ -151,7 +151,8 @@ class Hasher {
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domains), add(c.dma); }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers); }
   void add(const smmuv3::Driver& d) {
-    add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure), add(d.switches.release_domain);
+    add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure), add(d.switches.release_domain),
+        add(d.switches.master_prepare_ats);
     add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);

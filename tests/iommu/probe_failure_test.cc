@@ -61,6 +61,25 @@ TEST(ProbeFailure, UpstreamIgnoresAFailedPrepareFailEarlyTakesTheWholeSmmuDown) 
   }
 }
 
+// 7.2's driver (kernel.smmuv3.master_prepare_ats) has the gated probe whatever the design: under
+// upstream a failed prepare fails the probe as under fail-early, and still nothing WARNs.
+TEST(ProbeFailure, The72ProbeFailsOnAFailedPrepareUnderUpstreamToo) {
+  io::Scenario sc = io::load_scenario(test::write_temp("two.yaml", kTwoDevices));
+  sc.smmuv3.master_prepare_ats = true;
+  OpContext ctx;
+  System s = boot_machine(sc, policy::AtsVariant::Upstream, ctx, 1, "pci_prepare_ats:nth=1");
+  const pci::DevId pf = *resolve(s, ctx, "pf"), nic = *resolve(s, ctx, "nic");
+  EXPECT_EQ(iommu::group_of(s, pf), iommu::kNoGroup);
+  EXPECT_EQ(iommu::group_of(s, nic), iommu::kNoGroup);
+  EXPECT_TRUE(logged(s, "arm-smmu-v3 arm-smmu-v3.0.auto: Failed to register iommu", kernel::Level::Err));
+  EXPECT_TRUE(s.record.warnings.empty());
+  // Without the switch (the seed's base) the same plan leaves both probed.
+  sc.smmuv3.master_prepare_ats = false;
+  OpContext ctx2;
+  System base = boot_machine(sc, policy::AtsVariant::Upstream, ctx2, 1, "pci_prepare_ats:nth=1");
+  EXPECT_NE(iommu::group_of(base, *resolve(base, ctx2, "nic")), iommu::kNoGroup);
+}
+
 TEST(ProbeFailure, AProbeFailingAfterRegistrationCostsOnlyThatDevice) {
   io::Scenario sc = io::load_scenario(test::write_temp("two.yaml", kTwoDevices));
   OpContext ctx;

@@ -82,7 +82,7 @@ TEST(SourceSeedWithoutPfAwareCheck, ExploreFindsTheSeedsBugOnTheTreesDriver) {
                sim::OpKind::VfioSetContainer, sim::OpKind::VfioUnsetContainer};
   const auto tree = sim::explore(sc, policy::AtsVariant::Upstream, opt);
   auto as_tree = sim::model_as_tree(sc);
-  as_tree.pf_aware_ats_supported = false;  // as this copy's ats.c
+  EXPECT_EQ(as_tree.pf_aware_ats_supported, false) << "the probe of this copy's ats.c (kernel_src::tree_ats_supported_asks_pf)";
   const auto model = sim::explore(as_tree, policy::AtsVariant::Upstream, opt);
   EXPECT_TRUE(tree.one_cpu);
   ASSERT_TRUE(tree.exhausted);

@@ -88,9 +88,13 @@ unsigned stu_of(const System& s, const Master& m) {
 // The end of arm_smmu_probe_device: preparing ATS, as each design does it.
 int master_prepare_ats(System& s, MasterId m) {
   const policy::AtsPolicy& pol = s.kernel.smmuv3.policy;
+  // 7.2's driver has the gated form whatever the design (SmmuAttachSwitches::master_prepare_ats).
+  const bool tree_gates = s.kernel.smmuv3.switches.master_prepare_ats;
+  const bool check_support_first = pol.support_checked_before_prepare || tree_gates;
+  const bool fail_probe = pol.fail_probe_on_prepare_error || tree_gates;
   pci::DevId dev = s.kernel.smmuv3.masters[m].dev;
   const int stu = static_cast<int>(stu_of(s, s.kernel.smmuv3.masters[m]));
-  if (!pol.support_checked_before_prepare && !pol.fail_probe_on_prepare_error) {
+  if (!check_support_first && !fail_probe) {
     // The seed's base (and Debian's 6.12): pci_prepare_ats() for every PCI device, the result
     // ignored; series-v3 keeps the call and records success in master->ats_prepared (kept for
     // every design: only series-v3's gate reads it).
@@ -100,10 +104,10 @@ int master_prepare_ats(System& s, MasterId m) {
   // arm_smmu_master_prepare_ats (the gated form fail-early converges to, and the 2026 trees have):
   // the support check first, then a prepare whose failure fails the probe.
   Frame f(s, KFn::arm_smmu_master_prepare_ats);
-  if (pol.support_checked_before_prepare && !ats_supported(s, m)) return 0;
+  if (check_support_first && !ats_supported(s, m)) return 0;
   int ret = pci::prepare_ats(s, dev, stu);
   if (ret == 0) s.kernel.smmuv3.masters[m].ats_prepared = true;
-  return pol.fail_probe_on_prepare_error ? ret : 0;
+  return fail_probe ? ret : 0;
 }
 }  // namespace
 
