@@ -1,7 +1,7 @@
 #!/bin/sh
 # The seed series as posted, v3 (policy::AtsVariant::SeriesV3), on a COPY of a
-# 6.12 kernel tree: patch 1 (PF-aware pci_ats_supported()) is in 6.12.118
-# already; patch 2, the VF STU check in pci_prepare_ats(), goes into
+# 6.12 kernel tree: patch 1 (PF-aware pci_ats_supported()) where the tree lacks
+# it (6.12.118 has it already); patch 2, the VF STU check in pci_prepare_ats(), goes into
 # drivers/pci/ats.c; patch 3, the driver's ats_prepared gate: a bit beside
 # ats_enabled in struct arm_smmu_master (arm-smmu-v3.h), set by
 # arm_smmu_probe_device() when pci_prepare_ats() succeeds, and required by
@@ -20,6 +20,7 @@ set -eu
 . "$(dirname "$0")/designs.sh"
 
 tree_edit_begin "$@"
+tree_edit_pf_aware_ats_supported
 tree_edit_vf_stu_validation
 # master: 1 in struct arm_smmu_master; f: the bit added after ats_enabled's.
 tree_edit drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h '

@@ -33,3 +33,38 @@ tree_edit_vf_stu_validation() {
   tree_edit drivers/pci/ats.c "$vf_stu_validation_program" \
     "pci_prepare_ats() has no VF branch returning 0 (or checks the PF's STU already)"
 }
+
+# The seed series' patch 1 (series-v3 and fail-early carry it; 6.12.118 has it from stable,
+# mainline 7.2 does not): pci_ats_supported() of a VF is its PF's verdict. A tree whose
+# pci_ats_supported() already tests is_virtfn is left as it is (the edit is the design's
+# only where the tree lacks it); otherwise the check goes before the function's last return.
+# state 0: looking; 1: inside, the check to add before the final return; 2: done or present.
+pf_aware_ats_supported_program='
+  /^bool pci_ats_supported\(/ { inside = 1 }
+  inside && /is_virtfn/ { state = 2 }
+  inside && state == 0 && /^[ \t]*return .*;[ \t]*$/ {
+    lines[++n] = $0
+    next
+  }
+  inside && /^}/ {
+    inside = 0
+    for (i = 1; i < n; i++) print lines[i]
+    if (state == 0 && n > 0) {
+      print "\tif (dev->is_virtfn && !pci_ats_supported(pci_physfn(dev)))"
+      print "\t\treturn false;"
+      print ""
+      state = 2
+    }
+    if (n > 0) print lines[n]
+    n = 0
+  }
+  inside && n > 0 { for (i = 1; i <= n; i++) print lines[i]; n = 0 }
+  { print }
+  END { if (state < 2) exit 1 }
+'
+
+# Patch 1 on the copy's ats.c, between tree_edit_begin and tree_edit_end.
+tree_edit_pf_aware_ats_supported() {
+  tree_edit drivers/pci/ats.c "$pf_aware_ats_supported_program" \
+    "pci_ats_supported() has no final return to put the PF's verdict before"
+}

@@ -92,19 +92,6 @@ void nr_ats_masters_invariant(int nr_ats_masters, int really, const Who& who, st
     out.push_back({13, who(), fmt::format("nr_ats_masters={} but {} attached master(s) have PCI ATS on", nr_ats_masters, really)});
 }
 
-// 9, 10 and 13 on the kernel tree's driver, its belief read through the adapter compiled against
-// its arm-smmu-v3.h. 6.12's driver has no invalidation arrays: 14 and 15 have nothing to read.
-void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
-  for (const auto& m : kernel_src::smmuv3::masters(s))
-    master_invariants(s, m.dev, m.smmu, m.ats_enabled, m.streams, m.dev, out);
-  for (const auto& dom : kernel_src::smmuv3::domains(s)) {
-    int really = 0;
-    for (pci::DevId d : dom.devices)
-      if (d != pci::kNoDev && hw_ats_on(s, s.kernel.devs[d].fn)) ++really;
-    nr_ats_masters_invariant(dom.nr_ats_masters, really, [&] { return fmt::format("iommu domain {} (the tree's arm_smmu_domain)", dom.domain); }, out);
-  }
-}
-
 // Calls f for each entry of an invalidation array in use (users > 0), in order, without
 // copying them out (Invs::live's copy, made per domain per step, was most of a long run's checks).
 template <typename F>
@@ -135,6 +122,64 @@ struct Tally {
   bool has(const Key& k) const { return find(k) != nullptr; }
   int count(const Key& k) const { return has(k) ? find(k)->second : 0; }
 };
+
+// 14's comparison, for either driver: the live entries an array has against those its
+// attachments expect, each tally finished. Empty when they match, else what differs.
+std::string invs_diff(const Tally& expect, const Tally& have) {
+  if (expect.counts == have.counts) return "";
+  auto name = [](const Tally::Key& k) {
+    return fmt::format("{}({:#x},{})", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))), std::get<1>(k), std::get<2>(k));
+  };
+  std::string diff;
+  for (const auto& [k, n] : have.counts)
+    if (expect.count(k) != n) diff += fmt::format(" {} users={} expected={};", name(k), n, expect.count(k));
+  for (const auto& [k, n] : expect.counts)
+    if (!have.has(k)) diff += fmt::format(" {} missing;", name(k));
+  return diff;
+}
+
+// 9, 10 and 13 on the kernel tree's driver, its belief read through the adapter compiled against
+// its arm-smmu-v3.h; 14 and 15 where the tree has invalidation arrays (7.2; 6.12 has none).
+// 15's sort order is not checked here: the tree sorts by SMMU pointer, which the adapter does not hand over.
+void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
+  std::map<pci::DevId, std::vector<uint32_t>> streams;
+  for (const auto& m : kernel_src::smmuv3::masters(s)) {
+    master_invariants(s, m.dev, m.smmu, m.ats_enabled, m.streams, m.dev, out);
+    streams[m.dev] = m.streams;
+  }
+  for (const auto& dom : kernel_src::smmuv3::domains(s)) {
+    auto who = [&] { return fmt::format("iommu domain {} (the tree's arm_smmu_domain)", dom.domain); };
+    int really = 0;
+    for (pci::DevId d : dom.devices)
+      if (d != pci::kNoDev && hw_ats_on(s, s.kernel.devs[d].fn)) ++really;
+    nr_ats_masters_invariant(dom.nr_ats_masters, really, who, out);
+    if (!dom.invs) continue;
+    Tally expect, have;
+    for (size_t i = 0; i < dom.devices.size(); ++i) {
+      const pci::DevId d = dom.devices[i];
+      expect.add({dom.s2 ? 1 : 0, dom.tag, 0}, 1);
+      if (d != pci::kNoDev && hw_ats_on(s, s.kernel.devs[d].fn))
+        for (uint32_t sid : streams[d]) expect.add({3, sid, dom.ssids[i]}, 1);
+    }
+    bool any_ats = false;
+    for (const auto& e : dom.invs->inv) {
+      if (e.users < 0) out.push_back({15, who(), "negative users"});
+      if (e.users <= 0) continue;
+      const bool ats = smmuv3::is_ats(static_cast<smmuv3::InvType>(e.type));
+      any_ats |= ats;
+      have.add({e.type, e.id, ats ? e.ssid : 0}, e.users);
+    }
+    expect.finish();
+    have.finish();
+    if (auto diff = invs_diff(expect, have); !diff.empty())
+      out.push_back({14, who(), "invalidation array differs from its attachments:" + diff});
+    const auto& a = *dom.invs;
+    if (a.num_trashes > a.num_invs || a.num_invs > a.max_invs || (any_ats && !a.has_ats))
+      out.push_back({15, who(), fmt::format("array malformed: trashes={} num={} max={} has_ats={}", a.num_trashes,
+                                          a.num_invs, a.max_invs, a.has_ats)});
+  }
+}
+
 
 // 26: a device's release went through the release domain: its StreamIDs are left aborting
 // (unless another live function has taken the same routing ID since). One violation per
@@ -212,17 +257,8 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
     });
     expect.finish();
     have.finish();
-    if (expect.counts != have.counts) {
-      auto name = [](const Tally::Key& k) {
-        return fmt::format("{}({:#x},{})", smmuv3::name(static_cast<smmuv3::InvType>(std::get<0>(k))), std::get<1>(k), std::get<2>(k));
-      };
-      std::string diff;
-      for (const auto& [k, n] : have.counts)
-        if (expect.count(k) != n) diff += fmt::format(" {} users={} expected={};", name(k), n, expect.count(k));
-      for (const auto& [k, n] : expect.counts)
-        if (!have.has(k)) diff += fmt::format(" {} missing;", name(k));
+    if (auto diff = invs_diff(expect, have); !diff.empty())
       out.push_back({14, who(), "invalidation array differs from its attachments:" + diff});
-    }
     // 15: structure of the array.
     const auto& a = slot.invs;
     bool sorted = true, any_ats = false;
@@ -286,7 +322,7 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
       out.push_back({11, dev_name(s, id), "PCI ATS is enabled but the STE does not have EATS=TRANS"});
   });
   if (!quiescent) return;
-  // 9, 10, 13 and, for the 2026 arrays, 14 to 17: on the driver that holds the belief.
+  // 9, 10, 13 and, for the 2026 arrays, 14 to 17 (14 and 15 on the tree's): on the driver that holds the belief.
   if (iommu::smmuv3_from_tree(s)) tree_smmu_invariants(s, out);
   else model_smmu_invariants(s, index, out);
   // 26: a device's release went through the release domain: its StreamIDs are left aborting

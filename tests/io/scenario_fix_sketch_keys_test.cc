@@ -49,7 +49,7 @@ TEST(ScenarioFixSketchKeys, DefaultIsTheKernel) {
 TEST(ScenarioFixSketchKeys, EachKeyReachesTheSystemUnderEveryVariant) {
   auto sc = load_scenario(write_temp(kMachine +
                                      "kernel:\n  pci: {disable_ats_checks_ats_cap: true, no_ats_quirk_keeps_ats_cap: true}\n"
-                                     "  smmuv3: {attach_spares: true, abort_ste_on_prepare_failure: true}\n"));
+                                     "  smmuv3: {attach_spares: true, abort_ste_on_prepare_failure: true, master_prepare_ats: true}\n"));
   for (auto v : policy::kAllVariants) {
     sim::DeviceNames names;
     System s = sim::build_machine(sc, v, names);
@@ -57,6 +57,7 @@ TEST(ScenarioFixSketchKeys, EachKeyReachesTheSystemUnderEveryVariant) {
     EXPECT_TRUE(s.kernel.pci_switches.no_ats_quirk_keeps_ats_cap);
     EXPECT_TRUE(s.kernel.smmuv3.switches.attach_spares);
     EXPECT_TRUE(s.kernel.smmuv3.switches.abort_ste_on_prepare_failure);
+    EXPECT_TRUE(s.kernel.smmuv3.switches.master_prepare_ats);
   }
 }
 
@@ -65,12 +66,13 @@ TEST(ScenarioFixSketchKeys, ASwitchChangesTheStateHash) {
   auto plain = load_scenario(write_temp(kMachine));
   sim::DeviceNames n1, n2;
   System a = sim::build_machine(plain, policy::AtsVariant::Upstream, n1);
-  for (int which = 0; which < 4; ++which) {
+  for (int which = 0; which < 5; ++which) {
     System b = sim::build_machine(plain, policy::AtsVariant::Upstream, n2);
     if (which == 0) b.kernel.pci_switches.disable_ats_checks_ats_cap = true;
     if (which == 1) b.kernel.pci_switches.no_ats_quirk_keeps_ats_cap = true;
     if (which == 2) b.kernel.smmuv3.switches.attach_spares = true;
     if (which == 3) b.kernel.smmuv3.switches.abort_ste_on_prepare_failure = true;
+    if (which == 4) b.kernel.smmuv3.switches.master_prepare_ats = true;
     EXPECT_NE(atslab::state_hash(a), atslab::state_hash(b)) << which;
   }
 }
@@ -85,6 +87,8 @@ TEST(ScenarioFixSketchKeys, BadValuesAreOneLineNamingTheField) {
   EXPECT_NE(error_of(kMachine + "kernel: {pci: {disable_ats_checks_ats_cap: maybe}}\n").find("kernel.pci.disable_ats_checks_ats_cap"),
             std::string::npos);
   EXPECT_NE(error_of(kMachine + "kernel: {smmuv3: {attach_spares: 2}}\n").find("kernel.smmuv3.attach_spares"), std::string::npos);
+  EXPECT_NE(error_of(kMachine + "kernel: {smmuv3: {master_prepare_ats: yes please}}\n").find("kernel.smmuv3.master_prepare_ats"),
+            std::string::npos);
   auto unknown = error_of(kMachine + "kernel: {smmuv3: {spare: true}}\n");
   EXPECT_NE(unknown.find("kernel.smmuv3.spare: unknown field"), std::string::npos) << unknown;
   auto fault = error_of(kMachine + "workload:\n  - {op: detach_own_domain, device: pf, fault: kzalloc}\n");

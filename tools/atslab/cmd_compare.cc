@@ -10,6 +10,7 @@
 #include "io/input_error.h"
 #include "io/scenario.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
+#include "kernel_src/tree_info.h"
 #include "sim/compare_drivers.h"
 
 namespace {
@@ -36,7 +37,7 @@ atslab::cli::Register reg{
           ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(size_t{0}, size_t{1000000}));
       sub.add_option("--variant", o->variant,
-                     "The design the model runs on 6.12's base, to compare with a tree edited to it "
+                     "The design the model runs on the tree's base, to compare with a tree edited to it "
                      "(scripts/kernel-tree/design-*.sh): upstream (default), series-v3, fail-early, rollback or vtd-style");
       sub.add_flag("--json", o->json, "Print one JSON document");
       return [o]() -> int {
@@ -61,7 +62,8 @@ atslab::cli::Register reg{
           fmt::print("{}", cli::driver_banner(policy::Driver::Source));
           for (const auto& m : model_only)
             fmt::print("note: the model runs {}, the tree does not: a difference it causes is no finding\n", m);
-          fmt::print("{} ({} on 6.12's base): {} runs of {} operations, {} agree\n", sc.name, o->variant, r.runs, o->ops, r.agree);
+          fmt::print("{} (the model: {} as linux {} is): {} runs of {} operations, {} agree\n", sc.name, o->variant,
+                     kernel_src::tree().version, r.runs, o->ops, r.agree);
           for (const auto& x : r.disagreements)
             fmt::print("seed {} step {} ({}): {}\n  model:  {}\n  source: {}\n", x.seed, x.step, x.op, x.what, x.model, x.source);
         }

@@ -13,11 +13,14 @@ namespace hs = hw::smmuv3;
 
 void record_cmdq_prod(System& s, unsigned smmu, uint32_t new_prod) {
   const hs::Smmu& h = s.hw.smmus.at(smmu);
-  // An ATC_INV the domain's tracking sent (arm_smmu_atc_inv_domain walking the masters it counts
-  // in nr_ats_masters), as atslab's driver marks the ones from its arrays or that same walk; not
-  // the per-master flush an attach sends before enabling ATS.
+  // An ATC_INV the domain's tracking sent (6.12: arm_smmu_atc_inv_domain walking the masters it
+  // counts in nr_ats_masters; 7.2: arm_smmu_domain_inv_range walking the invalidation array), as
+  // atslab's driver marks the ones from its arrays or that same walk; not the per-master flush an
+  // attach sends before enabling ATS.
   const auto& stack = s.kernel.ctx.stack;
-  const bool from_tracking = std::find(stack.begin(), stack.end(), kernel::KFn::arm_smmu_atc_inv_domain) != stack.end();
+  const bool from_tracking = std::any_of(stack.begin(), stack.end(), [](kernel::KFn f) {
+    return f == kernel::KFn::arm_smmu_atc_inv_domain || f == kernel::KFn::arm_smmu_domain_inv_range;
+  });
   // PROD carries a wrap bit above the index: one past the ring's last index wraps to 0 with it toggled.
   const uint32_t mask = (h.cmdq_entries() << 1) - 1;
   for (uint32_t p = h.cmdq_prod; (p & mask) != (new_prod & mask); p = (p + 1) & mask) {

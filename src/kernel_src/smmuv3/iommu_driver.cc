@@ -18,6 +18,11 @@ extern "C" {
 int atslab_arm_smmu_master_state(device* dev, bool* ats_enabled, unsigned int* num_streams);
 uint32_t atslab_arm_smmu_master_sid(device* dev, unsigned int i);
 int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
+int atslab_arm_smmu_domain_key(iommu_domain* domain, bool* s2, uint32_t* asid_or_vmid);
+uint32_t atslab_arm_smmu_domain_device_ssid(iommu_domain* domain, unsigned int i);
+int atslab_arm_smmu_domain_invs(iommu_domain* domain, uint64_t* num_invs, uint64_t* num_trashes, uint64_t* max_invs,
+                                bool* has_ats);
+int atslab_arm_smmu_domain_inv(iommu_domain* domain, unsigned int i, int* type, uint32_t* id, uint32_t* ssid, int* users);
 device* atslab_arm_smmu_domain_device(iommu_domain* domain, unsigned int i);
 device* atslab_pci_dev_device(struct pci_dev* pdev);
 iommu_domain* atslab_arm_smmu_static_domain(bool blocked);
@@ -133,7 +138,20 @@ std::vector<DomainBelief> domains(const System& s) {
     b.domain = d;
     unsigned n = 0;
     if (atslab_arm_smmu_domain_state(h, &b.nr_ats_masters, &n)) continue;
-    for (unsigned i = 0; i < n; ++i) b.devices.push_back(dev_of(atslab_arm_smmu_domain_device(h, i)));
+    for (unsigned i = 0; i < n; ++i) {
+      b.devices.push_back(dev_of(atslab_arm_smmu_domain_device(h, i)));
+      b.ssids.push_back(atslab_arm_smmu_domain_device_ssid(h, i));
+    }
+    atslab_arm_smmu_domain_key(h, &b.s2, &b.tag);
+    InvsBelief invs;
+    if (atslab_arm_smmu_domain_invs(h, &invs.num_invs, &invs.num_trashes, &invs.max_invs, &invs.has_ats) == 0) {
+      for (unsigned i = 0;; ++i) {
+        InvBelief e;
+        if (atslab_arm_smmu_domain_inv(h, i, &e.type, &e.id, &e.ssid, &e.users)) break;
+        invs.inv.push_back(e);
+      }
+      b.invs = std::move(invs);
+    }
     out.push_back(std::move(b));
   }
   return out;

@@ -6,6 +6,7 @@
 // driver's struct iommu_domain pointers: Domain::priv indexes
 // SourceKernel::domains, and each SMMU's static domains get one DomainId each.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "hw/pcie/function.h"
@@ -63,10 +64,27 @@ struct MasterBelief {
   bool ats_enabled = false;          // master->ats_enabled
   std::vector<uint32_t> streams;     // master->streams[].id
 };
+// One entry of a domain's invalidation array (struct arm_smmu_inv; the trees that have them).
+struct InvBelief {
+  int type = 0;            // enum arm_smmu_inv_type: the order of smmuv3::InvType
+  uint32_t id = 0;         // ASID, VMID or StreamID
+  uint32_t ssid = 0;       // the ATS types' substream
+  int users = 0;           // 0: a trash entry awaiting its purge
+  bool operator==(const InvBelief&) const = default;
+};
+struct InvsBelief {
+  uint64_t num_invs = 0, num_trashes = 0, max_invs = 0;
+  bool has_ats = false;
+  std::vector<InvBelief> inv;  // num_invs entries, in the array's order
+};
 struct DomainBelief {
   iommu::DomainId domain = iommu::kNoDomain;
   int nr_ats_masters = 0;            // smmu_domain->nr_ats_masters
   std::vector<pci::DevId> devices;   // the masters on smmu_domain->devices
+  std::vector<uint32_t> ssids;       // each attachment's SSID (master_domain->ssid), as devices
+  bool s2 = false;                   // stage 2: the attachments invalidate a VMID, else an ASID
+  uint32_t tag = 0;                  // that ASID or VMID
+  std::optional<InvsBelief> invs;    // smmu_domain->invs where the tree has arrays (7.2), else none
 };
 std::vector<MasterBelief> masters(const System& s);
 std::vector<DomainBelief> domains(const System& s);

@@ -51,6 +51,11 @@ void atslab_arm_smmu_domain_free(struct iommu_domain *domain);
 int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices);
 u32 atslab_arm_smmu_master_sid(struct device *dev, unsigned int i);
 struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsigned int i);
+int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_or_vmid);
+u32 atslab_arm_smmu_domain_device_ssid(struct iommu_domain *domain, unsigned int i);
+int atslab_arm_smmu_domain_invs(struct iommu_domain *domain, u64 *num_invs, u64 *num_trashes, u64 *max_invs,
+				bool *has_ats);
+int atslab_arm_smmu_domain_inv(struct iommu_domain *domain, unsigned int i, int *type, u32 *id, u32 *ssid, int *users);
 
 /*
  * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
@@ -114,8 +119,15 @@ int atslab_arm_smmu_probe_device(struct device *dev)
 {
 	struct iommu_device *iommu = arm_smmu_ops.probe_device(dev);
 
-	if (IS_ERR(iommu))
+	/*
+	 * A failed probe may leave dev->iommu->priv pointing at the master it
+	 * freed (7.2's error path does not clear it): the core's
+	 * __iommu_probe_device frees dev->iommu then (dev_iommu_free), priv with it.
+	 */
+	if (IS_ERR(iommu)) {
+		dev_iommu_priv_set(dev, NULL);
 		return (int)PTR_ERR(iommu);
+	}
 	dev->iommu->iommu_dev = iommu;
 	return 0;
 }
@@ -277,4 +289,83 @@ struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsign
 		if (!i--)
 			return md->master->dev;
 	return NULL;
+}
+
+/* The domain's stage and its ASID (stage 1) or VMID (stage 2): the tag its attachments invalidate. */
+int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_or_vmid)
+{
+	struct arm_smmu_domain *smmu_domain;
+
+	if (!(domain->type & __IOMMU_DOMAIN_PAGING))
+		return -EINVAL;
+	smmu_domain = to_smmu_domain(domain);
+	*s2 = smmu_domain->stage == ARM_SMMU_DOMAIN_S2;
+	*asid_or_vmid = *s2 ? smmu_domain->s2_cfg.vmid : smmu_domain->cd.asid;
+	return 0;
+}
+
+/* The SSID of the i-th attachment on a paging domain's devices list (IOMMU_NO_PASID past its end). */
+u32 atslab_arm_smmu_domain_device_ssid(struct iommu_domain *domain, unsigned int i)
+{
+	struct arm_smmu_domain *smmu_domain = to_smmu_domain(domain);
+	struct arm_smmu_master_domain *md;
+
+	list_for_each_entry(md, &smmu_domain->devices, devices_elm)
+		if (!i--)
+			return md->ssid;
+	return IOMMU_NO_PASID;
+}
+
+/*
+ * The domain's published invalidation array (7.2: smmu_domain->invs), for
+ * invariants 14 and 15: its shape, then entry by entry. -EOPNOTSUPP for a
+ * tree without arrays (6.12), -ENOENT past the last entry.
+ */
+int atslab_arm_smmu_domain_invs(struct iommu_domain *domain, u64 *num_invs, u64 *num_trashes, u64 *max_invs,
+				bool *has_ats)
+{
+#ifdef arm_smmu_invs_for_each_entry
+	struct arm_smmu_invs *invs;
+
+	if (!(domain->type & __IOMMU_DOMAIN_PAGING))
+		return -EINVAL;
+	invs = rcu_dereference_protected(to_smmu_domain(domain)->invs, true);
+	*num_invs = invs->num_invs;
+	*num_trashes = invs->num_trashes;
+	*max_invs = invs->max_invs;
+	*has_ats = invs->has_ats;
+	return 0;
+#else
+	(void)domain;
+	(void)num_invs;
+	(void)num_trashes;
+	(void)max_invs;
+	(void)has_ats;
+	return -EOPNOTSUPP;
+#endif
+}
+
+int atslab_arm_smmu_domain_inv(struct iommu_domain *domain, unsigned int i, int *type, u32 *id, u32 *ssid, int *users)
+{
+#ifdef arm_smmu_invs_for_each_entry
+	struct arm_smmu_invs *invs = rcu_dereference_protected(to_smmu_domain(domain)->invs, true);
+	struct arm_smmu_inv *inv;
+
+	if (i >= invs->num_invs)
+		return -ENOENT;
+	inv = &invs->inv[i];
+	*type = inv->type;
+	*id = inv->id;
+	*ssid = arm_smmu_inv_is_ats(inv) ? inv->ssid : 0;
+	*users = inv->users;
+	return 0;
+#else
+	(void)domain;
+	(void)i;
+	(void)type;
+	(void)id;
+	(void)ssid;
+	(void)users;
+	return -EOPNOTSUPP;
+#endif
 }
