@@ -25,9 +25,23 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "setup: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# One line per step; apt's and dpkg's own output goes to a log, shown only when a step fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+step() {
+  local what=$1
+  shift
+  echo "setup: $what"
+  if ! "$@" >"$log" 2>&1; then
+    echo "setup: failed: $what; its last lines:" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
+step "updating the package lists" $sudo apt-get update -q
+step "installing ${#missing[@]} package(s): ${missing[*]}" \
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: done"
