@@ -12,10 +12,52 @@
 #include "io/scenario.h"
 #include "io/trace_events.h"
 #include "linux/kernel/record.h"
+#include "sim/final_state.h"
 #include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 
 namespace {
+
+// The first violation of each invariant, in invariant order (the run's record keeps them all).
+std::vector<const atslab::check::Violation*> first_violations(const std::vector<atslab::check::Violation>& all) {
+  std::map<int, const atslab::check::Violation*> first;
+  for (const auto& v : all) first.emplace(v.invariant, &v);
+  std::vector<const atslab::check::Violation*> out;
+  for (const auto& [n, v] : first) out.push_back(v);
+  return out;
+}
+
+nlohmann::json first_violations_json(const std::vector<atslab::check::Violation>& all) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto* v : first_violations(all))
+    out.push_back({{"invariant", v->invariant}, {"step", v->step}, {"objects", v->objects}, {"detail", v->detail}});
+  return out;
+}
+
+// "0000:01:00.1  ATS Enable=0 STU=12  master->ats_enabled=true  STE.EATS=0  nr_ats_masters=1"
+std::string device_line(const atslab::sim::DeviceFinalState& d) {
+  std::string line = fmt::format("{:<13}", d.bdf);
+  if (d.removed) return line + " removed";
+  line += d.ats_cap ? fmt::format(" ATS Enable={} STU={}", d.ats_enable ? 1 : 0, d.stu) : std::string(" no ATS");
+  if (d.belief) line += fmt::format("  {}={}", d.belief_field, *d.belief);
+  if (d.ste_eats) line += fmt::format("  STE.EATS={}", *d.ste_eats);
+  if (d.nr_ats_masters) line += fmt::format("  nr_ats_masters={}", *d.nr_ats_masters);
+  if (d.belief && *d.belief != d.ats_enable) line += "  <- belief differs from the hardware";
+  return line;
+}
+
+nlohmann::json devices_json(const std::vector<atslab::sim::DeviceFinalState>& all) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : all) {
+    nlohmann::json j = {{"bdf", d.bdf}, {"removed", d.removed}, {"ats_cap", d.ats_cap}};
+    if (d.ats_cap && !d.removed) j["ats_enable"] = d.ats_enable, j["stu"] = d.stu;
+    if (d.belief) j[d.belief_field] = *d.belief;
+    if (d.ste_eats) j["ste_eats"] = *d.ste_eats;
+    if (d.nr_ats_masters) j["nr_ats_masters"] = *d.nr_ats_masters;
+    out.push_back(j);
+  }
+  return out;
+}
 
 struct RunOptions {
   std::vector<std::string> scenarios;
@@ -109,7 +151,14 @@ atslab::cli::Register reg{
                                         {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled},
                                         {"non_compliance", sim::endpoint_non_compliance(r.final)},
                                         {"fault_rules", faults::to_json(faults::rule_counts(r.final))},
-                                        {"steps", steps}});
+                                        {"steps", steps},
+                                        {"first_violations", first_violations_json(r.violations)},
+                                        {"devices", devices_json(sim::final_device_states(r.final))}});
+              if (o->log) {
+                nlohmann::json dmesg = nlohmann::json::array();
+                for (const auto& l : r.final.record.log) dmesg.push_back(kernel::format_dmesg(l));
+                js["variants"].back()["dmesg"] = dmesg;
+              }
               continue;
             }
             fmt::print("  {:<11} {:<4} warnings {:<2} invariants {:<16} atc_inv->off {}{}\n", policy::name(v),
@@ -119,6 +168,10 @@ atslab::cli::Register reg{
             for (const auto& f : r.failed_expectations) fmt::print("    {}\n", f);
             for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("    non-compliant endpoint in force: {}\n", n);
             for (const auto& line : faults::describe(faults::rule_counts(r.final))) fmt::print("    {}\n", line);
+            // Where each invariant first broke, then what the run left per device: truth beside belief.
+            if (!o->log)
+              for (const auto* bad : first_violations(r.violations))
+                fmt::print("    first #{} after {}: {}: {}\n", bad->invariant, bad->step, bad->objects, bad->detail);
             if (o->log) {
               for (const auto& st : r.steps) fmt::print("    step: {} -> {}\n", st.what, st.ret);
               // What each violated invariant saw, as replay prints it: a verdict a reader can check.
@@ -128,6 +181,7 @@ atslab::cli::Register reg{
               // WARN splats and KASAN reports interleaved as the kernel printed them (as repro shows them).
               fmt::print("{}", kernel::format_splats(r.final.record));
             }
+            for (const auto& d : sim::final_device_states(r.final)) fmt::print("    {}\n", device_line(d));
           }
           out.push_back(js);
         }

@@ -1,0 +1,92 @@
+#include "sim/final_state.h"
+
+#include "hw/pcie/atc.h"
+#include "hw/smmuv3/stream_table.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
+#include "linux/iommu/driver_ops.h"
+#include "linux/iommu/iommu.h"
+
+namespace atslab::sim {
+
+namespace {
+
+// The paging domain the device sits on now (kNoDomain when none or not paging).
+iommu::DomainId paging_domain_of(const System& s, pci::DevId dev) {
+  const iommu::GroupId g = iommu::group_of(s, dev);
+  if (g == iommu::kNoGroup) return iommu::kNoDomain;
+  const iommu::DomainId d = s.kernel.iommu.groups[g].domain;
+  if (d == iommu::kNoDomain || !iommu::is_paging(s.kernel.iommu.domains[d].type)) return iommu::kNoDomain;
+  return d;
+}
+
+void smmuv3_state(const System& s, pci::DevId dev, DeviceFinalState& out) {
+  out.belief_field = "master->ats_enabled";
+  std::optional<uint32_t> first_sid;
+  uint16_t smmu = 0;
+  const iommu::DomainId dom = paging_domain_of(s, dev);
+  if (iommu::smmuv3_from_tree(s)) {
+    for (const auto& m : kernel_src::smmuv3::masters(s))
+      if (m.dev == dev) {
+        out.belief = m.ats_enabled;
+        smmu = m.smmu;
+        if (!m.streams.empty()) first_sid = m.streams.front();
+      }
+    for (const auto& b : kernel_src::smmuv3::domains(s))
+      if (b.domain == dom) out.nr_ats_masters = b.nr_ats_masters;
+  } else {
+    const auto& drv = s.kernel.smmuv3;
+    if (dev < drv.master_of.size() && drv.master_of[dev] != smmuv3::kNone) {
+      const auto& m = drv.masters[drv.master_of[dev]];
+      out.belief = m.ats_enabled;
+      smmu = m.smmu;
+      if (!m.streams.empty()) first_sid = m.streams.front();
+    }
+    if (dom != iommu::kNoDomain) out.nr_ats_masters = drv.domains[s.kernel.iommu.domains[dom].priv].nr_ats_masters;
+  }
+  if (first_sid && smmu < s.hw.smmus.size()) {
+    if (auto pa = hw::smmuv3::ste_address(s.hw.memory, s.hw.smmus[smmu], *first_sid)) {
+      const auto ste = hw::smmuv3::read_entry(s.hw.memory, *pa);
+      out.ste_eats = static_cast<unsigned>((ste[1] >> 28) & 3);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<DeviceFinalState> final_device_states(const System& s) {
+  std::vector<DeviceFinalState> out;
+  for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
+    const pci::PciDev& d = s.kernel.devs[id];
+    if (d.state == pci::DevState::Setup) continue;
+    DeviceFinalState f;
+    f.bdf = d.bdf.str();
+    f.removed = d.state == pci::DevState::Removed;
+    if (!f.removed && s.hw.pcie.fn(d.fn).present) {
+      const auto ctl = hw::pcie::ats_control(s.hw.pcie.fn(d.fn).cfg);
+      f.ats_cap = ctl.present;
+      f.ats_enable = ctl.enabled;
+      f.stu = ctl.stu_shift;
+    }
+    switch (s.hw.pcie.rc(d.rc).iommu) {
+      case hw::pcie::IommuKind::Smmuv3:
+        if (!f.removed) smmuv3_state(s, id, f);
+        break;
+      case hw::pcie::IommuKind::Vtd:
+        f.belief_field = "info->ats_enabled";
+        for (const auto& in : s.kernel.vtd.infos)
+          if (in.dev == id && !in.freed) f.belief = in.ats_enabled;
+        break;
+      case hw::pcie::IommuKind::Amd:
+        f.belief_field = "dev_data->ats_enabled";
+        for (const auto& dd : s.kernel.amd.dev_data)
+          if (dd.dev == id && dd.live) f.belief = dd.ats_enabled;
+        break;
+      default:
+        break;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace atslab::sim

@@ -1,0 +1,28 @@
+#pragma once
+// What a run leaves, per device, for `atslab run`'s closing table and its --json: the
+// hardware's truth beside the driver's belief (issue 17), so a reader sees where they part
+// without reading the trace.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "linux/system.h"
+
+namespace atslab::sim {
+
+struct DeviceFinalState {
+  std::string bdf;
+  bool removed = false;
+  bool ats_cap = false;              // the function has an ATS capability (the two below are its Control register)
+  bool ats_enable = false;           // ATS Control's Enable bit, as the function holds it
+  unsigned stu = 0;                  // the page shift its STU field says (12 + the field)
+  std::string belief_field;          // "master->ats_enabled", "info->ats_enabled", "dev_data->ats_enabled"; "" when none
+  std::optional<bool> belief;        // that field's value, from whichever driver holds it (the tree's too)
+  std::optional<unsigned> ste_eats;  // SMMUv3: EATS of the STE of its first StreamID (0 abort/none, 1 TRANS)
+  std::optional<int> nr_ats_masters; // SMMUv3: of the paging domain it is attached to
+};
+
+// Every PCI function the kernel enumerated, in DevId order.
+std::vector<DeviceFinalState> final_device_states(const System& s);
+
+}  // namespace atslab::sim
