@@ -145,6 +145,7 @@ io::Scenario model_as_tree(io::Scenario sc, policy::AtsVariant v) {
   sc.pf_aware_ats_supported = true;
   sc.vf_stu_validation = policy::default_switches(v).vf_stu_validation;
   sc.smmuv3.release_domain = false;  // 6.12's arm_smmu_ops has none: release_device attaches blocked itself
+  sc.pci_dev_reset_iommu = false;     // 6.12's resets leave the IOMMU alone (no pci_dev_reset_iommu_prepare)
   return sc;
 }
 
@@ -168,6 +169,7 @@ CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt)
   const kernel_src::smmuv3::ScopedChoice tree_smmuv3(true);
   io::Scenario source = sc;
   source.driver = policy::Driver::Source;
+  source.pci_dev_reset_iommu = false;  // the tree is 6.12: its driver sees no reset from the core
   const io::Scenario model = model_as_tree(sc, opt.variant);
   for (unsigned i = 0; i < opt.seeds; ++i) {
     const uint64_t seed = opt.first_seed + i;
