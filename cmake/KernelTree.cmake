@@ -132,6 +132,11 @@ function(atslab_probe_kernel_api root out)
   if(iommu_h MATCHES "\\(\\*attach_dev\\)\\([^;]*struct iommu_domain \\*[a-z_]+\\)")
     string(APPEND text "#define ATSLAB_ATTACH_DEV_TAKES_OLD 1\n")
   endif()
+  # The IOMMU core moves a device to a blocking domain around a PCI reset (7.2's
+  # pci_dev_reset_iommu_prepare/done): atslab's core does so when the tree's kernel has it.
+  if(iommu_h MATCHES "int pci_dev_reset_iommu_prepare\\(")
+    string(APPEND text "#define ATSLAB_TREE_PCI_DEV_RESET_IOMMU 1\n")
+  endif()
   # The probe ends in arm_smmu_master_prepare_ats (7.2): support checked first, a failed
   # pci_prepare_ats fails the probe. The seed's base and 6.12 call pci_prepare_ats inline.
   set(driver "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c")

@@ -31,6 +31,10 @@ struct BarrierState {
   uint64_t tlbi_seq = 0;     // a TLBI or CMD_SYNC not yet followed by smp_mb
   uint64_t publish_seq = 0;  // an array published and no dma_wmb since
   std::vector<int64_t> counted;  // pci devs this CPU's attach counted in nr_ats_masters
+  // Inside an SMMUv3 attach (prepare begun, commit not returned): its ATS Enable write is the
+  // attach's pci_enable_ats. One outside (pci_restore_ats_state after a reset) re-enables an ATS
+  // whose master was counted when that attach enabled it, and is not this rule's business.
+  bool in_attach = false;
 };
 
 struct HistoryCursor {

@@ -72,6 +72,13 @@ void memory_order_event(const System& s, const kernel::Event& e, std::vector<Bar
       break;
     case EventKind::AttachPrepareBegin:
       cpu.counted.clear();
+      cpu.in_attach = true;
+      break;
+    case EventKind::AttachPrepareEnd:
+      if (e.a != 0) cpu.in_attach = false;  // a failed prepare: no commit follows
+      break;
+    case EventKind::AttachCommitEnd:
+      cpu.in_attach = false;
       break;
     case EventKind::NrAtsMastersInc:
       cpu.counted.push_back(e.a);
@@ -79,8 +86,8 @@ void memory_order_event(const System& s, const kernel::Event& e, std::vector<Bar
     case EventKind::ConfigWrite:
       // Pre-invs design: an unmap that read nr_ats_masters as 0 skips the ATC, so the master
       // must be counted before its ATC can be filled, i.e. before pci_enable_ats.
-      if (out && s.kernel.smmuv3.inv_design == smmuv3::InvalidationDesign::NrAtsMasters && smmuv3_master(s, e.dev) &&
-          enables_ats(s, e) && std::find(cpu.counted.begin(), cpu.counted.end(), int64_t{e.dev}) == cpu.counted.end())
+      if (out && cpu.in_attach && s.kernel.smmuv3.inv_design == smmuv3::InvalidationDesign::NrAtsMasters &&
+          smmuv3_master(s, e.dev) && enables_ats(s, e) && std::find(cpu.counted.begin(), cpu.counted.end(), int64_t{e.dev}) == cpu.counted.end())
         out->push_back({22, fmt::format("pci dev {}", e.dev), "pci_enable_ats with the master not yet counted in nr_ats_masters", e.seq});
       break;
     case EventKind::SteWrite:

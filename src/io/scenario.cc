@@ -341,7 +341,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
 }
 
 void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
-  r.only(k, "kernel", {"variants", "pci", "invalidation", "smmuv3"});
+  r.only(k, "kernel", {"variants", "pci", "invalidation", "smmuv3", "iommu"});
   if (k["variants"]) {
     const auto& v = k["variants"];
     if (v.IsScalar() && v.Scalar() == "all") {
@@ -387,6 +387,11 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
     if (m["abort_ste_on_prepare_failure"])
       sc.smmuv3.abort_ste_on_prepare_failure =
           r.flag(m["abort_ste_on_prepare_failure"], "kernel.smmuv3.abort_ste_on_prepare_failure");
+  }
+  if (k["iommu"]) {
+    const auto& m = k["iommu"];
+    r.only(m, "kernel.iommu", {"pci_dev_reset_iommu"});
+    if (m["pci_dev_reset_iommu"]) sc.pci_dev_reset_iommu = r.flag(m["pci_dev_reset_iommu"], "kernel.iommu.pci_dev_reset_iommu");
   }
   if (k["invalidation"]) {
     std::string inv = r.str(k["invalidation"], "kernel.invalidation");

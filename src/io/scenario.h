@@ -78,6 +78,8 @@ struct Scenario {
   bool disable_ats_checks_ats_cap = false, no_ats_quirk_keeps_ats_cap = false;  // fix sketches 7a, 7b
   bool nr_ats_masters_fastpath = false;
   policy::SmmuAttachSwitches smmuv3;  // kernel.smmuv3: fix sketches 13a, 13b; release_domain (false: 6.12)
+  // kernel.iommu.pci_dev_reset_iommu: the 2026 core's reset handling (false: 6.12, which has none).
+  bool pci_dev_reset_iommu = true;
   policy::Driver driver = policy::Driver::Model;  // which code plays the kernel: --driver (not a YAML key)
   std::vector<sim::Op> workload;
   std::string faults;

@@ -12,6 +12,8 @@
 
 namespace atslab::kernel_src {
 
+bool tree_has_pci_dev_reset_iommu() { return atslab_tree_has_pci_dev_reset_iommu(); }
+
 TreeInfo tree() { return {atslab_kernel_tree_version, atslab_kernel_tree_origin, atslab_kernel_tree_files}; }
 
 std::string sha256_of(std::string_view file) {

@@ -20,6 +20,10 @@ TreeInfo tree();
 // one tree's code check it, so a developer's own tree skips them rather than fails.
 std::string sha256_of(std::string_view file);
 
+// The tree's kernel moves a device to a blocking domain around a PCI reset (its
+// include/linux/iommu.h declares pci_dev_reset_iommu_prepare: 7.2, not 6.12).
+bool tree_has_pci_dev_reset_iommu();
+
 // The tree's files --driver source runs: those compiled that atslab calls into.
 std::vector<std::string> files_run();
 

@@ -10,6 +10,7 @@
 #include "hw/smmuv3/ste_layout.h"
 #include "kernel_src/ats.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
+#include "kernel_src/tree_info.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/pci/probe.h"
 #include "linux/system.h"
@@ -154,6 +155,9 @@ io::Scenario model_as_tree(io::Scenario sc) {
     sc.nr_ats_masters_fastpath = true;  // ats.c alone: the model's SMMUv3 driver as 6.12's
     sc.smmuv3.release_domain = false;
   }
+  // The IOMMU core is atslab's in both runs: its reset handling is the tree's kernel's (7.2 has
+  // pci_dev_reset_iommu_prepare/done; 6.12's resets leave the IOMMU alone).
+  sc.pci_dev_reset_iommu = kernel_src::tree_has_pci_dev_reset_iommu();
   return sc;
 }
 
@@ -177,6 +181,7 @@ CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt)
   const kernel_src::smmuv3::ScopedChoice tree_smmuv3(true);
   io::Scenario source = sc;
   source.driver = policy::Driver::Source;
+  source.pci_dev_reset_iommu = kernel_src::tree_has_pci_dev_reset_iommu();  // the core as the tree's kernel has it
   const io::Scenario model = model_as_tree(sc);
   for (unsigned i = 0; i < opt.seeds; ++i) {
     const uint64_t seed = opt.first_seed + i;

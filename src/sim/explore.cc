@@ -115,6 +115,9 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     // The default domain's type through sysfs: identity (ATS off for SMMUv3) and back to DMA.
     plain.push_back({.kind = OpKind::GroupSetType, .device = n, .type = "identity"});
     plain.push_back({.kind = OpKind::GroupSetType, .device = n, .type = "DMA"});
+    // A function-level reset through sysfs, and through the VFIO device fd.
+    plain.push_back({.kind = OpKind::Reset, .device = n});
+    plain.push_back({.kind = OpKind::VfioReset, .device = n});
     // The device's own traffic at the first IOVA VFIO maps: a DMA write, and a bare
     // Translation Request (ATS only) that fills its ATC.
     plain.push_back({.kind = OpKind::DeviceDma, .device = n, .iova = OpContext::kIovaBase, .write = true});

@@ -49,6 +49,8 @@ constexpr KindInfo kKinds[] = {
     {OpKind::DeviceDma, "device_dma", kDeviceIovaWrite},
     {OpKind::AtsTranslate, "ats_translate", kDeviceIovaWrite},
     {OpKind::GroupSetType, "group_set_type", kDeviceType},
+    {OpKind::Reset, "reset", kDevice},
+    {OpKind::VfioReset, "vfio_reset", kDevice},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {

@@ -15,6 +15,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
+#include "linux/pci/reset.h"
 #include "linux/vfio/vfio.h"
 #include "linux/kernel/fault_inject.h"
 #include "sim/op_kinds.h"
@@ -48,6 +49,8 @@ std::string describe_plain(const Op& op) {
     case OpKind::AtsTranslate:
       return fmt::format("{}: ATS Translation Request for IOVA {:#x}{}", op.device, op.iova, op.write ? " (write)" : "");
     case OpKind::GroupSetType: return fmt::format("echo {} > {}/iommu_group/type", op.type, op.device);
+    case OpKind::Reset: return fmt::format("echo 1 > {}/reset", op.device);
+    case OpKind::VfioReset: return fmt::format("VFIO_DEVICE_RESET {}", op.device);
   }
   return "?";
 }
@@ -330,6 +333,12 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       else if (op.type != "auto") return -EINVAL;
       return iommu::group_store_type(s, g, target);
     }
+    case OpKind::Reset:
+      if (!present) return -ENODEV;
+      return pci::reset_store(s, d0);
+    case OpKind::VfioReset:
+      if (!present) return -ENODEV;
+      return vfio::device_reset(s, d0);
     case OpKind::AttachOwnDomain: {
       if (!present) return -ENODEV;
       kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0, kernel::LockMode::Shared);

@@ -37,8 +37,10 @@ enum class OpKind : uint8_t {
   DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its IOMMU
   AtsTranslate,     // `device` sends a bare ATS Translation Request for `iova` (ATS on only)
   GroupSetType,     // echo `type` (identity, DMA or auto) > the device's iommu_group/type
+  Reset,            // echo 1 > `device`/reset: pci_reset_function (FLR, state saved and restored)
+  VfioReset,        // VFIO_DEVICE_RESET on `device`'s fd: pci_try_reset_function
 };
-inline constexpr OpKind kLastOpKind = OpKind::GroupSetType;
+inline constexpr OpKind kLastOpKind = OpKind::VfioReset;
 
 struct Nested;
 

@@ -47,6 +47,7 @@ System seed_machine(policy::AtsVariant v, const ReproOptions& opt) {
   s.kernel.smmuv3.policy = policy::policy_for(v);
   s.kernel.vtd.policy = policy::policy_for(v);
   s.kernel.amd.policy = policy::policy_for(v);
+  s.kernel.iommu.pci_dev_reset_iommu = opt.reset_iommu;
   return s;
 }
 
@@ -87,6 +88,8 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   faults::seed(s.faults, opt.seed);
   if (opt.scenario == ReproScenario::EnableFailure)
     s.faults.rules.push_back({.point = faults::Point::PciEnableAts, .step = "vf-probe", .always = true});
+  if (opt.scenario == ReproScenario::Reset)
+    s.faults.rules.push_back({.point = faults::Point::PciEnableAts, .step = "vfio-reset", .always = true});
   if (opt.scenario == ReproScenario::PrepareFailure)
     s.faults.rules.push_back({.point = faults::Point::PciPrepareAts, .step = "boot", .always = true});
   for (auto& rule : faults::parse_plan(opt.faults)) s.faults.rules.push_back(rule);
@@ -159,6 +162,12 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
       r.attach_failed = true;
       usable = false;
     } else {
+      if (opt.scenario == ReproScenario::Reset) {
+        // QEMU resets an assigned device as the VM starts (vfio_pci_reset: VFIO_DEVICE_RESET).
+        s.faults.step = "vfio-reset";
+        ret = vfio::device_reset(s, vf);
+        run.step(fmt::format("VFIO_DEVICE_RESET -> {}", ret));
+      }
       if (const auto& fn = s.hw.pcie.fn(s.kernel.devs[vf].fn); fn.present) r.vf_ats_enabled = ats_control(fn.cfg).enabled;
       for (int i = 0; i < iterations; ++i) {
         uint64_t iova = 0x100000ull * (i + 1), size = 0x1000ull << (i % 4);
@@ -166,7 +175,8 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
         usable &= m == 0;
         // iova_stress's device side: the VF writes the first page and reads the last before the unmap.
         if (m == 0) {
-          device_dma(s, s.kernel.devs[vf].fn, iova, true);
+          // The VF must reach the mapping too: a VF left on the blocking domain maps fine and DMAs nowhere.
+          usable &= device_dma(s, s.kernel.devs[vf].fn, iova, true) == 0;
           if (size > 0x1000) device_dma(s, s.kernel.devs[vf].fn, iova + size - 0x1000, false);
         }
         vfio::unmap_dma(s, c, iova, size);

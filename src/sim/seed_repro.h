@@ -21,7 +21,7 @@ struct ReproResult {
   bool vf_ats_enabled = false;               // the VF's ATS Enable bit while VFIO owns it
   bool probe_failed = false;                 // the PF's (at boot) or the VF's IOMMU probe failed
   bool attach_failed = false;                // a VFIO attach (or the default domain) failed
-  bool vf_usable = false;                    // VFIO could attach it and map DMA for it
+  bool vf_usable = false;                    // VFIO could attach it and map DMA for it, and its DMA reached the mapping
   hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;  // the root complex's IOMMU driver
   policy::QuirkPhase quirk_phase = policy::QuirkPhase::Final;
   bool rbtree_uaf = false;                   // VT-d: a freed info was read from the device rbtree
@@ -39,6 +39,7 @@ enum class ReproScenario : uint8_t {
   Seed,           // E2000 PF quirked off: the VF's pci_enable_ats fails because the PF's STU was never set
   EnableFailure,  // a healthy PF (nothing quirked) whose VF's first pci_enable_ats fails by injection
   PrepareFailure, // a healthy PF whose pci_prepare_ats fails (by injection) at its boot-time IOMMU probe
+  Reset,          // a healthy PF; the VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back (injection)
 };
 
 struct ReproOptions {
@@ -51,6 +52,7 @@ struct ReproOptions {
   bool header_quirks = false;    // Matlack's fix: no-ATS quirks in the HEADER phase
   bool vtd_legacy = false;       // VT-d without scalable mode: ATS follows the context entry
   policy::Driver driver = policy::Driver::Model;  // --driver source: the kernel tree's drivers/pci/ats.c
+  bool reset_iommu = true;       // the 2026 core's pci_dev_reset_iommu_prepare/done (false: 6.12's resets)
 };
 // The variants the review proposes for VT-d and AMD: as they are, and fail-early.
 inline constexpr std::array<policy::AtsVariant, 2> kVtdAmdVariants = {policy::AtsVariant::Upstream,

@@ -100,7 +100,7 @@ class Hasher {
         d.pasid_no_tlp, d.eetlp_prefix, d.acs_cap, d.quirks_applied, d.quirk_deferred, d.driver, d.driver_bound);
   }
   void add(const iommu::DeviceIommu& d) {
-    pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct);
+    pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct, d.reset_depth, d.blocked);
   }
   void add(const iommu::Group& g) {
     add(g.devices), pod(g.domain, g.default_domain, g.blocking_domain, g.owner_cnt, g.owner, g.pasid_count, g.recovery_cnt);
@@ -252,6 +252,7 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.iommu.groups);
   h.add(s.kernel.iommu.domains);
   h.add(s.kernel.iommu.default_identity);
+  h.add(s.kernel.iommu.pci_dev_reset_iommu);
   h.add(s.kernel.ctx);
   h.add(s.kernel.smmuv3);
   h.add(s.kernel.vfio.containers);

@@ -144,6 +144,9 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::DeviceDma:
     case OpKind::AtsTranslate:
       return {};
+    case OpKind::Reset:
+    case OpKind::VfioReset:  // the attaches to and from the blocking domain, and the FLR's wait
+      return {P::AttachAfterPrepare, P::AttachAfterSte, P::FlrWait};
     default:
       return {P::AttachAfterPrepare, P::AttachAfterSte};
   }

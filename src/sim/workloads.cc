@@ -33,7 +33,7 @@ using K = OpKind;
 constexpr OpKind kMixed[] = {K::SriovEnable, K::SriovDisable, K::Bind, K::Unbind, K::HostDma, K::VfioSetContainer,
                              K::VfioSetIommu, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioUnsetContainer, K::HotplugAdd,
                              K::HotplugRemove, K::AttachOwnDomain, K::DetachOwnDomain, K::VfioMap, K::VfioUnmap,
-                             K::DeviceDma, K::DeviceDma, K::AtsTranslate, K::GroupSetType};
+                             K::DeviceDma, K::DeviceDma, K::AtsTranslate, K::GroupSetType, K::Reset, K::VfioReset};
 // Mostly the map/unmap loop and the devices' traffic; now and then a VM stops and starts
 // again (its groups leave the container and come back, through the blocked domain).
 constexpr OpKind kIovaStress[] = {K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMap,

@@ -93,6 +93,10 @@ TEST(Explore, ForcedEnableFailureBreaksFailEarlyButNotRollback) {
   auto sc = scenario("explore-small");
   ExploreOptions opt{.depth = 2, .faults = {faults::Point::PciEnableAts}, .all = true};
   opt.interleave = false;
+  // Every kind but sysfs reset: a PF's reset loses its VFs' ATS under every design (9, 13 and 14
+  // with no fault at all: docs/findings.md, resets), which is not what this test is about.
+  for (uint8_t k = 0; k <= static_cast<uint8_t>(kLastOpKind); ++k)
+    if (static_cast<OpKind>(k) != OpKind::Reset) opt.kinds.push_back(static_cast<OpKind>(k));
   auto fe = explore(sc, AtsVariant::FailEarly, opt);
   ASSERT_TRUE(fe.found.count(9)) << "fail-early keeps going after its WARN, believing ATS is on";
   const auto& t = fe.found.at(9).trace;

@@ -111,6 +111,15 @@ TEST(Locks, EachOperationTakesTheKernelsLocks) {
        {{.kind = K::Unbind, .device = "pf.vf1"}},
        attach,
        "iommu_group_store_type: the group mutex only (no device_lock), then the identity attach"},
+      {{.kind = K::Reset, .device = "pf.vf1"},
+       {},
+       with({LockClass::device_lock}, attach),
+       "pci_reset_function: device_lock of the function and of its upstream bridge; pci_dev_reset_iommu_prepare "
+       "and _done take the group mutex around the blocked attach and the attach back"},
+      {{.kind = K::VfioReset, .device = "pf.vf0"},
+       {},
+       with({LockClass::device_lock}, attach),
+       "vfio_pci_ioctl_reset: pci_try_reset_function's device_trylock, then the same attaches"},
   };
   Machine m;
   std::set<OpKind> covered;

@@ -26,6 +26,7 @@ struct ReproOptions {
   bool header = false;
   bool vtd_legacy = false;
   std::string driver = "model";
+  bool no_reset_iommu = false;
 };
 
 std::optional<atslab::hw::pcie::IommuKind> parse_iommu(const std::string& s) {
@@ -49,7 +50,8 @@ atslab::cli::Register reg{
           ->check(atslab::cli::Unsigned)->check(CLI::Range(1, 100000));
       sub.add_option("--scenario", o->scenario,
                      "seed (E2000 PF quirked off), enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection) "
-                     "or prepare-failure (healthy PF, its pci_prepare_ats fails by injection at boot)");
+                     "prepare-failure (healthy PF, its pci_prepare_ats fails by injection at boot) or reset (healthy PF, the "
+                     "VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back, by injection)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
@@ -59,6 +61,9 @@ atslab::cli::Register reg{
       sub.add_flag("--vtd-legacy", o->vtd_legacy,
                    "With --iommu vtd: a unit without scalable mode (ATS enabled at context mapping, disabled at clear)");
       atslab::cli::add_driver_option(sub, o->driver);
+      sub.add_flag("--no-reset-iommu", o->no_reset_iommu,
+                   "Resets as 6.12 does them: no pci_dev_reset_iommu_prepare/done (the 2026 core parks the device on "
+                   "its blocking domain across a reset)");
       sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
                    "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
       return [o]() -> int {
@@ -90,8 +95,12 @@ atslab::cli::Register reg{
           ro.scenario = atslab::sim::ReproScenario::EnableFailure;
         else if (o->scenario == "prepare-failure")
           ro.scenario = atslab::sim::ReproScenario::PrepareFailure;
+        else if (o->scenario == "reset")
+          ro.scenario = atslab::sim::ReproScenario::Reset;
         else if (o->scenario != "seed")
-          throw atslab::InputError("unknown scenario '" + o->scenario + "' (expected seed, enable-failure or prepare-failure)");
+          throw atslab::InputError("unknown scenario '" + o->scenario +
+                                   "' (expected seed, enable-failure, prepare-failure or reset)");
+        ro.reset_iommu = !o->no_reset_iommu;
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
         // Behind VT-d/AMD the quirk phase is part of the comparison: both phases unless one was asked for.
@@ -107,6 +116,9 @@ atslab::cli::Register reg{
           }
         if (o->json) {
           auto j = atslab::io::repro_json(results);
+          // The same shape for every scenario; its description names the one that ran.
+          if (ro.scenario == atslab::sim::ReproScenario::Reset)
+            j["scenario"] = "reset: healthy PF, the VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back";
           j["driver"] = atslab::cli::driver_json(ro.driver);
           std::cout << j.dump(2) << "\n";
         } else {

@@ -37,6 +37,9 @@ uint16_t ConfigBuilder::add_pcie(exp::Type type, bool ee_tlp_prefix) {
   uint16_t at = add_std(cap::kExp, exp::kSizeofV2);
   cfg_.poke16(at + exp::kFlags, static_cast<uint16_t>(0x2 | (static_cast<unsigned>(type) << 4)));
   if (ee_tlp_prefix) cfg_.poke32(at + exp::kDevCap2, exp::kDevCap2EeTlpPrefix);
+  // Endpoints built by atslab advertise FLR, as SR-IOV requires of every VF and as most
+  // ATS-capable PFs do; an imported dump keeps its own DevCap.
+  if (type == exp::Type::Endpoint || type == exp::Type::RcEndpoint) cfg_.poke32(at + exp::kDevCap, exp::kDevCapFlr);
   return at;
 }
 

@@ -35,6 +35,9 @@ namespace exp {  // PCI Express capability
 inline constexpr uint16_t kFlags = 0x02, kDevCap = 0x04, kDevCtl = 0x08, kDevCap2 = 0x24, kDevCtl2 = 0x28;
 inline constexpr uint16_t kSizeofV2 = 0x3c;
 inline constexpr uint32_t kDevCap2EeTlpPrefix = 0x00200000;  // End-End TLP Prefix Supported
+inline constexpr uint32_t kDevCapFlr = 0x10000000;     // Function Level Reset Capability
+inline constexpr uint16_t kDevCtlBcrFlr = 0x8000;      // Initiate Function Level Reset (always reads 0)
+inline constexpr uint16_t kLnkCtl = 0x10, kLnkCtl2 = 0x30;
 enum class Type : uint8_t {
   Endpoint = 0x0, LegacyEndpoint = 0x1, RootPort = 0x4, Upstream = 0x5, Downstream = 0x6,
   PcieBridge = 0x7, PciBridge = 0x8, RcEndpoint = 0x9, RcEventCollector = 0xa,

@@ -164,6 +164,21 @@ void Topology::config_write(FnId id, uint16_t off, unsigned width, uint32_t v) {
   const bool ats_was_enabled = ats_control(f.cfg).enabled;
   f.cfg.write(off, width, v);
   auto hits = [&](uint16_t reg) { return reg && off < reg + 2 && off + width > reg; };
+  // Initiate FLR: a function that advertises FLR resets; the bit itself always reads 0.
+  auto written = [&](uint16_t reg) {  // the bits of this write that land in the 16-bit register at `reg`
+    uint16_t bits = 0;
+    for (unsigned b = 0; b < width; ++b)
+      if (off + b >= reg && off + b < reg + 2u) bits |= static_cast<uint16_t>(((v >> (8 * b)) & 0xff) << (8 * (off + b - reg)));
+    return bits;
+  };
+  const uint16_t exp_pos = find_std_cap(f.cfg, cap::kExp);
+  if (exp_pos && (f.cfg.read32(exp_pos + exp::kDevCap) & exp::kDevCapFlr) &&
+      (written(static_cast<uint16_t>(exp_pos + exp::kDevCtl)) & exp::kDevCtlBcrFlr)) {
+    const uint16_t devctl = f.cfg.read16(exp_pos + exp::kDevCtl);
+    f.cfg.poke16(exp_pos + exp::kDevCtl, static_cast<uint16_t>(devctl & ~exp::kDevCtlBcrFlr));
+    function_level_reset(id);
+    return;
+  }
   if (hits(sriov_pos ? sriov_pos + sriov::kCtrl : 0)) sriov_control_written(id, sriov_pos, old_ctrl);
   // ATS Enable Clear -> Set: an implicit invalidation of the whole ATC (PCIe ATS chapter).
   if (!ats_was_enabled && ats_control(f.cfg).enabled) f.atc.enabled();
@@ -230,6 +245,15 @@ void Topology::insert(FnId fn) {
   fns_.at(fn).atc.reset();
   fns_.at(fn).present = true;
   reindex();
+}
+
+void Topology::function_level_reset(FnId id) {
+  Function& f = fns_.at(id);
+  const uint16_t sriov_pos = f.is_vf() ? 0 : find_ext_cap(f.cfg, ext_cap::kSriov);
+  const uint16_t old_ctrl = sriov_pos ? f.cfg.read16(sriov_pos + sriov::kCtrl) : 0;
+  reset_control_registers(f.cfg);
+  f.atc.reset();
+  if (sriov_pos) sriov_control_written(id, sriov_pos, old_ctrl);  // VF Enable cleared: the VFs go
 }
 
 void Topology::eject(FnId fn) {

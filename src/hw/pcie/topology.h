@@ -45,6 +45,11 @@ class Topology {
 
   void insert(FnId fn);  // hot-plug insertion
   void eject(FnId fn);   // hot-plug removal (surprise or after the OS let go)
+  // Function Level Reset (a write of Initiate FLR to Device Control): the function's control
+  // registers return to their reset values, ATS Enable and STU included, and its ATC is emptied
+  // (PCIe: a reset invalidates the ATC). A PF's VF Enable clears with the rest, so its VFs are
+  // gone until VF Enable is set again, and come back at their own reset state.
+  void function_level_reset(FnId fn);
 
   const std::vector<RootComplex>& root_complexes() const { return rcs_; }
   const std::vector<Function>& functions() const { return fns_; }

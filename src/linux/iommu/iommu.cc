@@ -33,16 +33,15 @@ DomainId new_domain(System& s, const Domain& d) {
   return static_cast<DomainId>(doms.size() - 1);
 }
 
-namespace {
-Group& grp(System& s, GroupId g) { return s.kernel.iommu.groups.at(g); }
-
-// __iommu_attach_device
 int attach_device(System& s, DomainId d, pci::DevId dev, DomainId old) {
   Frame f(s, KFn::__iommu_attach_device);
   int ret = drv_attach_dev(s, d, dev, old);
   if (ret == 0) s.kernel.iommu.devs.at(dev).attach_deferred = false;
   return ret;
 }
+
+namespace {
+Group& grp(System& s, GroupId g) { return s.kernel.iommu.groups.at(g); }
 
 // __iommu_device_set_domain (inlined in the kernel: no frame of its own, as in the seed's trace).
 int device_set_domain(System& s, GroupId g, pci::DevId dev, DomainId new_dom, DomainId old, unsigned flags) {
@@ -73,6 +72,9 @@ int group_set_domain_internal(System& s, GroupId g, DomainId new_dom, unsigned f
   std::vector<pci::DevId> done;
   int result = 0;
   for (pci::DevId dev : group(s, g).devices) {
+    // A device being reset stays on the blocking domain; pci_dev_reset_iommu_done attaches it
+    // to the group's domain as it is then.
+    if (s.kernel.iommu.devs.at(dev).blocked) continue;
     int ret = device_set_domain(s, g, dev, new_dom, old, flags);
     if (ret) {
       result = ret;

@@ -20,6 +20,8 @@ const Group& group(const System& s, GroupId g);
 const Domain& domain(const System& s, DomainId d);
 DomainId new_domain(System& s, const Domain& d);
 
+// __iommu_attach_device: the driver's attach_dev of one device, from `old`.
+int attach_device(System& s, DomainId domain, pci::DevId dev, DomainId old);
 int group_set_domain_internal(System& s, GroupId g, DomainId new_domain, unsigned flags);
 void group_set_domain_nofail(System& s, GroupId g, DomainId new_domain);
 // iommu_setup_default_domain: allocate the default domain of `target` type (none: the

@@ -53,6 +53,10 @@ struct DeviceIommu {
   GroupId group = kNoGroup;
   bool attach_deferred = false;
   bool require_direct = false;  // RMR/RMRR: refuses blocking domains
+  // struct group_device's reset state (2026 core): nested pci_dev_reset_iommu_prepare calls, and
+  // whether the device is parked on the group's blocking domain for a reset (group->domain kept).
+  uint8_t reset_depth = 0;
+  bool blocked = false;
   bool operator==(const DeviceIommu&) const = default;
 };
 
@@ -75,6 +79,10 @@ struct IommuCore {
   base::CowVector<Group> groups;
   std::vector<Domain> domains;
   bool default_identity = false;  // iommu.passthrough=1: identity default domains
+  // The kernel's version, not state that changes: the 2026 core parks a device on its group's
+  // blocking domain around a PCI reset (pci_dev_reset_iommu_prepare / _done, from pcie_flr and
+  // the other reset methods). 6.12 has neither: its resets leave the IOMMU alone.
+  bool pci_dev_reset_iommu = true;
   std::vector<UnmapInFlight> unmapping;  // iommu_unmap calls in progress (on any CPU)
   bool operator==(const IommuCore&) const = default;
 };

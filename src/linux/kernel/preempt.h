@@ -25,6 +25,10 @@ enum class PreemptPoint : uint8_t {
   // arm_smmu_domain_inv_range: the array is loaded under rcu_read_lock, its
   // rwlock not yet taken (invalidations hold no mutex, so attaches may run).
   InvAfterLoad,
+  // pcie_flr: the FLR is initiated and the kernel waits for the function (msleep(100)) with
+  // the device lock held, not the group mutex. With the 2026 core the device sits on the
+  // group's blocking domain meanwhile and recovery_cnt is raised (pci_dev_reset_iommu_prepare).
+  FlrWait,
   kCount
 };
 inline constexpr size_t kPreemptPointCount = static_cast<size_t>(PreemptPoint::kCount);

@@ -44,6 +44,14 @@ int enable_pri(System& s, DevId dev, uint32_t reqs) {
   return 0;
 }
 
+void restore_pri_state(System& s, DevId dev) {
+  Frame f(s, KFn::pci_restore_pri_state);
+  const PciDev& d = pdev(s, dev);
+  if (d.is_virtfn || !d.pri_enabled || !d.pri_cap) return;
+  write_config_dword(s, dev, d.pri_cap + pri::kAllocReq, d.pri_reqs_alloc);
+  write_config_word(s, dev, d.pri_cap + pri::kCtrl, pri::kCtrlEnable);
+}
+
 void disable_pri(System& s, DevId dev) {
   Frame f(s, KFn::pci_disable_pri);
   const PciDev& d = pdev(s, dev);
@@ -88,6 +96,13 @@ int enable_pasid(System& s, DevId dev, uint16_t features) {
   write_config_word(s, dev, d.pasid_cap + pasid::kCtrl, static_cast<uint16_t>(pasid::kCtrlEnable | features));
   pdev(s, dev).pasid_enabled = true;
   return 0;
+}
+
+void restore_pasid_state(System& s, DevId dev) {
+  Frame f(s, KFn::pci_restore_pasid_state);
+  const PciDev& d = pdev(s, dev);
+  if (d.is_virtfn || !d.pasid_enabled || !d.pasid_cap) return;
+  write_config_word(s, dev, d.pasid_cap + pasid::kCtrl, static_cast<uint16_t>(pasid::kCtrlEnable | d.pasid_features));
 }
 
 void disable_pasid(System& s, DevId dev) {

@@ -15,6 +15,10 @@ int enable_pri(System& s, DevId dev, uint32_t reqs);
 void disable_pri(System& s, DevId dev);
 int reset_pri(System& s, DevId dev);
 bool pri_supported(const System& s, DevId dev);
+// pci_restore_pri_state / pci_restore_pasid_state (from pci_restore_state): an enabled PRI or
+// PASID is written back after a reset; a VF's (its PF's) is not.
+void restore_pri_state(System& s, DevId dev);
+void restore_pasid_state(System& s, DevId dev);
 
 void pasid_init(System& s, DevId dev);
 int enable_pasid(System& s, DevId dev, uint16_t features);

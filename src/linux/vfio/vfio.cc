@@ -7,6 +7,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
+#include "linux/pci/reset.h"
 #include "linux/system.h"
 
 namespace atslab::vfio {
@@ -248,6 +249,19 @@ int group_unset_container(System& s, VfioGroupId g) {
   if (v(s).groups.at(g).container == kNone) return -EINVAL;
   detach_container(s, g);
   return 0;
+}
+
+int device_reset(System& s, pci::DevId dev) {
+  const pci::PciDev& d = s.kernel.devs.at(dev);
+  if (!d.driver_bound || d.driver != pci::DriverKind::VfioPci) return -ENODEV;
+  const VfioGroupId g = open_group(s, dev);
+  if (g == kNone) return -ENODEV;
+  const ContainerId c = s.kernel.vfio.groups[g].container;
+  if (c == kNone || !s.kernel.vfio.containers.at(c).type1) return -EINVAL;  // no device fd
+  Frame f(s, KFn::vfio_pci_core_ioctl);
+  // reset_works: the pci_try_reset_function of vfio_pci_core_enable succeeded (FLR here).
+  if (!pci::reset_supported(s, dev)) return -EINVAL;
+  return pci::try_reset_function(s, dev);
 }
 
 }  // namespace atslab::vfio

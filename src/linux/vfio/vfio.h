@@ -31,5 +31,12 @@ int set_iommu(System& s, ContainerId c);                            // VFIO_SET_
 int map_dma(System& s, ContainerId c, uint64_t iova, uint64_t paddr, uint64_t size);  // VFIO_IOMMU_MAP_DMA
 int unmap_dma(System& s, ContainerId c, uint64_t iova, uint64_t size);                // VFIO_IOMMU_UNMAP_DMA
 int group_unset_container(System& s, VfioGroupId g);                // VFIO_GROUP_UNSET_CONTAINER
+// VFIO_DEVICE_RESET (vfio_pci_ioctl_reset) on the device's fd, which VFIO_GROUP_GET_DEVICE_FD
+// gives only to a device bound to vfio-pci whose group is in a container with an IOMMU set
+// (-EINVAL otherwise, as vfio_df_group_open and vfio_group_use_container answer; -ENODEV
+// without vfio-pci). -EINVAL when reset does not work for the device (vdev->reset_works);
+// otherwise pci_try_reset_function's result. Simplification: the reset vfio_pci_core_enable
+// does when the fd is opened is not run.
+int device_reset(System& s, pci::DevId dev);
 
 }  // namespace atslab::vfio

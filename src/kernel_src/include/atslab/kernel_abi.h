@@ -93,6 +93,8 @@ extern const char atslab_kernel_tree_version[];   /* "6.12.118", from the tree's
 extern const char atslab_kernel_tree_origin[];    /* the tarball or directory it came from */
 extern const char atslab_kernel_tree_files[];     /* the tree's .c files compiled, space-separated */
 extern const char atslab_kernel_tree_sha256[];    /* "FILE=SHA256 ..." of those files, as compiled */
+/* atslab/tree_api.h's answers about the tree's kernel (src/kernel_src/shim/tree_api.c). */
+bool atslab_tree_has_pci_dev_reset_iommu(void);
 
 #ifdef __cplusplus
 }

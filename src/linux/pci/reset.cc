@@ -1,0 +1,199 @@
+#include "linux/pci/reset.h"
+
+#include <array>
+#include <fmt/format.h>
+#include <optional>
+
+#include "hw/pcie/regs.h"
+#include "linux/iommu/reset.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
+#include "linux/kernel/preempt.h"
+#include "linux/kernel/printk.h"
+#include "linux/pci/access.h"
+#include "linux/pci/ats.h"
+#include "linux/pci/pri_pasid.h"
+#include "linux/system.h"
+
+namespace atslab::pci {
+
+using kernel::Frame;
+using kernel::KFn;
+namespace exp = hw::pcie::exp;
+namespace hdr = hw::pcie::hdr;
+namespace sriov = hw::pcie::sriov;
+
+namespace {
+
+constexpr uint16_t kCommandIntxDisable = 0x0400;  // PCI_COMMAND_INTX_DISABLE
+
+// What pci_save_state keeps for the model's functions: the header's 16 dwords and the PCI
+// Express control registers pci_restore_pcie_state writes back. The kernel keeps them in the
+// pci_dev (saved_config_space, the saved capability buffers); here they live for the length of
+// the reset, the only user of them the model has.
+struct SavedState {
+  std::array<uint32_t, 16> config{};
+  uint16_t devctl = 0, lnkctl = 0, devctl2 = 0, lnkctl2 = 0;
+};
+
+// pcie_capability_reg_implemented for the registers an endpoint's restore writes: Link Control
+// on every function with a link (not an RCiEP), the "2" registers from capability version 2.
+bool has_lnkctl(const PciDev& d) { return d.pcie_type != exp::Type::RcEndpoint; }
+bool cap_v2(const System& s, DevId dev) {
+  return (read_config_word(s, dev, pdev(s, dev).pcie_cap + exp::kFlags) & 0xf) > 1;
+}
+
+SavedState save_state(System& s, DevId dev) {
+  Frame f(s, KFn::pci_save_state);
+  SavedState st;
+  for (uint16_t i = 0; i < 16; ++i) st.config[i] = read_config_dword(s, dev, static_cast<uint16_t>(i * 4));
+  const PciDev& d = pdev(s, dev);
+  if (!d.pcie_cap) return st;
+  st.devctl = read_config_word(s, dev, d.pcie_cap + exp::kDevCtl);
+  if (has_lnkctl(d)) st.lnkctl = read_config_word(s, dev, d.pcie_cap + exp::kLnkCtl);
+  if (cap_v2(s, dev)) {
+    st.devctl2 = read_config_word(s, dev, d.pcie_cap + exp::kDevCtl2);
+    st.lnkctl2 = read_config_word(s, dev, d.pcie_cap + exp::kLnkCtl2);
+  }
+  return st;
+}
+
+void restore_pcie_state(System& s, DevId dev, const SavedState& st) {
+  const PciDev& d = pdev(s, dev);
+  if (!d.pcie_cap) return;
+  write_config_word(s, dev, d.pcie_cap + exp::kDevCtl, st.devctl);
+  if (has_lnkctl(d)) write_config_word(s, dev, d.pcie_cap + exp::kLnkCtl, st.lnkctl);
+  if (cap_v2(s, dev)) {
+    write_config_word(s, dev, d.pcie_cap + exp::kDevCtl2, st.devctl2);
+    write_config_word(s, dev, d.pcie_cap + exp::kLnkCtl2, st.lnkctl2);
+  }
+}
+
+// pci_restore_config_space for a type 0 header: dwords 15..10, then the BARs 9..4, then 3..0
+// (the Command register last), each written only where it differs from what was saved.
+void restore_config_space(System& s, DevId dev, const SavedState& st) {
+  auto range = [&](int start, int end) {
+    for (int i = end; i >= start; --i) {
+      const auto off = static_cast<uint16_t>(i * 4);
+      if (read_config_dword(s, dev, off) != st.config[i]) write_config_dword(s, dev, off, st.config[i]);
+    }
+  };
+  range(10, 15);
+  range(4, 9);
+  range(0, 3);
+}
+
+// pci_restore_state, in the kernel's order: PCIe control, PASID, PRI, ATS, the header, ACS, SR-IOV.
+void restore_state(System& s, DevId dev, const SavedState& st) {
+  Frame f(s, KFn::pci_restore_state);
+  restore_pcie_state(s, dev, st);
+  restore_pasid_state(s, dev);
+  restore_pri_state(s, dev);
+  restore_ats_state(s, dev);
+  restore_config_space(s, dev, st);
+  acs_init(s, dev);  // pci_enable_acs
+  restore_iov_state(s, dev);
+}
+
+// A bound driver without err_handler->reset_prepare / reset_done (vfio-pci's has neither; the
+// model's native driver has none) gets these two lines.
+SavedState save_and_disable(System& s, DevId dev) {
+  Frame f(s, KFn::pci_dev_save_and_disable);
+  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "resetting");
+  SavedState st = save_state(s, dev);
+  // Not Memory, I/O or Bus Master any more: no DMA from the function during the reset.
+  write_config_word(s, dev, hdr::kCommand, kCommandIntxDisable);
+  return st;
+}
+
+void dev_restore(System& s, DevId dev, const SavedState& st) {
+  Frame f(s, KFn::pci_dev_restore);
+  restore_state(s, dev, st);
+  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "reset done");
+}
+
+int pcie_flr(System& s, DevId dev) {
+  Frame f(s, KFn::pcie_flr);
+  // 2026: the IOMMU stops translating for the function and stops invalidating its ATC first.
+  if (int ret = iommu::pci_dev_reset_iommu_prepare(s, dev)) {
+    kernel::dev_err(s, dev, fmt::format("failed to stop IOMMU for a PCI reset: {}", ret));
+    return ret;
+  }
+  const uint16_t at = pdev(s, dev).pcie_cap + exp::kDevCtl;
+  write_config_word(s, dev, at, static_cast<uint16_t>(read_config_word(s, dev, at) | exp::kDevCtlBcrFlr));
+  // msleep(100), then pci_dev_wait: the device lock is held, the group mutex is not.
+  kernel::preempt_point(s, kernel::PreemptPoint::FlrWait);
+  iommu::pci_dev_reset_iommu_done(s, dev);
+  return 0;
+}
+
+// __pci_reset_function_locked with FLR as the only method.
+int reset_function_locked(System& s, DevId dev) {
+  Frame f(s, KFn::__pci_reset_function_locked);
+  Frame g(s, KFn::pcie_reset_flr);
+  if (!reset_supported(s, dev)) return -ENOTTY;
+  return pcie_flr(s, dev);
+}
+
+int save_reset_restore(System& s, DevId dev) {
+  const SavedState st = save_and_disable(s, dev);
+  const int rc = reset_function_locked(s, dev);
+  dev_restore(s, dev, st);
+  return rc;
+}
+
+// Whether another CPU, stopped at an interleaving point, holds `l` (a trylock would fail).
+bool held_elsewhere(const System& s, const kernel::HeldLock& l) {
+  for (const kernel::Context& c : s.kernel.preempted)
+    for (const kernel::HeldLock& h : c.held)
+      if (kernel::conflicts(h, l)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool reset_supported(const System& s, DevId dev) {
+  const PciDev& d = pdev(s, dev);
+  return d.pcie_cap && (read_config_dword(s, dev, d.pcie_cap + exp::kDevCap) & exp::kDevCapFlr);
+}
+
+int reset_function(System& s, DevId dev) {
+  Frame f(s, KFn::pci_reset_function);
+  if (!reset_supported(s, dev)) return -ENOTTY;
+  const DevId bridge = pdev(s, dev).bus_self;  // pci_upstream_bridge
+  std::optional<kernel::LockGuard> bridge_lock;
+  if (bridge != kNoDev) bridge_lock.emplace(s, kernel::LockClass::device_lock, bridge);
+  kernel::LockGuard lock(s, kernel::LockClass::device_lock, dev);
+  return save_reset_restore(s, dev);
+}
+
+int try_reset_function(System& s, DevId dev) {
+  Frame f(s, KFn::pci_try_reset_function);
+  if (!reset_supported(s, dev)) return -ENOTTY;
+  if (held_elsewhere(s, {kernel::LockClass::device_lock, dev})) return -EAGAIN;
+  kernel::LockGuard lock(s, kernel::LockClass::device_lock, dev);
+  return save_reset_restore(s, dev);
+}
+
+int reset_store(System& s, DevId dev) {
+  Frame f(s, KFn::reset_store);
+  return reset_function(s, dev);
+}
+
+void restore_iov_state(System& s, DevId dev) {
+  Frame f(s, KFn::pci_restore_iov_state);
+  const PciDev& d = pdev(s, dev);
+  if (!d.is_physfn || !d.sriov.pos) return;
+  // sriov_restore_state: nothing to do while VF Enable is still set (the reset did not touch it).
+  const uint16_t pos = d.sriov.pos;
+  uint16_t ctrl = read_config_word(s, dev, pos + sriov::kCtrl);
+  if (ctrl & sriov::kCtrlVfe) return;
+  ctrl = static_cast<uint16_t>((ctrl & ~sriov::kCtrlAri) | (d.sriov.ctrl & sriov::kCtrlAri));
+  write_config_word(s, dev, pos + sriov::kCtrl, ctrl);
+  write_config_dword(s, dev, pos + sriov::kSysPgsize, 1);  // iov->pgsz: 4 KiB pages
+  write_config_word(s, dev, pos + sriov::kNumVf, d.sriov.num_vfs);
+  // VF Enable again, if it was: the VFs come back at their reset state, ATS off.
+  write_config_word(s, dev, pos + sriov::kCtrl, d.sriov.ctrl);
+}
+
+}  // namespace atslab::pci
