@@ -2,6 +2,8 @@
 // driver's belief, read from the state a run leaves.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "io/scenario.h"
 #include "sim/final_state.h"
 #include "sim/ops.h"
@@ -40,7 +42,8 @@ TEST(FinalState, TheSeedsVfShowsTheBeliefApartFromTheHardware) {
   OpContext ctx2;
   System fe = boot_machine(sc, policy::AtsVariant::FailEarly, ctx2, 1, "");
   ASSERT_EQ(run_op(fe, ctx2, {.kind = OpKind::SriovEnable, .device = "pf", .count = 2}), 0);
-  const auto& vf2 = of(final_device_states(fe), "0000:01:00.1");
+  const auto fe_all = final_device_states(fe);
+  const auto& vf2 = of(fe_all, "0000:01:00.1");
   EXPECT_EQ(vf2.belief, false);
   EXPECT_FALSE(vf2.ats_enable);
   EXPECT_EQ(vf2.ste_eats, 0u);
@@ -53,7 +56,8 @@ TEST(FinalState, ARemovedFunctionIsMarkedAndHasNoBelief) {
   System s = boot_machine(sc, policy::AtsVariant::FailEarly, ctx, 1, "");
   ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::SriovEnable, .device = "pf", .count = 1}), 0);
   ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::SriovDisable, .device = "pf"}), 0);
-  const auto& vf = of(final_device_states(s), "0000:01:00.1");
+  const auto all = final_device_states(s);
+  const auto& vf = of(all, "0000:01:00.1");
   EXPECT_TRUE(vf.removed);
   EXPECT_FALSE(vf.belief.has_value());
 }
