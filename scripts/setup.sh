@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   spin
   python3
+  chromium  # the report's browser test (scripts/check-report-in-browser.py)
   linux-source-6.12  # the kernel tree the source driver compiles (docs/kernel-source.md)
 )
 

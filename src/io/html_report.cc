@@ -5,57 +5,20 @@
 #include <map>
 #include <set>
 
+#include "io/html_escape.h"
+#include "io/report_picture.h"
 #include "linux/kernel/record.h"
 
 namespace atslab::io {
 
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string list(const std::vector<int>& v) {
   std::string o;
   for (int n : v) o += (o.empty() ? "" : ", ") + std::to_string(n);
   return o.empty() ? "&ndash;" : o;
-}
-
-// The steps of a run as a horizontal timeline, WARNs and violations marked where they happened.
-std::string timeline_svg(const sim::ScenarioResult& r) {
-  if (r.steps.empty()) return "";
-  uint64_t t0 = r.steps.front().begin, t1 = std::max<uint64_t>(r.steps.back().end, t0 + 1);
-  const double width = 1100, lane = 22;
-  auto x = [&](uint64_t t) { return 10 + (width - 20) * double(t - t0) / double(t1 - t0); };
-  std::string o = fmt::format("<svg viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\">", width, lane * 4 + 20);
-  for (size_t i = 0; i < r.steps.size(); ++i) {
-    const auto& st = r.steps[i];
-    double x0 = x(st.begin), x1 = std::max(x(st.end), x0 + 2);
-    o += fmt::format("<rect x=\"{:.1f}\" y=\"10\" width=\"{:.1f}\" height=\"{}\" class=\"step{}\"><title>{} &#8594; {}</title></rect>", x0,
-                     x1 - x0, lane, st.ret ? " err" : "", esc(st.what), st.ret);
-  }
-  for (const auto& w : r.final.record.warnings)
-    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"warn\"><title>WARNING at {3}</title></line>", x(w.seq),
-                     10 + lane + 4, 10 + 2 * lane, esc(std::string(kernel::name(w.function))));
-  for (const auto& b : r.final.record.bugs)
-    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"warn\"><title>BUG: {3} in {4}</title></line>", x(b.seq),
-                     10 + lane + 4, 10 + 2 * lane, esc(b.bug), esc(std::string(kernel::name(b.function))));
-  for (const auto& v : r.violations)
-    o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{}\" r=\"4\" class=\"viol\"><title>invariant {}: {}</title></circle>", x(v.seq),
-                     10 + 2.5 * lane + 4, v.invariant, esc(v.objects + ": " + v.detail));
-  o += fmt::format("<text x=\"10\" y=\"{}\" class=\"legend\">steps (hover for names) &#183; red lines: WARNs and KASAN reports &#183; dots: invariant violations</text>",
-                   lane * 4 + 14);
-  return o + "</svg>";
 }
 
 }  // namespace
@@ -74,11 +37,13 @@ std::string html_report(const std::vector<ReportRun>& runs, const std::string& d
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f4f4f4}
 td.ok{background:#eef8ee}td.bad{background:#fdeeee}td.fail{outline:2px solid #c00}
-pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}.step{fill:#9ab}.step.err{fill:#e9a}
-.warn{stroke:#c00;stroke-width:2}.viol{fill:#e80}.legend{font-size:11px;fill:#555}h2{margin-top:2em}
-</style></head><body><h1>atslab report</h1>
+pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}h2{margin-top:2em}
+)" + bug_picture_css() + "</style>" + bug_picture_error_trap() + R"(</head><body><h1>atslab report</h1>
 <p>Each cell: WARNs, violated invariants (kernel-semantics.md section 7), ATC invalidations sent to endpoints with ATS disabled, KASAN reports if any.
-Red cells broke something; an outlined cell missed the scenario's expectation.</p>)";
+Red cells broke something; an outlined cell missed the scenario's expectation.
+Each run that broke something or missed its expectation has its own section below: per device, the hardware's truth
+(green lane names) and the driver's belief (blue) step by step, shaded where they disagree, with the kernel's WARNs and
+the violated invariants on the same axis.</p>)";
   if (!driver.empty()) o += "<p>" + esc(driver) + "</p>";
   o += "<table><tr><th>scenario</th>";
   for (const auto& v : variants) o += "<th>" + esc(v) + "</th>";
@@ -102,17 +67,7 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
   }
   o += "</table>";
 
-  const ReportRun* first_failing = nullptr;
-  for (const auto& r : runs)
-    if (!r.result.violations.empty() || !r.result.final.record.warnings.empty() || !r.result.final.record.bugs.empty()) {
-      first_failing = &r;
-      break;
-    }
-  if (first_failing) {
-    o += fmt::format("<h2>Timeline: {} under {}</h2>", esc(first_failing->scenario->name), policy::name(first_failing->result.variant));
-    o += timeline_svg(first_failing->result);
-  }
-
+  size_t pictures = 0;
   for (const auto& r : runs) {
     const auto& res = r.result;
     if (res.violations.empty() && res.final.record.warnings.empty() && res.final.record.bugs.empty() &&
@@ -120,6 +75,7 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
       continue;
     o += fmt::format("<h2>{} under {}</h2>", esc(r.scenario->name), policy::name(res.variant));
     for (const auto& f : res.failed_expectations) o += "<p><b>Expectation failed:</b> " + esc(f) + "</p>";
+    o += bug_picture(res, fmt::format("pic{}", pictures++));
     if (!res.violations.empty()) {
       o += "<table><tr><th>#</th><th>objects</th><th>what</th><th>after step</th><th>steps leading there</th></tr>";
       std::set<int> shown;
@@ -141,7 +97,7 @@ Red cells broke something; an outlined cell missed the scenario's expectation.</
     for (const auto& b : res.final.record.log)
       if (b.level == kernel::Level::Err) o += "<pre>" + esc(kernel::format_dmesg(b)) + "</pre>";
   }
-  return o + "</body></html>\n";
+  return o + bug_picture_script() + "</body></html>\n";
 }
 
 }  // namespace atslab::io

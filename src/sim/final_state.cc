@@ -1,6 +1,7 @@
 #include "sim/final_state.h"
 
 #include "hw/pcie/atc.h"
+#include "hw/smmuv3/ste_layout.h"
 #include "hw/smmuv3/stream_table.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/iommu/driver_ops.h"
@@ -19,20 +20,34 @@ iommu::DomainId paging_domain_of(const System& s, pci::DevId dev) {
   return d;
 }
 
-void smmuv3_state(const System& s, pci::DevId dev, DeviceFinalState& out) {
+// The tree's driver as the adapter hands it over, read once for all devices.
+struct TreeBeliefs {
+  std::vector<kernel_src::smmuv3::MasterBelief> masters;
+  std::vector<kernel_src::smmuv3::DomainBelief> domains;
+};
+
+void smmuv3_state(const System& s, pci::DevId dev, const TreeBeliefs* tree, DeviceFinalState& out) {
   out.belief_field = "master->ats_enabled";
   std::optional<uint32_t> first_sid;
   uint16_t smmu = 0;
   const iommu::DomainId dom = paging_domain_of(s, dev);
-  if (iommu::smmuv3_from_tree(s)) {
-    for (const auto& m : kernel_src::smmuv3::masters(s))
+  if (tree) {
+    for (const auto& m : tree->masters)
       if (m.dev == dev) {
         out.belief = m.ats_enabled;
         smmu = m.smmu;
         if (!m.streams.empty()) first_sid = m.streams.front();
       }
-    for (const auto& b : kernel_src::smmuv3::domains(s))
-      if (b.domain == dom) out.nr_ats_masters = b.nr_ats_masters;
+    for (const auto& b : tree->domains) {
+      if (b.domain != dom) continue;
+      out.nr_ats_masters = b.nr_ats_masters;
+      if (b.invs && first_sid) {
+        bool entry = false;
+        for (const auto& e : b.invs->inv)
+          entry |= e.users > 0 && smmuv3::is_ats(static_cast<smmuv3::InvType>(e.type)) && e.id == *first_sid;
+        out.invs_ats_entry = entry;
+      }
+    }
   } else {
     const auto& drv = s.kernel.smmuv3;
     if (dev < drv.master_of.size() && drv.master_of[dev] != smmuv3::kNone) {
@@ -41,12 +56,22 @@ void smmuv3_state(const System& s, pci::DevId dev, DeviceFinalState& out) {
       smmu = m.smmu;
       if (!m.streams.empty()) first_sid = m.streams.front();
     }
-    if (dom != iommu::kNoDomain) out.nr_ats_masters = drv.domains[s.kernel.iommu.domains[dom].priv].nr_ats_masters;
+    if (dom != iommu::kNoDomain) {
+      const auto& sd = drv.domains[s.kernel.iommu.domains[dom].priv];
+      out.nr_ats_masters = sd.nr_ats_masters;
+      if (drv.inv_design == smmuv3::InvalidationDesign::Invs && first_sid && sd.invs < drv.invs_pool.size()) {
+        const auto& a = drv.invs_pool[sd.invs].invs;
+        bool entry = false;
+        for (uint16_t i = 0; i < a.num_invs; ++i)
+          entry |= a.inv[i].users > 0 && smmuv3::is_ats(a.inv[i].type) && a.inv[i].id == *first_sid;
+        out.invs_ats_entry = entry;
+      }
+    }
   }
   if (first_sid && smmu < s.hw.smmus.size()) {
     if (auto pa = hw::smmuv3::ste_address(s.hw.memory, s.hw.smmus[smmu], *first_sid)) {
       const auto ste = hw::smmuv3::read_entry(s.hw.memory, *pa);
-      out.ste_eats = static_cast<unsigned>((ste[1] >> 28) & 3);
+      out.ste_eats = static_cast<unsigned>(hw::smmuv3::field_get(hw::smmuv3::ste::k1Eats, ste[1]));
     }
   }
 }
@@ -55,6 +80,8 @@ void smmuv3_state(const System& s, pci::DevId dev, DeviceFinalState& out) {
 
 std::vector<DeviceFinalState> final_device_states(const System& s) {
   std::vector<DeviceFinalState> out;
+  std::optional<TreeBeliefs> tree;
+  if (iommu::smmuv3_from_tree(s)) tree = TreeBeliefs{kernel_src::smmuv3::masters(s), kernel_src::smmuv3::domains(s)};
   for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
     const pci::PciDev& d = s.kernel.devs[id];
     if (d.state == pci::DevState::Setup) continue;
@@ -69,7 +96,7 @@ std::vector<DeviceFinalState> final_device_states(const System& s) {
     }
     switch (s.hw.pcie.rc(d.rc).iommu) {
       case hw::pcie::IommuKind::Smmuv3:
-        if (!f.removed) smmuv3_state(s, id, f);
+        if (!f.removed) smmuv3_state(s, id, tree ? &*tree : nullptr, f);
         break;
       case hw::pcie::IommuKind::Vtd:
         f.belief_field = "info->ats_enabled";

@@ -20,9 +20,14 @@ struct DeviceFinalState {
   std::optional<bool> belief;        // that field's value, from whichever driver holds it (the tree's too)
   std::optional<unsigned> ste_eats;  // SMMUv3: EATS of the STE of its first StreamID (0 abort/none, 1 TRANS)
   std::optional<int> nr_ats_masters; // SMMUv3: of the paging domain it is attached to
+  // SMMUv3 with the 2026 invalidation arrays: whether its paging domain's array holds a live ATS
+  // entry for its first StreamID (none: no arrays, or no paging domain)
+  std::optional<bool> invs_ats_entry;
+  bool operator==(const DeviceFinalState&) const = default;
 };
 
-// Every PCI function the kernel enumerated, in DevId order.
+// Every PCI function the kernel enumerated, in DevId order. Reads the tree's driver once per
+// call, not once per device.
 std::vector<DeviceFinalState> final_device_states(const System& s);
 
 }  // namespace atslab::sim

@@ -96,7 +96,7 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
   uint64_t begin = 0;
   auto step = [&](const std::string& what, int ret, std::vector<std::string> cpu1 = {}) {
     smmuv3::synchronize_rcu(s);
-    res.steps.push_back({what, ret, begin, s.record.next(), std::move(cpu1)});
+    res.steps.push_back({what, ret, begin, s.record.next(), std::move(cpu1), final_device_states(s)});
     begin = s.record.seq;
     mon.step(s, what);
     s.faults.step = "";

@@ -6,6 +6,7 @@
 
 #include "check/invariants.h"
 #include "io/scenario.h"
+#include "sim/final_state.h"
 #include "sim/ops.h"
 #include "linux/system.h"
 
@@ -16,6 +17,7 @@ struct StepResult {
   int ret = 0;
   uint64_t begin = 0, end = 0;  // record sequence numbers spanned by the step
   std::vector<std::string> cpu1;  // what CPU 1 ran inside it, in order (describe of each nested op)
+  std::vector<DeviceFinalState> devices;  // every device's truth and belief once the step is over (the report's picture)
 };
 
 struct ScenarioResult {

@@ -42,6 +42,7 @@ std::string device_line(const atslab::sim::DeviceFinalState& d) {
   if (d.belief) line += fmt::format("  {}={}", d.belief_field, *d.belief);
   if (d.ste_eats) line += fmt::format("  STE.EATS={}", *d.ste_eats);
   if (d.nr_ats_masters) line += fmt::format("  nr_ats_masters={}", *d.nr_ats_masters);
+  if (d.invs_ats_entry && d.ats_cap) line += fmt::format("  invs ATS entry={}", *d.invs_ats_entry ? "yes" : "no");
   if (d.belief && *d.belief != d.ats_enable) line += "  <- belief differs from the hardware";
   return line;
 }
@@ -54,6 +55,7 @@ nlohmann::json devices_json(const std::vector<atslab::sim::DeviceFinalState>& al
     if (d.belief) j[d.belief_field] = *d.belief;
     if (d.ste_eats) j["ste_eats"] = *d.ste_eats;
     if (d.nr_ats_masters) j["nr_ats_masters"] = *d.nr_ats_masters;
+    if (d.invs_ats_entry && d.ats_cap) j["invs_ats_entry"] = *d.invs_ats_entry;
     out.push_back(j);
   }
   return out;
