@@ -1,0 +1,103 @@
+// atslab audit (sim::audit_scenario): per device and variant, the boot's ATS decision and why,
+// and what handing the device to VFIO and releasing it does.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "io/input_error.h"
+#include "io/scenario.h"
+#include "sim/audit.h"
+
+namespace atslab::sim {
+namespace {
+
+const AuditDevice& dev(const Audit& a, const std::string& bdf) {
+  for (const auto& d : a.devices)
+    if (d.bdf == bdf) return d;
+  throw std::runtime_error("no " + bdf);
+}
+
+bool has(const std::vector<std::string>& why, const std::string& needle) {
+  return std::any_of(why.begin(), why.end(), [&](const std::string& w) { return w.find(needle) != std::string::npos; });
+}
+
+Audit seed_audit() {
+  const io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/seed.yaml");
+  return audit_scenario(sc, {.variants = {policy::AtsVariant::Upstream, policy::AtsVariant::SeriesV3,
+                                          policy::AtsVariant::FailEarly, policy::AtsVariant::Rollback}});
+}
+
+// The seed's VF under upstream: supported at probe, the enable fails on the PF's unset STU, the
+// driver keeps ATS on, and the hand-over to VFIO hits the seed's WARN, then the release the second.
+TEST(Audit, TheSeedsVfHitsTheWarnOnItsHandOverUnderUpstream) {
+  const Audit a = seed_audit();
+  ASSERT_EQ(a.devices.size(), 3u) << "the PF and two VFs; the root port has no ATS capability";
+  const auto& vf = dev(a, "0000:01:00.1");
+  EXPECT_EQ(vf.name, "pf.vf0");
+  EXPECT_EQ(vf.kind, "VF of 0000:01:00.0");
+  const auto& up = vf.verdicts.at(0);
+  EXPECT_EQ(up.variant, policy::AtsVariant::Upstream);
+  EXPECT_TRUE(up.probed);
+  EXPECT_EQ(up.supported_at_probe, true);
+  EXPECT_EQ(up.belief, true);
+  EXPECT_FALSE(up.hardware);
+  EXPECT_EQ(up.enable_error, -EINVAL);
+  EXPECT_TRUE(has(up.why, "its PF 0000:01:00.0's STU is unset (the PF was never prepared), not the 12 the IOMMU asks for"));
+  EXPECT_TRUE(has(up.why, "after the IOMMU's probe had seen pci_ats_supported() true"));
+  EXPECT_EQ(up.boot_violations, std::vector<int>{9});
+  ASSERT_EQ(up.warns.size(), 2u);
+  EXPECT_EQ(up.warns[0].function, "pci_disable_ats");
+  EXPECT_EQ(up.warns[0].where, "drivers/pci/ats.c:132");
+  EXPECT_EQ(up.warns[0].step, "VFIO_GROUP_SET_CONTAINER pf.vf0 -> audit");
+  EXPECT_EQ(up.warns[1].step, "echo 0 > pf/sriov_numvfs");
+  EXPECT_EQ(up.handover_violations, (std::vector<int>{4, 6}));
+}
+
+TEST(Audit, TheFixedDesignsSayNoAtTheProbeAndTheHandOverIsClean) {
+  const Audit a = seed_audit();
+  for (size_t i : {1u, 2u}) {
+    const auto& v = dev(a, "0000:01:00.1").verdicts.at(i);
+    EXPECT_EQ(v.supported_at_probe, false) << policy::name(v.variant);
+    EXPECT_EQ(v.belief, false);
+    EXPECT_FALSE(v.enable_error);
+    EXPECT_TRUE(v.warns.empty());
+    EXPECT_TRUE(v.handover_violations.empty());
+    EXPECT_TRUE(has(v.why, "its PF 0000:01:00.0 has no ATS in the kernel's eyes, and pci_ats_supported() asks the PF"));
+  }
+}
+
+// rollback fails the VF's default-domain attach, so the VF is not probed and vfio-pci cannot bind.
+TEST(Audit, RollbackLosesTheVfAndSaysWhereTheHandOverStopped) {
+  const Audit a = seed_audit();
+  const auto& rb = dev(a, "0000:01:00.2").verdicts.at(3);
+  EXPECT_EQ(rb.variant, policy::AtsVariant::Rollback);
+  EXPECT_FALSE(rb.probed);
+  EXPECT_EQ(rb.boot_violations, std::vector<int>{18});
+  EXPECT_EQ(rb.handover_error, "bind vfio-pci to pf.vf1 -> -EINVAL");
+  EXPECT_TRUE(has(rb.why, "pci_enable_ats() failed with -EINVAL: a VF has no STU of its own"));
+}
+
+// The PF's own row: quirked off at FINAL, its VFs disabled before its hand-over, so their WARNs
+// stay in their rows.
+TEST(Audit, ThePfsRowCarriesOnlyItsOwnTrouble) {
+  const Audit a = seed_audit();
+  const auto& pf = dev(a, "0000:01:00.0");
+  const auto& up = pf.verdicts.at(0);
+  EXPECT_EQ(up.supported_at_probe, false);
+  EXPECT_EQ(up.belief, false);
+  EXPECT_TRUE(up.warns.empty());
+  EXPECT_TRUE(has(up.why, "ats_cap cleared by quirk_intel_e2000_no_ats (final) after pci_ats_init() found the capability"));
+}
+
+TEST(Audit, VfsAboveTotalVfsFailWithErange) {
+  const io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/seed.yaml");
+  try {
+    audit_scenario(sc, {.variants = {policy::AtsVariant::Upstream}, .vfs = 5});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("TotalVFs 4, so writing 5 to its sriov_numvfs fails with -ERANGE"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace atslab::sim
