@@ -109,6 +109,7 @@ def main():
         "WARN marks": d.count('class="mark warn"'),
         "violation marks": d.count('class="mark viol"'),
         "step names": d.count('class="step-name'),
+        "audit tables": d.count('<table class="audit">'),
     }
     for what, n in checks.items():
         if n == 0:

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/scenario.h"
+#include "sim/audit.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::io {
@@ -16,6 +17,8 @@ struct ReportRun {
 };
 
 // `driver`: the line naming the code that played the kernel (kernel_src::driver_line), shown under the title.
-std::string html_report(const std::vector<ReportRun>& runs, const std::string& driver = "");
+// `audits`: `atslab audit` of each scenario's machine, shown as a table per scenario (none: no section).
+std::string html_report(const std::vector<ReportRun>& runs, const std::string& driver = "",
+                        const std::vector<sim::Audit>& audits = {});
 
 }  // namespace atslab::io

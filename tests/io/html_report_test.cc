@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "io/html_report.h"
+#include "sim/audit.h"
 
 namespace atslab::io {
 namespace {
@@ -60,6 +61,29 @@ TEST(HtmlReport, ShowsKasanReportsInTheCellAndTheirTraceInOrderWithTheWarns) {
   ASSERT_NE(warn, std::string::npos);
   EXPECT_LT(bug, warn);
   EXPECT_EQ(count(html, "<td class=\"ok\">"), 1u) << "fail-early is clean";
+}
+
+// With the scenarios' audits: a table per scenario, a cell per device and variant, the seed's
+// WARN on the VF's hand-over named with its operation, and the reasons in text.
+TEST(HtmlReport, ShowsEachScenariosAuditAsATable) {
+  auto seed = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  std::vector<ReportRun> runs;
+  for (auto v : seed.variants) runs.push_back({&seed, sim::run_scenario(seed, v)});
+  const std::vector<sim::Audit> audits{sim::audit_scenario(seed, {.variants = seed.variants})};
+  std::string html = html_report(runs, "", audits);
+  const size_t table = html.find("<h3>seed</h3><table class=\"audit\">");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_LT(table, html.find("<h2>seed under upstream</h2>")) << "the audit comes before the runs' sections";
+  const size_t vf = html.find("<tr><th>0000:01:00.1<br><small>pf.vf0 &#183; 8086:1457 &#183; VF of 0000:01:00.0</small></th>", table);
+  ASSERT_NE(vf, std::string::npos);
+  // upstream's cell is the row's first: apart, and the WARN on the hand-over.
+  const size_t cell = html.find("<td class=\"bad\">supported at probe: yes<br>driver on &#183; hardware off", vf);
+  ASSERT_NE(cell, std::string::npos);
+  EXPECT_EQ(cell, html.find("<td", vf));
+  EXPECT_NE(html.find("<b>WARN in pci_disable_ats</b> on <code>VFIO_GROUP_SET_CONTAINER pf.vf0 -&gt; audit</code>", cell),
+            std::string::npos);
+  EXPECT_NE(html.find("<li>pci_enable_ats() failed with -EINVAL: a VF has no STU of its own", cell), std::string::npos);
+  EXPECT_EQ(count(html.substr(vf, html.find("</tr>", vf) - vf), "<td class=\"ok\">"), 2u) << "series-v3 and fail-early";
 }
 
 }  // namespace

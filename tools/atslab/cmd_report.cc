@@ -5,6 +5,7 @@
 #include "io/html_report.h"
 #include "io/scenario.h"
 #include "kernel_src/tree_info.h"
+#include "sim/audit.h"
 #include "sim/scenario_run.h"
 
 namespace {
@@ -28,7 +29,9 @@ atslab::cli::Register reg{
         std::vector<io::ReportRun> runs;
         for (const auto& sc : scenarios)
           for (auto v : sc.variants) runs.push_back({&sc, sim::run_scenario(sc, v)});
-        cli::write_output(*out, io::html_report(runs, kernel_src::driver_line(d)));
+        std::vector<sim::Audit> audits;
+        for (const auto& sc : scenarios) audits.push_back(sim::audit_scenario(sc, {.variants = sc.variants}));
+        cli::write_output(*out, io::html_report(runs, kernel_src::driver_line(d), audits));
         return 0;
       };
     }};
