@@ -119,7 +119,7 @@ def main():
     shot = os.path.join(outdir, "report.png")
     if os.path.exists(shot):
         os.remove(shot)
-    s = chromium(browser, f"--screenshot={shot}", "--window-size=1600,2200", url)
+    s = chromium(browser, f"--screenshot={shot}", "--window-size=1600,4000", url)
     if not os.path.exists(shot):
         fail(f"no screenshot: chromium exited {s.returncode}: {s.stderr.strip()[-400:]}")
     w, h, bpp, rows = png_pixels(shot)
