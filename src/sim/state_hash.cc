@@ -135,7 +135,7 @@ class Hasher {
   }
   void add(const smmuv3::Master& m) {
     pod(m.dev, m.smmu), add(m.streams), add(m.build_invs);
-    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ssid_bits, m.cdtab, m.spare_master_domain,
+    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ats_always_on, m.ssid_bits, m.cdtab, m.spare_master_domain,
         m.spare_invs, m.live);
   }
   void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid); }

@@ -22,7 +22,7 @@ inline constexpr uint8_t kPm = 0x01, kMsi = 0x05, kExp = 0x10, kMsix = 0x11, kEa
 
 namespace ext_cap {  // extended capability IDs (section 1.1)
 inline constexpr uint16_t kAer = 0x01, kAcs = 0x0d, kAri = 0x0e, kAts = 0x0f, kSriov = 0x10;
-inline constexpr uint16_t kPri = 0x13, kPasid = 0x1b;
+inline constexpr uint16_t kPri = 0x13, kPasid = 0x1b, kDvsec = 0x23;
 constexpr uint16_t id(uint32_t header) { return header & 0xffff; }
 constexpr uint8_t version(uint32_t header) { return (header >> 16) & 0xf; }
 constexpr uint16_t next(uint32_t header) { return (header >> 20) & 0xffc; }

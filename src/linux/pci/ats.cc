@@ -7,6 +7,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
+#include "linux/pci/quirks.h"
 #include "linux/kernel/fault_inject.h"
 #include "linux/system.h"
 
@@ -128,6 +129,35 @@ int ats_queue_depth(System& s, DevId dev) {
   uint16_t cap = read_config_word(s, dev, d.ats_cap + ats::kCap);
   int qdep = cap & ats::kCapQdepMask;
   return qdep ? qdep : ats::kMaxQdep;
+}
+
+namespace {
+constexpr uint16_t kPciVendorIdCxl = 0x1e98;  // PCI_VENDOR_ID_CXL
+constexpr uint16_t kDvsecCxlDevice = 0;       // PCI_DVSEC_CXL_DEVICE
+constexpr uint16_t kDvsecHeader1 = 0x4, kDvsecHeader2 = 0x8;  // PCI_DVSEC_HEADER1/2
+constexpr uint16_t kDvsecCxlCap = 0xa;        // PCI_DVSEC_CXL_CAP
+constexpr uint16_t kDvsecCxlCacheCapable = 0x1;  // PCI_DVSEC_CXL_CACHE_CAPABLE
+
+// pci_cxl_ats_required: Cache_Capable, not Cache_Enable (CXL.cache may be enabled after the
+// caller's ATS decision), in the CXL device DVSEC found by walking every DVSEC for its owner.
+bool cxl_ats_required(System& s, DevId dev) {
+  const auto& cfg = s.hw.pcie.fn(pdev(s, dev).fn).cfg;
+  for (uint16_t pos = hw::pcie::find_ext_cap(cfg, hw::pcie::ext_cap::kDvsec); pos;
+       pos = hw::pcie::find_next_ext_cap(cfg, pos, hw::pcie::ext_cap::kDvsec)) {
+    if (read_config_word(s, dev, pos + kDvsecHeader1) != kPciVendorIdCxl) continue;
+    if (read_config_word(s, dev, pos + kDvsecHeader2) != kDvsecCxlDevice) continue;
+    return read_config_word(s, dev, pos + kDvsecCxlCap) & kDvsecCxlCacheCapable;
+  }
+  return false;
+}
+}  // namespace
+
+bool ats_required(System& s, DevId dev) {
+  Frame f(s, KFn::pci_ats_required);
+  if (!ats_supported(s, dev)) return false;
+  // A VF inherits its PF's requirement.
+  const DevId who = pdev(s, dev).is_virtfn ? pdev(s, dev).physfn : dev;
+  return cxl_ats_required(s, who) || dev_specific_ats_required(s, who);
 }
 
 int ats_page_aligned(System& s, DevId dev) {

@@ -19,6 +19,11 @@ void disable_ats(System& s, DevId dev);
 void restore_ats_state(System& s, DevId dev);
 int ats_queue_depth(System& s, DevId dev);
 int ats_page_aligned(System& s, DevId dev);
+// pci_ats_required (7.x): ATS is needed for the function to work at all, so it stays on even
+// when its DMA bypasses the IOMMU. Supported, and (a VF asking its PF) a CXL.cache-capable
+// device by its CXL DVSEC or one in the ATS-required quirk table (dev_specific_ats_required).
+// The kernels before 7.x have no such function; their drivers never ask.
+bool ats_required(System& s, DevId dev);
 
 // pci_ats_disabled(): the pci=noats switch.
 bool ats_disabled(const System& s);

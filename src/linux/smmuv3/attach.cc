@@ -298,17 +298,30 @@ S2Config s2_config(const SmmuDomain& d) {
   return {.vmid = d.vmid, .tsz = 16, .sl = 2, .irgn = 1, .orgn = 1, .sh = 3, .tg = 0, .ps = 5, .vttbr = d.pgtbl.root};
 }
 
-int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old, const Ste& target) {
+// The master's CD table as an STE points at it: linear, S1CDMAX 1 for an ATS-always-on master
+// (the dummy substream that makes S1DSS count), else 0 (CD 0 only: no PASIDs are modelled).
+MasterView cd_table_view(const System& s, MasterId m) {
+  const Master& master = s.kernel.smmuv3.masters.at(m);
+  return {.cdtab_dma = master.cdtab, .s1fmt = 0 /* linear */, .s1cdmax = static_cast<uint8_t>(master.ats_always_on ? 1 : 0)};
+}
+
+// `s1dss`: what a CD-table STE would do with untagged traffic; TERMINATE for the blocked domain.
+int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old, const Ste& target, uint64_t s1dss) {
   Frame f(s, KFn::arm_smmu_attach_dev_ste);
   AttachState st;
   st.old_domain = old;
   st.master = master_of(s, dev);
-  st.cd_needs_ats = false;  // no PASIDs in use and no ATS-always-on device in the model
+  // No PASIDs are in use in the model (arm_smmu_ssids_in_use is false): a CD table is needed only
+  // for an ATS-always-on master outside the blocked domain, and then ATS goes with it.
+  const bool ats_always_on = mst(s, st.master).ats_always_on && s1dss != ste::kS1dssTerminate;
+  st.cd_needs_ats = ats_always_on;
   {
     kernel::LockGuard asid(s, kernel::LockClass::arm_smmu_asid_lock);
     attach_prepare(s, st, d);  // the return value is ignored here, as in the kernel
     kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
-    install_ste_for_dev(s, st.master, target);
+    install_ste_for_dev(s, st.master, ats_always_on ? make_cdtable_ste(driver_features(), cd_table_view(s, st.master),
+                                                                       st.ats_enabled, s1dss)
+                                                    : target);
     kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
     attach_commit(s, st, d);
   }
@@ -331,8 +344,7 @@ int attach_locked(System& s, AttachState& st, iommu::DomainId d) {
   if (s1) {
     // The CD first (ASID and TTB0), then the CD-table STE pointing at it.
     write_cd_entry(s, m, 0, make_s1_cd({}, s1_config(sdom(s, sd))));
-    const MasterView mv{.cdtab_dma = mst(s, m).cdtab, .s1fmt = 0 /* linear */, .s1cdmax = 0};
-    install_ste_for_dev(s, m, make_cdtable_ste(driver_features(), mv, st.ats_enabled, ste::kS1dssSsid0));
+    install_ste_for_dev(s, m, make_cdtable_ste(driver_features(), cd_table_view(s, m), st.ats_enabled, ste::kS1dssSsid0));
   } else {
     install_ste_for_dev(s, m, make_s2_domain_ste(driver_features(), {}, s2_config(sdom(s, sd)), st.ats_enabled));
     clear_cd(s, m, 0);
@@ -373,12 +385,12 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
 
 int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
   Frame f(s, KFn::arm_smmu_attach_dev_blocked);
-  return attach_dev_ste(s, d, dev, old, make_abort_ste());
+  return attach_dev_ste(s, d, dev, old, make_abort_ste(), ste::kS1dssTerminate);
 }
 
 int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old) {
   Frame f(s, KFn::arm_smmu_attach_dev_identity);
-  return attach_dev_ste(s, d, dev, old, make_bypass_ste(driver_features()));
+  return attach_dev_ste(s, d, dev, old, make_bypass_ste(driver_features()), ste::kS1dssBypass);
 }
 
 }  // namespace atslab::smmuv3

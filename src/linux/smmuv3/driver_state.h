@@ -42,6 +42,10 @@ struct Master {  // arm_smmu_master
   bool ste_ats_enabled = false;   // the installed STE has EATS = TRANS
   bool ats_prepared = false;      // series-v3: pci_prepare_ats succeeded at probe
   bool cd_table_in_ste = false;
+  // 7.2: pci_ats_required said yes at probe (arm_smmu_master_prepare_ats): identity attaches
+  // keep ATS on through a CD-table STE with S1DSS=BYPASS and EATS, and the CD table (S1CDMAX at
+  // least 1, for S1DSS to count) is allocated at probe.
+  bool ats_always_on = false;
   // arm_smmu_enable_pasid: min(log2 of the PASIDs the function supports, the
   // SMMU's IDR1.SSIDSIZE); 0 without PASID. Simplification: the CD table
   // still holds CD 0 only (S1CDMAX 0), which is legal under any SSIDSIZE.

@@ -9,6 +9,7 @@
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
 #include "linux/smmuv3/hw_access.h"
+#include "linux/smmuv3/io_pgtable_arm.h"
 #include "linux/smmuv3/hw_probe.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/system.h"
@@ -85,6 +86,16 @@ unsigned stu_of(const System& s, const Master& m) {
   return static_cast<unsigned>(std::countr_zero(s.kernel.smmuv3.smmus.at(m.smmu).pgsize_bitmap));
 }
 
+// arm_smmu_alloc_cd_tables at probe, for an ATS-always-on master: a linear table of
+// 1 << S1CDMAX CDs, S1CDMAX at least 1 (a dummy substream no CD uses), so that S1DSS counts.
+int alloc_cd_tables(System& s, MasterId m) {
+  Frame f(s, KFn::arm_smmu_alloc_cd_tables);
+  uint64_t cdtab = pool_alloc(s.hw.memory, s.kernel.smmuv3.pages, kOwnerCdTable + (m & 0xffff));
+  if (!cdtab) return -ENOMEM;
+  s.kernel.smmuv3.masters[m].cdtab = cdtab;
+  return 0;
+}
+
 // The end of arm_smmu_probe_device: preparing ATS, as each design does it.
 int master_prepare_ats(System& s, MasterId m) {
   const policy::AtsPolicy& pol = s.kernel.smmuv3.policy;
@@ -104,10 +115,27 @@ int master_prepare_ats(System& s, MasterId m) {
   // arm_smmu_master_prepare_ats (the gated form fail-early converges to, and the 2026 trees have):
   // the support check first, then a prepare whose failure fails the probe.
   Frame f(s, KFn::arm_smmu_master_prepare_ats);
-  if (check_support_first && !ats_supported(s, m)) return 0;
+  if (check_support_first && !ats_supported(s, m)) {
+    // 7.2: a device that cannot work without ATS gets no IOMMU behind an SMMU without it.
+    if (tree_gates && pci::ats_required(s, dev)) {
+      kernel::dev_err(s, dev, "SMMU doesn't support ATS");
+      return -EOPNOTSUPP;
+    }
+    return 0;
+  }
   int ret = pci::prepare_ats(s, dev, stu);
   if (ret == 0) s.kernel.smmuv3.masters[m].ats_prepared = true;
-  return fail_probe ? ret : 0;
+  if (!tree_gates) return fail_probe ? ret : 0;
+  if (ret || !pci::ats_required(s, dev)) return ret;
+  // 7.2's ATS always on: ATS stays on for identity, through EATS in a CD-table STE with
+  // S1DSS=BYPASS, which the SMMU honours only with stage 1 and substreams (IDR0.S1P, IDR1.SSIDSIZE).
+  const Smmu& smmu = s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu);
+  if (!smmu.feat_trans_s1 || !smmu.ssid_bits) {
+    kernel::dev_err(s, dev, "SMMU doesn't support ATS to be always on");
+    return -EOPNOTSUPP;
+  }
+  s.kernel.smmuv3.masters[m].ats_always_on = true;
+  return alloc_cd_tables(s, m);
 }
 }  // namespace
 
