@@ -154,9 +154,10 @@ Iort parse_iort(RawTable t) {
       const auto& map = n.mappings[m];
       if (!offsets.count(map.output_reference))
         c.fail(fmt::format("ID mapping {} of the {} references 0x{:x}, which is not a node", m, where(n), map.output_reference));
-      if (map.single() && n.type != ACPI_IORT_NODE_NAMED_COMPONENT && n.type != ACPI_IORT_NODE_PCI_ROOT_COMPLEX)
+      if (map.single() && n.type != ACPI_IORT_NODE_NAMED_COMPONENT && n.type != ACPI_IORT_NODE_PCI_ROOT_COMPLEX &&
+          n.type != ACPI_IORT_NODE_RMR)  // an RMR's mappings name single StreamIDs
         t.notes.push_back(fmt::format("ID mapping {} of the {} is a single mapping, which only root complexes and named "
-                                      "components may have (FW_BUG in Linux, which skips it)", m, where(n)));
+                                      "components (and RMRs) may have (FW_BUG in Linux, which skips it)", m, where(n)));
     }
   iort.table = std::move(t);
   return iort;
