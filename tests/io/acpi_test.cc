@@ -171,7 +171,7 @@ TEST(AcpiDmar, AtsrRootPortsAndAllPortsDecideAts) {
   EXPECT_FALSE(dmar_ats_supported(d, 0, 0x0200, below_1d).supported);
   EXPECT_EQ(dmar_find_drhd(d, 0, 0x0100, below_1c), &d.drhds[0]) << "matched by the bridge above it";
   EXPECT_EQ(dmar_find_drhd(d, 0, 0x0200, below_1d), nullptr) << "no INCLUDE_PCI_ALL unit";
-  b[52] = ACPI_DMAR_ALL_PORTS;  // the ATSR's flags
+  b[72 + 4] = ACPI_DMAR_ALL_PORTS;  // the ATSR's flags (the ATSR follows the 24-byte DRHD at 48)
   const Dmar all = parse_dmar(table_from_bytes(b, "own.dat"));
   EXPECT_TRUE(dmar_ats_supported(all, 0, 0x0200, below_1d).supported);
 }
@@ -203,7 +203,10 @@ TEST(AcpiIvrs, Legion5HasThreeIvhdTypesOfOneIommuAndLinuxReadsType40) {
   EXPECT_EQ(r[1].alias, 0x00a5);
   size_t hids = 0;
   for (const auto& e : r)
-    if (e.entry_type == IVHD_DEV_ACPI_HID) ++hids, EXPECT_EQ(e.hid, "AMDI0020");
+    if (e.entry_type == IVHD_DEV_ACPI_HID) {
+      ++hids;
+      EXPECT_EQ(e.hid, "AMDI0020");
+    }
   EXPECT_EQ(hids, 4u) << "type 0x40 carries four ACPI HID entries, which only the raw data shows";
   auto a = ivrs_find_iommu(v, 0, 0x0100);
   ASSERT_TRUE(a);
@@ -239,7 +242,7 @@ TEST(AcpiBinary, TheRawDataOfEachTextReadsTheSameAsABinaryFile) {
 }
 
 // iasl compiles the disassembly back to the binary: the binary reader must agree with the
-// text reader on it. iasl 20200925 (Debian 12) compiles the DMAR and QEMU's IORTs; it cannot
+// text reader on it (but for the fields iasl zeroes as reserved). iasl 20200925 (Debian 12) compiles the DMAR and QEMU's IORTs; it cannot
 // compile the CIX IORT (revision 5 fields it does not know) or the IVRS (subtable 0x40), which
 // the test above covers through their raw data.
 TEST(AcpiBinary, IaslsCompileOfEachTextReadsAsTheText) {
@@ -258,9 +261,12 @@ TEST(AcpiBinary, IaslsCompileOfEachTextReadsAsTheText) {
     ASSERT_EQ(std::system(cmd.c_str()), 0) << name << ": " << slurp((dir / "iasl.log").string());
     const AnyTable from_text = load_any(data(name + ".dsl"));
     const AnyTable from_iasl = load_any((dir / "out.aml").string());
+    // iasl 20200925 calls IORT revision 3's node identifier "Reserved" and compiles it as zero.
     auto strip = [](nlohmann::json j) {
       j.erase("file");
       j.erase("notes");
+      if (j.contains("nodes"))
+        for (auto& n : j["nodes"]) n.erase("identifier");
       return j;
     };
     EXPECT_EQ(strip(acpi_json(from_text, {})), strip(acpi_json(from_iasl, {}))) << name;

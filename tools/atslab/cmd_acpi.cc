@@ -19,7 +19,8 @@ atslab::cli::Register reg{
       auto o = std::make_shared<AcpiOptions>();
       sub.add_option("FILE", o->files, "Table as /sys/firmware/acpi/tables holds it, acpixtract writes it, or iasl -d prints it")
           ->required();
-      sub.add_option("--device", o->devices, "[SSSS:]BB:DD.F: which IOMMU (and StreamID) serves this function (repeatable)");
+      sub.add_option("--device", o->devices, "[SSSS:]BB:DD.F: which IOMMU (and StreamID) serves this function (repeatable)")
+          ->allow_extra_args(false);
       sub.add_flag("--json", o->json, "Print one JSON document (a list with one object per table)");
       return [o]() -> int {
         namespace acpi = atslab::io::acpi;
