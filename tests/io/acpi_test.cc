@@ -299,6 +299,17 @@ TEST(AcpiHostile, IortNodesAndMappingsThatDoNotFitAreRefused) {
             "t.dat: ID mapping 0 of the root complex node at 0xf8 references 0x50, which is not a node");
 }
 
+TEST(AcpiIort, OutputReferenceZeroIsANoteAndEndsTheLookupAsInLinux) {
+  auto b = qemu_dev().bytes;
+  put32(b, 0x128, 0);  // the root complex's first mapping: "no parent"
+  const Iort t = parse_iort(table_from_bytes(b, "t.dat"));
+  ASSERT_FALSE(t.table.notes.empty());
+  EXPECT_NE(t.table.notes.back().find("the root complex node at 0xf8 has 1 ID mapping with output reference 0"), std::string::npos);
+  EXPECT_FALSE(iort_map_rid(t, 0, 0x0010));
+  EXPECT_EQ(iort_map_rid(t, 0, 0x1010)->smmu->offset, 0xa0u) << "the other mappings still work";
+  EXPECT_NE(acpi_text(t, {{0, 0x0010}}).find("no node (reference 0)"), std::string::npos);
+}
+
 TEST(AcpiHostile, AMappingLoopIsAnErrorNotAHang) {
   auto b = qemu_dev().bytes;
   put32(b, 0x128, 0xf8);  // the root complex's first mapping points back at itself

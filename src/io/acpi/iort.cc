@@ -149,9 +149,17 @@ Iort parse_iort(RawTable t) {
   }
   std::set<uint32_t> offsets;
   for (const auto& n : iort.nodes) offsets.insert(n.offset);
-  for (const auto& n : iort.nodes)
+  for (const auto& n : iort.nodes) {
+    size_t unreferenced = 0;
     for (size_t m = 0; m < n.mappings.size(); ++m) {
       const auto& map = n.mappings[m];
+      // Reference 0 is "no parent": Linux reads such a table and fails only a lookup through
+      // the mapping (FW_BUG "ID map has NULL parent reference"); Qualcomm's laptops ship
+      // SMMUv2 nodes whose mappings all say 0.
+      if (map.output_reference == 0) {
+        ++unreferenced;
+        continue;
+      }
       if (!offsets.count(map.output_reference))
         c.fail(fmt::format("ID mapping {} of the {} references 0x{:x}, which is not a node", m, where(n), map.output_reference));
       if (map.single() && n.type != ACPI_IORT_NODE_NAMED_COMPONENT && n.type != ACPI_IORT_NODE_PCI_ROOT_COMPLEX &&
@@ -159,6 +167,11 @@ Iort parse_iort(RawTable t) {
         t.notes.push_back(fmt::format("ID mapping {} of the {} is a single mapping, which only root complexes and named "
                                       "components (and RMRs) may have (FW_BUG in Linux, which skips it)", m, where(n)));
     }
+    if (unreferenced)
+      t.notes.push_back(fmt::format("the {} has {} ID mapping{} with output reference 0 (no parent: FW_BUG in Linux, "
+                                    "whose lookups through {} fail)", where(n), unreferenced, unreferenced == 1 ? "" : "s",
+                                    unreferenced == 1 ? "it" : "them"));
+  }
   iort.table = std::move(t);
   return iort;
 }
@@ -190,7 +203,7 @@ std::optional<IortLookup> iort_map_rid(const Iort& iort, uint32_t segment, uint3
       if (node->id_mapping_index && *node->id_mapping_index == m) continue;
       if ((next_id = map_one(node->mappings[m], node->type, id))) via = &node->mappings[m];
     }
-    if (!next_id) return std::nullopt;
+    if (!next_id || via->output_reference == 0) return std::nullopt;
     node = iort.node_at(via->output_reference);
     id = *next_id;
   }

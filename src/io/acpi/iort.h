@@ -75,9 +75,9 @@ struct Iort {
 
 // Reads a table whose signature is IORT. Refuses (InputError) a node count that does not fit,
 // a node whose length is shorter than its fields or runs past the table, mappings past their
-// node, and a mapping whose output reference is not the offset of a node. What Linux reads
-// with a FW_BUG warning (a single mapping on an SMMU, an SMMUv3's own-MSI mapping index past
-// its mappings) is kept, with a note.
+// node, and a mapping whose output reference is neither 0 nor the offset of a node. What
+// Linux reads and flags FW_BUG only when used (output reference 0, a single mapping on an
+// SMMU, an SMMUv3's own-MSI mapping index past its mappings) is kept, with a note.
 Iort parse_iort(RawTable t);
 
 // Which SMMU serves requester ID `rid` in PCI segment `segment`, and with which StreamID:

@@ -42,9 +42,10 @@ std::string node_name(const IortNode& n) { return fmt::format("{} 0x{:x}", iort_
 std::string mapping_text(const Iort& iort, const IortNode& n, size_t i) {
   const auto& m = n.mappings[i];
   const IortNode* to = iort.node_at(m.output_reference);
-  std::string s = m.single() ? fmt::format("single -> {} ID {:04x}", node_name(*to), m.output_base)
+  const std::string target = to ? node_name(*to) : std::string("no node (reference 0)");
+  std::string s = m.single() ? fmt::format("single -> {} ID {:04x}", target, m.output_base)
                              : fmt::format("IDs {} -> {} IDs {}", idrange(m.input_base, uint64_t{m.input_base} + m.id_count),
-                                           node_name(*to), idrange(m.output_base, uint64_t{m.output_base} + m.id_count));
+                                           target, idrange(m.output_base, uint64_t{m.output_base} + m.id_count));
   if (n.id_mapping_index && *n.id_mapping_index == i) s += " (the SMMU's own MSIs)";
   return s;
 }
