@@ -323,6 +323,9 @@ TEST(AcpiHostile, TruncatedAndShortTablesAreRefusedAndABadChecksumIsANote) {
             "t.dat: IORT table length 364 but only 100 bytes given (truncated)");
   EXPECT_NE(refusal([&] { table_from_bytes({b.begin(), b.begin() + 20}, "t.dat"); }).find("shorter than an ACPI table header"),
             std::string::npos);
+  auto huge = b;
+  put32(huge, 4, 0x7fffffff);
+  EXPECT_NE(refusal([&] { table_from_bytes(huge, "t.dat"); }).find("longer than any IORT, DMAR or IVRS"), std::string::npos);
   b[9] ^= 1;
   const RawTable t = table_from_bytes(b, "t.dat");
   ASSERT_EQ(t.notes.size(), 1u);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "io/input_error.h"
@@ -43,9 +44,9 @@ std::string iort_node_type_name(uint8_t type) {
 }
 
 const IortNode* Iort::node_at(uint32_t offset) const {
-  for (const auto& n : nodes)
-    if (n.offset == offset) return &n;
-  return nullptr;
+  // Nodes are read in increasing offset order.
+  auto it = std::lower_bound(nodes.begin(), nodes.end(), offset, [](const IortNode& n, uint32_t o) { return n.offset < o; });
+  return it != nodes.end() && it->offset == offset ? &*it : nullptr;
 }
 
 Iort parse_iort(RawTable t) {

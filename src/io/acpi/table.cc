@@ -208,6 +208,9 @@ RawTable table_from_bytes(std::vector<uint8_t> bytes, const std::string& source)
   t.header.oem_revision = static_cast<uint32_t>(le(bytes, 24, 4));
   if (t.header.length < kHeaderSize)
     throw InputError(fmt::format("{}: {} table length {} is shorter than its header", source, t.header.signature, t.header.length));
+  if (t.header.length > kMaxTableBytes)
+    throw InputError(fmt::format("{}: {} table length {} is longer than any IORT, DMAR or IVRS ({} KiB at most)", source,
+                                 t.header.signature, t.header.length, kMaxTableBytes >> 10));
   if (t.header.length > bytes.size())
     throw InputError(fmt::format("{}: {} table length {} but only {} bytes given (truncated)", source, t.header.signature,
                                  t.header.length, bytes.size()));

@@ -33,8 +33,8 @@ struct RawTable {
   std::vector<std::string> notes;
 };
 
-// Checks the header: a signature of 4 printable characters, a length of at least the header
-// and at most the bytes given (bytes past it are dropped, with a note), and the checksum (a
+// Checks the header: a signature of 4 printable characters, a length of at least the header,
+// at most kMaxTableBytes, and at most the bytes given (bytes past it are dropped, with a note), and the checksum (a
 // mismatch is a note: Linux itself only warns).
 RawTable table_from_bytes(std::vector<uint8_t> bytes, const std::string& source);
 
