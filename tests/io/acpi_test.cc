@@ -150,6 +150,24 @@ TEST(AcpiDmar, LegionPro5HasTheGpusUnitAndAnIncludeAllUnitAndNoAtsr) {
   EXPECT_FALSE(dmar_ats_supported(d, 0, 0x0100, std::vector<uint16_t>{root_port}).supported) << "no ATSR names any root port";
 }
 
+TEST(AcpiDmar, MsiClawA1mHasASatcWithAtcRequiredForTheGpuAndTheNpu) {
+  const Dmar d = parse_dmar(load_table(data("msi-claw-a1m.DMAR.dsl")));
+  EXPECT_EQ(d.width + 1, 42);
+  ASSERT_EQ(d.drhds.size(), 2u);
+  EXPECT_EQ(d.drhds[0].address, 0xfc800000u);
+  EXPECT_EQ(d.drhds[1].address, 0xfc801000u);
+  ASSERT_EQ(d.satcs.size(), 1u);
+  EXPECT_TRUE(d.satcs[0].flags & ACPI_DMAR_ATC_REQUIRED);
+  ASSERT_EQ(d.satcs[0].scopes.size(), 2u);
+  EXPECT_EQ(d.satcs[0].scopes[1].rid(), 0x0058) << "00:0b.0, the NPU";
+  EXPECT_TRUE(d.atsrs.empty());
+  EXPECT_TRUE(d.table.notes.empty()) << "the SIDP (type 6) is skipped by its length, the checksum holds";
+  EXPECT_EQ(dmar_find_drhd(d, 0, 0x0058), &d.drhds[1]) << "the NPU is under INCLUDE_PCI_ALL";
+  EXPECT_TRUE(dmar_ats_supported(d, 0, 0x0058).supported);
+  EXPECT_FALSE(dmar_ats_supported(d, 0, 0x0058, {}, /*scalable_mode=*/false).supported)
+      << "ATC_REQUIRED without scalable mode: no ATS";
+}
+
 TEST(AcpiDmar, AtsrRootPortsAndAllPortsDecideAts) {
   // A table of our own (not published): one DRHD naming bridge 00:1c.0, one ATSR naming it.
   std::vector<uint8_t> b(48, 0);
@@ -229,7 +247,8 @@ TEST(AcpiBinary, QemusOwnBinaryIortsReadAsTheirText) {
 }
 
 TEST(AcpiBinary, TheRawDataOfEachTextReadsTheSameAsABinaryFile) {
-  for (const std::string name : {"cix-sky1-orion-o6.IORT", "lenovo-legion-pro-5-16irx9.DMAR", "lenovo-legion-5-15ach6h.IVRS"}) {
+  for (const std::string name :
+       {"cix-sky1-orion-o6.IORT", "lenovo-legion-pro-5-16irx9.DMAR", "msi-claw-a1m.DMAR", "lenovo-legion-5-15ach6h.IVRS"}) {
     const RawTable text = load_table(data(name + ".dsl"));
     const fs::path bin = fs::temp_directory_path() / ("atslab-acpi-" + name + ".dat");
     std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(text.bytes.data()), std::streamsize(text.bytes.size()));

@@ -135,11 +135,15 @@ const DmarUnit* dmar_find_drhd(const Dmar& d, uint16_t segment, uint16_t rid, st
   return nullptr;
 }
 
-DmarAtsAnswer dmar_ats_supported(const Dmar& d, uint16_t segment, uint16_t rid, std::span<const uint16_t> bridges) {
+DmarAtsAnswer dmar_ats_supported(const Dmar& d, uint16_t segment, uint16_t rid, std::span<const uint16_t> bridges,
+                                 bool scalable_mode) {
   for (const auto& s : d.satcs)
-    if (s.segment == segment && scope_names(s, rid))
-      return {true, fmt::format("{} is in the SATC at 0x{:x}{}", bdf(rid), s.offset,
-                                (s.flags & ACPI_DMAR_ATC_REQUIRED) ? " (ATC_REQUIRED: only with scalable mode)" : "")};
+    if (s.segment == segment && scope_names(s, rid)) {
+      const bool required = s.flags & ACPI_DMAR_ATC_REQUIRED;
+      return {!(required && !scalable_mode),
+              fmt::format("{} is in the SATC at 0x{:x}{}", bdf(rid), s.offset,
+                          !required ? "" : scalable_mode ? " (ATC_REQUIRED, scalable mode)" : " (ATC_REQUIRED, but not in scalable mode)")};
+    }
   if (bridges.empty()) return {true, fmt::format("{} is integrated (no bridge above it): ATS allowed", bdf(rid))};
   const uint16_t root_port = bridges.back();
   for (const auto& a : d.atsrs) {

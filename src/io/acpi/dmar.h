@@ -71,13 +71,15 @@ Dmar parse_dmar(RawTable t);
 // (pci_physfn): pass the PF's routing ID.
 const DmarUnit* dmar_find_drhd(const Dmar& d, uint16_t segment, uint16_t rid, std::span<const uint16_t> bridges = {});
 
-// Whether VT-d lets the function use ATS, as dmar_ats_supported(): a device in a SATC is
-// decided there; an integrated device (no bridge above it) may; else its root port (the last
-// of `bridges`) must be in an ATSR of the segment, or an ATSR of the segment have ALL_PORTS.
+// Whether VT-d lets the function use ATS, as dmar_ats_supported(): a device in a SATC may,
+// unless the SATC says ATC_REQUIRED and the IOMMU is not in scalable mode (`scalable_mode`,
+// sm_supported()); an integrated device (no bridge above it) may; else its root port (the
+// last of `bridges`) must be in an ATSR of the segment, or an ATSR of the segment have ALL_PORTS.
 struct DmarAtsAnswer {
   bool supported = false;
   std::string why;
 };
-DmarAtsAnswer dmar_ats_supported(const Dmar& d, uint16_t segment, uint16_t rid, std::span<const uint16_t> bridges = {});
+DmarAtsAnswer dmar_ats_supported(const Dmar& d, uint16_t segment, uint16_t rid, std::span<const uint16_t> bridges = {},
+                                 bool scalable_mode = true);
 
 }  // namespace atslab::io::acpi
