@@ -168,6 +168,32 @@ TEST(AcpiDmar, MsiClawA1mHasASatcWithAtcRequiredForTheGpuAndTheNpu) {
       << "ATC_REQUIRED without scalable mode: no ATS";
 }
 
+TEST(AcpiDmar, AsrockX99AtsrNamesTwoRootPortsAndOnlyTheirDevicesGetAts) {
+  const Dmar d = parse_dmar(load_table(data("asrock-x99-extreme4.DMAR.dsl")));
+  EXPECT_EQ(d.width + 1, 46);
+  ASSERT_EQ(d.drhds.size(), 2u);
+  EXPECT_EQ(d.drhds[0].address, 0xfbffd000u);
+  EXPECT_EQ(d.drhds[0].scopes[0].rid(), 0x00d8) << "00:1b.0, the HD audio";
+  EXPECT_EQ(d.drhds[1].scopes.size(), 3u) << "two IOAPICs and the HPET";
+  ASSERT_EQ(d.atsrs.size(), 1u);
+  EXPECT_FALSE(d.atsrs[0].flags & ACPI_DMAR_ALL_PORTS);
+  ASSERT_EQ(d.atsrs[0].scopes.size(), 2u);
+  EXPECT_EQ(d.atsrs[0].scopes[0].rid(), 0x0008) << "root port 00:01.0";
+  EXPECT_EQ(d.atsrs[0].scopes[1].rid(), 0x0018) << "root port 00:03.0";
+  const std::vector<uint16_t> below_03{0x0018}, below_1c{0x00e0};
+  EXPECT_TRUE(dmar_ats_supported(d, 0, 0x0200, below_03).supported);
+  EXPECT_FALSE(dmar_ats_supported(d, 0, 0x0500, below_1c).supported) << "the PCH's root ports are in no ATSR";
+  EXPECT_EQ(dmar_find_drhd(d, 0, 0x00d8), &d.drhds[0]);
+  EXPECT_EQ(dmar_find_drhd(d, 0, 0x0200, below_03), &d.drhds[1]);
+}
+
+TEST(AcpiText, CrlfLineEndingsReadAsLf) {
+  std::string text = slurp(data("msi-claw-a1m.DMAR.dsl"));
+  std::string crlf;
+  for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  EXPECT_EQ(text_to_bytes(crlf, "crlf.dsl"), text_to_bytes(text, "lf.dsl"));
+}
+
 TEST(AcpiDmar, AtsrRootPortsAndAllPortsDecideAts) {
   // A table of our own (not published): one DRHD naming bridge 00:1c.0, one ATSR naming it.
   std::vector<uint8_t> b(48, 0);
@@ -248,7 +274,8 @@ TEST(AcpiBinary, QemusOwnBinaryIortsReadAsTheirText) {
 
 TEST(AcpiBinary, TheRawDataOfEachTextReadsTheSameAsABinaryFile) {
   for (const std::string name :
-       {"cix-sky1-orion-o6.IORT", "lenovo-legion-pro-5-16irx9.DMAR", "msi-claw-a1m.DMAR", "lenovo-legion-5-15ach6h.IVRS"}) {
+       {"cix-sky1-orion-o6.IORT", "lenovo-legion-pro-5-16irx9.DMAR", "msi-claw-a1m.DMAR", "asrock-x99-extreme4.DMAR",
+        "lenovo-legion-5-15ach6h.IVRS"}) {
     const RawTable text = load_table(data(name + ".dsl"));
     const fs::path bin = fs::temp_directory_path() / ("atslab-acpi-" + name + ".dat");
     std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(text.bytes.data()), std::streamsize(text.bytes.size()));
