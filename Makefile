@@ -70,7 +70,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 0
 # Inputs to run per harness (corpus included); 0 runs until FUZZ_SECONDS.
 FUZZ_RUNS ?= 0
-FUZZERS := lspci capwalk scenario replay entry roundtrip
+FUZZERS := lspci capwalk scenario replay entry roundtrip acpi
 # An input that takes longer than this is a hang, saved like a crash.
 FUZZ_TIMEOUT ?= 10
 # Extra configure flags, e.g. FUZZ_CMAKE_FLAGS=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache.

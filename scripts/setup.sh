@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   libpci-dev pciutils pci.ids libxxhash-dev
+  acpica-tools  # iasl: the ACPI tests compile published disassemblies back to tables
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   spin
