@@ -137,6 +137,29 @@ TEST(DumpHierarchy, AnEndpointBelowTheDumpsRootPortGetsNoPortOfAtslabs) {
   EXPECT_EQ(s.hw.pcie.functions().size(), 2u);
 }
 
+TEST(DumpHierarchy, AnAriDeviceBelowTheDumpsForwardingPortKeepsItsFunctionsBelowThatPort) {
+  // The root port forwards ARI (DevCap2 bit 5): function 0's ARI Next Function 2 is found, though
+  // function 0 is single-function (without ARI, next_fn would stop there), below the dump's port
+  // itself, not below a port of atslab's.
+  auto port = bridge("00:03.0", exp::Type::RootPort, 0, 1, 1);
+  port.cfg.poke32(find_std_cap(port.cfg, cap::kExp) + exp::kDevCap2, 0x20);
+  auto f0 = endpoint("01:00.0"), f2 = endpoint("01:00.2");
+  ConfigBuilder b(HeaderSpec{.vendor = 0x8086, .device = 0x10c9, .class_code = 0x020000});
+  b.add_pcie(exp::Type::Endpoint);
+  uint16_t ari = b.add_ext(ext_cap::kAri, 1, 8);
+  f0.cfg = b.build();
+  f0.cfg.poke8(static_cast<uint16_t>(ari + 5), 2);  // ARI Capability register: Next Function 2
+  f2.cfg = b.build();
+  std::vector<std::string> notes;
+  System s = from_dumps({port, f0, f2}, {}, &notes);
+  EXPECT_TRUE(notes.empty());
+  for (const char* bdf : {"0000:01:00.0", "0000:01:00.2"}) {
+    const Function* f = imported(s, bdf);
+    ASSERT_NE(f, nullptr) << bdf;
+    EXPECT_EQ(s.hw.pcie.fn(f->parent).label, "test.txt (0000:00:03.0)") << bdf;
+  }
+}
+
 TEST(DumpHierarchy, BareEndpointsStandBelowAtslabsRootPortSaidInANote) {
   std::vector<std::string> notes;
   System s = from_dumps({endpoint("2e:00.0")}, {}, &notes);
