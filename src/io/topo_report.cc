@@ -166,4 +166,137 @@ std::string topo_text(const System& s, const PciIds& ids, const std::vector<Impo
   return out;
 }
 
+namespace {
+// pciutils ls-tree.c's structures: a bridge (the host bridge first) with its child bridges and the
+// buses it leads to, each bus with its functions in address order.
+struct TreeBus {
+  uint16_t domain;
+  unsigned number;
+  std::vector<pci::DevId> devs;
+};
+struct TreeBridge {
+  pci::DevId dev = pci::kNoDev;  // kNoDev: the host bridge
+  uint16_t domain = 0;
+  unsigned primary = 0, secondary = 0, subordinate = 0xff;
+  std::vector<size_t> children;  // most recent first, as ls-tree.c links them
+  std::vector<TreeBus> buses;
+};
+
+class TreePrinter {
+ public:
+  explicit TreePrinter(const System& s) : s_(s) {
+    auto devs = pci::live_devices(s);
+    std::sort(devs.begin(), devs.end(), [&](pci::DevId a, pci::DevId b) { return s.kernel.devs[a].bdf < s.kernel.devs[b].bdf; });
+    bridges_.push_back({});  // the host bridge: domain 0, buses 00-ff of every domain
+    for (pci::DevId d : devs) {
+      const auto& cfg = s.hw.pcie.fn(s.kernel.devs[d].fn).cfg;
+      uint8_t t = cfg.read8(hw::pcie::hdr::kHeaderType) & 0x7f;
+      if (t != hw::pcie::hdr::kTypeBridge && t != hw::pcie::hdr::kTypeCardbus) continue;
+      bridges_.push_back({d, s.kernel.devs[d].bdf.domain, cfg.read8(hw::pcie::hdr::kPrimaryBus),
+                          cfg.read8(hw::pcie::hdr::kSecondaryBus), cfg.read8(hw::pcie::hdr::kSubordinateBus), {}, {}});
+    }
+    // grow_tree: each bridge below the narrowest one whose range holds its primary bus.
+    for (size_t b = 0; b < bridges_.size(); ++b) {
+      size_t best = kNone;
+      for (size_t c = 0; c < bridges_.size(); ++c) {
+        const TreeBridge &x = bridges_[b], &y = bridges_[c];
+        if (c != b && (c == 0 || x.domain == y.domain) && x.primary >= y.secondary && x.primary <= y.subordinate &&
+            (best == kNone || bridges_[best].subordinate - bridges_[best].primary > y.subordinate - y.primary))
+          best = c;
+      }
+      if (best != kNone) bridges_[best].children.insert(bridges_[best].children.begin(), b);
+    }
+    for (auto& b : bridges_)
+      if (!find_bus(b, b.domain, b.secondary)) b.buses.push_back({b.domain, b.secondary, {}});
+    for (pci::DevId d : devs) insert_dev(d, 0);
+  }
+
+  std::string print() {
+    std::string line(kLineLen, '\0');
+    show_tree_bridge(0, line, 0);
+    return out_;
+  }
+
+ private:
+  static constexpr size_t kNone = ~size_t{0};
+  static constexpr size_t kLineLen = 1024;
+
+  static TreeBus* find_bus(TreeBridge& b, uint16_t domain, unsigned number) {
+    for (auto& bus : b.buses)
+      if (bus.domain == domain && bus.number == number) return &bus;
+    return nullptr;
+  }
+  void insert_dev(pci::DevId d, size_t b) {
+    const auto& bdf = s_.kernel.devs[d].bdf;
+    TreeBus* bus = find_bus(bridges_[b], bdf.domain, bdf.bus);
+    if (!bus) {
+      for (size_t c : bridges_[b].children)
+        if (bridges_[c].domain == bdf.domain && bridges_[c].secondary <= bdf.bus && bdf.bus <= bridges_[c].subordinate)
+          return insert_dev(d, c);
+      bridges_[b].buses.push_back({bdf.domain, bdf.bus, {}});
+      bus = &bridges_[b].buses.back();
+    }
+    bus->devs.push_back(d);
+  }
+  // print_it: the line is printed, then blanked but for the '|' that continue below it.
+  void print_it(std::string& line, size_t p) {
+    out_ += line.substr(0, p) + "\n";
+    for (size_t i = 0; i < p; ++i) line[i] = (line[i] == '+' || line[i] == '|') ? '|' : ' ';
+    for (size_t i = p; i < line.size(); ++i) line[i] = '\0';
+  }
+  size_t put(std::string& line, size_t p, const std::string& text) {
+    line.replace(p, text.size(), text);
+    return p + text.size();
+  }
+  void show_tree_dev(pci::DevId d, std::string& line, size_t p) {
+    const auto& bdf = s_.kernel.devs[d].bdf;
+    p = put(line, p, fmt::format("{:02x}.{:x}", bdf.slot(), bdf.func()));
+    for (size_t b = 1; b < bridges_.size(); ++b)
+      if (bridges_[b].dev == d) {
+        const auto& br = bridges_[b];
+        p = put(line, p, br.secondary == br.subordinate ? fmt::format("-[{:02x}]-", br.secondary)
+                                                         : fmt::format("-[{:02x}-{:02x}]-", br.secondary, br.subordinate));
+        show_tree_bridge(b, line, p);
+        return;
+      }
+    print_it(line, p);
+  }
+  void show_tree_bus(const TreeBus& bus, std::string& line, size_t p) {
+    if (bus.devs.empty()) {
+      print_it(line, p);
+    } else if (bus.devs.size() == 1) {
+      p = put(line, p, "--");
+      show_tree_dev(bus.devs[0], line, p);
+    } else {
+      for (size_t i = 0; i + 1 < bus.devs.size(); ++i) {
+        put(line, p, "+-");
+        show_tree_dev(bus.devs[i], line, p + 2);
+      }
+      put(line, p, "\\-");
+      show_tree_dev(bus.devs.back(), line, p + 2);
+    }
+  }
+  void show_tree_bridge(size_t b, std::string& line, size_t p) {
+    p = put(line, p, "-");
+    const auto& buses = bridges_[b].buses;
+    if (buses.size() == 1) {
+      if (b == 0) p = put(line, p, fmt::format("[{:04x}:{:02x}]-", buses[0].domain, buses[0].number));
+      show_tree_bus(buses[0], line, p);
+    } else {
+      for (size_t i = 0; i < buses.size(); ++i) {
+        size_t k = put(line, p, fmt::format("{}-[{:04x}:{:02x}]-", i + 1 < buses.size() ? "+" : "\\",
+                                            buses[i].domain, buses[i].number));
+        show_tree_bus(buses[i], line, k);
+      }
+    }
+  }
+
+  const System& s_;
+  std::vector<TreeBridge> bridges_;
+  std::string out_;
+};
+}  // namespace
+
+std::string topo_tree(const System& s) { return TreePrinter(s).print(); }
+
 }  // namespace atslab::io

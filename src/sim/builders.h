@@ -1,6 +1,6 @@
 #pragma once
-// Ready-made machines: the built-in example, and imported lspci dumps placed
-// behind one ATS-capable root complex.
+// Ready-made machines: the built-in example, and imported lspci dumps with their own hierarchy
+// behind ATS-capable root complexes.
 #include <string>
 #include <vector>
 
@@ -22,16 +22,23 @@ struct MachineOptions {
 // Mellanox ConnectX-6 Dx PF and its VFs, as pci.ids names them).
 System builtin_example(MachineOptions opt = {.vfs = 2});
 
-// Each dump's functions behind their own root port (root-complex integrated
-// endpoints directly on the root bus), booted. Only the functions Linux's scan would find
-// (sim/dump_scan.h); `notes` gets one line per function left out, and per dump too short
-// to show extended capabilities. Throws InputError on a file given twice, functions that
-// would share a routing ID, or --vfs above a PF's TotalVFs.
+// The dumps' machine, booted: each file's hierarchy as the dump gives it (lspci -t's tree: every
+// function at its own address, below the bridge whose secondary bus it is on; the bridges keep
+// their bus numbers, hw::pcie::BusNumbers::Firmware), each file in a segment of its own, one root
+// complex per root bus. A bus no bridge of the dump leads to and holding only functions that
+// belong below a port (bare endpoints, `lspci -s`) stands below a root port of atslab's. Only the
+// functions Linux's scan would find (sim/dump_scan.h); `notes` gets one line per function left out,
+// per dump too short to show extended capabilities, per root port of atslab's, per segment moved,
+// per PF whose VFs its bus range cannot hold, and per odd bus number (Topology::bus_problems).
+// Throws InputError on a file given twice, functions that would share a routing ID, bus numbers
+// that describe no tree (two bridges leading to one bus, a loop), or --vfs above a PF's TotalVFs or
+// past its bus range.
 System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
                   std::vector<std::string>* notes = nullptr);
 
 // Boots the machine and enables `opt.vfs` VFs on every SR-IOV PF, as a write to its sriov_numvfs
-// would: InputError (-ERANGE) when that is above a PF's TotalVFs.
+// would: InputError (-ERANGE) when that is above a PF's TotalVFs, (-ENOMEM) when the last VF's bus
+// is past the PF's bus range.
 void boot_and_enable_vfs(System& s, const MachineOptions& opt);
 
 }  // namespace atslab::sim

@@ -132,8 +132,14 @@ TEST(DumpMachine, ADumpOfOneFunctionWithoutItsFunction0IsEnumeratedWithANote) {
       EXPECT_EQ(s.kernel.devs[d].bdf.devfn & 7, 4) << "at its own function number";
     }
   EXPECT_EQ(endpoints, 1u);
-  ASSERT_EQ(notes.size(), 1u);
+  // The endpoint on bus 6a has no bridge above it in the dump: atslab's root port stands there, said
+  // in a second note (before issue 17 every function sat silently behind a port of atslab's).
+  ASSERT_EQ(notes.size(), 2u);
   EXPECT_NE(notes[0].find("test.txt: 0000:6a:00.4 kept without 0000:6a:00.0"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("test.txt: bus 0000:6a (0000:6a:00.4) has no bridge above it in the dump: it stands below "
+                          "a root port of atslab's"),
+            std::string::npos)
+      << notes[1];
 }
 
 TEST(DumpMachine, LeftOutFunctionsAreNotEnumeratedAndAreNoted) {
@@ -142,8 +148,10 @@ TEST(DumpMachine, LeftOutFunctionsAreNotEnumeratedAndAreNoted) {
   unsigned endpoints = 0;
   for (pci::DevId d : pci::live_devices(s)) endpoints += s.kernel.devs[d].pcie_type == exp::Type::Endpoint;
   EXPECT_EQ(endpoints, 1u);
-  ASSERT_EQ(notes.size(), 1u);
+  // And a note for atslab's root port above the bare endpoint (issue 17: said, no longer silent).
+  ASSERT_EQ(notes.size(), 2u);
   EXPECT_NE(notes[0].find("0000:01:00.1 left out"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("bus 0000:01 (0000:01:00.0) has no bridge above it"), std::string::npos) << notes[1];
 }
 
 TEST(DumpMachine, AnAriDevicesFunctionsShareOnePortAtTheirOwnFunctionNumbers) {
@@ -199,11 +207,17 @@ TEST(DumpMachine, ADumpOf64Or256BytesIsNotedAsShowingNoExtendedCapability) {
     f.config_size = size;
     std::vector<std::string> notes;
     from_dumps({f}, {}, &notes);
+    // Issue 17: a bare endpoint's root port of atslab's is said in a note of its own (this function's
+    // config space holds its PCI Express capability whatever size the dump is said to have; a real
+    // 64-byte dump shows none, and stays on its bus as a root bus: cli.topo_lspci_64_bytes_noted).
+    const std::string port = "bus 0000:01 (0000:01:00.0) has no bridge above it in the dump";
     if (size == 4096) {
-      EXPECT_TRUE(notes.empty());
+      ASSERT_EQ(notes.size(), 1u);
+      EXPECT_NE(notes[0].find(port), std::string::npos) << notes[0];
       continue;
     }
-    ASSERT_EQ(notes.size(), 1u) << size;
+    ASSERT_EQ(notes.size(), 2u) << size;
+    EXPECT_NE(notes[1].find(port), std::string::npos) << notes[1];
     EXPECT_NE(notes[0].find("the dump has " + std::to_string(size) + " bytes of its config space"), std::string::npos)
         << notes[0];
     EXPECT_NE(notes[0].find("extended capabilities (ATS, SR-IOV, PASID) cannot be seen"), std::string::npos) << notes[0];

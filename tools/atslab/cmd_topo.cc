@@ -17,6 +17,7 @@ struct TopoOptions {
   int vfs = -1;  // -1: not given (the built-in example enables 2, imported dumps none); 0 means none
   bool header_quirks = false;
   bool noats = false;
+  bool tree = false;
 };
 
 atslab::cli::Register reg{
@@ -31,6 +32,8 @@ atslab::cli::Register reg{
       sub.add_flag("--header-quirks", o->header_quirks,
                    "Run the no-ATS quirks in the HEADER phase (the 2026 fix) instead of FINAL");
       sub.add_flag("--noats", o->noats, "Boot with pci=noats");
+      sub.add_flag("--tree", o->tree, "Print the enumerated hierarchy as lspci -t draws it, instead of the table")
+          ->excludes("--json");
       return [o]() -> int {
         atslab::sim::MachineOptions mo;
         mo.switches.no_ats_quirk_phase =
@@ -51,12 +54,14 @@ atslab::cli::Register reg{
           s = atslab::sim::from_dumps(fns, mo, &notes);
         }
         atslab::io::PciIds ids;
-        if (o->json)
+        if (o->tree)
+          std::cout << atslab::io::topo_tree(s);
+        else if (o->json)
           std::cout << atslab::io::topo_json(s, ids, fns).dump(2) << "\n";
         else
           std::cout << atslab::io::topo_text(s, ids, fns);
-        // What the dumps hold that the machine does not: after the table, or on stderr beside JSON.
-        for (const auto& n : notes) (o->json ? std::cerr : std::cout) << "note: " << n << "\n";
+        // What the dumps hold that the machine does not: after the table, or on stderr beside JSON or the tree.
+        for (const auto& n : notes) (o->json || o->tree ? std::cerr : std::cout) << "note: " << n << "\n";
         return 0;
       };
     }};

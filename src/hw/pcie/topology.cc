@@ -16,6 +16,13 @@ constexpr uint16_t kSwitchVendor = 0x104c, kSwitchUp = 0x8232, kSwitchDown = 0x8
 constexpr uint32_t kClassPciBridge = 0x060400;
 constexpr unsigned kMaxVfSlots = 256;
 
+// A bridge as far as bus numbers go: a PCI-to-PCI bridge, or a CardBus bridge (its CardBus bus
+// number and subordinate bus sit at the same offsets, 0x19 and 0x1a).
+bool has_bus_numbers(const ConfigSpace& cfg) {
+  uint8_t t = cfg.read8(hdr::kHeaderType) & 0x7f;
+  return t == hdr::kTypeBridge || t == hdr::kTypeCardbus;
+}
+
 ConfigSpace make_bridge(uint16_t vendor, uint16_t device, exp::Type type) {
   ConfigBuilder b(HeaderSpec{vendor, device, kClassPciBridge, 0, 0, 0, true, false});
   b.add_pcie(type);
@@ -62,6 +69,75 @@ FnId Topology::add_function(RcId rc, FnId parent, uint8_t devfn, ConfigSpace cfg
   return static_cast<FnId>(fns_.size() - 1);
 }
 
+FnId Topology::add_function_on_bus(RcId rc, FnId parent, uint8_t bus, uint8_t devfn, ConfigSpace cfg,
+                                   std::string label) {
+  FnId id = add_function(rc, parent, devfn, std::move(cfg), std::move(label));
+  fns_[id].bdf.bus = bus;
+  return id;
+}
+
+uint8_t Topology::bus_end(FnId id) const {
+  const Function& f = fns_.at(id);
+  FnId parent = f.is_vf() ? fns_.at(f.pf).parent : f.parent;
+  return parent == kNoFn ? uint8_t{0xff} : fns_.at(parent).cfg.read8(hdr::kSubordinateBus);
+}
+
+// The checks firmware's numbers must pass for the tree they describe to be the one the functions'
+// parents give: each function on its parent's secondary bus, each bridge's range inside the range
+// of the bridge above it and apart from every range not above or below it.
+void Topology::check_firmware_buses() {
+  auto range = [&](FnId b) {
+    return std::pair<unsigned, unsigned>{fns_[b].cfg.read8(hdr::kSecondaryBus), fns_[b].cfg.read8(hdr::kSubordinateBus)};
+  };
+  auto above = [&](FnId upper, FnId lower) {  // `upper` is an ancestor of `lower`
+    for (FnId p = fns_[lower].parent; p != kNoFn; p = fns_[p].parent)
+      if (p == upper) return true;
+    return false;
+  };
+  std::vector<FnId> bridges;
+  for (FnId i = 0; i < fns_.size(); ++i) {
+    const Function& f = fns_[i];
+    if (f.is_vf()) continue;
+    unsigned want = f.parent == kNoFn ? rcs_[f.rc].root_bus : fns_[f.parent].cfg.read8(hdr::kSecondaryBus);
+    if (f.bdf.bus != want)
+      bus_problems_.push_back(fmt::format("{} is on bus {:02x}, but {} leads to bus {:02x}", f.bdf.str(), f.bdf.bus,
+                                          f.parent == kNoFn ? "its root complex" : fns_[f.parent].bdf.str(), want));
+    if (!has_bus_numbers(f.cfg)) continue;
+    bridges.push_back(i);
+    auto [sec, sub] = range(i);
+    unsigned pri = f.cfg.read8(hdr::kPrimaryBus);
+    // pci_scan_bridge_extend's sanity check: Linux would renumber such a bridge.
+    if (pri != f.bdf.bus || sec <= f.bdf.bus || sec > sub)
+      bus_problems_.push_back(fmt::format("bridge {} has primary bus {:02x}, [bus {:02x}-{:02x}] below it: Linux finds "
+                                          "that invalid (\"bridge configuration invalid ([bus {:02x}-{:02x}]), "
+                                          "reconfiguring\", pci_scan_bridge_extend)",
+                                          f.bdf.str(), pri, sec, sub, sec, sub));
+    if (f.parent != kNoFn && sub > range(f.parent).second)
+      bus_problems_.push_back(fmt::format("bridge {}'s [bus {:02x}-{:02x}] runs past [bus {:02x}-{:02x}], the range of "
+                                          "bridge {} above it",
+                                          f.bdf.str(), sec, sub, range(f.parent).first, range(f.parent).second,
+                                          fns_[f.parent].bdf.str()));
+  }
+  for (size_t a = 0; a < bridges.size(); ++a)
+    for (size_t b = a + 1; b < bridges.size(); ++b) {
+      FnId x = bridges[a], y = bridges[b];
+      if (fns_[x].bdf.domain != fns_[y].bdf.domain || above(x, y) || above(y, x)) continue;
+      auto [xs, xe] = range(x);
+      auto [ys, ye] = range(y);
+      if (xs <= ye && ys <= xe)
+        bus_problems_.push_back(fmt::format("bridges {} [bus {:02x}-{:02x}] and {} [bus {:02x}-{:02x}] claim the same "
+                                            "bus numbers",
+                                            fns_[x].bdf.str(), xs, xe, fns_[y].bdf.str(), ys, ye));
+    }
+  for (const RootComplex& rc : rcs_)
+    for (FnId b : bridges) {
+      auto [sec, sub] = range(b);
+      if (fns_[b].bdf.domain == rc.domain && rc.root_bus >= sec && rc.root_bus <= sub)
+        bus_problems_.push_back(fmt::format("root bus {:04x}:{:02x} lies in [bus {:02x}-{:02x}], the range of bridge {}",
+                                            rc.domain, rc.root_bus, sec, sub, fns_[b].bdf.str()));
+    }
+}
+
 unsigned Topology::number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next) {
   std::vector<FnId> children;
   for (FnId i = 0; i < fns_.size(); ++i)
@@ -99,9 +175,13 @@ unsigned Topology::number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next)
   return next;
 }
 
-void Topology::finalize() {
+void Topology::finalize(BusNumbers numbering) {
   if (finalized_) return;
-  for (RcId rc = 0; rc < rcs_.size(); ++rc) number_bus(rc, kNoFn, rcs_[rc].root_bus, rcs_[rc].root_bus);
+  numbering_ = numbering;
+  if (numbering == BusNumbers::Firmware)
+    check_firmware_buses();
+  else
+    for (RcId rc = 0; rc < rcs_.size(); ++rc) number_bus(rc, kNoFn, rcs_[rc].root_bus, rcs_[rc].root_bus);
   FnId n = static_cast<FnId>(fns_.size());
   for (FnId pf = 0; pf < n; ++pf) {
     uint16_t pos = find_ext_cap(fns_[pf].cfg, ext_cap::kSriov);
@@ -142,6 +222,10 @@ std::optional<std::string> Topology::address_conflict() const {
       const Function& pf = fns_[f.pf];
       const uint16_t pos = find_ext_cap(pf.cfg, ext_cap::kSriov);
       at = virtfn_bdf(pf.bdf, pf.cfg.read16(pos + sriov::kVfOffset), pf.cfg.read16(pos + sriov::kVfStride), f.vf_index);
+      // Under firmware's bus numbers a VF past the end of its PF's bus range is never enabled
+      // (sriov_enable: "can't enable %d VFs (bus %02x out of range of %pR)"), so it takes no
+      // routing ID. Numbered depth-first, every VF's bus is reserved.
+      if (numbering_ == BusNumbers::Firmware && (at.bus < pf.bdf.bus || at.bus > bus_end(f.pf))) continue;
     }
     auto [it, fresh] = seen.try_emplace(uint32_t{at.domain} << 16 | at.rid(), id);
     if (!fresh) return at.str() + " would be both '" + name(it->second) + "' and '" + name(id) + "'";

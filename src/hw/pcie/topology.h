@@ -12,6 +12,16 @@
 
 namespace atslab::hw::pcie {
 
+// How finalize() gives bridges their bus numbers.
+enum class BusNumbers : uint8_t {
+  // Depth-first, as firmware does (and Linux with pci=assign-busses), reserving the buses a PF's VFs
+  // will need: the built-in and YAML-described machines, whose functions carry no bus number.
+  DepthFirst,
+  // As firmware left them: each function's bus and each bridge's primary, secondary and subordinate
+  // bus numbers are its own (an imported dump's), checked, never changed.
+  Firmware,
+};
+
 class Topology {
  public:
   RcId add_root_complex(const RootComplex& rc);
@@ -22,11 +32,15 @@ class Topology {
   // A function at `devfn` on the secondary bus of `parent`, or on the root bus when parent is kNoFn.
   // A hot-plug function starts absent; insert() brings it in.
   FnId add_function(RcId rc, FnId parent, uint8_t devfn, ConfigSpace cfg, std::string label, bool hotplug = false);
+  // The same at a bus number of its own, for BusNumbers::Firmware: `bus` is the parent's secondary
+  // bus (the root complex's root bus when parent is kNoFn); finalize checks that it is.
+  FnId add_function_on_bus(RcId rc, FnId parent, uint8_t bus, uint8_t devfn, ConfigSpace cfg, std::string label);
 
   // Assigns bus numbers depth-first as firmware does (reserving the buses a PF's
-  // VFs will need) and creates the VF slots of every SR-IOV PF. Call once, after
-  // the last add_*.
-  void finalize();
+  // VFs will need), or keeps and checks those the functions and bridges carry
+  // (BusNumbers::Firmware: see bus_problems()), and creates the VF slots of every
+  // SR-IOV PF. Call once, after the last add_*.
+  void finalize(BusNumbers numbering = BusNumbers::DepthFirst);
   // After finalize: two functions that would answer the same routing ID, now or once SR-IOV
   // enables TotalVFs (hot-plug slots and VF slots included), which no real hierarchy can have.
   // "0000:01:00.0 would be both 'nic0' and 'nic1'" for the first such pair, or nullopt.
@@ -61,6 +75,16 @@ class Topology {
   // After finalize: "" or why the bus numbers a segment needs run past 255 (bridges and the buses
   // SR-IOV VFs cross into), which no real hierarchy can number.
   const std::string& bus_overflow() const { return bus_overflow_; }
+  // After finalize(BusNumbers::Firmware): what is wrong with the bus numbers kept, one line each
+  // ("bridge 0000:00:1c.0's secondary bus 05 is outside [bus 02-04], the range of the bus it sits
+  // on"): a bridge whose range leaves its parent's or overlaps a sibling's, a function off its
+  // parent's secondary bus. Linux scans such a hierarchy all the same (pci_scan_bridge_extend keeps
+  // what firmware set unless it is senseless); the caller decides whether to go on.
+  const std::vector<std::string>& bus_problems() const { return bus_problems_; }
+  BusNumbers bus_numbers() const { return numbering_; }
+  // The last bus number a function's bus may use: its parent bridge's subordinate bus, or 255 on a
+  // root bus (Linux: dev->bus->busn_res.end). A PF's VFs beyond it cannot be enabled.
+  uint8_t bus_end(FnId fn) const;
 
   bool operator==(const Topology&) const = default;
 
@@ -74,8 +98,12 @@ class Topology {
   std::vector<Function> fns_;
   // Present functions by segment << 16 | routing ID: a lookup per ATC invalidation must not scan.
   std::map<uint32_t, FnId> by_address_;
+  void check_firmware_buses();
+
   bool finalized_ = false;
   std::string bus_overflow_;
+  BusNumbers numbering_ = BusNumbers::DepthFirst;
+  std::vector<std::string> bus_problems_;
 };
 
 // The config-space image of a VF of `pf` (vendor/device read as 0xffff per the

@@ -173,7 +173,9 @@ void scan_child_bus(System& s, uint16_t domain, uint8_t bus, DevId bus_self, std
       device_add(s, dev);
     }
     added.push_back(dev);
-    if (pdev(s, dev).hdr_type == hdr::kTypeBridge) {
+    // A CardBus bridge's card is scanned later in Linux (yenta's cb_alloc -> pci_scan_slot, once a
+    // card is seen); atslab has no socket events and scans it here, as a bridge's bus.
+    if (pdev(s, dev).hdr_type == hdr::kTypeBridge || pdev(s, dev).hdr_type == hdr::kTypeCardbus) {
       uint8_t secondary = read_config_byte(s, dev, hdr::kSecondaryBus);
       if (secondary > bus) scan_child_bus(s, domain, secondary, dev, added);
     }
