@@ -48,7 +48,7 @@ std::string audit_table(const sim::Audit& a) {
       }
       const bool apart = v->belief && *v->belief != v->hardware;
       const bool bad = apart || !v->warns.empty() || !v->handover_violations.empty() || !v->boot_violations.empty();
-      std::string cell = !v->probed ? std::string("not probed")
+      std::string cell = !v->probed ? std::string("no IOMMU (its probe failed)")
                                     : fmt::format("supported at probe: {}", v->supported_at_probe.value_or(false) ? "yes" : "no");
       cell += fmt::format("<br>driver {} &#183; hardware {}", !v->belief ? "&ndash;" : *v->belief ? "on" : "off",
                           v->hardware ? "on" : "off");

@@ -10,6 +10,7 @@
 #include "kernel_src/ats.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kfunc.h"
+#include "linux/kernel/printk.h"
 #include "linux/pci/ats.h"
 #include "linux/pci/quirks.h"
 #include "linux/smmuv3/rcu.h"
@@ -104,11 +105,20 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
                       ? "the root complex declares no ATS (IORT's ATS attribute): arm_smmu_ats_supported() says no"
                       : "the root complex declares no ATS in the firmware's tables");
   if (rc.iommu == hw::pcie::IommuKind::Smmuv3) {
+    // The master's SMMU, or (its probe failed and freed it) the one its root complex maps to.
     const smmuv3::MasterId m = smmuv3::master_of(s, id);
-    if (m != smmuv3::kNone && m < s.kernel.smmuv3.masters.size() &&
-        !s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).feat_ats)
+    const size_t smmu = m != smmuv3::kNone && m < s.kernel.smmuv3.masters.size() ? s.kernel.smmuv3.masters[m].smmu : rc.iommu_index;
+    if (smmu < s.kernel.smmuv3.smmus.size() && !s.kernel.smmuv3.smmus[smmu].feat_ats)
       why.push_back("the SMMU has no ATS (IDR0.ATS clear): arm_smmu_ats_supported() says no");
+    if (m != smmuv3::kNone && m < s.kernel.smmuv3.masters.size() && s.kernel.smmuv3.masters[m].ats_always_on)
+      why.push_back("pci_ats_required(): ATS always on (7.2's driver keeps it on for identity too)");
   }
+  // What the kernel itself said of the device (dev_err: a failed probe's reason, a failed enable).
+  const std::string prefix = " " + d.bdf.str() + ": ";
+  for (const auto& l : s.record.log)
+    if (l.level == kernel::Level::Err)
+      if (auto at = l.text.find(prefix); at != std::string::npos && at < 24)
+        why.push_back("the kernel said: " + l.text.substr(at + prefix.size()));
   if (v.enable_error) {
     std::string rule;
     if (d.is_virtfn) {
@@ -236,10 +246,11 @@ Audit audit_scenario(const io::Scenario& sc, const AuditOptions& opt) {
       v.variant = variant;
       for (const kernel::Event& e : s.record.events) {
         if (e.dev != id) continue;
-        if (e.kind == kernel::EventKind::IommuProbe) v.probed = true, v.supported_at_probe = e.a != 0;
-        if (e.kind == kernel::EventKind::IommuProbeFailed) v.probed = false;
+        if (e.kind == kernel::EventKind::IommuProbe) v.supported_at_probe = e.a != 0;
         if (e.kind == kernel::EventKind::AtsEnableFailed) v.enable_error = static_cast<int>(e.a);
       }
+      // Probed: the device has its IOMMU (the driver's probe and the default domain's attach succeeded).
+      v.probed = id < s.kernel.iommu.devs.size() && s.kernel.iommu.devs[id].probed;
       for (const auto& f : states)
         if (f.bdf == d.bdf.str()) v.belief = f.belief, v.hardware = f.ats_enable;
       v.why = reasons(s, id, v);

@@ -28,7 +28,7 @@ struct AuditVerdict {
   std::optional<bool> belief;           // the driver's flag once the machine is up (master->ats_enabled, ...)
   bool hardware = false;                // ATS Control's Enable bit once the machine is up
   std::optional<int> enable_error;      // pci_enable_ats()'s errno when it failed at boot
-  std::vector<std::string> why;         // the reasons, in the order the kernel's code checks them
+  std::vector<std::string> why;         // the reasons, in the order the kernel's code checks them, then its own dev_err lines
   std::vector<int> boot_violations;     // invariants broken once the machine is up that name the device
   std::vector<AuditWarn> warns;         // on the hand-over to VFIO and the release, in order
   std::vector<int> handover_violations; // invariants the hand-over and release broke (any object)

@@ -89,6 +89,24 @@ TEST(Audit, ThePfsRowCarriesOnlyItsOwnTrouble) {
   EXPECT_TRUE(has(up.why, "ats_cap cleared by quirk_intel_e2000_no_ats (final) after pci_ats_init() found the capability"));
 }
 
+// 7.2's driver and a device that needs ATS behind an SMMU without it: no IOMMU for it, and the
+// reasons name both the missing feature and what the kernel printed.
+TEST(Audit, ARequiredDeviceBehindAnSmmuWithoutAtsHasNoIommuAndSaysWhy) {
+  io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/always-on.yaml");
+  sc.smmus.at(0).ats = false;
+  const Audit a = audit_scenario(sc, {.variants = {policy::AtsVariant::Upstream}});
+  const auto& v = dev(a, "0000:01:00.0").verdicts.at(0);
+  EXPECT_FALSE(v.probed);
+  EXPECT_FALSE(v.belief);
+  EXPECT_TRUE(has(v.why, "the SMMU has no ATS (IDR0.ATS clear)"));
+  EXPECT_TRUE(has(v.why, "the kernel said: SMMU doesn't support ATS"));
+  EXPECT_EQ(v.handover_error, "bind vfio-pci to gpu -> -EINVAL");
+  // With ATS, the same GPU is always on.
+  const Audit ok = audit_scenario(io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/always-on.yaml"),
+                                  {.variants = {policy::AtsVariant::Upstream}});
+  EXPECT_TRUE(has(dev(ok, "0000:01:00.0").verdicts.at(0).why, "pci_ats_required(): ATS always on"));
+}
+
 TEST(Audit, VfsAboveTotalVfsFailWithErange) {
   const io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/seed.yaml");
   try {

@@ -31,11 +31,11 @@ std::string on_off(const std::optional<bool>& b) { return !b ? "-" : *b ? "on" :
 std::string verdict_line(const atslab::sim::AuditVerdict& v) {
   using namespace atslab;
   std::string line = fmt::format("  {:<11} ", policy::name(v.variant));
-  line += !v.probed ? "not probed     " : fmt::format("supported: {:<4} ", v.supported_at_probe.value_or(false) ? "yes" : "no");
+  line += !v.probed ? "no IOMMU       " : fmt::format("supported: {:<4} ", v.supported_at_probe.value_or(false) ? "yes" : "no");
   line += fmt::format("driver {:<3}  hardware {:<3}", on_off(v.belief), v.hardware ? "on" : "off");
   if (v.belief && *v.belief != v.hardware) line += "  <- apart";
   if (!v.boot_violations.empty()) line += "  inv " + list(v.boot_violations) + " at boot";
-  if (v.warns.empty() && v.handover_violations.empty()) line += "  hand-over clean";
+  if (v.warns.empty() && v.handover_violations.empty() && v.handover_error.empty()) line += "  hand-over clean";
   for (const auto& w : v.warns)
     line += fmt::format("\n{:14}WARN in {}{} on `{}`", "", w.function, w.where.empty() ? "" : " (" + w.where + ")", w.step);
   if (!v.handover_violations.empty()) line += fmt::format("\n{:14}hand-over breaks invariants {}", "", list(v.handover_violations));
