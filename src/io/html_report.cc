@@ -47,7 +47,8 @@ std::string audit_table(const sim::Audit& a) {
         continue;
       }
       const bool apart = v->belief && *v->belief != v->hardware;
-      const bool bad = apart || !v->warns.empty() || !v->handover_violations.empty() || !v->boot_violations.empty();
+      const bool bad = apart || !v->warns.empty() || !v->handover_violations.empty() || !v->boot_violations.empty() ||
+                       !v->handover_error.empty() || !v->probed;
       std::string cell = !v->probed ? std::string("no IOMMU (its probe failed)")
                                     : fmt::format("supported at probe: {}", v->supported_at_probe.value_or(false) ? "yes" : "no");
       cell += fmt::format("<br>driver {} &#183; hardware {}", !v->belief ? "&ndash;" : *v->belief ? "on" : "off",
@@ -137,9 +138,13 @@ the violated invariants on the same axis.</p>)";
       for (const auto& v : res.violations) {
         if (!shown.insert(v.invariant).second) continue;  // the first of each number
         std::string excerpt;
-        size_t at = 0;
+        // The step whose record span holds the check that found it (names repeat: the seq does not).
+        size_t at = res.steps.empty() ? 0 : res.steps.size() - 1;
         for (size_t i = 0; i < res.steps.size(); ++i)
-          if (res.steps[i].what == v.step) at = i;
+          if (v.seq <= res.steps[i].end) {
+            at = i;
+            break;
+          }
         for (size_t i = at >= 3 ? at - 3 : 0; i <= at && i < res.steps.size(); ++i)
           excerpt += fmt::format("{}{} &#8594; {}", excerpt.empty() ? "" : "<br>", esc(res.steps[i].what), res.steps[i].ret);
         o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", v.invariant, esc(v.objects), esc(v.detail),

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "hw/smmuv3/ste_layout.h"
 #include "io/html_escape.h"
 #include "linux/kernel/record.h"
 
@@ -40,10 +41,12 @@ const sim::DeviceFinalState* at(const sim::StepResult& st, const std::string& bd
 }
 
 // Belief and hardware part: the driver holds ATS on (or off) while the Enable bit says otherwise,
-// or the invalidation array's ATS entry says what the Enable bit does not.
+// or what it wrote from its decision (the STE's EATS, the invalidation array's ATS entry) says
+// what the Enable bit does not (vtd-style's damage under the nr_ats_masters design shows there).
 bool diverged(const sim::DeviceFinalState& d) {
   if (d.removed || !d.ats_cap) return false;
-  return (d.belief && *d.belief != d.ats_enable) || (d.invs_ats_entry && *d.invs_ats_entry != d.ats_enable);
+  return (d.belief && *d.belief != d.ats_enable) || (d.invs_ats_entry && *d.invs_ats_entry != d.ats_enable) ||
+         (d.ste_eats && (*d.ste_eats == hw::smmuv3::ste::kEatsTrans) != d.ats_enable);
 }
 
 // The step a record sequence number falls in: step i consumed the numbers up to its `end`, the
@@ -273,7 +276,7 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
   }
   o += "</svg></div>";
   o += fmt::format("<p class=\"caption\" id=\"{}-caption\">Hover a column for its step and return value. Shaded: the "
-                   "driver's belief and the hardware disagree.{}{}</p>",
+                   "driver's belief (or the STE's EATS, or the array's entry) and the Enable bit disagree.{}{}</p>",
                    html_escape(id), left ? fmt::format(" {} more device(s) not drawn.", left) : std::string(),
                    no_ats ? fmt::format(" {} function(s) without an ATS capability not drawn.", no_ats) : std::string());
   return o;

@@ -80,7 +80,8 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
   if (d.no_ats && !sw.no_ats_quirk_keeps_ats_cap)
     why.push_back(fmt::format("no_ats set by a HEADER-phase quirk ({}): pci_ats_init() leaves ats_cap 0", quirks_of(s, id)));
   else if (d.no_ats)
-    why.push_back(fmt::format("no_ats set by {}: pci_ats_supported() says no", quirks_of(s, id)));
+    why.push_back(fmt::format("no_ats set by {}{}: pci_ats_supported() says no", quirks_of(s, id),
+                              v.supported_at_probe == true ? " after the IOMMU's probe had seen it true" : ""));
   else if (!d.ats_cap && silicon && !sw.noats) {
     const std::string q = quirks_of(s, id);
     if (q.empty())
@@ -100,15 +101,19 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
       why.push_back(fmt::format("its PF {} has no ATS in the kernel's eyes, and pci_ats_supported() asks the PF", pf.bdf.str()));
   }
   const auto& rc = s.hw.pcie.rc(d.rc);
-  if (!rc.ats_supported)
-    why.push_back(rc.iommu == hw::pcie::IommuKind::Smmuv3
-                      ? "the root complex declares no ATS (IORT's ATS attribute): arm_smmu_ats_supported() says no"
-                      : "the root complex declares no ATS in the firmware's tables");
+  // The root complex's ATS flag stands for IORT's ATS attribute (SMMUv3) and DMAR's ATSR (VT-d);
+  // the AMD-Vi driver reads no such flag.
+  if (!rc.ats_supported && rc.iommu == hw::pcie::IommuKind::Smmuv3)
+    why.push_back("the root complex declares no ATS (IORT's ATS attribute): arm_smmu_ats_supported() says no");
+  if (!rc.ats_supported && rc.iommu == hw::pcie::IommuKind::Vtd)
+    why.push_back("no DMAR ATSR names its root port: dmar_ats_supported() says no");
+  if (rc.iommu == hw::pcie::IommuKind::Vtd && rc.iommu_index < s.kernel.vtd.units.size() &&
+      !s.kernel.vtd.units[rc.iommu_index].dev_iotlb)
+    why.push_back("the VT-d unit has no device-TLB support (ECAP.DT clear)");
   if (rc.iommu == hw::pcie::IommuKind::Smmuv3) {
-    // The master's SMMU, or (its probe failed and freed it) the one its root complex maps to.
+    // The silicon's IDR0.ATS, whichever driver (the model's or the tree's) read it.
     const smmuv3::MasterId m = smmuv3::master_of(s, id);
-    const size_t smmu = m != smmuv3::kNone && m < s.kernel.smmuv3.masters.size() ? s.kernel.smmuv3.masters[m].smmu : rc.iommu_index;
-    if (smmu < s.kernel.smmuv3.smmus.size() && !s.kernel.smmuv3.smmus[smmu].feat_ats)
+    if (rc.iommu_index < s.hw.smmus.size() && !s.hw.smmus[rc.iommu_index].ats())
       why.push_back("the SMMU has no ATS (IDR0.ATS clear): arm_smmu_ats_supported() says no");
     if (m != smmuv3::kNone && m < s.kernel.smmuv3.masters.size() && s.kernel.smmuv3.masters[m].ats_always_on)
       why.push_back("pci_ats_required(): ATS always on (7.2's driver keeps it on for identity too)");
@@ -133,6 +138,8 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
   if (v.belief && *v.belief && !v.hardware)
     why.push_back("the driver believes ATS on while the Enable bit is clear: it kept its decision, not pci_enable_ats()'s result");
   if (v.probed && v.supported_at_probe == false && why.empty() && !silicon) why.push_back("no ATS capability");
+  if (!v.probed && why.empty())
+    why.push_back("its IOMMU probe failed, so it has no IOMMU (a failure at registration also takes the IOMMU down)");
   return why;
 }
 
@@ -145,8 +152,8 @@ std::vector<int> naming(const std::vector<check::Violation>& all, const std::str
   return out;
 }
 
-// Hands the device to VFIO as the seed's VMM did, then lets it go: the VF through its PF's
-// sriov_numvfs, any other function through sysfs remove (what a host does when it is done).
+// Hands the device to VFIO as the seed's VMM did, then lets it go through sysfs remove (the same
+// IOMMU release as the seed's sriov_numvfs=0 gives a VF, without its siblings).
 void hand_over(System s, OpContext ctx, check::Monitor mon, pci::DevId id, AuditVerdict& v) {
   const std::string name = name_of(s, ctx, id);
   // A PF's VFs go first, on their own: their trouble is in their rows, not the PF's.
@@ -163,10 +170,9 @@ void hand_over(System s, OpContext ctx, check::Monitor mon, pci::DevId id, Audit
   ops.push_back({.kind = OpKind::VfioSetIommu, .container = kContainer});
   ops.push_back({.kind = OpKind::VfioMapUnmap, .container = kContainer, .count = 1});
   ops.push_back({.kind = OpKind::VfioUnsetContainer, .device = name, .container = kContainer});
-  if (d.is_virtfn)
-    ops.push_back({.kind = OpKind::SriovDisable, .device = name_of(s, ctx, d.physfn)});
-  else
-    ops.push_back({.kind = OpKind::Remove, .device = name});
+  // Released alone, through its own sysfs remove (a VF too: sriov_numvfs=0 would release its
+  // siblings with it, and their WARNs are theirs).
+  ops.push_back({.kind = OpKind::Remove, .device = name});
   const size_t before = mon.all().size();
   for (const Op& op : ops) {
     const std::string what = describe(op);

@@ -63,6 +63,20 @@ TEST(HtmlReport, ShowsKasanReportsInTheCellAndTheirTraceInOrderWithTheWarns) {
   EXPECT_EQ(count(html, "<td class=\"ok\">"), 1u) << "fail-early is clean";
 }
 
+// The steps leading to a violation end at the step whose record span holds its check, not at the
+// last step of the same name (the seed's VFIO_GROUP_SET_CONTAINER runs twice).
+TEST(HtmlReport, StepsLeadingToAViolationEndWhereItWasFound) {
+  auto seed = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  std::vector<ReportRun> runs{{&seed, sim::run_scenario(seed, policy::AtsVariant::Upstream)}};
+  const std::string html = html_report(runs);
+  const size_t row = html.find("<tr><td>4</td><td>pci_disable_ats</td>");
+  ASSERT_NE(row, std::string::npos);
+  const std::string cells = html.substr(row, html.find("</tr>", row) - row);
+  EXPECT_NE(cells.find("bind vfio-pci to pf.vf0 &#8594; 0<br>VFIO_GROUP_SET_CONTAINER pf.vf0 -&gt; c0 &#8594; 0</td>"), std::string::npos)
+      << cells;
+  EXPECT_EQ(cells.find("VFIO_SET_IOMMU"), std::string::npos) << "no later step";
+}
+
 // With the scenarios' audits: a table per scenario, a cell per device and variant, the seed's
 // WARN on the VF's hand-over named with its operation, and the reasons in text.
 TEST(HtmlReport, ShowsEachScenariosAuditAsATable) {

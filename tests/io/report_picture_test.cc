@@ -95,6 +95,18 @@ TEST(BugPicture, FailEarlyHasNoShadingAndNoMarks) {
   EXPECT_GE(count(svg, "class=\"cell off\""), 1u);
 }
 
+// vtd-style keeps pci_enable_ats()'s result, so its belief agrees with the Enable bit; the STE it
+// wrote from its decision still has EATS, and that is shaded too.
+TEST(BugPicture, AnSteWithEatsOverAnAtsOffDeviceIsShaded) {
+  const auto r = seed_under(policy::AtsVariant::VtdStyle);
+  const auto& vf = r.steps.at(1).devices.at(2);
+  ASSERT_EQ(vf.bdf, "0000:01:00.1");
+  EXPECT_EQ(vf.belief, false);
+  EXPECT_FALSE(vf.ats_enable);
+  EXPECT_EQ(vf.ste_eats, 1u);
+  EXPECT_NE(bug_picture(r, "p").find("class=\"divergence\" data-step=\"1\""), std::string::npos);
+}
+
 TEST(BugPicture, VtdLanesNameTheVtdFlagAndHaveNoSte) {
   const Scenario sc = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/vtd-rbtree-uaf.yaml");
   const auto r = sim::run_scenario(sc, policy::AtsVariant::Upstream);

@@ -34,7 +34,10 @@ atslab::cli::Register reg{
           for (const auto& t : tables) all.push_back(acpi::acpi_json(t, devices));
           std::cout << all.dump(2) << "\n";
         } else {
-          for (size_t i = 0; i < tables.size(); ++i) std::cout << (i ? "\n" : "") << acpi::acpi_text(tables[i], devices);
+          // Whole before printing: a table that fails in its report leaves no half-written output.
+          std::string text;
+          for (size_t i = 0; i < tables.size(); ++i) text += (i ? "\n" : "") + acpi::acpi_text(tables[i], devices);
+          std::cout << text;
         }
         return 0;
       };

@@ -13,7 +13,7 @@ namespace {
 
 struct AuditCliOptions {
   std::string scenario;
-  std::string variant = "all";
+  std::string variant;  // "": the scenario's own variants
   int vfs = -1;
   bool json = false;
   std::string driver = "model";
@@ -80,7 +80,7 @@ atslab::cli::Register reg{
     [](CLI::App& sub) {
       auto o = std::make_shared<AuditCliOptions>();
       sub.add_option("scenario", o->scenario, "The machine, as a scenario file (YAML); its workload is not run")->required();
-      sub.add_option("--variant", o->variant, "One variant, or all (default)");
+      sub.add_option("--variant", o->variant, "One variant, or all (default: the scenario's own list)");
       sub.add_option("--vfs", o->vfs, "VFs to enable on each SR-IOV PF with a driver (default: up to 2)")
           ->check(atslab::cli::Unsigned)
           ->check(CLI::Range(0, 65535));
@@ -91,7 +91,7 @@ atslab::cli::Register reg{
         io::Scenario sc = io::load_scenario(o->scenario);
         sc.driver = cli::driver_arg(o->driver);
         sim::AuditOptions opt;
-        opt.variants = cli::variants_arg(o->variant);
+        opt.variants = o->variant.empty() ? sc.variants : cli::variants_arg(o->variant);
         opt.vfs = o->vfs;
         const sim::Audit a = sim::audit_scenario(sc, opt);
         if (o->json) {

@@ -44,6 +44,7 @@ std::string device_line(const atslab::sim::DeviceFinalState& d) {
   if (d.nr_ats_masters) line += fmt::format("  nr_ats_masters={}", *d.nr_ats_masters);
   if (d.invs_ats_entry && d.ats_cap) line += fmt::format("  invs ATS entry={}", *d.invs_ats_entry ? "yes" : "no");
   if (d.belief && *d.belief != d.ats_enable) line += "  <- belief differs from the hardware";
+  else if (d.ats_cap && d.ste_eats && (*d.ste_eats == 1) != d.ats_enable) line += "  <- STE.EATS differs from the hardware";
   return line;
 }
 

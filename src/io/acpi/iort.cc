@@ -163,7 +163,10 @@ Iort parse_iort(RawTable t) {
       }
       if (!offsets.count(map.output_reference))
         c.fail(fmt::format("ID mapping {} of the {} references 0x{:x}, which is not a node", m, where(n), map.output_reference));
-      if (map.single() && n.type != ACPI_IORT_NODE_NAMED_COMPONENT && n.type != ACPI_IORT_NODE_PCI_ROOT_COMPLEX &&
+      // iort_node_map_id skips the SMMUv3's (and PMCG's) own MSI mapping before iort_id_map's
+      // FW_BUG check, so a single mapping there is what the spec asks for.
+      const bool own_msi = n.id_mapping_index && *n.id_mapping_index == m;
+      if (map.single() && !own_msi && n.type != ACPI_IORT_NODE_NAMED_COMPONENT && n.type != ACPI_IORT_NODE_PCI_ROOT_COMPLEX &&
           n.type != ACPI_IORT_NODE_RMR)  // an RMR's mappings name single StreamIDs
         t.notes.push_back(fmt::format("ID mapping {} of the {} is a single mapping, which only root complexes and named "
                                       "components (and RMRs) may have (FW_BUG in Linux, which skips it)", m, where(n)));
