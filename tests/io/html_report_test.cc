@@ -1,6 +1,8 @@
 // atslab report: the comparison table, each failing run's picture, the splats, escaping.
 #include <gtest/gtest.h>
 
+#include "../support/count.h"
+
 #include <fmt/format.h>
 
 #include "io/html_report.h"
@@ -9,11 +11,7 @@
 namespace atslab::io {
 namespace {
 
-size_t count(const std::string& hay, const std::string& needle) {
-  size_t n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
-  return n;
-}
+using test::count;
 
 TEST(HtmlReport, ComparesScenariosByVariantAndShowsTheFirstFailingRun) {
   auto seed = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");

@@ -2,6 +2,8 @@
 // driver's belief over the steps, shaded where they part, WARNs and violations on the same axis.
 #include <gtest/gtest.h>
 
+#include "../support/count.h"
+
 #include <fmt/format.h>
 
 #include <regex>
@@ -12,11 +14,7 @@
 namespace atslab::io {
 namespace {
 
-size_t count(const std::string& hay, const std::string& needle) {
-  size_t n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
-  return n;
-}
+using test::count;
 
 sim::ScenarioResult seed_under(policy::AtsVariant v) {
   static const Scenario sc = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
