@@ -12,7 +12,7 @@ packages=(
   clang libclang-rt-14-dev
   spin
   python3
-  chromium  # the report's browser test (scripts/check-report-in-browser.py)
+  chromium fonts-liberation  # the report's browser test (scripts/check-report-in-browser.py); a font for its screenshot's text
   linux-source-6.12  # the kernel tree the source driver compiles (docs/kernel-source.md)
 )
 
