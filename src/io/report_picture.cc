@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "hw/smmuv3/ste_layout.h"
 #include "io/html_escape.h"
@@ -100,7 +101,8 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
   const double cw = std::clamp(1100.0 / double(n), 40.0, 90.0);
   auto x = [&](size_t i) { return kLabelWidth + cw * double(i); };
 
-  // The devices, in order of first appearance; those that diverge or are named by a violation first.
+  // The devices, in order of first appearance; first those the workload used and whose belief and
+  // hardware part, then those that part, those a violation names, and those the workload used.
   std::vector<std::string> bdfs;
   std::map<std::string, std::string> field;  // bdf -> its belief field's name
   std::map<std::string, bool> diverges, named, ats;
@@ -116,9 +118,13 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
   for (const auto& v : r.violations)
     for (const auto& b : bdfs)
       if (v.objects.find(b) != std::string::npos) named[b] = true;
-  std::stable_sort(bdfs.begin(), bdfs.end(), [&](const std::string& a, const std::string& b) {
-    return std::pair{!diverges[a], !named[a]} < std::pair{!diverges[b], !named[b]};
-  });
+  std::map<std::string, bool> used;
+  for (const auto& st : r.steps)
+    if (!st.device.empty()) used[st.device] = true;
+  auto rank = [&](const std::string& b) {
+    return std::tuple{!(used[b] && diverges[b]), !diverges[b], !named[b], !used[b]};
+  };
+  std::stable_sort(bdfs.begin(), bdfs.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
   const size_t left = bdfs.size() > max_devices ? bdfs.size() - max_devices : 0;
   bdfs.resize(std::min(bdfs.size(), max_devices));
 

@@ -94,9 +94,9 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
   System& s = res.final;
   check::Monitor mon;
   uint64_t begin = 0;
-  auto step = [&](const std::string& what, int ret, std::vector<std::string> cpu1 = {}) {
+  auto step = [&](const std::string& what, int ret, std::vector<std::string> cpu1 = {}, std::string device = {}) {
     smmuv3::synchronize_rcu(s);
-    res.steps.push_back({what, ret, begin, s.record.next(), std::move(cpu1), final_device_states(s)});
+    res.steps.push_back({what, ret, begin, s.record.next(), std::move(cpu1), final_device_states(s), std::move(device)});
     begin = s.record.seq;
     mon.step(s, what);
     s.faults.step = "";
@@ -107,13 +107,16 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
     std::string what = describe(op);
     s.faults.step = what;
     int ret;
+    std::string device;
     try {
+      if (!op.device.empty())
+        if (auto d = resolve(s, ctx, op.device)) device = s.kernel.devs[*d].bdf.str();
       ret = run_op(s, ctx, op);
     } catch (const NestingRefused& e) {
       // A scenario or replay file asked for an interleaving the kernel's locks make impossible.
       throw InputError(fmt::format("step {} ({}): {}", i, what, e.what()));
     }
-    step(what, ret, nested_descriptions(op));
+    step(what, ret, nested_descriptions(op), std::move(device));
   }
   res.violations = mon.all();
   res.violated = mon.numbers();

@@ -18,6 +18,7 @@ struct StepResult {
   uint64_t begin = 0, end = 0;  // record sequence numbers spanned by the step
   std::vector<std::string> cpu1;  // what CPU 1 ran inside it, in order (describe of each nested op)
   std::vector<DeviceFinalState> devices;  // every device's truth and belief once the step is over (the report's picture)
+  std::string device;  // the BDF of the function the operation named, as it was when the step began ("" for none)
 };
 
 struct ScenarioResult {

@@ -177,7 +177,7 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   size_t event_cursor = 0, seen = 0;
   uint64_t step_begin = 0;
   auto observe = [&](const std::string& what, int ret, std::vector<std::string> cpu1) {
-    StepResult st{what, ret, step_begin, s.record.next(), std::move(cpu1), {}};
+    StepResult st{what, ret, step_begin, s.record.next(), std::move(cpu1), {}, {}};
     step_begin = s.record.seq;
     mon.step(s, what);
     const auto& all = mon.all();

@@ -124,6 +124,21 @@ TEST(BugPicture, DevicesBeyondTheLimitAreCountedNotDrawn) {
   EXPECT_NE(svg.find("2 more device(s) not drawn. 1 function(s) without an ATS capability not drawn."), std::string::npos);
 }
 
+// Of many devices whose belief and hardware part, the one the workload used is drawn first (the
+// trial's 64 VFs, vf63 handed to VFIO, drew vf0..vf7 instead).
+TEST(BugPicture, TheDeviceTheWorkloadUsedIsDrawnFirst) {
+  const Scenario sc = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  const std::vector<sim::Op> ops{{.kind = sim::OpKind::SriovEnable, .device = "pf", .count = 4},
+                                 {.kind = sim::OpKind::Bind, .device = "pf.vf3", .driver = "vfio-pci"},
+                                 {.kind = sim::OpKind::VfioSetContainer, .device = "pf.vf3"}};
+  const auto r = sim::run_ops(sc, policy::AtsVariant::Upstream, ops, 1, "");
+  EXPECT_EQ(r.steps.at(2).device, "0000:01:00.4");
+  EXPECT_EQ(r.steps.at(0).device, "") << "boot names no device";
+  const std::string svg = bug_picture(r, "p", 1);
+  EXPECT_NE(svg.find(">0000:01:00.4 \u2014 the driver's belief and the hardware part at step 1"), std::string::npos);
+  EXPECT_NE(svg.find("4 more device(s) not drawn."), std::string::npos);
+}
+
 TEST(BugPicture, NamesAreEscaped) {
   auto r = seed_under(policy::AtsVariant::FailEarly);
   r.steps[0].what = "<script>alert(1)</script>";
