@@ -139,12 +139,7 @@ the violated invariants on the same axis.</p>)";
         if (!shown.insert(v.invariant).second) continue;  // the first of each number
         std::string excerpt;
         // The step whose record span holds the check that found it (names repeat: the seq does not).
-        size_t at = res.steps.empty() ? 0 : res.steps.size() - 1;
-        for (size_t i = 0; i < res.steps.size(); ++i)
-          if (v.seq <= res.steps[i].end) {
-            at = i;
-            break;
-          }
+        const size_t at = sim::step_at(res, v.seq);
         for (size_t i = at >= 3 ? at - 3 : 0; i <= at && i < res.steps.size(); ++i)
           excerpt += fmt::format("{}{} &#8594; {}", excerpt.empty() ? "" : "<br>", esc(res.steps[i].what), res.steps[i].ret);
         o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", v.invariant, esc(v.objects), esc(v.detail),

@@ -8,7 +8,6 @@
 #include <optional>
 #include <tuple>
 
-#include "hw/smmuv3/ste_layout.h"
 #include "io/html_escape.h"
 #include "linux/kernel/record.h"
 
@@ -41,23 +40,6 @@ const sim::DeviceFinalState* at(const sim::StepResult& st, const std::string& bd
   return nullptr;
 }
 
-// Belief and hardware part: the driver holds ATS on (or off) while the Enable bit says otherwise,
-// or what it wrote from its decision (the STE's EATS, the invalidation array's ATS entry) says
-// what the Enable bit does not (vtd-style's damage under the nr_ats_masters design shows there).
-bool diverged(const sim::DeviceFinalState& d) {
-  if (d.removed || !d.ats_cap) return false;
-  return (d.belief && *d.belief != d.ats_enable) || (d.invs_ats_entry && *d.invs_ats_entry != d.ats_enable) ||
-         (d.ste_eats && (*d.ste_eats == hw::smmuv3::ste::kEatsTrans) != d.ats_enable);
-}
-
-// The step a record sequence number falls in: step i consumed the numbers up to its `end`, the
-// number its closing check stamps on what it finds.
-size_t step_of(const sim::ScenarioResult& r, uint64_t seq) {
-  for (size_t i = 0; i < r.steps.size(); ++i)
-    if (seq <= r.steps[i].end) return i;
-  return r.steps.size() - 1;
-}
-
 std::vector<Lane> lanes_for(const std::string& belief_field) {
   std::vector<Lane> l;
   l.push_back({"ATS Enable (ATS Control)", true, [](const sim::DeviceFinalState& d) -> std::optional<Cell> {
@@ -88,6 +70,24 @@ std::vector<Lane> lanes_for(const std::string& belief_field) {
   return l;
 }
 
+// A mark's text and tooltip for the violations found in one step: the invariants' numbers in the
+// order first found, and each violation on a line of its own. `bdf`: only those naming that
+// device ("" for all). Empty text: none.
+struct ViolationMark {
+  std::string text, title;
+};
+ViolationMark violation_mark(const std::vector<const check::Violation*>& found, const std::string& bdf) {
+  ViolationMark m;
+  std::vector<int> nums;
+  for (const auto* v : found) {
+    if (!bdf.empty() && v->objects.find(bdf) == std::string::npos) continue;
+    if (std::find(nums.begin(), nums.end(), v->invariant) == nums.end()) nums.push_back(v->invariant);
+    m.title += fmt::format("{}invariant {}: {}: {}", m.title.empty() ? "" : "\n", v->invariant, v->objects, v->detail);
+  }
+  for (int k : nums) m.text += (m.text.empty() ? "" : ",") + std::to_string(k);
+  return m;
+}
+
 std::string shorten(const std::string& s, size_t n) {
   if (s.size() <= n) return s;
   return s.substr(0, n - 1) + "\u2026";
@@ -110,7 +110,7 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
     for (const auto& d : st.devices) {
       if (!field.count(d.bdf)) bdfs.push_back(d.bdf), field[d.bdf] = d.belief_field;
       if (!d.belief_field.empty()) field[d.bdf] = d.belief_field;
-      diverges[d.bdf] = diverges[d.bdf] || diverged(d);
+      diverges[d.bdf] = diverges[d.bdf] || sim::apart(d);
       ats[d.bdf] = ats[d.bdf] || d.ats_cap;
     }
   // A function without an ATS capability (a root port, say) has no ATS state to draw.
@@ -165,9 +165,13 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
                      body_h);
 
   double y = 8;
-  auto lane_name = [&](const std::string& name, const std::string& cls, double at_y) {
+  // A lane's name (coloured by `cls`: run, hardware or driver) and its outline across the steps
+  // (classed `box`, which is `cls` unless given).
+  auto draw_lane = [&](const std::string& name, const std::string& cls, double at_y, const std::string& box = "") {
     o += fmt::format("<text class=\"lane-name {}\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", cls, kLabelWidth - 6,
                      at_y + kLaneHeight * 0.68, html_escape(name));
+    o += fmt::format("<rect class=\"lane {}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>",
+                     box.empty() ? cls : box, kLabelWidth, at_y, cw * double(n), kLaneHeight);
   };
   // Run-wide lanes: the kernel's WARNs and KASAN reports, and every violation by number.
   // WARNs and KASAN reports in the order the kernel printed them.
@@ -178,12 +182,10 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
     printed.emplace_back(b.seq, fmt::format("BUG: {} in {}", b.bug, kernel::name(b.function)));
   std::stable_sort(printed.begin(), printed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::map<size_t, std::vector<std::string>> warns;
-  for (const auto& [seq, text] : printed) warns[step_of(r, seq)].push_back(text);
+  for (const auto& [seq, text] : printed) warns[sim::step_at(r, seq)].push_back(text);
   std::map<size_t, std::vector<const check::Violation*>> viol_at;
-  for (const auto& v : r.violations) viol_at[step_of(r, v.seq)].push_back(&v);
-  lane_name("WARN / KASAN", "run", y);
-  o += fmt::format("<rect class=\"lane run\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>", kLabelWidth, y,
-                   cw * double(n), kLaneHeight);
+  for (const auto& v : r.violations) viol_at[sim::step_at(r, v.seq)].push_back(&v);
+  draw_lane("WARN / KASAN", "run", y);
   for (const auto& [i, list] : warns) {
     std::string title;
     for (const auto& t : list) title += (title.empty() ? "" : "\n") + t;
@@ -193,18 +195,9 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
                      list.size() == 1 ? "WARN" : fmt::format("{} WARN", list.size()));
   }
   y += kLaneHeight;
-  lane_name("invariants violated", "run", y);
-  o += fmt::format("<rect class=\"lane run\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>", kLabelWidth, y,
-                   cw * double(n), kLaneHeight);
+  draw_lane("invariants violated", "run", y);
   for (const auto& [i, list] : viol_at) {
-    std::vector<int> nums;
-    std::string title;
-    for (const auto* v : list) {
-      if (std::find(nums.begin(), nums.end(), v->invariant) == nums.end()) nums.push_back(v->invariant);
-      title += fmt::format("{}invariant {}: {}: {}", title.empty() ? "" : "\n", v->invariant, v->objects, v->detail);
-    }
-    std::string text;
-    for (int k : nums) text += (text.empty() ? "" : ",") + std::to_string(k);
+    const auto [text, title] = violation_mark(list, "");
     o += fmt::format("<g class=\"mark viol\" data-step=\"{}\"><title>{}</title><rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                      "height=\"{:.1f}\" rx=\"3\"/><text x=\"{:.1f}\" y=\"{:.1f}\">{}</text></g>",
                      i, html_escape(title), x(i) + 2, y + 2, cw - 4, kLaneHeight - 4, x(i) + cw / 2, y + kLaneHeight * 0.68,
@@ -214,11 +207,11 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
 
   for (const auto& g : groups) {
     // Where belief and hardware part, step by step; the header names the first such step.
-    std::vector<bool> apart(n, false);
+    std::vector<bool> parted(n, false);
     std::optional<size_t> first;
     for (size_t i = 0; i < n; ++i)
-      if (const auto* d = at(r.steps[i], g.bdf); d && diverged(*d)) {
-        apart[i] = true;
+      if (const auto* d = at(r.steps[i], g.bdf); d && sim::apart(*d)) {
+        parted[i] = true;
         if (!first) first = i;
       }
     y += kGroupGap;
@@ -229,9 +222,7 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
     const double group_top = y;
     const double group_h = kLaneHeight * double(g.lanes.size() + 1);
     for (const auto& lane : g.lanes) {
-      lane_name(lane.name, lane.hardware ? "hardware" : "driver", y);
-      o += fmt::format("<rect class=\"lane {}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>",
-                       lane.hardware ? "hardware" : "driver", kLabelWidth, y, cw * double(n), kLaneHeight);
+      draw_lane(lane.name, lane.hardware ? "hardware" : "driver", y);
       for (size_t i = 0; i < n; ++i) {
         const auto* d = at(r.steps[i], g.bdf);
         if (!d) continue;  // not enumerated yet
@@ -246,24 +237,14 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
     }
     // The shading goes over the cells (it lets the pointer through to them).
     for (size_t i = 0; i < n; ++i)
-      if (apart[i])
+      if (parted[i])
         o += fmt::format("<rect class=\"divergence\" data-step=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>",
                          i, x(i), group_top, cw, group_h);
     // The violations that name this device, on its own marks lane.
-    lane_name("violations naming it", "driver", y);
-    o += fmt::format("<rect class=\"lane marks\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>", kLabelWidth, y,
-                     cw * double(n), kLaneHeight);
+    draw_lane("violations naming it", "driver", y, "marks");
     for (const auto& [i, list] : viol_at) {
-      std::vector<int> nums;
-      std::string title;
-      for (const auto* v : list) {
-        if (v->objects.find(g.bdf) == std::string::npos) continue;
-        if (std::find(nums.begin(), nums.end(), v->invariant) == nums.end()) nums.push_back(v->invariant);
-        title += fmt::format("{}invariant {}: {}: {}", title.empty() ? "" : "\n", v->invariant, v->objects, v->detail);
-      }
-      if (nums.empty()) continue;
-      std::string text;
-      for (int k : nums) text += (text.empty() ? "" : ",") + std::to_string(k);
+      const auto [text, title] = violation_mark(list, g.bdf);
+      if (text.empty()) continue;
       o += fmt::format("<g class=\"mark viol\" data-step=\"{}\"><title>{}</title><circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\"/>"
                        "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text></g>",
                        i, html_escape(title), x(i) + cw / 2, y + kLaneHeight / 2, kLaneHeight / 2 - 2, x(i) + cw / 2,

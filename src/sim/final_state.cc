@@ -78,6 +78,14 @@ void smmuv3_state(const System& s, pci::DevId dev, const TreeBeliefs* tree, Devi
 
 }  // namespace
 
+bool belief_apart(const DeviceFinalState& d) { return !d.removed && d.ats_cap && d.belief && *d.belief != d.ats_enable; }
+bool ste_apart(const DeviceFinalState& d) {
+  return !d.removed && d.ats_cap && d.ste_eats && (*d.ste_eats == hw::smmuv3::ste::kEatsTrans) != d.ats_enable;
+}
+bool invs_apart(const DeviceFinalState& d) {
+  return !d.removed && d.ats_cap && d.invs_ats_entry && *d.invs_ats_entry != d.ats_enable;
+}
+
 std::vector<DeviceFinalState> final_device_states(const System& s) {
   std::vector<DeviceFinalState> out;
   std::optional<TreeBeliefs> tree;

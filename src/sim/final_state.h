@@ -26,6 +26,15 @@ struct DeviceFinalState {
   bool operator==(const DeviceFinalState&) const = default;
 };
 
+// Where the driver's books and the function's ATS Enable bit disagree, one way each: its flag;
+// what it wrote from its decision (STE.EATS=TRANS); its ATS entry in the domain's array. False for
+// a removed function or one without an ATS capability. run's closing lines and the report's
+// picture mark the same disagreements.
+bool belief_apart(const DeviceFinalState& d);
+bool ste_apart(const DeviceFinalState& d);
+bool invs_apart(const DeviceFinalState& d);
+inline bool apart(const DeviceFinalState& d) { return belief_apart(d) || ste_apart(d) || invs_apart(d); }
+
 // Every PCI function the kernel enumerated, in DevId order. Reads the tree's driver once per
 // call, not once per device.
 std::vector<DeviceFinalState> final_device_states(const System& s);

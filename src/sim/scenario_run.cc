@@ -85,6 +85,12 @@ ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
   return run_ops(sc, v, sc.workload, sc.seed, "");
 }
 
+size_t step_at(const ScenarioResult& r, uint64_t seq) {
+  for (size_t i = 0; i < r.steps.size(); ++i)
+    if (seq <= r.steps[i].end) return i;
+  return r.steps.size() - 1;
+}
+
 ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,
                        const std::string& extra_faults) {
   ScenarioResult res;

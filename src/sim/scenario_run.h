@@ -31,6 +31,10 @@ struct ScenarioResult {
   std::vector<std::string> failed_expectations;  // empty: the scenario passed under this variant
 };
 
+// The step a record sequence number falls in: step i consumed the numbers up to its `end`, the
+// number its closing check stamps on what it finds (a violation's seq); the last step for any later
+// number. The result must have a step.
+size_t step_at(const ScenarioResult& r, uint64_t seq);
 System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& names);
 // build_machine, the fault plan (the scenario's plus `extra_faults`) seeded with `seed`,
 // then boot: enumeration, IOMMU probe, the scenario's drivers bound. The workload runs

@@ -43,8 +43,8 @@ std::string device_line(const atslab::sim::DeviceFinalState& d) {
   if (d.ste_eats) line += fmt::format("  STE.EATS={}", *d.ste_eats);
   if (d.nr_ats_masters) line += fmt::format("  nr_ats_masters={}", *d.nr_ats_masters);
   if (d.invs_ats_entry && d.ats_cap) line += fmt::format("  invs ATS entry={}", *d.invs_ats_entry ? "yes" : "no");
-  if (d.belief && *d.belief != d.ats_enable) line += "  <- belief differs from the hardware";
-  else if (d.ats_cap && d.ste_eats && (*d.ste_eats == 1) != d.ats_enable) line += "  <- STE.EATS differs from the hardware";
+  if (atslab::sim::belief_apart(d)) line += "  <- belief differs from the hardware";
+  else if (atslab::sim::ste_apart(d)) line += "  <- STE.EATS differs from the hardware";
   return line;
 }
 
