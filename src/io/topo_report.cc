@@ -35,15 +35,10 @@ std::string kind(const pci::PciDev& d) {
   }
 }
 
-// The phase a quirk actually ran in for this device, from the record's QuirkRan event: under the
-// quirk.other_phase fault it is not the configured phase. The last event wins (a slot may be reused
-// after a hot-unplug); null if the record holds none.
+// The phase a quirk actually ran in for this device (pci::quirk_ran_in); null if the record holds none.
 json quirk_phase(const System& s, pci::DevId id, pci::QuirkId q) {
-  json phase = nullptr;
-  for (const kernel::Event& e : s.record.events)
-    if (e.kind == kernel::EventKind::QuirkRan && e.dev == id && e.a == static_cast<int64_t>(q))
-      phase = std::string(pci::name(static_cast<pci::FixupPhase>(e.b)));
-  return phase;
+  const auto phase = pci::quirk_ran_in(s, id, q);
+  return phase ? json(std::string(pci::name(*phase))) : json(nullptr);
 }
 
 // The dump a function was imported from: from_dumps labels it "FILE (BDF)".

@@ -47,12 +47,9 @@ std::string quirks_of(const System& s, pci::DevId id) {
   std::string out;
   for (unsigned q = 0; q < static_cast<unsigned>(pci::QuirkId::kCount); ++q) {
     if (!(s.kernel.devs[id].quirks_applied & (1u << q))) continue;
-    std::string phase;
-    for (const kernel::Event& e : s.record.events)
-      if (e.kind == kernel::EventKind::QuirkRan && e.dev == id && e.a == static_cast<int64_t>(q))
-        phase = std::string(pci::name(static_cast<pci::FixupPhase>(e.b)));
+    const auto phase = pci::quirk_ran_in(s, id, static_cast<pci::QuirkId>(q));
     out += fmt::format("{}{}{}", out.empty() ? "" : ", ", pci::name(static_cast<pci::QuirkId>(q)),
-                       phase.empty() ? "" : " (" + phase + ")");
+                       phase ? fmt::format(" ({})", pci::name(*phase)) : std::string());
   }
   return out;
 }
@@ -238,7 +235,9 @@ Audit audit_scenario(const io::Scenario& sc, const AuditOptions& opt) {
     check::Monitor mon;
     System s = bring_up(sc, variant, opt, ctx, mon, vi == 0 ? &out.notes : nullptr);
     const auto states = final_device_states(s);
-    // Every row first (they read the machine as it came up), then the hand-overs.
+    // Every row first (they read the machine as it came up), then the hand-overs: which device
+    // (an index into out.devices, whose storage may move as rows are added) for which pci_dev.
+    std::vector<std::pair<size_t, pci::DevId>> handovers;
     for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
       const pci::PciDev& d = s.kernel.devs[id];
       if (d.state == pci::DevState::Removed || d.state == pci::DevState::Setup || !s.hw.pcie.fn(d.fn).present) continue;
@@ -262,20 +261,17 @@ Audit audit_scenario(const io::Scenario& sc, const AuditOptions& opt) {
       v.why = reasons(s, id, v);
       v.boot_violations = naming(mon.all(), d.bdf.str());
       it->verdicts.push_back(std::move(v));
+      handovers.emplace_back(static_cast<size_t>(it - out.devices.begin()), id);
     }
-    for (auto& d : out.devices) {
-      if (d.verdicts.empty() || d.verdicts.back().variant != variant || d.verdicts.size() != vi + 1) continue;
-      pci::DevId id = pci::kNoDev;
-      for (pci::DevId k = 0; k < s.kernel.devs.size(); ++k)
-        if (s.kernel.devs[k].bdf.str() == d.bdf && s.kernel.devs[k].state != pci::DevState::Removed) id = k;
-      if (id == pci::kNoDev) continue;
+    for (const auto& [index, id] : handovers) {
+      AuditVerdict& v = out.devices[index].verdicts.back();
       if (copies_are_snapshots) {
-        hand_over(s, ctx, mon, id, d.verdicts.back());
+        hand_over(s, ctx, mon, id, v);
       } else {
         OpContext fresh_ctx;
         check::Monitor fresh_mon;
         System fresh = bring_up(sc, variant, opt, fresh_ctx, fresh_mon, nullptr);
-        hand_over(std::move(fresh), std::move(fresh_ctx), std::move(fresh_mon), id, d.verdicts.back());
+        hand_over(std::move(fresh), std::move(fresh_ctx), std::move(fresh_mon), id, v);
       }
     }
   }

@@ -142,6 +142,14 @@ void fixup_device(System& s, FixupPhase phase, DevId dev) {
   }
 }
 
+std::optional<FixupPhase> quirk_ran_in(const System& s, DevId dev, QuirkId q) {
+  std::optional<FixupPhase> phase;
+  for (const kernel::Event& e : s.record.events)
+    if (e.kind == kernel::EventKind::QuirkRan && e.dev == dev && e.a == static_cast<int64_t>(q))
+      phase = static_cast<FixupPhase>(e.b);
+  return phase;
+}
+
 bool dev_specific_ats_required(const System& s, DevId dev) {
   const PciDev& d = pdev(s, dev);
   for (const AtsRequiredEntry& e : kAtsRequired)

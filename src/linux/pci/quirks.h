@@ -1,6 +1,7 @@
 #pragma once
 // drivers/pci/quirks.c: the no-ATS quirks (section 2.1) and fixup phases.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -38,5 +39,10 @@ bool dev_specific_ats_required(const System& s, DevId dev);
 
 // pci_fixup_device(phase, dev): runs every quirk declared for this phase that matches the device.
 void fixup_device(System& s, FixupPhase phase, DevId dev);
+
+// The phase `q` last ran in for `dev`, from the record's QuirkRan events (nullopt: none recorded).
+// Under the quirk.other_phase fault it is not the declared phase; the last run wins, as a slot may
+// be reused after a hot-unplug. For observers (topo, audit): it runs no kernel code.
+std::optional<FixupPhase> quirk_ran_in(const System& s, DevId dev, QuirkId q);
 
 }  // namespace atslab::pci
