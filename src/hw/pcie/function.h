@@ -20,13 +20,18 @@ enum class IommuKind : uint8_t { None, Smmuv3, Vtd, Amd };
 struct RootComplex {
   uint16_t domain = 0;
   uint8_t root_bus = 0;
-  // Firmware's "root complex supports ATS" (IORT ATS attribute, DT ats-supported);
-  // the SMMUv3 driver sees it as IOMMU_FWSPEC_PCI_RC_ATS.
+  // Firmware's "root complex supports ATS": the IORT ATS attribute (DT ats-supported), which the
+  // SMMUv3 driver sees as IOMMU_FWSPEC_PCI_RC_ATS; behind VT-d, an ATSR of the segment with
+  // ALL_PORTS (root ports an ATSR lists one by one are marked on the port: Function::dmar).
   bool ats_supported = true;
   IommuKind iommu = IommuKind::None;
   uint16_t iommu_index = 0;
   bool operator==(const RootComplex&) const = default;
 };
+
+// What a DMAR table says of one function (VT-d's dmar_ats_supported): an ATSR lists this root
+// port, or a SATC lists this device, with or without ATC_REQUIRED.
+enum class DmarListing : uint8_t { None, Atsr, Satc, SatcAtcRequired };
 
 struct Function {
   Bdf bdf;
@@ -34,6 +39,7 @@ struct Function {
   FnId parent = kNoFn;  // the bridge whose secondary side this function sits on; kNoFn on a root bus
   // Firmware attribute of a root port (ACPI _DSD "ExternalFacingPort").
   bool external_facing = false;
+  DmarListing dmar = DmarListing::None;  // firmware too (DMAR ATSR / SATC device scopes)
   // Absent functions (disabled VFs, empty hot-plug slots) answer no config cycle.
   bool present = true;
   bool hotplug = false;  // declared in a hot-plug slot: present only after insertion

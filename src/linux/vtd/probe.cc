@@ -37,9 +37,6 @@ bool dev_needs_extra_dtlb_flush(const System& s, pci::DevId dev) {
   return p.vendor == 0x8086 && p.device >= 0x4940 && p.device <= 0x4943;
 }
 
-// dmar_ats_supported: the DMAR ATSR table lists the device's root port (modelled by the root complex's ATS flag).
-bool dmar_ats_supported(const System& s, pci::DevId dev) { return s.hw.pcie.rc(pci::pdev(s, dev).rc).ats_supported; }
-
 void iommu_enable_pci_pri(System& s, InfoId id) {
   Frame f(s, KFn::iommu_enable_pci_pri);
   if (!info(s, id).ats_enabled || !info(s, id).pri_supported) return;
@@ -55,6 +52,27 @@ void iommu_disable_pci_pri(System& s, InfoId id) {
   info(s, id).pri_enabled = false;
 }
 }  // namespace
+
+std::string dmar_ats_refusal(const System& s, pci::DevId dev, bool scalable) {
+  using hw::pcie::DmarListing;
+  const auto& t = s.hw.pcie;
+  const hw::pcie::FnId fn = pci::pdev(s, pci::physfn(s, dev)).fn;
+  if (t.fn(fn).dmar == DmarListing::Satc) return "";
+  if (t.fn(fn).dmar == DmarListing::SatcAtcRequired)
+    return scalable ? "" : "the DMAR's SATC says ATC_REQUIRED and the unit is in legacy mode (the hardware runs its ATS)";
+  hw::pcie::FnId bridge = t.fn(fn).parent;
+  for (;; bridge = t.fn(bridge).parent) {
+    if (bridge == hw::pcie::kNoFn) return "";  // integrated
+    const auto type = hw::pcie::pcie_type(t.fn(bridge).cfg);
+    if (!type || *type == hw::pcie::exp::Type::PciBridge)
+      return fmt::format("it sits below {}, a bridge to conventional PCI", t.fn(bridge).bdf.str());
+    if (*type == hw::pcie::exp::Type::RootPort) break;
+  }
+  if (t.fn(bridge).dmar == DmarListing::Atsr || t.rc(t.fn(fn).rc).ats_supported) return "";
+  return fmt::format("no DMAR ATSR names its root port {}", t.fn(bridge).bdf.str());
+}
+
+bool dmar_ats_supported(const System& s, pci::DevId dev, bool scalable) { return dmar_ats_refusal(s, dev, scalable).empty(); }
 
 InfoId info_of(const System& s, pci::DevId dev) {
   const auto& v = s.kernel.vtd.info_of;
@@ -93,7 +111,7 @@ int probe_device(System& s, pci::DevId dev) {
   InfoId id = static_cast<InfoId>(drv.infos.size() - 1);
 
   // What the unit can do for this device: recorded, not yet enabled.
-  if (drv.units[unit].dev_iotlb && pci::ats_supported(s, dev) && dmar_ats_supported(s, dev)) {
+  if (drv.units[unit].dev_iotlb && pci::ats_supported(s, dev) && dmar_ats_supported(s, dev, drv.units[unit].scalable)) {
     info(s, id).ats_supported = true;
     info(s, id).dtlb_extra_inval = dev_needs_extra_dtlb_flush(s, dev);
     if (drv.units[unit].dit) info(s, id).pfsid = pci::pdev(s, pci::physfn(s, dev)).bdf.rid();

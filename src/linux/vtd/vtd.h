@@ -1,6 +1,7 @@
 #pragma once
 // drivers/iommu/intel: the VT-d driver's entry points (kernel-semantics.md 5.1).
 #include <cstdint>
+#include <string>
 
 #include "linux/iommu/iommu_core.h"
 #include "linux/vtd/driver_state.h"
@@ -34,6 +35,15 @@ int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint6
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size);
 
 InfoId info_of(const System& s, pci::DevId dev);
+
+// dmar_ats_supported, in its order: a device (a VF's PF) that a SATC lists may use ATS unless the
+// SATC says ATC_REQUIRED and the unit is in legacy mode (`scalable` false: the hardware then runs
+// the device's ATS itself); an integrated device may; one below a conventional PCI bridge (or a
+// bridge without a PCI Express capability) may not; else its root port must be in an ATSR of the
+// segment, listed (hw Function::dmar) or through ALL_PORTS (the root complex's ATS flag).
+// dmar_ats_refusal says why not ("" when it may).
+bool dmar_ats_supported(const System& s, pci::DevId dev, bool scalable);
+std::string dmar_ats_refusal(const System& s, pci::DevId dev, bool scalable);
 DmarDomainId dmar_domain_of(const System& s, iommu::DomainId d);
 
 }  // namespace atslab::vtd
