@@ -101,8 +101,8 @@ std::vector<Bdf> vf_addresses(Bdf pf, const ConfigSpace& cfg) {
 std::string bus_str(uint16_t domain, unsigned bus) { return fmt::format("{:04x}:{:02x}", domain, bus); }
 }  // namespace
 
-System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
-                  std::vector<std::string>* notes) {
+Topology dump_topology(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
+                       std::vector<std::string>& said) {
   // One file named twice (even as ./x and x) would be each of its functions twice.
   std::vector<std::string> files;
   for (const auto& f : fns)
@@ -116,7 +116,6 @@ System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOpt
     }
   // What Linux would enumerate of each dump; and what a short dump cannot show.
   std::vector<io::ImportedFunction> kept;
-  std::vector<std::string> said;
   for (const auto& file : files) {
     std::vector<io::ImportedFunction> mine;
     for (const auto& f : fns)
@@ -273,7 +272,7 @@ System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOpt
                                bus, ports.back().subordinate));
   }
 
-  System s;
+  Topology t;
   // One root complex per root bus (a host bridge each, as ACPI's PNP0A08 objects give Linux), in
   // address order, each behind an IOMMU of its own: a StreamID (SMMUv3) or source-id (VT-d, AMD-Vi)
   // is a routing ID, which two segments may share.
@@ -287,15 +286,15 @@ System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOpt
     rc.ats_supported = opt.rc_ats;
     rc.iommu = opt.iommu;
     rc.iommu_index = static_cast<uint16_t>(rc_of.size());
-    rc_of[{seg, bus}] = s.hw.pcie.add_root_complex(rc);
+    rc_of[{seg, bus}] = t.add_root_complex(rc);
   }
   std::map<std::pair<uint16_t, uint8_t>, FnId> port_above;  // (segment, bare bus) -> atslab's port
   for (const auto& p : ports) {
     RcId rc = rc_of.at({p.segment, p.root_bus});
-    FnId id = s.hw.pcie.add_root_port(rc, p.devfn >> 3);
-    s.hw.pcie.fn(id).bdf.bus = p.root_bus;
-    s.hw.pcie.fn(id).label = fmt::format("atslab's root port above {}'s bus {:02x}", p.file, p.secondary);
-    auto& cfg = s.hw.pcie.fn(id).cfg;
+    FnId id = t.add_root_port(rc, p.devfn >> 3);
+    t.fn(id).bdf.bus = p.root_bus;
+    t.fn(id).label = fmt::format("atslab's root port above {}'s bus {:02x}", p.file, p.secondary);
+    auto& cfg = t.fn(id).cfg;
     cfg.poke8(hdr::kPrimaryBus, p.root_bus);
     cfg.poke8(hdr::kSecondaryBus, p.secondary);
     cfg.poke8(hdr::kSubordinateBus, p.subordinate);
@@ -318,25 +317,25 @@ System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOpt
     FnId above;
     if (parent[i] != kNone) {
       above = id[parent[i]];
-      rc = s.hw.pcie.fn(above).rc;
+      rc = t.fn(above).rc;
     } else if (auto it = port_above.find({at[i].domain, at[i].bus}); it != port_above.end()) {
       above = it->second;
-      rc = s.hw.pcie.fn(above).rc;
+      rc = t.fn(above).rc;
     } else {
       above = kNoFn;
       rc = rc_of.at({at[i].domain, at[i].bus});
     }
-    id[i] = s.hw.pcie.add_function_on_bus(rc, above, at[i].bus, at[i].devfn, f.cfg, label);
+    id[i] = t.add_function_on_bus(rc, above, at[i].bus, at[i].devfn, f.cfg, label);
   }
-  s.hw.pcie.finalize(BusNumbers::Firmware);
-  for (const auto& p : s.hw.pcie.bus_problems()) said.push_back("bus numbers: " + p);
+  t.finalize(BusNumbers::Firmware);
+  for (const auto& p : t.bus_problems()) said.push_back("bus numbers: " + p);
   // The same dump given twice, or two dumps of one slot, would put two functions at one routing ID.
-  if (auto clash = s.hw.pcie.address_conflict())
+  if (auto clash = t.address_conflict())
     throw InputError(fmt::format("no PCI hierarchy can hold these dumps: {} (is a dump given twice?)", *clash));
   // A PF whose VFs the bridge above cannot hold: Linux enables only as many as fit.
   for (size_t i = 0; i < kept.size(); ++i) {
     auto vfs = vf_addresses(at[i], kept[i].cfg);
-    uint8_t end = s.hw.pcie.bus_end(id[i]);
+    uint8_t end = t.bus_end(id[i]);
     size_t fit = 0;
     while (fit < vfs.size() && vfs[fit].bus >= at[i].bus && vfs[fit].bus <= end) ++fit;
     if (fit < vfs.size())
@@ -345,6 +344,14 @@ System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOpt
                                  "-ENOMEM, \"can't enable N VFs (bus XX out of range ...)\")",
                                  kept[i].file, kept[i].original.str(), fit, vfs.size(), vfs[fit].str(), end, fit));
   }
+  return t;
+}
+
+System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
+                  std::vector<std::string>* notes) {
+  std::vector<std::string> said;
+  System s;
+  s.hw.pcie = dump_topology(fns, opt, said);
   boot_and_enable_vfs(s, opt);
   if (notes) *notes = std::move(said);
   return s;

@@ -36,6 +36,11 @@ System builtin_example(MachineOptions opt = {.vfs = 2});
 System from_dumps(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
                   std::vector<std::string>* notes = nullptr);
 
+// from_dumps' hierarchy before it boots (`opt.vfs` and `opt.switches` unused): its root complexes
+// (`opt.iommu`, `opt.rc_ats`, each its own IOMMU) and functions. `said` gets the notes.
+hw::pcie::Topology dump_topology(const std::vector<io::ImportedFunction>& fns, const MachineOptions& opt,
+                                 std::vector<std::string>& said);
+
 // Boots the machine and enables `opt.vfs` VFs on every SR-IOV PF, as a write to its sriov_numvfs
 // would: InputError (-ERANGE) when that is above a PF's TotalVFs, (-ENOMEM) when the last VF's bus
 // is past the PF's bus range.
