@@ -12,6 +12,7 @@
 #include <set>
 
 #include "io/input_error.h"
+#include "io/scenario_host.h"
 #include "io/scenario_machine.h"
 #include "io/utf8.h"
 #include "linux/kernel/fault_inject.h"
@@ -172,12 +173,7 @@ void bounded_list(const Reader& r, const YAML::Node& m, const char* key, size_t 
     r.fail(n, fmt::format("machine.{}", key), fmt::format("{} entries; a machine has at most {} (docs/scenarios.md)", n.size(), max));
 }
 
-void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
-  r.only(m, "machine", {"smmus", "root_complexes", "ports", "devices"});
-  bounded_list(r, m, "smmus", kMaxSmmus);
-  bounded_list(r, m, "root_complexes", kMaxRootComplexes);
-  bounded_list(r, m, "ports", kMaxFunctions);
-  bounded_list(r, m, "devices", kMaxFunctions);
+void read_smmus(const Reader& r, const YAML::Node& m, Scenario& sc) {
   if (m["smmus"]) {
     for (const auto& n : m["smmus"]) {
       r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits"});
@@ -194,6 +190,91 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     }
   }
   if (sc.smmus.empty()) sc.smmus.push_back({});
+}
+
+hw::pcie::IommuKind iommu_kind(const Reader& r, const YAML::Node& n, const std::string& field) {
+  std::string k = r.str(n, field);
+  if (k == "smmuv3") return hw::pcie::IommuKind::Smmuv3;
+  if (k == "vtd") return hw::pcie::IommuKind::Vtd;
+  if (k == "amd") return hw::pcie::IommuKind::Amd;
+  if (k == "none") return hw::pcie::IommuKind::None;
+  r.fail(n, field, "expected smmuv3, vtd, amd or none");
+}
+
+// A file or a list of files, each relative to the scenario's folder.
+std::vector<std::string> file_list(const Reader& r, const YAML::Node& n, const std::string& field) {
+  std::vector<std::string> out;
+  if (n.IsScalar()) {
+    out.push_back(r.str(n, field));
+  } else {
+    if (!n.IsSequence() || n.size() == 0) r.fail(n, field, "expected a file or a list of files");
+    if (n.size() > 64) r.fail(n, field, fmt::format("{} files; at most 64", n.size()));
+    for (const auto& f : n) out.push_back(r.str(f, field + "[]"));
+  }
+  for (auto& f : out)
+    if (!std::filesystem::path(f).is_absolute()) f = (std::filesystem::path(r.path()).parent_path() / f).string();
+  return out;
+}
+
+// machine.lspci: the host as its dumps (and machine.acpi, its firmware tables) give it.
+void read_host(const Reader& r, const YAML::Node& m, Scenario& sc) {
+  r.only(m, "machine", std::vector<std::string>{"lspci", "acpi", "iommu", "rc_ats", "smmus", "devices"},
+         " with lspci (the dumps give the root complexes and ports)");
+  bounded_list(r, m, "smmus", kMaxSmmus);
+  bounded_list(r, m, "devices", kMaxFunctions);
+  const auto lspci = file_list(r, m["lspci"], "machine.lspci");
+  const auto acpi = m["acpi"] ? file_list(r, m["acpi"], "machine.acpi") : std::vector<std::string>{};
+  auto kind = hw::pcie::IommuKind::Smmuv3;
+  bool rc_ats = true;
+  for (const char* k : {"iommu", "rc_ats"})
+    if (m[k] && !acpi.empty()) r.fail(m[k], std::string("machine.") + k, "the acpi tables say which IOMMU serves each root complex and its ATS: drop this field or acpi");
+  if (m["iommu"]) kind = iommu_kind(r, m["iommu"], "machine.iommu");
+  if (m["rc_ats"]) rc_ats = r.flag(m["rc_ats"], "machine.rc_ats");
+  try {
+    sc.host = build_host(lspci, acpi, kind, rc_ats);
+  } catch (const InputError& e) {
+    r.fail(m["lspci"], "machine.lspci", e.what());
+  }
+  std::vector<HostName> names;
+  std::set<std::string> taken;
+  if (m["devices"]) {
+    for (const auto& n : m["devices"]) {
+      r.only(n, "machine.devices[]", std::vector<std::string>{"at", "name", "driver"}, " with lspci (the dumps give each device)");
+      if (!n["at"]) r.fail(n, "machine.devices[].at", "the address of one of the dumps' functions, as 0000:3b:00.0");
+      const std::string at_text = r.str(n["at"], "machine.devices[].at");
+      auto at = hw::pcie::parse_bdf(at_text);
+      if (!at) r.fail(n["at"], "machine.devices[].at", "expected an address as 0000:3b:00.0 (or 3b:00.0 in segment 0)");
+      if (auto why = host_device_problem(*sc.host, *at); !why.empty()) r.fail(n["at"], "machine.devices[].at", why);
+      HostName h{.at = *at};
+      if (n["name"]) {
+        h.name = r.name(n["name"], "machine.devices[].name");
+        if (h.name.find('.') != std::string::npos) r.fail(n["name"], "machine.devices[].name", "a name has no '.' (VFs are named <pf>.vf<N>)");
+        if (!taken.insert(h.name).second) r.fail(n["name"], "machine.devices[].name", "duplicate name '" + h.name + "'");
+      }
+      if (n["driver"]) {
+        h.driver = r.str(n["driver"], "machine.devices[].driver");
+        if (h.driver != "native" && h.driver != "vfio-pci") r.fail(n["driver"], "machine.devices[].driver", "expected native or vfio-pci");
+      }
+      for (const auto& o : names)
+        if (o.at == h.at) r.fail(n["at"], "machine.devices[].at", fmt::format("{} is named twice", at->str()));
+      names.push_back(h);
+    }
+  }
+  sc.devices = host_devices(*sc.host, names);
+  if (sc.devices.empty()) r.fail(m["lspci"], "machine.lspci", "the dumps hold no device (only bridges)");
+  read_smmus(r, m, sc);
+  if (auto why = spread_smmu_specs(sc); !why.empty()) r.fail(m["smmus"], "machine.smmus", why);
+  sc.rcs.push_back({});  // unused: the root complexes are the dumps'
+}
+
+void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
+  if (m.IsMap() && m["lspci"]) return read_host(r, m, sc);
+  r.only(m, "machine", {"smmus", "root_complexes", "ports", "devices", "lspci"});
+  bounded_list(r, m, "smmus", kMaxSmmus);
+  bounded_list(r, m, "root_complexes", kMaxRootComplexes);
+  bounded_list(r, m, "ports", kMaxFunctions);
+  bounded_list(r, m, "devices", kMaxFunctions);
+  read_smmus(r, m, sc);
   if (m["root_complexes"]) {
     std::vector<bool> explicit_unit;
     std::vector<YAML::Node> nodes;
@@ -201,14 +282,12 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
       r.only(n, "machine.root_complexes[]", {"ats", "iommu", "smmu", "vtd"});
       RcSpec rc;
       if (n["ats"]) rc.ats = r.flag(n["ats"], "machine.root_complexes[].ats");
-      if (n["iommu"]) {
-        std::string k = r.str(n["iommu"], "machine.root_complexes[].iommu");
-        if (k == "smmuv3") rc.iommu = hw::pcie::IommuKind::Smmuv3;
-        else if (k == "vtd") rc.iommu = hw::pcie::IommuKind::Vtd;
-        else if (k == "amd") rc.iommu = hw::pcie::IommuKind::Amd;
-        else if (k == "none") rc.iommu = hw::pcie::IommuKind::None;
-        else r.fail(n["iommu"], "machine.root_complexes[].iommu", "expected smmuv3, vtd, amd or none");
-      }
+      if (n["iommu"]) rc.iommu = iommu_kind(r, n["iommu"], "machine.root_complexes[].iommu");
+      // AMD-Vi's firmware (IVRS) has no ATS attribute: a false one would be ignored unseen.
+      if (rc.iommu == hw::pcie::IommuKind::Amd && !rc.ats)
+        r.fail(n["ats"], "machine.root_complexes[].ats",
+               "AMD-Vi has no firmware ATS attribute (the driver reads IOTLB support from each IOMMU's capability "
+               "register): drop ats: false");
       const bool smmu = rc.iommu == hw::pcie::IommuKind::Smmuv3;
       if (n["smmu"])
         rc.smmu = r.num<uint16_t>(n["smmu"], "machine.root_complexes[].smmu", smmu ? sc.smmus.size() - 1 : 255);

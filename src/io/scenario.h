@@ -4,11 +4,13 @@
 // docs/scenarios.md for the format. Errors name file, line, column and field.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hw/pcie/capabilities.h"
+#include "hw/pcie/topology.h"
 #include "policy/ats_variant.h"
 #include "policy/driver.h"
 #include "policy/smmu_attach_switches.h"
@@ -44,6 +46,7 @@ struct PortSpec {
 
 struct DeviceSpec {
   std::string name;
+  std::optional<hw::pcie::Bdf> at;  // a function of the host's dumps (HostMachine), at this address
   std::string port;  // "" = on the root bus (RCiEP)
   uint16_t rc = 0;
   std::optional<uint8_t> devfn;  // given (0 included) or not: an RCiEP without one takes the next free device number
@@ -54,6 +57,17 @@ struct DeviceSpec {
   std::optional<hw::pcie::SriovCapSpec> sriov;
   bool pri = false, pasid = false;
   std::string driver;  // bound at boot: "", native or vfio-pci
+};
+
+// `machine.lspci` (and `machine.acpi`): a host as its lspci dumps and firmware tables give it. The
+// hierarchy is built once, at load (sim::dump_topology, io::acpi::place_behind_iommus); every
+// endpoint it holds is a device of the scenario, named by its address unless `machine.devices`
+// names it.
+struct HostMachine {
+  std::vector<std::string> lspci, acpi;  // the files, as paths from the working directory
+  std::shared_ptr<const hw::pcie::Topology> topology;
+  std::vector<std::string> placed;  // per root complex, the IOMMU the tables put it behind
+  std::vector<std::string> notes;   // what the dumps and tables could not say, or the model does otherwise
 };
 
 struct Expectation {
@@ -71,6 +85,7 @@ struct Scenario {
   std::vector<RcSpec> rcs;
   std::vector<PortSpec> ports;
   std::vector<DeviceSpec> devices;
+  std::optional<HostMachine> host;  // machine.lspci: rcs and ports are then the dumps'
   std::vector<policy::AtsVariant> variants;  // the variants it runs under by default
   // kernel.pci: each field given overrides that switch on top of each variant's defaults.
   std::optional<bool> pf_aware_ats_supported, vf_stu_validation, noats;

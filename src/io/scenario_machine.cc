@@ -13,6 +13,12 @@ namespace atslab::io {
 using namespace hw::pcie;
 
 Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) {
+  // A host's machine was built at load, from its dumps and tables.
+  if (sc.host) {
+    Topology t = *sc.host->topology;
+    for (const auto& d : sc.devices) names[d.name] = t.find(d.at->domain, *d.at);
+    return t;
+  }
   Topology t;
   // Each root complex is its own PCI segment, so root buses never collide.
   for (size_t i = 0; i < sc.rcs.size(); ++i) {

@@ -15,6 +15,7 @@
 #include "linux/pci/quirks.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "linux/vtd/vtd.h"
 #include "sim/final_state.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
@@ -98,12 +99,16 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
       why.push_back(fmt::format("its PF {} has no ATS in the kernel's eyes, and pci_ats_supported() asks the PF", pf.bdf.str()));
   }
   const auto& rc = s.hw.pcie.rc(d.rc);
-  // The root complex's ATS flag stands for IORT's ATS attribute (SMMUv3) and DMAR's ATSR (VT-d);
-  // the AMD-Vi driver reads no such flag.
+  // The root complex's ATS flag stands for IORT's ATS attribute (SMMUv3) and DMAR's ATSR with
+  // ALL_PORTS (VT-d); the AMD-Vi driver reads no such flag.
   if (!rc.ats_supported && rc.iommu == hw::pcie::IommuKind::Smmuv3)
     why.push_back("the root complex declares no ATS (IORT's ATS attribute): arm_smmu_ats_supported() says no");
-  if (!rc.ats_supported && rc.iommu == hw::pcie::IommuKind::Vtd)
-    why.push_back("no DMAR ATSR names its root port: dmar_ats_supported() says no");
+  if (rc.iommu == hw::pcie::IommuKind::Vtd && rc.iommu_index < s.kernel.vtd.units.size())
+    if (auto no = vtd::dmar_ats_refusal(s, id, s.kernel.vtd.units[rc.iommu_index].scalable); !no.empty())
+      why.push_back(no + ": dmar_ats_supported() says no");
+  if (rc.iommu == hw::pcie::IommuKind::Vtd && d.ats_cap &&
+      !(s.hw.pcie.fn(d.fn).cfg.read16(d.ats_cap + hw::pcie::ats::kCap) & hw::pcie::ats::kCapPageAligned))
+    why.push_back("its ATS capability has no Page Aligned Request: VT-d's iommu_enable_pci_ats() leaves ATS off");
   if (rc.iommu == hw::pcie::IommuKind::Vtd && rc.iommu_index < s.kernel.vtd.units.size() &&
       !s.kernel.vtd.units[rc.iommu_index].dev_iotlb)
     why.push_back("the VT-d unit has no device-TLB support (ECAP.DT clear)");
@@ -226,6 +231,11 @@ System bring_up(const io::Scenario& sc, policy::AtsVariant variant, const AuditO
 Audit audit_scenario(const io::Scenario& sc, const AuditOptions& opt) {
   Audit out;
   out.scenario = sc.name;
+  // A host from its own files: where its tables put each root complex, and what they could not say.
+  if (sc.host) {
+    for (const auto& p : sc.host->placed) out.notes.push_back("IOMMU: " + p);
+    out.notes.insert(out.notes.end(), sc.host->notes.begin(), sc.host->notes.end());
+  }
   // The tree's driver keeps its heap outside the System (docs/kernel-source.md): a copy is no
   // snapshot of it, so each hand-over starts from a boot of its own instead of a copy.
   const bool copies_are_snapshots = sc.driver != policy::Driver::Source;

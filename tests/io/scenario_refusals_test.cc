@@ -43,6 +43,12 @@ TEST(ScenarioRefusals, VfsAndCountTogetherAreAnError) {
                   "workload[].vfs: count and vfs are the same number: give one"));
 }
 
+// AMD-Vi's IVRS has no ATS attribute, so `ats: false` would change nothing the driver reads.
+TEST(ScenarioRefusals, AtsFalseOnAnAmdRootComplexIsAnError) {
+  EXPECT_TRUE(has(error_of("machine:\n  root_complexes: [{iommu: amd, ats: false}]\n  devices:\n    - {name: d, vendor: 1, device: 2}\n"),
+                  ":2:38: machine.root_complexes[].ats: AMD-Vi has no firmware ATS attribute"));
+}
+
 TEST(ScenarioRefusals, RcOnADeviceBelowAPortIsAnError) {
   EXPECT_TRUE(has(error_of("machine:\n  ports: [{name: rp0}]\n  devices:\n    - {name: pf, port: rp0, rc: 0, vendor: 1, device: 2}\n"),
                   "machine.devices[].rc: a device below a port is on that port's root complex"));
