@@ -7,12 +7,14 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/scenario.h"
+#include "io/scenario_host.h"
 #include "sim/audit.h"
 
 namespace {
 
 struct AuditCliOptions {
   std::string scenario;
+  std::vector<std::string> lspci, acpi;  // a host straight from its files, instead of a scenario
   std::string variant;  // "": the scenario's own variants
   int vfs = -1;
   bool json = false;
@@ -79,7 +81,10 @@ atslab::cli::Register reg{
     "Per device and variant: will ATS be on, why not, and does handing the device to VFIO hit the seed's WARN",
     [](CLI::App& sub) {
       auto o = std::make_shared<AuditCliOptions>();
-      sub.add_option("scenario", o->scenario, "The machine, as a scenario file (YAML); its workload is not run")->required();
+      sub.add_option("scenario", o->scenario, "The machine, as a scenario file (YAML); its workload is not run");
+      sub.add_option("--lspci", o->lspci, "Instead of a scenario: the host's lspci -xxxx dumps (repeatable)")
+          ->check(CLI::ExistingFile);
+      sub.add_option("--acpi", o->acpi, "With --lspci: the host's IORT, DMAR or IVRS (repeatable)")->check(CLI::ExistingFile);
       sub.add_option("--variant", o->variant, "One variant, or all (default: the scenario's own list)");
       sub.add_option("--vfs", o->vfs, "VFs to enable on each SR-IOV PF with a driver (default: up to 2)")
           ->check(atslab::cli::Unsigned)
@@ -88,7 +93,13 @@ atslab::cli::Register reg{
       atslab::cli::add_driver_option(sub, o->driver);
       return [o]() -> int {
         using namespace atslab;
-        io::Scenario sc = io::load_scenario(o->scenario);
+        if (!o->acpi.empty() && o->lspci.empty()) throw InputError("--acpi needs --lspci: the tables place the dumps' devices");
+        if (o->scenario.empty() && o->lspci.empty())
+          throw InputError("give a scenario file, or the host's --lspci dumps (with its --acpi tables)");
+        if (!o->scenario.empty() && !o->lspci.empty())
+          throw InputError("give a scenario file or the host's --lspci dumps, not both");
+        io::Scenario sc = o->lspci.empty() ? io::load_scenario(o->scenario)
+                                           : io::host_scenario(io::build_host(o->lspci, o->acpi, hw::pcie::IommuKind::Smmuv3, true), "host");
         sc.driver = cli::driver_arg(o->driver);
         sim::AuditOptions opt;
         opt.variants = o->variant.empty() ? sc.variants : cli::variants_arg(o->variant);
