@@ -66,9 +66,39 @@ io::Scenario always_on_scenario() {
   return sc;
 }
 
+io::Scenario iommufd_scenario() {
+  io::Scenario sc = one_smmu_machine("iommufd");
+  io::DeviceSpec nic{.name = "nic", .port = "rp0"};
+  nic.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
+  nic.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+  nic.driver = "vfio-pci";
+  sc.devices.push_back(nic);
+  const Op dma{.kind = OpKind::DeviceDma, .device = "nic", .iova = OpContext::kIovaBase, .write = true};
+  sc.workload = {
+      {.kind = OpKind::IommufdBind, .device = "nic"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "h0"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "h1"},
+      {.kind = OpKind::IommufdMap, .count = 4},
+      {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h0"},
+      dma,
+      {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h1"},
+      dma,
+      {.kind = OpKind::IommufdDetach, .device = "nic"},
+      {.kind = OpKind::IommufdAttach, .device = "nic", .fault = "pci_enable_ats", .hwpt = "h0"},
+      dma,
+      {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h1"},
+      dma,
+      {.kind = OpKind::IommufdUnmap},
+      {.kind = OpKind::IommufdDetach, .device = "nic"},
+      {.kind = OpKind::IommufdUnbind, .device = "nic"},
+  };
+  return sc;
+}
+
 std::string_view path_device(ReproScenario sc) {
   switch (sc) {
     case ReproScenario::AlwaysOn: return "gpu";
+    case ReproScenario::Iommufd: return "nic";
     default: return "";
   }
 }
@@ -78,12 +108,15 @@ std::string_view path_description(ReproScenario sc) {
     case ReproScenario::AlwaysOn:
       return "always-on: a GPU whose ATS is required (7.2's pci_ats_required), handed to VFIO and back to its identity "
              "domain, whose commit-time pci_enable_ats fails";
+    case ReproScenario::Iommufd:
+      return "iommufd: a NIC through the VFIO cdev path, attached to a HWPT from blocked with pci_enable_ats failing, "
+             "replaced to another HWPT, detached";
     default: return "";
   }
 }
 
 ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  io::Scenario sc = always_on_scenario();
+  io::Scenario sc = opt.scenario == ReproScenario::Iommufd ? iommufd_scenario() : always_on_scenario();
   sc.nr_ats_masters_fastpath = opt.legacy_fastpath;
   sc.driver = opt.driver;
   sc.pci_dev_reset_iommu = opt.reset_iommu;

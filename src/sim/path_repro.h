@@ -14,6 +14,10 @@ namespace atslab::sim {
 // 7.2's SMMUv3 driver; VFIO takes it and gives it back to its identity default domain, whose
 // commit-time pci_enable_ats() fails (injected); VFIO takes it once more.
 io::Scenario always_on_scenario();
+// scenarios/iommufd.yaml: a ConnectX-6 Dx on vfio-pci through the cdev path: bound to iommufd,
+// attached to HWPT h0, replaced to h1, detached; attached to h0 again with its commit-time
+// pci_enable_ats failing (injected), replaced to h1, the IOAS unmapped, detached, closed.
+io::Scenario iommufd_scenario();
 
 // The device the path is about (the row's "VF" columns describe it), and what --json calls the run.
 std::string_view path_device(ReproScenario sc);

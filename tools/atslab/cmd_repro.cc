@@ -54,7 +54,9 @@ atslab::cli::Register reg{
                      "prepare-failure (healthy PF, its pci_prepare_ats fails by injection at boot) or reset (healthy PF, the "
                      "VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back, by injection) or always-on "
                      "(scenarios/always-on.yaml: a GPU whose ATS is required, its identity attach's pci_enable_ats failing "
-                     "by injection; the VF columns describe the GPU)");
+                     "by injection; the VF columns describe the GPU) or iommufd (scenarios/iommufd.yaml: the VFIO cdev path, "
+                     "an attach from blocked failing pci_enable_ats by injection, then a replace and a detach; the VF "
+                     "columns describe the NIC)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
@@ -102,9 +104,11 @@ atslab::cli::Register reg{
           ro.scenario = atslab::sim::ReproScenario::Reset;
         else if (o->scenario == "always-on")
           ro.scenario = atslab::sim::ReproScenario::AlwaysOn;
+        else if (o->scenario == "iommufd")
+          ro.scenario = atslab::sim::ReproScenario::Iommufd;
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
-                                   "' (expected seed, enable-failure, prepare-failure, reset or always-on)");
+                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on or iommufd)");
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
         if (path && !smmu) throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only");
