@@ -13,6 +13,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kfunc.h"
 #include "sim/ops.h"
+#include "linux/vfio/device_cdev.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
@@ -183,6 +184,47 @@ TEST(IommufdCdev, AKernelDriverOnTheDefaultDomainHoldsTheGroupAgainstADmaOwner) 
   ASSERT_EQ(m.run({.kind = OpKind::Unbind, .device = "nic"}), 0);
   ASSERT_EQ(m.run({.kind = OpKind::Bind, .device = "nic", .driver = "native"}), 0);
   EXPECT_EQ(iommu::device_claim_dma_owner(m.s, m.nic(), 0x1234), -EPERM) << "a driver uses the default domain";
+}
+
+TEST(IommufdCdev, AnAttachWhileTheGroupsDeviceIsBeingResetGetsEbusy) {
+  Machine m;
+  m.bound_with_two_hwpts();
+  // sysfs reset of the NIC: pci_dev_reset_iommu_prepare parks it on blocked and raises the group's
+  // recovery count; another CPU's ATTACH_IOMMUFD_PT during the FLR wait (no group mutex held) is
+  // refused as the 2026 core refuses an attach while a device of the group resets.
+  Op reset{.kind = OpKind::Reset, .device = "nic"};
+  reset.nested.push_back({.at = kernel::PreemptPoint::FlrWait, .op = {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h0"}});
+  const size_t from = m.s.record.events.size();
+  ASSERT_EQ(m.run(reset), 0);
+  int nested = 1;
+  for (size_t i = from; i < m.s.record.events.size(); ++i)
+    if (m.s.record.events[i].kind == kernel::EventKind::InterleaveEnd) nested = static_cast<int>(m.s.record.events[i].a);
+  EXPECT_EQ(nested, -EBUSY);
+  EXPECT_FALSE(m.s.kernel.vfio.cdevs.at(m.nic()).iommufd_attached);
+  EXPECT_EQ(m.group().domain, m.group().blocking_domain) << "done attaches the NIC back to the group's domain: blocked";
+}
+
+TEST(IommufdCdev, VfsShareTheirBussDevSetAndSriovDisableClosesTheirCdevs) {
+  io::Scenario sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/explore-small.yaml");
+  OpContext ctx;
+  System s = boot_machine(sc, AtsVariant::SeriesV3, ctx, 1, "");
+  ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::SriovEnable, .device = "pf", .count = 2}), 0);
+  for (const char* vf : {"pf.vf0", "pf.vf1"}) {
+    run_op(s, ctx, {.kind = OpKind::Unbind, .device = vf});  // whatever bound at creation
+    ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::Bind, .device = vf, .driver = "vfio-pci"}), 0);
+    ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::IommufdBind, .device = vf}), 0);
+  }
+  const pci::DevId vf0 = *resolve(s, ctx, "pf.vf0"), vf1 = *resolve(s, ctx, "pf.vf1");
+  EXPECT_EQ(vfio::dev_set_of(s, vf0), vfio::dev_set_of(s, vf1)) << "vfio_assign_device_set(vdev, pdev->bus)";
+  ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::IommufdHwptAlloc, .device = "pf.vf0", .hwpt = "h0"}), 0);
+  ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::IommufdAttach, .device = "pf.vf0", .hwpt = "h0"}), 0);
+  ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::IommufdAttach, .device = "pf.vf1", .hwpt = "h0"}), 0)
+      << "another group, the same HWPT: its own attach";
+  ASSERT_EQ(run_op(s, ctx, {.kind = OpKind::SriovDisable, .device = "pf"}), 0);
+  EXPECT_TRUE(s.kernel.vfio.cdevs.empty()) << "vfio-pci's remove closed both cdevs";
+  for (const auto& ig : s.kernel.iommufd.igroups) EXPECT_EQ(ig.refs, 0u);
+  EXPECT_EQ(s.kernel.iommufd.hwpts.at(ctx.hwpts.at("h0")).users, 0u);
+  EXPECT_TRUE(s.record.warnings.empty());
 }
 
 }  // namespace
