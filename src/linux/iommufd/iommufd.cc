@@ -83,16 +83,18 @@ void device_unbind(System& s, IdevId idev) {
 int64_t hwpt_alloc(System& s, IdevId idev) {
   Frame f(s, KFn::iommufd_hwpt_paging_alloc);
   const Device d = fd(s).devices.at(idev);
-  // iopt_table_add_domain takes the IOAS's domains_rwsem for writing while it fills the domain.
-  LockGuard lock(s, LockClass::iopt_domains_rwsem, d.ictx);
   const iommu::DomainId dom = iommu::domain_alloc_paging(s, d.dev);
   if (dom == iommu::kNoDomain) return -ENOMEM;
-  for (const auto& [iova, m] : std::map<uint64_t, IoasMapping>(fd(s).ctxs.at(d.ictx).ioas)) {
-    const int ret = iommu::map(s, dom, iova, m.paddr, m.size);
-    if (ret) {
-      iommu::domain_free(s, dom);
-      return ret;
-    }
+  int ret = 0;
+  {
+    // iopt_table_add_domain: the IOAS's domains_rwsem for writing while it fills the new domain.
+    LockGuard lock(s, LockClass::iopt_domains_rwsem, d.ictx);
+    for (const auto& [iova, m] : std::map<uint64_t, IoasMapping>(fd(s).ctxs.at(d.ictx).ioas))
+      if ((ret = iommu::map(s, dom, iova, m.paddr, m.size))) break;
+  }
+  if (ret) {
+    iommu::domain_free(s, dom);
+    return ret;
   }
   const HwptId h = slot(fd(s).hwpts, [](const HwptPaging& p) { return !p.live; });
   fd(s).hwpts[h] = {.ictx = d.ictx, .domain = dom, .users = 0, .live = true};
