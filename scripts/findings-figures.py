@@ -55,6 +55,12 @@ def quick(binary):
     r = explore(binary, "scenarios/explore-small.yaml", "--variant", "upstream", "--all", "--depth", "3",
                 "--faults", "pci_enable_ats")[0]
     out.append((11, f"({thousands(r['states'])} transitions and {r['unique']}\nunique states"))
+    for v in atslab(binary, "repro", "--scenario", "iommufd", "--json")["variants"]:
+        out.append((24, repro_row(v)))
+    for variant in ("series-v3", "fail-early"):
+        r = explore(binary, "scenarios/iommufd.yaml", "--variant", variant, "--all", "--depth", "4")[0]
+        assert [v["invariant"] for v in r["violations"]] == [23], f"iommufd.yaml under {variant}: {r['violations']}"
+        out.append((24, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
     return out
 
 

@@ -25,6 +25,7 @@ void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
     case OpField::Iova: j[key] = op.iova; return;
     case OpField::Write: j[key] = op.write; return;
     case OpField::Type: j[key] = op.type; return;
+    case OpField::Hwpt: j[key] = op.hwpt; return;
   }
 }
 
@@ -57,6 +58,10 @@ void read_field(const nlohmann::json& v, OpField f, const std::string& where, si
     case OpField::Type:
       str(op.type);
       if (!sim::is_group_type(op.type)) throw InputError(fmt::format("{}: expected identity, DMA or auto", at));
+      return;
+    case OpField::Hwpt:
+      str(op.hwpt);
+      if (op.hwpt.empty()) throw InputError(fmt::format("{} must not be empty", at));
       return;
   }
 }

@@ -160,6 +160,7 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
     case sim::OpField::Iova: op.iova = r.num<uint64_t>(n, field, (uint64_t{1} << 52) - 1); return;
     case sim::OpField::Write: op.write = r.flag(n, field); return;
     case sim::OpField::Type: op.type = r.str(n, field); return;
+    case sim::OpField::Hwpt: op.hwpt = r.name(n, field); return;
   }
 }
 

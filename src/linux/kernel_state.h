@@ -5,6 +5,7 @@
 #include "base/cow_vector.h"
 #include "linux/amd/driver_state.h"
 #include "linux/iommu/iommu_core.h"
+#include "linux/iommufd/iommufd_state.h"
 #include "linux/kernel/context.h"
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/driver_state.h"
@@ -26,6 +27,7 @@ struct Kernel {
   vtd::Driver vtd;
   amd::Driver amd;
   vfio::Vfio vfio;
+  iommufd::Iommufd iommufd;
   kernel::Context ctx;
   // CPUs stopped at an interleaving point while `ctx` runs another operation on its own CPU
   // (their locks are what that operation may not take); empty between operations.

@@ -53,6 +53,13 @@ uint64_t context_hash(const OpContext& c) {
   for (const auto& [dev, g] : c.vfio_groups) put(dev), put(g);
   put(c.own_domains.size());
   for (const auto& [dev, d] : c.own_domains) put(dev), put(d);
+  put(c.iommufd);
+  put(c.hwpts.size());
+  for (const auto& [name, id] : c.hwpts) {
+    put(name.size());
+    b += name;
+    put(id);
+  }
   put(c.next_iova);
   return XXH3_64bits(b.data(), b.size());
 }
@@ -83,6 +90,12 @@ Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector
 }
 
 }  // namespace
+
+bool uses_iommufd(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
+    return op.kind >= OpKind::IommufdBind && op.kind <= OpKind::IommufdUnmap;
+  });
+}
 
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {
   std::vector<Op> plain;
@@ -128,6 +141,22 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     plain.push_back({.kind = OpKind::VfioMapUnmap, .container = c});
     plain.push_back({.kind = OpKind::VfioMap, .container = c});
     plain.push_back({.kind = OpKind::VfioUnmap, .container = c});
+  }
+  // The cdev path joins the alphabet of a scenario whose workload takes it (scenarios/iommufd.yaml):
+  // the other scenarios' searches, and the numbers findings.md quotes from them, stay as they were.
+  if (uses_iommufd(sc.workload)) {
+    for (const auto& n : names) {
+      plain.push_back({.kind = OpKind::IommufdBind, .device = n});
+      plain.push_back({.kind = OpKind::IommufdUnbind, .device = n});
+      plain.push_back({.kind = OpKind::IommufdDetach, .device = n});
+      for (const char* h : {"h0", "h1"}) {
+        plain.push_back({.kind = OpKind::IommufdHwptAlloc, .device = n, .hwpt = h});
+        plain.push_back({.kind = OpKind::IommufdAttach, .device = n, .hwpt = h});
+      }
+    }
+    for (const char* h : {"h0", "h1"}) plain.push_back({.kind = OpKind::IommufdHwptDestroy, .hwpt = h});
+    plain.push_back({.kind = OpKind::IommufdMap});
+    plain.push_back({.kind = OpKind::IommufdUnmap});
   }
   if (!opt.kinds.empty())
     std::erase_if(plain, [&](const Op& op) { return std::find(opt.kinds.begin(), opt.kinds.end(), op.kind) == opt.kinds.end(); });

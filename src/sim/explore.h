@@ -70,7 +70,10 @@ struct ExploreResult {
   std::vector<std::string> non_compliance;  // endpoint behaviour PCIe does not allow, in force from the start
 };
 
-// The operations explored in every state: plain, then each with a forced fault.
+// Whether a workload takes the VFIO cdev path (any iommufd operation).
+bool uses_iommufd(const std::vector<Op>& workload);
+// The operations explored in every state: plain, then each with a forced fault. The cdev path's
+// operations are among them only for a scenario whose workload uses it.
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt);
 
 ExploreResult explore(const io::Scenario& sc, policy::AtsVariant v, const ExploreOptions& opt);

@@ -27,6 +27,10 @@ constexpr F kContainerIova[] = {F::Container, F::Iova};
 constexpr F kContainerCountIova[] = {F::Container, F::Count, F::Iova};
 constexpr F kDeviceIovaWrite[] = {F::Device, F::Iova, F::Write};
 constexpr F kDeviceType[] = {F::Device, F::Type};
+constexpr F kDeviceHwpt[] = {F::Device, F::Hwpt};
+constexpr F kHwpt[] = {F::Hwpt};
+constexpr F kCountIova[] = {F::Count, F::Iova};
+constexpr F kIova[] = {F::Iova};
 
 // In OpKind order (checked below), so a kind indexes its row.
 constexpr KindInfo kKinds[] = {
@@ -51,6 +55,14 @@ constexpr KindInfo kKinds[] = {
     {OpKind::GroupSetType, "group_set_type", kDeviceType},
     {OpKind::Reset, "reset", kDevice},
     {OpKind::VfioReset, "vfio_reset", kDevice},
+    {OpKind::IommufdBind, "iommufd_bind", kDevice},
+    {OpKind::IommufdHwptAlloc, "iommufd_hwpt_alloc", kDeviceHwpt},
+    {OpKind::IommufdAttach, "iommufd_attach", kDeviceHwpt},
+    {OpKind::IommufdDetach, "iommufd_detach", kDevice},
+    {OpKind::IommufdUnbind, "iommufd_unbind", kDevice},
+    {OpKind::IommufdHwptDestroy, "iommufd_hwpt_destroy", kHwpt},
+    {OpKind::IommufdMap, "iommufd_map", kCountIova},
+    {OpKind::IommufdUnmap, "iommufd_unmap", kIova},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {
@@ -65,7 +77,7 @@ const KindInfo& info(OpKind k) { return kKinds[static_cast<size_t>(k)]; }
 }  // namespace
 
 std::string_view field_name(OpField f) {
-  static constexpr std::array<std::string_view, 7> kNames = {"device", "container", "driver", "count", "iova", "write", "type"};
+  static constexpr std::array<std::string_view, 8> kNames = {"device", "container", "driver", "count", "iova", "write", "type", "hwpt"};
   return kNames.at(static_cast<size_t>(f));
 }
 
@@ -91,8 +103,8 @@ bool uses(OpKind k, OpField f) {
 }
 
 uint32_t max_count(OpKind k) {
-  // vfio_map maps within one 1 MiB IOVA slot (sim::OpContext::kIovaStride): 256 pages.
-  return k == OpKind::SriovEnable ? 0xffff : k == OpKind::VfioMap ? 256 : 1'000'000;
+  // vfio_map and iommufd_map map within one 1 MiB IOVA slot (sim::OpContext::kIovaStride): 256 pages.
+  return k == OpKind::SriovEnable ? 0xffff : k == OpKind::VfioMap || k == OpKind::IommufdMap ? 256 : 1'000'000;
 }
 
 uint64_t op_cost(const Op& op) {

@@ -11,7 +11,9 @@
 #include "io/input_error.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
+#include "linux/iommufd/iommufd.h"
 #include "linux/kernel/locks.h"
+#include "linux/vfio/device_cdev.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
@@ -51,6 +53,16 @@ std::string describe_plain(const Op& op) {
     case OpKind::GroupSetType: return fmt::format("echo {} > {}/iommu_group/type", op.type, op.device);
     case OpKind::Reset: return fmt::format("echo 1 > {}/reset", op.device);
     case OpKind::VfioReset: return fmt::format("VFIO_DEVICE_RESET {}", op.device);
+    case OpKind::IommufdBind: return fmt::format("VFIO_DEVICE_BIND_IOMMUFD {}", op.device);
+    case OpKind::IommufdHwptAlloc: return fmt::format("IOMMU_HWPT_ALLOC {} for {}", op.hwpt, op.device);
+    case OpKind::IommufdAttach: return fmt::format("VFIO_DEVICE_ATTACH_IOMMUFD_PT {} -> {}", op.device, op.hwpt);
+    case OpKind::IommufdDetach: return fmt::format("VFIO_DEVICE_DETACH_IOMMUFD_PT {}", op.device);
+    case OpKind::IommufdUnbind: return fmt::format("close {}'s cdev (iommufd unbind)", op.device);
+    case OpKind::IommufdHwptDestroy: return fmt::format("IOMMU_DESTROY {}", op.hwpt);
+    case OpKind::IommufdMap:
+      return op.iova ? fmt::format("IOMMU_IOAS_MAP x{} at {:#x}", op.count, op.iova) : fmt::format("IOMMU_IOAS_MAP x{}", op.count);
+    case OpKind::IommufdUnmap:
+      return op.iova ? fmt::format("IOMMU_IOAS_UNMAP {:#x}", op.iova) : std::string("IOMMU_IOAS_UNMAP (lowest)");
   }
   return "?";
 }
@@ -188,6 +200,87 @@ void container_dma(System& s, vfio::ContainerId c, uint64_t iova, uint64_t size)
   for (hw::pcie::FnId fn : fns) {
     device_dma(s, fn, iova, true);
     if (size > 0x1000) device_dma(s, fn, iova + size - 0x1000, false);
+  }
+}
+
+// The workload's iommufd context: /dev/iommu opened on first use, kept for the run.
+iommufd::CtxId iommufd_ctx(System& s, OpContext& ctx) {
+  if (ctx.iommufd == iommufd::kNone) ctx.iommufd = iommufd::open_ctx(s);
+  return ctx.iommufd;
+}
+
+// The next free IOVA slot of the IOAS, as next_vfio_iova does for a container.
+uint64_t next_ioas_iova(const System& s, OpContext& ctx, iommufd::CtxId ictx) {
+  const auto& areas = s.kernel.iommufd.ctxs.at(ictx).ioas;
+  for (int i = 0; i < 16; ++i) {
+    const uint64_t iova = ctx.next_iova;
+    ctx.next_iova = OpContext::kIovaBase + (iova - OpContext::kIovaBase + OpContext::kIovaStride) % (16 * OpContext::kIovaStride);
+    auto it = areas.lower_bound(iova);
+    if (it == areas.end() || it->first >= iova + OpContext::kIovaStride) return iova;
+  }
+  return ctx.next_iova;  // every slot taken: the map meets its own -EEXIST
+}
+
+// A HWPT name the workload gave that still names a live HWPT.
+std::optional<iommufd::HwptId> hwpt_named(const System& s, const OpContext& ctx, const std::string& name) {
+  auto it = ctx.hwpts.find(name);
+  if (it == ctx.hwpts.end() || it->second >= s.kernel.iommufd.hwpts.size() || !s.kernel.iommufd.hwpts[it->second].live)
+    return std::nullopt;
+  return it->second;
+}
+
+int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
+  const bool present = d0 != pci::kNoDev;
+  switch (op.kind) {
+    case OpKind::IommufdBind:
+      if (!present) return -ENODEV;
+      return vfio::bind_iommufd(s, d0, iommufd_ctx(s, ctx));
+    case OpKind::IommufdHwptAlloc: {
+      if (!present) return -ENODEV;
+      // dev_id names a bound device; a name is one HWPT (the workload destroys it to reuse the name).
+      const iommufd::IdevId idev = vfio::cdev_idev(s, d0);
+      if (idev == iommufd::kNone) return -ENOENT;
+      if (hwpt_named(s, ctx, op.hwpt)) return -EEXIST;
+      const int64_t h = iommufd::hwpt_alloc(s, idev);
+      if (h < 0) return static_cast<int>(h);
+      ctx.hwpts[op.hwpt] = static_cast<iommufd::HwptId>(h);
+      return 0;
+    }
+    case OpKind::IommufdAttach: {
+      if (!present) return -ENODEV;
+      const auto h = hwpt_named(s, ctx, op.hwpt);
+      return vfio::attach_pt(s, d0, h.value_or(iommufd::kNone));  // an unknown id: -ENOENT from iommufd
+    }
+    case OpKind::IommufdDetach:
+      if (!present) return -ENODEV;
+      return vfio::detach_pt(s, d0);
+    case OpKind::IommufdUnbind:
+      if (!present || vfio::cdev_idev(s, d0) == iommufd::kNone) return -EBADF;  // no bound fd to close
+      vfio::unbind_iommufd(s, d0);
+      return 0;
+    case OpKind::IommufdHwptDestroy: {
+      const auto h = hwpt_named(s, ctx, op.hwpt);
+      if (!h) return -ENOENT;
+      const int ret = iommufd::hwpt_destroy(s, *h);
+      if (ret == 0) ctx.hwpts.erase(op.hwpt);
+      return ret;
+    }
+    case OpKind::IommufdMap: {
+      const iommufd::CtxId ictx = iommufd_ctx(s, ctx);
+      const uint64_t iova = op.iova ? op.iova : next_ioas_iova(s, ctx, ictx);
+      const uint64_t size = 0x1000ull * std::clamp<uint32_t>(op.count, 1, max_count(OpKind::IommufdMap));
+      const int ret = iommufd::ioas_map(s, ictx, iova, 0x80000000ull + (iova & 0xfffffff), size);
+      if (ret == 0) remember_iova(ctx, iova);
+      return ret;
+    }
+    case OpKind::IommufdUnmap: {
+      const iommufd::CtxId ictx = iommufd_ctx(s, ctx);
+      const auto& areas = s.kernel.iommufd.ctxs.at(ictx).ioas;
+      if (areas.empty()) return -ENOENT;
+      return iommufd::ioas_unmap(s, ictx, op.iova ? op.iova : areas.begin()->first);
+    }
+    default:
+      return -EINVAL;
   }
 }
 
@@ -370,6 +463,15 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       ctx.own_domains.erase(it);
       return 0;
     }
+    case OpKind::IommufdBind:
+    case OpKind::IommufdHwptAlloc:
+    case OpKind::IommufdAttach:
+    case OpKind::IommufdDetach:
+    case OpKind::IommufdUnbind:
+    case OpKind::IommufdHwptDestroy:
+    case OpKind::IommufdMap:
+    case OpKind::IommufdUnmap:
+      return run_iommufd(s, ctx, op, d0);
   }
   return -EINVAL;
 }
@@ -410,6 +512,8 @@ bool lock_free(OpKind k) {
     case OpKind::VfioUnmap:
     case OpKind::DeviceDma:     // the device itself: no kernel lock at all
     case OpKind::AtsTranslate:
+    case OpKind::IommufdMap:    // the IOAS's rwsems, which no attach holds
+    case OpKind::IommufdUnmap:
       return true;
     default:
       return false;

@@ -39,8 +39,17 @@ enum class OpKind : uint8_t {
   GroupSetType,     // echo `type` (identity, DMA or auto) > the device's iommu_group/type
   Reset,            // echo 1 > `device`/reset: pci_reset_function (FLR, state saved and restored)
   VfioReset,        // VFIO_DEVICE_RESET on `device`'s fd: pci_try_reset_function
+  // The VFIO cdev path with iommufd (one iommufd context, /dev/iommu, per workload, with one IOAS):
+  IommufdBind,       // open `device`'s /dev/vfio/devices/vfioN and VFIO_DEVICE_BIND_IOMMUFD: DMA ownership (blocked)
+  IommufdHwptAlloc,  // IOMMU_HWPT_ALLOC on the IOAS for bound `device`: a paging domain, named `hwpt`
+  IommufdAttach,     // VFIO_DEVICE_ATTACH_IOMMUFD_PT to `hwpt`: an attach, or a replace when attached already
+  IommufdDetach,     // VFIO_DEVICE_DETACH_IOMMUFD_PT: back to the blocking domain
+  IommufdUnbind,     // close() of the bound cdev fd: detach, DMA ownership released (the default domain)
+  IommufdHwptDestroy,  // IOMMU_DESTROY of `hwpt` (-EBUSY while attached)
+  IommufdMap,        // IOMMU_IOAS_MAP of `count` pages at `iova` (0: the next free slot), into every HWPT
+  IommufdUnmap,      // IOMMU_IOAS_UNMAP of the area at `iova` (0: the lowest)
 };
-inline constexpr OpKind kLastOpKind = OpKind::VfioReset;
+inline constexpr OpKind kLastOpKind = OpKind::IommufdUnmap;
 
 struct Nested;
 
@@ -57,6 +66,7 @@ struct Op {
   uint64_t iova = 0;   // DeviceDma, AtsTranslate, VfioUnmap
   bool write = false;  // DeviceDma, AtsTranslate: a write (or write permission asked for)
   std::string type;    // GroupSetType: what is written to the sysfs file
+  std::string hwpt = "h0";  // IommufdHwptAlloc, IommufdAttach, IommufdHwptDestroy: the workload's name for a HWPT
   bool operator==(const Op&) const = default;
 };
 
@@ -83,6 +93,8 @@ struct OpContext {
   std::map<std::string, vfio::ContainerId> containers;
   std::map<pci::DevId, vfio::VfioGroupId> vfio_groups;
   std::map<pci::DevId, iommu::DomainId> own_domains;
+  iommufd::CtxId iommufd = iommufd::kNone;  // the workload's /dev/iommu, opened on first use
+  std::map<std::string, iommufd::HwptId> hwpts;  // the workload's HWPTs by name (live ones)
   static constexpr uint64_t kIovaBase = 0x100000, kIovaStride = 0x100000;
   uint64_t next_iova = kIovaBase;
   std::vector<uint64_t> recent_iovas;  // the last IOVAs the workload mapped (VFIO and DMA API), oldest first

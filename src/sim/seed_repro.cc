@@ -14,6 +14,7 @@
 #include "linux/kernel/fault_inject.h"
 #include "io/fault_plan.h"
 #include "sim/ops.h"
+#include "sim/path_repro.h"
 
 namespace atslab::sim {
 
@@ -83,6 +84,7 @@ class Runner {
 }  // namespace
 
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
+  if (opt.scenario == ReproScenario::AlwaysOn || opt.scenario == ReproScenario::Iommufd) return run_path_repro(v, opt);
   Runner run(v, opt);
   System& s = run.s();
   faults::seed(s.faults, opt.seed);

@@ -40,6 +40,10 @@ enum class ReproScenario : uint8_t {
   EnableFailure,  // a healthy PF (nothing quirked) whose VF's first pci_enable_ats fails by injection
   PrepareFailure, // a healthy PF whose pci_prepare_ats fails (by injection) at its boot-time IOMMU probe
   Reset,          // a healthy PF; the VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back (injection)
+  AlwaysOn,       // scenarios/always-on.yaml's path (sim/path_repro.h): the identity attach of a device whose ATS is
+                  // required fails its commit-time pci_enable_ats (injection)
+  Iommufd,        // scenarios/iommufd.yaml's path: the VFIO cdev path, whose attach from blocked fails pci_enable_ats
+                  // (injection), then a replace to another HWPT and a detach
 };
 
 struct ReproOptions {

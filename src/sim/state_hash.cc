@@ -150,6 +150,12 @@ class Hasher {
   void add(const vfio::Type1Domain& d) { add(d.domain), add(d.groups); }
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domains), add(c.dma); }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers); }
+  void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached); }
+  void add(const iommufd::IoasMapping& m) { add(m.paddr), add(m.size); }
+  void add(const iommufd::Ctx& c) { add(c.ioas); }
+  void add(const iommufd::HwptPaging& h) { pod(h.ictx, h.domain, h.users, h.live); }
+  void add(const iommufd::Igroup& g) { pod(g.ictx, g.group, g.hwpt), add(g.devices), add(g.refs); }
+  void add(const iommufd::Device& d) { pod(d.ictx, d.dev, d.igroup, d.live); }
   void add(const smmuv3::Driver& d) {
     add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure), add(d.switches.release_domain),
         add(d.switches.master_prepare_ats);
@@ -257,6 +263,11 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.smmuv3);
   h.add(s.kernel.vfio.containers);
   h.add(s.kernel.vfio.groups);
+  h.add(s.kernel.vfio.cdevs);
+  h.add(s.kernel.iommufd.ctxs);
+  h.add(s.kernel.iommufd.hwpts);
+  h.add(s.kernel.iommufd.igroups);
+  h.add(s.kernel.iommufd.devices);
   for (const auto& r : s.faults.rules) h.add(r.point), h.add(r.nth), h.add(r.per_million), h.add(r.step), h.add(r.always), h.add(r.error);
   h.add(s.faults.calls);
   h.add(s.faults.fired);

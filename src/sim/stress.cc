@@ -13,6 +13,7 @@
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/kernel/fault_inject.h"
+#include "sim/op_kinds.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
@@ -105,6 +106,8 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   const auto& from = sriov_op && !pfs.empty() ? pfs : slot_op && !slots.empty() ? slots : names;
   op.device = from[next(rng) % from.size()];
   op.container = !one_container(w) && next(rng) % 4 == 0 ? "c1" : "c0";
+  // Drawn only for the cdev path's kinds: the other workloads' runs stay what they were for a seed.
+  if (uses(op.kind, OpField::Hwpt)) op.hwpt = next(rng) % 2 ? "h1" : "h0";
   if (slot_op && slots.empty()) op.kind = OpKind::HostDma;  // no slot in this machine
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
@@ -112,7 +115,7 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
     static const char* const types[] = {"identity", "DMA", "auto"};
     op.type = types[next(rng) % 3];
   }
-  if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap)
+  if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap || op.kind == OpKind::IommufdMap)
     op.count = 1 + next(rng) % 8;
   if (w == Workload::IovaStress) steer_vm(op, rng, s, ctx, names);
   if (op.kind == OpKind::DeviceDma || op.kind == OpKind::AtsTranslate) {
@@ -120,6 +123,11 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
     std::vector<uint64_t> iovas = ctx.recent_iovas;
     for (const auto& [name, c] : ctx.containers)
       for (const auto& [iova, m] : s.kernel.vfio.containers.at(c).dma) {
+        iovas.push_back(iova);
+        iovas.push_back(iova + m.size - 0x1000);
+      }
+    for (const auto& c : s.kernel.iommufd.ctxs)
+      for (const auto& [iova, m] : c.ioas) {
         iovas.push_back(iova);
         iovas.push_back(iova + m.size - 0x1000);
       }
@@ -139,8 +147,10 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::HostDma:
     case OpKind::VfioMapUnmap:
     case OpKind::VfioUnmap:
+    case OpKind::IommufdUnmap:
       return {P::UnmapAfterIoptes, P::InvAfterLoad};
     case OpKind::VfioMap:
+    case OpKind::IommufdMap:
     case OpKind::DeviceDma:
     case OpKind::AtsTranslate:
       return {};

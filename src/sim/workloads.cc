@@ -12,6 +12,7 @@ std::string_view name(Workload w) {
     case Workload::SriovChurn: return "sriov-churn";
     case Workload::DomainChurn: return "domain-churn";
     case Workload::Hotplug: return "hotplug";
+    case Workload::Iommufd: return "iommufd";
   }
   return "?";
 }
@@ -48,6 +49,13 @@ constexpr OpKind kDomainChurn[] = {K::VfioSetContainer, K::VfioSetIommu, K::Vfio
 constexpr OpKind kHotplug[] = {K::HotplugAdd, K::HotplugAdd, K::HotplugRemove, K::HotplugRemove, K::Bind, K::Unbind,
                                K::SriovEnable, K::SriovDisable, K::HostDma, K::DeviceDma, K::VfioSetContainer,
                                K::VfioSetIommu, K::VfioMapUnmap};
+// The cdev path (issue 18, path 4): the attaches that move a device between blocked and a HWPT,
+// or from one HWPT to the other without blocked between, with the IOAS's maps and the devices'
+// traffic in between; now and then the device goes back to vfio-pci's group path or its fd closes.
+constexpr OpKind kIommufd[] = {K::IommufdBind, K::IommufdHwptAlloc, K::IommufdAttach, K::IommufdAttach,
+                               K::IommufdAttach, K::IommufdDetach, K::IommufdUnbind, K::IommufdHwptDestroy,
+                               K::IommufdMap, K::IommufdMap, K::IommufdUnmap, K::DeviceDma, K::DeviceDma,
+                               K::AtsTranslate, K::Bind, K::Unbind};
 
 bool has_hotplug(const io::Scenario& sc) {
   return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
@@ -61,6 +69,7 @@ std::span<const OpKind> op_mix(Workload w) {
     case Workload::SriovChurn: return kSriovChurn;
     case Workload::DomainChurn: return kDomainChurn;
     case Workload::Hotplug: return kHotplug;
+    case Workload::Iommufd: return kIommufd;
   }
   return kMixed;
 }
@@ -75,6 +84,27 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
     if (!d.sriov || d.hotplug) continue;
     if (d.driver.empty()) ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "native"});
     ops.push_back({.kind = OpKind::SriovEnable, .device = d.name, .count = std::min<uint32_t>(2, d.sriov->total_vfs)});
+  }
+  if (w == Workload::Iommufd) {
+    // Every VF (or device) on vfio-pci, bound to the context, and the first one's HWPT h0 attached.
+    bool hwpt = false;
+    auto to_iommufd = [&](const std::string& dev, const std::string& bound) {
+      if (bound == "native") ops.push_back({.kind = OpKind::Unbind, .device = dev});
+      if (bound != "vfio-pci") ops.push_back({.kind = OpKind::Bind, .device = dev, .driver = "vfio-pci"});
+      ops.push_back({.kind = OpKind::IommufdBind, .device = dev});
+      if (!hwpt) ops.push_back({.kind = OpKind::IommufdHwptAlloc, .device = dev, .hwpt = "h0"});
+      hwpt = true;
+      ops.push_back({.kind = OpKind::IommufdAttach, .device = dev, .hwpt = "h0"});
+    };
+    for (const auto& d : sc.devices) {
+      if (d.hotplug) continue;
+      if (d.sriov)
+        for (uint32_t i = 0; i < std::min<uint32_t>(2, d.sriov->total_vfs); ++i) to_iommufd(fmt::format("{}.vf{}", d.name, i), "");
+      else
+        to_iommufd(d.name, d.driver);
+    }
+    ops.push_back({.kind = OpKind::IommufdMap, .count = 4});
+    return ops;
   }
   if (w != Workload::IovaStress) return ops;
   // iova-stress: every VF (or a device without SR-IOV) handed to VFIO in container c0, as a VM would hold them.

@@ -8,6 +8,8 @@
 //   sriov-churn   VFs enabled and disabled (probe and release), drivers bound and unbound
 //   domain-churn  default, blocked, VFIO paging, a driver's own paging domain, identity
 //   hotplug       devices in hot-plug slots arriving and leaving under traffic
+//   iommufd       the VFIO cdev path: devices bound to iommufd, attached to HWPTs, replaced from
+//                 one to the other, detached, unbound, with IOAS map/unmap and their traffic
 #include <optional>
 #include <span>
 #include <string>
@@ -19,9 +21,9 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
-                                             Workload::DomainChurn, Workload::Hotplug};
+                                             Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);
@@ -30,7 +32,7 @@ std::string workload_names();
 
 // The operation kinds the workload draws from, repeated by weight.
 std::span<const OpKind> op_mix(Workload w);
-// Whether the workload keeps to one VFIO container (c0) rather than two.
+// Whether the workload keeps to one VFIO container (c0) rather than two (and one HWPT name, h0).
 bool one_container(Workload w);
 // iova-stress's VM: the devices its set-up hands to VFIO (two VFs of each SR-IOV PF, or the
 // device itself), the only ones its random operations address.

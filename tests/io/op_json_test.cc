@@ -28,7 +28,7 @@ std::vector<OpKind> every_kind() {
 }
 
 const OpField kEveryField[] = {OpField::Device, OpField::Container, OpField::Driver, OpField::Count,
-                               OpField::Iova,   OpField::Write,     OpField::Type};
+                               OpField::Iova,   OpField::Write,     OpField::Type,   OpField::Hwpt};
 
 // Every field the kind reads set to something other than its default.
 Op with_every_field(OpKind k) {
@@ -41,6 +41,7 @@ Op with_every_field(OpKind k) {
       case OpField::Iova: op.iova = 0x2345000; break;
       case OpField::Write: op.write = true; break;
       case OpField::Type: op.type = "identity"; break;
+      case OpField::Hwpt: op.hwpt = "h7"; break;
     }
   return op;
 }

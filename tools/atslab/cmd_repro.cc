@@ -9,6 +9,7 @@
 #include "io/repro_report.h"
 #include "linux/kernel/fault_inject.h"
 #include "io/fault_plan.h"
+#include "sim/path_repro.h"
 #include "sim/seed_repro.h"
 
 namespace {
@@ -46,12 +47,16 @@ atslab::cli::Register reg{
                      "fail-early or all");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--log", o->log, "Print the whole simulated dmesg of each variant");
-      sub.add_option("--iterations", o->iterations, "iova_stress map/unmap iterations per VFIO round")
+      CLI::Option* iterations = sub.add_option("--iterations", o->iterations, "iova_stress map/unmap iterations per VFIO round")
           ->check(atslab::cli::Unsigned)->check(CLI::Range(1, 100000));
       sub.add_option("--scenario", o->scenario,
                      "seed (E2000 PF quirked off), enable-failure (healthy PF, the VFs' pci_enable_ats fails by injection) "
                      "prepare-failure (healthy PF, its pci_prepare_ats fails by injection at boot) or reset (healthy PF, the "
-                     "VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back, by injection)");
+                     "VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back, by injection) or always-on "
+                     "(scenarios/always-on.yaml: a GPU whose ATS is required, its identity attach's pci_enable_ats failing "
+                     "by injection; the VF columns describe the GPU) or iommufd (scenarios/iommufd.yaml: the VFIO cdev path, "
+                     "an attach from blocked failing pci_enable_ats by injection, then a replace and a detach; the VF "
+                     "columns describe the NIC)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
@@ -66,7 +71,7 @@ atslab::cli::Register reg{
                    "its blocking domain across a reset)");
       sub.add_flag("--nr-ats-masters-fastpath", o->legacy,
                    "Run the pre-2026 invalidation design (nr_ats_masters and the devices list) instead of the arrays");
-      return [o]() -> int {
+      return [o, iterations]() -> int {
         auto iommu = parse_iommu(o->iommu);
         if (!iommu) throw atslab::InputError("unknown IOMMU '" + o->iommu + "' (expected smmuv3, vtd or amd)");
         const bool smmu = *iommu == atslab::hw::pcie::IommuKind::Smmuv3;
@@ -97,9 +102,18 @@ atslab::cli::Register reg{
           ro.scenario = atslab::sim::ReproScenario::PrepareFailure;
         else if (o->scenario == "reset")
           ro.scenario = atslab::sim::ReproScenario::Reset;
+        else if (o->scenario == "always-on")
+          ro.scenario = atslab::sim::ReproScenario::AlwaysOn;
+        else if (o->scenario == "iommufd")
+          ro.scenario = atslab::sim::ReproScenario::Iommufd;
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
-                                   "' (expected seed, enable-failure, prepare-failure or reset)");
+                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on or iommufd)");
+        // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
+        const bool path = !atslab::sim::path_description(ro.scenario).empty();
+        if (path && !smmu) throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only");
+        if (path && (o->header || iterations->count()))
+          throw atslab::InputError("--scenario " + o->scenario + " takes neither --header-quirks nor --iterations");
         ro.reset_iommu = !o->no_reset_iommu;
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
@@ -119,6 +133,7 @@ atslab::cli::Register reg{
           // The same shape for every scenario; its description names the one that ran.
           if (ro.scenario == atslab::sim::ReproScenario::Reset)
             j["scenario"] = "reset: healthy PF, the VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back";
+          if (path) j["scenario"] = std::string(atslab::sim::path_description(ro.scenario));
           j["driver"] = atslab::cli::driver_json(ro.driver);
           std::cout << j.dump(2) << "\n";
         } else {

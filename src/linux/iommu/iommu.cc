@@ -181,9 +181,9 @@ int group_claim_dma_owner(System& s, GroupId g, uint32_t owner) {
   return take_dma_ownership(s, g, owner);
 }
 
-void group_release_dma_owner(System& s, GroupId g) {
-  Frame f(s, KFn::iommu_group_release_dma_owner);
-  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+namespace {
+// __iommu_release_dma_ownership, under the group mutex.
+void release_dma_ownership(System& s, GroupId g) {
   Frame g2(s, KFn::__iommu_release_dma_ownership);
   const Group& gr = group(s, g);
   if (kernel::warn_on(s, !gr.owner_cnt || !gr.owner || gr.pasid_count, "!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array)"))
@@ -191,6 +191,65 @@ void group_release_dma_owner(System& s, GroupId g) {
   grp(s, g).owner_cnt = 0;
   grp(s, g).owner = 0;
   group_set_domain_nofail(s, g, group(s, g).default_domain);
+}
+}  // namespace
+
+void group_release_dma_owner(System& s, GroupId g) {
+  Frame f(s, KFn::iommu_group_release_dma_owner);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+  release_dma_ownership(s, g);
+}
+
+int device_claim_dma_owner(System& s, pci::DevId dev, uint32_t owner) {
+  Frame f(s, KFn::iommu_device_claim_dma_owner);
+  if (kernel::warn_on(s, owner == 0, "!owner")) return -EINVAL;
+  const GroupId g = group_of(s, dev);
+  if (g == kNoGroup) return -ENODEV;
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+  if (group(s, g).owner_cnt) {
+    // A kernel driver using the default domain counts with owner 0: a different owner too.
+    if (group(s, g).owner != owner) return -EPERM;
+    grp(s, g).owner_cnt++;
+    return 0;
+  }
+  return take_dma_ownership(s, g, owner);
+}
+
+void device_release_dma_owner(System& s, pci::DevId dev) {
+  Frame f(s, KFn::iommu_device_release_dma_owner);
+  const GroupId g = group_of(s, dev);
+  if (g == kNoGroup) return;
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+  if (group(s, g).owner_cnt > 1) {
+    grp(s, g).owner_cnt--;
+    return;
+  }
+  release_dma_ownership(s, g);
+}
+
+int attach_group_handle(System& s, DomainId d, GroupId g) {
+  Frame f(s, KFn::iommu_attach_group_handle);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+  const Group& gr = group(s, g);
+  // __iommu_attach_group: only from the core's own domains.
+  if (gr.domain != kNoDomain && gr.domain != gr.default_domain && gr.domain != gr.blocking_domain) return -EBUSY;
+  return group_set_domain_internal(s, g, d, 0);
+}
+
+void detach_group_handle(System& s, DomainId, GroupId g) {
+  Frame f(s, KFn::iommu_detach_group_handle);
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+  // __iommu_group_set_core_domain: the owner holds the group, so its blocking domain.
+  DomainId core = group(s, g).owner ? group(s, g).blocking_domain : group(s, g).default_domain;
+  group_set_domain_nofail(s, g, core);
+}
+
+int replace_group_handle(System& s, GroupId g, DomainId new_dom) {
+  Frame f(s, KFn::iommu_replace_group_handle);
+  if (new_dom == kNoDomain) return -EINVAL;
+  LockGuard lock(s, LockClass::iommu_group_mutex, g);
+  // __iommu_group_set_domain: a failed switch puts every device back on the old domain.
+  return group_set_domain_internal(s, g, new_dom, 0);
 }
 
 int device_use_default_domain(System& s, pci::DevId dev) {

@@ -36,6 +36,19 @@ int group_store_type(System& s, GroupId g, std::optional<DomainType> target);
 
 int group_claim_dma_owner(System& s, GroupId g, uint32_t owner);
 void group_release_dma_owner(System& s, GroupId g);
+// iommu_device_claim_dma_owner / iommu_device_release_dma_owner: DMA ownership per device
+// (iommufd's bind and unbind). The first claim moves the group to its blocking domain; more
+// claims by the same owner (another device of the group) count; another owner gets -EPERM.
+// The last release puts the group back on its default domain.
+int device_claim_dma_owner(System& s, pci::DevId dev, uint32_t owner);
+void device_release_dma_owner(System& s, pci::DevId dev);
+// The attach handle calls iommufd makes (the handle itself is not modelled): attach from the
+// default or blocking domain only (-EBUSY otherwise); detach to the blocking domain (the owner's
+// core domain); replace moves the group from any domain to `new_domain` directly, through the
+// driver's attach, without passing through blocked, and leaves the group as it was on failure.
+int attach_group_handle(System& s, DomainId domain, GroupId g);
+void detach_group_handle(System& s, DomainId domain, GroupId g);
+int replace_group_handle(System& s, GroupId g, DomainId new_domain);
 int device_use_default_domain(System& s, pci::DevId dev);
 void device_unuse_default_domain(System& s, pci::DevId dev);
 

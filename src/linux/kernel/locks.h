@@ -35,6 +35,9 @@ enum class LockClass : uint8_t {
   // traffic and its own IOMMU calls before it returns, so unbinding excludes them as if both
   // took this (the driver's own users shared, device_release_driver exclusive).
   driver_in_use,
+  vfio_dev_set_lock,        // vfio_device_set->lock: the cdev's BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT, close
+  iommufd_igroup_lock,      // iommufd_group->lock: a group's attach, replace and detach in one iommufd context
+  iopt_domains_rwsem,       // io_pagetable->domains_rwsem: IOAS map/unmap (read), HWPT allocation (write)
   kCount
 };
 std::string_view name(LockClass c);

@@ -9,6 +9,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/reset.h"
 #include "linux/system.h"
+#include "linux/vfio/device_cdev.h"
 
 namespace atslab::vfio {
 
@@ -143,6 +144,9 @@ int register_group_dev(System& s, pci::DevId dev) {
 
 void unregister_group_dev(System& s, pci::DevId dev) {
   Frame f(s, KFn::vfio_unregister_group_dev);
+  // vfio_unregister_group_dev waits until the device's users are gone, asking them through the
+  // driver's request callback; the workload's user answers by closing its cdev fd.
+  unbind_iommufd(s, dev);
   const VfioGroupId g = find_group(s, iommu::group_of(s, dev));
   if (g == kNone) return;
   Frame h(s, KFn::vfio_device_remove_group);
@@ -172,6 +176,10 @@ int group_set_container(System& s, VfioGroupId g, ContainerId c) {
   LockGuard group_lock(s, LockClass::vfio_group_group_lock, g);
   if (v(s).groups.at(g).container != kNone) return -EINVAL;
   if (group_dead(s, g)) return -ENODEV;  // vfio_group_ioctl_set_container: !group->iommu_group
+  // A device of the group bound through its cdev: the group fd could not have been opened
+  // (vfio_group_fops_open refuses while cdev_device_open_cnt is set).
+  for (pci::DevId d : iommu::group(s, v(s).groups[g].group).devices)
+    if (v(s).cdevs.contains(d)) return -EBUSY;
   Frame g2(s, KFn::vfio_container_attach_group);
   LockGuard lock(s, LockClass::vfio_container_group_lock, c, LockMode::Exclusive);
   int ret = iommu::group_claim_dma_owner(s, v(s).groups[g].group, owner_token(g));

@@ -6,6 +6,7 @@
 
 #include "base/cow_vector.h"
 #include "linux/iommu/iommu_core.h"
+#include "linux/iommufd/iommufd_state.h"
 
 namespace atslab::vfio {
 
@@ -47,9 +48,18 @@ struct VfioGroup {
   bool operator==(const VfioGroup&) const = default;
 };
 
+// A vfio device opened through its cdev (/dev/vfio/devices/vfioN) and bound to iommufd
+// (VFIO_DEVICE_BIND_IOMMUFD): struct vfio_device's iommufd_device and iommufd_attached.
+struct CdevBinding {
+  iommufd::IdevId idev = iommufd::kNone;
+  bool iommufd_attached = false;
+  bool operator==(const CdevBinding&) const = default;
+};
+
 struct Vfio {
   std::vector<Container> containers;
   base::CowVector<VfioGroup> groups;  // every vfio_group ever created, dead ones included
+  std::map<pci::DevId, CdevBinding> cdevs;  // by device: the bound cdev files (one per device)
   bool operator==(const Vfio&) const = default;
 };
 

@@ -1,0 +1,210 @@
+#include "linux/iommufd/iommufd.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
+#include "linux/kernel/printk.h"
+#include "linux/system.h"
+
+namespace atslab::iommufd {
+
+using kernel::Frame;
+using kernel::KFn;
+using kernel::LockClass;
+using kernel::LockGuard;
+using kernel::LockMode;
+
+namespace {
+Iommufd& fd(System& s) { return s.kernel.iommufd; }
+// The owner cookie iommufd passes to iommu_device_claim_dma_owner: the context's address.
+uint32_t owner_token(CtxId ictx) { return 0x20000 + ictx; }
+
+// A freed object's slot is reused, lowest first, as new_domain does for domains: the same live
+// objects then make the same state, whatever was bound and freed before (the explorer's states
+// stay few).
+template <typename T, typename Free>
+uint32_t slot(std::vector<T>& v, Free is_free) {
+  for (size_t i = 0; i < v.size(); ++i)
+    if (is_free(v[i])) return static_cast<uint32_t>(i);
+  v.emplace_back();
+  return static_cast<uint32_t>(v.size() - 1);
+}
+
+// iommufd_get_group: the context's iommufd_group for the device's IOMMU group, or a new one.
+IgroupId get_group(System& s, CtxId ictx, iommu::GroupId g) {
+  auto& igs = fd(s).igroups;
+  for (IgroupId i = 0; i < igs.size(); ++i)
+    if (igs[i].refs && igs[i].ictx == ictx && igs[i].group == g) {
+      igs[i].refs++;
+      return i;
+    }
+  const IgroupId i = slot(igs, [](const Igroup& ig) { return ig.refs == 0; });
+  igs[i] = {.ictx = ictx, .group = g, .refs = 1};
+  return i;
+}
+void put_group(System& s, IgroupId i) {
+  if (--fd(s).igroups[i].refs == 0) fd(s).igroups[i] = {};
+}
+
+bool in(const std::vector<IdevId>& v, IdevId d) { return std::find(v.begin(), v.end(), d) != v.end(); }
+}  // namespace
+
+CtxId open_ctx(System& s) {
+  fd(s).ctxs.push_back({});
+  return static_cast<CtxId>(fd(s).ctxs.size() - 1);
+}
+
+int64_t device_bind(System& s, CtxId ictx, pci::DevId dev) {
+  Frame f(s, KFn::iommufd_device_bind);
+  const iommu::GroupId g = iommu::group_of(s, dev);
+  if (g == iommu::kNoGroup) return -ENODEV;  // iommufd_get_group: no iommu_group
+  const IgroupId ig = get_group(s, ictx, g);
+  const int ret = iommu::device_claim_dma_owner(s, dev, owner_token(ictx));
+  if (ret) {
+    put_group(s, ig);
+    return ret;
+  }
+  const IdevId id = slot(fd(s).devices, [](const Device& d) { return !d.live; });
+  fd(s).devices[id] = {.ictx = ictx, .dev = dev, .igroup = ig, .live = true};
+  return id;
+}
+
+void device_unbind(System& s, IdevId idev) {
+  Frame f(s, KFn::iommufd_device_destroy);
+  const Device d = fd(s).devices.at(idev);
+  iommu::device_release_dma_owner(s, d.dev);
+  put_group(s, d.igroup);
+  fd(s).devices[idev] = {};
+}
+
+int64_t hwpt_alloc(System& s, IdevId idev) {
+  Frame f(s, KFn::iommufd_hwpt_paging_alloc);
+  const Device d = fd(s).devices.at(idev);
+  const iommu::DomainId dom = iommu::domain_alloc_paging(s, d.dev);
+  if (dom == iommu::kNoDomain) return -ENOMEM;
+  int ret = 0;
+  {
+    // iopt_table_add_domain: the IOAS's domains_rwsem for writing while it fills the new domain.
+    LockGuard lock(s, LockClass::iopt_domains_rwsem, d.ictx);
+    for (const auto& [iova, m] : std::map<uint64_t, IoasMapping>(fd(s).ctxs.at(d.ictx).ioas))
+      if ((ret = iommu::map(s, dom, iova, m.paddr, m.size))) break;
+  }
+  if (ret) {
+    iommu::domain_free(s, dom);
+    return ret;
+  }
+  const HwptId h = slot(fd(s).hwpts, [](const HwptPaging& p) { return !p.live; });
+  fd(s).hwpts[h] = {.ictx = d.ictx, .domain = dom, .users = 0, .live = true};
+  return h;
+}
+
+int hwpt_destroy(System& s, HwptId h) {
+  if (h >= fd(s).hwpts.size() || !fd(s).hwpts[h].live) return -ENOENT;
+  if (fd(s).hwpts[h].users) return -EBUSY;  // iommufd_object_remove: an attachment holds it
+  Frame f(s, KFn::iommufd_hwpt_paging_destroy);
+  const HwptPaging p = fd(s).hwpts[h];
+  {
+    LockGuard lock(s, LockClass::iopt_domains_rwsem, p.ictx);
+    fd(s).hwpts[h] = {};
+  }
+  iommu::domain_free(s, p.domain);
+  return 0;
+}
+
+bool device_attached(const System& s, IdevId idev) {
+  const Device& d = s.kernel.iommufd.devices.at(idev);
+  return in(s.kernel.iommufd.igroups.at(d.igroup).devices, idev);
+}
+
+int device_attach(System& s, IdevId idev, HwptId h) {
+  if (h >= fd(s).hwpts.size() || !fd(s).hwpts[h].live) return -ENOENT;  // iommufd_get_object
+  Frame f(s, KFn::iommufd_hw_pagetable_attach);
+  const IgroupId ig = fd(s).devices.at(idev).igroup;
+  LockGuard lock(s, LockClass::iommufd_igroup_lock, ig);
+  if (in(fd(s).igroups[ig].devices, idev)) return -EBUSY;  // xa_insert into the device_array
+  if (fd(s).igroups[ig].hwpt != kNone && fd(s).igroups[ig].hwpt != h) return -EINVAL;
+  if (fd(s).igroups[ig].devices.empty()) {
+    // Only the group's first device attaches the group; the others follow it.
+    const int ret = iommu::attach_group_handle(s, fd(s).hwpts[h].domain, fd(s).igroups[ig].group);
+    if (ret) return ret;
+    fd(s).igroups[ig].hwpt = h;
+  }
+  fd(s).hwpts[h].users++;
+  fd(s).igroups[ig].devices.push_back(idev);
+  return 0;
+}
+
+int device_replace(System& s, IdevId idev, HwptId h) {
+  if (h >= fd(s).hwpts.size() || !fd(s).hwpts[h].live) return -ENOENT;
+  Frame f(s, KFn::iommufd_device_do_replace);
+  const IgroupId ig = fd(s).devices.at(idev).igroup;
+  LockGuard lock(s, LockClass::iommufd_igroup_lock, ig);
+  const HwptId old = fd(s).igroups[ig].hwpt;
+  if (old == kNone || !in(fd(s).igroups[ig].devices, idev)) return -EINVAL;
+  if (old == h) return 0;
+  const int ret = iommu::replace_group_handle(s, fd(s).igroups[ig].group, fd(s).hwpts[h].domain);
+  if (ret) return ret;
+  // The device_array's references move to the new HWPT.
+  const auto n = static_cast<uint32_t>(fd(s).igroups[ig].devices.size());
+  fd(s).igroups[ig].hwpt = h;
+  fd(s).hwpts[h].users += n;
+  fd(s).hwpts[old].users -= n;
+  return 0;
+}
+
+void device_detach(System& s, IdevId idev) {
+  Frame f(s, KFn::iommufd_hw_pagetable_detach);
+  const IgroupId ig = fd(s).devices.at(idev).igroup;
+  LockGuard lock(s, LockClass::iommufd_igroup_lock, ig);
+  auto& devs = fd(s).igroups[ig].devices;
+  if (!in(devs, idev)) return;
+  std::erase(devs, idev);
+  const HwptId h = fd(s).igroups[ig].hwpt;
+  if (devs.empty()) {
+    iommu::detach_group_handle(s, fd(s).hwpts[h].domain, fd(s).igroups[ig].group);
+    fd(s).igroups[ig].hwpt = kNone;
+  }
+  fd(s).hwpts[h].users--;
+}
+
+int ioas_map(System& s, CtxId ictx, uint64_t iova, uint64_t paddr, uint64_t size) {
+  Frame f(s, KFn::iopt_map_pages);
+  LockGuard lock(s, LockClass::iopt_domains_rwsem, ictx, LockMode::Shared);
+  {  // iopt_alloc_area: no overlap with an existing area
+    const auto& areas = fd(s).ctxs.at(ictx).ioas;
+    auto next = areas.lower_bound(iova);
+    if (next != areas.end() && next->first < iova + size) return -EEXIST;
+    if (next != areas.begin() && std::prev(next)->first + std::prev(next)->second.size > iova) return -EEXIST;
+  }
+  std::vector<iommu::DomainId> doms;
+  for (const HwptPaging& p : fd(s).hwpts)
+    if (p.live && p.ictx == ictx) doms.push_back(p.domain);
+  for (size_t i = 0; i < doms.size(); ++i) {
+    const int ret = iommu::map(s, doms[i], iova, paddr, size);
+    if (ret) {
+      for (size_t j = i; j-- > 0;) iommu::unmap(s, doms[j], iova, size);
+      return ret;
+    }
+  }
+  fd(s).ctxs[ictx].ioas[iova] = {paddr, size};
+  return 0;
+}
+
+int ioas_unmap(System& s, CtxId ictx, uint64_t iova) {
+  Frame f(s, KFn::iopt_unmap_iova);
+  LockGuard lock(s, LockClass::iopt_domains_rwsem, ictx, LockMode::Shared);
+  auto it = fd(s).ctxs.at(ictx).ioas.find(iova);
+  if (it == fd(s).ctxs[ictx].ioas.end()) return -ENOENT;
+  const uint64_t size = it->second.size;
+  std::vector<iommu::DomainId> doms;
+  for (const HwptPaging& p : fd(s).hwpts)
+    if (p.live && p.ictx == ictx) doms.push_back(p.domain);
+  for (iommu::DomainId d : doms) iommu::unmap(s, d, iova, size);
+  fd(s).ctxs[ictx].ioas.erase(iova);
+  return 0;
+}
+
+}  // namespace atslab::iommufd

@@ -1,0 +1,53 @@
+#pragma once
+// iommufd's device and page-table objects (drivers/iommu/iommufd/device.c, hw_pagetable.c,
+// io_pagetable.c) as far as they move a device between domains: bind claims DMA ownership
+// (the group goes to its blocking domain), attach and replace put it on a HWPT's paging
+// domain, detach puts it back on blocked, unbind releases ownership (the default domain).
+// Return codes are the kernel's.
+#include <cstdint>
+
+#include "linux/iommufd/iommufd_state.h"
+
+namespace atslab {
+struct System;
+}
+
+namespace atslab::iommufd {
+
+// open("/dev/iommu"): a new context with its IOAS (IOMMU_IOAS_ALLOC folded in).
+CtxId open_ctx(System& s);
+
+// iommufd_device_bind: the device's iommufd_group in `ictx` (created on first use) and
+// iommu_device_claim_dma_owner with the context as owner. Returns the new device's id, or a
+// negative errno (-ENODEV without an IOMMU group, -EPERM when another owner or a kernel driver
+// holds the group, the blocked attach's error).
+int64_t device_bind(System& s, CtxId ictx, pci::DevId dev);
+// iommufd_device_unbind -> iommufd_device_destroy: releases the DMA ownership (the group's last
+// owner reference puts it back on its default domain) and the iommufd_group reference. The
+// caller has detached it first (vfio_iommufd_physical_unbind does).
+void device_unbind(System& s, IdevId idev);
+
+// IOMMU_HWPT_ALLOC on the context's IOAS for a bound device: an UNMANAGED paging domain on its
+// IOMMU, filled with the IOAS's mappings (iopt_table_add_domain). Returns its id or -ENOMEM.
+int64_t hwpt_alloc(System& s, IdevId idev);
+// IOMMU_DESTROY of a HWPT: -EBUSY while a group is attached to it; otherwise its domain is freed.
+int hwpt_destroy(System& s, HwptId hwpt);
+
+// iommufd_device_attach (iommufd_hw_pagetable_attach): the first device of its group attaches the
+// group (iommu_attach_group_handle); -EINVAL when the group is attached to another HWPT already
+// or the device is attached. iommufd_device_replace (iommufd_device_do_replace): -EINVAL when
+// the device is not attached; the same HWPT is a no-op; otherwise iommu_replace_group_handle.
+int device_attach(System& s, IdevId idev, HwptId hwpt);
+int device_replace(System& s, IdevId idev, HwptId hwpt);
+// iommufd_device_detach: the last device of the group out detaches it (iommu_detach_group_handle:
+// the blocking domain). Nothing when the device is not attached.
+void device_detach(System& s, IdevId idev);
+bool device_attached(const System& s, IdevId idev);
+
+// IOMMU_IOAS_MAP / IOMMU_IOAS_UNMAP on the context's IOAS: into (out of) every live paging HWPT
+// of the context. Map: -EEXIST over an existing area, or the domain's error (undone). Unmap:
+// -ENOENT when no area starts at `iova`.
+int ioas_map(System& s, CtxId ictx, uint64_t iova, uint64_t paddr, uint64_t size);
+int ioas_unmap(System& s, CtxId ictx, uint64_t iova);
+
+}  // namespace atslab::iommufd

@@ -1,0 +1,78 @@
+#include "linux/vfio/device_cdev.h"
+
+#include "linux/iommu/iommu.h"
+#include "linux/iommufd/iommufd.h"
+#include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
+#include "linux/kernel/printk.h"
+#include "linux/system.h"
+#include "linux/vfio/vfio.h"
+
+namespace atslab::vfio {
+
+using kernel::Frame;
+using kernel::KFn;
+using kernel::LockClass;
+using kernel::LockGuard;
+
+uint32_t dev_set_of(const System& s, pci::DevId dev) {
+  const pci::PciDev& d = s.kernel.devs.at(dev);
+  if (d.bus_self == pci::kNoDev) return 0x80000000u | dev;  // vfio_assign_device_set(vdev, vdev)
+  return (uint32_t{d.bdf.domain} << 8) | d.bdf.bus;          // ... (vdev, pdev->bus)
+}
+
+iommufd::IdevId cdev_idev(const System& s, pci::DevId dev) {
+  auto it = s.kernel.vfio.cdevs.find(dev);
+  return it == s.kernel.vfio.cdevs.end() ? iommufd::kNone : it->second.idev;
+}
+
+int bind_iommufd(System& s, pci::DevId dev, iommufd::CtxId ictx) {
+  const pci::PciDev& d = s.kernel.devs.at(dev);
+  if (!d.driver_bound || d.driver != pci::DriverKind::VfioPci) return -ENODEV;
+  Frame f(s, KFn::vfio_df_ioctl_bind_iommufd);
+  // vfio_device_block_group: the group path and the cdev path exclude each other.
+  const VfioGroupId g = open_group(s, dev);
+  if (g != kNone && s.kernel.vfio.groups[g].container != kNone) return -EBUSY;
+  LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
+  if (s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;  // one device cannot be bound twice
+  const int64_t idev = iommufd::device_bind(s, ictx, dev);
+  if (idev < 0) return static_cast<int>(idev);
+  s.kernel.vfio.cdevs[dev] = {.idev = static_cast<iommufd::IdevId>(idev), .iommufd_attached = false};
+  return 0;
+}
+
+void unbind_iommufd(System& s, pci::DevId dev) {
+  if (!s.kernel.vfio.cdevs.contains(dev)) return;  // !df->access_granted
+  Frame f(s, KFn::vfio_df_unbind_iommufd);
+  LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
+  // vfio_iommufd_physical_unbind: detach first, then unbind.
+  const CdevBinding b = s.kernel.vfio.cdevs.at(dev);
+  if (b.iommufd_attached) iommufd::device_detach(s, b.idev);
+  iommufd::device_unbind(s, b.idev);
+  s.kernel.vfio.cdevs.erase(dev);
+}
+
+int attach_pt(System& s, pci::DevId dev, iommufd::HwptId hwpt) {
+  if (!s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;  // vfio_device_fops_unl_ioctl: no access granted
+  Frame f(s, KFn::vfio_df_ioctl_attach_pt);
+  LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
+  Frame g(s, KFn::vfio_iommufd_physical_attach_ioas);
+  const CdevBinding b = s.kernel.vfio.cdevs.at(dev);
+  const int ret = b.iommufd_attached ? iommufd::device_replace(s, b.idev, hwpt) : iommufd::device_attach(s, b.idev, hwpt);
+  if (ret) return ret;
+  s.kernel.vfio.cdevs.at(dev).iommufd_attached = true;
+  return 0;
+}
+
+int detach_pt(System& s, pci::DevId dev) {
+  if (!s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;
+  Frame f(s, KFn::vfio_df_ioctl_detach_pt);
+  LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
+  Frame g(s, KFn::vfio_iommufd_physical_detach_ioas);
+  if (!s.kernel.vfio.cdevs.at(dev).iommufd_attached) return 0;
+  iommufd::device_detach(s, s.kernel.vfio.cdevs.at(dev).idev);
+  s.kernel.vfio.cdevs.at(dev).iommufd_attached = false;
+  return 0;
+}
+
+}  // namespace atslab::vfio

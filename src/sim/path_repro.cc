@@ -1,0 +1,154 @@
+#include "sim/path_repro.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hw/pcie/capabilities.h"
+#include "hw/pcie/atc.h"
+#include "io/scenario_machine.h"
+#include "linux/pci/probe.h"
+#include "linux/iommu/iommu.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::sim {
+
+namespace {
+
+// One SMMUv3 with ATS behind one ATS-capable root complex and one root port: what every path's
+// scenario file starts from.
+io::Scenario one_smmu_machine(std::string name) {
+  io::Scenario sc;
+  sc.path = "built-in:" + name;
+  sc.name = std::move(name);
+  sc.smmus.push_back({});
+  sc.rcs.push_back({});
+  sc.ports.push_back({.name = "rp0"});
+  sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+  return sc;
+}
+
+// Where the core believes the device's group is, compared with where its DMA goes, on a copy of
+// the machine. An identity domain must pass any address and a blocking one none; a paging
+// domain is left to the workload's own DMA steps (what it maps is the workload's to know).
+bool dma_goes_where_the_core_says(const System& end, pci::DevId dev) {
+  const iommu::GroupId g = iommu::group_of(end, dev);
+  if (g == iommu::kNoGroup) return false;
+  const iommu::DomainId d = iommu::group(end, g).domain;
+  if (d == iommu::kNoDomain) return false;
+  const iommu::DomainType t = iommu::domain(end, d).type;
+  if (iommu::is_paging(t)) return true;
+  System copy = end;
+  const int ret = device_dma(copy, copy.kernel.devs[dev].fn, kUnmappedIova, true);
+  return t == iommu::DomainType::Identity ? ret == 0 : ret != 0;
+}
+
+}  // namespace
+
+io::Scenario always_on_scenario() {
+  io::Scenario sc = one_smmu_machine("always-on");
+  io::DeviceSpec gpu{.name = "gpu", .port = "rp0"};
+  gpu.header = {.vendor = 0x10de, .device = 0x2e12, .class_code = 0x020000};
+  gpu.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+  gpu.pasid = true;
+  gpu.driver = "native";
+  sc.devices.push_back(gpu);
+  sc.smmuv3.master_prepare_ats = true;  // 7.2's driver: arm_smmu_master_prepare_ats at probe
+  sc.workload = {
+      {.kind = OpKind::Unbind, .device = "gpu"},
+      {.kind = OpKind::GroupSetType, .device = "gpu", .type = "identity"},
+      {.kind = OpKind::Bind, .device = "gpu", .driver = "vfio-pci"},
+      {.kind = OpKind::VfioSetContainer, .device = "gpu"},
+      {.kind = OpKind::VfioUnsetContainer, .device = "gpu", .fault = "pci_enable_ats"},
+      {.kind = OpKind::VfioSetContainer, .device = "gpu"},
+      {.kind = OpKind::VfioUnsetContainer, .device = "gpu"},
+  };
+  return sc;
+}
+
+io::Scenario iommufd_scenario() {
+  io::Scenario sc = one_smmu_machine("iommufd");
+  io::DeviceSpec nic{.name = "nic", .port = "rp0"};
+  nic.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
+  nic.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+  nic.driver = "vfio-pci";
+  sc.devices.push_back(nic);
+  const Op dma{.kind = OpKind::DeviceDma, .device = "nic", .iova = OpContext::kIovaBase, .write = true};
+  sc.workload = {
+      {.kind = OpKind::IommufdBind, .device = "nic"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "h0"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "h1"},
+      {.kind = OpKind::IommufdMap, .count = 4},
+      {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h0"},
+      dma,
+      {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h1"},
+      dma,
+      {.kind = OpKind::IommufdDetach, .device = "nic"},
+      {.kind = OpKind::IommufdAttach, .device = "nic", .fault = "pci_enable_ats", .hwpt = "h0"},
+      dma,
+      {.kind = OpKind::IommufdAttach, .device = "nic", .hwpt = "h1"},
+      dma,
+      {.kind = OpKind::IommufdUnmap},
+      {.kind = OpKind::IommufdDetach, .device = "nic"},
+      {.kind = OpKind::IommufdUnbind, .device = "nic"},
+  };
+  return sc;
+}
+
+std::string_view path_device(ReproScenario sc) {
+  switch (sc) {
+    case ReproScenario::AlwaysOn: return "gpu";
+    case ReproScenario::Iommufd: return "nic";
+    default: return "";
+  }
+}
+
+std::string_view path_description(ReproScenario sc) {
+  switch (sc) {
+    case ReproScenario::AlwaysOn:
+      return "always-on: a GPU whose ATS is required (7.2's pci_ats_required), handed to VFIO and back to its identity "
+             "domain, whose commit-time pci_enable_ats fails";
+    case ReproScenario::Iommufd:
+      return "iommufd: a NIC through the VFIO cdev path, attached to a HWPT from blocked with pci_enable_ats failing, "
+             "replaced to another HWPT, detached";
+    default: return "";
+  }
+}
+
+ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
+  io::Scenario sc = opt.scenario == ReproScenario::Iommufd ? iommufd_scenario() : always_on_scenario();
+  sc.nr_ats_masters_fastpath = opt.legacy_fastpath;
+  sc.driver = opt.driver;
+  sc.pci_dev_reset_iommu = opt.reset_iommu;
+  ScenarioResult res = run_ops(sc, v, sc.workload, opt.seed, opt.faults);
+
+  ReproResult r;
+  r.variant = v;
+  r.iommu = hw::pcie::IommuKind::Smmuv3;
+  r.quirk_phase = res.final.kernel.pci_switches.no_ats_quirk_phase;
+  r.violations = std::move(res.violations);
+  r.violated = std::move(res.violated);
+  r.atc_inv_to_ats_disabled = res.atc_inv_to_ats_disabled;
+  bool dma_ok = true;
+  for (size_t i = 0; i < res.steps.size(); ++i) {
+    const StepResult& st = res.steps[i];
+    r.steps.push_back(fmt::format("{} -> {}", st.what, st.ret));
+    r.attach_failed |= st.ret != 0;
+    // Step 0 is the boot; step i ran the workload's operation i - 1.
+    if (i > 0 && sc.workload[i - 1].kind == OpKind::DeviceDma) dma_ok &= st.ret == 0;
+  }
+  r.final = std::move(res.final);
+  const auto dev = [&]() -> std::optional<pci::DevId> {
+    DeviceNames dn;
+    io::build_topology(sc, dn);  // the topology the run was built from: the device's function by name
+    return pci::dev_for_fn(r.final, dn.at(std::string(path_device(opt.scenario))));
+  }();
+  const auto& probed = r.final.kernel.iommu.devs;
+  r.probe_failed = !dev || *dev >= probed.size() || !probed[*dev].probed;
+  if (dev) r.vf_ats_enabled = hw::pcie::ats_control(r.final.hw.pcie.fn(r.final.kernel.devs[*dev].fn).cfg).enabled;
+  const bool parted = std::find(r.violated.begin(), r.violated.end(), 24) != r.violated.end();
+  r.vf_usable = dev && !r.probe_failed && !r.attach_failed && dma_ok && !parted && dma_goes_where_the_core_says(r.final, *dev);
+  return r;
+}
+
+}  // namespace atslab::sim

@@ -1,0 +1,34 @@
+#pragma once
+// Issue 18's paths as built-in `repro` scenarios. Each is the machine and workload of its
+// scenarios/*.yaml, built here so that `atslab repro --scenario NAME` needs no file; a test
+// runs the shipped file beside it and holds the two to the same rows.
+#include <string>
+#include <string_view>
+
+#include "io/scenario.h"
+#include "sim/seed_repro.h"
+
+namespace atslab::sim {
+
+// scenarios/always-on.yaml: an NVIDIA GB20B (10de:2e12, in 7.2's pci_ats_required table) behind
+// 7.2's SMMUv3 driver; VFIO takes it and gives it back to its identity default domain, whose
+// commit-time pci_enable_ats() fails (injected); VFIO takes it once more.
+io::Scenario always_on_scenario();
+// scenarios/iommufd.yaml: a ConnectX-6 Dx on vfio-pci through the cdev path: bound to iommufd,
+// attached to HWPT h0, replaced to h1, detached; attached to h0 again with its commit-time
+// pci_enable_ats failing (injected), replaced to h1, the IOAS unmapped, detached, closed.
+io::Scenario iommufd_scenario();
+
+// The device the path is about (the row's "VF" columns describe it), and what --json calls the run.
+std::string_view path_device(ReproScenario sc);
+std::string_view path_description(ReproScenario sc);
+
+// The path's scenario under one variant, as repro reports it. The options that apply to a
+// scenario are honoured (--faults, --seed, --nr-ats-masters-fastpath, --driver, --no-reset-iommu).
+// "VF ATS" is the device's ATS Enable bit once the workload is over; "VF usable" says that no
+// step of the workload failed, every DMA it issued reached its mapping, the core's domain and
+// the device's STE never parted (invariant 24), and at the end the device's DMA goes where the
+// core believes its group is (on a copy of the machine: the record is the workload's alone).
+ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt);
+
+}  // namespace atslab::sim
