@@ -167,8 +167,11 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
   double y = 8;
   // A lane's name (coloured by `cls`: run, hardware or driver) and its outline across the steps
   // (classed `box`, which is `cls` unless given).
+  // The lane and device names go last, in a group of their own that the script keeps in view when
+  // a long picture is scrolled sideways (drawn over a white column so the cells pass beneath).
+  std::string names;
   auto draw_lane = [&](const std::string& name, const std::string& cls, double at_y, const std::string& box = "") {
-    o += fmt::format("<text class=\"lane-name {}\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", cls, kLabelWidth - 6,
+    names += fmt::format("<text class=\"lane-name {}\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", cls, kLabelWidth - 6,
                      at_y + kLaneHeight * 0.68, html_escape(name));
     o += fmt::format("<rect class=\"lane {}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>",
                      box.empty() ? cls : box, kLabelWidth, at_y, cw * double(n), kLaneHeight);
@@ -218,7 +221,7 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
     std::string header = g.bdf;
     if (first)
       header += fmt::format(" \u2014 the driver's belief and the hardware part at step {} ({})", *first, r.steps[*first].what);
-    o += fmt::format("<text class=\"group-name\" x=\"8\" y=\"{:.1f}\">{}</text>", y - 8, html_escape(header));
+    names += fmt::format("<text class=\"group-name\" x=\"8\" y=\"{:.1f}\">{}</text>", y - 8, html_escape(header));
     const double group_top = y;
     const double group_h = kLaneHeight * double(g.lanes.size() + 1);
     for (const auto& lane : g.lanes) {
@@ -253,6 +256,8 @@ std::string bug_picture(const sim::ScenarioResult& r, const std::string& id, siz
     y += kLaneHeight;
   }
 
+  o += fmt::format("<g class=\"names\"><rect class=\"names-bg\" x=\"0\" y=\"0\" width=\"{:.1f}\" height=\"{:.1f}\"/>{}</g>",
+                   kLabelWidth, body_h, names);
   // Step names under their columns, at an angle so long names stay readable.
   for (size_t i = 0; i < n; ++i) {
     const auto& st = r.steps[i];
@@ -280,6 +285,8 @@ std::string bug_picture_script() {
 var pics=document.querySelectorAll('svg.bugpic');
 pics.forEach(function(svg){
   var cap=document.getElementById(svg.id+'-caption');
+  var wrap=svg.parentNode,names=svg.querySelector('g.names');
+  if(wrap&&names)wrap.addEventListener('scroll',function(){names.setAttribute('transform','translate('+wrap.scrollLeft+',0)');});
   var steps={};
   svg.querySelectorAll('text.step-name').forEach(function(t){steps[t.getAttribute('data-step')]=t.querySelector('title').textContent;});
   svg.addEventListener('mouseover',function(e){
@@ -301,7 +308,7 @@ std::string bug_picture_css() {
 .bugpic .col{fill:transparent}.bugpic .col.hover{fill:#fff3b0}
 .bugpic .lane{fill:none;stroke:#ddd}.bugpic .lane-name{text-anchor:end;fill:#333}.bugpic .lane-name.hardware{fill:#0b5}
 .bugpic .lane-name.driver{fill:#36c}.bugpic .lane-name.run{fill:#a00;font-weight:600}
-.bugpic .group-name{font-weight:600;font-size:12px;fill:#222}
+.bugpic .group-name{font-weight:600;font-size:12px;fill:#222}.bugpic .names-bg{fill:#fff}
 .bugpic .cell rect{stroke:#fff}.bugpic .cell text,.bugpic .mark text{text-anchor:middle}
 .bugpic .cell.on rect{fill:#7c7}.bugpic .cell.off rect{fill:#ddd}.bugpic .cell.num rect{fill:#cde}.bugpic .cell.none rect{fill:#f4f4f4}
 .bugpic .divergence{fill:#f33;fill-opacity:.22;pointer-events:none}

@@ -115,6 +115,20 @@ TEST(BugPicture, VtdLanesNameTheVtdFlagAndHaveNoSte) {
   EXPECT_NE(svg.find("<title>BUG: KASAN: slab-use-after-free in device_rid_cmp"), std::string::npos);
 }
 
+// A long run is scrolled sideways: every lane and device name sits in the one group the page's
+// script moves with the scroll, over a white column the cells pass beneath.
+TEST(BugPicture, LaneNamesStayInViewWhenScrolled) {
+  const std::string svg = bug_picture(seed_under(policy::AtsVariant::Upstream), "p");
+  const size_t g = svg.find("<g class=\"names\"><rect class=\"names-bg\" x=\"0\" y=\"0\" width=\"250.0\"");
+  ASSERT_NE(g, std::string::npos);
+  const size_t end = svg.find("</g>", g);
+  const std::string inside = svg.substr(g, end - g);
+  EXPECT_EQ(count(inside, "class=\"lane-name"), count(svg, "class=\"lane-name"));
+  EXPECT_EQ(count(inside, "class=\"group-name\""), count(svg, "class=\"group-name\""));
+  EXPECT_GE(count(inside, "class=\"lane-name"), 2u);
+  EXPECT_NE(bug_picture_script().find("names.setAttribute('transform','translate('+wrap.scrollLeft+',0)')"), std::string::npos);
+}
+
 TEST(BugPicture, DevicesBeyondTheLimitAreCountedNotDrawn) {
   const auto r = seed_under(policy::AtsVariant::Upstream);
   const std::string svg = bug_picture(r, "p", 1);
