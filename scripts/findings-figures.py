@@ -61,6 +61,10 @@ def quick(binary):
         r = explore(binary, "scenarios/iommufd.yaml", "--variant", variant, "--all", "--depth", "4")[0]
         assert [v["invariant"] for v in r["violations"]] == [23], f"iommufd.yaml under {variant}: {r['violations']}"
         out.append((24, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
+    for variant in ("upstream", "fail-early"):
+        r = explore(binary, "scenarios/iommufd-vtd-amd.yaml", "--variant", variant, "--all", "--depth", "3")[0]
+        assert not r["violations"], f"iommufd-vtd-amd.yaml under {variant}: {r['violations']}"
+        out.append((24, f"({thousands(r['states'])} transitions, {thousands(r['unique'])} unique states)"))
     return out
 
 
