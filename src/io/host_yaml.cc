@@ -76,9 +76,10 @@ std::string host_scenario_yaml(const Scenario& sc, const std::string& out_dir) {
                         : rc.iommu == hw::pcie::IommuKind::Amd ? "AMD-Vi"
                                                                : "no IOMMU";
     const std::string driver = d.driver.empty() ? "" : fmt::format(", driver: {}", d.driver);
+    const bool behind = rc.iommu != hw::pcie::IommuKind::None && f.iommu_mapped;
     y += fmt::format("    - {{at: {}{}}}  # {}; {}; {}\n", yaml_quoted(d.at->str()), driver, comment(what), caps,
-                     rc.iommu == hw::pcie::IommuKind::None ? std::string(iommu) : fmt::format("{} {}", iommu, rc.iommu_index));
-    if (d.ats && rc.iommu != hw::pcie::IommuKind::None) ats_devices.push_back(d.name);
+                     !behind ? std::string("no IOMMU") : fmt::format("{} {}", iommu, rc.iommu_index));
+    if (d.ats && behind) ats_devices.push_back(d.name);
   }
   y += "kernel:\n  variants: [upstream, series-v3, fail-early, rollback, vtd-style]\n";
   // The seed's path for each device with ATS: to VFIO, the container's domain, and back out.

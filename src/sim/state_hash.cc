@@ -85,7 +85,7 @@ class Hasher {
     add(r.domain), add(r.root_bus), add(r.ats_supported), add(r.iommu), add(r.iommu_index);
   }
   void add(const hw::pcie::Function& f) {
-    add(f.bdf), pod(f.rc, f.parent, f.external_facing, f.dmar, f.present, f.hotplug, f.pf, f.vf_index), add(f.cfg), add(f.label);
+    add(f.bdf), pod(f.rc, f.parent, f.external_facing, f.dmar, f.iommu_mapped, f.present, f.hotplug, f.pf, f.vf_index), add(f.cfg), add(f.label);
   }
   void add(const pci::SriovInfo& s) {
     pod(s.pos, s.total_vfs, s.initial_vfs, s.num_vfs, s.offset, s.stride, s.vf_device, s.ctrl);

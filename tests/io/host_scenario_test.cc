@@ -78,6 +78,28 @@ TEST(HostMachine, IortMappingStraightToTheItsGivesNoIommu) {
   EXPECT_TRUE(has_line(h.placed, "root complex 0xa0's ID mappings lead to none"));
 }
 
+// Fujitsu's tree behind QEMU's legacy IORT: buses 0 and 1 go to the SMMU, 04:00.0 (RID 0400) to
+// the ITS only. Linux finds no fwspec for it and never probes it: no group, and vfio-pci refuses it.
+TEST(HostMachine, AFunctionTheIortMapsToNoSmmuIsNeverProbed) {
+  const std::string fujitsu = std::string(ATSLAB_SOURCE_DIR) + "/tests/data/lspci/pciutils-tree-fujitsu-p8010.txt";
+  Scenario sc = host_scenario(build_host({fujitsu}, {table("qemu-virt-smmuv3-legacy.IORT.dsl")}, IommuKind::Smmuv3, true),
+                              "host");
+  EXPECT_FALSE(fn_at(*sc.host, "0000:04:00.0").iommu_mapped);
+  EXPECT_TRUE(fn_at(*sc.host, "0000:00:02.0").iommu_mapped);
+  EXPECT_TRUE(has_line(sc.host->notes, "map to no SMMUv3: Linux gives them no IOMMU"));
+  sim::OpContext ctx;
+  System s = sim::boot_machine(sc, policy::AtsVariant::Upstream, ctx, 1, "");
+  const auto unmapped = pci::dev_for_fn(s, ctx.devices.at("0000:04:00.0"));
+  const auto mapped = pci::dev_for_fn(s, ctx.devices.at("0000:00:02.0"));
+  ASSERT_TRUE(unmapped && mapped);
+  EXPECT_FALSE(s.kernel.iommu.devs.at(*unmapped).probed);
+  EXPECT_EQ(s.kernel.iommu.devs.at(*unmapped).probe_error, -ENODEV);
+  EXPECT_TRUE(s.kernel.iommu.devs.at(*mapped).probed);
+  const auto r = sim::run_ops(sc, policy::AtsVariant::Upstream,
+                              {{.kind = sim::OpKind::Bind, .device = "0000:04:00.0", .driver = "vfio-pci"}}, 1, "");
+  EXPECT_EQ(r.steps.back().ret, -EINVAL);  // vfio_device_set_group: no IOMMU group
+}
+
 // CIX Sky1's IORT: segment 0's root complex node has the ATS attribute set.
 TEST(HostMachine, CixSky1IortSaysAtsSupported) {
   SKIP_WITHOUT_DUMPS();

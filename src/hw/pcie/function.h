@@ -40,6 +40,9 @@ struct Function {
   // Firmware attribute of a root port (ACPI _DSD "ExternalFacingPort").
   bool external_facing = false;
   DmarListing dmar = DmarListing::None;  // firmware too (DMAR ATSR / SATC device scopes)
+  // Firmware maps its requester ID to its root complex's IOMMU (IORT ID mappings, a DRHD, an IVHD
+  // entry). False: the IOMMU core finds no fwspec for it and never probes it (no group, no ATS).
+  bool iommu_mapped = true;
   // Absent functions (disabled VFs, empty hot-plug slots) answer no config cycle.
   bool present = true;
   bool hotplug = false;  // declared in a hot-plug slot: present only after insertion

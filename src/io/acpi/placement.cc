@@ -132,9 +132,10 @@ void place_iort(Topology& t, const Iort& iort, Placement& out) {
     std::vector<FnId> elsewhere;
     for (size_t i = 0; i < mapped.size(); ++i)
       if (smmu_of[i] != smmu) elsewhere.push_back(mapped[i]);
+    for (FnId f : none) t.fn(f).iommu_mapped = false;
     if (!none.empty())
-      out.notes.push_back(fmt::format("IORT: {} of {} map to no SMMUv3: Linux gives them no IOMMU; atslab puts them "
-                                      "behind its root complex's SMMU with the rest",
+      out.notes.push_back(fmt::format("IORT: {} of {} map to no SMMUv3: Linux gives them no IOMMU (no group, no ATS, "
+                                      "vfio-pci refuses them), and so does atslab",
                                       fn_list(t, none), root_bus(rc)));
     if (!elsewhere.empty())
       out.notes.push_back(fmt::format("IORT: {} of {} map to another SMMUv3 than the rest; atslab puts them behind {}",
@@ -179,10 +180,11 @@ void place_dmar(Topology& t, const Dmar& dmar, Placement& out) {
     out.placed.push_back(fmt::format("{}: {} as atslab's VT-d unit {}; {}", root_bus(rc), name, rc.iommu_index,
                                      all_ports ? "an ATSR with ALL_PORTS: ATS below every root port"
                                                : "no ATSR with ALL_PORTS: ATS below the root ports an ATSR lists, and for integrated devices"));
+    for (FnId f : none) t.fn(f).iommu_mapped = false;
     if (!none.empty())
-      out.notes.push_back(fmt::format("DMAR: no DRHD serves {} of {}: Linux gives them no IOMMU; atslab puts them behind "
-                                      "{}",
-                                      fn_list(t, none), root_bus(rc), name));
+      out.notes.push_back(fmt::format("DMAR: no DRHD serves {} of {}: Linux gives them no IOMMU (no group, no ATS, "
+                                      "vfio-pci refuses them), and so does atslab",
+                                      fn_list(t, none), root_bus(rc)));
   }
   // ATSR root ports and SATC devices, on the functions their device scopes name.
   auto mark = [&](const DmarUnit& u, DmarListing how, const char* table) {
@@ -231,10 +233,11 @@ void place_ivrs(Topology& t, const Ivrs& ivrs, Placement& out) {
     out.placed.push_back(fmt::format("{}: {} as atslab's AMD-Vi IOMMU {}; IVRS says nothing of ATS (the driver reads "
                                      "IOTLB support from the IOMMU's capability register)",
                                      root_bus(rc), name, rc.iommu_index));
+    for (FnId f : none) t.fn(f).iommu_mapped = false;
     if (!none.empty())
-      out.notes.push_back(fmt::format("IVRS: no IVHD entry covers {} of {}: Linux gives them no IOMMU; atslab puts them "
-                                      "behind {}",
-                                      fn_list(t, none), root_bus(rc), name));
+      out.notes.push_back(fmt::format("IVRS: no IVHD entry covers {} of {}: Linux gives them no IOMMU (no group, no ATS, "
+                                      "vfio-pci refuses them), and so does atslab",
+                                      fn_list(t, none), root_bus(rc)));
   }
   note_shared(users, "AMD-Vi IOMMU", out);
 }

@@ -138,6 +138,12 @@ void bus_notify_del(System& s, pci::DevId dev) {
 int probe_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::iommu_probe_device);
   if (state(s, dev).probed) return 0;
+  // No IOMMU for it in the firmware (an IORT mapping to an ITS only, no DRHD or IVHD entry): the
+  // core finds no fwspec and the device is no IOMMU's (__iommu_probe_device: -ENODEV, skipped).
+  if (!s.hw.pcie.fn(pci::pdev(s, dev).fn).iommu_mapped) {
+    state(s, dev).probe_error = -ENODEV;
+    return -ENODEV;
+  }
   // What an IOMMU driver's probe_device sees (invariant 6 compares it with release).
   bool supported = pci::ats_supported_value(s, dev);
   int ret = drv_probe_device(s, dev);
