@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -18,6 +19,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
 #include "sim/canonical.h"
+#include "sim/footprint.h"
 #include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 #include "sim/state_hash.h"
@@ -167,6 +169,9 @@ class Explorer {
       res_.one_cpu = true;
       heap_valid_ = true;  // start_state just booted it and ran the prefix
     }
+    // Re-execution explores one CPU from the root each time; the reduction is not wired there.
+    por_ = opt_.por && !reexec_;
+    res_.por = por_;
     res_.non_compliance = endpoint_non_compliance(root_.s);
     if (!reexec_) canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
@@ -181,9 +186,11 @@ class Explorer {
     for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
       cut_ = false;
       limit_ = limit;
-      visited_[hash(root_)] = static_cast<uint8_t>(limit);
+      const uint64_t root_hash = hash(root_);
+      visited_[root_hash] = {static_cast<uint8_t>(limit), 0};
+      path_ = {root_hash};
       std::vector<Op> trace;
-      expand(root_, trace, limit);
+      expand(root_, trace, limit, {});
       if (stop()) break;
       res_.depth_reached = limit;
       if (!cut_) break;  // nothing was left beyond the limit: the reachable space is closed
@@ -248,6 +255,55 @@ class Explorer {
     std::vector<kernel::HeldLock> taken;
     std::vector<PointVisit> points;
   };
+  // A transition explored from a state: what it touched, and (a plain operation's) what it
+  // showed. Shared by the sleep sets it is carried in: asleep, it is not run again, and the
+  // locks and points of its run stand for the run it would have had (it commutes with all that
+  // ran since, so nothing it reads has changed).
+  struct Transition {
+    Footprint fp;
+    Observed seen;
+  };
+  struct Asleep {
+    uint64_t key = 0;  // see transition_key
+    std::shared_ptr<const Transition> what;
+  };
+  using Sleep = std::vector<Asleep>;  // sorted by key
+
+  // A transition's identity among a state's: alphabet_[i] alone, or with alphabet_[j] inside it
+  // at a point visit.
+  uint64_t transition_key(size_t i) const { return i; }
+  uint64_t transition_key(size_t i, const PointVisit& pv, size_t j) const {
+    const uint64_t a = alphabet_.size(), slot = static_cast<uint64_t>(pv.at) * 2 + (pv.nth - 1);
+    return a + ((i * 2 * kernel::kPreemptPointCount + slot) * a + j);
+  }
+  static const Asleep* asleep(const Sleep& z, uint64_t key) {
+    auto it = std::lower_bound(z.begin(), z.end(), key, [](const Asleep& e, uint64_t k) { return e.key < k; });
+    return it != z.end() && it->key == key ? &*it : nullptr;
+  }
+  // The sleep set a child reached by `t` starts with: the transitions asleep here or explored
+  // here before `t` that commute with it.
+  static Sleep child_sleep(const Sleep& z, const Sleep& done, const Transition& t) {
+    Sleep c;
+    for (const Sleep* from : {&z, &done})
+      for (const Asleep& e : *from)
+        if (independent(e.what->fp, t.fp)) c.push_back(e);
+    std::sort(c.begin(), c.end(), [](const Asleep& a, const Asleep& b) { return a.key < b.key; });
+    return c;
+  }
+  // Sleep sets as the visited map keeps them: interned sorted key lists, 0 the empty one.
+  uint32_t intern(std::vector<uint64_t> keys) {
+    if (keys.empty()) return 0;
+    auto [it, fresh] = sleep_ids_.try_emplace(std::move(keys), static_cast<uint32_t>(sleep_sets_.size()));
+    if (fresh) sleep_sets_.push_back(&it->first);
+    return it->second;
+  }
+  uint32_t intern(const Sleep& z) {
+    std::vector<uint64_t> keys;
+    keys.reserve(z.size());
+    for (const Asleep& e : z) keys.push_back(e.key);
+    return intern(std::move(keys));
+  }
+  const std::vector<uint64_t>& sleep_keys(uint32_t id) const { return id == 0 ? kNoKeys : *sleep_sets_[id]; }
 
   uint64_t hash(const Node& n) {
     if (!reexec_) return node_hash(n);
@@ -327,7 +383,7 @@ class Explorer {
   }
 
   void visit(const Node& parent, Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
-             unsigned cost) {
+             unsigned cost, const Sleep& sleep) {
     trace.push_back(op);
     uint64_t h = hash(child);
     check(child, parent.s.record.warnings.size(), trace, visited_.contains(h));
@@ -335,30 +391,103 @@ class Explorer {
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
-      auto [it, fresh] = visited_.try_emplace(h, static_cast<uint8_t>(left));
-      if (!fresh && it->second >= left) {
+      const uint32_t sid = por_ ? intern(sleep) : 0;
+      auto [it, fresh] = visited_.try_emplace(h, Visit{static_cast<uint8_t>(left), sid});
+      // A state explored before with at least this budget is explored again only if it then
+      // left asleep a transition that is awake now: that transition's other order was vouched
+      // for by the path taken then, not by this one (sleep sets with state caching).
+      const auto& before = sleep_keys(it->second.sleep);
+      const auto& now = sleep_keys(sid);
+      // A state on the current path (reached again through a cycle: an operation and its undo,
+      // one that changed nothing) is covered by its own expansion in progress, whose sleep set
+      // was vouched for by a prefix of this very path, with a larger budget.
+      const bool covered = std::find(path_.begin(), path_.end(), h) != path_.end() ||
+                           std::includes(now.begin(), now.end(), before.begin(), before.end());
+      // What the earlier expansion left asleep and this path does not: all that is left to run
+      // here (the rest ran then, with at least this budget).
+      std::vector<uint64_t> only;
+      if (!fresh && it->second.budget >= left && !covered)
+        std::set_difference(before.begin(), before.end(), now.begin(), now.end(), std::back_inserter(only));
+      if (!fresh && it->second.budget >= left && covered) {
         ++res_.revisits;
       } else {
-        it->second = static_cast<uint8_t>(left);
+        if (!only.empty()) {
+          ++res_.por_reexpanded;
+          // What both expansions left asleep is what is still unexplored (at the smaller budget
+          // when they differ: keeping the larger one's set is the safe side).
+          if (it->second.budget == left) {
+            std::vector<uint64_t> both;
+            std::set_intersection(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(both));
+            it->second.sleep = intern(std::move(both));
+          }
+        } else {
+          it->second = {static_cast<uint8_t>(left), sid};
+        }
         // Shards split the search at one level: a state there is expanded by one shard only.
         bool mine = opt_.shards <= 1 || trace.size() != opt_.split_depth || h % opt_.shards == opt_.shard;
         if (left == 0)
           cut_ = true;
-        else if (mine)
-          expand(child, trace, left);
+        else if (mine) {
+          if (por_) path_.push_back(h);
+          expand(child, trace, left, sleep, only.empty() ? nullptr : &only);
+          if (por_) path_.pop_back();
+        }
       }
     }
     trace.pop_back();
   }
 
-  void expand(const Node& n, std::vector<Op>& trace, unsigned budget) {
+  // `only`: the state was expanded before with at least this budget; run just these transitions
+  // (those it then left asleep), and the plain operations the nestings among them are built from.
+  void expand(const Node& n, std::vector<Op>& trace, unsigned budget, const Sleep& sleep,
+              const std::vector<uint64_t>* only = nullptr) {
     const bool nesting = opt_.interleave && budget >= 2;
-    std::vector<Observed> seen(nesting ? alphabet_.size() : 0);
+    auto wanted = [only](uint64_t key) { return !only || std::binary_search(only->begin(), only->end(), key); };
+    // Under `only`, the plain operations whose observation the wanted nestings are built from:
+    // the outer one's points, the inner one's locks.
+    std::vector<bool> observe_anyway(only ? alphabet_.size() : 0);
+    if (only && nesting)
+      for (uint64_t k : *only)
+        if (k >= alphabet_.size()) {
+          const uint64_t a = alphabet_.size(), rest = k - a;
+          observe_anyway[rest % a] = true;
+          observe_anyway[rest / a / (2 * kernel::kPreemptPointCount)] = true;
+        }
+    // What each plain operation showed from here (run, or carried asleep): the nestings below
+    // are built from it. Under reduction every plain run is observed, for the children that
+    // will carry it asleep.
+    std::vector<std::shared_ptr<const Transition>> seen(alphabet_.size());
+    Sleep done;  // explored here so far, for the children's sleep sets
     for (size_t i = 0; i < alphabet_.size(); ++i) {
       if (stop()) return;
       const Op& op = alphabet_[i];
-      Node& child = step(n, trace, op, trace.size(), nesting && op.fault.empty() ? &seen[i] : nullptr);
-      visit(n, child, trace, op, budget, 1);
+      const bool observe = opt_.interleave && op.fault.empty() && (nesting || por_);
+      if (por_) {
+        if (const Asleep* a = asleep(sleep, transition_key(i))) {
+          ++res_.por_skipped;
+          if (observe) seen[i] = a->what;
+          continue;
+        }
+      }
+      auto t = std::make_shared<Transition>();
+      if (!wanted(transition_key(i))) {
+        // Explored before from this state; run only to observe it, for the nestings to build.
+        if (observe && observe_anyway[i]) {
+          step(n, trace, op, trace.size(), &t->seen);
+          seen[i] = std::move(t);
+        }
+        continue;
+      }
+      Node& child = step(n, trace, op, trace.size(), observe ? &t->seen : nullptr);
+      if (!por_) {
+        if (observe) seen[i] = std::move(t);
+        visit(n, child, trace, op, budget, 1, {});
+        continue;
+      }
+      t->fp = footprint(n.s, n.ctx, child.s, child.ctx, op);
+      if (observe) seen[i] = t;
+      visit(n, child, trace, op, budget, 1, child_sleep(sleep, done, *t));
+      done.push_back({transition_key(i), std::move(t)});
     }
     if (!nesting) return;
     // The same operations with another CPU's operation inside them, at each point they passed,
@@ -366,11 +495,18 @@ class Explorer {
     // whole (the locks it took running alone from this state say so; one that takes a lock only
     // at the point's state is refused when it tries, kernel::WouldBlock).
     for (size_t i = 0; i < alphabet_.size(); ++i) {
-      for (const PointVisit& pv : seen[i].points)
+      if (!seen[i]) continue;
+      for (const PointVisit& pv : seen[i]->seen.points)
         for (size_t j = 0; j < alphabet_.size(); ++j) {
           if (stop()) return;
           const Op& inner = alphabet_[j];
-          if (!inner.fault.empty() || blocked(pv.held, seen[j].taken)) continue;
+          if (!inner.fault.empty() || !seen[j] || blocked(pv.held, seen[j]->seen.taken)) continue;
+          const uint64_t key = transition_key(i, pv, j);
+          if (!wanted(key)) continue;
+          if (por_ && asleep(sleep, key)) {
+            ++res_.por_skipped;
+            continue;
+          }
           Op both = alphabet_[i];
           both.nested.push_back({.at = pv.at, .nth = pv.nth, .op = inner});
           Node* c2 = nullptr;
@@ -380,7 +516,14 @@ class Explorer {
             ++res_.refused_nestings;
             continue;
           }
-          visit(n, *c2, trace, both, budget, 2);
+          if (!por_) {
+            visit(n, *c2, trace, both, budget, 2, {});
+            continue;
+          }
+          auto t = std::make_shared<Transition>();
+          t->fp = footprint(n.s, n.ctx, c2->s, c2->ctx, both);
+          visit(n, *c2, trace, both, budget, 2, child_sleep(sleep, done, *t));
+          done.push_back({key, std::move(t)});
         }
     }
   }
@@ -406,7 +549,17 @@ class Explorer {
   Node root_;
   std::vector<std::unique_ptr<Node>> scratch_;  // by depth, see scratch()
   ExploreResult res_;
-  std::unordered_map<uint64_t, uint8_t> visited_;  // state hash -> depth budget it was explored with
+  // State hash -> the depth budget it was explored with, and the sleep set it was explored with.
+  struct Visit {
+    uint8_t budget = 0;
+    uint32_t sleep = 0;
+  };
+  std::unordered_map<uint64_t, Visit> visited_;
+  bool por_ = false;
+  std::vector<uint64_t> path_;  // hashes of the states being expanded, root first (under reduction)
+  std::map<std::vector<uint64_t>, uint32_t> sleep_ids_;
+  std::vector<const std::vector<uint64_t>*> sleep_sets_{nullptr};  // by id; 0 is the empty set
+  static inline const std::vector<uint64_t> kNoKeys;
   unsigned limit_ = 0;
   bool cut_ = false;
   bool steps_named_ = false;  // some fault rule is limited to a named step
