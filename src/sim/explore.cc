@@ -1,5 +1,6 @@
 #include "sim/explore.h"
 
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -69,6 +70,12 @@ void forget_read_history(Node& n) {
   n.s.record.warnings.clear();
   n.s.record.events.clear();
   n.seen.events_dropped();
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
@@ -179,6 +186,7 @@ class Explorer {
 
   ExploreResult run() {
     start_ = Clock::now();
+    start_cpu_ = thread_cpu_seconds();
     // The booted state itself.
     check(root_, 0, {}, false);
     forget_read_history(root_);
@@ -207,6 +215,7 @@ class Explorer {
     res_.interrupted = interrupted();
     res_.unique = visited_.size();
     res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    res_.cpu_seconds = thread_cpu_seconds() - start_cpu_;
     if (opt_.progress) std::fprintf(stderr, "\n");
     return std::move(res_);
   }
@@ -391,7 +400,8 @@ class Explorer {
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
-      const uint32_t sid = por_ ? intern(sleep) : 0;
+      // A state with no budget left is not expanded: its sleep set does not matter.
+      const uint32_t sid = por_ && left > 0 ? intern(sleep) : 0;
       auto [it, fresh] = visited_.try_emplace(h, Visit{static_cast<uint8_t>(left), sid});
       // A state explored before with at least this budget is explored again only if it then
       // left asleep a transition that is awake now: that transition's other order was vouched
@@ -454,14 +464,14 @@ class Explorer {
           observe_anyway[rest / a / (2 * kernel::kPreemptPointCount)] = true;
         }
     // What each plain operation showed from here (run, or carried asleep): the nestings below
-    // are built from it. Under reduction every plain run is observed, for the children that
-    // will carry it asleep.
+    // are built from it.
     std::vector<std::shared_ptr<const Transition>> seen(alphabet_.size());
     Sleep done;  // explored here so far, for the children's sleep sets
     for (size_t i = 0; i < alphabet_.size(); ++i) {
       if (stop()) return;
       const Op& op = alphabet_[i];
-      const bool observe = opt_.interleave && op.fault.empty() && (nesting || por_);
+      // (Under reduction also for the children that may carry it asleep and build nestings from it.)
+      const bool observe = opt_.interleave && op.fault.empty() && (nesting || (por_ && budget >= 3));
       if (por_) {
         if (const Asleep* a = asleep(sleep, transition_key(i))) {
           ++res_.por_skipped;
@@ -479,7 +489,8 @@ class Explorer {
         continue;
       }
       Node& child = step(n, trace, op, trace.size(), observe ? &t->seen : nullptr);
-      if (!por_) {
+      // With one operation of budget left, no child is expanded: no sleep set is needed below.
+      if (!por_ || budget < 2) {
         if (observe) seen[i] = std::move(t);
         visit(n, child, trace, op, budget, 1, {});
         continue;
@@ -516,7 +527,7 @@ class Explorer {
             ++res_.refused_nestings;
             continue;
           }
-          if (!por_) {
+          if (!por_ || budget < 3) {  // its child and its later siblings' are not expanded
             visit(n, *c2, trace, both, budget, 2, {});
             continue;
           }
@@ -564,6 +575,7 @@ class Explorer {
   bool cut_ = false;
   bool steps_named_ = false;  // some fault rule is limited to a named step
   Clock::time_point start_;
+  double start_cpu_ = 0;
   // Re-execution (the tree's SMMUv3 driver): the scenario to boot again, the path whose state the
   // source kernel's heap holds, whether it holds it, and the node the hash canonicalises.
   bool reexec_ = false;

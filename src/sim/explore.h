@@ -72,6 +72,9 @@ struct ExploreResult {
   bool one_cpu = false;
   uint64_t reexecutions = 0;
   double seconds = 0;
+  // The search's CPU time (its thread's): on a shared machine the wall clock also counts the
+  // time other processes had the CPU (docs/performance.md, "Whole-process exploration").
+  double cpu_seconds = 0;
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
   // Every WARN site any transition reached ("function: condition", the function the splat
