@@ -12,6 +12,7 @@ only at its full depth where the unreduced one also reached it with budget to sp
 state the other does not reach: the verdicts would differ) -- they are printed.
 
 usage: por-verdicts.py ATSLAB [--depth N] [--variants a,b] [--jobs N] [--scenario NAME ...]
+                        [--faults all] [--no-interleave]
 """
 import argparse
 import concurrent.futures
@@ -29,8 +30,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPTHS = {}
 
 
+EXTRA = []  # further explore options for every search (--faults, --no-interleave)
+
+
 def explore(atslab, scenario, variant, depth, por):
-    cmd = [atslab, "explore", scenario, "--variant", variant, "--depth", str(depth), "--all", "--json"]
+    cmd = [atslab, "explore", scenario, "--variant", variant, "--depth", str(depth), "--all", "--json"] + EXTRA
     cmd.append("--por" if por else "--no-por")
     t0 = time.monotonic()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -61,7 +65,13 @@ def main():
     ap.add_argument("--variants", default="series-v3,fail-early,upstream")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--scenario", action="append", default=[])
+    ap.add_argument("--faults", help="passed to every search (e.g. all): forced faults are transitions too")
+    ap.add_argument("--no-interleave", action="store_true", help="passed to every search")
     args = ap.parse_args()
+    if args.faults:
+        EXTRA.extend(["--faults", args.faults])
+    if args.no_interleave:
+        EXTRA.append("--no-interleave")
     scenarios = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml")))
     if args.scenario:
         scenarios = [s for s in scenarios if os.path.basename(s)[:-5] in args.scenario]
