@@ -448,21 +448,11 @@ class Explorer {
   }
 
   // `only`: the state was expanded before with at least this budget; run just these transitions
-  // (those it then left asleep), and the plain operations the nestings among them are built from.
+  // (those it then left asleep).
   void expand(const Node& n, std::vector<Op>& trace, unsigned budget, const Sleep& sleep,
               const std::vector<uint64_t>* only = nullptr) {
     const bool nesting = opt_.interleave && budget >= 2;
     auto wanted = [only](uint64_t key) { return !only || std::binary_search(only->begin(), only->end(), key); };
-    // Under `only`, the plain operations whose observation the wanted nestings are built from:
-    // the outer one's points, the inner one's locks.
-    std::vector<bool> observe_anyway(only ? alphabet_.size() : 0);
-    if (only && nesting)
-      for (uint64_t k : *only)
-        if (k >= alphabet_.size()) {
-          const uint64_t a = alphabet_.size(), rest = k - a;
-          observe_anyway[rest % a] = true;
-          observe_anyway[rest / a / (2 * kernel::kPreemptPointCount)] = true;
-        }
     // What each plain operation showed from here (run, or carried asleep): the nestings below
     // are built from it.
     std::vector<std::shared_ptr<const Transition>> seen(alphabet_.size());
@@ -479,15 +469,8 @@ class Explorer {
           continue;
         }
       }
+      if (!wanted(transition_key(i))) continue;
       auto t = std::make_shared<Transition>();
-      if (!wanted(transition_key(i))) {
-        // Explored before from this state; run only to observe it, for the nestings to build.
-        if (observe && observe_anyway[i]) {
-          step(n, trace, op, trace.size(), &t->seen);
-          seen[i] = std::move(t);
-        }
-        continue;
-      }
       Node& child = step(n, trace, op, trace.size(), observe ? &t->seen : nullptr);
       // With one operation of budget left, no child is expanded: no sleep set is needed below.
       if (!por_ || budget < 2) {
@@ -505,36 +488,49 @@ class Explorer {
     // where the locks allow: an operation that takes a lock held at the point cannot run there
     // whole (the locks it took running alone from this state say so; one that takes a lock only
     // at the point's state is refused when it tries, kernel::WouldBlock).
+    // One nesting: alphabet_[i] with alphabet_[j] inside it at the nth pass of `at`.
+    auto nest = [&](size_t i, kernel::PreemptPoint at, uint32_t nth, size_t j, uint64_t key) {
+      if (por_ && asleep(sleep, key)) {
+        ++res_.por_skipped;
+        return;
+      }
+      Op both = alphabet_[i];
+      both.nested.push_back({.at = at, .nth = nth, .op = alphabet_[j]});
+      Node* c2 = nullptr;
+      try {
+        c2 = &step(n, trace, both, trace.size(), nullptr);
+      } catch (const NestingRefused&) {
+        ++res_.refused_nestings;
+        return;
+      }
+      if (!por_ || budget < 3) {  // its child and its later siblings' are not expanded
+        visit(n, *c2, trace, both, budget, 2, {});
+        return;
+      }
+      auto t = std::make_shared<Transition>();
+      t->fp = footprint(n.s, n.ctx, c2->s, c2->ctx, both);
+      visit(n, *c2, trace, both, budget, 2, child_sleep(sleep, done, *t));
+      done.push_back({key, std::move(t)});
+    };
+    if (only) {
+      // Explored before from here: the nestings asleep then are named by their keys, which say
+      // what to run (the locks allowed them then, and they commute with all since).
+      for (uint64_t key : *only) {
+        if (stop()) return;
+        if (key < alphabet_.size()) continue;
+        const uint64_t a = alphabet_.size(), rest = key - a, slots = 2 * kernel::kPreemptPointCount;
+        const uint64_t slot = rest / a % slots;
+        nest(rest / a / slots, static_cast<kernel::PreemptPoint>(slot / 2), static_cast<uint32_t>(slot % 2 + 1), rest % a, key);
+      }
+      return;
+    }
     for (size_t i = 0; i < alphabet_.size(); ++i) {
       if (!seen[i]) continue;
       for (const PointVisit& pv : seen[i]->seen.points)
         for (size_t j = 0; j < alphabet_.size(); ++j) {
           if (stop()) return;
-          const Op& inner = alphabet_[j];
-          if (!inner.fault.empty() || !seen[j] || blocked(pv.held, seen[j]->seen.taken)) continue;
-          const uint64_t key = transition_key(i, pv, j);
-          if (!wanted(key)) continue;
-          if (por_ && asleep(sleep, key)) {
-            ++res_.por_skipped;
-            continue;
-          }
-          Op both = alphabet_[i];
-          both.nested.push_back({.at = pv.at, .nth = pv.nth, .op = inner});
-          Node* c2 = nullptr;
-          try {
-            c2 = &step(n, trace, both, trace.size(), nullptr);
-          } catch (const NestingRefused&) {
-            ++res_.refused_nestings;
-            continue;
-          }
-          if (!por_ || budget < 3) {  // its child and its later siblings' are not expanded
-            visit(n, *c2, trace, both, budget, 2, {});
-            continue;
-          }
-          auto t = std::make_shared<Transition>();
-          t->fp = footprint(n.s, n.ctx, c2->s, c2->ctx, both);
-          visit(n, *c2, trace, both, budget, 2, child_sleep(sleep, done, *t));
-          done.push_back({key, std::move(t)});
+          if (!alphabet_[j].fault.empty() || !seen[j] || blocked(pv.held, seen[j]->seen.taken)) continue;
+          nest(i, pv.at, pv.nth, j, transition_key(i, pv, j));
         }
     }
   }
