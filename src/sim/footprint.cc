@@ -11,10 +11,13 @@ namespace {
 
 // An object of the state: its table in the top bits, its index below.
 enum class Obj : uint32_t { Dev = 1, Fn, Group, Domain, Container, VfioGroup, Alloc };
-// Allocators: the shared state an allocation or a free reads and writes (and nothing else
-// reads: an object allocated is reached through the links to it, see reach()).
+// Allocators: the shared state an allocation or a free reads and writes. Every transition is
+// taken to read all of them: an allocation that failed or was rolled back leaves no trace in the
+// state, yet what it found free decided what the operation did (and ids come from scanning live
+// entries: an ASID from the live domains, a pool's lowest free slot). So a transition that
+// allocates or frees commutes with none.
 enum Allocator : uint32_t { kPciDevs, kIommuDevs, kGroups, kDomains, kMasters, kSmmuDomains, kInvsPool, kPagePool, kFrames,
-                            kContainers, kVfioGroups };
+                            kContainers, kVfioGroups, kAllocatorCount };
 constexpr uint32_t key(Obj o, uint32_t id) { return static_cast<uint32_t>(o) << 28 | (id & 0x0fffffff); }
 constexpr Obj kind(uint32_t k) { return static_cast<Obj>(k >> 28); }
 constexpr uint32_t id(uint32_t k) { return k & 0x0fffffff; }
@@ -299,6 +302,7 @@ Footprint footprint(const System& before, const OpContext& ctx_before, const Sys
   named(after, ctx_after, op, seeds);
   reach(before, ctx_before, f.reads, seeds);
   reach(after, ctx_after, f.reads, std::move(seeds));
+  for (uint32_t a = 0; a < kAllocatorCount; ++a) f.reads.push_back(key(Obj::Alloc, a));
   sort_unique(f.reads);
   return f;
 }

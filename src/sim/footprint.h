@@ -9,7 +9,10 @@
 // containers and groups, PCIe functions), and a changed entry names its object. A change to
 // anything not owned by one object (memory, the IOMMUs' hardware, allocators, the fault
 // injector, a table growing, the runner's counters) is a global write, which every transition
-// is assumed to read: it makes the transition dependent on every other.
+// is assumed to read: it makes the transition dependent on every other. Allocators (each table's
+// next entry, the invalidation-array and page-table pools, memory pages changing hands) are
+// objects every transition is taken to read, for the same reason: an allocation that failed or
+// was undone leaves no trace, yet what it found decided what the operation did.
 //
 // Reads cannot be observed (the model reads its tables directly), so they are over-approximated
 // from the state's object graph: everything reachable from what the operation names (its

@@ -120,6 +120,67 @@ TEST(Footprint, IndependentPairsCommuteOnExploreSmall) {
   EXPECT_GT(independent_pairs, 100u) << "the relation finds commuting operations at all";
 }
 
+// The same for transitions with a forced fault and with another CPU's operation inside them:
+// each is a transition of its own, with the footprint of its own run.
+TEST(Footprint, IndependentFaultedAndNestedTransitionsCommute) {
+  auto sc = scenario("explore-small");
+  ExploreOptions opt;
+  for (size_t p = 0; p < faults::kPointCount; ++p) opt.faults.push_back(static_cast<faults::Point>(p));
+  std::vector<Op> ops;
+  for (const Op& op : explore_alphabet(sc, opt))
+    if (!op.fault.empty()) ops.push_back(op);
+  // Attaches with the other VF's traffic, or an invalidation, inside their window.
+  for (const char* outer : {"pf.vf0", "pf.vf1"})
+    for (auto at : {kernel::PreemptPoint::AttachAfterPrepare, kernel::PreemptPoint::AttachAfterSte})
+      for (Op inner : {Op{.kind = OpKind::DeviceDma, .device = "pf.vf1", .iova = OpContext::kIovaBase, .write = true},
+                       Op{.kind = OpKind::AtsTranslate, .device = "pf.vf0", .iova = OpContext::kIovaBase, .write = true},
+                       Op{.kind = OpKind::VfioMapUnmap, .container = "c1"}}) {
+        Op both{.kind = OpKind::VfioSetContainer, .device = outer, .container = "c0"};
+        both.nested.push_back({.at = at, .nth = 1, .op = inner});
+        ops.push_back(both);
+      }
+  const std::vector<std::vector<Op>> prefixes = {
+      {kEnable, bind("pf.vf0", "vfio-pci"), bind("pf.vf1", "vfio-pci")},
+      {kEnable, bind("pf.vf0", "vfio-pci"), bind("pf.vf1", "vfio-pci"),
+       {.kind = OpKind::VfioSetContainer, .device = "pf.vf1", .container = "c1"}, {.kind = OpKind::VfioSetIommu, .container = "c1"},
+       {.kind = OpKind::VfioMap, .container = "c1"}},
+  };
+  size_t independent_pairs = 0, nested_runs = 0;
+  for (const auto& prefix : prefixes) {
+    State s = boot(sc, AtsVariant::FailEarly, prefix);
+    std::vector<Op> ran;
+    std::vector<Footprint> f;
+    std::vector<State> after;
+    for (const Op& op : ops) {
+      try {
+        after.push_back(run(s, op));
+      } catch (const NestingRefused&) {
+        continue;  // the locks forbid it there: not a transition
+      }
+      nested_runs += !op.nested.empty();
+      ran.push_back(op);
+      f.push_back(footprint(s.s, s.ctx, after.back().s, after.back().ctx, op));
+    }
+    for (size_t i = 0; i < ran.size(); ++i)
+      for (size_t j = i + 1; j < ran.size(); ++j) {
+        if (!independent(f[i], f[j])) continue;
+        ++independent_pairs;
+        State ij, ji;
+        try {
+          ij = run(after[i], ran[j]);
+          ji = run(after[j], ran[i]);
+        } catch (const NestingRefused&) {
+          ADD_FAILURE() << describe(ran[i]) << " and " << describe(ran[j]) << ": a nesting allowed in one order only";
+          continue;
+        }
+        EXPECT_TRUE(same(ij, ji)) << describe(ran[i]) << " then " << describe(ran[j]) << " after " << prefix.size()
+                                  << " operations";
+      }
+  }
+  EXPECT_GT(nested_runs, 0u);
+  EXPECT_GT(independent_pairs, 20u);
+}
+
 TEST(Explore, PartialOrderReductionKeepsTheVerdictsAndRunsFewerTransitions) {
   auto sc = scenario("seed");
   for (auto v : {AtsVariant::Upstream, AtsVariant::FailEarly}) {
