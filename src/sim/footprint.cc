@@ -147,7 +147,15 @@ Writes writes(const System& a, const OpContext& ca, const System& b, const OpCon
     w.global = true;
   diff(ia.devs, ib.devs, w, kIommuDevs, [&](size_t i, auto&, auto&) { add(Obj::Dev, static_cast<uint32_t>(i)); });
   diff(ia.groups, ib.groups, w, kGroups, [&](size_t i, auto&, auto&) { add(Obj::Group, static_cast<uint32_t>(i)); });
-  diff(ia.domains, ib.domains, w, kDomains, [&](size_t i, auto&, auto&) { add(Obj::Domain, static_cast<uint32_t>(i)); });
+  // A freed slot is reused lowest-first in place: an entry freed or allocated again is a write
+  // to its table's allocator, as a new entry is.
+  auto freed_or_reused = [&](bool was, bool is, Allocator alloc) {
+    if (was != is) w.keys.push_back(key(Obj::Alloc, alloc));
+  };
+  diff(ia.domains, ib.domains, w, kDomains, [&](size_t i, const auto& x, const auto& y) {
+    add(Obj::Domain, static_cast<uint32_t>(i));
+    freed_or_reused(x.live, y.live, kDomains);
+  });
 
   // The SMMUv3 driver: a master belongs to its device, an arm_smmu_domain to its iommu_domain;
   // the rest (instances, the invalidation-array pool, the page pool, the static domains) is shared.
@@ -164,10 +172,14 @@ Writes writes(const System& a, const OpContext& ca, const System& b, const OpCon
   diff(sa.masters, sb.masters, w, kMasters, [&](size_t, const auto& x, const auto& y) {
     add(Obj::Dev, x.dev);
     add(Obj::Dev, y.dev);
+    freed_or_reused(x.live, y.live, kMasters);
   });
+  // ASIDs and VMIDs are allocated by scanning the live domains' (an xarray, an IDA).
   diff(sa.domains, sb.domains, w, kSmmuDomains, [&](size_t, const auto& x, const auto& y) {
     add(Obj::Domain, x.domain);
     add(Obj::Domain, y.domain);
+    freed_or_reused(x.live, y.live, kSmmuDomains);
+    if (x.asid != y.asid || x.vmid != y.vmid) w.keys.push_back(key(Obj::Alloc, kSmmuDomains));
   });
   // VT-d and AMD-Vi drivers: not divided into objects yet.
   if (!(ka.vtd == kb.vtd) || !(ka.amd == kb.amd)) w.global = true;

@@ -86,6 +86,19 @@ TEST(Footprint, AnOperationThatChangedNothingStillReadsItsDevice) {
   EXPECT_TRUE(independent(nop, fp(s, bind("pf.vf1", "native"))));
 }
 
+// Freeing one VF's own domain and attaching one for the other do not commute, though no object
+// links the two VFs: the freed slot is the next one allocated (lowest-first reuse), and both
+// take and give back page-table pages of one pool.
+TEST(Footprint, FreeingADomainDependsOnAllocatingOne) {
+  auto sc = scenario("seed");
+  Op own0{.kind = OpKind::AttachOwnDomain, .device = "pf.vf0"}, own1{.kind = OpKind::AttachOwnDomain, .device = "pf.vf1"};
+  Op free0{.kind = OpKind::DetachOwnDomain, .device = "pf.vf0"}, free1{.kind = OpKind::DetachOwnDomain, .device = "pf.vf1"};
+  // VF 1's domain freed last: its slot is free, above VF 0's.
+  State s = boot(sc, AtsVariant::FailEarly, {kEnable, bind("pf.vf0", "native"), bind("pf.vf1", "native"), own0, own1, free1});
+  EXPECT_FALSE(same(run(run(s, free0), own1), run(run(s, own1), free0))) << "the orders differ";
+  EXPECT_FALSE(independent(fp(s, free0), fp(s, own1)));
+}
+
 // The relation is sound where it says "independent": for every pair of the alphabet the
 // footprints call independent, from states a few operations deep, both orders reach the same
 // state (the explorer's hash would not tell them apart).
