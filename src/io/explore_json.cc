@@ -39,9 +39,15 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
           {"revisits", r.revisits},
           {"seconds", r.seconds},
           {"states_per_second", r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0.0},
+          {"cpu_seconds", r.cpu_seconds},
+          {"states_per_cpu_second", r.cpu_seconds > 0 ? static_cast<double>(r.transitions) / r.cpu_seconds : 0.0},
+          {"unique_per_cpu_second", r.cpu_seconds > 0 ? static_cast<double>(r.unique) / r.cpu_seconds : 0.0},
           {"shard", fmt::format("{}/{}", r.shard, r.shards)},
           {"alphabet", r.alphabet.size()},
           {"refused_nestings", r.refused_nestings},
+          {"por", r.por},
+          {"por_skipped", r.por_skipped},
+          {"por_reexpanded", r.por_reexpanded},
           {"one_cpu", r.one_cpu},
           {"reexecutions", r.reexecutions},
           {"non_compliance", r.non_compliance},
@@ -116,6 +122,8 @@ json merge_checked(const std::vector<std::string>& paths) {
         a.merged["unique"] = 0;
         a.merged["revisits"] = 0;
         if (a.merged.contains("reexecutions")) a.merged["reexecutions"] = 0;
+        for (const char* key : {"por_skipped", "por_reexpanded"})
+          if (a.merged.contains(key)) a.merged[key] = 0;
         a.merged["seconds"] = 0.0;
         a.merged["cpu_seconds"] = 0.0;
         a.n = n;
@@ -131,8 +139,12 @@ json merge_checked(const std::vector<std::string>& paths) {
       m["revisits"] = m["revisits"].get<uint64_t>() + r["revisits"].get<uint64_t>();
       if (m.contains("reexecutions") && r.contains("reexecutions") && r["reexecutions"].is_number_unsigned())
         m["reexecutions"] = m["reexecutions"].get<uint64_t>() + r["reexecutions"].get<uint64_t>();
+      for (const char* key : {"por_skipped", "por_reexpanded"})
+        if (m.contains(key) && r.contains(key) && r[key].is_number_unsigned()) m[key] = m[key].get<uint64_t>() + r[key].get<uint64_t>();
       m["seconds"] = std::max(m["seconds"].get<double>(), r["seconds"].get<double>());
-      m["cpu_seconds"] = m["cpu_seconds"].get<double>() + r["seconds"].get<double>();
+      // A shard's own CPU time where it reports one (older results: its search's seconds).
+      const auto& cpu = r.contains("cpu_seconds") && r["cpu_seconds"].is_number() ? r["cpu_seconds"] : r["seconds"];
+      m["cpu_seconds"] = m["cpu_seconds"].get<double>() + cpu.get<double>();
       m["exhausted"] = m["exhausted"].get<bool>() && r["exhausted"].get<bool>();
       // A shard stopped by a signal left part of its share unexplored: so did the merged search.
       m["interrupted"] = m.value("interrupted", false) || r.value("interrupted", false);

@@ -1,5 +1,6 @@
 #include "sim/explore.h"
 
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -18,6 +20,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
 #include "sim/canonical.h"
+#include "sim/footprint.h"
 #include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
 #include "sim/state_hash.h"
@@ -74,6 +77,12 @@ void forget_read_history(Node& n) {
   n.s.record.warnings.clear();
   n.s.record.events.clear();
   n.seen.events_dropped();
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
@@ -196,6 +205,9 @@ class Explorer {
       res_.one_cpu = true;
       heap_valid_ = true;  // start_state just booted it and ran the prefix
     }
+    // Re-execution explores one CPU from the root each time; the reduction is not wired there.
+    por_ = opt_.por && !reexec_;
+    res_.por = por_;
     res_.non_compliance = endpoint_non_compliance(root_.s);
     if (!reexec_) canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
@@ -203,6 +215,7 @@ class Explorer {
 
   ExploreResult run() {
     start_ = Clock::now();
+    start_cpu_ = thread_cpu_seconds();
     // The booted state itself.
     check(root_, 0, {}, false);
     forget_read_history(root_);
@@ -210,9 +223,11 @@ class Explorer {
     for (unsigned limit = 1; limit <= opt_.depth && !stop(); ++limit) {
       cut_ = false;
       limit_ = limit;
-      visited_[hash(root_)] = static_cast<uint8_t>(limit);
+      const uint64_t root_hash = hash(root_);
+      visited_[root_hash] = {static_cast<uint8_t>(limit), 0};
+      path_ = {root_hash};
       std::vector<Op> trace;
-      expand(root_, trace, limit);
+      expand(root_, trace, limit, {});
       if (stop()) break;
       res_.depth_reached = limit;
       if (!cut_) break;  // nothing was left beyond the limit: the reachable space is closed
@@ -229,6 +244,7 @@ class Explorer {
     res_.interrupted = interrupted();
     res_.unique = visited_.size();
     res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    res_.cpu_seconds = thread_cpu_seconds() - start_cpu_;
     if (opt_.progress) std::fprintf(stderr, "\n");
     return std::move(res_);
   }
@@ -277,6 +293,55 @@ class Explorer {
     std::vector<kernel::HeldLock> taken;
     std::vector<PointVisit> points;
   };
+  // A transition explored from a state: what it touched, and (a plain operation's) what it
+  // showed. Shared by the sleep sets it is carried in: asleep, it is not run again, and the
+  // locks and points of its run stand for the run it would have had (it commutes with all that
+  // ran since, so nothing it reads has changed).
+  struct Transition {
+    Footprint fp;
+    Observed seen;
+  };
+  struct Asleep {
+    uint64_t key = 0;  // see transition_key
+    std::shared_ptr<const Transition> what;
+  };
+  using Sleep = std::vector<Asleep>;  // sorted by key
+
+  // A transition's identity among a state's: alphabet_[i] alone, or with alphabet_[j] inside it
+  // at a point visit.
+  uint64_t transition_key(size_t i) const { return i; }
+  uint64_t transition_key(size_t i, const PointVisit& pv, size_t j) const {
+    const uint64_t a = alphabet_.size(), slot = static_cast<uint64_t>(pv.at) * 2 + (pv.nth - 1);
+    return a + ((i * 2 * kernel::kPreemptPointCount + slot) * a + j);
+  }
+  static const Asleep* asleep(const Sleep& z, uint64_t key) {
+    auto it = std::lower_bound(z.begin(), z.end(), key, [](const Asleep& e, uint64_t k) { return e.key < k; });
+    return it != z.end() && it->key == key ? &*it : nullptr;
+  }
+  // The sleep set a child reached by `t` starts with: the transitions asleep here or explored
+  // here before `t` that commute with it.
+  static Sleep child_sleep(const Sleep& z, const Sleep& done, const Transition& t) {
+    Sleep c;
+    for (const Sleep* from : {&z, &done})
+      for (const Asleep& e : *from)
+        if (independent(e.what->fp, t.fp)) c.push_back(e);
+    std::sort(c.begin(), c.end(), [](const Asleep& a, const Asleep& b) { return a.key < b.key; });
+    return c;
+  }
+  // Sleep sets as the visited map keeps them: interned sorted key lists, 0 the empty one.
+  uint32_t intern(std::vector<uint64_t> keys) {
+    if (keys.empty()) return 0;
+    auto [it, fresh] = sleep_ids_.try_emplace(std::move(keys), static_cast<uint32_t>(sleep_sets_.size()));
+    if (fresh) sleep_sets_.push_back(&it->first);
+    return it->second;
+  }
+  uint32_t intern(const Sleep& z) {
+    std::vector<uint64_t> keys;
+    keys.reserve(z.size());
+    for (const Asleep& e : z) keys.push_back(e.key);
+    return intern(std::move(keys));
+  }
+  const std::vector<uint64_t>& sleep_keys(uint32_t id) const { return id == 0 ? kNoKeys : *sleep_sets_[id]; }
 
   uint64_t hash(const Node& n) {
     if (!reexec_) return node_hash(n);
@@ -356,7 +421,7 @@ class Explorer {
   }
 
   void visit(const Node& parent, Node& child, std::vector<Op>& trace, const Op& op, unsigned budget,
-             unsigned cost) {
+             unsigned cost, const Sleep& sleep) {
     trace.push_back(op);
     uint64_t h = hash(child);
     check(child, parent.s.record.warnings.size(), trace, visited_.contains(h));
@@ -364,52 +429,137 @@ class Explorer {
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
-      auto [it, fresh] = visited_.try_emplace(h, static_cast<uint8_t>(left));
-      if (!fresh && it->second >= left) {
+      // A state with no budget left is not expanded: its sleep set does not matter.
+      const uint32_t sid = por_ && left > 0 ? intern(sleep) : 0;
+      auto [it, fresh] = visited_.try_emplace(h, Visit{static_cast<uint8_t>(left), sid});
+      // A state explored before with at least this budget is explored again only if it then
+      // left asleep a transition that is awake now: that transition's other order was vouched
+      // for by the path taken then, not by this one (sleep sets with state caching).
+      const auto& before = sleep_keys(it->second.sleep);
+      const auto& now = sleep_keys(sid);
+      // A state on the current path (reached again through a cycle: an operation and its undo,
+      // one that changed nothing) is covered by its own expansion in progress, whose sleep set
+      // was vouched for by a prefix of this very path, with a larger budget.
+      const bool covered = std::find(path_.begin(), path_.end(), h) != path_.end() ||
+                           std::includes(now.begin(), now.end(), before.begin(), before.end());
+      // What the earlier expansion left asleep and this path does not: all that is left to run
+      // here (the rest ran then, with at least this budget).
+      std::vector<uint64_t> only;
+      if (!fresh && it->second.budget >= left && !covered)
+        std::set_difference(before.begin(), before.end(), now.begin(), now.end(), std::back_inserter(only));
+      if (!fresh && it->second.budget >= left && covered) {
         ++res_.revisits;
       } else {
-        it->second = static_cast<uint8_t>(left);
+        if (!only.empty()) {
+          ++res_.por_reexpanded;
+          // What both expansions left asleep is what is still unexplored (at the smaller budget
+          // when they differ: keeping the larger one's set is the safe side).
+          if (it->second.budget == left) {
+            std::vector<uint64_t> both;
+            std::set_intersection(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(both));
+            it->second.sleep = intern(std::move(both));
+          }
+        } else {
+          it->second = {static_cast<uint8_t>(left), sid};
+        }
         // Shards split the search at one level: a state there is expanded by one shard only.
         bool mine = opt_.shards <= 1 || trace.size() != opt_.split_depth || h % opt_.shards == opt_.shard;
         if (left == 0)
           cut_ = true;
-        else if (mine)
-          expand(child, trace, left);
+        else if (mine) {
+          if (por_) path_.push_back(h);
+          expand(child, trace, left, sleep, only.empty() ? nullptr : &only);
+          if (por_) path_.pop_back();
+        }
       }
     }
     trace.pop_back();
   }
 
-  void expand(const Node& n, std::vector<Op>& trace, unsigned budget) {
+  // `only`: the state was expanded before with at least this budget; run just these transitions
+  // (those it then left asleep).
+  void expand(const Node& n, std::vector<Op>& trace, unsigned budget, const Sleep& sleep,
+              const std::vector<uint64_t>* only = nullptr) {
     const bool nesting = opt_.interleave && budget >= 2;
-    std::vector<Observed> seen(nesting ? alphabet_.size() : 0);
+    auto wanted = [only](uint64_t key) { return !only || std::binary_search(only->begin(), only->end(), key); };
+    // What each plain operation showed from here (run, or carried asleep): the nestings below
+    // are built from it.
+    std::vector<std::shared_ptr<const Transition>> seen(alphabet_.size());
+    Sleep done;  // explored here so far, for the children's sleep sets
     for (size_t i = 0; i < alphabet_.size(); ++i) {
       if (stop()) return;
       const Op& op = alphabet_[i];
-      Node& child = step(n, trace, op, trace.size(), nesting && op.fault.empty() ? &seen[i] : nullptr);
-      visit(n, child, trace, op, budget, 1);
+      // (Under reduction also for the children that may carry it asleep and build nestings from it.)
+      const bool observe = opt_.interleave && op.fault.empty() && (nesting || (por_ && budget >= 3));
+      if (por_) {
+        if (const Asleep* a = asleep(sleep, transition_key(i))) {
+          ++res_.por_skipped;
+          if (observe) seen[i] = a->what;
+          continue;
+        }
+      }
+      if (!wanted(transition_key(i))) continue;
+      auto t = std::make_shared<Transition>();
+      Node& child = step(n, trace, op, trace.size(), observe ? &t->seen : nullptr);
+      // With one operation of budget left, no child is expanded: no sleep set is needed below.
+      if (!por_ || budget < 2) {
+        if (observe) seen[i] = std::move(t);
+        visit(n, child, trace, op, budget, 1, {});
+        continue;
+      }
+      t->fp = footprint(n.s, n.ctx, child.s, child.ctx, op);
+      if (observe) seen[i] = t;
+      visit(n, child, trace, op, budget, 1, child_sleep(sleep, done, *t));
+      done.push_back({transition_key(i), std::move(t)});
     }
     if (!nesting) return;
     // The same operations with another CPU's operation inside them, at each point they passed,
     // where the locks allow: an operation that takes a lock held at the point cannot run there
     // whole (the locks it took running alone from this state say so; one that takes a lock only
     // at the point's state is refused when it tries, kernel::WouldBlock).
+    // One nesting: alphabet_[i] with alphabet_[j] inside it at the nth pass of `at`.
+    auto nest = [&](size_t i, kernel::PreemptPoint at, uint32_t nth, size_t j, uint64_t key) {
+      if (por_ && asleep(sleep, key)) {
+        ++res_.por_skipped;
+        return;
+      }
+      Op both = alphabet_[i];
+      both.nested.push_back({.at = at, .nth = nth, .op = alphabet_[j]});
+      Node* c2 = nullptr;
+      try {
+        c2 = &step(n, trace, both, trace.size(), nullptr);
+      } catch (const NestingRefused&) {
+        ++res_.refused_nestings;
+        return;
+      }
+      if (!por_ || budget < 3) {  // its child and its later siblings' are not expanded
+        visit(n, *c2, trace, both, budget, 2, {});
+        return;
+      }
+      auto t = std::make_shared<Transition>();
+      t->fp = footprint(n.s, n.ctx, c2->s, c2->ctx, both);
+      visit(n, *c2, trace, both, budget, 2, child_sleep(sleep, done, *t));
+      done.push_back({key, std::move(t)});
+    };
+    if (only) {
+      // Explored before from here: the nestings asleep then are named by their keys, which say
+      // what to run (the locks allowed them then, and they commute with all since).
+      for (uint64_t key : *only) {
+        if (stop()) return;
+        if (key < alphabet_.size()) continue;
+        const uint64_t a = alphabet_.size(), rest = key - a, slots = 2 * kernel::kPreemptPointCount;
+        const uint64_t slot = rest / a % slots;
+        nest(rest / a / slots, static_cast<kernel::PreemptPoint>(slot / 2), static_cast<uint32_t>(slot % 2 + 1), rest % a, key);
+      }
+      return;
+    }
     for (size_t i = 0; i < alphabet_.size(); ++i) {
-      for (const PointVisit& pv : seen[i].points)
+      if (!seen[i]) continue;
+      for (const PointVisit& pv : seen[i]->seen.points)
         for (size_t j = 0; j < alphabet_.size(); ++j) {
           if (stop()) return;
-          const Op& inner = alphabet_[j];
-          if (!inner.fault.empty() || blocked(pv.held, seen[j].taken)) continue;
-          Op both = alphabet_[i];
-          both.nested.push_back({.at = pv.at, .nth = pv.nth, .op = inner});
-          Node* c2 = nullptr;
-          try {
-            c2 = &step(n, trace, both, trace.size(), nullptr);
-          } catch (const NestingRefused&) {
-            ++res_.refused_nestings;
-            continue;
-          }
-          visit(n, *c2, trace, both, budget, 2);
+          if (!alphabet_[j].fault.empty() || !seen[j] || blocked(pv.held, seen[j]->seen.taken)) continue;
+          nest(i, pv.at, pv.nth, j, transition_key(i, pv, j));
         }
     }
   }
@@ -435,11 +585,22 @@ class Explorer {
   Node root_;
   std::vector<std::unique_ptr<Node>> scratch_;  // by depth, see scratch()
   ExploreResult res_;
-  std::unordered_map<uint64_t, uint8_t> visited_;  // state hash -> depth budget it was explored with
+  // State hash -> the depth budget it was explored with, and the sleep set it was explored with.
+  struct Visit {
+    uint8_t budget = 0;
+    uint32_t sleep = 0;
+  };
+  std::unordered_map<uint64_t, Visit> visited_;
+  bool por_ = false;
+  std::vector<uint64_t> path_;  // hashes of the states being expanded, root first (under reduction)
+  std::map<std::vector<uint64_t>, uint32_t> sleep_ids_;
+  std::vector<const std::vector<uint64_t>*> sleep_sets_{nullptr};  // by id; 0 is the empty set
+  static inline const std::vector<uint64_t> kNoKeys;
   unsigned limit_ = 0;
   bool cut_ = false;
   bool steps_named_ = false;  // some fault rule is limited to a named step
   Clock::time_point start_;
+  double start_cpu_ = 0;
   // Re-execution (the tree's SMMUv3 driver): the scenario to boot again, the path whose state the
   // source kernel's heap holds, whether it holds it, and the node the hash canonicalises.
   bool reexec_ = false;

@@ -26,6 +26,11 @@ struct ExploreOptions {
   unsigned depth = 8;                 // operations per trace (a nested operation counts as one more)
   std::vector<faults::Point> faults;  // points each operation may be run with, forced to fire once
   bool interleave = true;             // nested operations at interleaving points
+  // Partial-order reduction (sleep sets, sim/footprint.h): a transition that commutes with one
+  // explored before it from the same state is not run again after it. Off by default: its
+  // verdicts are the same (scripts/por-verdicts.py), but on the shipped scenarios it does not
+  // pay yet (docs/exploration.md, "Partial-order reduction").
+  bool por = false;
   bool all = false;                   // collect the first violation of every invariant instead of stopping
   unsigned max_vfs = 2;               // VFs per PF named in the operation alphabet
   std::vector<OpKind> kinds;          // the operation kinds explored (empty: all)
@@ -55,11 +60,21 @@ struct ExploreResult {
   // Nestings tried and refused: the inner operation needed a lock the outer one held at the point
   // (found when it tried; those the locks of its plain run rule out are not tried at all).
   uint64_t refused_nestings = 0;
+  // Partial-order reduction: whether it was on, the transitions it did not run (asleep: each
+  // reaches a state another order of the same transitions reaches, with a trace as short), and
+  // the states expanded again because they were reached with fewer transitions asleep than
+  // when first expanded.
+  bool por = false;
+  uint64_t por_skipped = 0;
+  uint64_t por_reexpanded = 0;
   // The tree's SMMUv3 driver (--driver source): its heap is outside the System, so states are
   // reached by re-execution from the root (this many replays), on one CPU (no interleavings).
   bool one_cpu = false;
   uint64_t reexecutions = 0;
   double seconds = 0;
+  // The search's CPU time (its thread's): on a shared machine the wall clock also counts the
+  // time other processes had the CPU (docs/performance.md, "Whole-process exploration").
+  double cpu_seconds = 0;
   unsigned shard = 0, shards = 1;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
   // Every WARN site any transition reached ("function: condition", the function the splat

@@ -26,6 +26,8 @@ struct ExploreCli {
   bool all = false;
   bool json = false;
   bool no_interleave = false;
+  bool por = false;
+  bool no_por = false;
   unsigned max_vfs = 2;
   std::string ops;
   size_t prefix = 0;
@@ -95,6 +97,11 @@ void print_table(const nlohmann::json& results) {
                r["unique"].get<uint64_t>(), r["states_per_second"].get<double>(), inv.empty() ? "-" : inv);
   }
   for (const auto& r : results)
+    if (r.value("por", false))
+      fmt::print("{}: partial-order reduction: {} transitions not run (each commutes with one explored before it), "
+                 "{} states expanded again (reached with fewer asleep); --no-por runs them all\n",
+                 r["variant"].get<std::string>(), r.value("por_skipped", uint64_t{0}), r.value("por_reexpanded", uint64_t{0}));
+  for (const auto& r : results)
     if (r.value("one_cpu", false))
       fmt::print("{}: the tree's SMMUv3 driver keeps its heap outside the System: every state reached again from the "
                  "boot ({} re-executions), one CPU (no interleavings)\n",
@@ -125,6 +132,9 @@ atslab::cli::Register reg{
       sub.add_flag("--all", o->all, "Collect the first violation of every invariant instead of stopping at the first");
       sub.add_flag("--json", o->json, "Print one JSON document");
       sub.add_flag("--no-interleave", o->no_interleave, "Run operations one at a time (no other CPU at interleaving points)");
+      sub.add_flag("--por", o->por,
+                   "Partial-order reduction (sleep sets): do not run a transition again after one it commutes with");
+      sub.add_flag("--no-por", o->no_por, "No partial-order reduction (the default)");
       sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(atslab::cli::Unsigned)->check(CLI::Range(0u, 8u));
       sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)")
           ->check(CLI::Validator([](std::string& s) { return s.empty() ? std::string("names no operation (leave --ops out for all)") : std::string(); },
@@ -153,6 +163,8 @@ atslab::cli::Register reg{
         if (o->prefix > sc.workload.size())
           throw InputError(fmt::format("--prefix {}: the scenario has {} workload operations", o->prefix, sc.workload.size()));
         opt.prefix = o->prefix;
+        if (o->por && o->no_por) throw InputError("--por and --no-por: choose one");
+        opt.por = o->por;
         if (!o->ops.empty())
           for (const auto& item : cli::split_commas(o->ops)) {
             auto k = sim::parse_op_name(item);
