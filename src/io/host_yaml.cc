@@ -81,7 +81,10 @@ std::string host_scenario_yaml(const Scenario& sc, const std::string& out_dir) {
                      !behind ? std::string("no IOMMU") : fmt::format("{} {}", iommu, rc.iommu_index));
     if (d.ats && behind) ats_devices.push_back(d.name);
   }
-  y += "kernel:\n  variants: [upstream, series-v3, fail-early, rollback, vtd-style]\n";
+  std::string variants;
+  for (auto v : sc.variants) variants += (variants.empty() ? "" : ", ") + std::string(policy::name(v));
+  y += fmt::format("kernel:\n  variants: [{}]{}\n", variants,
+                   sc.variants.size() < policy::kAllVariants.size() ? "  # the others change only the SMMUv3 driver" : "");
   // The seed's path for each device with ATS: to VFIO, the container's domain, and back out.
   y += "# The seed's path for each device with ATS behind an IOMMU: its VF (or itself) handed to VFIO and back.\n";
   y += "workload:\n";

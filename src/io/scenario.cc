@@ -234,7 +234,11 @@ void read_host(const Reader& r, const YAML::Node& m, Scenario& sc) {
   try {
     sc.host = build_host(lspci, acpi, kind, rc_ats);
   } catch (const InputError& e) {
-    r.fail(m["lspci"], "machine.lspci", e.what());
+    // Pointed at the key whose file it is.
+    const std::string what = e.what();
+    for (const auto& f : acpi)
+      if (what.rfind(f, 0) == 0) r.fail(m["acpi"], "machine.acpi", what);
+    r.fail(m["lspci"], "machine.lspci", what);
   }
   std::vector<HostName> names;
   std::set<std::string> taken;

@@ -35,7 +35,8 @@ HostMachine build_host(const std::vector<std::string>& lspci, const std::vector<
     auto mine = load_lspci_dump(file);
     fns.insert(fns.end(), mine.begin(), mine.end());
   }
-  sim::MachineOptions opt{.iommu = iommu, .rc_ats = rc_ats};
+  // One host's dumps: every function keeps its segment (a second file is not another machine).
+  sim::MachineOptions opt{.iommu = iommu, .rc_ats = rc_ats, .one_host = true};
   Topology t = sim::dump_topology(fns, opt, h.notes);
   if (!acpi.empty()) {
     std::vector<acpi::AnyTable> tables;
@@ -107,7 +108,13 @@ Scenario host_scenario(HostMachine h, const std::string& name) {
     if (d.sriov && d.sriov->total_vfs > 0) d.driver = "native";
   spread_smmu_specs(sc);
   sc.rcs.push_back({});  // unused: the root complexes are the dumps'
-  sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+  // The variants other than upstream and fail-early change only the SMMUv3 driver.
+  bool smmuv3 = false;
+  for (const auto& rc : sc.host->topology->root_complexes()) smmuv3 |= rc.iommu == IommuKind::Smmuv3;
+  if (smmuv3)
+    sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
+  else
+    sc.variants = {policy::AtsVariant::Upstream, policy::AtsVariant::FailEarly};
   return sc;
 }
 

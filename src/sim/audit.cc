@@ -11,6 +11,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/kernel/printk.h"
+#include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "linux/pci/quirks.h"
 #include "linux/smmuv3/rcu.h"
@@ -74,6 +75,12 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
   const pci::PciDev& d = s.kernel.devs[id];
   const auto& sw = s.kernel.pci_switches;
   const bool silicon = hw::pcie::find_ext_cap(s.hw.pcie.fn(d.fn).cfg, hw::pcie::ext_cap::kAts) != 0;
+  // No IOMMU at all: nothing below is ever asked.
+  const auto& root = s.hw.pcie.rc(d.rc);
+  if (root.iommu == hw::pcie::IommuKind::None)
+    return {"no IOMMU serves its root complex (no firmware table names one): nothing enables ATS"};
+  if (!s.hw.pcie.fn(pci::pdev(s, pci::physfn(s, id)).fn).iommu_mapped)
+    return {"the firmware maps its requester ID to no IOMMU: the IOMMU core never probes it (no group, no ATS)"};
   if (sw.noats) why.push_back("pci=noats: pci_ats_init() leaves ats_cap 0");
   if (d.no_ats && !sw.no_ats_quirk_keeps_ats_cap)
     why.push_back(fmt::format("no_ats set by a HEADER-phase quirk ({}): pci_ats_init() leaves ats_cap 0", quirks_of(s, id)));
@@ -103,10 +110,14 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
   // ALL_PORTS (VT-d); the AMD-Vi driver reads no such flag.
   if (!rc.ats_supported && rc.iommu == hw::pcie::IommuKind::Smmuv3)
     why.push_back("the root complex declares no ATS (IORT's ATS attribute): arm_smmu_ats_supported() says no");
+  bool dmar_no = false;
   if (rc.iommu == hw::pcie::IommuKind::Vtd && rc.iommu_index < s.kernel.vtd.units.size())
-    if (auto no = vtd::dmar_ats_refusal(s, id, s.kernel.vtd.units[rc.iommu_index].scalable); !no.empty())
+    if (auto no = vtd::dmar_ats_refusal(s, id, s.kernel.vtd.units[rc.iommu_index].scalable); !no.empty()) {
       why.push_back(no + ": dmar_ats_supported() says no");
-  if (rc.iommu == hw::pcie::IommuKind::Vtd && d.ats_cap &&
+      dmar_no = true;
+    }
+  // iommu_enable_pci_ats() returns at !info->ats_supported before it looks at the alignment.
+  if (rc.iommu == hw::pcie::IommuKind::Vtd && d.ats_cap && !dmar_no &&
       !(s.hw.pcie.fn(d.fn).cfg.read16(d.ats_cap + hw::pcie::ats::kCap) & hw::pcie::ats::kCapPageAligned))
     why.push_back("its ATS capability has no Page Aligned Request: VT-d's iommu_enable_pci_ats() leaves ATS off");
   if (rc.iommu == hw::pcie::IommuKind::Vtd && rc.iommu_index < s.kernel.vtd.units.size() &&

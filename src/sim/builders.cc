@@ -127,12 +127,28 @@ Topology dump_topology(const std::vector<io::ImportedFunction>& fns, const Machi
   if (kept.empty())
     throw InputError(said.empty() ? std::string("no function to import")
                                   : fmt::format("no function that Linux would find: {}", said.front()));
+  // One note per file and dump size: a chipset's sixteen short functions would drown the rest.
+  std::vector<std::pair<std::string, unsigned>> short_groups;
   for (const auto& f : kept)
-    if (f.config_size < hdr::kConfigSize)
-      said.push_back(fmt::format("{}: {}: the dump has {} bytes of its config space (lspci -{}): {}its extended "
-                                 "capabilities (ATS, SR-IOV, PASID) cannot be seen, and atslab sees none",
-                                 f.file, f.original.str(), f.config_size, f.config_size == 64 ? "x" : "xxx",
-                                 f.config_size == 64 ? "its capability list (PCI Express included) and so " : ""));
+    if (f.config_size < hdr::kConfigSize &&
+        std::find(short_groups.begin(), short_groups.end(), std::make_pair(f.file, f.config_size)) == short_groups.end())
+      short_groups.emplace_back(f.file, f.config_size);
+  for (const auto& [file, size] : short_groups) {
+    std::vector<std::string> who;
+    for (const auto& f : kept)
+      if (f.file == file && f.config_size == size) who.push_back(f.original.str());
+    std::string list = who.front();
+    for (size_t i = 1; i < who.size() && i < 3; ++i) list += ", " + who[i];
+    if (who.size() > 3) list += fmt::format(" and {} more", who.size() - 3);
+    const bool one = who.size() == 1;
+    said.push_back(fmt::format("{}: {}: the dump has {} bytes of {} config space (lspci -{}): {}{} extended "
+                               "capabilities (ATS, SR-IOV, PASID) cannot be seen, and atslab sees none",
+                               file, list, size, one ? "its" : "their", size == 64 ? "x" : "xxx",
+                               size == 64 ? (one ? "its capability list (PCI Express included) and so "
+                                                 : "their capability lists (PCI Express included) and so ")
+                                          : "",
+                               one ? "its" : "their"));
+  }
 
   // Each file is its own machine: a segment one file uses is not given to another. A later file's
   // segment already taken moves to the lowest free one, said in a note.
@@ -144,7 +160,7 @@ Topology dump_topology(const std::vector<io::ImportedFunction>& fns, const Machi
       if (f.file == file) mine.insert(f.original.domain);
     for (uint16_t d : mine) {
       uint16_t to = d;
-      while (used_segments.count(to)) ++to;
+      while (!opt.one_host && used_segments.count(to)) ++to;
       if (to != d)
         said.push_back(fmt::format("{}: its segment {:04x} is segment {:04x} here: each file is its own machine's "
                                    "hierarchy, and {:04x} is another file's",

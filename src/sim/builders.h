@@ -16,6 +16,9 @@ struct MachineOptions {
   bool rc_ats = true;  // the root complex declares ATS support (IORT)
   policy::PciCoreSwitches switches;
   uint16_t vfs = 0;    // VFs to enable on every SR-IOV PF after boot (the built-in example uses 2)
+  // The dumps are of one host (`lspci -s X -xxxx` per device, a scenario's machine.lspci): each
+  // function keeps its segment. Otherwise each file is a machine of its own, in a segment of its own.
+  bool one_host = false;
 };
 
 // A PF with ATS and SR-IOV below a root port of an ATS-capable root complex (a
@@ -24,7 +27,8 @@ System builtin_example(MachineOptions opt = {.vfs = 2});
 
 // The dumps' machine, booted: each file's hierarchy as the dump gives it (lspci -t's tree: every
 // function at its own address, below the bridge whose secondary bus it is on; the bridges keep
-// their bus numbers, hw::pcie::BusNumbers::Firmware), each file in a segment of its own, one root
+// their bus numbers, hw::pcie::BusNumbers::Firmware), each file in a segment of its own (unless
+// `opt.one_host`), one root
 // complex per root bus. A bus no bridge of the dump leads to and holding only functions that
 // belong below a port (bare endpoints, `lspci -s`) stands below a root port of atslab's. Only the
 // functions Linux's scan would find (sim/dump_scan.h); `notes` gets one line per function left out,

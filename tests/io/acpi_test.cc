@@ -353,9 +353,48 @@ TEST(AcpiIort, OutputReferenceZeroIsANoteAndEndsTheLookupAsInLinux) {
   const Iort t = parse_iort(table_from_bytes(b, "t.dat"));
   ASSERT_FALSE(t.table.notes.empty());
   EXPECT_NE(t.table.notes.back().find("the root complex node at 0xf8 has 1 ID mapping with output reference 0"), std::string::npos);
-  EXPECT_FALSE(iort_map_rid(t, 0, 0x0010));
-  EXPECT_EQ(iort_map_rid(t, 0, 0x1010)->smmu->offset, 0xa0u) << "the other mappings still work";
+  // iort_node_map_id checks the node's first mapping only, and fails every lookup through it:
+  // the other mappings do not work either.
+  for (uint32_t rid : {0x0010u, 0x1010u}) {
+    auto r = iort_map_rid(t, 0, rid);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->smmu, nullptr) << std::hex << rid;
+    EXPECT_NE(r->why.find("first ID mapping has a NULL output reference"), std::string::npos) << r->why;
+  }
   EXPECT_NE(acpi_text(t, {{0, 0x0010}}).find("no node (reference 0)"), std::string::npos);
+}
+
+// Kunpeng 920's IORT (edk2-platforms Hi1620Iort.asl) has ranges that touch: 7b00-7c00 to one SMMU,
+// 7c00-7e00 to another, each id_count one too large. Linux's iort_id_map() returns -EAGAIN for a
+// range's last ID, and a later range that starts at that ID takes it ("applying workaround"); an ID
+// that only ends a range stays with it; a later range that covers the ID without starting there is
+// disregarded.
+TEST(AcpiIort, TouchingRangesGiveTheSharedIdToTheRangeThatStartsThere) {
+  Iort t;
+  IortNode rc{.offset = 0x30, .type = ACPI_IORT_NODE_PCI_ROOT_COMPLEX};
+  rc.mappings = {{.input_base = 0x7b00, .id_count = 0x100, .output_base = 0x7b00, .output_reference = 0x100},
+                 {.input_base = 0x7c00, .id_count = 0x200, .output_base = 0x7c00, .output_reference = 0x200},
+                 {.input_base = 0x7d00, .id_count = 0x200, .output_base = 0x9d00, .output_reference = 0x100}};
+  t.nodes = {rc, IortNode{.offset = 0x100, .type = ACPI_IORT_NODE_SMMU_V3}, IortNode{.offset = 0x200, .type = ACPI_IORT_NODE_SMMU_V3}};
+  auto shared = iort_map_rid(t, 0, 0x7c00);
+  ASSERT_TRUE(shared && shared->smmu);
+  EXPECT_EQ(shared->smmu->offset, 0x200u);
+  EXPECT_EQ(shared->stream_id, 0x7c00u);
+  EXPECT_TRUE(shared->workaround);
+  auto inside = iort_map_rid(t, 0, 0x7b80);
+  ASSERT_TRUE(inside && inside->smmu);
+  EXPECT_EQ(inside->smmu->offset, 0x100u);
+  EXPECT_FALSE(inside->workaround);
+  // 7e00 ends the second range; the third covers it but starts at 7d00: the second keeps it.
+  auto end = iort_map_rid(t, 0, 0x7e00);
+  ASSERT_TRUE(end && end->smmu);
+  EXPECT_EQ(end->smmu->offset, 0x200u);
+  EXPECT_EQ(end->stream_id, 0x7e00u);
+  EXPECT_FALSE(end->workaround);
+  auto none = iort_map_rid(t, 0, 0x1000);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->smmu, nullptr);
+  EXPECT_EQ(none->why, "no ID mapping of root complex 0x30 takes ID 0x1000");
 }
 
 TEST(AcpiHostile, AMappingLoopIsAnErrorNotAHang) {

@@ -33,7 +33,8 @@ std::string on_off(const std::optional<bool>& b) { return !b ? "-" : *b ? "on" :
 std::string verdict_line(const atslab::sim::AuditVerdict& v) {
   using namespace atslab;
   std::string line = fmt::format("  {:<11} ", policy::name(v.variant));
-  line += !v.probed ? "no IOMMU       " : fmt::format("supported: {:<4} ", v.supported_at_probe.value_or(false) ? "yes" : "no");
+  // pci_ats_supported() as the IOMMU's probe_device saw it (the IOMMU driver's own checks are in `why`).
+  line += !v.probed ? "no IOMMU               " : fmt::format("pci_ats_supported: {:<4} ", v.supported_at_probe.value_or(false) ? "yes" : "no");
   line += fmt::format("driver {:<3}  hardware {:<3}", on_off(v.belief), v.hardware ? "on" : "off");
   if (v.belief && *v.belief != v.hardware) line += "  <- apart";
   if (!v.boot_violations.empty()) line += "  inv " + list(v.boot_violations) + " at boot";
@@ -107,19 +108,23 @@ atslab::cli::Register reg{
         const sim::Audit a = sim::audit_scenario(sc, opt);
         if (o->json) {
           fmt::print("{}\n", audit_json(a).dump(2));
-          return cli::check_stdout(0);
+          return 0;
         }
         const std::string banner = cli::driver_banner(sc.driver);
         if (!banner.empty()) fmt::print("{}\n", banner);
         fmt::print("audit: {} ({}): each device handed to VFIO and released on its own copy of the booted machine\n",
                    sc.name, sc.path);
+        // Which kernel the verdicts are for: a 6.12-stable host's differ (docs/fidelity.md, "Which kernel").
+        if (sc.driver == policy::Driver::Model)
+          fmt::print("kernel: atslab's model of the 2026 PCI core, IOMMU core and drivers, under each variant's switches "
+                     "(--driver source runs a kernel tree's own code; docs/fidelity.md, \"Which kernel\")\n");
         for (const auto& n : a.notes) fmt::print("note: {}\n", n);
         if (a.devices.empty()) fmt::print("no function with an ATS capability\n");
         for (const auto& d : a.devices) {
           fmt::print("{} {} ({:04x}:{:04x}, {})\n", d.bdf, d.name, d.vendor, d.device, d.kind);
           for (const auto& v : d.verdicts) fmt::print("{}\n", verdict_line(v));
         }
-        return cli::check_stdout(0);
+        return 0;
       };
     }};
 

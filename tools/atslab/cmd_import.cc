@@ -25,7 +25,8 @@ atslab::hw::pcie::IommuKind iommu_arg(const std::string& k) {
   if (k == "smmuv3") return IommuKind::Smmuv3;
   if (k == "vtd") return IommuKind::Vtd;
   if (k == "amd") return IommuKind::Amd;
-  throw atslab::InputError("--iommu " + k + ": expected smmuv3, vtd or amd");
+  if (k == "none") return IommuKind::None;
+  throw atslab::InputError("--iommu " + k + ": expected smmuv3, vtd, amd or none");
 }
 
 atslab::cli::Register reg{
@@ -38,15 +39,20 @@ atslab::cli::Register reg{
           ->check(CLI::ExistingFile);
       sub.add_option("--acpi", o->acpi, "The host's IORT, DMAR or IVRS: binary (/sys/firmware/acpi/tables) or iasl -d text (repeatable)")
           ->check(CLI::ExistingFile);
-      sub.add_option("--iommu", o->iommu, "Without --acpi: the IOMMU every root complex is behind (smmuv3, vtd, amd; default smmuv3)");
-      sub.add_option("--name", o->name, "The scenario's name (default: host)");
+      auto* iommu_given = sub.add_option("--iommu", o->iommu,
+                                         "Without --acpi: the IOMMU every root complex is behind (smmuv3, vtd, amd, none; default smmuv3)");
+      auto* name_given = sub.add_option("--name", o->name, "The scenario's name (default: the output file's, or host)");
       sub.add_option("-o,--output", o->out, "The scenario file to write (default: standard output)");
-      return [o]() -> int {
+      return [o, iommu_given, name_given]() -> int {
         using namespace atslab;
-        if (!o->acpi.empty() && o->iommu != "smmuv3")
+        if (!o->acpi.empty() && iommu_given->count())
           throw InputError("--iommu: the --acpi tables say which IOMMU serves each root complex");
-        if (o->out != "-") cli::check_output_path(o->out);
-        io::Scenario sc = io::host_scenario(io::build_host(o->lspci, o->acpi, iommu_arg(o->iommu), true), o->name);
+        std::vector<std::string> inputs = o->lspci;
+        inputs.insert(inputs.end(), o->acpi.begin(), o->acpi.end());
+        cli::check_output_path(o->out, inputs);
+        // Named after the file it goes to, so that several hosts in one report stay apart.
+        const std::string name = !name_given->count() && o->out != "-" ? std::filesystem::path(o->out).stem().string() : o->name;
+        io::Scenario sc = io::host_scenario(io::build_host(o->lspci, o->acpi, iommu_arg(o->iommu), true), name);
         const std::string dir = o->out == "-" ? "." : std::filesystem::path(o->out).parent_path().string();
         const std::string text = io::host_scenario_yaml(sc, dir);
         cli::write_output(o->out, text);
@@ -54,7 +60,7 @@ atslab::cli::Register reg{
           fmt::print("{}: {} devices; {} notes (in the file's comments)\n", o->out, sc.devices.size(), sc.host->notes.size());
           for (const auto& p : sc.host->placed) fmt::print("  {}\n", p);
         }
-        return cli::check_stdout(0);
+        return 0;
       };
     }};
 

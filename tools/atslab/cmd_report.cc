@@ -1,8 +1,11 @@
 // atslab report: one HTML page comparing scenarios under their variants.
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "command.h"
 #include "io/html_report.h"
+#include "io/input_error.h"
 #include "io/scenario.h"
 #include "kernel_src/tree_info.h"
 #include "sim/audit.h"
@@ -22,9 +25,23 @@ atslab::cli::Register reg{
       return [files, out, driver]() -> int {
         using namespace atslab;
         const policy::Driver d = cli::driver_arg(*driver);
-        cli::check_output_path(*out);
         std::vector<io::Scenario> scenarios;
         for (const auto& f : *files) scenarios.push_back(io::load_scenario(f));
+        // Every file the report reads: the scenarios, and a host's dumps and tables.
+        std::vector<std::string> inputs = *files;
+        for (const auto& sc : scenarios)
+          if (sc.host) {
+            inputs.insert(inputs.end(), sc.host->lspci.begin(), sc.host->lspci.end());
+            inputs.insert(inputs.end(), sc.host->acpi.begin(), sc.host->acpi.end());
+          }
+        cli::check_output_path(*out, inputs);
+        // The page's table has a row per scenario name: two scenarios of one name would be one row.
+        for (size_t i = 0; i < scenarios.size(); ++i)
+          for (size_t j = 0; j < i; ++j)
+            if (scenarios[i].name == scenarios[j].name)
+              throw InputError(fmt::format("{} and {} are both named '{}': the report would show them as one; give one "
+                                           "another name (its `name:` field)",
+                                           scenarios[j].path, scenarios[i].path, scenarios[i].name));
         for (auto& sc : scenarios) sc.driver = d;
         std::vector<io::ReportRun> runs;
         for (const auto& sc : scenarios)

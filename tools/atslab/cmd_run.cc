@@ -98,7 +98,7 @@ atslab::cli::Register reg{
       return [o]() -> int {
         using namespace atslab;
         const policy::Driver driver = cli::driver_arg(o->driver);
-        if (!o->trace.empty()) cli::check_output_path(o->trace);
+        if (!o->trace.empty()) cli::check_output_path(o->trace, o->scenarios);
         std::vector<io::Scenario> scenarios;
         for (const auto& p : o->scenarios) scenarios.push_back(io::load_scenario(p));
         for (auto& sc : scenarios) sc.driver = driver;
@@ -117,7 +117,7 @@ atslab::cli::Register reg{
             auto variants = only ? std::vector{*only} : sc.variants;
             for (auto v : variants) {
               const std::string path = trace_path(o->trace, sc, v, several_runs(scenarios.size(), variants.size()));
-              cli::check_output_path(path);
+              cli::check_output_path(path, o->scenarios);
               if (auto [it, fresh] = written.try_emplace(path, sc.path); !fresh)
                 throw InputError(fmt::format("--trace: {} and {} are both named '{}': their traces would be one file ({})",
                                              it->second, sc.path, sc.name, path));

@@ -40,8 +40,9 @@ void write_output(const std::string& path, const std::string& text);
 // extension) plus ".<what>.json", e.g. t.json -> t.upstream.json.
 std::string per_run_path(const std::string& file, const std::string& what);
 
-// Refuses, before any work is done, an output path whose directory does not exist or is not writable.
-void check_output_path(const std::string& path);
+// Refuses, before any work is done, an output path whose directory does not exist or is not
+// writable, or that names one of the command's `inputs`.
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs = {});
 
 // For every unsigned option: a plain decimal or 0x number that fits in 64 bits (no sign,
 // no trailing garbage); combine with CLI::Range for the option's own bounds.

@@ -1,4 +1,5 @@
 // atslab: a laboratory for PCIe ATS as Linux manages it.
+#include <filesystem>
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cerrno>
@@ -34,8 +35,15 @@ std::string per_run_path(const std::string& file, const std::string& what) {
   return (has_ext ? file.substr(0, dot) : file) + "." + what + ".json";
 }
 
-void check_output_path(const std::string& path) {
-  if (path != "-") io::resolve_output_path(path);
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs) {
+  if (path == "-") return;
+  io::resolve_output_path(path);
+  // Writing over a file the command reads would lose the input (and the next run's).
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(path, in, ec))
+      throw InputError(fmt::format("{}: the output would overwrite an input of this command ({}); write it elsewhere", path, in));
+  }
 }
 
 // CLI11 converts "-1" and "99999999999999999999" into unsigned options by wrapping or
@@ -128,6 +136,9 @@ int main(int argc, char** argv) {
     std::cerr << "atslab: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
+    // fmt::print throws when a write to standard output fails (a full disk, a closed pipe): that
+    // is the output's error, not atslab's.
+    if (std::ferror(stdout)) return cli::check_stdout(0);
     std::cerr << "atslab: internal error: " << e.what() << "\n";
     return 3;
   }

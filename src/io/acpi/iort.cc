@@ -15,17 +15,25 @@ constexpr size_t kNodeHeader = 16, kMappingSize = 20;
 
 std::string where(const IortNode& n) { return fmt::format("{} node at 0x{:x}", iort_node_type_name(n.type), n.offset); }
 
-// One mapping's answer for `id` at a node of type `type`, by DEN 0049's rules as Linux applies
-// them: a single mapping gives its output_base whatever the input (only root complexes and
-// named components may have one; elsewhere it is skipped), a range takes input_base through
-// input_base + id_count inclusive.
-std::optional<uint32_t> map_one(const IortIdMapping& m, uint8_t type, uint32_t id) {
+// One mapping's answer for `id` at a node of type `type`, as Linux's iort_id_map() gives it: a
+// single mapping gives its output_base whatever the input (only root complexes and named
+// components may have one; elsewhere it is skipped), a range takes input_base through
+// input_base + id_count inclusive. `after_end_match`: an earlier mapping matched `id` as its last
+// ID; then only a range starting at `id` may take it (the workaround for tables that read
+// id_count as the number of IDs). Again: `id` is this range's last ID, which a later range
+// starting there may take instead.
+enum class MapResult { None, Match, Again };
+MapResult map_one(const IortIdMapping& m, uint8_t type, uint32_t id, bool after_end_match, uint32_t& out) {
   if (m.single()) {
-    if (type == ACPI_IORT_NODE_NAMED_COMPONENT || type == ACPI_IORT_NODE_PCI_ROOT_COMPLEX) return m.output_base;
-    return std::nullopt;
+    if (type != ACPI_IORT_NODE_NAMED_COMPONENT && type != ACPI_IORT_NODE_PCI_ROOT_COMPLEX) return MapResult::None;
+    out = m.output_base;
+    return MapResult::Match;
   }
-  if (id < m.input_base || uint64_t{id} > uint64_t{m.input_base} + m.id_count) return std::nullopt;
-  return static_cast<uint32_t>(m.output_base + (id - m.input_base));
+  if (id < m.input_base || uint64_t{id} > uint64_t{m.input_base} + m.id_count) return MapResult::None;
+  if (after_end_match && id != m.input_base) return MapResult::None;
+  out = static_cast<uint32_t>(m.output_base + (id - m.input_base));
+  if (m.id_count > 0 && uint64_t{id} == uint64_t{m.input_base} + m.id_count) return MapResult::Again;
+  return MapResult::Match;
 }
 
 }  // namespace
@@ -190,7 +198,7 @@ std::optional<IortLookup> iort_map_rid(const Iort& iort, uint32_t segment, uint3
   if (!out.root_complex) return std::nullopt;
   const IortNode* node = out.root_complex;
   uint32_t id = rid;
-  // Each step follows one mapping to another node; more steps than nodes is a loop.
+  // iort_node_map_id: each step follows one mapping to another node; more steps than nodes is a loop.
   for (size_t step = 0; step <= iort.nodes.size(); ++step) {
     if (node->type == ACPI_IORT_NODE_SMMU || node->type == ACPI_IORT_NODE_SMMU_V3) {
       if (node != out.root_complex) {
@@ -199,17 +207,44 @@ std::optional<IortLookup> iort_map_rid(const Iort& iort, uint32_t segment, uint3
         return out;
       }
     }
-    if (node->type == ACPI_IORT_NODE_ITS_GROUP) return out;  // MSIs only: no SMMU on the path
-    std::optional<uint32_t> next_id;
+    const std::string where = fmt::format("{} 0x{:x}", iort_node_type_name(node->type), node->offset);
+    if (node->type == ACPI_IORT_NODE_ITS_GROUP) {
+      out.why = fmt::format("its ID mappings lead to {} (MSIs only)", where);
+      return out;
+    }
+    if (node->mappings.empty()) {
+      out.why = fmt::format("{} has no ID mappings", where);
+      return out;
+    }
+    // Linux checks the first mapping's reference only, and fails every lookup through the node.
+    if (node->mappings[0].output_reference == 0) {
+      out.why = fmt::format("{}'s first ID mapping has a NULL output reference (Linux: FW_BUG, every lookup through it fails)", where);
+      return out;
+    }
+    const uint32_t map_id = id;
     const IortIdMapping* via = nullptr;
-    for (size_t m = 0; m < node->mappings.size() && !next_id; ++m) {
+    uint32_t again_ref = 0;
+    for (size_t m = 0; m < node->mappings.size(); ++m) {
       // An SMMUv3's own-MSI mapping is for the SMMU itself, not for the IDs passing through it.
       if (node->id_mapping_index && *node->id_mapping_index == m) continue;
-      if ((next_id = map_one(node->mappings[m], node->type, id))) via = &node->mappings[m];
+      const MapResult r = map_one(node->mappings[m], node->type, map_id, again_ref != 0, id);
+      if (r == MapResult::Match) {
+        via = &node->mappings[m];
+        out.workaround |= again_ref != 0;
+        break;
+      }
+      if (r == MapResult::Again) again_ref = node->mappings[m].output_reference;
     }
-    if (!next_id || via->output_reference == 0) return std::nullopt;
-    node = iort.node_at(via->output_reference);
-    id = *next_id;
+    if (!via && !again_ref) {
+      out.why = fmt::format("no ID mapping of {} takes ID 0x{:x}", where, map_id);
+      return out;
+    }
+    const uint32_t next = via ? via->output_reference : again_ref;
+    node = iort.node_at(next);
+    if (!node) {
+      out.why = fmt::format("an ID mapping of {} references nothing at 0x{:x}", where, next);
+      return out;
+    }
   }
   throw InputError(fmt::format("{}: the IORT ID mappings from the root complex of segment {} form a loop", iort.table.source, segment));
 }

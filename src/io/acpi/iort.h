@@ -82,13 +82,18 @@ Iort parse_iort(RawTable t);
 
 // Which SMMU serves requester ID `rid` in PCI segment `segment`, and with which StreamID:
 // the root complex of that segment, then its ID mappings, node by node, until an SMMU (as
-// iort_node_map_id() with an IOMMU type mask). nullopt when no root complex has the segment or
-// no mapping takes the ID; `smmu` is nullptr when the path ends at an ITS group (MSIs only: no
-// SMMU translates this device).
+// iort_node_map_id() with an IOMMU type mask, its touching-range workaround and its NULL
+// reference check on a node's first mapping included). nullopt when no root complex has the
+// segment; `smmu` is nullptr when the path ends elsewhere (an ITS group, no mapping taking the
+// ID, a first mapping with a NULL reference), and `why` says which.
 struct IortLookup {
   const IortNode* root_complex = nullptr;
-  const IortNode* smmu = nullptr;
+  const IortNode* smmu = nullptr;  // nullptr: no SMMU translates the device (`why` says where the path ended)
   uint32_t stream_id = 0;
+  std::string why;
+  // The ID was the last of one range and the first of the next, and the next took it (Linux's
+  // "conflicting mapping ... applying workaround", for tables that read id_count as a count).
+  bool workaround = false;
 };
 std::optional<IortLookup> iort_map_rid(const Iort& iort, uint32_t segment, uint32_t rid);
 

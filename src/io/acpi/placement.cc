@@ -100,14 +100,20 @@ void place_iort(Topology& t, const Iort& iort, Placement& out) {
     std::vector<const IortNode*> smmu_of;
     std::vector<FnId> none, mapped;
     const IortNode* rc_node = nullptr;
+    std::string why_none;
     bool offset = false;
     for (FnId f : fns) {
       auto l = iort_map_rid(iort, rc.domain, t.fn(f).bdf.rid());
       if (l && l->root_complex) rc_node = l->root_complex;
       if (!l || !l->smmu || l->smmu->type != ACPI_IORT_NODE_SMMU_V3) {
+        if (l && why_none.empty()) why_none = l->smmu ? "it leads to an SMMUv1/v2" : l->why;
         none.push_back(f);
         continue;
       }
+      if (l->workaround)
+        out.notes.push_back(fmt::format("IORT: {}'s requester ID ends one ID range and starts the next; the next takes it, "
+                                        "as Linux's workaround does (\"FW_BUG ... conflicting mapping ... applying workaround\")",
+                                        t.fn(f).bdf.str()));
       mapped.push_back(f);
       smmu_of.push_back(l->smmu);
       offset |= l->stream_id != t.fn(f).bdf.rid();
@@ -116,7 +122,7 @@ void place_iort(Topology& t, const Iort& iort, Placement& out) {
       rc.iommu = IommuKind::None;
       out.placed.push_back(fmt::format("{}: no SMMUv3 ({}): Linux gives its devices no IOMMU, and so no ATS",
                                        root_bus(rc),
-                                       rc_node ? fmt::format("{}'s ID mappings lead to none", iort_node_type_name(rc_node->type) + " " + hex(rc_node->offset))
+                                       rc_node ? fmt::format("root complex node {}: {}", hex(rc_node->offset), why_none)
                                                : fmt::format("no IORT root complex node has segment {:04x}", rc.domain)));
       continue;
     }
@@ -195,8 +201,14 @@ void place_dmar(Topology& t, const Dmar& dmar, Placement& out) {
         continue;
       }
       t.fn(f).dmar = how;
-      out.placed.push_back(fmt::format("{}: listed in the {} at {}{}", t.fn(f).bdf.str(), table, hex(u.offset),
-                                       how == DmarListing::SatcAtcRequired ? " with ATC_REQUIRED" : ""));
+      // A root port of atslab's (above a dump of bare endpoints) stands for the host's real one,
+      // whose address the dump did not give: the listing, and every ATS verdict below it, rest on it.
+      const bool ours = t.fn(f).label.rfind("atslab's root port", 0) == 0;
+      out.placed.push_back(fmt::format("{}: listed in the {} at {}{}{}", t.fn(f).bdf.str(), table, hex(u.offset),
+                                       how == DmarListing::SatcAtcRequired ? " with ATC_REQUIRED" : "",
+                                       ours ? " (a root port of atslab's, standing for the host's own above a bare dump: "
+                                              "ATS below it rests on its address being the real port's)"
+                                            : ""));
     }
   };
   for (const auto& a : dmar.atsrs) mark(a, DmarListing::Atsr, "ATSR");

@@ -99,12 +99,15 @@ std::string iort_text(const Iort& iort, const std::vector<DeviceAddress>& device
     auto r = iort_map_rid(iort, d.segment, d.rid);
     std::string what;
     if (!r)
-      what = "no root complex of that segment maps it";
+      what = "no root complex node has that segment";
     else if (!r->smmu)
-      what = fmt::format("{}: no SMMU on its path (ITS only)", node_name(*r->root_complex));
+      what = fmt::format("{}: no SMMU on its path ({})", node_name(*r->root_complex), r->why);
     else
-      what = fmt::format("{} (base {}) StreamID {}; {} has {}", node_name(*r->smmu), hex(r->smmu->base_address),
-                         hex(r->stream_id), node_name(*r->root_complex), ats_text(r->root_complex->ats_attribute));
+      what = fmt::format("{} (base {}) StreamID {}; {} has {}{}", node_name(*r->smmu), hex(r->smmu->base_address),
+                         hex(r->stream_id), node_name(*r->root_complex), ats_text(r->root_complex->ats_attribute),
+                         r->workaround ? " (the ID ends one range and starts the next: the next takes it, as Linux's "
+                                         "FW_BUG workaround does)"
+                                       : "");
     out += fmt::format("  {:04x}:{} -> {}\n", d.segment, format_rid(d.rid), what);
   }
   return out;
@@ -152,6 +155,8 @@ json iort_json(const Iort& iort, const std::vector<DeviceAddress>& devices) {
       o["root_complex"] = r->root_complex->offset;
       o["ats_supported"] = bool(r->root_complex->ats_attribute & ACPI_IORT_ATS_SUPPORTED);
       if (r->smmu) o["smmu"] = r->smmu->offset, o["stream_id"] = r->stream_id;
+      if (!r->smmu) o["no_smmu"] = r->why;
+      if (r->workaround) o["range_end_workaround"] = true;
     }
     j["devices"].push_back(o);
   }

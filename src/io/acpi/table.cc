@@ -257,7 +257,11 @@ std::vector<uint8_t> text_to_bytes(std::string_view text, const std::string& sou
     put_value(out, off, len, value, source, i + 1 + first, body[i]);
     ++fields;
   }
-  if (fields == 0) throw InputError(fmt::format("{}: neither an ACPI table nor iasl's disassembly of one (no '[OFFh ...] Field : value' line)", source));
+  if (fields == 0)
+    throw InputError(fmt::format("{}: neither an ACPI table nor iasl's disassembly of one (no '[OFFh ...] Field : value' "
+                                 "line; a data-table source as firmware trees keep it, '[0004] Field : value', compiles "
+                                 "with `iasl FILE` into the binary atslab reads)",
+                                 source));
   return out;
 }
 
