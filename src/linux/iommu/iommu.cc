@@ -227,21 +227,32 @@ void device_release_dma_owner(System& s, pci::DevId dev) {
   release_dma_ownership(s, g);
 }
 
+namespace {
+// __iommu_attach_group, under the group mutex: only from the core's own domains.
+int attach_group_locked(System& s, DomainId d, GroupId g) {
+  const Group& gr = group(s, g);
+  if (gr.domain != kNoDomain && gr.domain != gr.default_domain && gr.domain != gr.blocking_domain) return -EBUSY;
+  return group_set_domain_internal(s, g, d, 0);
+}
+
+// __iommu_group_set_core_domain, under the group mutex: the blocking domain while an owner holds
+// the group, else the default domain.
+void set_core_domain(System& s, GroupId g) {
+  DomainId core = group(s, g).owner ? group(s, g).blocking_domain : group(s, g).default_domain;
+  group_set_domain_nofail(s, g, core);
+}
+}  // namespace
+
 int attach_group_handle(System& s, DomainId d, GroupId g) {
   Frame f(s, KFn::iommu_attach_group_handle);
   LockGuard lock(s, LockClass::iommu_group_mutex, g);
-  const Group& gr = group(s, g);
-  // __iommu_attach_group: only from the core's own domains.
-  if (gr.domain != kNoDomain && gr.domain != gr.default_domain && gr.domain != gr.blocking_domain) return -EBUSY;
-  return group_set_domain_internal(s, g, d, 0);
+  return attach_group_locked(s, d, g);
 }
 
 void detach_group_handle(System& s, DomainId, GroupId g) {
   Frame f(s, KFn::iommu_detach_group_handle);
   LockGuard lock(s, LockClass::iommu_group_mutex, g);
-  // __iommu_group_set_core_domain: the owner holds the group, so its blocking domain.
-  DomainId core = group(s, g).owner ? group(s, g).blocking_domain : group(s, g).default_domain;
-  group_set_domain_nofail(s, g, core);
+  set_core_domain(s, g);
 }
 
 int replace_group_handle(System& s, GroupId g, DomainId new_dom) {
@@ -275,17 +286,13 @@ void device_unuse_default_domain(System& s, pci::DevId dev) {
 int attach_group(System& s, DomainId d, GroupId g) {
   Frame f(s, KFn::iommu_attach_group);
   LockGuard lock(s, LockClass::iommu_group_mutex, g);
-  const Group& gr = group(s, g);
-  if (gr.domain != kNoDomain && gr.domain != gr.default_domain && gr.domain != gr.blocking_domain) return -EBUSY;
-  return group_set_domain_internal(s, g, d, 0);
+  return attach_group_locked(s, d, g);
 }
 
 void detach_group(System& s, DomainId, GroupId g) {
   Frame f(s, KFn::iommu_detach_group);
   LockGuard lock(s, LockClass::iommu_group_mutex, g);
-  // __iommu_group_set_core_domain: the blocking domain while an owner holds the group.
-  DomainId core = group(s, g).owner ? group(s, g).blocking_domain : group(s, g).default_domain;
-  group_set_domain_nofail(s, g, core);
+  set_core_domain(s, g);
 }
 
 DomainId domain_alloc_paging(System& s, pci::DevId dev) {
