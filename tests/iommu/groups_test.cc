@@ -1,0 +1,159 @@
+// IOMMU groups as pci_device_group forms them (drivers/iommu/iommu.c) from the topology: a
+// multi-function device whose functions lack ACS, a root port or switch downstream port without
+// ACS, a PCIe-to-PCI bridge's DMA alias; and VFIO taking such a group whole (DMA ownership:
+// -EPERM while a member has a kernel driver, -EBUSY for a kernel driver while VFIO owns it).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "../io/scenario_text.h"
+#include "io/scenario.h"
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
+#include "linux/system.h"
+#include "sim/scenario_run.h"
+
+namespace atslab::sim {
+namespace {
+
+constexpr const char* kAtsDevice = "vendor: 0x15b3, device: 0x101d, ats: {qdep: 0, page_aligned: true}";
+
+struct Booted {
+  explicit Booted(const std::string& machine, policy::AtsVariant v = policy::AtsVariant::Upstream)
+      : sc(io::load_scenario(io::test::write_temp("groups.yaml", "name: groups\nmachine:\n" + machine +
+                                                                   "workload: []\n"))),
+        s(boot_machine(sc, v, ctx, 1, "")) {}
+  pci::DevId dev(const std::string& name) { return *resolve(s, ctx, name); }
+  iommu::GroupId group(const std::string& name) { return iommu::group_of(s, dev(name)); }
+  // The group's members by address, as /sys/kernel/iommu_groups/N/devices lists them.
+  std::vector<std::string> members(const std::string& name) {
+    std::vector<std::string> out;
+    for (pci::DevId d : iommu::group(s, group(name)).devices) out.push_back(s.kernel.devs[d].bdf.str());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::string bdf(const std::string& name) { return s.kernel.devs[dev(name)].bdf.str(); }
+  int run(const Op& op) { return run_op(s, ctx, op); }
+  io::Scenario sc;
+  OpContext ctx;
+  System s;
+};
+
+std::string two_functions(const char* acs0, const char* acs1, const char* driver = "vfio-pci") {
+  return std::string("  ports: [{name: rp0}, {name: rp1}]\n  devices:\n") +
+         "    - {name: fn0, port: rp0, devfn: 0, " + acs0 + kAtsDevice + ", driver: " + driver + "}\n" +
+         "    - {name: fn1, port: rp0, devfn: 1, " + acs1 + kAtsDevice + ", driver: " + driver + "}\n" +
+         "    - {name: other, port: rp1, " + kAtsDevice + "}\n";
+}
+
+TEST(Groups, FunctionsOfAMultiFunctionDeviceWithAcsHaveAGroupEach) {
+  Booted m(two_functions("", ""));
+  EXPECT_NE(m.group("fn0"), m.group("fn1"));
+  EXPECT_EQ(m.members("fn0"), std::vector<std::string>{m.bdf("fn0")});
+  EXPECT_TRUE(m.s.kernel.devs[m.dev("fn0")].multifunction) << "two functions in one slot: the header says so";
+}
+
+TEST(Groups, FunctionsWithoutAcsShareOneGroupAndNothingElse) {
+  Booted m(two_functions("acs: false, ", "acs: false, "));
+  EXPECT_EQ(m.group("fn0"), m.group("fn1"));
+  EXPECT_EQ(m.members("fn0"), (std::vector<std::string>{"0000:01:00.0", "0000:01:00.1"}));
+  EXPECT_NE(m.group("other"), m.group("fn0"));
+  EXPECT_EQ(m.members("other"), std::vector<std::string>{m.bdf("other")});
+}
+
+TEST(Groups, OneFunctionWithAcsIsIsolatedFromItsSibling) {
+  // get_pci_function_alias_group skips a function ACS isolates, and one with ACS looks no further.
+  Booted m(two_functions("", "acs: false, "));
+  EXPECT_NE(m.group("fn0"), m.group("fn1"));
+}
+
+TEST(Groups, ADeviceBelowARootPortWithoutAcsJoinsThePortsGroup) {
+  Booted m(std::string("  ports: [{name: rp0, acs: false}, {name: rp1}]\n  devices:\n") + "    - {name: a, port: rp0, " +
+           kAtsDevice + "}\n    - {name: b, port: rp1, " + kAtsDevice + "}\n");
+  EXPECT_EQ(m.members("a"), (std::vector<std::string>{"0000:00:01.0", m.bdf("a")}));
+  EXPECT_EQ(m.members("b"), std::vector<std::string>{m.bdf("b")});
+}
+
+TEST(Groups, EverythingBelowARootPortWithoutAcsIsOneGroup) {
+  // The switch's ports have ACS, but the path to the root does not: each walk up stops at the
+  // root port's group (the upstream port joined it first, the downstream ports through it).
+  Booted m(std::string("  ports: [{name: rp0, acs: false}, {name: dsp0, below: rp0}, {name: dsp1, below: rp0}]\n"
+                       "  devices:\n") +
+           "    - {name: a, port: dsp0, " + kAtsDevice + "}\n    - {name: b, port: dsp1, " + kAtsDevice + "}\n");
+  EXPECT_EQ(m.group("a"), m.group("b"));
+  EXPECT_EQ(m.members("a").size(), 6u) << "root port, upstream port, two downstream ports, a and b";
+}
+
+TEST(Groups, DevicesBelowSwitchPortsWithoutAcsJoinTheirOwnPortsGroupOnly) {
+  // pci_device_group walks up from each device and stops at the first group it finds: the
+  // downstream port's. The 2026 algorithm gives each downstream port a group of its own (the
+  // upstream port's path to the root has ACS), so a and b stay apart although peer-to-peer
+  // between them goes through the switch unchecked.
+  Booted m(std::string("  ports: [{name: rp0}, {name: dsp0, below: rp0, acs: false}, {name: dsp1, below: rp0, acs: false}]\n"
+                       "  devices:\n") +
+           "    - {name: a, port: dsp0, " + kAtsDevice + "}\n    - {name: b, port: dsp1, " + kAtsDevice + "}\n");
+  EXPECT_NE(m.group("a"), m.group("b"));
+  EXPECT_EQ(m.members("a"), (std::vector<std::string>{"0000:02:00.0", m.bdf("a")}));
+  EXPECT_EQ(m.members("b"), (std::vector<std::string>{"0000:02:01.0", m.bdf("b")}));
+}
+
+TEST(Groups, WithAcsEverywhereEveryFunctionHasItsOwnGroup) {
+  Booted m(std::string("  ports: [{name: rp0}, {name: dsp0, below: rp0}, {name: dsp1, below: rp0}]\n  devices:\n") +
+           "    - {name: a, port: dsp0, " + kAtsDevice + ", sriov: {total_vfs: 2, offset: 1, stride: 1, vf_device: 0x101e}, driver: native}\n"
+           "    - {name: b, port: dsp1, " + kAtsDevice + "}\n");
+  ASSERT_EQ(m.run({.kind = OpKind::SriovEnable, .device = "a", .count = 2}), 0);
+  for (const char* d : {"a", "b", "a.vf0", "a.vf1"}) EXPECT_EQ(m.members(d), std::vector<std::string>{m.bdf(d)}) << d;
+}
+
+TEST(Groups, AJoiningMemberIsAttachedToTheGroupsDomain) {
+  Booted m(two_functions("acs: false, ", "acs: false, "));
+  const auto& g = iommu::group(m.s, m.group("fn0"));
+  EXPECT_NE(g.default_domain, iommu::kNoDomain);
+  EXPECT_EQ(g.domain, g.default_domain);
+  // Both functions' STEs translate through the group's default domain: ATS on for each.
+  for (const char* d : {"fn0", "fn1"}) EXPECT_TRUE(m.s.kernel.devs[m.dev(d)].ats_enabled) << d;
+}
+
+// VFIO's group viability is DMA ownership (iommu_group_claim_dma_owner).
+TEST(GroupViability, SetContainerIsRefusedWhileAnotherMemberHasAKernelDriver) {
+  Booted m(two_functions("acs: false, ", "acs: false, ", "native"));
+  ASSERT_EQ(m.run({.kind = OpKind::Unbind, .device = "fn0"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::Bind, .device = "fn0", .driver = "vfio-pci"}), 0);
+  EXPECT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn0"}), -EPERM);
+  // fn1 without a driver: the group is viable.
+  ASSERT_EQ(m.run({.kind = OpKind::Unbind, .device = "fn1"}), 0);
+  EXPECT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn0"}), 0);
+  const auto& g = iommu::group(m.s, m.group("fn0"));
+  EXPECT_EQ(g.domain, g.blocking_domain) << "the whole group is blocked, fn1 included";
+  for (const char* d : {"fn0", "fn1"}) EXPECT_FALSE(m.s.kernel.devs[m.dev(d)].ats_enabled) << d;
+}
+
+TEST(GroupViability, AKernelDriverCannotBindToAMemberWhileVfioOwnsTheGroup) {
+  Booted m(two_functions("acs: false, ", "acs: false, "));
+  ASSERT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn0"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::VfioSetIommu}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::Unbind, .device = "fn1"}), 0);
+  // really_probe -> iommu_device_use_default_domain: -EBUSY (the group is owned, off its default domain).
+  EXPECT_EQ(m.run({.kind = OpKind::Bind, .device = "fn1", .driver = "native"}), -EBUSY);
+  EXPECT_FALSE(m.s.kernel.devs[m.dev("fn1")].driver_bound);
+}
+
+TEST(GroupViability, TheContainerTakesAndReleasesEveryMember) {
+  Booted m(two_functions("acs: false, ", "acs: false, "));
+  const iommu::GroupId g = m.group("fn0");
+  ASSERT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn1"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::VfioSetIommu}), 0);
+  const iommu::DomainId vfio_domain = iommu::group(m.s, g).domain;
+  EXPECT_EQ(iommu::domain(m.s, vfio_domain).type, iommu::DomainType::Unmanaged);
+  for (const char* d : {"fn0", "fn1"}) EXPECT_TRUE(m.s.kernel.devs[m.dev(d)].ats_enabled) << d;
+  // Another open of the same group (through fn0) is the same vfio_group: already set.
+  EXPECT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn0"}), -EINVAL);
+  ASSERT_EQ(m.run({.kind = OpKind::VfioUnsetContainer, .device = "fn0"}), 0);
+  EXPECT_EQ(iommu::group(m.s, g).domain, iommu::group(m.s, g).default_domain);
+  EXPECT_EQ(iommu::group(m.s, g).owner_cnt, 0);
+}
+
+}  // namespace
+}  // namespace atslab::sim
