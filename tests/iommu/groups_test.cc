@@ -13,7 +13,10 @@
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/system.h"
+#include "sim/final_state.h"
+#include "sim/path_repro.h"
 #include "sim/scenario_run.h"
+#include "sim/seed_repro.h"
 
 namespace atslab::sim {
 namespace {
@@ -153,6 +156,86 @@ TEST(GroupViability, TheContainerTakesAndReleasesEveryMember) {
   ASSERT_EQ(m.run({.kind = OpKind::VfioUnsetContainer, .device = "fn0"}), 0);
   EXPECT_EQ(iommu::group(m.s, g).domain, iommu::group(m.s, g).default_domain);
   EXPECT_EQ(iommu::group(m.s, g).owner_cnt, 0);
+}
+
+// scenarios/group.yaml under each variant: what type1's attach of the group leaves for each
+// member once the second member's commit-time pci_enable_ats has failed (step 2, VFIO_SET_IOMMU c0).
+struct MemberRow {
+  bool hw_ats = false, belief = false;
+  unsigned ste_eats = 0;
+  int nr_ats_masters = -1;
+  bool invs_entry = false;
+  bool operator==(const MemberRow&) const = default;
+};
+std::ostream& operator<<(std::ostream& o, const MemberRow& r) {
+  return o << "{hw " << r.hw_ats << " belief " << r.belief << " eats " << r.ste_eats << " nr " << r.nr_ats_masters
+           << " invs " << r.invs_entry << "}";
+}
+
+struct GroupRun {
+  explicit GroupRun(policy::AtsVariant v)
+      : res(run_scenario(io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/group.yaml"), v)) {}
+  MemberRow member(size_t step, const std::string& bdf) const {
+    for (const DeviceFinalState& d : res.steps.at(step).devices)
+      if (d.bdf == bdf)
+        return {d.ats_enable, d.belief.value_or(false), d.ste_eats.value_or(0), d.nr_ats_masters.value_or(-1),
+                d.invs_ats_entry.value_or(false)};
+    ADD_FAILURE() << bdf;
+    return {};
+  }
+  ScenarioResult res;
+};
+constexpr size_t kSetIommu = 2;  // steps: boot, SET_CONTAINER, SET_IOMMU, ...
+const std::string kFn0 = "0000:01:00.0", kFn1 = "0000:01:00.1";
+
+TEST(GroupRepro, UpstreamAndSeriesV3RecordTheSecondMemberOnAndWarnForItAloneAtTheNextBlockedAttach) {
+  for (auto v : {policy::AtsVariant::Upstream, policy::AtsVariant::SeriesV3, policy::AtsVariant::FailEarly}) {
+    const GroupRun r(v);
+    EXPECT_TRUE(r.res.failed_expectations.empty()) << policy::name(v);
+    EXPECT_EQ(r.res.steps.at(kSetIommu).ret, 0) << policy::name(v);
+    EXPECT_EQ(r.member(kSetIommu, kFn0), (MemberRow{true, true, 1, 2, true})) << policy::name(v);
+    // fn1: ATS off in the function, on in the books, the STE accepting translated requests, and
+    // the domain counting it (nr_ats_masters 2 for one function with ATS on) and listing it.
+    EXPECT_EQ(r.member(kSetIommu, kFn1), (MemberRow{false, true, 1, 2, true})) << policy::name(v);
+    const auto& w = r.res.final.record.warnings;
+    ASSERT_EQ(w.size(), v == policy::AtsVariant::FailEarly ? 2u : 1u) << policy::name(v);
+    EXPECT_EQ(w.back().function, kernel::KFn::pci_disable_ats) << "the group's blocked attach, for fn1 only";
+    EXPECT_EQ(r.res.violated, (std::vector<int>{4, 9, 13, 14, 23})) << policy::name(v);
+  }
+}
+
+TEST(GroupRepro, RollbackFailsTheGroupsAttachAndTheCorePutsTheFirstMemberBackOnBlocked) {
+  const GroupRun r(policy::AtsVariant::Rollback);
+  EXPECT_EQ(r.res.steps.at(kSetIommu).ret, -EINVAL);
+  // __iommu_group_set_domain_internal reverts fn0 (already on the paging domain) to the group's
+  // blocking domain: its ATS goes off again; fn1's commit undid itself.
+  EXPECT_EQ(r.member(kSetIommu, kFn0), (MemberRow{false, false, 0, -1, false}));
+  EXPECT_EQ(r.member(kSetIommu, kFn1), (MemberRow{false, false, 0, -1, false}));
+  EXPECT_TRUE(r.res.final.record.warnings.empty());
+  EXPECT_EQ(r.res.violated, (std::vector<int>{18}));
+}
+
+TEST(GroupRepro, VtdStyleRecordsTheSecondMemberOffButItsArrayEntryStays) {
+  const GroupRun r(policy::AtsVariant::VtdStyle);
+  EXPECT_EQ(r.member(kSetIommu, kFn0), (MemberRow{true, true, 1, 2, true}));
+  EXPECT_EQ(r.member(kSetIommu, kFn1), (MemberRow{false, false, 1, 2, true}));
+  EXPECT_TRUE(r.res.final.record.warnings.empty());
+  EXPECT_EQ(r.res.violated, (std::vector<int>{13, 14, 23}));
+}
+
+TEST(GroupRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
+  const io::Scenario file = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/group.yaml");
+  const io::Scenario built = group_scenario();
+  EXPECT_EQ(built.workload, file.workload);
+  EXPECT_EQ(built.faults, file.faults);
+  for (auto v : policy::kAllVariants) {
+    const ScenarioResult f = run_scenario(file, v);
+    const ReproResult r = run_seed_repro(v, {.scenario = ReproScenario::Group});
+    EXPECT_TRUE(f.failed_expectations.empty()) << policy::name(v);
+    EXPECT_EQ(r.final.record.warnings.size(), f.final.record.warnings.size()) << policy::name(v);
+    EXPECT_EQ(r.violated, f.violated) << policy::name(v);
+    EXPECT_EQ(r.atc_inv_to_ats_disabled, f.atc_inv_to_ats_disabled) << policy::name(v);
+  }
 }
 
 }  // namespace
