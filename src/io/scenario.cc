@@ -325,7 +325,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
   std::set<std::string> names;
   if (m["ports"]) {
     for (const auto& n : m["ports"]) {
-      r.only(n, "machine.ports[]", {"name", "rc", "external_facing", "below", "acs"});
+      r.only(n, "machine.ports[]", {"name", "rc", "external_facing", "below", "acs", "pci_bridge"});
       PortSpec p;
       if (!n["name"]) r.fail(n, "machine.ports[].name", "every port needs a name");
       p.name = r.name(n["name"], "machine.ports[].name");
@@ -333,6 +333,9 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
       if (n["rc"]) p.rc = r.num<uint16_t>(n["rc"], "machine.ports[].rc", sc.rcs.size() - 1);
       if (n["external_facing"]) p.external_facing = r.flag(n["external_facing"], "machine.ports[].external_facing");
       if (n["acs"]) p.acs = r.flag(n["acs"], "machine.ports[].acs");
+      if (n["pci_bridge"]) p.pci_bridge = r.flag(n["pci_bridge"], "machine.ports[].pci_bridge");
+      if (p.pci_bridge && !n["below"])
+        r.fail(n["pci_bridge"], "machine.ports[].pci_bridge", "a PCIe-to-PCI bridge sits below a port: give below");
       if (n["below"]) {
         p.below = r.str(n["below"], "machine.ports[].below");
         bool known = false;

@@ -45,6 +45,10 @@ struct PortSpec {
   // false: the port has no ACS capability, so pci_device_group puts every device below it in the
   // port's IOMMU group (a switch or root port without ACS).
   bool acs = true;
+  // A PCIe-to-PCI bridge below port `below` (not a switch): the devices below it are conventional
+  // PCI functions, whose DMA carries the bridge's secondary bus as requester ID (their IOMMU group
+  // is the bridge's).
+  bool pci_bridge = false;
 };
 
 struct DeviceSpec {

@@ -45,12 +45,18 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
         throw InputError(fmt::format("{}: machine.ports: more than {} root ports (a root bus has device numbers 1 to {})",
                                      sc.path, kLastDevice, kLastDevice));
       ports[p.name] = t.add_root_port(p.rc, static_cast<uint8_t>(next_port++), p.external_facing);
+    } else if (p.pci_bridge) {
+      // A PCIe-to-PCI bridge at device 0 of the port's secondary bus (PCI Express to PCI/PCI-X
+      // Bridge, device/port type 7).
+      ConfigBuilder b(HeaderSpec{.vendor = 0x8086, .device = 0x244e, .class_code = 0x060400, .bridge = true});
+      b.add_pcie(exp::Type::PcieBridge);
+      ports[p.name] = t.add_function(t.fn(ports.at(p.below)).rc, ports.at(p.below), 0, b.build(), "PCIe-to-PCI bridge");
     } else if (!ports.contains(p.name)) {
       // A switch below an earlier port: the ports naming the same `below` are its downstream
       // ports, in the order given (device numbers 0, 1, ... on its internal bus).
       std::vector<std::string> downs;
       for (const auto& q : sc.ports)
-        if (q.below == p.below) downs.push_back(q.name);
+        if (q.below == p.below && !q.pci_bridge) downs.push_back(q.name);
       const auto dsp = t.add_switch(ports.at(p.below), static_cast<unsigned>(downs.size()));
       for (size_t i = 0; i < downs.size(); ++i) ports[downs[i]] = dsp[i];
     }
@@ -70,9 +76,19 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
       HeaderSpec header = d.header;
       const bool multifunction = !d.port.empty() && per_slot[{d.port, (d.devfn ? *d.devfn : 0) >> 3}] > 1;
       header.multifunction |= multifunction;
+      // Below a PCIe-to-PCI bridge a function is conventional PCI: no PCIe capability, so no ATS,
+      // SR-IOV, PRI or PASID either.
+      const bool conventional = [&] {
+        for (const auto& p : sc.ports)
+          if (p.name == d.port) return p.pci_bridge;
+        return false;
+      }();
+      if (conventional && (d.ats || d.sriov || d.pri || d.pasid))
+        throw InputError(fmt::format("{}: machine.devices: {}: below a PCIe-to-PCI bridge a device is conventional PCI, "
+                                     "which has no ATS, SR-IOV, PRI or PASID", sc.path, d.name));
       ConfigBuilder b(header);
-      b.add_pcie(d.port.empty() ? exp::Type::RcEndpoint : exp::Type::Endpoint, true);
-      if (multifunction && d.acs) b.add_acs({});
+      if (!conventional) b.add_pcie(d.port.empty() ? exp::Type::RcEndpoint : exp::Type::Endpoint, true);
+      if (multifunction && d.acs && !conventional) b.add_acs({});
       if (d.ats) b.add_ats(*d.ats);
       if (d.sriov) b.add_sriov(*d.sriov);
       if (d.pri) b.add_pri({});

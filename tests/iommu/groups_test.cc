@@ -240,3 +240,45 @@ TEST(GroupRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
 
 }  // namespace
 }  // namespace atslab::sim
+
+namespace atslab::sim {
+namespace {
+
+// A PCIe-to-PCI bridge: pci_for_each_dma_alias gives every device below it the bridge's
+// secondary bus (devfn 0) as an alias, so they join the bridge's group, and IORT maps the alias
+// to a StreamID of the device's SMMUv3 master.
+constexpr const char* kBehindBridge =
+    "  ports: [{name: rp0}, {name: br, below: rp0, pci_bridge: true}]\n"
+    "  devices:\n"
+    "    - {name: a, port: br, devfn: 0x08, vendor: 0x8086, device: 0x1229, driver: native}\n";
+
+TEST(Groups, ADeviceBelowAPcieToPciBridgeJoinsTheBridgesGroupWithTheAliasAsASecondStreamId) {
+  Booted m(kBehindBridge);
+  const std::string bridge = "0000:01:00.0";
+  EXPECT_EQ(m.members("a"), (std::vector<std::string>{bridge, "0000:02:01.0"}));
+  const auto& drv = m.s.kernel.smmuv3;
+  EXPECT_EQ(drv.masters[drv.master_of[m.dev("a")]].streams, (std::vector<uint32_t>{0x0200, 0x0208}))
+      << "its own requester ID and the bridge's secondary bus, devfn 0";
+}
+
+TEST(Groups, ASecondDeviceBelowTheBridgeAsksForTheSameAliasStreamIdAndGetsNoIommu) {
+  Booted m(std::string(kBehindBridge) + "    - {name: b, port: br, devfn: 0x10, vendor: 0x8086, device: 0x1229}\n");
+  EXPECT_EQ(m.members("a").size(), 2u);
+  // arm_smmu_insert_master: the StreamID 0x200 is a's already; b's probe fails with -ENODEV.
+  EXPECT_EQ(m.group("b"), iommu::kNoGroup);
+  EXPECT_EQ(m.s.kernel.iommu.devs[m.dev("b")].probe_error, -ENODEV);
+  bool warned = false;
+  for (const auto& line : m.s.record.log)
+    warned |= line.text.find("Aliasing StreamID 0x200 (from 0000:02:01.0) unsupported, expect DMA to be broken") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+TEST(ScenarioLoad, ADeviceBelowAPcieToPciBridgeHasNoAts) {
+  const std::string e = io::test::error_of(std::string("name: c\nmachine:\n") +
+                                           "  ports: [{name: rp0}, {name: br, below: rp0, pci_bridge: true}]\n  devices:\n"
+                                           "    - {name: a, port: br, " + kAtsDevice + "}\nworkload: []\n");
+  EXPECT_NE(e.find("a: below a PCIe-to-PCI bridge a device is conventional PCI, which has no ATS"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace atslab::sim
