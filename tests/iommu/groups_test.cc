@@ -158,6 +158,22 @@ TEST(GroupViability, TheContainerTakesAndReleasesEveryMember) {
   EXPECT_EQ(iommu::group(m.s, g).owner_cnt, 0);
 }
 
+TEST(GroupViability, AFunctionHotAddedIntoAnOwnedGroupIsAttachedToVfiosDomain) {
+  // __iommu_probe_device: a device joining a group that has a domain is attached to that domain,
+  // whatever it is; here type1's paging domain, so its ATS is enabled for the VM's page table.
+  Booted m(std::string("  ports: [{name: rp0}]\n  devices:\n") + "    - {name: fn0, port: rp0, devfn: 0, acs: false, " +
+           kAtsDevice + ", driver: vfio-pci}\n    - {name: fn1, port: rp0, devfn: 1, acs: false, hotplug: true, " +
+           kAtsDevice + ", driver: vfio-pci}\n");
+  ASSERT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn0"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::VfioSetIommu}), 0);
+  const iommu::GroupId g = m.group("fn0");
+  const iommu::DomainId vfio_domain = iommu::group(m.s, g).domain;
+  ASSERT_EQ(m.run({.kind = OpKind::HotplugAdd, .device = "fn1"}), 0);
+  EXPECT_EQ(m.group("fn1"), g);
+  EXPECT_EQ(iommu::group(m.s, g).domain, vfio_domain);
+  EXPECT_TRUE(m.s.kernel.devs[m.dev("fn1")].ats_enabled);
+}
+
 // scenarios/group.yaml under each variant: what type1's attach of the group leaves for each
 // member once the second member's commit-time pci_enable_ats has failed (step 2, VFIO_SET_IOMMU c0).
 struct MemberRow {
