@@ -65,6 +65,12 @@ def quick(binary):
         r = explore(binary, "scenarios/iommufd-vtd-amd.yaml", "--variant", variant, "--all", "--depth", "3")[0]
         assert not r["violations"], f"iommufd-vtd-amd.yaml under {variant}: {r['violations']}"
         out.append((24, f"({thousands(r['states'])} transitions, {thousands(r['unique'])} unique states)"))
+    for v in atslab(binary, "repro", "--scenario", "group", "--json")["variants"]:
+        out.append((25, repro_row(v)))
+    for variant in ("series-v3", "fail-early"):
+        r = explore(binary, "scenarios/group.yaml", "--variant", variant, "--all", "--depth", "4")[0]
+        assert sorted(v["invariant"] for v in r["violations"]) == [4, 9, 13, 14, 23], f"group.yaml under {variant}: {r['violations']}"
+        out.append((25, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
     return out
 
 

@@ -329,13 +329,17 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
   std::set<std::string> names;
   if (m["ports"]) {
     for (const auto& n : m["ports"]) {
-      r.only(n, "machine.ports[]", {"name", "rc", "external_facing", "below"});
+      r.only(n, "machine.ports[]", {"name", "rc", "external_facing", "below", "acs", "pci_bridge"});
       PortSpec p;
       if (!n["name"]) r.fail(n, "machine.ports[].name", "every port needs a name");
       p.name = r.name(n["name"], "machine.ports[].name");
       if (!names.insert(p.name).second) r.fail(n["name"], "machine.ports[].name", "duplicate name '" + p.name + "'");
       if (n["rc"]) p.rc = r.num<uint16_t>(n["rc"], "machine.ports[].rc", sc.rcs.size() - 1);
       if (n["external_facing"]) p.external_facing = r.flag(n["external_facing"], "machine.ports[].external_facing");
+      if (n["acs"]) p.acs = r.flag(n["acs"], "machine.ports[].acs");
+      if (n["pci_bridge"]) p.pci_bridge = r.flag(n["pci_bridge"], "machine.ports[].pci_bridge");
+      if (p.pci_bridge && !n["below"])
+        r.fail(n["pci_bridge"], "machine.ports[].pci_bridge", "a PCIe-to-PCI bridge sits below a port: give below");
       if (n["below"]) {
         p.below = r.str(n["below"], "machine.ports[].below");
         bool known = false;
@@ -349,7 +353,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     r.fail(m, "machine.devices", "expected a list of at least one device");
   for (const auto& n : m["devices"]) {
     r.only(n, "machine.devices[]", {"name", "port", "rc", "devfn", "hotplug", "lspci", "vendor", "device", "revision", "class",
-                                   "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "driver"});
+                                   "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "driver", "acs"});
     DeviceSpec d;
     if (!n["name"]) r.fail(n, "machine.devices[].name", "every device needs a name");
     d.name = r.name(n["name"], "machine.devices[].name");
@@ -366,9 +370,10 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     if (n["rc"]) d.rc = r.num<uint16_t>(n["rc"], "machine.devices[].rc", sc.rcs.size() - 1);
     if (n["devfn"]) d.devfn = r.num<uint8_t>(n["devfn"], "machine.devices[].devfn", 0xff);
     if (n["hotplug"]) d.hotplug = r.flag(n["hotplug"], "machine.devices[].hotplug");
+    if (n["acs"]) d.acs = r.flag(n["acs"], "machine.devices[].acs");
     if (n["lspci"]) {
       // The dump is the device's config space: a field describing one would be ignored.
-      for (const char* k : {"vendor", "device", "revision", "class", "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid"})
+      for (const char* k : {"vendor", "device", "revision", "class", "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "acs"})
         if (n[k])
           r.fail(n[k], std::string("machine.devices[].") + k,
                  "the lspci dump gives the device's config space: drop this field or the lspci key");

@@ -42,6 +42,13 @@ struct PortSpec {
   uint16_t rc = 0;
   bool external_facing = false;
   std::string below;  // a switch: this port is a downstream port of a switch below port `below`
+  // false: the port has no ACS capability, so pci_device_group puts every device below it in the
+  // port's IOMMU group (a switch or root port without ACS).
+  bool acs = true;
+  // A PCIe-to-PCI bridge below port `below` (not a switch): the devices below it are conventional
+  // PCI functions, whose DMA carries the bridge's secondary bus as requester ID (their IOMMU group
+  // is the bridge's).
+  bool pci_bridge = false;
 };
 
 struct DeviceSpec {
@@ -57,6 +64,10 @@ struct DeviceSpec {
   std::optional<hw::pcie::SriovCapSpec> sriov;
   bool pri = false, pasid = false;
   std::string driver;  // bound at boot: "", native or vfio-pci
+  // A function sharing its slot with others (the same port and device number) is a function of a
+  // multi-function device: its header says so and, unless `acs: false`, it has an ACS capability
+  // that isolates it from its siblings (pci_acs_enabled reads ACS on multi-function endpoints only).
+  bool acs = true;
 };
 
 // `machine.lspci` (and `machine.acpi`): a host as its lspci dumps and firmware tables give it. The

@@ -158,6 +158,19 @@ int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write
 }
 
 namespace {
+// The workload's fd on the vfio_group of `dev`'s IOMMU group, if it holds one. The user opens
+// /dev/vfio/N once (vfio_group_fops_open refuses a second open) and the workload names it by
+// any member of the group.
+std::map<pci::DevId, vfio::VfioGroupId>::iterator group_fd(const System& s, OpContext& ctx, pci::DevId dev) {
+  auto it = ctx.vfio_groups.find(dev);
+  if (it != ctx.vfio_groups.end()) return it;
+  const vfio::VfioGroupId g = vfio::open_group(s, dev);
+  if (g == vfio::kNone) return ctx.vfio_groups.end();
+  for (auto i = ctx.vfio_groups.begin(); i != ctx.vfio_groups.end(); ++i)
+    if (i->second == g) return i;
+  return ctx.vfio_groups.end();
+}
+
 vfio::ContainerId container(System& s, OpContext& ctx, const std::string& name) {
   auto it = ctx.containers.find(name);
   if (it != ctx.containers.end()) return it->second;
@@ -339,7 +352,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     }
     case OpKind::VfioSetContainer: {
       if (!present) return -ENODEV;
-      auto it = ctx.vfio_groups.find(d0);
+      auto it = group_fd(s, ctx, d0);
       if (it == ctx.vfio_groups.end()) {
         // open("/dev/vfio/N"): the node exists only while a device of the group is bound to vfio-pci.
         auto g = vfio::open_group(s, d0);
@@ -349,7 +362,7 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       const vfio::VfioGroupId g = it->second;
       const int ret = vfio::group_set_container(s, g, container(s, ctx, op.container));
       // A group that died with its last vfio device answers -ENODEV: the workload closes that fd.
-      if (vfio::group_dead(s, g)) ctx.vfio_groups.erase(d0);
+      if (vfio::group_dead(s, g)) ctx.vfio_groups.erase(it);
       return ret;
     }
     case OpKind::VfioSetIommu:
@@ -393,11 +406,11 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
       if (!present) return -ENODEV;
       return device_ats_translate(s, s.kernel.devs[d0].fn, op.iova, op.write);
     case OpKind::VfioUnsetContainer: {
-      auto it = ctx.vfio_groups.find(d0);
+      auto it = group_fd(s, ctx, d0);
       if (it == ctx.vfio_groups.end()) return -EINVAL;
       const vfio::VfioGroupId g = it->second;
       const int ret = vfio::group_unset_container(s, g);
-      if (vfio::group_dead(s, g)) ctx.vfio_groups.erase(d0);  // -EINVAL on a dead group: the fd is closed
+      if (vfio::group_dead(s, g)) ctx.vfio_groups.erase(it);  // -EINVAL on a dead group: the fd is closed
       return ret;
     }
     case OpKind::HotplugAdd: {

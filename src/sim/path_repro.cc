@@ -95,10 +95,43 @@ io::Scenario iommufd_scenario() {
   return sc;
 }
 
+io::Scenario group_scenario() {
+  io::Scenario sc = one_smmu_machine("group");
+  for (uint8_t f = 0; f < 2; ++f) {
+    io::DeviceSpec fn{.name = fmt::format("fn{}", f), .port = "rp0", .devfn = f};
+    fn.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
+    fn.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+    fn.driver = "vfio-pci";
+    fn.acs = false;
+    sc.devices.push_back(fn);
+  }
+  const auto dma = [](const char* d) { return Op{.kind = OpKind::DeviceDma, .device = d, .iova = OpContext::kIovaBase, .write = true}; };
+  // The group's second member fails (the 4th call: boot enabled both): type1's attach has moved the first by then.
+  sc.faults = "pci_enable_ats:step=VFIO_SET_IOMMU c0:nth=4";
+  sc.workload = {
+      {.kind = OpKind::VfioSetContainer, .device = "fn0", .container = "c0"},
+      {.kind = OpKind::VfioSetIommu, .container = "c0"},
+      {.kind = OpKind::VfioMap, .container = "c0", .count = 4, .iova = OpContext::kIovaBase},
+      dma("fn0"),
+      dma("fn1"),
+      {.kind = OpKind::VfioUnmap, .container = "c0"},
+      {.kind = OpKind::VfioUnsetContainer, .device = "fn0"},
+      {.kind = OpKind::VfioSetContainer, .device = "fn1", .container = "c1"},
+      {.kind = OpKind::VfioSetIommu, .container = "c1"},
+      {.kind = OpKind::VfioMap, .container = "c1", .count = 4, .iova = OpContext::kIovaBase},
+      dma("fn0"),
+      dma("fn1"),
+      {.kind = OpKind::VfioUnmap, .container = "c1"},
+      {.kind = OpKind::VfioUnsetContainer, .device = "fn1"},
+  };
+  return sc;
+}
+
 std::string_view path_device(ReproScenario sc) {
   switch (sc) {
     case ReproScenario::AlwaysOn: return "gpu";
     case ReproScenario::Iommufd: return "nic";
+    case ReproScenario::Group: return "fn1";
     default: return "";
   }
 }
@@ -111,12 +144,17 @@ std::string_view path_description(ReproScenario sc) {
     case ReproScenario::Iommufd:
       return "iommufd: a NIC through the VFIO cdev path, attached to a HWPT from blocked with pci_enable_ats failing, "
              "replaced to another HWPT, detached";
+    case ReproScenario::Group:
+      return "group: a two-function NIC without ACS, one IOMMU group, handed to VFIO; type1's attach of the group "
+             "enables the first function's ATS and fails the second's commit-time pci_enable_ats";
     default: return "";
   }
 }
 
 ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  io::Scenario sc = opt.scenario == ReproScenario::Iommufd ? iommufd_scenario() : always_on_scenario();
+  io::Scenario sc = opt.scenario == ReproScenario::Iommufd ? iommufd_scenario()
+                    : opt.scenario == ReproScenario::Group ? group_scenario()
+                                                           : always_on_scenario();
   sc.nr_ats_masters_fastpath = opt.legacy_fastpath;
   sc.driver = opt.driver;
   sc.pci_dev_reset_iommu = opt.reset_iommu;

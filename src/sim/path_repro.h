@@ -19,6 +19,13 @@ io::Scenario always_on_scenario();
 // pci_enable_ats failing (injected), replaced to h1, the IOAS unmapped, detached, closed.
 io::Scenario iommufd_scenario();
 
+// scenarios/group.yaml: a ConnectX-6 Dx's two functions without ACS, one IOMMU group, both on
+// vfio-pci: VFIO takes the group (both blocked), type1 attaches it to its paging domain member by
+// member, the first member's ATS enabled and the second's commit-time pci_enable_ats failing
+// (injected), DMA from both, an unmap, the VM stops (the group back to blocked, then to its default domain)
+// and starts again in another container through the second member's group fd.
+io::Scenario group_scenario();
+
 // The device the path is about (the row's "VF" columns describe it), and what --json calls the run.
 std::string_view path_device(ReproScenario sc);
 std::string_view path_description(ReproScenario sc);

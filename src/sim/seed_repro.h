@@ -44,6 +44,8 @@ enum class ReproScenario : uint8_t {
                   // required fails its commit-time pci_enable_ats (injection)
   Iommufd,        // scenarios/iommufd.yaml's path: the VFIO cdev path, whose attach from blocked fails pci_enable_ats
                   // (injection), then a replace to another HWPT and a detach
+  Group,          // scenarios/group.yaml's path: a two-function device without ACS (one IOMMU group) handed to VFIO;
+                  // the group's attach to type1's domain fails the second member's pci_enable_ats (injection)
 };
 
 struct ReproOptions {

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "linux/iommu/driver_ops.h"
+#include "linux/iommu/group.h"
 #include "linux/iommu/iommu.h"
 #include <fmt/format.h>
 
@@ -153,15 +154,33 @@ int probe_device(System& s, pci::DevId dev) {
   DeviceIommu& st = state(s, dev);
   st.probed = true;
   st.ats_supported_at_probe = supported;
-  // One group per function: ports enable ACS, VFs are isolated (simplification: no multi-device groups).
-  Group g;
-  g.devices.push_back(dev);
-  s.kernel.iommu.groups.push_back(g);
-  GroupId gid = static_cast<GroupId>(s.kernel.iommu.groups.size() - 1);
+  // ops->device_group: pci_device_group, for every modelled driver. A device that joins an
+  // existing group is attached to the group's current domain (whatever it is: a VFIO owner's
+  // blocking or paging domain included); a new group gets its default domain.
+  GroupId gid = pci_device_group(s, dev);
+  const bool fresh = gid == kNoGroup;
+  if (fresh) {
+    s.kernel.iommu.groups.push_back(Group{});
+    gid = static_cast<GroupId>(s.kernel.iommu.groups.size() - 1);
+  }
+  s.kernel.iommu.groups[gid].devices.push_back(dev);
   state(s, dev).group = gid;
   {
     kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, gid);
-    ret = setup_default_domain(s, gid);
+    // Copies: an operation of another CPU may run inside the attach and add groups.
+    const Group g = s.kernel.iommu.groups[gid];
+    if (g.domain != kNoDomain) {
+      // __iommu_device_set_domain(group, dev, group->domain, NULL, 0)
+      const bool blocking = g.domain == g.blocking_domain || domain(s, g.domain).type == DomainType::Blocked;
+      if (state(s, dev).require_direct && blocking) {
+        kernel::dev_warn(s, dev, "Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping. Contact your platform vendor.");
+        ret = -EINVAL;
+      } else {
+        ret = attach_device(s, g.domain, dev, kNoDomain);
+      }
+    } else if (g.default_domain == kNoDomain) {
+      ret = setup_default_domain(s, gid);
+    }
   }
   if (ret) {
     // __iommu_probe_device's error path (err_remove_gdev): setup_default_domain has WARNed; the
@@ -172,7 +191,7 @@ int probe_device(System& s, pci::DevId dev) {
       kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, gid);
       deinit_device(s, dev);
     }
-    s.kernel.iommu.groups[gid] = Group{};
+    if (fresh) s.kernel.iommu.groups[gid] = Group{};
     DeviceIommu& again = state(s, dev);
     again.probed = false;
     again.group = kNoGroup;

@@ -158,7 +158,9 @@ bool acs_enabled(const System& s, DevId dev, uint16_t flags) {
   const PciDev& d = pdev(s, dev);
   if (!d.pcie_cap) return false;
   switch (d.pcie_type) {
-    case Type::PcieBridge:
+    case Type::PcieBridge:  // PCIe-to-PCI: ACS never applies
+    case Type::PciBridge:   // PCI-to-PCIe: handled as a conventional PCI device
+    case Type::RcEventCollector:
       return false;
     case Type::Downstream:
     case Type::RootPort:

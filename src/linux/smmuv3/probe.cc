@@ -3,6 +3,7 @@
 #include <bit>
 #include <fmt/format.h>
 
+#include "linux/iommu/group.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
@@ -151,12 +152,26 @@ int probe_device(System& s, pci::DevId dev) {
   Master m;
   m.dev = dev;
   m.smmu = smmu;
-  m.streams = {p.bdf.rid()};  // StreamID = routing ID (an identity IORT ID mapping)
+  // The fwspec's IDs: IORT maps each DMA alias of the device (pci_for_each_dma_alias: its own
+  // routing ID, and a PCIe-to-PCI bridge's secondary bus above it) to a StreamID, here the same
+  // number (an identity ID mapping). arm_smmu_insert_master sorts them; an ID repeated within the
+  // master is skipped ("Bridged PCI devices may end up with duplicated IDs").
+  for (uint16_t rid : iommu::pci_dma_aliases(s, dev)) m.streams.push_back(rid);
+  std::sort(m.streams.begin(), m.streams.end());
   // arm_smmu_insert_master -> arm_smmu_init_sid_strtab: a StreamID beyond the SMMU's
   // IDR1.SIDSIZE has no STE to write; the master is freed and the probe fails, silently
   // (the IOMMU core records no message either: the device simply gets no IOMMU).
-  for (uint32_t sid : m.streams)
+  for (uint32_t sid : m.streams) {
     if (!sid_in_range(drv.smmus[smmu], sid)) return -ERANGE;
+    // A StreamID another master holds (two devices behind one PCIe-to-PCI bridge share its
+    // alias): the SMMU cannot tell them apart, and the later device gets no IOMMU (-ENODEV).
+    for (const Master& other : drv.masters)
+      if (other.live && other.smmu == smmu && std::find(other.streams.begin(), other.streams.end(), sid) != other.streams.end()) {
+        kernel::dev_warn(s, dev, fmt::format("Aliasing StreamID {:#x} (from {}) unsupported, expect DMA to be broken", sid,
+                                             pci::pdev(s, other.dev).bdf.str()));
+        return -ENODEV;
+      }
+  }
   // build_invs room: the tag, and one ATS entry per stream if the device could use ATS.
   uint16_t cap = static_cast<uint16_t>(2 + (pci::ats_supported(s, dev) ? m.streams.size() : 0));
   m.build_invs = invs_alloc(cap);
