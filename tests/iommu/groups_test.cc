@@ -17,6 +17,7 @@
 #include "sim/path_repro.h"
 #include "sim/scenario_run.h"
 #include "sim/seed_repro.h"
+#include "../support/repro_matches_file.h"
 
 namespace atslab::sim {
 namespace {
@@ -267,14 +268,7 @@ TEST(GroupRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
   const io::Scenario built = group_scenario();
   EXPECT_EQ(built.workload, file.workload);
   EXPECT_EQ(built.faults, file.faults);
-  for (auto v : policy::kAllVariants) {
-    const ScenarioResult f = run_scenario(file, v);
-    const ReproResult r = run_seed_repro(v, {.scenario = ReproScenario::Group});
-    EXPECT_TRUE(f.failed_expectations.empty()) << policy::name(v);
-    EXPECT_EQ(r.final.record.warnings.size(), f.final.record.warnings.size()) << policy::name(v);
-    EXPECT_EQ(r.violated, f.violated) << policy::name(v);
-    EXPECT_EQ(r.atc_inv_to_ats_disabled, f.atc_inv_to_ats_disabled) << policy::name(v);
-  }
+  test::expect_repro_matches_file(file, ReproScenario::Group);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "linux/kernel/kfunc.h"
 #include "sim/path_repro.h"
 #include "sim/scenario_run.h"
+#include "../support/repro_matches_file.h"
 
 namespace atslab::sim {
 namespace {
@@ -60,14 +61,7 @@ TEST(AlwaysOnRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) 
   const io::Scenario file = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/always-on.yaml");
   const io::Scenario built = always_on_scenario();
   EXPECT_EQ(built.workload, file.workload);
-  for (auto v : policy::kAllVariants) {
-    const ScenarioResult f = run_scenario(file, v);
-    const ReproResult r = always_on(v);
-    EXPECT_TRUE(f.failed_expectations.empty()) << policy::name(v);
-    EXPECT_EQ(r.final.record.warnings.size(), f.final.record.warnings.size()) << policy::name(v);
-    EXPECT_EQ(r.violated, f.violated) << policy::name(v);
-    EXPECT_EQ(r.atc_inv_to_ats_disabled, f.atc_inv_to_ats_disabled) << policy::name(v);
-  }
+  test::expect_repro_matches_file(file, ReproScenario::AlwaysOn);
 }
 
 }  // namespace
@@ -118,14 +112,7 @@ TEST(IommufdRepro, VtdStyleIsQuietAndTheReplaceEnablesAtsAgain) {
 TEST(IommufdRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
   const io::Scenario file = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/iommufd.yaml");
   EXPECT_EQ(iommufd_scenario().workload, file.workload);
-  for (auto v : policy::kAllVariants) {
-    const ScenarioResult f = run_scenario(file, v);
-    const ReproResult r = cdev(v);
-    EXPECT_TRUE(f.failed_expectations.empty()) << policy::name(v);
-    EXPECT_EQ(r.final.record.warnings.size(), f.final.record.warnings.size()) << policy::name(v);
-    EXPECT_EQ(r.violated, f.violated) << policy::name(v);
-    EXPECT_EQ(r.atc_inv_to_ats_disabled, f.atc_inv_to_ats_disabled) << policy::name(v);
-  }
+  test::expect_repro_matches_file(file, ReproScenario::Iommufd);
 }
 
 }  // namespace
