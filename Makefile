@@ -60,7 +60,7 @@ check-sanitize: setup
 	  -DATSLAB_WERROR=$(WERROR) -DATSLAB_SANITIZE=ON
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD)/tests && $(SAN_ENV) ./atslab_tests --gtest_brief=1
-	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -LE 'spin|gtest|figures'
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -LE 'spin|gtest|figures|por'
 
 # libFuzzer harnesses (fuzz/): each runs FUZZ_SECONDS from the in-tree seed corpus,
 # writing what it finds to $(FUZZ_BUILD)/corpus so the tree stays clean.
