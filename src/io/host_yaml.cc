@@ -62,7 +62,9 @@ std::string host_scenario_yaml(const Scenario& sc, const std::string& out_dir) {
   y += "  # Every device the dumps hold, by address, with the driver it has at boot (a PF's own, for its VFs);\n";
   y += "  # add `name:` to name one.\n";
   y += "  devices:\n";
-  std::vector<std::string> ats_devices;
+  // The seed's path for each device with ATS behind an IOMMU: to VFIO, the container's domain, and back out.
+  std::string workload;
+  unsigned containers = 0;
   for (const auto& d : sc.devices) {
     const auto& f = t.fn(t.find(d.at->domain, *d.at));
     const uint16_t vendor = f.cfg.read16(hw::pcie::hdr::kVendorId), device = f.cfg.read16(hw::pcie::hdr::kDeviceId);
@@ -79,31 +81,25 @@ std::string host_scenario_yaml(const Scenario& sc, const std::string& out_dir) {
     const bool behind = rc.iommu != hw::pcie::IommuKind::None && f.iommu_mapped;
     y += fmt::format("    - {{at: {}{}}}  # {}; {}; {}\n", yaml_quoted(d.at->str()), driver, comment(what), caps,
                      !behind ? std::string("no IOMMU") : fmt::format("{} {}", iommu, rc.iommu_index));
-    if (d.ats && behind) ats_devices.push_back(d.name);
+    if (!d.ats || !behind) continue;
+    std::string dev = d.name;
+    if (d.sriov && d.sriov->total_vfs > 0) {
+      if (d.driver.empty()) workload += fmt::format("  - {{op: bind, device: {}, driver: native}}\n", yaml_quoted(d.name));
+      workload += fmt::format("  - {{op: sriov_enable, device: {}, vfs: 1}}\n", yaml_quoted(d.name));
+      dev = d.name + ".vf0";
+    }
+    const std::string c = fmt::format("c{}", containers++);
+    workload += fmt::format("  - {{op: bind, device: {}, driver: vfio-pci}}\n", yaml_quoted(dev));
+    workload += fmt::format("  - {{op: vfio_set_container, device: {}, container: {}}}\n", yaml_quoted(dev), c);
+    workload += fmt::format("  - {{op: vfio_set_iommu, container: {}}}\n", c);
+    workload += fmt::format("  - {{op: vfio_unset_container, device: {}}}\n", yaml_quoted(dev));
   }
   std::string variants;
   for (auto v : sc.variants) variants += (variants.empty() ? "" : ", ") + std::string(policy::name(v));
   y += fmt::format("kernel:\n  variants: [{}]{}\n", variants,
                    sc.variants.size() < policy::kAllVariants.size() ? "  # the others change only the SMMUv3 driver" : "");
-  // The seed's path for each device with ATS: to VFIO, the container's domain, and back out.
   y += "# The seed's path for each device with ATS behind an IOMMU: its VF (or itself) handed to VFIO and back.\n";
-  y += "workload:\n";
-  if (ats_devices.empty()) y += "  []\n";
-  unsigned n = 0;
-  for (const auto& d : sc.devices) {
-    if (std::find(ats_devices.begin(), ats_devices.end(), d.name) == ats_devices.end()) continue;
-    std::string dev = d.name;
-    if (d.sriov && d.sriov->total_vfs > 0) {
-      if (d.driver.empty()) y += fmt::format("  - {{op: bind, device: {}, driver: native}}\n", yaml_quoted(d.name));
-      y += fmt::format("  - {{op: sriov_enable, device: {}, vfs: 1}}\n", yaml_quoted(d.name));
-      dev = d.name + ".vf0";
-    }
-    const std::string c = fmt::format("c{}", n++);
-    y += fmt::format("  - {{op: bind, device: {}, driver: vfio-pci}}\n", yaml_quoted(dev));
-    y += fmt::format("  - {{op: vfio_set_container, device: {}, container: {}}}\n", yaml_quoted(dev), c);
-    y += fmt::format("  - {{op: vfio_set_iommu, container: {}}}\n", c);
-    y += fmt::format("  - {{op: vfio_unset_container, device: {}}}\n", yaml_quoted(dev));
-  }
+  y += "workload:\n" + (workload.empty() ? std::string("  []\n") : workload);
   return y;
 }
 

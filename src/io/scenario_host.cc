@@ -12,19 +12,6 @@ namespace atslab::io {
 
 using namespace hw::pcie;
 
-namespace {
-bool is_bridge(const Function& f) {
-  const uint8_t type = f.cfg.read8(hdr::kHeaderType) & 0x7f;
-  return type == hdr::kTypeBridge || type == hdr::kTypeCardbus;
-}
-
-FnId find_fn(const Topology& t, Bdf at) {
-  for (FnId f = 0; f < t.functions().size(); ++f)
-    if (!t.fn(f).is_vf() && t.fn(f).bdf == at) return f;
-  return kNoFn;
-}
-}  // namespace
-
 HostMachine build_host(const std::vector<std::string>& lspci, const std::vector<std::string>& acpi, IommuKind iommu,
                        bool rc_ats) {
   HostMachine h;
@@ -53,9 +40,9 @@ HostMachine build_host(const std::vector<std::string>& lspci, const std::vector<
 
 std::string host_device_problem(const HostMachine& h, Bdf at) {
   const Topology& t = *h.topology;
-  const FnId f = find_fn(t, at);
+  const FnId f = t.find(at.domain, at);
   if (f == kNoFn) return fmt::format("no function at {} in the dumps (or Linux's scan would not find it)", at.str());
-  if (is_bridge(t.fn(f))) return fmt::format("{} is a bridge, not a device a workload can bind", at.str());
+  if (has_bus_numbers(t.fn(f).cfg)) return fmt::format("{} is a bridge, not a device a workload can bind", at.str());
   return "";
 }
 
@@ -64,7 +51,7 @@ std::vector<DeviceSpec> host_devices(const HostMachine& h, const std::vector<Hos
   std::vector<DeviceSpec> out;
   for (FnId f = 0; f < t.functions().size(); ++f) {
     const Function& fn = t.fn(f);
-    if (fn.is_vf() || is_bridge(fn)) continue;
+    if (fn.is_vf() || has_bus_numbers(fn.cfg)) continue;
     DeviceSpec d;
     d.name = fn.bdf.str();
     d.at = fn.bdf;

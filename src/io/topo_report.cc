@@ -185,8 +185,7 @@ class TreePrinter {
     bridges_.push_back({});  // the host bridge: domain 0, buses 00-ff of every domain
     for (pci::DevId d : devs) {
       const auto& cfg = s.hw.pcie.fn(s.kernel.devs[d].fn).cfg;
-      uint8_t t = cfg.read8(hw::pcie::hdr::kHeaderType) & 0x7f;
-      if (t != hw::pcie::hdr::kTypeBridge && t != hw::pcie::hdr::kTypeCardbus) continue;
+      if (!hw::pcie::has_bus_numbers(cfg)) continue;
       bridges_.push_back({d, s.kernel.devs[d].bdf.domain, cfg.read8(hw::pcie::hdr::kPrimaryBus),
                           cfg.read8(hw::pcie::hdr::kSecondaryBus), cfg.read8(hw::pcie::hdr::kSubordinateBus), {}, {}});
     }

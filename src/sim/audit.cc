@@ -11,7 +11,6 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/kernel/printk.h"
-#include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "linux/pci/quirks.h"
 #include "linux/smmuv3/rcu.h"
@@ -79,7 +78,7 @@ std::vector<std::string> reasons(const System& s, pci::DevId id, const AuditVerd
   const auto& root = s.hw.pcie.rc(d.rc);
   if (root.iommu == hw::pcie::IommuKind::None)
     return {"no IOMMU serves its root complex (no firmware table names one): nothing enables ATS"};
-  if (!s.hw.pcie.fn(pci::pdev(s, pci::physfn(s, id)).fn).iommu_mapped)
+  if (!s.hw.pcie.fn(d.fn).iommu_mapped)  // as probe_device asks it, of the function itself
     return {"the firmware maps its requester ID to no IOMMU: the IOMMU core never probes it (no group, no ATS)"};
   if (sw.noats) why.push_back("pci=noats: pci_ats_init() leaves ats_cap 0");
   if (d.no_ats && !sw.no_ats_quirk_keeps_ats_cap)

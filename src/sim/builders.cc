@@ -75,13 +75,6 @@ System builtin_example(MachineOptions opt) {
 }
 
 namespace {
-// A bridge as far as bus numbers go (lspci -t draws both kinds with their ranges): a PCI-to-PCI
-// bridge, or a CardBus bridge, whose CardBus and subordinate bus numbers sit at 0x19 and 0x1a.
-bool has_bus_numbers(const ConfigSpace& cfg) {
-  uint8_t t = cfg.read8(hdr::kHeaderType) & 0x7f;
-  return t == hdr::kTypeBridge || t == hdr::kTypeCardbus;
-}
-
 // A function PCI Express puts below a port, never on a root bus: a bus holding only such functions
 // and no bridge above it in the dump is a dump of bare endpoints (`lspci -s 01:00.0 -xxxx`).
 bool needs_a_port_above(const ConfigSpace& cfg) {

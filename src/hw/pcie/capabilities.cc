@@ -168,6 +168,11 @@ void reset_control_registers(ConfigSpace& cfg) {
   }
 }
 
+bool has_bus_numbers(const ConfigSpace& cfg) {
+  const uint8_t t = cfg.read8(hdr::kHeaderType) & 0x7f;
+  return t == hdr::kTypeBridge || t == hdr::kTypeCardbus;
+}
+
 std::optional<exp::Type> pcie_type(const ConfigSpace& cfg) {
   uint16_t e = find_std_cap(cfg, cap::kExp);
   if (!e) return std::nullopt;

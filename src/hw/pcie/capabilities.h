@@ -90,4 +90,9 @@ void reset_control_registers(ConfigSpace& cfg);
 // The PCI Express device/port type, if the function has a PCIe capability.
 std::optional<exp::Type> pcie_type(const ConfigSpace& cfg);
 
+// A bridge as far as bus numbers go (lspci -t draws both kinds with their ranges): a PCI-to-PCI
+// bridge, or a CardBus bridge, whose CardBus and subordinate bus numbers sit at the same offsets
+// (0x19 and 0x1a).
+bool has_bus_numbers(const ConfigSpace& cfg);
+
 }  // namespace atslab::hw::pcie

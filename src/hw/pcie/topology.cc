@@ -16,13 +16,6 @@ constexpr uint16_t kSwitchVendor = 0x104c, kSwitchUp = 0x8232, kSwitchDown = 0x8
 constexpr uint32_t kClassPciBridge = 0x060400;
 constexpr unsigned kMaxVfSlots = 256;
 
-// A bridge as far as bus numbers go: a PCI-to-PCI bridge, or a CardBus bridge (its CardBus bus
-// number and subordinate bus sit at the same offsets, 0x19 and 0x1a).
-bool has_bus_numbers(const ConfigSpace& cfg) {
-  uint8_t t = cfg.read8(hdr::kHeaderType) & 0x7f;
-  return t == hdr::kTypeBridge || t == hdr::kTypeCardbus;
-}
-
 ConfigSpace make_bridge(uint16_t vendor, uint16_t device, exp::Type type) {
   ConfigBuilder b(HeaderSpec{vendor, device, kClassPciBridge, 0, 0, 0, true, false});
   b.add_pcie(type);

@@ -16,11 +16,6 @@ namespace {
 std::string hex(uint64_t v) { return fmt::format("0x{:x}", v); }
 std::string root_bus(const RootComplex& rc) { return fmt::format("root bus {:04x}:{:02x}", rc.domain, rc.root_bus); }
 
-bool is_bridge(const Function& f) {
-  const uint8_t type = f.cfg.read8(hdr::kHeaderType) & 0x7f;
-  return type == hdr::kTypeBridge || type == hdr::kTypeCardbus;
-}
-
 // The functions a root complex's IOMMU is asked about: its endpoints (VFs follow their PF, bridges
 // decide nothing), or, on a root bus of bridges only, the bridges.
 std::vector<FnId> askers(const Topology& t, RcId rc) {
@@ -29,7 +24,7 @@ std::vector<FnId> askers(const Topology& t, RcId rc) {
     const Function& fn = t.fn(f);
     if (fn.rc != rc || fn.is_vf()) continue;
     all.push_back(f);
-    if (!is_bridge(fn)) ends.push_back(f);
+    if (!has_bus_numbers(fn.cfg)) ends.push_back(f);
   }
   return ends.empty() ? all : ends;
 }
@@ -48,14 +43,10 @@ FnId scope_function(const Topology& t, uint16_t segment, const DmarDeviceScope& 
   FnId f = kNoFn;
   for (const auto& [dev, fn] : sc.path) {
     if (f != kNoFn) {
-      if (!is_bridge(t.fn(f))) return kNoFn;
+      if (!has_bus_numbers(t.fn(f).cfg)) return kNoFn;
       bus = t.fn(f).cfg.read8(hdr::kSecondaryBus);
     }
-    f = kNoFn;
-    for (FnId i = 0; i < t.functions().size() && f == kNoFn; ++i) {
-      const Function& x = t.fn(i);
-      if (!x.is_vf() && x.bdf.domain == segment && x.bdf.bus == bus && x.bdf.devfn == uint8_t(dev << 3 | fn)) f = i;
-    }
+    f = t.find(segment, Bdf{segment, static_cast<uint8_t>(bus), static_cast<uint8_t>(dev << 3 | fn)});
     if (f == kNoFn) return kNoFn;
   }
   return f;
