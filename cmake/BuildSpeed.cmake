@@ -22,8 +22,33 @@ function(atslab_test_code target)
   endif()
 endfunction()
 
-# The sanitizer build's stack traces need file and line, not variables: line tables
-# (-g1) instead of full debug information save about a third of its compile time.
-if(ATSLAB_SANITIZE)
-  add_compile_options(-g1)
+# Debug information: line tables (-g1) by default. Stack traces, perf, addr2line and the
+# sanitizers' reports need file and line, not variables; full information (-g) costs a third
+# more compile time per file, the largest share of a first `make run`
+# (docs/performance.md, "First contact"). -DATSLAB_FULL_DEBUG_INFO=ON (or a Debug build)
+# for stepping through the model in gdb with its variables.
+option(ATSLAB_FULL_DEBUG_INFO "Full debug information (-g) in optimised builds, not only line tables" OFF)
+if(ATSLAB_SANITIZE OR NOT ATSLAB_FULL_DEBUG_INFO)
+  foreach(lang C CXX)
+    foreach(config RELWITHDEBINFO DEBUG)
+      if(config STREQUAL "RELWITHDEBINFO" OR ATSLAB_SANITIZE)
+        string(REGEX REPLACE "(^| )-g( |$)" "\\1-g1\\2" CMAKE_${lang}_FLAGS_${config} "${CMAKE_${lang}_FLAGS_${config}}")
+      endif()
+    endforeach()
+  endforeach()
+endif()
+
+# The command line is glue around the model (option parsing, JSON and text output): -O1
+# halves its files' compile time (CLI11 and nlohmann-json instantiated in each) and the
+# work it calls, atslab_core, keeps -O2.
+function(atslab_glue_code target)
+  if(CMAKE_BUILD_TYPE STREQUAL "RelWithDebInfo" OR CMAKE_BUILD_TYPE STREQUAL "Release")
+    target_compile_options(${target} PRIVATE -O1)
+  endif()
+endfunction()
+
+# libFuzzer's harnesses want coverage, not speed: -O1, as its documentation builds them,
+# compiles the fuzz build's second copy of the model in less time than -O2.
+if(ATSLAB_FUZZ)
+  add_compile_options(-O1)
 endif()
