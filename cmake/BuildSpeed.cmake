@@ -16,9 +16,22 @@ endfunction()
 
 # Tests are glue around the code under test: compiled without optimisation they build in
 # about half the time, and the model they call (atslab_core) keeps the build's -O2.
+#
+# They are also compiled eight files to a translation unit (a unity build): gtest's, fmt's and
+# the model's templates are then instantiated once per eight files, not in each, which takes
+# more than half off a test build. Every test file wraps its code in `namespace
+# ATSLAB_UNITY_ID { ... }` inside its project namespace, a name unique to the file in a unity
+# build, so that two files' helpers of one name (every other file has its `Machine`) stay apart.
+option(ATSLAB_UNITY_TESTS "Compile the test files several to a translation unit" ON)
 function(atslab_test_code target)
   if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
     target_compile_options(${target} PRIVATE -O0)
+  endif()
+  if(ATSLAB_UNITY_TESTS)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8
+      UNITY_BUILD_UNIQUE_ID ATSLAB_UNITY_ID)
+  else()
+    target_compile_definitions(${target} PRIVATE ATSLAB_UNITY_ID=one_test_file)
   endif()
 endfunction()
 

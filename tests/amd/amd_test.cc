@@ -6,6 +6,7 @@
 #include "amd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace regs = hw::pcie;
@@ -177,4 +178,5 @@ TEST(AmdInvalidation, NoIotlbFlushForADeviceWhoseAtsIsOff) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

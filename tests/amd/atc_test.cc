@@ -13,6 +13,7 @@
 #include "amd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct Cached : EndpointAtc<AmdMachine, AmdSpec> {
@@ -183,4 +184,5 @@ TEST(AmdAtc, AnEndpointKeepingItsAtcAcrossTheEnableThenUsesTheOldTranslation) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

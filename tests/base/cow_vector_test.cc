@@ -11,6 +11,7 @@
 #include <vector>
 
 namespace atslab::base {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using Table = CowVector<std::string, 4>;  // small chunks: every test crosses chunk boundaries
@@ -97,4 +98,5 @@ TEST(CowVector, WritingThroughAnIteratorOfACopyLeavesTheOriginalAlone) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::base

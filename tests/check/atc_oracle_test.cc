@@ -16,6 +16,7 @@
 #include "../support/observe.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 constexpr MachineSpec kHealthy{.iommu = hw::pcie::IommuKind::Smmuv3};
@@ -147,4 +148,5 @@ TEST(AtcOracle, AnEndpointIgnoringInvalidationsAndKeepingItsAtcBreaksTwentyUnder
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

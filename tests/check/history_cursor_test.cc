@@ -12,6 +12,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 bool has(const std::vector<check::Violation>& v, int n) {
@@ -88,4 +89,5 @@ TEST(HistoryCursor, BarrierStateSurvivesTheRecordBeingDropped) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

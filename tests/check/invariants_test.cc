@@ -12,6 +12,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 std::vector<int> numbers(const System& s) {
@@ -178,4 +179,5 @@ TEST(Invariants, MonitorReportsAStateViolationOnceWhileItHolds) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -12,6 +12,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::EventKind;
@@ -208,4 +209,5 @@ TEST(MemoryOrder, StressRunsKeepTwentyTwoUnderEveryVariantAndDesign) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

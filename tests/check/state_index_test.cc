@@ -13,6 +13,7 @@
 #include "sim/workloads.h"
 
 namespace atslab::check {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct Case {
@@ -100,4 +101,5 @@ TEST(StateIndex, ReleasedDevicesAreKeptByRoutingIdAndTheLiveOnesOnly) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::check

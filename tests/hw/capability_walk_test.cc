@@ -14,6 +14,7 @@
 #include "hw/pcie/topology.h"
 
 namespace atslab::hw::pcie {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 ConfigSpace std_space(uint8_t first) {
@@ -469,9 +470,11 @@ TEST(CapabilityLayout, ResetControlRegistersBringsControlsBackToReset) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::hw::pcie
 
 namespace atslab::hw::pcie {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // ConfigSpace::ats_cap_offset caches find_ext_cap's answer per image version (hw::CowBlock's
@@ -502,4 +505,5 @@ TEST(CapabilityWalk, CachedAtsOffsetFollowsTheImage) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::hw::pcie

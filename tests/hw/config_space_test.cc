@@ -7,6 +7,7 @@
 #include "hw/pcie/config_space.h"
 
 namespace atslab::hw::pcie {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(ConfigSpace, ReadOnlyBitsIgnoreWrites) {
@@ -125,4 +126,5 @@ TEST(ConfigSpace, PokeIgnoresWriteSemantics) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::hw::pcie

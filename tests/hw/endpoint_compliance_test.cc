@@ -9,6 +9,7 @@
 #include "hw/pcie/topology.h"
 
 namespace atslab::hw::pcie {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct OneEndpoint {
@@ -72,4 +73,5 @@ TEST(EndpointCompliance, InvalidationsWhileDisabledCompleteByDefault) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::hw::pcie

@@ -8,6 +8,7 @@
 #include "hw/pcie/sriov_routing.h"
 
 namespace atslab::hw::pcie {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // Independent reference: 16-bit RID arithmetic.
@@ -87,4 +88,5 @@ TEST(SriovRouting, Intel82576VfsStartOnTheNextBus) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::hw::pcie

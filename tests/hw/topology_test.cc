@@ -11,6 +11,7 @@
 #include "hw/pcie/topology.h"
 
 namespace atslab::hw::pcie {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 ConfigSpace endpoint(uint16_t device) {
@@ -335,4 +336,5 @@ TEST(Topology, AddFunctionAfterFinalizeIsRefused) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::hw::pcie

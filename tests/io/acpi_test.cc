@@ -22,6 +22,7 @@
 #include "io/input_error.h"
 
 namespace atslab::io::acpi {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -482,4 +483,5 @@ TEST(AcpiDevice, AddressesAreReadAsLspciPrintsThem) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io::acpi

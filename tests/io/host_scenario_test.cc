@@ -18,6 +18,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -233,4 +234,5 @@ TEST(HostMachine, ScenarioRefusesRootComplexesAndUnknownAddresses) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

@@ -9,6 +9,7 @@
 #include "sim/audit.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using test::count;
@@ -99,4 +100,5 @@ TEST(HtmlReport, ShowsEachScenariosAuditAsATable) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

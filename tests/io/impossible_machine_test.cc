@@ -11,6 +11,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // The loader builds the machine once to refuse these (issue 16, item 4); build_machine refuses them too.
@@ -90,4 +91,5 @@ TEST(ScenarioLoad, AcceptsDistinctFunctions) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

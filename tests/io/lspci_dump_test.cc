@@ -23,6 +23,7 @@
 #include "io/lspci_dump.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -760,4 +761,5 @@ TEST(LspciDumpFuzzFindings, NulByteIsRefusedWithItsLine) {
   }
 }
 
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

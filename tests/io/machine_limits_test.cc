@@ -8,6 +8,7 @@
 #include "scenario_text.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using test::error_of;
@@ -96,4 +97,5 @@ TEST(MachineLimits, AMachineAtTheLimitsLoadsAndBoots) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

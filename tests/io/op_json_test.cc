@@ -15,6 +15,7 @@
 #include "sim/stress.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using sim::Op;
@@ -144,4 +145,5 @@ TEST(ReplayFile, MoreThanAMillionOperationsInAllIsRefusedAtLoad) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

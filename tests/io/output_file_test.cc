@@ -12,6 +12,7 @@
 #include "io/output_file.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -112,4 +113,5 @@ TEST_F(OutputFile, CheckOutputDirRefusesAFileAndAMissingDirectory) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

@@ -11,6 +11,7 @@
 #include "io/pci_ids.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -79,4 +80,5 @@ TEST(PciIds, TheSystemFileIsUsedWhenPresent) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

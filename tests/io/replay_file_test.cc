@@ -13,6 +13,7 @@
 #include "io/replay_file.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -149,4 +150,5 @@ TEST(ExploreMerge, OutOfRangeNumbersAreBadInput) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

@@ -12,9 +12,10 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
-using test::count;
+using atslab::test::count;
 
 sim::ScenarioResult seed_under(policy::AtsVariant v) {
   static const Scenario sc = load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
@@ -165,4 +166,5 @@ TEST(BugPicture, NamesAreEscaped) {
 TEST(BugPicture, NoStepsNoPicture) { EXPECT_EQ(bug_picture(sim::ScenarioResult{}, "p"), ""); }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

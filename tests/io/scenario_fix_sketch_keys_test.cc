@@ -13,6 +13,7 @@
 #include "sim/state_hash.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 std::string write_temp(const std::string& text) {
@@ -96,4 +97,5 @@ TEST(ScenarioFixSketchKeys, BadValuesAreOneLineNamingTheField) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

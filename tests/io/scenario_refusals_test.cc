@@ -8,6 +8,7 @@
 #include "sim/ops.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using test::error_of;
@@ -153,4 +154,5 @@ TEST(ScenarioRefusals, YamlNestedTooDeepSaysSo) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

@@ -7,6 +7,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using test::error_of;
@@ -114,4 +115,5 @@ TEST(ScenarioRun, AFailedExpectationIsReportedWithItsLine) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

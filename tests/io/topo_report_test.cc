@@ -23,6 +23,7 @@
 #include "io/fault_plan.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -110,23 +111,23 @@ TEST_F(TopoReport, WithoutPciIdsNamesAreEmptyAndEverythingElseIsTheSame) {
 
 // An Intel IPU E2000 PF (8086:1452, revision 0x11 < 0x20) with one VF (8086:1457, Matlack's report),
 // behind an SMMUv3.
-test::Machine e2000(policy::QuirkPhase phase, const std::string& plan = "") {
-  test::MachineSpec spec{.iommu = hw::pcie::IommuKind::Smmuv3,
+atslab::test::Machine e2000(policy::QuirkPhase phase, const std::string& plan = "") {
+  atslab::test::MachineSpec spec{.iommu = hw::pcie::IommuKind::Smmuv3,
                          .switches = {.no_ats_quirk_phase = phase},
                          .pf = {.vendor = 0x8086, .device = 0x1452, .vf_device = 0x1457, .revision = 0x11}};
   if (plan.empty()) {
-    test::Machine m(spec);
+    atslab::test::Machine m(spec);
     m.enable_vfs(1);
     return m;
   }
   // The fault plan must be in place before boot: build the same machine by hand.
-  test::Machine m({.iommu = spec.iommu, .switches = spec.switches, .pf = {.ats = false, .total_vfs = 0}});
+  atslab::test::Machine m({.iommu = spec.iommu, .switches = spec.switches, .pf = {.ats = false, .total_vfs = 0}});
   m.s = System{};
   hw::pcie::RootComplex rc;
   rc.iommu = spec.iommu;
   auto rcid = m.s.hw.pcie.add_root_complex(rc);
   m.port_fn = m.s.hw.pcie.add_root_port(rcid, 1, false);
-  m.pf_fn = m.s.hw.pcie.add_function(rcid, m.port_fn, 0, test::make_pf_config(spec.pf), "test PF");
+  m.pf_fn = m.s.hw.pcie.add_function(rcid, m.port_fn, 0, atslab::test::make_pf_config(spec.pf), "test PF");
   m.s.kernel.pci_switches = spec.switches;
   m.s.faults.rules = faults::parse_plan(plan);
   pci::boot(m.s);
@@ -185,7 +186,7 @@ TEST_F(TopoReport, E2000WithHeaderQuirksShowsTheHeaderPhaseAndNoAts) {
 }
 
 TEST_F(TopoReport, E2000OfALaterSteppingHasNoQuirk) {
-  test::Machine m({.iommu = hw::pcie::IommuKind::Smmuv3,
+  atslab::test::Machine m({.iommu = hw::pcie::IommuKind::Smmuv3,
                    .pf = {.vendor = 0x8086, .device = 0x1452, .vf_device = 0x1457, .revision = 0x20}});
   m.enable_vfs(1);
   PciIds ids(ids_path_.string());
@@ -298,4 +299,5 @@ TEST_F(TopoReport, CliVfsZeroEnablesNoVf) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

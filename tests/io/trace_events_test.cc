@@ -8,6 +8,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(ChromeTrace, SeedRunHasStepSlicesCommandsWarnsAndViolations) {
@@ -105,4 +106,5 @@ TEST(ChromeTrace, BoundedTraceCountsWhatItLeavesOut) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

@@ -9,6 +9,7 @@
 #include "../support/temp_file.h"
 
 namespace atslab::io {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // Whether the probe found the parser stuck; yaml-cpp's own parse errors (thrown) are not.
@@ -96,4 +97,5 @@ TEST(YamlGuard, TheLoaderTellsASecondMarkerFromALineThatFitsNowhere) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::io

@@ -15,6 +15,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::KFn;
@@ -84,4 +85,5 @@ TEST(FirstAttach, ASuccessfulFirstAttachWarnsNothing) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

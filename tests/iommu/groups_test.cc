@@ -20,6 +20,7 @@
 #include "../support/repro_matches_file.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 constexpr const char* kAtsDevice = "vendor: 0x15b3, device: 0x101d, ats: {qdep: 0, page_aligned: true}";
@@ -272,9 +273,11 @@ TEST(GroupRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // A PCIe-to-PCI bridge: pci_for_each_dma_alias gives every device below it the bridge's
@@ -314,4 +317,5 @@ TEST(ScenarioLoad, ADeviceBelowAPcieToPciBridgeHasNoAts) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -12,6 +12,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // Two healthy ATS endpoints behind one SMMU; the first (a PF with SR-IOV) is probed first.
@@ -128,4 +129,5 @@ TEST(ProbeFailure, HostDmaOnAnIdentityDefaultDomainIsDmaDirect) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -16,6 +16,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct Machine {
@@ -192,4 +193,5 @@ TEST(IommuReset, VfioResetNeedsADeviceFdAndResetWorks) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -17,6 +17,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -228,4 +229,5 @@ TEST(IommufdCdev, VfsShareTheirBussDevSetAndSriovDisableClosesTheirCdevs) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

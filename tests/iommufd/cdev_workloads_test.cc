@@ -10,6 +10,7 @@
 #include "sim/stress.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 io::Scenario load(const char* name) { return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name + ".yaml"); }
@@ -67,4 +68,5 @@ TEST(IommufdWorkloads, ExploreOnTheCdevPathFindsTheSeedsWarnUnderUpstreamFromThe
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

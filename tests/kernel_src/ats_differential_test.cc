@@ -17,6 +17,7 @@
 #include "tree_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using pci::DevId;
@@ -203,4 +204,5 @@ TEST(SourceAtsDifferential, TheSystemStaysOneValue) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -9,6 +9,7 @@
 #include "tree_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // Upstream switches (no seed patch in the model): what the source driver does is the tree's own.
@@ -90,4 +91,5 @@ TEST(SourceAts612118, PciPrepareAtsOnAVfWritesNothing) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

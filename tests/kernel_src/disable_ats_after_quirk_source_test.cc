@@ -17,6 +17,7 @@
 #include "../support/model_like_tree.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 sim::ScenarioResult run(const std::string& file, policy::Driver driver) {
@@ -75,4 +76,5 @@ TEST(SourceAts612118, AnAttachAfterAFinalQuirkLeavesAtsOnLikeTheModel) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -17,6 +17,7 @@
 #include "sim/stress.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace fs = std::filesystem;
@@ -97,4 +98,5 @@ TEST(DriverChoice, DebiansTreeIsNamedAsTheBriefSaysWhenItIsTheDefault) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

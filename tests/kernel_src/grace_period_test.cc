@@ -9,6 +9,7 @@
 #include "linux/system.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(GracePeriod, KfreeRcuFreesWhenTheOutermostCallReturns) {
@@ -38,4 +39,5 @@ TEST(GracePeriod, KfreeRcuOfNullIsNothing) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -14,6 +14,7 @@
 #include "tree_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -63,4 +64,5 @@ TEST(SourceSeed, EnableFailureWarnsFromTheTreesPciDisableAtsOnTheModelsTrace) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -11,6 +11,7 @@
 #include "tree_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(TreeFeatures, Debian612118AtsCIsPfAwareAndDoesNotCheckAVfsStu) {
@@ -35,4 +36,5 @@ TEST(TreeFeatures, TheModelAsThe612TreeIsTheSeedsBaseLessWhat612Lacks) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -17,6 +17,7 @@
 #include "../support/model_like_tree.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::KFn;
@@ -91,4 +92,5 @@ TEST(SourceSketch7a, AnAttachAfterTheQuirkGetsTheModelsVerdicts) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -16,6 +16,7 @@
 #include "sim/seed_repro.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // The line of the WARN in pci_disable_ats in the file this binary was built from.
@@ -98,4 +99,5 @@ TEST(SourceSeedWithoutPfAwareCheck, ExploreFindsTheSeedsBugOnTheTreesDriver) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -14,6 +14,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::pcie::ats::kCtrlEnable;
@@ -268,4 +269,5 @@ INSTANTIATE_TEST_SUITE_P(Section13, AtsMatrix,
                          param_name);
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -7,6 +7,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::pcie::ats::kCtrlEnable;
@@ -283,4 +284,5 @@ TEST(PciAts, KernelBeliefMirrorsTheEnableBitThroughEnableAndDisable) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

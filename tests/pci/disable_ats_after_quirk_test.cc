@@ -22,6 +22,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hdr = hw::pcie::hdr;
@@ -249,4 +250,5 @@ TEST(DisableAtsAfterQuirk, BothSketchesAreNoOpsWithoutTheQuirk) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

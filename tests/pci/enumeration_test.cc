@@ -14,6 +14,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::EventKind;
@@ -264,4 +265,5 @@ TEST(Untrusted, ExternalFacingPortGetsAcsTranslationBlocking) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

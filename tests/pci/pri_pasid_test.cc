@@ -6,6 +6,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using namespace hw::pcie;
@@ -96,4 +97,5 @@ TEST(Pasid, DisableWhenOffWarns) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -8,6 +8,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(NoAtsQuirkTable, ListsTheKernelsDeviceIds) {
@@ -132,4 +133,5 @@ TEST(AtsRequiredQuirks, MatchTheKernelsTable) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

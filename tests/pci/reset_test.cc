@@ -12,6 +12,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace ats = hw::pcie::ats;
@@ -176,4 +177,5 @@ TEST(PciReset, TryResetIsEagainWhileAnotherCpuHoldsTheDeviceLock) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -7,6 +7,7 @@
 #include "machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(Sriov, PfIsPhysfnAndCachesItsCapability) {
@@ -126,4 +127,5 @@ TEST(Sriov, RemovingThePfRemovesItsVfsFirst) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

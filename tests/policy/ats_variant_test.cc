@@ -9,6 +9,7 @@
 #include "policy/ats_variant.h"
 
 namespace atslab::policy {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(AtsPolicy, UpstreamIsThe2026DriverUnchanged) {
@@ -36,4 +37,5 @@ TEST(AtsPolicy, NoOtherDesignTakesTheBeliefFromTheEnable) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::policy

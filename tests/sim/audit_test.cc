@@ -9,6 +9,7 @@
 #include "sim/audit.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 const AuditDevice& dev(const Audit& a, const std::string& bdf) {
@@ -132,4 +133,5 @@ TEST(Audit, VfsAboveTotalVfsFailWithErange) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

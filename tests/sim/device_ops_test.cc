@@ -15,6 +15,7 @@
 #include "sim/stress.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using K = sim::OpKind;
@@ -204,4 +205,5 @@ TEST(VfioMapAtAnIova, AnIovaOffThePageOrBeyondTheApertureIsEinvalAndAnAlignedOne
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -9,6 +9,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 bool has_line(const System& s, kernel::Level level, std::string_view text) {
@@ -42,4 +43,5 @@ kernel: {pci: {noats: true}}
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

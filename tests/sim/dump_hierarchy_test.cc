@@ -18,6 +18,7 @@
 #include "sim/builders.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using namespace hw::pcie;
@@ -272,4 +273,5 @@ TEST(DumpHierarchy, BuiltInMachinesAreStillNumberedDepthFirst) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

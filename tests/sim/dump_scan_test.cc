@@ -19,6 +19,7 @@
 #include "sim/dump_scan.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using namespace hw::pcie;
@@ -225,4 +226,5 @@ TEST(DumpMachine, ADumpOf64Or256BytesIsNotedAsShowingNoExtendedCapability) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -15,6 +15,7 @@
 #include "sim/stress.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -168,9 +169,11 @@ TEST(Explore, MinimiseDropsStepsThatDoNotMatter) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // Runs the seed machine up to: 2 VFs, vf1 bound to a host driver, vf0 bound to vfio-pci.
@@ -274,9 +277,11 @@ TEST(Interleave, LockingDecidesWhatMayNest) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(Interleave, StressSchedulesASecondCpuDeterministically) {
@@ -293,4 +298,5 @@ TEST(Interleave, StressSchedulesASecondCpuDeterministically) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -32,6 +32,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -117,4 +118,5 @@ TEST(ExploreWarnings, NoWarnSiteWithoutAFault) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -9,6 +9,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using faults::Point;
@@ -165,4 +166,5 @@ TEST(EnableFailureScenario, OnlyRollbackStaysConsistentAndItCostsTheVf) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab

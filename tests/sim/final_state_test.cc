@@ -10,6 +10,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 const DeviceFinalState& of(const std::vector<DeviceFinalState>& all, const std::string& bdf) {
@@ -63,4 +64,5 @@ TEST(FinalState, ARemovedFunctionIsMarkedAndHasNoBelief) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

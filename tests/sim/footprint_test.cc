@@ -10,6 +10,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -216,4 +217,5 @@ TEST(Explore, PartialOrderReductionKeepsTheVerdictsAndRunsFewerTransitions) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -11,6 +11,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct Machine {
@@ -92,4 +93,5 @@ TEST(GroupSetType, UntrustedDeviceKeepsDmaTranslation) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

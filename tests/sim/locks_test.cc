@@ -14,6 +14,7 @@
 #include "sim/stress.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::LockClass;
@@ -275,4 +276,5 @@ TEST(Locks, ReplayRefusesANestingTheLocksForbid) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

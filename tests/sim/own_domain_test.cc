@@ -11,6 +11,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct Machine {
@@ -70,4 +71,5 @@ TEST(OwnDomain, AttachedTwiceTheSecondIsRefusedAndTheFirstKept) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

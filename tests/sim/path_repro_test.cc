@@ -11,6 +11,7 @@
 #include "../support/repro_matches_file.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -65,9 +66,11 @@ TEST(AlwaysOnRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) 
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 ReproResult cdev(policy::AtsVariant v) { return run_seed_repro(v, {.scenario = ReproScenario::Iommufd}); }
@@ -116,4 +119,5 @@ TEST(IommufdRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

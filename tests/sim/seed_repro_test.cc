@@ -7,6 +7,7 @@
 #include "sim/state_hash.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -119,4 +120,5 @@ TEST(SeedRepro, IsDeterministic) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -18,6 +18,7 @@
 #include "sim/explore.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 nlohmann::json expected() {
@@ -149,4 +150,5 @@ TEST(SpinAgreement, EveryVariantAndConfigurationAgreesOnEveryInvariantAndWarnSit
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

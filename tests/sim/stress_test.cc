@@ -7,6 +7,7 @@
 #include "sim/stress.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 io::Scenario seed_scenario() { return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml"); }
@@ -118,4 +119,5 @@ TEST(Stress, PresentDevicesAreThePciDevsNotRemovedAfterEveryStep) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -8,6 +8,7 @@
 #include "sim/state_hash.h"
 
 namespace atslab {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // The built-in machine without an IOMMU driver: PCI-core state only.
@@ -101,4 +102,5 @@ TEST(SystemValue, NoKernelCodeIsRunningBetweenCalls) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab

@@ -16,6 +16,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // explore-small's healthy PF (ATS works) with two VFs, both bound to vfio-pci.
@@ -239,4 +240,5 @@ TEST(VfioLifecycle, VfioPciRefusesADeviceWithoutAnIommuGroup) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -7,6 +7,7 @@
 #include "sim/builders.h"
 
 namespace atslab {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // The built-in machine without an IOMMU driver: PCI-core state only.
@@ -54,4 +55,5 @@ TEST(WarnFormat, WarnIsLoggedAndCounted) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab

@@ -10,6 +10,7 @@
 #include "sim/workloads.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 io::Scenario scenario(const char* name) { return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name); }
@@ -112,4 +113,5 @@ TEST(Workloads, HotplugAddsAndRemovesUnderTraffic) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -11,6 +11,7 @@
 #include "sim/stress.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 io::Scenario scenario(const char* name) {
@@ -68,4 +69,5 @@ TEST(X86AtcScenario, StressDeviceTrafficReachesVtdAndAmdEndpointsAtcs) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -10,6 +10,7 @@
 #include "test_entries.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::smmuv3::EntryKind;
@@ -74,4 +75,5 @@ TEST(SmmuWriterAllPairs, EveryCdTransitionPassesTheIndependentChecker) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

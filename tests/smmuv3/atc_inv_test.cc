@@ -4,6 +4,7 @@
 #include "linux/smmuv3/atc_inv.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using smmuv3::atc_inv_to_cmd;
@@ -64,4 +65,5 @@ TEST(SmmuAtcInvRange, TheRecordKeepsTheRangeAndTheSsid) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -17,6 +17,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::smmuv3::field_get;
@@ -133,4 +134,5 @@ TEST(AtsAlwaysOn, AFailedEnableOnTheIdentityAttachLeadsToTheSeedsWarnUnderUpstre
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab

@@ -10,6 +10,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::EventKind;
@@ -154,4 +155,5 @@ TEST(VfioLifecycle, SmmuSeesDefaultBlockedVfioBlockedDefaultThenReleaseBlocked) 
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

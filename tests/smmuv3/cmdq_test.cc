@@ -10,6 +10,7 @@
 #include "test_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -269,4 +270,5 @@ TEST(SmmuAtc, FillWidensToTheStu) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -4,6 +4,7 @@
 #include "hw/smmuv3/command.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using namespace hw::smmuv3;
@@ -166,4 +167,5 @@ TEST(SmmuCommand, OpcodesAreTheArchitecturesAndCoverWhatLinuxSends) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -16,6 +16,7 @@
 #include "../support/observe.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -221,4 +222,5 @@ TEST(SmmuDma, ReleaseFreesTheCdTable) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

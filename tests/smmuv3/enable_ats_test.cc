@@ -14,6 +14,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // A healthy PF (explore-small's) booted with every pci_enable_ats failing: its default-domain
@@ -49,4 +50,5 @@ TEST(SmmuEnableAts, FailEarlyWarnsOnceAtTheFailedEnableFromTheCommitThenLogs) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

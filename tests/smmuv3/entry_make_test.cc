@@ -4,6 +4,7 @@
 #include "test_entries.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(SmmuEntryMake, AbortSteIsValidCfgAbortOnly) {
@@ -59,4 +60,5 @@ TEST(SmmuEntryMake, ReleasedSvaCdSetsEpd0AndClearsSAndR) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -7,6 +7,7 @@
 #include "test_entries.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using check::Behaves;
@@ -114,4 +115,5 @@ TEST(SmmuHitlessCheck, BypassIgnoresEatsAndAbortIsNotInvalid) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

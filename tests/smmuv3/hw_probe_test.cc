@@ -4,6 +4,7 @@
 #include "linux/smmuv3/hw_probe.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace reg = hw::smmuv3::reg;
@@ -40,4 +41,5 @@ TEST(SmmuHwProbe, RegisterBitsMapToFeatures) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

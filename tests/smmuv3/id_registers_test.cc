@@ -11,6 +11,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -124,4 +125,5 @@ TEST(SmmuIdRegisters, MasterSsidBitsCappedBySsidsize) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -9,6 +9,7 @@
 #include "../pci/machine_fixture.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -37,4 +38,5 @@ TEST(SmmuInstallSte, UnchangedSteStillGetsItsPrefetchCfg) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

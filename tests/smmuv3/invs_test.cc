@@ -5,6 +5,7 @@
 #include "linux/system.h"
 
 namespace atslab::smmuv3 {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 Inv asid(uint32_t id) { return {.type = InvType::S1Asid, .id = id, .users = 1}; }
@@ -154,4 +155,5 @@ TEST(Invs, MergeThenUnrefOfTheSameBuildRestoresTheLiveEntries) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::smmuv3

@@ -8,6 +8,7 @@
 #include "test_entries.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::smmuv3::EntryKind;
@@ -78,4 +79,5 @@ TEST(SmmuKunitParity, CdSvaRelease) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -12,6 +12,7 @@
 #include "test_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -133,4 +134,5 @@ TEST(SmmuMmio, AnIllegalCommandInMemoryStopsTheQueueWithCerrorIll) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -20,6 +20,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::KFn;
@@ -211,4 +212,5 @@ TEST(MustSucceedEnomem, EveryVariantGivesTheSameVerdicts) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

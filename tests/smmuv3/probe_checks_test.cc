@@ -16,6 +16,7 @@
 #include "sim/scenario_run.h"
 
 namespace atslab {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
@@ -134,4 +135,5 @@ TEST(SmmuProbeChecks, TheLoaderRefusesBadIdrFieldsWithOneLine) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab

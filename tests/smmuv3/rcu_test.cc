@@ -10,6 +10,7 @@
 #include "linux/system.h"
 
 namespace atslab::smmuv3 {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 RcuState state(const System& s, InvsId i) { return s.kernel.smmuv3.invs_pool.at(i).state; }
@@ -99,4 +100,5 @@ TEST(Rcu, KfreeFreesAtOnceWhateverTheState) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::smmuv3

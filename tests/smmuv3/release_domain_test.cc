@@ -13,6 +13,7 @@
 #include "../support/temp_file.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::KFn;
@@ -61,4 +62,5 @@ TEST(ReleaseDomain, TheScenarioKeySetsIt) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -11,6 +11,7 @@
 #include "test_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(SmmuStateValue, SmmuMemoryAndAtcChangesAreVisibleToEqualityAndHash) {
@@ -65,4 +66,5 @@ TEST(SmmuStateValue, WriterFlagsATargetWithBitsOutsideItsUsedMask) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -15,6 +15,7 @@
 #include "test_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -512,4 +513,5 @@ TEST_F(SmmuTranslate, AtcEntryOutlivesTheMappingUntilInvalidated) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

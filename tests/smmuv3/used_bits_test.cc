@@ -7,6 +7,7 @@
 #include "test_entries.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using smmuv3::get_cd_used;
@@ -88,4 +89,5 @@ TEST(SmmuCdUsed, Epd0DropsTtb0AndItsTcrFields) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

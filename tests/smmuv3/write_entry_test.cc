@@ -8,6 +8,7 @@
 #include "test_entries.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::smmuv3::EntryKind;
@@ -202,4 +203,5 @@ TEST(SmmuWriteCd, SyncIsCfgiCdForTheStreamThenCmdSyncAndNoPrefetch) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -14,6 +14,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 struct Cached : EndpointAtc<VtdMachine, VtdSpec> {
@@ -234,4 +235,5 @@ TEST(VtdAtc, AVfsDescriptorReachesTheVfsAtcAlone) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -12,6 +12,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // Built field by field: GCC 12 misreads a designated initializer that leaves VtdUnit's map defaulted.
@@ -179,4 +180,5 @@ TEST(VtdScenario, VtdFieldsOnlyForAVtdRootComplex) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

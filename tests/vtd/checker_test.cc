@@ -5,6 +5,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 bool reports(const System& s, int n) {
@@ -51,9 +52,11 @@ TEST(VtdAmdChecker, DevDataBeliefDifferentFromTheEnableBitIsNine) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(VtdAmdChecker, DeviceIotlbInvalidationToAnAtsDisabledEndpointIsTwentyThree) {
@@ -81,4 +84,5 @@ TEST(VtdAmdChecker, NormalUnmapsSendNoInvalidationToAtsDisabledEndpoints) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

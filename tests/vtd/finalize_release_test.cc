@@ -6,6 +6,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace regs = hw::pcie;
@@ -136,4 +137,5 @@ TEST(VtdRelease, WholeVfioLifecycleNeverWarnsInPciDisableAts) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

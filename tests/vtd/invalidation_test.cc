@@ -3,6 +3,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 iommu::DomainId default_domain(const VtdMachine& m, pci::DevId d) {
@@ -79,4 +80,5 @@ TEST(VtdInvalidation, NoDeviceIotlbDescriptorForADeviceWhoseAtsIsOff) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

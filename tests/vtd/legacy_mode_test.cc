@@ -7,6 +7,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 VtdSpec legacy(PfSpec pf = {}) { return {.pf = pf, .unit = {.ecap_smts = false}}; }
@@ -77,4 +78,5 @@ TEST(VtdLegacy, ClearDisablesAtsOnlyAfterTheContextEntryIsGone) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -3,6 +3,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace ats = hw::pcie::ats;
@@ -103,4 +104,5 @@ TEST(VtdProbe, FailEarlyFailsTheProbeWhenPrepareFailsBeforeTouchingTheRbtree) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

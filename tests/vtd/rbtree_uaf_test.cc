@@ -5,6 +5,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::KFn;
@@ -90,9 +91,11 @@ TEST(VtdRbtreeUaf, HeaderPhaseQuirkKeepsSupportStableAndTheTreeClean) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 // A Navi10 dGPU (quirk_amd_harvest_no_ats) hot-plugged behind VT-d: probed from device_add,
@@ -129,4 +132,5 @@ TEST(VtdRbtreeUaf, HotPlugUnderTheHeaderPhaseIsClean) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -9,6 +9,7 @@
 #include "vtd_machine.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::pcie::IommuKind;
@@ -101,4 +102,5 @@ TEST(MixedIommus, EachRootComplexProbesThroughItsOwnDriver) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

@@ -4,6 +4,7 @@
 #include "sim/state_hash.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 TEST(VtdAmdStateValue, VtdDriverStateChangesEqualityAndHash) {
@@ -28,4 +29,5 @@ TEST(VtdAmdStateValue, AmdDriverStateChangesEqualityAndHash) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -19,6 +19,7 @@
 #include "linux/kernel/errno.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -120,4 +121,5 @@ TEST(SourceSmmuAttach, AFailedPciEnableAtsIsOnlyLoggedAndTheNextAttachWarnsInPci
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -12,6 +12,7 @@
 #include "sim/compare_drivers.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 std::string describe(const sim::CompareResult& r) {
@@ -58,4 +59,5 @@ TEST(SourceSmmuCompare, TheModelIsRunAsTheTreeIsConfigured) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -11,6 +11,7 @@
 #include "sim/explore.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -86,4 +87,5 @@ TEST(SourceSmmuExplore, TheSeedsMachineIsCleanOnTheTreeWithoutAFault) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -13,6 +13,7 @@
 #include "kernel_src/smmuv3/source_kernel.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -80,4 +81,5 @@ TEST(SourceSmmuProbeDevice, ReleaseLeavesAnAbortSteAndNoMaster) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

@@ -13,6 +13,7 @@
 #include "linux/system.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 namespace hs = hw::smmuv3;
@@ -79,4 +80,5 @@ TEST(SourceSmmuProbe, AStreamTableEntryOfTheProbedSmmuReadsAsAbort) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test

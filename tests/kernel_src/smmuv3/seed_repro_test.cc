@@ -18,6 +18,7 @@
 #include "sim/seed_repro.h"
 
 namespace atslab::test {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using kernel::KFn;
@@ -168,4 +169,5 @@ TEST(SourceSmmuSeed, AFailingPrepareIsAnnouncedWithItsErrorAndNoCommit) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::test
