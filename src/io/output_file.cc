@@ -49,7 +49,13 @@ std::string resolve_output_path(const std::string& path) {
   fs::path dir = p.parent_path();
   if (dir.empty()) dir = ".";
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw InputError(fmt::format("cannot write {}: {} is not a directory", shown, dir.string()));
+  if (!fs::is_directory(dir, ec)) {
+    // A folder that is not there is the usual slip (a typo, one not made yet): say that, not
+    // "not a directory", which reads as if something else stood in its place.
+    if (!fs::exists(dir, ec))
+      throw InputError(fmt::format("cannot write {}: no such directory {} (atslab does not create it)", shown, dir.string()));
+    throw InputError(fmt::format("cannot write {}: {} is not a directory", shown, dir.string()));
+  }
   if (::access(dir.c_str(), W_OK) != 0) throw InputError(fmt::format("cannot write {}: {} is not writable", shown, dir.string()));
   return p.string();
 }
@@ -103,7 +109,10 @@ void check_output_dir(const std::string& dir) {
   // The files' paths are written into JSON results, which carry UTF-8 only.
   if (first_invalid_utf8(dir)) throw InputError(fmt::format("{}: the directory name is not valid UTF-8", dir));
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw InputError(fmt::format("{}: not a directory", dir));
+  if (!fs::is_directory(dir, ec)) {
+    if (!fs::exists(dir, ec)) throw InputError(fmt::format("{}: no such directory (atslab does not create it)", dir));
+    throw InputError(fmt::format("{}: not a directory", dir));
+  }
   if (::access(dir.c_str(), W_OK) != 0) throw InputError(fmt::format("{}: directory is not writable", dir));
 }
 

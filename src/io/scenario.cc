@@ -586,6 +586,15 @@ Scenario read_root(const Reader& r, const YAML::Node& root) {
 
 }  // namespace
 
+bool uses_smmuv3(const Scenario& sc) {
+  if (sc.host) {
+    for (const auto& rc : sc.host->topology->root_complexes())
+      if (rc.iommu == hw::pcie::IommuKind::Smmuv3) return true;
+    return false;
+  }
+  return std::any_of(sc.rcs.begin(), sc.rcs.end(), [](const RcSpec& rc) { return rc.iommu == hw::pcie::IommuKind::Smmuv3; });
+}
+
 std::string device_problem(const Scenario& sc, const sim::Op& op) {
   if (op.device.empty()) return "";
   // "<pf>.vf<N>": N in plain decimal, as the kernel names virtfnN (no sign, space or leading zero).

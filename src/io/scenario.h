@@ -121,6 +121,9 @@ inline constexpr size_t kMaxSmmus = 256, kMaxRootComplexes = 256;
 // A scenario file is at most this large (the shipped ones are below 16 KiB; `repeat:` makes long workloads short).
 inline constexpr uintmax_t kMaxScenarioBytes = uintmax_t{1} << 20;
 
+// Whether any root complex of the machine sits behind an SMMUv3 (the dumps' placement for a host).
+bool uses_smmuv3(const Scenario& sc);
+
 // Throws atslab::InputError "FILE:LINE:COL: FIELD: expected ..." on any problem.
 Scenario load_scenario(const std::string& path);
 

@@ -96,9 +96,7 @@ Scenario host_scenario(HostMachine h, const std::string& name) {
   spread_smmu_specs(sc);
   sc.rcs.push_back({});  // unused: the root complexes are the dumps'
   // The variants other than upstream and fail-early change only the SMMUv3 driver.
-  bool smmuv3 = false;
-  for (const auto& rc : sc.host->topology->root_complexes()) smmuv3 |= rc.iommu == IommuKind::Smmuv3;
-  if (smmuv3)
+  if (uses_smmuv3(sc))
     sc.variants.assign(policy::kAllVariants.begin(), policy::kAllVariants.end());
   else
     sc.variants = {policy::AtsVariant::Upstream, policy::AtsVariant::FailEarly};

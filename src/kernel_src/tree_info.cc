@@ -35,13 +35,13 @@ std::string source_driver_line() {
   return fmt::format("source driver: linux {} ({})", t.version, t.origin);
 }
 
-std::vector<std::string> files_run() {
+std::vector<std::string> files_run(bool smmuv3_machine) {
   // What --driver source hands to the tree's code: ats.c, and the SMMUv3 driver with its
   // io-pgtable where the build has them (ATSLAB_SOURCE_SMMUV3) and the command runs them.
   static constexpr std::string_view kAts[] = {"drivers/pci/ats.c"};
   static constexpr std::string_view kSmmuv3[] = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c", "drivers/iommu/io-pgtable.c",
                                                  "drivers/iommu/io-pgtable-arm.c"};
-  const bool with_smmuv3 = smmuv3::built() && smmuv3::chosen();
+  const bool with_smmuv3 = smmuv3::built() && smmuv3::chosen() && smmuv3_machine;
   std::vector<std::string> out;
   std::istringstream in{std::string(tree().files)};
   for (std::string f; in >> f;)
@@ -51,9 +51,10 @@ std::vector<std::string> files_run() {
   return out;
 }
 
-std::string driver_line(policy::Driver d) {
+std::string driver_line(policy::Driver d, bool smmuv3_machine) {
   if (d == policy::Driver::Model) return "driver: model";
-  return fmt::format("{}: {}", source_driver_line(), fmt::join(files_run(), " "));
+  return fmt::format("{}: {}{}", source_driver_line(), fmt::join(files_run(smmuv3_machine), " "),
+                     smmuv3_machine ? "" : " (no SMMUv3 on this machine: its IOMMU driver is atslab's model)");
 }
 
 }  // namespace atslab::kernel_src

@@ -24,12 +24,15 @@ std::string sha256_of(std::string_view file);
 // include/linux/iommu.h declares pci_dev_reset_iommu_prepare: 7.2, not 6.12).
 bool tree_has_pci_dev_reset_iommu();
 
-// The tree's files --driver source runs: those compiled that atslab calls into.
-std::vector<std::string> files_run();
+// The tree's files --driver source runs: those compiled that atslab calls into. `smmuv3_machine`
+// false: the machine has no SMMUv3 (VT-d, AMD-Vi or none), so the tree's arm-smmu-v3.c, though
+// compiled in, probes nothing and only ats.c runs.
+std::vector<std::string> files_run(bool smmuv3_machine = true);
 
 // "source driver: linux 6.12.118 (/usr/src/linux-source-6.12.tar.xz)"
 std::string source_driver_line();
 // What reports print: "driver: model", or the source driver line and the files it runs.
-std::string driver_line(policy::Driver d);
+// On a machine without an SMMUv3 it says that the IOMMU driver is atslab's model.
+std::string driver_line(policy::Driver d, bool smmuv3_machine = true);
 
 }  // namespace atslab::kernel_src

@@ -219,6 +219,19 @@ TEST(AcpiDmar, AtsrRootPortsAndAllPortsDecideAts) {
   b[72 + 4] = ACPI_DMAR_ALL_PORTS;  // the ATSR's flags (the ATSR follows the 24-byte DRHD at 48)
   const Dmar all = parse_dmar(table_from_bytes(b, "own.dat"));
   EXPECT_TRUE(dmar_ats_supported(all, 0, 0x0200, below_1d).supported);
+  // `atslab acpi --device` has no hierarchy: for 01:00.0 (below 00:1c.0, which it cannot know)
+  // it finds no unit, and says the DRHD's bridge scope may yet cover it; for the bridge itself it
+  // answers from the scope alone.
+  const AnyTable t = d;
+  const std::string text = acpi_text(t, {{0, 0x0100}, {0, 0x00e0}});
+  EXPECT_NE(text.find("0000:01:00.0 -> no DRHD of that segment (unless it sits below a bridge a DRHD names: that needs the "
+                      "hierarchy, `atslab audit --lspci DUMP --acpi TABLE`)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0000:00:1c.0 -> DRHD 0x30 (base 0xfed90000) by its device scope\n"), std::string::npos) << text;
+  const auto j = acpi_json(t, {{0, 0x0100}, {0, 0x00e0}});
+  EXPECT_TRUE(j["devices"][0]["hierarchy_needed"].get<bool>());
+  EXPECT_FALSE(j["devices"][1]["hierarchy_needed"].get<bool>());
 }
 
 TEST(AcpiIvrs, Legion5HasThreeIvhdTypesOfOneIommuAndLinuxReadsType40) {

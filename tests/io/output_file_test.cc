@@ -99,7 +99,12 @@ TEST_F(OutputFile, RefusesADirectoryAFifoAndASymlinkToOne) {
 }
 
 TEST_F(OutputFile, RefusesAMissingDirectoryAndASymlinkLoop) {
-  EXPECT_NE(error_of(dir_ / "nosuch" / "out.json").find("is not a directory"), std::string::npos);
+  EXPECT_NE(error_of(dir_ / "nosuch" / "out.json").find("no such directory"), std::string::npos)
+      << error_of(dir_ / "nosuch" / "out.json");
+  // A file where the folder should be is another thing, and said as such.
+  std::ofstream(dir_ / "plain") << "x";
+  EXPECT_NE(error_of(dir_ / "plain" / "out.json").find("is not a directory"), std::string::npos)
+      << error_of(dir_ / "plain" / "out.json");
   fs::create_symlink("b", dir_ / "a");
   fs::create_symlink("a", dir_ / "b");
   EXPECT_NE(error_of(dir_ / "a").find("too many levels of symbolic links"), std::string::npos);

@@ -110,7 +110,7 @@ atslab::cli::Register reg{
           fmt::print("{}\n", audit_json(a).dump(2));
           return 0;
         }
-        const std::string banner = cli::driver_banner(sc.driver);
+        const std::string banner = cli::driver_banner(sc.driver, io::uses_smmuv3(sc));
         if (!banner.empty()) fmt::print("{}\n", banner);
         fmt::print("audit: {} ({}): each device handed to VFIO and released on its own copy of the booted machine\n",
                    sc.name, sc.path);

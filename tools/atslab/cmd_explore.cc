@@ -86,16 +86,24 @@ class InterruptGuard {
 };
 
 void print_table(const nlohmann::json& results) {
-  fmt::print("{:<11} {:>5} {:>9} {:>10} {:>10} {:>10}  {}\n", "VARIANT", "DEPTH", "EXHAUSTED", "STATES", "UNIQUE",
+  // DEPTH is the deepest level searched completely, of the limit asked: a search that stops at its
+  // first violation (without --all) has not completed the level that violation is on.
+  fmt::print("{:<11} {:>7} {:>9} {:>10} {:>10} {:>10}  {}\n", "VARIANT", "DEPTH", "EXHAUSTED", "STATES", "UNIQUE",
              "STATES/S", "INVARIANTS (trace length)");
   for (const auto& r : results) {
     std::string inv;
     for (const auto& v : r["violations"])
       inv += fmt::format("{}{}({})", inv.empty() ? "" : ", ", v["invariant"].get<int>(), v["length"].get<size_t>());
-    fmt::print("{:<11} {:>5} {:>9} {:>10} {:>10} {:>10.0f}  {}\n", r["variant"].get<std::string>(),
-               r["depth_reached"].get<unsigned>(), r["exhausted"].get<bool>() ? "yes" : "no", r["states"].get<uint64_t>(),
+    fmt::print("{:<11} {:>7} {:>9} {:>10} {:>10} {:>10.0f}  {}\n", r["variant"].get<std::string>(),
+               fmt::format("{}/{}", r["depth_reached"].get<unsigned>(), r["depth"].get<unsigned>()),
+               r["exhausted"].get<bool>() ? "yes" : "no", r["states"].get<uint64_t>(),
                r["unique"].get<uint64_t>(), r["states_per_second"].get<double>(), inv.empty() ? "-" : inv);
   }
+  for (const auto& r : results)
+    if (!r["exhausted"].get<bool>() && !r.value("interrupted", false) && !r["violations"].empty())
+      fmt::print("{}: stopped at its first violation, on level {} (DEPTH is the levels searched completely); "
+                 "--all searches on to the depth for every invariant\n",
+                 r["variant"].get<std::string>(), r["depth_reached"].get<unsigned>() + 1);
   for (const auto& r : results)
     if (r.value("por", false))
       fmt::print("{}: partial-order reduction: {} transitions not run (each commutes with one explored before it), "
@@ -197,7 +205,7 @@ atslab::cli::Register reg{
             }
             vj["replay"] = replay;
           }
-          j["driver"] = cli::driver_json(sc.driver);
+          j["driver"] = cli::driver_json(sc.driver, io::uses_smmuv3(sc));
           results.push_back(j);
         }
         const int signo = g_interrupt;
@@ -206,7 +214,7 @@ atslab::cli::Register reg{
           if (signo) out["interrupted"] = true;
           std::cout << out.dump(2) << "\n";
         } else {
-          fmt::print("{}", cli::driver_banner(sc.driver));
+          fmt::print("{}", cli::driver_banner(sc.driver, io::uses_smmuv3(sc)));
           print_table(results);
           if (signo)
             fmt::print("\ninterrupted by {}: the search stopped early; the results above are what it had found (traces not "

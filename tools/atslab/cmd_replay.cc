@@ -73,7 +73,7 @@ atslab::cli::Register reg{
         } catch (const InputError& e) {
           throw InputError(fmt::format("{}: {}", *path, e.what()));
         }
-        fmt::print("{}", cli::driver_banner(d));
+        fmt::print("{}", cli::driver_banner(d, io::uses_smmuv3(sc)));
         fmt::print("{} under {} (seed {}, faults '{}'): {} steps\n", sc.name, policy::name(rf.variant), rf.seed, rf.faults, r.steps.size());
         for (size_t i = 0; i < r.steps.size(); ++i) fmt::print("  {:>4}  {} -> {}\n", i, r.steps[i].what, r.steps[i].ret);
         if (*log)

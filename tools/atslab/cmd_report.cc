@@ -1,4 +1,5 @@
 // atslab report: one HTML page comparing scenarios under their variants.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <memory>
@@ -48,7 +49,7 @@ atslab::cli::Register reg{
           for (auto v : sc.variants) runs.push_back({&sc, sim::run_scenario(sc, v)});
         std::vector<sim::Audit> audits;
         for (const auto& sc : scenarios) audits.push_back(sim::audit_scenario(sc, {.variants = sc.variants}));
-        cli::write_output(*out, io::html_report(runs, kernel_src::driver_line(d), audits));
+        cli::write_output(*out, io::html_report(runs, kernel_src::driver_line(d, std::any_of(scenarios.begin(), scenarios.end(), [](const io::Scenario& sc) { return io::uses_smmuv3(sc); })), audits));
         return 0;
       };
     }};

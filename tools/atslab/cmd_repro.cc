@@ -138,10 +138,10 @@ atslab::cli::Register reg{
           if (ro.scenario == atslab::sim::ReproScenario::Reset)
             j["scenario"] = "reset: healthy PF, the VF's VFIO_DEVICE_RESET at each VM start fails pci_enable_ats on the way back";
           if (path) j["scenario"] = std::string(atslab::sim::path_description(ro.scenario));
-          j["driver"] = atslab::cli::driver_json(ro.driver);
+          j["driver"] = atslab::cli::driver_json(ro.driver, smmu);
           std::cout << j.dump(2) << "\n";
         } else {
-          std::cout << atslab::cli::driver_banner(ro.driver) << atslab::io::repro_text(results, o->log);
+          std::cout << atslab::cli::driver_banner(ro.driver, smmu) << atslab::io::repro_text(results, o->log);
         }
         return 0;
       };

@@ -1,4 +1,5 @@
 // atslab run: run YAML scenarios under their variants and check their expectations.
+#include <algorithm>
 #include <fmt/format.h>
 #include <iostream>
 #include <map>
@@ -102,7 +103,8 @@ atslab::cli::Register reg{
         std::vector<io::Scenario> scenarios;
         for (const auto& p : o->scenarios) scenarios.push_back(io::load_scenario(p));
         for (auto& sc : scenarios) sc.driver = driver;
-        if (!o->json) fmt::print("{}", cli::driver_banner(driver));
+        const bool smmuv3 = std::any_of(scenarios.begin(), scenarios.end(), [](const io::Scenario& sc) { return io::uses_smmuv3(sc); });
+        if (!o->json) fmt::print("{}", cli::driver_banner(driver, smmuv3));
         std::optional<policy::AtsVariant> only;
         if (!o->variant.empty() && o->variant != "all") {
           only = policy::parse_variant(o->variant);
@@ -130,7 +132,7 @@ atslab::cli::Register reg{
           std::vector<policy::AtsVariant> variants = sc.variants;
           if (only) variants = {*only};
           if (!o->json) fmt::print("{} ({})\n", sc.name, sc.path);
-          nlohmann::json js = {{"scenario", sc.name}, {"path", sc.path}, {"driver", cli::driver_json(driver)},
+          nlohmann::json js = {{"scenario", sc.name}, {"path", sc.path}, {"driver", cli::driver_json(driver, io::uses_smmuv3(sc))},
                                {"variants", nlohmann::json::array()}};
           for (auto v : variants) {
             auto r = sim::run_scenario(sc, v);

@@ -134,12 +134,12 @@ atslab::cli::Register reg{
                          {"non_compliance", r.non_compliance},
                          {"faults", plan}, {"fault_rules", faults::to_json(r.fault_rules)},
                          {"seconds", r.seconds}, {"ops_per_second", r.seconds > 0 ? r.ops / r.seconds : 0.0},
-                         {"driver", cli::driver_json(driver)}});
+                         {"driver", cli::driver_json(driver, io::uses_smmuv3(sc))}});
         }
         if (o->json) {
           std::cout << out.dump(2) << "\n";
         } else {
-          fmt::print("{}{}: workload {}, seed {}, faults {}\n", cli::driver_banner(driver), sc.name, sim::name(*workload), o->seed,
+          fmt::print("{}{}: workload {}, seed {}, faults {}\n", cli::driver_banner(driver, io::uses_smmuv3(sc)), sc.name, sim::name(*workload), o->seed,
                      plan.empty() ? "none" : "'" + plan + "'");
           fmt::print("{:<11} {:>8} {:>6} {:<24} {:>10} {:>12}\n", "VARIANT", "OPS", "WARNS", "INVARIANTS (first at op)", "ATC->OFF", "OPS/S");
           for (const auto& j : out) {

@@ -57,9 +57,10 @@ CLI::Option* add_driver_option(CLI::App& sub, std::string& text);
 // Throws InputError for anything but model or source.
 policy::Driver driver_arg(const std::string& text);
 // What text output opens with under --driver source: the tree and version that ran (the model's output is unchanged).
-std::string driver_banner(policy::Driver d);
+// `smmuv3_machine` false: no SMMUv3 on the machine, so the tree's ats.c alone runs (io::uses_smmuv3).
+std::string driver_banner(policy::Driver d, bool smmuv3_machine = true);
 // {"kind": "model"} or {"kind": "source", "linux": "6.12.118", "tree": ORIGIN, "files": [...]}, for --json.
-nlohmann::json driver_json(policy::Driver d);
+nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine = true);
 
 // "a,b,c" -> {"a", "b", "c"} (an empty item stays, so that the caller reports it).
 std::vector<std::string> split_commas(const std::string& text);

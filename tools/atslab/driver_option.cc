@@ -16,15 +16,15 @@ policy::Driver driver_arg(const std::string& text) {
   throw InputError("unknown driver '" + text + "' (expected model or source)");
 }
 
-std::string driver_banner(policy::Driver d) {
-  return d == policy::Driver::Source ? kernel_src::driver_line(d) + "\n" : "";
+std::string driver_banner(policy::Driver d, bool smmuv3_machine) {
+  return d == policy::Driver::Source ? kernel_src::driver_line(d, smmuv3_machine) + "\n" : "";
 }
 
-nlohmann::json driver_json(policy::Driver d) {
+nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine) {
   if (d == policy::Driver::Model) return {{"kind", "model"}};
   const auto t = kernel_src::tree();
   return {{"kind", "source"}, {"linux", std::string(t.version)}, {"tree", std::string(t.origin)},
-          {"files", kernel_src::files_run()}};
+          {"files", kernel_src::files_run(smmuv3_machine)}};
 }
 
 }  // namespace atslab::cli

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "io/input_error.h"
@@ -170,6 +171,17 @@ std::string scopes_text(const std::vector<DmarDeviceScope>& s) {
   return out;
 }
 
+// A DRHD scope naming a bridge covers everything below it, which only the PCI hierarchy knows:
+// without the dumps, a catch-all answer (or none) may be one such a scope would override.
+bool hierarchy_needed(const Dmar& d, uint16_t segment, const DmarUnit* found) {
+  if (found && !(found->flags & DMAR_INCLUDE_PCI_ALL)) return false;
+  return std::any_of(d.drhds.begin(), d.drhds.end(), [&](const DmarUnit& x) {
+    return x.segment == segment && std::any_of(x.scopes.begin(), x.scopes.end(), [](const DmarDeviceScope& sc) {
+             return sc.entry_type == ACPI_DMAR_SCOPE_TYPE_BRIDGE;
+           });
+  });
+}
+
 std::string dmar_text(const Dmar& d, const std::vector<DeviceAddress>& devices) {
   std::string out = header_line(d.table) + fmt::format(", host address width {}, flags {}{}{}{}\n", d.width + 1, hex(d.flags),
                                                        (d.flags & DMAR_INTR_REMAP) ? " INTR_REMAP" : "",
@@ -191,10 +203,14 @@ std::string dmar_text(const Dmar& d, const std::vector<DeviceAddress>& devices) 
   if (d.atsrs.empty()) out += "  no ATSR: VT-d lets only integrated devices (and those in a SATC) use ATS\n";
   for (const auto& dev : devices) {
     const DmarUnit* u = dmar_find_drhd(d, dev.segment, dev.rid);
-    out += fmt::format("  {:04x}:{} -> {}\n", dev.segment, format_rid(dev.rid),
+    out += fmt::format("  {:04x}:{} -> {}{}\n", dev.segment, format_rid(dev.rid),
                        u ? fmt::format("DRHD 0x{:x} (base {}){}", u->offset, hex(u->address),
                                        (u->flags & DMAR_INCLUDE_PCI_ALL) ? " by INCLUDE_PCI_ALL" : " by its device scope")
-                         : std::string("no DRHD of that segment"));
+                         : std::string("no DRHD of that segment"),
+                       hierarchy_needed(d, dev.segment, u)
+                           ? " (unless it sits below a bridge a DRHD names: that needs the hierarchy, `atslab audit --lspci "
+                             "DUMP --acpi TABLE`)"
+                           : "");
   }
   return out;
 }
@@ -227,7 +243,9 @@ json dmar_json(const Dmar& d, const std::vector<DeviceAddress>& devices) {
   j["devices"] = json::array();
   for (const auto& dev : devices) {
     json o = {{"segment", dev.segment}, {"rid", dev.rid}};
-    if (const DmarUnit* u = dmar_find_drhd(d, dev.segment, dev.rid)) o["drhd"] = u->offset;
+    const DmarUnit* u = dmar_find_drhd(d, dev.segment, dev.rid);
+    if (u) o["drhd"] = u->offset;
+    o["hierarchy_needed"] = hierarchy_needed(d, dev.segment, u);
     j["devices"].push_back(o);
   }
   return j;
