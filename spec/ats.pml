@@ -20,8 +20,12 @@
  *   PF_HEALTHY     the PF is not quirked: its probe programs STU 12
  *   NO_INVALIDATOR no unmap process
  *   CHECK=k        assert check k (below); without it, pan reads the check
- *                  from the environment variable SPIN_CHECK, so one compiled
- *                  pan answers every check (spec/run-spin.sh)
+ *                  from the environment variable SPIN_CHECK, and FAULTS and
+ *                  PF_HEALTHY from SPIN_FAULTS=1 and SPIN_PF_HEALTHY=1, so one
+ *                  compiled pan per variant answers every check of every
+ *                  configuration (spec/run-spin.sh). With CHECK (spin's own
+ *                  simulator replaying a trail, which runs no C code) they are
+ *                  the macros above.
  *
  * Checks: k = 1..24 is invariant k of kernel-semantics.md section 7 (those
  * this model can state: 1, 4, 9, 10, 11, 12, 13, 14, 18, 23, 24); k >= 100
@@ -76,12 +80,25 @@ byte chk;                 /* the check this run asserts (0: none) */
 
 #ifndef CHECK
 c_code {
-/* pan reads its check from the environment, so run-spin.sh compiles it once. */
+/* pan reads its check and configuration from the environment, so run-spin.sh compiles it once. */
 static int spin_check_from_env(void) {
   const char *s = getenv("SPIN_CHECK");
   return s ? atoi(s) : 0;
 }
+static int spin_flag_from_env(const char *name) {
+  const char *s = getenv(name);
+  return s && s[0] == '1' && !s[1];
 }
+/* Set once by init; a C variable, not Promela's: the configuration is no part of the state. */
+static int spin_faults;
+}
+#define MAY_FAIL   c_expr { spin_faults }
+#else
+#ifdef FAULTS
+#define MAY_FAIL   true
+#else
+#define MAY_FAIL   false
+#endif
 #endif
 
 /* ---- sizes and names ---------------------------------------------------- */
@@ -198,13 +215,12 @@ inline prepare_vf(v, ret) {
  * be the one asked for (a VF has no STU of its own), then the Enable bit. */
 inline enable_vf(v, ret) {
   ret = 0;
-#ifdef FAULTS
-  /* any call may fail instead; the value is never looked at, so one will do */
+  /* with FAULTS any call may fail instead; the value is never looked at, so one will do
+   * (inside the attach's atomic sequence: without FAULTS the choice adds no state) */
   if
-  :: ret = EINVAL
+  :: MAY_FAIL -> ret = EINVAL
   :: skip
   fi;
-#endif
   if
   :: ret != 0 -> skip
   :: else ->
@@ -512,13 +528,17 @@ init {
   atomic {
 #ifdef CHECK
     chk = CHECK;
-#else
-    c_code { now.chk = spin_check_from_env(); };
-#endif
 #ifdef PF_HEALTHY
     pf_cap = 1;
 #else
     pf_cap = 0;     /* the PF's quirk ran before its IOMMU probe */
+#endif
+#else
+    c_code {
+      now.chk = spin_check_from_env();
+      now.pf_cap = spin_flag_from_env("SPIN_PF_HEALTHY");
+      spin_faults = spin_flag_from_env("SPIN_FAULTS");
+    };
 #endif
     vf_cap[0] = 1; vf_cap[1] = 1;
     probe_pf();

@@ -85,7 +85,7 @@ foreach(i RANGE ${lastconfig})
   endif()
 
   execute_process(
-    COMMAND "${CMAKE_COMMAND}" -E env SPIN_MEASURE_OPT=-O0 "SPIN_CHECKS=${spin_checks}"
+    COMMAND "${CMAKE_COMMAND}" -E env SPIN_MEASURE_OPT=-O0 "SPIN_CHECKS=${spin_checks}" "SPIN_PAN_CACHE=${PAN_CACHE}"
             "${SPEC_DIR}/run-spin.sh" "${VARIANT}" "FAULTS=${faults}" "PF=${pf}"
     OUTPUT_VARIABLE out ERROR_VARIABLE errout RESULT_VARIABLE rc
     OUTPUT_STRIP_TRAILING_WHITESPACE)

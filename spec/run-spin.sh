@@ -33,7 +33,8 @@
 # without its in-flight exception, a WARN site goes by its function's name);
 # SPIN_KEEP=1 keeps the work directory (pan sources and trails, replayed with
 # spin -DVARIANT=v [-DFAULTS] [-DPF_HEALTHY] -DCHECK=k -t -p -g ats.pml) and
-# prints its path on stderr; CC picks the compiler (default cc).
+# prints its path on stderr; SPIN_PAN_CACHE=DIR keeps the compiled pan there for
+# the next run of the same variant (build() below); CC picks the compiler (default cc).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -91,9 +92,9 @@ check_number() {
 }
 checks="${SPIN_CHECKS-$invariants $warn_sites}"
 for c in $checks; do check_number "$c" >/dev/null || die "unknown check '$c' (invariants: $invariants; 23_STRICT; WARN sites: $warn_sites)"; done
+# pan takes the configuration from its environment (ats.pml's head): one pan per variant.
 defines=(-DVARIANT=$vnum)
-[ "$faults" = 1 ] && defines+=(-DFAULTS)
-[ "$pf" = healthy ] && defines+=(-DPF_HEALTHY)
+pan_env=(SPIN_FAULTS="$faults" SPIN_PF_HEALTHY="$([ "$pf" = healthy ] && echo 1 || echo 0)")
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/atslab-spin.XXXXXX")" || die "mktemp failed"
 if [ "${SPIN_KEEP:-0}" = 1 ]; then
@@ -105,10 +106,21 @@ cp "$model" "$work/ats.pml" || die "cannot copy the model"
 
 t_start="$(now)"
 
-# build NAME CC_OPT: generate and compile pan in $work/NAME.
+# build NAME CC_OPT: generate and compile pan in $work/NAME. With SPIN_PAN_CACHE=DIR, a pan
+# compiled there before from the same model, variant and options is used again (ctest's
+# spin.<variant> runs four configurations: compiling pan was most of its time).
 build() {
   local name="$1" opt="$2"
   local dir="$work/$name"
+  local key
+  key="$(cat "$work/ats.pml" | sha256sum | cut -c1-16) ${defines[*]} $opt $("$cc" --version 2>/dev/null | head -1)"
+  if [ -n "${SPIN_PAN_CACHE:-}" ]; then
+    local cache="$SPIN_PAN_CACHE/$name"
+    if [ -x "$cache/pan" ] && [ "$(cat "$cache/key" 2>/dev/null)" = "$key" ]; then
+      mkdir -p "$dir" && cp "$cache/pan" "$dir/pan" || die "cannot copy the cached pan from $cache"
+      return
+    fi
+  fi
   mkdir -p "$dir" && cp "$work/ats.pml" "$dir/" || die "cannot prepare $dir"
   # Limits: the machine is shared; a model change that explodes must fail, not swap.
   (cd "$dir" && ulimit -v 4000000 && timeout 300 spin "${defines[@]}" -a ats.pml >spin.log 2>&1) ||
@@ -116,6 +128,14 @@ build() {
   # pan.c is generated code: its warnings are not ours.
   (cd "$dir" && "$cc" "$opt" -w -DSAFETY -DMEMLIM=2048 -o pan pan.c >cc.log 2>&1) ||
     die "cc failed: $(tail -3 "$dir/cc.log")"
+  if [ -n "${SPIN_PAN_CACHE:-}" ]; then
+    # Written whole under a temporary name, then renamed: a run stopped half way leaves no pan
+    # that a later one would take.
+    local cache="$SPIN_PAN_CACHE/$name"
+    # The key goes first and comes back last, so that no pan is ever found beside another's key.
+    mkdir -p "$cache" && rm -f "$cache/key" && cp "$dir/pan" "$cache/pan.tmp.$$" && mv "$cache/pan.tmp.$$" "$cache/pan" &&
+      printf '%s' "$key" >"$cache/key.tmp.$$" && mv "$cache/key.tmp.$$" "$cache/key" || die "cannot write the pan cache $cache"
+  fi
 }
 
 # verify DIR CHECK: run pan in $work/DIR with SPIN_CHECK=CHECK (in a directory
@@ -126,7 +146,7 @@ verify() {
   mkdir -p "$dir" && cp "$work/ats.pml" "$dir/" || die "cannot prepare $dir"
   # CPU time (user + sys, getrusage) of pan alone: other load on the machine
   # does not count, and it resolves milliseconds where pan's clock has 10 ms.
-  { time (cd "$dir" && ulimit -v 4000000 && SPIN_CHECK="$2" timeout 300 "$bin" -m200000 -w18 >pan.log 2>&1); } 2>"$dir/time.log" ||
+  { time (cd "$dir" && ulimit -v 4000000 && env "${pan_env[@]}" SPIN_CHECK="$2" timeout 300 "$bin" -m200000 -w18 >pan.log 2>&1); } 2>"$dir/time.log" ||
     die "pan failed for check $2: $(tail -3 "$dir/pan.log")"
   pan_seconds="$(awk '{ printf "%.3f", $1 + $2 }' "$dir/time.log")"
   grep -q "max search depth too small" "$dir/pan.log" && die "search depth exceeded for check $2: the search was not exhaustive"
