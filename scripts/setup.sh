@@ -9,6 +9,7 @@ packages=(
   libpci-dev pciutils pci.ids libxxhash-dev
   acpica-tools  # iasl: the ACPI tests compile published disassemblies back to tables
   libgtest-dev libgmock-dev libbenchmark-dev
+  libgoogle-perftools-dev  # tcmalloc: the explorer allocates in every transition (cmake/Allocator.cmake)
   clang libclang-rt-14-dev
   spin
   python3
