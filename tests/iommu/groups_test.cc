@@ -241,6 +241,40 @@ TEST(GroupRepro, VtdStyleRecordsTheSecondMemberOffButItsArrayEntryStays) {
   EXPECT_EQ(r.res.violated, (std::vector<int>{13, 14, 23}));
 }
 
+// scenarios/group-vtd-amd.yaml: the same group behind scalable VT-d (s0, s1 on segment 0), legacy
+// VT-d (l0, l1 on 1) and AMD-Vi (a0, a1 on 2), the second member's enable failing in its group's
+// paging attach. Legacy VT-d and AMD-Vi keep pci_enable_ats()'s result: the failed member is off in
+// the hardware and in the books, its sibling on in both; scalable VT-d enabled both at probe.
+TEST(GroupRepro, BehindLegacyVtdAndAmdTheFailedMemberIsRecordedOffAndScalableVtdNeverEnablesAtAttach) {
+  const io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/group-vtd-amd.yaml");
+  for (auto v : {policy::AtsVariant::Upstream, policy::AtsVariant::FailEarly}) {
+    const ScenarioResult r = run_scenario(sc, v);
+    EXPECT_TRUE(r.failed_expectations.empty()) << policy::name(v);
+    auto row = [&](size_t step, const std::string& bdf) -> std::pair<bool, bool> {
+      for (const DeviceFinalState& d : r.steps.at(step).devices)
+        if (d.bdf == bdf) return {d.ats_enable, d.belief.value_or(false)};
+      ADD_FAILURE() << bdf;
+      return {};
+    };
+    constexpr size_t kScalable = 2, kLegacy = 8, kAmd = 14;  // each container's VFIO_SET_IOMMU
+    for (size_t step : {kScalable, kLegacy, kAmd}) EXPECT_EQ(r.steps.at(step).ret, 0) << policy::name(v) << " step " << step;
+    EXPECT_EQ(row(kScalable, "0000:01:00.1"), std::make_pair(true, true)) << policy::name(v);
+    EXPECT_EQ(row(kLegacy, "0001:01:00.0"), std::make_pair(true, true)) << policy::name(v);
+    EXPECT_EQ(row(kLegacy, "0001:01:00.1"), std::make_pair(false, false)) << policy::name(v);
+    EXPECT_EQ(row(kAmd, "0002:01:00.0"), std::make_pair(true, true)) << policy::name(v);
+    EXPECT_EQ(row(kAmd, "0002:01:00.1"), std::make_pair(false, false)) << policy::name(v);
+    EXPECT_TRUE(r.violated.empty()) << policy::name(v);
+    const auto& w = r.final.record.warnings;
+    if (v == policy::AtsVariant::Upstream) {
+      EXPECT_TRUE(w.empty());
+    } else {
+      ASSERT_EQ(w.size(), 2u);
+      EXPECT_EQ(w[0].function, kernel::KFn::iommu_enable_pci_ats);
+      EXPECT_EQ(w[1].function, kernel::KFn::pdev_enable_cap_ats);
+    }
+  }
+}
+
 TEST(GroupRepro, BelowARootPortWithoutAcsTheSixMembersMoveTogetherAndRollbackPutsBackAllThatMoved) {
   const io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/group-switch.yaml");
   for (auto v : policy::kAllVariants) {
