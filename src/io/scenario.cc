@@ -161,6 +161,10 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
     case sim::OpField::Write: op.write = r.flag(n, field); return;
     case sim::OpField::Type: op.type = r.str(n, field); return;
     case sim::OpField::Hwpt: op.hwpt = r.name(n, field); return;
+    case sim::OpField::Pasid:
+      op.pasid = r.num<uint32_t>(n, field, sim::kMaxWorkloadPasid);
+      if (op.pasid == 0) r.fail(n, field, "PASID 0 is the RID's (IOMMU_NO_PASID): a PASID is 1 or more");
+      return;
   }
 }
 
