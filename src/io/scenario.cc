@@ -1,4 +1,6 @@
 #include "io/scenario.h"
+
+#include "check/invariants.h"
 #include "io/yaml_guard.h"
 
 #include <yaml-cpp/depthguard.h>
@@ -555,7 +557,7 @@ void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
     if (x["violations"]) {
       if (!x["violations"].IsSequence()) r.fail(x["violations"], "expect." + key + ".violations", "expected a list of invariant numbers");
       std::vector<int> v;
-      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, "expect." + key + ".violations[]", 26));
+      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, "expect." + key + ".violations[]", check::kLastInvariant));
       std::sort(v.begin(), v.end());
       ex.violations = v;
     }

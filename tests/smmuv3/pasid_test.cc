@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "check/invariants.h"
 #include "hw/pcie/atc.h"
 #include "hw/smmuv3/bits.h"
 #include "hw/smmuv3/cd_layout.h"
@@ -303,6 +304,37 @@ TEST(SmmuPasid, VtdStyleRecordsTheResultAndDetachesWithoutAWarn) {
   ASSERT_EQ(b.run(detach(2)), 0);
   EXPECT_TRUE(b.s.record.warnings.empty());
   EXPECT_EQ(field_get(ste::k0Cfg, b.ste()[0]), ste::kCfgBypass);
+}
+
+// Invariant 27 (finding 26): without ACS above it, pci_enable_pasid fails at probe
+// (arm_smmu_enable_pasid's error ignored: ssid_bits 0, a one-CD table), but the core's
+// max_pasids comes from pci_max_pasids, so the PASID attach succeeds, CD 1 lies past S1CDMAX 0,
+// and no PASID traffic can reach it.
+TEST(SmmuPasid, AFailedPciEnablePasidLeavesAnAttachedPasidTheSmmuCannotReach) {
+  io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/pasid-no-acs.yaml");
+  Booted b;
+  b.s = sim::boot_machine(sc, policy::AtsVariant::Upstream, b.ctx, 1, "");
+  b.acc = *sim::resolve(b.s, b.ctx, "acc");
+  EXPECT_TRUE(logged(b.s, "Failed to enable PASID"));
+  EXPECT_FALSE(b.s.kernel.devs[b.acc].pasid_enabled);
+  EXPECT_EQ(b.master().ssid_bits, 0);
+  EXPECT_EQ(b.s.kernel.iommu.devs[b.acc].max_pasids, 1u << 20) << "dev_iommu_get_max_pasids does not ask";
+  b.to_identity();
+  auto has27 = [&] {
+    for (const auto& v : check::check_state(b.s, true))
+      if (v.invariant == 27) return true;
+    return false;
+  };
+  EXPECT_FALSE(has27());
+  ASSERT_EQ(b.run(attach(1)), 0) << "the core's check passes; arm_smmu_set_pasid trusts it";
+  EXPECT_EQ(b.master().used_ssids, 1u);
+  EXPECT_EQ(field_get(ste::k0S1CdMax, b.ste()[0]), 0u);
+  EXPECT_TRUE(b.pci_ats());
+  EXPECT_TRUE(has27());
+  EXPECT_EQ(b.run({.kind = OpKind::PasidDma, .iova = sim::OpContext::kIovaBase, .write = true, .pasid = 1}), -ENODEV)
+      << "PASID Enable is clear: the function sends no PASID prefix";
+  ASSERT_EQ(b.run(detach(1)), 0);
+  EXPECT_FALSE(has27());
 }
 
 // The new fields are state: each changes the System's hash (src/sim/state_hash.cc).
