@@ -378,8 +378,13 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
     for (pci::DevId dev : grp.devices) {
       const auto& d = s.kernel.devs[dev];
       auto ste = hw_ste(s, dom.iommu, d.bdf.rid());
+      // Identity is a bypass STE, or a CD-table STE whose untagged traffic bypasses: S1DSS=BYPASS,
+      // which the SMMU honours only with substreams (S1CDMAX != 0; with 0 it uses CD 0).
+      const bool s1dss_bypass = ste_valid(ste) && ste_cfg(ste) == 5 &&
+                                hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]) != 0 &&
+                                hw::smmuv3::field_get(hw::smmuv3::ste::k1S1Dss, ste[1]) == hw::smmuv3::ste::kS1DssBypass;
       bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && ste_cfg(ste) == 0
-                : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || ste_translates(ste))
+                : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || s1dss_bypass)
                                                           : ste_translates(ste);
       if (iommu::is_paging(dom.type)) {
         bool listed = false;

@@ -333,6 +333,9 @@ TEST(SmmuPasid, AFailedPciEnablePasidLeavesAnAttachedPasidTheSmmuCannotReach) {
   EXPECT_TRUE(has27());
   EXPECT_EQ(b.run({.kind = OpKind::PasidDma, .iova = sim::OpContext::kIovaBase, .write = true, .pasid = 1}), -ENODEV)
       << "PASID Enable is clear: the function sends no PASID prefix";
+  // S1CDMAX 0: S1DSS is ignored and untagged traffic uses CD 0, which the identity RID left empty.
+  EXPECT_EQ(b.run({.kind = OpKind::DeviceDma, .iova = sim::OpContext::kIovaBase, .write = true}), -EFAULT)
+      << "the identity RID's DMA faults (C_BAD_CD)";
   ASSERT_EQ(b.run(detach(1)), 0);
   EXPECT_FALSE(has27());
 }
