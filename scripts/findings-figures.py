@@ -78,6 +78,9 @@ def quick(binary):
             r = explore(binary, "scenarios/pasid.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", "3", *faults)[0]
             assert sorted(v["invariant"] for v in r["violations"]) == expect, f"pasid.yaml under {variant} {faults}: {r['violations']}"
             out.append((26, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
+        r = explore(binary, "scenarios/pasid-no-acs.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", "3")[0]
+        assert sorted(v["invariant"] for v in r["violations"]) == [24, 27], f"pasid-no-acs.yaml under {variant}: {r['violations']}"
+        out.append((26, f"exhausts {thousands(r['states'])} transitions, {thousands(r['unique'])} unique states and reports 24 and 27 only"))
     return out
 
 
