@@ -71,6 +71,16 @@ def quick(binary):
         r = explore(binary, "scenarios/group.yaml", "--variant", variant, "--all", "--depth", "4")[0]
         assert sorted(v["invariant"] for v in r["violations"]) == [4, 9, 13, 14, 23], f"group.yaml under {variant}: {r['violations']}"
         out.append((25, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
+    for v in atslab(binary, "repro", "--scenario", "pasid", "--json")["variants"]:
+        out.append((26, repro_row(v)))
+    for variant in ("series-v3", "fail-early"):
+        for faults, expect in (((), [20]), (("--faults", "pci_enable_ats"), [4, 9, 13, 14, 20, 23])):
+            r = explore(binary, "scenarios/pasid.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", "3", *faults)[0]
+            assert sorted(v["invariant"] for v in r["violations"]) == expect, f"pasid.yaml under {variant} {faults}: {r['violations']}"
+            out.append((26, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
+        r = explore(binary, "scenarios/pasid-no-acs.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", "3")[0]
+        assert sorted(v["invariant"] for v in r["violations"]) == [24, 27], f"pasid-no-acs.yaml under {variant}: {r['violations']}"
+        out.append((26, f"exhausts {thousands(r['states'])} transitions, {thousands(r['unique'])} unique states and reports 24 and 27 only"))
     return out
 
 

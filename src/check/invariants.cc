@@ -14,6 +14,9 @@
 #include "check/state_index.h"
 #include "check/vtd_amd_invariants.h"
 #include "hw/pcie/capability_walk.h"
+#include "hw/smmuv3/bits.h"
+#include "hw/smmuv3/cd_layout.h"
+#include "hw/smmuv3/ste_layout.h"
 #include "hw/smmuv3/stream_table.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/iommu/driver_ops.h"
@@ -84,6 +87,32 @@ void master_invariants(const System& s, pci::DevId dev, uint16_t smmu, bool ats_
       if (!ste_translates(ste) || ste_eats(ste) != 1)
         out.push_back({10, who(), fmt::format("master->ats_enabled but StreamID {:#x} has CFG={} EATS={}", sid, ste_cfg(ste), ste_eats(ste))});
     }
+}
+
+// 27 (PASIDs): every PASID the driver counts in use (cd_table.used_ssids) has a valid CD the SMMU
+// can reach: each StreamID's STE is a CD-table STE, and the valid CDs at SSIDs 1 to
+// 2^S1CDMAX - 1 of the table it points at are as many as the driver counts. A CD written past
+// the table's end, or a table the STE no longer points at, leaves a PASID the core believes
+// attached whose tagged DMA the SMMU refuses (C_BAD_SUBSTREAMID / F_STREAM_DISABLED).
+void pasid_reach_invariant(const System& s, const smmuv3::Master& master, uint32_t index, std::vector<Violation>& out) {
+  if (master.used_ssids == 0) return;
+  for (uint32_t sid : master.streams) {
+    const auto ste = hw_ste(s, master.smmu, sid);
+    auto who = [&] { return fmt::format("{} (master {})", dev_name(s, master.dev), index); };
+    if (!ste_valid(ste) || (ste_cfg(ste) != 5 && ste_cfg(ste) != 7)) {
+      out.push_back({27, who(), fmt::format("{} PASID(s) in use but StreamID {:#x} has CFG={}: no CD table", master.used_ssids, sid, ste_cfg(ste))});
+      continue;
+    }
+    const unsigned cdmax = static_cast<unsigned>(hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]));
+    const uint64_t table = ste[0] & hw::smmuv3::ste::k0S1CtxPtrMask;
+    uint32_t reachable = 0;
+    // The model's table is linear and one page at most (smmuv3::kModelCdMax).
+    for (uint32_t ssid = 1; ssid < (1u << std::min<unsigned>(cdmax, smmuv3::kModelCdMax)); ++ssid)
+      if (hw::smmuv3::read_entry(s.hw.memory, table + uint64_t{ssid} * hw::smmuv3::kEntryBytes)[0] & hw::smmuv3::cd::k0V) ++reachable;
+    if (reachable != master.used_ssids)
+      out.push_back({27, who(), fmt::format("cd_table.used_ssids={} but StreamID {:#x}'s STE (S1CDMAX {}) reaches {} valid CD(s) past CD 0",
+                                            master.used_ssids, sid, cdmax, reachable)});
+  }
 }
 
 template <typename Who>
@@ -225,6 +254,7 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
     const auto& master = drv.masters[m];
     if (!master.live) return;
     master_invariants(s, master.dev, master.smmu, master.ats_enabled, master.streams, m, out);
+    pasid_reach_invariant(s, master, m, out);
   });
   for (uint32_t di = 0; di < drv.domains.size(); ++di) {
     const auto& dom = drv.domains[di];
@@ -348,8 +378,13 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
     for (pci::DevId dev : grp.devices) {
       const auto& d = s.kernel.devs[dev];
       auto ste = hw_ste(s, dom.iommu, d.bdf.rid());
+      // Identity is a bypass STE, or a CD-table STE whose untagged traffic bypasses: S1DSS=BYPASS,
+      // which the SMMU honours only with substreams (S1CDMAX != 0; with 0 it uses CD 0).
+      const bool s1dss_bypass = ste_valid(ste) && ste_cfg(ste) == 5 &&
+                                hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]) != 0 &&
+                                hw::smmuv3::field_get(hw::smmuv3::ste::k1S1Dss, ste[1]) == hw::smmuv3::ste::kS1DssBypass;
       bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && ste_cfg(ste) == 0
-                : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || ste_translates(ste))
+                : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || s1dss_bypass)
                                                           : ste_translates(ste);
       if (iommu::is_paging(dom.type)) {
         bool listed = false;

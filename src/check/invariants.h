@@ -16,6 +16,9 @@ struct System;
 
 namespace atslab::check {
 
+// The highest invariant number: section 7's 1 to 26, and 27 (PASIDs reachable, issue 18's path 2).
+inline constexpr int kLastInvariant = 27;
+
 struct Violation {
   int invariant = 0;   // section 7 number; 0 = memory safety (RCU use after free, KASAN use after free, dangling rbtree node)
   std::string objects;  // what it is about, e.g. "0000:01:00.1 (master 2) domain 3"

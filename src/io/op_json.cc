@@ -26,6 +26,7 @@ void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
     case OpField::Write: j[key] = op.write; return;
     case OpField::Type: j[key] = op.type; return;
     case OpField::Hwpt: j[key] = op.hwpt; return;
+    case OpField::Pasid: j[key] = op.pasid; return;
   }
 }
 
@@ -62,6 +63,11 @@ void read_field(const nlohmann::json& v, OpField f, const std::string& where, si
     case OpField::Hwpt:
       str(op.hwpt);
       if (op.hwpt.empty()) throw InputError(fmt::format("{} must not be empty", at));
+      return;
+    case OpField::Pasid:
+      if (!v.is_number_unsigned() || v.get<uint64_t>() < 1 || v.get<uint64_t>() > sim::kMaxWorkloadPasid)
+        throw InputError(fmt::format("{} must be a PASID from 1 to {}", at, sim::kMaxWorkloadPasid));
+      op.pasid = v.get<uint32_t>();
       return;
   }
 }

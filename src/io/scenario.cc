@@ -1,4 +1,6 @@
 #include "io/scenario.h"
+
+#include "check/invariants.h"
 #include "io/yaml_guard.h"
 
 #include <yaml-cpp/depthguard.h>
@@ -161,6 +163,10 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
     case sim::OpField::Write: op.write = r.flag(n, field); return;
     case sim::OpField::Type: op.type = r.str(n, field); return;
     case sim::OpField::Hwpt: op.hwpt = r.name(n, field); return;
+    case sim::OpField::Pasid:
+      op.pasid = r.num<uint32_t>(n, field, sim::kMaxWorkloadPasid);
+      if (op.pasid == 0) r.fail(n, field, "PASID 0 is the RID's (IOMMU_NO_PASID): a PASID is 1 or more");
+      return;
   }
 }
 
@@ -551,7 +557,7 @@ void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
     if (x["violations"]) {
       if (!x["violations"].IsSequence()) r.fail(x["violations"], "expect." + key + ".violations", "expected a list of invariant numbers");
       std::vector<int> v;
-      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, "expect." + key + ".violations[]", 26));
+      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, "expect." + key + ".violations[]", check::kLastInvariant));
       std::sort(v.begin(), v.end());
       ex.violations = v;
     }

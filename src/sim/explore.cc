@@ -106,6 +106,12 @@ bool uses_iommufd(const std::vector<Op>& workload) {
   });
 }
 
+bool uses_pasid(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
+    return op.kind >= OpKind::PasidAttach && op.kind <= OpKind::PasidDma;
+  });
+}
+
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {
   std::vector<Op> plain;
   std::vector<std::string> names;
@@ -166,6 +172,16 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     for (const char* h : {"h0", "h1"}) plain.push_back({.kind = OpKind::IommufdHwptDestroy, .hwpt = h});
     plain.push_back({.kind = OpKind::IommufdMap});
     plain.push_back({.kind = OpKind::IommufdUnmap});
+  }
+  // The PASID operations likewise join only for a scenario whose workload uses PASIDs
+  // (scenarios/pasid.yaml): a kernel driver's PASID 1, attached, remapped, detached, and its DMA.
+  if (uses_pasid(sc.workload)) {
+    for (const auto& n : names) {
+      plain.push_back({.kind = OpKind::PasidAttach, .device = n, .pasid = 1});
+      plain.push_back({.kind = OpKind::PasidDetach, .device = n, .pasid = 1});
+      plain.push_back({.kind = OpKind::PasidRemap, .device = n, .pasid = 1});
+      plain.push_back({.kind = OpKind::PasidDma, .device = n, .iova = OpContext::kIovaBase, .write = true, .pasid = 1});
+    }
   }
   if (!opt.kinds.empty())
     std::erase_if(plain, [&](const Op& op) { return std::find(opt.kinds.begin(), opt.kinds.end(), op.kind) == opt.kinds.end(); });

@@ -87,6 +87,8 @@ struct ExploreResult {
 
 // Whether a workload takes the VFIO cdev path (any iommufd operation).
 bool uses_iommufd(const std::vector<Op>& workload);
+// Whether it takes the PASID operations (scenarios/pasid.yaml), which then join the alphabet.
+bool uses_pasid(const std::vector<Op>& workload);
 // The operations explored in every state: plain, then each with a forced fault. The cdev path's
 // operations are among them only for a scenario whose workload uses it.
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt);

@@ -31,6 +31,8 @@ constexpr F kDeviceHwpt[] = {F::Device, F::Hwpt};
 constexpr F kHwpt[] = {F::Hwpt};
 constexpr F kCountIova[] = {F::Count, F::Iova};
 constexpr F kIova[] = {F::Iova};
+constexpr F kDevicePasid[] = {F::Device, F::Pasid};
+constexpr F kDevicePasidIovaWrite[] = {F::Device, F::Pasid, F::Iova, F::Write};
 
 // In OpKind order (checked below), so a kind indexes its row.
 constexpr KindInfo kKinds[] = {
@@ -63,6 +65,10 @@ constexpr KindInfo kKinds[] = {
     {OpKind::IommufdHwptDestroy, "iommufd_hwpt_destroy", kHwpt},
     {OpKind::IommufdMap, "iommufd_map", kCountIova},
     {OpKind::IommufdUnmap, "iommufd_unmap", kIova},
+    {OpKind::PasidAttach, "pasid_attach", kDevicePasid},
+    {OpKind::PasidDetach, "pasid_detach", kDevicePasid},
+    {OpKind::PasidRemap, "pasid_remap", kDevicePasid},
+    {OpKind::PasidDma, "pasid_dma", kDevicePasidIovaWrite},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {
@@ -77,7 +83,7 @@ const KindInfo& info(OpKind k) { return kKinds[static_cast<size_t>(k)]; }
 }  // namespace
 
 std::string_view field_name(OpField f) {
-  static constexpr std::array<std::string_view, 8> kNames = {"device", "container", "driver", "count", "iova", "write", "type", "hwpt"};
+  static constexpr std::array<std::string_view, 9> kNames = {"device", "container", "driver", "count", "iova", "write", "type", "hwpt", "pasid"};
   return kNames.at(static_cast<size_t>(f));
 }
 

@@ -9,7 +9,9 @@
 #include "hw/remap.h"
 #include "hw/remap_dma.h"
 #include "io/input_error.h"
+#include "hw/pcie/capability_walk.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommu/pasid.h"
 #include "linux/kernel/errno.h"
 #include "linux/iommufd/iommufd.h"
 #include "linux/kernel/locks.h"
@@ -63,6 +65,11 @@ std::string describe_plain(const Op& op) {
       return op.iova ? fmt::format("IOMMU_IOAS_MAP x{} at {:#x}", op.count, op.iova) : fmt::format("IOMMU_IOAS_MAP x{}", op.count);
     case OpKind::IommufdUnmap:
       return op.iova ? fmt::format("IOMMU_IOAS_UNMAP {:#x}", op.iova) : std::string("IOMMU_IOAS_UNMAP (lowest)");
+    case OpKind::PasidAttach: return fmt::format("{}: iommu_attach_device_pasid(own paging domain, PASID {})", op.device, op.pasid);
+    case OpKind::PasidDetach: return fmt::format("{}: iommu_detach_device_pasid(PASID {})", op.device, op.pasid);
+    case OpKind::PasidRemap: return fmt::format("{}: iommu_unmap and iommu_map of PASID {}'s pages", op.device, op.pasid);
+    case OpKind::PasidDma:
+      return fmt::format("{}: DMA {} at IOVA {:#x} with PASID {}", op.device, op.write ? "write" : "read", op.iova, op.pasid);
   }
   return "?";
 }
@@ -122,6 +129,20 @@ bool unmapping_here(const System& s, hw::pcie::FnId fn, uint64_t iova) {
 }
 }  // namespace
 
+namespace {
+// An iommu_unmap() of `iova` in progress on the domain the function's group has on `pasid`.
+bool pasid_unmapping_here(const System& s, hw::pcie::FnId fn, uint32_t pasid, uint64_t iova) {
+  if (s.kernel.iommu.unmapping.empty()) return false;
+  for (pci::DevId d : s.kernel.present_devs) {
+    if (s.kernel.devs[d].fn != fn) continue;
+    const iommu::GroupId g = iommu::group_of(s, d);
+    const iommu::GroupPasid* p = g == iommu::kNoGroup ? nullptr : iommu::group_pasid(s, g, pasid);
+    return p && iommu::unmap_in_flight(s, p->domain, iova & ~uint64_t{0xfff});
+  }
+  return false;
+}
+}  // namespace
+
 int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
   const auto& f = s.hw.pcie.fn(fn);
   if (!f.present) return -ENODEV;
@@ -137,6 +158,24 @@ int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write) {
   // ATC_INV not yet sent) the caller still owns the page: the kernel promises nothing before
   // iommu_unmap returns (invariant 19 orders that window).
   if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova) && !unmapping_here(s, fn, iova))
+    s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),
+                   static_cast<int64_t>(r.atc_entry->pa + (iova - r.atc_entry->iova)));
+  return r.ok ? 0 : -EFAULT;
+}
+
+int device_pasid_dma(System& s, hw::pcie::FnId fn, uint32_t pasid, uint64_t iova, bool write) {
+  const auto& f = s.hw.pcie.fn(fn);
+  if (!f.present) return -ENODEV;
+  const auto& rc = s.hw.pcie.rc(f.rc);
+  if (!behind_smmu(s, rc)) return -EOPNOTSUPP;
+  // A function sends a PASID TLP prefix only with PASID Enable set in its PASID capability (a
+  // VF's is its PF's).
+  const auto& holder = f.is_vf() ? s.hw.pcie.fn(f.pf) : f;
+  const uint16_t cap = hw::pcie::find_ext_cap(holder.cfg, hw::pcie::ext_cap::kPasid);
+  if (!cap || !(holder.cfg.read16(cap + hw::pcie::pasid::kCtrl) & hw::pcie::pasid::kCtrlEnable)) return -ENODEV;
+  const hw::DmaResult r = hw::device_dma(s.hw, rc.iommu_index, fn, true, pasid, iova, write);
+  s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
+  if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova) && !pasid_unmapping_here(s, fn, pasid, iova))
     s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),
                    static_cast<int64_t>(r.atc_entry->pa + (iova - r.atc_entry->iova)));
   return r.ok ? 0 : -EFAULT;
@@ -295,6 +334,42 @@ int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
     default:
       return -EINVAL;
   }
+}
+
+// The PASID operations: the calls a kernel driver bound to the device makes for a PASID of
+// its own (a paging domain allocated, mapped and attached through iommu_attach_device_pasid).
+int run_pasid(System& s, const Op& op, pci::DevId d0) {
+  if (d0 == pci::kNoDev) return -ENODEV;
+  if (op.kind == OpKind::PasidDma) return device_pasid_dma(s, s.kernel.devs[d0].fn, op.pasid, op.iova, op.write);
+  // The caller is the device's kernel driver: none bound, no PASID user.
+  if (!s.kernel.devs[d0].driver_bound || s.kernel.devs[d0].driver != pci::DriverKind::Native) return -ENODEV;
+  // A detach tears down what the driver's own I/O on the PASID uses: the driver quiesces it first
+  // (exclusive, as its remove() does), so no remap of its runs on a domain being freed.
+  kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0,
+                         op.kind == OpKind::PasidDetach ? kernel::LockMode::Exclusive : kernel::LockMode::Shared);
+  const iommu::GroupId g = iommu::group_of(s, d0);
+  if (g == iommu::kNoGroup) return -ENODEV;
+  constexpr uint64_t kSize = 4 * 0x1000;
+  if (op.kind == OpKind::PasidAttach) {
+    const iommu::DomainId dom = iommu::domain_alloc_paging(s, d0);
+    if (dom == iommu::kNoDomain) return -ENOMEM;
+    int ret = iommu::map(s, dom, OpContext::kIovaBase, pasid_buffer(op.pasid), kSize);
+    if (ret == 0) ret = iommu::attach_device_pasid(s, dom, d0, op.pasid);
+    if (ret) iommu::domain_free(s, dom);
+    return ret;
+  }
+  // Detach and remap concern a PASID this driver attached.
+  const iommu::GroupPasid* p = iommu::group_pasid(s, g, op.pasid);
+  if (!p || p->owner != d0) return -EINVAL;
+  const iommu::DomainId dom = p->domain;
+  if (op.kind == OpKind::PasidDetach) {
+    iommu::detach_device_pasid(s, dom, d0, op.pasid);
+    iommu::domain_free(s, dom);
+    return 0;
+  }
+  // PasidRemap: the unmap invalidates the IOTLB and the ATC by the PASID's SSID.
+  iommu::unmap(s, dom, OpContext::kIovaBase, kSize);
+  return iommu::map(s, dom, OpContext::kIovaBase, pasid_buffer(op.pasid), kSize);
 }
 
 int run_plain(System& s, OpContext& ctx, const Op& op) {
@@ -485,6 +560,11 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::IommufdMap:
     case OpKind::IommufdUnmap:
       return run_iommufd(s, ctx, op, d0);
+    case OpKind::PasidAttach:
+    case OpKind::PasidDetach:
+    case OpKind::PasidRemap:
+    case OpKind::PasidDma:
+      return run_pasid(s, op, d0);
   }
   return -EINVAL;
 }
@@ -527,6 +607,8 @@ bool lock_free(OpKind k) {
     case OpKind::AtsTranslate:
     case OpKind::IommufdMap:    // the IOAS's rwsems, which no attach holds
     case OpKind::IommufdUnmap:
+    case OpKind::PasidRemap:    // iommu_unmap and iommu_map of a PASID's domain
+    case OpKind::PasidDma:
       return true;
     default:
       return false;

@@ -48,8 +48,14 @@ enum class OpKind : uint8_t {
   IommufdHwptDestroy,  // IOMMU_DESTROY of `hwpt` (-EBUSY while attached)
   IommufdMap,        // IOMMU_IOAS_MAP of `count` pages at `iova` (0: the next free slot), into every HWPT
   IommufdUnmap,      // IOMMU_IOAS_UNMAP of the area at `iova` (0: the lowest)
+  // PASIDs, by the native driver bound to `device` (iommu_attach_device_pasid of a paging domain of
+  // its own, 4 pages mapped at OpContext::kIovaBase, as a driver using kernel PASIDs does):
+  PasidAttach,       // allocate, map and iommu_attach_device_pasid to `pasid`
+  PasidDetach,       // iommu_detach_device_pasid of `pasid`, and the domain freed
+  PasidRemap,        // iommu_unmap and iommu_map of `pasid`'s pages: ATC invalidation by SSID
+  PasidDma,          // `device` issues a DMA at `iova` with a PASID TLP prefix for `pasid`
 };
-inline constexpr OpKind kLastOpKind = OpKind::IommufdUnmap;
+inline constexpr OpKind kLastOpKind = OpKind::PasidDma;
 
 struct Nested;
 
@@ -67,6 +73,7 @@ struct Op {
   bool write = false;  // DeviceDma, AtsTranslate: a write (or write permission asked for)
   std::string type;    // GroupSetType: what is written to the sysfs file
   std::string hwpt = "h0";  // IommufdHwptAlloc, IommufdAttach, IommufdHwptDestroy: the workload's name for a HWPT
+  uint32_t pasid = 1;  // Pasid*: 1 to kMaxWorkloadPasid
   bool operator==(const Op&) const = default;
 };
 
@@ -101,6 +108,12 @@ struct OpContext {
   uint64_t nested_runs = 0;  // nested operations that ran (an op whose point is never reached runs alone)
 };
 
+// The PASIDs a workload may name: the model's CD table holds 64 CDs (smmuv3::kModelCdMax), CD 0
+// being the RID's.
+inline constexpr uint32_t kMaxWorkloadPasid = 63;
+// Where a PASID's domain maps its 4 pages: IOVA OpContext::kIovaBase onwards, to these pages.
+inline constexpr uint64_t pasid_buffer(uint32_t pasid) { return 0x48000000ull + (uint64_t{pasid} << 16); }
+
 // An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, VFIO's 1 MiB slots
 // (OpContext::next_iova) cycle below 1 GiB.
 inline constexpr uint64_t kUnmappedIova = 0x7fff00000000;
@@ -112,6 +125,8 @@ inline constexpr uint64_t kUnmappedIova = 0x7fff00000000;
 // StaleAtcUse: invariant 20. Returns 0, -EFAULT (refused, faulted or no translation),
 // or -EOPNOTSUPP when no IOMMU unit translates the function.
 int device_dma(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);
+// The same with a PASID TLP prefix (SSV set, SSID `pasid`): behind an SMMU only (-EOPNOTSUPP otherwise).
+int device_pasid_dma(System& s, hw::pcie::FnId fn, uint32_t pasid, uint64_t iova, bool write);
 // A bare Translation Request (hw::device_ats_translate), recorded as an AtsTranslation event.
 // Returns 0, -EFAULT (refused), -ENODEV (ATS disabled at the function: it sends none) or -EOPNOTSUPP.
 int device_ats_translate(System& s, hw::pcie::FnId fn, uint64_t iova, bool write);

@@ -127,11 +127,41 @@ io::Scenario group_scenario() {
   return sc;
 }
 
+io::Scenario pasid_scenario() {
+  io::Scenario sc = one_smmu_machine("pasid");
+  io::DeviceSpec acc{.name = "acc", .port = "rp0"};
+  acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+  acc.pasid = true;
+  acc.driver = "native";
+  sc.devices.push_back(acc);
+  const auto pasid_op = [](OpKind k, uint32_t pasid) { return Op{.kind = k, .device = "acc", .pasid = pasid}; };
+  const auto pasid_dma = [](uint32_t pasid) {
+    return Op{.kind = OpKind::PasidDma, .device = "acc", .iova = OpContext::kIovaBase, .write = true, .pasid = pasid};
+  };
+  sc.workload = {
+      {.kind = OpKind::Unbind, .device = "acc"},
+      {.kind = OpKind::GroupSetType, .device = "acc", .type = "identity"},
+      {.kind = OpKind::Bind, .device = "acc", .driver = "native"},
+      pasid_op(OpKind::PasidAttach, 1),
+      pasid_dma(1),
+      {.kind = OpKind::Reset, .device = "acc"},
+      pasid_dma(1),
+      pasid_op(OpKind::PasidRemap, 1),
+      pasid_op(OpKind::PasidDetach, 1),
+      {.kind = OpKind::PasidAttach, .device = "acc", .fault = "pci_enable_ats", .pasid = 2},
+      pasid_dma(2),
+      pasid_op(OpKind::PasidRemap, 2),
+      pasid_op(OpKind::PasidDetach, 2),
+  };
+  return sc;
+}
+
 std::string_view path_device(ReproScenario sc) {
   switch (sc) {
     case ReproScenario::AlwaysOn: return "gpu";
     case ReproScenario::Iommufd: return "nic";
     case ReproScenario::Group: return "fn1";
+    case ReproScenario::Pasid: return "acc";
     default: return "";
   }
 }
@@ -147,6 +177,9 @@ std::string_view path_description(ReproScenario sc) {
     case ReproScenario::Group:
       return "group: a two-function NIC without ACS, one IOMMU group, handed to VFIO; type1's attach of the group "
              "enables the first function's ATS and fails the second's commit-time pci_enable_ats";
+    case ReproScenario::Pasid:
+      return "pasid: a kernel driver's PASIDs on an endpoint whose RID is identity; the second PASID attach's "
+             "commit-time pci_enable_ats fails, then its remap and detach";
     default: return "";
   }
 }
@@ -154,6 +187,7 @@ std::string_view path_description(ReproScenario sc) {
 ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
   io::Scenario sc = opt.scenario == ReproScenario::Iommufd ? iommufd_scenario()
                     : opt.scenario == ReproScenario::Group ? group_scenario()
+                    : opt.scenario == ReproScenario::Pasid ? pasid_scenario()
                                                            : always_on_scenario();
   sc.nr_ats_masters_fastpath = opt.legacy_fastpath;
   sc.driver = opt.driver;
@@ -173,7 +207,8 @@ ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
     r.steps.push_back(fmt::format("{} -> {}", st.what, st.ret));
     r.attach_failed |= st.ret != 0;
     // Step 0 is the boot; step i ran the workload's operation i - 1.
-    if (i > 0 && sc.workload[i - 1].kind == OpKind::DeviceDma) dma_ok &= st.ret == 0;
+    if (i > 0 && (sc.workload[i - 1].kind == OpKind::DeviceDma || sc.workload[i - 1].kind == OpKind::PasidDma))
+      dma_ok &= st.ret == 0;
   }
   r.final = std::move(res.final);
   const auto dev = [&]() -> std::optional<pci::DevId> {

@@ -26,6 +26,12 @@ io::Scenario iommufd_scenario();
 // and starts again in another container through the second member's group fd.
 io::Scenario group_scenario();
 
+// scenarios/pasid.yaml: an endpoint with ATS and PASID on its native driver, its RID on the
+// identity default domain; the driver attaches PASID 1 (ATS on through a CD-table STE,
+// cd_needs_ats), DMAs through it, resets the device, remaps and detaches it (ATS off again);
+// then PASID 2, whose commit-time pci_enable_ats fails (injected), its DMA, remap and detach.
+io::Scenario pasid_scenario();
+
 // The device the path is about (the row's "VF" columns describe it), and what --json calls the run.
 std::string_view path_device(ReproScenario sc);
 std::string_view path_description(ReproScenario sc);

@@ -84,7 +84,8 @@ class Runner {
 }  // namespace
 
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  if (opt.scenario == ReproScenario::AlwaysOn || opt.scenario == ReproScenario::Iommufd || opt.scenario == ReproScenario::Group)
+  if (opt.scenario == ReproScenario::AlwaysOn || opt.scenario == ReproScenario::Iommufd || opt.scenario == ReproScenario::Group ||
+      opt.scenario == ReproScenario::Pasid)
     return run_path_repro(v, opt);
   Runner run(v, opt);
   System& s = run.s();

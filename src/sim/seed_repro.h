@@ -46,6 +46,8 @@ enum class ReproScenario : uint8_t {
                   // (injection), then a replace to another HWPT and a detach
   Group,          // scenarios/group.yaml's path: a two-function device without ACS (one IOMMU group) handed to VFIO;
                   // the group's attach to type1's domain fails the second member's pci_enable_ats (injection)
+  Pasid,          // scenarios/pasid.yaml's path: a kernel driver's PASID attach on an identity RID, whose commit-time
+                  // pci_enable_ats fails (injection), then the PASID's remap and detach
 };
 
 struct ReproOptions {

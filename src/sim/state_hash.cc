@@ -100,10 +100,13 @@ class Hasher {
         d.pasid_no_tlp, d.eetlp_prefix, d.acs_cap, d.quirks_applied, d.quirk_deferred, d.driver, d.driver_bound);
   }
   void add(const iommu::DeviceIommu& d) {
-    pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct, d.reset_depth, d.blocked);
+    pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct, d.reset_depth, d.blocked,
+        d.max_pasids);
   }
   void add(const iommu::Group& g) {
-    add(g.devices), pod(g.domain, g.default_domain, g.blocking_domain, g.owner_cnt, g.owner, g.pasid_count, g.recovery_cnt);
+    add(g.devices), pod(g.domain, g.default_domain, g.blocking_domain, g.owner_cnt, g.owner, g.recovery_cnt);
+    add(g.pasids.size());
+    for (const iommu::GroupPasid& p : g.pasids) pod(p.pasid, p.domain, p.owner);
   }
   void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live); }
   void add(const policy::PciCoreSwitches& s) {
@@ -135,7 +138,7 @@ class Hasher {
   }
   void add(const smmuv3::Master& m) {
     pod(m.dev, m.smmu), add(m.streams), add(m.build_invs);
-    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ats_always_on, m.ssid_bits, m.cdtab, m.spare_master_domain,
+    pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ats_always_on, m.ssid_bits, m.cdtab, m.used_ssids, m.spare_master_domain,
         m.spare_invs, m.live);
   }
   void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid); }

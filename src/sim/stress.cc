@@ -108,6 +108,7 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   op.container = !one_container(w) && next(rng) % 4 == 0 ? "c1" : "c0";
   // Drawn only for the cdev path's kinds: the other workloads' runs stay what they were for a seed.
   if (uses(op.kind, OpField::Hwpt)) op.hwpt = next(rng) % 2 ? "h1" : "h0";
+  if (uses(op.kind, OpField::Pasid)) op.pasid = 1 + next(rng) % 3;
   if (slot_op && slots.empty()) op.kind = OpKind::HostDma;  // no slot in this machine
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
@@ -118,6 +119,11 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap || op.kind == OpKind::IommufdMap)
     op.count = 1 + next(rng) % 8;
   if (w == Workload::IovaStress) steer_vm(op, rng, s, ctx, names);
+  if (w == Workload::Pasid && op.kind == OpKind::Bind) op.driver = "native";  // the PASID user
+  if (op.kind == OpKind::PasidDma) {
+    op.iova = next(rng) % 4 ? OpContext::kIovaBase + 0x1000 * (next(rng) % 4) : kUnmappedIova;
+    op.write = next(rng) % 2;
+  }
   if (op.kind == OpKind::DeviceDma || op.kind == OpKind::AtsTranslate) {
     // What the workload has mapped lately, what the containers hold now (first or last page), and one never mapped.
     std::vector<uint64_t> iovas = ctx.recent_iovas;
@@ -148,11 +154,13 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::VfioMapUnmap:
     case OpKind::VfioUnmap:
     case OpKind::IommufdUnmap:
+    case OpKind::PasidRemap:
       return {P::UnmapAfterIoptes, P::InvAfterLoad};
     case OpKind::VfioMap:
     case OpKind::IommufdMap:
     case OpKind::DeviceDma:
     case OpKind::AtsTranslate:
+    case OpKind::PasidDma:
       return {};
     case OpKind::Reset:
     case OpKind::VfioReset:  // the attaches to and from the blocking domain, and the FLR's wait

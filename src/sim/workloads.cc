@@ -13,6 +13,7 @@ std::string_view name(Workload w) {
     case Workload::DomainChurn: return "domain-churn";
     case Workload::Hotplug: return "hotplug";
     case Workload::Iommufd: return "iommufd";
+    case Workload::Pasid: return "pasid";
   }
   return "?";
 }
@@ -56,6 +57,12 @@ constexpr OpKind kIommufd[] = {K::IommufdBind, K::IommufdHwptAlloc, K::IommufdAt
                                K::IommufdAttach, K::IommufdDetach, K::IommufdUnbind, K::IommufdHwptDestroy,
                                K::IommufdMap, K::IommufdMap, K::IommufdUnmap, K::DeviceDma, K::DeviceDma,
                                K::AtsTranslate, K::Bind, K::Unbind};
+// PASIDs (issue 18, path 2): a native driver's PASIDs attached, remapped and detached, with
+// DMA tagged and untagged in between; the RID's domain changes under them (an identity default
+// domain between an unbind and a bind, a reset), and drivers come and go.
+constexpr OpKind kPasid[] = {K::PasidAttach, K::PasidAttach, K::PasidAttach, K::PasidDetach, K::PasidDetach,
+                             K::PasidRemap, K::PasidRemap, K::PasidDma, K::PasidDma, K::PasidDma,
+                             K::DeviceDma, K::AtsTranslate, K::Reset, K::Unbind, K::Bind, K::GroupSetType};
 
 bool has_hotplug(const io::Scenario& sc) {
   return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
@@ -70,6 +77,7 @@ std::span<const OpKind> op_mix(Workload w) {
     case Workload::DomainChurn: return kDomainChurn;
     case Workload::Hotplug: return kHotplug;
     case Workload::Iommufd: return kIommufd;
+    case Workload::Pasid: return kPasid;
   }
   return kMixed;
 }
@@ -84,6 +92,18 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
     if (!d.sriov || d.hotplug) continue;
     if (d.driver.empty()) ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "native"});
     ops.push_back({.kind = OpKind::SriovEnable, .device = d.name, .count = std::min<uint32_t>(2, d.sriov->total_vfs)});
+  }
+  if (w == Workload::Pasid) {
+    // Every VF (or device) on its native driver, the PASID user.
+    for (const auto& d : sc.devices) {
+      if (d.hotplug) continue;
+      if (d.sriov)
+        for (uint32_t i = 0; i < std::min<uint32_t>(2, d.sriov->total_vfs); ++i)
+          ops.push_back({.kind = OpKind::Bind, .device = fmt::format("{}.vf{}", d.name, i), .driver = "native"});
+      else if (d.driver != "native")
+        ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "native"});
+    }
+    return ops;
   }
   if (w == Workload::Iommufd) {
     // Every VF (or device) on vfio-pci, bound to the context, and the first one's HWPT h0 attached.
@@ -140,6 +160,8 @@ std::string workload_unfit(Workload w, const io::Scenario& sc) {
       std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.sriov.has_value(); }))
     return "the sriov-churn workload needs a device with SR-IOV";
   if (sc.devices.empty()) return "the machine has no devices";
+  if (w == Workload::Pasid && std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.pasid; }))
+    return "the pasid workload needs a device with pasid: true";
   if (w != Workload::Hotplug && w != Workload::Mixed &&
       std::all_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; }))
     return fmt::format("the {} workload needs a device present at boot (every device here is in a hot-plug slot)", name(w));

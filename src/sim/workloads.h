@@ -10,6 +10,8 @@
 //   hotplug       devices in hot-plug slots arriving and leaving under traffic
 //   iommufd       the VFIO cdev path: devices bound to iommufd, attached to HWPTs, replaced from
 //                 one to the other, detached, unbound, with IOAS map/unmap and their traffic
+//   pasid         kernel drivers' PASIDs: attached, remapped (ATC invalidation by SSID) and
+//                 detached, with PASID and untagged traffic, resets, and drivers rebound
 #include <optional>
 #include <span>
 #include <string>
@@ -21,9 +23,10 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
-                                             Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd};
+                                             Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd,
+                                             Workload::Pasid};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);

@@ -29,7 +29,8 @@ std::vector<OpKind> every_kind() {
 }
 
 const OpField kEveryField[] = {OpField::Device, OpField::Container, OpField::Driver, OpField::Count,
-                               OpField::Iova,   OpField::Write,     OpField::Type,   OpField::Hwpt};
+                               OpField::Iova,   OpField::Write,     OpField::Type,   OpField::Hwpt,
+                               OpField::Pasid};
 
 // Every field the kind reads set to something other than its default.
 Op with_every_field(OpKind k) {
@@ -43,6 +44,7 @@ Op with_every_field(OpKind k) {
       case OpField::Write: op.write = true; break;
       case OpField::Type: op.type = "identity"; break;
       case OpField::Hwpt: op.hwpt = "h7"; break;
+      case OpField::Pasid: op.pasid = 7; break;
     }
   return op;
 }
@@ -96,6 +98,17 @@ TEST(OpJson, ACountIsBoundedByWhatTheOperationTakes) {
   EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"sriov_enable","device":"pf","count":65538})"), "ops[0]"),
                InputError);
   EXPECT_NO_THROW(op_from_json(nlohmann::json::parse(R"({"op":"vfio_map_unmap","container":"c0","count":65538})"), "ops[0]"));
+}
+
+// A PASID names a CD of the model's one-page table, other than CD 0 (the RID's): 1 to 63.
+TEST(OpJson, APasidIsOneToSixtyThree) {
+  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_attach","device":"pf","pasid":0})"), "ops[0]"), InputError);
+  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_attach","device":"pf","pasid":64})"), "ops[0]"), InputError);
+  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_dma","device":"pf","pasid":"1"})"), "ops[0]"), InputError);
+  const Op op = op_from_json(nlohmann::json::parse(R"({"op":"pasid_dma","device":"pf","pasid":63,"iova":4096,"write":true})"), "ops[0]");
+  EXPECT_EQ(op.kind, OpKind::PasidDma);
+  EXPECT_EQ(op.pasid, 63u);
+  EXPECT_EQ(op.iova, 4096u);
 }
 
 std::string temp_path(const std::string& name) {

@@ -1,5 +1,5 @@
 // ATS always on (issue 18, path 3): 7.2's arm_smmu_master_prepare_ats asks pci_ats_required, marks
-// the master ats_always_on (its CD table allocated at probe, S1CDMAX 1), and identity attaches
+// the master ats_always_on (its CD table allocated at probe, S1CDMAX at least 1), and identity attaches
 // keep ATS on through a CD-table STE with S1DSS=BYPASS and EATS=TRANS; an SMMU without ATS, or
 // without stage 1 or substreams, fails the probe with -EOPNOTSUPP. 6.12's driver has none of it.
 #include <gtest/gtest.h>
@@ -60,14 +60,29 @@ TEST(AtsAlwaysOn, The72ProbeMarksARequiredDeviceAlwaysOnWithItsCdTable) {
 }
 
 // Identity: a CD-table STE (CFG=S1_TRANS) whose S1DSS bypasses untagged traffic, EATS=TRANS,
-// S1CDMAX 1 (the dummy substream that makes S1DSS count), and PCI ATS left on.
+// S1CDMAX at least 1 (the dummy substream that makes S1DSS count), and PCI ATS left on. The GPU
+// has PASIDs (width 20, SSIDSIZE 20): the kernel's arm_smmu_alloc_cd_tables takes
+// max(ssid_bits, 1) = 20; the model's one-page table caps it at 6 (docs/fidelity.md, PASIDs).
+// Without PASIDs (ssid_bits 0) S1CDMAX is forced to 1: the dummy substream.
+TEST(AtsAlwaysOn, WithoutPasidTheCdTableHasTheDummySubstreamOnly) {
+  io::Scenario sc = always_on();
+  sc.devices.front().pasid = false;
+  Booted b = boot(sc);
+  ASSERT_EQ(sim::run_op(b.s, b.ctx, {.kind = sim::OpKind::Unbind, .device = "gpu"}), 0);
+  ASSERT_EQ(sim::run_op(b.s, b.ctx, {.kind = sim::OpKind::GroupSetType, .device = "gpu", .type = "identity"}), 0);
+  EXPECT_EQ(b.s.kernel.smmuv3.masters[smmuv3::master_of(b.s, b.gpu)].ssid_bits, 0);
+  EXPECT_EQ(field_get(ste::k0S1CdMax, ste_of(b.s, b.gpu)[0]), 1u);
+  EXPECT_EQ(field_get(ste::k1S1Dss, ste_of(b.s, b.gpu)[1]), ste::kS1DssBypass);
+}
+
 TEST(AtsAlwaysOn, IdentityKeepsAtsOnThroughACdTableSteWithS1dssBypass) {
   Booted b = boot(always_on());
   ASSERT_EQ(sim::run_op(b.s, b.ctx, {.kind = sim::OpKind::Unbind, .device = "gpu"}), 0);
   ASSERT_EQ(sim::run_op(b.s, b.ctx, {.kind = sim::OpKind::GroupSetType, .device = "gpu", .type = "identity"}), 0);
   const auto e = ste_of(b.s, b.gpu);
   EXPECT_EQ(field_get(ste::k0Cfg, e[0]), ste::kCfgS1Trans);
-  EXPECT_EQ(field_get(ste::k0S1CdMax, e[0]), 1u);
+  EXPECT_EQ(b.s.kernel.smmuv3.masters[smmuv3::master_of(b.s, b.gpu)].ssid_bits, 20);
+  EXPECT_EQ(field_get(ste::k0S1CdMax, e[0]), smmuv3::kModelCdMax);
   EXPECT_EQ(field_get(ste::k1S1Dss, e[1]), ste::kS1DssBypass);
   EXPECT_EQ(field_get(ste::k1Eats, e[1]), ste::kEatsTrans);
   EXPECT_TRUE(hw::pcie::ats_control(b.s.hw.pcie.fn(b.s.kernel.devs[b.gpu].fn).cfg).enabled);

@@ -58,7 +58,9 @@ atslab::cli::Register reg{
                      "an attach from blocked failing pci_enable_ats by injection, then a replace and a detach; the VF "
                      "columns describe the NIC) or group (scenarios/group.yaml: two functions without ACS in one IOMMU "
                      "group handed to VFIO, the group's attach enabling the first function's ATS and failing the second's "
-                     "pci_enable_ats by injection; the VF columns describe the second)");
+                     "pci_enable_ats by injection; the VF columns describe the second) or pasid (scenarios/pasid.yaml: a kernel "
+                     "driver's PASID attached, reset, remapped and detached on an identity RID, then a second PASID whose "
+                     "commit-time pci_enable_ats fails by injection; the VF columns describe the device)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
@@ -110,9 +112,11 @@ atslab::cli::Register reg{
           ro.scenario = atslab::sim::ReproScenario::Iommufd;
         else if (o->scenario == "group")
           ro.scenario = atslab::sim::ReproScenario::Group;
+        else if (o->scenario == "pasid")
+          ro.scenario = atslab::sim::ReproScenario::Pasid;
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
-                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd or group)");
+                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group or pasid)");
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
         if (path && !smmu) throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only");

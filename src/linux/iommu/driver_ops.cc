@@ -103,4 +103,29 @@ uint64_t drv_unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
   return smmuv3_from_tree(s) ? tree::unmap_pages(s, d, iova, size) : smmuv3::unmap_pages(s, d, iova, size);
 }
 
+bool drv_has_set_dev_pasid(const System& s, DomainId d) {
+  const Domain& dom = domain(s, d);
+  return dom.driver == hw::pcie::IommuKind::Smmuv3 && !smmuv3_from_tree(s) &&
+         (is_paging(dom.type) || dom.type == DomainType::Blocked);
+}
+
+int drv_set_dev_pasid(System& s, DomainId d, pci::DevId dev, uint32_t pasid, DomainId old) {
+  if (!drv_has_set_dev_pasid(s, d)) return -EOPNOTSUPP;
+  if (domain(s, d).type == DomainType::Blocked) return smmuv3::blocking_set_dev_pasid(s, d, dev, pasid, old);
+  return smmuv3::s1_set_dev_pasid(s, d, dev, pasid, old);
+}
+
+int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old) {
+  const DomainId blocked = drv_static_domain(s, dev, DomainType::Blocked);
+  if (blocked == kNoDomain) return -ENODEV;
+  return drv_set_dev_pasid(s, blocked, dev, pasid, old);
+}
+
+uint32_t drv_iommu_max_pasids(const System& s, pci::DevId dev) {
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return 0;
+  const smmuv3::MasterId m = smmuv3::master_of(s, dev);
+  if (m == smmuv3::kNone) return 0;
+  return uint32_t{1} << s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).ssid_bits;
+}
+
 }  // namespace atslab::iommu

@@ -29,4 +29,15 @@ int drv_attach_dev(System& s, DomainId domain, pci::DevId dev, DomainId old);
 int drv_map(System& s, DomainId domain, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t drv_unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
 
+// PASIDs. Only atslab's own SMMUv3 driver has set_dev_pasid in the model: the tree's driver,
+// VT-d and AMD-Vi answer as if they had none (iommu_attach_device_pasid's -EOPNOTSUPP).
+bool drv_has_set_dev_pasid(const System& s, DomainId domain);
+// domain->ops->set_dev_pasid: attach `domain` to the device's `pasid`, from `old` (kNoDomain: none).
+int drv_set_dev_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid, DomainId old);
+// ops->blocked_domain->ops->set_dev_pasid: take `pasid` off `old`.
+int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old);
+// The IOMMU's own max_pasids (iommu_device.max_pasids): 1 << IDR1.SSIDSIZE for an SMMUv3;
+// 0 where set_dev_pasid is not modelled.
+uint32_t drv_iommu_max_pasids(const System& s, pci::DevId dev);
+
 }  // namespace atslab::iommu

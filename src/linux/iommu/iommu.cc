@@ -162,7 +162,7 @@ int take_dma_ownership(System& s, GroupId g, uint32_t owner) {
   Frame f(s, KFn::__iommu_take_dma_ownership);
   const Group& gr = group(s, g);
   if (gr.domain != kNoDomain && gr.domain != gr.default_domain) return -EBUSY;
-  if (gr.pasid_count) return -EBUSY;
+  if (!gr.pasids.empty()) return -EBUSY;
   if (gr.blocking_domain == kNoDomain) grp(s, g).blocking_domain = drv_static_domain(s, gr.devices.front(), DomainType::Blocked);
   // __iommu_group_set_domain (inline): may fail, and then nothing changed.
   int ret = group_set_domain_internal(s, g, group(s, g).blocking_domain, 0);
@@ -186,7 +186,7 @@ namespace {
 void release_dma_ownership(System& s, GroupId g) {
   Frame g2(s, KFn::__iommu_release_dma_ownership);
   const Group& gr = group(s, g);
-  if (kernel::warn_on(s, !gr.owner_cnt || !gr.owner || gr.pasid_count, "!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array)"))
+  if (kernel::warn_on(s, !gr.owner_cnt || !gr.owner || !gr.pasids.empty(), "!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array)"))
     return;
   grp(s, g).owner_cnt = 0;
   grp(s, g).owner = 0;
@@ -269,7 +269,7 @@ int device_use_default_domain(System& s, pci::DevId dev) {
   if (g == kNoGroup) return 0;
   LockGuard lock(s, LockClass::iommu_group_mutex, g);
   const Group& gr = group(s, g);
-  if (gr.owner_cnt && (gr.domain != gr.default_domain || gr.owner)) return -EBUSY;
+  if (gr.owner_cnt && (gr.domain != gr.default_domain || gr.owner || !gr.pasids.empty())) return -EBUSY;
   grp(s, g).owner_cnt++;
   return 0;
 }

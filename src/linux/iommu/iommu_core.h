@@ -34,6 +34,16 @@ struct Domain {
   bool operator==(const Domain&) const = default;
 };
 
+// An entry of group->pasid_array: the domain attached to a PASID of every device of the group
+// that has PASIDs (iommu_attach_device_pasid). `owner` is the kernel driver's device whose
+// attach made it (the attach handle's owner in the model): its remove() detaches it.
+struct GroupPasid {
+  uint32_t pasid = 0;
+  DomainId domain = kNoDomain;
+  pci::DevId owner = pci::kNoDev;
+  bool operator==(const GroupPasid&) const = default;
+};
+
 struct Group {
   std::vector<pci::DevId> devices;
   DomainId domain = kNoDomain;
@@ -41,7 +51,7 @@ struct Group {
   DomainId blocking_domain = kNoDomain;
   int owner_cnt = 0;
   uint32_t owner = 0;      // the DMA owner's token (0: none; a kernel driver counts in owner_cnt only)
-  int pasid_count = 0;     // PASID attachments (none modelled yet)
+  std::vector<GroupPasid> pasids;  // group->pasid_array, sorted by PASID (PASID 0, the RID, is never in it)
   int recovery_cnt = 0;    // PCI reset recovery in progress
   bool operator==(const Group&) const = default;
 };
@@ -53,6 +63,10 @@ struct DeviceIommu {
   GroupId group = kNoGroup;
   bool attach_deferred = false;
   bool require_direct = false;  // RMR/RMRR: refuses blocking domains
+  // dev->iommu->max_pasids (dev_iommu_get_max_pasids, at probe): pci_max_pasids (the PF's PASID
+  // capability for a VF) capped by the IOMMU's own max_pasids. It does not ask whether the
+  // driver's pci_enable_pasid succeeded.
+  uint32_t max_pasids = 0;
   // struct group_device's reset state (2026 core): nested pci_dev_reset_iommu_prepare calls, and
   // whether the device is parked on the group's blocking domain for a reset (group->domain kept).
   uint8_t reset_depth = 0;

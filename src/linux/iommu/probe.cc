@@ -5,6 +5,7 @@
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/group.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommu/pasid.h"
 #include <fmt/format.h>
 
 #include "linux/kernel/errno.h"
@@ -154,6 +155,7 @@ int probe_device(System& s, pci::DevId dev) {
   DeviceIommu& st = state(s, dev);
   st.probed = true;
   st.ats_supported_at_probe = supported;
+  st.max_pasids = dev_iommu_get_max_pasids(s, dev);
   // ops->device_group: pci_device_group, for every modelled driver. A device that joins an
   // existing group is attached to the group's current domain (whatever it is: a VFIO owner's
   // blocking or paging domain included); a new group gets its default domain.
@@ -215,6 +217,7 @@ void release_device(System& s, pci::DevId dev) {
   }
   DeviceIommu& st = state(s, dev);
   st.probed = false;
+  st.max_pasids = 0;
   st.group = kNoGroup;
 }
 

@@ -4,6 +4,7 @@
 
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommu/pasid.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
@@ -59,6 +60,8 @@ int pci_dev_reset_iommu_prepare(System& s, pci::DevId dev) {
     }
   }
   s.kernel.iommu.devs.at(dev).blocked = true;
+  // The PASIDs too are parked on the blocked domain; the pasid_array keeps their domains.
+  reset_park_pasids(s, g, dev);
   s.kernel.iommu.groups.at(g).recovery_cnt++;
   return 0;
 }
@@ -80,6 +83,8 @@ void pci_dev_reset_iommu_done(System& s, pci::DevId dev) {
     kernel::warn_on(s, attach_device(s, cur, dev, blocking) != 0,
                     "__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain)");
   s.kernel.iommu.devs.at(dev).blocked = false;
+  // Then each PASID back to the domain the pasid_array kept, from the blocking domain.
+  reset_restore_pasids(s, g, dev);
   if (!kernel::warn_on(s, group(s, g).recovery_cnt == 0, "group->recovery_cnt == 0")) s.kernel.iommu.groups.at(g).recovery_cnt--;
 }
 

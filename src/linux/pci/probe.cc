@@ -6,6 +6,7 @@
 
 #include "hw/pcie/capability_walk.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommu/pasid.h"
 #include "linux/iommu/probe.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/locks.h"
@@ -149,7 +150,12 @@ void device_release_driver(System& s, DevId dev) {
     Frame g(s, KFn::vfio_pci_remove);
     vfio::unregister_group_dev(s, dev);
   }
-  if (pdev(s, dev).driver == DriverKind::Native && probed) iommu::device_unuse_default_domain(s, dev);
+  if (pdev(s, dev).driver == DriverKind::Native && probed) {
+    // A kernel driver that attached PASIDs detaches them in its remove(), before the device
+    // can be handed to anyone else (VFIO refuses a group with PASIDs attached).
+    iommu::detach_driver_pasids(s, dev);
+    iommu::device_unuse_default_domain(s, dev);
+  }
   pdev(s, dev).driver_bound = false;
 }
 

@@ -1,5 +1,6 @@
 // The two-phase attach: prepare -> write STE/CD -> commit (sections 3.6, 3.7),
 // with the design variants consulted at their decision points.
+#include <algorithm>
 #include <bit>
 #include <fmt/format.h>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
+#include "linux/smmuv3/attach_state.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
@@ -24,29 +26,6 @@ using kernel::KFn;
 namespace hs = hw::smmuv3;
 
 namespace {
-
-struct InvState {  // arm_smmu_inv_state
-  SmmuDomainId sd = kNone;
-  InvsId old_invs = kNone;
-  std::optional<Invs> new_invs;  // new domain: the merged array to publish
-  Invs to_unref;                 // old domain: the build to drop
-  InvsId published = kNone;      // new domain: the slot the merged array went to
-};
-
-struct AttachState {  // arm_smmu_attach_state
-  iommu::DomainId old_domain = iommu::kNoDomain;
-  MasterId master = kNone;
-  bool cd_needs_ats = false;
-  bool disable_ats = false;
-  uint32_t ssid = 0;
-  InvState old_invst, new_invst;
-  bool ats_enabled = false;
-  // rollback variant: what to restore if pci_enable_ats fails at commit
-  Ste old_ste{};
-  hw::smmuv3::Entry old_cd{};
-  bool added_master_domain = false;
-  bool prepare_failed = false;  // sketch 13b: what arm_smmu_attach_dev falls back from
-};
 
 Master& mst(System& s, MasterId m) { return s.kernel.smmuv3.masters.at(m); }
 SmmuDomain& sdom(System& s, SmmuDomainId d) { return s.kernel.smmuv3.domains.at(d); }
@@ -87,6 +66,8 @@ std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t
   return out;
 }
 
+}  // namespace
+
 int prepare_invs(System& s, AttachState& st, SmmuDomainId new_sd) {
   Frame f(s, KFn::arm_smmu_attach_prepare_invs);
   if (new_sd != kNone) {
@@ -114,6 +95,7 @@ int prepare_invs(System& s, AttachState& st, SmmuDomainId new_sd) {
   return 0;
 }
 
+namespace {
 void install_new_domain_invs(System& s, AttachState& st) {
   Frame f(s, KFn::arm_smmu_install_new_domain_invs);
   if (!st.new_invst.new_invs) return;
@@ -124,6 +106,8 @@ void install_new_domain_invs(System& s, AttachState& st) {
   // rollback keeps the replaced array until commit succeeds; everyone else frees it now.
   if (!s.kernel.smmuv3.policy.rollback_on_enable_failure) kfree_rcu(s, st.new_invst.old_invs);
 }
+
+}  // namespace
 
 void install_old_domain_invs(System& s, AttachState& st) {
   Frame f(s, KFn::arm_smmu_install_old_domain_invs);
@@ -154,6 +138,7 @@ void atc_inv_master(System& s, MasterId m, uint32_t ssid) {
   cmdq_issue(s, mst(s, m).smmu, cmds, true);
 }
 
+namespace {
 // arm_smmu_enable_ats: full ATC flush, then PCI ATS Enable. Returns pci_enable_ats's result.
 int enable_ats(System& s, MasterId m) {
   Frame f(s, KFn::arm_smmu_enable_ats);
@@ -172,6 +157,8 @@ int enable_ats(System& s, MasterId m) {
   return ret;
 }
 
+}  // namespace
+
 void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_t ssid) {
   Frame f(s, KFn::arm_smmu_remove_master_domain);
   SmmuDomainId sd = domain == iommu::kNoDomain ? kNone : smmu_domain_of(s, domain);
@@ -189,6 +176,7 @@ void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_
   }
 }
 
+namespace {
 int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) {
   SmmuDomainId sd = smmu_domain_of(s, new_domain);
   if (sd != kNone || st.cd_needs_ats) {
@@ -233,7 +221,7 @@ void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
     if (st.ats_enabled) sdom(s, sd).nr_ats_masters--;
   }
   install_ste_for_dev(s, st.master, st.old_ste);
-  if (mst(s, st.master).cdtab && cd_of(s, st.master, 0) != st.old_cd) write_cd_entry(s, st.master, 0, st.old_cd);
+  if (mst(s, st.master).cdtab && cd_of(s, st.master, st.ssid) != st.old_cd) write_cd_entry(s, st.master, st.ssid, st.old_cd);
 }
 
 int attach_commit_body(System& s, AttachState& st, iommu::DomainId new_domain) {
@@ -259,6 +247,8 @@ int attach_commit_body(System& s, AttachState& st, iommu::DomainId new_domain) {
   mst(s, st.master).ats_enabled = st.ats_enabled && (enabled_ok || !pol.track_enable_result);
   return 0;
 }
+
+}  // namespace
 
 // The two phases as the checker sees them (invariant 18): where each starts and what it returned.
 int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain) {
@@ -293,35 +283,53 @@ S1Config s1_config(const SmmuDomain& d) {
   return {.asid = d.asid, .tsz = 16, .tg = 0, .irgn = 1, .orgn = 1, .sh = 3, .ips = 5, .ttbr = d.pgtbl.root,
           .mair = kS1Mair};
 }
+namespace {
 // arm_smmu_make_s2_domain_ste's inputs: the VMID and the io-pgtable's VTCR (start level 0) and VTTBR.
 S2Config s2_config(const SmmuDomain& d) {
   return {.vmid = d.vmid, .tsz = 16, .sl = 2, .irgn = 1, .orgn = 1, .sh = 3, .tg = 0, .ps = 5, .vttbr = d.pgtbl.root};
 }
+}  // namespace
 
-// The master's CD table as an STE points at it: linear, S1CDMAX 1 for an ATS-always-on master
-// (the dummy substream that makes S1DSS count), else 0 (CD 0 only: no PASIDs are modelled).
+// The master's CD table as an STE points at it (arm_smmu_alloc_cd_tables): S1CDMAX is the
+// master's ssid_bits (0 without PASID: CD 0 only, S1DSS ignored), at least 1 for an
+// ATS-always-on master (the dummy substream that makes S1DSS count). Linear, and capped at the
+// model's one page of 64 CDs (kModelCdMax): the kernel's linear table holds up to 1024 CDs and
+// a 2-level one more; no workload names a PASID beyond 63 (docs/fidelity.md).
 MasterView cd_table_view(const System& s, MasterId m) {
   const Master& master = s.kernel.smmuv3.masters.at(m);
-  return {.cdtab_dma = master.cdtab, .s1fmt = 0 /* linear */, .s1cdmax = static_cast<uint8_t>(master.ats_always_on ? 1 : 0)};
+  uint8_t s1cdmax = master.ssid_bits;
+  if (master.ats_always_on) s1cdmax = std::max<uint8_t>(s1cdmax, 1);
+  return {.cdtab_dma = master.cdtab, .s1fmt = 0 /* linear */, .s1cdmax = std::min(s1cdmax, kModelCdMax)};
 }
 
+bool alloc_cd_table(System& s, MasterId m) {
+  if (mst(s, m).cdtab) return true;
+  const uint64_t cdtab = pool_alloc(s.hw.memory, s.kernel.smmuv3.pages, kOwnerCdTable + (m & 0xffff));
+  if (!cdtab) return false;
+  mst(s, m).cdtab = cdtab;
+  return true;
+}
+
+namespace {
 // `s1dss`: what a CD-table STE would do with untagged traffic; TERMINATE for the blocked domain.
 int attach_dev_ste(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old, const Ste& target, uint64_t s1dss) {
   Frame f(s, KFn::arm_smmu_attach_dev_ste);
   AttachState st;
   st.old_domain = old;
   st.master = master_of(s, dev);
-  // No PASIDs are in use in the model (arm_smmu_ssids_in_use is false): a CD table is needed only
-  // for an ATS-always-on master outside the blocked domain, and then ATS goes with it.
+  // A CD table stays in the STE for an ATS-always-on master outside the blocked domain, and for
+  // any master whose PASIDs are in use (arm_smmu_ssids_in_use): untagged traffic then goes by
+  // S1DSS (bypass or terminate), and ATS stays on, since a PASID may be using it (cd_needs_ats).
   const bool ats_always_on = mst(s, st.master).ats_always_on && s1dss != ste::kS1dssTerminate;
-  st.cd_needs_ats = ats_always_on;
+  const bool cd_table = ats_always_on || ssids_in_use(s, st.master);
+  st.cd_needs_ats = cd_table;
   {
     kernel::LockGuard asid(s, kernel::LockClass::arm_smmu_asid_lock);
     attach_prepare(s, st, d);  // the return value is ignored here, as in the kernel
     kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
-    install_ste_for_dev(s, st.master, ats_always_on ? make_cdtable_ste(driver_features(), cd_table_view(s, st.master),
-                                                                       st.ats_enabled, s1dss)
-                                                    : target);
+    install_ste_for_dev(s, st.master, cd_table ? make_cdtable_ste(driver_features(), cd_table_view(s, st.master),
+                                                                  st.ats_enabled, s1dss)
+                                               : target);
     kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
     attach_commit(s, st, d);
   }
@@ -362,11 +370,9 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
   if (sd == kNone || sdom(s, sd).smmu != mst(s, m).smmu) return -EINVAL;
   const bool s1 = sdom(s, sd).stage == Stage::S1;
   // arm_smmu_alloc_cd_ptr for SSID 0: the CD table, allocated once per master, before prepare.
-  if (s1 && !mst(s, m).cdtab) {
-    uint64_t cdtab = pool_alloc(s.hw.memory, s.kernel.smmuv3.pages, kOwnerCdTable + (m & 0xffff));
-    if (!cdtab) return -ENOMEM;
-    mst(s, m).cdtab = cdtab;
-  }
+  // A stage-2 STE has no CD table, which the PASIDs in use need: -EBUSY.
+  if (s1 && !alloc_cd_table(s, m)) return -ENOMEM;
+  if (!s1 && ssids_in_use(s, m)) return -EBUSY;
   // Sketch 13a: a used spare array is replaced here, where failing is allowed (a failure, which
   // the model does not inject, would only leave the master without one).
   if (s.kernel.smmuv3.switches.attach_spares) mst(s, m).spare_invs = true;

@@ -20,6 +20,8 @@ using MasterId = uint32_t;
 using SmmuDomainId = uint32_t;
 using InvsId = uint32_t;  // a slot of Driver::invs_pool
 inline constexpr uint32_t kNone = 0xffffffff;
+// The model's CD table is one page: log2 of the CDs it holds (4096 / 64).
+inline constexpr uint8_t kModelCdMax = 6;
 
 struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)
@@ -46,13 +48,17 @@ struct Master {  // arm_smmu_master
   // keep ATS on through a CD-table STE with S1DSS=BYPASS and EATS, and the CD table (S1CDMAX at
   // least 1, for S1DSS to count) is allocated at probe.
   bool ats_always_on = false;
-  // arm_smmu_enable_pasid: min(log2 of the PASIDs the function supports, the
-  // SMMU's IDR1.SSIDSIZE); 0 without PASID. Simplification: the CD table
-  // still holds CD 0 only (S1CDMAX 0), which is legal under any SSIDSIZE.
+  // arm_smmu_enable_pasid: min(log2 of the PASIDs the function supports (its PF's for a VF),
+  // the SMMU's IDR1.SSIDSIZE); 0 without PASID or when pci_enable_pasid failed.
   uint8_t ssid_bits = 0;
-  // cd_table.cdtab_dma: a linear table of one CD (S1CDMAX 0), allocated at the first stage-1
-  // attach, freed at release. Simplification: no PASID attachments, so CD 0 is the only one.
+  // cd_table.cdtab_dma: a linear CD table, allocated at the first stage-1 attach or PASID attach
+  // (arm_smmu_alloc_cd_ptr), freed at release. Simplification: one 4 KiB page of 64 CDs, so
+  // the STE's S1CDMAX is the kernel's (ssid_bits) capped at 6 (kModelCdMax), and the kernel's
+  // 2-level table for more than 1024 CDs is not built (docs/fidelity.md).
   uint64_t cdtab = 0;
+  // cd_table.used_ssids: CDs other than CD 0 that are valid (arm_smmu_write_cd_entry counts
+  // them); arm_smmu_ssids_in_use is used_ssids != 0.
+  uint32_t used_ssids = 0;
   // Sketch 13a (SmmuAttachSwitches::attach_spares): a master_domain and an invalidation array of
   // build_invs's capacity held in reserve, taken when attach_prepare's own allocation fails.
   bool spare_master_domain = false;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "hw/pcie/capability_walk.h"
+#include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/cmdq.h"
 #include "hw/smmuv3/stream_table.h"
 #include "linux/kernel/barrier.h"
@@ -157,6 +158,14 @@ void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hs::Entry& targe
   Frame f(s, KFn::arm_smmu_write_cd_entry);
   const Master& master = s.kernel.smmuv3.masters.at(m);
   if (!master.cdtab) return;
+  // cd_table.used_ssids counts the valid CDs other than CD 0 (what arm_smmu_ssids_in_use reads).
+  if (ssid != 0) {
+    const bool cur_valid = cd_of(s, m, ssid)[0] & hs::cd::k0V, target_valid = target[0] & hs::cd::k0V;
+    if (cur_valid != target_valid) {
+      if (cur_valid) s.kernel.smmuv3.masters.at(m).used_ssids--;
+      else s.kernel.smmuv3.masters.at(m).used_ssids++;
+    }
+  }
   kernel::dma_wmb(s, master.smmu);  // arm_smmu_write_entry's, as for an STE
   CdWriter w(s.hw, master.smmu, master.streams, ssid, cd_address(master, ssid));
   write_entry(w, target);

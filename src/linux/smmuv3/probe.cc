@@ -140,6 +140,29 @@ int master_prepare_ats(System& s, MasterId m) {
 }
 }  // namespace
 
+namespace {
+// arm_smmu_enable_pasid: the master's substream bits are what both the function and the SMMU
+// (IDR1.SSIDSIZE) support. A VF asks its PF: pci_pasid_features and pci_max_pasids read the
+// PF's capability, and pci_enable_pasid succeeds for a VF when the PF's PASID is enabled. A
+// failed enable leaves ssid_bits 0; the IOMMU core's max_pasids does not know (iommu/pasid.h).
+void enable_pasid(System& s, MasterId id) {
+  Frame f(s, KFn::arm_smmu_enable_pasid);
+  auto& drv = s.kernel.smmuv3;
+  const pci::DevId dev = drv.masters[id].dev;
+  const pci::DevId holder = pci::pdev(s, dev).is_virtfn ? pci::pdev(s, dev).physfn : dev;
+  if (!pci::pdev(s, holder).pasid_cap) return;  // pci_pasid_features: -EINVAL, no capability
+  const int features = pci::pasid_features(s, dev);
+  const int num_pasids = pci::max_pasids(s, dev);
+  if (features < 0 || num_pasids <= 0) return;
+  if (pci::enable_pasid(s, dev, static_cast<uint16_t>(features)) != 0) {
+    kernel::dev_err(s, dev, "Failed to enable PASID");
+    return;
+  }
+  drv.masters[id].ssid_bits = static_cast<uint8_t>(
+      std::min<unsigned>(unsigned(std::bit_width(unsigned(num_pasids)) - 1), drv.smmus[drv.masters[id].smmu].ssid_bits));
+}
+}  // namespace
+
 int probe_device(System& s, pci::DevId dev) {
   Frame f(s, KFn::arm_smmu_probe_device);
   auto& drv = s.kernel.smmuv3;
@@ -185,14 +208,7 @@ int probe_device(System& s, pci::DevId dev) {
   for (uint32_t sid : m.streams) init_l2_strtab(s, smmu, sid);
 
   // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
-  // The master's substream bits are what both the function and the SMMU (IDR1.SSIDSIZE) support.
-  if (pci::pdev(s, dev).pasid_cap && !pci::pdev(s, dev).is_virtfn) {
-    int features = pci::pasid_features(s, dev);
-    int num_pasids = pci::max_pasids(s, dev);
-    if (features >= 0 && num_pasids > 0 && pci::enable_pasid(s, dev, static_cast<uint16_t>(features)) == 0)
-      drv.masters[id].ssid_bits = static_cast<uint8_t>(
-          std::min<unsigned>(unsigned(std::bit_width(unsigned(num_pasids)) - 1), drv.smmus[smmu].ssid_bits));
-  }
+  enable_pasid(s, id);
 
   int ret = master_prepare_ats(s, id);
   if (ret) {
@@ -219,6 +235,7 @@ void release_device(System& s, pci::DevId dev) {
   }
   if (pci::pdev(s, dev).pasid_enabled) pci::disable_pasid(s, dev);
   s.kernel.smmuv3.masters[m].ssid_bits = 0;  // arm_smmu_disable_pasid
+  s.kernel.smmuv3.masters[m].used_ssids = 0;  // the CD table goes with the master
   // arm_smmu_free_cd_tables: the release domain already made the STE stop using it.
   if (uint64_t cdtab = s.kernel.smmuv3.masters[m].cdtab) {
     pool_free(s.hw.memory, s.kernel.smmuv3.pages, cdtab);

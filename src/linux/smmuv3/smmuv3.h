@@ -32,6 +32,16 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
 int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);
 int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);
 
+// PASIDs (pasid.cc). arm_smmu_s1_set_dev_pasid: a stage-1 paging domain on `pasid` through
+// arm_smmu_set_pasid (prepare, the CD, arm_smmu_update_ste, commit); `old` is the PASID's
+// previous domain (kNoDomain for a fresh attach). arm_smmu_blocking_set_dev_pasid: the PASID
+// taken off `old` (its CD cleared, its ATC flushed), and the STE downgraded when it was the
+// last PASID while the RID is identity or blocked. Always 0, as the kernel's.
+int s1_set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+int blocking_set_dev_pasid(System& s, iommu::DomainId blocked, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+// arm_smmu_ssids_in_use: a CD other than CD 0 is valid in the master's table.
+bool ssids_in_use(const System& s, MasterId m);
+
 int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size);
 // arm_smmu_domain_inv_range: TLBI + sync, then ATC_INV + sync for the array's ATS entries.
