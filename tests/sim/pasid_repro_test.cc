@@ -11,6 +11,7 @@
 #include "../support/repro_matches_file.h"
 
 namespace atslab::sim {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using policy::AtsVariant;
@@ -86,4 +87,5 @@ TEST(PasidRepro, TheBuiltInPathGivesTheShippedScenariosRowUnderEveryVariant) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab::sim

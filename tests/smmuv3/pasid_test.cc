@@ -26,6 +26,7 @@
 #include "sim/state_hash.h"
 
 namespace atslab {
+namespace ATSLAB_UNITY_ID {
 namespace {
 
 using hw::smmuv3::field_get;
@@ -356,4 +357,5 @@ TEST(SmmuPasid, PasidStateIsHashed) {
 }
 
 }  // namespace
+}  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab
