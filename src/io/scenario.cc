@@ -457,7 +457,8 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   if (k["pci"]) {
     const auto& p = k["pci"];
     r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats",
-                             "disable_ats_checks_ats_cap", "no_ats_quirk_keeps_ats_cap"});
+                             "disable_ats_checks_ats_cap", "no_ats_quirk_keeps_ats_cap", "config_pci_pasid"});
+    if (p["config_pci_pasid"]) sc.config_pci_pasid = r.flag(p["config_pci_pasid"], "kernel.pci.config_pci_pasid");
     if (p["disable_ats_checks_ats_cap"])
       sc.disable_ats_checks_ats_cap = r.flag(p["disable_ats_checks_ats_cap"], "kernel.pci.disable_ats_checks_ats_cap");
     if (p["no_ats_quirk_keeps_ats_cap"])

@@ -25,6 +25,12 @@ struct PciCoreSwitches {
   // Which drivers/pci/ats.c runs: src/linux/pci/ats.cc, or the tree's own (src/kernel_src). Under
   // Source the tree decides what the two switches above decide for the model; noats still applies.
   Driver ats = Driver::Model;
+  // CONFIG_PCI_PASID. Off, include/linux/pci-ats.h's stubs stand in: pci_enable_pasid,
+  // pci_pasid_features and pci_max_pasids return -EINVAL, so no IOMMU driver enables PASID and the
+  // core gives no device PASIDs. The source driver's build has it off (src/kernel_src's
+  // linux/kconfig.h): compare-drivers runs the model so (sim::model_as_tree). YAML:
+  // kernel.pci.config_pci_pasid.
+  bool config_pci_pasid = true;
   bool operator==(const PciCoreSwitches&) const = default;
 };
 

@@ -111,7 +111,7 @@ class Hasher {
   void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live); }
   void add(const policy::PciCoreSwitches& s) {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats), add(s.ats);
-    add(s.disable_ats_checks_ats_cap), add(s.no_ats_quirk_keeps_ats_cap);
+    add(s.disable_ats_checks_ats_cap), add(s.no_ats_quirk_keeps_ats_cap), add(s.config_pci_pasid);
   }
   void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
   template <typename K, typename V>

@@ -83,6 +83,7 @@ void pasid_init(System& s, DevId dev) {
 
 int enable_pasid(System& s, DevId dev, uint16_t features) {
   Frame f(s, KFn::pci_enable_pasid);
+  if (!s.kernel.pci_switches.config_pci_pasid) return -EINVAL;  // pci-ats.h's stub
   const PciDev& d = pdev(s, dev);
   // VFs must not implement PASID: they share their PF's configuration.
   if (d.is_virtfn) return pdev(s, d.physfn).pasid_enabled ? 0 : -EINVAL;
@@ -116,6 +117,7 @@ void disable_pasid(System& s, DevId dev) {
 }
 
 int max_pasids(System& s, DevId dev) {
+  if (!s.kernel.pci_switches.config_pci_pasid) return -EINVAL;  // pci-ats.h's stub
   DevId pf = physfn(s, dev);
   if (!pdev(s, pf).pasid_cap) return -EINVAL;
   uint16_t cap = read_config_word(s, pf, pdev(s, pf).pasid_cap + pasid::kCap);
@@ -123,6 +125,7 @@ int max_pasids(System& s, DevId dev) {
 }
 
 int pasid_features(System& s, DevId dev) {
+  if (!s.kernel.pci_switches.config_pci_pasid) return -EINVAL;  // pci-ats.h's stub
   DevId pf = physfn(s, dev);
   if (!pdev(s, pf).pasid_cap) return -EINVAL;
   return read_config_word(s, pf, pdev(s, pf).pasid_cap + pasid::kCap) & (pasid::kCapExec | pasid::kCapPriv);
