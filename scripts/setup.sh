@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   spin
+  libopenmpi-dev openmpi-bin  # explore --mpi, the distributed search (docs/exploration.md); optional at configure time
   python3
   chromium fonts-liberation  # the report's browser test (scripts/check-report-in-browser.py); a font for its screenshot's text
   linux-source-6.12  # the kernel tree the source driver compiles (docs/kernel-source.md)
