@@ -117,9 +117,12 @@ class Reader {
   size_t at_ = 0;
 };
 
-// The states a rank expands before the ranks exchange what they generated: enough that a batch
-// costs far more than its collectives, few enough that the messages stay small.
-constexpr size_t kBatch = 64;
+// How long a rank expands states before the ranks exchange what they generated (at least one
+// state). By the clock, not by a count of states: the ranks then reach each exchange together, where
+// a count left the rank with the cheaper states waiting in the collective for the other (and MPI
+// waits by polling, on a CPU the other could use). Long enough that a batch costs far more than its
+// collectives, short enough that its messages stay small (a few MB).
+constexpr auto kBatch = std::chrono::milliseconds(50);
 
 class BfsExplorer {
  public:
@@ -393,9 +396,10 @@ class BfsExplorer {
     size_t next = 0;
     for (;;) {
       const bool stop = opt_.interrupt && *opt_.interrupt;
-      for (size_t end = std::min(next + kBatch, frontier.size()); !stop && next < end; ++next) {
+      for (const auto until = Clock::now() + kBatch; !stop && next < frontier.size();) {
         replay(frontier[next].second, node_);
         expand(node_, frontier[next].second, k);
+        if (++next < frontier.size() && Clock::now() >= until) break;
       }
       exchange();
       const auto totals = ex_.sum({frontier.size() - next, stop ? 1u : 0u});

@@ -3,7 +3,9 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <climits>
+#include <thread>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -37,6 +39,21 @@ std::vector<std::string> split(const std::string& all, const std::vector<int>& c
   return out;
 }
 
+// Waits for a non-blocking collective. MPI's blocking collectives wait by polling at full speed: on
+// a shared machine (or with more ranks than cores) the waiting rank then takes the CPU from the
+// rank it waits for; measured on a loaded 2-core VM, polling was a fifth of the search's CPU time
+// (docs/performance.md). So: poll for a moment (a collective of a few rounds completes within it),
+// then test between short sleeps.
+void wait(MPI_Request& req) {
+  using Clock = std::chrono::steady_clock;
+  const auto spin_until = Clock::now() + std::chrono::microseconds(200);
+  for (int done = 0;;) {
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    if (Clock::now() >= spin_until) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
 class MpiExchange final : public Exchange {
  public:
   MpiExchange() {
@@ -57,24 +74,32 @@ class MpiExchange final : public Exchange {
       send += to[d];
     }
     offsets(send_counts, send_displs);
-    MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Request req{};
+    MPI_Ialltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD, &req);
+    wait(req);
     std::string recv(offsets(recv_counts, recv_displs), '\0');
-    MPI_Alltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv.data(), recv_counts.data(),
-                  recv_displs.data(), MPI_BYTE, MPI_COMM_WORLD);
+    MPI_Ialltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv.data(), recv_counts.data(),
+                   recv_displs.data(), MPI_BYTE, MPI_COMM_WORLD, &req);
+    wait(req);
     return split(recv, recv_counts, recv_displs);
   }
 
   std::vector<std::string> all_gather(const std::string& mine) override {
     int n = check_count(mine.size());
     std::vector<int> counts(ranks_), displs;
-    MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Request req{};
+    MPI_Iallgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD, &req);
+    wait(req);
     std::string all(offsets(counts, displs), '\0');
-    MPI_Allgatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, MPI_COMM_WORLD);
+    MPI_Iallgatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, MPI_COMM_WORLD, &req);
+    wait(req);
     return split(all, counts, displs);
   }
 
   std::vector<uint64_t> sum(std::vector<uint64_t> mine) override {
-    MPI_Allreduce(MPI_IN_PLACE, mine.data(), check_count(mine.size()), MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Request req{};
+    MPI_Iallreduce(MPI_IN_PLACE, mine.data(), check_count(mine.size()), MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD, &req);
+    wait(req);
     return mine;
   }
 
