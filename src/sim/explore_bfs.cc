@@ -20,7 +20,6 @@
 #include "sim/canonical.h"
 #include "sim/explore_node.h"
 #include "sim/non_compliance.h"
-#include "sim/stress.h"
 
 namespace atslab::sim {
 
