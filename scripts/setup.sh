@@ -12,6 +12,7 @@ packages=(
   libgoogle-perftools-dev  # tcmalloc: the explorer allocates in every transition (cmake/Allocator.cmake)
   clang libclang-rt-14-dev
   spin
+  libopenmpi-dev openmpi-bin  # explore --mpi, the distributed search (docs/exploration.md); optional at configure time
   python3
   chromium fonts-liberation  # the report's browser test (scripts/check-report-in-browser.py); a font for its screenshot's text
   linux-source-6.12  # the kernel tree the source driver compiles (docs/kernel-source.md)

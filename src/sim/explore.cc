@@ -20,6 +20,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/smmuv3/rcu.h"
 #include "sim/canonical.h"
+#include "sim/explore_node.h"
 #include "sim/footprint.h"
 #include "sim/non_compliance.h"
 #include "sim/scenario_run.h"
@@ -31,72 +32,6 @@ namespace atslab::sim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A point of the search: the machine, what the workload runner keeps beside it, and what the
-// history checks have read of the path to it (so that its record can be dropped once checked).
-struct Node {
-  System s;
-  OpContext ctx;
-  check::HistoryCursor seen;
-};
-
-// The workload runner's names and counters, in a length-prefixed byte string (no text formatting:
-// this runs for every state generated).
-uint64_t context_hash(const OpContext& c) {
-  static thread_local std::string b;  // its capacity is kept: no allocation per state
-  b.clear();
-  auto put = [](auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  put(c.containers.size());
-  for (const auto& [name, id] : c.containers) {
-    put(name.size());
-    b += name;
-    put(id);
-  }
-  put(c.vfio_groups.size());
-  for (const auto& [dev, g] : c.vfio_groups) put(dev), put(g);
-  put(c.own_domains.size());
-  for (const auto& [dev, d] : c.own_domains) put(dev), put(d);
-  put(c.iommufd);
-  put(c.hwpts.size());
-  for (const auto& [name, id] : c.hwpts) {
-    put(name.size());
-    b += name;
-    put(id);
-  }
-  put(c.next_iova);
-  return XXH3_64bits(b.data(), b.size());
-}
-
-// The parts of the record no check reads again once the state has been checked: dmesg lines
-// (never read by the model), WARNs (check_history reads only those after the parent's) and
-// events (the node's cursor carries the context the next window needs). Every child copies its
-// parent, record included; a record that kept growing along the path made each copy and each
-// check cost more. KASAN reports stay: the model reports only the first.
-void forget_read_history(Node& n) {
-  n.s.record.log.clear();
-  n.s.record.warnings.clear();
-  n.s.record.events.clear();
-  n.seen.events_dropped();
-}
-
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
-
-uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
-
-// Where every search and every replay of a counterexample starts: boot, then the prefix.
-Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix) {
-  Node n;
-  n.s = boot_machine(sc, v, n.ctx, sc.seed, "");
-  for (const Op& op : prefix) {
-    run_op(n.s, n.ctx, op);
-    smmuv3::synchronize_rcu(n.s);
-  }
-  return n;
-}
 
 }  // namespace
 

@@ -5,6 +5,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <unistd.h>
 
 #include "command.h"
@@ -14,6 +17,8 @@
 #include "io/output_file.h"
 #include "io/scenario.h"
 #include "sim/explore.h"
+#include "sim/explore_bfs.h"
+#include "sim/explore_mpi.h"
 #include "sim/stress.h"
 
 namespace {
@@ -35,7 +40,29 @@ struct ExploreCli {
   std::string replay_dir;
   bool merge = false;
   std::string driver = "model";
+  bool mpi = false;
 };
+
+// The rank and size of the MPI job this process was started in by a launcher (Open MPI's mpirun,
+// a PMI launcher such as MPICH's or Slurm's srun), read from the environment it sets: before
+// MPI_Init, so that a bad option is refused by rank 0 alone and a missing --mpi is noticed.
+struct Launched {
+  unsigned rank = 0, size = 1;
+};
+Launched launched() {
+  auto number = [](const char* name) -> std::optional<unsigned> {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(v, &end, 10);
+    return *end == '\0' ? std::optional<unsigned>(static_cast<unsigned>(n)) : std::nullopt;
+  };
+  for (auto [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"}, std::pair{"PMIX_RANK", "PMIX_SIZE"},
+                            std::pair{"PMI_RANK", "PMI_SIZE"}})
+    if (auto n = number(size))
+      return {number(rank).value_or(0), *n};
+  return {};
+}
 
 std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
   using namespace atslab;
@@ -153,8 +180,27 @@ atslab::cli::Register reg{
       sub.add_option("--replay-dir", o->replay_dir, "Write each violation's replay file here");
       sub.add_flag("--merge", o->merge, "Combine the --json results of the shards given as arguments");
       atslab::cli::add_driver_option(sub, o->driver);
+      sub.add_flag("--mpi", o->mpi,
+                   "Under mpirun: one breadth-first search over all the ranks, states dealt by hash (docs/exploration.md)");
       return [o]() -> int {
         using namespace atslab;
+        // Under mpirun only rank 0 speaks, its refusals included: the others would print the same.
+        const Launched job = launched();
+        if (job.rank != 0 && (o->mpi || job.size > 1)) {
+          if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) return 2;
+        }
+        if (o->mpi) {
+          if (o->merge) throw InputError("--mpi and --merge: the distributed search has no shards to merge");
+          if (!o->shard.empty()) throw InputError("--mpi and --shard: the ranks are the shards (--shard is for a search without MPI)");
+          if (o->por) throw InputError("--mpi and --por: the reduction's sleep sets follow one depth-first path; not supported");
+          if (cli::driver_arg(o->driver) != policy::Driver::Model)
+            throw InputError("--mpi and --driver source: the tree's driver keeps its heap outside the System; not supported");
+          if (!sim::mpi_built())
+            throw InputError("--mpi: this atslab was built without MPI (install libopenmpi-dev, scripts/setup.sh does, and configure again)");
+        } else if (job.size > 1) {
+          throw InputError(fmt::format("explore: started by an MPI launcher as one of {} processes: add --mpi for one distributed "
+                                       "search (without it every process would run the whole search alone)", job.size));
+        }
         if (o->merge) {
           auto merged = io::merge_explore(o->inputs);
           if (o->json) std::cout << merged.dump(2) << "\n";
@@ -188,10 +234,27 @@ atslab::cli::Register reg{
         if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
         InterruptGuard guard;
         opt.interrupt = &g_interrupt;
+        std::optional<sim::MpiSession> mpi;
+        if (o->mpi) {
+          mpi.emplace();
+          opt.progress = opt.progress && mpi->exchange().rank() == 0;
+        }
         nlohmann::json results = nlohmann::json::array();
         for (auto v : variants) {
-          if (g_interrupt) break;  // the variants not yet started are left out
-          auto r = sim::explore(sc, v, opt);
+          // The variants not yet started are left out (under MPI rank 0's word counts: all start the same ones).
+          if (mpi ? mpi->exchange().sum({g_interrupt ? 1u : 0u})[0] > 0 : g_interrupt != 0) break;
+          sim::ExploreResult r;
+          if (mpi) {
+            try {
+              r = sim::explore_distributed(sc, v, opt, mpi->exchange());
+            } catch (const std::exception& e) {
+              std::cerr << "atslab: error: " << e.what() << std::endl;
+              mpi->abort(2);
+            }
+            if (mpi->exchange().rank() != 0) continue;  // its results are in rank 0's
+          } else {
+            r = sim::explore(sc, v, opt);
+          }
           auto j = io::explore_to_json(sc, r);
           for (auto& vj : j["violations"]) {
             std::string replay;
@@ -209,6 +272,7 @@ atslab::cli::Register reg{
           results.push_back(j);
         }
         const int signo = g_interrupt;
+        if (mpi && mpi->exchange().rank() != 0) return signo ? 128 + signo : 0;
         if (o->json) {
           nlohmann::json out = {{"results", results}};
           if (signo) out["interrupted"] = true;
@@ -216,6 +280,11 @@ atslab::cli::Register reg{
         } else {
           fmt::print("{}", cli::driver_banner(sc.driver, io::uses_smmuv3(sc)));
           print_table(results);
+          if (mpi)
+            for (const auto& r : results)
+              fmt::print("{}: breadth-first over {} MPI rank(s), {} states re-created from the start state by their "
+                         "operations; STATES counts each level once\n",
+                         r["variant"].get<std::string>(), mpi->exchange().ranks(), r["reexecutions"].get<uint64_t>());
           if (signo)
             fmt::print("\ninterrupted by {}: the search stopped early; the results above are what it had found (traces not "
                        "minimised)\n",

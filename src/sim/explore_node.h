@@ -1,0 +1,43 @@
+#pragma once
+// A point of the exhaustive search, shared by its two engines: the depth-first one of one process
+// (sim/explore.cc) and the breadth-first one distributed over ranks (sim/explore_bfs.cc).
+#include <cstdint>
+#include <vector>
+
+#include "check/history_cursor.h"
+#include "io/scenario.h"
+#include "policy/ats_variant.h"
+#include "sim/ops.h"
+#include "linux/system.h"
+
+namespace atslab::sim {
+
+// The machine, what the workload runner keeps beside it, and what the history checks have read
+// of the path to it (so that its record can be dropped once checked).
+struct Node {
+  System s;
+  OpContext ctx;
+  check::HistoryCursor seen;
+};
+
+// The workload runner's names and counters, hashed (no text formatting: this runs for every
+// state generated).
+uint64_t context_hash(const OpContext& c);
+
+// The identity of a state for deduplication: the whole System and the runner's context.
+uint64_t node_hash(const Node& n);
+
+// The parts of the record no check reads again once the state has been checked: dmesg lines
+// (never read by the model), WARNs (check_history reads only those after the parent's) and
+// events (the node's cursor carries the context the next window needs). Every child copies its
+// parent, record included; a record that kept growing along the path made each copy and each
+// check cost more. KASAN reports stay: the model reports only the first.
+void forget_read_history(Node& n);
+
+// This thread's CPU time: on a shared machine the wall clock also counts other processes.
+double thread_cpu_seconds();
+
+// Where every search and every replay of a counterexample starts: boot, then the prefix.
+Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix);
+
+}  // namespace atslab::sim
