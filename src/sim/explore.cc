@@ -233,17 +233,6 @@ class Explorer {
     return *scratch_[depth];
   }
 
-  // Where an operation passed an interleaving point, and what it held there.
-  struct PointVisit {
-    kernel::PreemptPoint at{};
-    uint32_t nth = 0;
-    std::vector<kernel::HeldLock> held;
-  };
-  // What a plain run of an operation showed: the locks it took, the points it passed.
-  struct Observed {
-    std::vector<kernel::HeldLock> taken;
-    std::vector<PointVisit> points;
-  };
   // A transition explored from a state: what it touched, and (a plain operation's) what it
   // showed. Shared by the sleep sets it is carried in: asleep, it is not run again, and the
   // locks and points of its run stand for the run it would have had (it commutes with all that
@@ -352,19 +341,7 @@ class Explorer {
     }
     // Only a rule limited to a step reads the step's name: formatting it for every transition is waste.
     if (steps_named_) child.s.faults.step = describe(op);
-    std::optional<kernel::ScopedPreemptHook> counter;
-    std::optional<kernel::LockTrace> locks;
-    if (seen) {
-      locks.emplace();
-      counter.emplace([seen](System& sys, kernel::PreemptPoint p) {
-        uint32_t nth = 1;
-        for (const PointVisit& v : seen->points) nth += v.at == p;
-        if (nth <= 2) seen->points.push_back({p, nth, kernel::held_locks(sys)});
-      });
-    }
-    run_op(child.s, child.ctx, op);
-    if (seen) seen->taken = locks->taken();
-    smmuv3::synchronize_rcu(child.s);
+    run_observed(child, op, seen);
     if (reexec_) heap_valid_ = true;
     else canonicalize(child.s);
     ++res_.transitions;

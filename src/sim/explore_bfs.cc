@@ -207,35 +207,12 @@ class BfsExplorer {
     return ops;
   }
 
-  // What a plain run of an operation showed: the locks it took, the points it passed (the first
-  // two of each kind) and what it held there. The nestings are built from it.
-  struct PointVisit {
-    kernel::PreemptPoint at{};
-    uint32_t nth = 0;
-    std::vector<kernel::HeldLock> held;
-  };
-  struct Observed {
-    std::vector<kernel::HeldLock> taken;
-    std::vector<PointVisit> points;
-  };
 
   // Runs `op` on a copy of `parent`, as the depth-first engine's step() does.
   Node& step(const Node& parent, const Op& op, Observed* seen) {
     child_ = parent;
     if (steps_named_) child_.s.faults.step = describe(op);
-    std::optional<kernel::ScopedPreemptHook> counter;
-    std::optional<kernel::LockTrace> locks;
-    if (seen) {
-      locks.emplace();
-      counter.emplace([seen](System& sys, kernel::PreemptPoint p) {
-        uint32_t nth = 1;
-        for (const PointVisit& v : seen->points) nth += v.at == p;
-        if (nth <= 2) seen->points.push_back({p, nth, kernel::held_locks(sys)});
-      });
-    }
-    run_op(child_.s, child_.ctx, op);
-    if (seen) seen->taken = locks->taken();
-    smmuv3::synchronize_rcu(child_.s);
+    run_observed(child_, op, seen);
     canonicalize(child_.s);
     return child_;
   }

@@ -3,6 +3,7 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include <optional>
 #include <string>
 
 #include "linux/smmuv3/rcu.h"
@@ -60,6 +61,22 @@ Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector
     smmuv3::synchronize_rcu(n.s);
   }
   return n;
+}
+
+void run_observed(Node& child, const Op& op, Observed* seen) {
+  std::optional<kernel::ScopedPreemptHook> counter;
+  std::optional<kernel::LockTrace> locks;
+  if (seen) {
+    locks.emplace();
+    counter.emplace([seen](System& sys, kernel::PreemptPoint p) {
+      uint32_t nth = 1;
+      for (const PointVisit& v : seen->points) nth += v.at == p;
+      if (nth <= 2) seen->points.push_back({p, nth, kernel::held_locks(sys)});
+    });
+  }
+  run_op(child.s, child.ctx, op);
+  if (seen) seen->taken = locks->taken();
+  smmuv3::synchronize_rcu(child.s);
 }
 
 }  // namespace atslab::sim

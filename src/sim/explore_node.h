@@ -6,6 +6,8 @@
 
 #include "check/history_cursor.h"
 #include "io/scenario.h"
+#include "linux/kernel/locks.h"
+#include "linux/kernel/preempt.h"
 #include "policy/ats_variant.h"
 #include "sim/ops.h"
 #include "linux/system.h"
@@ -36,6 +38,23 @@ void forget_read_history(Node& n);
 
 // This thread's CPU time: on a shared machine the wall clock also counts other processes.
 double thread_cpu_seconds();
+
+// Where an operation passed an interleaving point, and what it held there.
+struct PointVisit {
+  kernel::PreemptPoint at{};
+  uint32_t nth = 0;
+  std::vector<kernel::HeldLock> held;
+};
+// What a plain run of an operation showed: the locks it took, the points it passed (the first
+// two of each kind) and what it held there. The nestings tried from a state are built from it.
+struct Observed {
+  std::vector<kernel::HeldLock> taken;
+  std::vector<PointVisit> points;
+};
+
+// Runs `op` on `child` (already a copy of its parent), observing it when `seen` is given, then
+// ends the RCU grace period the search lets pass between transitions. Both engines' step.
+void run_observed(Node& child, const Op& op, Observed* seen);
 
 // Where every search and every replay of a counterexample starts: boot, then the prefix.
 Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix);
