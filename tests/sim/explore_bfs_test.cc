@@ -6,6 +6,7 @@
 #include "io/scenario.h"
 #include "sim/explore.h"
 #include "sim/explore_bfs.h"
+#include "../support/shipped_scenario.h"
 
 namespace atslab::sim {
 namespace ATSLAB_UNITY_ID {
@@ -13,9 +14,7 @@ namespace {
 
 using policy::AtsVariant;
 
-io::Scenario scenario(const std::string& name) {
-  return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
-}
+io::Scenario scenario(const std::string& name) { return ::atslab::test::shipped_scenario(name); }
 
 std::vector<std::string> described(const std::vector<Op>& trace) {
   std::vector<std::string> out;

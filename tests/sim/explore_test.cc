@@ -13,6 +13,7 @@
 #include "sim/explore.h"
 #include "sim/scenario_run.h"
 #include "sim/stress.h"
+#include "../support/shipped_scenario.h"
 
 namespace atslab::sim {
 namespace ATSLAB_UNITY_ID {
@@ -20,9 +21,7 @@ namespace {
 
 using policy::AtsVariant;
 
-io::Scenario scenario(const std::string& name) {
-  return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
-}
+io::Scenario scenario(const std::string& name) { return ::atslab::test::shipped_scenario(name); }
 
 // Replays a counterexample the way `atslab replay` does and returns the invariants it breaks.
 std::vector<int> replayed(const io::Scenario& sc, AtsVariant v, const std::vector<Op>& trace) {

@@ -8,6 +8,7 @@
 #include "sim/explore.h"
 #include "sim/footprint.h"
 #include "sim/scenario_run.h"
+#include "../support/shipped_scenario.h"
 
 namespace atslab::sim {
 namespace ATSLAB_UNITY_ID {
@@ -15,9 +16,7 @@ namespace {
 
 using policy::AtsVariant;
 
-io::Scenario scenario(const std::string& name) {
-  return io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
-}
+io::Scenario scenario(const std::string& name) { return ::atslab::test::shipped_scenario(name); }
 
 struct State {
   System s;
