@@ -112,8 +112,12 @@ atslab::cli::Register reg{
           ro.scenario = atslab::sim::ReproScenario::Iommufd;
         else if (o->scenario == "group")
           ro.scenario = atslab::sim::ReproScenario::Group;
-        else if (o->scenario == "pasid")
+        else if (o->scenario == "pasid") {
           ro.scenario = atslab::sim::ReproScenario::Pasid;
+          if (ro.driver == atslab::policy::Driver::Source)
+            throw atslab::InputError("--scenario pasid: PASIDs run on atslab's own SMMUv3 driver only (the tree is built "
+                                     "without CONFIG_PCI_PASID): run it without --driver source");
+        }
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
                                    "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group or pasid)");

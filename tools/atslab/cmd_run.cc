@@ -102,7 +102,7 @@ atslab::cli::Register reg{
         if (!o->trace.empty()) cli::check_output_path(o->trace, o->scenarios);
         std::vector<io::Scenario> scenarios;
         for (const auto& p : o->scenarios) scenarios.push_back(io::load_scenario(p));
-        for (auto& sc : scenarios) sc.driver = driver;
+        for (auto& sc : scenarios) sc.driver = driver, cli::check_source_runs(sc, driver);
         const bool smmuv3 = std::any_of(scenarios.begin(), scenarios.end(), [](const io::Scenario& sc) { return io::uses_smmuv3(sc); });
         if (!o->json) fmt::print("{}", cli::driver_banner(driver, smmuv3));
         std::optional<policy::AtsVariant> only;

@@ -70,11 +70,15 @@ atslab::cli::Register reg{
           throw InputError("--seconds: expected a number of seconds above 0, at most 86400");
         auto sc = io::load_scenario(o->scenario);
         sc.driver = driver;
+        cli::check_source_runs(sc, driver);
         faults::parse_plan(o->faults);
         auto variants = cli::variants_arg(o->variant);
         auto workload = sim::parse_workload(o->workload);
         if (!workload) throw InputError("unknown workload '" + o->workload + "' (expected one of: " + sim::workload_names() + ")");
         if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
+        if (*workload == sim::Workload::Pasid && driver == policy::Driver::Source)
+          throw InputError("--workload pasid: PASIDs run on atslab's own SMMUv3 driver only (the tree is built without "
+                           "CONFIG_PCI_PASID): run it without --driver source");
         if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
         if (!o->trace.empty())
           for (auto v : variants) cli::check_output_path(trace_path(o->trace, policy::name(v), variants.size() > 1));

@@ -1,6 +1,7 @@
 // --driver model|source, shared by the commands that run the kernel.
 #include "command.h"
 #include "io/input_error.h"
+#include "io/scenario.h"
 #include "kernel_src/tree_info.h"
 
 namespace atslab::cli {
@@ -18,6 +19,14 @@ policy::Driver driver_arg(const std::string& text) {
 
 std::string driver_banner(policy::Driver d, bool smmuv3_machine) {
   return d == policy::Driver::Source ? kernel_src::driver_line(d, smmuv3_machine) + "\n" : "";
+}
+
+void check_source_runs(const io::Scenario& sc, policy::Driver d) {
+  if (d != policy::Driver::Source) return;
+  for (const sim::Op& op : sc.workload)
+    if (op.kind >= sim::OpKind::PasidAttach && op.kind <= sim::OpKind::PasidDma)
+      throw InputError(sc.path + ": its workload attaches PASIDs, which only atslab's own SMMUv3 driver runs (the "
+                       "tree is built without CONFIG_PCI_PASID): run it without --driver source");
 }
 
 nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine) {
