@@ -569,7 +569,12 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
       case kernel::EventKind::AtcInvToAtsDisabled:
         if (e.b)
           out.push_back({23, s.hw.pcie.fn(static_cast<FnId>(e.dev)).bdf.str(),
-                         fmt::format("ATC_INV from an invalidation array to StreamID {:#x}, whose ATS is disabled", e.a), e.seq});
+                         // Either design's domain-wide invalidation: the 2026 array, or the older
+                         // walk of the domain's masters (--nr-ats-masters-fastpath).
+                         fmt::format("ATC_INV from the domain's invalidation (its invalidation array, or "
+                                     "arm_smmu_atc_inv_domain's walk of its masters) to StreamID {:#x}, whose ATS is disabled",
+                                     e.a),
+                         e.seq});
         break;
       case kernel::EventKind::IommuProbe:
         if (e.b == 0) probe_supported[e.dev] = e.a;
