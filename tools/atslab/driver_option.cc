@@ -2,6 +2,7 @@
 #include "command.h"
 #include "io/input_error.h"
 #include "io/scenario.h"
+#include "sim/explore.h"
 #include "kernel_src/tree_info.h"
 
 namespace atslab::cli {
@@ -23,10 +24,9 @@ std::string driver_banner(policy::Driver d, bool smmuv3_machine) {
 
 void check_source_runs(const io::Scenario& sc, policy::Driver d) {
   if (d != policy::Driver::Source) return;
-  for (const sim::Op& op : sc.workload)
-    if (op.kind >= sim::OpKind::PasidAttach && op.kind <= sim::OpKind::PasidDma)
-      throw InputError(sc.path + ": its workload attaches PASIDs, which only atslab's own SMMUv3 driver runs (the "
-                       "tree is built without CONFIG_PCI_PASID): run it without --driver source");
+  if (sim::uses_pasid(sc.workload))
+    throw InputError(sc.path + ": its workload attaches PASIDs, which only atslab's own SMMUv3 driver runs (the "
+                     "tree is built without CONFIG_PCI_PASID): run it without --driver source");
 }
 
 nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine) {
