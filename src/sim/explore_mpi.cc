@@ -2,11 +2,14 @@
 #include "sim/explore_mpi.h"
 
 #include <mpi.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <climits>
-#include <thread>
 #include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -117,7 +120,19 @@ MpiSession::MpiSession() {
   ex_ = std::make_unique<MpiExchange>();
 }
 
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::~MpiSession() {
+  // What this rank printed goes out before the fence: should the job be killed there, it is not lost.
+  std::cout.flush();
+  std::fflush(nullptr);
+  MPI_Finalize();
+}
+
+void MpiSession::exit_interrupted(int status) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  _exit(status);
+}
 
 void MpiSession::abort(int status) {
   MPI_Abort(MPI_COMM_WORLD, status);

@@ -23,6 +23,12 @@ class MpiSession {
   // Ends every rank of the job with `status`: one rank's failure would otherwise leave the others
   // waiting in a collective forever.
   [[noreturn]] void abort(int status);
+  // Ends this rank after an interrupt, its output flushed, without MPI_Finalize. A signal to mpirun
+  // (Ctrl-C, `timeout`, a batch system) starts Open MPI's kill sequence: SIGCONT, a sleep of
+  // odls_base_sigkill_timeout (1 s), SIGTERM, the same sleep, SIGKILL. During those sleeps mpirun's
+  // PMIx server answers nobody, so a rank's MPI_Finalize (PMIx_Finalize's fence) waits for the
+  // SIGKILL, and whatever stdio still held was lost with it (rank 0's document, cut).
+  [[noreturn]] void exit_interrupted(int status);
 
  private:
   std::unique_ptr<Exchange> ex_;

@@ -16,4 +16,6 @@ MpiSession::~MpiSession() = default;
 
 void MpiSession::abort(int status) { std::exit(status); }
 
+void MpiSession::exit_interrupted(int status) { std::exit(status); }
+
 }  // namespace atslab::sim

@@ -273,7 +273,10 @@ atslab::cli::Register reg{
           results.push_back(j);
         }
         const int signo = g_interrupt;
-        if (mpi && mpi->exchange().rank() != 0) return signo ? 128 + signo : 0;
+        if (mpi && mpi->exchange().rank() != 0) {
+          if (signo) mpi->exit_interrupted(128 + signo);
+          return 0;
+        }
         if (o->json) {
           nlohmann::json out = {{"results", results}};
           if (signo) out["interrupted"] = true;
@@ -292,6 +295,7 @@ atslab::cli::Register reg{
                        signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : fmt::format("signal {}", signo));
         }
         // As a process killed by the signal would report itself to the shell, but with the output complete.
+        if (mpi && signo) mpi->exit_interrupted(128 + signo);
         return signo ? 128 + signo : 0;
       };
     }};
