@@ -4,8 +4,8 @@
 Runs `atslab explore ARGS --json` alone and `mpirun -np N atslab explore --mpi ARGS --json`, and
 checks that every variant's verdicts are equal: the invariants violated, each one's trace (its
 operations, minimised), violation objects and detail, the depth reached, whether the search was
-exhausted, and (when it was, or with --all) the unique states. Transitions and revisits differ by
-design: the depth-first search deepens iteratively, the breadth-first one runs each level once.
+exhausted, and (when it was, or with --all) the unique states; and that each document names its
+engine (`engine`, `mpi_ranks`). The other counts differ by design (docs/exploration.md).
 
 Exit status 77 (ctest's skip) when mpirun is missing, unless --no-skips: CI runs every test.
 """
@@ -62,6 +62,11 @@ def main():
     with_unique = "--all" in args
     ok = len(alone["results"]) == len(spread["results"]) and len(alone["results"]) > 0
     for x, y in zip(alone["results"], spread["results"]):
+        # Each document names its engine, so a reader of the numbers knows which counts compare.
+        engines = (x.get("engine"), x.get("mpi_ranks"), y.get("engine"), y.get("mpi_ranks"))
+        if engines != ("depth-first", 0, "breadth-first", a.ranks):
+            print(f"{x['variant']}: engine and ranks named wrongly: {engines}")
+            ok = False
         unique = with_unique or x["exhausted"]
         vx, vy = verdict(x, unique), verdict(y, unique)
         same = vx == vy

@@ -43,6 +43,8 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
           {"states_per_cpu_second", r.cpu_seconds > 0 ? static_cast<double>(r.transitions) / r.cpu_seconds : 0.0},
           {"unique_per_cpu_second", r.cpu_seconds > 0 ? static_cast<double>(r.unique) / r.cpu_seconds : 0.0},
           {"shard", fmt::format("{}/{}", r.shard, r.shards)},
+          {"engine", r.mpi_ranks ? "breadth-first" : "depth-first"},
+          {"mpi_ranks", r.mpi_ranks},
           {"alphabet", r.alphabet.size()},
           {"refused_nestings", r.refused_nestings},
           {"por", r.por},

@@ -76,6 +76,9 @@ struct ExploreResult {
   // time other processes had the CPU (docs/performance.md, "Whole-process exploration").
   double cpu_seconds = 0;
   unsigned shard = 0, shards = 1;
+  // The engine: 0 for the depth-first search (explore()), else the MPI ranks of the breadth-first
+  // one (explore_distributed()), whose STATES and revisits count each level once.
+  unsigned mpi_ranks = 0;
   std::map<int, Counterexample> found;  // by invariant number, shortest trace first found
   // Every WARN site any transition reached ("function: condition", the function the splat
   // names and its WARN_ON expression), with the first trace that reached it.

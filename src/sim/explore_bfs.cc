@@ -133,6 +133,7 @@ class BfsExplorer {
       throw InputError(fmt::format("explore --mpi: {} operations in the alphabet, at most {}", alphabet_.size(), kMaxAlphabet - 1));
     res_.variant = v;
     res_.depth = opt.depth;
+    res_.mpi_ranks = ex.ranks();
     for (const auto& op : alphabet_) res_.alphabet.push_back(describe(op));
     res_.prefix.assign(sc.workload.begin(), sc.workload.begin() + static_cast<long>(std::min(opt.prefix, sc.workload.size())));
     root_ = start_state(sc, v, res_.prefix);
