@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "mpi_launch.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "io/explore_json.h"
 #include "io/input_error.h"
@@ -43,26 +44,6 @@ struct ExploreCli {
   bool mpi = false;
 };
 
-// The rank and size of the MPI job this process was started in by a launcher (Open MPI's mpirun,
-// a PMI launcher such as MPICH's or Slurm's srun), read from the environment it sets: before
-// MPI_Init, so that a bad option is refused by rank 0 alone and a missing --mpi is noticed.
-struct Launched {
-  unsigned rank = 0, size = 1;
-};
-Launched launched() {
-  auto number = [](const char* name) -> std::optional<unsigned> {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return std::nullopt;
-    char* end = nullptr;
-    const unsigned long n = std::strtoul(v, &end, 10);
-    return *end == '\0' ? std::optional<unsigned>(static_cast<unsigned>(n)) : std::nullopt;
-  };
-  for (auto [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"}, std::pair{"PMIX_RANK", "PMIX_SIZE"},
-                            std::pair{"PMI_RANK", "PMI_SIZE"}})
-    if (auto n = number(size))
-      return {number(rank).value_or(0), *n};
-  return {};
-}
 
 std::vector<atslab::faults::Point> parse_fault_list(const std::string& text) {
   using namespace atslab;
@@ -184,11 +165,8 @@ atslab::cli::Register reg{
                    "Under mpirun: one breadth-first search over all the ranks, states dealt by hash (docs/exploration.md)");
       return [o]() -> int {
         using namespace atslab;
-        // Under mpirun only rank 0 speaks, its refusals included: the others would print the same.
-        const Launched job = launched();
-        if (job.rank != 0 && (o->mpi || job.size > 1)) {
-          if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) return 2;
-        }
+        // Under mpirun only rank 0 speaks (main() silenced the others), its refusals included.
+        const cli::Launched job = cli::launched();
         if (o->mpi) {
           if (o->merge) throw InputError("--mpi and --merge: the distributed search has no shards to merge");
           if (!o->shard.empty()) throw InputError("--mpi and --shard: the ranks are the shards (--shard is for a search without MPI)");

@@ -1,6 +1,7 @@
 // atslab: a laboratory for PCIe ATS as Linux manages it.
 #include <filesystem>
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <map>
 
 #include "command.h"
+#include "mpi_launch.h"
 #include "io/input_error.h"
 #include "io/output_file.h"
 #include "kernel_src/tree_info.h"
@@ -106,6 +108,9 @@ int main(int argc, char** argv) {
     runners[sub] = spec.setup(*sub);
     if (spec.name == "repro" || (!default_cmd && spec.name == "topo")) default_cmd = sub;
   }
+  // Under an MPI launcher every rank parses the same command line: only rank 0 speaks.
+  const cli::Launched job = cli::launched();
+  if (!cli::silence_other_ranks(job)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -125,13 +130,19 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    int status = 0;
-    bool ran = false;
+    CLI::App* chosen = nullptr;
     for (auto& [sub, run] : runners)
-      if (!ran && sub->parsed()) status = run(), ran = true;
-    // No subcommand: the main job (the seed bug's reproduction once it exists).
-    if (!ran && default_cmd) status = runners[default_cmd]();
-    return cli::check_stdout(status);
+      if (!chosen && sub->parsed()) chosen = sub;
+    // No subcommand: the main job (the seed bug's reproduction).
+    if (!chosen) chosen = default_cmd;
+    if (!chosen) return 0;
+    // N copies of a run, a stress or a report would each do the whole work and write the same
+    // output files; explore has its own word on it (--mpi, or a refusal naming it).
+    if (job.size > 1 && chosen->get_name() != "explore")
+      throw InputError(fmt::format("{}: started by an MPI launcher as one of {} processes; only `explore --mpi` runs "
+                                   "distributed (run {} without mpirun)",
+                                   chosen->get_name(), job.size, chosen->get_name()));
+    return cli::check_stdout(runners[chosen]());
   } catch (const InputError& e) {
     std::cerr << "atslab: error: " << e.what() << "\n";
     return 2;
