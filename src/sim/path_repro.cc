@@ -184,11 +184,26 @@ std::string_view path_description(ReproScenario sc) {
   }
 }
 
+namespace {
+
+io::Scenario path_scenario(ReproScenario which) {
+  return which == ReproScenario::Iommufd ? iommufd_scenario()
+         : which == ReproScenario::Group ? group_scenario()
+         : which == ReproScenario::Pasid ? pasid_scenario()
+                                         : always_on_scenario();
+}
+
+}  // namespace
+
+bool path_resets(ReproScenario which) {
+  if (path_description(which).empty()) return false;
+  for (const auto& op : path_scenario(which).workload)
+    if (op.kind == OpKind::Reset || op.kind == OpKind::VfioReset) return true;
+  return false;
+}
+
 ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  io::Scenario sc = opt.scenario == ReproScenario::Iommufd ? iommufd_scenario()
-                    : opt.scenario == ReproScenario::Group ? group_scenario()
-                    : opt.scenario == ReproScenario::Pasid ? pasid_scenario()
-                                                           : always_on_scenario();
+  io::Scenario sc = path_scenario(opt.scenario);
   sc.nr_ats_masters_fastpath = opt.legacy_fastpath;
   sc.driver = opt.driver;
   sc.pci_dev_reset_iommu = opt.reset_iommu;

@@ -36,6 +36,9 @@ io::Scenario pasid_scenario();
 std::string_view path_device(ReproScenario sc);
 std::string_view path_description(ReproScenario sc);
 
+// Whether the path's workload resets its device (what --no-reset-iommu changes).
+bool path_resets(ReproScenario sc);
+
 // The path's scenario under one variant, as repro reports it. The options that apply to a
 // scenario are honoured (--faults, --seed, --nr-ats-masters-fastpath, --driver, --no-reset-iommu).
 // "VF ATS" is the device's ATS Enable bit once the workload is over; "VF usable" says that no

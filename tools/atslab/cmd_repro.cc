@@ -126,6 +126,10 @@ atslab::cli::Register reg{
         if (path && !smmu) throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only");
         if (path && (o->header || iterations->count()))
           throw atslab::InputError("--scenario " + o->scenario + " takes neither --header-quirks nor --iterations");
+        // Accepted silently where nothing resets, it would read as "checked, and 6.12's resets change nothing".
+        if (o->no_reset_iommu && ro.scenario != atslab::sim::ReproScenario::Reset && !atslab::sim::path_resets(ro.scenario))
+          throw atslab::InputError("--no-reset-iommu: --scenario " + o->scenario +
+                                   " resets no device, so it would change nothing (the reset and pasid scenarios reset)");
         ro.reset_iommu = !o->no_reset_iommu;
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
