@@ -82,7 +82,10 @@ class Reader {
     } catch (...) {
       fail(n, field, fmt::format("expected a number (decimal or 0x hex), got '{}'", t));
     }
-    if (v > max) fail(n, field, fmt::format("{} is out of range (at most {:#x})", t, max));
+    // The limit in the base the value was written in: a count is read in decimal, an ID in hex.
+    const bool hex = t.size() > 1 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
+    if (v > max) fail(n, field, hex ? fmt::format("{} is out of range (at most {:#x})", t, max)
+                                    : fmt::format("{} is out of range (at most {})", t, max));
     return static_cast<T>(v);
   }
 

@@ -116,7 +116,7 @@ TEST(ScenarioRefusals, RepeatZeroAndAVfioMapBeyondItsSlotAreErrors) {
   EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: sriov_enable, device: pf, vfs: 1, repeat: 0}\n"),
                   "workload[].repeat: 0 would drop the step"));
   EXPECT_TRUE(has(error_of(kMachine + "workload:\n  - {op: vfio_map, container: c0, count: 257}\n"),
-                  "257 is out of range (at most 0x100)"));
+                  "257 is out of range (at most 256)"));
   EXPECT_TRUE(has(error_of("machine:\n  devices:\n    - {name: d, vendor: 1, device: 2}\nkernel: {variants: [upstream, rollback, upstream]}\n"),
                   "kernel.variants[]: upstream is listed twice"));
 }

@@ -56,6 +56,15 @@ TEST(ScenarioLoader, OutOfRangeNumberSaysTheLimit) {
   EXPECT_NE(m.find("out of range (at most 0xffff)"), std::string::npos) << m;
 }
 
+// The limit is given in the base the value was written in (a trial user read "count: 99999999 is out
+// of range (at most 0xf4240)").
+TEST(ScenarioLoader, OutOfRangeLimitInTheValuesBase) {
+  auto dec = error_of("machine:\n  devices:\n    - {name: pf, vendor: 70000, device: 1}\n");
+  EXPECT_NE(dec.find("70000 is out of range (at most 65535)"), std::string::npos) << dec;
+  auto hex = error_of("machine:\n  devices:\n    - {name: pf, vendor: 0X18086, device: 1}\n");
+  EXPECT_NE(hex.find("0X18086 is out of range (at most 0xffff)"), std::string::npos) << hex;
+}
+
 TEST(ScenarioLoader, UnknownPortDeviceOperationAndVariant) {
   EXPECT_NE(error_of("machine:\n  devices:\n    - {name: pf, port: nowhere, vendor: 1, device: 2}\n").find("no port named 'nowhere'"), std::string::npos);
   EXPECT_NE(error_of(kMachine + "workload:\n  - {op: sriov_enable, device: ghost, vfs: 1}\n").find("no device named 'ghost'"), std::string::npos);
