@@ -17,12 +17,17 @@ setup:
 KERNEL_TREE ?=
 KTREE_ABS   := $(if $(KERNEL_TREE),$(abspath $(KERNEL_TREE)))
 KTREE_TAG   := $(if $(KTREE_ABS),$(shell printf '%s' '$(KTREE_ABS)' | md5sum | cut -c1-12),default)
-CONFIGURED  := $(BUILD)/.configured-$(WERROR)-$(KTREE_TAG)
+# CMAKE_ARGS="-DOPTION=VALUE ...": more of CMake's options (the README lists atslab's), given to the
+# configure step; changing them configures again. CMake keeps each in its cache: leaving one out
+# later does not undo it (give its other value).
+CMAKE_ARGS  ?=
+ARGS_TAG    := $(if $(strip $(CMAKE_ARGS)),-$(shell printf '%s' '$(CMAKE_ARGS)' | md5sum | cut -c1-12))
+CONFIGURED  := $(BUILD)/.configured-$(WERROR)-$(KTREE_TAG)$(ARGS_TAG)
 
 # Configure only when there is no cache yet (or the flags or the kernel tree changed).
 $(CONFIGURED): | setup
 	cmake -S . -B $(BUILD) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATSLAB_WERROR=$(WERROR) \
-	  -DATSLAB_KERNEL_TREE="$(KTREE_ABS)"
+	  -DATSLAB_KERNEL_TREE="$(KTREE_ABS)" $(CMAKE_ARGS)
 	@rm -f $(BUILD)/.configured-*
 	@touch $@
 
