@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <tuple>
 
 #include "hw/pcie/capabilities.h"
 #include "hw/pcie/capability_walk.h"
@@ -19,6 +20,47 @@ namespace {
 void drop_acs(ConfigSpace& cfg) {
   if (uint16_t at = find_ext_cap(cfg, ext_cap::kAcs)) cfg.poke32(at, cfg.read32(at) & 0xffff0000u);
 }
+
+// A slot: the port a device is below ("" with its root complex: the root bus) and its device number.
+using Slot = std::tuple<std::string, uint16_t, unsigned>;
+Slot slot_of(const DeviceSpec& d) { return {d.port, d.port.empty() ? d.rc : uint16_t{0}, (d.devfn ? *d.devfn : 0) >> 3}; }
+
+// Refuses a device Linux's scan would never find, which a model would otherwise attach and run DMA
+// on (drivers/pci/probe.c). The dumps' path has these rules and notes what it leaves out
+// (sim/dump_scan.h); a hand-written machine states its devices, so one that cannot be found is an
+// error. SR-IOV VFs are not scanned (pci_iov_add_virtfn) and are not concerned.
+void check_linux_finds(const Scenario& sc) {
+  std::map<std::string, bool> pcie_port;  // the port's name: a root or downstream port, not a PCIe-to-PCI bridge
+  for (const auto& p : sc.ports) pcie_port[p.name] = !p.pci_bridge;
+  std::map<Slot, const DeviceSpec*> fn0;
+  for (const auto& d : sc.devices)
+    if ((d.port.empty() ? d.devfn.has_value() : true) && (d.devfn ? *d.devfn : 0) % 8 == 0) fn0[slot_of(d)] = &d;
+  for (const auto& d : sc.devices) {
+    if (!d.devfn) continue;  // function 0 of its slot (below a port), or a free slot of the root bus
+    const unsigned dev = *d.devfn >> 3, fn = *d.devfn & 7;
+    // only_one_child: below a PCIe root or downstream port only device 0 is scanned (its link has
+    // no other), unless ARI's function chain reaches further, which a hand-written device lacks.
+    if (!d.port.empty() && pcie_port[d.port] && dev != 0)
+      throw InputError(fmt::format("{}: machine.devices: {}: devfn {:#04x} is device {} below port {}, but Linux scans only "
+                                   "device 0 below a PCIe root or downstream port (only_one_child in drivers/pci/probe.c): "
+                                   "give devfn 0 to 7",
+                                   sc.path, d.name, *d.devfn, dev, d.port));
+    if (fn == 0) continue;
+    // pci_scan_slot stops at a slot whose function 0 does not answer (bare metal; only a hypervisor
+    // that passes functions through one by one has such slots), and reads function 0's header for
+    // the multi-function bit before it looks further; both at boot and at a hot-add's rescan.
+    auto it = fn0.find(slot_of(d));
+    if (it == fn0.end())
+      throw InputError(fmt::format("{}: machine.devices: {}: devfn {:#04x} is function {} of a slot without function 0, "
+                                   "and Linux's pci_scan_slot finds no function of such a slot: add function 0 "
+                                   "(devfn {:#04x}) or give {} devfn {:#04x}",
+                                   sc.path, d.name, *d.devfn, fn, *d.devfn & 0xf8, d.name, *d.devfn & 0xf8));
+    if (it->second->hotplug && !d.hotplug)
+      throw InputError(fmt::format("{}: machine.devices: {}: present at boot beside its slot's function 0 {}, which is "
+                                   "hot-plugged: the boot's scan stops at the missing function 0 (give {} hotplug: true too)",
+                                   sc.path, d.name, it->second->name, d.name));
+  }
+}
 }  // namespace
 
 Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) {
@@ -28,6 +70,7 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
     for (const auto& d : sc.devices) names[d.name] = t.find(d.at->domain, *d.at);
     return t;
   }
+  check_linux_finds(sc);
   Topology t;
   // Each root complex is its own PCI segment, so root buses never collide.
   for (size_t i = 0; i < sc.rcs.size(); ++i) {
@@ -62,10 +105,10 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
     }
     if (!p.acs) drop_acs(t.fn(ports[p.name]).cfg);
   }
-  // Functions sharing a slot (port and device number) make a multi-function device.
-  std::map<std::pair<std::string, unsigned>, unsigned> per_slot;
+  // Functions sharing a slot (port, or root bus, and device number) make a multi-function device.
+  std::map<Slot, unsigned> per_slot;
   for (const auto& d : sc.devices)
-    if (!d.port.empty() && d.lspci.empty()) per_slot[{d.port, (d.devfn ? *d.devfn : 0) >> 3}]++;
+    if ((!d.port.empty() || d.devfn) && d.lspci.empty()) per_slot[slot_of(d)]++;
   std::map<uint16_t, unsigned> next_rciep;  // per root complex (each has its own root bus)
   for (const auto& d : sc.devices) {
     ConfigSpace cfg;
@@ -74,7 +117,7 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
       cfg = fns.at(0).cfg;
     } else {
       HeaderSpec header = d.header;
-      const bool multifunction = !d.port.empty() && per_slot[{d.port, (d.devfn ? *d.devfn : 0) >> 3}] > 1;
+      const bool multifunction = (!d.port.empty() || d.devfn) && per_slot[slot_of(d)] > 1;
       header.multifunction |= multifunction;
       // Below a PCIe-to-PCI bridge a function is conventional PCI: no PCIe capability, so no ATS,
       // SR-IOV, PRI or PASID either.

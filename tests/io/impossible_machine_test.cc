@@ -6,6 +6,8 @@
 #include <string>
 
 #include "../support/temp_file.h"
+#include "hw/pcie/capabilities.h"
+#include "hw/pcie/capability_walk.h"
 #include "io/input_error.h"
 #include "io/scenario.h"
 #include "sim/scenario_run.h"
@@ -88,6 +90,76 @@ TEST(ScenarioLoad, AcceptsDistinctFunctions) {
     - {name: nic, port: rp1, vendor: 0x8086, device: 0x1592}
 )";
   EXPECT_EQ(refusal(fine), "");
+}
+
+// Devices Linux's scan would never find (drivers/pci/probe.c) are refused: the model would attach
+// them and run their DMA (a trial user's devfn 9 below a root port was used like any other).
+TEST(ScenarioLoad, RefusesADeviceOtherThanDeviceZeroBelowAPciePort) {
+  std::string m = refusal(R"(  ports: [{name: rp0}]
+  devices:
+    - {name: a, port: rp0, vendor: 0x8086, device: 0x1592}
+    - {name: b, port: rp0, devfn: 9, vendor: 0x8086, device: 0x1592}
+)");
+  EXPECT_NE(m.find("b: devfn 0x09 is device 1 below port rp0"), std::string::npos) << m;
+  EXPECT_NE(m.find("only_one_child"), std::string::npos) << m;
+  // The same below a switch's downstream port.
+  m = refusal(R"(  ports: [{name: rp0}, {name: dsp, below: rp0}]
+  devices:
+    - {name: a, port: dsp, devfn: 0x10, vendor: 0x8086, device: 0x1592}
+)");
+  EXPECT_NE(m.find("a: devfn 0x10 is device 2 below port dsp"), std::string::npos) << m;
+  // Below a PCIe-to-PCI bridge the bus is conventional PCI: every device number is scanned.
+  EXPECT_EQ(refusal(R"(  ports: [{name: rp0}, {name: br, below: rp0, pci_bridge: true}]
+  devices:
+    - {name: a, port: br, devfn: 0x10, vendor: 0x8086, device: 0x1229}
+)"),
+            "");
+}
+
+TEST(ScenarioLoad, RefusesAFunctionWhoseSlotHasNoFunctionZero) {
+  std::string m = refusal(R"(  ports: [{name: rp0}]
+  devices:
+    - {name: b, port: rp0, devfn: 1, vendor: 0x8086, device: 0x1592}
+)");
+  EXPECT_NE(m.find("b: devfn 0x01 is function 1 of a slot without function 0"), std::string::npos) << m;
+  EXPECT_NE(m.find("pci_scan_slot"), std::string::npos) << m;
+  // On a root bus too (integrated endpoints).
+  m = refusal(R"(  devices:
+    - {name: e, devfn: 0x83, vendor: 0x8086, device: 0x0b25}
+)");
+  EXPECT_NE(m.find("e: devfn 0x83 is function 3 of a slot without function 0"), std::string::npos) << m;
+  // Function 0 hot-plugged: the boot's scan does not reach function 1 either.
+  m = refusal(R"(  ports: [{name: rp0}]
+  devices:
+    - {name: a, port: rp0, hotplug: true, vendor: 0x8086, device: 0x1592}
+    - {name: b, port: rp0, devfn: 1, vendor: 0x8086, device: 0x1592}
+)");
+  EXPECT_NE(m.find("b: present at boot beside its slot's function 0 a, which is hot-plugged"), std::string::npos) << m;
+  EXPECT_EQ(refusal(R"(  ports: [{name: rp0}]
+  devices:
+    - {name: a, port: rp0, hotplug: true, vendor: 0x8086, device: 0x1592}
+    - {name: b, port: rp0, devfn: 1, hotplug: true, vendor: 0x8086, device: 0x1592}
+)"),
+            "");
+}
+
+// Integrated endpoints sharing a slot are the functions of one multi-function device, as below a
+// port: function 0's header says so (else next_fn would stop after it) and each has ACS.
+TEST(ScenarioLoad, IntegratedEndpointsSharingASlotAreOneMultiFunctionDevice) {
+  io::Scenario sc = io::load_scenario(test::write_temp("m.yaml", R"(machine:
+  devices:
+    - {name: f0, devfn: 0x80, vendor: 0x8086, device: 0x0b25}
+    - {name: f1, devfn: 0x81, vendor: 0x8086, device: 0x0b25}
+    - {name: alone, devfn: 0x88, vendor: 0x8086, device: 0x0b25}
+)"));
+  DeviceNames names;
+  System s = build_machine(sc, policy::AtsVariant::Upstream, names);
+  for (const char* n : {"f0", "f1"}) {
+    const auto& cfg = s.hw.pcie.fn(names.at(n)).cfg;
+    EXPECT_EQ(cfg.read8(0x0e) & 0x80, 0x80) << n << ": header type's multi-function bit";
+    EXPECT_NE(hw::pcie::find_ext_cap(cfg, hw::pcie::ext_cap::kAcs), 0) << n;
+  }
+  EXPECT_EQ(s.hw.pcie.fn(names.at("alone")).cfg.read8(0x0e) & 0x80, 0);
 }
 
 }  // namespace
