@@ -115,6 +115,33 @@ void pasid_reach_invariant(const System& s, const smmuv3::Master& master, uint32
   }
 }
 
+// The STE CFG a nested domain's vSTE gives (arm_smmu_make_nested_domain_ste): abort without V or
+// with CFG abort, the S2 alone for bypass, nested for S1_TRANS.
+unsigned nested_ste_cfg(const smmuv3::Driver& drv, uint32_t nested) {
+  const auto& vste = drv.nested_domains[nested].ste;
+  if (!(vste[0] & 1)) return 0;
+  const unsigned cfg = (vste[0] >> 1) & 7;
+  return cfg == 4 ? 6 : cfg == 5 ? 7 : 0;
+}
+
+// 28 (nesting): the VM controls its device's ATS (arm_smmu_attach_dev_nested: "If the EATS is set
+// then the VM must generate ATC flushes", and it will forward them, and issue Translation
+// Requests, as long as it believes ATS is on). So a master attached to a nested domain has PCI
+// ATS on exactly when the guest's vSTE asked for EATS, and its STE's EATS says the same.
+void nested_ats_invariant(const System& s, const smmuv3::Driver& drv, const smmuv3::SmmuDomain& parent, std::vector<Violation>& out) {
+  for (const auto& md : parent.devices) {
+    if (md.domain == iommu::kNoDomain || s.kernel.iommu.domains[md.domain].type != iommu::DomainType::Nested) continue;
+    const auto& nd = drv.nested_domains[s.kernel.iommu.domains[md.domain].priv];
+    const auto& master = drv.masters[md.master];
+    const bool hw_on = hw_ats_on(s, s.kernel.devs[master.dev].fn);
+    const auto ste = hw_ste(s, master.smmu, master.streams.front());
+    if (nd.enable_ats == hw_on && (ste_eats(ste) == 1) == nd.enable_ats) continue;
+    out.push_back({28, fmt::format("{} (master {})", dev_name(s, master.dev), md.master),
+                   fmt::format("the guest's vSTE has EATS={} but PCI ATS is {} and the STE has EATS={}", nd.enable_ats ? "TRANS" : "ABT",
+                               hw_on ? "on" : "off", ste_eats(ste))});
+  }
+}
+
 template <typename Who>
 void nr_ats_masters_invariant(int nr_ats_masters, int really, const Who& who, std::vector<Violation>& out) {
   if (nr_ats_masters != really)
@@ -265,6 +292,7 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
     for (const auto& md : dom.devices)
       if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
     nr_ats_masters_invariant(dom.nr_ats_masters, really, who, out);
+    if (dom.nest_parent) nested_ats_invariant(s, drv, dom, out);
     // 14 and 15 are about the 2026 arrays; the older design has none to check.
     if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
@@ -279,8 +307,11 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
       const auto& master = drv.masters[md.master];
       bool s1 = dom.stage == smmuv3::Stage::S1;
       expect.add({s1 ? 0 : 1, s1 ? dom.asid : dom.vmid, 0}, 1);
+      // A nest parent also flushes its nested stage 1s (by VMID), and a guest's whole ATC.
+      if (dom.nest_parent) expect.add({static_cast<int>(smmuv3::InvType::S2VmidS1Clear), dom.vmid, 0}, 1);
+      const int ats = static_cast<int>(dom.nest_parent ? smmuv3::InvType::AtsFull : smmuv3::InvType::Ats);
       if (hw_ats_on(s, s.kernel.devs[master.dev].fn))
-        for (uint32_t sid : master.streams) expect.add({3, sid, md.ssid}, 1);
+        for (uint32_t sid : master.streams) expect.add({ats, sid, md.ssid}, 1);
     }
     for_live_invs(slot.invs, [&](const smmuv3::Inv& inv) {
       have.add({static_cast<int>(inv.type), inv.id, smmuv3::is_ats(inv.type) ? inv.ssid : 0}, inv.users);
@@ -310,17 +341,23 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
           if (!smmuv3::is_ats(inv.type)) tags.insert({inv.type == smmuv3::InvType::S1Asid ? 0 : 1, inv.id});
         });
     for (size_t i = 0; i < s.hw.smmus.size(); ++i)
-      for (const auto& e : s.hw.smmus[i].iotlb.entries)
-        if (!tags.count({e.s1 ? 0 : 1, e.s1 ? e.asid : e.vmid}))
+      for (const auto& e : s.hw.smmus[i].iotlb.entries) {
+        // A nested (combined) entry carries the guest's ASID; the host tags and flushes it by VMID.
+        const bool by_asid = e.s1 && !e.nested;
+        if (!tags.count({by_asid ? 0 : 1, by_asid ? e.asid : e.vmid}))
           out.push_back({16, fmt::format("smmu {}", i), fmt::format("the IOTLB holds {} {} which no invalidation array lists",
-                                                                    e.s1 ? "ASID" : "VMID", e.s1 ? e.asid : e.vmid)});
+                                                                    by_asid ? "ASID" : "VMID", by_asid ? e.asid : e.vmid)});
+      }
     // 17 (quiescent form): the domain the SMMU uses for a master's traffic lists the master's invalidations.
     for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
       const auto& grp = s.kernel.iommu.groups[g];
       if (grp.domain == iommu::kNoDomain) return;
       const auto& idom = s.kernel.iommu.domains[grp.domain];
-      if (idom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(idom.type)) return;
-      const auto& dom = drv.domains[idom.priv];
+      if (idom.driver != hw::pcie::IommuKind::Smmuv3) return;
+      // A nested domain's traffic is translated (stage 2) and invalidated by its vSMMU's S2 parent.
+      const bool nested = idom.type == iommu::DomainType::Nested;
+      if (!iommu::is_paging(idom.type) && !nested) return;
+      const auto& dom = drv.domains[nested ? drv.vsmmus[drv.nested_domains[idom.priv].vsmmu].s2_parent : idom.priv];
       const auto& invs = drv.invs_pool[dom.invs].invs;
       auto listed = [&](smmuv3::InvType t, uint32_t id) {
         bool found = false;
@@ -334,7 +371,8 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
         bool s1 = dom.stage == smmuv3::Stage::S1;
         if (!listed(s1 ? smmuv3::InvType::S1Asid : smmuv3::InvType::S2Vmid, s1 ? dom.asid : dom.vmid))
           out.push_back({17, dev_name(s, dev), "the SMMU translates its traffic through a domain whose array lacks the domain's tag"});
-        if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 && !listed(smmuv3::InvType::Ats, d.bdf.rid()))
+        if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 &&
+            !listed(dom.nest_parent ? smmuv3::InvType::AtsFull : smmuv3::InvType::Ats, d.bdf.rid()))
           out.push_back({17, dev_name(s, dev), "ATS is on but the domain the SMMU uses sends it no ATC invalidation"});
       }
     });
@@ -385,14 +423,19 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
                                 hw::smmuv3::field_get(hw::smmuv3::ste::k1S1Dss, ste[1]) == hw::smmuv3::ste::kS1DssBypass;
       bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && ste_cfg(ste) == 0
                 : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || s1dss_bypass)
+                : dom.type == iommu::DomainType::Nested   ? ste_valid(ste) && ste_cfg(ste) == nested_ste_cfg(drv, dom.priv)
                                                           : ste_translates(ste);
-      if (iommu::is_paging(dom.type)) {
+      if (iommu::is_paging(dom.type) || dom.type == iommu::DomainType::Nested) {
         bool listed = false;
         if (tree) {
           for (const auto& b : *tree)
             if (b.domain == grp.domain) listed = std::find(b.devices.begin(), b.devices.end(), dev) != b.devices.end();
         } else {
-          for (const auto& md : drv.domains[dom.priv].devices)
+          // A nested domain's attachment is on its S2 parent's list, naming the nested domain.
+          const uint32_t sd = dom.type == iommu::DomainType::Nested
+                                  ? drv.vsmmus[drv.nested_domains[dom.priv].vsmmu].s2_parent
+                                  : dom.priv;
+          for (const auto& md : drv.domains[sd].devices)
             listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
         }
         ok = ok && listed;
