@@ -50,6 +50,11 @@ bool ste_translates(const std::array<uint64_t, 8>& e) { return ste_valid(e) && s
 
 std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs[d].bdf.str(); }
 
+// A StreamID is an SMMU's: two root complexes behind two SMMUs may number their functions alike
+// (0000:01:00.0 and 0001:01:00.0 are both StreamID 0x100). History keyed by StreamID alone mixed
+// them up (a second SMMU's abort STE read as the first's EATS change, invariant 12).
+uint32_t stream_key(int64_t smmu, uint32_t sid) { return (static_cast<uint32_t>(smmu) << 24) | (sid & 0xffffff); }
+
 bool live(const pci::PciDev& d) { return d.state != pci::DevState::Removed && d.state != pci::DevState::Setup; }
 
 void pci_invariants(const System& s, const StateIndex* index, std::vector<Violation>& out) {
@@ -463,7 +468,7 @@ std::vector<Violation> check_state(const System& s, bool quiescent, const StateI
 void HistoryCursor::note(const System& s, const kernel::Event& e) {
   switch (e.kind) {
     case kernel::EventKind::SteWrite:
-      eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
+      eats_of[stream_key(e.dev, static_cast<uint32_t>(e.a))] = (static_cast<uint64_t>(e.b) >> 28) & 3;
       break;
     case kernel::EventKind::ConfigWrite: {
       if (e.dev >= s.kernel.devs.size()) break;
@@ -560,7 +565,7 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
           tlbi_unsynced[e.dev] = false;
         else if (op == kAtcInv && tlbi_unsynced[e.dev])
           out.push_back({19, fmt::format("smmu {}", e.dev), "ATC_INV issued before the TLB invalidation was synced", e.seq});
-        if (op == kAtcInv) last_flush[static_cast<uint32_t>(e.b)] = e.seq;
+        if (op == kAtcInv) last_flush[stream_key(e.dev, static_cast<uint32_t>(e.b))] = e.seq;
         if (op == kAtcInv || op == kCfgiSte) touch(dev_of_sid(e.dev, static_cast<uint32_t>(e.b)));
         break;
       }
@@ -569,9 +574,10 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         unsigned eats = (static_cast<uint64_t>(e.b) >> 28) & 3;
         pci::DevId d = dev_of_sid(e.dev, sid);
         touch(d);
-        if (eats != eats_of[sid] && d != pci::kNoDev && ats_on[d])
-          out.push_back({12, dev_name(s, d), fmt::format("STE.EATS changed {} -> {} while PCI ATS was enabled", eats_of[sid], eats), e.seq});
-        eats_of[sid] = eats;
+        const uint32_t key = stream_key(e.dev, sid);
+        if (eats != eats_of[key] && d != pci::kNoDev && ats_on[d])
+          out.push_back({12, dev_name(s, d), fmt::format("STE.EATS changed {} -> {} while PCI ATS was enabled", eats_of[key], eats), e.seq});
+        eats_of[key] = eats;
         break;
       }
       case kernel::EventKind::ConfigWrite: {
@@ -585,7 +591,7 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         const uint16_t cap = s.hw.pcie.fn(p.fn).cfg.ats_cap_offset();
         if (!cap || e.a != cap + ats::kCtrl) break;
         bool on = e.b & ats::kCtrlEnable;
-        uint32_t sid = p.bdf.rid();
+        const uint32_t sid = stream_key(s.hw.pcie.rc(p.rc).iommu_index, p.bdf.rid());
         // 21: the whole ATC is flushed after ATS last changed and before it is turned on.
         if (on && !ats_on[e.dev] && s.hw.pcie.rc(p.rc).iommu == hw::pcie::IommuKind::Smmuv3 &&
             last_flush[sid] <= last_ats_change[sid])
