@@ -16,6 +16,7 @@
 #include "hw/smmuv3/ste_layout.h"
 #include "linux/iommufd/iommufd.h"
 #include "linux/iommufd/viommu.h"
+#include "linux/smmuv3/smmuv3.h"
 #include "linux/kernel/locks.h"
 #include "linux/vfio/device_cdev.h"
 #include "linux/kernel/printk.h"
@@ -133,7 +134,14 @@ bool unmapping_here(const System& s, hw::pcie::FnId fn, uint64_t iova) {
   for (pci::DevId d : s.kernel.present_devs) {
     if (s.kernel.devs[d].fn != fn) continue;
     const iommu::GroupId g = iommu::group_of(s, d);
-    return g != iommu::kNoGroup && iommu::unmap_in_flight(s, iommu::group(s, g).domain, iova & ~uint64_t{0xfff});
+    if (g == iommu::kNoGroup) return false;
+    iommu::DomainId dom = iommu::group(s, g).domain;
+    // A nested domain's addresses are its S2 parent's (the vSTE's S1DSS bypass): the IOAS unmaps there.
+    if (dom != iommu::kNoDomain && iommu::domain(s, dom).type == iommu::DomainType::Nested) {
+      const smmuv3::SmmuDomainId parent = smmuv3::smmu_domain_devices(s, dom);
+      if (parent != smmuv3::kNone) dom = s.kernel.smmuv3.domains.at(parent).domain;
+    }
+    return iommu::unmap_in_flight(s, dom, iova & ~uint64_t{0xfff});
   }
   return false;
 }
