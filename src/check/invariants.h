@@ -17,7 +17,7 @@ struct System;
 namespace atslab::check {
 
 // The highest invariant number: section 7's 1 to 26, 27 (PASIDs reachable, issue 18's path 2) and
-// 28 (a nested master's ATS is what its guest's vSTE says, issue 18's path 5).
+// 28 (a nested master's PCI ATS is on only when its guest's vSTE asked for EATS, and its STE's EATS says what PCI ATS is: issue 18's path 5).
 inline constexpr int kLastInvariant = 28;
 
 struct Violation {

@@ -12,6 +12,7 @@
 #include "hw/smmuv3/entry.h"
 #include "hw/smmuv3/ste_layout.h"
 #include "linux/smmuv3/hw_access.h"
+#include "check/invariants.h"
 #include "io/scenario.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
@@ -312,6 +313,39 @@ TEST(NestedSeed, UpstreamRecordsTheFailedEnableAndTheDetachHitsTheSeedsWarn) {
                                           kernel::KFn::__iommu_group_set_domain_internal, kernel::KFn::iommu_detach_group_handle,
                                           kernel::KFn::iommufd_hw_pagetable_detach};
   for (auto f : trace) EXPECT_NE(std::find(w.call_trace.begin(), w.call_trace.end(), f), w.call_trace.end()) << kernel::name(f);
+}
+
+// Invariant 28 judges the host's side of the guest's decision: PCI ATS on without the vSTE's EATS
+// (the guest sends no ATC invalidation: its ATC goes stale), or the STE's EATS and PCI ATS Enable
+// parting. A vSTE with EATS on a host without ATS is neither.
+TEST(NestedInvariant, AtsOnWithoutTheVstesEatsOrTheSteAndPciPartingBreak28) {
+  Machine m;
+  m.guest_ready();
+  ASSERT_EQ(m.attach("nic", "byp"), 0);
+  auto v28 = [&] {
+    size_t n = 0;
+    for (const auto& v : check::check_state(m.s, true)) n += v.invariant == 28;
+    return n;
+  };
+  EXPECT_EQ(v28(), 0u);
+  const auto& d = m.s.kernel.devs[m.dev("nic")];
+  auto& cfg = m.s.hw.pcie.fn(d.fn).cfg;
+  const uint16_t ctrl = cfg.read16(d.ats_cap + hw::pcie::ats::kCtrl);
+  cfg.poke16(d.ats_cap + hw::pcie::ats::kCtrl, ctrl | hw::pcie::ats::kCtrlEnable);
+  EXPECT_EQ(v28(), 1u) << "ATS Enable set under a bypass vSTE: no guest will flush this ATC";
+  cfg.poke16(d.ats_cap + hw::pcie::ats::kCtrl, ctrl);
+  ASSERT_EQ(m.attach("nic", "s1", "pci_enable_ats"), 0);
+  EXPECT_EQ(v28(), 1u) << "the STE has EATS, PCI ATS is off";
+  // acc's host has no ATS: EATS asked, EATS=0 and ATS off given, no violation.
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdBind, .device = "acc"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdHwptAlloc, .device = "acc", .hwpt = "s2b", .nest_parent = true}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdViommuAlloc, .device = "acc", .hwpt = "s2b", .viommu = "v1"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdVdeviceAlloc, .device = "acc", .viommu = "v1", .vsid = 0x20}), 0);
+  ASSERT_EQ(m.nested("acc", "v1", "s1b", "s1_trans", 1), 0);
+  ASSERT_EQ(m.attach("acc", "s1b"), 0);
+  EXPECT_EQ(m.ste_eats("acc"), hste::kEatsAbt);
+  EXPECT_FALSE(m.hw_ats("acc"));
+  EXPECT_EQ(v28(), 1u) << "still the nic's alone";
 }
 
 TEST(NestedSeed, RollbackUndoesTheReplaceAndVtdStyleRecordsOff) {

@@ -46,17 +46,18 @@ TEST(NestedRepro, FailEarlyAddsItsWarnAtTheEnable) {
   EXPECT_EQ(r.violated, (std::vector<int>{4, 9, 13, 14, 23, 28}));
 }
 
-TEST(NestedRepro, RollbackFailsTheReplaceAndOnlyTheUnsupportedFunctionBreaks28) {
+// acc's host has no ATS: its EATS vSTE gets an STE without EATS and ATS stays off, the kernel's
+// stated behaviour (not 28: the guest's extra ATC invalidations reach a function with ATS off,
+// which a compliant endpoint completes). So rollback, which undoes the nic's replace, has 18 alone.
+TEST(NestedRepro, RollbackFailsTheReplaceAndTheUnsupportedFunctionBreaksNothing) {
   const ReproResult r = nested(AtsVariant::Rollback);
   EXPECT_TRUE(r.final.record.warnings.empty());
-  EXPECT_EQ(r.violated, (std::vector<int>{18, 28}));
+  EXPECT_EQ(r.violated, (std::vector<int>{18}));
   EXPECT_TRUE(r.attach_failed);
   EXPECT_TRUE(has_step(r, "VFIO_DEVICE_ATTACH_IOMMUFD_PT nic -> s1 [fault pci_enable_ats] -> -22"));
-  for (const auto& v : r.violations) {
-    if (v.invariant == 28) {
-      EXPECT_EQ(v.objects.rfind("0001:01:00.0", 0), 0u) << "acc's, not the nic's";
-    }
-  }
+  for (auto v : policy::kAllVariants)
+    for (const auto& x : nested(v).violations)
+      EXPECT_NE(x.objects.rfind("0001:01:00.0", 0), 0u) << policy::name(v) << ": acc: " << x.detail;
 }
 
 TEST(NestedRepro, VtdStyleRecordsOffButTheParentsArrayKeepsAtsFull) {
@@ -71,7 +72,7 @@ TEST(NestedRepro, VtdStyleRecordsOffButTheParentsArrayKeepsAtsFull) {
 TEST(NestedRepro, UnderTheNrAtsMastersDesign) {
   for (auto v : {AtsVariant::Upstream, AtsVariant::SeriesV3, AtsVariant::FailEarly})
     EXPECT_EQ(nested(v, true).violated, (std::vector<int>{4, 9, 13, 23, 28})) << policy::name(v);
-  EXPECT_EQ(nested(AtsVariant::Rollback, true).violated, (std::vector<int>{18, 28}));
+  EXPECT_EQ(nested(AtsVariant::Rollback, true).violated, (std::vector<int>{18}));
   const ReproResult vs = nested(AtsVariant::VtdStyle, true);
   EXPECT_EQ(vs.violated, (std::vector<int>{13, 28}));
   EXPECT_EQ(vs.atc_inv_to_ats_disabled, 0u);
