@@ -81,11 +81,18 @@ def quick(binary):
         r = explore(binary, "scenarios/pasid-no-acs.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", "3")[0]
         assert sorted(v["invariant"] for v in r["violations"]) == [24, 27], f"pasid-no-acs.yaml under {variant}: {r['violations']}"
         out.append((26, f"exhausts {thousands(r['states'])} transitions, {thousands(r['unique'])} unique states and reports 24 and 27 only"))
+    for v in atslab(binary, "repro", "--scenario", "nested", "--json")["variants"]:
+        out.append((27, repro_row(v)))
     return out
 
 
 def slow(binary):
     out = []
+    for prefix, expect in (("0", [23]), ("7", [23]), ("9", [23]), ("16", [4, 9, 13, 14, 23, 28])):
+        for variant in ("series-v3", "fail-early"):
+            r = explore(binary, "scenarios/nested.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", prefix)[0]
+            assert sorted(v["invariant"] for v in r["violations"]) == expect, f"nested.yaml --prefix {prefix} under {variant}: {r['violations']}"
+            out.append((27, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
     for variant in ("fail-early", "rollback"):
         r = explore(binary, "scenarios/explore-small.yaml", "--variant", variant, "--prefix", "2", "--ops",
                     "vfio_set_container,vfio_unset_container,vfio_set_iommu,vfio_map_unmap,bind", "--depth", "12")[0]

@@ -40,7 +40,7 @@ struct BarrierState {
 struct HistoryCursor {
   size_t events = 0;  // record events read so far: the next window starts here
   SmallMap<pci::DevId, bool> ats_on;          // ATS Enable as last written, per device
-  SmallMap<uint32_t, unsigned> eats_of;       // STE.EATS as last written, per StreamID
+  SmallMap<uint32_t, unsigned> eats_of;       // STE.EATS as last written, per SMMU and StreamID (smmu << 24 | sid)
   SmallMap<pci::DevId, int64_t> probe_supported;  // pci_ats_supported() at the last probe
   // Per CPU, innermost last: CPU 0's operation and any other CPU's running inside it.
   std::vector<BarrierState> cpus{1};

@@ -50,6 +50,11 @@ bool ste_translates(const std::array<uint64_t, 8>& e) { return ste_valid(e) && s
 
 std::string dev_name(const System& s, pci::DevId d) { return s.kernel.devs[d].bdf.str(); }
 
+// A StreamID is an SMMU's: two root complexes behind two SMMUs may number their functions alike
+// (0000:01:00.0 and 0001:01:00.0 are both StreamID 0x100). History keyed by StreamID alone mixed
+// them up (a second SMMU's abort STE read as the first's EATS change, invariant 12).
+uint32_t stream_key(int64_t smmu, uint32_t sid) { return (static_cast<uint32_t>(smmu) << 24) | (sid & 0xffffff); }
+
 bool live(const pci::PciDev& d) { return d.state != pci::DevState::Removed && d.state != pci::DevState::Setup; }
 
 void pci_invariants(const System& s, const StateIndex* index, std::vector<Violation>& out) {
@@ -112,6 +117,38 @@ void pasid_reach_invariant(const System& s, const smmuv3::Master& master, uint32
     if (reachable != master.used_ssids)
       out.push_back({27, who(), fmt::format("cd_table.used_ssids={} but StreamID {:#x}'s STE (S1CDMAX {}) reaches {} valid CD(s) past CD 0",
                                             master.used_ssids, sid, cdmax, reachable)});
+  }
+}
+
+// The STE CFG a nested domain's vSTE gives (arm_smmu_make_nested_domain_ste): abort without V or
+// with CFG abort, the S2 alone for bypass, nested for S1_TRANS.
+unsigned nested_ste_cfg(const smmuv3::Driver& drv, uint32_t nested) {
+  const auto& vste = drv.nested_domains[nested].ste;
+  if (!(vste[0] & 1)) return 0;
+  const unsigned cfg = (vste[0] >> 1) & 7;
+  return cfg == 4 ? 6 : cfg == 5 ? 7 : 0;
+}
+
+// 28 (nesting): the VM controls its device's ATS (arm_smmu_attach_dev_nested: "If the EATS is set
+// then the VM must generate ATC flushes"; the host forwards them). What breaks that: PCI ATS on
+// while the guest's vSTE did not ask for EATS (the guest issues no ATC invalidation, so the ATC
+// goes stale), or the STE's EATS and PCI ATS Enable parting (the host's own record of the decision
+// is wrong: a failed commit-time enable left EATS set). A vSTE asking EATS on a host whose ATS is
+// unsupported (arm_smmu_ats_supported false: prepare decides off, the STE gets EATS=0) is the
+// kernel's stated behaviour, not a violation: the guest's extra ATC invalidations go to a function
+// whose ATS is off, which a compliant endpoint completes (finding 5); finding 27 says so.
+void nested_ats_invariant(const System& s, const smmuv3::Driver& drv, const smmuv3::SmmuDomain& parent, std::vector<Violation>& out) {
+  for (const auto& md : parent.devices) {
+    if (md.domain == iommu::kNoDomain || s.kernel.iommu.domains[md.domain].type != iommu::DomainType::Nested) continue;
+    const auto& nd = drv.nested_domains[s.kernel.iommu.domains[md.domain].priv];
+    const auto& master = drv.masters[md.master];
+    const bool hw_on = hw_ats_on(s, s.kernel.devs[master.dev].fn);
+    const auto ste = hw_ste(s, master.smmu, master.streams.front());
+    const bool ste_on = ste_eats(ste) == 1;
+    if ((!hw_on || nd.enable_ats) && ste_on == hw_on) continue;
+    out.push_back({28, fmt::format("{} (master {})", dev_name(s, master.dev), md.master),
+                   fmt::format("the guest's vSTE has EATS={} but PCI ATS is {} and the STE has EATS={}", nd.enable_ats ? "TRANS" : "ABT",
+                               hw_on ? "on" : "off", ste_eats(ste))});
   }
 }
 
@@ -265,6 +302,7 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
     for (const auto& md : dom.devices)
       if (hw_ats_on(s, s.kernel.devs[drv.masters[md.master].dev].fn)) ++really;
     nr_ats_masters_invariant(dom.nr_ats_masters, really, who, out);
+    if (dom.nest_parent) nested_ats_invariant(s, drv, dom, out);
     // 14 and 15 are about the 2026 arrays; the older design has none to check.
     if (drv.inv_design != smmuv3::InvalidationDesign::Invs) continue;
     // 14: the live array is the union of every attachment's build, with ATS entries only where ATS is on.
@@ -279,8 +317,11 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
       const auto& master = drv.masters[md.master];
       bool s1 = dom.stage == smmuv3::Stage::S1;
       expect.add({s1 ? 0 : 1, s1 ? dom.asid : dom.vmid, 0}, 1);
+      // A nest parent also flushes its nested stage 1s (by VMID), and a guest's whole ATC.
+      if (dom.nest_parent) expect.add({static_cast<int>(smmuv3::InvType::S2VmidS1Clear), dom.vmid, 0}, 1);
+      const int ats = static_cast<int>(dom.nest_parent ? smmuv3::InvType::AtsFull : smmuv3::InvType::Ats);
       if (hw_ats_on(s, s.kernel.devs[master.dev].fn))
-        for (uint32_t sid : master.streams) expect.add({3, sid, md.ssid}, 1);
+        for (uint32_t sid : master.streams) expect.add({ats, sid, md.ssid}, 1);
     }
     for_live_invs(slot.invs, [&](const smmuv3::Inv& inv) {
       have.add({static_cast<int>(inv.type), inv.id, smmuv3::is_ats(inv.type) ? inv.ssid : 0}, inv.users);
@@ -310,17 +351,23 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
           if (!smmuv3::is_ats(inv.type)) tags.insert({inv.type == smmuv3::InvType::S1Asid ? 0 : 1, inv.id});
         });
     for (size_t i = 0; i < s.hw.smmus.size(); ++i)
-      for (const auto& e : s.hw.smmus[i].iotlb.entries)
-        if (!tags.count({e.s1 ? 0 : 1, e.s1 ? e.asid : e.vmid}))
+      for (const auto& e : s.hw.smmus[i].iotlb.entries) {
+        // A nested (combined) entry carries the guest's ASID; the host tags and flushes it by VMID.
+        const bool by_asid = e.s1 && !e.nested;
+        if (!tags.count({by_asid ? 0 : 1, by_asid ? e.asid : e.vmid}))
           out.push_back({16, fmt::format("smmu {}", i), fmt::format("the IOTLB holds {} {} which no invalidation array lists",
-                                                                    e.s1 ? "ASID" : "VMID", e.s1 ? e.asid : e.vmid)});
+                                                                    by_asid ? "ASID" : "VMID", by_asid ? e.asid : e.vmid)});
+      }
     // 17 (quiescent form): the domain the SMMU uses for a master's traffic lists the master's invalidations.
     for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
       const auto& grp = s.kernel.iommu.groups[g];
       if (grp.domain == iommu::kNoDomain) return;
       const auto& idom = s.kernel.iommu.domains[grp.domain];
-      if (idom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(idom.type)) return;
-      const auto& dom = drv.domains[idom.priv];
+      if (idom.driver != hw::pcie::IommuKind::Smmuv3) return;
+      // A nested domain's traffic is translated (stage 2) and invalidated by its vSMMU's S2 parent.
+      const bool nested = idom.type == iommu::DomainType::Nested;
+      if (!iommu::is_paging(idom.type) && !nested) return;
+      const auto& dom = drv.domains[nested ? drv.vsmmus[drv.nested_domains[idom.priv].vsmmu].s2_parent : idom.priv];
       const auto& invs = drv.invs_pool[dom.invs].invs;
       auto listed = [&](smmuv3::InvType t, uint32_t id) {
         bool found = false;
@@ -334,7 +381,8 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
         bool s1 = dom.stage == smmuv3::Stage::S1;
         if (!listed(s1 ? smmuv3::InvType::S1Asid : smmuv3::InvType::S2Vmid, s1 ? dom.asid : dom.vmid))
           out.push_back({17, dev_name(s, dev), "the SMMU translates its traffic through a domain whose array lacks the domain's tag"});
-        if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 && !listed(smmuv3::InvType::Ats, d.bdf.rid()))
+        if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 &&
+            !listed(dom.nest_parent ? smmuv3::InvType::AtsFull : smmuv3::InvType::Ats, d.bdf.rid()))
           out.push_back({17, dev_name(s, dev), "ATS is on but the domain the SMMU uses sends it no ATC invalidation"});
       }
     });
@@ -385,14 +433,19 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
                                 hw::smmuv3::field_get(hw::smmuv3::ste::k1S1Dss, ste[1]) == hw::smmuv3::ste::kS1DssBypass;
       bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && ste_cfg(ste) == 0
                 : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || s1dss_bypass)
+                : dom.type == iommu::DomainType::Nested   ? ste_valid(ste) && ste_cfg(ste) == nested_ste_cfg(drv, dom.priv)
                                                           : ste_translates(ste);
-      if (iommu::is_paging(dom.type)) {
+      if (iommu::is_paging(dom.type) || dom.type == iommu::DomainType::Nested) {
         bool listed = false;
         if (tree) {
           for (const auto& b : *tree)
             if (b.domain == grp.domain) listed = std::find(b.devices.begin(), b.devices.end(), dev) != b.devices.end();
         } else {
-          for (const auto& md : drv.domains[dom.priv].devices)
+          // A nested domain's attachment is on its S2 parent's list, naming the nested domain.
+          const uint32_t sd = dom.type == iommu::DomainType::Nested
+                                  ? drv.vsmmus[drv.nested_domains[dom.priv].vsmmu].s2_parent
+                                  : dom.priv;
+          for (const auto& md : drv.domains[sd].devices)
             listed |= drv.masters[md.master].dev == dev && md.domain == grp.domain;
         }
         ok = ok && listed;
@@ -420,7 +473,7 @@ std::vector<Violation> check_state(const System& s, bool quiescent, const StateI
 void HistoryCursor::note(const System& s, const kernel::Event& e) {
   switch (e.kind) {
     case kernel::EventKind::SteWrite:
-      eats_of[static_cast<uint32_t>(e.a)] = (static_cast<uint64_t>(e.b) >> 28) & 3;
+      eats_of[stream_key(e.dev, static_cast<uint32_t>(e.a))] = (static_cast<uint64_t>(e.b) >> 28) & 3;
       break;
     case kernel::EventKind::ConfigWrite: {
       if (e.dev >= s.kernel.devs.size()) break;
@@ -517,7 +570,7 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
           tlbi_unsynced[e.dev] = false;
         else if (op == kAtcInv && tlbi_unsynced[e.dev])
           out.push_back({19, fmt::format("smmu {}", e.dev), "ATC_INV issued before the TLB invalidation was synced", e.seq});
-        if (op == kAtcInv) last_flush[static_cast<uint32_t>(e.b)] = e.seq;
+        if (op == kAtcInv) last_flush[stream_key(e.dev, static_cast<uint32_t>(e.b))] = e.seq;
         if (op == kAtcInv || op == kCfgiSte) touch(dev_of_sid(e.dev, static_cast<uint32_t>(e.b)));
         break;
       }
@@ -526,9 +579,10 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         unsigned eats = (static_cast<uint64_t>(e.b) >> 28) & 3;
         pci::DevId d = dev_of_sid(e.dev, sid);
         touch(d);
-        if (eats != eats_of[sid] && d != pci::kNoDev && ats_on[d])
-          out.push_back({12, dev_name(s, d), fmt::format("STE.EATS changed {} -> {} while PCI ATS was enabled", eats_of[sid], eats), e.seq});
-        eats_of[sid] = eats;
+        const uint32_t key = stream_key(e.dev, sid);
+        if (eats != eats_of[key] && d != pci::kNoDev && ats_on[d])
+          out.push_back({12, dev_name(s, d), fmt::format("STE.EATS changed {} -> {} while PCI ATS was enabled", eats_of[key], eats), e.seq});
+        eats_of[key] = eats;
         break;
       }
       case kernel::EventKind::ConfigWrite: {
@@ -542,7 +596,7 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         const uint16_t cap = s.hw.pcie.fn(p.fn).cfg.ats_cap_offset();
         if (!cap || e.a != cap + ats::kCtrl) break;
         bool on = e.b & ats::kCtrlEnable;
-        uint32_t sid = p.bdf.rid();
+        const uint32_t sid = stream_key(s.hw.pcie.rc(p.rc).iommu_index, p.bdf.rid());
         // 21: the whole ATC is flushed after ATS last changed and before it is turned on.
         if (on && !ats_on[e.dev] && s.hw.pcie.rc(p.rc).iommu == hw::pcie::IommuKind::Smmuv3 &&
             last_flush[sid] <= last_ats_change[sid])

@@ -27,6 +27,11 @@ void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
     case OpField::Type: j[key] = op.type; return;
     case OpField::Hwpt: j[key] = op.hwpt; return;
     case OpField::Pasid: j[key] = op.pasid; return;
+    case OpField::NestParent: j[key] = op.nest_parent; return;
+    case OpField::Viommu: j[key] = op.viommu; return;
+    case OpField::Vsid: j[key] = op.vsid; return;
+    case OpField::Cfg: j[key] = op.cfg; return;
+    case OpField::Eats: j[key] = op.eats; return;
   }
 }
 
@@ -68,6 +73,28 @@ void read_field(const nlohmann::json& v, OpField f, const std::string& where, si
       if (!v.is_number_unsigned() || v.get<uint64_t>() < 1 || v.get<uint64_t>() > sim::kMaxWorkloadPasid)
         throw InputError(fmt::format("{} must be a PASID from 1 to {}", at, sim::kMaxWorkloadPasid));
       op.pasid = v.get<uint32_t>();
+      return;
+    case OpField::NestParent:
+      if (!v.is_boolean()) throw InputError(fmt::format("{} must be true or false", at));
+      op.nest_parent = v.get<bool>();
+      return;
+    case OpField::Viommu:
+      str(op.viommu);
+      if (op.viommu.empty()) throw InputError(fmt::format("{} must not be empty", at));
+      return;
+    case OpField::Vsid:
+      if (!v.is_number_unsigned() || v.get<uint64_t>() > 0xffffffffu)
+        throw InputError(fmt::format("{} must be a whole number up to 4294967295", at));
+      op.vsid = v.get<uint32_t>();
+      return;
+    case OpField::Cfg:
+      str(op.cfg);
+      if (!sim::is_vste_cfg(op.cfg))
+        throw InputError(fmt::format("{}: expected abort, bypass, s1_trans, s2_trans, nested or invalid", at));
+      return;
+    case OpField::Eats:
+      if (!v.is_number_unsigned() || v.get<uint64_t>() > 3) throw InputError(fmt::format("{} must be an EATS value from 0 to 3", at));
+      op.eats = v.get<uint32_t>();
       return;
   }
 }

@@ -170,6 +170,15 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
       op.pasid = r.num<uint32_t>(n, field, sim::kMaxWorkloadPasid);
       if (op.pasid == 0) r.fail(n, field, "PASID 0 is the RID's (IOMMU_NO_PASID): a PASID is 1 or more");
       return;
+    case sim::OpField::NestParent: op.nest_parent = r.flag(n, field); return;
+    case sim::OpField::Viommu: op.viommu = r.name(n, field); return;
+    case sim::OpField::Vsid: op.vsid = r.num<uint32_t>(n, field, 0xffffffffu); return;
+    case sim::OpField::Cfg:
+      op.cfg = r.str(n, field);
+      if (!sim::is_vste_cfg(op.cfg))
+        r.fail(n, field, fmt::format("expected abort, bypass, s1_trans, s2_trans, nested or invalid, got '{}'", op.cfg));
+      return;
+    case sim::OpField::Eats: op.eats = r.num<uint32_t>(n, field, 3); return;
   }
 }
 

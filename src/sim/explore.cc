@@ -47,6 +47,13 @@ bool uses_pasid(const std::vector<Op>& workload) {
   });
 }
 
+bool uses_nesting(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
+    return (op.kind >= OpKind::IommufdViommuAlloc && op.kind <= OpKind::IommufdViommuInvalidate) ||
+           (op.kind == OpKind::IommufdHwptAlloc && op.nest_parent);
+  });
+}
+
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {
   std::vector<Op> plain;
   std::vector<std::string> names;
@@ -116,6 +123,25 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
       plain.push_back({.kind = OpKind::PasidDetach, .device = n, .pasid = 1});
       plain.push_back({.kind = OpKind::PasidRemap, .device = n, .pasid = 1});
       plain.push_back({.kind = OpKind::PasidDma, .device = n, .iova = OpContext::kIovaBase, .write = true, .pasid = 1});
+    }
+  }
+  // Nesting joins for a scenario that gives a guest a vSMMU (scenarios/nested.yaml): the workload's
+  // own nesting steps (its nest parents, vIOMMUs, vDEVICEs, nested HWPTs from the guest's vSTEs,
+  // their attaches and the guest's ATC invalidations), without their faults, once each: the
+  // objects keep the workload's names, so a search from its prefix (--prefix) reaches them.
+  if (uses_nesting(sc.workload)) {
+    std::vector<std::string> nested_hwpts;
+    for (const Op& op : sc.workload)
+      if (op.kind == OpKind::IommufdHwptAllocNested) nested_hwpts.push_back(op.hwpt);
+    for (Op op : sc.workload) {
+      const bool nesting = (op.kind >= OpKind::IommufdViommuAlloc && op.kind <= OpKind::IommufdViommuInvalidate) ||
+                           (op.kind == OpKind::IommufdHwptAlloc && op.nest_parent) ||
+                           (op.kind == OpKind::IommufdAttach &&
+                            std::find(nested_hwpts.begin(), nested_hwpts.end(), op.hwpt) != nested_hwpts.end());
+      if (!nesting) continue;
+      op.fault.clear();
+      op.nested.clear();
+      if (std::find(plain.begin(), plain.end(), op) == plain.end()) plain.push_back(std::move(op));
     }
   }
   if (!opt.kinds.empty())

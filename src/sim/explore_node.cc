@@ -34,6 +34,14 @@ uint64_t context_hash(const OpContext& c) {
     b += name;
     put(id);
   }
+  // The vIOMMUs by name: the nesting operations name them, so two states that differ only there
+  // behave differently.
+  put(c.viommus.size());
+  for (const auto& [name, id] : c.viommus) {
+    put(name.size());
+    b += name;
+    put(id);
+  }
   put(c.next_iova);
   return XXH3_64bits(b.data(), b.size());
 }

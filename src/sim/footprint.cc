@@ -163,6 +163,13 @@ Writes writes(const System& a, const OpContext& ca, const System& b, const OpCon
   if (!(sa.policy == sb.policy) || !(sa.switches == sb.switches) || sa.inv_design != sb.inv_design || !(sa.smmus == sb.smmus) ||
       sa.master_of != sb.master_of || sa.blocked_domain != sb.blocked_domain || sa.identity_domain != sb.identity_domain)
     w.global = true;
+  // Nesting's objects (vSMMUs, nested domains) and all of iommufd's (contexts, HWPTs, vIOMMUs,
+  // iommufd groups and devices, with the runner's names and its /dev/iommu) are not divided into
+  // objects: a change to any is a write to everything. (Until nesting, iommufd's tables were not
+  // compared at all, so --por could take a pure iommufd change for a transition writing nothing.)
+  if (!(sa.vsmmus == sb.vsmmus) || !(sa.nested_domains == sb.nested_domains) || !(ka.iommufd == kb.iommufd) ||
+      ca.viommus != cb.viommus || ca.hwpts != cb.hwpts || ca.iommufd != cb.iommufd)
+    w.global = true;
   // The invalidation arrays' pool and the page-table page pool are allocators: an array or a
   // page in use is reached from its domain (SmmuDomain::invs, the page tables' owner), which
   // changes with it.

@@ -33,6 +33,11 @@ constexpr F kCountIova[] = {F::Count, F::Iova};
 constexpr F kIova[] = {F::Iova};
 constexpr F kDevicePasid[] = {F::Device, F::Pasid};
 constexpr F kDevicePasidIovaWrite[] = {F::Device, F::Pasid, F::Iova, F::Write};
+constexpr F kDeviceHwptNestParent[] = {F::Device, F::Hwpt, F::NestParent};
+constexpr F kDeviceHwptViommu[] = {F::Device, F::Hwpt, F::Viommu};
+constexpr F kDeviceViommuVsid[] = {F::Device, F::Viommu, F::Vsid};
+constexpr F kDeviceViommuHwptVste[] = {F::Device, F::Viommu, F::Hwpt, F::Cfg, F::Eats};
+constexpr F kViommuVsidIova[] = {F::Viommu, F::Vsid, F::Iova};
 
 // In OpKind order (checked below), so a kind indexes its row.
 constexpr KindInfo kKinds[] = {
@@ -58,7 +63,7 @@ constexpr KindInfo kKinds[] = {
     {OpKind::Reset, "reset", kDevice},
     {OpKind::VfioReset, "vfio_reset", kDevice},
     {OpKind::IommufdBind, "iommufd_bind", kDevice},
-    {OpKind::IommufdHwptAlloc, "iommufd_hwpt_alloc", kDeviceHwpt},
+    {OpKind::IommufdHwptAlloc, "iommufd_hwpt_alloc", kDeviceHwptNestParent},
     {OpKind::IommufdAttach, "iommufd_attach", kDeviceHwpt},
     {OpKind::IommufdDetach, "iommufd_detach", kDevice},
     {OpKind::IommufdUnbind, "iommufd_unbind", kDevice},
@@ -69,6 +74,10 @@ constexpr KindInfo kKinds[] = {
     {OpKind::PasidDetach, "pasid_detach", kDevicePasid},
     {OpKind::PasidRemap, "pasid_remap", kDevicePasid},
     {OpKind::PasidDma, "pasid_dma", kDevicePasidIovaWrite},
+    {OpKind::IommufdViommuAlloc, "iommufd_viommu_alloc", kDeviceHwptViommu},
+    {OpKind::IommufdVdeviceAlloc, "iommufd_vdevice_alloc", kDeviceViommuVsid},
+    {OpKind::IommufdHwptAllocNested, "iommufd_hwpt_alloc_nested", kDeviceViommuHwptVste},
+    {OpKind::IommufdViommuInvalidate, "iommufd_viommu_invalidate", kViommuVsidIova},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {
@@ -83,7 +92,8 @@ const KindInfo& info(OpKind k) { return kKinds[static_cast<size_t>(k)]; }
 }  // namespace
 
 std::string_view field_name(OpField f) {
-  static constexpr std::array<std::string_view, 9> kNames = {"device", "container", "driver", "count", "iova", "write", "type", "hwpt", "pasid"};
+  static constexpr std::array<std::string_view, 14> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
+                                                              "hwpt", "pasid", "nest_parent", "viommu", "vsid", "cfg", "eats"};
   return kNames.at(static_cast<size_t>(f));
 }
 

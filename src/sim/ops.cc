@@ -13,7 +13,10 @@
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/pasid.h"
 #include "linux/kernel/errno.h"
+#include "hw/smmuv3/ste_layout.h"
 #include "linux/iommufd/iommufd.h"
+#include "linux/iommufd/viommu.h"
+#include "linux/smmuv3/smmuv3.h"
 #include "linux/kernel/locks.h"
 #include "linux/vfio/device_cdev.h"
 #include "linux/kernel/printk.h"
@@ -56,7 +59,8 @@ std::string describe_plain(const Op& op) {
     case OpKind::Reset: return fmt::format("echo 1 > {}/reset", op.device);
     case OpKind::VfioReset: return fmt::format("VFIO_DEVICE_RESET {}", op.device);
     case OpKind::IommufdBind: return fmt::format("VFIO_DEVICE_BIND_IOMMUFD {}", op.device);
-    case OpKind::IommufdHwptAlloc: return fmt::format("IOMMU_HWPT_ALLOC {} for {}", op.hwpt, op.device);
+    case OpKind::IommufdHwptAlloc:
+      return fmt::format("IOMMU_HWPT_ALLOC {} for {}{}", op.hwpt, op.device, op.nest_parent ? " (NEST_PARENT)" : "");
     case OpKind::IommufdAttach: return fmt::format("VFIO_DEVICE_ATTACH_IOMMUFD_PT {} -> {}", op.device, op.hwpt);
     case OpKind::IommufdDetach: return fmt::format("VFIO_DEVICE_DETACH_IOMMUFD_PT {}", op.device);
     case OpKind::IommufdUnbind: return fmt::format("close {}'s cdev (iommufd unbind)", op.device);
@@ -70,6 +74,13 @@ std::string describe_plain(const Op& op) {
     case OpKind::PasidRemap: return fmt::format("{}: iommu_unmap and iommu_map of PASID {}'s pages", op.device, op.pasid);
     case OpKind::PasidDma:
       return fmt::format("{}: DMA {} at IOVA {:#x} with PASID {}", op.device, op.write ? "write" : "read", op.iova, op.pasid);
+    case OpKind::IommufdViommuAlloc: return fmt::format("IOMMU_VIOMMU_ALLOC {} on {} for {}", op.viommu, op.hwpt, op.device);
+    case OpKind::IommufdVdeviceAlloc: return fmt::format("IOMMU_VDEVICE_ALLOC {} as vSID {:#x} on {}", op.device, op.vsid, op.viommu);
+    case OpKind::IommufdHwptAllocNested:
+      return fmt::format("IOMMU_HWPT_ALLOC {} on {} for {} (vSTE CFG {}, EATS {})", op.hwpt, op.viommu, op.device, op.cfg, op.eats);
+    case OpKind::IommufdViommuInvalidate:
+      return op.iova ? fmt::format("IOMMU_HWPT_INVALIDATE {}: guest CMD_ATC_INV vSID {:#x} at {:#x}", op.viommu, op.vsid, op.iova)
+                     : fmt::format("IOMMU_HWPT_INVALIDATE {}: guest CMD_ATC_INV vSID {:#x} (whole ATC)", op.viommu, op.vsid);
   }
   return "?";
 }
@@ -123,7 +134,14 @@ bool unmapping_here(const System& s, hw::pcie::FnId fn, uint64_t iova) {
   for (pci::DevId d : s.kernel.present_devs) {
     if (s.kernel.devs[d].fn != fn) continue;
     const iommu::GroupId g = iommu::group_of(s, d);
-    return g != iommu::kNoGroup && iommu::unmap_in_flight(s, iommu::group(s, g).domain, iova & ~uint64_t{0xfff});
+    if (g == iommu::kNoGroup) return false;
+    iommu::DomainId dom = iommu::group(s, g).domain;
+    // A nested domain's addresses are its S2 parent's (the vSTE's S1DSS bypass): the IOAS unmaps there.
+    if (dom != iommu::kNoDomain && iommu::domain(s, dom).type == iommu::DomainType::Nested) {
+      const smmuv3::SmmuDomainId parent = smmuv3::smmu_domain_devices(s, dom);
+      if (parent != smmuv3::kNone) dom = s.kernel.smmuv3.domains.at(parent).domain;
+    }
+    return iommu::unmap_in_flight(s, dom, iova & ~uint64_t{0xfff});
   }
   return false;
 }
@@ -281,6 +299,65 @@ std::optional<iommufd::HwptId> hwpt_named(const System& s, const OpContext& ctx,
   return it->second;
 }
 
+// A vIOMMU name the workload gave that still names a live vIOMMU.
+std::optional<iommufd::ViommuId> viommu_named(const System& s, const OpContext& ctx, const std::string& name) {
+  auto it = ctx.viommus.find(name);
+  if (it == ctx.viommus.end() || it->second >= s.kernel.iommufd.viommus.size() || !s.kernel.iommufd.viommus[it->second].live)
+    return std::nullopt;
+  return it->second;
+}
+
+// The nesting operations: what a VMM does to give its guest a vSMMU, and what the guest's
+// invalidations become. An unknown name is an id no object has: -ENOENT, as iommufd answers.
+int run_nesting(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
+  const bool present = d0 != pci::kNoDev;
+  switch (op.kind) {
+    case OpKind::IommufdViommuAlloc: {
+      if (!present) return -ENODEV;
+      const iommufd::IdevId idev = vfio::cdev_idev(s, d0);
+      if (idev == iommufd::kNone) return -ENOENT;
+      if (viommu_named(s, ctx, op.viommu)) return -EEXIST;  // a name is one vIOMMU
+      const auto h = hwpt_named(s, ctx, op.hwpt);
+      if (!h) return -ENOENT;
+      const int64_t v = iommufd::viommu_alloc(s, idev, *h);
+      if (v < 0) return static_cast<int>(v);
+      ctx.viommus[op.viommu] = static_cast<iommufd::ViommuId>(v);
+      return 0;
+    }
+    case OpKind::IommufdVdeviceAlloc: {
+      if (!present) return -ENODEV;
+      const iommufd::IdevId idev = vfio::cdev_idev(s, d0);
+      if (idev == iommufd::kNone) return -ENOENT;
+      const auto v = viommu_named(s, ctx, op.viommu);
+      return v ? iommufd::vdevice_alloc(s, *v, idev, op.vsid) : -ENOENT;
+    }
+    case OpKind::IommufdHwptAllocNested: {
+      if (!present) return -ENODEV;
+      const iommufd::IdevId idev = vfio::cdev_idev(s, d0);
+      if (idev == iommufd::kNone) return -ENOENT;
+      if (hwpt_named(s, ctx, op.hwpt)) return -EEXIST;
+      const auto v = viommu_named(s, ctx, op.viommu);
+      if (!v) return -ENOENT;
+      const int64_t h = iommufd::hwpt_alloc_nested(s, idev, *v, guest_vste(op.cfg, op.eats));
+      if (h < 0) return static_cast<int>(h);
+      ctx.hwpts[op.hwpt] = static_cast<iommufd::HwptId>(h);
+      return 0;
+    }
+    case OpKind::IommufdViommuInvalidate: {
+      const auto v = viommu_named(s, ctx, op.viommu);
+      if (!v) return -ENOENT;
+      // The guest's CMD_ATC_INV as arm_smmu_atc_inv_to_cmd builds it in the guest: the whole ATC
+      // (SIZE 52), or the 4 KiB page at `iova`; no PASID.
+      hw::smmuv3::Command c{.op = hw::smmuv3::Op::ATC_INV, .sid = op.vsid};
+      if (op.iova) c.addr = op.iova & ~uint64_t{0xfff};
+      else c.size = hw::smmuv3::cmdq::kAtcInvSizeAll;
+      return iommufd::viommu_invalidate(s, *v, c);
+    }
+    default:
+      return -EINVAL;
+  }
+}
+
 int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
   const bool present = d0 != pci::kNoDev;
   switch (op.kind) {
@@ -293,7 +370,7 @@ int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
       const iommufd::IdevId idev = vfio::cdev_idev(s, d0);
       if (idev == iommufd::kNone) return -ENOENT;
       if (hwpt_named(s, ctx, op.hwpt)) return -EEXIST;
-      const int64_t h = iommufd::hwpt_alloc(s, idev);
+      const int64_t h = iommufd::hwpt_alloc(s, idev, op.nest_parent);
       if (h < 0) return static_cast<int>(h);
       ctx.hwpts[op.hwpt] = static_cast<iommufd::HwptId>(h);
       return 0;
@@ -332,7 +409,7 @@ int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
       return iommufd::ioas_unmap(s, ictx, op.iova ? op.iova : areas.begin()->first);
     }
     default:
-      return -EINVAL;
+      return run_nesting(s, ctx, op, d0);
   }
 }
 
@@ -559,6 +636,10 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::IommufdHwptDestroy:
     case OpKind::IommufdMap:
     case OpKind::IommufdUnmap:
+    case OpKind::IommufdViommuAlloc:
+    case OpKind::IommufdVdeviceAlloc:
+    case OpKind::IommufdHwptAllocNested:
+    case OpKind::IommufdViommuInvalidate:
       return run_iommufd(s, ctx, op, d0);
     case OpKind::PasidAttach:
     case OpKind::PasidDetach:
@@ -609,10 +690,30 @@ bool lock_free(OpKind k) {
     case OpKind::IommufdUnmap:
     case OpKind::PasidRemap:    // iommu_unmap and iommu_map of a PASID's domain
     case OpKind::PasidDma:
+    case OpKind::IommufdViommuInvalidate:  // arm_vsmmu_cache_invalidate: the command queue only
       return true;
     default:
       return false;
   }
+}
+
+bool is_vste_cfg(std::string_view cfg) { return std::find(std::begin(kVsteCfgs), std::end(kVsteCfgs), cfg) != std::end(kVsteCfgs); }
+
+std::array<uint64_t, 2> guest_vste(std::string_view cfg, uint32_t eats) {
+  namespace ste = hw::smmuv3::ste;
+  using hw::smmuv3::field_prep;
+  std::array<uint64_t, 2> v{};
+  if (cfg == "invalid") return v;
+  const uint64_t c = cfg == "abort" ? ste::kCfgAbort : cfg == "bypass" ? ste::kCfgBypass : cfg == "s2_trans" ? ste::kCfgS2Trans
+                     : cfg == "nested" ? ste::kCfgNested : ste::kCfgS1Trans;
+  v[0] = ste::k0V | field_prep(ste::k0Cfg, c);
+  if (c == ste::kCfgS1Trans) {
+    v[0] |= field_prep(ste::k0S1Fmt, ste::kS1FmtLinear) | (kGuestCdTable & ste::k0S1CtxPtrMask) | field_prep(ste::k0S1CdMax, 1);
+    v[1] = field_prep(ste::k1S1Dss, ste::kS1DssBypass) | field_prep(ste::k1S1Cir, ste::kS1CacheWbra) |
+           field_prep(ste::k1S1Cor, ste::kS1CacheWbra) | field_prep(ste::k1S1Csh, ste::kShIsh);
+  }
+  v[1] |= field_prep(ste::k1Eats, eats & 3);
+  return v;
 }
 
 std::optional<std::string> nesting_refused(const System& s, const OpContext& ctx, const Op& op) {

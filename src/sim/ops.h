@@ -3,6 +3,7 @@
 // explorer do to a machine. Devices are named: a scenario device by its
 // name, a VF as "<pf>.vf<N>". Names are resolved at the moment the operation
 // runs, against the live machine.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -54,8 +55,14 @@ enum class OpKind : uint8_t {
   PasidDetach,       // iommu_detach_device_pasid of `pasid`, and the domain freed
   PasidRemap,        // iommu_unmap and iommu_map of `pasid`'s pages: ATC invalidation by SSID
   PasidDma,          // `device` issues a DMA at `iova` with a PASID TLP prefix for `pasid`
+  // Nesting through iommufd (a VMM giving its guest a vSMMU; `iommufd_hwpt_alloc` with `nest_parent`
+  // makes the S2 the vIOMMU sits on):
+  IommufdViommuAlloc,       // IOMMU_VIOMMU_ALLOC for bound `device` on nest-parent HWPT `hwpt`, named `viommu`
+  IommufdVdeviceAlloc,      // IOMMU_VDEVICE_ALLOC: `device` is the guest's vSID `vsid` on `viommu`
+  IommufdHwptAllocNested,   // IOMMU_HWPT_ALLOC on `viommu` for `device` with the guest's vSTE (`cfg`, `eats`), named `hwpt`
+  IommufdViommuInvalidate,  // IOMMU_HWPT_INVALIDATE on `viommu`: the guest's CMD_ATC_INV for `vsid` (`iova` 0: the whole ATC)
 };
-inline constexpr OpKind kLastOpKind = OpKind::PasidDma;
+inline constexpr OpKind kLastOpKind = OpKind::IommufdViommuInvalidate;
 
 struct Nested;
 
@@ -74,6 +81,11 @@ struct Op {
   std::string type;    // GroupSetType: what is written to the sysfs file
   std::string hwpt = "h0";  // IommufdHwptAlloc, IommufdAttach, IommufdHwptDestroy: the workload's name for a HWPT
   uint32_t pasid = 1;  // Pasid*: 1 to kMaxWorkloadPasid
+  bool nest_parent = false;   // IommufdHwptAlloc: IOMMU_HWPT_ALLOC_NEST_PARENT
+  std::string viommu = "v0";  // IommufdViommu*, IommufdVdeviceAlloc, IommufdHwptAllocNested: the workload's name for a vIOMMU
+  uint32_t vsid = 1;          // IommufdVdeviceAlloc, IommufdViommuInvalidate: the guest's virtual StreamID
+  std::string cfg = "s1_trans";  // IommufdHwptAllocNested: the vSTE's CFG (kVsteCfgs), "invalid" for V clear
+  uint32_t eats = 1;          // IommufdHwptAllocNested: the vSTE's EATS field (0 ABT, 1 TRANS, 2 S1CHK, 3 reserved)
   bool operator==(const Op&) const = default;
 };
 
@@ -102,6 +114,7 @@ struct OpContext {
   std::map<pci::DevId, iommu::DomainId> own_domains;
   iommufd::CtxId iommufd = iommufd::kNone;  // the workload's /dev/iommu, opened on first use
   std::map<std::string, iommufd::HwptId> hwpts;  // the workload's HWPTs by name (live ones)
+  std::map<std::string, iommufd::ViommuId> viommus;  // the workload's vIOMMUs by name
   static constexpr uint64_t kIovaBase = 0x100000, kIovaStride = 0x100000;
   uint64_t next_iova = kIovaBase;
   std::vector<uint64_t> recent_iovas;  // the last IOVAs the workload mapped (VFIO and DMA API), oldest first
@@ -113,6 +126,18 @@ struct OpContext {
 inline constexpr uint32_t kMaxWorkloadPasid = 63;
 // Where a PASID's domain maps its 4 pages: IOVA OpContext::kIovaBase onwards, to these pages.
 inline constexpr uint64_t pasid_buffer(uint32_t pasid) { return 0x48000000ull + (uint64_t{pasid} << 16); }
+
+// The vSTE CFG names a nested HWPT's `cfg` takes: what a guest may write (abort, bypass,
+// s1_trans), two the host refuses (s2_trans, nested: -EIO), and "invalid" (V clear).
+inline constexpr std::string_view kVsteCfgs[] = {"abort", "bypass", "s1_trans", "s2_trans", "nested", "invalid"};
+bool is_vste_cfg(std::string_view cfg);
+// Where the guest's vSTE points its CD table (an IPA): never fetched, since the workload's
+// S1_TRANS vSTEs send untagged traffic past stage 1 (S1DSS bypass, S1CDMAX 1).
+inline constexpr uint64_t kGuestCdTable = 0x40000000;
+// The guest's vSTE (qwords 0 and 1) for a nested HWPT op: V, CFG and EATS as named; an S1_TRANS
+// one has a linear CD table at kGuestCdTable with two CDs and S1DSS bypass (the guest's RID is
+// identity with a CD table, as a Linux guest sets it up when PASIDs or ATS always-on need one).
+std::array<uint64_t, 2> guest_vste(std::string_view cfg, uint32_t eats);
 
 // An IOVA no workload maps: DMA-API IOVAs sit at 0xfff00000, VFIO's 1 MiB slots
 // (OpContext::next_iova) cycle below 1 GiB.

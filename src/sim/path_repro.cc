@@ -156,12 +156,68 @@ io::Scenario pasid_scenario() {
   return sc;
 }
 
+io::Scenario nested_scenario() {
+  io::Scenario sc = one_smmu_machine("nested");
+  // A second SMMU behind a root complex whose IORT node has no ATS attribute.
+  sc.smmus.push_back({});
+  sc.rcs.push_back({.ats = false, .smmu = 1});
+  sc.ports.push_back({.name = "rp1", .rc = 1});
+  for (const auto& [name, port] : {std::pair{"nic", "rp0"}, std::pair{"acc", "rp1"}}) {
+    io::DeviceSpec d{.name = name, .port = port};
+    d.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
+    d.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+    d.driver = "vfio-pci";
+    sc.devices.push_back(d);
+  }
+  const auto dma = [](const char* d) { return Op{.kind = OpKind::DeviceDma, .device = d, .iova = OpContext::kIovaBase, .write = true}; };
+  const Op map{.kind = OpKind::IommufdMap, .count = 4, .iova = OpContext::kIovaBase};
+  const auto nested = [](const char* d, const char* v, const char* h, const char* cfg, uint32_t eats) {
+    return Op{.kind = OpKind::IommufdHwptAllocNested, .device = d, .hwpt = h, .viommu = v, .cfg = cfg, .eats = eats};
+  };
+  const auto attach = [](const char* d, const char* h) { return Op{.kind = OpKind::IommufdAttach, .device = d, .hwpt = h}; };
+  const auto guest_inv = [](const char* v, uint32_t vsid) { return Op{.kind = OpKind::IommufdViommuInvalidate, .viommu = v, .vsid = vsid}; };
+  sc.workload = {
+      {.kind = OpKind::IommufdBind, .device = "nic"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "s2", .nest_parent = true},
+      map,
+      {.kind = OpKind::IommufdViommuAlloc, .device = "nic", .hwpt = "s2", .viommu = "v0"},
+      {.kind = OpKind::IommufdVdeviceAlloc, .device = "nic", .viommu = "v0", .vsid = 0x10},
+      nested("nic", "v0", "byp", "bypass", 0),
+      nested("nic", "v0", "s1", "s1_trans", 1),
+      attach("nic", "byp"),
+      attach("nic", "s1"),
+      {.kind = OpKind::AtsTranslate, .device = "nic", .iova = OpContext::kIovaBase, .write = true},
+      dma("nic"),
+      {.kind = OpKind::IommufdUnmap},
+      map,
+      guest_inv("v0", 0x10),
+      attach("nic", "byp"),
+      {.kind = OpKind::IommufdAttach, .device = "nic", .fault = "pci_enable_ats", .hwpt = "s1"},
+      dma("nic"),
+      {.kind = OpKind::IommufdUnmap},
+      guest_inv("v0", 0x10),
+      {.kind = OpKind::IommufdDetach, .device = "nic"},
+      map,
+      {.kind = OpKind::IommufdBind, .device = "acc"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "acc", .hwpt = "s2b", .nest_parent = true},
+      {.kind = OpKind::IommufdViommuAlloc, .device = "acc", .hwpt = "s2b", .viommu = "v1"},
+      {.kind = OpKind::IommufdVdeviceAlloc, .device = "acc", .viommu = "v1", .vsid = 0x20},
+      nested("acc", "v1", "s1b", "s1_trans", 1),
+      attach("acc", "s1b"),
+      dma("acc"),
+      guest_inv("v1", 0x20),
+      {.kind = OpKind::IommufdDetach, .device = "acc"},
+  };
+  return sc;
+}
+
 std::string_view path_device(ReproScenario sc) {
   switch (sc) {
     case ReproScenario::AlwaysOn: return "gpu";
     case ReproScenario::Iommufd: return "nic";
     case ReproScenario::Group: return "fn1";
     case ReproScenario::Pasid: return "acc";
+    case ReproScenario::Nested: return "nic";
     default: return "";
   }
 }
@@ -180,6 +236,10 @@ std::string_view path_description(ReproScenario sc) {
     case ReproScenario::Pasid:
       return "pasid: a kernel driver's PASIDs on an endpoint whose RID is identity; the second PASID attach's "
              "commit-time pci_enable_ats fails, then its remap and detach";
+    case ReproScenario::Nested:
+      return "nested: a NIC a guest drives through a vSMMU (a nested HWPT from its vSTE over a nest-parent S2); the "
+             "replace to its EATS vSTE fails the commit-time pci_enable_ats, then an IOAS unmap, a guest ATC "
+             "invalidation and a detach to blocked; beside it a function whose host ATS is unsupported under an EATS vSTE";
     default: return "";
   }
 }
@@ -190,7 +250,8 @@ io::Scenario path_scenario(ReproScenario which) {
   return which == ReproScenario::Iommufd ? iommufd_scenario()
          : which == ReproScenario::Group ? group_scenario()
          : which == ReproScenario::Pasid ? pasid_scenario()
-                                         : always_on_scenario();
+         : which == ReproScenario::Nested ? nested_scenario()
+                                          : always_on_scenario();
 }
 
 }  // namespace

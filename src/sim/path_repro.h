@@ -32,6 +32,14 @@ io::Scenario group_scenario();
 // then PASID 2, whose commit-time pci_enable_ats fails (injected), its DMA, remap and detach.
 io::Scenario pasid_scenario();
 
+// scenarios/nested.yaml: a ConnectX-6 Dx on vfio-pci bound to iommufd, a nest-parent S2 on the
+// IOAS, a vIOMMU and the NIC's vDEVICE on it; the guest's bypass vSTE, then its EATS vSTE (ATS on
+// at the replace's commit), DMA, an IOAS unmap (ATS_FULL), a guest ATC invalidation; back to the
+// bypass vSTE, then the replace to the EATS vSTE with its pci_enable_ats failing (injected), DMA,
+// an unmap, a guest ATC invalidation, a detach to blocked. Then a second function, behind an SMMU
+// whose root complex has no ATS, attached to an EATS vSTE, its DMA and a guest ATC invalidation.
+io::Scenario nested_scenario();
+
 // The device the path is about (the row's "VF" columns describe it), and what --json calls the run.
 std::string_view path_device(ReproScenario sc);
 std::string_view path_description(ReproScenario sc);

@@ -141,9 +141,9 @@ class Hasher {
     pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ats_always_on, m.ssid_bits, m.cdtab, m.used_ssids, m.spare_master_domain,
         m.spare_invs, m.live);
   }
-  void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid); }
+  void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid, m.nested_ats_flush); }
   void add(const smmuv3::SmmuDomain& d) {
-    pod(d.smmu, d.stage, d.asid, d.vmid, d.nr_ats_masters, d.invs), add(d.devices), pod(d.domain), add(d.pgtbl), pod(d.live);
+    pod(d.smmu, d.stage, d.asid, d.vmid, d.nr_ats_masters, d.invs), add(d.devices), pod(d.domain), add(d.pgtbl), pod(d.nest_parent, d.live);
   }
   void add(const policy::AtsPolicy& p) {
     add(p.variant), add(p.gate_on_ats_prepared), add(p.support_checked_before_prepare), add(p.fail_probe_on_prepare_error);
@@ -156,15 +156,19 @@ class Hasher {
   void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached); }
   void add(const iommufd::IoasMapping& m) { add(m.paddr), add(m.size); }
   void add(const iommufd::Ctx& c) { add(c.ioas); }
-  void add(const iommufd::HwptPaging& h) { pod(h.ictx, h.domain, h.users, h.live); }
+  void add(const iommufd::Hwpt& h) { pod(h.ictx, h.domain, h.users, h.live, h.nest_parent, h.viommu); }
+  void add(const iommufd::Viommu& v) { pod(v.ictx, v.hwpt, v.vsmmu), add(v.vdevs), pod(v.users, v.live); }
   void add(const iommufd::Igroup& g) { pod(g.ictx, g.group, g.hwpt), add(g.devices), add(g.refs); }
-  void add(const iommufd::Device& d) { pod(d.ictx, d.dev, d.igroup, d.live); }
+  void add(const iommufd::Device& d) { pod(d.ictx, d.dev, d.igroup, d.vdev, d.live); }
+  void add(const smmuv3::Vsmmu& v) { pod(v.smmu, v.s2_parent, v.vmid, v.viommu, v.live); }
+  void add(const smmuv3::NestedDomain& n) { pod(n.vsmmu), add(n.ste), pod(n.enable_ats, n.domain, n.live); }
   void add(const smmuv3::Driver& d) {
     add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure), add(d.switches.release_domain),
         add(d.switches.master_prepare_ats);
     add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
+    add(d.vsmmus), add(d.nested_domains);
   }
   // Each page's contents by their cached content hash.
   void add(const hw::memory::Frame& f) { pod(f.pfn, f.owner, f.data.hash()); }
@@ -271,6 +275,7 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.iommufd.hwpts);
   h.add(s.kernel.iommufd.igroups);
   h.add(s.kernel.iommufd.devices);
+  h.add(s.kernel.iommufd.viommus);
   for (const auto& r : s.faults.rules) h.add(r.point), h.add(r.nth), h.add(r.per_million), h.add(r.step), h.add(r.always), h.add(r.error);
   h.add(s.faults.calls);
   h.add(s.faults.fired);

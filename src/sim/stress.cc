@@ -109,6 +109,25 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   // Drawn only for the cdev path's kinds: the other workloads' runs stay what they were for a seed.
   if (uses(op.kind, OpField::Hwpt)) op.hwpt = next(rng) % 2 ? "h1" : "h0";
   if (uses(op.kind, OpField::Pasid)) op.pasid = 1 + next(rng) % 3;
+  // Nesting's fields, drawn for the nested workload only (the iommufd workload's draws stay as they were).
+  if (w == Workload::Nested) {
+    if (op.kind == OpKind::IommufdHwptAlloc) op.nest_parent = next(rng) % 4 != 0;
+    if (uses(op.kind, OpField::Viommu)) op.viommu = next(rng) % 4 ? "v0" : "v1";
+    if (uses(op.kind, OpField::Vsid)) op.vsid = 1 + next(rng) % 2;
+    if (op.kind == OpKind::IommufdHwptAllocNested) {
+      // Mostly what a guest writes (S1_TRANS with or without EATS, bypass), now and then what the host refuses.
+      static const char* const cfgs[] = {"s1_trans", "s1_trans", "bypass", "abort", "s2_trans", "invalid"};
+      op.cfg = cfgs[next(rng) % 6];
+      op.eats = next(rng) % 8 == 0 ? 2 : next(rng) % 2;
+      static const char* const nested_hwpts[] = {"h1", "h2", "h3"};
+      op.hwpt = nested_hwpts[next(rng) % 3];
+    }
+    if (op.kind == OpKind::IommufdAttach || op.kind == OpKind::IommufdHwptDestroy) {
+      static const char* const hwpts[] = {"h0", "h1", "h2", "h3"};
+      op.hwpt = hwpts[next(rng) % 4];
+    }
+    if (op.kind == OpKind::IommufdViommuInvalidate) op.iova = next(rng) % 2 ? 0 : OpContext::kIovaBase;
+  }
   if (slot_op && slots.empty()) op.kind = OpKind::HostDma;  // no slot in this machine
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
@@ -161,6 +180,10 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::DeviceDma:
     case OpKind::AtsTranslate:
     case OpKind::PasidDma:
+    case OpKind::IommufdViommuInvalidate:
+    case OpKind::IommufdViommuAlloc:
+    case OpKind::IommufdVdeviceAlloc:
+    case OpKind::IommufdHwptAllocNested:
       return {};
     case OpKind::Reset:
     case OpKind::VfioReset:  // the attaches to and from the blocking domain, and the FLR's wait

@@ -14,6 +14,7 @@ std::string_view name(Workload w) {
     case Workload::Hotplug: return "hotplug";
     case Workload::Iommufd: return "iommufd";
     case Workload::Pasid: return "pasid";
+    case Workload::Nested: return "nested";
   }
   return "?";
 }
@@ -64,6 +65,16 @@ constexpr OpKind kPasid[] = {K::PasidAttach, K::PasidAttach, K::PasidAttach, K::
                              K::PasidRemap, K::PasidRemap, K::PasidDma, K::PasidDma, K::PasidDma,
                              K::DeviceDma, K::AtsTranslate, K::Reset, K::Unbind, K::Bind, K::GroupSetType};
 
+// Nesting (issue 18, path 5): a VMM's vIOMMUs and vDEVICEs, nested HWPTs for the vSTEs its guest
+// writes (with and without EATS, now and then one the host refuses), attaches and replaces between
+// them and the nest parent, detaches, with the IOAS's maps, the guest's ATC invalidations and the
+// devices' traffic between.
+constexpr OpKind kNested[] = {K::IommufdHwptAllocNested, K::IommufdHwptAllocNested, K::IommufdAttach, K::IommufdAttach,
+                              K::IommufdAttach, K::IommufdDetach, K::IommufdHwptDestroy, K::IommufdViommuAlloc,
+                              K::IommufdVdeviceAlloc, K::IommufdMap, K::IommufdUnmap, K::IommufdUnmap,
+                              K::IommufdViommuInvalidate, K::IommufdViommuInvalidate, K::DeviceDma, K::DeviceDma,
+                              K::AtsTranslate, K::IommufdUnbind, K::IommufdBind, K::IommufdHwptAlloc};
+
 bool has_hotplug(const io::Scenario& sc) {
   return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
 }
@@ -78,6 +89,7 @@ std::span<const OpKind> op_mix(Workload w) {
     case Workload::Hotplug: return kHotplug;
     case Workload::Iommufd: return kIommufd;
     case Workload::Pasid: return kPasid;
+    case Workload::Nested: return kNested;
   }
   return kMixed;
 }
@@ -103,6 +115,35 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
       else if (d.driver != "native")
         ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "native"});
     }
+    return ops;
+  }
+  if (w == Workload::Nested) {
+    // Every VF (or device) on vfio-pci and bound to the context; the first one's nest-parent S2 h0
+    // with 4 pages, vIOMMU v0 on it, each device its vDEVICE (vSID 1, 2, ...: one behind another
+    // SMMU is refused), a nested HWPT h1 from an EATS vSTE, and each device attached to it.
+    std::vector<std::string> devs;
+    for (const auto& d : sc.devices) {
+      if (d.hotplug) continue;
+      if (d.sriov)
+        for (uint32_t i = 0; i < std::min<uint32_t>(2, d.sriov->total_vfs); ++i) devs.push_back(fmt::format("{}.vf{}", d.name, i));
+      else {
+        if (d.driver == "native") ops.push_back({.kind = OpKind::Unbind, .device = d.name});
+        if (d.driver != "vfio-pci") ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "vfio-pci"});
+        devs.push_back(d.name);
+      }
+    }
+    for (const auto& dev : devs) {
+      if (dev.find(".vf") != std::string::npos) ops.push_back({.kind = OpKind::Bind, .device = dev, .driver = "vfio-pci"});
+      ops.push_back({.kind = OpKind::IommufdBind, .device = dev});
+    }
+    if (devs.empty()) return ops;
+    ops.push_back({.kind = OpKind::IommufdHwptAlloc, .device = devs[0], .hwpt = "h0", .nest_parent = true});
+    ops.push_back({.kind = OpKind::IommufdMap, .count = 4, .iova = OpContext::kIovaBase});
+    ops.push_back({.kind = OpKind::IommufdViommuAlloc, .device = devs[0], .hwpt = "h0", .viommu = "v0"});
+    for (uint32_t i = 0; i < devs.size(); ++i)
+      ops.push_back({.kind = OpKind::IommufdVdeviceAlloc, .device = devs[i], .viommu = "v0", .vsid = i + 1});
+    ops.push_back({.kind = OpKind::IommufdHwptAllocNested, .device = devs[0], .hwpt = "h1", .viommu = "v0", .cfg = "s1_trans", .eats = 1});
+    for (const auto& dev : devs) ops.push_back({.kind = OpKind::IommufdAttach, .device = dev, .hwpt = "h1"});
     return ops;
   }
   if (w == Workload::Iommufd) {

@@ -12,6 +12,8 @@
 //                 one to the other, detached, unbound, with IOAS map/unmap and their traffic
 //   pasid         kernel drivers' PASIDs: attached, remapped (ATC invalidation by SSID) and
 //                 detached, with PASID and untagged traffic, resets, and drivers rebound
+//   nested        a guest's vSMMU: nested HWPTs from vSTEs (EATS or not) over a nest-parent S2,
+//                 attached and replaced, with IOAS map/unmap, the guest's ATC invalidations and traffic
 #include <optional>
 #include <span>
 #include <string>
@@ -23,10 +25,10 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
                                              Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd,
-                                             Workload::Pasid};
+                                             Workload::Pasid, Workload::Nested};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);

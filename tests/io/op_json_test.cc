@@ -30,7 +30,8 @@ std::vector<OpKind> every_kind() {
 
 const OpField kEveryField[] = {OpField::Device, OpField::Container, OpField::Driver, OpField::Count,
                                OpField::Iova,   OpField::Write,     OpField::Type,   OpField::Hwpt,
-                               OpField::Pasid};
+                               OpField::Pasid,  OpField::NestParent, OpField::Viommu, OpField::Vsid,
+                               OpField::Cfg,    OpField::Eats};
 
 // Every field the kind reads set to something other than its default.
 Op with_every_field(OpKind k) {
@@ -45,6 +46,11 @@ Op with_every_field(OpKind k) {
       case OpField::Type: op.type = "identity"; break;
       case OpField::Hwpt: op.hwpt = "h7"; break;
       case OpField::Pasid: op.pasid = 7; break;
+      case OpField::NestParent: op.nest_parent = true; break;
+      case OpField::Viommu: op.viommu = "v7"; break;
+      case OpField::Vsid: op.vsid = 0x77; break;
+      case OpField::Cfg: op.cfg = "bypass"; break;
+      case OpField::Eats: op.eats = 3; break;
     }
   return op;
 }

@@ -74,6 +74,17 @@ TEST(Footprint, SriovEnableDependsOnEverything) {
   EXPECT_FALSE(independent(f, fp(s, bind("pf", "vfio-pci"))));
 }
 
+// iommufd's objects are not divided: a HWPT allocated or a device bound writes everything, so an
+// iommufd operation commutes with nothing (its tables were once not compared at all).
+TEST(Footprint, IommufdOperationsWriteGlobally) {
+  auto sc = scenario("iommufd");
+  State s = boot(sc, AtsVariant::FailEarly, {});
+  Footprint bind_fp = fp(s, {.kind = OpKind::IommufdBind, .device = "nic"});
+  EXPECT_TRUE(bind_fp.global);
+  State bound = run(s, {.kind = OpKind::IommufdBind, .device = "nic"});
+  EXPECT_TRUE(fp(bound, {.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "h0"}).global);
+}
+
 TEST(Footprint, AnOperationThatChangedNothingStillReadsItsDevice) {
   auto sc = scenario("seed");
   State s = boot(sc, AtsVariant::FailEarly, {kEnable});

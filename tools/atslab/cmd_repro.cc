@@ -9,6 +9,7 @@
 #include "io/repro_report.h"
 #include "linux/kernel/fault_inject.h"
 #include "io/fault_plan.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "sim/path_repro.h"
 #include "sim/seed_repro.h"
 
@@ -60,7 +61,9 @@ atslab::cli::Register reg{
                      "group handed to VFIO, the group's attach enabling the first function's ATS and failing the second's "
                      "pci_enable_ats by injection; the VF columns describe the second) or pasid (scenarios/pasid.yaml: a kernel "
                      "driver's PASID attached, reset, remapped and detached on an identity RID, then a second PASID whose "
-                     "commit-time pci_enable_ats fails by injection; the VF columns describe the device)");
+                     "commit-time pci_enable_ats fails by injection; the VF columns describe the device) or nested (scenarios/nested.yaml: "
+                     "a guest's vSMMU, the nested attach of its EATS vSTE failing pci_enable_ats by injection, then an IOAS "
+                     "unmap, a guest ATC invalidation and a detach; the VF columns describe the NIC)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
@@ -118,9 +121,15 @@ atslab::cli::Register reg{
             throw atslab::InputError("--scenario pasid: PASIDs run on atslab's own SMMUv3 driver only (the tree is built "
                                      "without CONFIG_PCI_PASID): run it without --driver source");
         }
+        else if (o->scenario == "nested") {
+          ro.scenario = atslab::sim::ReproScenario::Nested;
+          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built())
+            throw atslab::InputError("--scenario nested: nesting runs on atslab's own SMMUv3 driver only (the tree's "
+                                     "arm-smmu-v3-iommufd.c is not built): run it without --driver source");
+        }
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
-                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group or pasid)");
+                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group, pasid or nested)");
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
         if (path && !smmu) throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only");

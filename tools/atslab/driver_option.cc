@@ -3,6 +3,7 @@
 #include "io/input_error.h"
 #include "io/scenario.h"
 #include "sim/explore.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 
 namespace atslab::cli {
@@ -27,6 +28,10 @@ void check_source_runs(const io::Scenario& sc, policy::Driver d) {
   if (sim::uses_pasid(sc.workload))
     throw InputError(sc.path + ": its workload attaches PASIDs, which only atslab's own SMMUv3 driver runs (the "
                      "tree is built without CONFIG_PCI_PASID): run it without --driver source");
+  // Nesting is atslab's own SMMUv3 driver's: with the tree's driver built in, --driver source runs that one.
+  if (sim::uses_nesting(sc.workload) && kernel_src::smmuv3::built())
+    throw InputError(sc.path + ": its workload gives a guest a vSMMU (nested HWPTs), which only atslab's own SMMUv3 "
+                     "driver runs (the tree's arm-smmu-v3-iommufd.c is not built): run it without --driver source");
 }
 
 nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine) {

@@ -4,6 +4,7 @@
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/pci/access.h"
+#include "linux/smmuv3/nested.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/vtd/vtd.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
@@ -53,7 +54,17 @@ DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
   }
 }
 
+int64_t drv_domain_alloc_nest_parent(System& s, pci::DevId dev) {
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return -EOPNOTSUPP;
+  return smmuv3::domain_alloc_nest_parent(s, dev);
+}
+
+bool drv_viommu_supported(const System& s, pci::DevId dev) {
+  return kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3 && !smmuv3_from_tree(s) && smmuv3::vsmmu_supported(s, dev);
+}
+
 void drv_domain_free(System& s, DomainId d) {
+  if (domain(s, d).type == DomainType::Nested) return smmuv3::domain_nested_free(s, d);  // only the model's SMMUv3 makes them
   if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3_from_tree(s) ? tree::domain_free(s, d) : smmuv3::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Amd) amd::domain_free(s, d);
@@ -85,6 +96,7 @@ int drv_attach_dev(System& s, DomainId d, pci::DevId dev, DomainId old) {
   switch (dom.type) {
     case DomainType::Blocked: return smmuv3::attach_dev_blocked(s, d, dev, old);
     case DomainType::Identity: return smmuv3::attach_dev_identity(s, d, dev, old);
+    case DomainType::Nested: return smmuv3::attach_dev_nested(s, d, dev, old);
     default: return smmuv3::attach_dev(s, d, dev, old);
   }
 }

@@ -29,6 +29,14 @@ int drv_attach_dev(System& s, DomainId domain, pci::DevId dev, DomainId old);
 int drv_map(System& s, DomainId domain, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t drv_unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
 
+// Nesting. Only atslab's own SMMUv3 driver has it in the model: the tree's driver, VT-d and
+// AMD-Vi answer as drivers without the ops would (-EOPNOTSUPP; VT-d's and AMD-Vi's nesting are
+// not modelled, docs/fidelity.md). domain_alloc_paging_flags(IOMMU_HWPT_ALLOC_NEST_PARENT): the
+// domain or a negative errno.
+int64_t drv_domain_alloc_nest_parent(System& s, pci::DevId dev);
+// ops->get_viommu_size(dev, IOMMU_VIOMMU_TYPE_ARM_SMMUV3) != 0.
+bool drv_viommu_supported(const System& s, pci::DevId dev);
+
 // PASIDs. Only atslab's own SMMUv3 driver has set_dev_pasid in the model: the tree's driver,
 // VT-d and AMD-Vi answer as if they had none (iommu_attach_device_pasid's -EOPNOTSUPP).
 bool drv_has_set_dev_pasid(const System& s, DomainId domain);

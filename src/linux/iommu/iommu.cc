@@ -331,6 +331,7 @@ std::string_view name(DomainType t) {
     case DomainType::Identity: return "identity";
     case DomainType::Dma: return "dma";
     case DomainType::Unmanaged: return "unmanaged";
+    case DomainType::Nested: return "nested";
   }
   return "?";
 }

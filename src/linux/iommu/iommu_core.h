@@ -20,7 +20,8 @@ enum class DomainType : uint8_t {
   Blocked,    // IOMMU_DOMAIN_BLOCKED: the driver's static blocking domain
   Identity,   // IOMMU_DOMAIN_IDENTITY
   Dma,        // IOMMU_DOMAIN_DMA: the default paging domain
-  Unmanaged,  // IOMMU_DOMAIN_UNMANAGED: a paging domain owned by VFIO type1
+  Unmanaged,  // IOMMU_DOMAIN_UNMANAGED: a paging domain owned by VFIO type1 (or iommufd)
+  Nested,     // IOMMU_DOMAIN_NESTED: a guest's stage 1 (for SMMUv3, its vSTE) over a nest-parent paging domain
 };
 std::string_view name(DomainType t);
 inline bool is_paging(DomainType t) { return t == DomainType::Dma || t == DomainType::Unmanaged; }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommufd/viommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
@@ -74,16 +76,26 @@ int64_t device_bind(System& s, CtxId ictx, pci::DevId dev) {
 
 void device_unbind(System& s, IdevId idev) {
   Frame f(s, KFn::iommufd_device_destroy);
+  // iommufd_device_pre_destroy: a vDEVICE of the device goes first.
+  vdevice_destroy_of(s, idev);
   const Device d = fd(s).devices.at(idev);
   iommu::device_release_dma_owner(s, d.dev);
   put_group(s, d.igroup);
   fd(s).devices[idev] = {};
 }
 
-int64_t hwpt_alloc(System& s, IdevId idev) {
+int64_t hwpt_alloc(System& s, IdevId idev, bool nest_parent) {
   Frame f(s, KFn::iommufd_hwpt_paging_alloc);
   const Device d = fd(s).devices.at(idev);
-  const iommu::DomainId dom = iommu::domain_alloc_paging(s, d.dev);
+  iommu::DomainId dom = iommu::kNoDomain;
+  if (nest_parent) {
+    // ops->domain_alloc_paging_flags(dev, IOMMU_HWPT_ALLOC_NEST_PARENT, NULL).
+    const int64_t ret = iommu::drv_domain_alloc_nest_parent(s, d.dev);
+    if (ret < 0) return ret;
+    dom = static_cast<iommu::DomainId>(ret);
+  } else {
+    dom = iommu::domain_alloc_paging(s, d.dev);
+  }
   if (dom == iommu::kNoDomain) return -ENOMEM;
   int ret = 0;
   {
@@ -96,16 +108,24 @@ int64_t hwpt_alloc(System& s, IdevId idev) {
     iommu::domain_free(s, dom);
     return ret;
   }
-  const HwptId h = slot(fd(s).hwpts, [](const HwptPaging& p) { return !p.live; });
-  fd(s).hwpts[h] = {.ictx = d.ictx, .domain = dom, .users = 0, .live = true};
+  const HwptId h = slot(fd(s).hwpts, [](const Hwpt& p) { return !p.live; });
+  fd(s).hwpts[h] = {.ictx = d.ictx, .domain = dom, .users = 0, .live = true, .nest_parent = nest_parent};
   return h;
 }
 
 int hwpt_destroy(System& s, HwptId h) {
   if (h >= fd(s).hwpts.size() || !fd(s).hwpts[h].live) return -ENOENT;
-  if (fd(s).hwpts[h].users) return -EBUSY;  // iommufd_object_remove: an attachment holds it
+  if (fd(s).hwpts[h].users) return -EBUSY;  // iommufd_object_remove: an attachment (or a vIOMMU) holds it
+  const Hwpt p = fd(s).hwpts[h];
+  if (p.viommu != kNone) {
+    // iommufd_hwpt_nested_destroy: the nested domain freed, the vIOMMU's reference dropped.
+    Frame f(s, KFn::iommufd_hwpt_nested_destroy);
+    fd(s).hwpts[h] = {};
+    fd(s).viommus.at(p.viommu).users--;
+    iommu::domain_free(s, p.domain);
+    return 0;
+  }
   Frame f(s, KFn::iommufd_hwpt_paging_destroy);
-  const HwptPaging p = fd(s).hwpts[h];
   {
     LockGuard lock(s, LockClass::iopt_domains_rwsem, p.ictx);
     fd(s).hwpts[h] = {};
@@ -180,8 +200,8 @@ int ioas_map(System& s, CtxId ictx, uint64_t iova, uint64_t paddr, uint64_t size
     if (next != areas.begin() && std::prev(next)->first + std::prev(next)->second.size > iova) return -EEXIST;
   }
   std::vector<iommu::DomainId> doms;
-  for (const HwptPaging& p : fd(s).hwpts)
-    if (p.live && p.ictx == ictx) doms.push_back(p.domain);
+  for (const Hwpt& p : fd(s).hwpts)  // the IOAS's paging HWPTs (a nested one's parent is among them)
+    if (p.live && p.ictx == ictx && p.viommu == kNone) doms.push_back(p.domain);
   for (size_t i = 0; i < doms.size(); ++i) {
     const int ret = iommu::map(s, doms[i], iova, paddr, size);
     if (ret) {
@@ -200,8 +220,8 @@ int ioas_unmap(System& s, CtxId ictx, uint64_t iova) {
   if (it == fd(s).ctxs[ictx].ioas.end()) return -ENOENT;
   const uint64_t size = it->second.size;
   std::vector<iommu::DomainId> doms;
-  for (const HwptPaging& p : fd(s).hwpts)
-    if (p.live && p.ictx == ictx) doms.push_back(p.domain);
+  for (const Hwpt& p : fd(s).hwpts)
+    if (p.live && p.ictx == ictx && p.viommu == kNone) doms.push_back(p.domain);
   for (iommu::DomainId d : doms) iommu::unmap(s, d, iova, size);
   fd(s).ctxs[ictx].ioas.erase(iova);
   return 0;

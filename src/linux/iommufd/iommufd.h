@@ -28,9 +28,12 @@ int64_t device_bind(System& s, CtxId ictx, pci::DevId dev);
 void device_unbind(System& s, IdevId idev);
 
 // IOMMU_HWPT_ALLOC on the context's IOAS for a bound device: an UNMANAGED paging domain on its
-// IOMMU, filled with the IOAS's mappings (iopt_table_add_domain). Returns its id or -ENOMEM.
-int64_t hwpt_alloc(System& s, IdevId idev);
-// IOMMU_DESTROY of a HWPT: -EBUSY while a group is attached to it; otherwise its domain is freed.
+// IOMMU, filled with the IOAS's mappings (iopt_table_add_domain). With IOMMU_HWPT_ALLOC_NEST_PARENT
+// (`nest_parent`) the driver's domain_alloc_paging_flags makes it a nest parent (-EOPNOTSUPP where
+// it cannot). Returns its id or a negative errno (-ENOMEM).
+int64_t hwpt_alloc(System& s, IdevId idev, bool nest_parent = false);
+// IOMMU_DESTROY of a HWPT: -EBUSY while a group is attached to it (or a vIOMMU holds a nest
+// parent); otherwise its domain is freed (a nested HWPT's drops its vIOMMU's reference).
 int hwpt_destroy(System& s, HwptId hwpt);
 
 // iommufd_device_attach (iommufd_hw_pagetable_attach): the first device of its group attaches the

@@ -2,8 +2,10 @@
 // iommufd's objects on the VFIO cdev path (drivers/iommu/iommufd/): what decides which domain a
 // bound device's group sits on, and so where the SMMUv3 driver enables and disables ATS. One
 // IOAS per iommufd context (IOMMU_IOAS_ALLOC on first use); its mappings are filled into every
-// paging HWPT of the context. Not modelled: auto domains (attach by IOAS id), nested and fault
-// HWPTs, PASID attaches, access objects, reserved regions and software MSI.
+// paging HWPT of the context. Nesting (vIOMMUs, vDEVICEs, nested HWPTs) as far as it decides
+// ATS: viommu.h. Not modelled: auto domains (attach by IOAS id), fault HWPTs, nested HWPTs on a
+// parent HWPT without a vIOMMU, vEVENTQs and HW queues, PASID attaches, access objects, reserved
+// regions and software MSI.
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -30,13 +32,33 @@ struct Ctx {
   bool operator==(const Ctx&) const = default;
 };
 
-// IOMMUFD_OBJ_HWPT_PAGING: an UNMANAGED paging domain on the device's IOMMU, filled from the IOAS.
-struct HwptPaging {
+using ViommuId = uint32_t;
+
+// A HWPT: IOMMUFD_OBJ_HWPT_PAGING, an UNMANAGED paging domain on the device's IOMMU filled from
+// the IOAS (a nest parent when allocated with IOMMU_HWPT_ALLOC_NEST_PARENT), or
+// IOMMUFD_OBJ_HWPT_NESTED, a nested domain allocated on a vIOMMU (`viommu`), which holds no
+// mappings of its own: its parent's are the IOAS's.
+struct Hwpt {
   CtxId ictx = kNone;
   iommu::DomainId domain = iommu::kNoDomain;
-  uint32_t users = 0;  // attachments holding it (obj.users beyond the object's own reference)
+  uint32_t users = 0;  // attachments and vIOMMUs holding it (obj.users beyond the object's own reference)
   bool live = false;   // false once IOMMU_DESTROY freed it
-  bool operator==(const HwptPaging&) const = default;
+  bool nest_parent = false;    // paging: hwpt_paging->nest_parent
+  ViommuId viommu = kNone;     // nested: the vIOMMU it was allocated on; kNone for a paging HWPT
+  bool operator==(const Hwpt&) const = default;
+};
+
+// struct iommufd_viommu: a VM's vIOMMU on the nest-parent paging HWPT `hwpt`, with its vDEVICEs
+// (the xarray `vdevs`: the guest's virtual device ID -> the iommufd device). `vsmmu` is the
+// driver's part (smmuv3::Vsmmu; the kernel allocates one object for both).
+struct Viommu {
+  CtxId ictx = kNone;
+  HwptId hwpt = kNone;
+  uint32_t vsmmu = kNone;
+  std::map<uint64_t, IdevId> vdevs;
+  uint32_t users = 0;  // nested HWPTs and vDEVICEs holding it
+  bool live = false;
+  bool operator==(const Viommu&) const = default;
 };
 
 // struct iommufd_group: per context and IOMMU group, its IOMMU_NO_PASID attachment (the
@@ -55,13 +77,15 @@ struct Device {
   CtxId ictx = kNone;
   pci::DevId dev = pci::kNoDev;
   IgroupId igroup = kNone;
+  ViommuId vdev = kNone;  // idev->vdev: the vIOMMU its vDEVICE is on (at most one), kNone without
   bool live = false;  // false once unbound
   bool operator==(const Device&) const = default;
 };
 
 struct Iommufd {
   std::vector<Ctx> ctxs;
-  std::vector<HwptPaging> hwpts;
+  std::vector<Hwpt> hwpts;
+  std::vector<Viommu> viommus;
   std::vector<Igroup> igroups;
   std::vector<Device> devices;
   bool operator==(const Iommufd&) const = default;

@@ -56,9 +56,14 @@ std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t
     tag.id = d.vmid;
   }
   if (!push(tag)) return std::nullopt;
+  // A nest parent: every nested stage 1 over it is flushed (by VMID) when the S2 changes, and
+  // an ATS master's whole ATC too (ATS_FULL): the guest's ATC entries are its own IOVAs.
+  const uint8_t nh_all = static_cast<uint8_t>(hs::Op::TLBI_NH_ALL);
+  if (d.nest_parent && !push({d.smmu, InvType::S2VmidS1Clear, nh_all, nh_all, d.vmid, 0, 1})) return std::nullopt;
+  const InvType ats = d.nest_parent ? InvType::AtsFull : InvType::Ats;
   if (ats_enabled)
     for (uint32_t sid : master.streams)
-      if (!push({d.smmu, InvType::Ats, static_cast<uint8_t>(hs::Op::ATC_INV), static_cast<uint8_t>(hs::Op::ATC_INV), sid, ssid, 1}))
+      if (!push({d.smmu, ats, static_cast<uint8_t>(hs::Op::ATC_INV), static_cast<uint8_t>(hs::Op::ATC_INV), sid, ssid, 1}))
         return std::nullopt;
   Invs out = b;
   out.max_invs = out.num_invs;
@@ -84,7 +89,7 @@ int prepare_invs(System& s, AttachState& st, SmmuDomainId new_sd) {
     if (spare) m.spare_invs = false;
     st.new_invst.new_invs = std::move(*merged);
   }
-  SmmuDomainId old_sd = st.old_domain == iommu::kNoDomain ? kNone : smmu_domain_of(s, st.old_domain);
+  SmmuDomainId old_sd = smmu_domain_devices(s, st.old_domain);
   if (old_sd != kNone) {
     st.old_invst.sd = old_sd;
     // Re-attaching the same domain: the old build is dropped from the array just merged.
@@ -159,13 +164,19 @@ int enable_ats(System& s, MasterId m) {
 
 }  // namespace
 
+bool nested_ats_flush(const System& s, iommu::DomainId d) {
+  if (d == iommu::kNoDomain || iommu::domain(s, d).type != iommu::DomainType::Nested) return false;
+  return s.kernel.smmuv3.nested_domains.at(iommu::domain(s, d).priv).enable_ats;
+}
+
 void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_t ssid) {
   Frame f(s, KFn::arm_smmu_remove_master_domain);
-  SmmuDomainId sd = domain == iommu::kNoDomain ? kNone : smmu_domain_of(s, domain);
+  SmmuDomainId sd = smmu_domain_devices(s, domain);
   if (sd == kNone) return;
+  const bool flush = nested_ats_flush(s, domain);
   auto& devs = sdom(s, sd).devices;
   for (auto it = devs.begin(); it != devs.end(); ++it) {
-    if (it->master == m && it->domain == domain && it->ssid == ssid) {
+    if (it->master == m && it->domain == domain && it->ssid == ssid && it->nested_ats_flush == flush) {
       devs.erase(it);
       // The OLD belief decides the decrement: the update comes after, in commit.
       if (mst(s, m).ats_enabled) sdom(s, sd).nr_ats_masters--;
@@ -178,13 +189,17 @@ void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_
 
 namespace {
 int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) {
-  SmmuDomainId sd = smmu_domain_of(s, new_domain);
+  SmmuDomainId sd = smmu_domain_devices(s, new_domain);
   if (sd != kNone || st.cd_needs_ats) {
     bool gate = !s.kernel.smmuv3.policy.gate_on_ats_prepared || mst(s, st.master).ats_prepared;
     st.ats_enabled = !st.disable_ats && gate && ats_supported(s, st.master);
   }
   int ret = prepare_invs(s, st, sd);
   if (ret) return ret;
+  // A nested domain: the device needs a vDEVICE on the vSMMU unless the vSTE neither translates
+  // nor uses ATS (arm_smmu_attach_prepare_vmaster). Nothing has been changed yet.
+  if (sd != kNone && iommu::domain(s, new_domain).type == iommu::DomainType::Nested)
+    if ((ret = attach_prepare_vmaster(s, st, new_domain))) return ret;
   if (sd != kNone) {
     if (auto err = faults::inject(s, faults::Point::MasterDomainAlloc)) {  // kzalloc of the master_domain
       // Sketch 13a: the spare preallocated at probe stands in for the failed allocation.
@@ -195,7 +210,7 @@ int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) 
       sdom(s, sd).nr_ats_masters++;
       s.record.event(kernel::EventKind::NrAtsMastersInc, sd, mst(s, st.master).dev);
     }
-    sdom(s, sd).devices.push_back({st.master, new_domain, st.ssid});
+    sdom(s, sd).devices.push_back({st.master, new_domain, st.ssid, nested_ats_flush(s, new_domain)});
     st.added_master_domain = true;
     install_new_domain_invs(s, st);  // from here prepare cannot fail
   }
@@ -206,7 +221,7 @@ int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) 
 
 // Undo an attach whose pci_enable_ats failed (the rollback design).
 void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
-  SmmuDomainId sd = smmu_domain_of(s, new_domain);
+  SmmuDomainId sd = smmu_domain_devices(s, new_domain);
   if (sd != kNone) {
     if (st.new_invst.published != kNone) {
       rcu_assign_invs(s, sd, st.new_invst.old_invs);
@@ -283,12 +298,10 @@ S1Config s1_config(const SmmuDomain& d) {
   return {.asid = d.asid, .tsz = 16, .tg = 0, .irgn = 1, .orgn = 1, .sh = 3, .ips = 5, .ttbr = d.pgtbl.root,
           .mair = kS1Mair};
 }
-namespace {
 // arm_smmu_make_s2_domain_ste's inputs: the VMID and the io-pgtable's VTCR (start level 0) and VTTBR.
 S2Config s2_config(const SmmuDomain& d) {
   return {.vmid = d.vmid, .tsz = 16, .sl = 2, .irgn = 1, .orgn = 1, .sh = 3, .tg = 0, .ps = 5, .vttbr = d.pgtbl.root};
 }
-}  // namespace
 
 // The master's CD table as an STE points at it (arm_smmu_alloc_cd_tables): S1CDMAX is the
 // master's ssid_bits (0 without PASID: CD 0 only, S1DSS ignored), at least 1 for an

@@ -46,6 +46,12 @@ void install_old_domain_invs(System& s, AttachState& st);
 // arm_smmu_atc_inv_master: ATC_INV of `ssid` (0: the whole ATC) to every stream, then CMD_SYNC.
 void atc_inv_master(System& s, MasterId m, uint32_t ssid);
 void remove_master_domain(System& s, MasterId m, iommu::DomainId domain, uint32_t ssid);
+// A nested domain whose vSTE asked for EATS (arm_smmu_master_domain.nested_ats_flush); false
+// for every other domain.
+bool nested_ats_flush(const System& s, iommu::DomainId d);
+// arm_smmu_attach_prepare_vmaster (nested.cc): -ENOENT when the device has no vDEVICE on the
+// nested domain's vSMMU and the vSTE translates (CFG S1_TRANS); 0 for abort and bypass vSTEs.
+int attach_prepare_vmaster(System& s, AttachState& st, iommu::DomainId nested);
 // arm_smmu_attach_prepare / arm_smmu_attach_commit, as the checker sees them (invariant 18).
 // Commit returns non-zero only under rollback, when pci_enable_ats failed and it undid the attach.
 int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain);
@@ -56,6 +62,8 @@ int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain);
 MasterView cd_table_view(const System& s, MasterId m);
 // arm_smmu_make_s1_cd's inputs from the domain's io-pgtable.
 S1Config s1_config(const SmmuDomain& d);
+// arm_smmu_make_s2_domain_ste's inputs from the domain's io-pgtable.
+S2Config s2_config(const SmmuDomain& d);
 // arm_smmu_alloc_cd_ptr's allocation: the master's CD table on first use. False when the page
 // allocation fails (-ENOMEM to the caller).
 bool alloc_cd_table(System& s, MasterId m);

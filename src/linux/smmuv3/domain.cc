@@ -30,6 +30,19 @@ SmmuDomainId smmu_domain_of(const System& s, iommu::DomainId d) {
   return dom.priv;
 }
 
+SmmuDomainId smmu_domain_devices(const System& s, iommu::DomainId d) {
+  if (d == iommu::kNoDomain) return kNone;
+  const auto& dom = iommu::domain(s, d);
+  if (dom.driver != hw::pcie::IommuKind::Smmuv3) return kNone;
+  if (iommu::is_paging(dom.type)) return dom.priv;
+  // A nested domain's attachments are tracked, and invalidated, by its vSMMU's S2 parent.
+  if (dom.type == iommu::DomainType::Nested) {
+    const auto& drv = s.kernel.smmuv3;
+    return drv.vsmmus.at(drv.nested_domains.at(dom.priv).vsmmu).s2_parent;
+  }
+  return kNone;
+}
+
 const Invs& domain_invs(const System& s, SmmuDomainId sd) {
   return s.kernel.smmuv3.invs_pool.at(s.kernel.smmuv3.domains.at(sd).invs).invs;
 }
@@ -74,6 +87,18 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   else drv.domains[id] = sd;
   iommu::DomainId d = iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, sd.smmu, id, true});
   drv.domains[id].domain = d;
+  return d;
+}
+
+int64_t domain_alloc_nest_parent(System& s, pci::DevId dev) {
+  Frame f(s, KFn::arm_smmu_domain_alloc_paging_flags);
+  const MasterId m = master_of(s, dev);
+  if (m == kNone) return -ENODEV;
+  // IOMMU_HWPT_ALLOC_NEST_PARENT: a stage-2 domain, on an SMMU with both stages only.
+  if (!s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).feat_nesting()) return -EOPNOTSUPP;
+  const iommu::DomainId d = domain_alloc_paging(s, dev, iommu::DomainType::Unmanaged, Stage::S2);
+  if (d == iommu::kNoDomain) return -ENOMEM;
+  s.kernel.smmuv3.domains.at(iommu::domain(s, d).priv).nest_parent = true;
   return d;
 }
 
@@ -212,6 +237,9 @@ void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   else
     add_tlbi_vmid(tlbi, smmu, d.vmid, iova, size);
   cmdq_issue(s, d.smmu, tlbi, true);
+  // A nest parent changed: every guest stage-1 entry over it may hold the old output (6.13's
+  // arm_smmu_tlb_inv_range_domain issues TLBI_NH_ALL for the VMID, with its own sync).
+  if (d.nest_parent) cmdq_issue(s, d.smmu, {{.op = hs::Op::TLBI_NH_ALL, .vmid = d.vmid}}, true);
   kernel::preempt_point(s, kernel::PreemptPoint::InvAfterLoad);  // the window before smp_mb and the counter read
   Frame f(s, KFn::arm_smmu_atc_inv_domain);
   if (!s.kernel.smmuv3.smmus[d.smmu].feat_ats) return;
@@ -225,7 +253,10 @@ void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   for (const MasterDomain& md : s.kernel.smmuv3.domains[sd].devices) {
     const Master& m = s.kernel.smmuv3.masters[md.master];
     if (!m.ats_enabled) continue;
-    for (uint32_t sid : m.streams) cmds.push_back(atc_inv_to_cmd(sid, md.ssid, iova, size));
+    // nested_ats_flush: the guest's ATC holds its own IOVAs over this S2, which no range of the
+    // S2 names: the whole ATC goes (IOMMU_NO_PASID, size 0).
+    for (uint32_t sid : m.streams)
+      cmds.push_back(md.nested_ats_flush ? atc_inv_to_cmd(sid, kIommuNoPasid, 0, 0) : atc_inv_to_cmd(sid, md.ssid, iova, size));
   }
   // from_array: driven by the driver's tracking, like an array entry.
   cmdq_issue(s, s.kernel.smmuv3.domains[sd].smmu, cmds, true, true);
@@ -261,7 +292,7 @@ void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
       case InvType::S2VmidS1Clear:
         cmdq_issue(s, smmu, batch, true, true);
         batch.clear();
-        batch.push_back({.op = hs::Op::TLBI_NH_ALL});
+        batch.push_back({.op = hs::Op::TLBI_NH_ALL, .vmid = static_cast<uint16_t>(inv.id)});
         break;
       case InvType::Ats:
       case InvType::AtsFull: {

@@ -2,6 +2,7 @@
 // The SMMUv3 driver's state (kernel-semantics.md 3.2): arm_smmu_device,
 // arm_smmu_master, arm_smmu_domain, arm_smmu_master_domain, and the
 // RCU-managed pool of invalidation arrays. All references are indices.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -32,6 +33,8 @@ struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   uint8_t ssid_bits = 20;        // IDR1.SSIDSIZE: caps a master's ssid_bits
   uint8_t sid_bits = 16;         // IDR1.SIDSIZE: the stream table's size
   uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
+  // ARM_SMMU_FEAT_NESTING: arm_smmu_device_hw_probe sets it when both stages are implemented.
+  bool feat_nesting() const { return feat_trans_s1 && feat_trans_s2; }
   bool operator==(const Smmu&) const = default;
 };
 
@@ -69,8 +72,14 @@ struct Master {  // arm_smmu_master
 
 struct MasterDomain {  // arm_smmu_master_domain
   MasterId master = kNone;
+  // The iommu_domain attached: a nested domain's entry sits on its S2 parent's list, and this
+  // tells it apart from the parent's own attachments (to_smmu_domain_devices).
   iommu::DomainId domain = iommu::kNoDomain;
   uint32_t ssid = 0;
+  // A nested attachment whose vSTE asked for EATS: the older design's arm_smmu_atc_inv_domain
+  // flushes such a master's whole ATC on any change of the parent (the guest's IOVAs are not
+  // the parent's), and arm_smmu_find_master_domain matches on it.
+  bool nested_ats_flush = false;
   bool operator==(const MasterDomain&) const = default;
 };
 
@@ -85,8 +94,37 @@ struct SmmuDomain {  // arm_smmu_domain
   std::vector<MasterDomain> devices;
   iommu::DomainId domain = iommu::kNoDomain;
   IoPgtable pgtbl;  // pgtbl_ops: ARM_64_LPAE_S1 (TTB0 in the CD) or _S2 (the STE's S2TTB), in hw::memory
+  // IOMMU_HWPT_ALLOC_NEST_PARENT: a stage-2 domain a vSMMU nests guests' stage 1 over. Its
+  // arrays carry an S2_VMID_S1_CLEAR after the tag and ATS_FULL entries instead of ATS
+  // (arm_smmu_master_build_invs: a change of the S2 must flush the guest's whole ATC).
+  bool nest_parent = false;
   bool live = true;
   bool operator==(const SmmuDomain&) const = default;
+};
+
+// struct arm_vsmmu (arm-smmu-v3-iommufd.c): a VM's virtual SMMU, on one physical SMMU, over a
+// nest-parent S2 domain. The kernel embeds it in its iommufd_viommu; here it names it.
+using VsmmuId = uint32_t;
+struct Vsmmu {
+  uint16_t smmu = 0;
+  SmmuDomainId s2_parent = kNone;
+  uint16_t vmid = 0;         // the parent's VMID (arm_vsmmu_init's FIXME: no VMID of its own yet)
+  uint32_t viommu = kNone;   // the iommufd_viommu it is part of (container_of in the kernel)
+  bool live = false;
+  bool operator==(const Vsmmu&) const = default;
+};
+
+// struct arm_smmu_nested_domain: the guest's STE (qwords 0 and 1, as arm_smmu_validate_vste
+// left them, EATS cleared) on a vSMMU, and whether the guest asked for ATS (vSTE EATS=TRANS with
+// CFG S1_TRANS): the nested attach's disable_ats is its negation.
+using NestedDomainId = uint32_t;
+struct NestedDomain {
+  VsmmuId vsmmu = kNone;
+  std::array<uint64_t, 2> ste{};
+  bool enable_ats = false;
+  iommu::DomainId domain = iommu::kNoDomain;
+  bool live = false;
+  bool operator==(const NestedDomain&) const = default;
 };
 
 // RCU lifetime of an invalidation array: published, replaced (waiting for a
@@ -126,6 +164,9 @@ struct Driver {
   std::vector<MasterId> master_of;  // by pci::DevId (dev_iommu_priv_get)
   // The static blocked and identity domains (arm_smmu_blocked_domain, arm_smmu_identity_domain), per SMMU.
   std::vector<iommu::DomainId> blocked_domain, identity_domain;
+  // Nesting (arm-smmu-v3-iommufd.c): vSMMUs and nested domains, freed slots reused lowest first.
+  std::vector<Vsmmu> vsmmus;
+  std::vector<NestedDomain> nested_domains;
   bool operator==(const Driver&) const = default;
 };
 

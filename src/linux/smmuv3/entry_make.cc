@@ -58,6 +58,21 @@ Entry make_s2_domain_ste(const SmmuFeatures& smmu, const MasterView& master, con
   return e;
 }
 
+Entry make_nested_domain_ste(const SmmuFeatures& smmu, const MasterView& master, const S2Config& s2,
+                             const std::array<uint64_t, 2>& vste, bool ats_enabled) {
+  // A vSTE without V is relayed as abort, so that the guest can be told of C_BAD_STE.
+  const uint64_t cfg = (vste[0] & ste::k0V) ? hw::smmuv3::field_get(ste::k0Cfg, vste[0]) : ste::kCfgAbort;
+  if (cfg == ste::kCfgBypass) return make_s2_domain_ste(smmu, master, s2, ats_enabled);
+  if (cfg != ste::kCfgS1Trans) return make_abort_ste();
+  // arm_smmu_make_nested_cd_table_ste: the S2 STE, CFG turned to nested, the guest's stage-1
+  // fields (its CD table pointer, format, S1CDMAX, S1DSS and cacheability) merged in, and MEV
+  // so that a guest's faults cannot flood the event queue.
+  Entry e = make_s2_domain_ste(smmu, master, s2, ats_enabled);
+  e[0] = ste::k0V | hw::smmuv3::field_prep(ste::k0Cfg, ste::kCfgNested) | (vste[0] & ~ste::k0Cfg);
+  e[1] |= vste[1] | ste::k1Mev;
+  return e;
+}
+
 Entry make_s1_cd(const MasterView& master, const S1Config& s1) {
   Entry e{};
   e[0] = field_prep(cd::k0TcrT0sz, s1.tsz) | field_prep(cd::k0TcrTg0, s1.tg) |

@@ -2,6 +2,7 @@
 // The driver's STE and CD makers (arm_smmu_make_*_ste, arm_smmu_make_s1_cd,
 // arm_smmu_make_sva_cd). Simplification: the master, CD table and domain are
 // reduced to the few values the makers read.
+#include <array>
 #include <cstdint>
 
 #include "hw/smmuv3/entry.h"
@@ -49,6 +50,12 @@ Entry make_cdtable_ste(const SmmuFeatures& smmu, const MasterView& master, bool 
 Entry make_s2_domain_ste(const SmmuFeatures& smmu, const MasterView& master, const S2Config& s2,
                          bool ats_enabled);
 Entry make_s1_cd(const MasterView& master, const S1Config& s1);
+// arm_smmu_make_nested_domain_ste: the physical STE for a guest's vSTE (qwords 0 and 1, EATS
+// cleared) over the S2 parent: a vSTE without V or with CFG abort gives an abort STE, CFG bypass
+// the S2 alone, CFG S1_TRANS a nested STE (the S2, the guest's CD table fields, MEV), EATS from
+// `ats_enabled` in both translating cases (arm_smmu_make_s2_domain_ste sets it).
+Entry make_nested_domain_ste(const SmmuFeatures& smmu, const MasterView& master, const S2Config& s2,
+                             const std::array<uint64_t, 2>& vste, bool ats_enabled);
 
 // arm_smmu_make_sva_cd. `has_mm` false is the "released" CD (EPD0, no TTB0).
 struct SvaConfig {

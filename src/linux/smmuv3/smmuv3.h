@@ -25,6 +25,10 @@ int probe_device(System& s, pci::DevId dev);
 void release_device(System& s, pci::DevId dev);
 
 iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type, Stage stage = Stage::S1);
+// arm_smmu_domain_alloc_paging_flags with IOMMU_HWPT_ALLOC_NEST_PARENT: an UNMANAGED stage-2
+// domain marked nest_parent. Its iommu domain, -EOPNOTSUPP on an SMMU without both stages
+// (no ARM_SMMU_FEAT_NESTING), -ENOMEM.
+int64_t domain_alloc_nest_parent(System& s, pci::DevId dev);
 void domain_free(System& s, iommu::DomainId d);
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type);
 
@@ -48,7 +52,10 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
 void domain_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size);
 
 MasterId master_of(const System& s, pci::DevId dev);
-SmmuDomainId smmu_domain_of(const System& s, iommu::DomainId d);
+SmmuDomainId smmu_domain_of(const System& s, iommu::DomainId d);  // paging domains only
+// to_smmu_domain_devices: the arm_smmu_domain whose devices list and invalidation array track an
+// attachment of `d`: a paging domain's own, a nested domain's S2 parent, none for blocked/identity.
+SmmuDomainId smmu_domain_devices(const System& s, iommu::DomainId d);
 const Invs& domain_invs(const System& s, SmmuDomainId sd);
 
 }  // namespace atslab::smmuv3
