@@ -225,6 +225,12 @@ TEST(VtdAmdPasid, NoPasidAttachOrDetachCallsPciEnableAtsBehindVtdOrAmd) {
     EXPECT_EQ(b.enable_ats_calls(), calls) << policy::name(v);
     EXPECT_TRUE(b.s.record.warnings.empty()) << policy::name(v);
     EXPECT_TRUE(b.pci_ats("s") && b.info("s").ats_enabled);
+    // The rule is live: legacy VT-d's RID attach (domain_context_mapping) does call it, and fails.
+    ASSERT_EQ(b.run("l", {.kind = OpKind::Unbind}), 0);
+    EXPECT_EQ(b.run("l", {.kind = OpKind::GroupSetType, .type = "DMA"}), 0);
+    EXPECT_EQ(b.enable_ats_calls(), calls + 1) << policy::name(v);
+    EXPECT_FALSE(b.info("l").ats_enabled);
+    EXPECT_EQ(b.s.record.warnings.size(), v == policy::AtsVariant::FailEarly ? 1u : 0u);
   }
 }
 
