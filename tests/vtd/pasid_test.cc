@@ -312,6 +312,27 @@ TEST(VtdAmdPasid, AFailedPciEnablePasidLeavesAnInBoundsEntryAndTheRidUntouched) 
   EXPECT_TRUE(b.s.record.warnings.empty());
 }
 
+// The PASID-based descriptor carries all 20 PASID bits (the model's qw0 bits 48-63 and qw1 bits
+// 1-4), the unit decodes them, and the function drops that PASID's translations in the range only.
+TEST(VtdAmdPasid, APasidBasedDescriptorCarriesTwentyPasidBitsAndReachesThatPasidOnly) {
+  Booted b = boot();
+  auto& atc = b.fn("s").atc;
+  atc.fill_completion(true, 0xabcde, 0x200000, 0x1000, 0x40000000, true, 12);
+  atc.fill_completion(true, 0x0bcde, 0x200000, 0x1000, 0x40001000, true, 12);
+  atc.fill_completion(true, 0xabcde, 0x400000, 0x1000, 0x40002000, true, 12);
+  const size_t from = b.s.record.events.size();
+  vtd::qi_flush_dev_iotlb_pasid(b.s, 0, b.info("s").rid(), b.info("s").pfsid, 0xabcde, b.info("s").ats_qdep, 0x200000, 1);
+  const auto q = b.qi(from);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].type, vtd::QiType::PasidDevTlb);
+  EXPECT_EQ(q[0].pasid, 0xabcdeu);
+  EXPECT_EQ(q[0].addr, 0x200000u);
+  EXPECT_EQ(q[0].size_order, 1);
+  EXPECT_FALSE(atc.lookup(true, 0xabcde, 0x200000).has_value());
+  EXPECT_TRUE(atc.lookup(true, 0x0bcde, 0x200000).has_value()) << "another PASID with the same low bits";
+  EXPECT_TRUE(atc.lookup(true, 0xabcde, 0x400000).has_value()) << "outside the range";
+}
+
 TEST(VtdAmdPasid, PasidStateIsHashed) {
   Booted b = boot();
   b.to_identity("s");
