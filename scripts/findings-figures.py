@@ -83,6 +83,12 @@ def quick(binary):
         out.append((26, f"exhausts {thousands(r['states'])} transitions, {thousands(r['unique'])} unique states and reports 24 and 27 only"))
     for v in atslab(binary, "repro", "--scenario", "nested", "--json")["variants"]:
         out.append((27, repro_row(v)))
+    # Behind VT-d and AMD-Vi: the same PASID operations, nothing breaks under either variant.
+    for variant in ("upstream", "fail-early"):
+        for args in ((), ("--prefix", "9", "--faults", "pci_enable_ats")):
+            r = explore(binary, "scenarios/pasid-vtd-amd.yaml", "--variant", variant, "--all", "--depth", "4", *args)[0]
+            assert not r["violations"], f"pasid-vtd-amd.yaml under {variant} {args}: {r['violations']}"
+            out.append((26, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states, no violation"))
     return out
 
 

@@ -27,10 +27,13 @@ std::optional<std::string> atc_entry_stale(const System& s, hw::pcie::FnId fn, c
   const uint64_t page = iova & ~(kPage - 1);
   const uint64_t stale_pa = e.pa + (page - e.iova);
   if (rc.iommu == hw::pcie::IommuKind::Vtd || rc.iommu == hw::pcie::IommuKind::Amd) {
-    // The unit's entries and tables as they are now (no PASID-tagged entries behind these units).
+    // The unit's entries and tables as they are now: the RID's, or the PASID's for a PASID-tagged
+    // entry (scalable-mode VT-d's PASID table; an AMD-Vi IOMMU gives none in the model).
     const char* unit = rc.iommu == hw::pcie::IommuKind::Vtd ? "VT-d unit" : "IOMMU";
     if (!hw::has_remap_unit(s.hw, rc.iommu, rc.iommu_index)) return fmt::format("no {} translates this function's traffic", unit);
-    const hw::RemapResult now = hw::remap_translation_request(s.hw, rc.iommu, rc.iommu_index, f.bdf.rid(), page);
+    const hw::RemapResult now =
+        e.ssv ? hw::remap_translation_request_pasid(s.hw, rc.iommu, rc.iommu_index, f.bdf.rid(), e.pasid, page)
+              : hw::remap_translation_request(s.hw, rc.iommu, rc.iommu_index, f.bdf.rid(), page);
     if (!now.ok)
       return fmt::format("the {} now refuses IOVA {:#x} (the device still has PA {:#x})", unit, page, stale_pa);
     if (now.pa != stale_pa)

@@ -643,11 +643,12 @@ std::vector<Violation> check_history(const System& s, HistoryCursor& cursor, siz
         break;
       case kernel::EventKind::VtdQiDesc:
       case kernel::EventKind::AmdCommand: {
-        // 23 for VT-d and AMD: a device-IOTLB / IOTLB-pages invalidation only to an endpoint with ATS on.
-        // Layouts as vtd::qi_submit_sync and amd::iommu_queue_command record them: type in bits 0-7, RID in 8-23.
+        // 23 for VT-d and AMD: a device-IOTLB (with or without PASID) / IOTLB-pages invalidation only
+        // to an endpoint with ATS on. Layouts as vtd::qi_submit_sync and amd::iommu_queue_command
+        // record them: type in bits 0-7, RID in 8-23.
         auto a = static_cast<uint64_t>(e.a);
         bool vtd = e.kind == kernel::EventKind::VtdQiDesc;
-        if ((a & 0xff) != (vtd ? 0x3u : 0x4u)) break;
+        if (vtd ? (a & 0xff) != 0x3u && (a & 0xff) != 0x8u : (a & 0xff) != 0x4u) break;
         auto kind = vtd ? hw::pcie::IommuKind::Vtd : hw::pcie::IommuKind::Amd;
         uint32_t rid = static_cast<uint32_t>((a >> 8) & 0xffff);
         auto check = [&](pci::DevId d) {

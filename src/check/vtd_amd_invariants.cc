@@ -46,13 +46,30 @@ void vtd_invariants(const System& s, bool quiescent, const StateIndex* index, st
   for_ids(index ? &index->vtd_domains() : nullptr, drv.domains.size(), [&](vtd::DmarDomainId dd) {
     const auto& d = drv.domains[dd];
     if (!d.live) return;
-    for (vtd::InfoId id : d.devices) {
-      bool tagged = std::any_of(d.cache_tags.begin(), d.cache_tags.end(),
-                                [&](const vtd::CacheTag& t) { return t.type == vtd::CacheTagType::Devtlb && t.info == id; });
+    // Each attachment, the RID's (PASID 0) or a PASID's, has a DEVTLB tag exactly when the
+    // device's ATS is on; and every DEVTLB tag is an attachment's.
+    auto check = [&](vtd::InfoId id, uint32_t pasid) {
+      bool tagged = std::any_of(d.cache_tags.begin(), d.cache_tags.end(), [&](const vtd::CacheTag& t) {
+        return t.type == vtd::CacheTagType::Devtlb && t.info == id && t.pasid == pasid;
+      });
       if (hw_ats_on(s, drv.infos[id].dev) != tagged)
         out.push_back({14, fmt::format("dmar domain {} (iommu domain {})", dd, d.domain),
-                       fmt::format("{}: PCI ATS {} but {} DEVTLB cache tag", dev_name(s, drv.infos[id].dev),
-                                   hw_ats_on(s, drv.infos[id].dev) ? "on" : "off", tagged ? "a" : "no")});
+                       fmt::format("{}{}: PCI ATS {} but {} DEVTLB cache tag", dev_name(s, drv.infos[id].dev),
+                                   pasid ? fmt::format(" PASID {}", pasid) : "", hw_ats_on(s, drv.infos[id].dev) ? "on" : "off",
+                                   tagged ? "a" : "no")});
+    };
+    for (vtd::InfoId id : d.devices) check(id, 0);
+    for (const vtd::DevPasid& p : d.dev_pasids) check(p.info, p.pasid);
+    for (const vtd::CacheTag& t : d.cache_tags) {
+      if (t.type != vtd::CacheTagType::Devtlb) continue;
+      const bool attached = t.pasid == 0 ? std::find(d.devices.begin(), d.devices.end(), t.info) != d.devices.end()
+                                         : std::any_of(d.dev_pasids.begin(), d.dev_pasids.end(), [&](const vtd::DevPasid& p) {
+                                             return p.info == t.info && p.pasid == t.pasid;
+                                           });
+      if (!attached)
+        out.push_back({14, fmt::format("dmar domain {} (iommu domain {})", dd, d.domain),
+                       fmt::format("a DEVTLB cache tag for {}{}, which the domain is not attached to", dev_name(s, drv.infos[t.info].dev),
+                                   t.pasid ? fmt::format(" PASID {}", t.pasid) : "")});
     }
   });
 }

@@ -20,6 +20,11 @@ struct AmdDte {
 };
 
 struct AmdIommu {
+  // EFR.GTSup and EFR.PASmax: guest translation (PASIDs through a GCR3 table) and the PASIDs it
+  // takes, PASmax + 1 bits. The model's driver never writes a GCR3 table (SVA is not modelled), so
+  // no DTE has one: a request with PASID finds no GCR3 entry and is refused.
+  bool efr_gt = true;
+  uint8_t efr_pasmax = 15;
   std::map<uint16_t, AmdDte> dev_table;         // by DeviceID (RID)
   std::map<uint16_t, IoPageTable> page_tables;  // by domain id
   bool operator==(const AmdIommu&) const = default;

@@ -25,10 +25,12 @@ InvRange decode_size_bit_range(uint64_t addr, bool s) {
   return {0, 0};
 }
 
-bool atc_invalidate_sync(Machine& m, pcie::FnId fn, const InvRange& r) {
+bool atc_invalidate_sync(Machine& m, pcie::FnId fn, const InvRange& r, bool ssv, uint32_t pasid) {
   pcie::Function& f = m.pcie.fn(fn);
   const pcie::AtsControl ctl = pcie::ats_control(f.cfg);
   pcie::AtcInvRequest req;
+  req.ssv = ssv;
+  req.pasid = ssv ? pasid : 0;
   req.addr = r.addr;
   req.size = r.size;
   if (!f.atc.receive_invalidation(req, ctl)) return false;
@@ -52,6 +54,23 @@ RemapResult remap_translation_request(const Machine& m, pcie::IommuKind kind, un
 bool remap_translated_allowed(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid) {
   if (!has_remap_unit(m, kind, unit)) return false;
   return kind == pcie::IommuKind::Vtd ? vtd_devtlb_enabled(m.vtd[unit], rid) : amd_iotlb_enabled(m.amd[unit], rid);
+}
+
+RemapResult remap_translate_pasid(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid, uint32_t pasid,
+                                  uint64_t iova) {
+  if (!has_remap_unit(m, kind, unit) || kind != pcie::IommuKind::Vtd) return {};
+  return vtd_translate_pasid(m.vtd[unit], rid, pasid, iova);
+}
+
+RemapResult remap_translation_request_pasid(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid,
+                                            uint32_t pasid, uint64_t iova) {
+  if (!remap_translated_allowed_pasid(m, kind, unit, rid, pasid)) return {};
+  return remap_translate_pasid(m, kind, unit, rid, pasid, iova);
+}
+
+bool remap_translated_allowed_pasid(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid, uint32_t pasid) {
+  if (!has_remap_unit(m, kind, unit) || kind != pcie::IommuKind::Vtd) return false;
+  return vtd_devtlb_enabled_pasid(m.vtd[unit], rid, pasid);
 }
 
 bool has_remap_unit(const Machine& m, pcie::IommuKind kind, unsigned unit) {

@@ -32,10 +32,11 @@ struct InvRange {
 };
 InvRange decode_size_bit_range(uint64_t addr, bool s);
 
-// An ATC invalidation request to `fn` for `r`, and the unit waiting for its completion
-// (VT-d's wait descriptor, AMD's COMPLETION_WAIT): the endpoint processes its queue.
-// False when the endpoint dropped the request (ATS off and it ignores such requests).
-bool atc_invalidate_sync(Machine& m, pcie::FnId fn, const InvRange& r);
+// An ATC invalidation request to `fn` for `r` (with a PASID prefix when `ssv`: only that
+// PASID's translations), and the unit waiting for its completion (VT-d's wait descriptor,
+// AMD's COMPLETION_WAIT): the endpoint processes its queue. False when the endpoint dropped
+// the request (ATS off and it ignores such requests).
+bool atc_invalidate_sync(Machine& m, pcie::FnId fn, const InvRange& r, bool ssv = false, uint32_t pasid = 0);
 
 // Per kind of unit (VT-d or AMD-Vi), for requests without PASID from `rid`:
 // an untranslated request; a Translation Request, answered only where the unit's
@@ -45,6 +46,13 @@ RemapResult remap_translate(const Machine& m, pcie::IommuKind kind, unsigned uni
 RemapResult remap_translation_request(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid,
                                       uint64_t iova);
 bool remap_translated_allowed(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid);
+// The same for requests with PASID `pasid` (1 and up). An AMD-Vi IOMMU takes them through the
+// DTE's GCR3 table, which the modelled driver never writes (only SVA does): refused.
+RemapResult remap_translate_pasid(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid, uint32_t pasid,
+                                  uint64_t iova);
+RemapResult remap_translation_request_pasid(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid,
+                                            uint32_t pasid, uint64_t iova);
+bool remap_translated_allowed_pasid(const Machine& m, pcie::IommuKind kind, unsigned unit, uint16_t rid, uint32_t pasid);
 // Whether the machine has unit `unit` of that kind (a VT-d or AMD-Vi root complex's iommu_index).
 bool has_remap_unit(const Machine& m, pcie::IommuKind kind, unsigned unit);
 

@@ -17,4 +17,12 @@ bool remap_device_ats_translate(Machine& m, pcie::IommuKind kind, unsigned unit,
 
 DmaResult remap_device_dma(Machine& m, pcie::IommuKind kind, unsigned unit, pcie::FnId fn, uint64_t iova, bool write);
 
+// The same with PASID `pasid` (the function's PASID Enable is the caller's to check): the
+// Translation Request and the translated or untranslated request carry the PASID, and the
+// completion is cached as that PASID's.
+bool remap_device_ats_translate_pasid(Machine& m, pcie::IommuKind kind, unsigned unit, pcie::FnId fn, uint32_t pasid,
+                                      uint64_t iova);
+DmaResult remap_device_pasid_dma(Machine& m, pcie::IommuKind kind, unsigned unit, pcie::FnId fn, uint32_t pasid,
+                                 uint64_t iova, bool write);
+
 }  // namespace atslab::hw

@@ -185,13 +185,15 @@ int device_pasid_dma(System& s, hw::pcie::FnId fn, uint32_t pasid, uint64_t iova
   const auto& f = s.hw.pcie.fn(fn);
   if (!f.present) return -ENODEV;
   const auto& rc = s.hw.pcie.rc(f.rc);
-  if (!behind_smmu(s, rc)) return -EOPNOTSUPP;
+  const bool smmu = behind_smmu(s, rc);
+  if (!smmu && !hw::has_remap_unit(s.hw, rc.iommu, rc.iommu_index)) return -EOPNOTSUPP;
   // A function sends a PASID TLP prefix only with PASID Enable set in its PASID capability (a
   // VF's is its PF's).
   const auto& holder = f.is_vf() ? s.hw.pcie.fn(f.pf) : f;
   const uint16_t cap = hw::pcie::find_ext_cap(holder.cfg, hw::pcie::ext_cap::kPasid);
   if (!cap || !(holder.cfg.read16(cap + hw::pcie::pasid::kCtrl) & hw::pcie::pasid::kCtrlEnable)) return -ENODEV;
-  const hw::DmaResult r = hw::device_dma(s.hw, rc.iommu_index, fn, true, pasid, iova, write);
+  const hw::DmaResult r = smmu ? hw::device_dma(s.hw, rc.iommu_index, fn, true, pasid, iova, write)
+                               : hw::remap_device_pasid_dma(s.hw, rc.iommu, rc.iommu_index, fn, pasid, iova, write);
   s.record.event(kernel::EventKind::DeviceDma, fn, static_cast<int64_t>(iova), r.ok ? static_cast<int64_t>(r.pa) : -1);
   if (r.ok && r.atc_entry && check::atc_entry_stale(s, fn, *r.atc_entry, iova) && !pasid_unmapping_here(s, fn, pasid, iova))
     s.record.event(kernel::EventKind::StaleAtcUse, fn, static_cast<int64_t>(iova),

@@ -127,8 +127,17 @@ io::Scenario group_scenario() {
   return sc;
 }
 
-io::Scenario pasid_scenario() {
+io::Scenario pasid_scenario(hw::pcie::IommuKind iommu, bool vtd_legacy) {
   io::Scenario sc = one_smmu_machine("pasid");
+  if (iommu != hw::pcie::IommuKind::Smmuv3) {
+    // The same endpoint and workload behind one VT-d unit (scalable or legacy mode) or AMD-Vi
+    // IOMMU (scenarios/pasid-vtd-amd.yaml has the three side by side): the variants the
+    // review proposes for those drivers.
+    sc.smmus.clear();
+    sc.rcs.front().iommu = iommu;
+    sc.rcs.front().ecap_smts = !vtd_legacy;
+    sc.variants.assign(kVtdAmdVariants.begin(), kVtdAmdVariants.end());
+  }
   io::DeviceSpec acc{.name = "acc", .port = "rp0"};
   acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
   acc.pasid = true;
@@ -246,15 +255,20 @@ std::string_view path_description(ReproScenario sc) {
 
 namespace {
 
-io::Scenario path_scenario(ReproScenario which) {
+io::Scenario path_scenario(ReproScenario which, hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3,
+                           bool vtd_legacy = false) {
   return which == ReproScenario::Iommufd ? iommufd_scenario()
          : which == ReproScenario::Group ? group_scenario()
-         : which == ReproScenario::Pasid ? pasid_scenario()
+         : which == ReproScenario::Pasid ? pasid_scenario(iommu, vtd_legacy)
          : which == ReproScenario::Nested ? nested_scenario()
                                           : always_on_scenario();
 }
 
 }  // namespace
+
+bool path_runs_behind(ReproScenario which, hw::pcie::IommuKind iommu) {
+  return iommu == hw::pcie::IommuKind::Smmuv3 || which == ReproScenario::Pasid;
+}
 
 bool path_resets(ReproScenario which) {
   if (path_description(which).empty()) return false;
@@ -264,7 +278,7 @@ bool path_resets(ReproScenario which) {
 }
 
 ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
-  io::Scenario sc = path_scenario(opt.scenario);
+  io::Scenario sc = path_scenario(opt.scenario, opt.iommu, opt.vtd_legacy);
   sc.nr_ats_masters_fastpath = opt.legacy_fastpath;
   sc.driver = opt.driver;
   sc.pci_dev_reset_iommu = opt.reset_iommu;
@@ -272,7 +286,7 @@ ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
 
   ReproResult r;
   r.variant = v;
-  r.iommu = hw::pcie::IommuKind::Smmuv3;
+  r.iommu = opt.iommu;
   r.quirk_phase = res.final.kernel.pci_switches.no_ats_quirk_phase;
   r.violations = std::move(res.violations);
   r.violated = std::move(res.violated);

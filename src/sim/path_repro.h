@@ -30,7 +30,11 @@ io::Scenario group_scenario();
 // identity default domain; the driver attaches PASID 1 (ATS on through a CD-table STE,
 // cd_needs_ats), DMAs through it, resets the device, remaps and detaches it (ATS off again);
 // then PASID 2, whose commit-time pci_enable_ats fails (injected), its DMA, remap and detach.
-io::Scenario pasid_scenario();
+// With `iommu` VT-d (scalable, or legacy with `vtd_legacy`) or AMD-Vi: the same device and
+// workload behind that IOMMU instead, under upstream and fail-early.
+io::Scenario pasid_scenario(hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3, bool vtd_legacy = false);
+// Whether the path runs behind `iommu` (every path behind an SMMUv3; pasid behind VT-d and AMD-Vi too).
+bool path_runs_behind(ReproScenario sc, hw::pcie::IommuKind iommu);
 
 // scenarios/nested.yaml: a ConnectX-6 Dx on vfio-pci bound to iommufd, a nest-parent S2 on the
 // IOAS, a vIOMMU and the NIC's vDEVICE on it; the guest's bypass vSTE, then its EATS vSTE (ATS on
@@ -48,7 +52,8 @@ std::string_view path_description(ReproScenario sc);
 bool path_resets(ReproScenario sc);
 
 // The path's scenario under one variant, as repro reports it. The options that apply to a
-// scenario are honoured (--faults, --seed, --nr-ats-masters-fastpath, --driver, --no-reset-iommu).
+// scenario are honoured (--faults, --seed, --nr-ats-masters-fastpath, --driver, --no-reset-iommu,
+// and for pasid --iommu and --vtd-legacy).
 // "VF ATS" is the device's ATS Enable bit once the workload is over; "VF usable" says that no
 // step of the workload failed, every DMA it issued reached its mapping, the core's domain and
 // the device's STE never parted (invariant 24), and at the end the device's DMA goes where the

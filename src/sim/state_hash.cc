@@ -200,32 +200,38 @@ class Hasher {
   void add(const hw::VtdContextEntry& e) { add(e.present), add(e.tt), add(e.did), add(e.dte); }
   void add(const hw::VtdPasidEntry& e) { add(e.present), add(e.pgtt), add(e.did); }
   void add(const hw::VtdUnit& u) {
-    add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.ecap_prs), add(u.context), add(u.rid_pasid), add(u.page_tables);
+    add(u.ecap_dt), add(u.ecap_dit), add(u.ecap_smts), add(u.ecap_prs), add(u.ecap_pasid), add(u.ecap_pss), add(u.context);
+    add(u.rid_pasid), add(u.pasid_table), add(u.page_tables);
   }
   void add(const hw::AmdDte& e) { add(e.v), add(e.tv), add(e.paging), add(e.i), add(e.domid); }
-  void add(const hw::AmdIommu& u) { add(u.dev_table), add(u.page_tables); }
-  void add(const vtd::IntelIommu& u) { add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.prs), add(u.device_rbtree), add(u.next_did); }
+  void add(const hw::AmdIommu& u) { add(u.efr_gt), add(u.efr_pasmax), add(u.dev_table), add(u.page_tables); }
+  void add(const vtd::IntelIommu& u) {
+    add(u.dev_iotlb), add(u.dit), add(u.scalable), add(u.prs), add(u.pasid), add(u.max_pasids), add(u.device_rbtree), add(u.next_did);
+  }
   void add(const vtd::DeviceDomainInfo& i) {
     add(i.dev), add(i.iommu), add(i.bus), add(i.devfn), add(i.ats_supported), add(i.ats_enabled), add(i.pasid_supported);
-    add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.dtlb_extra_inval), add(i.domain);
+    add(i.pasid_enabled), add(i.pri_supported), add(i.pri_enabled), add(i.pfsid), add(i.ats_qdep), add(i.pasid_table_max);
+    add(i.dtlb_extra_inval), add(i.domain);
     add(i.freed), add(i.free_track), add(i.freed_comm);
   }
-  void add(const vtd::CacheTag& t) { add(t.type), add(t.iommu), add(t.did), add(t.info), add(t.users); }
+  void add(const vtd::CacheTag& t) { add(t.type), add(t.iommu), add(t.did), add(t.info), add(t.pasid), add(t.users); }
+  void add(const vtd::DevPasid& p) { add(p.info), add(p.pasid); }
   void add(const vtd::DmarDomain& d) {
-    add(d.iommu), add(d.did), add(d.devices), add(d.cache_tags), add(d.domain), add(d.live);
+    add(d.iommu), add(d.did), add(d.devices), add(d.dev_pasids), add(d.cache_tags), add(d.domain), add(d.live);
   }
   void add(const vtd::Driver& d) {
     add(d.policy), add(d.units), add(d.infos), add(d.info_of), add(d.domains), add(d.blocked_domain), add(d.identity_domain);
+    add(d.pasid_max_id);
   }
 
   void add(const amd::IommuDevData& d) {
     add(d.dev), add(d.iommu), add(d.devid), add(d.flags), add(d.ats_enabled), add(d.ats_qdep), add(d.pri_enabled);
-    add(d.pasid_enabled), add(d.domain), add(d.live);
+    add(d.pasid_enabled), add(d.max_pasids), add(d.domain), add(d.live);
   }
   void add(const amd::ProtectionDomain& d) { add(d.iommu), add(d.id), add(d.devices), add(d.domain), add(d.live); }
   void add(const amd::Driver& d) {
     add(d.policy), add(d.iotlb_sup), add(d.next_domid), add(d.dev_data), add(d.dev_data_of), add(d.domains);
-    add(d.blocked_domain), add(d.identity_domain);
+    add(d.blocked_domain), add(d.identity_domain), add(d.iommu_max_pasids);
   }
 
   uint64_t digest() {

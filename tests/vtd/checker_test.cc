@@ -1,6 +1,7 @@
 // The checker on corrupted VT-d / AMD state: each invariant it evaluates for these drivers fires.
 #include "../amd/amd_machine.h"
 #include "check/invariants.h"
+#include "linux/iommu/pasid.h"
 #include "linux/pci/ats.h"
 #include "vtd_machine.h"
 
@@ -68,6 +69,35 @@ TEST(VtdAmdChecker, DeviceIotlbInvalidationToAnAtsDisabledEndpointIsTwentyThree)
   vtd::qi_flush_dev_iotlb(m.s, 0, m.s.kernel.devs[pf].bdf.rid(), 0, 0, 0x1000, 0);
   auto v = check::check_history(m.s, from, m.s.record.warnings.size());
   EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const check::Violation& x) { return x.invariant == 23; }));
+}
+
+TEST(VtdAmdChecker, PasidBasedDeviceIotlbInvalidationToAnAtsDisabledEndpointIsTwentyThree) {
+  VtdMachine m;
+  auto pf = m.pf();
+  size_t from = m.s.record.events.size();
+  pci::disable_ats(m.s, pf);
+  vtd::qi_flush_dev_iotlb_pasid(m.s, 0, m.s.kernel.devs[pf].bdf.rid(), 0, 5, 0, 0x1000, 0);
+  auto v = check::check_history(m.s, from, m.s.record.warnings.size());
+  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const check::Violation& x) { return x.invariant == 23; }));
+}
+
+// 14 for a PASID's attachment: the domain on PASID 3 of the PF with ATS on has its DEVTLB tag for
+// PASID 3, and a DEVTLB tag for a PASID the domain is not attached on is a stale one.
+TEST(VtdAmdChecker, APasidAttachmentWithoutItsDevtlbTagOrATagWithoutAnAttachmentIsFourteen) {
+  VtdMachine m({.pf = {.pasid = true}});
+  auto pf = m.pf();
+  auto dom = iommu::domain_alloc_paging(m.s, pf);
+  ASSERT_EQ(iommu::attach_device_pasid(m.s, dom, pf, 3), 0);
+  ASSERT_FALSE(reports(m.s, 14));
+  auto& d = m.s.kernel.vtd.domains.at(vtd::dmar_domain_of(m.s, dom));
+  System missing = m.s;
+  std::erase_if(missing.kernel.vtd.domains.at(vtd::dmar_domain_of(m.s, dom)).cache_tags,
+                [](const vtd::CacheTag& t) { return t.type == vtd::CacheTagType::Devtlb; });
+  EXPECT_TRUE(reports(missing, 14));
+  System stale = m.s;
+  stale.kernel.vtd.domains.at(vtd::dmar_domain_of(m.s, dom)).dev_pasids.clear();
+  EXPECT_TRUE(reports(stale, 14)) << "the PASID's tags with no attachment behind them";
+  EXPECT_EQ(d.cache_tags.back().pasid, 3u);
 }
 
 TEST(VtdAmdChecker, NormalUnmapsSendNoInvalidationToAtsDisabledEndpoints) {

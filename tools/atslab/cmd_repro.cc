@@ -61,7 +61,8 @@ atslab::cli::Register reg{
                      "group handed to VFIO, the group's attach enabling the first function's ATS and failing the second's "
                      "pci_enable_ats by injection; the VF columns describe the second) or pasid (scenarios/pasid.yaml: a kernel "
                      "driver's PASID attached, reset, remapped and detached on an identity RID, then a second PASID whose "
-                     "commit-time pci_enable_ats fails by injection; the VF columns describe the device) or nested (scenarios/nested.yaml: "
+                     "commit-time pci_enable_ats fails by injection; the VF columns describe the device; with --iommu vtd "
+                     "[--vtd-legacy] or amd, the same behind that IOMMU) or nested (scenarios/nested.yaml: "
                      "a guest's vSMMU, the nested attach of its EATS vSTE failing pci_enable_ats by injection, then an IOAS "
                      "unmap, a guest ATC invalidation and a detach; the VF columns describe the NIC)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
@@ -132,7 +133,8 @@ atslab::cli::Register reg{
                                    "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group, pasid or nested)");
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
-        if (path && !smmu) throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only");
+        if (path && !atslab::sim::path_runs_behind(ro.scenario, *iommu))
+          throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only (pasid runs behind vtd and amd too)");
         if (path && (o->header || iterations->count()))
           throw atslab::InputError("--scenario " + o->scenario + " takes neither --header-quirks nor --iterations");
         // Accepted silently where nothing resets, it would read as "checked, and 6.12's resets change nothing".
@@ -144,7 +146,7 @@ atslab::cli::Register reg{
         std::vector<atslab::sim::ReproResult> results;
         // Behind VT-d/AMD the quirk phase is part of the comparison: both phases unless one was asked for.
         std::vector<bool> phases = {o->header};
-        if (!smmu && o->variant == "all" && !o->header) phases = {false, true};
+        if (!smmu && !path && o->variant == "all" && !o->header) phases = {false, true};
         for (bool header : phases)
           for (auto v : variants) {
             atslab::sim::ReproOptions run = ro;

@@ -30,6 +30,12 @@ int attach_dev_blocked(System& s, iommu::DomainId d, pci::DevId dev, iommu::Doma
 int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size);
 
+// blocked_domain_set_dev_pasid -> amd_iommu_remove_dev_pasid: the only set_dev_pasid an AMD-Vi
+// paging attach can meet (the paging domains have none; only SVA domains do, not modelled): a
+// PASID outside dev_data->max_pasids is ignored, and `old`'s GCR3 entry for it is cleared if it
+// is an SVA domain's. The model's PASID array never holds an AMD-Vi PASID, so this clears nothing.
+int blocked_set_dev_pasid(System& s, iommu::DomainId blocked, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+
 DevDataId dev_data_of(const System& s, pci::DevId dev);
 PdomId pdom_of(const System& s, iommu::DomainId d);
 

@@ -27,6 +27,9 @@ struct IommuDevData {  // struct iommu_dev_data
   bool ats_enabled = false;  // set only when pci_enable_ats succeeded
   uint16_t ats_qdep = 0;     // pci_ats_queue_depth(), read when ATS came on
   bool pri_enabled = false, pasid_enabled = false;
+  // amd_iommu_probe_device: min(iommu->iommu.max_pasids, pci_max_pasids()) when the IOMMU has
+  // guest translation and the device a PASID capability; else 0. Its SVA path's bound.
+  uint32_t max_pasids = 0;
   iommu::DomainId domain = iommu::kNoDomain;
   bool live = true;
   bool operator==(const IommuDevData&) const = default;
@@ -49,6 +52,8 @@ struct Driver {
   std::vector<DevDataId> dev_data_of;  // by pci::DevId
   std::vector<ProtectionDomain> domains;
   std::vector<iommu::DomainId> blocked_domain, identity_domain;  // static domains, per IOMMU
+  // iommu->iommu.max_pasids, per IOMMU: (1 << (EFR.PASmax + 1)) - 1 with EFR.GTSup, else 0.
+  std::vector<uint32_t> iommu_max_pasids;
   bool operator==(const Driver&) const = default;
 };
 

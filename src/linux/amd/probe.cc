@@ -1,4 +1,6 @@
 // amd_iommu_probe_device / amd_iommu_release_device and pdev_get_caps (spec 5.2).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "linux/amd/amd.h"
@@ -42,7 +44,12 @@ void device_probe(System& s, uint16_t iommu) {
   if (d.blocked_domain.size() <= iommu) {
     d.blocked_domain.resize(iommu + 1, iommu::kNoDomain);
     d.identity_domain.resize(iommu + 1, iommu::kNoDomain);
+    d.iommu_max_pasids.resize(iommu + 1, 0);
   }
+  // iommu_init_pci: guest translation (FEATURE_GT) gives the IOMMU its PASIDs. The model's CPU
+  // has no LA57 and no SNP, so amd_iommu_pasid_supported() follows GT alone.
+  const hw::AmdIommu& hw = s.hw.amd[iommu];
+  d.iommu_max_pasids[iommu] = hw.efr_gt ? (uint32_t{1} << (hw.efr_pasmax + 1)) - 1 : 0;
 }
 
 int probe_device(System& s, pci::DevId dev) {
@@ -59,6 +66,9 @@ int probe_device(System& s, pci::DevId dev) {
   dd.devid = pci::pdev(s, dev).bdf.rid();
   dd.flags = pdev_get_caps(s, dev);
   bool ats_sup = dd.flags & kAtsSup;
+  // The PASIDs the SVA path takes (is_pasid_valid) and its GCR3 table is sized for.
+  if (drv.iommu_max_pasids[iommu] && (dd.flags & kPasidSup))
+    dd.max_pasids = std::min(drv.iommu_max_pasids[iommu], static_cast<uint32_t>(std::max(pci::max_pasids(s, dev), 0)));
   drv.dev_data.push_back(dd);
   DevDataId id = static_cast<DevDataId>(drv.dev_data.size() - 1);
 

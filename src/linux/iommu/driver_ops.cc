@@ -6,6 +6,7 @@
 #include "linux/pci/access.h"
 #include "linux/smmuv3/nested.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "linux/vtd/pasid.h"
 #include "linux/vtd/vtd.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/system.h"
@@ -117,14 +118,30 @@ uint64_t drv_unmap(System& s, DomainId d, uint64_t iova, uint64_t size) {
 
 bool drv_has_set_dev_pasid(const System& s, DomainId d) {
   const Domain& dom = domain(s, d);
-  return dom.driver == hw::pcie::IommuKind::Smmuv3 && !smmuv3_from_tree(s) &&
-         (is_paging(dom.type) || dom.type == DomainType::Blocked);
+  switch (dom.driver) {
+    case hw::pcie::IommuKind::Smmuv3:
+      return !smmuv3_from_tree(s) && (is_paging(dom.type) || dom.type == DomainType::Blocked);
+    // intel_iommu_ops: every paging domain's ops and the blocking domain have it (the identity
+    // domain's too, which no modelled caller attaches to a PASID), in either mode: legacy mode
+    // answers -EOPNOTSUPP from inside it.
+    case hw::pcie::IommuKind::Vtd: return is_paging(dom.type) || dom.type == DomainType::Blocked;
+    // amd_iommu_ops: amdv1_ops and amdv2_ops have none (only the SVA domain's ops do); the
+    // blocked domain has blocked_domain_set_dev_pasid.
+    case hw::pcie::IommuKind::Amd: return dom.type == DomainType::Blocked;
+    default: return false;
+  }
 }
 
 int drv_set_dev_pasid(System& s, DomainId d, pci::DevId dev, uint32_t pasid, DomainId old) {
   if (!drv_has_set_dev_pasid(s, d)) return -EOPNOTSUPP;
-  if (domain(s, d).type == DomainType::Blocked) return smmuv3::blocking_set_dev_pasid(s, d, dev, pasid, old);
-  return smmuv3::s1_set_dev_pasid(s, d, dev, pasid, old);
+  const bool blocked = domain(s, d).type == DomainType::Blocked;
+  switch (domain(s, d).driver) {
+    case hw::pcie::IommuKind::Vtd:
+      return blocked ? vtd::blocking_set_dev_pasid(s, d, dev, pasid, old) : vtd::set_dev_pasid(s, d, dev, pasid, old);
+    case hw::pcie::IommuKind::Amd: return amd::blocked_set_dev_pasid(s, d, dev, pasid, old);
+    default:
+      return blocked ? smmuv3::blocking_set_dev_pasid(s, d, dev, pasid, old) : smmuv3::s1_set_dev_pasid(s, d, dev, pasid, old);
+  }
 }
 
 int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old) {
@@ -134,10 +151,21 @@ int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainI
 }
 
 uint32_t drv_iommu_max_pasids(const System& s, pci::DevId dev) {
-  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return 0;
-  const smmuv3::MasterId m = smmuv3::master_of(s, dev);
-  if (m == smmuv3::kNone) return 0;
-  return uint32_t{1} << s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).ssid_bits;
+  const uint16_t unit = s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu_index;
+  switch (kind_of_dev(s, dev)) {
+    case hw::pcie::IommuKind::Smmuv3: {
+      if (smmuv3_from_tree(s)) return 0;
+      const smmuv3::MasterId m = smmuv3::master_of(s, dev);
+      if (m == smmuv3::kNone) return 0;
+      return uint32_t{1} << s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).ssid_bits;
+    }
+    // alloc_iommu: 2 << ECAP.PSS in scalable mode with ECAP.PASID; legacy mode has none.
+    case hw::pcie::IommuKind::Vtd: return unit < s.kernel.vtd.units.size() ? s.kernel.vtd.units[unit].max_pasids : 0;
+    // iommu_init_pci: (1 << (EFR.PASmax + 1)) - 1 with guest translation.
+    case hw::pcie::IommuKind::Amd:
+      return unit < s.kernel.amd.iommu_max_pasids.size() ? s.kernel.amd.iommu_max_pasids[unit] : 0;
+    default: return 0;
+  }
 }
 
 }  // namespace atslab::iommu

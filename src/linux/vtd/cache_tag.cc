@@ -13,48 +13,61 @@ namespace atslab::vtd {
 using kernel::Frame;
 using kernel::KFn;
 
-int cache_tag_assign_devtlb(System& s, DmarDomainId dd, InfoId info) {
+namespace {
+// cache_tage_match: a tag of this type already there for the association. IOTLB tags are the
+// unit's (DID, PASID); DEVTLB tags the device's (DID, PASID).
+CacheTag* find_tag(DmarDomain& d, CacheTagType type, InfoId info, uint32_t pasid) {
+  for (CacheTag& t : d.cache_tags)
+    if (t.type == type && t.iommu == d.iommu && t.did == d.did && t.pasid == pasid &&
+        (type == CacheTagType::Iotlb || t.info == info))
+      return &t;
+  return nullptr;
+}
+
+// cache_tag_assign for an IOTLB tag: another user of a matching tag, or a new tag.
+void assign_iotlb(DmarDomain& d, uint32_t pasid) {
+  if (CacheTag* t = find_tag(d, CacheTagType::Iotlb, kNone, pasid)) {
+    t->users++;
+    return;
+  }
+  d.cache_tags.push_back({CacheTagType::Iotlb, d.iommu, d.did, kNone, pasid, 1});
+}
+
+// cache_tag_unassign: one user less; the tag goes with its last user.
+void unassign(DmarDomain& d, CacheTagType type, InfoId info, uint32_t pasid) {
+  CacheTag* t = find_tag(d, type, info, pasid);
+  if (t && --t->users == 0) d.cache_tags.erase(d.cache_tags.begin() + (t - d.cache_tags.data()));
+}
+}  // namespace
+
+int cache_tag_assign_devtlb(System& s, DmarDomainId dd, InfoId info, uint32_t pasid) {
   // cache_tag_assign: the kzalloc of the tag may fail; nothing is linked then.
   if (auto err = faults::inject(s, faults::Point::CacheTagAlloc)) return *err;
   DmarDomain& d = s.kernel.vtd.domains.at(dd);
-  CacheTag t;
-  t.type = CacheTagType::Devtlb;
-  t.iommu = d.iommu;
-  t.did = d.did;
-  t.info = info;
-  d.cache_tags.push_back(t);
+  if (CacheTag* t = find_tag(d, CacheTagType::Devtlb, info, pasid)) {
+    t->users++;
+    return 0;
+  }
+  d.cache_tags.push_back({CacheTagType::Devtlb, d.iommu, d.did, info, pasid, 1});
   return 0;
 }
 
-int cache_tag_assign_domain(System& s, DmarDomainId dd, InfoId info) {
+int cache_tag_assign_domain(System& s, DmarDomainId dd, InfoId info, uint32_t pasid) {
   Frame f(s, KFn::cache_tag_assign_domain);
-  DmarDomain& d = s.kernel.vtd.domains.at(dd);
-  auto it = std::find_if(d.cache_tags.begin(), d.cache_tags.end(), [&](const CacheTag& t) {
-    return t.type == CacheTagType::Iotlb && t.iommu == d.iommu && t.did == d.did;
-  });
-  if (it != d.cache_tags.end())
-    it->users++;
-  else
-    d.cache_tags.push_back({CacheTagType::Iotlb, d.iommu, d.did, kNone, 1});
+  assign_iotlb(s.kernel.vtd.domains.at(dd), pasid);
   if (!s.kernel.vtd.infos.at(info).ats_enabled) return 0;
-  int ret = cache_tag_assign_devtlb(s, dd, info);
-  if (ret) {
-    // The IOTLB tag this call took is given back: the caller fails the attach.
-    auto& tags = s.kernel.vtd.domains.at(dd).cache_tags;
-    for (auto& t : tags)
-      if (t.type == CacheTagType::Iotlb) t.users--;
-    std::erase_if(tags, [](const CacheTag& t) { return t.type == CacheTagType::Iotlb && t.users == 0; });
-  }
+  int ret = cache_tag_assign_devtlb(s, dd, info, pasid);
+  // The IOTLB tag this call took is given back: the caller fails the attach.
+  if (ret) unassign(s.kernel.vtd.domains.at(dd), CacheTagType::Iotlb, info, pasid);
   return ret;
 }
 
-void cache_tag_unassign_domain(System& s, DmarDomainId dd, InfoId info) {
+void cache_tag_unassign_domain(System& s, DmarDomainId dd, InfoId info, uint32_t pasid) {
   Frame f(s, KFn::cache_tag_unassign_domain);
-  auto& tags = s.kernel.vtd.domains.at(dd).cache_tags;
-  std::erase_if(tags, [&](const CacheTag& t) { return t.type == CacheTagType::Devtlb && t.info == info; });
-  for (auto& t : tags)
-    if (t.type == CacheTagType::Iotlb) t.users--;
-  std::erase_if(tags, [](const CacheTag& t) { return t.type == CacheTagType::Iotlb && t.users == 0; });
+  DmarDomain& d = s.kernel.vtd.domains.at(dd);
+  unassign(d, CacheTagType::Iotlb, info, pasid);
+  // Only while the device's ATS is recorded on: a DEVTLB tag is only ever assigned then.
+  if (s.kernel.vtd.infos.at(info).ats_enabled) unassign(d, CacheTagType::Devtlb, info, pasid);
 }
 
 namespace {
@@ -95,9 +108,15 @@ void cache_tag_flush_range(System& s, DmarDomainId dd, uint64_t iova, uint64_t s
   for (const auto& t : tags)
     if (t.type == CacheTagType::Devtlb) {
       const DeviceDomainInfo& in = s.kernel.vtd.infos.at(t.info);
-      qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, addr, order);
+      // cache_tag_flush_devtlb_psi: the RID's tag without PASID, a PASID's tag with it. Neither
+      // asks whether the device's ATS is on now: the tag says it was when it was assigned.
       // quirk_extra_dev_tlb_flush: the same descriptor once more.
-      if (in.dtlb_extra_inval) qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, addr, order);
+      for (int n = in.dtlb_extra_inval ? 2 : 1; n > 0; --n) {
+        if (t.pasid == 0)
+          qi_flush_dev_iotlb(s, t.iommu, in.rid(), in.pfsid, in.ats_qdep, addr, order);
+        else
+          qi_flush_dev_iotlb_pasid(s, t.iommu, in.rid(), in.pfsid, t.pasid, in.ats_qdep, addr, order);
+      }
     }
 }
 

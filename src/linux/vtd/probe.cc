@@ -1,5 +1,7 @@
 // intel_iommu_probe_device / probe_finalize / release_device and the ATS
 // helpers (kernel-semantics.md 5.1, scalable mode; legacy mode in domain.cc).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "linux/kernel/errno.h"
@@ -8,6 +10,7 @@
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
 #include "linux/vtd/cache_tag.h"
+#include "linux/vtd/pasid.h"
 #include "linux/vtd/rbtree.h"
 #include "linux/vtd/vtd.h"
 #include "linux/system.h"
@@ -92,6 +95,11 @@ void device_probe(System& s, uint16_t unit) {
   d.units[unit].dit = hw.ecap_dit;
   d.units[unit].scalable = hw.ecap_smts;
   d.units[unit].prs = hw.ecap_prs;
+  // pasid_supported(iommu) and alloc_iommu's iommu->iommu.max_pasids: N in ECAP.PSS is N + 1 bits.
+  d.units[unit].pasid = hw.ecap_smts && hw.ecap_pasid;
+  d.units[unit].max_pasids = d.units[unit].pasid ? uint32_t{2} << hw.ecap_pss : 0;
+  // init_dmars: one system-wide PASID space, no bigger than the smallest unit's.
+  if (d.units[unit].pasid) d.pasid_max_id = std::min(d.pasid_max_id, d.units[unit].max_pasids);
 }
 
 int probe_device(System& s, pci::DevId dev) {
@@ -118,7 +126,8 @@ int probe_device(System& s, pci::DevId dev) {
     info(s, id).ats_qdep = static_cast<uint16_t>(pci::ats_queue_depth(s, dev));
   }
   if (drv.units[unit].scalable) {
-    info(s, id).pasid_supported = pci::pdev(s, pci::physfn(s, dev)).pasid_cap && pci::pasid_features(s, dev) >= 0;
+    info(s, id).pasid_supported =
+        drv.units[unit].pasid && pci::pdev(s, pci::physfn(s, dev)).pasid_cap && pci::pasid_features(s, dev) >= 0;
     // PRI needs ATS on the device and page-request support in the unit.
     info(s, id).pri_supported = info(s, id).ats_supported && drv.units[unit].prs && pci::pri_supported(s, dev);
   }
@@ -139,10 +148,14 @@ int probe_device(System& s, pci::DevId dev) {
       return ret;
     }
   }
-  // Scalable mode sets up the device's context entry here (intel_pasid_setup_sm_context):
-  // Device-TLB Enable follows the unit's support for it, not ATS being on yet.
-  if (drv.units[unit].scalable)
+  // Scalable mode allocates the device's PASID table (sized from its PASID capability, not from
+  // PASID being enabled: that comes at probe_finalize) and sets up its context entry here
+  // (intel_pasid_setup_sm_context): Device-TLB Enable follows the unit's support for it, not ATS
+  // being on yet.
+  if (drv.units[unit].scalable) {
+    intel_pasid_alloc_table(s, id);
     s.hw.vtd.at(unit).context[info(s, id).rid()] = {.present = true, .dte = info(s, id).ats_supported};
+  }
   drv.info_of[dev] = id;
   return 0;
 }

@@ -13,12 +13,14 @@ struct System;
 
 namespace atslab::vtd {
 
-enum class QiType : uint8_t { Iotlb = 0x2, DevTlb = 0x3 };  // QI_IOTLB_TYPE, QI_DIOTLB_TYPE
+// QI_IOTLB_TYPE, QI_DIOTLB_TYPE, QI_DEIOTLB_TYPE (the PASID-based device-IOTLB invalidation)
+enum class QiType : uint8_t { Iotlb = 0x2, DevTlb = 0x3, PasidDevTlb = 0x8 };
 
 struct QiDesc {
   QiType type = QiType::Iotlb;
   uint16_t did = 0;     // IOTLB
   uint16_t sid = 0;     // DevTlb: the endpoint's source-id
+  uint32_t pasid = 0;   // PasidDevTlb: the PASID whose translations the endpoint drops
   uint16_t pfsid = 0;   // DevTlb: the PF's source-id (with ECAP.DIT)
   uint8_t qdep = 0;     // DevTlb: invalidation queue depth, 0 when it is 32 or more
   uint64_t addr = 0;
@@ -39,5 +41,9 @@ QiDesc decode(const kernel::Event& e);
 // qi_flush_dev_iotlb: a device-IOTLB invalidation with the endpoint's queue depth and PFSID.
 void qi_flush_dev_iotlb(System& s, uint16_t unit, uint16_t sid, uint16_t pfsid, uint16_t qdep, uint64_t addr,
                         uint8_t size_order);
+// qi_flush_dev_iotlb_pasid: the same for one PASID's translations (an ATS invalidation with
+// that PASID); a size_order of 52 or more is the whole of them.
+void qi_flush_dev_iotlb_pasid(System& s, uint16_t unit, uint16_t sid, uint16_t pfsid, uint32_t pasid, uint16_t qdep,
+                              uint64_t addr, uint8_t size_order);
 
 }  // namespace atslab::vtd
