@@ -33,6 +33,8 @@ struct ExploreCli {
   bool no_interleave = false;
   bool por = false;
   bool no_por = false;
+  bool symmetry = false;
+  bool no_symmetry = false;
   unsigned max_vfs = 2;
   std::string ops;
   size_t prefix = 0;
@@ -137,6 +139,10 @@ void print_table(const nlohmann::json& results) {
                  "{} states expanded again (reached with fewer asleep); --no-por runs them all\n",
                  r["variant"].get<std::string>(), r.value("por_skipped", uint64_t{0}), r.value("por_reexpanded", uint64_t{0}));
   for (const auto& r : results)
+    if (r.value("symmetry", false))
+      fmt::print("{}: symmetry reduction ({}): states equal up to renaming them counted once; --no-symmetry counts each\n",
+                 r["variant"].get<std::string>(), r.value("symmetry_group", std::string()));
+  for (const auto& r : results)
     if (r.value("one_cpu", false))
       fmt::print("{}: the tree's SMMUv3 driver keeps its heap outside the System: every state reached again from the "
                  "boot ({} re-executions), one CPU (no interleavings)\n",
@@ -170,6 +176,9 @@ atslab::cli::Register reg{
       sub.add_flag("--por", o->por,
                    "Partial-order reduction (sleep sets): do not run a transition again after one it commutes with");
       sub.add_flag("--no-por", o->no_por, "No partial-order reduction (the default)");
+      sub.add_flag("--symmetry", o->symmetry,
+                   "Symmetry reduction: states that differ only by the numbering or the names (c0, c1) of VFIO containers are one");
+      sub.add_flag("--no-symmetry", o->no_symmetry, "No symmetry reduction (the default)");
       sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(atslab::cli::Unsigned)->check(CLI::Range(0u, 8u));
       sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)")
           ->check(CLI::Validator([](std::string& s) { return s.empty() ? std::string("names no operation (leave --ops out for all)") : std::string(); },
@@ -220,6 +229,9 @@ atslab::cli::Register reg{
         opt.prefix = o->prefix;
         if (o->por && o->no_por) throw InputError("--por and --no-por: choose one");
         opt.por = o->por;
+        if (o->symmetry && o->no_symmetry) throw InputError("--symmetry and --no-symmetry: choose one");
+        if (o->symmetry) opt.symmetry = true;
+        if (o->no_symmetry) opt.symmetry = false;
         if (!o->ops.empty())
           for (const auto& item : cli::split_commas(o->ops)) {
             auto k = sim::parse_op_name(item);
