@@ -33,8 +33,9 @@ struct ExploreOptions {
   bool por = false;
   // Symmetry reduction (sim/symmetry.h): states that differ only by the numbering of VFIO
   // containers, or by exchanging the names c0 and c1 where the alphabet treats them alike, are
-  // one state. Its verdicts are the same (scripts/por-verdicts.py --symmetry).
-  bool symmetry = false;
+  // one state. On by default: its verdicts are the same (scripts/por-verdicts.py --reduction
+  // symmetry) and it pays (docs/performance.md, "Symmetry reduction").
+  bool symmetry = true;
   bool all = false;                   // collect the first violation of every invariant instead of stopping
   unsigned max_vfs = 2;               // VFs per PF named in the operation alphabet
   std::vector<OpKind> kinds;          // the operation kinds explored (empty: all)

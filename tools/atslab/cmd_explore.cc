@@ -177,8 +177,9 @@ atslab::cli::Register reg{
                    "Partial-order reduction (sleep sets): do not run a transition again after one it commutes with");
       sub.add_flag("--no-por", o->no_por, "No partial-order reduction (the default)");
       sub.add_flag("--symmetry", o->symmetry,
-                   "Symmetry reduction: states that differ only by the numbering or the names (c0, c1) of VFIO containers are one");
-      sub.add_flag("--no-symmetry", o->no_symmetry, "No symmetry reduction (the default)");
+                   "Symmetry reduction (the default): states that differ only by the numbering or the names (c0, c1) of VFIO "
+                   "containers are one");
+      sub.add_flag("--no-symmetry", o->no_symmetry, "No symmetry reduction: every state counted as it is");
       sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(atslab::cli::Unsigned)->check(CLI::Range(0u, 8u));
       sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)")
           ->check(CLI::Validator([](std::string& s) { return s.empty() ? std::string("names no operation (leave --ops out for all)") : std::string(); },
