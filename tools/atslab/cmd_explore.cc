@@ -139,10 +139,6 @@ void print_table(const nlohmann::json& results) {
                  "{} states expanded again (reached with fewer asleep); --no-por runs them all\n",
                  r["variant"].get<std::string>(), r.value("por_skipped", uint64_t{0}), r.value("por_reexpanded", uint64_t{0}));
   for (const auto& r : results)
-    if (r.value("symmetry", false))
-      fmt::print("{}: symmetry reduction ({}): states equal up to renaming them counted once; --no-symmetry counts each\n",
-                 r["variant"].get<std::string>(), r.value("symmetry_group", std::string()));
-  for (const auto& r : results)
     if (r.value("one_cpu", false))
       fmt::print("{}: the tree's SMMUv3 driver keeps its heap outside the System: every state reached again from the "
                  "boot ({} re-executions), one CPU (no interleavings)\n",
