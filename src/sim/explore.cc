@@ -313,7 +313,7 @@ class Explorer {
   uint64_t hash(const Node& n) {
     swapped_ = false;
     if (symmetry_on_) {
-      const SymmetricHash h = symmetric_hash(n, sym_, canonical_);
+      const SymmetricHash h = symmetric_hash(n, sym_);
       swapped_ = h.swapped;
       return h.hash;
     }

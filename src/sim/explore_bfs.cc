@@ -198,7 +198,7 @@ class BfsExplorer {
 
   // A state's identity, as the depth-first engine's (its canonical representative's under
   // symmetry reduction): the state a class is expanded from is the one its least path reaches.
-  uint64_t hash(const Node& n) { return opt_.symmetry ? symmetric_hash(n, sym_, canonical_).hash : node_hash(n); }
+  uint64_t hash(const Node& n) { return opt_.symmetry ? symmetric_hash(n, sym_).hash : node_hash(n); }
 
   Op op_of(uint64_t step) const {
     const size_t i = step >> 40 & 0xffff;
@@ -478,7 +478,6 @@ class BfsExplorer {
   Node node_, child_;  // the state being expanded, and the child being built (reused: no allocation per state)
   ExploreResult res_;
   Symmetry sym_;   // the renamings symmetry reduction uses (ExploreOptions::symmetry)
-  Node canonical_;  // scratch for symmetric_hash
   bool steps_named_ = false;  // some fault rule is limited to a named step
   // Owned states: hash -> the least cost it was reached at; per level, those not yet expanded
   // (with their least trace) and how many there are.

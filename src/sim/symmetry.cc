@@ -91,35 +91,21 @@ std::vector<vfio::ContainerId> containers_by_name(const System& s, const OpConte
   return to;
 }
 
-SymmetricHash symmetric_hash(const Node& n, const Symmetry& sym, Node& scratch) {
-  // The identity image, its containers numbered by name.
-  auto to = containers_by_name(n.s, n.ctx);
-  uint64_t state = 0, best = 0;
-  if (identity(to)) {
-    state = state_hash(n.s);
-    best = node_hash(state, context_hash(n.ctx));
-  } else {
-    scratch = n;
-    permute_containers(scratch.s, scratch.ctx, to);
-    state = state_hash(scratch.s);
-    best = node_hash(state, context_hash(scratch.ctx));
-  }
-  if (!sym.any()) return {best, false};
-  // The image with the names exchanged. When it numbers the containers as the identity image
-  // does, their kernels are the same and only the runner's context is hashed again.
-  OpContext ctx = n.ctx;
-  swap_names(ctx, sym);
-  auto to2 = containers_by_name(n.s, ctx);
-  if (to2 == to) {
+SymmetricHash symmetric_hash(const Node& n, const Symmetry& sym) {
+  // Each image's hash without making it: the rest of the state hashed once, the containers and
+  // the runner's context under each renaming (state_hash.h).
+  const uint64_t rest = state_hash_rest(n.s);
+  auto image = [&](OpContext ctx, const std::vector<vfio::ContainerId>& to) {
     for (auto& [name, id] : ctx.containers)
       if (id < to.size()) id = to[id];
-    const uint64_t h = node_hash(state, context_hash(ctx));
-    return {std::min(best, h), h < best};
-  }
-  scratch = n;
-  scratch.ctx = std::move(ctx);
-  permute_containers(scratch.s, scratch.ctx, to2);
-  const uint64_t h = node_hash(scratch);
+    return node_hash(combine_state_hash(rest, containers_hash(n.s, to)), context_hash(ctx));
+  };
+  const uint64_t best = image(n.ctx, containers_by_name(n.s, n.ctx));
+  if (!sym.any()) return {best, false};
+  OpContext swapped = n.ctx;
+  swap_names(swapped, sym);
+  const auto to = containers_by_name(n.s, swapped);
+  const uint64_t h = image(std::move(swapped), to);
   return {std::min(best, h), h < best};
 }
 

@@ -51,12 +51,12 @@ std::vector<vfio::ContainerId> containers_by_name(const System& s, const OpConte
 // The hash the search deduplicates by (sim::node_hash of the canonical representative):
 // the least over the state's images under `sym` of their hashes, each with its containers
 // numbered by name; and whether the least is the image with the names exchanged (partial-order
-// reduction then reads the state's sleep set through the exchange). `scratch` holds a copy when
-// an image differs in the kernel.
+// reduction then reads the state's sleep set through the exchange). The images are not made:
+// their hashes are (sim/state_hash.h's containers_hash).
 struct SymmetricHash {
   uint64_t hash = 0;
   bool swapped = false;
 };
-SymmetricHash symmetric_hash(const Node& n, const Symmetry& sym, Node& scratch);
+SymmetricHash symmetric_hash(const Node& n, const Symmetry& sym);
 
 }  // namespace atslab::sim
