@@ -33,11 +33,12 @@ namespace {
 // --all`, the whole machine, every operation, interleavings on, one search per iteration, per
 // CPU second of the process. Beside BM_ExploreSeed's depth 3: the deeper levels hold larger
 // states (VFs, containers, domains, mappings) and a visited map a hundred times larger.
-// Arg: partial-order reduction off (0) or on (1).
+// Args: partial-order reduction off (0) or on (1); symmetry reduction off (0) or on (1, the default).
 void BM_ExploreSeedDepth5(benchmark::State& state) {
   auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
   sim::ExploreOptions opt{.depth = 5, .all = true};
   opt.por = state.range(0) != 0;
+  opt.symmetry = state.range(1) != 0;
   uint64_t transitions = 0, unique = 0, skipped = 0;
   for (auto _ : state) {
     auto r = sim::explore(sc, policy::AtsVariant::FailEarly, opt);
@@ -52,6 +53,11 @@ void BM_ExploreSeedDepth5(benchmark::State& state) {
   state.counters["unique"] = benchmark::Counter(static_cast<double>(unique), benchmark::Counter::kAvgIterations);
   state.counters["por_skipped"] = static_cast<double>(skipped);
 }
-BENCHMARK(BM_ExploreSeedDepth5)->Arg(0)->Arg(1)->ArgName("por")->Unit(benchmark::kSecond)->Iterations(2)->MeasureProcessCPUTime();
+BENCHMARK(BM_ExploreSeedDepth5)
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->ArgNames({"por", "symmetry"})
+    ->Unit(benchmark::kSecond)
+    ->Iterations(2)
+    ->MeasureProcessCPUTime();
 
 }  // namespace

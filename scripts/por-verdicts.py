@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Partial-order reduction's verdict test (issue 19).
+"""The reductions' verdict test (issue 19): partial-order reduction, or symmetry reduction.
 
 For every shipped scenario, explores with and without the reduction (`atslab explore --all
---json --por`, then the same with --no-por) under each variant and asserts the same verdicts: the same
-set of violated invariants, each with the same shortest-trace length, the same WARN sites
-reached, and the same exhaustion. Prints per search the unique states and transitions of each
-run and the transitions the reduction did not run.
+--json --por`, then the same with --no-por; with `--reduction symmetry`, --symmetry and
+--no-symmetry) under each variant and asserts the same verdicts: the same set of violated
+invariants, each with the same shortest-trace length, and the same exhaustion. Prints per
+search the unique states and transitions of each run and, for partial-order reduction, the
+transitions it did not run.
 
-Unique states are not compared: a reduced search expands fewer orders, so it may reach a state
-only at its full depth where the unreduced one also reached it with budget to spare (never a
-state the other does not reach: the verdicts would differ) -- they are printed.
+Unique states are not compared: a search under partial-order reduction expands fewer orders, so
+it may reach a state only at its full depth where the unreduced one also reached it with budget
+to spare (never a state the other does not reach: the verdicts would differ); under symmetry
+reduction states equal up to renaming count once, which is the point -- they are printed.
 
-usage: por-verdicts.py ATSLAB [--depth N] [--variants a,b] [--jobs N] [--scenario NAME ...]
-                        [--faults all] [--no-interleave]
+usage: por-verdicts.py ATSLAB [--reduction por|symmetry] [--depth N] [--variants a,b] [--jobs N]
+                        [--scenario NAME ...] [--faults all] [--no-interleave]
 """
 import argparse
 import concurrent.futures
@@ -31,11 +33,12 @@ DEPTHS = {}
 
 
 EXTRA = []  # further explore options for every search (--faults, --no-interleave)
+REDUCTION = "por"  # the reduction compared: its flag is --REDUCTION, and --no-REDUCTION without it
 
 
-def explore(atslab, scenario, variant, depth, por):
+def explore(atslab, scenario, variant, depth, on):
     cmd = [atslab, "explore", scenario, "--variant", variant, "--depth", str(depth), "--all", "--json"] + EXTRA
-    cmd.append("--por" if por else "--no-por")
+    cmd.append(f"--{REDUCTION}" if on else f"--no-{REDUCTION}")
     t0 = time.monotonic()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     r = json.loads(out)["results"][0]
@@ -67,7 +70,10 @@ def main():
     ap.add_argument("--scenario", action="append", default=[])
     ap.add_argument("--faults", help="passed to every search (e.g. all): forced faults are transitions too")
     ap.add_argument("--no-interleave", action="store_true", help="passed to every search")
+    ap.add_argument("--reduction", choices=["por", "symmetry"], default="por", help="the reduction compared")
     args = ap.parse_args()
+    global REDUCTION
+    REDUCTION = args.reduction
     if args.faults:
         EXTRA.extend(["--faults", args.faults])
     if args.no_interleave:
@@ -78,8 +84,9 @@ def main():
     jobs = [(s, v, DEPTHS.get(os.path.basename(s)[:-5], args.depth)) for s in scenarios for v in args.variants.split(",")]
     failed = 0
     totals = [0, 0, 0, 0, 0]
-    print(f"{'scenario':<40} {'variant':<10} {'d':>2} {'unique':>8} {'unique-nopor':>12} {'trans':>9} {'trans-nopor':>11} "
-          f"{'skipped':>9} {'s':>5} {'s-nopor':>7}  verdict")
+    no = "-no" + ("por" if REDUCTION == "por" else "sym")
+    print(f"{'scenario':<40} {'variant':<10} {'d':>2} {'unique':>8} {'unique' + no:>12} {'trans':>9} {'trans' + no:>11} "
+          f"{'skipped':>9} {'s':>5} {'s' + no:>7}  verdict")
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         futs = [(j, ex.submit(compare, args.atslab, *j)) for j in jobs]
         for (s, v, d), f in futs:
@@ -93,7 +100,7 @@ def main():
             failed += bool(problems)
             for i, x in enumerate((a["unique"], b["unique"], a["states"], b["states"], a["por_skipped"])):
                 totals[i] += x
-    print(f"total: unique {totals[0]} (without reduction {totals[1]}), transitions {totals[2]} (without {totals[3]}), "
+    print(f"total ({REDUCTION}): unique {totals[0]} (without reduction {totals[1]}), transitions {totals[2]} (without {totals[3]}), "
           f"{totals[4]} not run")
     if failed:
         print(f"{failed} search(es) with different verdicts", file=sys.stderr)

@@ -50,6 +50,8 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
           {"por", r.por},
           {"por_skipped", r.por_skipped},
           {"por_reexpanded", r.por_reexpanded},
+          {"symmetry", r.symmetry},
+          {"symmetry_group", r.symmetry_group},
           {"one_cpu", r.one_cpu},
           {"reexecutions", r.reexecutions},
           {"non_compliance", r.non_compliance},

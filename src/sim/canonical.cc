@@ -36,6 +36,12 @@ void canonicalize(System& s) {
     }
     // ITAGs only tell apart invalidations in flight; with none anywhere, numbering restarts.
     if (m.atc_inv_outstanding.empty() && atc_idle) m.next_itag = 0;
+    // The event queue is written by translation faults and read by nothing: the model's SMMUv3
+    // driver (like the kernel's without its evtq IRQ thread) never consumes it, the queue is
+    // unbounded (no overflow to observe), EVTQ_PROD/CONS are ProgrammedRegs with no behaviour, and
+    // no check reads it (a faulting DMA is judged from the record's DeviceDma event). Left in, a
+    // device's DMA to an unmapped IOVA made a new state every time it ran, and no path closed.
+    m.evtq.clear();
   }
 }
 

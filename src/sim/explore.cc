@@ -26,6 +26,7 @@
 #include "sim/scenario_run.h"
 #include "sim/state_hash.h"
 #include "sim/stress.h"
+#include "sim/symmetry.h"
 
 namespace atslab::sim {
 
@@ -185,6 +186,16 @@ class Explorer {
     // Re-execution explores one CPU from the root each time; the reduction is not wired there.
     por_ = opt_.por && !reexec_;
     res_.por = por_;
+    // Likewise the symmetry reduction: the canonical copy is hashed with the driver's belief.
+    symmetry_on_ = opt_.symmetry && !reexec_;
+    res_.symmetry = symmetry_on_;
+    if (symmetry_on_) {
+      sym_ = symmetry_of(alphabet_, root_.s.faults);
+      res_.symmetry_group = sym_.any() ? "containers " + sym_.a + "/" + sym_.b : "containers";
+      // Each transition's twin under the names' exchange, for sleep sets read through it.
+      for (const Op& op : alphabet_)
+        mirror_.push_back(static_cast<size_t>(std::find(alphabet_.begin(), alphabet_.end(), swap_names(op, sym_)) - alphabet_.begin()));
+    }
     res_.non_compliance = endpoint_non_compliance(root_.s);
     if (!reexec_) canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
@@ -301,15 +312,37 @@ class Explorer {
     if (fresh) sleep_sets_.push_back(&it->first);
     return it->second;
   }
-  uint32_t intern(const Sleep& z) {
-    std::vector<uint64_t> keys;
-    keys.reserve(z.size());
-    for (const Asleep& e : z) keys.push_back(e.key);
-    return intern(std::move(keys));
+  static std::vector<uint64_t> keys(const Sleep& z) {
+    std::vector<uint64_t> k;
+    k.reserve(z.size());
+    for (const Asleep& e : z) k.push_back(e.key);
+    return k;
   }
+  uint32_t intern(const Sleep& z) { return intern(keys(z)); }
   const std::vector<uint64_t>& sleep_keys(uint32_t id) const { return id == 0 ? kNoKeys : *sleep_sets_[id]; }
+  // A transition's key in the state reached with the container names exchanged.
+  uint64_t mirror_key(uint64_t key) const {
+    const uint64_t a = alphabet_.size();
+    if (key < a) return mirror_[key];
+    const uint64_t rest = key - a, slots = 2 * kernel::kPreemptPointCount, slot = rest / a % slots;
+    return a + ((mirror_[rest / a / slots] * slots + slot) * a + mirror_[rest % a]);
+  }
+  // Keys read through the exchange (it is its own inverse), sorted again.
+  std::vector<uint64_t> mirrored(std::vector<uint64_t> keys) const {
+    for (uint64_t& k : keys) k = mirror_key(k);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
 
+  // The state's identity for deduplication; under symmetry reduction, its canonical
+  // representative's, and `swapped_` says whether that is the image with the names exchanged.
   uint64_t hash(const Node& n) {
+    swapped_ = false;
+    if (symmetry_on_) {
+      const SymmetricHash h = symmetric_hash(n, sym_);
+      swapped_ = h.swapped;
+      return h.hash;
+    }
     if (!reexec_) return node_hash(n);
     canonical_ = n;
     canonicalize(canonical_.s);
@@ -378,13 +411,16 @@ class Explorer {
              unsigned cost, const Sleep& sleep) {
     trace.push_back(op);
     uint64_t h = hash(child);
+    const bool swapped = swapped_;
     check(child, parent.s.record.warnings.size(), trace, visited_.contains(h));
     forget_read_history(child);
     progress();
     if (!stop() && budget >= cost) {
       unsigned left = budget - cost;
       // A state with no budget left is not expanded: its sleep set does not matter.
-      const uint32_t sid = por_ && left > 0 ? intern(sleep) : 0;
+      // Under symmetry reduction the map holds the representative's sleep set: a state reached
+      // as the image with the names exchanged has its transitions' keys read through it.
+      const uint32_t sid = por_ && left > 0 ? (swapped ? intern(mirrored(keys(sleep))) : intern(sleep)) : 0;
       auto [it, fresh] = visited_.try_emplace(h, Visit{static_cast<uint8_t>(left), sid});
       // A state explored before with at least this budget is explored again only if it then
       // left asleep a transition that is awake now: that transition's other order was vouched
@@ -422,6 +458,7 @@ class Explorer {
           cut_ = true;
         else if (mine) {
           if (por_) path_.push_back(h);
+          if (swapped) only = mirrored(std::move(only));
           expand(child, trace, left, sleep, only.empty() ? nullptr : &only);
           if (por_) path_.pop_back();
         }
@@ -546,6 +583,10 @@ class Explorer {
   };
   std::unordered_map<uint64_t, Visit> visited_;
   bool por_ = false;
+  bool symmetry_on_ = false;
+  Symmetry sym_;
+  std::vector<size_t> mirror_;  // alphabet index -> its twin's under the names' exchange
+  bool swapped_ = false;        // set by hash(): see there
   std::vector<uint64_t> path_;  // hashes of the states being expanded, root first (under reduction)
   std::map<std::vector<uint64_t>, uint32_t> sleep_ids_;
   std::vector<const std::vector<uint64_t>*> sleep_sets_{nullptr};  // by id; 0 is the empty set

@@ -31,6 +31,11 @@ struct ExploreOptions {
   // verdicts are the same (scripts/por-verdicts.py), but on the shipped scenarios it does not
   // pay yet (docs/exploration.md, "Partial-order reduction").
   bool por = false;
+  // Symmetry reduction (sim/symmetry.h): states that differ only by the numbering of VFIO
+  // containers, or by exchanging the names c0 and c1 where the alphabet treats them alike, are
+  // one state. On by default: its verdicts are the same (scripts/por-verdicts.py --reduction
+  // symmetry) and it pays (docs/performance.md, "Symmetry reduction").
+  bool symmetry = true;
   bool all = false;                   // collect the first violation of every invariant instead of stopping
   unsigned max_vfs = 2;               // VFs per PF named in the operation alphabet
   std::vector<OpKind> kinds;          // the operation kinds explored (empty: all)
@@ -67,6 +72,10 @@ struct ExploreResult {
   bool por = false;
   uint64_t por_skipped = 0;
   uint64_t por_reexpanded = 0;
+  // Symmetry reduction: whether it was on, and the renamings it used ("containers" for the
+  // containers' numbering, "containers c0/c1" with the names' exchange too).
+  bool symmetry = false;
+  std::string symmetry_group;
   // The tree's SMMUv3 driver (--driver source): its heap is outside the System, so states are
   // reached by re-execution from the root (this many replays), on one CPU (no interleavings).
   bool one_cpu = false;

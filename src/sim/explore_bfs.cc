@@ -20,6 +20,7 @@
 #include "sim/canonical.h"
 #include "sim/explore_node.h"
 #include "sim/non_compliance.h"
+#include "sim/symmetry.h"
 
 namespace atslab::sim {
 
@@ -142,6 +143,11 @@ class BfsExplorer {
     res_.non_compliance = endpoint_non_compliance(root_.s);
     canonicalize(root_.s);
     for (const auto& r : root_.s.faults.rules) steps_named_ |= !r.step.empty();
+    res_.symmetry = opt.symmetry;
+    if (opt.symmetry) {
+      sym_ = symmetry_of(alphabet_, root_.s.faults);
+      res_.symmetry_group = sym_.any() ? "containers " + sym_.a + "/" + sym_.b : "containers";
+    }
     level_count_.assign(opt.depth + 1, 0);
     pending_.resize(opt.depth + 1);
     outgoing_.resize(ex.ranks());
@@ -156,7 +162,7 @@ class BfsExplorer {
     for (const auto& v : root_violations_) note_violation(v.invariant, {});
     note_warnings(root_, {});
     forget_read_history(root_);
-    const uint64_t root_hash = node_hash(root_);
+    const uint64_t root_hash = hash(root_);
     if (owner(root_hash) == ex_.rank()) receive(root_hash, {});
 
     std::optional<Reached> stop_at;  // the least violating transition, once a level holds one (fail-early)
@@ -190,6 +196,10 @@ class BfsExplorer {
 
  private:
   unsigned owner(uint64_t h) const { return static_cast<unsigned>(h % ex_.ranks()); }
+
+  // A state's identity, as the depth-first engine's (its canonical representative's under
+  // symmetry reduction): the state a class is expanded from is the one its least path reaches.
+  uint64_t hash(const Node& n) { return opt_.symmetry ? symmetric_hash(n, sym_).hash : node_hash(n); }
 
   Op op_of(uint64_t step) const {
     const size_t i = step >> 40 & 0xffff;
@@ -268,7 +278,7 @@ class BfsExplorer {
     ++res_.transitions;
     Reached r{static_cast<uint8_t>(cost), path};
     r.path.push_back(code);
-    const uint64_t h = node_hash(child);
+    const uint64_t h = hash(child);
     for (const auto& v : check::check_history(child.s, child.seen, 0)) note_violation(v.invariant, r);
     note_warnings(child, r);
     if (h == 0 || checked_[slot(h)] != h) {
@@ -468,6 +478,7 @@ class BfsExplorer {
   std::vector<check::Violation> root_violations_;
   Node node_, child_;  // the state being expanded, and the child being built (reused: no allocation per state)
   ExploreResult res_;
+  Symmetry sym_;   // the renamings symmetry reduction uses (ExploreOptions::symmetry)
   bool steps_named_ = false;  // some fault rule is limited to a named step
   // Owned states: hash -> the least cost it was reached at; per level, those not yet expanded
   // (with their least trace) and how many there are.

@@ -59,7 +59,8 @@ double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-uint64_t node_hash(const Node& n) { return state_hash(n.s) ^ (context_hash(n.ctx) * 0x9e3779b97f4a7c15ull); }
+uint64_t node_hash(uint64_t state, uint64_t context) { return state ^ (context * 0x9e3779b97f4a7c15ull); }
+uint64_t node_hash(const Node& n) { return node_hash(state_hash(n.s), context_hash(n.ctx)); }
 
 Node start_state(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& prefix) {
   Node n;

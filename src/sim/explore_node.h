@@ -28,6 +28,8 @@ uint64_t context_hash(const OpContext& c);
 
 // The identity of a state for deduplication: the whole System and the runner's context.
 uint64_t node_hash(const Node& n);
+// The same from the two hashes it combines: state_hash(n.s) and context_hash(n.ctx).
+uint64_t node_hash(uint64_t state, uint64_t context);
 
 // The parts of the record no check reads again once the state has been checked: dmesg lines
 // (never read by the model), WARNs (check_history reads only those after the parent's) and

@@ -258,7 +258,32 @@ class Hasher {
 
 }  // namespace
 
-uint64_t state_hash(const System& s) {
+uint64_t containers_hash(const System& s, const std::vector<vfio::ContainerId>& to) {
+  const auto& v = s.kernel.vfio;
+  Hasher h;
+  auto slot = [&](vfio::ContainerId c) { return c != vfio::kNone && c < to.size() ? to[c] : c; };
+  if (to.empty()) {
+    h.add(v.containers);
+  } else {
+    // In the renamed order: slot j holds the container `to` sends there.
+    std::vector<size_t> from(v.containers.size());
+    for (size_t i = 0; i < from.size(); ++i) from[slot(static_cast<vfio::ContainerId>(i))] = i;
+    h.add(v.containers.size());
+    for (size_t j : from) h.add(v.containers[j]);
+  }
+  h.add(v.groups.size());
+  for (const vfio::VfioGroup& g : v.groups) h.add(g.group), h.add(slot(g.container)), h.add(g.drivers);
+  return h.digest();
+}
+
+uint64_t combine_state_hash(uint64_t rest, uint64_t containers) {
+  const uint64_t both[2] = {rest, containers};
+  return XXH3_64bits(both, sizeof both);
+}
+
+uint64_t state_hash(const System& s) { return combine_state_hash(state_hash_rest(s), containers_hash(s, {})); }
+
+uint64_t state_hash_rest(const System& s) {
   Hasher h;
   h.add(s.hw.pcie.root_complexes());
   h.add(s.hw.pcie.functions());
@@ -274,8 +299,6 @@ uint64_t state_hash(const System& s) {
   h.add(s.kernel.iommu.pci_dev_reset_iommu);
   h.add(s.kernel.ctx);
   h.add(s.kernel.smmuv3);
-  h.add(s.kernel.vfio.containers);
-  h.add(s.kernel.vfio.groups);
   h.add(s.kernel.vfio.cdevs);
   h.add(s.kernel.iommufd.ctxs);
   h.add(s.kernel.iommufd.hwpts);

@@ -34,6 +34,8 @@ struct ExploreCli {
   bool no_interleave = false;
   bool por = false;
   bool no_por = false;
+  bool symmetry = false;
+  bool no_symmetry = false;
   unsigned max_vfs = 2;
   std::string ops;
   size_t prefix = 0;
@@ -151,6 +153,10 @@ atslab::cli::Register reg{
       sub.add_flag("--por", o->por,
                    "Partial-order reduction (sleep sets): do not run a transition again after one it commutes with");
       sub.add_flag("--no-por", o->no_por, "No partial-order reduction (the default)");
+      sub.add_flag("--symmetry", o->symmetry,
+                   "Symmetry reduction (the default): states that differ only by the numbering or the names (c0, c1) of VFIO "
+                   "containers are one");
+      sub.add_flag("--no-symmetry", o->no_symmetry, "No symmetry reduction: every state counted as it is");
       sub.add_option("--max-vfs", o->max_vfs, "VFs per PF in the operation alphabet (default 2)")->check(atslab::cli::Unsigned)->check(CLI::Range(0u, 8u));
       sub.add_option("--ops", o->ops, "Operation kinds to explore, e.g. vfio_set_container,vfio_unset_container (default: all)")
           ->check(CLI::Validator([](std::string& s) { return s.empty() ? std::string("names no operation (leave --ops out for all)") : std::string(); },
@@ -198,6 +204,9 @@ atslab::cli::Register reg{
         opt.prefix = o->prefix;
         if (o->por && o->no_por) throw InputError("--por and --no-por: choose one");
         opt.por = o->por;
+        if (o->symmetry && o->no_symmetry) throw InputError("--symmetry and --no-symmetry: choose one");
+        if (o->symmetry) opt.symmetry = true;
+        if (o->no_symmetry) opt.symmetry = false;
         if (!o->ops.empty())
           for (const auto& item : cli::split_commas(o->ops)) {
             auto k = sim::parse_op_name(item);
