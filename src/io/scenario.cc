@@ -11,6 +11,9 @@
 #include <fstream>
 #include <iterator>
 #include <fmt/format.h>
+
+#include <charconv>
+#include <string_view>
 #include <set>
 
 #include "io/input_error.h"
@@ -74,18 +77,20 @@ class Reader {
   T num(const YAML::Node& n, const std::string& field, uint64_t max) const {
     if (!n.IsScalar()) fail(n, field, "expected a number");
     std::string t = n.Scalar();
-    uint64_t v = 0;
-    try {
-      size_t used = 0;
-      v = std::stoull(t, &used, 0);
-      if (used != t.size() || t.front() == '-') throw std::invalid_argument(t);
-    } catch (...) {
-      fail(n, field, fmt::format("expected a number (decimal or 0x hex), got '{}'", t));
-    }
-    // The limit in the base the value was written in: a count is read in decimal, an ID in hex.
+    // Decimal, or hex after 0x: a leading 0 is not octal (YAML 1.2's core schema reads 010 as ten;
+    // strtoull's base 0 read it as eight, silently).
     const bool hex = t.size() > 1 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
-    if (v > max) fail(n, field, hex ? fmt::format("{} is out of range (at most {:#x})", t, max)
-                                    : fmt::format("{} is out of range (at most {})", t, max));
+    const std::string_view digits = hex ? std::string_view(t).substr(2) : std::string_view(t);
+    uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, hex ? 16 : 10);
+    // The limit in the base the value was written in: a count is read in decimal, an ID in hex.
+    auto out_of_range = [&] {
+      fail(n, field, hex ? fmt::format("{} is out of range (at most {:#x})", t, max)
+                         : fmt::format("{} is out of range (at most {})", t, max));
+    };
+    if (digits.empty() || end != digits.data() + digits.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+      fail(n, field, fmt::format("expected a number (decimal or 0x hex), got '{}'", t));
+    if (ec == std::errc::result_out_of_range || v > max) out_of_range();
     return static_cast<T>(v);
   }
 
@@ -129,12 +134,12 @@ uint64_t page_sizes(const Reader& r, const YAML::Node& n, const std::string& fie
       mult = t.back() == 'K' ? 1ull << 10 : t.back() == 'M' ? 1ull << 20 : 1ull << 30;
       t.pop_back();
     }
+    // All of it digits (stoull took "4x" for 4), and no wrap when multiplied.
     uint64_t v = 0;
-    try {
-      v = std::stoull(t) * mult;
-    } catch (...) {
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || v > (uint64_t{1} << 62) / mult)
       r.fail(e, field, "expected a page size such as 4K, 16K, 64K, 2M");
-    }
+    v *= mult;
     if (v < 4096 || (v & (v - 1))) r.fail(e, field, "a page size is a power of two of at least 4K");
     bitmap |= v;
   }

@@ -115,15 +115,23 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
     s.faults.step = what;
     int ret;
     std::string device;
+    bool unfired = false;
     try {
       if (!op.device.empty())
         if (auto d = resolve(s, ctx, op.device)) device = s.kernel.devs[*d].bdf.str();
+      // A step's forced fault that found no call to fail did nothing: say so on the step, or a
+      // reader takes the step for one that survived the failure (a trial user's finding).
+      const auto forced = op.fault.empty() ? std::nullopt : faults::parse_point(op.fault);
+      const uint64_t fired_before = forced ? s.faults.fired[static_cast<size_t>(*forced)] : 0;
       ret = run_op(s, ctx, op);
+      unfired = forced && s.faults.fired[static_cast<size_t>(*forced)] == fired_before;
+      if (unfired) what += fmt::format(" (the forced {} never fired: the step made no call to it)", op.fault);
     } catch (const NestingRefused& e) {
       // A scenario or replay file asked for an interleaving the kernel's locks make impossible.
       throw InputError(fmt::format("step {} ({}): {}", i, what, e.what()));
     }
     step(what, ret, nested_descriptions(op), std::move(device));
+    res.steps.back().fault_unfired = unfired;
   }
   res.violations = mon.all();
   res.violated = mon.numbers();

@@ -19,6 +19,7 @@ struct StepResult {
   std::vector<std::string> cpu1;  // what CPU 1 ran inside it, in order (describe of each nested op)
   std::vector<DeviceFinalState> devices;  // every device's truth and belief once the step is over (the report's picture)
   std::string device;  // the BDF of the function the operation named, as it was when the step began ("" for none)
+  bool fault_unfired = false;  // the step forced a fault (Op::fault) and made no call to its point
 };
 
 struct ScenarioResult {

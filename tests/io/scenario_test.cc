@@ -63,6 +63,31 @@ TEST(ScenarioLoader, OutOfRangeLimitInTheValuesBase) {
   EXPECT_NE(dec.find("70000 is out of range (at most 65535)"), std::string::npos) << dec;
   auto hex = error_of("machine:\n  devices:\n    - {name: pf, vendor: 0X18086, device: 1}\n");
   EXPECT_NE(hex.find("0X18086 is out of range (at most 0xffff)"), std::string::npos) << hex;
+  // Past 64 bits is out of range too, not "not a number" (a trial user's vsid of 23 digits).
+  auto huge = error_of("machine:\n  devices:\n    - {name: pf, vendor: 99999999999999999999999, device: 1}\n");
+  EXPECT_NE(huge.find("99999999999999999999999 is out of range (at most 65535)"), std::string::npos) << huge;
+  auto huge_hex = error_of("machine:\n  devices:\n    - {name: pf, vendor: 0x10000000000000000, device: 1}\n");
+  EXPECT_NE(huge_hex.find("is out of range (at most 0xffff)"), std::string::npos) << huge_hex;
+}
+
+TEST(ScenarioLoader, APageSizeIsDigitsAndAUnit) {
+  for (const char* bad : {"4x", "4KK", "K", "99999999999999999999G", "17179869184G"})
+    EXPECT_NE(error_of(std::string("machine:\n  smmus: [{page_sizes: [") + bad + "]}]\n").find("expected a page size"),
+              std::string::npos)
+        << bad;
+}
+
+// Decimal or 0x hex, as the docs say: a leading 0 is not octal (010 was read as 8, and 09 refused).
+TEST(ScenarioLoader, ALeadingZeroIsDecimal) {
+  io::Scenario sc = io::load_scenario(write_temp("s.yaml", "machine:\n  devices:\n    - {name: pf, vendor: 010, device: 09}\n"));
+  ASSERT_EQ(sc.devices.size(), 1u);
+  EXPECT_EQ(sc.devices[0].header.vendor, 10);
+  EXPECT_EQ(sc.devices[0].header.device, 9);
+  for (const char* bad : {"0x", "-1", "+1", "1e3", "0b101", "0o7"})
+    EXPECT_NE(error_of(std::string("machine:\n  devices:\n    - {name: pf, vendor: ") + bad + ", device: 1}\n")
+                  .find("expected a number (decimal or 0x hex)"),
+              std::string::npos)
+        << bad;
 }
 
 TEST(ScenarioLoader, UnknownPortDeviceOperationAndVariant) {

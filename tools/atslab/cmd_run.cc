@@ -173,6 +173,10 @@ atslab::cli::Register reg{
             for (const auto& f : r.failed_expectations) fmt::print("    {}\n", f);
             for (const auto& n : sim::endpoint_non_compliance(r.final)) fmt::print("    non-compliant endpoint in force: {}\n", n);
             for (const auto& line : faults::describe(faults::rule_counts(r.final))) fmt::print("    {}\n", line);
+            // A forced fault that failed nothing, said without --log too (which prints every step).
+            if (!o->log)
+              for (const auto& st : r.steps)
+                if (st.fault_unfired) fmt::print("    step: {} -> {}\n", st.what, st.ret);
             // Where each invariant first broke, then what the run left per device: truth beside belief.
             if (!o->log)
               for (const auto* bad : first_violations(r.violations))

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
     // output files; explore has its own word on it (--mpi, or a refusal naming it).
     if (job.size > 1 && chosen->get_name() != "explore")
       throw InputError(fmt::format("{}: started by an MPI launcher as one of {} processes; only `explore --mpi` runs "
-                                   "distributed (run {} without mpirun)",
+                                   "distributed (start atslab {} without mpirun)",
                                    chosen->get_name(), job.size, chosen->get_name()));
     return cli::check_stdout(runners[chosen]());
   } catch (const InputError& e) {
