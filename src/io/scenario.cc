@@ -392,6 +392,8 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
       r.fail(n["rc"], "machine.devices[].rc", "a device below a port is on that port's root complex: give rc or port, not both");
     if (n["rc"]) d.rc = r.num<uint16_t>(n["rc"], "machine.devices[].rc", sc.rcs.size() - 1);
     if (n["devfn"]) d.devfn = r.num<uint8_t>(n["devfn"], "machine.devices[].devfn", 0xff);
+    if (auto mark = (n["devfn"] ? n["devfn"] : n).Mark(); !mark.is_null())
+      d.where = fmt::format("{}:{}:{}", sc.path, mark.line + 1, mark.column + 1);
     if (n["hotplug"]) d.hotplug = r.flag(n["hotplug"], "machine.devices[].hotplug");
     if (n["acs"]) d.acs = r.flag(n["acs"], "machine.devices[].acs");
     if (n["lspci"]) {

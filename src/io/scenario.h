@@ -68,6 +68,9 @@ struct DeviceSpec {
   // multi-function device: its header says so and, unless `acs: false`, it has an ACS capability
   // that isolates it from its siblings (pci_acs_enabled reads ACS on multi-function endpoints only).
   bool acs = true;
+  // Where the device's devfn (or, without one, the device) was written: "FILE:LINE:COL", for the
+  // refusals made once the whole machine is known (io/scenario_machine.cc). Empty when built in code.
+  std::string where;
 };
 
 // `machine.lspci` (and `machine.acpi`): a host as its lspci dumps and firmware tables give it. The

@@ -30,6 +30,7 @@ Slot slot_of(const DeviceSpec& d) { return {d.port, d.port.empty() ? d.rc : uint
 // (sim/dump_scan.h); a hand-written machine states its devices, so one that cannot be found is an
 // error. SR-IOV VFs are not scanned (pci_iov_add_virtfn) and are not concerned.
 void check_linux_finds(const Scenario& sc) {
+  auto where = [&](const DeviceSpec& d) { return d.where.empty() ? sc.path : d.where; };
   std::map<std::string, bool> pcie_port;  // the port's name: a root or downstream port, not a PCIe-to-PCI bridge
   for (const auto& p : sc.ports) pcie_port[p.name] = !p.pci_bridge;
   std::map<Slot, const DeviceSpec*> fn0;
@@ -41,24 +42,24 @@ void check_linux_finds(const Scenario& sc) {
     // only_one_child: below a PCIe root or downstream port only device 0 is scanned (its link has
     // no other), unless ARI's function chain reaches further, which a hand-written device lacks.
     if (!d.port.empty() && pcie_port[d.port] && dev != 0)
-      throw InputError(fmt::format("{}: machine.devices: {}: devfn {:#04x} is device {} below port {}, but Linux scans only "
-                                   "device 0 below a PCIe root or downstream port (only_one_child in drivers/pci/probe.c): "
+      throw InputError(fmt::format("{}: machine.devices[].devfn: {}: devfn {:#04x} is device {} below port {}, but Linux scans "
+                                   "only device 0 below a PCIe root or downstream port (only_one_child in drivers/pci/probe.c): "
                                    "give devfn 0 to 7",
-                                   sc.path, d.name, *d.devfn, dev, d.port));
+                                   where(d), d.name, *d.devfn, dev, d.port));
     if (fn == 0) continue;
     // pci_scan_slot stops at a slot whose function 0 does not answer (bare metal; only a hypervisor
     // that passes functions through one by one has such slots), and reads function 0's header for
     // the multi-function bit before it looks further; both at boot and at a hot-add's rescan.
     auto it = fn0.find(slot_of(d));
     if (it == fn0.end())
-      throw InputError(fmt::format("{}: machine.devices: {}: devfn {:#04x} is function {} of a slot without function 0, "
+      throw InputError(fmt::format("{}: machine.devices[].devfn: {}: devfn {:#04x} is function {} of a slot without function 0, "
                                    "and Linux's pci_scan_slot finds no function of such a slot: add function 0 "
                                    "(devfn {:#04x}) or give {} devfn {:#04x}",
-                                   sc.path, d.name, *d.devfn, fn, *d.devfn & 0xf8, d.name, *d.devfn & 0xf8));
+                                   where(d), d.name, *d.devfn, fn, *d.devfn & 0xf8, d.name, *d.devfn & 0xf8));
     if (it->second->hotplug && !d.hotplug)
-      throw InputError(fmt::format("{}: machine.devices: {}: present at boot beside its slot's function 0 {}, which is "
-                                   "hot-plugged: the boot's scan stops at the missing function 0 (give {} hotplug: true too)",
-                                   sc.path, d.name, it->second->name, d.name));
+      throw InputError(fmt::format("{}: machine.devices[].devfn: {}: present at boot beside its slot's function 0 {}, which "
+                                   "is hot-plugged: the boot's scan stops at the missing function 0 (give {} hotplug: true too)",
+                                   where(d), d.name, it->second->name, d.name));
   }
 }
 }  // namespace

@@ -102,6 +102,8 @@ TEST(ScenarioLoad, RefusesADeviceOtherThanDeviceZeroBelowAPciePort) {
 )");
   EXPECT_NE(m.find("b: devfn 0x09 is device 1 below port rp0"), std::string::npos) << m;
   EXPECT_NE(m.find("only_one_child"), std::string::npos) << m;
+  // Where: b's devfn, line 5 of the file (machine:, ports, devices, a, b), as the loader's errors say it.
+  EXPECT_NE(m.find("m.yaml:5:35: machine.devices[].devfn: b:"), std::string::npos) << m;
   // The same below a switch's downstream port.
   m = refusal(R"(  ports: [{name: rp0}, {name: dsp, below: rp0}]
   devices:
