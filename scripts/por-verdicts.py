@@ -13,7 +13,7 @@ it may reach a state only at its full depth where the unreduced one also reached
 to spare (never a state the other does not reach: the verdicts would differ); under symmetry
 reduction states equal up to renaming count once, which is the point -- they are printed.
 
-usage: por-verdicts.py ATSLAB [--reduction por|symmetry] [--depth N] [--variants a,b] [--jobs N]
+usage: por-verdicts.py ATSLAB [--reduction por|symmetry|both] [--depth N] [--variants a,b] [--jobs N]
                         [--scenario NAME ...] [--faults all] [--no-interleave]
 """
 import argparse
@@ -38,7 +38,9 @@ REDUCTION = "por"  # the reduction compared: its flag is --REDUCTION, and --no-R
 
 def explore(atslab, scenario, variant, depth, on):
     cmd = [atslab, "explore", scenario, "--variant", variant, "--depth", str(depth), "--all", "--json"] + EXTRA
-    cmd.append(f"--{REDUCTION}" if on else f"--no-{REDUCTION}")
+    # "both": partial-order reduction on top of symmetry reduction, against neither.
+    for flag in (["por", "symmetry"] if REDUCTION == "both" else [REDUCTION]):
+        cmd.append(f"--{flag}" if on else f"--no-{flag}")
     t0 = time.monotonic()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     r = json.loads(out)["results"][0]
@@ -70,7 +72,7 @@ def main():
     ap.add_argument("--scenario", action="append", default=[])
     ap.add_argument("--faults", help="passed to every search (e.g. all): forced faults are transitions too")
     ap.add_argument("--no-interleave", action="store_true", help="passed to every search")
-    ap.add_argument("--reduction", choices=["por", "symmetry"], default="por", help="the reduction compared")
+    ap.add_argument("--reduction", choices=["por", "symmetry", "both"], default="por", help="the reduction compared")
     args = ap.parse_args()
     global REDUCTION
     REDUCTION = args.reduction
@@ -84,7 +86,7 @@ def main():
     jobs = [(s, v, DEPTHS.get(os.path.basename(s)[:-5], args.depth)) for s in scenarios for v in args.variants.split(",")]
     failed = 0
     totals = [0, 0, 0, 0, 0]
-    no = "-no" + ("por" if REDUCTION == "por" else "sym")
+    no = "-no" + {"por": "por", "symmetry": "sym", "both": "red"}[REDUCTION]
     print(f"{'scenario':<40} {'variant':<10} {'d':>2} {'unique':>8} {'unique' + no:>12} {'trans':>9} {'trans' + no:>11} "
           f"{'skipped':>9} {'s':>5} {'s' + no:>7}  verdict")
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
