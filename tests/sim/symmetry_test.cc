@@ -242,6 +242,15 @@ TEST(Symmetry, NoExchangeOfNamesWhenAFaultRuleNamesAStep) {
   EXPECT_FALSE(symmetry_of(lopsided, {}).any());
 }
 
+// The verdicts of two searches agree: the same invariants, each with a shortest trace as long.
+void expect_same_verdicts(const ExploreResult& a, const ExploreResult& b) {
+  ASSERT_EQ(a.found.size(), b.found.size());
+  for (const auto& [inv, cx] : b.found) {
+    ASSERT_TRUE(a.found.count(inv)) << inv;
+    EXPECT_EQ(a.found.at(inv).trace.size(), cx.trace.size()) << inv;
+  }
+}
+
 // Every trace the reduced search reports is one it ran: replayed from the booted state, it breaks
 // its invariant, and it is as long as the unreduced search's.
 TEST(Symmetry, ReportedTracesReplayAndAreAsShortAsWithout) {
@@ -254,10 +263,8 @@ TEST(Symmetry, ReportedTracesReplayAndAreAsShortAsWithout) {
   EXPECT_TRUE(with.symmetry);
   EXPECT_LT(with.unique, without.unique);
   ASSERT_FALSE(with.found.empty());
-  ASSERT_EQ(with.found.size(), without.found.size());
+  expect_same_verdicts(with, without);
   for (const auto& [inv, cx] : with.found) {
-    ASSERT_TRUE(without.found.count(inv)) << inv;
-    EXPECT_EQ(cx.trace.size(), without.found.at(inv).trace.size()) << inv;
     Node n = start_state(sc, AtsVariant::Upstream, with.prefix);
     bool hit = false;
     for (const Op& op : cx.trace) {
@@ -282,11 +289,7 @@ TEST(Symmetry, BothEnginesAgreeUnderSymmetry) {
   const ExploreResult dfs = explore(sc, AtsVariant::Upstream, opt), bfs = explore_distributed(sc, AtsVariant::Upstream, opt, one);
   EXPECT_EQ(bfs.unique, dfs.unique);
   EXPECT_EQ(bfs.exhausted, dfs.exhausted);
-  ASSERT_EQ(bfs.found.size(), dfs.found.size());
-  for (const auto& [inv, cx] : dfs.found) {
-    ASSERT_TRUE(bfs.found.count(inv));
-    EXPECT_EQ(bfs.found.at(inv).trace.size(), cx.trace.size()) << inv;
-  }
+  expect_same_verdicts(bfs, dfs);
 }
 
 // With partial-order reduction on top, sleep sets are read through the names' exchange: the
@@ -303,11 +306,7 @@ TEST(Symmetry, WithPartialOrderReductionTheVerdictsStay) {
   const ExploreResult both = explore(sc, AtsVariant::FailEarly, opt);
   EXPECT_EQ(both.exhausted, plain.exhausted);
   EXPECT_EQ(both.depth_reached, plain.depth_reached);
-  ASSERT_EQ(both.found.size(), plain.found.size());
-  for (const auto& [inv, cx] : plain.found) {
-    ASSERT_TRUE(both.found.count(inv));
-    EXPECT_EQ(both.found.at(inv).trace.size(), cx.trace.size()) << inv;
-  }
+  expect_same_verdicts(both, plain);
   EXPECT_LT(both.unique, plain.unique);
 }
 
