@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sim/explore_node.h"
+#include "sim/op_kinds.h"
 #include "sim/state_hash.h"
 
 namespace atslab::sim {
@@ -16,11 +17,8 @@ void swap_name(std::string& name, const Symmetry& sym) {
   else if (name == sym.b) name = sym.a;
 }
 
-// The operations that read Op::container (the others carry the default, unread).
-bool names_container(OpKind k) {
-  return k == OpKind::VfioSetContainer || k == OpKind::VfioSetIommu || k == OpKind::VfioMapUnmap || k == OpKind::VfioMap ||
-         k == OpKind::VfioUnmap;
-}
+// The operations that read Op::container (the others carry the default, unread): op_kinds' table.
+bool names_container(OpKind k) { return uses(k, OpField::Container); }
 
 bool identity(const std::vector<vfio::ContainerId>& to) {
   for (size_t i = 0; i < to.size(); ++i)
