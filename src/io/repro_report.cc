@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "io/fault_plan.h"
+#include "sim/path_repro.h"
 #include "linux/kernel/record.h"
 
 namespace atslab::io {
@@ -116,6 +117,15 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
         out += fmt::format("  #{:<2} {} : {}  [after: {}]\n", v.invariant, v.objects, v.detail, v.step);
     }
     out += "\n";
+  }
+  const bool path = !results.empty() && !sim::path_description(results.front().scenario).empty();
+  if (path && results.front().iommu != hw::pcie::IommuKind::Smmuv3) {
+    // A path behind VT-d / AMD: no invalidation arrays, and none of the seed's VF re-creation.
+    out += fmt::format("{:<18} {:>5}  {:<16} {:<8} {:<13} {}\n", "VARIANT", "WARNS", "INVARIANTS", "VF ATS", "ATTACH FAIL", "VF USABLE");
+    for (const auto& r : results)
+      out += fmt::format("{:<18} {:>5}  {:<16} {:<8} {:<13} {}\n", row_name(r), r.final.record.warnings.size(),
+                         numbers(r.violated), r.vf_ats_enabled ? "on" : "off", yn(r.attach_failed), yn(r.vf_usable));
+    return out + fault_lines(results);
   }
   if (!results.empty() && results.front().iommu != hw::pcie::IommuKind::Smmuv3) {
     // VT-d / AMD: no invalidation arrays; what matters is the rbtree UAF and the VFs' second creation.

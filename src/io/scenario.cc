@@ -97,8 +97,10 @@ class Reader {
   bool flag(const YAML::Node& n, const std::string& field) const {
     if (!n.IsScalar()) fail(n, field, "expected true or false");
     const std::string& t = n.Scalar();
-    if (t == "true" || t == "yes") return true;
-    if (t == "false" || t == "no") return false;
+    // YAML 1.2's core schema, as for numbers: yes, no, on, off, 1 and 0 are not flags (yes was
+    // read as one while 1 was refused, which a user took for a silent default).
+    if (t == "true") return true;
+    if (t == "false") return false;
     fail(n, field, fmt::format("expected true or false, got '{}'", t));
   }
 

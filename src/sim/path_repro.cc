@@ -43,6 +43,29 @@ bool dma_goes_where_the_core_says(const System& end, pci::DevId dev) {
   return t == iommu::DomainType::Identity ? ret == 0 : ret != 0;
 }
 
+// The operations that move a device or a PASID between domains: the table's ATTACH FAIL is
+// theirs. A failed DMA or ioctl of another kind makes the device unusable, not an attach failed.
+bool attaches(OpKind k) {
+  switch (k) {
+    case OpKind::Bind:
+    case OpKind::VfioSetContainer:
+    case OpKind::VfioSetIommu:
+    case OpKind::VfioUnsetContainer:
+    case OpKind::HotplugAdd:
+    case OpKind::AttachOwnDomain:
+    case OpKind::DetachOwnDomain:
+    case OpKind::GroupSetType:
+    case OpKind::IommufdAttach:
+    case OpKind::IommufdDetach:
+    case OpKind::IommufdUnbind:
+    case OpKind::PasidAttach:
+    case OpKind::PasidDetach:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 io::Scenario always_on_scenario() {
@@ -286,19 +309,19 @@ ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
 
   ReproResult r;
   r.variant = v;
+  r.scenario = opt.scenario;
   r.iommu = opt.iommu;
   r.quirk_phase = res.final.kernel.pci_switches.no_ats_quirk_phase;
   r.violations = std::move(res.violations);
   r.violated = std::move(res.violated);
   r.atc_inv_to_ats_disabled = res.atc_inv_to_ats_disabled;
-  bool dma_ok = true;
+  bool all_ok = true;
   for (size_t i = 0; i < res.steps.size(); ++i) {
     const StepResult& st = res.steps[i];
     r.steps.push_back(fmt::format("{} -> {}", st.what, st.ret));
-    r.attach_failed |= st.ret != 0;
-    // Step 0 is the boot; step i ran the workload's operation i - 1.
-    if (i > 0 && (sc.workload[i - 1].kind == OpKind::DeviceDma || sc.workload[i - 1].kind == OpKind::PasidDma))
-      dma_ok &= st.ret == 0;
+    all_ok &= st.ret == 0;
+    // Step 0 is the boot (its default-domain attaches); step i ran the workload's operation i - 1.
+    if (i == 0 || attaches(sc.workload[i - 1].kind)) r.attach_failed |= st.ret != 0;
   }
   r.final = std::move(res.final);
   const auto dev = [&]() -> std::optional<pci::DevId> {
@@ -310,7 +333,7 @@ ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
   r.probe_failed = !dev || *dev >= probed.size() || !probed[*dev].probed;
   if (dev) r.vf_ats_enabled = hw::pcie::ats_control(r.final.hw.pcie.fn(r.final.kernel.devs[*dev].fn).cfg).enabled;
   const bool parted = std::find(r.violated.begin(), r.violated.end(), 24) != r.violated.end();
-  r.vf_usable = dev && !r.probe_failed && !r.attach_failed && dma_ok && !parted && dma_goes_where_the_core_says(r.final, *dev);
+  r.vf_usable = dev && !r.probe_failed && all_ok && !parted && dma_goes_where_the_core_says(r.final, *dev);
   return r;
 }
 

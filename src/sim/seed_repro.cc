@@ -100,6 +100,7 @@ ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   if (opt.legacy_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   const int iterations = opt.iterations;
   auto& r = run.result();
+  r.scenario = opt.scenario;
 
   s.faults.step = "boot";
   pci::boot(s);

@@ -12,6 +12,8 @@
 
 namespace atslab::sim {
 
+enum class ReproScenario : uint8_t;
+
 struct ReproResult {
   policy::AtsVariant variant{};
   System final;                             // the machine at the end, with its whole record
@@ -20,9 +22,11 @@ struct ReproResult {
   size_t atc_inv_to_ats_disabled = 0;        // ATC_INVs from invalidation arrays to endpoints with ATS off
   bool vf_ats_enabled = false;               // the VF's ATS Enable bit while VFIO owns it
   bool probe_failed = false;                 // the PF's (at boot) or the VF's IOMMU probe failed
-  bool attach_failed = false;                // a VFIO attach (or the default domain) failed
+  bool attach_failed = false;                // a VFIO attach (or the default domain) failed; on a path, an
+                                             // operation that attaches (a domain, or a PASID) returned an error
   bool vf_usable = false;                    // VFIO could attach it and map DMA for it, and its DMA reached the mapping
   hw::pcie::IommuKind iommu = hw::pcie::IommuKind::Smmuv3;  // the root complex's IOMMU driver
+  ReproScenario scenario{};                  // which scenario ran (a path's table has no seed-only columns)
   policy::QuirkPhase quirk_phase = policy::QuirkPhase::Final;
   bool rbtree_uaf = false;                   // VT-d: a freed info was read from the device rbtree
   bool recreate_probe_failed = false;        // VT-d/AMD: a VF's IOMMU probe failed when the VFs were created again

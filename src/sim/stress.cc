@@ -305,6 +305,9 @@ StressResult run_stress(const io::Scenario& sc, policy::AtsVariant v, const Stre
   res.warnings = s.record.warnings.size();
   for (size_t i = 0; i < s.record.warnings.size() && i < 16; ++i)
     res.warning_sites.push_back(std::string(kernel::name(s.record.warnings[i].function)));
+  for (const auto& w : s.record.warnings)
+    ++res.warnings_by_site[fmt::format("{} at {}: WARN_ON({})", w.line ? fmt::format("{}:{}", w.file, w.line) : w.file,
+                                       kernel::name(w.function), w.condition)];
   res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
   res.non_compliance = endpoint_non_compliance(s);
   res.fault_rules = faults::rule_counts(s);

@@ -37,6 +37,9 @@ struct StressResult {
   std::map<std::string, size_t> commands_by_kind;  // SMMU commands issued, by name
   size_t warnings = 0;
   std::vector<std::string> warning_sites;          // "pci_disable_ats" per WARN, first 16
+  // Every WARN by where it fired and what it tested, as its splat's first lines say it:
+  // "drivers/pci/ats.c:132 at pci_disable_ats: WARN_ON(!dev->ats_enabled)" -> n.
+  std::map<std::string, size_t> warnings_by_site;
   std::map<int, FirstViolation> first;             // by invariant number
   size_t atc_inv_to_ats_disabled = 0;
   size_t interleaved = 0;  // operations CPU 1 ran inside another at an interleaving point

@@ -90,6 +90,19 @@ TEST(ScenarioLoader, ALeadingZeroIsDecimal) {
         << bad;
 }
 
+// A flag is true or false, as YAML 1.2's core schema has it: `yes` was read as true while `1` was
+// refused, so a trial user took one of them for a silent default.
+TEST(ScenarioLoader, AFlagIsTrueOrFalse) {
+  io::Scenario sc = io::load_scenario(write_temp("f.yaml", "machine:\n  devices:\n    - {name: pf, vendor: 1, device: 2, acs: false}\n"));
+  ASSERT_EQ(sc.devices.size(), 1u);
+  EXPECT_FALSE(sc.devices[0].acs);
+  for (const char* bad : {"yes", "no", "on", "1", "0", "True"})
+    EXPECT_NE(error_of(std::string("machine:\n  devices:\n    - {name: pf, vendor: 1, device: 2, acs: ") + bad + "}\n")
+                  .find(std::string("machine.devices[].acs: expected true or false, got '") + bad + "'"),
+              std::string::npos)
+        << bad;
+}
+
 TEST(ScenarioLoader, UnknownPortDeviceOperationAndVariant) {
   EXPECT_NE(error_of("machine:\n  devices:\n    - {name: pf, port: nowhere, vendor: 1, device: 2}\n").find("no port named 'nowhere'"), std::string::npos);
   EXPECT_NE(error_of(kMachine + "workload:\n  - {op: sriov_enable, device: ghost, vfs: 1}\n").find("no device named 'ghost'"), std::string::npos);

@@ -67,6 +67,21 @@ TEST(Stress, SeedBugUnderUpstreamOnlyAndItsPrefixReplays) {
   }
 }
 
+// Every WARN is counted under the site its splat names (file:line, function, condition), so the
+// text output can say which WARNs the WARNS column counts.
+TEST(Stress, WarningsAreCountedBySiteAsTheirSplatsNameThem) {
+  auto sc = seed_scenario();
+  StressOptions opt{.seed = 1, .ops = 300};
+  const auto up = run_stress(sc, policy::AtsVariant::Upstream, opt);
+  ASSERT_GT(up.warnings, 0u);
+  size_t sum = 0;
+  for (const auto& [site, n] : up.warnings_by_site) sum += n;
+  EXPECT_EQ(sum, up.warnings);
+  EXPECT_TRUE(up.warnings_by_site.count("drivers/pci/ats.c:132 at pci_disable_ats: WARN_ON(!dev->ats_enabled)"))
+      << "the seed's WARN, as format_warning prints its first lines";
+  EXPECT_TRUE(run_stress(sc, policy::AtsVariant::SeriesV3, opt).warnings_by_site.empty());
+}
+
 // The observer sees boot and every operation once, in order, with the record's
 // events split between them without gap or overlap, and every violation.
 TEST(Stress, ObserverSeesEveryStepAndEveryEvent) {

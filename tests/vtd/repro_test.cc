@@ -76,6 +76,21 @@ TEST(VtdRepro, TextTableHasTheUafColumnAndJsonNamesTheIommu) {
   EXPECT_EQ(j["variants"][0]["rbtree_uaf"], true);
 }
 
+// A path behind VT-d or AMD-Vi has no VF re-creation and walks no rbtree: its table leaves the
+// seed's columns out. ATTACH FAIL is an attach's failure, not any step's.
+TEST(VtdRepro, APathsTableHasNoSeedColumnsAndAttachFailIsAnAttachs) {
+  std::vector<ReproResult> rs;
+  rs.push_back(run_seed_repro(AtsVariant::Upstream, {.scenario = ReproScenario::Pasid, .iommu = IommuKind::Amd}));
+  const std::string text = io::repro_text(rs, false);
+  EXPECT_EQ(text.find("RBTREE UAF"), std::string::npos);
+  EXPECT_EQ(text.find("RE-CREATE"), std::string::npos);
+  EXPECT_NE(text.find("ATTACH FAIL"), std::string::npos);
+  EXPECT_TRUE(rs[0].attach_failed) << "AMD-Vi's paging domain has no set_dev_pasid: the PASID attach is -EOPNOTSUPP";
+  // The seed's own table behind VT-d keeps them.
+  rs.assign(1, run_seed_repro(AtsVariant::Upstream, {.iommu = IommuKind::Vtd}));
+  EXPECT_NE(io::repro_text(rs, false).find("RE-CREATE PROBE FAIL"), std::string::npos);
+}
+
 TEST(MixedIommus, EachRootComplexProbesThroughItsOwnDriver) {
   System s;
   hw::pcie::FnId fns[3];

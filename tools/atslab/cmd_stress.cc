@@ -44,7 +44,7 @@ atslab::cli::Register reg{
       sub.add_option("scenario", o->scenario, "Scenario file (its machine and kernel; its workload is not used)")->required();
       sub.add_option("--variant", o->variant, "A variant, or all (side by side)");
       sub.add_option("--workload", o->workload,
-                     "mixed (default), iova-stress, sriov-churn, domain-churn or hotplug: its set-up, then its mix of operations");
+                     "One of " + atslab::sim::workload_names() + " (default mixed): its set-up, then its mix of operations");
       sub.add_option("--seed", o->seed, "RNG seed: the same seed gives the same run")->check(atslab::cli::Unsigned);
       auto* ops = sub.add_option("--ops", o->ops, "Random operations after the workload's set-up, 1 to 1000000000 (default 1000)")
                       ->check(atslab::cli::Unsigned)
@@ -134,6 +134,7 @@ atslab::cli::Register reg{
                          {"seed", r.seed}, {"ops", r.ops},
                          {"ops_by_kind", r.ops_by_kind}, {"errors_by_kind", r.errors_by_kind},
                          {"commands_by_kind", r.commands_by_kind}, {"warnings", r.warnings}, {"warning_sites", r.warning_sites},
+                         {"warnings_by_site", r.warnings_by_site},
                          {"first_violations", firsts}, {"atc_inv_to_ats_disabled", r.atc_inv_to_ats_disabled}, {"interleaved", r.interleaved},
                          {"non_compliance", r.non_compliance},
                          {"faults", plan}, {"fault_rules", faults::to_json(r.fault_rules)},
@@ -154,6 +155,10 @@ atslab::cli::Register reg{
                        j["warnings"].get<size_t>(), inv.empty() ? "-" : inv, j["atc_inv_to_ats_disabled"].get<size_t>(),
                        j["ops_per_second"].get<double>());
           }
+          // Where each variant's WARNs fired: the column counts them, this says which they are.
+          for (const auto& j : out)
+            for (const auto& [site, n] : j["warnings_by_site"].items())
+              fmt::print("  {}: {} x WARNING: {}\n", j["variant"].get<std::string>(), n.get<size_t>(), site);
           for (const auto& j : out)
             for (const auto& n : j["non_compliance"])
               fmt::print("  {}: non-compliant endpoint in force: {}\n", j["variant"].get<std::string>(), n.get<std::string>());
