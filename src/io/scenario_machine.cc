@@ -150,10 +150,20 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
     names[d.name] = t.add_function(rc, parent, devfn, std::move(cfg), d.name, d.hotplug);
   }
   t.finalize();
-  if (!t.bus_overflow().empty()) throw InputError(fmt::format("{}: machine: {}", sc.path, t.bus_overflow()));
+  // A whole-machine refusal points at the device the user wrote that runs past the limit or
+  // clashes (a VF at its PF; a port has no mark of its own, so the file alone).
+  auto where = [&](FnId fn) {
+    if (fn == kNoFn) return sc.path;
+    const auto& f = t.fn(fn);
+    const FnId named = f.is_vf() ? f.pf : fn;
+    for (const auto& d : sc.devices)
+      if (names.count(d.name) && names.at(d.name) == named && !d.where.empty()) return d.where;
+    return sc.path;
+  };
+  if (!t.bus_overflow().empty()) throw InputError(fmt::format("{}: machine: {}", where(t.bus_overflow_at()), t.bus_overflow()));
   if (auto clash = t.address_conflict())
     throw InputError(fmt::format("{}: no PCI hierarchy can hold this machine: {} (give devices their own port, devfn or "
-                                 "SR-IOV routing)", sc.path, *clash));
+                                 "SR-IOV routing)", where(t.conflicting_functions()->second), *clash));
   return t;
 }
 

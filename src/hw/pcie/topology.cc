@@ -137,10 +137,12 @@ unsigned Topology::number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next)
     if (fns_[i].rc == rc && fns_[i].parent == bridge && !fns_[i].is_vf()) children.push_back(i);
   std::sort(children.begin(), children.end(), [&](FnId a, FnId b) { return fns_[a].bdf.devfn < fns_[b].bdf.devfn; });
   // Numbers past 255 do not exist: the machine is reported (bus_overflow()), its buses stop at 255.
-  auto overflow = [&](unsigned b) {
-    if (b > 0xff && bus_overflow_.empty())
+  auto overflow = [&](unsigned b, FnId at) {
+    if (b > 0xff && bus_overflow_.empty()) {
       bus_overflow_ = fmt::format("segment {} needs more than 256 bus numbers (bridges and the buses SR-IOV VFs cross into)",
-                              rcs_[rc].domain);
+                                  rcs_[rc].domain);
+      bus_overflow_at_ = at;
+    }
   };
   // Endpoints first: a PF's VFs may spill onto the following bus numbers.
   for (FnId c : children) {
@@ -150,14 +152,14 @@ unsigned Topology::number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next)
       unsigned total = std::min<unsigned>(cfg.read16(pos + sriov::kTotalVf), kMaxVfSlots);
       unsigned extra = virtfn_extra_buses(fns_[c].bdf, cfg.read16(pos + sriov::kVfOffset),
                                           cfg.read16(pos + sriov::kVfStride), total);
-      overflow(bus + extra);
+      overflow(bus + extra, c);
       next = std::max(next, std::min(0xffu, bus + extra));
     }
   }
   for (FnId c : children) {
     if ((fns_[c].cfg.read8(hdr::kHeaderType) & 0x7f) != hdr::kTypeBridge) continue;
     unsigned secondary = next + 1;
-    overflow(secondary);
+    overflow(secondary, c);
     secondary = std::min(secondary, 0xffu);
     next = number_bus(rc, c, secondary, secondary);
     auto& cfg = fns_[c].cfg;
@@ -202,26 +204,37 @@ void Topology::finalize(BusNumbers numbering) {
 }
 
 std::optional<std::string> Topology::address_conflict() const {
-  std::map<uint32_t, FnId> seen;  // segment << 16 | routing ID
+  const auto pair = conflicting_functions();
+  if (!pair) return std::nullopt;
   auto name = [&](FnId id) {
     const Function& f = fns_[id];
     return f.is_vf() ? fns_[f.pf].label + " VF " + std::to_string(f.vf_index) : f.label;
   };
+  return routing_bdf(pair->second).str() + " would be both '" + name(pair->first) + "' and '" + name(pair->second) + "'";
+}
+
+Bdf Topology::routing_bdf(FnId id) const {
+  const Function& f = fns_[id];
+  if (!f.is_vf()) return f.bdf;
+  // Where VF Enable will place it (First VF Offset and VF Stride do not depend on NumVFs here).
+  const Function& pf = fns_[f.pf];
+  const uint16_t pos = find_ext_cap(pf.cfg, ext_cap::kSriov);
+  return virtfn_bdf(pf.bdf, pf.cfg.read16(pos + sriov::kVfOffset), pf.cfg.read16(pos + sriov::kVfStride), f.vf_index);
+}
+
+std::optional<std::pair<FnId, FnId>> Topology::conflicting_functions() const {
+  std::map<uint32_t, FnId> seen;  // segment << 16 | routing ID
   for (FnId id = 0; id < fns_.size(); ++id) {
     const Function& f = fns_[id];
-    Bdf at = f.bdf;
+    const Bdf at = routing_bdf(id);
     if (f.is_vf()) {
-      // Where VF Enable will place it (First VF Offset and VF Stride do not depend on NumVFs here).
-      const Function& pf = fns_[f.pf];
-      const uint16_t pos = find_ext_cap(pf.cfg, ext_cap::kSriov);
-      at = virtfn_bdf(pf.bdf, pf.cfg.read16(pos + sriov::kVfOffset), pf.cfg.read16(pos + sriov::kVfStride), f.vf_index);
       // Under firmware's bus numbers a VF past the end of its PF's bus range is never enabled
       // (sriov_enable: "can't enable %d VFs (bus %02x out of range of %pR)"), so it takes no
       // routing ID. Numbered depth-first, every VF's bus is reserved.
-      if (numbering_ == BusNumbers::Firmware && (at.bus < pf.bdf.bus || at.bus > bus_end(f.pf))) continue;
+      if (numbering_ == BusNumbers::Firmware && (at.bus < fns_[f.pf].bdf.bus || at.bus > bus_end(f.pf))) continue;
     }
     auto [it, fresh] = seen.try_emplace(uint32_t{at.domain} << 16 | at.rid(), id);
-    if (!fresh) return at.str() + " would be both '" + name(it->second) + "' and '" + name(id) + "'";
+    if (!fresh) return std::pair{it->second, id};
   }
   return std::nullopt;
 }

@@ -45,6 +45,9 @@ class Topology {
   // enables TotalVFs (hot-plug slots and VF slots included), which no real hierarchy can have.
   // "0000:01:00.0 would be both 'nic0' and 'nic1'" for the first such pair, or nullopt.
   std::optional<std::string> address_conflict() const;
+  // The same pair as functions (the one found first, then the one that clashes with it; a VF
+  // slot for a VF), for an error that points at what the user wrote.
+  std::optional<std::pair<FnId, FnId>> conflicting_functions() const;
 
   // Config cycles. An absent function reads all ones and ignores writes.
   uint32_t config_read(FnId fn, uint16_t off, unsigned width) const;
@@ -75,6 +78,8 @@ class Topology {
   // After finalize: "" or why the bus numbers a segment needs run past 255 (bridges and the buses
   // SR-IOV VFs cross into), which no real hierarchy can number.
   const std::string& bus_overflow() const { return bus_overflow_; }
+  // The function whose buses ran past 255 first (a bridge, or a PF whose VFs cross buses), or kNoFn.
+  FnId bus_overflow_at() const { return bus_overflow_at_; }
   // After finalize(BusNumbers::Firmware): what is wrong with the bus numbers kept, one line each
   // ("bridge 0000:00:1c.0's secondary bus 05 is outside [bus 02-04], the range of the bus it sits
   // on"): a bridge whose range leaves its parent's or overlaps a sibling's, a function off its
@@ -89,6 +94,8 @@ class Topology {
   bool operator==(const Topology&) const = default;
 
  private:
+  // A function's routing ID: its own, or for a VF slot where VF Enable will place it.
+  Bdf routing_bdf(FnId id) const;
   unsigned number_bus(RcId rc, FnId bridge, unsigned bus, unsigned next);
   void sriov_control_written(FnId pf, uint16_t sriov_pos, uint16_t old_ctrl);
   // Rebuilds the address index; called wherever a function appears, leaves or moves.
@@ -102,6 +109,7 @@ class Topology {
 
   bool finalized_ = false;
   std::string bus_overflow_;
+  FnId bus_overflow_at_ = kNoFn;
   BusNumbers numbering_ = BusNumbers::DepthFirst;
   std::vector<std::string> bus_problems_;
 };
