@@ -296,7 +296,10 @@ bool path_runs_behind(ReproScenario which, hw::pcie::IommuKind iommu) {
 bool path_resets(ReproScenario which) {
   if (path_description(which).empty()) return false;
   for (const auto& op : path_scenario(which).workload)
-    if (op.kind == OpKind::Reset || op.kind == OpKind::VfioReset) return true;
+    // A cdev's bind and close reset the function too (vfio_pci_core_enable / _disable).
+    if (op.kind == OpKind::Reset || op.kind == OpKind::VfioReset || op.kind == OpKind::IommufdBind ||
+        op.kind == OpKind::IommufdUnbind)
+      return true;
   return false;
 }
 

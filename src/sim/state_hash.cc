@@ -153,7 +153,7 @@ class Hasher {
   void add(const vfio::Type1Domain& d) { add(d.domain), add(d.groups); }
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domains), add(c.dma); }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers); }
-  void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached); }
+  void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached), add(b.reset_works); }
   void add(const iommufd::IoasMapping& m) { add(m.paddr), add(m.size); }
   void add(const iommufd::Ctx& c) { add(c.ioas); }
   void add(const iommufd::Hwpt& h) { pod(h.ictx, h.domain, h.users, h.live, h.nest_parent, h.viommu); }

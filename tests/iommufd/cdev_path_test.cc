@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "hw/pcie/atc.h"
+#include "hw/pcie/regs.h"
 #include "hw/smmuv3/ste_layout.h"
 #include "io/scenario.h"
 #include "linux/iommu/iommu.h"
@@ -133,6 +134,67 @@ TEST(IommufdCdev, VfioPciLettingGoOfABoundDeviceClosesItsCdevFirst) {
   EXPECT_EQ(m.group().owner_cnt, 0);
   EXPECT_EQ(m.group().domain, m.group().default_domain);
   EXPECT_TRUE(m.s.record.warnings.empty());
+}
+
+// vfio_pci_core_enable (the bind's first open) and vfio_pci_core_disable (the last close) each
+// reset the function: an FLR written to Device Control. At the bind the group is on its blocking
+// domain already; at the close it is still on its HWPT, so on the 2026 core the reset's done
+// attaches it back there: one more commit-time pci_enable_ats() before the unbind's detach.
+TEST(IommufdCdev, BindAndCloseResetTheFunctionAndTheClosesResetEnablesAtsAgain) {
+  Machine m;
+  const auto flrs_since = [&](size_t from) {
+    size_t n = 0;
+    const hw::pcie::FnId fn = m.s.kernel.devs[m.nic()].fn;
+    const uint16_t devctl = m.s.kernel.devs[m.nic()].pcie_cap + hw::pcie::exp::kDevCtl;
+    for (size_t i = from; i < m.s.record.events.size(); ++i) {
+      const auto& e = m.s.record.events[i];
+      n += e.kind == kernel::EventKind::ConfigWrite && e.dev == fn && e.a == devctl && (e.b & hw::pcie::exp::kDevCtlBcrFlr);
+    }
+    return n;
+  };
+  ASSERT_EQ(m.run(OpKind::IommufdBind), 0);
+  EXPECT_EQ(flrs_since(0), 1u) << "vfio_pci_core_enable's pci_try_reset_function";
+  EXPECT_TRUE(m.s.kernel.vfio.cdevs.at(m.nic()).reset_works);
+  ASSERT_EQ(m.run(OpKind::IommufdHwptAlloc, "h0"), 0);
+  ASSERT_EQ(m.run(OpKind::IommufdAttach, "h0"), 0);
+  const size_t before = m.s.record.events.size();
+  ASSERT_EQ(m.run(OpKind::IommufdUnbind), 0);
+  EXPECT_EQ(flrs_since(before), 1u) << "vfio_pci_core_disable's __pci_reset_function_locked";
+  size_t enables = 0;
+  for (size_t i = before; i < m.s.record.events.size(); ++i)
+    enables += m.s.record.events[i].kind == kernel::EventKind::AttachCommitEnd;
+  EXPECT_EQ(enables, 4u) << "the reset's blocked attach, its attach back to h0, the unbind's detach to blocked, "
+                            "and iommu_device_release_dma_owner's default domain";
+  EXPECT_EQ(m.group().domain, m.group().default_domain);
+  EXPECT_TRUE(m.hw_ats());
+  EXPECT_TRUE(m.s.record.warnings.empty());
+}
+
+// The close's reset is a road to the seed's WARN of its own: its attach back to the HWPT fails
+// pci_enable_ats, the driver records ATS on (upstream), and the unbind's detach to blocked calls
+// pci_disable_ats() on a function whose ATS is off.
+TEST(IommufdCdev, UpstreamTheClosesResetFailingItsEnableMeetsTheSeedsWarnAtTheUnbindsDetach) {
+  Machine m(AtsVariant::Upstream);
+  ASSERT_EQ(m.run(OpKind::IommufdBind), 0);
+  ASSERT_EQ(m.run(OpKind::IommufdHwptAlloc, "h0"), 0);
+  ASSERT_EQ(m.run(OpKind::IommufdAttach, "h0"), 0);
+  ASSERT_EQ(m.run(OpKind::IommufdUnbind, "h0", "pci_enable_ats"), 0);
+  ASSERT_EQ(m.s.record.warnings.size(), 1u);
+  const auto& w = m.s.record.warnings[0];
+  using kernel::KFn;
+  EXPECT_EQ(w.function, KFn::pci_disable_ats);
+  EXPECT_EQ(w.call_trace.back(), KFn::vfio_df_unbind_iommufd);
+  EXPECT_NE(std::find(w.call_trace.begin(), w.call_trace.end(), KFn::iommufd_hw_pagetable_detach), w.call_trace.end())
+      << "the unbind's detach, after the reset";
+  // Rollback fails the reset's attach back: pci_dev_reset_iommu_done's WARN, the device left on
+  // the blocking domain while the core's group->domain is still h0.
+  Machine rb(AtsVariant::Rollback);
+  ASSERT_EQ(rb.run(OpKind::IommufdBind), 0);
+  ASSERT_EQ(rb.run(OpKind::IommufdHwptAlloc, "h0"), 0);
+  ASSERT_EQ(rb.run(OpKind::IommufdAttach, "h0"), 0);
+  ASSERT_EQ(rb.run(OpKind::IommufdUnbind, "h0", "pci_enable_ats"), 0);
+  ASSERT_FALSE(rb.s.record.warnings.empty());
+  EXPECT_EQ(rb.s.record.warnings[0].function, KFn::pci_dev_reset_iommu_done);
 }
 
 TEST(IommufdCdev, UpstreamRecordsAFailedEnableAtAttachAndTheDetachHitsTheSeedsWarn) {

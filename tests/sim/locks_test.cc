@@ -124,8 +124,9 @@ TEST(Locks, EachOperationTakesTheKernelsLocks) {
       // The cdev path (drivers/vfio/device_cdev.c, drivers/iommu/iommufd/device.c): pf.vf1 handed to vfio-pci first.
       {{.kind = K::IommufdBind, .device = "pf.vf1"},
        {{.kind = K::Unbind, .device = "pf.vf1"}, {.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"}},
-       with({LockClass::vfio_dev_set_lock}, attach),
-       "vfio_df_ioctl_bind_iommufd: dev_set->lock; iommu_device_claim_dma_owner's blocked attach under the group mutex"},
+       with({LockClass::device_lock, LockClass::vfio_dev_set_lock}, attach),
+       "vfio_df_ioctl_bind_iommufd: dev_set->lock; iommu_device_claim_dma_owner's blocked attach under the group mutex; "
+       "vfio_pci_core_enable's pci_try_reset_function (device_lock)"},
       {{.kind = K::IommufdHwptAlloc, .device = "pf.vf1", .hwpt = "h0"},
        {{.kind = K::Unbind, .device = "pf.vf1"}, {.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"},
         {.kind = K::IommufdBind, .device = "pf.vf1"}},
@@ -152,8 +153,9 @@ TEST(Locks, EachOperationTakesTheKernelsLocks) {
        {{.kind = K::Unbind, .device = "pf.vf1"}, {.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"},
         {.kind = K::IommufdBind, .device = "pf.vf1"}, {.kind = K::IommufdHwptAlloc, .device = "pf.vf1", .hwpt = "h0"},
         {.kind = K::IommufdAttach, .device = "pf.vf1", .hwpt = "h0"}},
-       with({LockClass::vfio_dev_set_lock, LockClass::iommufd_igroup_lock}, attach),
-       "vfio_df_unbind_iommufd: dev_set->lock; detach (igroup->lock), then iommu_device_release_dma_owner"},
+       with({LockClass::device_lock, LockClass::vfio_dev_set_lock, LockClass::iommufd_igroup_lock}, attach),
+       "vfio_df_unbind_iommufd: dev_set->lock; vfio_pci_core_disable's reset (pci_dev_trylock), detach "
+       "(igroup->lock), then iommu_device_release_dma_owner"},
       {{.kind = K::IommufdHwptDestroy, .hwpt = "h0"},
        {{.kind = K::Unbind, .device = "pf.vf1"}, {.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"},
         {.kind = K::IommufdBind, .device = "pf.vf1"}, {.kind = K::IommufdHwptAlloc, .device = "pf.vf1", .hwpt = "h0"}},

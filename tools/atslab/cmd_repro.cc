@@ -140,8 +140,9 @@ atslab::cli::Register reg{
         // Accepted silently where nothing resets, it would read as "checked, and 6.12's resets change nothing".
         if (o->no_reset_iommu && ro.scenario != atslab::sim::ReproScenario::Reset && !atslab::sim::path_resets(ro.scenario))
           throw atslab::InputError("--no-reset-iommu: --scenario " + o->scenario +
-                                   " runs no reset in the model, so it would change nothing (the reset and pasid scenarios do; "
-                                   "vfio-pci's own resets at open and close are not modelled, docs/fidelity.md)");
+                                   " runs no reset in the model, so it would change nothing (the reset, pasid, iommufd and "
+                                   "nested scenarios do; the group path's device fd, whose open and close reset too, is not "
+                                   "modelled, docs/fidelity.md)");
         ro.reset_iommu = !o->no_reset_iommu;
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;

@@ -27,15 +27,6 @@ namespace {
 
 constexpr uint16_t kCommandIntxDisable = 0x0400;  // PCI_COMMAND_INTX_DISABLE
 
-// What pci_save_state keeps for the model's functions: the header's 16 dwords and the PCI
-// Express control registers pci_restore_pcie_state writes back. The kernel keeps them in the
-// pci_dev (saved_config_space, the saved capability buffers); here they live for the length of
-// the reset, the only user of them the model has.
-struct SavedState {
-  std::array<uint32_t, 16> config{};
-  uint16_t devctl = 0, lnkctl = 0, devctl2 = 0, lnkctl2 = 0;
-};
-
 // pcie_capability_reg_implemented for the registers an endpoint's restore writes: Link Control
 // on every function with a link (not an RCiEP), the "2" registers from capability version 2.
 bool has_lnkctl(const PciDev& d) { return d.pcie_type != exp::Type::RcEndpoint; }
@@ -152,6 +143,16 @@ bool held_elsewhere(const System& s, const kernel::HeldLock& l) {
 
 }  // namespace
 
+SavedState save_config_state(System& s, DevId dev) { return save_state(s, dev); }
+void restore_config_state(System& s, DevId dev, const SavedState& st) { restore_state(s, dev, st); }
+int reset_function_locked_flr(System& s, DevId dev) { return reset_function_locked(s, dev); }
+bool device_lock_taken(const System& s, DevId dev) {
+  const kernel::HeldLock l{kernel::LockClass::device_lock, dev};
+  for (const kernel::HeldLock& h : kernel::held_locks(s))
+    if (kernel::conflicts(h, l)) return true;
+  return held_elsewhere(s, l);
+}
+
 bool reset_supported(const System& s, DevId dev) {
   const PciDev& d = pdev(s, dev);
   return d.pcie_cap && (read_config_dword(s, dev, d.pcie_cap + exp::kDevCap) & exp::kDevCapFlr);
@@ -170,7 +171,7 @@ int reset_function(System& s, DevId dev) {
 int try_reset_function(System& s, DevId dev) {
   Frame f(s, KFn::pci_try_reset_function);
   if (!reset_supported(s, dev)) return -ENOTTY;
-  if (held_elsewhere(s, {kernel::LockClass::device_lock, dev})) return -EAGAIN;
+  if (device_lock_taken(s, dev)) return -EAGAIN;
   kernel::LockGuard lock(s, kernel::LockClass::device_lock, dev);
   return save_reset_restore(s, dev);
 }

@@ -4,6 +4,9 @@
 // sysfs `reset` file. The one reset method modelled is FLR (pcie_reset_flr): a function
 // without FLR in Device Capabilities has no reset method here (-ENOTTY), where the kernel
 // would go on to the others (PM, secondary bus reset).
+#include <array>
+#include <cstdint>
+
 #include "linux/pci/pci_dev.h"
 
 namespace atslab {
@@ -11,6 +14,25 @@ struct System;
 }
 
 namespace atslab::pci {
+
+// What pci_save_state keeps for the model's functions: the header's 16 dwords and the PCI
+// Express control registers pci_restore_pcie_state writes back. The kernel keeps them in the
+// pci_dev (saved_config_space, the saved capability buffers); here a reset keeps them for its
+// own length, and vfio-pci's close takes them just before its reset (docs/fidelity.md).
+struct SavedState {
+  std::array<uint32_t, 16> config{};
+  uint16_t devctl = 0, lnkctl = 0, devctl2 = 0, lnkctl2 = 0;
+};
+
+// pci_save_state and pci_restore_state (PCIe control, PASID, PRI, ATS, header, ACS, SR-IOV).
+SavedState save_config_state(System& s, DevId dev);
+void restore_config_state(System& s, DevId dev, const SavedState& st);
+// __pci_reset_function_locked, FLR its one method: the caller holds the device lock. 0, -ENOTTY,
+// or pci_dev_reset_iommu_prepare's error.
+int reset_function_locked_flr(System& s, DevId dev);
+// Whether pci_dev_trylock would fail: the running task holds the device lock (vfio-pci's remove,
+// closing a device on the user's behalf) or another CPU, stopped at an interleaving point, does.
+bool device_lock_taken(const System& s, DevId dev);
 
 // pci_reset_supported(): dev->reset_methods[0] != 0, i.e. here the function advertises FLR.
 bool reset_supported(const System& s, DevId dev);

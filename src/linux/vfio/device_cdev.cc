@@ -6,6 +6,7 @@
 #include "linux/kernel/locks.h"
 #include "linux/kernel/printk.h"
 #include "linux/system.h"
+#include "linux/vfio/pci_core.h"
 #include "linux/vfio/vfio.h"
 
 namespace atslab::vfio {
@@ -35,9 +36,16 @@ int bind_iommufd(System& s, pci::DevId dev, iommufd::CtxId ictx) {
   if (g != kNone && s.kernel.vfio.groups[g].container != kNone) return -EBUSY;
   LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
   if (s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;  // one device cannot be bound twice
+  // vfio_df_open, the first open: vfio_df_iommufd_bind (DMA ownership: the blocking domain), then
+  // open_device, whose vfio_pci_core_enable resets the function; its failure undoes the bind.
   const int64_t idev = iommufd::device_bind(s, ictx, dev);
   if (idev < 0) return static_cast<int>(idev);
-  s.kernel.vfio.cdevs[dev] = {.idev = static_cast<iommufd::IdevId>(idev), .iommufd_attached = false};
+  bool reset_works = false;
+  if (const int ret = pci_core_enable(s, dev, reset_works)) {
+    iommufd::device_unbind(s, static_cast<iommufd::IdevId>(idev));
+    return ret;
+  }
+  s.kernel.vfio.cdevs[dev] = {.idev = static_cast<iommufd::IdevId>(idev), .iommufd_attached = false, .reset_works = reset_works};
   return 0;
 }
 
@@ -45,8 +53,11 @@ void unbind_iommufd(System& s, pci::DevId dev) {
   if (!s.kernel.vfio.cdevs.contains(dev)) return;  // !df->access_granted
   Frame f(s, KFn::vfio_df_unbind_iommufd);
   LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
-  // vfio_iommufd_physical_unbind: detach first, then unbind.
   const CdevBinding b = s.kernel.vfio.cdevs.at(dev);
+  // vfio_df_device_last_close: close_device first (vfio_pci_core_disable resets the function while
+  // it is still on its HWPT: on the 2026 core a blocked attach and an attach back), then
+  // vfio_iommufd_physical_unbind: detach, then unbind.
+  pci_core_disable(s, dev, b.reset_works);
   if (b.iommufd_attached) iommufd::device_detach(s, b.idev);
   iommufd::device_unbind(s, b.idev);
   s.kernel.vfio.cdevs.erase(dev);

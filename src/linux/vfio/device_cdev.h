@@ -19,11 +19,12 @@ uint32_t dev_set_of(const System& s, pci::DevId dev);
 // VFIO_DEVICE_BIND_IOMMUFD on a freshly opened cdev fd. -ENODEV unless vfio-pci drives the
 // device (no cdev); -EBUSY while its vfio_group is in use through the group path
 // (vfio_device_block_group: here, in a container); -EINVAL when this device's cdev is bound
-// already; otherwise iommufd_device_bind's result (via vfio_iommufd_physical_bind). The reset
-// vfio_pci_core_enable does at first open is not run (as for the group path's fd).
+// already; otherwise iommufd_device_bind's result (via vfio_iommufd_physical_bind), then the
+// reset of vfio_pci_core_enable (its -EAGAIN undoes the bind).
 int bind_iommufd(System& s, pci::DevId dev, iommufd::CtxId ictx);
-// close() of the bound fd (vfio_df_unbind_iommufd): detach if attached, then iommufd_device_unbind
-// (ownership released: the default domain). Nothing when the device is not bound.
+// close() of the bound fd (vfio_df_unbind_iommufd): vfio_pci_core_disable's reset, then detach if
+// attached, then iommufd_device_unbind (ownership released: the default domain). Nothing when the
+// device is not bound.
 void unbind_iommufd(System& s, pci::DevId dev);
 // VFIO_DEVICE_ATTACH_IOMMUFD_PT with a HWPT id (vfio_iommufd_physical_attach_ioas): a replace
 // when the device is attached already, an attach otherwise. -EINVAL on an fd not bound (no access).

@@ -53,6 +53,7 @@ struct VfioGroup {
 struct CdevBinding {
   iommufd::IdevId idev = iommufd::kNone;
   bool iommufd_attached = false;
+  bool reset_works = false;  // vfio_pci_core_enable's reset succeeded: the last close resets too
   bool operator==(const CdevBinding&) const = default;
 };
 
