@@ -315,7 +315,7 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
     Tally expect, have;
     for (const auto& md : dom.devices) {
       const auto& master = drv.masters[md.master];
-      bool s1 = dom.stage == smmuv3::Stage::S1;
+      bool s1 = smmuv3::asid_tagged(dom.stage);
       expect.add({s1 ? 0 : 1, s1 ? dom.asid : dom.vmid, 0}, 1);
       // A nest parent also flushes its nested stage 1s (by VMID), and a guest's whole ATC.
       if (dom.nest_parent) expect.add({static_cast<int>(smmuv3::InvType::S2VmidS1Clear), dom.vmid, 0}, 1);
@@ -378,7 +378,7 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
         const auto& d = s.kernel.devs[dev];
         auto ste = hw_ste(s, idom.iommu, d.bdf.rid());
         if (!ste_translates(ste)) continue;
-        bool s1 = dom.stage == smmuv3::Stage::S1;
+        bool s1 = smmuv3::asid_tagged(dom.stage);
         if (!listed(s1 ? smmuv3::InvType::S1Asid : smmuv3::InvType::S2Vmid, s1 ? dom.asid : dom.vmid))
           out.push_back({17, dev_name(s, dev), "the SMMU translates its traffic through a domain whose array lacks the domain's tag"});
         if (hw_ats_on(s, d.fn) && ste_eats(ste) == 1 &&

@@ -32,6 +32,7 @@ void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
     case OpField::Vsid: j[key] = op.vsid; return;
     case OpField::Cfg: j[key] = op.cfg; return;
     case OpField::Eats: j[key] = op.eats; return;
+    case OpField::Mm: j[key] = op.mm; return;
   }
 }
 
@@ -95,6 +96,11 @@ void read_field(const nlohmann::json& v, OpField f, const std::string& where, si
     case OpField::Eats:
       if (!v.is_number_unsigned() || v.get<uint64_t>() > 3) throw InputError(fmt::format("{} must be an EATS value from 0 to 3", at));
       op.eats = v.get<uint32_t>();
+      return;
+    case OpField::Mm:
+      if (!v.is_number_unsigned() || v.get<uint64_t>() >= mm::kMaxProcesses)
+        throw InputError(fmt::format("{} must be a process from 0 to {}", at, mm::kMaxProcesses - 1));
+      op.mm = v.get<uint32_t>();
       return;
   }
 }

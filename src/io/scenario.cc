@@ -186,6 +186,7 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
         r.fail(n, field, fmt::format("expected abort, bypass, s1_trans, s2_trans, nested or invalid, got '{}'", op.cfg));
       return;
     case sim::OpField::Eats: op.eats = r.num<uint32_t>(n, field, 3); return;
+    case sim::OpField::Mm: op.mm = r.num<uint32_t>(n, field, mm::kMaxProcesses - 1); return;
   }
 }
 
@@ -202,7 +203,7 @@ void bounded_list(const Reader& r, const YAML::Node& m, const char* key, size_t 
 void read_smmus(const Reader& r, const YAML::Node& m, Scenario& sc) {
   if (m["smmus"]) {
     for (const auto& n : m["smmus"]) {
-      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits"});
+      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits", "coherent"});
       SmmuSpec s;
       if (n["ats"]) s.ats = r.flag(n["ats"], "machine.smmus[].ats");
       if (n["page_sizes"]) s.pgsize_bitmap = page_sizes(r, n["page_sizes"], "machine.smmus[].page_sizes");
@@ -210,6 +211,7 @@ void read_smmus(const Reader& r, const YAML::Node& m, Scenario& sc) {
         s.endpoints_ignore_inv_when_disabled = r.flag(n["endpoints_ignore_inv_when_disabled"], "machine.smmus[].endpoints_ignore_inv_when_disabled");
       if (n["s1p"]) s.s1p = r.flag(n["s1p"], "machine.smmus[].s1p");
       if (n["s2p"]) s.s2p = r.flag(n["s2p"], "machine.smmus[].s2p");
+      if (n["coherent"]) s.coherent = r.flag(n["coherent"], "machine.smmus[].coherent");
       // The model allocates the whole stream table up front: 2^24 STEs at most (the field allows 32 bits).
       if (n["sid_bits"]) s.sid_bits = r.num<unsigned>(n["sid_bits"], "machine.smmus[].sid_bits", 24);
       sc.smmus.push_back(s);
@@ -496,10 +498,11 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   }
   if (k["smmuv3"]) {
     const auto& m = k["smmuv3"];
-    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure", "release_domain", "master_prepare_ats"});
+    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure", "release_domain", "master_prepare_ats", "dev_feat_sva"});
     if (m["release_domain"]) sc.smmuv3.release_domain = r.flag(m["release_domain"], "kernel.smmuv3.release_domain");
     if (m["master_prepare_ats"])
       sc.smmuv3.master_prepare_ats = r.flag(m["master_prepare_ats"], "kernel.smmuv3.master_prepare_ats");
+    if (m["dev_feat_sva"]) sc.smmuv3.dev_feat_sva = r.flag(m["dev_feat_sva"], "kernel.smmuv3.dev_feat_sva");
     if (m["attach_spares"]) sc.smmuv3.attach_spares = r.flag(m["attach_spares"], "kernel.smmuv3.attach_spares");
     if (m["abort_ste_on_prepare_failure"])
       sc.smmuv3.abort_ste_on_prepare_failure =

@@ -24,6 +24,7 @@ struct SmmuSpec {
   bool endpoints_ignore_inv_when_disabled = false;
   bool s1p = true, s2p = true;  // IDR0.S1P / S2P: the stages it translates (neither: the driver refuses it)
   unsigned sid_bits = 16;       // IDR1.SIDSIZE: StreamIDs beyond 1 << sid_bits have no STE
+  bool coherent = true;         // IDR0.COHACC: without it arm_smmu_sva_supported says no (no SVA)
 };
 
 struct RcSpec {

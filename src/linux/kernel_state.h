@@ -7,6 +7,7 @@
 #include "linux/iommu/iommu_core.h"
 #include "linux/iommufd/iommufd_state.h"
 #include "linux/kernel/context.h"
+#include "linux/mm/mm_state.h"
 #include "linux/pci/pci_dev.h"
 #include "linux/smmuv3/driver_state.h"
 #include "linux/vfio/vfio_state.h"
@@ -28,6 +29,7 @@ struct Kernel {
   amd::Driver amd;
   vfio::Vfio vfio;
   iommufd::Iommufd iommufd;
+  mm::MmState mm;  // the processes SVA binds
   kernel::Context ctx;
   // CPUs stopped at an interleaving point while `ctx` runs another operation on its own CPU
   // (their locks are what that operation may not take); empty between operations.

@@ -21,6 +21,11 @@ struct SmmuAttachSwitches {
   // (the probe half of fail-early, without its WARN at commit). The seed's base calls
   // pci_prepare_ats bare and ignores its result. compare-drivers turns it on for a tree that has it.
   bool master_prepare_ats = false;
+  // Not a sketch: 6.12's SVA needed iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA) before
+  // iommu_sva_bind_device, which arm_smmu_dev_enable_feature refuses (-EINVAL) unless
+  // arm_smmu_master_sva_supported: ARM_SMMU_FEAT_SVA and a master with SSIDs (ssid_bits). The
+  // 2026 core removed the feature calls; arm_smmu_sva_domain_alloc asks FEAT_SVA only.
+  bool dev_feat_sva = false;
   bool operator==(const SmmuAttachSwitches&) const = default;
 };
 

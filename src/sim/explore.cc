@@ -48,6 +48,10 @@ bool uses_pasid(const std::vector<Op>& workload) {
   });
 }
 
+bool uses_sva(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) { return op.kind >= OpKind::SvaBind && op.kind <= OpKind::SvaDma; });
+}
+
 bool uses_nesting(const std::vector<Op>& workload) {
   return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
     return (op.kind >= OpKind::IommufdViommuAlloc && op.kind <= OpKind::IommufdViommuInvalidate) ||
@@ -125,6 +129,17 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
       plain.push_back({.kind = OpKind::PasidRemap, .device = n, .pasid = 1});
       plain.push_back({.kind = OpKind::PasidDma, .device = n, .iova = OpContext::kIovaBase, .write = true, .pasid = 1});
     }
+  }
+  // SVA joins for a scenario that binds a process (scenarios/sva.yaml): process 0 bound and unbound
+  // by each device's driver, its munmap and exit, and each device's DMA at its buffer.
+  if (uses_sva(sc.workload)) {
+    for (const auto& n : names) {
+      plain.push_back({.kind = OpKind::SvaBind, .device = n, .mm = 0});
+      plain.push_back({.kind = OpKind::SvaUnbind, .device = n, .mm = 0});
+      plain.push_back({.kind = OpKind::SvaDma, .device = n, .iova = mm::kBufferVa, .write = true, .mm = 0});
+    }
+    plain.push_back({.kind = OpKind::SvaMunmap, .mm = 0});
+    plain.push_back({.kind = OpKind::SvaExit, .mm = 0});
   }
   // Nesting joins for a scenario that gives a guest a vSMMU (scenarios/nested.yaml): the workload's
   // own nesting steps (its nest parents, vIOMMUs, vDEVICEs, nested HWPTs from the guest's vSTEs,

@@ -101,6 +101,7 @@ struct ExploreResult {
 bool uses_iommufd(const std::vector<Op>& workload);
 // Whether it takes the PASID operations (scenarios/pasid.yaml), which then join the alphabet.
 bool uses_pasid(const std::vector<Op>& workload);
+bool uses_sva(const std::vector<Op>& workload);
 // Whether it gives a guest a vSMMU (scenarios/nested.yaml): the nesting operations then join the alphabet.
 bool uses_nesting(const std::vector<Op>& workload);
 // The operations explored in every state: plain, then each with a forced fault. The cdev path's

@@ -145,6 +145,9 @@ Writes writes(const System& a, const OpContext& ca, const System& b, const OpCon
   if (ia.registered != ib.registered || ia.register_failed != ib.register_failed || ia.default_identity != ib.default_identity ||
       ia.pci_dev_reset_iommu != ib.pci_dev_reset_iommu || !(ia.unmapping == ib.unmapping))
     w.global = true;
+  // SVA: the processes' mm_structs and the global PASID allocator are not divided into objects
+  // (a bind, an munmap or an exit reaches every device bound to the mm): any change is global.
+  if (ia.global_pasids != ib.global_pasids || !(ka.mm == kb.mm)) w.global = true;
   diff(ia.devs, ib.devs, w, kIommuDevs, [&](size_t i, auto&, auto&) { add(Obj::Dev, static_cast<uint32_t>(i)); });
   diff(ia.groups, ib.groups, w, kGroups, [&](size_t i, auto&, auto&) { add(Obj::Group, static_cast<uint32_t>(i)); });
   // A freed slot is reused lowest-first in place: an entry freed or allocated again is a write

@@ -38,6 +38,9 @@ constexpr F kDeviceHwptViommu[] = {F::Device, F::Hwpt, F::Viommu};
 constexpr F kDeviceViommuVsid[] = {F::Device, F::Viommu, F::Vsid};
 constexpr F kDeviceViommuHwptVste[] = {F::Device, F::Viommu, F::Hwpt, F::Cfg, F::Eats};
 constexpr F kViommuVsidIova[] = {F::Viommu, F::Vsid, F::Iova};
+constexpr F kDeviceMm[] = {F::Device, F::Mm};
+constexpr F kMm[] = {F::Mm};
+constexpr F kDeviceMmIovaWrite[] = {F::Device, F::Mm, F::Iova, F::Write};
 
 // In OpKind order (checked below), so a kind indexes its row.
 constexpr KindInfo kKinds[] = {
@@ -78,6 +81,11 @@ constexpr KindInfo kKinds[] = {
     {OpKind::IommufdVdeviceAlloc, "iommufd_vdevice_alloc", kDeviceViommuVsid},
     {OpKind::IommufdHwptAllocNested, "iommufd_hwpt_alloc_nested", kDeviceViommuHwptVste},
     {OpKind::IommufdViommuInvalidate, "iommufd_viommu_invalidate", kViommuVsidIova},
+    {OpKind::SvaBind, "sva_bind", kDeviceMm},
+    {OpKind::SvaUnbind, "sva_unbind", kDeviceMm},
+    {OpKind::SvaMunmap, "sva_munmap", kMm},
+    {OpKind::SvaExit, "sva_exit", kMm},
+    {OpKind::SvaDma, "sva_dma", kDeviceMmIovaWrite},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {
@@ -92,8 +100,8 @@ const KindInfo& info(OpKind k) { return kKinds[static_cast<size_t>(k)]; }
 }  // namespace
 
 std::string_view field_name(OpField f) {
-  static constexpr std::array<std::string_view, 14> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
-                                                              "hwpt", "pasid", "nest_parent", "viommu", "vsid", "cfg", "eats"};
+  static constexpr std::array<std::string_view, 15> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
+                                                              "hwpt", "pasid", "nest_parent", "viommu", "vsid", "cfg", "eats", "mm"};
   return kNames.at(static_cast<size_t>(f));
 }
 

@@ -12,6 +12,9 @@
 #include "hw/pcie/capability_walk.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/pasid.h"
+#include "linux/iommu/sva.h"
+#include "linux/mm/mm.h"
+#include "linux/smmuv3/sva.h"
 #include "linux/kernel/errno.h"
 #include "hw/smmuv3/ste_layout.h"
 #include "linux/iommufd/iommufd.h"
@@ -81,6 +84,12 @@ std::string describe_plain(const Op& op) {
     case OpKind::IommufdViommuInvalidate:
       return op.iova ? fmt::format("IOMMU_HWPT_INVALIDATE {}: guest CMD_ATC_INV vSID {:#x} at {:#x}", op.viommu, op.vsid, op.iova)
                      : fmt::format("IOMMU_HWPT_INVALIDATE {}: guest CMD_ATC_INV vSID {:#x} (whole ATC)", op.viommu, op.vsid);
+    case OpKind::SvaBind: return fmt::format("{}: iommu_sva_bind_device(process {}'s mm)", op.device, op.mm);
+    case OpKind::SvaUnbind: return fmt::format("{}: iommu_sva_unbind_device(process {}'s bond)", op.device, op.mm);
+    case OpKind::SvaMunmap: return fmt::format("process {}: munmap and mmap again of its buffer", op.mm);
+    case OpKind::SvaExit: return fmt::format("process {} exits", op.mm);
+    case OpKind::SvaDma:
+      return fmt::format("{}: DMA {} at VA {:#x} with process {}'s PASID", op.device, op.write ? "write" : "read", op.iova, op.mm);
   }
   return "?";
 }
@@ -451,6 +460,35 @@ int run_pasid(System& s, const Op& op, pci::DevId d0) {
   return iommu::map(s, dom, OpContext::kIovaBase, pasid_buffer(op.pasid), kSize);
 }
 
+// SVA: the calls the native driver bound to the device makes for a process that opened it (a
+// uacce- or idxd-like driver: bind at open, unbind at release), the process's own munmap and
+// exit, and the device's DMA with the PASID the bind gave the driver.
+int run_sva(System& s, const Op& op, pci::DevId d0) {
+  if (op.kind == OpKind::SvaMunmap) return mm::munmap_and_remap(s, op.mm);
+  if (op.kind == OpKind::SvaExit) return mm::exit(s, op.mm);
+  if (d0 == pci::kNoDev) return -ENODEV;
+  if (op.kind == OpKind::SvaDma) {
+    // The driver programs the PASID of a bond it holds; without one the device has none to use.
+    const mm::MmId id = mm::current_mm(s, op.mm);
+    if (id == mm::kNoMm || !iommu::sva_bond(s, d0, id)) return -EINVAL;
+    return device_pasid_dma(s, s.kernel.devs[d0].fn, s.kernel.mm.mms.at(id).pasid, op.iova, op.write);
+  }
+  if (!s.kernel.devs[d0].driver_bound || s.kernel.devs[d0].driver != pci::DriverKind::Native) return -ENODEV;
+  kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0,
+                         op.kind == OpKind::SvaUnbind ? kernel::LockMode::Exclusive : kernel::LockMode::Shared);
+  if (op.kind == OpKind::SvaUnbind) {
+    const mm::MmId id = mm::current_mm(s, op.mm);
+    return id == mm::kNoMm ? -EINVAL : iommu::sva_unbind_device(s, d0, id);
+  }
+  // 6.12: the driver enables IOMMU_DEV_FEAT_SVA first (its probe, in the kernel's drivers) and
+  // binds nothing when that fails.
+  if (s.kernel.smmuv3.switches.dev_feat_sva && smmuv3::master_of(s, d0) != smmuv3::kNone)
+    if (int ret = smmuv3::dev_enable_sva(s, d0)) return ret;
+  const mm::MmId id = mm::process_mm(s, op.mm);
+  if (id == mm::kNoMm) return -ENOMEM;
+  return iommu::sva_bind_device(s, d0, id);
+}
+
 int run_plain(System& s, OpContext& ctx, const Op& op) {
   const pci::DevId d0 = op.device.empty() ? pci::kNoDev : resolve(s, ctx, op.device).value_or(pci::kNoDev);
   const bool present = d0 != pci::kNoDev;
@@ -648,6 +686,12 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::PasidRemap:
     case OpKind::PasidDma:
       return run_pasid(s, op, d0);
+    case OpKind::SvaBind:
+    case OpKind::SvaUnbind:
+    case OpKind::SvaMunmap:
+    case OpKind::SvaExit:
+    case OpKind::SvaDma:
+      return run_sva(s, op, d0);
   }
   return -EINVAL;
 }
@@ -693,6 +737,9 @@ bool lock_free(OpKind k) {
     case OpKind::PasidRemap:    // iommu_unmap and iommu_map of a PASID's domain
     case OpKind::PasidDma:
     case OpKind::IommufdViommuInvalidate:  // arm_vsmmu_cache_invalidate: the command queue only
+    case OpKind::SvaMunmap:     // the mm's own locks and the notifier's devices_lock
+    case OpKind::SvaExit:
+    case OpKind::SvaDma:
       return true;
     default:
       return false;

@@ -61,8 +61,15 @@ enum class OpKind : uint8_t {
   IommufdVdeviceAlloc,      // IOMMU_VDEVICE_ALLOC: `device` is the guest's vSID `vsid` on `viommu`
   IommufdHwptAllocNested,   // IOMMU_HWPT_ALLOC on `viommu` for `device` with the guest's vSTE (`cfg`, `eats`), named `hwpt`
   IommufdViommuInvalidate,  // IOMMU_HWPT_INVALIDATE on `viommu`: the guest's CMD_ATC_INV for `vsid` (`iova` 0: the whole ATC)
+  // SVA: the native driver bound to `device` shares process `mm`'s address space with it (the
+  // process is started on first use, with mm::kBufferPages pages mapped at mm::kBufferVa):
+  SvaBind,           // iommu_sva_bind_device(dev, mm): the mm's global PASID, its SVA domain, the PASID attach
+  SvaUnbind,         // iommu_sva_unbind_device of the driver's bond with `mm`
+  SvaMunmap,         // process `mm` unmaps its buffer (the mm notifier invalidates) and maps and touches it again
+  SvaExit,           // process `mm` exits: exit_mmap, the notifier's release
+  SvaDma,            // `device` issues a DMA at `iova` with the PASID of `mm`'s bond (what iommu_sva_get_pasid gave its driver)
 };
-inline constexpr OpKind kLastOpKind = OpKind::IommufdViommuInvalidate;
+inline constexpr OpKind kLastOpKind = OpKind::SvaDma;
 
 struct Nested;
 
@@ -86,6 +93,7 @@ struct Op {
   uint32_t vsid = 1;          // IommufdVdeviceAlloc, IommufdViommuInvalidate: the guest's virtual StreamID
   std::string cfg = "s1_trans";  // IommufdHwptAllocNested: the vSTE's CFG (kVsteCfgs), "invalid" for V clear
   uint32_t eats = 1;          // IommufdHwptAllocNested: the vSTE's EATS field (0 ABT, 1 TRANS, 2 S1CHK, 3 reserved)
+  uint32_t mm = 0;            // Sva*: the workload's process, 0 to mm::kMaxProcesses - 1
   bool operator==(const Op&) const = default;
 };
 

@@ -9,6 +9,7 @@
 #include "io/scenario_machine.h"
 #include "linux/pci/probe.h"
 #include "linux/iommu/iommu.h"
+#include "linux/mm/mm_state.h"
 #include "sim/scenario_run.h"
 
 namespace atslab::sim {
@@ -60,6 +61,8 @@ bool attaches(OpKind k) {
     case OpKind::IommufdUnbind:
     case OpKind::PasidAttach:
     case OpKind::PasidDetach:
+    case OpKind::SvaBind:
+    case OpKind::SvaUnbind:
       return true;
     default:
       return false;
@@ -188,6 +191,32 @@ io::Scenario pasid_scenario(hw::pcie::IommuKind iommu, bool vtd_legacy) {
   return sc;
 }
 
+io::Scenario sva_scenario() {
+  io::Scenario sc = one_smmu_machine("sva");
+  io::DeviceSpec acc{.name = "acc", .port = "rp0"};
+  acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+  acc.pasid = true;
+  acc.driver = "native";
+  sc.devices.push_back(acc);
+  const Op bind{.kind = OpKind::SvaBind, .device = "acc", .mm = 0};
+  const Op unbind{.kind = OpKind::SvaUnbind, .device = "acc", .mm = 0};
+  const Op dma{.kind = OpKind::SvaDma, .device = "acc", .iova = mm::kBufferVa, .write = true, .mm = 0};
+  const Op munmap{.kind = OpKind::SvaMunmap, .mm = 0};
+  Op failing_bind = bind;
+  failing_bind.fault = "pci_enable_ats";
+  sc.workload = {
+      {.kind = OpKind::Unbind, .device = "acc"},
+      {.kind = OpKind::GroupSetType, .device = "acc", .type = "identity"},
+      {.kind = OpKind::Bind, .device = "acc", .driver = "native"},
+      bind, dma, munmap, dma, unbind,
+      failing_bind, dma, munmap,
+      {.kind = OpKind::SvaExit, .mm = 0},
+      dma,
+      unbind,
+  };
+  return sc;
+}
+
 io::Scenario nested_scenario() {
   io::Scenario sc = one_smmu_machine("nested");
   // A second SMMU behind a root complex whose IORT node has no ATS attribute.
@@ -249,6 +278,7 @@ std::string_view path_device(ReproScenario sc) {
     case ReproScenario::Iommufd: return "nic";
     case ReproScenario::Group: return "fn1";
     case ReproScenario::Pasid: return "acc";
+    case ReproScenario::Sva: return "acc";
     case ReproScenario::Nested: return "nic";
     default: return "";
   }
@@ -268,6 +298,9 @@ std::string_view path_description(ReproScenario sc) {
     case ReproScenario::Pasid:
       return "pasid: a kernel driver's PASIDs on an endpoint whose RID is identity; the second PASID attach's "
              "commit-time pci_enable_ats fails, then its remap and detach";
+    case ReproScenario::Sva:
+      return "sva: a driver binds a process's address space (iommu_sva_bind_device) on an endpoint whose RID is identity; "
+             "the second bind's commit-time pci_enable_ats fails, then the process's munmap, its exit and the unbind";
     case ReproScenario::Nested:
       return "nested: a NIC a guest drives through a vSMMU (a nested HWPT from its vSTE over a nest-parent S2); the "
              "replace to its EATS vSTE fails the commit-time pci_enable_ats, then an IOAS unmap, a guest ATC "
@@ -284,6 +317,7 @@ io::Scenario path_scenario(ReproScenario which, hw::pcie::IommuKind iommu = hw::
          : which == ReproScenario::Group ? group_scenario()
          : which == ReproScenario::Pasid ? pasid_scenario(iommu, vtd_legacy)
          : which == ReproScenario::Nested ? nested_scenario()
+         : which == ReproScenario::Sva ? sva_scenario()
                                           : always_on_scenario();
 }
 
@@ -318,13 +352,17 @@ ReproResult run_path_repro(policy::AtsVariant v, const ReproOptions& opt) {
   r.violations = std::move(res.violations);
   r.violated = std::move(res.violated);
   r.atc_inv_to_ats_disabled = res.atc_inv_to_ats_disabled;
-  bool all_ok = true;
+  bool all_ok = true, exited = false;
   for (size_t i = 0; i < res.steps.size(); ++i) {
     const StepResult& st = res.steps[i];
     r.steps.push_back(fmt::format("{} -> {}", st.what, st.ret));
-    all_ok &= st.ret == 0;
     // Step 0 is the boot (its default-domain attaches); step i ran the workload's operation i - 1.
-    if (i == 0 || attaches(sc.workload[i - 1].kind)) r.attach_failed |= st.ret != 0;
+    // An SVA DMA after the process exited is meant to fault (the released CD): not a failure.
+    const OpKind k = i > 0 ? sc.workload[i - 1].kind : OpKind::Bind;
+    const bool released = k == OpKind::SvaDma && exited;
+    all_ok &= st.ret == 0 || released;
+    if (i == 0 || attaches(k)) r.attach_failed |= st.ret != 0;
+    if (k == OpKind::SvaExit) exited = true;
   }
   r.final = std::move(res.final);
   const auto dev = [&]() -> std::optional<pci::DevId> {

@@ -43,6 +43,9 @@ bool path_runs_behind(ReproScenario sc, hw::pcie::IommuKind iommu);
 // an unmap, a guest ATC invalidation, a detach to blocked. Then a second function, behind an SMMU
 // whose root complex has no ATS, attached to an EATS vSTE, its DMA and a guest ATC invalidation.
 io::Scenario nested_scenario();
+// scenarios/sva.yaml's machine and workload: process 0 bound by an endpoint's driver on an identity RID,
+// its munmap, the second bind's commit-time pci_enable_ats failing, the exit, the DMA after it, the unbind.
+io::Scenario sva_scenario();
 
 // The device the path is about (the row's "VF" columns describe it), and what --json calls the run.
 std::string_view path_device(ReproScenario sc);

@@ -23,6 +23,7 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     namespace reg = hw::smmuv3::reg;
     h.idr0 = sm.ats ? (h.idr0 | reg::kIdr0Ats) : (h.idr0 & ~reg::kIdr0Ats);
     h.idr0 = (h.idr0 & ~(reg::kIdr0S1p | reg::kIdr0S2p)) | (sm.s1p ? reg::kIdr0S1p : 0) | (sm.s2p ? reg::kIdr0S2p : 0);
+    if (!sm.coherent) h.idr0 &= ~reg::kIdr0Cohacc;
     h.idr1 = uint32_t((h.idr1 & ~reg::kIdr1SidSize) | hw::smmuv3::field_prep(reg::kIdr1SidSize, sm.sid_bits));
     h.idr5 = (h.idr5 & ~(reg::kIdr5Gran4k | reg::kIdr5Gran16k | reg::kIdr5Gran64k)) |
              ((sm.pgsize_bitmap & (1ull << 12)) ? reg::kIdr5Gran4k : 0) | ((sm.pgsize_bitmap & (1ull << 14)) ? reg::kIdr5Gran16k : 0) |

@@ -52,6 +52,8 @@ enum class ReproScenario : uint8_t {
                   // the group's attach to type1's domain fails the second member's pci_enable_ats (injection)
   Pasid,          // scenarios/pasid.yaml's path: a kernel driver's PASID attach on an identity RID, whose commit-time
                   // pci_enable_ats fails (injection), then the PASID's remap and detach
+  Sva,            // scenarios/sva.yaml's path: a driver binds a process (SVA) on an identity RID; the second bind's
+                  // commit-time pci_enable_ats fails (injection), then the process's munmap, its exit and the unbind
   Nested,         // scenarios/nested.yaml's path: a guest's vSMMU; the nested attach of its EATS vSTE fails its
                   // commit-time pci_enable_ats (injection), then an unmap, a guest ATC invalidation and a detach
 };

@@ -106,9 +106,9 @@ class Hasher {
   void add(const iommu::Group& g) {
     add(g.devices), pod(g.domain, g.default_domain, g.blocking_domain, g.owner_cnt, g.owner, g.recovery_cnt);
     add(g.pasids.size());
-    for (const iommu::GroupPasid& p : g.pasids) pod(p.pasid, p.domain, p.owner);
+    for (const iommu::GroupPasid& p : g.pasids) pod(p.pasid, p.domain, p.owner, p.sva_users);
   }
-  void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live); }
+  void add(const iommu::Domain& d) { pod(d.type, d.driver, d.iommu, d.priv, d.live, d.mm, d.users); }
   void add(const policy::PciCoreSwitches& s) {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats), add(s.ats);
     add(s.disable_ats_checks_ats_cap), add(s.no_ats_quirk_keeps_ats_cap), add(s.config_pci_pasid);
@@ -134,7 +134,7 @@ class Hasher {
   void add(const smmuv3::InvsSlot& i) { add(i.invs), pod(i.state, i.readers); }
   void add(const smmuv3::Smmu& m) {
     add(m.feat_ats), add(m.feat_range_inv), add(m.feat_trans_s1), add(m.feat_trans_s2), add(m.feat_2lvl_strtab);
-    add(m.ssid_bits), add(m.sid_bits), add(m.pgsize_bitmap);
+    add(m.ssid_bits), add(m.sid_bits), add(m.pgsize_bitmap), add(m.feat_sva);
   }
   void add(const smmuv3::Master& m) {
     pod(m.dev, m.smmu), add(m.streams), add(m.build_invs);
@@ -143,7 +143,7 @@ class Hasher {
   }
   void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid, m.nested_ats_flush); }
   void add(const smmuv3::SmmuDomain& d) {
-    pod(d.smmu, d.stage, d.asid, d.vmid, d.nr_ats_masters, d.invs), add(d.devices), pod(d.domain), add(d.pgtbl), pod(d.nest_parent, d.live);
+    pod(d.smmu, d.stage, d.asid, d.vmid, d.nr_ats_masters, d.invs), add(d.devices), pod(d.domain), add(d.pgtbl), pod(d.nest_parent, d.mm, d.live);
   }
   void add(const policy::AtsPolicy& p) {
     add(p.variant), add(p.gate_on_ats_prepared), add(p.support_checked_before_prepare), add(p.fail_probe_on_prepare_error);
@@ -160,11 +160,16 @@ class Hasher {
   void add(const iommufd::Viommu& v) { pod(v.ictx, v.hwpt, v.vsmmu), add(v.vdevs), pod(v.users, v.live); }
   void add(const iommufd::Igroup& g) { pod(g.ictx, g.group, g.hwpt), add(g.devices), add(g.refs); }
   void add(const iommufd::Device& d) { pod(d.ictx, d.dev, d.igroup, d.vdev, d.live); }
+  void add(const mm::Mm& m) {
+    pod(m.live, m.process, m.running, m.users, m.exited), add(m.pages), add(m.pgd), pod(m.buffer_mapped, m.pasid);
+    add(m.sva_domains), add(m.notifiers);
+  }
+  void add(const mm::MmState& m) { add(m.mms), add(m.process_mm); }
   void add(const smmuv3::Vsmmu& v) { pod(v.smmu, v.s2_parent, v.vmid, v.viommu, v.live); }
   void add(const smmuv3::NestedDomain& n) { pod(n.vsmmu), add(n.ste), pod(n.enable_ats, n.domain, n.live); }
   void add(const smmuv3::Driver& d) {
     add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure), add(d.switches.release_domain),
-        add(d.switches.master_prepare_ats);
+        add(d.switches.master_prepare_ats), add(d.switches.dev_feat_sva);
     add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);
@@ -297,6 +302,8 @@ uint64_t state_hash_rest(const System& s) {
   h.add(s.kernel.iommu.domains);
   h.add(s.kernel.iommu.default_identity);
   h.add(s.kernel.iommu.pci_dev_reset_iommu);
+  h.add(s.kernel.iommu.global_pasids);
+  h.add(s.kernel.mm);
   h.add(s.kernel.ctx);
   h.add(s.kernel.smmuv3);
   h.add(s.kernel.vfio.cdevs);

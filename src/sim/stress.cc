@@ -138,7 +138,15 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap || op.kind == OpKind::IommufdMap)
     op.count = 1 + next(rng) % 8;
   if (w == Workload::IovaStress) steer_vm(op, rng, s, ctx, names);
-  if (w == Workload::Pasid && op.kind == OpKind::Bind) op.driver = "native";  // the PASID user
+  if ((w == Workload::Pasid || w == Workload::Sva) && op.kind == OpKind::Bind) op.driver = "native";  // the PASID user
+  // SVA's fields, drawn for the sva workload only: two processes, DMA mostly at the buffer.
+  if (w == Workload::Sva) {
+    if (uses(op.kind, OpField::Mm)) op.mm = next(rng) % 2;
+    if (op.kind == OpKind::SvaDma) {
+      op.iova = next(rng) % 4 ? mm::kBufferVa + 0x1000 * (next(rng) % mm::kBufferPages) : kUnmappedIova;
+      op.write = next(rng) % 2;
+    }
+  }
   if (op.kind == OpKind::PasidDma) {
     op.iova = next(rng) % 4 ? OpContext::kIovaBase + 0x1000 * (next(rng) % 4) : kUnmappedIova;
     op.write = next(rng) % 2;
@@ -175,6 +183,11 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::IommufdUnmap:
     case OpKind::PasidRemap:
       return {P::UnmapAfterIoptes, P::InvAfterLoad};
+    case OpKind::SvaMunmap:  // the notifier's invalidation, with the array loaded
+    case OpKind::SvaExit:
+      return {P::InvAfterLoad};
+    case OpKind::SvaDma:
+      return {};
     case OpKind::VfioMap:
     case OpKind::IommufdMap:
     case OpKind::DeviceDma:

@@ -15,6 +15,7 @@ std::string_view name(Workload w) {
     case Workload::Iommufd: return "iommufd";
     case Workload::Pasid: return "pasid";
     case Workload::Nested: return "nested";
+    case Workload::Sva: return "sva";
   }
   return "?";
 }
@@ -75,6 +76,13 @@ constexpr OpKind kNested[] = {K::IommufdHwptAllocNested, K::IommufdHwptAllocNest
                               K::IommufdViommuInvalidate, K::IommufdViommuInvalidate, K::DeviceDma, K::DeviceDma,
                               K::AtsTranslate, K::IommufdUnbind, K::IommufdBind, K::IommufdHwptAlloc};
 
+// SVA (issue 18, path 2): processes bound and unbound by the devices' drivers, their munmaps and
+// exits, the devices' DMA with each process's PASID and untagged, with the RID's domain changing
+// under them (identity between an unbind and a bind, resets) and drivers coming and going.
+constexpr OpKind kSva[] = {K::SvaBind, K::SvaBind, K::SvaBind, K::SvaUnbind, K::SvaUnbind, K::SvaMunmap, K::SvaMunmap,
+                           K::SvaExit, K::SvaDma, K::SvaDma, K::SvaDma, K::DeviceDma, K::Reset, K::Unbind, K::Bind,
+                           K::GroupSetType};
+
 bool has_hotplug(const io::Scenario& sc) {
   return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
 }
@@ -90,6 +98,7 @@ std::span<const OpKind> op_mix(Workload w) {
     case Workload::Iommufd: return kIommufd;
     case Workload::Pasid: return kPasid;
     case Workload::Nested: return kNested;
+    case Workload::Sva: return kSva;
   }
   return kMixed;
 }
@@ -105,7 +114,7 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
     if (d.driver.empty()) ops.push_back({.kind = OpKind::Bind, .device = d.name, .driver = "native"});
     ops.push_back({.kind = OpKind::SriovEnable, .device = d.name, .count = std::min<uint32_t>(2, d.sriov->total_vfs)});
   }
-  if (w == Workload::Pasid) {
+  if (w == Workload::Pasid || w == Workload::Sva) {
     // Every VF (or device) on its native driver, the PASID user.
     for (const auto& d : sc.devices) {
       if (d.hotplug) continue;
@@ -201,8 +210,9 @@ std::string workload_unfit(Workload w, const io::Scenario& sc) {
       std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.sriov.has_value(); }))
     return "the sriov-churn workload needs a device with SR-IOV";
   if (sc.devices.empty()) return "the machine has no devices";
-  if (w == Workload::Pasid && std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.pasid; }))
-    return "the pasid workload needs a device with pasid: true";
+  if ((w == Workload::Pasid || w == Workload::Sva) &&
+      std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.pasid; }))
+    return fmt::format("the {} workload needs a device with pasid: true", name(w));
   if (w != Workload::Hotplug && w != Workload::Mixed &&
       std::all_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; }))
     return fmt::format("the {} workload needs a device present at boot (every device here is in a hot-plug slot)", name(w));

@@ -25,10 +25,10 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
                                              Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd,
-                                             Workload::Pasid, Workload::Nested};
+                                             Workload::Pasid, Workload::Nested, Workload::Sva};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);

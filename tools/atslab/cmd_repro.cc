@@ -122,6 +122,11 @@ atslab::cli::Register reg{
             throw atslab::InputError("--scenario pasid: PASIDs run on atslab's own SMMUv3 driver only (the tree is built "
                                      "without CONFIG_PCI_PASID): run it without --driver source");
         }
+        else if (o->scenario == "sva") {
+          ro.scenario = atslab::sim::ReproScenario::Sva;
+          if (ro.driver == atslab::policy::Driver::Source)
+            throw atslab::InputError("--scenario sva: SVA runs on atslab's own SMMUv3 driver only: run it without --driver source");
+        }
         else if (o->scenario == "nested") {
           ro.scenario = atslab::sim::ReproScenario::Nested;
           if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built())
@@ -130,7 +135,7 @@ atslab::cli::Register reg{
         }
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
-                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group, pasid or nested)");
+                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group, pasid, sva or nested)");
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
         if (path && !atslab::sim::path_runs_behind(ro.scenario, *iommu))

@@ -76,6 +76,8 @@ atslab::cli::Register reg{
         auto workload = sim::parse_workload(o->workload);
         if (!workload) throw InputError("unknown workload '" + o->workload + "' (expected one of: " + sim::workload_names() + ")");
         if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
+        if (*workload == sim::Workload::Sva && driver == policy::Driver::Source)
+          throw InputError("--workload sva: SVA runs on atslab's own SMMUv3 driver only: run it without --driver source");
         if (*workload == sim::Workload::Pasid && driver == policy::Driver::Source)
           throw InputError("--workload pasid: PASIDs run on atslab's own SMMUv3 driver only (the tree is built without "
                            "CONFIG_PCI_PASID): run it without --driver source");

@@ -28,6 +28,9 @@ void check_source_runs(const io::Scenario& sc, policy::Driver d) {
   if (sim::uses_pasid(sc.workload))
     throw InputError(sc.path + ": its workload attaches PASIDs, which only atslab's own SMMUv3 driver runs (the "
                      "tree is built without CONFIG_PCI_PASID): run it without --driver source");
+  if (sim::uses_sva(sc.workload))
+    throw InputError(sc.path + ": its workload binds a process (SVA), which only atslab's own SMMUv3 driver runs: "
+                     "run it without --driver source");
   // Nesting is atslab's own SMMUv3 driver's: with the tree's driver built in, --driver source runs that one.
   if (sim::uses_nesting(sc.workload) && kernel_src::smmuv3::built())
     throw InputError(sc.path + ": its workload gives a guest a vSMMU (nested HWPTs), which only atslab's own SMMUv3 "

@@ -8,7 +8,9 @@ namespace atslab::hw::smmuv3::reg {
 
 inline constexpr uint32_t kIdr0S2p = uint32_t(bit(0));
 inline constexpr uint32_t kIdr0S1p = uint32_t(bit(1));
+inline constexpr uint32_t kIdr0Cohacc = uint32_t(bit(4));  // coherent access to tables and queues
 inline constexpr uint32_t kIdr0Ats = uint32_t(bit(10));
+inline constexpr uint32_t kIdr0Asid16 = uint32_t(bit(12));  // 16-bit ASIDs
 inline constexpr uint32_t kIdr0Pri = uint32_t(bit(16));
 inline constexpr uint64_t kIdr0StLvl = genmask(28, 27);  // 1: 2-level stream table supported
 inline constexpr uint64_t kIdr0Ttf = genmask(3, 2);     // translation table formats: 2 AArch64

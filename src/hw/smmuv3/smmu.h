@@ -22,9 +22,10 @@ struct OutstandingAtcInv {
 };
 
 struct Smmu {
-  // Both stages, ATS, a 2-level stream table (ST_LEVEL=1), AArch64 tables (TTF, which a driver requires).
+  // Both stages, ATS, a 2-level stream table (ST_LEVEL=1), AArch64 tables (TTF, which a driver
+  // requires), coherent table walks and 16-bit ASIDs (what SVA asks of an SMMU).
   uint32_t idr0 = reg::kIdr0S1p | reg::kIdr0S2p | reg::kIdr0Ats | uint32_t(field_prep(reg::kIdr0StLvl, 1)) |
-                  uint32_t(field_prep(reg::kIdr0Ttf, 2));
+                  uint32_t(field_prep(reg::kIdr0Ttf, 2)) | reg::kIdr0Cohacc | reg::kIdr0Asid16;
   // CMDQS 8 (the largest ring CommandRing holds), EVTQS 7: what a driver sizing its queues reads.
   uint32_t idr1 = uint32_t(field_prep(reg::kIdr1Cmdqs, 8) | field_prep(reg::kIdr1Evtqs, 7) |
                            field_prep(reg::kIdr1SsidSize, 20) | field_prep(reg::kIdr1SidSize, 16));

@@ -154,11 +154,13 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
       const Entry d = read_entry(m.memory, *cd_pa);
       if (!(d[0] & cd::k0V) || !(d[0] & cd::k0Aa64)) return c.fail(EventId::C_BAD_CD);
       const unsigned t0sz = unsigned(field_get(cd::k0TcrT0sz, d[0]));
-      // Simplification: 4 KiB TTB0 granule and at most 48-bit input only.
-      if (field_get(cd::k0TcrTg0, d[0]) != cd::kTg0_4k || t0sz < 16) return c.fail(EventId::C_BAD_CD);
       const bool record = (d[0] & cd::k0R) != 0;
       s1_record = record;
+      // EPD0: no walk through TTB0, whose fields (T0SZ, TG0, ...) are IGNORED then (the SVA
+      // driver's "released" CD leaves T0SZ 0 and relies on it).
       if (d[0] & cd::k0TcrEpd0) return c.fail(EventId::F_TRANSLATION, record && mode == Mode::Untranslated);
+      // Simplification: 4 KiB TTB0 granule and at most 48-bit input only.
+      if (field_get(cd::k0TcrTg0, d[0]) != cd::kTg0_4k || t0sz < 16) return c.fail(EventId::C_BAD_CD);
       asid = uint16_t(field_get(cd::k0Asid, d[0]));
       did_s1 = true;
       // Nested: a combined entry answers everything but an S1CHK Translation

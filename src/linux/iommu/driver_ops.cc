@@ -6,6 +6,7 @@
 #include "linux/pci/access.h"
 #include "linux/smmuv3/nested.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "linux/smmuv3/sva.h"
 #include "linux/vtd/pasid.h"
 #include "linux/vtd/vtd.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
@@ -64,8 +65,14 @@ bool drv_viommu_supported(const System& s, pci::DevId dev) {
   return kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3 && !smmuv3_from_tree(s) && smmuv3::vsmmu_supported(s, dev);
 }
 
+int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm) {
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return -EOPNOTSUPP;
+  return smmuv3::sva_domain_alloc(s, dev, mm);
+}
+
 void drv_domain_free(System& s, DomainId d) {
   if (domain(s, d).type == DomainType::Nested) return smmuv3::domain_nested_free(s, d);  // only the model's SMMUv3 makes them
+  if (domain(s, d).type == DomainType::Sva) return smmuv3::sva_domain_free(s, d);          // likewise
   if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3_from_tree(s) ? tree::domain_free(s, d) : smmuv3::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Amd) amd::domain_free(s, d);
@@ -120,7 +127,7 @@ bool drv_has_set_dev_pasid(const System& s, DomainId d) {
   const Domain& dom = domain(s, d);
   switch (dom.driver) {
     case hw::pcie::IommuKind::Smmuv3:
-      return !smmuv3_from_tree(s) && (is_paging(dom.type) || dom.type == DomainType::Blocked);
+      return !smmuv3_from_tree(s) && (is_paging(dom.type) || dom.type == DomainType::Blocked || dom.type == DomainType::Sva);
     // intel_iommu_ops: every paging domain's ops and the blocking domain have it (the identity
     // domain's too, which no modelled caller attaches to a PASID), in either mode: legacy mode
     // answers -EOPNOTSUPP from inside it.
@@ -140,6 +147,7 @@ int drv_set_dev_pasid(System& s, DomainId d, pci::DevId dev, uint32_t pasid, Dom
       return blocked ? vtd::blocking_set_dev_pasid(s, d, dev, pasid, old) : vtd::set_dev_pasid(s, d, dev, pasid, old);
     case hw::pcie::IommuKind::Amd: return amd::blocked_set_dev_pasid(s, d, dev, pasid, old);
     default:
+      if (domain(s, d).type == DomainType::Sva) return smmuv3::sva_set_dev_pasid(s, d, dev, pasid, old);
       return blocked ? smmuv3::blocking_set_dev_pasid(s, d, dev, pasid, old) : smmuv3::s1_set_dev_pasid(s, d, dev, pasid, old);
   }
 }

@@ -46,6 +46,11 @@ bool drv_has_set_dev_pasid(const System& s, DomainId domain);
 int drv_set_dev_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid, DomainId old);
 // ops->blocked_domain->ops->set_dev_pasid: take `pasid` off `old`.
 int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old);
+// SVA. ops->domain_alloc_sva(dev, mm): atslab's own SMMUv3 driver only (the tree's driver, VT-d's
+// and AMD-Vi's SVA are not modelled: -EOPNOTSUPP, as a driver without the op). The domain, not yet
+// typed SVA (iommu_sva_domain_alloc does that), or a negative errno.
+int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm);
+
 // The IOMMU's own max_pasids (iommu_device.max_pasids): 1 << IDR1.SSIDSIZE for an SMMUv3 (0
 // for the tree's driver); 2 << ECAP.PSS for a scalable-mode VT-d unit with PASIDs (0 in legacy
 // mode); (1 << (EFR.PASmax + 1)) - 1 for an AMD-Vi IOMMU with guest translation.

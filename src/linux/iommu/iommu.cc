@@ -332,6 +332,7 @@ std::string_view name(DomainType t) {
     case DomainType::Dma: return "dma";
     case DomainType::Unmanaged: return "unmanaged";
     case DomainType::Nested: return "nested";
+    case DomainType::Sva: return "sva";
   }
   return "?";
 }

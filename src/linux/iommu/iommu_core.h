@@ -22,6 +22,7 @@ enum class DomainType : uint8_t {
   Dma,        // IOMMU_DOMAIN_DMA: the default paging domain
   Unmanaged,  // IOMMU_DOMAIN_UNMANAGED: a paging domain owned by VFIO type1 (or iommufd)
   Nested,     // IOMMU_DOMAIN_NESTED: a guest's stage 1 (for SMMUv3, its vSTE) over a nest-parent paging domain
+  Sva,        // IOMMU_DOMAIN_SVA: a process's address space (iommu_sva_domain_alloc), on PASIDs only
 };
 std::string_view name(DomainType t);
 inline bool is_paging(DomainType t) { return t == DomainType::Dma || t == DomainType::Unmanaged; }
@@ -32,6 +33,10 @@ struct Domain {
   uint16_t iommu = 0;      // which IOMMU instance
   uint32_t priv = 0;       // the driver's own index for this domain (e.g. the arm_smmu_domain)
   bool live = true;        // false once freed
+  // IOMMU_DOMAIN_SVA: domain->mm (mmgrab'ed: the mm_struct stays while the domain does) and
+  // domain->users (the bonds of devices on this domain, iommu-sva.c). The 0xffffffff is mm::kNoMm.
+  uint32_t mm = 0xffffffff;
+  uint32_t users = 0;
   bool operator==(const Domain&) const = default;
 };
 
@@ -42,6 +47,9 @@ struct GroupPasid {
   uint32_t pasid = 0;
   DomainId domain = kNoDomain;
   pci::DevId owner = pci::kNoDev;
+  // An SVA bond (struct iommu_sva, the attach handle): its refcount of iommu_sva_bind_device
+  // calls not yet unbound; 0 for a kernel driver's own paging domain.
+  uint32_t sva_users = 0;
   bool operator==(const GroupPasid&) const = default;
 };
 
@@ -99,6 +107,9 @@ struct IommuCore {
   // the other reset methods). 6.12 has neither: its resets leave the IOMMU alone.
   bool pci_dev_reset_iommu = true;
   std::vector<UnmapInFlight> unmapping;  // iommu_unmap calls in progress (on any CPU)
+  // iommu_global_pasid_ida: the PASIDs iommu_alloc_global_pasid handed out, ascending (an mm's
+  // PASID, shared by every device bound to it, until mm_pasid_drop).
+  std::vector<uint32_t> global_pasids;
   bool operator==(const IommuCore&) const = default;
 };
 

@@ -1,4 +1,5 @@
 #include "linux/iommu/pasid.h"
+#include "linux/iommu/sva.h"
 
 #include <algorithm>
 
@@ -105,6 +106,12 @@ void detach_driver_pasids(System& s, pci::DevId dev) {
   for (const GroupPasid& p : group(s, g).pasids)
     if (p.owner == dev) mine.push_back(p);
   for (const GroupPasid& p : mine) {
+    // An SVA bond: the driver's remove() unbinds each reference it holds (iommu_sva_unbind_device).
+    if (p.sva_users) {
+      const mm::MmId id = domain(s, p.domain).mm;
+      for (uint32_t i = 0; i < p.sva_users; ++i) sva_unbind_device(s, dev, id);
+      continue;
+    }
     detach_device_pasid(s, p.domain, dev, p.pasid);
     domain_free(s, p.domain);
   }

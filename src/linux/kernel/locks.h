@@ -38,6 +38,7 @@ enum class LockClass : uint8_t {
   vfio_dev_set_lock,        // vfio_device_set->lock: the cdev's BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT, close
   iommufd_igroup_lock,      // iommufd_group->lock: a group's attach, replace and detach in one iommufd context
   iopt_domains_rwsem,       // io_pagetable->domains_rwsem: IOAS map/unmap (read), HWPT allocation (write)
+  iommu_sva_lock,           // drivers/iommu/iommu-sva.c, global: iommu_sva_bind_device and _unbind_device
   kCount
 };
 std::string_view name(LockClass c);

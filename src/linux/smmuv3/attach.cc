@@ -44,7 +44,7 @@ std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t
   Inv tag;
   tag.smmu = d.smmu;
   tag.users = 1;
-  if (d.stage == Stage::S1) {
+  if (asid_tagged(d.stage)) {  // ARM_SMMU_DOMAIN_S1 and _SVA
     tag.type = InvType::S1Asid;
     tag.size_opcode = static_cast<uint8_t>(hs::Op::TLBI_NH_VA);
     tag.nsize_opcode = static_cast<uint8_t>(hs::Op::TLBI_NH_ASID);

@@ -57,6 +57,12 @@ int attach_prepare_vmaster(System& s, AttachState& st, iommu::DomainId nested);
 int attach_prepare(System& s, AttachState& st, iommu::DomainId new_domain);
 int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain);
 
+// arm_smmu_set_pasid: `cd` (made by the caller, its ASID put in again under arm_smmu_asid_lock)
+// as CD `pasid` of the master, for domain `d` (stage 1 or SVA), between prepare and commit, with
+// arm_smmu_update_ste for an identity or blocked RID. -EINVAL for another SMMU's domain or a
+// stage-2 RID; -ENOMEM without a CD table; prepare's errors; commit's under rollback.
+int set_pasid(System& s, MasterId m, iommu::DomainId d, uint32_t pasid, hw::smmuv3::Entry cd, iommu::DomainId old);
+
 // The master's CD table as an STE points at it (linear; S1CDMAX as the kernel sets it, capped at
 // the model's one page).
 MasterView cd_table_view(const System& s, MasterId m);

@@ -34,7 +34,7 @@ SmmuDomainId smmu_domain_devices(const System& s, iommu::DomainId d) {
   if (d == iommu::kNoDomain) return kNone;
   const auto& dom = iommu::domain(s, d);
   if (dom.driver != hw::pcie::IommuKind::Smmuv3) return kNone;
-  if (iommu::is_paging(dom.type)) return dom.priv;
+  if (iommu::is_paging(dom.type) || dom.type == iommu::DomainType::Sva) return dom.priv;
   // A nested domain's attachments are tracked, and invalidated, by its vSMMU's S2 parent.
   if (dom.type == iommu::DomainType::Nested) {
     const auto& drv = s.kernel.smmuv3;
@@ -45,6 +45,20 @@ SmmuDomainId smmu_domain_devices(const System& s, iommu::DomainId d) {
 
 const Invs& domain_invs(const System& s, SmmuDomainId sd) {
   return s.kernel.smmuv3.invs_pool.at(s.kernel.smmuv3.domains.at(sd).invs).invs;
+}
+
+uint16_t lowest_free_tag(const Driver& drv, uint16_t smmu, Stage stage) {
+  // SVA and stage-1 domains share arm_smmu_asid_xa; stage-2 VMIDs come from their own IDA.
+  std::vector<uint16_t> used;
+  for (const auto& o : drv.domains)
+    if (o.live && o.smmu == smmu && asid_tagged(o.stage) == asid_tagged(stage))
+      used.push_back(asid_tagged(stage) ? o.asid : o.vmid);
+  std::sort(used.begin(), used.end());
+  uint16_t id16 = 1;
+  for (uint16_t u : used)
+    if (u == id16) ++id16;
+    else if (u > id16) break;
+  return id16;
 }
 
 iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType type, Stage stage) {
@@ -65,15 +79,7 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
   // ASIDs come from an xarray and VMIDs from an IDA: the lowest free one.
   // One pass over the domains, then the first gap: a probe per candidate made setting up
   // thousands of domains cubic.
-  std::vector<uint16_t> used;
-  for (const auto& o : drv.domains)
-    if (o.live && o.smmu == sd.smmu && o.stage == stage) used.push_back(stage == Stage::S1 ? o.asid : o.vmid);
-  std::sort(used.begin(), used.end());
-  uint16_t id16 = 1;
-  for (uint16_t u : used)
-    if (u == id16) ++id16;
-    else if (u > id16) break;
-  (stage == Stage::S1 ? sd.asid : sd.vmid) = id16;
+  (stage == Stage::S1 ? sd.asid : sd.vmid) = lowest_free_tag(drv, sd.smmu, stage);
   // A freed smmu_domain's memory is reused, lowest first.
   SmmuDomainId id = 0;
   while (id < drv.domains.size() && drv.domains[id].live) ++id;
@@ -232,7 +238,7 @@ void legacy_inv_range(System& s, SmmuDomainId sd, uint64_t iova, uint64_t size) 
   const SmmuDomain& d = s.kernel.smmuv3.domains[sd];
   std::vector<hs::Command> tlbi;
   const Smmu& smmu = s.kernel.smmuv3.smmus.at(d.smmu);
-  if (d.stage == Stage::S1)
+  if (asid_tagged(d.stage))
     add_tlbi_asid(tlbi, smmu, d.asid, iova, size);
   else
     add_tlbi_vmid(tlbi, smmu, d.vmid, iova, size);

@@ -33,6 +33,7 @@ struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   uint8_t ssid_bits = 20;        // IDR1.SSIDSIZE: caps a master's ssid_bits
   uint8_t sid_bits = 16;         // IDR1.SIDSIZE: the stream table's size
   uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
+  bool feat_sva = true;          // ARM_SMMU_FEAT_SVA: arm_smmu_sva_supported at probe (sva.cc)
   // ARM_SMMU_FEAT_NESTING: arm_smmu_device_hw_probe sets it when both stages are implemented.
   bool feat_nesting() const { return feat_trans_s1 && feat_trans_s2; }
   bool operator==(const Smmu&) const = default;
@@ -83,7 +84,12 @@ struct MasterDomain {  // arm_smmu_master_domain
   bool operator==(const MasterDomain&) const = default;
 };
 
-enum class Stage : uint8_t { S1, S2 };
+// ARM_SMMU_DOMAIN_S1, _S2, _SVA. An SVA domain is tagged by an ASID of arm_smmu_asid_xa, as a
+// stage-1 domain is, but translates through the process's page table (the CD's TTB0 is the
+// mm's pgd) and has no io-pgtable.
+enum class Stage : uint8_t { S1, S2, Sva };
+// The stages whose TLB entries and invalidations carry an ASID.
+inline bool asid_tagged(Stage s) { return s != Stage::S2; }
 
 struct SmmuDomain {  // arm_smmu_domain
   uint16_t smmu = 0;
@@ -98,6 +104,8 @@ struct SmmuDomain {  // arm_smmu_domain
   // arrays carry an S2_VMID_S1_CLEAR after the tag and ATS_FULL entries instead of ATS
   // (arm_smmu_master_build_invs: a change of the S2 must flush the guest's whole ATC).
   bool nest_parent = false;
+  // An SVA domain: the mm_struct its mmu_notifier is registered on (mm::kNoMm for the others).
+  uint32_t mm = 0xffffffff;
   bool live = true;
   bool operator==(const SmmuDomain&) const = default;
 };

@@ -13,6 +13,12 @@ SmmuHwInfo device_hw_probe(const hw::smmuv3::Smmu& s) {
   h.feat_trans_s2 = s.idr0 & reg::kIdr0S2p;
   h.feat_2lvl_strtab = field_get(reg::kIdr0StLvl, s.idr0) == 1;
   h.feat_range_inv = s.idr3 & reg::kIdr3Ril;
+  h.feat_coherency = s.idr0 & reg::kIdr0Cohacc;
+  h.asid_bits = (s.idr0 & reg::kIdr0Asid16) ? 16 : 8;
+  // IDR5.OAS: 0..6 are 32, 36, 40, 42, 44, 48 and 52 bits.
+  static constexpr unsigned kOasBits[] = {32, 36, 40, 42, 44, 48, 52};
+  const unsigned oas = unsigned(field_get(reg::kIdr5Oas, s.idr5));
+  h.oas = oas < 7 ? kOasBits[oas] : 48;
   h.ssid_bits = unsigned(field_get(reg::kIdr1SsidSize, s.idr1));
   h.sid_bits = unsigned(field_get(reg::kIdr1SidSize, s.idr1));
   // No 2-level table when one leaf (STRTAB_SPLIT bits) already covers every SID.

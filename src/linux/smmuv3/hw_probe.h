@@ -14,6 +14,9 @@ struct SmmuHwInfo {
   bool feat_trans_s2 = false;   // ARM_SMMU_FEAT_TRANS_S2
   bool feat_2lvl_strtab = false;
   bool feat_range_inv = false;  // ARM_SMMU_FEAT_RANGE_INV (IDR3.RIL)
+  bool feat_coherency = false;  // ARM_SMMU_FEAT_COHERENCY (IDR0.COHACC)
+  unsigned asid_bits = 8;       // 16 with IDR0.ASID16
+  unsigned oas = 0;             // output address bits (IDR5.OAS)
   unsigned ssid_bits = 0;
   unsigned sid_bits = 0;
   uint64_t pgsize_bitmap = 0;   // from IDR5 granules: 4K -> 4K|2M|1G, 16K -> 16K|32M, 64K -> 64K|512M

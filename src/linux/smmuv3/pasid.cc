@@ -3,6 +3,7 @@
 // attach as the RID's, with `ssid` the PASID: prepare decides ATS (arm_smmu_ats_supported; the
 // paging domain counts, whatever the RID's domain is), commit enables it, so each PASID attach
 // is one more commit-time pci_enable_ats() call site.
+#include "hw/smmuv3/cd_layout.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/pasid.h"
 #include "linux/kernel/errno.h"
@@ -41,10 +42,11 @@ void update_ste(System& s, MasterId m, iommu::DomainId sid_domain, bool ats_enab
   install_ste_for_dev(s, m, make_cdtable_ste(driver_features(), cd_table_view(s, m), ats_enabled, s1dss));
 }
 
-// arm_smmu_set_pasid
-int set_pasid(System& s, MasterId m, iommu::DomainId d, uint32_t pasid, iommu::DomainId old) {
+}  // namespace
+
+int set_pasid(System& s, MasterId m, iommu::DomainId d, uint32_t pasid, hw::smmuv3::Entry cd, iommu::DomainId old) {
   Frame f(s, KFn::arm_smmu_set_pasid);
-  const SmmuDomainId sd = smmu_domain_of(s, d);
+  const SmmuDomainId sd = smmu_domain_devices(s, d);
   const pci::DevId dev = mst(s, m).dev;
   const iommu::DomainId sid_domain = iommu::driver_get_domain_for_dev(s, dev);
   if (s.kernel.smmuv3.domains.at(sd).smmu != mst(s, m).smmu) return -EINVAL;
@@ -66,16 +68,17 @@ int set_pasid(System& s, MasterId m, iommu::DomainId d, uint32_t pasid, iommu::D
   int ret = attach_prepare(s, st, d);
   if (ret) return ret;
   kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterPrepare);
-  // The CD carries the domain's ASID as it is under the lock.
-  write_cd_entry(s, m, pasid, make_s1_cd({}, s1_config(s.kernel.smmuv3.domains.at(sd))));
+  // The caller made the CD before taking the lock: the ASID is put in again as it is under it
+  // (a stage-1 domain's may have changed; an SVA domain's never does).
+  namespace cdl = hw::smmuv3::cd;
+  cd[0] = (cd[0] & ~cdl::k0Asid) | hw::smmuv3::field_prep(cdl::k0Asid, s.kernel.smmuv3.domains.at(sd).asid);
+  write_cd_entry(s, m, pasid, cd);
   update_ste(s, m, sid_domain, st.ats_enabled);
   kernel::preempt_point(s, kernel::PreemptPoint::AttachAfterSte);
   // The kernel's commit returns nothing and set_pasid returns prepare's result; under rollback
   // the commit undoes a failed enable and says so.
   return attach_commit(s, st, d);
 }
-
-}  // namespace
 
 int s1_set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {
   Frame f(s, KFn::arm_smmu_s1_set_dev_pasid);
@@ -84,7 +87,7 @@ int s1_set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasi
   const SmmuDomainId sd = smmu_domain_of(s, d);
   if (sd == kNone || s.kernel.smmuv3.domains.at(sd).smmu != mst(s, m).smmu) return -EINVAL;
   if (s.kernel.smmuv3.domains.at(sd).stage != Stage::S1) return -EINVAL;
-  return set_pasid(s, m, d, pasid, old);
+  return set_pasid(s, m, d, pasid, make_s1_cd({}, s1_config(s.kernel.smmuv3.domains.at(sd))), old);
 }
 
 int blocking_set_dev_pasid(System& s, iommu::DomainId, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {

@@ -13,6 +13,7 @@
 #include "linux/smmuv3/io_pgtable_arm.h"
 #include "linux/smmuv3/hw_probe.h"
 #include "linux/smmuv3/smmuv3.h"
+#include "linux/smmuv3/sva.h"
 #include "linux/system.h"
 
 namespace atslab::smmuv3 {
@@ -39,6 +40,7 @@ int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   features.ssid_bits = uint8_t(info.ssid_bits);
   features.sid_bits = uint8_t(info.sid_bits);
   features.pgsize_bitmap = info.pgsize_bitmap;
+  features.feat_sva = sva_supported(info);  // arm_smmu_device_hw_probe's last step
   auto& d = s.kernel.smmuv3;
   if (d.smmus.size() <= smmu) {
     d.smmus.resize(smmu + 1);

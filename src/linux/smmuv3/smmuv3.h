@@ -30,6 +30,8 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
 // (no ARM_SMMU_FEAT_NESTING), -ENOMEM.
 int64_t domain_alloc_nest_parent(System& s, pci::DevId dev);
 void domain_free(System& s, iommu::DomainId d);
+// The lowest free ASID (stage 1 and SVA, one xarray) or VMID (stage 2) of the SMMU.
+uint16_t lowest_free_tag(const Driver& drv, uint16_t smmu, Stage stage);
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type);
 
 int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);         // paging domains
