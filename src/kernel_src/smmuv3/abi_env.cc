@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "hw/smmuv3/mmio.h"
+#include "hw/smmuv3/regs.h"
 #include "kernel_src/include/atslab/smmu_abi.h"
 #include "kernel_src/kernel_call.h"
 #include "kernel_src/smmuv3/cmdq_record.h"
@@ -98,9 +99,16 @@ extern "C" void atslab_lock_deadlock(const char* what) {
 }
 
 // The machine's firmware as a device tree would describe it: an SMMU node with
-// #iommu-cells = <1>, not dma-coherent (IDR0.COHACC is clear), no quirks.
-extern "C" bool atslab_device_property(int dev_kind, unsigned int, const char* name, unsigned long long* val) {
+// #iommu-cells = <1>, dma-coherent exactly when the SMMU's IDR0.COHACC says its table walks are
+// (firmware and hardware agree, so the driver has no "IDR0.COHACC overridden" to print), no quirks.
+extern "C" bool atslab_device_property(int dev_kind, unsigned int id, const char* name, unsigned long long* val) {
   if (dev_kind == 2 && std::strcmp(name, "#iommu-cells") == 0) {
+    *val = 1;
+    return true;
+  }
+  if (dev_kind == 2 && std::strcmp(name, "dma-coherent") == 0) {
+    const auto& smmus = KernelCall::csystem().hw.smmus;
+    if (id >= smmus.size() || !(smmus[id].idr0 & atslab::hw::smmuv3::reg::kIdr0Cohacc)) return false;
     *val = 1;
     return true;
   }
