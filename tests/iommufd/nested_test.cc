@@ -13,6 +13,7 @@
 #include "hw/smmuv3/ste_layout.h"
 #include "linux/smmuv3/hw_access.h"
 #include "check/invariants.h"
+#include "../support/temp_file.h"
 #include "io/scenario.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
@@ -140,6 +141,28 @@ TEST(NestedIommufd, TheObjectsReturnCodes) {
   EXPECT_EQ(m.run({.kind = OpKind::IommufdViommuAlloc, .device = "nic", .hwpt = "s1", .viommu = "v1"}), -ENOENT)
       << "iommufd_get_hwpt_paging: a nested HWPT is not a paging one";
   EXPECT_EQ(m.run({.kind = OpKind::IommufdViommuInvalidate, .viommu = "v0", .vsid = 7}), -EIO) << "arm_vsmmu_vsid_to_sid";
+}
+
+// arm_vsmmu_vdevice_init (7.2.13): a master with two StreamIDs, here a conventional PCI device
+// below a PCIe-to-PCI bridge (its own requester ID and the bridge's alias), has no vDEVICE, since
+// a vSID maps to the master's first StreamID alone. The slot the core reserved is given back, so
+// the same vSID is free for another device.
+TEST(NestedIommufd, AMasterWithTwoStreamIdsHasNoVdevice) {
+  io::Scenario sc = io::load_scenario(test::write_temp("two-sids.yaml", R"(name: two-sids
+machine:
+  ports: [{name: rp0}, {name: br, below: rp0, pci_bridge: true}]
+  devices:
+    - {name: a, port: br, devfn: 0x08, vendor: 0x8086, device: 0x1229, driver: vfio-pci}
+workload: []
+)"));
+  Machine m(AtsVariant::Upstream, sc);
+  ASSERT_EQ(m.master("a").streams.size(), 2u);
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdBind, .device = "a"}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdHwptAlloc, .device = "a", .hwpt = "s2", .nest_parent = true}), 0);
+  ASSERT_EQ(m.run({.kind = OpKind::IommufdViommuAlloc, .device = "a", .hwpt = "s2", .viommu = "v0"}), 0);
+  EXPECT_EQ(m.run({.kind = OpKind::IommufdVdeviceAlloc, .device = "a", .viommu = "v0", .vsid = 1}), -EOPNOTSUPP);
+  EXPECT_TRUE(m.s.kernel.iommufd.viommus.at(m.ctx.viommus.at("v0")).vdevs.empty());
+  EXPECT_EQ(m.s.kernel.iommufd.devices.at(vfio::cdev_idev(m.s, m.dev("a"))).vdev, iommufd::kNone);
 }
 
 TEST(NestedIommufd, NoNestParentOnAnSmmuWithoutBothStages) {

@@ -65,6 +65,8 @@ bool drv_viommu_supported(const System& s, pci::DevId dev) {
   return kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3 && !smmuv3_from_tree(s) && smmuv3::vsmmu_supported(s, dev);
 }
 
+int drv_vdevice_init(const System& s, pci::DevId dev) { return smmuv3::vsmmu_vdevice_init(s, dev); }
+
 int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm) {
   if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return -EOPNOTSUPP;
   return smmuv3::sva_domain_alloc(s, dev, mm);

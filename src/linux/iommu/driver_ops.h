@@ -36,6 +36,8 @@ uint64_t drv_unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
 int64_t drv_domain_alloc_nest_parent(System& s, pci::DevId dev);
 // ops->get_viommu_size(dev, IOMMU_VIOMMU_TYPE_ARM_SMMUV3) != 0.
 bool drv_viommu_supported(const System& s, pci::DevId dev);
+// viommu->ops->vdevice_init for a vDEVICE of `dev` (only the model's vSMMU has one).
+int drv_vdevice_init(const System& s, pci::DevId dev);
 
 // PASIDs. domain->ops->set_dev_pasid exists for atslab's own SMMUv3 driver's paging and blocked
 // domains (the tree's driver answers as if it had none), VT-d's paging and blocking domains (in

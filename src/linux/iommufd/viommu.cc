@@ -49,7 +49,9 @@ int vdevice_alloc(System& s, ViommuId v, IdevId idev, uint64_t virt_id) {
   if (iommu_dev_of_viommu(s, v) != iommu_dev_of(s, d.dev)) return -EINVAL;
   kernel::LockGuard lock(s, kernel::LockClass::iommufd_igroup_lock, d.igroup);
   if (d.vdev != kNone) return -EEXIST;
-  if (fd(s).viommus[v].vdevs.contains(virt_id)) return -EEXIST;  // xa_cmpxchg found one
+  if (fd(s).viommus[v].vdevs.contains(virt_id)) return -EEXIST;  // xa_insert found one
+  // The driver's vdevice_init, after the slot is reserved; its error aborts the vDEVICE.
+  if (const int rc = iommu::drv_vdevice_init(s, d.dev)) return rc;
   fd(s).viommus[v].vdevs[virt_id] = idev;
   fd(s).viommus[v].users++;
   fd(s).devices[idev].vdev = v;

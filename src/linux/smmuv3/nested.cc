@@ -45,6 +45,12 @@ bool vsmmu_supported(const System& s, pci::DevId dev) {
   return m != kNone && s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).feat_nesting();
 }
 
+int vsmmu_vdevice_init(const System& s, pci::DevId dev) {
+  const MasterId m = master_of(s, dev);
+  if (m == kNone) return -EINVAL;
+  return s.kernel.smmuv3.masters[m].streams.size() != 1 ? -EOPNOTSUPP : 0;
+}
+
 int64_t vsmmu_init(System& s, pci::DevId dev, iommu::DomainId parent, uint32_t viommu) {
   Frame f(s, KFn::arm_vsmmu_init);
   const MasterId m = master_of(s, dev);

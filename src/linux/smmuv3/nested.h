@@ -21,6 +21,9 @@ namespace atslab::smmuv3 {
 // arm_smmu_get_viommu_size != 0: the device's SMMU can host a vSMMU (ARM_SMMU_FEAT_NESTING; the
 // model's SMMUs are coherent, so the canwbs/S2FWB test holds).
 bool vsmmu_supported(const System& s, pci::DevId dev);
+// arm_vsmmu_vdevice_init (7.2): -EOPNOTSUPP for a master with more than one StreamID, since
+// arm_vsmmu_vsid_to_sid maps a vSID to the master's first StreamID alone.
+int vsmmu_vdevice_init(const System& s, pci::DevId dev);
 // arm_vsmmu_init: a vSMMU of the device's SMMU over the nest-parent paging domain `parent`, part
 // of iommufd viommu `viommu`. Its id, or -EINVAL when the parent is on another SMMU.
 int64_t vsmmu_init(System& s, pci::DevId dev, iommu::DomainId parent, uint32_t viommu);
