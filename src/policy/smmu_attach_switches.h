@@ -21,6 +21,12 @@ struct SmmuAttachSwitches {
   // (the probe half of fail-early, without its WARN at commit). The seed's base calls
   // pci_prepare_ats bare and ignores its result. compare-drivers turns it on for a tree that has it.
   bool master_prepare_ats = false;
+  // Not a sketch: 6.12's arm_smmu_ops has remove_dev_pasid (arm_smmu_remove_dev_pasid) and its
+  // blocked domain no set_dev_pasid: 6.12's IOMMU core takes a PASID off through the op
+  // (__iommu_remove_group_pasid), the 2026 core by attaching the blocked domain to it
+  // (iommu_remove_dev_pasid -> arm_smmu_blocking_set_dev_pasid). compare-drivers turns it on for
+  // a tree whose ops have the op (sim::model_as_tree).
+  bool remove_dev_pasid = false;
   bool operator==(const SmmuAttachSwitches&) const = default;
 };
 
