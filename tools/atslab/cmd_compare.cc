@@ -53,9 +53,9 @@ atslab::cli::Register reg{
           throw InputError("unknown variant '" + o->variant +
                            "' (expected upstream, series-v3, fail-early, rollback or vtd-style)");
         const auto sc = io::load_scenario(o->scenario);
+        cli::check_source_runs(sc, policy::Driver::Source);
         if (!kernel_src::smmuv3::built())
           throw InputError("compare-drivers: this build has no source SMMUv3 driver (configure with -DATSLAB_SOURCE_SMMUV3=ON)");
-        cli::check_source_runs(sc, policy::Driver::Source);
         // A PASID scenario's own operations are not what stress draws: its workload is pasid's mix.
         const std::string wname = !o->workload.empty() ? o->workload : sim::uses_pasid(sc.workload) ? "pasid" : "mixed";
         const auto workload = sim::parse_workload(wname);
