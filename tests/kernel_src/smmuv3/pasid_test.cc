@@ -14,6 +14,7 @@
 #include "../tree_fixture.h"
 #include "hw/pcie/regs.h"
 #include "hw/smmuv3/cd_layout.h"
+#include "hw/smmuv3/command.h"
 #include "hw/smmuv3/stream_table.h"
 #include "hw/smmuv3/ste_layout.h"
 #include "io/scenario.h"
@@ -174,6 +175,19 @@ TEST(SourceSmmuPasid, TheFailedEnableMeetsTheSeedsWarnAtTheDetachOnTheTreesRemov
     return st == "acc: iommu_attach_device_pasid(own paging domain, PASID 2) [fault pci_enable_ats] -> 0";
   })) << "arm_smmu_set_pasid returns prepare's 0";
   EXPECT_TRUE(logged(r.final, "Failed to enable ATS (STU 12)"));
+  // The tree's ATC invalidations by SSID, read from its command queue (cmdq_record): the remaps'
+  // (arm_smmu_atc_inv_domain, SSV=1 and the PASID) and the detaches' whole-PASID ones
+  // (arm_smmu_remove_dev_pasid -> arm_smmu_atc_inv_master(master, pasid), while the driver believes ATS on).
+  std::vector<std::string> by_ssid;
+  for (const auto& e : r.final.record.events)
+    if (e.kind == kernel::EventKind::AtcInvRange && (uint64_t(e.a) >> 32 & 1))
+      by_ssid.push_back(hs::describe_atc_inv_range(e.a, e.b));
+  auto sent = [&](const std::string& prefix) {
+    return std::any_of(by_ssid.begin(), by_ssid.end(), [&](const std::string& d) { return d.starts_with(prefix); });
+  };
+  EXPECT_TRUE(sent("ssid=0x1 addr=0x100000 ")) << ::testing::PrintToString(by_ssid);
+  EXPECT_TRUE(sent("ssid=0x2 addr=0x100000 ")) << ::testing::PrintToString(by_ssid);
+  EXPECT_TRUE(sent("ssid=0x2 addr=0x0 size=52")) << ::testing::PrintToString(by_ssid);
 
   io::Scenario model = sim::model_as_tree(sim::pasid_scenario());
   model.pci_dev_reset_iommu = false;
