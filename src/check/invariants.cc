@@ -99,13 +99,17 @@ void master_invariants(const System& s, pci::DevId dev, uint16_t smmu, bool ats_
 // 2^S1CDMAX - 1 of the table it points at are as many as the driver counts. A CD written past
 // the table's end, or a table the STE no longer points at, leaves a PASID the core believes
 // attached whose tagged DMA the SMMU refuses (C_BAD_SUBSTREAMID / F_STREAM_DISABLED).
-void pasid_reach_invariant(const System& s, const smmuv3::Master& master, uint32_t index, std::vector<Violation>& out) {
-  if (master.used_ssids == 0) return;
-  for (uint32_t sid : master.streams) {
-    const auto ste = hw_ste(s, master.smmu, sid);
-    auto who = [&] { return fmt::format("{} (master {})", dev_name(s, master.dev), index); };
+// For either driver's master (the tree's used_ssids through the adapter): the CDs past CD 0 are
+// counted in the first page of the table, the model's whole table (smmuv3::kModelCdMax), which
+// holds every SSID a workload names; the tree's linear table is wider (1024 CDs).
+void pasid_reach_invariant(const System& s, pci::DevId dev, uint16_t smmu, const std::vector<uint32_t>& streams,
+                           uint32_t used_ssids, uint32_t index, std::vector<Violation>& out) {
+  if (used_ssids == 0) return;
+  for (uint32_t sid : streams) {
+    const auto ste = hw_ste(s, smmu, sid);
+    auto who = [&] { return fmt::format("{} (master {})", dev_name(s, dev), index); };
     if (!ste_valid(ste) || (ste_cfg(ste) != 5 && ste_cfg(ste) != 7)) {
-      out.push_back({27, who(), fmt::format("{} PASID(s) in use but StreamID {:#x} has CFG={}: no CD table", master.used_ssids, sid, ste_cfg(ste))});
+      out.push_back({27, who(), fmt::format("{} PASID(s) in use but StreamID {:#x} has CFG={}: no CD table", used_ssids, sid, ste_cfg(ste))});
       continue;
     }
     const unsigned cdmax = static_cast<unsigned>(hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]));
@@ -114,9 +118,9 @@ void pasid_reach_invariant(const System& s, const smmuv3::Master& master, uint32
     // The model's table is linear and one page at most (smmuv3::kModelCdMax).
     for (uint32_t ssid = 1; ssid < (1u << std::min<unsigned>(cdmax, smmuv3::kModelCdMax)); ++ssid)
       if (hw::smmuv3::read_entry(s.hw.memory, table + uint64_t{ssid} * hw::smmuv3::kEntryBytes)[0] & hw::smmuv3::cd::k0V) ++reachable;
-    if (reachable != master.used_ssids)
+    if (reachable != used_ssids)
       out.push_back({27, who(), fmt::format("cd_table.used_ssids={} but StreamID {:#x}'s STE (S1CDMAX {}) reaches {} valid CD(s) past CD 0",
-                                            master.used_ssids, sid, cdmax, reachable)});
+                                            used_ssids, sid, cdmax, reachable)});
   }
 }
 
@@ -204,13 +208,14 @@ std::string invs_diff(const Tally& expect, const Tally& have) {
   return diff;
 }
 
-// 9, 10 and 13 on the kernel tree's driver, its belief read through the adapter compiled against
-// its arm-smmu-v3.h; 14 and 15 where the tree has invalidation arrays (7.2; 6.12 has none).
+// 9, 10, 13 and 27 on the kernel tree's driver, its belief read through the adapter compiled
+// against its arm-smmu-v3.h; 14 and 15 where the tree has invalidation arrays (7.2; 6.12 has none).
 // 15's sort order is not checked here: the tree sorts by SMMU pointer, which the adapter does not hand over.
 void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
   std::map<pci::DevId, std::vector<uint32_t>> streams;
   for (const auto& m : kernel_src::smmuv3::masters(s)) {
     master_invariants(s, m.dev, m.smmu, m.ats_enabled, m.streams, m.dev, out);
+    pasid_reach_invariant(s, m.dev, m.smmu, m.streams, m.used_ssids, m.dev, out);
     streams[m.dev] = m.streams;
   }
   for (const auto& dom : kernel_src::smmuv3::domains(s)) {
@@ -291,7 +296,7 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
     const auto& master = drv.masters[m];
     if (!master.live) return;
     master_invariants(s, master.dev, master.smmu, master.ats_enabled, master.streams, m, out);
-    pasid_reach_invariant(s, master, m, out);
+    pasid_reach_invariant(s, master.dev, master.smmu, master.streams, master.used_ssids, m, out);
   });
   for (uint32_t di = 0; di < drv.domains.size(); ++di) {
     const auto& dom = drv.domains[di];

@@ -498,7 +498,11 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   }
   if (k["smmuv3"]) {
     const auto& m = k["smmuv3"];
-    r.only(m, "kernel.smmuv3", {"attach_spares", "abort_ste_on_prepare_failure", "release_domain", "master_prepare_ats", "dev_feat_sva"});
+    r.only(m, "kernel.smmuv3",
+           {"attach_spares", "abort_ste_on_prepare_failure", "release_domain", "master_prepare_ats", "dev_feat_sva",
+            "remove_dev_pasid"});
+    if (m["remove_dev_pasid"])
+      sc.smmuv3.remove_dev_pasid = r.flag(m["remove_dev_pasid"], "kernel.smmuv3.remove_dev_pasid");
     if (m["release_domain"]) sc.smmuv3.release_domain = r.flag(m["release_domain"], "kernel.smmuv3.release_domain");
     if (m["master_prepare_ats"])
       sc.smmuv3.master_prepare_ats = r.flag(m["master_prepare_ats"], "kernel.smmuv3.master_prepare_ats");
@@ -616,6 +620,16 @@ Scenario read_root(const Reader& r, const YAML::Node& root) {
 }
 
 }  // namespace
+
+bool only_smmuv3(const Scenario& sc) {
+  const auto smmuv3 = [](hw::pcie::IommuKind k) { return k == hw::pcie::IommuKind::Smmuv3 || k == hw::pcie::IommuKind::None; };
+  if (sc.host) {
+    for (const auto& rc : sc.host->topology->root_complexes())
+      if (!smmuv3(rc.iommu)) return false;
+    return true;
+  }
+  return std::all_of(sc.rcs.begin(), sc.rcs.end(), [&](const RcSpec& rc) { return smmuv3(rc.iommu); });
+}
 
 bool uses_smmuv3(const Scenario& sc) {
   if (sc.host) {

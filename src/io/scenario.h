@@ -128,6 +128,8 @@ inline constexpr uintmax_t kMaxScenarioBytes = uintmax_t{1} << 20;
 
 // Whether any root complex of the machine sits behind an SMMUv3 (the dumps' placement for a host).
 bool uses_smmuv3(const Scenario& sc);
+// No root complex behind VT-d or AMD-Vi (each is SMMUv3 or has no IOMMU).
+bool only_smmuv3(const Scenario& sc);
 
 // Throws atslab::InputError "FILE:LINE:COL: FIELD: expected ..." on any problem.
 Scenario load_scenario(const std::string& path);

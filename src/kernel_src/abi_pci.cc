@@ -7,6 +7,7 @@
 #include "kernel_src/kernel_call.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
+#include "linux/pci/pri_pasid.h"
 #include "linux/pci/quirks.h"
 #include "linux/system.h"
 
@@ -53,3 +54,9 @@ extern "C" bool atslab_pci_dev_specific_ats_required(unsigned int dev) {
 }
 
 extern "C" bool atslab_pci_ats_disabled(void) { return pci::ats_disabled(KernelCall::csystem()); }
+
+extern "C" bool atslab_pci_acs_path_enabled(unsigned int dev, unsigned int end, unsigned short acs_flags) {
+  // ats.c asks for the whole path (end NULL); a bounded walk is not on any path the tree runs here.
+  if (end != ATSLAB_NO_PCI_DEV) throw std::logic_error("pci_acs_path_enabled with an end device: not stood in");
+  return pci::acs_path_enabled(KernelCall::csystem(), dev, acs_flags);
+}

@@ -20,6 +20,13 @@ void pci_disable_ats(struct pci_dev* dev);
 void pci_restore_ats_state(struct pci_dev* dev);
 int pci_ats_queue_depth(struct pci_dev* dev);
 int pci_ats_page_aligned(struct pci_dev* dev);
+// CONFIG_PCI_PASID (linux/kconfig.h)
+void pci_pasid_init(struct pci_dev* dev);
+int pci_enable_pasid(struct pci_dev* dev, int features);
+void pci_disable_pasid(struct pci_dev* dev);
+void pci_restore_pasid_state(struct pci_dev* dev);
+int pci_max_pasids(struct pci_dev* dev);
+int pci_pasid_features(struct pci_dev* dev);
 }
 
 namespace atslab::kernel_src {
@@ -95,6 +102,36 @@ int ats_queue_depth(System& s, pci::DevId dev) {
 int ats_page_aligned(System& s, pci::DevId dev) {
   Frame f(s, KFn::pci_ats_page_aligned);
   return call(s, dev, [](pci_dev* p) { return ::pci_ats_page_aligned(p); });
+}
+
+// The PASID half. The SMMUv3 driver built from the tree calls the tree's pci_enable_pasid on its
+// own struct pci_dev; these are the PCI core's and atslab's other drivers' way in.
+void pasid_init(System& s, pci::DevId dev) {
+  Frame f(s, KFn::pci_pasid_init);
+  call(s, dev, [](pci_dev* p) { ::pci_pasid_init(p); });
+}
+
+int enable_pasid(System& s, pci::DevId dev, int features) {
+  Frame f(s, KFn::pci_enable_pasid);
+  return call(s, dev, [features](pci_dev* p) { return ::pci_enable_pasid(p, features); });
+}
+
+void disable_pasid(System& s, pci::DevId dev) {
+  Frame f(s, KFn::pci_disable_pasid);
+  call(s, dev, [](pci_dev* p) { ::pci_disable_pasid(p); });
+}
+
+void restore_pasid_state(System& s, pci::DevId dev) {
+  Frame f(s, KFn::pci_restore_pasid_state);
+  call(s, dev, [](pci_dev* p) { ::pci_restore_pasid_state(p); });
+}
+
+int max_pasids(System& s, pci::DevId dev) {
+  return call(s, dev, [](pci_dev* p) { return ::pci_max_pasids(p); });
+}
+
+int pasid_features(System& s, pci::DevId dev) {
+  return call(s, dev, [](pci_dev* p) { return ::pci_pasid_features(p); });
 }
 
 namespace {

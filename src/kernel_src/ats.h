@@ -22,6 +22,14 @@ void disable_ats(System& s, pci::DevId dev);
 void restore_ats_state(System& s, pci::DevId dev);
 int ats_queue_depth(System& s, pci::DevId dev);
 int ats_page_aligned(System& s, pci::DevId dev);
+// The PASID half (CONFIG_PCI_PASID): pci_pasid_init, pci_enable_pasid, pci_disable_pasid,
+// pci_restore_pasid_state, pci_max_pasids, pci_pasid_features.
+void pasid_init(System& s, pci::DevId dev);
+int enable_pasid(System& s, pci::DevId dev, int features);
+void disable_pasid(System& s, pci::DevId dev);
+void restore_pasid_state(System& s, pci::DevId dev);
+int max_pasids(System& s, pci::DevId dev);
+int pasid_features(System& s, pci::DevId dev);
 
 // What the tree's ats.c does where the kernels differ, asked of its own functions on two
 // made-up functions (a PF and its VF; no config space is read on these paths):

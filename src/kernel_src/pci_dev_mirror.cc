@@ -12,7 +12,8 @@ atslab_pci_fields pci_fields_of(const System& s, pci::DevId id) {
   const pci::PciDev& d = pci::pdev(s, id);
   return {.dev = id, .vendor = d.vendor, .device = d.device, .ats_cap = d.ats_cap, .ats_stu = d.ats_stu,
           .ats_enabled = d.ats_enabled, .untrusted = d.untrusted, .is_virtfn = d.is_virtfn,
-          .is_physfn = d.is_physfn, .pasid_enabled = d.pasid_enabled};
+          .is_physfn = d.is_physfn, .pasid_enabled = d.pasid_enabled, .pasid_cap = d.pasid_cap,
+          .pasid_features = d.pasid_features, .pasid_no_tlp = d.pasid_no_tlp, .eetlp_prefix = d.eetlp_prefix};
 }
 
 void store_pci_fields(System& s, const struct pci_dev* p) {
@@ -26,6 +27,9 @@ void store_pci_fields(System& s, const struct pci_dev* p) {
   d.is_virtfn = f.is_virtfn;
   d.is_physfn = f.is_physfn;
   d.pasid_enabled = f.pasid_enabled;
+  d.pasid_cap = f.pasid_cap;  // pci_pasid_init's, when the tree's ats.c enumerates
+  d.pasid_features = f.pasid_features;
+  // pasid_no_tlp and eetlp_prefix are the PCI core's (quirks, enumeration): the tree reads them only.
 }
 
 namespace {

@@ -26,6 +26,12 @@ iommu::DomainId static_domain(System&, pci::DevId, iommu::DomainType) { absent()
 int attach_dev(System&, iommu::DomainId, pci::DevId) { absent(); }
 int map_pages(System&, iommu::DomainId, uint64_t, uint64_t, uint64_t) { absent(); }
 uint64_t unmap_pages(System&, iommu::DomainId, uint64_t, uint64_t) { absent(); }
+bool has_set_dev_pasid(const System&, iommu::DomainId) { absent(); }
+bool has_remove_dev_pasid() { absent(); }
+int set_dev_pasid(System&, iommu::DomainId, pci::DevId, uint32_t, iommu::DomainId) { absent(); }
+int remove_dev_pasid(System&, pci::DevId, uint32_t, iommu::DomainId) { absent(); }
+uint32_t iommu_max_pasids(const System&, pci::DevId) { absent(); }
+int master_ssid_bits(System&, pci::DevId) { absent(); }
 std::vector<MasterBelief> masters(const System&) { absent(); }
 std::vector<DomainBelief> domains(const System&) { absent(); }
 

@@ -26,6 +26,12 @@ struct SmmuAttachSwitches {
   // arm_smmu_master_sva_supported: ARM_SMMU_FEAT_SVA and a master with SSIDs (ssid_bits). The
   // 2026 core removed the feature calls; arm_smmu_sva_domain_alloc asks FEAT_SVA only.
   bool dev_feat_sva = false;
+  // Not a sketch: 6.12's arm_smmu_ops has remove_dev_pasid (arm_smmu_remove_dev_pasid) and its
+  // blocked domain no set_dev_pasid: 6.12's IOMMU core takes a PASID off through the op
+  // (__iommu_remove_group_pasid), the 2026 core by attaching the blocked domain to it
+  // (iommu_remove_dev_pasid -> arm_smmu_blocking_set_dev_pasid). compare-drivers turns it on for
+  // a tree whose ops have the op (sim::model_as_tree).
+  bool remove_dev_pasid = false;
   bool operator==(const SmmuAttachSwitches&) const = default;
 };
 

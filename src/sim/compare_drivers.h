@@ -14,6 +14,7 @@
 
 #include "io/scenario.h"
 #include "policy/ats_variant.h"
+#include "sim/workloads.h"
 
 namespace atslab::sim {
 
@@ -25,6 +26,8 @@ struct CompareOptions {
   // unchanged tree, another for a copy edited by scripts/kernel-tree/design-*.sh. Both runs
   // take it (it also steers atslab's VT-d and AMD drivers, which run under both).
   policy::AtsVariant variant = policy::AtsVariant::Upstream;
+  // The stress workload both runs draw from (sim/workloads.h): the PASID scenarios take pasid.
+  Workload workload = Workload::Mixed;
 };
 
 struct Disagreement {

@@ -365,12 +365,12 @@ class Explorer {
   }
 
   // What the checks read of the tree's driver (its heap, not in the System): every master's
-  // ATS belief and streams, every paging domain's nr_ats_masters and devices list.
+  // ATS belief, used SSIDs and streams, every paging domain's nr_ats_masters and devices list.
   static uint64_t tree_belief_hash(const System& s) {
     static thread_local std::vector<uint64_t> b;
     b.clear();
     for (const auto& m : kernel_src::smmuv3::masters(s)) {
-      b.insert(b.end(), {m.dev, m.smmu, m.ats_enabled, m.streams.size()});
+      b.insert(b.end(), {m.dev, m.smmu, m.ats_enabled, m.used_ssids, m.streams.size()});
       b.insert(b.end(), m.streams.begin(), m.streams.end());
     }
     b.push_back(~0ull);

@@ -169,7 +169,7 @@ class Hasher {
   void add(const smmuv3::NestedDomain& n) { pod(n.vsmmu), add(n.ste), pod(n.enable_ats, n.domain, n.live); }
   void add(const smmuv3::Driver& d) {
     add(d.policy), add(d.switches.attach_spares), add(d.switches.abort_ste_on_prepare_failure), add(d.switches.release_domain),
-        add(d.switches.master_prepare_ats), add(d.switches.dev_feat_sva);
+        add(d.switches.master_prepare_ats), add(d.switches.dev_feat_sva), add(d.switches.remove_dev_pasid);
     add(d.inv_design), add(d.smmus), add(d.masters), add(d.domains), add(d.invs_pool), add(d.pages);
     add(d.master_of);
     add(d.blocked_domain), add(d.identity_domain);

@@ -109,12 +109,13 @@ TEST(SmmuIdRegisters, PagingDomainsUseTheStageTheSmmuImplements) {
 }
 
 // arm_smmu_enable_pasid: the master's ssid_bits are the PASID width the
-// function supports, capped by IDR1.SSIDSIZE; none without PASID.
+// function supports, capped by IDR1.SSIDSIZE, then by CTXDESC_LINEAR_CDMAX (10: atslab's SMMU
+// has no 2-level CD tables); none without PASID.
 TEST(SmmuIdRegisters, MasterSsidBitsCappedBySsidsize) {
   PfSpec with_pasid;
   with_pasid.pasid = true;  // Max PASID Width 16
   SmmuMachine wide{hs::Smmu{}, with_pasid};
-  EXPECT_EQ(wide.master().ssid_bits, 16u);
+  EXPECT_EQ(wide.master().ssid_bits, 10u);
   hs::Smmu narrow;
   narrow.idr1 = uint32_t((narrow.idr1 & ~reg::kIdr1SsidSize) | hs::field_prep(reg::kIdr1SsidSize, 5));
   SmmuMachine capped{narrow, with_pasid};

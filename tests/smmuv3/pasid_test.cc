@@ -75,11 +75,13 @@ bool logged(const System& s, const std::string& text) {
 }
 
 // arm_smmu_probe_device enables PASID before ATS; the master's ssid_bits is min(log2 of the
-// function's PASIDs, IDR1.SSIDSIZE) and the core's max_pasids min(pci_max_pasids, 1 << SSIDSIZE).
+// function's PASIDs, IDR1.SSIDSIZE), then CTXDESC_LINEAR_CDMAX without 2-level CD tables (atslab's
+// SMMU has none), and the core's max_pasids min(pci_max_pasids, 1 << SSIDSIZE), which knows
+// nothing of the clamp.
 TEST(SmmuPasid, ProbeEnablesPasidAndSizesTheMasterAndTheCore) {
   Booted b = boot();
   EXPECT_TRUE(b.s.kernel.devs[b.acc].pasid_enabled);
-  EXPECT_EQ(b.master().ssid_bits, 20);
+  EXPECT_EQ(b.master().ssid_bits, smmuv3::kLinearCdMax);
   EXPECT_EQ(b.s.kernel.iommu.devs[b.acc].max_pasids, 1u << 20);
   EXPECT_EQ(b.master().used_ssids, 0u);
 }
@@ -93,7 +95,7 @@ TEST(SmmuPasid, AVfTakesItsSsidBitsFromItsPf) {
   ASSERT_NE(vf, pci::kNoDev);
   ASSERT_TRUE(s.kernel.devs[pf].pasid_enabled);
   EXPECT_FALSE(s.kernel.devs[vf].pasid_enabled);
-  EXPECT_EQ(s.kernel.smmuv3.masters[smmuv3::master_of(s, vf)].ssid_bits, 20);
+  EXPECT_EQ(s.kernel.smmuv3.masters[smmuv3::master_of(s, vf)].ssid_bits, smmuv3::kLinearCdMax);
   EXPECT_EQ(s.kernel.iommu.devs[vf].max_pasids, 1u << 20);
 }
 

@@ -12,12 +12,15 @@
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 #include "sim/compare_drivers.h"
+#include "sim/explore.h"
+#include "sim/workloads.h"
 
 namespace {
 
 struct CompareCliOptions {
   std::string scenario;
   std::string variant = "upstream";
+  std::string workload;
   unsigned seeds = 10;
   size_t ops = 50;
   bool json = false;
@@ -39,6 +42,9 @@ atslab::cli::Register reg{
       sub.add_option("--variant", o->variant,
                      "The design the model runs on the tree's base, to compare with a tree edited to it "
                      "(scripts/kernel-tree/design-*.sh): upstream (default), series-v3, fail-early, rollback or vtd-style");
+      sub.add_option("--workload", o->workload,
+                     "The stress workload both runs draw from (as stress --workload); default: pasid for a scenario "
+                     "whose workload attaches PASIDs, else mixed");
       sub.add_flag("--json", o->json, "Print one JSON document");
       return [o]() -> int {
         using namespace atslab;
@@ -47,23 +53,30 @@ atslab::cli::Register reg{
           throw InputError("unknown variant '" + o->variant +
                            "' (expected upstream, series-v3, fail-early, rollback or vtd-style)");
         const auto sc = io::load_scenario(o->scenario);
+        cli::check_source_runs(sc, policy::Driver::Source);
         if (!kernel_src::smmuv3::built())
           throw InputError("compare-drivers: this build has no source SMMUv3 driver (configure with -DATSLAB_SOURCE_SMMUV3=ON)");
-        const auto r = sim::compare_drivers(sc, {.seeds = o->seeds, .ops = o->ops, .variant = *variant});
+        // A PASID scenario's own operations are not what stress draws: its workload is pasid's mix.
+        const std::string wname = !o->workload.empty() ? o->workload : sim::uses_pasid(sc.workload) ? "pasid" : "mixed";
+        const auto workload = sim::parse_workload(wname);
+        if (!workload) throw InputError("unknown workload '" + wname + "' (expected one of: " + sim::workload_names() + ")");
+        if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
+        const auto r = sim::compare_drivers(sc, {.seeds = o->seeds, .ops = o->ops, .variant = *variant, .workload = *workload});
         const auto model_only = sim::model_only_switches(sc);
         if (o->json) {
           nlohmann::json d = nlohmann::json::array();
           for (const auto& x : r.disagreements)
             d.push_back({{"seed", x.seed}, {"step", x.step}, {"op", x.op}, {"what", x.what}, {"model", x.model}, {"source", x.source}});
           nlohmann::json out = {{"runs", r.runs}, {"agree", r.agree}, {"disagreements", d}, {"variant", o->variant},
-                                {"driver", cli::driver_json(policy::Driver::Source)}, {"model_only", model_only}};
+                                {"workload", wname}, {"driver", cli::driver_json(policy::Driver::Source)},
+                                {"model_only", model_only}};
           std::cout << out.dump(2) << "\n";
         } else {
           fmt::print("{}", cli::driver_banner(policy::Driver::Source));
           for (const auto& m : model_only)
             fmt::print("note: the model runs {}, the tree does not: a difference it causes is no finding\n", m);
-          fmt::print("{} (the model: {} as linux {} is): {} runs of {} operations, {} agree\n", sc.name, o->variant,
-                     kernel_src::tree().version, r.runs, o->ops, r.agree);
+          fmt::print("{} (the model: {} as linux {} is{}): {} runs of {} operations, {} agree\n", sc.name, o->variant,
+                     kernel_src::tree().version, wname == "mixed" ? "" : "; workload " + wname, r.runs, o->ops, r.agree);
           for (const auto& x : r.disagreements)
             fmt::print("seed {} step {} ({}): {}\n  model:  {}\n  source: {}\n", x.seed, x.step, x.op, x.what, x.model, x.source);
         }

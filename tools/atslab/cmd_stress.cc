@@ -78,9 +78,9 @@ atslab::cli::Register reg{
         if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
         if (*workload == sim::Workload::Sva && driver == policy::Driver::Source)
           throw InputError("--workload sva: SVA runs on atslab's own SMMUv3 driver only: run it without --driver source");
-        if (*workload == sim::Workload::Pasid && driver == policy::Driver::Source)
-          throw InputError("--workload pasid: PASIDs run on atslab's own SMMUv3 driver only (the tree is built without "
-                           "CONFIG_PCI_PASID): run it without --driver source");
+        if (*workload == sim::Workload::Pasid && driver == policy::Driver::Source && !io::only_smmuv3(sc))
+          throw InputError("--workload pasid --driver source: PASIDs behind VT-d or AMD-Vi run on atslab's own drivers "
+                           "only (the tree's intel and amd drivers are not built): run it without --driver source");
         if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
         if (!o->trace.empty())
           for (auto v : variants) cli::check_output_path(trace_path(o->trace, policy::name(v), variants.size() > 1));

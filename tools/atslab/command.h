@@ -63,9 +63,8 @@ policy::Driver driver_arg(const std::string& text);
 // What text output opens with under --driver source: the tree and version that ran (the model's output is unchanged).
 // `smmuv3_machine` false: no SMMUv3 on the machine, so the tree's ats.c alone runs (io::uses_smmuv3).
 std::string driver_banner(policy::Driver d, bool smmuv3_machine = true);
-// Throws InputError when `sc`'s workload has PASID operations and `d` is the source driver: the
-// tree's build has CONFIG_PCI_PASID off and its driver no PASID path in the model, so every PASID
-// attach would fail and the result look clean (docs/fidelity.md, PASIDs).
+// Throws InputError when `d` is the source driver and `sc` asks for what the tree's build does not
+// run: PASIDs behind VT-d or AMD-Vi (no tree driver for them) and nesting (docs/kernel-source.md).
 void check_source_runs(const io::Scenario& sc, policy::Driver d);
 // {"kind": "model"} or {"kind": "source", "linux": "6.12.118", "tree": ORIGIN, "files": [...]}, for --json.
 nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine = true);

@@ -5,6 +5,7 @@
  * atslab's IOMMU core (registration, groups, the current domain, fault
  * reports) are in src/kernel_src/smmuv3/abi_iommu.cc.
  */
+#include <atslab/smmu_abi.h>
 #include <linux/iommu.h>
 #include <linux/slab.h>
 
@@ -29,6 +30,15 @@ int iommu_fwspec_add_ids(struct device *dev, const u32 *ids, int num_ids)
 	fwspec->num_ids = have + (unsigned int)num_ids;
 	dev->iommu->fwspec = fwspec;
 	return 0;
+}
+
+/*
+ * What the driver registered as its IOMMU's max_pasids (iommu_device.max_pasids,
+ * 1 << SSIDSIZE for an SMMUv3): dev_iommu_get_max_pasids caps a device's with it.
+ */
+u32 atslab_iommu_device_max_pasids(const struct iommu_device *iommu)
+{
+	return iommu ? iommu->max_pasids : 0;
 }
 
 struct iommu_resv_region *iommu_alloc_resv_region(phys_addr_t start, size_t length, int prot,

@@ -39,6 +39,11 @@ void atslab_pci_dev_load(struct pci_dev *pdev, const struct atslab_pci_fields *f
 	pdev->vendor = f->vendor;
 	pdev->device = f->device;
 	pdev->pasid_enabled = f->pasid_enabled;
+	pdev->pasid_cap = f->pasid_cap;
+	pdev->pasid_features = f->pasid_features;
+	pdev->pasid_no_tlp = f->pasid_no_tlp;
+	pdev->eetlp_prefix_path = f->eetlp_prefix;
+	pdev->eetlp_prefix_max = f->eetlp_prefix ? 1 : 0;
 	pdev->ats_cap = f->ats_cap;
 	pdev->ats_stu = f->ats_stu;
 	pdev->ats_enabled = f->ats_enabled;
@@ -53,6 +58,10 @@ void atslab_pci_dev_save(const struct pci_dev *pdev, struct atslab_pci_fields *f
 	f->vendor = pdev->vendor;
 	f->device = pdev->device;
 	f->pasid_enabled = pdev->pasid_enabled;
+	f->pasid_cap = pdev->pasid_cap;
+	f->pasid_features = pdev->pasid_features;
+	f->pasid_no_tlp = pdev->pasid_no_tlp;
+	f->eetlp_prefix = pdev->eetlp_prefix_path || pdev->eetlp_prefix_max;
 	f->ats_cap = pdev->ats_cap;
 	f->ats_stu = pdev->ats_stu;
 	f->ats_enabled = pdev->ats_enabled;

@@ -4,6 +4,7 @@
 
 #include "kernel_src/kernel_call.h"
 #include "kernel_src/smmuv3/iommu_ops.h"
+#include "kernel_src/smmuv3/pci_devs.h"
 #include "kernel_src/smmuv3/probe.h"
 #include "kernel_src/smmuv3/source_kernel.h"
 #include "linux/iommu/iommu.h"
@@ -12,6 +13,7 @@
 #include "linux/system.h"
 
 struct device;
+struct iommu_device;
 
 extern "C" {
 // wrap/arm_smmu_v3.c, shim/smmuv3/pci_iommu.c
@@ -29,6 +31,11 @@ iommu_domain* atslab_arm_smmu_static_domain(bool blocked);
 bool atslab_arm_smmu_has_release_domain(void);
 bool atslab_arm_smmu_has_invs(void);
 bool atslab_arm_smmu_has_master_prepare_ats(void);
+bool atslab_arm_smmu_has_set_dev_pasid(iommu_domain* domain);
+bool atslab_arm_smmu_has_remove_dev_pasid(void);
+int atslab_arm_smmu_master_ssid_bits(device* dev);
+unsigned int atslab_arm_smmu_master_used_ssids(device* dev);
+uint32_t atslab_iommu_device_max_pasids(const iommu_device* iommu);
 }
 
 namespace atslab::kernel_src::smmuv3 {
@@ -110,6 +117,28 @@ uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size)
   return smmuv3_unmap(s, handle(s, d), iova, size);
 }
 
+bool has_set_dev_pasid(const System& s, iommu::DomainId d) { return atslab_arm_smmu_has_set_dev_pasid(handle(s, d)); }
+bool has_remove_dev_pasid() { return atslab_arm_smmu_has_remove_dev_pasid(); }
+
+int set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {
+  return smmuv3_set_dev_pasid(s, handle(s, d), dev, pasid, old == iommu::kNoDomain ? nullptr : handle(s, old));
+}
+
+int remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {
+  return smmuv3_remove_dev_pasid(s, dev, pasid, handle(s, old));
+}
+
+uint32_t iommu_max_pasids(const System& s, pci::DevId dev) {
+  const uint16_t smmu = smmu_of(s, dev);
+  const auto& smmus = SourceKernel::get().smmus;
+  return smmu < smmus.size() ? atslab_iommu_device_max_pasids(smmus[smmu].iommu) : 0;
+}
+
+int master_ssid_bits(System& s, pci::DevId dev) {
+  KernelCall k(s);
+  return atslab_arm_smmu_master_ssid_bits(source_device(s, dev));
+}
+
 std::vector<MasterBelief> masters(const System& s) {
   KernelCall k(s);
   std::vector<MasterBelief> out;
@@ -121,6 +150,7 @@ std::vector<MasterBelief> masters(const System& s) {
     b.dev = id;
     b.smmu = smmu_of(s, id);
     for (unsigned i = 0; i < n; ++i) b.streams.push_back(atslab_arm_smmu_master_sid(d, i));
+    b.used_ssids = atslab_arm_smmu_master_used_ssids(d);
     out.push_back(std::move(b));
   }
   return out;

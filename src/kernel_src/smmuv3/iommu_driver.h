@@ -56,6 +56,21 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev);
 int map_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t unmap_pages(System& s, iommu::DomainId d, uint64_t iova, uint64_t size);
 
+// PASIDs (issue 18). The domain's ops have set_dev_pasid (6.12: paging domains only; 7.2: the
+// blocked domain too).
+bool has_set_dev_pasid(const System& s, iommu::DomainId d);
+// The driver's ops have remove_dev_pasid (6.12); the 2026 trees' core attaches the blocked domain
+// to the PASID instead.
+bool has_remove_dev_pasid();
+int set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+// Takes `pasid` of `dev` off `old` (either form above): 0, or the blocked set_dev_pasid's error.
+int remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+// What the driver registered as the SMMU's max_pasids (1 << IDR1.SSIDSIZE), for the core's
+// dev_iommu_get_max_pasids; 0 before the SMMU is probed.
+uint32_t iommu_max_pasids(const System& s, pci::DevId dev);
+// The device's master->ssid_bits (arm_smmu_enable_pasid's), or -ENODEV without a master.
+int master_ssid_bits(System& s, pci::DevId dev);
+
 // What the checks read of the driver's belief, through the adapter compiled against the tree's
 // arm-smmu-v3.h: every master (a probed device not yet released) and every live paging domain.
 struct MasterBelief {
@@ -63,6 +78,7 @@ struct MasterBelief {
   uint16_t smmu = 0;
   bool ats_enabled = false;          // master->ats_enabled
   std::vector<uint32_t> streams;     // master->streams[].id
+  uint32_t used_ssids = 0;           // master->cd_table.used_ssids: the PASIDs it counts in use
 };
 // One entry of a domain's invalidation array (struct arm_smmu_inv; the trees that have them).
 struct InvBelief {

@@ -23,6 +23,8 @@ int atslab_arm_smmu_map(iommu_domain* domain, uint64_t iova, uint64_t paddr, uin
 uint64_t atslab_arm_smmu_unmap(iommu_domain* domain, uint64_t iova, uint64_t size);
 void atslab_arm_smmu_domain_free(iommu_domain* domain);
 int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
+int atslab_arm_smmu_set_dev_pasid(iommu_domain* domain, device* dev, uint32_t pasid, iommu_domain* old);
+int atslab_arm_smmu_remove_dev_pasid(device* dev, uint32_t pasid, iommu_domain* domain);
 }
 
 namespace atslab::kernel_src {
@@ -94,6 +96,24 @@ uint64_t smmuv3_unmap(System& s, iommu_domain* domain, uint64_t iova, uint64_t s
 
 void smmuv3_domain_free(System& s, iommu_domain* domain) {
   driver_call(s, kernel::KFn::iommu_domain_free, [&] { atslab_arm_smmu_domain_free(domain); });
+}
+
+int smmuv3_set_dev_pasid(System& s, iommu_domain* domain, pci::DevId dev, uint32_t pasid, iommu_domain* old) {
+  smmuv3::AttachScope phases(s, dev);
+  const int ret = driver_call(s, kernel::KFn::iommu_attach_device_pasid, [&] {
+    return atslab_arm_smmu_set_dev_pasid(domain, source_device(s, dev), pasid, old);
+  });
+  phases.returned(ret);
+  return ret;
+}
+
+int smmuv3_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu_domain* domain) {
+  smmuv3::AttachScope phases(s, dev);  // the last PASID gone, the RID's identity or blocked domain is attached again
+  const int ret = driver_call(s, kernel::KFn::iommu_detach_device_pasid, [&] {
+    return atslab_arm_smmu_remove_dev_pasid(source_device(s, dev), pasid, domain);
+  });
+  phases.returned(ret);
+  return ret;
 }
 
 bool smmuv3_domain(System& s, iommu_domain* domain, SourceDomain* out) {

@@ -30,6 +30,12 @@ int smmuv3_attach_dev(System& s, iommu_domain* domain, pci::DevId dev);
 int smmuv3_map(System& s, iommu_domain* domain, uint64_t iova, uint64_t paddr, uint64_t size, bool write);
 uint64_t smmuv3_unmap(System& s, iommu_domain* domain, uint64_t iova, uint64_t size);
 void smmuv3_domain_free(System& s, iommu_domain* domain);
+// domain->ops->set_dev_pasid(domain, dev, pasid, old): 0 or the driver's error. The attach
+// phases of the PASID's two-phase attach are announced for `dev`, as attach_dev's are.
+int smmuv3_set_dev_pasid(System& s, iommu_domain* domain, pci::DevId dev, uint32_t pasid, iommu_domain* old);
+// Taking `pasid` off `domain`: 6.12's ops->remove_dev_pasid, or the blocked domain's
+// set_dev_pasid where the ops have none (the 2026 trees); the latter's result, else 0.
+int smmuv3_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu_domain* domain);
 
 // The driver's own belief, read through an adapter compiled against the tree's arm-smmu-v3.h.
 struct SourceMaster {

@@ -56,6 +56,12 @@ u32 atslab_arm_smmu_domain_device_ssid(struct iommu_domain *domain, unsigned int
 int atslab_arm_smmu_domain_invs(struct iommu_domain *domain, u64 *num_invs, u64 *num_trashes, u64 *max_invs,
 				bool *has_ats);
 int atslab_arm_smmu_domain_inv(struct iommu_domain *domain, unsigned int i, int *type, u32 *id, u32 *ssid, int *users);
+bool atslab_arm_smmu_has_set_dev_pasid(struct iommu_domain *domain);
+bool atslab_arm_smmu_has_remove_dev_pasid(void);
+int atslab_arm_smmu_set_dev_pasid(struct iommu_domain *domain, struct device *dev, u32 pasid, struct iommu_domain *old);
+int atslab_arm_smmu_remove_dev_pasid(struct device *dev, u32 pasid, struct iommu_domain *domain);
+int atslab_arm_smmu_master_ssid_bits(struct device *dev);
+unsigned int atslab_arm_smmu_master_used_ssids(struct device *dev);
 
 /*
  * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
@@ -368,4 +374,63 @@ int atslab_arm_smmu_domain_inv(struct iommu_domain *domain, unsigned int i, int 
 	(void)users;
 	return -EOPNOTSUPP;
 #endif
+}
+
+/*
+ * PASIDs. iommu_attach_device_pasid asks the domain's ops for set_dev_pasid
+ * (6.12: the paging domains' default_domain_ops; 7.2: the blocked domain's too).
+ */
+bool atslab_arm_smmu_has_set_dev_pasid(struct iommu_domain *domain)
+{
+	return domain->ops && domain->ops->set_dev_pasid;
+}
+
+/*
+ * How the core takes a PASID off a device: 6.12's iommu_ops.remove_dev_pasid,
+ * or, where the ops have none (the 2026 core removed it), the blocked domain's
+ * set_dev_pasid.
+ */
+bool atslab_arm_smmu_has_remove_dev_pasid(void)
+{
+	return arm_smmu_ops.remove_dev_pasid != NULL;
+}
+
+/* __iommu_set_group_pasid's call (and the 2026 reset's re-attach, from the blocking domain). */
+int atslab_arm_smmu_set_dev_pasid(struct iommu_domain *domain, struct device *dev, u32 pasid, struct iommu_domain *old)
+{
+	return domain->ops->set_dev_pasid(domain, dev, pasid, old);
+}
+
+/*
+ * Taking `pasid` off `domain`: 6.12's __iommu_remove_group_pasid calls
+ * ops->remove_dev_pasid (void); the 2026 core's iommu_remove_dev_pasid attaches
+ * the blocked domain, whose set_dev_pasid must not fail (the caller WARNs).
+ */
+int atslab_arm_smmu_remove_dev_pasid(struct device *dev, u32 pasid, struct iommu_domain *domain)
+{
+	struct iommu_domain *blocked = arm_smmu_ops.blocked_domain;
+
+	if (arm_smmu_ops.remove_dev_pasid) {
+		arm_smmu_ops.remove_dev_pasid(dev, pasid, domain);
+		return 0;
+	}
+	if (!blocked || !blocked->ops->set_dev_pasid)
+		return -EOPNOTSUPP;
+	return blocked->ops->set_dev_pasid(blocked, dev, pasid, domain);
+}
+
+/* The master's ssid_bits (arm_smmu_enable_pasid's, at probe): -ENODEV without a master. */
+int atslab_arm_smmu_master_ssid_bits(struct device *dev)
+{
+	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
+
+	return master ? (int)master->ssid_bits : -ENODEV;
+}
+
+/* The master's cd_table.used_ssids (arm_smmu_ssids_in_use), for invariant 27. */
+unsigned int atslab_arm_smmu_master_used_ssids(struct device *dev)
+{
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+
+	return master->cd_table.used_ssids;
 }

@@ -129,7 +129,10 @@ bool drv_has_set_dev_pasid(const System& s, DomainId d) {
   const Domain& dom = domain(s, d);
   switch (dom.driver) {
     case hw::pcie::IommuKind::Smmuv3:
-      return !smmuv3_from_tree(s) && (is_paging(dom.type) || dom.type == DomainType::Blocked || dom.type == DomainType::Sva);
+      if (smmuv3_from_tree(s)) return tree::has_set_dev_pasid(s, d);  // the domain's own ops
+      // 6.12's blocked domain has attach_dev only (its ops take PASIDs off by remove_dev_pasid).
+      return is_paging(dom.type) || dom.type == DomainType::Sva ||
+             (dom.type == DomainType::Blocked && !s.kernel.smmuv3.switches.remove_dev_pasid);
     // intel_iommu_ops: every paging domain's ops and the blocking domain have it (the identity
     // domain's too, which no modelled caller attaches to a PASID), in either mode: legacy mode
     // answers -EOPNOTSUPP from inside it.
@@ -150,8 +153,22 @@ int drv_set_dev_pasid(System& s, DomainId d, pci::DevId dev, uint32_t pasid, Dom
     case hw::pcie::IommuKind::Amd: return amd::blocked_set_dev_pasid(s, d, dev, pasid, old);
     default:
       if (domain(s, d).type == DomainType::Sva) return smmuv3::sva_set_dev_pasid(s, d, dev, pasid, old);
+      if (smmuv3_from_tree(s))
+        return blocked ? tree::remove_dev_pasid(s, dev, pasid, old) : tree::set_dev_pasid(s, d, dev, pasid, old);
       return blocked ? smmuv3::blocking_set_dev_pasid(s, d, dev, pasid, old) : smmuv3::s1_set_dev_pasid(s, d, dev, pasid, old);
   }
+}
+
+bool drv_has_remove_dev_pasid(const System& s, pci::DevId dev) {
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3) return false;  // VT-d and AMD-Vi are the 2026 drivers here
+  return smmuv3_from_tree(s) ? tree::has_remove_dev_pasid() : s.kernel.smmuv3.switches.remove_dev_pasid;
+}
+
+void drv_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old) {
+  if (smmuv3_from_tree(s))
+    tree::remove_dev_pasid(s, dev, pasid, old);
+  else
+    smmuv3::remove_dev_pasid(s, dev, pasid, old);
 }
 
 int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old) {
@@ -164,7 +181,7 @@ uint32_t drv_iommu_max_pasids(const System& s, pci::DevId dev) {
   const uint16_t unit = s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu_index;
   switch (kind_of_dev(s, dev)) {
     case hw::pcie::IommuKind::Smmuv3: {
-      if (smmuv3_from_tree(s)) return 0;
+      if (smmuv3_from_tree(s)) return tree::iommu_max_pasids(s, dev);
       const smmuv3::MasterId m = smmuv3::master_of(s, dev);
       if (m == smmuv3::kNone) return 0;
       return uint32_t{1} << s.kernel.smmuv3.smmus.at(s.kernel.smmuv3.masters[m].smmu).ssid_bits;

@@ -39,11 +39,17 @@ bool drv_viommu_supported(const System& s, pci::DevId dev);
 // viommu->ops->vdevice_init for a vDEVICE of `dev` (only the model's vSMMU has one).
 int drv_vdevice_init(const System& s, pci::DevId dev);
 
-// PASIDs. domain->ops->set_dev_pasid exists for atslab's own SMMUv3 driver's paging and blocked
-// domains (the tree's driver answers as if it had none), VT-d's paging and blocking domains (in
-// legacy mode too, where it returns -EOPNOTSUPP) and AMD-Vi's blocked domain only (its paging
-// domains have none: iommu_attach_device_pasid's -EOPNOTSUPP).
+// PASIDs. domain->ops->set_dev_pasid exists for SMMUv3's paging domains and its blocked domain
+// where the driver is the 2026 one (atslab's own without switches.remove_dev_pasid, a 7.2 tree;
+// 6.12's has remove_dev_pasid instead), VT-d's paging and blocking domains (in legacy mode too,
+// where it returns -EOPNOTSUPP) and AMD-Vi's blocked domain only (its paging domains have none:
+// iommu_attach_device_pasid's -EOPNOTSUPP).
 bool drv_has_set_dev_pasid(const System& s, DomainId domain);
+// The device's driver takes PASIDs off through ops->remove_dev_pasid (6.12's SMMUv3 driver, the
+// tree's or atslab's with switches.remove_dev_pasid), not through the blocked domain's set_dev_pasid.
+bool drv_has_remove_dev_pasid(const System& s, pci::DevId dev);
+// ops->remove_dev_pasid(dev, pasid, old): 6.12's, void.
+void drv_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old);
 // domain->ops->set_dev_pasid: attach `domain` to the device's `pasid`, from `old` (kNoDomain: none).
 int drv_set_dev_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid, DomainId old);
 // ops->blocked_domain->ops->set_dev_pasid: take `pasid` off `old`.
@@ -53,8 +59,8 @@ int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainI
 // typed SVA (iommu_sva_domain_alloc does that), or a negative errno.
 int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm);
 
-// The IOMMU's own max_pasids (iommu_device.max_pasids): 1 << IDR1.SSIDSIZE for an SMMUv3 (0
-// for the tree's driver); 2 << ECAP.PSS for a scalable-mode VT-d unit with PASIDs (0 in legacy
+// The IOMMU's own max_pasids (iommu_device.max_pasids): 1 << IDR1.SSIDSIZE for an SMMUv3 (the
+// tree's driver's as it registered it); 2 << ECAP.PSS for a scalable-mode VT-d unit with PASIDs (0 in legacy
 // mode); (1 << (EFR.PASmax + 1)) - 1 for an AMD-Vi IOMMU with guest translation.
 uint32_t drv_iommu_max_pasids(const System& s, pci::DevId dev);
 

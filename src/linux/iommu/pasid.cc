@@ -2,6 +2,7 @@
 #include "linux/iommu/sva.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
@@ -41,8 +42,12 @@ namespace {
 
 uint32_t max_pasids(const System& s, pci::DevId dev) { return s.kernel.iommu.devs.at(dev).max_pasids; }
 
-// iommu_remove_dev_pasid: the blocked domain's set_dev_pasid, which may not fail.
+// Taking a PASID off a device. 6.12's core calls the driver's ops->remove_dev_pasid (void) from
+// __iommu_set_group_pasid's unwind and __iommu_remove_group_pasid; the 2026 core's
+// iommu_remove_dev_pasid attaches the blocked domain, whose set_dev_pasid may not fail. The
+// driver's ops say which core it was written for (drv_has_remove_dev_pasid).
 void remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId domain) {
+  if (drv_has_remove_dev_pasid(s, dev)) return drv_remove_dev_pasid(s, dev, pasid, domain);
   Frame f(s, KFn::iommu_remove_dev_pasid);
   kernel::warn_on(s, drv_blocked_set_dev_pasid(s, dev, pasid, domain) != 0,
                   "blocked_domain->ops->set_dev_pasid(blocked_domain, dev, pasid, domain)");
@@ -71,7 +76,10 @@ int attach_device_pasid(System& s, DomainId dom, pci::DevId dev, uint32_t pasid)
   const GroupId g = group_of(s, dev);
   if (g == kNoGroup) return -ENODEV;
   const DomainId blocked = drv_static_domain(s, dev, DomainType::Blocked);
-  if (!drv_has_set_dev_pasid(s, dom) || blocked == kNoDomain || !drv_has_set_dev_pasid(s, blocked)) return -EOPNOTSUPP;
+  // 6.12 asks for set_dev_pasid alone (its drivers' remove_dev_pasid takes a PASID off); the 2026
+  // core for the blocked domain's set_dev_pasid too.
+  const bool can_remove = drv_has_remove_dev_pasid(s, dev) || (blocked != kNoDomain && drv_has_set_dev_pasid(s, blocked));
+  if (!drv_has_set_dev_pasid(s, dom) || !can_remove) return -EOPNOTSUPP;
   // domain_iommu_ops_compatible: a domain of the device's own IOMMU driver.
   if (domain(s, dom).driver != s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu || pasid == 0) return -EINVAL;
   kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, g);
@@ -92,6 +100,9 @@ void detach_device_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pa
   Frame f(s, KFn::iommu_detach_device_pasid);
   const GroupId g = group_of(s, dev);
   kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, g);
+  // 6.12: __iommu_remove_group_pasid, every member with PASIDs through ops->remove_dev_pasid.
+  std::optional<Frame> remove_group;
+  if (drv_has_remove_dev_pasid(s, dev)) remove_group.emplace(s, KFn::__iommu_remove_group_pasid);
   // A group-level detach cannot fail: a member parked for a reset left the PASID already.
   const std::vector<pci::DevId> devices = group(s, g).devices;
   for (pci::DevId d : devices)

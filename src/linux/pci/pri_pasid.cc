@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hw/pcie/capability_walk.h"
+#include "kernel_src/ats.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
@@ -17,6 +18,13 @@ namespace pri = hw::pcie::pri;
 namespace pasid = hw::pcie::pasid;
 namespace acs = hw::pcie::acs;
 using hw::pcie::exp::Type;
+
+namespace {
+// --driver source: the PASID half of the kernel tree's drivers/pci/ats.c answers instead
+// (src/kernel_src/ats.cc), as its ATS half does (ats.cc). The tree is built with
+// CONFIG_PCI_PASID, so the config_pci_pasid switch is the model's alone.
+bool tree_ats(const System& s) { return s.kernel.pci_switches.ats == policy::Driver::Source; }
+}  // namespace
 
 void pri_init(System& s, DevId dev) {
   Frame f(s, KFn::pci_pri_init);
@@ -76,12 +84,14 @@ int reset_pri(System& s, DevId dev) {
 bool pri_supported(const System& s, DevId dev) { return pdev(s, physfn(s, dev)).pri_cap != 0; }
 
 void pasid_init(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::pasid_init(s, dev);
   Frame f(s, KFn::pci_pasid_init);
   PciDev& d = pdev(s, dev);
   d.pasid_cap = hw::pcie::find_ext_cap(s.hw.pcie.fn(d.fn).cfg, hw::pcie::ext_cap::kPasid);
 }
 
 int enable_pasid(System& s, DevId dev, uint16_t features) {
+  if (tree_ats(s)) return kernel_src::enable_pasid(s, dev, features);
   Frame f(s, KFn::pci_enable_pasid);
   if (!s.kernel.pci_switches.config_pci_pasid) return -EINVAL;  // pci-ats.h's stub
   const PciDev& d = pdev(s, dev);
@@ -100,6 +110,7 @@ int enable_pasid(System& s, DevId dev, uint16_t features) {
 }
 
 void restore_pasid_state(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::restore_pasid_state(s, dev);
   Frame f(s, KFn::pci_restore_pasid_state);
   const PciDev& d = pdev(s, dev);
   if (d.is_virtfn || !d.pasid_enabled || !d.pasid_cap) return;
@@ -107,6 +118,7 @@ void restore_pasid_state(System& s, DevId dev) {
 }
 
 void disable_pasid(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::disable_pasid(s, dev);
   Frame f(s, KFn::pci_disable_pasid);
   const PciDev& d = pdev(s, dev);
   if (d.is_virtfn) return;
@@ -117,6 +129,7 @@ void disable_pasid(System& s, DevId dev) {
 }
 
 int max_pasids(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::max_pasids(s, dev);
   if (!s.kernel.pci_switches.config_pci_pasid) return -EINVAL;  // pci-ats.h's stub
   DevId pf = physfn(s, dev);
   if (!pdev(s, pf).pasid_cap) return -EINVAL;
@@ -125,6 +138,7 @@ int max_pasids(System& s, DevId dev) {
 }
 
 int pasid_features(System& s, DevId dev) {
+  if (tree_ats(s)) return kernel_src::pasid_features(s, dev);
   if (!s.kernel.pci_switches.config_pci_pasid) return -EINVAL;  // pci-ats.h's stub
   DevId pf = physfn(s, dev);
   if (!pdev(s, pf).pasid_cap) return -EINVAL;

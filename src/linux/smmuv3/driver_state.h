@@ -23,6 +23,8 @@ using InvsId = uint32_t;  // a slot of Driver::invs_pool
 inline constexpr uint32_t kNone = 0xffffffff;
 // The model's CD table is one page: log2 of the CDs it holds (4096 / 64).
 inline constexpr uint8_t kModelCdMax = 6;
+// CTXDESC_LINEAR_CDMAX: log2 of the CDs a linear table holds in the kernel (64 KiB / 64).
+inline constexpr uint8_t kLinearCdMax = 10;
 
 struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)

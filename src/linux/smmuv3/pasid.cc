@@ -90,8 +90,26 @@ int s1_set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasi
   return set_pasid(s, m, d, pasid, make_s1_cd({}, s1_config(s.kernel.smmuv3.domains.at(sd))), old);
 }
 
+namespace {
+// The body of arm_smmu_blocking_set_dev_pasid (2026) and of 6.12's arm_smmu_remove_dev_pasid,
+// which do the same here: 6.12 has no arrays to prepare or unref (the model's are bookkeeping
+// under the nr_ats_masters design) and no ATS-always-on master.
+void take_pasid_off(System& s, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+}  // namespace
+
 int blocking_set_dev_pasid(System& s, iommu::DomainId, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {
   Frame f(s, KFn::arm_smmu_blocking_set_dev_pasid);
+  take_pasid_off(s, dev, pasid, old);
+  return 0;
+}
+
+void remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {
+  Frame f(s, KFn::arm_smmu_remove_dev_pasid);
+  take_pasid_off(s, dev, pasid, old);
+}
+
+namespace {
+void take_pasid_off(System& s, pci::DevId dev, uint32_t pasid, iommu::DomainId old) {
   const MasterId m = master_of(s, dev);
   AttachState st;
   st.master = m;
@@ -121,7 +139,7 @@ int blocking_set_dev_pasid(System& s, iommu::DomainId, pci::DevId dev, uint32_t 
         attach_dev_blocked(s, sid_domain, dev, sid_domain);
     }
   }
-  return 0;
 }
+}  // namespace
 
 }  // namespace atslab::smmuv3

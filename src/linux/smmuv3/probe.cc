@@ -211,6 +211,10 @@ int probe_device(System& s, pci::DevId dev) {
 
   // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
   enable_pasid(s, id);
+  // Without 2-level CD tables (IDR0.CD2L: atslab's SMMU has none) one linear table of at most
+  // CTXDESC_LINEAR_CDMAX (64 KiB of CDs: 10 bits). compare-drivers found it missing (6.12.118's
+  // probe has it); the model's STE caps S1CDMAX at its one page besides (kModelCdMax).
+  drv.masters[id].ssid_bits = std::min(drv.masters[id].ssid_bits, kLinearCdMax);
 
   int ret = master_prepare_ats(s, id);
   if (ret) {

@@ -45,6 +45,8 @@ int attach_dev_identity(System& s, iommu::DomainId d, pci::DevId dev, iommu::Dom
 // last PASID while the RID is identity or blocked. Always 0, as the kernel's.
 int s1_set_dev_pasid(System& s, iommu::DomainId d, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
 int blocking_set_dev_pasid(System& s, iommu::DomainId blocked, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
+// 6.12's form of the same (ops->remove_dev_pasid, switches.remove_dev_pasid): arm_smmu_remove_dev_pasid.
+void remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu::DomainId old);
 // arm_smmu_ssids_in_use: a CD other than CD 0 is valid in the master's table.
 bool ssids_in_use(const System& s, MasterId m);
 

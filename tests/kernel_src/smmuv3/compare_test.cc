@@ -56,6 +56,10 @@ TEST(SourceSmmuCompare, TheModelIsRunAsTheTreeIsConfigured) {
   EXPECT_TRUE(m.nr_ats_masters_fastpath) << "6.12 has no invalidation arrays";
   EXPECT_EQ(m.pf_aware_ats_supported, true) << "6.12.118's pci_ats_supported asks the PF";
   EXPECT_EQ(m.vf_stu_validation, false);
+  // 6.12.118's PASID half: its ats.c is built with CONFIG_PCI_PASID, and its ops take a PASID off
+  // through remove_dev_pasid (its blocked domain has no set_dev_pasid).
+  EXPECT_TRUE(m.config_pci_pasid);
+  EXPECT_TRUE(m.smmuv3.remove_dev_pasid);
 }
 
 }  // namespace

@@ -26,6 +26,9 @@ unsigned short atslab_pci_find_next_ext_capability(unsigned int dev, unsigned sh
 bool atslab_pci_dev_specific_ats_required(unsigned int dev);
 /* The pci=noats switch (PciCoreSwitches::noats). */
 bool atslab_pci_ats_disabled(void);
+/* pci_acs_path_enabled: the PCI core's ACS walk from dev up to end (ATSLAB_NO_PCI_DEV: the root bus). */
+#define ATSLAB_NO_PCI_DEV 0xffffffffu
+bool atslab_pci_acs_path_enabled(unsigned int dev, unsigned int end, unsigned short acs_flags);
 
 /* The kernel heap (kmalloc, kfree): the C library's, through atslab so fault points can reach it. */
 void *atslab_kmalloc(unsigned long size, bool zero);
@@ -72,6 +75,10 @@ struct atslab_pci_fields {
 	bool is_virtfn;
 	bool is_physfn;
 	bool pasid_enabled;
+	unsigned short pasid_cap;
+	unsigned short pasid_features;
+	bool pasid_no_tlp;
+	bool eetlp_prefix; /* eetlp_prefix_path (6.12), eetlp_prefix_max != 0 (7.x) */
 };
 
 struct pci_dev *atslab_pci_dev_alloc(void);

@@ -49,6 +49,8 @@ bool atslab_device_property(int dev_kind, unsigned int dev_id, const char *name,
 struct iommu_ops;
 struct iommu_device;
 void atslab_iommu_device_registered(unsigned int smmu, const struct iommu_ops *ops, struct iommu_device *iommu);
+/* iommu_device.max_pasids as the driver set it (shim/iommu_core.c): 0 for no registration. */
+uint32_t atslab_iommu_device_max_pasids(const struct iommu_device *iommu);
 /* The domain a device is attached to, as atslab's IOMMU core holds it (NULL: none yet). */
 struct iommu_domain;
 struct iommu_domain *atslab_iommu_current_domain(struct device *dev);

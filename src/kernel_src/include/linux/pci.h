@@ -7,7 +7,8 @@
  * the System stays the one value (the tree's ats.c keeps no state of its own).
  * The config accessors reach pci::read_config_* / write_config_* (a config
  * write is recorded, and fault points such as config_write.drop apply), the
- * capability walk is hw::pcie's, pci_ats_disabled() is the pci=noats switch.
+ * capability walk is hw::pcie's, pci_ats_disabled() is the pci=noats switch,
+ * pci_acs_path_enabled() the PCI core's ACS walk (pci::acs_path_enabled).
  */
 #ifndef ATSLAB_LINUX_PCI_H
 #define ATSLAB_LINUX_PCI_H
@@ -35,8 +36,13 @@ struct pci_dev {
 	unsigned int untrusted:1;
 	unsigned int ats_enabled:1;
 	unsigned int pasid_enabled:1;
+	unsigned int pasid_no_tlp:1;      /* PASID works without TLP prefixes (a quirk) */
+	unsigned int eetlp_prefix_path:1; /* 6.12: End-End TLP Prefixes supported on the path */
+	u8 eetlp_prefix_max;              /* 7.x: how many, 0 for none (the same fact, one tree's form each) */
 	u16 ats_cap;
 	u8 ats_stu;
+	u16 pasid_cap;
+	u16 pasid_features;
 };
 
 #define to_pci_dev(d) container_of(d, struct pci_dev, dev)
@@ -111,6 +117,16 @@ static inline u16 pci_find_dvsec_capability(struct pci_dev *dev, u16 vendor, u16
 static inline struct pci_dev *pci_physfn(struct pci_dev *dev)
 {
 	return dev->is_virtfn ? dev->physfn : dev;
+}
+
+/*
+ * drivers/pci/pci.c: whether every device from start up to end (NULL: the root
+ * bus) has the ACS controls in acs_flags enabled -> pci::acs_path_enabled, the
+ * PCI core's own walk over atslab's topology (ACS stays atslab's: pci_acs_init).
+ */
+static inline bool pci_acs_path_enabled(struct pci_dev *start, struct pci_dev *end, u16 acs_flags)
+{
+	return atslab_pci_acs_path_enabled(start->atslab_dev, end ? end->atslab_dev : ATSLAB_NO_PCI_DEV, acs_flags);
 }
 
 static inline bool pci_ats_disabled(void)

@@ -33,4 +33,23 @@
 #define PCI_ATS_CTRL_STU(x) ((x) & 0x1f)      /* Smallest Translation Unit, as a shift above 4 KiB */
 #define PCI_ATS_MIN_STU 12                    /* an STU of 0 is 4 KiB */
 
+/* PASID capability (PCIe r6.0 7.8.8): offsets from the capability */
+#define PCI_PASID_CAP 0x04                    /* PASID Capability register */
+#define PCI_PASID_CAP_EXEC 0x0002             /* Execute Permission Supported */
+#define PCI_PASID_CAP_PRIV 0x0004             /* Privileged Mode Supported */
+#define PCI_PASID_CAP_WIDTH 0x1f00            /* Max PASID Width */
+#define PCI_PASID_CTRL 0x06                   /* PASID Control register */
+#define PCI_PASID_CTRL_ENABLE 0x0001          /* PASID Enable */
+#define PCI_PASID_CTRL_EXEC 0x0002            /* Execute Permission Enable */
+#define PCI_PASID_CTRL_PRIV 0x0004            /* Privileged Mode Enable */
+
+/* ACS capability (PCIe r6.0 7.7.8): the control bits pci_acs_path_enabled is asked about */
+#define PCI_ACS_SV 0x0001                     /* Source Validation */
+#define PCI_ACS_TB 0x0002                     /* Translation Blocking */
+#define PCI_ACS_RR 0x0004                     /* P2P Request Redirect */
+#define PCI_ACS_CR 0x0008                     /* P2P Completion Redirect */
+#define PCI_ACS_UF 0x0010                     /* Upstream Forwarding */
+#define PCI_ACS_EC 0x0020                     /* P2P Egress Control */
+#define PCI_ACS_DT 0x0040                     /* Direct Translated P2P */
+
 #endif

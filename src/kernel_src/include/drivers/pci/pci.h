@@ -14,6 +14,9 @@
 
 void pci_ats_init(struct pci_dev *dev);
 void pci_restore_ats_state(struct pci_dev *dev);
+/* CONFIG_PCI_PASID: enumeration's capability lookup and pci_restore_state's write-back. */
+void pci_pasid_init(struct pci_dev *dev);
+void pci_restore_pasid_state(struct pci_dev *dev);
 
 /* quirks.c (7.x): atslab's PCI core keeps the table (pci::dev_specific_ats_required). */
 static inline bool pci_dev_specific_ats_required(struct pci_dev *dev)
