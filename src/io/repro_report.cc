@@ -108,6 +108,9 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
   for (const auto& r : results) {
     if (r.final.record.warnings.empty() && r.final.record.bugs.empty() && !with_log) continue;
     out += fmt::format("==== {} ({}) ====\n", row_name(r), iommu_name(r.iommu));
+    // With --log, what each step returned: a table's "no" is otherwise in --json alone.
+    if (with_log)
+      for (const auto& step : r.steps) out += fmt::format("step: {}\n", step);
     for (const auto& l : r.final.record.log)
       if (with_log || l.level <= kernel::Level::Err) out += kernel::format_dmesg(l) + "\n";
     out += kernel::format_splats(r.final.record);

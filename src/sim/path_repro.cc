@@ -165,6 +165,8 @@ io::Scenario pasid_scenario(hw::pcie::IommuKind iommu, bool vtd_legacy) {
     sc.variants.assign(kVtdAmdVariants.begin(), kVtdAmdVariants.end());
   }
   io::DeviceSpec acc{.name = "acc", .port = "rp0"};
+  // pasid.yaml's ConnectX-6 Dx: a vendor ID of 0 would read as an empty slot to Linux's scan.
+  acc.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
   acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
   acc.pasid = true;
   acc.driver = "native";
@@ -194,6 +196,8 @@ io::Scenario pasid_scenario(hw::pcie::IommuKind iommu, bool vtd_legacy) {
 io::Scenario sva_scenario() {
   io::Scenario sc = one_smmu_machine("sva");
   io::DeviceSpec acc{.name = "acc", .port = "rp0"};
+  // pasid.yaml's ConnectX-6 Dx: a vendor ID of 0 would read as an empty slot to Linux's scan.
+  acc.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
   acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
   acc.pasid = true;
   acc.driver = "native";
