@@ -83,7 +83,9 @@ void invs_unref(System& s, Invs& invs, Invs& to_unref) {
     Inv& u = to_unref.inv[j];
     while (i < invs.num_invs && inv_cmp(invs.inv[i], u) < 0) ++i;
     if (i >= invs.num_invs || inv_cmp(invs.inv[i], u) != 0 || invs.inv[i].users == 0) {
-      kernel::warn_on(s, true, "to_unref entry absent or already trash");
+      // "item in to_unref is not in invs or already a trash": the kernel's WARN_ON(true), at
+      // line 1128 of 7.2.13's arm-smmu-v3.c.
+      kernel::warn_on(s, true, "true", 1128);
       u.users = 0;
       continue;
     }
