@@ -105,6 +105,7 @@ atslab::cli::Register reg{
         for (auto& sc : scenarios) sc.driver = driver, cli::check_source_runs(sc, driver);
         const bool smmuv3 = std::any_of(scenarios.begin(), scenarios.end(), [](const io::Scenario& sc) { return io::uses_smmuv3(sc); });
         if (!o->json) fmt::print("{}", cli::driver_banner(driver, smmuv3));
+
         std::optional<policy::AtsVariant> only;
         if (!o->variant.empty() && o->variant != "all") {
           only = policy::parse_variant(o->variant);
@@ -195,6 +196,11 @@ atslab::cli::Register reg{
           out.push_back(js);
         }
         if (o->json) std::cout << out.dump(2) << "\n";
+        // A file's expectations are atslab's rows for each design; a trial user took the tree's
+        // unmet ones for a run that broke.
+        if (!o->json && !ok && driver == policy::Driver::Source)
+          fmt::print("note: expect: blocks state atslab's model of each design; under --driver source an unmet one "
+                     "shows where the tree's code differs from it (docs/kernel-source.md)\n");
         return ok ? 0 : 1;
       };
     }};
