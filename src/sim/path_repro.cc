@@ -69,6 +69,17 @@ bool attaches(OpKind k) {
   }
 }
 
+// pasid.yaml's and sva.yaml's endpoint: a ConnectX-6 Dx with ATS and PASID below rp0, on its
+// native driver (a vendor ID of 0 would read as an empty slot to Linux's scan).
+io::DeviceSpec pasid_endpoint() {
+  io::DeviceSpec acc{.name = "acc", .port = "rp0"};
+  acc.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
+  acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
+  acc.pasid = true;
+  acc.driver = "native";
+  return acc;
+}
+
 }  // namespace
 
 io::Scenario always_on_scenario() {
@@ -164,13 +175,7 @@ io::Scenario pasid_scenario(hw::pcie::IommuKind iommu, bool vtd_legacy) {
     sc.rcs.front().ecap_smts = !vtd_legacy;
     sc.variants.assign(kVtdAmdVariants.begin(), kVtdAmdVariants.end());
   }
-  io::DeviceSpec acc{.name = "acc", .port = "rp0"};
-  // pasid.yaml's ConnectX-6 Dx: a vendor ID of 0 would read as an empty slot to Linux's scan.
-  acc.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
-  acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
-  acc.pasid = true;
-  acc.driver = "native";
-  sc.devices.push_back(acc);
+  sc.devices.push_back(pasid_endpoint());
   const auto pasid_op = [](OpKind k, uint32_t pasid) { return Op{.kind = k, .device = "acc", .pasid = pasid}; };
   const auto pasid_dma = [](uint32_t pasid) {
     return Op{.kind = OpKind::PasidDma, .device = "acc", .iova = OpContext::kIovaBase, .write = true, .pasid = pasid};
@@ -195,13 +200,7 @@ io::Scenario pasid_scenario(hw::pcie::IommuKind iommu, bool vtd_legacy) {
 
 io::Scenario sva_scenario() {
   io::Scenario sc = one_smmu_machine("sva");
-  io::DeviceSpec acc{.name = "acc", .port = "rp0"};
-  // pasid.yaml's ConnectX-6 Dx: a vendor ID of 0 would read as an empty slot to Linux's scan.
-  acc.header = {.vendor = 0x15b3, .device = 0x101d, .class_code = 0x020000};
-  acc.ats = hw::pcie::AtsCapSpec{.qdep = 0, .page_aligned = true};
-  acc.pasid = true;
-  acc.driver = "native";
-  sc.devices.push_back(acc);
+  sc.devices.push_back(pasid_endpoint());
   const Op bind{.kind = OpKind::SvaBind, .device = "acc", .mm = 0};
   const Op unbind{.kind = OpKind::SvaUnbind, .device = "acc", .mm = 0};
   const Op dma{.kind = OpKind::SvaDma, .device = "acc", .iova = mm::kBufferVa, .write = true, .mm = 0};
