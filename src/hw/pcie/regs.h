@@ -11,6 +11,7 @@ inline constexpr uint16_t kRevision = 0x08, kClassProg = 0x09, kHeaderType = 0x0
 inline constexpr uint16_t kSubsystemVendor = 0x2c, kSubsystemId = 0x2e, kCapabilityList = 0x34;
 inline constexpr uint16_t kPrimaryBus = 0x18, kSecondaryBus = 0x19, kSubordinateBus = 0x1a;
 inline constexpr uint16_t kStatusCapList = 0x0010;
+inline constexpr uint16_t kCommandIntxDisable = 0x0400;  // PCI_COMMAND_INTX_DISABLE
 inline constexpr uint8_t kTypeNormal = 0, kTypeBridge = 1, kTypeCardbus = 2, kMultifunction = 0x80;
 inline constexpr uint16_t kStdCapStart = 0x40, kStdCapEnd = 0xff;
 inline constexpr uint16_t kExtCapStart = 0x100, kConfigSize = 0x1000;

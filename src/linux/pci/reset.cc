@@ -25,8 +25,6 @@ namespace sriov = hw::pcie::sriov;
 
 namespace {
 
-constexpr uint16_t kCommandIntxDisable = 0x0400;  // PCI_COMMAND_INTX_DISABLE
-
 // pcie_capability_reg_implemented for the registers an endpoint's restore writes: Link Control
 // on every function with a link (not an RCiEP), the "2" registers from capability version 2.
 bool has_lnkctl(const PciDev& d) { return d.pcie_type != exp::Type::RcEndpoint; }
@@ -93,7 +91,7 @@ SavedState save_and_disable(System& s, DevId dev) {
   if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "resetting");
   SavedState st = save_state(s, dev);
   // Not Memory, I/O or Bus Master any more: no DMA from the function during the reset.
-  write_config_word(s, dev, hdr::kCommand, kCommandIntxDisable);
+  write_config_word(s, dev, hdr::kCommand, hdr::kCommandIntxDisable);
   return st;
 }
 

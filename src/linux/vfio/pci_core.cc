@@ -15,10 +15,6 @@ namespace atslab::vfio {
 using kernel::Frame;
 using kernel::KFn;
 
-namespace {
-constexpr uint16_t kCommandIntxDisable = 0x0400;  // PCI_COMMAND_INTX_DISABLE
-}  // namespace
-
 int pci_core_enable(System& s, pci::DevId dev, bool& reset_works) {
   Frame f(s, KFn::vfio_pci_core_enable);
   // "If reset fails because of the device lock, fail this path entirely."
@@ -35,7 +31,7 @@ void pci_core_disable(System& s, pci::DevId dev, bool reset_works) {
   // state (docs/fidelity.md).
   const pci::SavedState saved = pci::save_config_state(s, dev);
   // "Disable INTx and MSI, presumably to avoid spurious interrupts during reset."
-  pci::write_config_word(s, dev, hw::pcie::hdr::kCommand, kCommandIntxDisable);
+  pci::write_config_word(s, dev, hw::pcie::hdr::kCommand, hw::pcie::hdr::kCommandIntxDisable);
   if (reset_works) {
     // Not the "try" interface, which would overwrite the state just loaded: the locks are tried
     // by hand, the bridge's first, and a reset whose lock is taken is skipped.
