@@ -11,7 +11,9 @@
 #include "../io/scenario_text.h"
 #include "io/scenario.h"
 #include "linux/iommu/iommu.h"
+#include "hw/smmuv3/command.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/record.h"
 #include "linux/system.h"
 #include "sim/final_state.h"
 #include "sim/path_repro.h"
@@ -119,6 +121,34 @@ TEST(Groups, AJoiningMemberIsAttachedToTheGroupsDomain) {
   EXPECT_EQ(g.domain, g.default_domain);
   // Both functions' STEs translate through the group's default domain: ATS on for each.
   for (const char* d : {"fn0", "fn1"}) EXPECT_TRUE(m.s.kernel.devs[m.dev(d)].ats_enabled) << d;
+}
+
+// The StreamIDs of the ATC_INVs sent since record event `from`, in order.
+std::vector<int64_t> atc_inv_sids(const System& s, size_t from) {
+  std::vector<int64_t> out;
+  for (size_t i = from; i < s.record.events.size(); ++i)
+    if (const auto& e = s.record.events[i];
+        e.kind == kernel::EventKind::SmmuCommand && e.a == int64_t(hw::smmuv3::Op::ATC_INV))
+      out.push_back(e.b);
+  return out;
+}
+
+// arm_smmu_attach_prepare list_adds each member's master_domain at the head of the domain's
+// devices list, and the older design's arm_smmu_atc_inv_domain walks it from the head: the
+// member attached last (fn1, the group attaches its devices in probe order) is invalidated first.
+// The invalidation array is sorted by StreamID instead (arm_smmu_invs_merge): fn0 first.
+TEST(Groups, TheDevicesListSendsTheLastAttachedMembersAtcInvFirstAndTheArrayGoesByStreamId) {
+  for (const bool legacy : {true, false}) {
+    Booted m(two_functions("acs: false, ", "acs: false, ") +
+             (legacy ? "kernel:\n  invalidation: nr_ats_masters\n" : "kernel:\n  invalidation: invs\n"));
+    ASSERT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = "fn0"}), 0);
+    ASSERT_EQ(m.run({.kind = OpKind::VfioSetIommu}), 0);
+    ASSERT_EQ(m.run({.kind = OpKind::VfioMap, .count = 1}), 0);
+    const size_t from = m.s.record.events.size();
+    ASSERT_EQ(m.run({.kind = OpKind::VfioUnmap}), 0);
+    const std::vector<int64_t> first_fn1{0x101, 0x100}, first_fn0{0x100, 0x101};
+    EXPECT_EQ(atc_inv_sids(m.s, from), legacy ? first_fn1 : first_fn0) << (legacy ? "devices list" : "array");
+  }
 }
 
 // VFIO's group viability is DMA ownership (iommu_group_claim_dma_owner).

@@ -210,7 +210,9 @@ int attach_prepare_body(System& s, AttachState& st, iommu::DomainId new_domain) 
       sdom(s, sd).nr_ats_masters++;
       s.record.event(kernel::EventKind::NrAtsMastersInc, sd, mst(s, st.master).dev);
     }
-    sdom(s, sd).devices.push_back({st.master, new_domain, st.ssid, nested_ats_flush(s, new_domain)});
+    // list_add: at the head, so the devices list runs newest first (6.12's ATC_INV order).
+    auto& devs = sdom(s, sd).devices;
+    devs.insert(devs.begin(), {st.master, new_domain, st.ssid, nested_ats_flush(s, new_domain)});
     st.added_master_domain = true;
     install_new_domain_invs(s, st);  // from here prepare cannot fail
   }
@@ -228,9 +230,10 @@ void rollback_attach(System& s, AttachState& st, iommu::DomainId new_domain) {
       kfree_rcu(s, st.new_invst.published);
     }
     auto& devs = sdom(s, sd).devices;
-    for (auto it = devs.rbegin(); it != devs.rend(); ++it)
+    // Its own master_domain: the newest match, at the head (list_add).
+    for (auto it = devs.begin(); it != devs.end(); ++it)
       if (it->master == st.master && it->domain == new_domain && it->ssid == st.ssid) {
-        devs.erase(std::next(it).base());
+        devs.erase(it);
         break;
       }
     if (st.ats_enabled) sdom(s, sd).nr_ats_masters--;

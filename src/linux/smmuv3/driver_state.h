@@ -99,7 +99,7 @@ struct SmmuDomain {  // arm_smmu_domain
   uint16_t asid = 0, vmid = 0;
   int nr_ats_masters = 0;
   InvsId invs = kNone;  // RCU pointer
-  std::vector<MasterDomain> devices;
+  std::vector<MasterDomain> devices;  // list_add at the head: newest first, as the kernel walks it
   iommu::DomainId domain = iommu::kNoDomain;
   IoPgtable pgtbl;  // pgtbl_ops: ARM_64_LPAE_S1 (TTB0 in the CD) or _S2 (the STE's S2TTB), in hw::memory
   // IOMMU_HWPT_ALLOC_NEST_PARENT: a stage-2 domain a vSMMU nests guests' stage 1 over. Its
