@@ -406,7 +406,7 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
   });
   if (!quiescent) return;
   // 9, 10, 13 and, for the 2026 arrays, 14 to 17 (14 and 15 on the tree's): on the driver that holds the belief.
-  if (iommu::smmuv3_from_tree(s)) tree_smmu_invariants(s, out);
+  if (iommu::tree_smmuv3_state_is_this_systems(s)) tree_smmu_invariants(s, out);
   else model_smmu_invariants(s, index, out);
   // 26: a device's release went through the release domain: its StreamIDs are left aborting
   // (unless another live function has taken the same routing ID since).
@@ -422,7 +422,7 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
   // 24: every device of a group is attached to the group's domain, as the SMMU sees it (and as the
   // driver's devices list of a paging domain has it: the tree's read through the adapter).
   std::optional<std::vector<kernel_src::smmuv3::DomainBelief>> tree;
-  if (iommu::smmuv3_from_tree(s)) tree = kernel_src::smmuv3::domains(s);
+  if (iommu::tree_smmuv3_state_is_this_systems(s)) tree = kernel_src::smmuv3::domains(s);
   for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
     const auto& grp = s.kernel.iommu.groups[g];
     if (grp.domain == iommu::kNoDomain) return;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -564,40 +565,57 @@ void read_workload(const Reader& r, const YAML::Node& w, Scenario& sc) {
   }
 }
 
-void read_expect(const Reader& r, const YAML::Node& e, Scenario& sc) {
-  if (!e.IsMap()) r.fail(e, "expect", "expected a mapping from variant (or all) to expectations");
-  r.unique_keys(e, "expect");
+// `field` is where the block sits ("expect", or "expect_source.6.12.118").
+std::map<std::string, Expectation> read_expect(const Reader& r, const YAML::Node& e, const Scenario& sc, const std::string& field) {
+  std::map<std::string, Expectation> out;
+  if (!e.IsMap()) r.fail(e, field, "expected a mapping from variant (or all) to expectations");
+  r.unique_keys(e, field);
   for (const auto& kv : e) {
-    std::string key = r.key(kv.first, "expect");
+    std::string key = r.key(kv.first, field);
     auto variant = policy::parse_variant(key);
     if (key != "all" && !variant)
-      r.fail(kv.first, "expect." + key, "expected all, upstream, series-v3, fail-early, rollback or vtd-style");
+      r.fail(kv.first, field + "." + key, "expected all, upstream, series-v3, fail-early, rollback or vtd-style");
     // An expectation no run checks would pass unseen.
     if (variant && std::find(sc.variants.begin(), sc.variants.end(), *variant) == sc.variants.end())
-      r.fail(kv.first, "expect." + key, "the scenario does not run this variant (kernel.variants)");
+      r.fail(kv.first, field + "." + key, "the scenario does not run this variant (kernel.variants)");
     const auto& x = kv.second;
-    r.only(x, "expect." + key, {"warnings", "violations", "atc_inv_to_ats_disabled", "kasan"});
+    const std::string at = field + "." + key;
+    r.only(x, at, {"warnings", "violations", "atc_inv_to_ats_disabled", "kasan"});
     Expectation ex;
     ex.line = static_cast<int>(kv.first.Mark().line + 1);
-    if (x["warnings"]) ex.warnings = r.num<size_t>(x["warnings"], "expect." + key + ".warnings", 1000000);
+    if (x["warnings"]) ex.warnings = r.num<size_t>(x["warnings"], at + ".warnings", 1000000);
     if (x["atc_inv_to_ats_disabled"])
-      ex.atc_inv_to_ats_disabled = r.num<size_t>(x["atc_inv_to_ats_disabled"], "expect." + key + ".atc_inv_to_ats_disabled", 100000000);
-    if (x["kasan"]) ex.kasan = r.num<size_t>(x["kasan"], "expect." + key + ".kasan", 1000000);
+      ex.atc_inv_to_ats_disabled = r.num<size_t>(x["atc_inv_to_ats_disabled"], at + ".atc_inv_to_ats_disabled", 100000000);
+    if (x["kasan"]) ex.kasan = r.num<size_t>(x["kasan"], at + ".kasan", 1000000);
     if (x["violations"]) {
-      if (!x["violations"].IsSequence()) r.fail(x["violations"], "expect." + key + ".violations", "expected a list of invariant numbers");
+      if (!x["violations"].IsSequence()) r.fail(x["violations"], at + ".violations", "expected a list of invariant numbers");
       std::vector<int> v;
-      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, "expect." + key + ".violations[]", check::kLastInvariant));
+      for (const auto& i : x["violations"]) v.push_back(r.num<int>(i, at + ".violations[]", check::kLastInvariant));
       std::sort(v.begin(), v.end());
       ex.violations = v;
     }
-    sc.expect[key] = ex;
+    out[key] = ex;
+  }
+  return out;
+}
+
+// expect_source: a mapping from a kernel tree's version to an expect block.
+void read_expect_source(const Reader& r, const YAML::Node& e, Scenario& sc) {
+  if (!e.IsMap()) r.fail(e, "expect_source", "expected a mapping from a kernel version (as 6.12.118) to expectations");
+  r.unique_keys(e, "expect_source");
+  for (const auto& kv : e) {
+    const std::string version = r.key(kv.first, "expect_source");
+    static const std::regex kVersion(R"(\d+\.\d+(\.\d+)?)");
+    if (!std::regex_match(version, kVersion))
+      r.fail(kv.first, "expect_source." + version, "expected a kernel version as in the tree's Makefile, such as 6.12.118");
+    sc.expect_source[version] = read_expect(r, kv.second, sc, "expect_source." + version);
   }
 }
 
 Scenario read_root(const Reader& r, const YAML::Node& root) {
   const std::string& path = r.path();
   if (!root.IsMap()) r.fail(root, "(top level)", "expected a mapping with name, machine, kernel, workload, faults, expect");
-  r.only(root, "(top level)", {"name", "machine", "kernel", "workload", "faults", "seed", "expect"});
+  r.only(root, "(top level)", {"name", "machine", "kernel", "workload", "faults", "seed", "expect", "expect_source"});
   Scenario sc;
   sc.path = path;
   sc.name = root["name"] ? r.name(root["name"], "name") : std::filesystem::path(path).stem().string();
@@ -615,7 +633,8 @@ Scenario read_root(const Reader& r, const YAML::Node& root) {
     }
   }
   if (root["seed"]) sc.seed = r.num<uint64_t>(root["seed"], "seed", UINT64_MAX);
-  if (root["expect"]) read_expect(r, root["expect"], sc);
+  if (root["expect"]) sc.expect = read_expect(r, root["expect"], sc, "expect");
+  if (root["expect_source"]) read_expect_source(r, root["expect_source"], sc);
   return sc;
 }
 

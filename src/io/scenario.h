@@ -116,6 +116,10 @@ struct Scenario {
   std::string faults;
   uint64_t seed = 1;
   std::map<std::string, Expectation> expect;  // by variant name, or "all"
+  // expect_source: the rows of one kernel tree's own code under --driver source, by the tree's
+  // version ("6.12.118", its Makefile's), then as `expect`. A tree without an entry is judged by
+  // `expect` (atslab's model of each design), and run says so.
+  std::map<std::string, std::map<std::string, Expectation>> expect_source;
 };
 
 // The model's limits on a machine (docs/scenarios.md), below what PCI allows (65,536 functions and

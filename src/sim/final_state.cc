@@ -89,7 +89,7 @@ bool invs_apart(const DeviceFinalState& d) {
 std::vector<DeviceFinalState> final_device_states(const System& s) {
   std::vector<DeviceFinalState> out;
   std::optional<TreeBeliefs> tree;
-  if (iommu::smmuv3_from_tree(s)) tree = TreeBeliefs{kernel_src::smmuv3::masters(s), kernel_src::smmuv3::domains(s)};
+  if (iommu::tree_smmuv3_state_is_this_systems(s)) tree = TreeBeliefs{kernel_src::smmuv3::masters(s), kernel_src::smmuv3::domains(s)};
   for (pci::DevId id = 0; id < s.kernel.devs.size(); ++id) {
     const pci::PciDev& d = s.kernel.devs[id];
     if (d.state == pci::DevState::Setup) continue;

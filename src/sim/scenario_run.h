@@ -30,6 +30,9 @@ struct ScenarioResult {
   std::vector<int> violated;
   size_t atc_inv_to_ats_disabled = 0;
   std::vector<std::string> failed_expectations;  // empty: the scenario passed under this variant
+  // Which block judged the run: "expect", "expect_source.6.12.118" (the tree's own rows), or "none"
+  // (--driver source on a file that sets a switch only the model has).
+  std::string judged_by = "expect";
 };
 
 // The step a record sequence number falls in: step i consumed the numbers up to its `end`, the

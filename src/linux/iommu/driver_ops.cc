@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "linux/iommu/driver_ops.h"
 
 #include "linux/amd/amd.h"
@@ -21,6 +23,15 @@ namespace tree = kernel_src::smmuv3;  // the kernel tree's SMMUv3 driver, beside
 
 bool smmuv3_from_tree(const System& s) {
   return tree::built() && tree::chosen() && s.kernel.pci_switches.ats == policy::Driver::Source;
+}
+
+bool tree_smmuv3_state_is_this_systems(const System& s) {
+  // A machine without an SMMUv3 never probed the tree's driver, whose file-scope state is then a
+  // previous machine's (a new boot resets it at its first SMMU probe).
+  const auto& rcs = s.hw.pcie.root_complexes();
+  return smmuv3_from_tree(s) && std::any_of(rcs.begin(), rcs.end(), [](const hw::pcie::RootComplex& rc) {
+           return rc.iommu == hw::pcie::IommuKind::Smmuv3;
+         });
 }
 
 int drv_probe_device(System& s, pci::DevId dev) {

@@ -16,6 +16,9 @@ namespace atslab::iommu {
 // --driver source in a build with ATSLAB_SOURCE_SMMUV3, unless the process chose atslab's
 // (kernel_src::smmuv3::chosen). Otherwise atslab's own (src/linux/smmuv3).
 bool smmuv3_from_tree(const System& s);
+// What the checks and reports may read of the tree's driver (its masters and domains): this
+// System probed it. A run of a machine without an SMMUv3 after one with it has nothing there.
+bool tree_smmuv3_state_is_this_systems(const System& s);
 
 int drv_probe_device(System& s, pci::DevId dev);
 void drv_release_device(System& s, pci::DevId dev);
