@@ -200,6 +200,8 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
       return {};
     case OpKind::Reset:
     case OpKind::VfioReset:  // the attaches to and from the blocking domain, and the FLR's wait
+    case OpKind::VfioOpenDevice:   // vfio_pci_core_enable's reset
+    case OpKind::VfioCloseDevice:  // vfio_pci_core_disable's reset
       return {P::AttachAfterPrepare, P::AttachAfterSte, P::FlrWait};
     default:
       return {P::AttachAfterPrepare, P::AttachAfterSte};
