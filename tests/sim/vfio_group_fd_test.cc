@@ -16,6 +16,10 @@
 #include "linux/kernel/kfunc.h"
 #include "linux/kernel/locks.h"
 #include "linux/vfio/group_device.h"
+#include "linux/smmuv3/rcu.h"
+#include "sim/canonical.h"
+#include "sim/explore.h"
+#include "sim/footprint.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
 #include "sim/stress.h"
@@ -295,6 +299,51 @@ TEST(VfioGroupFd, TheStressWorkloadOpensTheVmsFdsAndRunsClean) {
   EXPECT_EQ(r.ops, setup.size() + 400);
   EXPECT_GT(r.ops_by_kind.count("vfio_close_device"), 0u);
   EXPECT_EQ(r.warnings, 0u) << "no fault: fail-early's enables all succeed";
+}
+
+// Partial-order reduction may swap two transitions its footprints call independent: with the
+// device fds open (the scenario's first 7 operations), every such pair of the alphabet that
+// group-fd.yaml's workload brings (the fd operations in it) must reach one state either way. On
+// this machine (one IOMMU group) an fd operation writes the vfio_group every operation on fn0 or
+// fn1 reaches, so the relation calls none of them independent of another; the pairs it does call
+// independent run from the state the opened fds leave, which the operations may not disturb.
+TEST(VfioGroupFd, TransitionsTheFootprintsCallIndependentCommute) {
+  struct State {
+    System s;
+    OpContext ctx;
+  };
+  auto step = [](const State& from, const Op& op) {
+    State to = from;
+    run_op(to.s, to.ctx, op);
+    smmuv3::synchronize_rcu(to.s);
+    canonicalize(to.s);
+    return to;
+  };
+  const io::Scenario sc = Group::load(true);
+  State s;
+  s.s = boot_machine(sc, AtsVariant::FailEarly, s.ctx, sc.seed, "");
+  canonicalize(s.s);
+  for (size_t i = 0; i < 7; ++i) s = step(s, sc.workload[i]);
+  ASSERT_EQ(vfio::group_device_open_count(s.s, *resolve(s.s, s.ctx, "fn1")), 2u);
+  const std::vector<Op> alphabet = explore_alphabet(sc, ExploreOptions{});
+  ASSERT_TRUE(std::any_of(alphabet.begin(), alphabet.end(), [](const Op& o) { return o.kind == OpKind::VfioCloseDevice; }));
+  std::vector<State> after;
+  std::vector<Footprint> f;
+  for (const Op& op : alphabet) {
+    after.push_back(step(s, op));
+    f.push_back(footprint(s.s, s.ctx, after.back().s, after.back().ctx, op));
+  }
+  size_t pairs = 0;
+  for (size_t i = 0; i < alphabet.size(); ++i)
+    for (size_t j = i + 1; j < alphabet.size(); ++j) {
+      if (!independent(f[i], f[j])) continue;
+      ++pairs;
+      const State ij = step(after[i], alphabet[j]), ji = step(after[j], alphabet[i]);
+      EXPECT_TRUE(ij.s == ji.s && ij.ctx.containers == ji.ctx.containers && ij.ctx.vfio_groups == ji.ctx.vfio_groups &&
+                  ij.ctx.own_domains == ji.ctx.own_domains && ij.ctx.next_iova == ji.ctx.next_iova)
+          << describe(alphabet[i]) << " then " << describe(alphabet[j]);
+    }
+  EXPECT_GT(pairs, 0u) << "the relation finds commuting operations at all";
 }
 
 }  // namespace
