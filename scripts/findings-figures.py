@@ -71,6 +71,14 @@ def quick(binary):
         r = explore(binary, "scenarios/group.yaml", "--variant", variant, "--all", "--depth", "4")[0]
         assert sorted(v["invariant"] for v in r["violations"]) == [4, 9, 13, 14, 23], f"group.yaml under {variant}: {r['violations']}"
         out.append((25, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
+    # The group path's device fds (finding 25, "The device fd is a road of its own"): from both fds
+    # open, the group path's operations with a forced enable failure.
+    group_ops = "vfio_open_device,vfio_close_device,vfio_unset_container,vfio_set_container,vfio_set_iommu,vfio_map_unmap"
+    for variant in ("series-v3", "fail-early"):
+        r = explore(binary, "scenarios/group-fd.yaml", "--variant", variant, "--all", "--depth", "4", "--prefix", "7",
+                    "--faults", "pci_enable_ats", "--ops", group_ops)[0]
+        assert sorted(v["invariant"] for v in r["violations"]) == [4, 9, 13, 14, 23], f"group-fd.yaml under {variant}: {r['violations']}"
+        out.append((25, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states; 9, 13 and 14 in one"))
     for v in atslab(binary, "repro", "--scenario", "pasid", "--json")["variants"]:
         out.append((26, repro_row(v)))
     for variant in ("series-v3", "fail-early"):

@@ -42,6 +42,12 @@ bool uses_iommufd(const std::vector<Op>& workload) {
   });
 }
 
+bool uses_group_fds(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
+    return op.kind == OpKind::VfioOpenDevice || op.kind == OpKind::VfioCloseDevice;
+  });
+}
+
 bool uses_pasid(const std::vector<Op>& workload) {
   return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
     return op.kind >= OpKind::PasidAttach && op.kind <= OpKind::PasidDma;
@@ -103,6 +109,14 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
     plain.push_back({.kind = OpKind::VfioMapUnmap, .container = c});
     plain.push_back({.kind = OpKind::VfioMap, .container = c});
     plain.push_back({.kind = OpKind::VfioUnmap, .container = c});
+  }
+  // The group path's device fds likewise (scenarios/group-fd.yaml): each device's
+  // VFIO_GROUP_GET_DEVICE_FD and the close of one of its fds.
+  if (uses_group_fds(sc.workload)) {
+    for (const auto& n : names) {
+      plain.push_back({.kind = OpKind::VfioOpenDevice, .device = n});
+      plain.push_back({.kind = OpKind::VfioCloseDevice, .device = n});
+    }
   }
   // The cdev path joins the alphabet of a scenario whose workload takes it (scenarios/iommufd.yaml):
   // the other scenarios' searches, and the numbers findings.md quotes from them, stay as they were.

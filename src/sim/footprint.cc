@@ -275,6 +275,8 @@ void reach(const System& s, const OpContext& ctx, std::vector<uint32_t>& out, st
         if (i >= k.vfio.groups.size()) break;
         if (k.vfio.groups[i].group != iommu::kNoGroup) push(Obj::Group, k.vfio.groups[i].group);
         if (k.vfio.groups[i].container != vfio::kNone) push(Obj::Container, k.vfio.groups[i].container);
+        // A device fd open on the group holds its container (UNSET_CONTAINER's -EBUSY reads it).
+        for (const auto& o : k.vfio.groups[i].opened) push(Obj::Dev, o.first);
         break;
     }
   }

@@ -65,6 +65,8 @@ constexpr KindInfo kKinds[] = {
     {OpKind::GroupSetType, "group_set_type", kDeviceType},
     {OpKind::Reset, "reset", kDevice},
     {OpKind::VfioReset, "vfio_reset", kDevice},
+    {OpKind::VfioOpenDevice, "vfio_open_device", kDevice},
+    {OpKind::VfioCloseDevice, "vfio_close_device", kDevice},
     {OpKind::IommufdBind, "iommufd_bind", kDevice},
     {OpKind::IommufdHwptAlloc, "iommufd_hwpt_alloc", kDeviceHwptNestParent},
     {OpKind::IommufdAttach, "iommufd_attach", kDeviceHwpt},

@@ -22,6 +22,7 @@
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/kernel/locks.h"
 #include "linux/vfio/device_cdev.h"
+#include "linux/vfio/group_device.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
@@ -61,6 +62,8 @@ std::string describe_plain(const Op& op) {
     case OpKind::GroupSetType: return fmt::format("echo {} > {}/iommu_group/type", op.type, op.device);
     case OpKind::Reset: return fmt::format("echo 1 > {}/reset", op.device);
     case OpKind::VfioReset: return fmt::format("VFIO_DEVICE_RESET {}", op.device);
+    case OpKind::VfioOpenDevice: return fmt::format("VFIO_GROUP_GET_DEVICE_FD {}", op.device);
+    case OpKind::VfioCloseDevice: return fmt::format("close {}'s device fd", op.device);
     case OpKind::IommufdBind: return fmt::format("VFIO_DEVICE_BIND_IOMMUFD {}", op.device);
     case OpKind::IommufdHwptAlloc:
       return fmt::format("IOMMU_HWPT_ALLOC {} for {}{}", op.hwpt, op.device, op.nest_parent ? " (NEST_PARENT)" : "");
@@ -637,6 +640,20 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::VfioReset:
       if (!present) return -ENODEV;
       return vfio::device_reset(s, d0);
+    case OpKind::VfioOpenDevice: {
+      if (!present) return -ENODEV;
+      // On the workload's fd of the device's group. Without one, the fd opened for the ioctl (and
+      // closed after it) is on a group in no container: the ioctl's answer is the same, and the
+      // open and close change nothing. open() of a /dev/vfio/N that does not exist: -ENOENT, as
+      // for VFIO_GROUP_SET_CONTAINER.
+      auto it = group_fd(s, ctx, d0);
+      const vfio::VfioGroupId g = it != ctx.vfio_groups.end() ? it->second : vfio::open_group(s, d0);
+      if (g == vfio::kNone) return -ENOENT;
+      return vfio::group_get_device_fd(s, g, d0);
+    }
+    case OpKind::VfioCloseDevice:
+      if (!present) return -EBADF;  // no device, no fd to close
+      return vfio::group_device_release(s, d0);
     case OpKind::AttachOwnDomain: {
       if (!present) return -ENODEV;
       kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0, kernel::LockMode::Shared);

@@ -40,6 +40,8 @@ enum class OpKind : uint8_t {
   GroupSetType,     // echo `type` (identity, DMA or auto) > the device's iommu_group/type
   Reset,            // echo 1 > `device`/reset: pci_reset_function (FLR, state saved and restored)
   VfioReset,        // VFIO_DEVICE_RESET on `device`'s fd: pci_try_reset_function
+  VfioOpenDevice,   // VFIO_GROUP_GET_DEVICE_FD for `device` on its group's fd: the first open resets it
+  VfioCloseDevice,  // close() of one of `device`'s group-path fds: the last close resets it, then unuses the container
   // The VFIO cdev path with iommufd (one iommufd context, /dev/iommu, per workload, with one IOAS):
   IommufdBind,       // open `device`'s /dev/vfio/devices/vfioN and VFIO_DEVICE_BIND_IOMMUFD: DMA ownership (blocked)
   IommufdHwptAlloc,  // IOMMU_HWPT_ALLOC on the IOAS for bound `device`: a paging domain, named `hwpt`

@@ -333,9 +333,10 @@ bool path_runs_behind(ReproScenario which, hw::pcie::IommuKind iommu) {
 bool path_resets(ReproScenario which) {
   if (path_description(which).empty()) return false;
   for (const auto& op : path_scenario(which).workload)
-    // A cdev's bind and close reset the function too (vfio_pci_core_enable / _disable).
+    // A cdev's bind and close, and a group-path device fd's first open and last close, reset the
+    // function too (vfio_pci_core_enable / _disable).
     if (op.kind == OpKind::Reset || op.kind == OpKind::VfioReset || op.kind == OpKind::IommufdBind ||
-        op.kind == OpKind::IommufdUnbind)
+        op.kind == OpKind::IommufdUnbind || op.kind == OpKind::VfioOpenDevice || op.kind == OpKind::VfioCloseDevice)
       return true;
   return false;
 }

@@ -152,7 +152,13 @@ class Hasher {
   void add(const vfio::DmaMapping& m) { add(m.paddr), add(m.size); }
   void add(const vfio::Type1Domain& d) { add(d.domain), add(d.groups); }
   void add(const vfio::Container& c) { add(c.groups), add(c.type1), add(c.domains), add(c.dma); }
-  void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers); }
+  void add(const vfio::GroupDeviceOpen& o) { add(o.open_count), add(o.reset_works); }
+  // A group without a device fd open hashes as before the device fds were modelled, so the states
+  // of a workload that opens none keep their hashes (and their shards).
+  void add_opened(const vfio::VfioGroup& g) {
+    if (!g.opened.empty()) add(g.opened);
+  }
+  void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers), add_opened(g); }
   void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached), add(b.reset_works); }
   void add(const iommufd::IoasMapping& m) { add(m.paddr), add(m.size); }
   void add(const iommufd::Ctx& c) { add(c.ioas); }
@@ -277,7 +283,7 @@ uint64_t containers_hash(const System& s, const std::vector<vfio::ContainerId>& 
     for (size_t j : from) h.add(v.containers[j]);
   }
   h.add(v.groups.size());
-  for (const vfio::VfioGroup& g : v.groups) h.add(g.group), h.add(slot(g.container)), h.add(g.drivers);
+  for (const vfio::VfioGroup& g : v.groups) h.add(g.group), h.add(slot(g.container)), h.add(g.drivers), h.add_opened(g);
   return h.digest();
 }
 

@@ -89,7 +89,7 @@ DrawNames draw_names(const io::Scenario& sc, Workload w) {
     }
   }
   // iova-stress addresses its VM's devices only: the others are not in its container.
-  if (w == Workload::IovaStress) n.names = vm_devices(sc);
+  if (vm_workload(w)) n.names = vm_devices(sc);
   return n;
 }
 
@@ -137,7 +137,7 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   }
   if (op.kind == OpKind::HostDma || op.kind == OpKind::VfioMapUnmap || op.kind == OpKind::VfioMap || op.kind == OpKind::IommufdMap)
     op.count = 1 + next(rng) % 8;
-  if (w == Workload::IovaStress) steer_vm(op, rng, s, ctx, names);
+  if (vm_workload(w)) steer_vm(op, rng, s, ctx, names);
   if ((w == Workload::Pasid || w == Workload::Sva) && op.kind == OpKind::Bind) op.driver = "native";  // the PASID user
   // SVA's fields, drawn for the sva workload only: two processes, DMA mostly at the buffer.
   if (w == Workload::Sva) {
@@ -200,6 +200,8 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
       return {};
     case OpKind::Reset:
     case OpKind::VfioReset:  // the attaches to and from the blocking domain, and the FLR's wait
+    case OpKind::VfioOpenDevice:   // vfio_pci_core_enable's reset
+    case OpKind::VfioCloseDevice:  // vfio_pci_core_disable's reset
       return {P::AttachAfterPrepare, P::AttachAfterSte, P::FlrWait};
     default:
       return {P::AttachAfterPrepare, P::AttachAfterSte};

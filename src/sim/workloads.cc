@@ -16,6 +16,7 @@ std::string_view name(Workload w) {
     case Workload::Pasid: return "pasid";
     case Workload::Nested: return "nested";
     case Workload::Sva: return "sva";
+    case Workload::VfioGroup: return "vfio-group";
   }
   return "?";
 }
@@ -83,6 +84,16 @@ constexpr OpKind kSva[] = {K::SvaBind, K::SvaBind, K::SvaBind, K::SvaUnbind, K::
                            K::SvaExit, K::SvaDma, K::SvaDma, K::SvaDma, K::DeviceDma, K::Reset, K::Unbind, K::Bind,
                            K::GroupSetType};
 
+// The group path with device fds (issue 18, "Groups" and "Reset"): the VM's fds opened and
+// closed (vfio-pci's resets at the first open and the last close, the close's while the group is on
+// type1's domain), VFIO_DEVICE_RESET, the map/unmap loop and the devices' traffic, the VM
+// restarting (UNSET_CONTAINER refused while a fd is open), and vfio-pci unbound (the fds closed
+// on its request) and bound again.
+constexpr OpKind kVfioGroup[] = {K::VfioOpenDevice, K::VfioOpenDevice, K::VfioCloseDevice, K::VfioCloseDevice,
+                                 K::VfioReset, K::VfioMapUnmap, K::VfioMapUnmap, K::VfioMap, K::VfioUnmap,
+                                 K::DeviceDma, K::DeviceDma, K::AtsTranslate, K::VfioUnsetContainer,
+                                 K::VfioSetContainer, K::Unbind, K::Bind};
+
 bool has_hotplug(const io::Scenario& sc) {
   return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
 }
@@ -99,11 +110,14 @@ std::span<const OpKind> op_mix(Workload w) {
     case Workload::Pasid: return kPasid;
     case Workload::Nested: return kNested;
     case Workload::Sva: return kSva;
+    case Workload::VfioGroup: return kVfioGroup;
   }
   return kMixed;
 }
 
-bool one_container(Workload w) { return w == Workload::IovaStress; }
+bool one_container(Workload w) { return vm_workload(w); }
+
+bool vm_workload(Workload w) { return w == Workload::IovaStress || w == Workload::VfioGroup; }
 
 std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
   std::vector<Op> ops;
@@ -176,8 +190,10 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
     ops.push_back({.kind = OpKind::IommufdMap, .count = 4});
     return ops;
   }
-  if (w != Workload::IovaStress) return ops;
-  // iova-stress: every VF (or a device without SR-IOV) handed to VFIO in container c0, as a VM would hold them.
+  if (!vm_workload(w)) return ops;
+  // iova-stress: every VF (or a device without SR-IOV) handed to VFIO in container c0, as a VM would
+  // hold them; vfio-group: and each one's device fd opened once the container has its IOMMU, as
+  // QEMU's vfio_attach_device does (VFIO_GROUP_GET_DEVICE_FD after VFIO_SET_IOMMU).
   bool iommu_set = false;
   // `bound`: the driver the device has now ("" none).
   auto to_vfio = [&](const std::string& dev, const std::string& bound) {
@@ -194,6 +210,8 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
     else
       to_vfio(d.name, d.driver);
   }
+  if (w == Workload::VfioGroup)
+    for (const std::string& dev : vm_devices(sc)) ops.push_back({.kind = OpKind::VfioOpenDevice, .device = dev});
   return ops;
 }
 

@@ -14,6 +14,9 @@
 //                 detached, with PASID and untagged traffic, resets, and drivers rebound
 //   nested        a guest's vSMMU: nested HWPTs from vSTEs (EATS or not) over a nest-parent S2,
 //                 attached and replaced, with IOAS map/unmap, the guest's ATC invalidations and traffic
+//   vfio-group    iova-stress's VM holding its devices' fds (VFIO_GROUP_GET_DEVICE_FD): fds opened
+//                 and closed (vfio-pci's resets at first open and last close), VFIO_DEVICE_RESET,
+//                 map/unmap and traffic, the VM restarting (UNSET_CONTAINER is -EBUSY while a fd is open)
 #include <optional>
 #include <span>
 #include <string>
@@ -25,10 +28,10 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva, VfioGroup };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
                                              Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd,
-                                             Workload::Pasid, Workload::Nested, Workload::Sva};
+                                             Workload::Pasid, Workload::Nested, Workload::Sva, Workload::VfioGroup};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);
@@ -39,6 +42,9 @@ std::string workload_names();
 std::span<const OpKind> op_mix(Workload w);
 // Whether the workload keeps to one VFIO container (c0) rather than two (and one HWPT name, h0).
 bool one_container(Workload w);
+// Whether the workload is a VM on the group path (iova-stress, vfio-group): its random operations
+// address the VM's devices only, and its restarts are steered (stress.cc, steer_vm).
+bool vm_workload(Workload w);
 // iova-stress's VM: the devices its set-up hands to VFIO (two VFs of each SR-IOV PF, or the
 // device itself), the only ones its random operations address.
 std::vector<std::string> vm_devices(const io::Scenario& sc);

@@ -121,6 +121,16 @@ TEST(Locks, EachOperationTakesTheKernelsLocks) {
        {},
        with({LockClass::device_lock}, attach),
        "vfio_pci_ioctl_reset: pci_try_reset_function's device_trylock, then the same attaches"},
+      {{.kind = K::VfioOpenDevice, .device = "pf.vf0"},
+       {},
+       with({LockClass::vfio_group_group_lock, LockClass::vfio_dev_set_lock, LockClass::device_lock}, attach),
+       "vfio_df_group_open: group_lock, then dev_set->lock; vfio_pci_core_enable's pci_try_reset_function (device_lock) "
+       "and the reset's attaches"},
+      {{.kind = K::VfioCloseDevice, .device = "pf.vf0"},
+       {{.kind = K::VfioOpenDevice, .device = "pf.vf0"}},
+       with({LockClass::vfio_group_group_lock, LockClass::vfio_dev_set_lock, LockClass::device_lock}, attach),
+       "vfio_df_group_close: group_lock, then dev_set->lock; vfio_pci_core_disable's pci_dev_trylock (the bridge's, "
+       "the function's) and the reset's attaches"},
       // The cdev path (drivers/vfio/device_cdev.c, drivers/iommu/iommufd/device.c): pf.vf1 handed to vfio-pci first.
       {{.kind = K::IommufdBind, .device = "pf.vf1"},
        {{.kind = K::Unbind, .device = "pf.vf1"}, {.kind = K::Bind, .device = "pf.vf1", .driver = "vfio-pci"}},

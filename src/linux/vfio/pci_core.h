@@ -3,8 +3,9 @@
 // open and last close (vfio_pci_core_enable, vfio_pci_core_disable), as far as it concerns the
 // IOMMU and ATS: each resets the function, and on the 2026 core every reset parks the group's
 // device on its blocking domain and attaches it back (pci_dev_reset_iommu_prepare/done), one more
-// commit-time pci_enable_ats() when the device is on an ATS domain. Only the cdev path opens a
-// device here: the group path's workload opens no device fd (docs/fidelity.md).
+// commit-time pci_enable_ats() when the device is on an ATS domain. Both paths open a device here:
+// the cdev's bind and close (device_cdev.cc), the group's VFIO_GROUP_GET_DEVICE_FD and its fd's
+// last close (group_device.cc).
 #include "linux/pci/pci_dev.h"
 
 namespace atslab {

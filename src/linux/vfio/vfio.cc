@@ -10,6 +10,7 @@
 #include "linux/pci/reset.h"
 #include "linux/system.h"
 #include "linux/vfio/device_cdev.h"
+#include "linux/vfio/group_device.h"
 
 namespace atslab::vfio {
 
@@ -145,8 +146,10 @@ int register_group_dev(System& s, pci::DevId dev) {
 void unregister_group_dev(System& s, pci::DevId dev) {
   Frame f(s, KFn::vfio_unregister_group_dev);
   // vfio_unregister_group_dev waits until the device's users are gone, asking them through the
-  // driver's request callback; the workload's user answers by closing its cdev fd.
+  // driver's request callback; the workload's user answers by closing its cdev fd, or every fd
+  // VFIO_GROUP_GET_DEVICE_FD gave it.
   unbind_iommufd(s, dev);
+  group_device_close_all(s, dev);
   const VfioGroupId g = find_group(s, iommu::group_of(s, dev));
   if (g == kNone) return;
   Frame h(s, KFn::vfio_device_remove_group);
@@ -255,6 +258,9 @@ int group_unset_container(System& s, VfioGroupId g) {
   Frame f(s, KFn::vfio_group_fops_unl_ioctl);
   LockGuard group_lock(s, LockClass::vfio_group_group_lock, g);
   if (v(s).groups.at(g).container == kNone) return -EINVAL;
+  // container_users != 1: a device fd open on the group holds the container (the fd keeps the
+  // group file too, so the group's release cannot detach it either until the last one closes).
+  if (!v(s).groups[g].opened.empty()) return -EBUSY;
   detach_container(s, g);
   return 0;
 }

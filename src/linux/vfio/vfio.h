@@ -18,7 +18,8 @@ namespace atslab::vfio {
 int register_group_dev(System& s, pci::DevId dev);
 // vfio-pci's remove (vfio_unregister_group_dev -> vfio_device_remove_group): when the group's
 // last vfio device goes, the group leaves its container and dies (an fd open on it stays, stale).
-// Simplification: no device fd is ever open, so the removal never waits for one to close.
+// The removal waits for the device's fds to close; the workload's user closes them when asked
+// (group_device_close_all, unbind_iommufd).
 void unregister_group_dev(System& s, pci::DevId dev);
 
 ContainerId open_container(System& s);              // open("/dev/vfio/vfio")
@@ -30,13 +31,16 @@ int group_set_container(System& s, VfioGroupId g, ContainerId c);  // VFIO_GROUP
 int set_iommu(System& s, ContainerId c);                            // VFIO_SET_IOMMU (type1)
 int map_dma(System& s, ContainerId c, uint64_t iova, uint64_t paddr, uint64_t size);  // VFIO_IOMMU_MAP_DMA
 int unmap_dma(System& s, ContainerId c, uint64_t iova, uint64_t size);                // VFIO_IOMMU_UNMAP_DMA
-int group_unset_container(System& s, VfioGroupId g);                // VFIO_GROUP_UNSET_CONTAINER
+// VFIO_GROUP_UNSET_CONTAINER: -EINVAL without a container, -EBUSY while a device fd is open on
+// the group (container_users != 1).
+int group_unset_container(System& s, VfioGroupId g);
 // VFIO_DEVICE_RESET (vfio_pci_ioctl_reset) on the device's fd, which VFIO_GROUP_GET_DEVICE_FD
 // gives only to a device bound to vfio-pci whose group is in a container with an IOMMU set
 // (-EINVAL otherwise, as vfio_df_group_open and vfio_group_use_container answer; -ENODEV
 // without vfio-pci). -EINVAL when reset does not work for the device (vdev->reset_works);
-// otherwise pci_try_reset_function's result. Simplification: the reset vfio_pci_core_enable
-// does when the fd is opened is not run.
+// otherwise pci_try_reset_function's result. The fd is the one VFIO_GROUP_GET_DEVICE_FD gave
+// (group_get_device_fd, whose first open resets the function) or, when the workload opened none,
+// the one QEMU holds once the group has an IOMMU: the reset of that open is then not run.
 int device_reset(System& s, pci::DevId dev);
 
 }  // namespace atslab::vfio

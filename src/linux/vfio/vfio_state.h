@@ -41,10 +41,22 @@ struct Container {
 // A vfio_group exists while a device of its IOMMU group is bound to vfio-pci
 // (vfio_device_set_group); its /dev/vfio/N goes away with the last such device, and an fd still
 // open on it refers to a dead group (iommu_group cleared: SET_CONTAINER gives -ENODEV).
+// A vfio device of the group opened through VFIO_GROUP_GET_DEVICE_FD: struct vfio_device's
+// open_count (the group path, unlike the cdev, lets one device be opened again while open) and
+// vfio-pci's reset_works, which vfio_pci_core_enable decides at the first open.
+struct GroupDeviceOpen {
+  uint32_t open_count = 0;
+  bool reset_works = false;
+  bool operator==(const GroupDeviceOpen&) const = default;
+};
+
 struct VfioGroup {
   iommu::GroupId group = iommu::kNoGroup;  // kNoGroup once the group is dead
   ContainerId container = kNone;
   uint32_t drivers = 0;  // vfio devices registered in it (group->drivers)
+  // Its devices with a device fd open, by device. Each holds one container user beside the
+  // group's own (vfio_group_use_container at the first open): container_users is 1 + their number.
+  std::map<pci::DevId, GroupDeviceOpen> opened;
   bool operator==(const VfioGroup&) const = default;
 };
 
