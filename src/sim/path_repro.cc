@@ -63,6 +63,8 @@ bool attaches(OpKind k) {
     case OpKind::PasidDetach:
     case OpKind::SvaBind:
     case OpKind::SvaUnbind:
+    case OpKind::IommufdPasidAttach:
+    case OpKind::IommufdPasidDetach:
       return true;
     default:
       return false;

@@ -128,6 +128,8 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
     }
     if (op.kind == OpKind::IommufdViommuInvalidate) op.iova = next(rng) % 2 ? 0 : OpContext::kIovaBase;
   }
+  // iommufd-pasid: a HWPT mostly allocated with IOMMU_HWPT_ALLOC_PASID.
+  if (w == Workload::IommufdPasid && op.kind == OpKind::IommufdHwptAlloc) op.pasid_compat = next(rng) % 4 != 0;
   if (slot_op && slots.empty()) op.kind = OpKind::HostDma;  // no slot in this machine
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;

@@ -25,10 +25,12 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva,
+                                IommufdPasid };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
                                              Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd,
-                                             Workload::Pasid, Workload::Nested, Workload::Sva};
+                                             Workload::Pasid, Workload::Nested, Workload::Sva,
+                                             Workload::IommufdPasid};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);
