@@ -8,7 +8,9 @@
 #include "io/scenario.h"
 #include "sim/explore.h"
 #include "sim/op_kinds.h"
+#include "sim/seed_repro.h"
 #include "sim/stress.h"
+#include "../support/repro_matches_file.h"
 
 namespace atslab::sim {
 namespace ATSLAB_UNITY_ID {
@@ -78,6 +80,15 @@ TEST(IommufdPasidWorkloads, ExploreFindsTheSeedsWarnAtThePasidDetachUnderUpstrea
   const ExploreResult rb = explore(sc, policy::AtsVariant::Rollback, opt);
   EXPECT_FALSE(rb.found.count(4));
   EXPECT_FALSE(rb.found.count(9));
+}
+
+// atslab repro --scenario iommufd-pasid: the file's path less its two refusals, the same rows.
+TEST(IommufdPasidWorkloads, TheBuiltInReproPathGivesTheShippedScenariosRowUnderEveryVariant) {
+  test::expect_repro_matches_file(load("iommufd-pasid"), ReproScenario::IommufdPasid);
+  const ReproResult up = run_seed_repro(policy::AtsVariant::Upstream, {.scenario = ReproScenario::IommufdPasid});
+  EXPECT_FALSE(up.attach_failed) << "the failed enable is recorded, not returned";
+  const ReproResult rb = run_seed_repro(policy::AtsVariant::Rollback, {.scenario = ReproScenario::IommufdPasid});
+  EXPECT_TRUE(rb.attach_failed) << "-EINVAL from VFIO_DEVICE_ATTACH_IOMMUFD_PT";
 }
 
 }  // namespace
