@@ -65,6 +65,16 @@ def quick(binary):
         r = explore(binary, "scenarios/iommufd-vtd-amd.yaml", "--variant", variant, "--all", "--depth", "3")[0]
         assert not r["violations"], f"iommufd-vtd-amd.yaml under {variant}: {r['violations']}"
         out.append((24, f"({thousands(r['states'])} transitions, {thousands(r['unique'])} unique states)"))
+    # iommufd's PASID attach (finding 24): from boot, and from the bound device with its HWPTs with
+    # the PASID operations alone, with and without a forced pci_enable_ats() failure.
+    pasid_ops = "iommufd_pasid_attach,iommufd_pasid_detach,pasid_dma,iommufd_unmap,iommufd_map"
+    for variant in ("series-v3", "fail-early"):
+        for args, expect in ((("--depth", "4"), [23]),
+                             (("--depth", "4", "--prefix", "5", "--ops", pasid_ops), [23]),
+                             (("--depth", "4", "--prefix", "5", "--ops", pasid_ops, "--faults", "pci_enable_ats"), [4, 9, 13, 14, 23])):
+            r = explore(binary, "scenarios/iommufd-pasid.yaml", "--variant", variant, "--all", *args)[0]
+            assert sorted(v["invariant"] for v in r["violations"]) == expect, f"iommufd-pasid.yaml under {variant} {args}: {r['violations']}"
+            out.append((24, f"{thousands(r['states'])} transitions, {thousands(r['unique'])} unique states"))
     for v in atslab(binary, "repro", "--scenario", "group", "--json")["variants"]:
         out.append((25, repro_row(v)))
     for variant in ("series-v3", "fail-early"):

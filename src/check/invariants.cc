@@ -433,10 +433,14 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
       auto ste = hw_ste(s, dom.iommu, d.bdf.rid());
       // Identity is a bypass STE, or a CD-table STE whose untagged traffic bypasses: S1DSS=BYPASS,
       // which the SMMU honours only with substreams (S1CDMAX != 0; with 0 it uses CD 0).
-      const bool s1dss_bypass = ste_valid(ste) && ste_cfg(ste) == 5 &&
-                                hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]) != 0 &&
-                                hw::smmuv3::field_get(hw::smmuv3::ste::k1S1Dss, ste[1]) == hw::smmuv3::ste::kS1DssBypass;
-      bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && ste_cfg(ste) == 0
+      const bool substreams = ste_valid(ste) && ste_cfg(ste) == 5 && hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]) != 0;
+      const uint64_t s1dss = hw::smmuv3::field_get(hw::smmuv3::ste::k1S1Dss, ste[1]);
+      const bool s1dss_bypass = substreams && s1dss == hw::smmuv3::ste::kS1DssBypass;
+      // Blocked likewise: an abort STE, or a CD-table STE whose untagged traffic terminates
+      // (S1DSS=TERMINATE), as arm_smmu_update_ste makes it for a blocked RID with PASIDs attached
+      // (iommufd's PASID attach with the RID detached, or a reset's park with PASIDs in use).
+      const bool s1dss_terminate = substreams && s1dss == hw::smmuv3::ste::kS1DssTerminate;
+      bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && (ste_cfg(ste) == 0 || s1dss_terminate)
                 : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || s1dss_bypass)
                 : dom.type == iommu::DomainType::Nested   ? ste_valid(ste) && ste_cfg(ste) == nested_ste_cfg(drv, dom.priv)
                                                           : ste_translates(ste);

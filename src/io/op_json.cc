@@ -33,6 +33,7 @@ void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
     case OpField::Cfg: j[key] = op.cfg; return;
     case OpField::Eats: j[key] = op.eats; return;
     case OpField::Mm: j[key] = op.mm; return;
+    case OpField::PasidCompat: j[key] = op.pasid_compat; return;
   }
 }
 
@@ -101,6 +102,10 @@ void read_field(const nlohmann::json& v, OpField f, const std::string& where, si
       if (!v.is_number_unsigned() || v.get<uint64_t>() >= mm::kMaxProcesses)
         throw InputError(fmt::format("{} must be a process from 0 to {}", at, mm::kMaxProcesses - 1));
       op.mm = v.get<uint32_t>();
+      return;
+    case OpField::PasidCompat:
+      if (!v.is_boolean()) throw InputError(fmt::format("{} must be true or false", at));
+      op.pasid_compat = v.get<bool>();
       return;
   }
 }

@@ -188,6 +188,7 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
       return;
     case sim::OpField::Eats: op.eats = r.num<uint32_t>(n, field, 3); return;
     case sim::OpField::Mm: op.mm = r.num<uint32_t>(n, field, mm::kMaxProcesses - 1); return;
+    case sim::OpField::PasidCompat: op.pasid_compat = r.flag(n, field); return;
   }
 }
 

@@ -36,8 +36,14 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-bool uses_iommufd(const std::vector<Op>& workload) {
+bool uses_iommufd_pasid(const std::vector<Op>& workload) {
   return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
+    return op.kind == OpKind::IommufdPasidAttach || op.kind == OpKind::IommufdPasidDetach;
+  });
+}
+
+bool uses_iommufd(const std::vector<Op>& workload) {
+  return uses_iommufd_pasid(workload) || std::any_of(workload.begin(), workload.end(), [](const Op& op) {
     return op.kind >= OpKind::IommufdBind && op.kind <= OpKind::IommufdUnmap;
   });
 }
@@ -120,14 +126,23 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
   }
   // The cdev path joins the alphabet of a scenario whose workload takes it (scenarios/iommufd.yaml):
   // the other scenarios' searches, and the numbers findings.md quotes from them, stay as they were.
+  // With iommufd's PASID attach in the workload (scenarios/iommufd-pasid.yaml), h0 is allocated
+  // with IOMMU_HWPT_ALLOC_PASID and h1 without, so both sides of iommufd_hwpt_pasid_compat are
+  // reached, and each device's PASID 1 is attached to either HWPT, detached and used for DMA.
+  const bool iommufd_pasid = uses_iommufd_pasid(sc.workload);
   if (uses_iommufd(sc.workload)) {
     for (const auto& n : names) {
       plain.push_back({.kind = OpKind::IommufdBind, .device = n});
       plain.push_back({.kind = OpKind::IommufdUnbind, .device = n});
       plain.push_back({.kind = OpKind::IommufdDetach, .device = n});
       for (const char* h : {"h0", "h1"}) {
-        plain.push_back({.kind = OpKind::IommufdHwptAlloc, .device = n, .hwpt = h});
+        plain.push_back({.kind = OpKind::IommufdHwptAlloc, .device = n, .hwpt = h, .pasid_compat = iommufd_pasid && h == std::string("h0")});
         plain.push_back({.kind = OpKind::IommufdAttach, .device = n, .hwpt = h});
+        if (iommufd_pasid) plain.push_back({.kind = OpKind::IommufdPasidAttach, .device = n, .hwpt = h, .pasid = 1});
+      }
+      if (iommufd_pasid) {
+        plain.push_back({.kind = OpKind::IommufdPasidDetach, .device = n, .pasid = 1});
+        plain.push_back({.kind = OpKind::PasidDma, .device = n, .iova = OpContext::kIovaBase, .write = true, .pasid = 1});
       }
     }
     for (const char* h : {"h0", "h1"}) plain.push_back({.kind = OpKind::IommufdHwptDestroy, .hwpt = h});

@@ -106,6 +106,8 @@ bool uses_pasid(const std::vector<Op>& workload);
 bool uses_sva(const std::vector<Op>& workload);
 // Whether it gives a guest a vSMMU (scenarios/nested.yaml): the nesting operations then join the alphabet.
 bool uses_nesting(const std::vector<Op>& workload);
+// Whether it attaches PASIDs through iommufd (scenarios/iommufd-pasid.yaml): those operations join too.
+bool uses_iommufd_pasid(const std::vector<Op>& workload);
 // The operations explored in every state: plain, then each with a forced fault. The cdev path's
 // operations are among them only for a scenario whose workload uses it.
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt);

@@ -170,7 +170,9 @@ Writes writes(const System& a, const OpContext& ca, const System& b, const OpCon
   // iommufd groups and devices, with the runner's names and its /dev/iommu) are not divided into
   // objects: a change to any is a write to everything. (Until nesting, iommufd's tables were not
   // compared at all, so --por could take a pure iommufd change for a transition writing nothing.)
+  // The cdev fds' books (iommufd_attached, the PASIDs attached through each) go with them.
   if (!(sa.vsmmus == sb.vsmmus) || !(sa.nested_domains == sb.nested_domains) || !(ka.iommufd == kb.iommufd) ||
+      !(ka.vfio.cdevs == kb.vfio.cdevs) ||
       ca.viommus != cb.viommus || ca.hwpts != cb.hwpts || ca.iommufd != cb.iommufd)
     w.global = true;
   // The invalidation arrays' pool and the page-table page pool are allocators: an array or a

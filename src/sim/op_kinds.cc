@@ -33,7 +33,8 @@ constexpr F kCountIova[] = {F::Count, F::Iova};
 constexpr F kIova[] = {F::Iova};
 constexpr F kDevicePasid[] = {F::Device, F::Pasid};
 constexpr F kDevicePasidIovaWrite[] = {F::Device, F::Pasid, F::Iova, F::Write};
-constexpr F kDeviceHwptNestParent[] = {F::Device, F::Hwpt, F::NestParent};
+constexpr F kDeviceHwptNestParent[] = {F::Device, F::Hwpt, F::NestParent, F::PasidCompat};
+constexpr F kDeviceHwptPasid[] = {F::Device, F::Hwpt, F::Pasid};
 constexpr F kDeviceHwptViommu[] = {F::Device, F::Hwpt, F::Viommu};
 constexpr F kDeviceViommuVsid[] = {F::Device, F::Viommu, F::Vsid};
 constexpr F kDeviceViommuHwptVste[] = {F::Device, F::Viommu, F::Hwpt, F::Cfg, F::Eats};
@@ -88,6 +89,8 @@ constexpr KindInfo kKinds[] = {
     {OpKind::SvaMunmap, "sva_munmap", kMm},
     {OpKind::SvaExit, "sva_exit", kMm},
     {OpKind::SvaDma, "sva_dma", kDeviceMmIovaWrite},
+    {OpKind::IommufdPasidAttach, "iommufd_pasid_attach", kDeviceHwptPasid},
+    {OpKind::IommufdPasidDetach, "iommufd_pasid_detach", kDevicePasid},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {
@@ -102,8 +105,9 @@ const KindInfo& info(OpKind k) { return kKinds[static_cast<size_t>(k)]; }
 }  // namespace
 
 std::string_view field_name(OpField f) {
-  static constexpr std::array<std::string_view, 15> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
-                                                              "hwpt", "pasid", "nest_parent", "viommu", "vsid", "cfg", "eats", "mm"};
+  static constexpr std::array<std::string_view, 16> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
+                                                              "hwpt", "pasid", "nest_parent", "viommu", "vsid", "cfg", "eats", "mm",
+                                                              "pasid_compat"};
   return kNames.at(static_cast<size_t>(f));
 }
 

@@ -13,7 +13,8 @@
 namespace atslab::sim {
 
 // The Op members a kind may read, by the name files give them.
-enum class OpField : uint8_t { Device, Container, Driver, Count, Iova, Write, Type, Hwpt, Pasid, NestParent, Viommu, Vsid, Cfg, Eats, Mm };
+enum class OpField : uint8_t { Device, Container, Driver, Count, Iova, Write, Type, Hwpt, Pasid, NestParent, Viommu, Vsid, Cfg, Eats, Mm,
+                                PasidCompat };
 
 std::string_view field_name(OpField f);
 

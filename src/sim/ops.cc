@@ -66,7 +66,8 @@ std::string describe_plain(const Op& op) {
     case OpKind::VfioCloseDevice: return fmt::format("close {}'s device fd", op.device);
     case OpKind::IommufdBind: return fmt::format("VFIO_DEVICE_BIND_IOMMUFD {}", op.device);
     case OpKind::IommufdHwptAlloc:
-      return fmt::format("IOMMU_HWPT_ALLOC {} for {}{}", op.hwpt, op.device, op.nest_parent ? " (NEST_PARENT)" : "");
+      return fmt::format("IOMMU_HWPT_ALLOC {} for {}{}{}", op.hwpt, op.device, op.nest_parent ? " (NEST_PARENT)" : "",
+                         op.pasid_compat ? " (PASID)" : "");
     case OpKind::IommufdAttach: return fmt::format("VFIO_DEVICE_ATTACH_IOMMUFD_PT {} -> {}", op.device, op.hwpt);
     case OpKind::IommufdDetach: return fmt::format("VFIO_DEVICE_DETACH_IOMMUFD_PT {}", op.device);
     case OpKind::IommufdUnbind: return fmt::format("close {}'s cdev (iommufd unbind)", op.device);
@@ -93,6 +94,9 @@ std::string describe_plain(const Op& op) {
     case OpKind::SvaExit: return fmt::format("process {} exits", op.mm);
     case OpKind::SvaDma:
       return fmt::format("{}: DMA {} at VA {:#x} with process {}'s PASID", op.device, op.write ? "write" : "read", op.iova, op.mm);
+    case OpKind::IommufdPasidAttach:
+      return fmt::format("VFIO_DEVICE_ATTACH_IOMMUFD_PT {} PASID {} -> {}", op.device, op.pasid, op.hwpt);
+    case OpKind::IommufdPasidDetach: return fmt::format("VFIO_DEVICE_DETACH_IOMMUFD_PT {} PASID {}", op.device, op.pasid);
   }
   return "?";
 }
@@ -384,7 +388,7 @@ int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
       const iommufd::IdevId idev = vfio::cdev_idev(s, d0);
       if (idev == iommufd::kNone) return -ENOENT;
       if (hwpt_named(s, ctx, op.hwpt)) return -EEXIST;
-      const int64_t h = iommufd::hwpt_alloc(s, idev, op.nest_parent);
+      const int64_t h = iommufd::hwpt_alloc(s, idev, op.nest_parent, op.pasid_compat);
       if (h < 0) return static_cast<int>(h);
       ctx.hwpts[op.hwpt] = static_cast<iommufd::HwptId>(h);
       return 0;
@@ -397,6 +401,14 @@ int run_iommufd(System& s, OpContext& ctx, const Op& op, pci::DevId d0) {
     case OpKind::IommufdDetach:
       if (!present) return -ENODEV;
       return vfio::detach_pt(s, d0);
+    case OpKind::IommufdPasidAttach: {
+      if (!present) return -ENODEV;
+      const auto h = hwpt_named(s, ctx, op.hwpt);
+      return vfio::pasid_attach_pt(s, d0, h.value_or(iommufd::kNone), op.pasid);
+    }
+    case OpKind::IommufdPasidDetach:
+      if (!present) return -ENODEV;
+      return vfio::pasid_detach_pt(s, d0, op.pasid);
     case OpKind::IommufdUnbind:
       if (!present || vfio::cdev_idev(s, d0) == iommufd::kNone) return -EBADF;  // no bound fd to close
       vfio::unbind_iommufd(s, d0);
@@ -697,6 +709,8 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::IommufdVdeviceAlloc:
     case OpKind::IommufdHwptAllocNested:
     case OpKind::IommufdViommuInvalidate:
+    case OpKind::IommufdPasidAttach:
+    case OpKind::IommufdPasidDetach:
       return run_iommufd(s, ctx, op, d0);
     case OpKind::PasidAttach:
     case OpKind::PasidDetach:

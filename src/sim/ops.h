@@ -70,8 +70,12 @@ enum class OpKind : uint8_t {
   SvaMunmap,         // process `mm` unmaps its buffer (the mm notifier invalidates) and maps and touches it again
   SvaExit,           // process `mm` exits: exit_mmap, the notifier's release
   SvaDma,            // `device` issues a DMA at `iova` with the PASID of `mm`'s bond (what iommu_sva_get_pasid gave its driver)
+  // iommufd's PASID attach on the cdev path (a VMM giving its guest a PASID of the device; the
+  // HWPT allocated with `pasid_compat`, IOMMU_HWPT_ALLOC_PASID; the device's DMA is pasid_dma):
+  IommufdPasidAttach,  // VFIO_DEVICE_ATTACH_IOMMUFD_PT with VFIO_DEVICE_ATTACH_PASID: `pasid` to `hwpt` (a replace when attached)
+  IommufdPasidDetach,  // VFIO_DEVICE_DETACH_IOMMUFD_PT with VFIO_DEVICE_DETACH_PASID of `pasid`
 };
-inline constexpr OpKind kLastOpKind = OpKind::SvaDma;
+inline constexpr OpKind kLastOpKind = OpKind::IommufdPasidDetach;
 
 struct Nested;
 
@@ -88,14 +92,15 @@ struct Op {
   uint64_t iova = 0;   // DeviceDma, AtsTranslate, VfioUnmap
   bool write = false;  // DeviceDma, AtsTranslate: a write (or write permission asked for)
   std::string type;    // GroupSetType: what is written to the sysfs file
-  std::string hwpt = "h0";  // IommufdHwptAlloc, IommufdAttach, IommufdHwptDestroy: the workload's name for a HWPT
-  uint32_t pasid = 1;  // Pasid*: 1 to kMaxWorkloadPasid
+  std::string hwpt = "h0";  // IommufdHwptAlloc, IommufdAttach, IommufdPasidAttach, IommufdHwptDestroy: the workload's name for a HWPT
+  uint32_t pasid = 1;  // Pasid*, IommufdPasid*: 1 to kMaxWorkloadPasid
   bool nest_parent = false;   // IommufdHwptAlloc: IOMMU_HWPT_ALLOC_NEST_PARENT
   std::string viommu = "v0";  // IommufdViommu*, IommufdVdeviceAlloc, IommufdHwptAllocNested: the workload's name for a vIOMMU
   uint32_t vsid = 1;          // IommufdVdeviceAlloc, IommufdViommuInvalidate: the guest's virtual StreamID
   std::string cfg = "s1_trans";  // IommufdHwptAllocNested: the vSTE's CFG (kVsteCfgs), "invalid" for V clear
   uint32_t eats = 1;          // IommufdHwptAllocNested: the vSTE's EATS field (0 ABT, 1 TRANS, 2 S1CHK, 3 reserved)
   uint32_t mm = 0;            // Sva*: the workload's process, 0 to mm::kMaxProcesses - 1
+  bool pasid_compat = false;  // IommufdHwptAlloc: IOMMU_HWPT_ALLOC_PASID
   bool operator==(const Op&) const = default;
 };
 

@@ -63,6 +63,8 @@ bool attaches(OpKind k) {
     case OpKind::PasidDetach:
     case OpKind::SvaBind:
     case OpKind::SvaUnbind:
+    case OpKind::IommufdPasidAttach:
+    case OpKind::IommufdPasidDetach:
       return true;
     default:
       return false;
@@ -275,6 +277,46 @@ io::Scenario nested_scenario() {
   return sc;
 }
 
+// scenarios/iommufd-pasid.yaml: pasid.yaml's endpoint on vfio-pci, its cdev bound to iommufd.
+io::Scenario iommufd_pasid_scenario() {
+  io::Scenario sc = one_smmu_machine("iommufd-pasid");
+  io::DeviceSpec acc = pasid_endpoint();
+  acc.driver = "vfio-pci";
+  sc.devices.push_back(acc);
+  const auto attach = [](uint32_t pasid, const char* hwpt, const char* fault = "") {
+    return Op{.kind = OpKind::IommufdPasidAttach, .device = "acc", .fault = fault, .hwpt = hwpt, .pasid = pasid};
+  };
+  const auto detach = [](uint32_t pasid) { return Op{.kind = OpKind::IommufdPasidDetach, .device = "acc", .pasid = pasid}; };
+  const auto pasid_dma = [](uint32_t pasid) {
+    return Op{.kind = OpKind::PasidDma, .device = "acc", .iova = OpContext::kIovaBase, .write = true, .pasid = pasid};
+  };
+  sc.workload = {
+      {.kind = OpKind::IommufdBind, .device = "acc"},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "acc", .hwpt = "h0", .pasid_compat = true},
+      {.kind = OpKind::IommufdHwptAlloc, .device = "acc", .hwpt = "h1", .pasid_compat = true},
+      {.kind = OpKind::IommufdMap, .count = 4},
+      // The file's two refusals (h2 lacks IOMMU_HWPT_ALLOC_PASID) are left out: the table's ATTACH
+      // FAIL is for an attach the kernel takes and then fails (IommufdPasid.* pins the refusals).
+      attach(1, "h0"),
+      pasid_dma(1),
+      {.kind = OpKind::IommufdAttach, .device = "acc", .hwpt = "h1"},
+      {.kind = OpKind::DeviceDma, .device = "acc", .iova = OpContext::kIovaBase, .write = true},
+      attach(1, "h1"),
+      pasid_dma(1),
+      detach(1),
+      {.kind = OpKind::IommufdDetach, .device = "acc"},
+      attach(2, "h0", "pci_enable_ats"),
+      pasid_dma(2),
+      {.kind = OpKind::IommufdUnmap},
+      detach(2),
+      {.kind = OpKind::IommufdMap, .count = 4, .iova = OpContext::kIovaBase},
+      attach(3, "h0"),
+      pasid_dma(3),
+      {.kind = OpKind::IommufdUnbind, .device = "acc"},
+  };
+  return sc;
+}
+
 std::string_view path_device(ReproScenario sc) {
   switch (sc) {
     case ReproScenario::AlwaysOn: return "gpu";
@@ -283,6 +325,7 @@ std::string_view path_device(ReproScenario sc) {
     case ReproScenario::Pasid: return "acc";
     case ReproScenario::Sva: return "acc";
     case ReproScenario::Nested: return "nic";
+    case ReproScenario::IommufdPasid: return "acc";
     default: return "";
   }
 }
@@ -308,6 +351,10 @@ std::string_view path_description(ReproScenario sc) {
       return "nested: a NIC a guest drives through a vSMMU (a nested HWPT from its vSTE over a nest-parent S2); the "
              "replace to its EATS vSTE fails the commit-time pci_enable_ats, then an IOAS unmap, a guest ATC "
              "invalidation and a detach to blocked; beside it a function whose host ATS is unsupported under an EATS vSTE";
+    case ReproScenario::IommufdPasid:
+      return "iommufd-pasid: a VMM attaches PASIDs of an endpoint through the VFIO cdev (VFIO_DEVICE_ATTACH_PASID) with "
+             "its RID blocked; the second PASID attach's commit-time pci_enable_ats fails, then an IOAS unmap and the "
+             "PASID's detach";
     default: return "";
   }
 }
@@ -321,6 +368,7 @@ io::Scenario path_scenario(ReproScenario which, hw::pcie::IommuKind iommu = hw::
          : which == ReproScenario::Pasid ? pasid_scenario(iommu, vtd_legacy)
          : which == ReproScenario::Nested ? nested_scenario()
          : which == ReproScenario::Sva ? sva_scenario()
+         : which == ReproScenario::IommufdPasid ? iommufd_pasid_scenario()
                                           : always_on_scenario();
 }
 

@@ -85,7 +85,8 @@ class Runner {
 
 ReproResult run_seed_repro(policy::AtsVariant v, const ReproOptions& opt) {
   if (opt.scenario == ReproScenario::AlwaysOn || opt.scenario == ReproScenario::Iommufd || opt.scenario == ReproScenario::Group ||
-      opt.scenario == ReproScenario::Pasid || opt.scenario == ReproScenario::Nested || opt.scenario == ReproScenario::Sva)
+      opt.scenario == ReproScenario::Pasid || opt.scenario == ReproScenario::Nested || opt.scenario == ReproScenario::Sva ||
+      opt.scenario == ReproScenario::IommufdPasid)
     return run_path_repro(v, opt);
   Runner run(v, opt);
   System& s = run.s();

@@ -56,6 +56,8 @@ enum class ReproScenario : uint8_t {
                   // commit-time pci_enable_ats fails (injection), then the process's munmap, its exit and the unbind
   Nested,         // scenarios/nested.yaml's path: a guest's vSMMU; the nested attach of its EATS vSTE fails its
                   // commit-time pci_enable_ats (injection), then an unmap, a guest ATC invalidation and a detach
+  IommufdPasid,   // scenarios/iommufd-pasid.yaml's path: a VMM's PASID attach through iommufd with the RID blocked,
+                  // whose commit-time pci_enable_ats fails (injection), then an IOAS unmap and the PASID's detach
 };
 
 struct ReproOptions {

@@ -159,12 +159,13 @@ class Hasher {
     if (!g.opened.empty()) add(g.opened);
   }
   void add(const vfio::VfioGroup& g) { add(g.group), add(g.container), add(g.drivers), add_opened(g); }
-  void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached), add(b.reset_works); }
+  void add(const vfio::CdevBinding& b) { add(b.idev), add(b.iommufd_attached), add(b.reset_works), add(b.pasids); }
   void add(const iommufd::IoasMapping& m) { add(m.paddr), add(m.size); }
   void add(const iommufd::Ctx& c) { add(c.ioas); }
-  void add(const iommufd::Hwpt& h) { pod(h.ictx, h.domain, h.users, h.live, h.nest_parent, h.viommu); }
+  void add(const iommufd::Hwpt& h) { pod(h.ictx, h.domain, h.users, h.live, h.nest_parent, h.viommu, h.pasid_compat); }
+  void add(const iommufd::Attach& a) { add(a.hwpt), add(a.devices); }
   void add(const iommufd::Viommu& v) { pod(v.ictx, v.hwpt, v.vsmmu), add(v.vdevs), pod(v.users, v.live); }
-  void add(const iommufd::Igroup& g) { pod(g.ictx, g.group, g.hwpt), add(g.devices), add(g.refs); }
+  void add(const iommufd::Igroup& g) { pod(g.ictx, g.group, g.hwpt), add(g.devices), add(g.pasid_attach), add(g.refs); }
   void add(const iommufd::Device& d) { pod(d.ictx, d.dev, d.igroup, d.vdev, d.live); }
   void add(const mm::Mm& m) {
     pod(m.live, m.process, m.running, m.users, m.exited), add(m.pages), add(m.pgd), pod(m.buffer_mapped, m.pasid);

@@ -128,6 +128,8 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
     }
     if (op.kind == OpKind::IommufdViommuInvalidate) op.iova = next(rng) % 2 ? 0 : OpContext::kIovaBase;
   }
+  // iommufd-pasid: a HWPT mostly allocated with IOMMU_HWPT_ALLOC_PASID.
+  if (w == Workload::IommufdPasid && op.kind == OpKind::IommufdHwptAlloc) op.pasid_compat = next(rng) % 4 != 0;
   if (slot_op && slots.empty()) op.kind = OpKind::HostDma;  // no slot in this machine
   if (op.kind == OpKind::Bind) op.driver = next(rng) % 2 ? "vfio-pci" : "native";
   if (op.kind == OpKind::SriovEnable) op.count = 1 + next(rng) % 4;
@@ -147,7 +149,19 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
       op.write = next(rng) % 2;
     }
   }
-  if (op.kind == OpKind::PasidDma) {
+  if (op.kind == OpKind::PasidDma && w == Workload::IommufdPasid) {
+    // A PASID's HWPT holds the IOAS's areas, which the workload's maps and unmaps move: the first
+    // or last page of one of them, or an IOVA never mapped.
+    std::vector<uint64_t> iovas;
+    for (const auto& c : s.kernel.iommufd.ctxs)
+      for (const auto& [iova, m] : c.ioas) {
+        iovas.push_back(iova);
+        iovas.push_back(iova + m.size - 0x1000);
+      }
+    iovas.push_back(kUnmappedIova);
+    op.iova = iovas[next(rng) % iovas.size()];
+    op.write = next(rng) % 2;
+  } else if (op.kind == OpKind::PasidDma) {
     op.iova = next(rng) % 4 ? OpContext::kIovaBase + 0x1000 * (next(rng) % 4) : kUnmappedIova;
     op.write = next(rng) % 2;
   }

@@ -17,6 +17,7 @@ std::string_view name(Workload w) {
     case Workload::Nested: return "nested";
     case Workload::Sva: return "sva";
     case Workload::VfioGroup: return "vfio-group";
+    case Workload::IommufdPasid: return "iommufd-pasid";
   }
   return "?";
 }
@@ -94,6 +95,16 @@ constexpr OpKind kVfioGroup[] = {K::VfioOpenDevice, K::VfioOpenDevice, K::VfioCl
                                  K::DeviceDma, K::DeviceDma, K::AtsTranslate, K::VfioUnsetContainer,
                                  K::VfioSetContainer, K::Unbind, K::Bind};
 
+// iommufd's PASID attach (issue 18, PASIDs on the cdev path): a VMM's PASIDs attached to, replaced
+// between and detached from HWPTs, with the RID attached, replaced and detached under them (h1
+// drawn without IOMMU_HWPT_ALLOC_PASID now and then, which iommufd_hwpt_pasid_compat refuses),
+// PASID-tagged and untagged DMA, the IOAS's maps, and the fd closed and bound again.
+constexpr OpKind kIommufdPasid[] = {K::IommufdPasidAttach, K::IommufdPasidAttach, K::IommufdPasidAttach,
+                                    K::IommufdPasidDetach, K::IommufdPasidDetach, K::PasidDma, K::PasidDma,
+                                    K::PasidDma, K::IommufdAttach, K::IommufdAttach, K::IommufdDetach,
+                                    K::IommufdHwptAlloc, K::IommufdHwptDestroy, K::IommufdMap, K::IommufdUnmap,
+                                    K::DeviceDma, K::AtsTranslate, K::IommufdUnbind, K::IommufdBind};
+
 bool has_hotplug(const io::Scenario& sc) {
   return std::any_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.hotplug; });
 }
@@ -111,6 +122,7 @@ std::span<const OpKind> op_mix(Workload w) {
     case Workload::Nested: return kNested;
     case Workload::Sva: return kSva;
     case Workload::VfioGroup: return kVfioGroup;
+    case Workload::IommufdPasid: return kIommufdPasid;
   }
   return kMixed;
 }
@@ -169,14 +181,16 @@ std::vector<Op> workload_setup(Workload w, const io::Scenario& sc) {
     for (const auto& dev : devs) ops.push_back({.kind = OpKind::IommufdAttach, .device = dev, .hwpt = "h1"});
     return ops;
   }
-  if (w == Workload::Iommufd) {
-    // Every VF (or device) on vfio-pci, bound to the context, and the first one's HWPT h0 attached.
+  if (w == Workload::Iommufd || w == Workload::IommufdPasid) {
+    // Every VF (or device) on vfio-pci, bound to the context, and the first one's HWPT h0 attached
+    // (for iommufd-pasid allocated with IOMMU_HWPT_ALLOC_PASID, so PASIDs may join it).
     bool hwpt = false;
     auto to_iommufd = [&](const std::string& dev, const std::string& bound) {
       if (bound == "native") ops.push_back({.kind = OpKind::Unbind, .device = dev});
       if (bound != "vfio-pci") ops.push_back({.kind = OpKind::Bind, .device = dev, .driver = "vfio-pci"});
       ops.push_back({.kind = OpKind::IommufdBind, .device = dev});
-      if (!hwpt) ops.push_back({.kind = OpKind::IommufdHwptAlloc, .device = dev, .hwpt = "h0"});
+      if (!hwpt)
+        ops.push_back({.kind = OpKind::IommufdHwptAlloc, .device = dev, .hwpt = "h0", .pasid_compat = w == Workload::IommufdPasid});
       hwpt = true;
       ops.push_back({.kind = OpKind::IommufdAttach, .device = dev, .hwpt = "h0"});
     };
@@ -228,7 +242,7 @@ std::string workload_unfit(Workload w, const io::Scenario& sc) {
       std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.sriov.has_value(); }))
     return "the sriov-churn workload needs a device with SR-IOV";
   if (sc.devices.empty()) return "the machine has no devices";
-  if ((w == Workload::Pasid || w == Workload::Sva) &&
+  if ((w == Workload::Pasid || w == Workload::Sva || w == Workload::IommufdPasid) &&
       std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.pasid; }))
     return fmt::format("the {} workload needs a device with pasid: true", name(w));
   if (w != Workload::Hotplug && w != Workload::Mixed &&

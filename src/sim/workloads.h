@@ -28,10 +28,12 @@
 
 namespace atslab::sim {
 
-enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva, VfioGroup };
+enum class Workload : uint8_t { Mixed, IovaStress, SriovChurn, DomainChurn, Hotplug, Iommufd, Pasid, Nested, Sva,
+                                VfioGroup, IommufdPasid };
 inline constexpr Workload kAllWorkloads[] = {Workload::Mixed, Workload::IovaStress, Workload::SriovChurn,
                                              Workload::DomainChurn, Workload::Hotplug, Workload::Iommufd,
-                                             Workload::Pasid, Workload::Nested, Workload::Sva, Workload::VfioGroup};
+                                             Workload::Pasid, Workload::Nested, Workload::Sva, Workload::VfioGroup,
+                                             Workload::IommufdPasid};
 
 std::string_view name(Workload w);
 std::optional<Workload> parse_workload(std::string_view s);

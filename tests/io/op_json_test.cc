@@ -31,7 +31,7 @@ std::vector<OpKind> every_kind() {
 const OpField kEveryField[] = {OpField::Device, OpField::Container, OpField::Driver, OpField::Count,
                                OpField::Iova,   OpField::Write,     OpField::Type,   OpField::Hwpt,
                                OpField::Pasid,  OpField::NestParent, OpField::Viommu, OpField::Vsid,
-                               OpField::Cfg,    OpField::Eats,       OpField::Mm};
+                               OpField::Cfg,    OpField::Eats,       OpField::Mm,     OpField::PasidCompat};
 
 // Every field the kind reads set to something other than its default.
 Op with_every_field(OpKind k) {
@@ -52,6 +52,7 @@ Op with_every_field(OpKind k) {
       case OpField::Cfg: op.cfg = "bypass"; break;
       case OpField::Eats: op.eats = 3; break;
       case OpField::Mm: op.mm = 3; break;
+      case OpField::PasidCompat: op.pasid_compat = true; break;
     }
   return op;
 }

@@ -64,7 +64,10 @@ atslab::cli::Register reg{
                      "commit-time pci_enable_ats fails by injection; the VF columns describe the device; with --iommu vtd "
                      "[--vtd-legacy] or amd, the same behind that IOMMU) or nested (scenarios/nested.yaml: "
                      "a guest's vSMMU, the nested attach of its EATS vSTE failing pci_enable_ats by injection, then an IOAS "
-                     "unmap, a guest ATC invalidation and a detach; the VF columns describe the NIC)");
+                     "unmap, a guest ATC invalidation and a detach; the VF columns describe the NIC) or iommufd-pasid "
+                     "(scenarios/iommufd-pasid.yaml: a VMM's PASID attach through the VFIO cdev with the RID blocked, the "
+                     "second PASID's pci_enable_ats failing by injection, then an IOAS unmap and its detach; the VF columns "
+                     "describe the endpoint)");
       sub.add_option("--faults", o->faults, "Extra fault plan: POINT[:nth=N][:p=P][:step=NAME][:always][:err=-E...],...");
       sub.add_option("--seed", o->seed, "Seed for the fault plan's probabilities")->check(atslab::cli::Unsigned);
       sub.add_option("--iommu", o->iommu,
@@ -133,9 +136,16 @@ atslab::cli::Register reg{
             throw atslab::InputError("--scenario nested: nesting runs on atslab's own SMMUv3 driver only (the tree's "
                                      "arm-smmu-v3-iommufd.c is not built): run it without --driver source");
         }
+        else if (o->scenario == "iommufd-pasid") {
+          ro.scenario = atslab::sim::ReproScenario::IommufdPasid;
+          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built())
+            throw atslab::InputError("--scenario iommufd-pasid: iommufd's PASID attach (Linux 6.13 and later) runs on atslab's "
+                                     "own SMMUv3 driver only: run it without --driver source");
+        }
         else if (o->scenario != "seed")
           throw atslab::InputError("unknown scenario '" + o->scenario +
-                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group, pasid, sva or nested)");
+                                   "' (expected seed, enable-failure, prepare-failure, reset, always-on, iommufd, group, pasid, sva, "
+                                   "nested or iommufd-pasid)");
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
         if (path && !atslab::sim::path_runs_behind(ro.scenario, *iommu))

@@ -53,17 +53,23 @@ void remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId domain
                   "blocked_domain->ops->set_dev_pasid(blocked_domain, dev, pasid, domain)");
 }
 
-// __iommu_set_group_pasid with no old domain: every member with PASIDs, in order; on a failure
-// the members done so far are taken off the PASID again.
-int set_group_pasid(System& s, DomainId domain, GroupId g, uint32_t pasid) {
+// __iommu_set_group_pasid: every member with PASIDs, in order, from `old` (kNoDomain for an
+// attach). On a failure the members done so far go back: taken off the PASID (no `old`), or
+// attached to `old` again, which must not fail (WARN, and then taken off).
+int set_group_pasid(System& s, DomainId domain, GroupId g, uint32_t pasid, DomainId old = kNoDomain) {
   Frame f(s, KFn::__iommu_set_group_pasid);
   const std::vector<pci::DevId> devices = group(s, g).devices;  // a copy: another CPU may add to the group
   for (size_t i = 0; i < devices.size(); ++i) {
     if (max_pasids(s, devices[i]) == 0) continue;
-    const int ret = drv_set_dev_pasid(s, domain, devices[i], pasid, kNoDomain);
+    const int ret = drv_set_dev_pasid(s, domain, devices[i], pasid, old);
     if (ret == 0) continue;
-    for (size_t j = 0; j < i; ++j)
-      if (max_pasids(s, devices[j]) > 0) remove_dev_pasid(s, devices[j], pasid, domain);
+    for (size_t j = 0; j < i; ++j) {
+      if (max_pasids(s, devices[j]) == 0) continue;
+      if (old == kNoDomain ||
+          kernel::warn_on(s, drv_set_dev_pasid(s, old, devices[j], pasid, domain) != 0,
+                          "old->ops->set_dev_pasid(old, device->dev, pasid, domain)"))
+        remove_dev_pasid(s, devices[j], pasid, domain);
+    }
     return ret;
   }
   return 0;
@@ -93,6 +99,26 @@ int attach_device_pasid(System& s, DomainId dom, pci::DevId dev, uint32_t pasid)
   auto& pasids = s.kernel.iommu.groups.at(g).pasids;
   pasids.push_back({pasid, dom, dev});
   std::sort(pasids.begin(), pasids.end(), [](const GroupPasid& a, const GroupPasid& b) { return a.pasid < b.pasid; });
+  return 0;
+}
+
+int replace_device_pasid(System& s, DomainId dom, pci::DevId dev, uint32_t pasid) {
+  Frame f(s, KFn::iommu_replace_device_pasid);
+  const GroupId g = group_of(s, dev);
+  if (g == kNoGroup) return -ENODEV;
+  if (!drv_has_set_dev_pasid(s, dom)) return -EOPNOTSUPP;
+  if (domain(s, dom).driver != s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu || pasid == 0) return -EINVAL;
+  kernel::LockGuard lock(s, kernel::LockClass::iommu_group_mutex, g);
+  if (group(s, g).recovery_cnt) return -EBUSY;
+  // xa_cmpxchg finds no entry: nothing attached, so not a replace.
+  const GroupPasid* curr = group_pasid(s, g, pasid);
+  if (!curr) return -EINVAL;
+  const DomainId curr_domain = curr->domain;
+  // No max_pasids check here: the attach that made the entry did it.
+  if (curr_domain != dom)
+    if (const int ret = set_group_pasid(s, dom, g, pasid, curr_domain)) return ret;  // the PASID keeps its old domain
+  for (GroupPasid& p : s.kernel.iommu.groups.at(g).pasids)
+    if (p.pasid == pasid) p.domain = dom;
   return 0;
 }
 

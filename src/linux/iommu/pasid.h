@@ -28,6 +28,12 @@ const GroupPasid* group_pasid(const System& s, GroupId g, uint32_t pasid);
 // reset (recovery_cnt) or when the PASID is taken; else the driver's result, after undoing the
 // members already attached.
 int attach_device_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid);
+// iommu_replace_device_pasid (iommufd's): `pasid`, attached already, moves to `domain` through
+// each member's set_dev_pasid with the current domain as `old`. -ENODEV, -EOPNOTSUPP, -EINVAL
+// (another driver's domain, PASID 0) as the attach; -EBUSY during a reset; -EINVAL when the PASID
+// is not attached; else the driver's result (the PASID keeps its domain on a failure). The same
+// domain is 0 without a driver call.
+int replace_device_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid);
 // iommu_detach_device_pasid: every member with PASIDs that is not parked for a reset leaves the
 // PASID (the blocked domain's set_dev_pasid, which must not fail: WARN), the entry is erased.
 void detach_device_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid);

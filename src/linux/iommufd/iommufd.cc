@@ -5,6 +5,7 @@
 
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommu/pasid.h"
 #include "linux/iommufd/viommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/locks.h"
@@ -52,6 +53,36 @@ void put_group(System& s, IgroupId i) {
 }
 
 bool in(const std::vector<IdevId>& v, IdevId d) { return std::find(v.begin(), v.end(), d) != v.end(); }
+
+// iommufd_hwpt_pasid_compat, under igroup->lock: a PASID goes only to a HWPT allocated with
+// IOMMU_HWPT_ALLOC_PASID, and only while the RID's HWPT (if any) is one too; the RID goes to a
+// HWPT without the flag only while no PASID of the group is attached.
+int hwpt_pasid_compat(const System& s, HwptId h, IgroupId ig, uint32_t pasid) {
+  const Igroup& g = s.kernel.iommufd.igroups.at(ig);
+  const bool compat = s.kernel.iommufd.hwpts.at(h).pasid_compat;
+  if (pasid == kNoPasid) return !compat && !g.pasid_attach.empty() ? -EINVAL : 0;
+  if (!compat) return -EINVAL;
+  if (g.hwpt != kNone && !s.kernel.iommufd.hwpts.at(g.hwpt).pasid_compat) return -EINVAL;
+  return 0;
+}
+
+// iommufd_hw_pagetable_attach for a PASID: the group's pasid_attach entry for it, created by the
+// first device (iommufd_hwpt_attach_device -> iommu_attach_device_pasid), joined by the others.
+int pasid_attach(System& s, IdevId idev, HwptId h, IgroupId ig, uint32_t pasid) {
+  auto& entries = fd(s).igroups[ig].pasid_attach;
+  auto it = entries.find(pasid);
+  if (it != entries.end() && in(it->second.devices, idev)) return -EBUSY;  // xa_insert into the device_array
+  if (it != entries.end() && it->second.hwpt != h) return -EINVAL;
+  if (it == entries.end()) {
+    if (const int ret = hwpt_pasid_compat(s, h, ig, pasid)) return ret;
+    const int ret = iommu::attach_device_pasid(s, fd(s).hwpts[h].domain, fd(s).devices.at(idev).dev, pasid);
+    if (ret) return ret;
+    it = entries.emplace(pasid, Attach{.hwpt = h}).first;
+  }
+  fd(s).hwpts[h].users++;
+  it->second.devices.push_back(idev);
+  return 0;
+}
 }  // namespace
 
 CtxId open_ctx(System& s) {
@@ -84,9 +115,10 @@ void device_unbind(System& s, IdevId idev) {
   fd(s).devices[idev] = {};
 }
 
-int64_t hwpt_alloc(System& s, IdevId idev, bool nest_parent) {
+int64_t hwpt_alloc(System& s, IdevId idev, bool nest_parent, bool pasid_compat) {
   Frame f(s, KFn::iommufd_hwpt_paging_alloc);
   const Device d = fd(s).devices.at(idev);
+  if (nest_parent && pasid_compat) return -EOPNOTSUPP;
   iommu::DomainId dom = iommu::kNoDomain;
   if (nest_parent) {
     // ops->domain_alloc_paging_flags(dev, IOMMU_HWPT_ALLOC_NEST_PARENT, NULL).
@@ -109,7 +141,7 @@ int64_t hwpt_alloc(System& s, IdevId idev, bool nest_parent) {
     return ret;
   }
   const HwptId h = slot(fd(s).hwpts, [](const Hwpt& p) { return !p.live; });
-  fd(s).hwpts[h] = {.ictx = d.ictx, .domain = dom, .users = 0, .live = true, .nest_parent = nest_parent};
+  fd(s).hwpts[h] = {.ictx = d.ictx, .domain = dom, .users = 0, .live = true, .nest_parent = nest_parent, .pasid_compat = pasid_compat};
   return h;
 }
 
@@ -139,15 +171,23 @@ bool device_attached(const System& s, IdevId idev) {
   return in(s.kernel.iommufd.igroups.at(d.igroup).devices, idev);
 }
 
-int device_attach(System& s, IdevId idev, HwptId h) {
+bool device_pasid_attached(const System& s, IdevId idev, uint32_t pasid) {
+  const auto& entries = s.kernel.iommufd.igroups.at(s.kernel.iommufd.devices.at(idev).igroup).pasid_attach;
+  auto it = entries.find(pasid);
+  return it != entries.end() && in(it->second.devices, idev);
+}
+
+int device_attach(System& s, IdevId idev, HwptId h, uint32_t pasid) {
   if (h >= fd(s).hwpts.size() || !fd(s).hwpts[h].live) return -ENOENT;  // iommufd_get_object
   Frame f(s, KFn::iommufd_hw_pagetable_attach);
   const IgroupId ig = fd(s).devices.at(idev).igroup;
   LockGuard lock(s, LockClass::iommufd_igroup_lock, ig);
+  if (pasid != kNoPasid) return pasid_attach(s, idev, h, ig, pasid);
   if (in(fd(s).igroups[ig].devices, idev)) return -EBUSY;  // xa_insert into the device_array
   if (fd(s).igroups[ig].hwpt != kNone && fd(s).igroups[ig].hwpt != h) return -EINVAL;
   if (fd(s).igroups[ig].devices.empty()) {
     // Only the group's first device attaches the group; the others follow it.
+    if (const int ret = hwpt_pasid_compat(s, h, ig, kNoPasid)) return ret;
     const int ret = iommu::attach_group_handle(s, fd(s).hwpts[h].domain, fd(s).igroups[ig].group);
     if (ret) return ret;
     fd(s).igroups[ig].hwpt = h;
@@ -157,28 +197,49 @@ int device_attach(System& s, IdevId idev, HwptId h) {
   return 0;
 }
 
-int device_replace(System& s, IdevId idev, HwptId h) {
+int device_replace(System& s, IdevId idev, HwptId h, uint32_t pasid) {
   if (h >= fd(s).hwpts.size() || !fd(s).hwpts[h].live) return -ENOENT;
   Frame f(s, KFn::iommufd_device_do_replace);
   const IgroupId ig = fd(s).devices.at(idev).igroup;
   LockGuard lock(s, LockClass::iommufd_igroup_lock, ig);
-  const HwptId old = fd(s).igroups[ig].hwpt;
-  if (old == kNone || !in(fd(s).igroups[ig].devices, idev)) return -EINVAL;
+  Igroup& g = fd(s).igroups[ig];
+  auto entry = g.pasid_attach.find(pasid);
+  const bool rid = pasid == kNoPasid;
+  if (!rid && entry == g.pasid_attach.end()) return -EINVAL;  // no pasid_attach entry
+  const HwptId old = rid ? g.hwpt : entry->second.hwpt;
+  const std::vector<IdevId>& devices = rid ? g.devices : entry->second.devices;
+  if (old == kNone || !in(devices, idev)) return -EINVAL;  // iommufd_device_is_attached
   if (old == h) return 0;
-  const int ret = iommu::replace_group_handle(s, fd(s).igroups[ig].group, fd(s).hwpts[h].domain);
+  // iommufd_hwpt_replace_device: the compat check, then the core's replace.
+  if (const int ret = hwpt_pasid_compat(s, h, ig, pasid)) return ret;
+  const int ret = rid ? iommu::replace_group_handle(s, g.group, fd(s).hwpts[h].domain)
+                      : iommu::replace_device_pasid(s, fd(s).hwpts[h].domain, fd(s).devices.at(idev).dev, pasid);
   if (ret) return ret;
   // The device_array's references move to the new HWPT.
-  const auto n = static_cast<uint32_t>(fd(s).igroups[ig].devices.size());
-  fd(s).igroups[ig].hwpt = h;
+  const auto n = static_cast<uint32_t>(rid ? g.devices.size() : entry->second.devices.size());
+  (rid ? g.hwpt : entry->second.hwpt) = h;
   fd(s).hwpts[h].users += n;
   fd(s).hwpts[old].users -= n;
   return 0;
 }
 
-void device_detach(System& s, IdevId idev) {
+void device_detach(System& s, IdevId idev, uint32_t pasid) {
   Frame f(s, KFn::iommufd_hw_pagetable_detach);
   const IgroupId ig = fd(s).devices.at(idev).igroup;
   LockGuard lock(s, LockClass::iommufd_igroup_lock, ig);
+  if (pasid != kNoPasid) {
+    auto& entries = fd(s).igroups[ig].pasid_attach;
+    auto it = entries.find(pasid);
+    if (it == entries.end() || !in(it->second.devices, idev)) return;
+    const HwptId h = it->second.hwpt;
+    std::erase(it->second.devices, idev);
+    if (it->second.devices.empty()) {
+      iommu::detach_device_pasid(s, fd(s).hwpts[h].domain, fd(s).devices.at(idev).dev, pasid);
+      fd(s).igroups[ig].pasid_attach.erase(pasid);
+    }
+    fd(s).hwpts[h].users--;
+    return;
+  }
   auto& devs = fd(s).igroups[ig].devices;
   if (!in(devs, idev)) return;
   std::erase(devs, idev);

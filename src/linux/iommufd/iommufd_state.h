@@ -4,8 +4,9 @@
 // IOAS per iommufd context (IOMMU_IOAS_ALLOC on first use); its mappings are filled into every
 // paging HWPT of the context. Nesting (vIOMMUs, vDEVICEs, nested HWPTs) as far as it decides
 // ATS: viommu.h. Not modelled: auto domains (attach by IOAS id), fault HWPTs, nested HWPTs on a
-// parent HWPT without a vIOMMU, vEVENTQs and HW queues, PASID attaches, access objects, reserved
-// regions and software MSI.
+// parent HWPT without a vIOMMU, vEVENTQs and HW queues, access objects, reserved regions and
+// software MSI. PASID attaches (the group's pasid_attach entries other than IOMMU_NO_PASID) are
+// modelled: Igroup::pasid_attach.
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -44,6 +45,9 @@ struct Hwpt {
   uint32_t users = 0;  // attachments and vIOMMUs holding it (obj.users beyond the object's own reference)
   bool live = false;   // false once IOMMU_DESTROY freed it
   bool nest_parent = false;    // paging: hwpt_paging->nest_parent
+  // hwpt->pasid_compat: allocated with IOMMU_HWPT_ALLOC_PASID. Only such a HWPT may be attached to
+  // a PASID, and only such a HWPT may be the RID's while the group has PASID attachments.
+  bool pasid_compat = false;
   ViommuId viommu = kNone;     // nested: the vIOMMU it was allocated on; kNone for a paging HWPT
   bool operator==(const Hwpt&) const = default;
 };
@@ -61,13 +65,22 @@ struct Viommu {
   bool operator==(const Viommu&) const = default;
 };
 
-// struct iommufd_group: per context and IOMMU group, its IOMMU_NO_PASID attachment (the
-// pasid_attach entry): the HWPT the group is attached to and the devices that asked for it.
+// struct iommufd_attach: one entry of an iommufd_group's pasid_attach xarray: the HWPT a PASID
+// of the group is attached to and the devices that asked for it.
+struct Attach {
+  HwptId hwpt = kNone;
+  std::vector<IdevId> devices;  // attach->device_array
+  bool operator==(const Attach&) const = default;
+};
+
+// struct iommufd_group: per context and IOMMU group, its pasid_attach entries: IOMMU_NO_PASID's
+// (the RID: `hwpt` and `devices`), and the PASIDs' (`pasid_attach`, by PASID, none for 0).
 struct Igroup {
   CtxId ictx = kNone;
   iommu::GroupId group = iommu::kNoGroup;
   HwptId hwpt = kNone;         // kNone: not attached (the group sits on its blocking domain)
   std::vector<IdevId> devices;  // attach->device_array
+  std::map<uint32_t, Attach> pasid_attach;  // the PASIDs attached, by PASID (never IOMMU_NO_PASID)
   uint32_t refs = 0;            // bound devices holding it; at 0 it is gone
   bool operator==(const Igroup&) const = default;
 };

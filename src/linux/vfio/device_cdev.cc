@@ -1,5 +1,7 @@
 #include "linux/vfio/device_cdev.h"
 
+#include <algorithm>
+
 #include "linux/iommu/iommu.h"
 #include "linux/iommufd/iommufd.h"
 #include "linux/kernel/errno.h"
@@ -58,6 +60,7 @@ void unbind_iommufd(System& s, pci::DevId dev) {
   // it is still on its HWPT: on the 2026 core a blocked attach and an attach back), then
   // vfio_iommufd_physical_unbind: detach, then unbind.
   pci_core_disable(s, dev, b.reset_works);
+  for (uint32_t pasid : b.pasids) iommufd::device_detach(s, b.idev, pasid);  // ida_find_first: lowest first
   if (b.iommufd_attached) iommufd::device_detach(s, b.idev);
   iommufd::device_unbind(s, b.idev);
   s.kernel.vfio.cdevs.erase(dev);
@@ -83,6 +86,33 @@ int detach_pt(System& s, pci::DevId dev) {
   if (!s.kernel.vfio.cdevs.at(dev).iommufd_attached) return 0;
   iommufd::device_detach(s, s.kernel.vfio.cdevs.at(dev).idev);
   s.kernel.vfio.cdevs.at(dev).iommufd_attached = false;
+  return 0;
+}
+
+int pasid_attach_pt(System& s, pci::DevId dev, iommufd::HwptId hwpt, uint32_t pasid) {
+  if (!s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;
+  // The flag is accepted: vfio-pci's ops have pasid_attach_ioas (no -EOPNOTSUPP).
+  Frame f(s, KFn::vfio_df_ioctl_attach_pt);
+  LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
+  Frame g(s, KFn::vfio_iommufd_physical_pasid_attach_ioas);
+  const CdevBinding b = s.kernel.vfio.cdevs.at(dev);
+  if (std::binary_search(b.pasids.begin(), b.pasids.end(), pasid)) return iommufd::device_replace(s, b.idev, hwpt, pasid);
+  // ida_alloc_range(&vdev->pasids, pasid, pasid), then the attach; its failure frees the PASID.
+  if (const int ret = iommufd::device_attach(s, b.idev, hwpt, pasid)) return ret;
+  auto& pasids = s.kernel.vfio.cdevs.at(dev).pasids;
+  pasids.insert(std::upper_bound(pasids.begin(), pasids.end(), pasid), pasid);
+  return 0;
+}
+
+int pasid_detach_pt(System& s, pci::DevId dev, uint32_t pasid) {
+  if (!s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;
+  Frame f(s, KFn::vfio_df_ioctl_detach_pt);
+  LockGuard lock(s, LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
+  Frame g(s, KFn::vfio_iommufd_physical_pasid_detach_ioas);
+  auto& pasids = s.kernel.vfio.cdevs.at(dev).pasids;
+  if (!std::binary_search(pasids.begin(), pasids.end(), pasid)) return 0;  // !ida_exists
+  iommufd::device_detach(s, s.kernel.vfio.cdevs.at(dev).idev, pasid);
+  std::erase(s.kernel.vfio.cdevs.at(dev).pasids, pasid);
   return 0;
 }
 

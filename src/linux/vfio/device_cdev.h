@@ -22,8 +22,9 @@ uint32_t dev_set_of(const System& s, pci::DevId dev);
 // already; otherwise iommufd_device_bind's result (via vfio_iommufd_physical_bind), then the
 // reset of vfio_pci_core_enable (its -EAGAIN undoes the bind).
 int bind_iommufd(System& s, pci::DevId dev, iommufd::CtxId ictx);
-// close() of the bound fd (vfio_df_unbind_iommufd): vfio_pci_core_disable's reset, then detach if
-// attached, then iommufd_device_unbind (ownership released: the default domain). Nothing when the
+// close() of the bound fd (vfio_df_unbind_iommufd): vfio_pci_core_disable's reset, then
+// vfio_iommufd_physical_unbind: the fd's PASIDs detached (lowest first), the RID detached if
+// attached, iommufd_device_unbind (ownership released: the default domain). Nothing when the
 // device is not bound.
 void unbind_iommufd(System& s, pci::DevId dev);
 // VFIO_DEVICE_ATTACH_IOMMUFD_PT with a HWPT id (vfio_iommufd_physical_attach_ioas): a replace
@@ -31,6 +32,14 @@ void unbind_iommufd(System& s, pci::DevId dev);
 int attach_pt(System& s, pci::DevId dev, iommufd::HwptId hwpt);
 // VFIO_DEVICE_DETACH_IOMMUFD_PT: back to the blocking domain; 0 even when not attached.
 int detach_pt(System& s, pci::DevId dev);
+// VFIO_DEVICE_ATTACH_IOMMUFD_PT with VFIO_DEVICE_ATTACH_PASID (vfio-pci's pasid_attach_ioas,
+// vfio_iommufd_physical_pasid_attach_ioas): a replace when `pasid` is in the fd's vdev->pasids,
+// otherwise the PASID reserved there and iommufd_device_attach(idev, pasid) (released again on a
+// failure). -EINVAL on an fd not bound.
+int pasid_attach_pt(System& s, pci::DevId dev, iommufd::HwptId hwpt, uint32_t pasid);
+// VFIO_DEVICE_DETACH_IOMMUFD_PT with VFIO_DEVICE_DETACH_PASID: iommufd_device_detach(idev, pasid)
+// when the fd attached `pasid`; 0 either way (-EINVAL on an fd not bound).
+int pasid_detach_pt(System& s, pci::DevId dev, uint32_t pasid);
 // The iommufd device a bound cdev holds (kNone when not bound).
 iommufd::IdevId cdev_idev(const System& s, pci::DevId dev);
 

@@ -66,6 +66,7 @@ struct CdevBinding {
   iommufd::IdevId idev = iommufd::kNone;
   bool iommufd_attached = false;
   bool reset_works = false;  // vfio_pci_core_enable's reset succeeded: the last close resets too
+  std::vector<uint32_t> pasids;  // vdev->pasids: the PASIDs attached through the fd, ascending
   bool operator==(const CdevBinding&) const = default;
 };
 
