@@ -606,9 +606,12 @@ void read_expect_source(const Reader& r, const YAML::Node& e, Scenario& sc) {
   r.unique_keys(e, "expect_source");
   for (const auto& kv : e) {
     const std::string version = r.key(kv.first, "expect_source");
-    static const std::regex kVersion(R"(\d+\.\d+(\.\d+)?)");
+    // VERSION.PATCHLEVEL.SUBLEVEL[EXTRAVERSION], as cmake/KernelTree.cmake reads the tree's
+    // Makefile (SUBLEVEL 0 when it has none): a key of another shape would never match a tree.
+    static const std::regex kVersion(R"(\d+\.\d+\.\d+(-[A-Za-z0-9._+~-]+)?)");
     if (!std::regex_match(version, kVersion))
-      r.fail(kv.first, "expect_source." + version, "expected a kernel version as in the tree's Makefile, such as 6.12.118");
+      r.fail(kv.first, "expect_source." + version,
+             "expected a kernel version as the tree's Makefile gives it, such as 6.12.118 or 7.3.0-rc2");
     sc.expect_source[version] = read_expect(r, kv.second, sc, "expect_source." + version);
   }
 }

@@ -43,7 +43,7 @@ atslab::cli::Register reg{
               throw InputError(fmt::format("{} and {} are both named '{}': the report would show them as one; give one "
                                            "another name (its `name:` field)",
                                            scenarios[j].path, scenarios[i].path, scenarios[i].name));
-        for (auto& sc : scenarios) sc.driver = d, cli::check_source_runs(sc, d);
+        for (auto& sc : scenarios) cli::drive_with(sc, d), cli::check_source_runs(sc, d);
         std::vector<io::ReportRun> runs;
         for (const auto& sc : scenarios)
           for (auto v : sc.variants) runs.push_back({&sc, sim::run_scenario(sc, v)});

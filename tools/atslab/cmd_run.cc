@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 #include "io/fault_plan.h"
 #include "io/input_error.h"
@@ -109,12 +108,7 @@ atslab::cli::Register reg{
         // as docs/kernel-source.md has a reviewer run their patch) it is skipped, saying why.
         std::vector<std::string> skipped;
         for (auto it = scenarios.begin(); it != scenarios.end();) {
-          it->driver = driver;
-          // The core as the tree's kernel has it (as compare-drivers runs it): 6.12's resets leave
-          // the IOMMU alone, whatever the file says for the model's 2026 core.
-          // (With atslab's own SMMUv3 driver, the 2026 one, the file's core stays: only ats.c is the tree's.)
-          if (driver == policy::Driver::Source && kernel_src::smmuv3::built())
-            it->pci_dev_reset_iommu = kernel_src::tree_has_pci_dev_reset_iommu();
+          cli::drive_with(*it, driver);
           try {
             cli::check_source_runs(*it, driver);
             ++it;

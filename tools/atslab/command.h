@@ -66,6 +66,10 @@ std::string driver_banner(policy::Driver d, bool smmuv3_machine = true);
 // Throws InputError when `d` is the source driver and `sc` asks for what the tree's build does not
 // run: PASIDs behind VT-d or AMD-Vi (no tree driver for them) and nesting (docs/kernel-source.md).
 void check_source_runs(const io::Scenario& sc, policy::Driver d);
+// Sets `sc` to run under `d`: under the source driver with the tree's SMMUv3 driver built in, the
+// IOMMU core as the tree's kernel has it (kernel.iommu.pci_dev_reset_iommu from its iommu.h), as
+// compare-drivers runs it. run and report use it; explore and stress keep the file's core.
+void drive_with(io::Scenario& sc, policy::Driver d);
 // {"kind": "model"} or {"kind": "source", "linux": "6.12.118", "tree": ORIGIN, "files": [...]}, for --json.
 nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine = true);
 

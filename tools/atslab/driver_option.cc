@@ -45,6 +45,14 @@ void check_source_runs(const io::Scenario& sc, policy::Driver d) {
                      "--driver source");
 }
 
+void drive_with(io::Scenario& sc, policy::Driver d) {
+  sc.driver = d;
+  // 6.12's resets leave the IOMMU alone, whatever the file says for the model's 2026 core. (With
+  // atslab's own SMMUv3 driver, the 2026 one, the file's core stays: only ats.c is the tree's.)
+  if (d == policy::Driver::Source && kernel_src::smmuv3::built())
+    sc.pci_dev_reset_iommu = kernel_src::tree_has_pci_dev_reset_iommu();
+}
+
 nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine) {
   if (d == policy::Driver::Model) return {{"kind", "model"}};
   const auto t = kernel_src::tree();
