@@ -181,7 +181,7 @@ io::Scenario model_as_tree(io::Scenario sc) {
   return sc;
 }
 
-std::vector<std::string> model_only_switches(const io::Scenario& sc) {
+std::vector<std::string> model_only_switches(const io::Scenario& sc, bool tree_smmuv3) {
   std::vector<std::string> out;
   if (sc.quirk_phase == policy::QuirkPhase::Header)
     out.emplace_back("kernel.pci.quirk_phase: header (the 2026 HEADER-phase quirks; 6.12.118's pci_ats_init does not read no_ats)");
@@ -190,6 +190,7 @@ std::vector<std::string> model_only_switches(const io::Scenario& sc) {
                      "puts it in a tree)");
   if (sc.no_ats_quirk_keeps_ats_cap)
     out.emplace_back("kernel.pci.no_ats_quirk_keeps_ats_cap (fix sketch 7b; the tree's pci_ats_supported does not read no_ats)");
+  if (!tree_smmuv3) return out;
   if (sc.smmuv3.attach_spares) out.emplace_back("kernel.smmuv3.attach_spares (fix sketch 13a, the model's only)");
   if (sc.smmuv3.abort_ste_on_prepare_failure)
     out.emplace_back("kernel.smmuv3.abort_ste_on_prepare_failure (fix sketch 13b, the model's only)");

@@ -53,7 +53,9 @@ io::Scenario model_as_tree(io::Scenario sc);
 // What the scenario asks of the model that the tree's code does not have (a 2026 HEADER quirk
 // phase, the fix sketches' switches), one line each: the model runs them and the tree does not,
 // so a difference they cause is expected, not a finding (docs/kernel-source.md).
-std::vector<std::string> model_only_switches(const io::Scenario& sc);
+// `tree_smmuv3` false: the SMMUv3 driver is atslab's (a build without the tree's), whose own
+// switches (fix sketches 13a, 13b) are then no one else's to lack.
+std::vector<std::string> model_only_switches(const io::Scenario& sc, bool tree_smmuv3 = true);
 
 CompareResult compare_drivers(const io::Scenario& sc, const CompareOptions& opt);
 

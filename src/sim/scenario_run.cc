@@ -86,6 +86,26 @@ System boot_machine(const io::Scenario& sc, policy::AtsVariant v, OpContext& ctx
   return s;
 }
 
+const std::map<std::string, io::Expectation>& expectations_for(const io::Scenario& sc, std::string& judged_by) {
+  judged_by = "expect";
+  if (sc.driver != policy::Driver::Source) return sc.expect;
+  // A switch only the model has (a fix sketch, the HEADER-phase quirks) makes the tree's run no
+  // kernel's: neither block's rows are its rows, and nothing is judged.
+  static const std::map<std::string, io::Expectation> kNothing;
+  if (!model_only_switches(sc, kernel_src::smmuv3::built()).empty()) {
+    judged_by = "none";
+    return kNothing;
+  }
+  // With the tree's SMMUv3 driver compiled in, a file's rows for this very tree (expect_source)
+  // judge the run; without them, the model's rows do (and run says so).
+  if (kernel_src::smmuv3::built())
+    if (auto it = sc.expect_source.find(std::string(kernel_src::tree().version)); it != sc.expect_source.end()) {
+      judged_by = "expect_source." + it->first;
+      return it->second;
+    }
+  return sc.expect;
+}
+
 ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v) {
   return run_ops(sc, v, sc.workload, sc.seed, "");
 }
@@ -141,18 +161,7 @@ ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::
   res.violated = mon.numbers();
   res.atc_inv_to_ats_disabled = mon.atc_inv_to_ats_disabled();
 
-  // Under --driver source with the tree's SMMUv3 driver compiled in, a file's rows for this very
-  // tree (expect_source) judge the run; without them, the model's rows do (and run says so).
-  const std::map<std::string, io::Expectation>* expect = &sc.expect;
-  if (sc.driver == policy::Driver::Source && kernel_src::smmuv3::built())
-    if (auto it = sc.expect_source.find(std::string(kernel_src::tree().version)); it != sc.expect_source.end()) {
-      expect = &it->second;
-      res.judged_by = "expect_source." + it->first;
-    }
-  // A switch only the model has (a fix sketch, the HEADER-phase quirks) makes the tree's run no
-  // kernel's: neither block's rows are its rows, and nothing is judged.
-  static const std::map<std::string, io::Expectation> kNothing;
-  if (sc.driver == policy::Driver::Source && !model_only_switches(sc).empty()) expect = &kNothing, res.judged_by = "none";
+  const std::map<std::string, io::Expectation>* expect = &expectations_for(sc, res.judged_by);
   for (const char* key : {"all", policy::name(v).data()}) {
     auto it = expect->find(key);
     if (it == expect->end()) continue;

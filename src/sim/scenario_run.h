@@ -1,6 +1,7 @@
 #pragma once
 // Running a YAML scenario under a variant: build, boot, run the workload step
 // by step under the invariant monitor, and compare with the expectations.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
 // as a user task from here on.
 System boot_machine(const io::Scenario& sc, policy::AtsVariant v, OpContext& ctx, uint64_t seed,
                     const std::string& extra_faults);
+// The expectations a run of `sc` is judged by: `expect`, or under --driver source the file's
+// expect_source rows for the tree built in, or none (a switch only the model has); `judged_by`
+// names which ("expect", "expect_source.6.12.118", "none").
+const std::map<std::string, io::Expectation>& expectations_for(const io::Scenario& sc, std::string& judged_by);
 ScenarioResult run_scenario(const io::Scenario& sc, policy::AtsVariant v);
 // The same with another workload, seed and extra fault plan (what `atslab replay` runs).
 ScenarioResult run_ops(const io::Scenario& sc, policy::AtsVariant v, const std::vector<Op>& ops, uint64_t seed,

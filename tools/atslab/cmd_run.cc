@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 #include "io/fault_plan.h"
 #include "io/input_error.h"
@@ -155,7 +156,7 @@ atslab::cli::Register reg{
           if (!o->json) fmt::print("{} ({})\n", sc.name, sc.path);
           // A switch only the model has: the tree's rows are then of no kernel that exists.
           if (!o->json && driver == policy::Driver::Source)
-            for (const auto& m : sim::model_only_switches(sc))
+            for (const auto& m : sim::model_only_switches(sc, kernel_src::smmuv3::built()))
               fmt::print("  note: the file sets {}, which the tree does not have: its rows are no kernel's, and not judged\n", m);
           nlohmann::json js = {{"scenario", sc.name}, {"path", sc.path}, {"driver", cli::driver_json(driver, io::uses_smmuv3(sc))},
                                {"variants", nlohmann::json::array()}};

@@ -37,6 +37,21 @@ TEST(RunOnTheTree, AFileWithoutTheTreesRowsIsJudgedByTheModelsAndAModelOnlySwitc
   EXPECT_TRUE(r.failed_expectations.empty());
 }
 
+// stress --driver source holds a run to the same rows run would (its "no violations" rows).
+TEST(RunOnTheTree, StressAndRunAskTheSameRows) {
+  ATSLAB_REQUIRE_DEBIAN_6_12_118_ATS_C();
+  auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/seed.yaml");
+  std::string by;
+  EXPECT_EQ(&sim::expectations_for(sc, by), &sc.expect);
+  EXPECT_EQ(by, "expect");
+  sc.driver = policy::Driver::Source;
+  EXPECT_EQ(&sim::expectations_for(sc, by), &sc.expect_source.at("6.12.118"));
+  EXPECT_EQ(by, "expect_source.6.12.118");
+  sc.disable_ats_checks_ats_cap = true;  // fix sketch 7a: no 6.12.118 kernel
+  EXPECT_TRUE(sim::expectations_for(sc, by).empty());
+  EXPECT_EQ(by, "none");
+}
+
 TEST(RunOnTheTree, AnAmdMachineAfterAnSmmuOneReadsNoneOfTheTreesMasters) {
   ATSLAB_REQUIRE_DEBIAN_6_12_118_ATS_C();
   const auto smmu = run_on_tree("always-on.yaml");
