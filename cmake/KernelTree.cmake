@@ -33,6 +33,7 @@ endif()
 set(ATSLAB_KERNEL_SOURCES drivers/pci/ats.c)
 set(ATSLAB_KERNEL_SMMUV3_FILES
   drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h
+  drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c
   drivers/iommu/dma-iommu.h drivers/iommu/io-pgtable-arm.h include/linux/io-pgtable.h include/uapi/linux/iommufd.h)
 # The io-pgtable the SMMUv3 driver's paging domains use: compiled as they are.
 set(ATSLAB_KERNEL_SMMUV3_SOURCES drivers/iommu/io-pgtable.c drivers/iommu/io-pgtable-arm.c)
