@@ -148,6 +148,17 @@ function(atslab_probe_kernel_api root out)
       string(APPEND text "#define ATSLAB_TREE_MASTER_PREPARE_ATS 1\n")
     endif()
   endif()
+  # The SVA half the stand-ins compile: 6.12's arm-smmu-v3-sva.c (IOMMU_DEV_FEAT_SVA, sva_enabled).
+  # 7.2's has neither and needs more than they give (not tried): CONFIG_ARM_SMMU_V3_SVA stays off
+  # there, and --driver source refuses SVA on such a tree as before.
+  set(sva "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c")
+  if(EXISTS "${sva}")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${sva}")
+    file(STRINGS "${sva}" defs REGEX "^bool arm_smmu_master_sva_enabled\\(struct arm_smmu_master")
+    if(defs)
+      string(APPEND text "#define ATSLAB_TREE_SVA 1\n")
+    endif()
+  endif()
   if(EXISTS "${out}")
     file(READ "${out}" before)
     if(before STREQUAL text)

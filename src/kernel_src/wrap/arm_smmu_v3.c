@@ -73,6 +73,7 @@ unsigned int atslab_arm_smmu_master_used_ssids(struct device *dev);
 struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct mm_struct *mm, int *err);
 int atslab_arm_smmu_dev_enable_sva(struct device *dev);
 bool atslab_arm_smmu_has_dev_enable_feat(void);
+bool atslab_arm_smmu_has_sva(void);
 int atslab_arm_smmu_dev_disable_sva(struct device *dev);
 
 /*
@@ -491,6 +492,7 @@ struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct
  */
 int atslab_arm_smmu_dev_enable_sva(struct device *dev)
 {
+#ifdef CONFIG_ARM_SMMU_V3_SVA
 	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
 
 	if (!arm_smmu_ops.dev_enable_feat)
@@ -500,6 +502,10 @@ int atslab_arm_smmu_dev_enable_sva(struct device *dev)
 	if (arm_smmu_master_sva_enabled(master))
 		return 0;
 	return arm_smmu_ops.dev_enable_feat(dev, IOMMU_DEV_FEAT_SVA);
+#else
+	(void)dev;
+	return -EOPNOTSUPP;
+#endif
 }
 
 /* The ops have dev_enable_feat: a bind needs IOMMU_DEV_FEAT_SVA enabled first (6.12). */
@@ -511,9 +517,20 @@ bool atslab_arm_smmu_has_dev_enable_feat(void)
 /* The driver's remove: iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA) where it was enabled. */
 int atslab_arm_smmu_dev_disable_sva(struct device *dev)
 {
+#ifdef CONFIG_ARM_SMMU_V3_SVA
 	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
 
 	if (!arm_smmu_ops.dev_disable_feat || !master || !arm_smmu_master_sva_enabled(master))
 		return 0;
 	return arm_smmu_ops.dev_disable_feat(dev, IOMMU_DEV_FEAT_SVA);
+#else
+	(void)dev;
+	return 0;
+#endif
+}
+
+/* The tree's SVA half is built (CONFIG_ARM_SMMU_V3_SVA): its ops allocate SVA domains. */
+bool atslab_arm_smmu_has_sva(void)
+{
+	return arm_smmu_ops.domain_alloc_sva != NULL;
 }
