@@ -18,6 +18,7 @@
 #include "hw/smmuv3/ste_layout.h"
 #include "io/scenario.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
+#include "linux/iommu/iommu.h"
 #include "linux/mm/mm.h"
 #include "sim/compare_drivers.h"
 #include "sim/scenario_run.h"
