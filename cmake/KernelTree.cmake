@@ -33,6 +33,7 @@ endif()
 set(ATSLAB_KERNEL_SOURCES drivers/pci/ats.c)
 set(ATSLAB_KERNEL_SMMUV3_FILES
   drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h
+  drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c
   drivers/iommu/dma-iommu.h drivers/iommu/io-pgtable-arm.h include/linux/io-pgtable.h include/uapi/linux/iommufd.h)
 # The io-pgtable the SMMUv3 driver's paging domains use: compiled as they are.
 set(ATSLAB_KERNEL_SMMUV3_SOURCES drivers/iommu/io-pgtable.c drivers/iommu/io-pgtable-arm.c)
@@ -145,6 +146,17 @@ function(atslab_probe_kernel_api root out)
     file(STRINGS "${driver}" defs REGEX "^static int arm_smmu_master_prepare_ats\\(struct arm_smmu_master")
     if(defs)
       string(APPEND text "#define ATSLAB_TREE_MASTER_PREPARE_ATS 1\n")
+    endif()
+  endif()
+  # The SVA half the stand-ins compile: 6.12's arm-smmu-v3-sva.c (IOMMU_DEV_FEAT_SVA, sva_enabled).
+  # 7.2's has neither and needs more than they give (not tried): CONFIG_ARM_SMMU_V3_SVA stays off
+  # there, and --driver source refuses SVA on such a tree as before.
+  set(sva "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c")
+  if(EXISTS "${sva}")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${sva}")
+    file(STRINGS "${sva}" defs REGEX "^bool arm_smmu_master_sva_enabled\\(struct arm_smmu_master")
+    if(defs)
+      string(APPEND text "#define ATSLAB_TREE_SVA 1\n")
     endif()
   endif()
   if(EXISTS "${out}")

@@ -32,6 +32,12 @@ int set_dev_pasid(System&, iommu::DomainId, pci::DevId, uint32_t, iommu::DomainI
 int remove_dev_pasid(System&, pci::DevId, uint32_t, iommu::DomainId) { absent(); }
 uint32_t iommu_max_pasids(const System&, pci::DevId) { absent(); }
 int master_ssid_bits(System&, pci::DevId) { absent(); }
+int64_t domain_alloc_sva(System&, pci::DevId, uint32_t) { absent(); }
+int dev_enable_sva(System&, pci::DevId) { absent(); }
+bool has_dev_feat_sva() { absent(); }
+bool has_sva() { absent(); }
+void mm_arch_invalidate_secondary_tlbs(System&, uint32_t, uint64_t, uint64_t) { absent(); }
+void mm_release(System&, uint32_t) { absent(); }
 std::vector<MasterBelief> masters(const System&) { absent(); }
 std::vector<DomainBelief> domains(const System&) { absent(); }
 

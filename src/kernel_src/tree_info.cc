@@ -39,8 +39,9 @@ std::vector<std::string> files_run(bool smmuv3_machine) {
   // What --driver source hands to the tree's code: ats.c, and the SMMUv3 driver with its
   // io-pgtable where the build has them (ATSLAB_SOURCE_SMMUV3) and the command runs them.
   static constexpr std::string_view kAts[] = {"drivers/pci/ats.c"};
-  static constexpr std::string_view kSmmuv3[] = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c", "drivers/iommu/io-pgtable.c",
-                                                 "drivers/iommu/io-pgtable-arm.c"};
+  static constexpr std::string_view kSmmuv3[] = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c",
+                                                 "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                                 "drivers/iommu/io-pgtable.c", "drivers/iommu/io-pgtable-arm.c"};
   const bool with_smmuv3 = smmuv3::built() && smmuv3::chosen() && smmuv3_machine;
   std::vector<std::string> out;
   std::istringstream in{std::string(tree().files)};

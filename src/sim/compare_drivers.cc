@@ -168,10 +168,12 @@ io::Scenario model_as_tree(io::Scenario sc) {
     sc.smmuv3.release_domain = kernel_src::smmuv3::has_release_domain();
     sc.smmuv3.master_prepare_ats = kernel_src::smmuv3::has_master_prepare_ats();
     sc.smmuv3.remove_dev_pasid = kernel_src::smmuv3::has_remove_dev_pasid();
+    sc.smmuv3.dev_feat_sva = kernel_src::smmuv3::has_dev_feat_sva();
   } else {
     sc.nr_ats_masters_fastpath = true;  // ats.c alone: the model's SMMUv3 driver as 6.12's
     sc.smmuv3.release_domain = false;
     sc.smmuv3.remove_dev_pasid = true;
+    sc.smmuv3.dev_feat_sva = true;
   }
   // The IOMMU core is atslab's in both runs: its reset handling is the tree's kernel's (7.2 has
   // pci_dev_reset_iommu_prepare/done; 6.12's resets leave the IOMMU alone).

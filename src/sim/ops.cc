@@ -12,6 +12,7 @@
 #include "hw/pcie/capability_walk.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/pasid.h"
+#include "linux/iommu/driver_ops.h"
 #include "linux/iommu/sva.h"
 #include "linux/mm/mm.h"
 #include "linux/smmuv3/sva.h"
@@ -497,8 +498,7 @@ int run_sva(System& s, const Op& op, pci::DevId d0) {
   }
   // 6.12: the driver enables IOMMU_DEV_FEAT_SVA first (its probe, in the kernel's drivers) and
   // binds nothing when that fails.
-  if (s.kernel.smmuv3.switches.dev_feat_sva && smmuv3::master_of(s, d0) != smmuv3::kNone)
-    if (int ret = smmuv3::dev_enable_sva(s, d0)) return ret;
+  if (int ret = iommu::drv_dev_enable_sva(s, d0)) return ret;
   const mm::MmId id = mm::process_mm(s, op.mm);
   if (id == mm::kNoMm) return -ENOMEM;
   return iommu::sva_bind_device(s, d0, id);

@@ -76,7 +76,8 @@ TEST(DriverChoice, TheTreeInfoNamesTheCompiledFileAndVersion) {
   // ats.c, and the SMMUv3 driver with its io-pgtable in a build that has it (ATSLAB_SOURCE_SMMUV3).
   std::vector<std::string> expected{"drivers/pci/ats.c"};
   if (kernel_src::smmuv3::built())
-    expected.insert(expected.end(), {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c", "drivers/iommu/io-pgtable-arm.c",
+    expected.insert(expected.end(), {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c",
+                                     "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c", "drivers/iommu/io-pgtable-arm.c",
                                      "drivers/iommu/io-pgtable.c"});
   auto run = kernel_src::files_run();
   std::sort(run.begin(), run.end());

@@ -126,9 +126,11 @@ atslab::cli::Register reg{
                                      "AMD-Vi drivers are not built): run it without --driver source");
         }
         else if (o->scenario == "sva") {
-          ro.scenario = atslab::sim::ReproScenario::Sva;
-          if (ro.driver == atslab::policy::Driver::Source)
-            throw atslab::InputError("--scenario sva: SVA runs on atslab's own SMMUv3 driver only: run it without --driver source");
+          ro.scenario = atslab::sim::ReproScenario::Sva;  // --driver source: the tree's arm-smmu-v3-sva.c
+          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built() &&
+              !atslab::kernel_src::smmuv3::has_sva())
+            throw atslab::InputError("--scenario sva: this tree's arm-smmu-v3-sva.c is not built (the stand-ins serve "
+                                     "6.12's form): run it without --driver source");
         }
         else if (o->scenario == "nested") {
           ro.scenario = atslab::sim::ReproScenario::Nested;

@@ -77,8 +77,6 @@ atslab::cli::Register reg{
         auto workload = sim::parse_workload(o->workload);
         if (!workload) throw InputError("unknown workload '" + o->workload + "' (expected one of: " + sim::workload_names() + ")");
         if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
-        if (*workload == sim::Workload::Sva && driver == policy::Driver::Source)
-          throw InputError("--workload sva: SVA runs on atslab's own SMMUv3 driver only: run it without --driver source");
         if (*workload == sim::Workload::Pasid && driver == policy::Driver::Source && !io::only_smmuv3(sc))
           throw InputError("--workload pasid --driver source: PASIDs behind VT-d or AMD-Vi run on atslab's own drivers "
                            "only (the tree's intel and amd drivers are not built): run it without --driver source");

@@ -7,6 +7,7 @@
 #include "kernel_src/smmuv3/pci_devs.h"
 #include "kernel_src/smmuv3/probe.h"
 #include "kernel_src/smmuv3/source_kernel.h"
+#include "kernel_src/smmuv3/sva.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
 #include "linux/pci/access.h"
@@ -33,6 +34,8 @@ bool atslab_arm_smmu_has_invs(void);
 bool atslab_arm_smmu_has_master_prepare_ats(void);
 bool atslab_arm_smmu_has_set_dev_pasid(iommu_domain* domain);
 bool atslab_arm_smmu_has_remove_dev_pasid(void);
+bool atslab_arm_smmu_has_dev_enable_feat(void);
+bool atslab_arm_smmu_has_sva(void);
 int atslab_arm_smmu_master_ssid_bits(device* dev);
 unsigned int atslab_arm_smmu_master_used_ssids(device* dev);
 uint32_t atslab_iommu_device_max_pasids(const iommu_device* iommu);
@@ -42,10 +45,13 @@ namespace atslab::kernel_src::smmuv3 {
 
 namespace {
 
+// A domain the driver allocated (indexed by Domain::priv), not one of its static ones.
+bool driver_domain(iommu::DomainType t) { return iommu::is_paging(t) || t == iommu::DomainType::Sva; }
+
 iommu_domain* handle(const System& s, iommu::DomainId d) {
   const iommu::Domain& dom = iommu::domain(s, d);
   const auto& v = SourceKernel::get().domains;
-  if (!iommu::is_paging(dom.type)) return atslab_arm_smmu_static_domain(dom.type == iommu::DomainType::Blocked);
+  if (!driver_domain(dom.type)) return atslab_arm_smmu_static_domain(dom.type == iommu::DomainType::Blocked);
   if (dom.priv >= v.size() || !v[dom.priv]) throw std::logic_error("source SMMUv3: a domain the tree's driver does not hold");
   return v[dom.priv];
 }
@@ -94,10 +100,23 @@ iommu::DomainId domain_alloc_paging(System& s, pci::DevId dev, iommu::DomainType
 
 void domain_free(System& s, iommu::DomainId d) {
   const iommu::Domain& dom = iommu::domain(s, d);
-  if (!iommu::is_paging(dom.type)) return;
+  if (!driver_domain(dom.type)) return;
   smmuv3_domain_free(s, handle(s, d));
   SourceKernel::get().domains[dom.priv] = nullptr;
 }
+
+int64_t domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm) {
+  int err = 0;
+  iommu_domain* d = smmuv3_domain_alloc_sva(s, dev, mm_struct_of(s, mm), &err);
+  if (!d) return err;
+  auto& v = SourceKernel::get().domains;
+  v.push_back(d);
+  return iommu::new_domain(s, {iommu::DomainType::Sva, hw::pcie::IommuKind::Smmuv3, smmu_of(s, dev), uint32_t(v.size() - 1), true});
+}
+
+int dev_enable_sva(System& s, pci::DevId dev) { return smmuv3_dev_enable_sva(s, dev); }
+bool has_dev_feat_sva() { return atslab_arm_smmu_has_dev_enable_feat(); }
+bool has_sva() { return atslab_arm_smmu_has_sva(); }
 
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type) {
   const uint16_t smmu = smmu_of(s, dev);
@@ -161,7 +180,7 @@ std::vector<DomainBelief> domains(const System& s) {
   std::vector<DomainBelief> out;
   for (iommu::DomainId d = 0; d < s.kernel.iommu.domains.size(); ++d) {
     const iommu::Domain& dom = s.kernel.iommu.domains[d];
-    if (!dom.live || dom.driver != hw::pcie::IommuKind::Smmuv3 || !iommu::is_paging(dom.type)) continue;
+    if (!dom.live || dom.driver != hw::pcie::IommuKind::Smmuv3 || !driver_domain(dom.type)) continue;
     iommu_domain* h = SourceKernel::get().domains.at(dom.priv);
     if (!h) continue;
     DomainBelief b;

@@ -71,6 +71,25 @@ uint32_t iommu_max_pasids(const System& s, pci::DevId dev);
 // The device's master->ssid_bits (arm_smmu_enable_pasid's), or -ENODEV without a master.
 int master_ssid_bits(System& s, pci::DevId dev);
 
+// SVA (issue 18; arm-smmu-v3-sva.c, CONFIG_ARM_SMMU_V3_SVA). iommu_sva_domain_alloc's driver
+// half for the mm of atslab's mm model: the driver's arm_smmu_sva_domain_alloc (an ASID, its
+// mmu_notifier registered on the mm), the core's fields set; the new DomainId (typed Sva), or a
+// negative errno. The domain's set_dev_pasid and free are set_dev_pasid and domain_free above.
+int64_t domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm);
+// The tree's SVA half is built (CONFIG_ARM_SMMU_V3_SVA: 6.12's arm-smmu-v3-sva.c; a 7.2 tree is
+// built without it, and --driver source refuses SVA there).
+bool has_sva();
+// 6.12's iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA), which its device drivers call before
+// binding: once (a bind that finds it enabled asks nothing), 0 where the ops have no such step.
+int dev_enable_sva(System& s, pci::DevId dev);
+// The ops have dev_enable_feat (6.12; the model's SmmuAttachSwitches::dev_feat_sva).
+bool has_dev_feat_sva();
+// The mm model's notifier calls (mm::munmap_and_remap, exit_mmap) on subscription `sub` (an entry
+// of Mm::notifiers under --driver source): the ops' arch_invalidate_secondary_tlbs([start, end))
+// and release.
+void mm_arch_invalidate_secondary_tlbs(System& s, uint32_t sub, uint64_t start, uint64_t end);
+void mm_release(System& s, uint32_t sub);
+
 // What the checks read of the driver's belief, through the adapter compiled against the tree's
 // arm-smmu-v3.h: every master (a probed device not yet released) and every live paging domain.
 struct MasterBelief {

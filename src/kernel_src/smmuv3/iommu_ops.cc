@@ -1,6 +1,7 @@
 #include "kernel_src/smmuv3/iommu_ops.h"
 
 #include <optional>
+#include <utility>
 
 #include "kernel_src/kernel_call.h"
 #include "kernel_src/smmuv3/attach_phases.h"
@@ -25,6 +26,12 @@ void atslab_arm_smmu_domain_free(iommu_domain* domain);
 int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
 int atslab_arm_smmu_set_dev_pasid(iommu_domain* domain, device* dev, uint32_t pasid, iommu_domain* old);
 int atslab_arm_smmu_remove_dev_pasid(device* dev, uint32_t pasid, iommu_domain* domain);
+iommu_domain* atslab_arm_smmu_domain_alloc_sva(device* dev, mm_struct* mm, int* err);
+int atslab_arm_smmu_dev_enable_sva(device* dev);
+int atslab_arm_smmu_dev_disable_sva(device* dev);
+// shim/smmuv3/mm.c
+void atslab_mmu_notifier_call_invalidate(mmu_notifier* sub, uint64_t start, uint64_t end);
+void atslab_mmu_notifier_call_release(mmu_notifier* sub);
 }
 
 namespace atslab::kernel_src {
@@ -51,6 +58,19 @@ auto driver_call(System& s, kernel::KFn op, Fn&& fn) {
   return fn();
 }
 
+// A call that may come from inside another call into the tree (a notifier run by the last mmput
+// of the driver's own arm_smmu_sva_set_dev_pasid): nested, it runs as part of that call, whose
+// struct pci_devs hold what the driver did so far (loading them from the System again would undo
+// it) and which mirrors the DMA memory when it returns.
+template <typename Fn>
+auto maybe_nested_driver_call(System& s, kernel::KFn op, Fn&& fn) {
+  if (KernelCall::current_mutable() == &s) {
+    KernelCall k(s);
+    return fn();
+  }
+  return driver_call(s, op, std::forward<Fn>(fn));
+}
+
 }  // namespace
 
 int smmuv3_probe_device(System& s, pci::DevId dev) {
@@ -60,7 +80,13 @@ int smmuv3_probe_device(System& s, pci::DevId dev) {
 
 void smmuv3_release_device(System& s, pci::DevId dev) {
   smmuv3::AttachScope phases(s, dev);  // 6.12's release_device attaches the blocked (or identity) domain itself
-  driver_call(s, kernel::KFn::iommu_release_device, [&] { atslab_arm_smmu_release_device(source_device(s, dev)); });
+  driver_call(s, kernel::KFn::iommu_release_device, [&] {
+    device* d = source_device(s, dev);
+    // The device's driver is gone by now, and its remove disabled what its probe enabled: 6.12's
+    // release_device WARNs on a master still SVA-enabled.
+    atslab_arm_smmu_dev_disable_sva(d);
+    atslab_arm_smmu_release_device(d);
+  });
   phases.returned(0);
 }
 
@@ -114,6 +140,25 @@ int smmuv3_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu_dom
   });
   phases.returned(ret);
   return ret;
+}
+
+iommu_domain* smmuv3_domain_alloc_sva(System& s, pci::DevId dev, mm_struct* mm, int* err) {
+  return driver_call(s, kernel::KFn::iommu_sva_domain_alloc,
+                     [&] { return atslab_arm_smmu_domain_alloc_sva(source_device(s, dev), mm, err); });
+}
+
+int smmuv3_dev_enable_sva(System& s, pci::DevId dev) {
+  return driver_call(s, kernel::KFn::arm_smmu_dev_enable_feature,
+                     [&] { return atslab_arm_smmu_dev_enable_sva(source_device(s, dev)); });
+}
+
+void smmuv3_mm_invalidate(System& s, mmu_notifier* sub, uint64_t start, uint64_t end) {
+  maybe_nested_driver_call(s, kernel::KFn::mmu_notifier_arch_invalidate_secondary_tlbs,
+                           [&] { atslab_mmu_notifier_call_invalidate(sub, start, end); });
+}
+
+void smmuv3_mm_release(System& s, mmu_notifier* sub) {
+  maybe_nested_driver_call(s, kernel::KFn::mmu_notifier_release, [&] { atslab_mmu_notifier_call_release(sub); });
 }
 
 bool smmuv3_domain(System& s, iommu_domain* domain, SourceDomain* out) {

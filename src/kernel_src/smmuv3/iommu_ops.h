@@ -9,6 +9,8 @@
 #include "linux/pci/pci_dev.h"
 
 struct iommu_domain;  // the tree's, opaque here: a handle the driver gave
+struct mm_struct;     // likewise (linux/mm_types.h), one per mm of atslab's mm model
+struct mmu_notifier;
 
 namespace atslab {
 struct System;
@@ -36,6 +38,17 @@ int smmuv3_set_dev_pasid(System& s, iommu_domain* domain, pci::DevId dev, uint32
 // Taking `pasid` off `domain`: 6.12's ops->remove_dev_pasid, or the blocked domain's
 // set_dev_pasid where the ops have none (the 2026 trees); the latter's result, else 0.
 int smmuv3_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, iommu_domain* domain);
+
+// SVA. iommu_sva_domain_alloc for the device's SMMU and `mm` (the driver's mm_struct): the
+// driver's SVA domain, or nullptr with *err.
+iommu_domain* smmuv3_domain_alloc_sva(System& s, pci::DevId dev, mm_struct* mm, int* err);
+// iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA), once; 0 where the driver has no such step.
+int smmuv3_dev_enable_sva(System& s, pci::DevId dev);
+// A registered mmu_notifier's ops, as the mm calls them. Called from inside another call into
+// the tree (the last mmput of arm_smmu_sva_set_dev_pasid runs exit_mmap), the call is nested in
+// that one: the outer call keeps the struct pci_devs and mirrors the DMA memory.
+void smmuv3_mm_invalidate(System& s, mmu_notifier* sub, uint64_t start, uint64_t end);
+void smmuv3_mm_release(System& s, mmu_notifier* sub);
 
 // The driver's own belief, read through an adapter compiled against the tree's arm-smmu-v3.h.
 struct SourceMaster {

@@ -9,6 +9,7 @@
 #include "linux/system.h"
 
 extern "C" void atslab_arm_smmu_new_boot(void);  // wrap/arm_smmu_v3.c
+extern "C" void atslab_mm_struct_free(mm_struct* mm);  // shim/smmuv3/mm.c
 
 namespace atslab::kernel_src {
 
@@ -59,6 +60,7 @@ void SourceKernel::reset() {
   // The previous boot's heap goes with it: its DMA memory and everything the tree allocated.
   for (auto& r : regions_) std::free(r.cpu);
   release_tree_heap();
+  for (auto& [id, mm] : mm_structs) atslab_mm_struct_free(mm);
   *this = SourceKernel{};
   atslab_arm_smmu_new_boot();  // the driver's file-scope state too
 }
@@ -98,6 +100,8 @@ void SourceKernel::dma_free(void* cpu) {
 
 uint64_t SourceKernel::virt_to_phys(const void* cpu) const {
   const auto* p = static_cast<const char*>(cpu);
+  const auto addr = reinterpret_cast<uintptr_t>(cpu);
+  if (addr >= kPgdCookieBase && addr < kPgdCookieBase + kPgdCookieSpan) return addr - kPgdCookieBase;
   for (const auto& r : regions_) {
     const auto* base = static_cast<const char*>(r.cpu);
     if (p >= base && p < base + r.size) return r.dma + uint64_t(p - base);

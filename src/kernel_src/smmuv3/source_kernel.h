@@ -23,6 +23,8 @@ struct device;
 struct iommu_domain;
 struct iommu_ops;
 struct iommu_device;
+struct mm_struct;
+struct mmu_notifier;
 
 namespace atslab {
 struct System;
@@ -66,6 +68,11 @@ class SourceKernel {
   SourceSmmu& smmu(unsigned idx);
   // The driver's paging domains, indexed by the IOMMU core's Domain::priv; nullptr once freed.
   std::vector<iommu_domain*> domains;
+  // SVA (sva.cc): the driver's mm_struct for each mm of atslab's mm model (by mm::MmId), and the
+  // notifier subscriptions it registered, indexed by what the model's Mm::notifiers holds under
+  // --driver source; nullptr once put.
+  std::map<uint32_t, mm_struct*> mm_structs;
+  std::vector<mmu_notifier*> notifiers;
 
  private:
   std::vector<DmaRegion> regions_;
@@ -76,5 +83,8 @@ class SourceKernel {
 // and the cookies ioremap hands out for it (never dereferenced: linux/io.h).
 inline constexpr uint64_t kSmmuMmioBase = 0x2b400000, kSmmuMmioStride = 0x100000;
 inline constexpr uint64_t kMmioCookieBase = 0x7a0000000000ull;
+// The cookies an mm_struct's pgd holds (linux/mm_types.h): never dereferenced, their
+// virt_to_phys is the mm model's page-table root, base + the root's physical address.
+inline constexpr uint64_t kPgdCookieBase = 0x7b0000000000ull, kPgdCookieSpan = 1ull << 40;
 
 }  // namespace atslab::kernel_src

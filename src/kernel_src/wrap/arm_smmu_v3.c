@@ -13,6 +13,14 @@
 #define pci_enable_ats atslab_driver_pci_enable_ats
 #define pci_prepare_ats atslab_driver_pci_prepare_ats
 #include "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
+/*
+ * Its SVA half (CONFIG_ARM_SMMU_V3_SVA, linux/kconfig.h), in the same unit so
+ * that its file-scope sva_lock is reachable for a new boot. Its own
+ * __FILE__ stays drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c.
+ */
+#ifdef CONFIG_ARM_SMMU_V3_SVA
+#include "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c"
+#endif
 #undef pci_enable_ats
 #undef pci_prepare_ats
 
@@ -62,6 +70,11 @@ int atslab_arm_smmu_set_dev_pasid(struct iommu_domain *domain, struct device *de
 int atslab_arm_smmu_remove_dev_pasid(struct device *dev, u32 pasid, struct iommu_domain *domain);
 int atslab_arm_smmu_master_ssid_bits(struct device *dev);
 unsigned int atslab_arm_smmu_master_used_ssids(struct device *dev);
+struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct mm_struct *mm, int *err);
+int atslab_arm_smmu_dev_enable_sva(struct device *dev);
+bool atslab_arm_smmu_has_dev_enable_feat(void);
+bool atslab_arm_smmu_has_sva(void);
+int atslab_arm_smmu_dev_disable_sva(struct device *dev);
 
 /*
  * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
@@ -89,6 +102,10 @@ const struct iommu_ops *atslab_arm_smmu_ops(void)
 void atslab_arm_smmu_new_boot(void)
 {
 	xa_init_flags(&arm_smmu_asid_xa, XA_FLAGS_ALLOC1);
+#ifdef CONFIG_ARM_SMMU_V3_SVA
+	/* arm-smmu-v3-sva.c's one file-scope variable: a call abandoned by an atslab error may have left it held. */
+	mutex_init(&sva_lock);
+#endif
 }
 
 /*
@@ -258,13 +275,19 @@ void atslab_arm_smmu_domain_free(struct iommu_domain *domain)
 	domain->ops->free(domain);
 }
 
-/* What the checks read of a domain, compiled against the tree's header: nr_ats_masters, the devices list. */
+/*
+ * What the checks read of a domain, compiled against the tree's header: nr_ats_masters, the
+ * devices list. A paging domain or an SVA one (an arm_smmu_domain too: its PASID attach counts
+ * nr_ats_masters and lists the master as a paging domain's does).
+ */
+#define ATSLAB_SMMU_DOMAIN_TYPES (__IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_SVA)
+
 int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices)
 {
 	struct arm_smmu_domain *smmu_domain;
 	struct arm_smmu_master_domain *md;
 
-	if (!(domain->type & __IOMMU_DOMAIN_PAGING))
+	if (!(domain->type & ATSLAB_SMMU_DOMAIN_TYPES))
 		return -EINVAL;
 	smmu_domain = to_smmu_domain(domain);
 	*nr_ats_masters = atomic_read(&smmu_domain->nr_ats_masters);
@@ -302,7 +325,7 @@ int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_
 {
 	struct arm_smmu_domain *smmu_domain;
 
-	if (!(domain->type & __IOMMU_DOMAIN_PAGING))
+	if (!(domain->type & ATSLAB_SMMU_DOMAIN_TYPES))
 		return -EINVAL;
 	smmu_domain = to_smmu_domain(domain);
 	*s2 = smmu_domain->stage == ARM_SMMU_DOMAIN_S2;
@@ -333,7 +356,7 @@ int atslab_arm_smmu_domain_invs(struct iommu_domain *domain, u64 *num_invs, u64 
 #ifdef arm_smmu_invs_for_each_entry
 	struct arm_smmu_invs *invs;
 
-	if (!(domain->type & __IOMMU_DOMAIN_PAGING))
+	if (!(domain->type & ATSLAB_SMMU_DOMAIN_TYPES))
 		return -EINVAL;
 	invs = rcu_dereference_protected(to_smmu_domain(domain)->invs, true);
 	*num_invs = invs->num_invs;
@@ -433,4 +456,81 @@ unsigned int atslab_arm_smmu_master_used_ssids(struct device *dev)
 	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
 
 	return master->cd_table.used_ssids;
+}
+
+/*
+ * SVA (CONFIG_ARM_SMMU_V3_SVA). 6.12's iommu_sva_domain_alloc: the driver's
+ * domain_alloc_sva, then the core's own fields (type, the mm, the owner).
+ */
+struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct mm_struct *mm, int *err)
+{
+	struct iommu_domain *domain;
+
+	if (!arm_smmu_ops.domain_alloc_sva) {
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	domain = arm_smmu_ops.domain_alloc_sva(dev, mm);
+	if (!domain)
+		domain = ERR_PTR(-ENOMEM);
+	if (IS_ERR(domain)) {
+		*err = (int)PTR_ERR(domain);
+		return NULL;
+	}
+	domain->type = IOMMU_DOMAIN_SVA;
+	domain->mm = mm;
+	domain->owner = &arm_smmu_ops;
+	*err = 0;
+	return domain;
+}
+
+/*
+ * The device driver's iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA), which
+ * 6.12 requires before a bind: done once (a driver enables it at its probe and
+ * keeps it), so a bind that finds it enabled asks nothing. 0 where the ops have
+ * no dev_enable_feat (the 2026 trees dropped the step).
+ */
+int atslab_arm_smmu_dev_enable_sva(struct device *dev)
+{
+#ifdef CONFIG_ARM_SMMU_V3_SVA
+	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
+
+	if (!arm_smmu_ops.dev_enable_feat)
+		return 0;
+	if (!master)
+		return -ENODEV;
+	if (arm_smmu_master_sva_enabled(master))
+		return 0;
+	return arm_smmu_ops.dev_enable_feat(dev, IOMMU_DEV_FEAT_SVA);
+#else
+	(void)dev;
+	return -EOPNOTSUPP;
+#endif
+}
+
+/* The ops have dev_enable_feat: a bind needs IOMMU_DEV_FEAT_SVA enabled first (6.12). */
+bool atslab_arm_smmu_has_dev_enable_feat(void)
+{
+	return arm_smmu_ops.dev_enable_feat != NULL;
+}
+
+/* The driver's remove: iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA) where it was enabled. */
+int atslab_arm_smmu_dev_disable_sva(struct device *dev)
+{
+#ifdef CONFIG_ARM_SMMU_V3_SVA
+	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
+
+	if (!arm_smmu_ops.dev_disable_feat || !master || !arm_smmu_master_sva_enabled(master))
+		return 0;
+	return arm_smmu_ops.dev_disable_feat(dev, IOMMU_DEV_FEAT_SVA);
+#else
+	(void)dev;
+	return 0;
+#endif
+}
+
+/* The tree's SVA half is built (CONFIG_ARM_SMMU_V3_SVA): its ops allocate SVA domains. */
+bool atslab_arm_smmu_has_sva(void)
+{
+	return arm_smmu_ops.domain_alloc_sva != NULL;
 }

@@ -79,13 +79,30 @@ bool drv_viommu_supported(const System& s, pci::DevId dev) {
 int drv_vdevice_init(const System& s, pci::DevId dev) { return smmuv3::vsmmu_vdevice_init(s, dev); }
 
 int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm) {
-  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return -EOPNOTSUPP;
-  return smmuv3::sva_domain_alloc(s, dev, mm);
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3) return -EOPNOTSUPP;
+  return smmuv3_from_tree(s) ? tree::domain_alloc_sva(s, dev, mm) : smmuv3::sva_domain_alloc(s, dev, mm);
+}
+
+void drv_mm_arch_invalidate_secondary_tlbs(System& s, uint32_t sub, uint64_t start, uint64_t end) {
+  smmuv3_from_tree(s) ? tree::mm_arch_invalidate_secondary_tlbs(s, sub, start, end)
+                      : smmuv3::mm_arch_invalidate_secondary_tlbs(s, sub, start, end);
+}
+
+void drv_mm_release(System& s, uint32_t sub) {
+  smmuv3_from_tree(s) ? tree::mm_release(s, sub) : smmuv3::mm_release(s, sub);
+}
+
+int drv_dev_enable_sva(System& s, pci::DevId dev) {
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3) return 0;
+  if (smmuv3_from_tree(s)) return tree::dev_enable_sva(s, dev);
+  if (s.kernel.smmuv3.switches.dev_feat_sva && smmuv3::master_of(s, dev) != smmuv3::kNone)
+    return smmuv3::dev_enable_sva(s, dev);
+  return 0;
 }
 
 void drv_domain_free(System& s, DomainId d) {
   if (domain(s, d).type == DomainType::Nested) return smmuv3::domain_nested_free(s, d);  // only the model's SMMUv3 makes them
-  if (domain(s, d).type == DomainType::Sva) return smmuv3::sva_domain_free(s, d);          // likewise
+  if (domain(s, d).type == DomainType::Sva && !smmuv3_from_tree(s)) return smmuv3::sva_domain_free(s, d);  // the tree's: below
   if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3_from_tree(s) ? tree::domain_free(s, d) : smmuv3::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Amd) amd::domain_free(s, d);
@@ -163,9 +180,9 @@ int drv_set_dev_pasid(System& s, DomainId d, pci::DevId dev, uint32_t pasid, Dom
       return blocked ? vtd::blocking_set_dev_pasid(s, d, dev, pasid, old) : vtd::set_dev_pasid(s, d, dev, pasid, old);
     case hw::pcie::IommuKind::Amd: return amd::blocked_set_dev_pasid(s, d, dev, pasid, old);
     default:
-      if (domain(s, d).type == DomainType::Sva) return smmuv3::sva_set_dev_pasid(s, d, dev, pasid, old);
-      if (smmuv3_from_tree(s))
+      if (smmuv3_from_tree(s))  // the domain's own ops: arm_smmu_sva_set_dev_pasid for an SVA domain
         return blocked ? tree::remove_dev_pasid(s, dev, pasid, old) : tree::set_dev_pasid(s, d, dev, pasid, old);
+      if (domain(s, d).type == DomainType::Sva) return smmuv3::sva_set_dev_pasid(s, d, dev, pasid, old);
       return blocked ? smmuv3::blocking_set_dev_pasid(s, d, dev, pasid, old) : smmuv3::s1_set_dev_pasid(s, d, dev, pasid, old);
   }
 }

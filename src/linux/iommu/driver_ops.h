@@ -57,10 +57,19 @@ void drv_remove_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId ol
 int drv_set_dev_pasid(System& s, DomainId domain, pci::DevId dev, uint32_t pasid, DomainId old);
 // ops->blocked_domain->ops->set_dev_pasid: take `pasid` off `old`.
 int drv_blocked_set_dev_pasid(System& s, pci::DevId dev, uint32_t pasid, DomainId old);
-// SVA. ops->domain_alloc_sva(dev, mm): atslab's own SMMUv3 driver only (the tree's driver, VT-d's
-// and AMD-Vi's SVA are not modelled: -EOPNOTSUPP, as a driver without the op). The domain, not yet
-// typed SVA (iommu_sva_domain_alloc does that), or a negative errno.
+// SVA. ops->domain_alloc_sva(dev, mm): the SMMUv3 driver's, atslab's or, under --driver source,
+// the tree's (arm-smmu-v3-sva.c); VT-d's and AMD-Vi's SVA are not modelled: -EOPNOTSUPP, as a
+// driver without the op. The domain, not yet typed SVA (iommu_sva_domain_alloc does that), or a
+// negative errno.
 int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm);
+// The SVA domains' mmu_notifier ops, for subscription `sub` of an mm (Mm::notifiers: an SMMUv3
+// domain of atslab's driver, or under --driver source a notifier the tree's driver registered).
+void drv_mm_arch_invalidate_secondary_tlbs(System& s, uint32_t sub, uint64_t start, uint64_t end);
+void drv_mm_release(System& s, uint32_t sub);
+// 6.12's iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA) before a bind
+// (SmmuAttachSwitches::dev_feat_sva for atslab's driver; the tree's own dev_enable_feat where it
+// has one). 0 where there is no such step.
+int drv_dev_enable_sva(System& s, pci::DevId dev);
 
 // The IOMMU's own max_pasids (iommu_device.max_pasids): 1 << IDR1.SSIDSIZE for an SMMUv3 (the
 // tree's driver's as it registered it); 2 << ECAP.PSS for a scalable-mode VT-d unit with PASIDs (0 in legacy

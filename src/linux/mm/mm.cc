@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/sva.h"
 #include "linux/kernel/errno.h"
@@ -34,7 +35,7 @@ int map_buffer(System& s, Mm& m) {
 void invalidate_secondary_tlbs(System& s, MmId id, uint64_t start, uint64_t end) {
   Frame f(s, KFn::mmu_notifier_arch_invalidate_secondary_tlbs);
   const std::vector<uint32_t> subs = get(s, id).notifiers;  // a copy: a callback may not change it, but be safe
-  for (uint32_t sd : subs) smmuv3::mm_arch_invalidate_secondary_tlbs(s, sd, start, end);
+  for (uint32_t sub : subs) iommu::drv_mm_arch_invalidate_secondary_tlbs(s, sub, start, end);
 }
 
 // exit_mmap: the notifiers' release first (the devices must stop using the page tables about to
@@ -44,7 +45,7 @@ void exit_mmap(System& s, MmId id) {
   {
     Frame g(s, KFn::mmu_notifier_release);
     const std::vector<uint32_t> subs = get(s, id).notifiers;
-    for (uint32_t sd : subs) smmuv3::mm_release(s, sd);
+    for (uint32_t sub : subs) iommu::drv_mm_release(s, sub);
   }
   Mm& m = get(s, id);
   smmuv3::free_io_pgtable(s.hw.memory, m.pages, m.pgd);

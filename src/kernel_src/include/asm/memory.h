@@ -12,6 +12,8 @@
 #include <atslab/smmu_abi.h>
 
 #define VA_BITS 48
+/* The VA size the running kernel chose (no LPA2 on the model's CPU). */
+#define vabits_actual ((u64)VA_BITS)
 
 #define virt_to_phys(p) atslab_virt_to_phys((const void *)(p))
 #define __pa(p) atslab_virt_to_phys((const void *)(p))

@@ -19,9 +19,19 @@
 /* The io-pgtable formats the SMMUv3 driver uses (drivers/iommu/io-pgtable.c's table). */
 #define CONFIG_IOMMU_IO_PGTABLE_LPAE 1
 /*
+ * The SMMUv3 driver's SVA half (arm-smmu-v3-sva.c: SVA domains, the mm notifier, 6.12's
+ * IOMMU_DEV_FEAT_SVA), compiled into the same wrapper as arm-smmu-v3.c (src/kernel_src/wrap),
+ * for a tree whose SVA file has the form the stand-ins serve (ATSLAB_TREE_SVA: 6.12's; probed
+ * by cmake/KernelTree.cmake into atslab/tree_api.h).
+ */
+#include <atslab/tree_api.h>
+#ifdef ATSLAB_TREE_SVA
+#define CONFIG_ARM_SMMU_V3_SVA 1
+#endif
+/*
  * CONFIG_PCI_PRI stays unset: nothing on the PASID path calls the PRI half of drivers/pci/ats.c
- * (PRI is for page faults: SVA and IOPF, which this build of the SMMUv3 driver leaves out with
- * CONFIG_ARM_SMMU_V3_SVA), so atslab's model (src/linux/pci/pri_pasid.cc) runs it.
+ * (PRI is for I/O page faults, IOPF, which the SMMUv3 driver only takes from stalling masters,
+ * never from a PCI function's page requests), so atslab's model (src/linux/pci/pri_pasid.cc) runs it.
  */
 
 /*
