@@ -117,6 +117,18 @@ function(atslab_locate_kernel_tree)
   set(ATSLAB_KERNEL_VERSION "${VERSION}.${PATCHLEVEL}.${SUBLEVEL}${EXTRAVERSION}" PARENT_SCOPE)
 endfunction()
 
+# atslab_probe_line(TEXT FILE REGEX MACRO): append "#define MACRO 1" to the variable TEXT when a
+# line of the tree's FILE matches REGEX (a definition of the form the stand-ins serve).
+function(atslab_probe_line text_var file regex macro)
+  if(EXISTS "${file}")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
+    file(STRINGS "${file}" defs REGEX "${regex}")
+    if(defs)
+      set(${text_var} "${${text_var}}#define ${macro} 1\n" PARENT_SCOPE)
+    endif()
+  endif()
+endfunction()
+
 # atslab_probe_kernel_api(ROOT OUT): where a kernel interface the tree's driver uses changed
 # between the trees the stand-ins serve (6.12 and 7.2 are built here), the stand-in declares the
 # form the tree's own header declares, as autoconf probes a system. The tree's headers are read,
@@ -140,25 +152,13 @@ function(atslab_probe_kernel_api root out)
   endif()
   # The probe ends in arm_smmu_master_prepare_ats (7.2): support checked first, a failed
   # pci_prepare_ats fails the probe. The seed's base and 6.12 call pci_prepare_ats inline.
-  set(driver "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c")
-  if(EXISTS "${driver}")
-    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${driver}")
-    file(STRINGS "${driver}" defs REGEX "^static int arm_smmu_master_prepare_ats\\(struct arm_smmu_master")
-    if(defs)
-      string(APPEND text "#define ATSLAB_TREE_MASTER_PREPARE_ATS 1\n")
-    endif()
-  endif()
+  atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
+                    "^static int arm_smmu_master_prepare_ats\\(struct arm_smmu_master" ATSLAB_TREE_MASTER_PREPARE_ATS)
   # The SVA half the stand-ins compile: 6.12's arm-smmu-v3-sva.c (IOMMU_DEV_FEAT_SVA, sva_enabled).
   # 7.2's has neither and needs more than they give (not tried): CONFIG_ARM_SMMU_V3_SVA stays off
   # there, and --driver source refuses SVA on such a tree as before.
-  set(sva "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c")
-  if(EXISTS "${sva}")
-    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${sva}")
-    file(STRINGS "${sva}" defs REGEX "^bool arm_smmu_master_sva_enabled\\(struct arm_smmu_master")
-    if(defs)
-      string(APPEND text "#define ATSLAB_TREE_SVA 1\n")
-    endif()
-  endif()
+  atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c"
+                    "^bool arm_smmu_master_sva_enabled\\(struct arm_smmu_master" ATSLAB_TREE_SVA)
   if(EXISTS "${out}")
     file(READ "${out}" before)
     if(before STREQUAL text)

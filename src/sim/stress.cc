@@ -93,6 +93,15 @@ DrawNames draw_names(const io::Scenario& sc, Workload w) {
   return n;
 }
 
+// The first and last page of each area the iommufd IOASes map: where DMA finds something.
+void add_ioas_areas(const System& s, std::vector<uint64_t>& iovas) {
+  for (const auto& c : s.kernel.iommufd.ctxs)
+    for (const auto& [iova, m] : c.ioas) {
+      iovas.push_back(iova);
+      iovas.push_back(iova + m.size - 0x1000);
+    }
+}
+
 // A random operation of the workload's mix on a random device of the machine it
 // applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
 // hot-plug slot, the rest to any function (VF names included).
@@ -153,11 +162,7 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
     // A PASID's HWPT holds the IOAS's areas, which the workload's maps and unmaps move: the first
     // or last page of one of them, or an IOVA never mapped.
     std::vector<uint64_t> iovas;
-    for (const auto& c : s.kernel.iommufd.ctxs)
-      for (const auto& [iova, m] : c.ioas) {
-        iovas.push_back(iova);
-        iovas.push_back(iova + m.size - 0x1000);
-      }
+    add_ioas_areas(s, iovas);
     iovas.push_back(kUnmappedIova);
     op.iova = iovas[next(rng) % iovas.size()];
     op.write = next(rng) % 2;
@@ -173,11 +178,7 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
         iovas.push_back(iova);
         iovas.push_back(iova + m.size - 0x1000);
       }
-    for (const auto& c : s.kernel.iommufd.ctxs)
-      for (const auto& [iova, m] : c.ioas) {
-        iovas.push_back(iova);
-        iovas.push_back(iova + m.size - 0x1000);
-      }
+    add_ioas_areas(s, iovas);
     iovas.push_back(kUnmappedIova);
     op.iova = iovas[next(rng) % iovas.size()];
     op.write = next(rng) % 2;

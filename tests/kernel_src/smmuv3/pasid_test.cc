@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../tree_fixture.h"
+#include "pasid_machine.h"
 #include "hw/pcie/regs.h"
 #include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/command.h"
@@ -39,27 +40,10 @@ io::Scenario on_tree(const char* file) {
   return sc;
 }
 
-// The scenario's first `n` steps under upstream: the machine as they leave it.
-sim::ScenarioResult first_steps(const io::Scenario& sc, size_t n) {
-  const std::vector<sim::Op> ops(sc.workload.begin(), sc.workload.begin() + long(n));
-  return sim::run_ops(sc, AtsVariant::Upstream, ops, 1, "");
-}
-
-pci::DevId acc(const System& s) {
-  for (pci::DevId d = 0; d < s.kernel.devs.size(); ++d)
-    if (s.kernel.devs[d].pasid_cap) return d;
-  return pci::kNoDev;
-}
-
-hs::Entry ste(const System& s, pci::DevId dev) {
-  const auto pa = hs::ste_address(s.hw.memory, s.hw.smmus.at(0), s.kernel.devs[dev].bdf.rid());
-  return pa ? hs::read_entry(s.hw.memory, *pa) : hs::Entry{};
-}
-
-hs::Entry cd(const System& s, pci::DevId dev, uint32_t ssid) {
-  const auto pa = hs::cd_address(s.hw.memory, ste(s, dev), ssid);
-  return pa ? hs::read_entry(s.hw.memory, *pa) : hs::Entry{};
-}
+using pasid_machine::acc;
+using pasid_machine::cd;
+using pasid_machine::first_steps;
+using pasid_machine::ste;
 
 uint16_t pasid_ctrl(const System& s, pci::DevId dev) {
   return pci::read_config_word(s, dev, uint16_t(s.kernel.devs[dev].pasid_cap + hw::pcie::pasid::kCtrl));
