@@ -8,20 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "../tree_fixture.h"
+#include "disagreements.h"
 #include "io/scenario.h"
 #include "sim/compare_drivers.h"
 
 namespace atslab::test {
 namespace ATSLAB_UNITY_ID {
 namespace {
-
-std::string describe(const sim::CompareResult& r) {
-  std::string out;
-  for (const auto& d : r.disagreements)
-    out += "seed " + std::to_string(d.seed) + " step " + std::to_string(d.step) + " (" + d.op + "): " + d.what +
-           "\n  model:  " + d.model + "\n  source: " + d.source + "\n";
-  return out;
-}
 
 TEST(SourceSmmuCompare, TheModelAsSixTwelveAgreesWithTheTreeOnTheSeedScenario) {
   ATSLAB_REQUIRE_DEBIAN_6_12_118_ATS_C();

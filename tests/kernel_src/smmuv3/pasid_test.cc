@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../tree_fixture.h"
+#include "disagreements.h"
 #include "pasid_machine.h"
 #include "hw/pcie/regs.h"
 #include "hw/smmuv3/cd_layout.h"
@@ -190,11 +191,7 @@ TEST(SourceSmmuPasid, TheModelAsSixTwelveAgreesWithTheTreeOnThePasidWorkload) {
     const auto r = sim::compare_drivers(io::load_scenario(std::string(ATSLAB_SOURCE_DIR "/scenarios/") + file),
                                         {.seeds = 30, .ops = 50, .workload = sim::Workload::Pasid});
     EXPECT_EQ(r.runs, 30u);
-    std::string why;
-    for (const auto& d : r.disagreements)
-      why += "seed " + std::to_string(d.seed) + " step " + std::to_string(d.step) + " (" + d.op + "): " + d.what +
-             "\n  model:  " + d.model + "\n  source: " + d.source + "\n";
-    EXPECT_EQ(r.agree, r.runs) << why;
+    EXPECT_EQ(r.agree, r.runs) << describe(r);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../tree_fixture.h"
+#include "disagreements.h"
 #include "pasid_machine.h"
 #include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/command.h"
@@ -144,11 +145,7 @@ TEST(SourceSmmuSva, TheModelAsSixTwelveAgreesWithTheTreeOnTheSvaWorkload) {
   const auto r = sim::compare_drivers(io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/sva.yaml"),
                                       {.seeds = 20, .ops = 50, .workload = sim::Workload::Sva});
   EXPECT_EQ(r.runs, 20u);
-  std::string why;
-  for (const auto& d : r.disagreements)
-    why += "seed " + std::to_string(d.seed) + " step " + std::to_string(d.step) + " (" + d.op + "): " + d.what +
-           "\n  model:  " + d.model + "\n  source: " + d.source + "\n";
-  EXPECT_EQ(r.agree, r.runs) << why;
+  EXPECT_EQ(r.agree, r.runs) << describe(r);
 }
 
 }  // namespace
