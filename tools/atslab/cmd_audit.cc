@@ -101,7 +101,7 @@ atslab::cli::Register reg{
           throw InputError("give a scenario file or the host's --lspci dumps, not both");
         io::Scenario sc = o->lspci.empty() ? io::load_scenario(o->scenario)
                                            : io::host_scenario(io::build_host(o->lspci, o->acpi, hw::pcie::IommuKind::Smmuv3, true), "host");
-        sc.driver = cli::driver_arg(o->driver);
+        cli::drive_with(sc, cli::driver_arg(o->driver));  // VFIO's close resets: the core as the tree's kernel has it
         sim::AuditOptions opt;
         opt.variants = o->variant.empty() ? sc.variants : cli::variants_arg(o->variant);
         opt.vfs = o->vfs;

@@ -193,7 +193,7 @@ atslab::cli::Register reg{
         }
         if (o->inputs.size() != 1) throw InputError("explore takes one scenario (several only with --merge)");
         auto sc = io::load_scenario(o->inputs[0]);
-        sc.driver = cli::driver_arg(o->driver);
+        cli::drive_with(sc, cli::driver_arg(o->driver));  // the tree's reset core with its driver, as run has
         cli::check_source_runs(sc, sc.driver);
         // Under --driver source the tree's SMMUv3 driver runs too (where built): its heap is outside
         // the System, so the search reaches each state by re-execution from the root, on one CPU.

@@ -65,7 +65,7 @@ atslab::cli::Register reg{
         auto rf = io::load_replay(*path);
         if (!driver_opt->count() && rf.driver) d = *rf.driver;
         auto sc = load_named_scenario(*path, rf.scenario);
-        sc.driver = d;
+        cli::drive_with(sc, d);  // the core as the tree's kernel has it, as explore found the trace
         check_devices(*path, sc, rf.ops);
         sim::ScenarioResult r;
         try {

@@ -9,6 +9,7 @@
 #include "io/repro_report.h"
 #include "linux/kernel/fault_inject.h"
 #include "io/fault_plan.h"
+#include "kernel_src/tree_info.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "sim/path_repro.h"
 #include "sim/seed_repro.h"
@@ -158,9 +159,18 @@ atslab::cli::Register reg{
         if (o->no_reset_iommu && ro.scenario != atslab::sim::ReproScenario::Reset && !atslab::sim::path_resets(ro.scenario))
           throw atslab::InputError("--no-reset-iommu: --scenario " + o->scenario +
                                    " runs no reset in the model, so it would change nothing (the reset, pasid, iommufd and "
-                                   "nested scenarios do; the group path's device fd, whose open and close reset too, is not "
-                                   "modelled, docs/fidelity.md)");
+                                   "nested scenarios do; the group path's repro opens no device fd: scenarios/group-fd.yaml "
+                                   "resets through one)");
         ro.reset_iommu = !o->no_reset_iommu;
+        // With the tree's SMMUv3 driver the core resets as the tree's kernel does (cli::drive_with): 6.12's
+        // resets leave the IOMMU alone, whatever the model's default.
+        if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built()) {
+          const bool tree = atslab::kernel_src::tree_has_pci_dev_reset_iommu();
+          if (o->no_reset_iommu && tree)
+            throw atslab::InputError("--no-reset-iommu with --driver source: this tree's kernel parks the device for a reset "
+                                     "(pci_dev_reset_iommu_prepare), and the core runs as the tree's kernel has it");
+          ro.reset_iommu = tree;
+        }
         atslab::faults::parse_plan(o->faults);  // bad plans are refused before anything runs
         std::vector<atslab::sim::ReproResult> results;
         // Behind VT-d/AMD the quirk phase is part of the comparison: both phases unless one was asked for.

@@ -70,7 +70,7 @@ atslab::cli::Register reg{
         if (seconds->count() && !(o->seconds > 0 && o->seconds <= 86400))
           throw InputError("--seconds: expected a number of seconds above 0, at most 86400");
         auto sc = io::load_scenario(o->scenario);
-        sc.driver = driver;
+        cli::drive_with(sc, driver);  // the tree's reset core with its driver, as run has
         cli::check_source_runs(sc, driver);
         faults::parse_plan(o->faults);
         auto variants = cli::variants_arg(o->variant);
