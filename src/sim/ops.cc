@@ -493,8 +493,12 @@ int run_sva(System& s, const Op& op, pci::DevId d0) {
   kernel::LockGuard busy(s, kernel::LockClass::driver_in_use, d0,
                          op.kind == OpKind::SvaUnbind ? kernel::LockMode::Exclusive : kernel::LockMode::Shared);
   if (op.kind == OpKind::SvaUnbind) {
+    // The driver unbinds a handle it holds (uacce's release, idxd's): without a bond with that
+    // process it has none and calls nothing; the op's -EINVAL is the driver's, not the kernel's.
     const mm::MmId id = mm::current_mm(s, op.mm);
-    return id == mm::kNoMm ? -EINVAL : iommu::sva_unbind_device(s, d0, id);
+    if (id == mm::kNoMm || !iommu::sva_bond(s, d0, id)) return -EINVAL;
+    iommu::sva_unbind_device(s, d0, id);
+    return 0;
   }
   // 6.12: the driver enables IOMMU_DEV_FEAT_SVA first (its probe, in the kernel's drivers) and
   // binds nothing when that fails.

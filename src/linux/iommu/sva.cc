@@ -1,6 +1,7 @@
 #include "linux/iommu/sva.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "linux/iommu/driver_ops.h"
 #include "linux/iommu/iommu.h"
@@ -120,13 +121,13 @@ int sva_bind_device(System& s, pci::DevId dev, mm::MmId id) {
   return 0;
 }
 
-int sva_unbind_device(System& s, pci::DevId dev, mm::MmId id) {
+void sva_unbind_device(System& s, pci::DevId dev, mm::MmId id) {
   Frame f(s, KFn::iommu_sva_unbind_device);
-  if (!sva_bond(s, dev, id)) return -EINVAL;
   kernel::LockGuard lock(s, kernel::LockClass::iommu_sva_lock);
   const GroupId g = group_of(s, dev);
   GroupPasid* p = bond_entry(s, g, mm_of(s, id).pasid);
-  if (--p->sva_users > 0) return 0;
+  assert(p && p->sva_users > 0 && "iommu_sva_unbind_device without a handle: the caller checks sva_bond()");
+  if (--p->sva_users > 0) return;
   // The handle's device is the one whose bind made it (handle->dev).
   const DomainId dom = p->domain;
   const pci::DevId owner = p->owner;
@@ -135,7 +136,6 @@ int sva_unbind_device(System& s, pci::DevId dev, mm::MmId id) {
     std::erase(mm_of(s, id).sva_domains, dom);
     sva_domain_free(s, dom);
   }
-  return 0;
 }
 
 void sva_domain_free(System& s, DomainId d) {

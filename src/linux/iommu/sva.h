@@ -25,9 +25,10 @@ void free_global_pasid(System& s, uint32_t pasid);
 // of the driver's domain_alloc_sva (-EOPNOTSUPP without SVA) and of iommu_attach_device_pasid.
 int sva_bind_device(System& s, pci::DevId dev, mm::MmId mm);
 // iommu_sva_unbind_device of the bond of `dev`'s group with `mm`: its refcount dropped; the last
-// detaches the PASID and, with the domain's last bond, frees the domain. -EINVAL when there is
-// no such bond (the caller holds no handle).
-int sva_unbind_device(System& s, pci::DevId dev, mm::MmId mm);
+// detaches the PASID and, with the domain's last bond, frees the domain. Void, as the kernel's:
+// the caller holds the handle a bind gave it, so the bond exists (sva_bond(); the driver's
+// side refuses an unbind it has no handle for before calling).
+void sva_unbind_device(System& s, pci::DevId dev, mm::MmId mm);
 // The bond of `dev`'s group with `mm` (the group's pasid_array entry of the mm's PASID, an SVA
 // domain of that mm), or nullptr.
 const GroupPasid* sva_bond(const System& s, pci::DevId dev, mm::MmId mm);
