@@ -141,6 +141,31 @@ TEST(InvsPurge, ReturnsNothingWithoutTrash) {
   EXPECT_FALSE(invs_purge(s, invs_alloc(0)));
 }
 
+// The WARNs carry 7.2.13's conditions and lines. Purge checks its counts before it looks for trash
+// (line 1161), so an array claiming more trash than entries WARNs even when it is empty.
+TEST(InvsPurge, WarnsFirstWhenTheTrashOutnumbersTheEntries) {
+  System s;
+  Invs empty = invs_alloc(0);
+  empty.num_trashes = 1;
+  EXPECT_FALSE(invs_purge(s, empty));
+  ASSERT_EQ(s.record.warnings.size(), 1u);
+  EXPECT_EQ(s.record.warnings[0].function, kernel::KFn::arm_smmu_invs_purge);
+  EXPECT_EQ(s.record.warnings[0].condition, "invs->num_invs < invs->num_trashes");
+  EXPECT_EQ(s.record.warnings[0].line, 1161);
+}
+
+// Merge's WARN_ON_ONCE is for an entry sorted before its predecessor: equal neighbours (an array
+// made with a duplicate) pass silently, an inversion warns.
+TEST(InvsMerge, WarnsOnAnInversionNotOnEqualNeighbours) {
+  System s;
+  ASSERT_TRUE(invs_merge(s, make({asid(1), asid(1)}), make({})));
+  EXPECT_TRUE(s.record.warnings.empty());
+  ASSERT_TRUE(invs_merge(s, make({ats(10), asid(1)}), make({})));
+  ASSERT_EQ(s.record.warnings.size(), 1u);
+  EXPECT_EQ(s.record.warnings[0].condition, "arm_smmu_inv_cmp(new - 1, new) == 1");
+  EXPECT_EQ(s.record.warnings[0].line, 1060);
+}
+
 TEST(Invs, MergeThenUnrefOfTheSameBuildRestoresTheLiveEntries) {
   System s;
   Invs a0 = make({asid(1), ats(10)});

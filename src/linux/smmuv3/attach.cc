@@ -37,7 +37,7 @@ std::optional<Invs> build_invs(System& s, MasterId m, bool ats_enabled, uint32_t
   Invs& b = master.build_invs;
   b.num_invs = 0;
   auto push = [&](const Inv& inv) {
-    if (kernel::warn_on(s, b.num_invs >= b.max_invs, "build_invs over capacity")) return false;
+    if (kernel::warn_on(s, b.num_invs >= b.max_invs, "build_invs->num_invs >= build_invs->max_invs", 3115)) return false;
     b.inv[b.num_invs++] = inv;
     return true;
   };

@@ -71,7 +71,9 @@ std::optional<Invs> invs_merge(System& s, const Invs& invs, const Invs& to_merge
   for (size_t k = 0; k < out.size(); ++k) {
     merged.inv[k] = out[k];
     if (is_ats(out[k].type)) merged.has_ats = true;
-    if (k) kernel::warn_on(s, inv_cmp(out[k - 1], out[k]) >= 0, "inv_cmp(prev, cur) >= 0");
+    // 7.2.13's WARN_ON_ONCE (line 1060) on an entry ordered before its predecessor; equal
+    // neighbours do not warn. (The model reports every occurrence: it keeps no _ONCE state.)
+    if (k) kernel::warn_on(s, inv_cmp(out[k - 1], out[k]) > 0, "arm_smmu_inv_cmp(new - 1, new) == 1", 1060);
   }
   return merged;
 }
@@ -90,7 +92,7 @@ void invs_unref(System& s, Invs& invs, Invs& to_unref) {
       continue;
     }
     Inv& e = invs.inv[i];
-    if (kernel::warn_on(s, e.users - 1 < 0, "users < 0")) continue;
+    if (kernel::warn_on(s, e.users - 1 < 0, "users < 0", 1112)) continue;
     e.users -= 1;
     if (e.users > 0) {
       u.users = 1;  // still in use by another attachment
@@ -109,18 +111,22 @@ void invs_unref(System& s, Invs& invs, Invs& to_unref) {
 
 std::optional<Invs> invs_purge(System& s, const Invs& invs, bool alloc_fails) {
   Frame f(s, KFn::arm_smmu_invs_purge);
+  // The kernel's order: the WARN first (line 1161), then nothing to purge.
+  if (kernel::warn_on(s, invs.num_invs < invs.num_trashes, "invs->num_invs < invs->num_trashes", 1161)) return std::nullopt;
   if (!invs.num_trashes || !invs.num_invs) return std::nullopt;
-  if (kernel::warn_on(s, invs.num_invs < invs.num_trashes, "invs->num_invs < invs->num_trashes")) return std::nullopt;
   if (alloc_fails) return std::nullopt;
   Invs out = invs_alloc(static_cast<uint16_t>(invs.num_invs - invs.num_trashes));
   uint16_t k = 0;
   for (uint16_t i = 0; i < invs.num_invs; ++i) {
     if (invs.inv[i].users == 0) continue;
-    if (kernel::warn_on(s, k >= out.max_invs, "purge count mismatch")) break;
+    // The kernel copies on and checks the count after the loop (line 1177); with more live
+    // entries than counted it would write past new_invs. The model stops there and WARNs as the
+    // kernel's check would, rather than write past its fixed array.
+    if (kernel::warn_on(s, k >= out.max_invs, "num_invs != new_invs->num_invs", 1177)) break;
     out.inv[k++] = invs.inv[i];
     if (is_ats(invs.inv[i].type)) out.has_ats = true;
   }
-  kernel::warn_on(s, k != out.max_invs, "purge count mismatch");
+  kernel::warn_on(s, k != out.max_invs, "num_invs != new_invs->num_invs", 1177);
   return out;
 }
 
