@@ -394,6 +394,47 @@ void model_smmu_invariants(const System& s, const StateIndex* index, std::vector
   }
 }
 
+// 29 (PASIDs): every PASID a group records (group->pasid_array) on an SMMUv3 paging or SVA domain
+// is attached in the driver on each member with PASIDs (dev->iommu->max_pasids, as
+// __iommu_set_group_pasid picks them), outside that member's reset: the domain's devices list
+// holds the member's master_domain at that SSID. A re-attach that failed where the core cannot
+// fail (pci_dev_reset_iommu_done's WARN_ON(set_dev_pasid), the unwind of a replace) leaves the
+// PASID recorded on a domain the driver has dropped it from: the core's later detach and the
+// domain's invalidations act on an attachment that is not there (finding 28). Where 27 asks
+// whether the SMMU reaches what the driver counts, 29 asks whether the driver holds what the
+// core records.
+void pasid_attached_invariant(const System& s, const std::optional<std::vector<kernel_src::smmuv3::DomainBelief>>& tree,
+                              const StateIndex* index, std::vector<Violation>& out) {
+  const smmuv3::Driver& drv = s.kernel.smmuv3;
+  for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
+    const auto& grp = s.kernel.iommu.groups[g];
+    for (const iommu::GroupPasid& p : grp.pasids) {
+      if (p.domain == iommu::kNoDomain || p.domain >= s.kernel.iommu.domains.size()) continue;
+      const auto& dom = s.kernel.iommu.domains[p.domain];
+      if (dom.driver != hw::pcie::IommuKind::Smmuv3 || !(iommu::is_paging(dom.type) || dom.type == iommu::DomainType::Sva))
+        continue;
+      for (pci::DevId dev : grp.devices) {
+        const auto& idev = s.kernel.iommu.devs.at(dev);
+        if (idev.max_pasids == 0 || idev.reset_depth > 0) continue;
+        bool held = false;
+        if (tree) {
+          for (const auto& b : *tree)
+            if (b.domain == p.domain)
+              for (size_t i = 0; i < b.devices.size(); ++i) held |= b.devices[i] == dev && b.ssids[i] == p.pasid;
+        } else if (dom.priv < drv.domains.size()) {
+          for (const auto& md : drv.domains[dom.priv].devices)
+            held |= md.master < drv.masters.size() && drv.masters[md.master].dev == dev && md.ssid == p.pasid &&
+                    md.domain == p.domain;
+        }
+        if (!held)
+          out.push_back({29, dev_name(s, dev), fmt::format("group {} records PASID {} on {} domain {} but the driver holds no "
+                                                           "attachment of it (no master_domain at SSID {})",
+                                                           g, p.pasid, iommu::name(dom.type), p.domain, p.pasid)});
+      }
+    }
+  });
+}
+
 void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, std::vector<Violation>& out) {
   const auto& drv = s.kernel.smmuv3;
   // 11: the device may issue translation requests only if its STE accepts them.
@@ -464,6 +505,7 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
                                                          iommu::name(dom.type), grp.domain, ste_cfg(ste))});
     }
   });
+  pasid_attached_invariant(s, tree, index, out);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/command.h"
 #include "hw/smmuv3/ste_layout.h"
+#include "check/invariants.h"
 #include "io/scenario.h"
 #include "linux/iommu/iommu.h"
 #include "linux/iommu/pasid.h"
@@ -241,11 +242,31 @@ TEST(SmmuSva, AResetAfterTheExitWarnsWhenThePasidIsAttachedBack) {
   EXPECT_NE(w.condition.find("set_dev_pasid"), std::string::npos) << w.condition;
   EXPECT_EQ(w.function, kernel::KFn::pci_dev_reset_iommu_done);
   EXPECT_FALSE(smmuv3::cd_of(b.s, b.mid(), 1)[0] & cd::k0V) << "parked on the blocked domain, never attached back";
+  // Invariant 29: the core records PASID 1 on the SVA domain, the driver holds no attachment of it.
+  auto invariants = [&] {
+    std::vector<int> v;
+    for (const auto& x : check::check_state(b.s, true)) v.push_back(x.invariant);
+    return v;
+  };
+  EXPECT_EQ(invariants(), (std::vector<int>{29}));
   // The pasid_array still holds the SVA domain: the driver's unbind takes the PASID off it again,
   // and arm_smmu_invs_unref meets entries the park already dropped (its WARN_ON(true)).
   ASSERT_EQ(b.run(unbind()), 0);
   ASSERT_EQ(b.s.record.warnings.size(), 2u);
   EXPECT_EQ(b.s.record.warnings.back().function, kernel::KFn::arm_smmu_invs_unref);
+  EXPECT_TRUE(invariants().empty()) << "the unbind took the record away";
+}
+
+// 29 holds through a reset that attaches the PASID back: parked while the reset runs (skipped),
+// attached again after it.
+TEST(SmmuSva, APasidParkedForAResetAndAttachedBackKeepsInvariant29) {
+  Booted b = boot();
+  b.to_identity();
+  ASSERT_EQ(b.run(bind()), 0);
+  ASSERT_EQ(b.run({.kind = OpKind::Reset, .device = "acc"}), 0);
+  EXPECT_TRUE(b.s.record.warnings.empty());
+  EXPECT_TRUE(check::check_state(b.s, true).empty());
+  EXPECT_TRUE(smmuv3::cd_of(b.s, b.mid(), 1)[0] & cd::k0V);
 }
 
 // arm_smmu_sva_supported says no on an SMMU without coherent walks: domain_alloc_sva returns
