@@ -42,6 +42,8 @@ Entry read_entry(const memory::Memory& mem, uint64_t pa) {
 void for_each_valid_cd(const memory::Memory& mem, const Entry& ste_ent, const std::function<void(uint32_t, uint64_t)>& cd,
                        const std::function<void(uint32_t)>& leaf) {
   const unsigned cdmax = unsigned(field_get(ste::k0S1CdMax, ste_ent[0]));
+  // SubstreamIDs have 20 bits at most (IDR1.SSIDSIZE); an STE saying more is C_BAD_STE, no table.
+  if (cdmax > kMaxSsidBits) return;
   const uint64_t ssids = uint64_t{1} << cdmax;
   const uint64_t base = ste_ent[0] & ste::k0S1CtxPtrMask;
   const uint64_t fmt = field_get(ste::k0S1Fmt, ste_ent[0]);

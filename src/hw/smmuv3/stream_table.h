@@ -12,6 +12,7 @@
 namespace atslab::hw::smmuv3 {
 
 inline constexpr unsigned kCdSplit4k = 6, kCdSplit64k = 10;  // CDs per 2-level leaf: 2^split
+inline constexpr unsigned kMaxSsidBits = 20;                // the largest IDR1.SSIDSIZE
 
 // The address of STE `sid`, or nullopt when the SID is out of range or its L1
 // descriptor has no leaf (C_BAD_STREAMID).
