@@ -100,8 +100,7 @@ void master_invariants(const System& s, pci::DevId dev, uint16_t smmu, bool ats_
 // the table's end, or a table the STE no longer points at, leaves a PASID the core believes
 // attached whose tagged DMA the SMMU refuses (C_BAD_SUBSTREAMID / F_STREAM_DISABLED).
 // For either driver's master (the tree's used_ssids through the adapter): the CDs past CD 0 are
-// counted in the first page of the table, the model's whole table (smmuv3::kModelCdMax), which
-// holds every SSID a workload names; the tree's linear table is wider (1024 CDs).
+// counted as the SMMU walks the table, linear or through the L1 descriptors of a 2-level one.
 void pasid_reach_invariant(const System& s, pci::DevId dev, uint16_t smmu, const std::vector<uint32_t>& streams,
                            uint32_t used_ssids, uint32_t index, std::vector<Violation>& out) {
   if (used_ssids == 0) return;
@@ -113,11 +112,8 @@ void pasid_reach_invariant(const System& s, pci::DevId dev, uint16_t smmu, const
       continue;
     }
     const unsigned cdmax = static_cast<unsigned>(hw::smmuv3::field_get(hw::smmuv3::ste::k0S1CdMax, ste[0]));
-    const uint64_t table = ste[0] & hw::smmuv3::ste::k0S1CtxPtrMask;
     uint32_t reachable = 0;
-    // The model's table is linear and one page at most (smmuv3::kModelCdMax).
-    for (uint32_t ssid = 1; ssid < (1u << std::min<unsigned>(cdmax, smmuv3::kModelCdMax)); ++ssid)
-      if (hw::smmuv3::read_entry(s.hw.memory, table + uint64_t{ssid} * hw::smmuv3::kEntryBytes)[0] & hw::smmuv3::cd::k0V) ++reachable;
+    hw::smmuv3::for_each_valid_cd(s.hw.memory, ste, [&](uint32_t, uint64_t) { ++reachable; });
     if (reachable != used_ssids)
       out.push_back({27, who(), fmt::format("cd_table.used_ssids={} but StreamID {:#x}'s STE (S1CDMAX {}) reaches {} valid CD(s) past CD 0",
                                             used_ssids, sid, cdmax, reachable)});

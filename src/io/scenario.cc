@@ -205,7 +205,8 @@ void bounded_list(const Reader& r, const YAML::Node& m, const char* key, size_t 
 void read_smmus(const Reader& r, const YAML::Node& m, Scenario& sc) {
   if (m["smmus"]) {
     for (const auto& n : m["smmus"]) {
-      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits", "coherent"});
+      r.only(n, "machine.smmus[]", {"ats", "page_sizes", "endpoints_ignore_inv_when_disabled", "s1p", "s2p", "sid_bits", "coherent", "ssid_bits",
+                                       "cd2l"});
       SmmuSpec s;
       if (n["ats"]) s.ats = r.flag(n["ats"], "machine.smmus[].ats");
       if (n["page_sizes"]) s.pgsize_bitmap = page_sizes(r, n["page_sizes"], "machine.smmus[].page_sizes");
@@ -216,6 +217,9 @@ void read_smmus(const Reader& r, const YAML::Node& m, Scenario& sc) {
       if (n["coherent"]) s.coherent = r.flag(n["coherent"], "machine.smmus[].coherent");
       // The model allocates the whole stream table up front: 2^24 STEs at most (the field allows 32 bits).
       if (n["sid_bits"]) s.sid_bits = r.num<unsigned>(n["sid_bits"], "machine.smmus[].sid_bits", 24);
+      // IDR1.SSIDSIZE is 5 bits; the architecture's SubstreamIDs are at most 20 bits.
+      if (n["ssid_bits"]) s.ssid_bits = r.num<unsigned>(n["ssid_bits"], "machine.smmus[].ssid_bits", 20);
+      if (n["cd2l"]) s.cd2l = r.flag(n["cd2l"], "machine.smmus[].cd2l");
       sc.smmus.push_back(s);
     }
   }

@@ -25,6 +25,8 @@ struct SmmuSpec {
   bool s1p = true, s2p = true;  // IDR0.S1P / S2P: the stages it translates (neither: the driver refuses it)
   unsigned sid_bits = 16;       // IDR1.SIDSIZE: StreamIDs beyond 1 << sid_bits have no STE
   bool coherent = true;         // IDR0.COHACC: without it arm_smmu_sva_supported says no (no SVA)
+  unsigned ssid_bits = 20;      // IDR1.SSIDSIZE: the SubstreamID bits (the IOMMU core's max_pasids)
+  bool cd2l = false;            // IDR0.CD2L: 2-level CD tables (ARM_SMMU_FEAT_2_LVL_CDTAB)
 };
 
 struct RcSpec {

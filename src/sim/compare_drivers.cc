@@ -64,6 +64,18 @@ std::string command_text(const kernel::Event& e) {
   return fmt::format("smmu{} {} {:#x}", e.dev, op ? hs::op_name(*op) : "?", e.b);
 }
 
+// The valid CDs past CD 0 under a CD-table STE, walked as the SMMU walks them, and for a 2-level
+// table which L1 descriptors hold a leaf (" L1=0,1"): both drivers allocate leaves on demand, so
+// they must agree on which.
+std::string cd_table_text(const System& s, const hs::Entry& ste) {
+  std::string cds, leaves;
+  hs::for_each_valid_cd(
+      s.hw.memory, ste, [&](uint32_t ssid, uint64_t q0) { cds += fmt::format(" CD{} ASID={}", ssid, hs::field_get(hs::cd::k0Asid, q0)); },
+      [&](uint32_t l1) { leaves += fmt::format("{}{}", leaves.empty() ? "" : ",", l1); });
+  const bool two_level = hs::field_get(hs::ste::k0S1CdMax, ste[0]) != 0 && hs::field_get(hs::ste::k0S1Fmt, ste[0]) != hs::ste::kS1FmtLinear;
+  return two_level ? fmt::format(" L1={}{}", leaves.empty() ? "-" : leaves, cds) : cds;
+}
+
 // The STE of every live function behind an SMMUv3: valid, config and EATS. The tables' addresses
 // (S1ContextPtr, S2TTB) are where each driver's allocator put them, and are left out.
 std::vector<std::string> ste_view(const System& s) {
@@ -80,14 +92,11 @@ std::vector<std::string> ste_view(const System& s) {
     // (the page table's address is each allocator's own).
     const uint64_t cfg = hs::field_get(hs::ste::k0Cfg, e[0]);
     if (hs::field_get(hs::ste::k0V, e[0]) && (cfg == hs::ste::kCfgS1Trans || cfg == hs::ste::kCfgNested)) {
-      // The model's CD table is one page (smmuv3::kModelCdMax, docs/fidelity.md): a wider table
-      // is compared as far as that page reaches ("6+"), which is every SSID a workload names.
       const uint64_t cdmax = hs::field_get(hs::ste::k0S1CdMax, e[0]);
-      line += fmt::format(" S1CDMAX={} S1DSS={}", cdmax < smmuv3::kModelCdMax ? fmt::format("{}", cdmax)
-                                                                               : fmt::format("{}+", smmuv3::kModelCdMax),
+      line += fmt::format(" S1FMT={} S1CDMAX={} S1DSS={}", hs::field_get(hs::ste::k0S1Fmt, e[0]), cdmax,
                           hs::field_get(hs::ste::k1S1Dss, e[1]));
       // CD 0 as the SMMU reads it, less TTB0 (the page table's address is each allocator's own),
-      // then every other valid CD in the model's page: the PASIDs' (their ASIDs and V alone).
+      // then every other valid CD: the PASIDs' (their ASIDs and V alone).
       if (auto cda = hs::cd_address(s.hw.memory, e, 0)) {
         const hs::Entry cd = hs::read_entry(s.hw.memory, *cda);
         namespace c = hs::cd;
@@ -98,16 +107,9 @@ std::vector<std::string> ste_view(const System& s) {
                             hs::field_get(c::k0Aa64, cd[0]), hs::field_get(c::k0R, cd[0]), hs::field_get(c::k0A, cd[0]),
                             hs::field_get(c::k0Aset, cd[0]), cd[c::kMairQword]);
       }
-      const uint32_t cds = 1u << std::min<uint64_t>(cdmax, smmuv3::kModelCdMax);
-      for (uint32_t ssid = 1; ssid < cds; ++ssid) {
-        auto cda = hs::cd_address(s.hw.memory, e, ssid);
-        if (!cda) continue;
-        const hs::Entry cd = hs::read_entry(s.hw.memory, *cda);
-        if (hs::field_get(hs::cd::k0V, cd[0]))
-          line += fmt::format(" CD{} ASID={}", ssid, hs::field_get(hs::cd::k0Asid, cd[0]));
-      }
+      line += cd_table_text(s, e);
     }
-    out.push_back(std::move(line));
+        out.push_back(std::move(line));
   }
   return out;
 }

@@ -136,11 +136,15 @@ struct OpContext {
   uint64_t nested_runs = 0;  // nested operations that ran (an op whose point is never reached runs alone)
 };
 
-// The PASIDs a workload may name: the model's CD table holds 64 CDs (smmuv3::kModelCdMax), CD 0
-// being the RID's.
-inline constexpr uint32_t kMaxWorkloadPasid = 63;
-// Where a PASID's domain maps its 4 pages: IOVA OpContext::kIovaBase onwards, to these pages.
-inline constexpr uint64_t pasid_buffer(uint32_t pasid) { return 0x48000000ull + (uint64_t{pasid} << 16); }
+// The PASIDs a workload may name: any a 20-bit SubstreamID holds (IDR1.SSIDSIZE's largest), PASID
+// 0 being the RID's; whether the device and the SMMU take it is the kernel's to say.
+inline constexpr uint32_t kMaxWorkloadPasid = (1u << 20) - 1;
+// Where a PASID's domain maps its 4 pages: IOVA OpContext::kIovaBase onwards, to these pages,
+// 64 KiB apart. PASIDs from 4096 go above 4 GiB, clear of the tables and DMA regions that start
+// at 0x60000000 (the tree's DMA memory); the smaller ones keep the addresses they always had.
+inline constexpr uint64_t pasid_buffer(uint32_t pasid) {
+  return (pasid < 0x1000 ? 0x48000000ull : 0x100000000ull) + (uint64_t{pasid} << 16);
+}
 
 // The vSTE CFG names a nested HWPT's `cfg` takes: what a guest may write (abort, bypass,
 // s1_trans), two the host refuses (s2_trans, nested: -EIO), and "invalid" (V clear).

@@ -28,6 +28,8 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
     h.idr0 = (h.idr0 & ~(reg::kIdr0S1p | reg::kIdr0S2p)) | (sm.s1p ? reg::kIdr0S1p : 0) | (sm.s2p ? reg::kIdr0S2p : 0);
     if (!sm.coherent) h.idr0 &= ~reg::kIdr0Cohacc;
     h.idr1 = uint32_t((h.idr1 & ~reg::kIdr1SidSize) | hw::smmuv3::field_prep(reg::kIdr1SidSize, sm.sid_bits));
+    h.idr1 = uint32_t((h.idr1 & ~reg::kIdr1SsidSize) | hw::smmuv3::field_prep(reg::kIdr1SsidSize, sm.ssid_bits));
+    if (sm.cd2l) h.idr0 |= reg::kIdr0Cd2l;
     h.idr5 = (h.idr5 & ~(reg::kIdr5Gran4k | reg::kIdr5Gran16k | reg::kIdr5Gran64k)) |
              ((sm.pgsize_bitmap & (1ull << 12)) ? reg::kIdr5Gran4k : 0) | ((sm.pgsize_bitmap & (1ull << 14)) ? reg::kIdr5Gran16k : 0) |
              ((sm.pgsize_bitmap & (1ull << 16)) ? reg::kIdr5Gran64k : 0);

@@ -127,19 +127,21 @@ class Hasher {
       for (const auto& x : a) add(x);
     }
   }
-  void add(const smmuv3::PagePool& p) { add(p.base), add(p.limit), add(p.next), add(p.free); }
+  void add(const smmuv3::PagePool::Block& b) { add(b.pa), add(b.order); }
+  void add(const smmuv3::PagePool& p) { add(p.base), add(p.limit), add(p.next), add(p.free), add(p.free_blocks); }
   void add(const smmuv3::IoPgtable& p) { add(p.stage), add(p.root), add(p.next_table), add(p.owner), add(p.tables); }
   void add(const smmuv3::Inv& i) { pod(i.smmu, i.type, i.size_opcode, i.nsize_opcode, i.id, i.ssid, i.users); }
   void add(const smmuv3::Invs& i) { pod(i.max_invs, i.num_invs, i.num_trashes, i.has_ats), add(i.inv); }
   void add(const smmuv3::InvsSlot& i) { add(i.invs), pod(i.state, i.readers); }
   void add(const smmuv3::Smmu& m) {
-    add(m.feat_ats), add(m.feat_range_inv), add(m.feat_trans_s1), add(m.feat_trans_s2), add(m.feat_2lvl_strtab);
+    add(m.feat_ats), add(m.feat_range_inv), add(m.feat_trans_s1), add(m.feat_trans_s2), add(m.feat_2lvl_strtab), add(m.feat_2lvl_cdtab);
     add(m.ssid_bits), add(m.sid_bits), add(m.pgsize_bitmap), add(m.feat_sva);
   }
   void add(const smmuv3::Master& m) {
     pod(m.dev, m.smmu), add(m.streams), add(m.build_invs);
     pod(m.ats_enabled, m.ste_ats_enabled, m.ats_prepared, m.cd_table_in_ste, m.ats_always_on, m.ssid_bits, m.cdtab, m.used_ssids, m.spare_master_domain,
-        m.spare_invs, m.live);
+        m.spare_invs, m.live, m.s1fmt, m.s1cdmax, m.num_ents);
+    add(m.l2ptrs);
   }
   void add(const smmuv3::MasterDomain& m) { pod(m.master, m.domain, m.ssid, m.nested_ats_flush); }
   void add(const smmuv3::SmmuDomain& d) {

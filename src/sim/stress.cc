@@ -1,5 +1,7 @@
 #include "sim/stress.h"
 
+#include <algorithm>
+
 #include "sim/non_compliance.h"
 
 #include <chrono>
@@ -76,6 +78,9 @@ void steer_vm(Op& op, uint64_t& rng, const System& s, const OpContext& ctx, cons
 // The devices a workload draws from: fixed for the run, so built once rather than per draw.
 struct DrawNames {
   std::vector<std::string> names, pfs, slots;
+  // The PASIDs drawn: 1 to 3, and any larger one the scenario's workload names (a 2-level CD
+  // table's later leaves, pasid-cd2l.yaml); a scenario naming none above 3 draws as it always did.
+  std::vector<uint32_t> pasids{1, 2, 3};
 };
 
 DrawNames draw_names(const io::Scenario& sc, Workload w) {
@@ -90,6 +95,9 @@ DrawNames draw_names(const io::Scenario& sc, Workload w) {
   }
   // iova-stress addresses its VM's devices only: the others are not in its container.
   if (vm_workload(w)) n.names = vm_devices(sc);
+  for (const Op& op : sc.workload)
+    if (uses(op.kind, OpField::Pasid) && std::find(n.pasids.begin(), n.pasids.end(), op.pasid) == n.pasids.end())
+      n.pasids.push_back(op.pasid);
   return n;
 }
 
@@ -106,7 +114,7 @@ void add_ioas_areas(const System& s, std::vector<uint64_t>& iovas) {
 // applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
 // hot-plug slot, the rest to any function (VF names included).
 Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContext& ctx, Workload w) {
-  const auto& [names, pfs, slots] = dn;
+  const auto& [names, pfs, slots, pasids] = dn;
   const auto mix = op_mix(w);
   Op op;
   op.kind = mix[next(rng) % mix.size()];
@@ -117,7 +125,7 @@ Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContex
   op.container = !one_container(w) && next(rng) % 4 == 0 ? "c1" : "c0";
   // Drawn only for the cdev path's kinds: the other workloads' runs stay what they were for a seed.
   if (uses(op.kind, OpField::Hwpt)) op.hwpt = next(rng) % 2 ? "h1" : "h0";
-  if (uses(op.kind, OpField::Pasid)) op.pasid = 1 + next(rng) % 3;
+  if (uses(op.kind, OpField::Pasid)) op.pasid = pasids[next(rng) % pasids.size()];
   // Nesting's fields, drawn for the nested workload only (the iommufd workload's draws stay as they were).
   if (w == Workload::Nested) {
     if (op.kind == OpKind::IommufdHwptAlloc) op.nest_parent = next(rng) % 4 != 0;

@@ -108,15 +108,16 @@ TEST(OpJson, ACountIsBoundedByWhatTheOperationTakes) {
   EXPECT_NO_THROW(op_from_json(nlohmann::json::parse(R"({"op":"vfio_map_unmap","container":"c0","count":65538})"), "ops[0]"));
 }
 
-// A PASID names a CD of the model's one-page table, other than CD 0 (the RID's): 1 to 63.
-TEST(OpJson, APasidIsOneToSixtyThree) {
+// A PASID is any 20-bit SubstreamID but 0 (the RID's): 1 to 2^20 - 1, whatever table holds it.
+TEST(OpJson, APasidIsOneToTwoToTheTwentyMinusOne) {
   EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_attach","device":"pf","pasid":0})"), "ops[0]"), InputError);
-  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_attach","device":"pf","pasid":64})"), "ops[0]"), InputError);
+  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_attach","device":"pf","pasid":1048576})"), "ops[0]"), InputError);
   EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"pasid_dma","device":"pf","pasid":"1"})"), "ops[0]"), InputError);
-  const Op op = op_from_json(nlohmann::json::parse(R"({"op":"pasid_dma","device":"pf","pasid":63,"iova":4096,"write":true})"), "ops[0]");
+  const Op op = op_from_json(nlohmann::json::parse(R"({"op":"pasid_dma","device":"pf","pasid":70000,"iova":4096,"write":true})"), "ops[0]");
   EXPECT_EQ(op.kind, OpKind::PasidDma);
-  EXPECT_EQ(op.pasid, 63u);
+  EXPECT_EQ(op.pasid, 70000u);
   EXPECT_EQ(op.iova, 4096u);
+  EXPECT_EQ(op_from_json(nlohmann::json::parse(R"({"op":"pasid_attach","device":"pf","pasid":1048575})"), "ops[0]").pasid, 1048575u);
 }
 
 std::string temp_path(const std::string& name) {

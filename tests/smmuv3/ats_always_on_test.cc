@@ -83,7 +83,7 @@ TEST(AtsAlwaysOn, IdentityKeepsAtsOnThroughACdTableSteWithS1dssBypass) {
   EXPECT_EQ(field_get(ste::k0Cfg, e[0]), ste::kCfgS1Trans);
   // 20 PASID bits, clamped to CTXDESC_LINEAR_CDMAX: atslab's SMMU has no 2-level CD tables.
   EXPECT_EQ(b.s.kernel.smmuv3.masters[smmuv3::master_of(b.s, b.gpu)].ssid_bits, smmuv3::kLinearCdMax);
-  EXPECT_EQ(field_get(ste::k0S1CdMax, e[0]), smmuv3::kModelCdMax);
+  EXPECT_EQ(field_get(ste::k0S1CdMax, e[0]), smmuv3::kLinearCdMax) << "the kernel's linear table: 1024 CDs in 64 KiB";
   EXPECT_EQ(field_get(ste::k1S1Dss, e[1]), ste::kS1DssBypass);
   EXPECT_EQ(field_get(ste::k1Eats, e[1]), ste::kEatsTrans);
   EXPECT_TRUE(hw::pcie::ats_control(b.s.hw.pcie.fn(b.s.kernel.devs[b.gpu].fn).cfg).enabled);

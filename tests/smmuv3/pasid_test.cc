@@ -111,7 +111,8 @@ TEST(SmmuPasid, AttachOnAnIdentityRidTurnsTheBypassSteIntoACdTableSteAndEnablesA
   EXPECT_EQ(field_get(ste::k0Cfg, e[0]), ste::kCfgS1Trans);
   EXPECT_EQ(field_get(ste::k1S1Dss, e[1]), ste::kS1DssBypass);
   EXPECT_EQ(field_get(ste::k1Eats, e[1]), ste::kEatsTrans);
-  EXPECT_EQ(field_get(ste::k0S1CdMax, e[0]), smmuv3::kModelCdMax) << "ssid_bits 20, capped at the model's one page";
+  EXPECT_EQ(field_get(ste::k0S1CdMax, e[0]), smmuv3::kLinearCdMax) << "ssid_bits 20, clamped to CTXDESC_LINEAR_CDMAX without CD2L";
+  EXPECT_EQ(field_get(ste::k0S1Fmt, e[0]), ste::kS1FmtLinear);
   EXPECT_TRUE(b.pci_ats());
   EXPECT_TRUE(b.master().ats_enabled);
   EXPECT_EQ(b.master().used_ssids, 1u);

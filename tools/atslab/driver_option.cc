@@ -1,8 +1,13 @@
 // --driver model|source, shared by the commands that run the kernel.
 #include "command.h"
+
+#include <algorithm>
+#include <string>
+
 #include "io/input_error.h"
 #include "io/scenario.h"
 #include "sim/explore.h"
+#include "sim/op_kinds.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "kernel_src/tree_info.h"
 
@@ -40,6 +45,18 @@ void check_source_runs(const io::Scenario& sc, policy::Driver d) {
   if (sim::uses_iommufd_pasid(sc.workload) && kernel_src::smmuv3::built())
     throw InputError(sc.path + ": its workload attaches PASIDs through iommufd (VFIO_DEVICE_ATTACH_PASID, Linux 6.13 and "
                      "later), which only atslab's own SMMUv3 driver runs: run it without --driver source");
+  // Finding 26's second road: without IDR0.CD2L the tree's linear CD table holds 1024 CDs at most,
+  // and its arm_smmu_get_cd_ptr indexes past it for a larger PASID, writing outside its
+  // dma_alloc_coherent buffer, which is this process's heap (the model runs it; iommu_ops.cc
+  // refuses such an attach at the call too, for the PASIDs a stress run draws).
+  if (kernel_src::smmuv3::built() &&
+      std::any_of(sc.smmus.begin(), sc.smmus.end(), [](const io::SmmuSpec& m) { return !m.cd2l && m.ssid_bits > 10; }))
+    for (const sim::Op& op : sc.workload)
+      if (sim::uses(op.kind, sim::OpField::Pasid) && op.pasid >= 1024)
+        throw InputError(sc.path + ": its workload attaches PASID " + std::to_string(op.pasid) +
+                         ", past the 1024 CDs of the tree's linear CD table on an SMMU without CD2L (finding 26's "
+                         "second road): the tree would write outside its buffer, in this process: run it without "
+                         "--driver source");
   // Nesting is atslab's own SMMUv3 driver's: with the tree's driver built in, --driver source runs that one.
   if (sim::uses_nesting(sc.workload) && kernel_src::smmuv3::built())
     throw InputError(sc.path + ": its workload gives a guest a vSMMU (nested HWPTs), which only atslab's own SMMUv3 "

@@ -12,6 +12,7 @@ inline constexpr uint32_t kIdr0Cohacc = uint32_t(bit(4));  // coherent access to
 inline constexpr uint32_t kIdr0Ats = uint32_t(bit(10));
 inline constexpr uint32_t kIdr0Asid16 = uint32_t(bit(12));  // 16-bit ASIDs
 inline constexpr uint32_t kIdr0Pri = uint32_t(bit(16));
+inline constexpr uint32_t kIdr0Cd2l = uint32_t(bit(19));  // 2-level CD tables supported
 inline constexpr uint64_t kIdr0StLvl = genmask(28, 27);  // 1: 2-level stream table supported
 inline constexpr uint64_t kIdr0Ttf = genmask(3, 2);     // translation table formats: 2 AArch64
 inline constexpr uint64_t kIdr1Cmdqs = genmask(25, 21);  // log2 of the command queue's entries

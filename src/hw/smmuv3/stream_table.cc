@@ -1,5 +1,6 @@
 #include "hw/smmuv3/stream_table.h"
 
+#include "hw/smmuv3/cd_layout.h"
 #include "hw/smmuv3/regs.h"
 #include "hw/smmuv3/ste_layout.h"
 
@@ -36,6 +37,31 @@ Entry read_entry(const memory::Memory& mem, uint64_t pa) {
   Entry e{};
   mem.read_qwords(pa, e.data(), kEntryQwords);
   return e;
+}
+
+void for_each_valid_cd(const memory::Memory& mem, const Entry& ste_ent, const std::function<void(uint32_t, uint64_t)>& cd,
+                       const std::function<void(uint32_t)>& leaf) {
+  const unsigned cdmax = unsigned(field_get(ste::k0S1CdMax, ste_ent[0]));
+  // SubstreamIDs have 20 bits at most (IDR1.SSIDSIZE); an STE saying more is C_BAD_STE, no table.
+  if (cdmax > kMaxSsidBits) return;
+  const uint64_t ssids = uint64_t{1} << cdmax;
+  const uint64_t base = ste_ent[0] & ste::k0S1CtxPtrMask;
+  const uint64_t fmt = field_get(ste::k0S1Fmt, ste_ent[0]);
+  const bool two_level = cdmax != 0 && fmt != ste::kS1FmtLinear;
+  const uint64_t span = two_level ? uint64_t{1} << (fmt == ste::kS1Fmt4kL2 ? kCdSplit4k : kCdSplit64k) : ssids;
+  for (uint64_t first = 0; first < ssids; first += span) {
+    uint64_t table = base;
+    if (two_level) {
+      const uint64_t l1 = mem.read64(base + 8 * (first / span));
+      if (!(l1 & reg::kCdL1DescV)) continue;
+      if (leaf) leaf(uint32_t(first / span));
+      table = l1 & reg::kCdL1DescL2PtrMask;
+    }
+    for (uint64_t i = first ? 0 : 1; i < span && first + i < ssids; ++i) {
+      const uint64_t q0 = mem.read64(table + i * kEntryBytes);
+      if (q0 & cd::k0V) cd(uint32_t(first + i), q0);
+    }
+  }
 }
 
 }  // namespace atslab::hw::smmuv3

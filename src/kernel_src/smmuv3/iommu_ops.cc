@@ -1,7 +1,12 @@
 #include "kernel_src/smmuv3/iommu_ops.h"
 
+#include <algorithm>
+#include <fmt/format.h>
 #include <optional>
 #include <utility>
+
+#include "hw/smmuv3/regs.h"
+#include "io/input_error.h"
 
 #include "kernel_src/kernel_call.h"
 #include "kernel_src/smmuv3/attach_phases.h"
@@ -26,6 +31,7 @@ void atslab_arm_smmu_domain_free(iommu_domain* domain);
 int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
 int atslab_arm_smmu_set_dev_pasid(iommu_domain* domain, device* dev, uint32_t pasid, iommu_domain* old);
 int atslab_arm_smmu_remove_dev_pasid(device* dev, uint32_t pasid, iommu_domain* domain);
+int atslab_arm_smmu_master_ssid_bits(device* dev);
 iommu_domain* atslab_arm_smmu_domain_alloc_sva(device* dev, mm_struct* mm, int* err);
 int atslab_arm_smmu_dev_enable_sva(device* dev);
 int atslab_arm_smmu_dev_disable_sva(device* dev);
@@ -124,7 +130,28 @@ void smmuv3_domain_free(System& s, iommu_domain* domain) {
   driver_call(s, kernel::KFn::iommu_domain_free, [&] { atslab_arm_smmu_domain_free(domain); });
 }
 
+namespace {
+// The tree's arm_smmu_get_cd_ptr indexes a linear CD table without a bound (finding 26's second
+// road): a PASID past the dma_alloc_coherent buffer would have the tree write into this process's
+// heap, not the model's memory. Such a run is refused before the call. The table is linear
+// without IDR0.CD2L or with at most CTXDESC_L2_ENTRIES CDs; the buffer is the table's bytes
+// rounded up to a power of two of at least a page (SourceKernel::dma_alloc).
+void refuse_cd_past_linear_table(System& s, pci::DevId dev, uint32_t pasid) {
+  const int ssid_bits = atslab_arm_smmu_master_ssid_bits(source_device(s, dev));
+  const uint16_t smmu = s.hw.pcie.rc(s.kernel.devs.at(dev).rc).iommu_index;
+  if (ssid_bits < 0 || smmu >= s.hw.smmus.size()) return;
+  const bool cd2l = s.hw.smmus[smmu].idr0 & hw::smmuv3::reg::kIdr0Cd2l;
+  if (cd2l && ssid_bits > 10) return;  // 2-level: arm_smmu_alloc_cd_ptr allocates the leaf
+  const uint64_t buffer = std::max<uint64_t>(hw::memory::kPageSize, uint64_t{64} << ssid_bits);
+  if ((uint64_t{pasid} + 1) * 64 > buffer)
+    throw InputError(fmt::format("--driver source: PASID {} is past the tree's linear CD table of {} bytes (ssid_bits {}): "
+                                 "its arm_smmu_get_cd_ptr would write outside the buffer, in this process",
+                                 pasid, buffer, ssid_bits));
+}
+}  // namespace
+
 int smmuv3_set_dev_pasid(System& s, iommu_domain* domain, pci::DevId dev, uint32_t pasid, iommu_domain* old) {
+  refuse_cd_past_linear_table(s, dev, pasid);
   smmuv3::AttachScope phases(s, dev);
   const int ret = driver_call(s, kernel::KFn::iommu_attach_device_pasid, [&] {
     return atslab_arm_smmu_set_dev_pasid(domain, source_device(s, dev), pasid, old);

@@ -13,6 +13,7 @@
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "linux/smmuv3/attach_state.h"
+#include "linux/smmuv3/cd_table.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/smmuv3/smmuv3.h"
@@ -306,24 +307,11 @@ S2Config s2_config(const SmmuDomain& d) {
   return {.vmid = d.vmid, .tsz = 16, .sl = 2, .irgn = 1, .orgn = 1, .sh = 3, .tg = 0, .ps = 5, .vttbr = d.pgtbl.root};
 }
 
-// The master's CD table as an STE points at it (arm_smmu_alloc_cd_tables): S1CDMAX is the
-// master's ssid_bits (0 without PASID: CD 0 only, S1DSS ignored), at least 1 for an
-// ATS-always-on master (the dummy substream that makes S1DSS count). Linear, and capped at the
-// model's one page of 64 CDs (kModelCdMax): the kernel's linear table holds up to 1024 CDs and
-// a 2-level one more; no workload names a PASID beyond 63 (docs/fidelity.md).
+// The master's CD table as an STE points at it (arm_smmu_make_cdtable_ste): the table's address,
+// format and S1CDMAX as arm_smmu_alloc_cd_tables chose them (cd_table.cc).
 MasterView cd_table_view(const System& s, MasterId m) {
   const Master& master = s.kernel.smmuv3.masters.at(m);
-  uint8_t s1cdmax = master.ssid_bits;
-  if (master.ats_always_on) s1cdmax = std::max<uint8_t>(s1cdmax, 1);
-  return {.cdtab_dma = master.cdtab, .s1fmt = 0 /* linear */, .s1cdmax = std::min(s1cdmax, kModelCdMax)};
-}
-
-bool alloc_cd_table(System& s, MasterId m) {
-  if (mst(s, m).cdtab) return true;
-  const uint64_t cdtab = pool_alloc(s.hw.memory, s.kernel.smmuv3.pages, kOwnerCdTable + (m & 0xffff));
-  if (!cdtab) return false;
-  mst(s, m).cdtab = cdtab;
-  return true;
+  return {.cdtab_dma = master.cdtab, .s1fmt = master.s1fmt, .s1cdmax = master.s1cdmax};
 }
 
 namespace {
@@ -387,7 +375,7 @@ int attach_dev(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old
   const bool s1 = sdom(s, sd).stage == Stage::S1;
   // arm_smmu_alloc_cd_ptr for SSID 0: the CD table, allocated once per master, before prepare.
   // A stage-2 STE has no CD table, which the PASIDs in use need: -EBUSY.
-  if (s1 && !alloc_cd_table(s, m)) return -ENOMEM;
+  if (s1 && !alloc_cd_ptr(s, m, 0)) return -ENOMEM;
   if (!s1 && ssids_in_use(s, m)) return -EBUSY;
   // Sketch 13a: a used spare array is replaced here, where failing is allowed (a failure, which
   // the model does not inject, would only leave the master without one).

@@ -63,15 +63,11 @@ int attach_commit(System& s, AttachState& st, iommu::DomainId new_domain);
 // stage-2 RID; -ENOMEM without a CD table; prepare's errors; commit's under rollback.
 int set_pasid(System& s, MasterId m, iommu::DomainId d, uint32_t pasid, hw::smmuv3::Entry cd, iommu::DomainId old);
 
-// The master's CD table as an STE points at it (linear; S1CDMAX as the kernel sets it, capped at
-// the model's one page).
+// The master's CD table as an STE points at it (its address, S1FMT and S1CDMAX).
 MasterView cd_table_view(const System& s, MasterId m);
 // arm_smmu_make_s1_cd's inputs from the domain's io-pgtable.
 S1Config s1_config(const SmmuDomain& d);
 // arm_smmu_make_s2_domain_ste's inputs from the domain's io-pgtable.
 S2Config s2_config(const SmmuDomain& d);
-// arm_smmu_alloc_cd_ptr's allocation: the master's CD table on first use. False when the page
-// allocation fails (-ENOMEM to the caller).
-bool alloc_cd_table(System& s, MasterId m);
 
 }  // namespace atslab::smmuv3

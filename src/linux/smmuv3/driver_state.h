@@ -21,10 +21,10 @@ using MasterId = uint32_t;
 using SmmuDomainId = uint32_t;
 using InvsId = uint32_t;  // a slot of Driver::invs_pool
 inline constexpr uint32_t kNone = 0xffffffff;
-// The model's CD table is one page: log2 of the CDs it holds (4096 / 64).
-inline constexpr uint8_t kModelCdMax = 6;
 // CTXDESC_LINEAR_CDMAX: log2 of the CDs a linear table holds in the kernel (64 KiB / 64).
 inline constexpr uint8_t kLinearCdMax = 10;
+// CTXDESC_L2_ENTRIES: the CDs of one 2-level leaf (64 KiB, the STE's S1FMT 64K_L2).
+inline constexpr uint32_t kCtxdescL2Entries = 1024;
 
 struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_ats = true;          // IDR0.ATS (and CONFIG_PCI_ATS)
@@ -32,6 +32,7 @@ struct Smmu {  // arm_smmu_device: what the driver read from the IDRs at probe
   bool feat_trans_s1 = true;     // IDR0.S1P: paging domains are stage 1 when it is set
   bool feat_trans_s2 = true;     // IDR0.S2P
   bool feat_2lvl_strtab = true;  // IDR0.ST_LEVEL, and more SID bits than one leaf holds
+  bool feat_2lvl_cdtab = false;  // ARM_SMMU_FEAT_2_LVL_CDTAB: IDR0.CD2L
   uint8_t ssid_bits = 20;        // IDR1.SSIDSIZE: caps a master's ssid_bits
   uint8_t sid_bits = 16;         // IDR1.SIDSIZE: the stream table's size
   uint64_t pgsize_bitmap = 0x40201000;  // IDR5 granules: 4K | 2M | 1G
@@ -57,11 +58,15 @@ struct Master {  // arm_smmu_master
   // arm_smmu_enable_pasid: min(log2 of the PASIDs the function supports (its PF's for a VF),
   // the SMMU's IDR1.SSIDSIZE); 0 without PASID or when pci_enable_pasid failed.
   uint8_t ssid_bits = 0;
-  // cd_table.cdtab_dma: a linear CD table, allocated at the first stage-1 attach or PASID attach
-  // (arm_smmu_alloc_cd_ptr), freed at release. Simplification: one 4 KiB page of 64 CDs, so
-  // the STE's S1CDMAX is the kernel's (ssid_bits) capped at 6 (kModelCdMax), and the kernel's
-  // 2-level table for more than 1024 CDs is not built (docs/fidelity.md).
+  // cd_table (arm_smmu_ctx_desc_cfg), allocated at the first stage-1 attach or PASID attach
+  // (arm_smmu_alloc_cd_ptr) or at probe for ATS always on, freed at release (cd_table.cc).
+  // cdtab: cdtab_dma, the linear table or the L1 table; 0 while none is allocated.
   uint64_t cdtab = 0;
+  uint8_t s1fmt = 0;     // STRTAB_STE_0_S1FMT_LINEAR (0) or _64K_L2 (2)
+  uint8_t s1cdmax = 0;   // log2 of the CDs the table covers, as the STE says
+  uint32_t num_ents = 0;  // linear.num_ents, or l2.num_l1_ents for a 2-level table
+  // l2.l2ptrs: each L1 slot's leaf (its DMA address here, a CPU pointer in the kernel), 0: none.
+  std::vector<uint64_t> l2ptrs;
   // cd_table.used_ssids: CDs other than CD 0 that are valid (arm_smmu_write_cd_entry counts
   // them); arm_smmu_ssids_in_use is used_ssids != 0.
   uint32_t used_ssids = 0;

@@ -11,6 +11,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/printk.h"
 #include "linux/smmuv3/atc_inv.h"
+#include "linux/smmuv3/cd_table.h"
 #include "linux/smmuv3/cmdq.h"
 #include "linux/smmuv3/entry_writers.h"
 #include "linux/smmuv3/hw_probe.h"
@@ -150,14 +151,12 @@ void install_ste_for_dev(System& s, MasterId m, const Ste& target) {
   }
 }
 
-namespace {
-uint64_t cd_address(const Master& m, uint32_t ssid) { return m.cdtab + uint64_t{ssid} * hs::kEntryBytes; }
-}  // namespace
-
 void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hs::Entry& target) {
   Frame f(s, KFn::arm_smmu_write_cd_entry);
+  // The caller's cdptr (arm_smmu_alloc_cd_ptr or arm_smmu_get_cd_ptr): none, nothing to write.
+  const auto cdptr = get_cd_ptr(s, m, ssid);
+  if (!cdptr) return;
   const Master& master = s.kernel.smmuv3.masters.at(m);
-  if (!master.cdtab) return;
   // cd_table.used_ssids counts the valid CDs other than CD 0 (what arm_smmu_ssids_in_use reads).
   if (ssid != 0) {
     const bool cur_valid = cd_of(s, m, ssid)[0] & hs::cd::k0V, target_valid = target[0] & hs::cd::k0V;
@@ -167,19 +166,20 @@ void write_cd_entry(System& s, MasterId m, uint32_t ssid, const hs::Entry& targe
     }
   }
   kernel::dma_wmb(s, master.smmu);  // arm_smmu_write_entry's, as for an STE
-  CdWriter w(s.hw, master.smmu, master.streams, ssid, cd_address(master, ssid));
+  CdWriter w(s.hw, master.smmu, master.streams, ssid, *cdptr);
   write_entry(w, target);
 }
 
 void clear_cd(System& s, MasterId m, uint32_t ssid) {
   Frame f(s, KFn::arm_smmu_clear_cd);
   if (!s.kernel.smmuv3.masters.at(m).cdtab) return;
+  if (kernel::warn_on(s, !get_cd_ptr(s, m, ssid), "!cdptr")) return;
   write_cd_entry(s, m, ssid, hs::Entry{});
 }
 
 hs::Entry cd_of(const System& s, MasterId m, uint32_t ssid) {
-  const Master& master = s.kernel.smmuv3.masters.at(m);
-  return master.cdtab ? hs::read_entry(s.hw.memory, cd_address(master, ssid)) : hs::Entry{};
+  const auto cdptr = get_cd_ptr(s, m, ssid);
+  return cdptr ? hs::read_entry(s.hw.memory, *cdptr) : hs::Entry{};
 }
 
 Ste ste_of(const System& s, uint16_t smmu, uint32_t sid) {

@@ -12,6 +12,7 @@ SmmuHwInfo device_hw_probe(const hw::smmuv3::Smmu& s) {
   h.feat_trans_s1 = s.idr0 & reg::kIdr0S1p;
   h.feat_trans_s2 = s.idr0 & reg::kIdr0S2p;
   h.feat_2lvl_strtab = field_get(reg::kIdr0StLvl, s.idr0) == 1;
+  h.feat_2lvl_cdtab = s.idr0 & reg::kIdr0Cd2l;
   h.feat_range_inv = s.idr3 & reg::kIdr3Ril;
   h.feat_coherency = s.idr0 & reg::kIdr0Cohacc;
   h.asid_bits = (s.idr0 & reg::kIdr0Asid16) ? 16 : 8;

@@ -13,6 +13,7 @@ struct SmmuHwInfo {
   bool feat_trans_s1 = false;   // ARM_SMMU_FEAT_TRANS_S1
   bool feat_trans_s2 = false;   // ARM_SMMU_FEAT_TRANS_S2
   bool feat_2lvl_strtab = false;
+  bool feat_2lvl_cdtab = false;  // ARM_SMMU_FEAT_2_LVL_CDTAB (IDR0.CD2L)
   bool feat_range_inv = false;  // ARM_SMMU_FEAT_RANGE_INV (IDR3.RIL)
   bool feat_coherency = false;  // ARM_SMMU_FEAT_COHERENCY (IDR0.COHACC)
   unsigned asid_bits = 8;       // 16 with IDR0.ASID16

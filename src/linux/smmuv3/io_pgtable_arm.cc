@@ -127,6 +127,37 @@ void pool_free(hw::memory::Memory& mem, PagePool& pool, uint64_t pa) {
   pool.free.push_back(pa);
 }
 
+uint64_t pool_alloc_pages(hw::memory::Memory& mem, PagePool& pool, hw::memory::Owner owner, unsigned order) {
+  if (order == 0) return pool_alloc(mem, pool, owner);
+  uint64_t pa = 0;
+  for (size_t i = pool.free_blocks.size(); i-- > 0;)
+    if (pool.free_blocks[i].order == order) {
+      pa = pool.free_blocks[i].pa;
+      pool.free_blocks.erase(pool.free_blocks.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  if (!pa) {
+    const uint64_t size = kPage << order;
+    uint64_t next = pool.next ? pool.next : pool.base;
+    const uint64_t aligned = (next + size - 1) & ~(size - 1);
+    if (aligned + size > pool.limit) return 0;
+    for (; next < aligned; next += kPage) pool.free.push_back(next);
+    pa = aligned;
+    pool.next = aligned + size;
+  }
+  for (uint64_t off = 0; off < (kPage << order); off += kPage) {
+    mem.alloc_page(pa + off, owner);
+    mem.zero_page(pa + off);  // dma_alloc_coherent's memory comes zeroed
+  }
+  return pa;
+}
+
+void pool_free_pages(hw::memory::Memory& mem, PagePool& pool, uint64_t pa, unsigned order) {
+  if (order == 0) return pool_free(mem, pool, pa);
+  for (uint64_t off = 0; off < (kPage << order); off += kPage) mem.free_page(pa + off);
+  pool.free_blocks.push_back({.pa = pa, .order = static_cast<uint8_t>(order)});
+}
+
 IoPgtable alloc_io_pgtable(hw::memory::Memory& mem, pg::Stage stage, uint64_t pool, hw::memory::Owner owner) {
   IoPgtable pt;
   pt.stage = stage;

@@ -16,16 +16,29 @@ namespace atslab::smmuv3 {
 // The pages the driver hands to the SMMU to walk (io-pgtable tables, CD
 // tables): a region of modelled memory set aside for them. A page comes back
 // zeroed (get_zeroed_page); freed pages are reused, the last freed first.
-// Simplification: one contiguous region, no NUMA, no higher-order pages.
+// Simplification: one contiguous region, no NUMA. A higher-order block (a CD table of more
+// than one page, as dma_alloc_coherent hands out: 2^order pages aligned to their size) is cut
+// from the never-used end and goes back to a list of its own order, so single pages and blocks
+// never split or merge (no buddy allocator).
 struct PagePool {
+  struct Block {
+    uint64_t pa = 0;
+    uint8_t order = 0;
+    bool operator==(const Block&) const = default;
+  };
   uint64_t base = 0, limit = 0;  // [base, limit)
   uint64_t next = 0;             // first page never handed out (0: base)
   std::vector<uint64_t> free;
+  std::vector<Block> free_blocks;  // freed blocks of order 1 and above, the last freed first
   bool operator==(const PagePool&) const = default;
 };
 // A zeroed page owned by `owner`, or 0 when the pool is exhausted.
 uint64_t pool_alloc(hw::memory::Memory& mem, PagePool& pool, hw::memory::Owner owner);
 void pool_free(hw::memory::Memory& mem, PagePool& pool, uint64_t pa);
+// 2^order zeroed pages, contiguous and aligned to their size, owned by `owner`; 0 when the pool
+// is exhausted. Order 0 is pool_alloc. The pages skipped to align the block join `free`.
+uint64_t pool_alloc_pages(hw::memory::Memory& mem, PagePool& pool, hw::memory::Owner owner, unsigned order);
+void pool_free_pages(hw::memory::Memory& mem, PagePool& pool, uint64_t pa, unsigned order);
 
 struct IoPgtable {
   hw::smmuv3::pgtable::Stage stage = hw::smmuv3::pgtable::Stage::S1;

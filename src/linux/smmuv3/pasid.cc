@@ -11,6 +11,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/kernel/printk.h"
 #include "linux/smmuv3/attach_state.h"
+#include "linux/smmuv3/cd_table.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "linux/system.h"
@@ -54,10 +55,11 @@ int set_pasid(System& s, MasterId m, iommu::DomainId d, uint32_t pasid, hw::smmu
   // or blocked one that update_ste turns into a CD-table STE. A stage-2 RID domain: -EINVAL.
   const iommu::DomainType t = iommu::domain(s, sid_domain).type;
   if (!mst(s, m).cd_table_in_ste && t != iommu::DomainType::Identity && t != iommu::DomainType::Blocked) return -EINVAL;
-  // arm_smmu_alloc_cd_ptr(master, pasid). The core checked the PASID against dev->iommu->max_pasids
-  // only; a master whose pci_enable_pasid failed has ssid_bits 0 and a one-CD table, which the
-  // kernel indexes past its end. The model's table is a page, and workloads stop at PASID 63.
-  if (!alloc_cd_table(s, m)) return -ENOMEM;
+  // arm_smmu_alloc_cd_ptr(master, pasid): the table, and a 2-level table's leaf for the PASID.
+  // The core checked the PASID against dev->iommu->max_pasids only; a master whose
+  // pci_enable_pasid failed has ssid_bits 0 and a one-CD table, which the kernel indexes past
+  // its end (write_cd_entry reports it).
+  if (!alloc_cd_ptr(s, m, pasid)) return -ENOMEM;
   AttachState st;
   st.master = m;
   st.ssid = pasid;

@@ -9,6 +9,7 @@
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
+#include "linux/smmuv3/cd_table.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/io_pgtable_arm.h"
 #include "linux/smmuv3/hw_probe.h"
@@ -37,6 +38,7 @@ int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   features.feat_trans_s1 = info.feat_trans_s1;
   features.feat_trans_s2 = info.feat_trans_s2;
   features.feat_2lvl_strtab = info.feat_2lvl_strtab;
+  features.feat_2lvl_cdtab = info.feat_2lvl_cdtab;
   features.ssid_bits = uint8_t(info.ssid_bits);
   features.sid_bits = uint8_t(info.sid_bits);
   features.pgsize_bitmap = info.pgsize_bitmap;
@@ -87,16 +89,6 @@ bool sid_in_range(const Smmu& smmu, uint32_t sid) {
 
 unsigned stu_of(const System& s, const Master& m) {
   return static_cast<unsigned>(std::countr_zero(s.kernel.smmuv3.smmus.at(m.smmu).pgsize_bitmap));
-}
-
-// arm_smmu_alloc_cd_tables at probe, for an ATS-always-on master: a linear table of
-// 1 << S1CDMAX CDs, S1CDMAX at least 1 (a dummy substream no CD uses), so that S1DSS counts.
-int alloc_cd_tables(System& s, MasterId m) {
-  Frame f(s, KFn::arm_smmu_alloc_cd_tables);
-  uint64_t cdtab = pool_alloc(s.hw.memory, s.kernel.smmuv3.pages, kOwnerCdTable + (m & 0xffff));
-  if (!cdtab) return -ENOMEM;
-  s.kernel.smmuv3.masters[m].cdtab = cdtab;
-  return 0;
 }
 
 // The end of arm_smmu_probe_device: preparing ATS, as each design does it.
@@ -211,10 +203,10 @@ int probe_device(System& s, pci::DevId dev) {
 
   // PASID must be enabled before ATS (invariant 7): arm_smmu_enable_pasid, failures ignored.
   enable_pasid(s, id);
-  // Without 2-level CD tables (IDR0.CD2L: atslab's SMMU has none) one linear table of at most
-  // CTXDESC_LINEAR_CDMAX (64 KiB of CDs: 10 bits). compare-drivers found it missing (6.12.118's
-  // probe has it); the model's STE caps S1CDMAX at its one page besides (kModelCdMax).
-  drv.masters[id].ssid_bits = std::min(drv.masters[id].ssid_bits, kLinearCdMax);
+  // Without 2-level CD tables (IDR0.CD2L, off unless a scenario sets it) one linear table of at
+  // most CTXDESC_LINEAR_CDMAX (64 KiB of CDs: 10 bits). compare-drivers found it missing
+  // (6.12.118's probe has it). The IOMMU core's max_pasids (1 << SSIDSIZE) is not clamped.
+  if (!drv.smmus[smmu].feat_2lvl_cdtab) drv.masters[id].ssid_bits = std::min(drv.masters[id].ssid_bits, kLinearCdMax);
 
   int ret = master_prepare_ats(s, id);
   if (ret) {
@@ -243,10 +235,7 @@ void release_device(System& s, pci::DevId dev) {
   s.kernel.smmuv3.masters[m].ssid_bits = 0;  // arm_smmu_disable_pasid
   s.kernel.smmuv3.masters[m].used_ssids = 0;  // the CD table goes with the master
   // arm_smmu_free_cd_tables: the release domain already made the STE stop using it.
-  if (uint64_t cdtab = s.kernel.smmuv3.masters[m].cdtab) {
-    pool_free(s.hw.memory, s.kernel.smmuv3.pages, cdtab);
-    s.kernel.smmuv3.masters[m].cdtab = 0;
-  }
+  free_cd_tables(s, m);
   s.kernel.smmuv3.masters[m].live = false;
   s.kernel.smmuv3.master_of[dev] = kNone;
 }
