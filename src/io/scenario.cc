@@ -386,7 +386,7 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     r.fail(m, "machine.devices", "expected a list of at least one device");
   for (const auto& n : m["devices"]) {
     r.only(n, "machine.devices[]", {"name", "port", "rc", "devfn", "hotplug", "lspci", "vendor", "device", "revision", "class",
-                                   "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "driver", "acs"});
+                                   "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "driver", "acs", "flr", "pm"});
     DeviceSpec d;
     if (!n["name"]) r.fail(n, "machine.devices[].name", "every device needs a name");
     d.name = r.name(n["name"], "machine.devices[].name");
@@ -408,7 +408,8 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     if (n["acs"]) d.acs = r.flag(n["acs"], "machine.devices[].acs");
     if (n["lspci"]) {
       // The dump is the device's config space: a field describing one would be ignored.
-      for (const char* k : {"vendor", "device", "revision", "class", "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid", "acs"})
+      for (const char* k : {"vendor", "device", "revision", "class", "subsystem_vendor", "subsystem_device", "ats", "sriov", "pri", "pasid",
+                            "acs", "flr", "pm"})
         if (n[k])
           r.fail(n[k], std::string("machine.devices[].") + k,
                  "the lspci dump gives the device's config space: drop this field or the lspci key");
@@ -456,6 +457,20 @@ void read_machine(const Reader& r, const YAML::Node& m, Scenario& sc) {
     }
     if (n["pri"]) d.pri = r.flag(n["pri"], "machine.devices[].pri");
     if (n["pasid"]) d.pasid = r.flag(n["pasid"], "machine.devices[].pasid");
+    if (n["flr"]) d.flr = r.flag(n["flr"], "machine.devices[].flr");
+    if (n["pm"]) {
+      // A PCI Power Management capability: `pm: true`, or `pm: {no_soft_reset: false}` for one
+      // whose D3hot -> D0 transition resets the function (pci_pm_reset's method).
+      const auto& v = n["pm"];
+      hw::pcie::PmCapSpec spec;
+      if (v.IsScalar()) {
+        if (r.flag(v, "machine.devices[].pm")) d.pm = spec;
+      } else {
+        r.only(v, "machine.devices[].pm", {"no_soft_reset"});
+        if (v["no_soft_reset"]) spec.no_soft_reset = r.flag(v["no_soft_reset"], "machine.devices[].pm.no_soft_reset");
+        d.pm = spec;
+      }
+    }
     if (n["driver"]) {
       d.driver = r.str(n["driver"], "machine.devices[].driver");
       if (d.driver != "native" && d.driver != "vfio-pci") r.fail(n["driver"], "machine.devices[].driver", "expected native or vfio-pci");

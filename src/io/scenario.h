@@ -66,6 +66,8 @@ struct DeviceSpec {
   std::optional<hw::pcie::AtsCapSpec> ats;
   std::optional<hw::pcie::SriovCapSpec> sriov;
   bool pri = false, pasid = false;
+  bool flr = true;  // Function Level Reset in Device Capabilities (`flr: false`: none)
+  std::optional<hw::pcie::PmCapSpec> pm;  // a PCI Power Management capability
   std::string driver;  // bound at boot: "", native or vfio-pci
   // A function sharing its slot with others (the same port and device number) is a function of a
   // multi-function device: its header says so and, unless `acs: false`, it has an ACS capability

@@ -131,7 +131,9 @@ Topology build_topology(const Scenario& sc, std::map<std::string, FnId>& names) 
         throw InputError(fmt::format("{}: machine.devices: {}: below a PCIe-to-PCI bridge a device is conventional PCI, "
                                      "which has no ATS, SR-IOV, PRI or PASID", sc.path, d.name));
       ConfigBuilder b(header);
-      if (!conventional) b.add_pcie(d.port.empty() ? exp::Type::RcEndpoint : exp::Type::Endpoint, true);
+      // The PM capability first in the list, where real functions usually have it.
+      if (d.pm) b.add_pm(*d.pm);
+      if (!conventional) b.add_pcie(d.port.empty() ? exp::Type::RcEndpoint : exp::Type::Endpoint, true, d.flr);
       if (multifunction && d.acs && !conventional) b.add_acs({});
       if (d.ats) b.add_ats(*d.ats);
       if (d.sriov) b.add_sriov(*d.sriov);

@@ -23,6 +23,8 @@ struct Kernel {
   // lookups by address (pci_get_domain_bus_and_slot, a PF's VFs, a bridge's children) walk the
   // devices present rather than every pci_dev a long run ever allocated.
   std::vector<pci::DevId> present_devs;
+  // pci_bridge_secondary_bus_reset's pci_warn_once has printed (once per boot, for every bridge).
+  bool warned_unlocked_sbr = false;
   iommu::IommuCore iommu;
   smmuv3::Driver smmuv3;
   vtd::Driver vtd;

@@ -138,7 +138,7 @@ Writes writes(const System& a, const OpContext& ca, const System& b, const OpCon
 
   // The kernel's per-object tables.
   if (!(ka.pci_switches == kb.pci_switches) || ka.present_devs != kb.present_devs || !(ka.ctx == kb.ctx) ||
-      !(ka.preempted == kb.preempted))
+      !(ka.preempted == kb.preempted) || ka.warned_unlocked_sbr != kb.warned_unlocked_sbr)
     w.global = true;
   diff(ka.devs, kb.devs, w, kPciDevs, [&](size_t i, auto&, auto&) { add(Obj::Dev, static_cast<uint32_t>(i)); });
   const auto &ia = ka.iommu, &ib = kb.iommu;

@@ -38,7 +38,7 @@ enum class OpKind : uint8_t {
   DeviceDma,        // `device` issues a DMA at `iova` (a write if `write`) through its IOMMU
   AtsTranslate,     // `device` sends a bare ATS Translation Request for `iova` (ATS on only)
   GroupSetType,     // echo `type` (identity, DMA or auto) > the device's iommu_group/type
-  Reset,            // echo 1 > `device`/reset: pci_reset_function (FLR, state saved and restored)
+  Reset,            // echo 1 > `device`/reset: pci_reset_function (its first reset method, state saved and restored)
   VfioReset,        // VFIO_DEVICE_RESET on `device`'s fd: pci_try_reset_function
   VfioOpenDevice,   // VFIO_GROUP_GET_DEVICE_FD for `device` on its group's fd: the first open resets it
   VfioCloseDevice,  // close() of one of `device`'s group-path fds: the last close resets it, then unuses the container

@@ -98,6 +98,7 @@ class Hasher {
     add(d.sriov);
     pod(d.pri_cap, d.pri_enabled, d.pri_reqs_alloc, d.pasid_required, d.pasid_cap, d.pasid_enabled, d.pasid_features,
         d.pasid_no_tlp, d.eetlp_prefix, d.acs_cap, d.quirks_applied, d.quirk_deferred, d.driver, d.driver_bound);
+    pod(d.pm_cap, d.current_state, d.dev_flags), add(d.reset_methods);
   }
   void add(const iommu::DeviceIommu& d) {
     pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct, d.reset_depth, d.blocked,
@@ -304,6 +305,7 @@ uint64_t state_hash_rest(const System& s) {
   h.add(s.hw.pcie.finalized());
   h.add(s.kernel.pci_switches);
   h.add(s.kernel.devs);
+  h.add(s.kernel.warned_unlocked_sbr);
   h.add(s.kernel.iommu.registered);
   h.add(s.kernel.iommu.register_failed);
   h.add(s.kernel.iommu.devs);

@@ -9,6 +9,7 @@
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
 #include "linux/pci/reset.h"
+#include "linux/pci/reset_methods.h"
 #include "machine_fixture.h"
 
 namespace atslab::test {
@@ -123,10 +124,15 @@ TEST(PciReset, AVfsResetRestoresEnableOnlyAndLeavesThePfAlone) {
 
 TEST(PciReset, WithoutFlrThereIsNoResetMethodAndNothingIsWritten) {
   // pci_reset_supported is false (no method in reset_methods[]): -ENOTTY before any lock or write.
+  // A PF without FLR alone below its root port would still have "bus" (pci_parent_bus_reset):
+  // with a VF on its bus it has none, as `echo default > reset_method` probes it again
+  // (reset_method_store -> pci_init_reset_methods; tests/pci/reset_methods_test.cc).
   Machine m;
   const uint16_t devcap = m.s.kernel.devs[m.pf()].pcie_cap + exp::kDevCap;
   auto& cfg = m.s.hw.pcie.fn(m.pf_fn).cfg;
   cfg.poke32(devcap, cfg.read32(devcap) & ~exp::kDevCapFlr);
+  m.enable_vfs(1);
+  pci::init_reset_methods(m.s, m.pf());
   const size_t writes = m.config_writes();
   EXPECT_FALSE(pci::reset_supported(m.s, m.pf()));
   EXPECT_EQ(pci::reset_function(m.s, m.pf()), -ENOTTY);

@@ -33,13 +33,20 @@ uint16_t ConfigBuilder::add_std(uint8_t id, uint16_t size) {
   return at;
 }
 
-uint16_t ConfigBuilder::add_pcie(exp::Type type, bool ee_tlp_prefix) {
+uint16_t ConfigBuilder::add_pcie(exp::Type type, bool ee_tlp_prefix, bool flr) {
   uint16_t at = add_std(cap::kExp, exp::kSizeofV2);
   cfg_.poke16(at + exp::kFlags, static_cast<uint16_t>(0x2 | (static_cast<unsigned>(type) << 4)));
   if (ee_tlp_prefix) cfg_.poke32(at + exp::kDevCap2, exp::kDevCap2EeTlpPrefix);
   // Endpoints built by atslab advertise FLR, as SR-IOV requires of every VF and as most
   // ATS-capable PFs do; an imported dump keeps its own DevCap.
-  if (type == exp::Type::Endpoint || type == exp::Type::RcEndpoint) cfg_.poke32(at + exp::kDevCap, exp::kDevCapFlr);
+  if (flr && (type == exp::Type::Endpoint || type == exp::Type::RcEndpoint)) cfg_.poke32(at + exp::kDevCap, exp::kDevCapFlr);
+  return at;
+}
+
+uint16_t ConfigBuilder::add_pm(const PmCapSpec& s) {
+  uint16_t at = add_std(cap::kPm, pm::kSizeof);
+  cfg_.poke16(at + pm::kPmc, 3);  // version 3 (PCI PM 1.2), no D1/D2, no PME
+  cfg_.poke16(at + pm::kCtrl, s.no_soft_reset ? pm::kCtrlNoSoftReset : 0);  // D0
   return at;
 }
 
@@ -113,7 +120,9 @@ void apply_write_semantics(ConfigSpace& cfg, bool is_vf) {
     cfg.define(hdr::kPrimaryBus, 1, 0xff);
     cfg.define(hdr::kSecondaryBus, 1, 0xff);
     cfg.define(hdr::kSubordinateBus, 1, 0xff);
+    cfg.define(hdr::kBridgeControl, 2, hdr::kBridgeCtlBusReset);
   }
+  if (uint16_t p = find_std_cap(cfg, cap::kPm)) cfg.define(p + pm::kCtrl, 2, pm::kCtrlStateMask);
   if (uint16_t e = find_std_cap(cfg, cap::kExp)) {
     cfg.define(e + exp::kDevCtl, 2, 0xffff);
     cfg.define(e + exp::kDevCtl2, 2, 0xffff);

@@ -40,6 +40,12 @@ struct AcsCapSpec {
   uint16_t control = 0;
 };
 
+// A PCI Power Management capability (version 3). NoSoftRst set: D3hot -> D0 keeps the function's
+// state (no reset); clear: the transition resets the function (pci_pm_reset relies on it).
+struct PmCapSpec {
+  bool no_soft_reset = true;
+};
+
 struct HeaderSpec {
   uint16_t vendor = 0;
   uint16_t device = 0;
@@ -57,7 +63,9 @@ class ConfigBuilder {
   explicit ConfigBuilder(const HeaderSpec& h);
 
   // Standard list, chained in call order starting at 0x40.
-  uint16_t add_pcie(exp::Type type, bool ee_tlp_prefix = false);
+  // `flr`: the endpoint advertises Function Level Reset in Device Capabilities (atslab's default).
+  uint16_t add_pcie(exp::Type type, bool ee_tlp_prefix = false, bool flr = true);
+  uint16_t add_pm(const PmCapSpec& s);
   uint16_t add_std(uint8_t id, uint16_t size);
   // Extended list, chained in call order starting at 0x100.
   uint16_t add_ext(uint16_t id, uint8_t version, uint16_t size);
@@ -77,8 +85,8 @@ class ConfigBuilder {
 };
 
 // Declares the write semantics of every register the model knows in `cfg`
-// (command/status, bridge bus numbers, PCIe DevCtl, ATS, SR-IOV, PRI, PASID,
-// ACS). Everything else stays read-only. A VF's ATS STU field is not
+// (command/status, bridge bus numbers and Bridge Control, PCIe DevCtl, PM
+// PowerState, ATS, SR-IOV, PRI, PASID, ACS). Everything else stays read-only. A VF's ATS STU field is not
 // writable: VFs use their PF's STU (section 1.1).
 void apply_write_semantics(ConfigSpace& cfg, bool is_vf);
 

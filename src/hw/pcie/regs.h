@@ -10,6 +10,8 @@ inline constexpr uint16_t kVendorId = 0x00, kDeviceId = 0x02, kCommand = 0x04, k
 inline constexpr uint16_t kRevision = 0x08, kClassProg = 0x09, kHeaderType = 0x0e;
 inline constexpr uint16_t kSubsystemVendor = 0x2c, kSubsystemId = 0x2e, kCapabilityList = 0x34;
 inline constexpr uint16_t kPrimaryBus = 0x18, kSecondaryBus = 0x19, kSubordinateBus = 0x1a;
+inline constexpr uint16_t kBridgeControl = 0x3e;          // PCI_BRIDGE_CONTROL (type 1 header)
+inline constexpr uint16_t kBridgeCtlBusReset = 0x0040;    // PCI_BRIDGE_CTL_BUS_RESET: Secondary Bus Reset
 inline constexpr uint16_t kStatusCapList = 0x0010;
 inline constexpr uint16_t kCommandIntxDisable = 0x0400;  // PCI_COMMAND_INTX_DISABLE
 inline constexpr uint8_t kTypeNormal = 0, kTypeBridge = 1, kTypeCardbus = 2, kMultifunction = 0x80;
@@ -44,6 +46,14 @@ enum class Type : uint8_t {
   PcieBridge = 0x7, PciBridge = 0x8, RcEndpoint = 0x9, RcEventCollector = 0xa,
 };
 }  // namespace exp
+
+namespace pm {  // offsets relative to the PCI Power Management capability (PCI_PM_*)
+inline constexpr uint16_t kPmc = 0x02, kCtrl = 0x04, kSizeof = 8;
+inline constexpr uint16_t kCapVerMask = 0x0007;     // PCI_PM_CAP_VER_MASK
+inline constexpr uint16_t kCtrlStateMask = 0x0003;  // PCI_PM_CTRL_STATE_MASK: PowerState
+inline constexpr uint16_t kCtrlNoSoftReset = 0x0008;  // PCI_PM_CTRL_NO_SOFT_RESET: D3hot->D0 keeps the state
+inline constexpr uint16_t kD0 = 0, kD3hot = 3;       // PowerState values
+}  // namespace pm
 
 namespace ats {  // offsets relative to the ATS capability
 inline constexpr uint16_t kCap = 0x04, kCtrl = 0x06, kSizeof = 8;

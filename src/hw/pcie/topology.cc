@@ -252,6 +252,11 @@ void Topology::config_write(FnId id, uint16_t off, unsigned width, uint32_t v) {
   uint16_t sriov_pos = f.is_vf() ? 0 : find_ext_cap(f.cfg, ext_cap::kSriov);
   uint16_t old_ctrl = sriov_pos ? f.cfg.read16(sriov_pos + sriov::kCtrl) : 0;
   const bool ats_was_enabled = ats_control(f.cfg).enabled;
+  // The PM capability and Bridge Control live in the first 256 bytes: no walk for other writes.
+  const uint16_t pm_pos = off < hdr::kExtCapStart ? find_std_cap(f.cfg, cap::kPm) : 0;
+  const uint16_t old_pmcsr = pm_pos ? f.cfg.read16(pm_pos + pm::kCtrl) : 0;
+  const bool bridge = (f.cfg.read8(hdr::kHeaderType) & 0x7f) == hdr::kTypeBridge;
+  const uint16_t old_bctl = bridge ? f.cfg.read16(hdr::kBridgeControl) : 0;
   f.cfg.write(off, width, v);
   auto hits = [&](uint16_t reg) { return reg && off < reg + 2 && off + width > reg; };
   // Initiate FLR: a function that advertises FLR resets; the bit itself always reads 0.
@@ -267,6 +272,18 @@ void Topology::config_write(FnId id, uint16_t off, unsigned width, uint32_t v) {
     const uint16_t devctl = f.cfg.read16(exp_pos + exp::kDevCtl);
     f.cfg.poke16(exp_pos + exp::kDevCtl, static_cast<uint16_t>(devctl & ~exp::kDevCtlBcrFlr));
     function_level_reset(id);
+    return;
+  }
+  // PowerState D3hot -> D0 with NoSoftRst clear: the function is reset (pci_pm_reset's premise).
+  if (hits(pm_pos ? pm_pos + pm::kCtrl : 0) && (old_pmcsr & pm::kCtrlStateMask) == pm::kD3hot &&
+      (f.cfg.read16(pm_pos + pm::kCtrl) & pm::kCtrlStateMask) == pm::kD0 && !(old_pmcsr & pm::kCtrlNoSoftReset)) {
+    power_state_reset(id);
+    return;
+  }
+  // Secondary Bus Reset going 0 -> 1: a hot reset of everything below the bridge.
+  if (bridge && hits(hdr::kBridgeControl) && !(old_bctl & hdr::kBridgeCtlBusReset) &&
+      (f.cfg.read16(hdr::kBridgeControl) & hdr::kBridgeCtlBusReset)) {
+    secondary_bus_reset(id);
     return;
   }
   if (hits(sriov_pos ? sriov_pos + sriov::kCtrl : 0)) sriov_control_written(id, sriov_pos, old_ctrl);
@@ -344,6 +361,27 @@ void Topology::function_level_reset(FnId id) {
   reset_control_registers(f.cfg);
   f.atc.reset();
   if (sriov_pos) sriov_control_written(id, sriov_pos, old_ctrl);  // VF Enable cleared: the VFs go
+}
+
+void Topology::power_state_reset(FnId id) {
+  // What an FLR clears, cleared the same way: the PowerState just written is D0 already.
+  function_level_reset(id);
+}
+
+void Topology::secondary_bus_reset(FnId bridge) {
+  auto below = [&](FnId id) {
+    for (FnId p = fns_[id].parent; p != kNoFn; p = fns_[p].parent)
+      if (p == bridge) return true;
+    return false;
+  };
+  // VFs go with their PF's VF Enable; every other function below comes back at its reset state,
+  // PowerState D0 included.
+  for (FnId id = 0; id < fns_.size(); ++id) {
+    if (fns_[id].is_vf() || !fns_[id].present || !below(id)) continue;
+    function_level_reset(id);
+    if (uint16_t pm_pos = find_std_cap(fns_[id].cfg, cap::kPm))
+      fns_[id].cfg.poke16(pm_pos + pm::kCtrl, static_cast<uint16_t>(fns_[id].cfg.read16(pm_pos + pm::kCtrl) & ~pm::kCtrlStateMask));
+  }
 }
 
 void Topology::eject(FnId fn) {

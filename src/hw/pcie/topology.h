@@ -67,6 +67,17 @@ class Topology {
   // (PCIe: a reset invalidates the ATC). A PF's VF Enable clears with the rest, so its VFs are
   // gone until VF Enable is set again, and come back at their own reset state.
   void function_level_reset(FnId fn);
+  // PowerState written from D3hot to D0 on a function whose PMCSR has NoSoftRst clear: PCIe's
+  // "internal reset" of the function, which clears what an FLR clears (ATS Enable and STU, the
+  // ATC, PASID and PRI, the Command register; a PF's VF Enable, so its VFs go as they do at an
+  // FLR). PCIe leaves more to the device here than at an FLR (sticky bits, what the device keeps
+  // internally); the model draws no difference.
+  void power_state_reset(FnId fn);
+  // Secondary Bus Reset asserted on a bridge's Bridge Control: a hot reset of every function
+  // below it (every bus, VFs included, which go with their PF's VF Enable), each back at its
+  // reset state and in D0. Bridges below keep their bus numbers here (the model's simplification:
+  // the kernel's one caller, pci_parent_bus_reset, finds a lone endpoint below).
+  void secondary_bus_reset(FnId bridge);
 
   const std::vector<RootComplex>& root_complexes() const { return rcs_; }
   const std::vector<Function>& functions() const { return fns_; }

@@ -6,7 +6,7 @@ namespace atslab::kernel {
 
 namespace {
 constexpr std::array<std::string_view, kPreemptPointCount> kNames = {
-    "attach_after_prepare", "attach_after_ste", "unmap_after_ioptes", "inv_after_load", "flr_wait"};
+    "attach_after_prepare", "attach_after_ste", "unmap_after_ioptes", "inv_after_load", "flr_wait", "reset_wait"};
 
 thread_local PreemptHook current;
 thread_local bool running = false;

@@ -29,6 +29,10 @@ enum class PreemptPoint : uint8_t {
   // the device lock held, not the group mutex. With the 2026 core the device sits on the
   // group's blocking domain meanwhile and recovery_cnt is raised (pci_dev_reset_iommu_prepare).
   FlrWait,
+  // pci_pm_reset with the function in D3hot (pci_dev_d3_sleep), or pci_bridge_secondary_bus_reset
+  // with Secondary Bus Reset asserted (msleep(2)): the reset methods without FLR, holding the
+  // device lock as flr_wait does, with the 2026 core's prepare done around them.
+  ResetWait,
   kCount
 };
 inline constexpr size_t kPreemptPointCount = static_cast<size_t>(PreemptPoint::kCount);

@@ -1,6 +1,7 @@
 #pragma once
 // struct pci_dev: the kernel's view of a function (section 1.2). Its fields
 // are the kernel's belief; the config space behind `fn` is the truth.
+#include <array>
 #include <cstdint>
 
 #include "hw/pcie/bdf.h"
@@ -21,6 +22,17 @@ enum class DevState : uint8_t {
   BusAdded,  // pci_bus_add_device done: FINAL fixups ran, driver bind attempted
   Removed,   // device_del done; the struct is kept so stale references stay visible
 };
+
+// pci_power_t, the states the model's functions are believed to be in.
+enum class PowerState : uint8_t { D0 = 0, D1 = 1, D2 = 2, D3hot = 3, D3cold = 4, Unknown = 5 };
+
+// dev->dev_flags bits the reset methods read (enum pci_dev_flags).
+inline constexpr uint16_t kDevFlagsNoBusReset = 1 << 6;  // PCI_DEV_FLAGS_NO_BUS_RESET
+inline constexpr uint16_t kDevFlagsNoPmReset = 1 << 7;   // PCI_DEV_FLAGS_NO_PM_RESET
+inline constexpr uint16_t kDevFlagsNoFlrReset = 1 << 10; // PCI_DEV_FLAGS_NO_FLR_RESET
+
+// PCI_NUM_RESET_METHODS: pci_reset_fn_methods[]'s length, its unused slot 0 included.
+inline constexpr size_t kNumResetMethods = 8;
 
 // Bit i set: quirk id i ran on this device (see quirks.h).
 using QuirkMask = uint16_t;
@@ -72,6 +84,13 @@ struct PciDev {
   bool pasid_no_tlp = false;
   bool eetlp_prefix = false;  // End-End TLP Prefix supported (pdev->eetlp_prefix_max != 0)
   uint16_t acs_cap = 0;
+
+  // Power management and resets (pci_pm_init, pci_init_reset_methods).
+  uint8_t pm_cap = 0;
+  PowerState current_state = PowerState::D0;
+  uint16_t dev_flags = 0;
+  // dev->reset_methods: indices into pci_reset_fn_methods (pci/reset_methods.h), 0-terminated.
+  std::array<uint8_t, kNumResetMethods> reset_methods{};
 
   QuirkMask quirks_applied = 0;
   bool quirk_deferred = false;  // fault injection moved a HEADER-declared quirk to FINAL

@@ -16,6 +16,7 @@
 #include "linux/pci/iov.h"
 #include "linux/pci/pri_pasid.h"
 #include "linux/pci/quirks.h"
+#include "linux/pci/reset_methods.h"
 #include "linux/system.h"
 #include "linux/vfio/vfio.h"
 
@@ -82,11 +83,14 @@ DevId setup_device(System& s, hw::pcie::FnId fn, DevId bus_self, const PciDev* p
 
 void init_capabilities(System& s, DevId dev) {
   Frame f(s, KFn::pci_init_capabilities);
+  pm_init(s, dev);
   iov_init(s, dev);
   ats_init(s, dev);
   pri_init(s, dev);
   pasid_init(s, dev);
   acs_init(s, dev);
+  // Last, as the kernel does: the probes read what the others set up (pm_cap).
+  init_reset_methods(s, dev);
 }
 
 void device_add(System& s, DevId dev) {

@@ -5,14 +5,13 @@
 #include <optional>
 
 #include "hw/pcie/regs.h"
-#include "linux/iommu/reset.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/locks.h"
-#include "linux/kernel/preempt.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
 #include "linux/pci/ats.h"
 #include "linux/pci/pri_pasid.h"
+#include "linux/pci/reset_methods.h"
 #include "linux/system.h"
 
 namespace atslab::pci {
@@ -89,6 +88,7 @@ void restore_state(System& s, DevId dev, const SavedState& st) {
 SavedState save_and_disable(System& s, DevId dev) {
   Frame f(s, KFn::pci_dev_save_and_disable);
   if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "resetting");
+  set_power_state_d0(s, dev);  // "PM registers default to D0 after reset"
   SavedState st = save_state(s, dev);
   // Not Memory, I/O or Bus Master any more: no DMA from the function during the reset.
   write_config_word(s, dev, hdr::kCommand, hdr::kCommandIntxDisable);
@@ -99,29 +99,6 @@ void dev_restore(System& s, DevId dev, const SavedState& st) {
   Frame f(s, KFn::pci_dev_restore);
   restore_state(s, dev, st);
   if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "reset done");
-}
-
-int pcie_flr(System& s, DevId dev) {
-  Frame f(s, KFn::pcie_flr);
-  // 2026: the IOMMU stops translating for the function and stops invalidating its ATC first.
-  if (int ret = iommu::pci_dev_reset_iommu_prepare(s, dev)) {
-    kernel::dev_err(s, dev, fmt::format("failed to stop IOMMU for a PCI reset: {}", ret));
-    return ret;
-  }
-  const uint16_t at = pdev(s, dev).pcie_cap + exp::kDevCtl;
-  write_config_word(s, dev, at, static_cast<uint16_t>(read_config_word(s, dev, at) | exp::kDevCtlBcrFlr));
-  // msleep(100), then pci_dev_wait: the device lock is held, the group mutex is not.
-  kernel::preempt_point(s, kernel::PreemptPoint::FlrWait);
-  iommu::pci_dev_reset_iommu_done(s, dev);
-  return 0;
-}
-
-// __pci_reset_function_locked with FLR as the only method.
-int reset_function_locked(System& s, DevId dev) {
-  Frame f(s, KFn::__pci_reset_function_locked);
-  Frame g(s, KFn::pcie_reset_flr);
-  if (!reset_supported(s, dev)) return -ENOTTY;
-  return pcie_flr(s, dev);
 }
 
 int save_reset_restore(System& s, DevId dev) {
@@ -141,9 +118,20 @@ bool held_elsewhere(const System& s, const kernel::HeldLock& l) {
 
 }  // namespace
 
+// __pci_reset_function_locked: dev->reset_methods in order, the next on -ENOTTY, the result
+// of the first that returns anything else.
+int reset_function_locked(System& s, DevId dev) {
+  Frame f(s, KFn::__pci_reset_function_locked);
+  for (const uint8_t m : pdev(s, dev).reset_methods) {
+    if (!m) return -ENOTTY;
+    const int rc = reset_fn_method(s, dev, static_cast<ResetMethod>(m), kResetDoReset);
+    if (rc != -ENOTTY) return rc;
+  }
+  return -ENOTTY;
+}
+
 SavedState save_config_state(System& s, DevId dev) { return save_state(s, dev); }
 void restore_config_state(System& s, DevId dev, const SavedState& st) { restore_state(s, dev, st); }
-int reset_function_locked_flr(System& s, DevId dev) { return reset_function_locked(s, dev); }
 bool device_lock_taken(const System& s, DevId dev) {
   const kernel::HeldLock l{kernel::LockClass::device_lock, dev};
   for (const kernel::HeldLock& h : kernel::held_locks(s))
@@ -151,10 +139,7 @@ bool device_lock_taken(const System& s, DevId dev) {
   return held_elsewhere(s, l);
 }
 
-bool reset_supported(const System& s, DevId dev) {
-  const PciDev& d = pdev(s, dev);
-  return d.pcie_cap && (read_config_dword(s, dev, d.pcie_cap + exp::kDevCap) & exp::kDevCapFlr);
-}
+bool reset_supported(const System& s, DevId dev) { return pdev(s, dev).reset_methods[0] != 0; }
 
 int reset_function(System& s, DevId dev) {
   Frame f(s, KFn::pci_reset_function);

@@ -1,9 +1,8 @@
 #pragma once
 // drivers/pci/pci.c: a function's reset and the state saved and restored around it
 // (pci_reset_function, pci_try_reset_function, pci_save_state / pci_restore_state), and the
-// sysfs `reset` file. The one reset method modelled is FLR (pcie_reset_flr): a function
-// without FLR in Device Capabilities has no reset method here (-ENOTTY), where the kernel
-// would go on to the others (PM, secondary bus reset).
+// sysfs `reset` file. The reset methods themselves (FLR, PM, the parent bus's secondary bus
+// reset, in pci_reset_fn_methods[]'s order) are in linux/pci/reset_methods.h.
 #include <array>
 #include <cstdint>
 
@@ -27,14 +26,15 @@ struct SavedState {
 // pci_save_state and pci_restore_state (PCIe control, PASID, PRI, ATS, header, ACS, SR-IOV).
 SavedState save_config_state(System& s, DevId dev);
 void restore_config_state(System& s, DevId dev, const SavedState& st);
-// __pci_reset_function_locked, FLR its one method: the caller holds the device lock. 0, -ENOTTY,
-// or pci_dev_reset_iommu_prepare's error.
-int reset_function_locked_flr(System& s, DevId dev);
+// __pci_reset_function_locked: dev->reset_methods in order, the caller holding the device lock.
+// 0, -ENOTTY (no method could), or the first other error (pci_pm_reset's -EINVAL,
+// pci_dev_reset_iommu_prepare's error).
+int reset_function_locked(System& s, DevId dev);
 // Whether pci_dev_trylock would fail: the running task holds the device lock (vfio-pci's remove,
 // closing a device on the user's behalf) or another CPU, stopped at an interleaving point, does.
 bool device_lock_taken(const System& s, DevId dev);
 
-// pci_reset_supported(): dev->reset_methods[0] != 0, i.e. here the function advertises FLR.
+// pci_reset_supported(): dev->reset_methods[0] != 0, some method probed 0 when the function was added.
 bool reset_supported(const System& s, DevId dev);
 // pci_reset_function: the device lock (and its upstream bridge's), save, disable, reset,
 // restore. 0, -ENOTTY (no reset method), or pci_dev_reset_iommu_prepare's error.

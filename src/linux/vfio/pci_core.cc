@@ -41,7 +41,7 @@ void pci_core_disable(System& s, pci::DevId dev, bool reset_works) {
       if (bridge != pci::kNoDev) bridge_lock.emplace(s, kernel::LockClass::device_lock, bridge);
       if (!pci::device_lock_taken(s, dev)) {
         kernel::LockGuard lock(s, kernel::LockClass::device_lock, dev);
-        pci::reset_function_locked_flr(s, dev);
+        pci::reset_function_locked(s, dev);
       }
     }
   }
