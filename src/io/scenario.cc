@@ -535,8 +535,9 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   }
   if (k["iommu"]) {
     const auto& m = k["iommu"];
-    r.only(m, "kernel.iommu", {"pci_dev_reset_iommu"});
+    r.only(m, "kernel.iommu", {"pci_dev_reset_iommu", "passthrough"});
     if (m["pci_dev_reset_iommu"]) sc.pci_dev_reset_iommu = r.flag(m["pci_dev_reset_iommu"], "kernel.iommu.pci_dev_reset_iommu");
+    if (m["passthrough"]) sc.passthrough = r.flag(m["passthrough"], "kernel.iommu.passthrough");
   }
   if (k["invalidation"]) {
     std::string inv = r.str(k["invalidation"], "kernel.invalidation");

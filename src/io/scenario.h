@@ -115,6 +115,10 @@ struct Scenario {
   policy::SmmuAttachSwitches smmuv3;  // kernel.smmuv3: fix sketches 13a, 13b; release_domain (false: 6.12)
   // kernel.iommu.pci_dev_reset_iommu: the 2026 core's reset handling (false: 6.12, which has none).
   bool pci_dev_reset_iommu = true;
+  // kernel.iommu.passthrough: iommu.passthrough=1 (CONFIG_IOMMU_DEFAULT_PASSTHROUGH), identity
+  // default domains, as many Arm servers boot: a master's first domain is then identity, so no
+  // stage-1 domain has made its CD table before a PASID does.
+  bool passthrough = false;
   policy::Driver driver = policy::Driver::Model;  // which code plays the kernel: --driver (not a YAML key)
   std::vector<sim::Op> workload;
   std::string faults;

@@ -64,6 +64,7 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   s.kernel.amd.policy = policy::policy_for(v);
   s.kernel.smmuv3.switches = sc.smmuv3;
   s.kernel.iommu.pci_dev_reset_iommu = sc.pci_dev_reset_iommu;
+  s.kernel.iommu.default_identity = sc.passthrough;
   if (sc.nr_ats_masters_fastpath) s.kernel.smmuv3.inv_design = smmuv3::InvalidationDesign::NrAtsMasters;
   s.faults.rules = faults::parse_plan(sc.faults);
   faults::seed(s.faults, sc.seed);
