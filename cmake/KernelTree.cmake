@@ -163,6 +163,11 @@ function(atslab_probe_kernel_api root out)
   # the option off, and --driver source refuses SVA there in one line.
   atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c"
                     "^[ \t]+arm_smmu_domain_inv\\(smmu_domain\\);" ATSLAB_TREE_SVA_DOMAIN_INV)
+  # iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID, 6.13 and later) needs a HWPT the driver allocates
+  # for PASIDs: its domain_alloc_paging_flags takes IOMMU_HWPT_ALLOC_PASID (7.2). 6.12's driver has
+  # no such flag (and its core no iommu_replace_device_pasid): --driver source refuses the path there.
+  atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
+                    "^[ \t]+IOMMU_HWPT_ALLOC_PASID[ |;]" ATSLAB_TREE_IOMMUFD_PASID)
   if(EXISTS "${out}")
     file(READ "${out}" before)
     if(before STREQUAL text)

@@ -141,7 +141,8 @@ atslab::cli::Register reg{
         }
         else if (o->scenario == "iommufd-pasid") {
           ro.scenario = atslab::sim::ReproScenario::IommufdPasid;
-          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built())
+          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built() &&
+              !atslab::kernel_src::smmuv3::has_iommufd_pasid())
             throw atslab::InputError("--scenario iommufd-pasid: iommufd's PASID attach (Linux 6.13 and later) runs on atslab's "
                                      "own SMMUv3 driver only: run it without --driver source");
         }

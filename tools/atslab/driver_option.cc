@@ -35,9 +35,9 @@ void check_source_runs(const io::Scenario& sc, policy::Driver d) {
   if (sim::uses_sva(sc.workload) && kernel_src::smmuv3::built() && !kernel_src::smmuv3::has_sva())
     throw InputError(sc.path + ": its workload binds a process (SVA), and this tree's arm-smmu-v3-sva.c is not built "
                      "(the stand-ins serve 6.12's form and 7.2's): run it without --driver source");
-  // iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID) is 6.13's and later: the default tree, 6.12, has
-  // none, and the tree adapter does not wire iommu_replace_device_pasid's set_dev_pasid from an old domain.
-  if (sim::uses_iommufd_pasid(sc.workload) && kernel_src::smmuv3::built())
+  // iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID) is 6.13's and later: it runs on a tree whose driver
+  // allocates HWPTs for PASIDs (7.2); the default tree, 6.12, has none.
+  if (sim::uses_iommufd_pasid(sc.workload) && kernel_src::smmuv3::built() && !kernel_src::smmuv3::has_iommufd_pasid())
     throw InputError(sc.path + ": its workload attaches PASIDs through iommufd (VFIO_DEVICE_ATTACH_PASID, Linux 6.13 and "
                      "later), which only atslab's own SMMUv3 driver runs: run it without --driver source");
   // Nesting is atslab's own SMMUv3 driver's: with the tree's driver built in, --driver source runs that one.

@@ -80,6 +80,9 @@ int64_t domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm);
 // IOMMU_DEV_FEAT_SVA, or 7.2's; a tree with another form is built without it, and --driver source
 // refuses SVA there).
 bool has_sva();
+// The driver allocates HWPTs for iommufd's PASID attach (IOMMU_HWPT_ALLOC_PASID: 7.2; 6.12 has
+// neither the flag nor the core's iommu_replace_device_pasid, and --driver source refuses the path).
+bool has_iommufd_pasid();
 // 6.12's iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA), which its device drivers call before
 // binding: once (a bind that finds it enabled asks nothing), 0 where the ops have no such step.
 int dev_enable_sva(System& s, pci::DevId dev);

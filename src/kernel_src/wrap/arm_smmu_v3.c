@@ -75,6 +75,7 @@ int atslab_arm_smmu_dev_enable_sva(struct device *dev);
 bool atslab_arm_smmu_has_dev_enable_feat(void);
 bool atslab_arm_smmu_has_sva(void);
 int atslab_arm_smmu_dev_disable_sva(struct device *dev);
+bool atslab_arm_smmu_has_iommufd_pasid(void);
 
 /*
  * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
@@ -553,4 +554,17 @@ int atslab_arm_smmu_dev_disable_sva(struct device *dev)
 bool atslab_arm_smmu_has_sva(void)
 {
 	return arm_smmu_ops.domain_alloc_sva != NULL;
+}
+
+/*
+ * iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID): the driver allocates HWPTs for PASIDs
+ * (its domain_alloc_paging_flags takes IOMMU_HWPT_ALLOC_PASID: atslab/tree_api.h says; 7.2).
+ */
+bool atslab_arm_smmu_has_iommufd_pasid(void)
+{
+#ifdef ATSLAB_TREE_IOMMUFD_PASID
+	return arm_smmu_ops.domain_alloc_paging_flags != NULL;
+#else
+	return false;
+#endif
 }

@@ -1,6 +1,7 @@
-// SVA on a tree of the 2026 form (Debian's 7.2.13; built locally with -DATSLAB_KERNEL_TREE, not in
-// CI): its arm-smmu-v3-sva.c has no IOMMU_DEV_FEAT_SVA and invalidates through the SVA domain's
-// invalidation array (arm_smmu_domain_inv). On another tree (6.12.118, the default) every test here is
+// SVA and iommufd's PASID attach on a tree of the 2026 form (Debian's 7.2.13; built locally with
+// -DATSLAB_KERNEL_TREE, not in CI): its arm-smmu-v3-sva.c has no IOMMU_DEV_FEAT_SVA and invalidates
+// through the SVA domain's invalidation array (arm_smmu_domain_inv); its driver allocates HWPTs
+// for PASIDs (IOMMU_HWPT_ALLOC_PASID). On another tree (6.12.118, the default) every test here is
 // skipped, saying why: sva_test.cc pins 6.12's form.
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include "io/scenario.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "linux/iommu/iommu.h"
+#include "linux/iommufd/iommufd_state.h"
 #include "linux/smmuv3/invs.h"
 #include "sim/compare_drivers.h"
 #include "sim/scenario_run.h"
@@ -30,6 +32,13 @@ namespace ks = kernel_src::smmuv3;
   do {                                                                                                   \
     if (!ks::built() || !ks::has_sva() || !ks::has_invalidation_arrays() || ks::has_dev_feat_sva())     \
       GTEST_SKIP() << "needs a tree whose arm-smmu-v3-sva.c has 7.2's form; this build runs "            \
+                   << ::atslab::kernel_src::source_driver_line();                                        \
+  } while (0)
+
+#define ATSLAB_REQUIRE_TREE_IOMMUFD_PASID()                                                              \
+  do {                                                                                                   \
+    if (!ks::built() || !ks::has_iommufd_pasid())                                                        \
+      GTEST_SKIP() << "needs a tree whose SMMUv3 driver allocates HWPTs for PASIDs (7.2); this build runs " \
                    << ::atslab::kernel_src::source_driver_line();                                        \
   } while (0)
 
@@ -101,6 +110,47 @@ TEST(SourceSmmuSvaInvs, TheModelAsSevenTwoAgreesWithTheTreeOnTheSvaWorkload) {
                                       {.seeds = 20, .ops = 50, .workload = sim::Workload::Sva});
   EXPECT_EQ(r.runs, 20u);
   EXPECT_EQ(r.agree, r.runs) << describe(r);
+}
+
+// iommufd's replace of PASID 1 from h0 to h1 (the file's twelfth step): iommu_replace_device_pasid
+// hands the tree's arm_smmu_s1_set_dev_pasid h0 as `old`, so the tree's attach takes SSID 1's ATS
+// entry out of h0's array and merges it into h1's. Without `old`, h0 would keep it (14).
+TEST(SourceSmmuIommufdPasid, TheReplaceHandsTheTreeTheOldHwptsDomain) {
+  ATSLAB_REQUIRE_TREE_IOMMUFD_PASID();
+  const auto r = pasid_machine::first_steps(on_tree("iommufd-pasid.yaml"), 12);
+  ASSERT_EQ(r.steps.size(), 13u);  // the boot, then the twelve
+  EXPECT_EQ(r.steps.back().ret, 0) << r.steps.back().what;
+  const auto& hwpts = r.final.kernel.iommufd.hwpts;
+  ASSERT_GE(hwpts.size(), 2u);
+  System copy = r.final;
+  const auto doms = ks::domains(copy);
+  auto belief = [&](iommu::DomainId d) -> const ks::DomainBelief* {
+    for (const auto& b : doms)
+      if (b.domain == d) return &b;
+    return nullptr;
+  };
+  const ks::DomainBelief* h0 = belief(hwpts[0].domain);
+  const ks::DomainBelief* h1 = belief(hwpts[1].domain);
+  ASSERT_NE(h0, nullptr);
+  ASSERT_NE(h1, nullptr);
+  EXPECT_FALSE(has_ats_entry(*h0, 1)) << "h0 still lists SSID 1";
+  EXPECT_TRUE(has_ats_entry(*h1, 1));
+  EXPECT_TRUE(h0->devices.empty());
+  EXPECT_EQ(h0->nr_ats_masters, 0);
+}
+
+// The whole file on the tree: the model's upstream row (the failed PASID 2 enable, 9, 13, 14, 23 and
+// the seed's WARN at the PASID detach), and the iommufd-pasid workload agrees run by run.
+TEST(SourceSmmuIommufdPasid, TheFileIsTheModelsUpstreamRowAndTheWorkloadAgrees) {
+  ATSLAB_REQUIRE_TREE_IOMMUFD_PASID();
+  const auto r = sim::run_scenario(on_tree("iommufd-pasid.yaml"), AtsVariant::Upstream);
+  EXPECT_EQ(r.violated, (std::vector<int>{4, 9, 13, 14, 23}));
+  ASSERT_EQ(r.final.record.warnings.size(), 1u) << kernel::format_splats(r.final.record);
+  const auto& trace = r.final.record.warnings.front().call_trace;
+  EXPECT_TRUE(std::find(trace.begin(), trace.end(), kernel::KFn::vfio_df_ioctl_detach_pt) != trace.end());
+  const auto c = sim::compare_drivers(io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/iommufd-pasid.yaml"),
+                                      {.seeds = 20, .ops = 50, .workload = sim::Workload::IommufdPasid});
+  EXPECT_EQ(c.agree, c.runs) << describe(c);
 }
 
 }  // namespace
