@@ -154,11 +154,20 @@ function(atslab_probe_kernel_api root out)
   # pci_prepare_ats fails the probe. The seed's base and 6.12 call pci_prepare_ats inline.
   atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
                     "^static int arm_smmu_master_prepare_ats\\(struct arm_smmu_master" ATSLAB_TREE_MASTER_PREPARE_ATS)
-  # The SVA half the stand-ins compile: 6.12's arm-smmu-v3-sva.c (IOMMU_DEV_FEAT_SVA, sva_enabled).
-  # 7.2's has neither and needs more than they give (not tried): CONFIG_ARM_SMMU_V3_SVA stays off
-  # there, and --driver source refuses SVA on such a tree as before.
+  # The SVA half the stand-ins compile (CONFIG_ARM_SMMU_V3_SVA, linux/kconfig.h), in one of two forms.
+  # 6.12's arm-smmu-v3-sva.c: a bind needs IOMMU_DEV_FEAT_SVA first (dev_enable_feat, sva_enabled).
   atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c"
                     "^bool arm_smmu_master_sva_enabled\\(struct arm_smmu_master" ATSLAB_TREE_SVA)
+  # 7.2's: no IOMMU_DEV_FEAT_SVA step, and the notifier's release and the domain's free invalidate
+  # through the domain's invalidation array (arm_smmu_domain_inv). A tree with neither form keeps
+  # the option off, and --driver source refuses SVA there in one line.
+  atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c"
+                    "^[ \t]+arm_smmu_domain_inv\\(smmu_domain\\);" ATSLAB_TREE_SVA_DOMAIN_INV)
+  # iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID, 6.13 and later) needs a HWPT the driver allocates
+  # for PASIDs: its domain_alloc_paging_flags takes IOMMU_HWPT_ALLOC_PASID (7.2). 6.12's driver has
+  # no such flag (and its core no iommu_replace_device_pasid): --driver source refuses the path there.
+  atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
+                    "^[ \t]+IOMMU_HWPT_ALLOC_PASID[ |;]" ATSLAB_TREE_IOMMUFD_PASID)
   if(EXISTS "${out}")
     file(READ "${out}" before)
     if(before STREQUAL text)
@@ -221,6 +230,9 @@ function(atslab_add_kernel_tree name)
   endif()
   set(kstandin "${PROJECT_SOURCE_DIR}/src/kernel_src/include")
   atslab_probe_kernel_api("${arg_ROOT}" "${copy}/include/atslab/tree_api.h")
+  # What the probes found, for the tests that run only on a tree of one form (tests/CMakeLists.txt).
+  file(READ "${copy}/include/atslab/tree_api.h" api)
+  set_property(GLOBAL PROPERTY ATSLAB_TREE_API_${name} "${api}")
   list(TRANSFORM arg_SOURCES PREPEND "${arg_ROOT}/" OUTPUT_VARIABLE originals)
   list(TRANSFORM arg_INCLUDED PREPEND "${arg_ROOT}/" OUTPUT_VARIABLE originals_included)
   set(info "${copy}-info.c")

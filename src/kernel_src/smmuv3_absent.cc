@@ -36,6 +36,7 @@ int64_t domain_alloc_sva(System&, pci::DevId, uint32_t) { absent(); }
 int dev_enable_sva(System&, pci::DevId) { absent(); }
 bool has_dev_feat_sva() { absent(); }
 bool has_sva() { absent(); }
+bool has_iommufd_pasid() { absent(); }
 void mm_arch_invalidate_secondary_tlbs(System&, uint32_t, uint64_t, uint64_t) { absent(); }
 void mm_release(System&, uint32_t) { absent(); }
 std::vector<MasterBelief> masters(const System&) { absent(); }

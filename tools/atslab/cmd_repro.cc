@@ -131,7 +131,7 @@ atslab::cli::Register reg{
           if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built() &&
               !atslab::kernel_src::smmuv3::has_sva())
             throw atslab::InputError("--scenario sva: this tree's arm-smmu-v3-sva.c is not built (the stand-ins serve "
-                                     "6.12's form): run it without --driver source");
+                                     "6.12's form and 7.2's): run it without --driver source");
         }
         else if (o->scenario == "nested") {
           ro.scenario = atslab::sim::ReproScenario::Nested;
@@ -141,7 +141,8 @@ atslab::cli::Register reg{
         }
         else if (o->scenario == "iommufd-pasid") {
           ro.scenario = atslab::sim::ReproScenario::IommufdPasid;
-          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built())
+          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built() &&
+              !atslab::kernel_src::smmuv3::has_iommufd_pasid())
             throw atslab::InputError("--scenario iommufd-pasid: iommufd's PASID attach (Linux 6.13 and later) runs on atslab's "
                                      "own SMMUv3 driver only: run it without --driver source");
         }

@@ -35,14 +35,14 @@ void check_source_runs(const io::Scenario& sc, policy::Driver d) {
   if (sim::uses_pasid(sc.workload) && !io::only_smmuv3(sc))
     throw InputError(sc.path + ": its workload attaches PASIDs behind VT-d or AMD-Vi, whose drivers only atslab's "
                      "model has (the tree's intel and amd drivers are not built): run it without --driver source");
-  // SVA runs on the tree's arm-smmu-v3-sva.c (CONFIG_ARM_SMMU_V3_SVA, 6.12's form); without the tree's
-  // SMMUv3 driver built, --driver source keeps atslab's SMMUv3 driver, whose SVA is its own.
+  // SVA runs on the tree's arm-smmu-v3-sva.c (CONFIG_ARM_SMMU_V3_SVA, 6.12's form or 7.2's); without the
+  // tree's SMMUv3 driver built, --driver source keeps atslab's SMMUv3 driver, whose SVA is its own.
   if (sim::uses_sva(sc.workload) && kernel_src::smmuv3::built() && !kernel_src::smmuv3::has_sva())
     throw InputError(sc.path + ": its workload binds a process (SVA), and this tree's arm-smmu-v3-sva.c is not built "
-                     "(the stand-ins serve 6.12's form): run it without --driver source");
-  // iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID) is 6.13's and later: the default tree, 6.12, has
-  // none, and the tree adapter does not wire iommu_replace_device_pasid's set_dev_pasid from an old domain.
-  if (sim::uses_iommufd_pasid(sc.workload) && kernel_src::smmuv3::built())
+                     "(the stand-ins serve 6.12's form and 7.2's): run it without --driver source");
+  // iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID) is 6.13's and later: it runs on a tree whose driver
+  // allocates HWPTs for PASIDs (7.2); the default tree, 6.12, has none.
+  if (sim::uses_iommufd_pasid(sc.workload) && kernel_src::smmuv3::built() && !kernel_src::smmuv3::has_iommufd_pasid())
     throw InputError(sc.path + ": its workload attaches PASIDs through iommufd (VFIO_DEVICE_ATTACH_PASID, Linux 6.13 and "
                      "later), which only atslab's own SMMUv3 driver runs: run it without --driver source");
   // Finding 26's second road: without IDR0.CD2L the tree's linear CD table holds 1024 CDs at most,

@@ -36,6 +36,7 @@ bool atslab_arm_smmu_has_set_dev_pasid(iommu_domain* domain);
 bool atslab_arm_smmu_has_remove_dev_pasid(void);
 bool atslab_arm_smmu_has_dev_enable_feat(void);
 bool atslab_arm_smmu_has_sva(void);
+bool atslab_arm_smmu_has_iommufd_pasid(void);
 int atslab_arm_smmu_master_ssid_bits(device* dev);
 unsigned int atslab_arm_smmu_master_used_ssids(device* dev);
 uint32_t atslab_iommu_device_max_pasids(const iommu_device* iommu);
@@ -117,6 +118,7 @@ int64_t domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm) {
 int dev_enable_sva(System& s, pci::DevId dev) { return smmuv3_dev_enable_sva(s, dev); }
 bool has_dev_feat_sva() { return atslab_arm_smmu_has_dev_enable_feat(); }
 bool has_sva() { return atslab_arm_smmu_has_sva(); }
+bool has_iommufd_pasid() { return atslab_arm_smmu_has_iommufd_pasid(); }
 
 iommu::DomainId static_domain(System& s, pci::DevId dev, iommu::DomainType type) {
   const uint16_t smmu = smmu_of(s, dev);

@@ -76,9 +76,13 @@ int master_ssid_bits(System& s, pci::DevId dev);
 // mmu_notifier registered on the mm), the core's fields set; the new DomainId (typed Sva), or a
 // negative errno. The domain's set_dev_pasid and free are set_dev_pasid and domain_free above.
 int64_t domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm);
-// The tree's SVA half is built (CONFIG_ARM_SMMU_V3_SVA: 6.12's arm-smmu-v3-sva.c; a 7.2 tree is
-// built without it, and --driver source refuses SVA there).
+// The tree's SVA half is built (CONFIG_ARM_SMMU_V3_SVA: 6.12's arm-smmu-v3-sva.c with
+// IOMMU_DEV_FEAT_SVA, or 7.2's; a tree with another form is built without it, and --driver source
+// refuses SVA there).
 bool has_sva();
+// The driver allocates HWPTs for iommufd's PASID attach (IOMMU_HWPT_ALLOC_PASID: 7.2; 6.12 has
+// neither the flag nor the core's iommu_replace_device_pasid, and --driver source refuses the path).
+bool has_iommufd_pasid();
 // 6.12's iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA), which its device drivers call before
 // binding: once (a bind that finds it enabled asks nothing), 0 where the ops have no such step.
 int dev_enable_sva(System& s, pci::DevId dev);

@@ -75,6 +75,7 @@ int atslab_arm_smmu_dev_enable_sva(struct device *dev);
 bool atslab_arm_smmu_has_dev_enable_feat(void);
 bool atslab_arm_smmu_has_sva(void);
 int atslab_arm_smmu_dev_disable_sva(struct device *dev);
+bool atslab_arm_smmu_has_iommufd_pasid(void);
 
 /*
  * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
@@ -102,8 +103,11 @@ const struct iommu_ops *atslab_arm_smmu_ops(void)
 void atslab_arm_smmu_new_boot(void)
 {
 	xa_init_flags(&arm_smmu_asid_xa, XA_FLAGS_ALLOC1);
-#ifdef CONFIG_ARM_SMMU_V3_SVA
-	/* arm-smmu-v3-sva.c's one file-scope variable: a call abandoned by an atslab error may have left it held. */
+#ifdef ATSLAB_TREE_SVA
+	/*
+	 * 6.12's arm-smmu-v3-sva.c's one file-scope variable: a call abandoned by an atslab error may
+	 * have left it held. 7.2's file has none.
+	 */
 	mutex_init(&sva_lock);
 #endif
 }
@@ -459,8 +463,20 @@ unsigned int atslab_arm_smmu_master_used_ssids(struct device *dev)
 }
 
 /*
- * SVA (CONFIG_ARM_SMMU_V3_SVA). 6.12's iommu_sva_domain_alloc: the driver's
- * domain_alloc_sva, then the core's own fields (type, the mm, the owner).
+ * The core's iommu_sva_iopf_handler, which both trees' iommu_sva_domain_alloc put on an SVA
+ * domain. 7.2's attach prepare asks only whether it is set (arm_smmu_enable_iopf, a no-op for a
+ * master that does not stall); nothing calls it here: no PCI master stalls, and PRI is off.
+ */
+static int atslab_iommu_sva_iopf_handler(struct iopf_group *group)
+{
+	(void)group;
+	return -EOPNOTSUPP;
+}
+
+/*
+ * SVA (CONFIG_ARM_SMMU_V3_SVA). iommu_sva_domain_alloc (6.12 and 7.2 alike): the
+ * driver's domain_alloc_sva, then the core's own fields (type, the mm, the owner,
+ * the IOPF handler).
  */
 struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct mm_struct *mm, int *err)
 {
@@ -480,6 +496,7 @@ struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct
 	domain->type = IOMMU_DOMAIN_SVA;
 	domain->mm = mm;
 	domain->owner = &arm_smmu_ops;
+	domain->iopf_handler = atslab_iommu_sva_iopf_handler;
 	*err = 0;
 	return domain;
 }
@@ -492,7 +509,7 @@ struct iommu_domain *atslab_arm_smmu_domain_alloc_sva(struct device *dev, struct
  */
 int atslab_arm_smmu_dev_enable_sva(struct device *dev)
 {
-#ifdef CONFIG_ARM_SMMU_V3_SVA
+#ifdef ATSLAB_TREE_SVA
 	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
 
 	if (!arm_smmu_ops.dev_enable_feat)
@@ -502,6 +519,10 @@ int atslab_arm_smmu_dev_enable_sva(struct device *dev)
 	if (arm_smmu_master_sva_enabled(master))
 		return 0;
 	return arm_smmu_ops.dev_enable_feat(dev, IOMMU_DEV_FEAT_SVA);
+#elif defined(CONFIG_ARM_SMMU_V3_SVA)
+	/* 7.2's form: no such feature, a bind asks the driver nothing first. */
+	(void)dev;
+	return 0;
 #else
 	(void)dev;
 	return -EOPNOTSUPP;
@@ -517,7 +538,7 @@ bool atslab_arm_smmu_has_dev_enable_feat(void)
 /* The driver's remove: iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA) where it was enabled. */
 int atslab_arm_smmu_dev_disable_sva(struct device *dev)
 {
-#ifdef CONFIG_ARM_SMMU_V3_SVA
+#ifdef ATSLAB_TREE_SVA
 	struct arm_smmu_master *master = dev->iommu ? dev_iommu_priv_get(dev) : NULL;
 
 	if (!arm_smmu_ops.dev_disable_feat || !master || !arm_smmu_master_sva_enabled(master))
@@ -533,4 +554,17 @@ int atslab_arm_smmu_dev_disable_sva(struct device *dev)
 bool atslab_arm_smmu_has_sva(void)
 {
 	return arm_smmu_ops.domain_alloc_sva != NULL;
+}
+
+/*
+ * iommufd's PASID attach (VFIO_DEVICE_ATTACH_PASID): the driver allocates HWPTs for PASIDs
+ * (its domain_alloc_paging_flags takes IOMMU_HWPT_ALLOC_PASID: atslab/tree_api.h says; 7.2).
+ */
+bool atslab_arm_smmu_has_iommufd_pasid(void)
+{
+#ifdef ATSLAB_TREE_IOMMUFD_PASID
+	return arm_smmu_ops.domain_alloc_paging_flags != NULL;
+#else
+	return false;
+#endif
 }

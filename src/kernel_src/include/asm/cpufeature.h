@@ -1,7 +1,7 @@
 /*
  * Stand-in for arch/arm64/include/asm/cpufeature.h: CPU capabilities and the
  * sanitised ID registers.
- * Routes to: none present (the model's CPU has no VHE, no BBML, ...); the ID
+ * Routes to: none present (the model's CPU has no VHE, no BBML2, no HAFT, ...); the ID
  * registers of asm/sysreg.h's CPU, the same on every CPU.
  */
 #ifndef ATSLAB_ASM_CPUFEATURE_H
@@ -14,6 +14,16 @@
 #define ARM64_HAS_CACHE_DIC 1
 
 static inline bool cpus_have_cap(unsigned int num) { (void)num; return false; }
+
+/*
+ * The features 7.2's SVA code asks of the CPU before sharing its page tables with an SMMU: the
+ * model's CPU has none (src/linux/smmuv3/sva.cc: no BBML2, no HAFT, no permission overlays, no
+ * guarded control stack), so arm_smmu_sva_supported asks the SMMU for none either.
+ */
+static inline bool system_supports_bbml2_noabort(void) { return false; }
+static inline bool system_supports_haft(void) { return false; }
+static inline bool system_supports_poe(void) { return false; }
+static inline bool system_supports_gcs(void) { return false; }
 
 static inline u64 read_sanitised_ftr_reg(u32 id)
 {

@@ -19,13 +19,14 @@
 /* The io-pgtable formats the SMMUv3 driver uses (drivers/iommu/io-pgtable.c's table). */
 #define CONFIG_IOMMU_IO_PGTABLE_LPAE 1
 /*
- * The SMMUv3 driver's SVA half (arm-smmu-v3-sva.c: SVA domains, the mm notifier, 6.12's
- * IOMMU_DEV_FEAT_SVA), compiled into the same wrapper as arm-smmu-v3.c (src/kernel_src/wrap),
- * for a tree whose SVA file has the form the stand-ins serve (ATSLAB_TREE_SVA: 6.12's; probed
- * by cmake/KernelTree.cmake into atslab/tree_api.h).
+ * The SMMUv3 driver's SVA half (arm-smmu-v3-sva.c: SVA domains, the mm notifier), compiled into
+ * the same wrapper as arm-smmu-v3.c (src/kernel_src/wrap), for a tree whose SVA file has a form
+ * the stand-ins serve, as cmake/KernelTree.cmake probed it into atslab/tree_api.h:
+ * ATSLAB_TREE_SVA (6.12's, with IOMMU_DEV_FEAT_SVA) or ATSLAB_TREE_SVA_DOMAIN_INV (7.2's, whose
+ * notifier invalidates through the domain's invalidation array).
  */
 #include <atslab/tree_api.h>
-#ifdef ATSLAB_TREE_SVA
+#if defined(ATSLAB_TREE_SVA) || defined(ATSLAB_TREE_SVA_DOMAIN_INV)
 #define CONFIG_ARM_SMMU_V3_SVA 1
 #endif
 /*
