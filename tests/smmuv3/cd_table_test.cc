@@ -269,6 +269,51 @@ TEST(SmmuCdTable, WithoutCd2lPasid1024IsWrittenPastTheLinearTable) {
   EXPECT_EQ(r.event, hs::EventId::C_BAD_SUBSTREAMID) << "S1CDMAX 10";
 }
 
+// A CD table without CD 0 (finding 26): on iommu.passthrough=1 the RID has been identity from boot,
+// so the first PASID attach makes the 2-level table, and PASID 1500 allocates leaf 1 only. Its
+// detach is the last PASID: the identity downgrade's arm_smmu_clear_cd(master, IOMMU_NO_PASID)
+// finds no CD 0 and WARNs (the 2026 driver's condition; 6.12.118's is WARN_ON(!cdptr)). Through
+// PASID 1, whose CD is in leaf 0, the same detach is quiet.
+TEST(SmmuCdTable, OnPassthroughTheLastPasidOutsideLeafZeroWarnsInClearCd) {
+  for (const uint32_t pasid : {1500u, 1u}) {
+    SCOPED_TRACE(pasid);
+    io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/pasid-cd2l-passthrough.yaml");
+    Machine m;
+    m.s = sim::boot_machine(sc, policy::AtsVariant::SeriesV3, m.ctx, 1, "");
+    m.acc = *sim::resolve(m.s, m.ctx, "acc");
+    EXPECT_EQ(m.master().cdtab, 0u) << "identity from boot: no CD table yet";
+    ASSERT_EQ(m.attach(pasid), 0);
+    EXPECT_EQ(m.master().l2ptrs.size(), 1024u);
+    EXPECT_EQ(m.master().l2ptrs[0] != 0, pasid < 1024) << "leaf 0 only for a PASID in it";
+    ASSERT_EQ(m.run({.kind = OpKind::PasidDetach, .pasid = pasid}), 0);
+    if (pasid < 1024) {
+      EXPECT_TRUE(m.s.record.warnings.empty());
+      continue;
+    }
+    ASSERT_EQ(m.s.record.warnings.size(), 1u);
+    const auto& w = m.s.record.warnings.front();
+    EXPECT_EQ(w.function, kernel::KFn::arm_smmu_clear_cd);
+    EXPECT_EQ(w.condition, "!master->ats_always_on || ssid");
+    EXPECT_EQ(w.line, 1632);
+    ASSERT_GE(w.call_trace.size(), 3u);
+    EXPECT_EQ(w.call_trace[1], kernel::KFn::arm_smmu_attach_dev_ste);
+    EXPECT_EQ(field_get(ste::k0Cfg, m.ste_now()[0]), ste::kCfgBypass) << "the downgrade itself went through";
+  }
+}
+
+// The same WARN from userspace (since 6.13): a VMM's PASID 2000 on a passthrough host's bound cdev,
+// whose RID is blocked with no CD table; VFIO_DEVICE_DETACH_IOMMUFD_PT downgrades it to blocked.
+TEST(SmmuCdTable, AVmmsPasidPastLeafZeroWarnsAtItsDetachOnAPassthroughHost) {
+  io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/iommufd-pasid-cd2l-passthrough.yaml");
+  const sim::ScenarioResult r = sim::run_scenario(sc, policy::AtsVariant::FailEarly);
+  ASSERT_EQ(r.final.record.warnings.size(), 1u);
+  const auto& w = r.final.record.warnings.front();
+  EXPECT_EQ(w.function, kernel::KFn::arm_smmu_clear_cd);
+  EXPECT_TRUE(std::find(w.call_trace.begin(), w.call_trace.end(), kernel::KFn::arm_smmu_attach_dev_blocked) != w.call_trace.end());
+  EXPECT_EQ(w.call_trace.back(), kernel::KFn::vfio_df_ioctl_detach_pt);
+  EXPECT_TRUE(r.violated.empty());
+}
+
 }  // namespace
 }  // namespace ATSLAB_UNITY_ID
 }  // namespace atslab
