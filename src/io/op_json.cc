@@ -34,6 +34,7 @@ void write_field(const sim::Op& op, OpField f, nlohmann::json& j) {
     case OpField::Eats: j[key] = op.eats; return;
     case OpField::Mm: j[key] = op.mm; return;
     case OpField::PasidCompat: j[key] = op.pasid_compat; return;
+    case OpField::Methods: j[key] = op.methods; return;
   }
 }
 
@@ -106,6 +107,11 @@ void read_field(const nlohmann::json& v, OpField f, const std::string& where, si
     case OpField::PasidCompat:
       if (!v.is_boolean()) throw InputError(fmt::format("{} must be true or false", at));
       op.pasid_compat = v.get<bool>();
+      return;
+    case OpField::Methods:
+      str(op.methods);
+      if (op.methods.size() > sim::kMaxSysfsWrite)
+        throw InputError(fmt::format("{}: at most {} characters (one sysfs write)", at, sim::kMaxSysfsWrite));
       return;
   }
 }

@@ -189,6 +189,12 @@ void read_op_field(const Reader& r, const YAML::Node& n, sim::OpField f, sim::Op
     case sim::OpField::Eats: op.eats = r.num<uint32_t>(n, field, 3); return;
     case sim::OpField::Mm: op.mm = r.num<uint32_t>(n, field, mm::kMaxProcesses - 1); return;
     case sim::OpField::PasidCompat: op.pasid_compat = r.flag(n, field); return;
+    case sim::OpField::Methods:
+      // Any text: reset_method_store judges the names (-EINVAL), as the kernel does.
+      op.methods = r.str(n, field);
+      if (op.methods.size() > sim::kMaxSysfsWrite)
+        r.fail(n, field, fmt::format("at most {} characters (one sysfs write)", sim::kMaxSysfsWrite));
+      return;
   }
 }
 

@@ -54,6 +54,10 @@ bool uses_group_fds(const std::vector<Op>& workload) {
   });
 }
 
+bool uses_reset_method(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) { return op.kind == OpKind::ResetMethod; });
+}
+
 bool uses_pasid(const std::vector<Op>& workload) {
   return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
     return op.kind >= OpKind::PasidAttach && op.kind <= OpKind::PasidDma;
@@ -123,6 +127,12 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
       plain.push_back({.kind = OpKind::VfioOpenDevice, .device = n});
       plain.push_back({.kind = OpKind::VfioCloseDevice, .device = n});
     }
+  }
+  // The sysfs reset_method file likewise (scenarios/reset-method.yaml): "default" re-probes every
+  // method, "bus" probes the one whose probe the 2026 core wraps, "" turns every method off.
+  if (uses_reset_method(sc.workload)) {
+    for (const auto& n : names)
+      for (const char* m : {"default", "bus", ""}) plain.push_back({.kind = OpKind::ResetMethod, .device = n, .methods = m});
   }
   // The cdev path joins the alphabet of a scenario whose workload takes it (scenarios/iommufd.yaml):
   // the other scenarios' searches, and the numbers findings.md quotes from them, stay as they were.

@@ -293,6 +293,13 @@ void named(const System& s, const OpContext& ctx, const Op& op, std::vector<uint
       seeds.push_back(key(Obj::Dev, *d));
       for (pci::DevId v : s.kernel.present_devs)
         if (s.kernel.devs[v].physfn == *d) seeds.push_back(key(Obj::Dev, v));
+      // reset_method's probe of "bus" reads the function's bus (pci_parent_bus_reset: any other
+      // function listed on it refuses the method), which the links above do not reach.
+      if (op.kind == OpKind::ResetMethod) {
+        const hw::pcie::Bdf& b = s.kernel.devs[*d].bdf;
+        for (pci::DevId v : s.kernel.present_devs)
+          if (v != *d && s.kernel.devs[v].bdf.domain == b.domain && s.kernel.devs[v].bdf.bus == b.bus) seeds.push_back(key(Obj::Dev, v));
+      }
     }
   }
   if (auto c = ctx.containers.find(op.container); c != ctx.containers.end()) seeds.push_back(key(Obj::Container, c->second));

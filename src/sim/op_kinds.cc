@@ -42,6 +42,7 @@ constexpr F kViommuVsidIova[] = {F::Viommu, F::Vsid, F::Iova};
 constexpr F kDeviceMm[] = {F::Device, F::Mm};
 constexpr F kMm[] = {F::Mm};
 constexpr F kDeviceMmIovaWrite[] = {F::Device, F::Mm, F::Iova, F::Write};
+constexpr F kDeviceMethods[] = {F::Device, F::Methods};
 
 // In OpKind order (checked below), so a kind indexes its row.
 constexpr KindInfo kKinds[] = {
@@ -91,6 +92,7 @@ constexpr KindInfo kKinds[] = {
     {OpKind::SvaDma, "sva_dma", kDeviceMmIovaWrite},
     {OpKind::IommufdPasidAttach, "iommufd_pasid_attach", kDeviceHwptPasid},
     {OpKind::IommufdPasidDetach, "iommufd_pasid_detach", kDevicePasid},
+    {OpKind::ResetMethod, "reset_method", kDeviceMethods},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {
@@ -105,9 +107,9 @@ const KindInfo& info(OpKind k) { return kKinds[static_cast<size_t>(k)]; }
 }  // namespace
 
 std::string_view field_name(OpField f) {
-  static constexpr std::array<std::string_view, 16> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
+  static constexpr std::array<std::string_view, 17> kNames = {"device", "container", "driver", "count", "iova", "write", "type",
                                                               "hwpt", "pasid", "nest_parent", "viommu", "vsid", "cfg", "eats", "mm",
-                                                              "pasid_compat"};
+                                                              "pasid_compat", "methods"};
   return kNames.at(static_cast<size_t>(f));
 }
 

@@ -14,7 +14,7 @@ namespace atslab::sim {
 
 // The Op members a kind may read, by the name files give them.
 enum class OpField : uint8_t { Device, Container, Driver, Count, Iova, Write, Type, Hwpt, Pasid, NestParent, Viommu, Vsid, Cfg, Eats, Mm,
-                                PasidCompat };
+                                PasidCompat, Methods };
 
 std::string_view field_name(OpField f);
 

@@ -27,6 +27,7 @@
 #include "linux/kernel/printk.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
+#include "linux/pci/reset_method_attr.h"
 #include "linux/pci/reset.h"
 #include "linux/vfio/vfio.h"
 #include "linux/kernel/fault_inject.h"
@@ -98,6 +99,7 @@ std::string describe_plain(const Op& op) {
     case OpKind::IommufdPasidAttach:
       return fmt::format("VFIO_DEVICE_ATTACH_IOMMUFD_PT {} PASID {} -> {}", op.device, op.pasid, op.hwpt);
     case OpKind::IommufdPasidDetach: return fmt::format("VFIO_DEVICE_DETACH_IOMMUFD_PT {} PASID {}", op.device, op.pasid);
+    case OpKind::ResetMethod: return fmt::format("echo '{}' > {}/reset_method", op.methods, op.device);
   }
   return "?";
 }
@@ -653,6 +655,11 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::Reset:
       if (!present) return -ENODEV;
       return pci::reset_store(s, d0);
+    case OpKind::ResetMethod:
+      if (!present) return -ENODEV;
+      // open() of a file pci_dev_reset_attr_is_visible hid (no method when the function was added).
+      if (!pci::reset_method_attr_visible(s, d0)) return -ENOENT;
+      return pci::reset_method_store(s, d0, op.methods);
     case OpKind::VfioReset:
       if (!present) return -ENODEV;
       return vfio::device_reset(s, d0);

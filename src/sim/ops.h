@@ -74,8 +74,11 @@ enum class OpKind : uint8_t {
   // HWPT allocated with `pasid_compat`, IOMMU_HWPT_ALLOC_PASID; the device's DMA is pasid_dma):
   IommufdPasidAttach,  // VFIO_DEVICE_ATTACH_IOMMUFD_PT with VFIO_DEVICE_ATTACH_PASID: `pasid` to `hwpt` (a replace when attached)
   IommufdPasidDetach,  // VFIO_DEVICE_DETACH_IOMMUFD_PT with VFIO_DEVICE_DETACH_PASID of `pasid`
+  // echo `methods` > `device`/reset_method: reset_method_store, which probes methods on the live
+  // function ("default": pci_init_reset_methods; "" turns every method off).
+  ResetMethod,
 };
-inline constexpr OpKind kLastOpKind = OpKind::IommufdPasidDetach;
+inline constexpr OpKind kLastOpKind = OpKind::ResetMethod;
 
 struct Nested;
 
@@ -101,6 +104,7 @@ struct Op {
   uint32_t eats = 1;          // IommufdHwptAllocNested: the vSTE's EATS field (0 ABT, 1 TRANS, 2 S1CHK, 3 reserved)
   uint32_t mm = 0;            // Sva*: the workload's process, 0 to mm::kMaxProcesses - 1
   bool pasid_compat = false;  // IommufdHwptAlloc: IOMMU_HWPT_ALLOC_PASID
+  std::string methods = "default";  // ResetMethod: what is written to the sysfs file
   bool operator==(const Op&) const = default;
 };
 
@@ -139,6 +143,8 @@ struct OpContext {
 // The PASIDs a workload may name: any a 20-bit SubstreamID holds (IDR1.SSIDSIZE's largest), PASID
 // 0 being the RID's; whether the device and the SMMU take it is the kernel's to say.
 inline constexpr uint32_t kMaxWorkloadPasid = (1u << 20) - 1;
+// ResetMethod's text: kernfs hands a store at most a page less its terminating NUL.
+inline constexpr size_t kMaxSysfsWrite = 4095;
 // Where a PASID's domain maps its 4 pages: IOVA OpContext::kIovaBase onwards, to these pages,
 // 64 KiB apart. PASIDs from 4096 go above 4 GiB, clear of the tables and DMA regions that start
 // at 0x60000000 (the tree's DMA memory); the smaller ones keep the addresses they always had.

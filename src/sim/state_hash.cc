@@ -99,6 +99,9 @@ class Hasher {
     pod(d.pri_cap, d.pri_enabled, d.pri_reqs_alloc, d.pasid_required, d.pasid_cap, d.pasid_enabled, d.pasid_features,
         d.pasid_no_tlp, d.eetlp_prefix, d.acs_cap, d.quirks_applied, d.quirk_deferred, d.driver, d.driver_bound);
     pod(d.pm_cap, d.current_state, d.dev_flags), add(d.reset_methods);
+    // The sysfs reset files follow the add-time methods until reset_method_store changes them:
+    // hashed only when they differ, so a workload that never writes reset_method keeps its hashes.
+    if (d.reset_attrs_visible != (d.reset_methods[0] != 0)) pod(d.reset_attrs_visible);
   }
   void add(const iommu::DeviceIommu& d) {
     pod(d.probed, d.probe_error, d.ats_supported_at_probe, d.group, d.attach_deferred, d.require_direct, d.reset_depth, d.blocked,

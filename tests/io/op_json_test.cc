@@ -31,7 +31,8 @@ std::vector<OpKind> every_kind() {
 const OpField kEveryField[] = {OpField::Device, OpField::Container, OpField::Driver, OpField::Count,
                                OpField::Iova,   OpField::Write,     OpField::Type,   OpField::Hwpt,
                                OpField::Pasid,  OpField::NestParent, OpField::Viommu, OpField::Vsid,
-                               OpField::Cfg,    OpField::Eats,       OpField::Mm,     OpField::PasidCompat};
+                               OpField::Cfg,    OpField::Eats,       OpField::Mm,     OpField::PasidCompat,
+                               OpField::Methods};
 
 // Every field the kind reads set to something other than its default.
 Op with_every_field(OpKind k) {
@@ -53,6 +54,7 @@ Op with_every_field(OpKind k) {
       case OpField::Eats: op.eats = 3; break;
       case OpField::Mm: op.mm = 3; break;
       case OpField::PasidCompat: op.pasid_compat = true; break;
+      case OpField::Methods: op.methods = "pm bus"; break;
     }
   return op;
 }
@@ -106,6 +108,16 @@ TEST(OpJson, ACountIsBoundedByWhatTheOperationTakes) {
   EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"sriov_enable","device":"pf","count":65538})"), "ops[0]"),
                InputError);
   EXPECT_NO_THROW(op_from_json(nlohmann::json::parse(R"({"op":"vfio_map_unmap","container":"c0","count":65538})"), "ops[0]"));
+}
+
+// reset_method's text is any string of one sysfs write; reset_method_store judges its names.
+TEST(OpJson, ResetMethodsIsAStringOfOneSysfsWrite) {
+  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"reset_method","device":"pf","methods":["bus"]})"), "ops[0]"), InputError);
+  EXPECT_THROW(op_from_json(nlohmann::json::parse(R"({"op":"reset_method","device":"pf","methods":")" + std::string(4096, 'x') + "\"}"),
+                            "ops[0]"),
+               InputError);
+  EXPECT_EQ(op_from_json(nlohmann::json::parse(R"({"op":"reset_method","device":"pf","methods":"nonsense"})"), "ops[0]").methods, "nonsense");
+  EXPECT_EQ(op_from_json(nlohmann::json::parse(R"({"op":"reset_method","device":"pf"})"), "ops[0]").methods, "default");
 }
 
 // A PASID is any 20-bit SubstreamID but 0 (the RID's): 1 to 2^20 - 1, whatever table holds it.

@@ -215,6 +215,11 @@ TEST(Locks, EachOperationTakesTheKernelsLocks) {
        "arm_vsmmu_cache_invalidate: the vdevs xa_lock (a spinlock) and the command queue"},
       {{.kind = K::IommufdMap}, {}, {LockClass::iopt_domains_rwsem}, "iopt_map_pages: domains_rwsem for reading"},
       {{.kind = K::IommufdUnmap}, {{.kind = K::IommufdMap}}, {LockClass::iopt_domains_rwsem}, "iopt_unmap_iova: domains_rwsem for reading"},
+      {{.kind = K::ResetMethod, .device = "pf", .methods = "default"},
+       {},
+       attach,
+       "reset_method_store: no device lock; pci_reset_bus_function's probe inside pci_dev_reset_iommu_prepare/done "
+       "(2026): the group mutex and the attaches to the blocking domain and back"},
   };
   Machine m;
   std::set<OpKind> covered;

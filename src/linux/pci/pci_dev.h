@@ -91,6 +91,9 @@ struct PciDev {
   uint16_t dev_flags = 0;
   // dev->reset_methods: indices into pci_reset_fn_methods (pci/reset_methods.h), 0-terminated.
   std::array<uint8_t, kNumResetMethods> reset_methods{};
+  // Whether the reset and reset_method sysfs files exist: pci_dev_reset_attr_is_visible's answer
+  // when device_add created the attribute groups (a method then); a later store does not change it.
+  bool reset_attrs_visible = false;
 
   QuirkMask quirks_applied = 0;
   bool quirk_deferred = false;  // fault injection moved a HEADER-declared quirk to FINAL

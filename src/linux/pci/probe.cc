@@ -100,6 +100,8 @@ void device_add(System& s, DevId dev) {
   {
     Frame g(s, KFn::device_add);
     pdev(s, dev).state = DevState::Added;
+    // The attribute groups are created here, after pci_init_reset_methods.
+    pdev(s, dev).reset_attrs_visible = pdev(s, dev).reset_methods[0] != 0;
     s.record.event(kernel::EventKind::DeviceAdd, dev);
     iommu::bus_notify_add(s, dev);
   }
