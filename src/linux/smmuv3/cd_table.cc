@@ -8,6 +8,7 @@
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kfunc.h"
 #include "linux/kernel/printk.h"
+#include "linux/smmuv3/cmdq.h"
 #include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/io_pgtable_arm.h"
 #include "linux/system.h"
@@ -35,16 +36,7 @@ uint64_t table_bytes(const Master& m) { return m.num_ents * (m.s1fmt == kS1FmtLi
 void sync_cd(System& s, MasterId m, uint32_t ssid, bool leaf) {
   Frame f(s, KFn::arm_smmu_sync_cd);
   const Master& master = s.kernel.smmuv3.masters.at(m);
-  std::vector<hs::Command> cmds;
-  for (uint32_t sid : master.streams) {
-    hs::Command c;
-    c.op = hs::Op::CFGI_CD;
-    c.sid = sid;
-    c.ssid = ssid;
-    c.leaf = leaf;
-    cmds.push_back(c);
-  }
-  cmdq_issue(s, master.smmu, cmds, true);
+  cmdq_issue(s, master.smmu, make_cfgi_cd_cmds(master.streams, ssid, leaf), true);
 }
 }  // namespace
 

@@ -14,6 +14,19 @@ hs::Command make_cmd_sync() {
   return c;
 }
 
+std::vector<hs::Command> make_cfgi_cd_cmds(const std::vector<uint32_t>& sids, uint32_t ssid, bool leaf) {
+  std::vector<hs::Command> cmds;
+  for (uint32_t sid : sids) {
+    hs::Command c;
+    c.op = hs::Op::CFGI_CD;
+    c.sid = sid;
+    c.ssid = ssid;
+    c.leaf = leaf;
+    cmds.push_back(c);
+  }
+  return cmds;
+}
+
 namespace {
 
 uint32_t queue_space(const hs::Smmu& s) {

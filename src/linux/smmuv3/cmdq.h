@@ -29,5 +29,8 @@ int cmdq_issue_cmdlist(hw::Machine& m, unsigned smmu, const std::vector<hw::smmu
 
 // The CMD_SYNC the driver builds without MSI polling: CS=SEV.
 hw::smmuv3::Command make_cmd_sync();
+// arm_smmu_sync_cd's batch: CFGI_CD for `ssid` on each StreamID, Leaf as given (true for a CD's
+// own update, false after a new L1 descriptor, whose cached copy goes too).
+std::vector<hw::smmuv3::Command> make_cfgi_cd_cmds(const std::vector<uint32_t>& sids, uint32_t ssid, bool leaf);
 
 }  // namespace atslab::smmuv3

@@ -27,18 +27,7 @@ Entry CdWriter::get_used(const Entry& ent) const { return get_cd_used(ent); }
 Entry CdWriter::get_update_safe(const Entry& cur, const Entry& target) const {
   return get_cd_update_safe(cur, target);
 }
-void CdWriter::sync() {
-  std::vector<hs::Command> cmds;
-  for (uint32_t sid : sids_) {
-    hs::Command c;
-    c.op = hs::Op::CFGI_CD;
-    c.sid = sid;
-    c.ssid = ssid_;
-    c.leaf = true;
-    cmds.push_back(c);
-  }
-  cmdq_issue_cmdlist(m_, smmu_, cmds, true, &stats_);
-}
+void CdWriter::sync() { cmdq_issue_cmdlist(m_, smmu_, make_cfgi_cd_cmds(sids_, ssid_, true), true, &stats_); }
 
 WriteReport write_ste(SteWriter& w, uint32_t sid, const Entry& target, bool skip_prefetch) {
   WriteReport rep = write_entry(w, target);
