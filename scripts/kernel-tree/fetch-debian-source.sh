@@ -59,10 +59,12 @@ dpkg-deb --fsys-tarfile "$work/pkg.deb" | tar -x -C "$work" "./usr/src/linux-sou
 
 # What cmake/KernelTree.cmake reads: the files it compiles, the driver's own headers, the
 # headers it probes, and the top Makefile for the version. drivers/iommu whole: a design
-# script or a reviewer's patch may touch any file there.
+# script or a reviewer's patch may touch any file there. drivers/pci/pci.c and pci.h are
+# read, not compiled: the reset paths docs/findings.md cites by line (pci_reset_bus_function,
+# the IOMMU core's prepare/done calls).
 root=linux-source-$version
 mkdir -p "$dir"
 tar -xJf "$work/usr/src/linux-source-$version.tar.xz" -C "$dir" \
-  "$root/Makefile" "$root/drivers/pci/ats.c" "$root/drivers/iommu" \
+  "$root/Makefile" "$root/drivers/pci/ats.c" "$root/drivers/pci/pci.c" "$root/drivers/pci/pci.h" "$root/drivers/iommu" \
   "$root/include/linux/iommu.h" "$root/include/linux/io-pgtable.h" "$root/include/uapi/linux/iommufd.h"
 echo "fetch-debian-source: $dir/$root (make run KERNEL_TREE=$dir/$root)"

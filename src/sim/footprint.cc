@@ -284,6 +284,25 @@ void reach(const System& s, const OpContext& ctx, std::vector<uint32_t>& out, st
   }
 }
 
+// The operations that may run pci_reset_bus_function (a reset whose method list reaches "bus",
+// or the probe of it): a sysfs reset, VFIO's resets (VFIO_DEVICE_RESET, the first open's and the
+// last close's, on the group path and on the cdev path) and a write of reset_method. (What changes
+// a bus's listing, a removal, a hot-plug or SR-IOV, writes globally as well.)
+bool may_reset_bus(OpKind k) {
+  switch (k) {
+    case OpKind::Reset:
+    case OpKind::VfioReset:
+    case OpKind::VfioOpenDevice:
+    case OpKind::VfioCloseDevice:
+    case OpKind::IommufdBind:
+    case OpKind::IommufdUnbind:
+    case OpKind::ResetMethod:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The objects an operation names: its device (and, for a PF, the VFs it has), its container,
 // the same for the operation another CPU runs inside it.
 void named(const System& s, const OpContext& ctx, const Op& op, std::vector<uint32_t>& seeds) {
@@ -293,9 +312,10 @@ void named(const System& s, const OpContext& ctx, const Op& op, std::vector<uint
       seeds.push_back(key(Obj::Dev, *d));
       for (pci::DevId v : s.kernel.present_devs)
         if (s.kernel.devs[v].physfn == *d) seeds.push_back(key(Obj::Dev, v));
-      // reset_method's probe of "bus" reads the function's bus (pci_parent_bus_reset: any other
-      // function listed on it refuses the method), which the links above do not reach.
-      if (op.kind == OpKind::ResetMethod) {
+      // pci_parent_bus_reset reads the function's bus (any other function listed on it refuses
+      // the method), which the links above do not reach: reset_method's probe of "bus", and every
+      // reset that may fall through to the bus method.
+      if (may_reset_bus(op.kind)) {
         const hw::pcie::Bdf& b = s.kernel.devs[*d].bdf;
         for (pci::DevId v : s.kernel.present_devs)
           if (v != *d && s.kernel.devs[v].bdf.domain == b.domain && s.kernel.devs[v].bdf.bus == b.bus) seeds.push_back(key(Obj::Dev, v));

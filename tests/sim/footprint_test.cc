@@ -9,6 +9,9 @@
 #include "sim/footprint.h"
 #include "sim/scenario_run.h"
 #include "../support/shipped_scenario.h"
+#include "../support/temp_file.h"
+#include "linux/iommu/iommu.h"
+#include "linux/kernel/errno.h"
 
 namespace atslab::sim {
 namespace ATSLAB_UNITY_ID {
@@ -108,6 +111,31 @@ TEST(Footprint, FreeingADomainDependsOnAllocatingOne) {
   State s = boot(sc, AtsVariant::FailEarly, {kEnable, bind("pf.vf0", "native"), bind("pf.vf1", "native"), own0, own1, free1});
   EXPECT_FALSE(same(run(run(s, free0), own1), run(run(s, own1), free0))) << "the orders differ";
   EXPECT_FALSE(independent(fp(s, free0), fp(s, own1)));
+}
+
+// A reset reads the other functions of its bus (pci_parent_bus_reset refuses the bus method while
+// another is listed there), though no link of the state leads from one function of a
+// multi-function device with ACS to the other (each has its own group). Removing the other
+// function decides whether the reset is a Secondary Bus Reset or -ENOTTY. (Every operation that
+// changes what a bus lists writes globally today, removal included, so the bus in the reset's
+// read set is what keeps the pair dependent only if that ever changes.)
+TEST(Footprint, AResetDependsOnRemovingAnotherFunctionOfItsBus) {
+  auto sc = io::load_scenario(::atslab::test::write_temp(
+      "bus-siblings.yaml",
+      "name: bus-siblings\nmachine:\n  ports: [{name: rp0}]\n  devices:\n"
+      "    - {name: fn0, port: rp0, devfn: 0, vendor: 0x15b3, device: 0x1017, ats: true, flr: false, driver: native}\n"
+      "    - {name: fn1, port: rp0, devfn: 1, vendor: 0x15b3, device: 0x1017, ats: true, flr: false, driver: native}\n"
+      "workload: []\n"));
+  State s = boot(sc, AtsVariant::FailEarly, {});
+  ASSERT_NE(iommu::group_of(s.s, *resolve(s.s, s.ctx, "fn0")), iommu::group_of(s.s, *resolve(s.s, s.ctx, "fn1")))
+      << "ACS: a group each";
+  const Op reset{.kind = OpKind::Reset, .device = "fn0"}, remove{.kind = OpKind::Remove, .device = "fn1"};
+  State removed_first = run(s, remove);
+  EXPECT_EQ(run_op(removed_first.s, removed_first.ctx, reset), 0) << "alone on its bus: the bus reset";
+  State reset_first = s;
+  EXPECT_EQ(run_op(reset_first.s, reset_first.ctx, reset), -ENOTTY) << "fn1 still listed on the bus";
+  EXPECT_FALSE(same(run(run(s, reset), remove), run(run(s, remove), reset))) << "the orders differ";
+  EXPECT_FALSE(independent(fp(s, reset), fp(s, remove)));
 }
 
 // The relation is sound where it says "independent": for every pair of the alphabet the
