@@ -45,8 +45,8 @@ std::optional<std::string> atc_entry_stale(const System& s, hw::pcie::FnId fn, c
   const hw::smmuv3::DeviceRequest req{f.bdf.rid(), e.ssv, e.pasid, page, false};
   const hw::smmuv3::TranslateResult now = hw::smmuv3::ats_translation_from_tables(s.hw, rc.iommu_index, req);
   if (!now.ok || !(now.readable || now.writable))
-    return fmt::format("the SMMU now refuses IOVA {:#x}{} (the device still has PA {:#x})", page,
-                       now.event ? fmt::format(" ({})", hw::smmuv3::event_name(*now.event)) : "", stale_pa);
+    return fmt::format("the SMMU now refuses IOVA {:#x} ({}) (the device still has PA {:#x})", page,
+                       hw::smmuv3::ats_response(now), stale_pa);
   if (now.pa != stale_pa)
     return fmt::format("IOVA {:#x} now translates to PA {:#x}, the device still has PA {:#x}", page, now.pa, stale_pa);
   if (e.writable && !now.writable)

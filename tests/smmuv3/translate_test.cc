@@ -232,12 +232,56 @@ TEST_F(SmmuTranslate, AtsTranslationRequestNeedsEatsTrans) {
   const auto miss = treq(0x50000000);
   EXPECT_FALSE(miss.ok);
   EXPECT_FALSE(miss.event.has_value()) << "a walk fault is a no-access completion, not an event";
+  EXPECT_EQ(miss.ats, hs::AtsStatus::Success);
+  EXPECT_EQ(hs::ats_response(miss), "no access");
+  // IHI 0070 3.9.1.2: EATS=ABT and a bypass STE answer UR and record F_BAD_ATS_TREQ; an abort
+  // STE answers UR and records nothing.
   install_ste(s2_walkable(/*ats=*/false));
   EXPECT_EQ(treq(0x40000010).event, EventId::F_BAD_ATS_TREQ);
+  EXPECT_EQ(treq(0x40000010).ats, hs::AtsStatus::UnsupportedRequest);
   install_ste(bypass_ste());
   EXPECT_EQ(treq(0x40000010).event, EventId::F_BAD_ATS_TREQ) << "bypass ignores EATS";
+  EXPECT_EQ(hs::ats_response(treq(0x40000010)), "UR, F_BAD_ATS_TREQ");
+  const size_t events = t.smmu().evtq.size();
   install_ste(abort_ste());
-  EXPECT_EQ(treq(0x40000010).event, EventId::F_BAD_ATS_TREQ);
+  const auto blocked = treq(0x40000010);
+  EXPECT_FALSE(blocked.ok);
+  EXPECT_EQ(blocked.ats, hs::AtsStatus::UnsupportedRequest);
+  EXPECT_FALSE(blocked.event.has_value()) << "an abort STE records no event";
+  EXPECT_EQ(t.smmu().evtq.size(), events);
+}
+
+// SMMUEN clear: a Translation Request is UR with F_BAD_ATS_TREQ (3.9.1.2) and a Translated
+// transaction is aborted with F_TRANSL_FORBIDDEN whatever ATSCHK says (3.9.1.3).
+TEST_F(SmmuTranslate, WithSmmuenClearAtsIsRefusedAndRecorded) {
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+  install_ste(s2_walkable(/*ats=*/true));
+  t.smmu().cr0 &= ~hs::reg::kCr0SmmuEn;
+  const auto r = treq(0x40000010);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.ats, hs::AtsStatus::UnsupportedRequest);
+  EXPECT_EQ(r.event, EventId::F_BAD_ATS_TREQ);
+  const auto d = hs::translated_request(t.m, 0, t.sid, kBuf, false);
+  EXPECT_FALSE(d.ok);
+  EXPECT_EQ(d.event, EventId::F_TRANSL_FORBIDDEN);
+  t.smmu().cr0 &= ~hs::reg::kCr0AtsChk;
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
+}
+
+// A StreamID with no STE: an ordinary transaction records C_BAD_STREAMID; a Translation Request
+// is completed with CA and a checked Translated transaction aborted, neither recorded (Linux
+// leaves SMMU_CR2.REC_CFG_ATS clear).
+TEST_F(SmmuTranslate, NoSteIsCompleterAbortForATranslationRequest) {
+  const auto far = hs::ats_translation_request(t.m, 0, {0xffffffu, false, 0, 0x1000, false});
+  EXPECT_FALSE(far.ok);
+  EXPECT_EQ(far.ats, hs::AtsStatus::CompleterAbort);
+  EXPECT_FALSE(far.event.has_value());
+  EXPECT_EQ(far.unrecorded, EventId::C_BAD_STREAMID);
+  EXPECT_EQ(hs::ats_response(far), "CA (C_BAD_STREAMID, not recorded)");
+  const auto d = hs::translated_request(t.m, 0, 0xffffffu, kBuf, false);
+  EXPECT_FALSE(d.ok);
+  EXPECT_FALSE(d.event.has_value());
+  EXPECT_EQ(d.unrecorded, EventId::C_BAD_STREAMID);
 }
 
 TEST_F(SmmuTranslate, AtsTranslationRequestUnderAnS1CdTableSte) {
@@ -277,7 +321,11 @@ TEST_F(SmmuTranslate, SplitStageAtsOnANestedSte) {
   Entry bad = s1_ste(ste::kS1DssSsid0, false);
   bad[1] |= hs::field_prep(ste::k1Eats, ste::kEatsS1Chk);
   install_ste(bad);
-  EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
+  const auto illegal = treq(0x1000);
+  EXPECT_EQ(illegal.ats, hs::AtsStatus::CompleterAbort) << "a configuration error: CA, not recorded";
+  EXPECT_FALSE(illegal.event.has_value());
+  EXPECT_EQ(illegal.unrecorded, EventId::C_BAD_STE);
+  EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
 }
 
 // The DMA first fills the IOTLB with the combined stage-1+stage-2 entry (final
@@ -372,14 +420,19 @@ TEST_F(SmmuTranslate, AtsWithS1dssBypassAnswersWithTheIdentity) {
 }
 
 // S1DSS=TERMINATE: a request without PASID is stream-disabled, a Translation
-// Request as much as a DMA; EATS=TRANS does not change that.
+// Request as much as a DMA; EATS=TRANS does not change that. The DMA records
+// F_STREAM_DISABLED; the Translation Request is completed with CA and records
+// nothing (STE.S1DSS, 3.9.1.2).
 TEST_F(SmmuTranslate, AtsWithS1dssTerminateIsStreamDisabled) {
   ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s1, 0x1000, kBuf, 0x1000, true, true), 0);
   install_cd(0, s1_cd_walkable(7));
   install_ste(s1_ste(ste::kS1DssTerminate, /*ats=*/true));
   const auto r = treq(0x1000);
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.event, EventId::F_STREAM_DISABLED);
+  EXPECT_EQ(r.ats, hs::AtsStatus::CompleterAbort);
+  EXPECT_EQ(r.unrecorded, EventId::F_STREAM_DISABLED);
+  EXPECT_TRUE(t.smmu().evtq.empty());
+  EXPECT_EQ(dma(0x1000).event, EventId::F_STREAM_DISABLED);
   ASSERT_EQ(t.smmu().evtq.size(), 1u);
   EXPECT_EQ(t.smmu().evtq[0].id, EventId::F_STREAM_DISABLED);
   // With a PASID the CD is used: CD 0 is the only valid one here.
@@ -389,7 +442,8 @@ TEST_F(SmmuTranslate, AtsWithS1dssTerminateIsStreamDisabled) {
 }
 
 // Translated requests under a stage-1 STE: accepted unchanged with EATS=TRANS,
-// refused with EATS=ABT; under an abort STE always refused (EATS ignored).
+// refused with EATS=ABT (F_TRANSL_FORBIDDEN); under an abort STE always
+// aborted, EATS ignored, with no event (3.9.1.3).
 TEST_F(SmmuTranslate, TranslatedRequestsUnderS1AndAbortStes) {
   install_cd(0, s1_cd_walkable(7));
   install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/true));
@@ -400,16 +454,23 @@ TEST_F(SmmuTranslate, TranslatedRequestsUnderS1AndAbortStes) {
   install_ste(s1_ste(ste::kS1DssSsid0, /*ats=*/false));
   EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
   install_ste(abort_ste());
-  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN);
+  const auto a = hs::translated_request(t.m, 0, t.sid, kBuf, false);
+  EXPECT_FALSE(a.ok);
+  EXPECT_FALSE(a.event.has_value());
   Entry abort_with_eats = abort_ste();
   abort_with_eats[1] |= hs::field_prep(ste::k1Eats, ste::kEatsTrans);
   t.m.memory.write64(ste_pa() + 8, abort_with_eats[1]);
+  const auto b = hs::translated_request(t.m, 0, t.sid, kBuf, false);
+  EXPECT_FALSE(b.ok) << "an abort STE ignores EATS";
+  EXPECT_FALSE(b.event.has_value());
+  install_ste(bypass_ste());
   EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::F_TRANSL_FORBIDDEN)
-      << "an abort STE ignores EATS";
+      << "a bypass STE refuses it as EATS=ABT would";
 }
 
-// A reserved CFG (1..3) makes the STE ILLEGAL: C_BAD_STE for a translated
-// request as for an untranslated one, before EATS is looked at.
+// A reserved CFG (1..3) makes the STE ILLEGAL: C_BAD_STE for an untranslated
+// request; a Translation Request is completed with CA and a translated request
+// aborted, before EATS is looked at, neither recorded.
 TEST_F(SmmuTranslate, ReservedCfgIsCBadSteForEveryRequestKind) {
   for (uint64_t cfg : {1, 2, 3}) {
     Entry e{};
@@ -417,8 +478,12 @@ TEST_F(SmmuTranslate, ReservedCfgIsCBadSteForEveryRequestKind) {
     e[1] = hs::field_prep(ste::k1Eats, ste::kEatsTrans);
     for (unsigned q = 0; q < 8; q++) t.m.memory.write64(ste_pa() + 8 * q, e[q]);
     EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE) << cfg;
-    EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE) << cfg;
-    EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::C_BAD_STE) << cfg;
+    EXPECT_EQ(treq(0x1000).ats, hs::AtsStatus::CompleterAbort) << cfg;
+    EXPECT_EQ(treq(0x1000).unrecorded, EventId::C_BAD_STE) << cfg;
+    const auto d = hs::translated_request(t.m, 0, t.sid, kBuf, false);
+    EXPECT_FALSE(d.ok) << cfg;
+    EXPECT_FALSE(d.event.has_value()) << cfg;
+    EXPECT_EQ(d.unrecorded, EventId::C_BAD_STE) << cfg;
   }
 }
 
@@ -439,8 +504,8 @@ TEST_F(SmmuTranslate, CfgNeedingAnUnimplementedStageIsCBadSte) {
   t.smmu().idr0 = (t.smmu().idr0 | hs::reg::kIdr0S2p) & ~hs::reg::kIdr0S1p;  // stage 2 only
   install_ste(s1_ste(ste::kS1DssSsid0, true));
   EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
-  EXPECT_EQ(treq(0x1000).event, EventId::C_BAD_STE);
-  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).event, EventId::C_BAD_STE);
+  EXPECT_EQ(treq(0x1000).unrecorded, EventId::C_BAD_STE);
+  EXPECT_EQ(hs::translated_request(t.m, 0, t.sid, kBuf, false).unrecorded, EventId::C_BAD_STE);
   install_ste(nested_walkable(ste::kS1DssSsid0, ste::kEatsAbt));
   EXPECT_EQ(dma(0x1000).event, EventId::C_BAD_STE);
   install_ste(s2_walkable(false));

@@ -12,7 +12,9 @@ namespace atslab::hw::smmuv3 {
 
 namespace {
 
-enum class Mode : uint8_t { Untranslated, AtsRequest };
+// Translated: an ATS Translated transaction checked against the STE (its configuration errors are
+// not recorded, as a Translation Request's are not).
+enum class Mode : uint8_t { Untranslated, AtsRequest, Translated };
 
 struct Ctx {
   const Machine& m;
@@ -33,6 +35,19 @@ struct Ctx {
   TranslateResult& abort_silently() {
     r.ok = false;
     return r;
+  }
+  // A Translation Request refused with Unsupported Request, F_BAD_ATS_TREQ recorded or not.
+  TranslateResult& ats_unsupported(bool record) {
+    r.ats = AtsStatus::UnsupportedRequest;
+    return record ? fail(EventId::F_BAD_ATS_TREQ) : abort_silently();
+  }
+  // A configuration error: an ordinary transaction records `id`; a Translation Request is
+  // completed with CA and a Translated transaction aborted, neither recording it.
+  TranslateResult& config_error(EventId id) {
+    if (mode == Mode::Untranslated) return fail(id);
+    r.ats = AtsStatus::CompleterAbort;
+    r.unrecorded = id;
+    return abort_silently();
   }
   TranslateResult& done(uint64_t pa, uint64_t size, bool rd, bool wr) {
     r.pa = pa;
@@ -105,27 +120,29 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
   Ctx c{m, m.smmus.at(idx), fx, req, mode, {}};
   const Smmu& s = c.s;
   if (!(s.cr0 & reg::kCr0SmmuEn)) {
-    // Simplification: GBPA is "bypass"; an ATS request reaches no translation agent.
-    if (mode == Mode::AtsRequest) return c.abort_silently();
+    // A Translation Request: UR and F_BAD_ATS_TREQ (3.9.1.2). Simplification: GBPA is "bypass".
+    if (mode == Mode::AtsRequest) return c.ats_unsupported(true);
     return c.done(req.addr, 0x1000, true, true);
   }
   const auto ste_pa = ste_address(m.memory, s, req.sid);
-  if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);
+  if (!ste_pa) return c.config_error(EventId::C_BAD_STREAMID);
   const Entry e = read_entry(m.memory, *ste_pa);
-  if (ste_illegal(s, e)) return c.fail(EventId::C_BAD_STE);
+  if (ste_illegal(s, e)) return c.config_error(EventId::C_BAD_STE);
   const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
   const uint64_t eats = field_get(ste::k1Eats, e[1]);
   const bool s1 = cfg == ste::kCfgS1Trans || cfg == ste::kCfgNested;
   const bool s2 = cfg == ste::kCfgS2Trans || cfg == ste::kCfgNested;
-  if (mode == Mode::AtsRequest && (!s.ats() || !(s1 || s2) || eats == ste::kEatsAbt))
-    return c.fail(EventId::F_BAD_ATS_TREQ);
+  // 3.9.1.2: an abort STE refuses a Translation Request with UR and records nothing; a bypass
+  // STE, EATS=ABT (and an SMMU without ATS, a simplification) with UR and F_BAD_ATS_TREQ.
+  if (mode == Mode::AtsRequest && cfg == ste::kCfgAbort) return c.ats_unsupported(false);
+  if (mode == Mode::AtsRequest && (!s.ats() || !(s1 || s2) || eats == ste::kEatsAbt)) return c.ats_unsupported(true);
   if (cfg == ste::kCfgAbort) return c.abort_silently();
   if (cfg == ste::kCfgBypass) return c.done(req.addr, 0x1000, true, true);
 
   std::optional<pgtable::S2Context> s2c;
   if (s2) {
     s2c = s2_context(e);
-    if (!s2c) return c.fail(EventId::C_BAD_STE);
+    if (!s2c) return c.config_error(EventId::C_BAD_STE);
   }
   const uint16_t vmid = uint16_t(field_get(ste::k2S2Vmid, e[2]));
   const bool s2_record = (e[2] & ste::k2S2R) != 0;
@@ -139,20 +156,20 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
     bool use_cd = true;
     uint32_t ssid = 0;
     if (req.ssv) {
-      if (cdmax == 0 || (uint64_t{req.ssid} >> cdmax) != 0) return c.fail(EventId::C_BAD_SUBSTREAMID);
+      if (cdmax == 0 || (uint64_t{req.ssid} >> cdmax) != 0) return c.config_error(EventId::C_BAD_SUBSTREAMID);
       ssid = req.ssid;
     } else if (cdmax != 0) {
       const uint64_t dss = field_get(ste::k1S1Dss, e[1]);
-      if (dss == ste::kS1DssTerminate) return c.fail(EventId::F_STREAM_DISABLED);
+      if (dss == ste::kS1DssTerminate) return c.config_error(EventId::F_STREAM_DISABLED);
       if (dss == ste::kS1DssBypass) use_cd = false;
-      if (dss == 3) return c.fail(EventId::C_BAD_STE);
+      if (dss == 3) return c.config_error(EventId::C_BAD_STE);
     }
     if (use_cd) {
       // Simplification: the CD table address is used as a PA even when nested.
       const auto cd_pa = cd_address(m.memory, e, ssid);
-      if (!cd_pa) return c.fail(EventId::C_BAD_CD);
+      if (!cd_pa) return c.config_error(EventId::C_BAD_CD);
       const Entry d = read_entry(m.memory, *cd_pa);
-      if (!(d[0] & cd::k0V) || !(d[0] & cd::k0Aa64)) return c.fail(EventId::C_BAD_CD);
+      if (!(d[0] & cd::k0V) || !(d[0] & cd::k0Aa64)) return c.config_error(EventId::C_BAD_CD);
       const unsigned t0sz = unsigned(field_get(cd::k0TcrT0sz, d[0]));
       const bool record = (d[0] & cd::k0R) != 0;
       s1_record = record;
@@ -160,7 +177,7 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
       // driver's "released" CD leaves T0SZ 0 and relies on it).
       if (d[0] & cd::k0TcrEpd0) return c.fail(EventId::F_TRANSLATION, record && mode == Mode::Untranslated);
       // Simplification: 4 KiB TTB0 granule and at most 48-bit input only.
-      if (field_get(cd::k0TcrTg0, d[0]) != cd::kTg0_4k || t0sz < 16) return c.fail(EventId::C_BAD_CD);
+      if (field_get(cd::k0TcrTg0, d[0]) != cd::kTg0_4k || t0sz < 16) return c.config_error(EventId::C_BAD_CD);
       asid = uint16_t(field_get(cd::k0Asid, d[0]));
       did_s1 = true;
       // Nested: a combined entry answers everything but an S1CHK Translation
@@ -240,28 +257,44 @@ TranslateResult translated_request(Machine& m, unsigned idx, uint32_t sid, uint6
   req.sid = sid;
   req.addr = pa;
   req.write = write;
-  Ctx c{m, s, &s, req, Mode::Untranslated, {}};
-  if (!(s.cr0 & reg::kCr0SmmuEn) || !(s.cr0 & reg::kCr0AtsChk)) return c.done(pa, 0x1000, true, true);
+  Ctx c{m, s, &s, req, Mode::Translated, {}};
+  // 3.9.1.3: with SMMUEN clear Translated traffic is refused whatever ATSCHK says.
+  if (!(s.cr0 & reg::kCr0SmmuEn)) return c.fail(EventId::F_TRANSL_FORBIDDEN);
+  if (!(s.cr0 & reg::kCr0AtsChk)) return c.done(pa, 0x1000, true, true);
   const auto ste_pa = ste_address(m.memory, s, sid);
-  if (!ste_pa) return c.fail(EventId::C_BAD_STREAMID);
+  if (!ste_pa) return c.config_error(EventId::C_BAD_STREAMID);
   const Entry e = read_entry(m.memory, *ste_pa);
-  // An ILLEGAL STE (a reserved CFG among them) is C_BAD_STE for a translated
-  // request as for any other: the STE is checked before EATS means anything.
-  if (ste_illegal(s, e)) return c.fail(EventId::C_BAD_STE);
+  // An ILLEGAL STE (a reserved CFG among them) aborts a translated request as any other: the
+  // STE is checked before EATS means anything; the error is not recorded for Translated traffic.
+  if (ste_illegal(s, e)) return c.config_error(EventId::C_BAD_STE);
   const uint64_t cfg = field_get(ste::k0Cfg, e[0]);
   const uint64_t eats = field_get(ste::k1Eats, e[1]);
-  // Bypass and abort STEs ignore EATS: translated traffic is refused as if EATS were ABT.
+  // An abort STE aborts it without an event; a bypass STE ignores EATS and refuses it as if
+  // EATS were ABT, with F_TRANSL_FORBIDDEN.
+  if (cfg == ste::kCfgAbort) return c.abort_silently();
   if (cfg < ste::kCfgS1Trans || eats == ste::kEatsAbt) return c.fail(EventId::F_TRANSL_FORBIDDEN);
   if (eats == ste::kEatsS1Chk) {
     // Split-stage ATS: the device's address is an IPA that stage 2 still translates.
     const auto s2c = s2_context(e);
-    if (!s2c) return c.fail(EventId::C_BAD_STE);
+    if (!s2c) return c.config_error(EventId::C_BAD_STE);
     const pgtable::WalkResult w =
         pgtable::walk(m.memory, pgtable::Stage::S2, s2c->ttb, s2c->start_level, s2c->ia_bits, pa, write);
     if (w.fault != pgtable::Fault::None) return c.fail(fault_event(w.fault), (e[2] & ste::k2S2R) != 0);
     return c.done(w.out, w.block_size, w.readable, w.writable);
   }
   return c.done(pa, 0x1000, true, true);
+}
+
+std::string ats_response(const TranslateResult& r) {
+  std::string out;
+  switch (r.ats) {
+    case AtsStatus::UnsupportedRequest: out = "UR"; break;
+    case AtsStatus::CompleterAbort: out = "CA"; break;
+    case AtsStatus::Success: out = r.readable || r.writable ? "success" : "no access"; break;
+  }
+  if (r.event) out += ", " + std::string(event_name(*r.event));
+  if (r.unrecorded) out += " (" + std::string(event_name(*r.unrecorded)) + ", not recorded)";
+  return out;
 }
 
 }  // namespace atslab::hw::smmuv3
