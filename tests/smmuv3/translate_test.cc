@@ -123,6 +123,23 @@ TEST_F(SmmuTranslate, BypassSteIsIdentity) {
   EXPECT_EQ(r.owner, kOwnerBuf);
 }
 
+// Stage 1 disabled: a request with a SubstreamID has no CD to select and is aborted with
+// C_BAD_SUBSTREAMID, under a bypass STE as under a stage-2 one (IHI 0070 3.9, STE.S1Fmt); a
+// Translation Request carrying a PASID meets the same configuration error: CA, not recorded.
+TEST_F(SmmuTranslate, ASubstreamIdWithoutStage1IsCBadSubstreamid) {
+  install_ste(bypass_ste());
+  EXPECT_TRUE(dma(0x1000).ok);
+  EXPECT_EQ(dma(0x1000, false, true, 1).event, EventId::C_BAD_SUBSTREAMID);
+  ASSERT_EQ(smmuv3::iopt_map(t.m.memory, s2, 0x40000000, kBuf, 0x1000, true, true), 0);
+  install_ste(s2_walkable(/*ats=*/true));
+  EXPECT_EQ(dma(0x40000000).pa, kBuf);
+  EXPECT_EQ(dma(0x40000000, false, true, 1).event, EventId::C_BAD_SUBSTREAMID);
+  const auto r = hs::ats_translation_request(t.m, 0, {t.sid, true, 1, 0x40000000, false});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.ats, hs::AtsStatus::CompleterAbort);
+  EXPECT_EQ(r.unrecorded, EventId::C_BAD_SUBSTREAMID);
+}
+
 TEST_F(SmmuTranslate, TwoLevelStreamTableFindsTheLeaf) {
   // L1 descriptor for the SID's group of 2^8 STEs, SPAN=9 (256 STEs).
   const uint64_t l1 = 0x500000, l2 = 0x510000;

@@ -137,6 +137,9 @@ TranslateResult resolve(const Machine& m, unsigned idx, Smmu* fx, const DeviceRe
   if (mode == Mode::AtsRequest && cfg == ste::kCfgAbort) return c.ats_unsupported(false);
   if (mode == Mode::AtsRequest && (!s.ats() || !(s1 || s2) || eats == ste::kEatsAbt)) return c.ats_unsupported(true);
   if (cfg == ste::kCfgAbort) return c.abort_silently();
+  // Stage 1 disabled (bypass, stage 2 only): a SubstreamID has no CD to select, and the
+  // transaction is aborted with C_BAD_SUBSTREAMID (STE.S1Fmt; 3.9).
+  if (!s1 && req.ssv) return c.config_error(EventId::C_BAD_SUBSTREAMID);
   if (cfg == ste::kCfgBypass) return c.done(req.addr, 0x1000, true, true);
 
   std::optional<pgtable::S2Context> s2c;
