@@ -25,6 +25,10 @@ def atslab(binary, *args):
     return json.loads(p.stdout)
 
 
+def version(binary):
+    return subprocess.run([binary, "--version"], capture_output=True, text=True, cwd=ROOT).stdout
+
+
 def explore(binary, *args):
     return atslab(binary, "explore", *args, "--json")["results"]
 
@@ -49,9 +53,12 @@ def quick(binary):
         r = explore(binary, "scenarios/seed.yaml", "--variant", variant, "--depth", "3")[0]
         assert not r["violations"], f"seed.yaml under {variant} at depth 3: {r['violations']}"
         out.append((10, f"{thousands(r['states'])} transitions, {r['unique']} unique states"))
-    r = explore(binary, "scenarios/seed.yaml", "--driver", "source", "--variant", "upstream", "--depth", "4")[0]
-    assert not r["violations"], f"seed.yaml under the source driver at depth 4: {r['violations']}"
-    out.append((20, f"exhausts {thousands(r['unique'])} unique states ({thousands(r['states'])} transitions) without a violation"))
+    # Finding 20's figure is Debian 6.12.118's code (the default build's tree); on another tree,
+    # 7.2.13 among them (no PF-aware pci_ats_supported: the seed's bug is there), it is not this.
+    if "source driver: linux 6.12.118 (" in version(binary):
+        r = explore(binary, "scenarios/seed.yaml", "--driver", "source", "--variant", "upstream", "--depth", "4")[0]
+        assert not r["violations"], f"seed.yaml under the source driver at depth 4: {r['violations']}"
+        out.append((20, f"exhausts {thousands(r['unique'])} unique states ({thousands(r['states'])} transitions) without a violation"))
     r = explore(binary, "scenarios/explore-small.yaml", "--variant", "upstream", "--all", "--depth", "3",
                 "--faults", "pci_enable_ats")[0]
     out.append((11, f"({thousands(r['states'])} transitions and {r['unique']}\nunique states"))

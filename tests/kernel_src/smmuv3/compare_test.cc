@@ -54,16 +54,23 @@ TEST(SourceSmmuCompare, ASixtyFourKGranuleSmmuMapsInItsOwnPageSize) {
 }
 
 TEST(SourceSmmuCompare, TheModelIsRunAsTheTreeIsConfigured) {
+  ATSLAB_REQUIRE_DEBIAN_TREE();
   io::Scenario sc = io::load_scenario(ATSLAB_SOURCE_DIR "/scenarios/seed.yaml");
   sc.driver = policy::Driver::Source;
   const io::Scenario m = sim::model_as_tree(sc);
   EXPECT_EQ(m.driver, policy::Driver::Model);
+  EXPECT_EQ(m.vf_stu_validation, false);
+  EXPECT_TRUE(m.config_pci_pasid) << "ats.c built with CONFIG_PCI_PASID";
+  if (debian_tree() == DebianTree::V7_2_13) {
+    EXPECT_FALSE(m.nr_ats_masters_fastpath) << "7.2.13 invalidates through the invalidation arrays";
+    EXPECT_EQ(m.pf_aware_ats_supported, false) << "7.2.13's pci_ats_supported reads the function's own ats_cap";
+    EXPECT_FALSE(m.smmuv3.remove_dev_pasid) << "7.2.13's blocked domain takes PASIDs off with set_dev_pasid";
+    return;
+  }
   EXPECT_TRUE(m.nr_ats_masters_fastpath) << "6.12 has no invalidation arrays";
   EXPECT_EQ(m.pf_aware_ats_supported, true) << "6.12.118's pci_ats_supported asks the PF";
-  EXPECT_EQ(m.vf_stu_validation, false);
-  // 6.12.118's PASID half: its ats.c is built with CONFIG_PCI_PASID, and its ops take a PASID off
-  // through remove_dev_pasid (its blocked domain has no set_dev_pasid).
-  EXPECT_TRUE(m.config_pci_pasid);
+  // 6.12.118's PASID half: its ops take a PASID off through remove_dev_pasid (its blocked domain
+  // has no set_dev_pasid).
   EXPECT_TRUE(m.smmuv3.remove_dev_pasid);
 }
 
