@@ -54,6 +54,35 @@ TEST(SmmuCmdq, SyncWaitsForTheEndpointsInvalidationCompletion) {
   EXPECT_EQ(t.atc().entries[0].iova, 0x5000u);
 }
 
+// IHI 0070 4.5.1: the SMMU aligns the span to its size (Address[11 + Size:0] taken as zero), so
+// an ATC_INV whose address sits inside its span reaches the whole span; with SMMUEN clear the
+// command is IGNORED: consumed, nothing sent, nothing for the CMD_SYNC to wait for.
+TEST(SmmuCmdq, AtcInvSpanIsAlignedAndIgnoredWithSmmuenClear) {
+  TestMachine t;
+  t.set_ats(true);
+  t.atc().fill(atc_entry(0x4000), 12);
+  t.atc().fill(atc_entry(0x8000), 12);
+  hs::Command inv{};
+  inv.op = hs::Op::ATC_INV;
+  inv.sid = t.sid;
+  inv.addr = 0x6000;  // inside the 16 KiB span at 0x4000
+  inv.size = 2;
+  submit(t, {inv, smmuv3::make_cmd_sync()});
+  ASSERT_EQ(t.atc().inv_queue.size(), 1u);
+  EXPECT_EQ(t.atc().inv_queue[0].addr, 0x4000u);
+  EXPECT_EQ(t.atc().inv_queue[0].size, 0x4000u);
+  hs::endpoints_respond(t.m, 0);
+  ASSERT_EQ(t.atc().entries.size(), 1u);
+  EXPECT_EQ(t.atc().entries[0].iova, 0x8000u);
+
+  t.smmu().cr0 &= ~hs::reg::kCr0SmmuEn;
+  submit(t, {smmuv3::atc_inv_to_cmd(t.sid, 0, 0, 0), smmuv3::make_cmd_sync()});
+  EXPECT_TRUE(t.atc().inv_queue.empty());
+  EXPECT_FALSE(hs::cmdq_sync_waiting(t.smmu()));
+  EXPECT_EQ(t.smmu().syncs_completed, 2u);
+  EXPECT_EQ(t.atc().entries.size(), 1u);
+}
+
 TEST(SmmuCmdq, IgnoredInvalidationTimesOutWithCerror3) {
   TestMachine t;  // ATS stays disabled; the endpoint ignores invalidations
   t.atc().inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;

@@ -31,6 +31,9 @@ struct MmioMachine : TestMachine {
     mmio::write32(m, 0, mmio::kCmdqCons, 0);
     mmio::write32(m, 0, mmio::kCr0, hs::reg::kCr0CmdqEn);
   }
+  // SMMUEN as well: an ATC_INV with it clear is IGNORED (IHI 0070 4.5.1); the driver sends its
+  // first after arm_smmu_device_reset has set it.
+  void enable_smmu() { mmio::write32(m, 0, mmio::kCr0, hs::reg::kCr0CmdqEn | hs::reg::kCr0SmmuEn); }
   // Software's side: the commands into memory, then the doorbell.
   void issue(const std::vector<hs::Command>& cmds) {
     uint32_t prod = mmio::read32(m, 0, mmio::kCmdqProd);
@@ -106,6 +109,7 @@ TEST(SmmuMmio, PollingConsIsTimeForTheEndpoints) {
   e.iova = 0x1000;
   e.size = 0x1000;
   t.atc().fill(e, 12);
+  t.enable_smmu();
   t.issue({smmuv3::atc_inv_to_cmd(t.sid, 0, 0x1000, 0x1000), smmuv3::make_cmd_sync()});
   EXPECT_EQ(t.smmu().cmdq_cons, 1u) << "the CMD_SYNC waits for the endpoint";
   EXPECT_EQ(mmio::read32(t.m, 0, mmio::kCmdqCons), 2u) << "the poll gave the endpoint its round";
@@ -115,6 +119,7 @@ TEST(SmmuMmio, PollingConsIsTimeForTheEndpoints) {
 TEST(SmmuMmio, AnIgnoredInvalidationTimesOutIntoConsErrAndGerrornResumes) {
   MmioMachine t;  // ATS off and the endpoint ignores invalidations, as PCIe permits
   t.atc().inv_while_disabled = hw::pcie::AtcInvWhileDisabled::Ignore;
+  t.enable_smmu();
   t.issue({smmuv3::atc_inv_to_cmd(t.sid, 0, 0, 0), smmuv3::make_cmd_sync()});
   const uint32_t cons = mmio::read32(t.m, 0, mmio::kCmdqCons);
   EXPECT_EQ(cons & 0xffffff, 1u);

@@ -27,8 +27,10 @@ void forward_atc_inv(Machine& m, unsigned idx, const Command& c) {
   req.itag = s.next_itag++;
   req.ssv = c.ssv;
   req.pasid = c.ssid;
-  req.addr = c.addr;
   req.size = c.size >= cmdq::kAtcInvSizeAll ? 0 : (uint64_t{4096} << c.size);
+  // The span is aligned to its size by the SMMU: Address[11 + Size:0] is taken as zero (IHI 0070
+  // 4.5.1), whatever the command carries there.
+  req.addr = req.size ? c.addr & ~(req.size - 1) : 0;
   // Outstanding whether or not the endpoint keeps it: the SMMU cannot tell.
   s.atc_inv_outstanding.push_back({c.sid, req.itag});
   f.atc.receive_invalidation(req, pcie::ats_control(f.cfg));
@@ -108,7 +110,8 @@ void cmdq_consume(Machine& m, unsigned idx) {
           raise_cmdq_error(s, reg::kCerrorIll);
           return;
         }
-        forward_atc_inv(m, idx, *c);
+        // IGNORED with SMMUEN clear (4.5.1): consumed, nothing sent, nothing to wait for.
+        if (s.cr0 & reg::kCr0SmmuEn) forward_atc_inv(m, idx, *c);
         break;
       default:
         execute_tlbi(s, *c);
