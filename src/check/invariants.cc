@@ -131,24 +131,34 @@ unsigned nested_ste_cfg(const smmuv3::Driver& drv, uint32_t nested) {
 
 // 28 (nesting): the VM controls its device's ATS (arm_smmu_attach_dev_nested: "If the EATS is set
 // then the VM must generate ATC flushes"; the host forwards them). What breaks that: PCI ATS on
-// while the guest's vSTE did not ask for EATS (the guest issues no ATC invalidation, so the ATC
-// goes stale), or the STE's EATS and PCI ATS Enable parting (the host's own record of the decision
-// is wrong: a failed commit-time enable left EATS set). A vSTE asking EATS on a host whose ATS is
+// while the guest's translating vSTE did not ask for EATS (the guest issues no ATC invalidation, so
+// the ATC goes stale), or the STE's EATS and PCI ATS Enable parting (the host's own record of the
+// decision is wrong: a failed commit-time enable left EATS set). A bypass or abort vSTE leaves ATS
+// to the host, as an S2 attach does (upstream a45dd3466302, 7.2): the guest has no stage 1 whose
+// ATC entries it would flush, and the host's S2 unmaps reach the ATC through the parent's
+// ATS_FULL entry. A vSTE asking EATS on a host whose ATS is
 // unsupported (arm_smmu_ats_supported false: prepare decides off, the STE gets EATS=0) is the
 // kernel's stated behaviour, not a violation: the guest's extra ATC invalidations go to a function
 // whose ATS is off, which a compliant endpoint completes (finding 5); finding 27 says so.
+void nested_ats_check(const System& s, pci::DevId dev, uint16_t smmu, uint32_t sid, const std::array<uint64_t, 2>& vste,
+                      bool enable_ats, const std::string& who, std::vector<Violation>& out) {
+  const bool hw_on = hw_ats_on(s, s.kernel.devs[dev].fn);
+  const auto ste = hw_ste(s, smmu, sid);
+  const bool ste_on = ste_eats(ste) == 1;
+  const bool guest_decides = (vste[0] & 1) && ((vste[0] >> 1) & 7) == 5;  // V, CFG S1_TRANS
+  if ((!hw_on || enable_ats || !guest_decides) && ste_on == hw_on) return;
+  out.push_back({28, who,
+                 fmt::format("the guest's vSTE has EATS={} but PCI ATS is {} and the STE has EATS={}", enable_ats ? "TRANS" : "ABT",
+                             hw_on ? "on" : "off", ste_eats(ste))});
+}
+
 void nested_ats_invariant(const System& s, const smmuv3::Driver& drv, const smmuv3::SmmuDomain& parent, std::vector<Violation>& out) {
   for (const auto& md : parent.devices) {
     if (md.domain == iommu::kNoDomain || s.kernel.iommu.domains[md.domain].type != iommu::DomainType::Nested) continue;
     const auto& nd = drv.nested_domains[s.kernel.iommu.domains[md.domain].priv];
     const auto& master = drv.masters[md.master];
-    const bool hw_on = hw_ats_on(s, s.kernel.devs[master.dev].fn);
-    const auto ste = hw_ste(s, master.smmu, master.streams.front());
-    const bool ste_on = ste_eats(ste) == 1;
-    if ((!hw_on || nd.enable_ats) && ste_on == hw_on) continue;
-    out.push_back({28, fmt::format("{} (master {})", dev_name(s, master.dev), md.master),
-                   fmt::format("the guest's vSTE has EATS={} but PCI ATS is {} and the STE has EATS={}", nd.enable_ats ? "TRANS" : "ABT",
-                               hw_on ? "on" : "off", ste_eats(ste))});
+    nested_ats_check(s, master.dev, master.smmu, master.streams.front(), nd.ste, nd.enable_ats,
+                     fmt::format("{} (master {})", dev_name(s, master.dev), md.master), out);
   }
 }
 
