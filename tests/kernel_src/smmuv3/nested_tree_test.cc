@@ -157,15 +157,15 @@ TEST(SourceSmmuNested, TheTreeRefusesTheVstesTheModelRefuses) {
 }
 
 // The SMMU commands (opcode, StreamID) the last operation of `ops` issued.
-std::vector<std::pair<int, uint64_t>> last_commands(const std::vector<Op>& ops, bool tree) {
+std::vector<std::pair<int, int64_t>> last_commands(const std::vector<Op>& ops, bool tree) {
   std::vector<Op> before(ops.begin(), ops.end() - 1);
   const io::Scenario sc = tree ? on_tree() : sim::model_as_tree(nested_file());
   const auto a = sim::run_ops(sc, AtsVariant::Upstream, before, 1, "");
   const auto z = sim::run_ops(sc, AtsVariant::Upstream, ops, 1, "");
-  std::vector<std::pair<int, uint64_t>> out;
+  std::vector<std::pair<int, int64_t>> out;
   const auto& ev = z.final.record.events;
   for (size_t i = a.final.record.events.size(); i < ev.size(); ++i)
-    if (ev[i].kind == kernel::EventKind::SmmuCommand && ev[i].a == uint64_t(hs::Op::ATC_INV)) out.emplace_back(int(ev[i].a), ev[i].b);
+    if (ev[i].kind == kernel::EventKind::SmmuCommand && ev[i].a == static_cast<int64_t>(hs::Op::ATC_INV)) out.emplace_back(int(ev[i].a), ev[i].b);
   return out;
 }
 
@@ -177,7 +177,7 @@ TEST(SourceSmmuNested, TheGuestsAtcInvIsSentForThePhysicalStreamId) {
   ASSERT_EQ(ops.back().kind, OpKind::IommufdViommuInvalidate);
   const auto t = last_commands(ops, true);
   ASSERT_EQ(t.size(), 1u);
-  EXPECT_EQ(t.front().second, 0x100u);
+  EXPECT_EQ(t.front().second, 0x100);
   EXPECT_EQ(t, last_commands(ops, false));
 }
 
