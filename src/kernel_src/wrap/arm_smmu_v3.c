@@ -32,6 +32,8 @@
 #endif
 #undef pci_enable_ats
 #undef pci_prepare_ats
+/* The vIOMMU entry points below, for a tree whose header does not include it (6.12). */
+#include <linux/iommufd.h>
 
 int pci_enable_ats(struct pci_dev *dev, int ps);
 int pci_prepare_ats(struct pci_dev *dev, int ps);
@@ -353,7 +355,11 @@ int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_
 	smmu_domain = to_smmu_domain(domain);
 	*s2 = smmu_domain->stage == ARM_SMMU_DOMAIN_S2;
 	*asid_or_vmid = *s2 ? smmu_domain->s2_cfg.vmid : smmu_domain->cd.asid;
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
 	*nest_parent = smmu_domain->nest_parent;
+#else
+	*nest_parent = false; /* 6.12's domains have no such member: no nesting */
+#endif
 	return 0;
 }
 
