@@ -112,6 +112,18 @@ function(atslab_locate_kernel_tree)
   if(SUBLEVEL STREQUAL "")
     set(SUBLEVEL 0)
   endif()
+  # The vSMMU half (arm-smmu-v3-iommufd.c), where the tree has it in the form the stand-ins serve
+  # (ATSLAB_TREE_VSMMU, below): optional, since 6.12 has none (its tarball is extracted without it).
+  # The wrapper includes it under CONFIG_ARM_SMMU_V3_IOMMUFD.
+  set(vsmmu_file drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c)
+  set(vsmmu "")
+  if(EXISTS "${root}/${vsmmu_file}")
+    file(STRINGS "${root}/${vsmmu_file}" form REGEX "^size_t arm_smmu_get_viommu_size\\(struct device")
+    if(form)
+      set(vsmmu ${vsmmu_file})
+    endif()
+  endif()
+  set(ATSLAB_KERNEL_VSMMU_FILES "${vsmmu}" PARENT_SCOPE)
   set(ATSLAB_KERNEL_ROOT "${root}" PARENT_SCOPE)
   set(ATSLAB_KERNEL_ORIGIN "${origin}" PARENT_SCOPE)
   set(ATSLAB_KERNEL_VERSION "${VERSION}.${PATCHLEVEL}.${SUBLEVEL}${EXTRAVERSION}" PARENT_SCOPE)
@@ -168,6 +180,12 @@ function(atslab_probe_kernel_api root out)
   # no such flag (and its core no iommu_replace_device_pasid): --driver source refuses the path there.
   atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
                     "^[ \t]+IOMMU_HWPT_ALLOC_PASID[ |;]" ATSLAB_TREE_IOMMUFD_PASID)
+  # Nesting (a VM's vSMMU): arm-smmu-v3-iommufd.c in the form the stand-ins serve, iommufd asking the
+  # driver for its vIOMMU's size and then initialising the object it allocated (get_viommu_size and
+  # viommu_init, 7.2). It turns CONFIG_ARM_SMMU_V3_IOMMUFD on; 6.12 has no such file (and its
+  # domain_alloc_user no IOMMU_HWPT_ALLOC_NEST_PARENT): --driver source refuses nesting there.
+  atslab_probe_line(text "${root}/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c"
+                    "^size_t arm_smmu_get_viommu_size\\(struct device" ATSLAB_TREE_VSMMU)
   if(EXISTS "${out}")
     file(READ "${out}" before)
     if(before STREQUAL text)

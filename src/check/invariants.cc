@@ -122,8 +122,7 @@ void pasid_reach_invariant(const System& s, pci::DevId dev, uint16_t smmu, const
 
 // The STE CFG a nested domain's vSTE gives (arm_smmu_make_nested_domain_ste): abort without V or
 // with CFG abort, the S2 alone for bypass, nested for S1_TRANS.
-unsigned nested_ste_cfg(const smmuv3::Driver& drv, uint32_t nested) {
-  const auto& vste = drv.nested_domains[nested].ste;
+unsigned vste_ste_cfg(const std::array<uint64_t, 2>& vste) {
   if (!(vste[0] & 1)) return 0;
   const unsigned cfg = (vste[0] >> 1) & 7;
   return cfg == 4 ? 6 : cfg == 5 ? 7 : 0;
@@ -131,24 +130,34 @@ unsigned nested_ste_cfg(const smmuv3::Driver& drv, uint32_t nested) {
 
 // 28 (nesting): the VM controls its device's ATS (arm_smmu_attach_dev_nested: "If the EATS is set
 // then the VM must generate ATC flushes"; the host forwards them). What breaks that: PCI ATS on
-// while the guest's vSTE did not ask for EATS (the guest issues no ATC invalidation, so the ATC
-// goes stale), or the STE's EATS and PCI ATS Enable parting (the host's own record of the decision
-// is wrong: a failed commit-time enable left EATS set). A vSTE asking EATS on a host whose ATS is
+// while the guest's translating vSTE did not ask for EATS (the guest issues no ATC invalidation, so
+// the ATC goes stale), or the STE's EATS and PCI ATS Enable parting (the host's own record of the
+// decision is wrong: a failed commit-time enable left EATS set). A bypass or abort vSTE leaves ATS
+// to the host, as an S2 attach does (upstream a45dd3466302, 7.2): the guest has no stage 1 whose
+// ATC entries it would flush, and the host's S2 unmaps reach the ATC through the parent's
+// ATS_FULL entry. A vSTE asking EATS on a host whose ATS is
 // unsupported (arm_smmu_ats_supported false: prepare decides off, the STE gets EATS=0) is the
 // kernel's stated behaviour, not a violation: the guest's extra ATC invalidations go to a function
 // whose ATS is off, which a compliant endpoint completes (finding 5); finding 27 says so.
+void nested_ats_check(const System& s, pci::DevId dev, uint16_t smmu, uint32_t sid, const std::array<uint64_t, 2>& vste,
+                      bool enable_ats, const std::string& who, std::vector<Violation>& out) {
+  const bool hw_on = hw_ats_on(s, s.kernel.devs[dev].fn);
+  const auto ste = hw_ste(s, smmu, sid);
+  const bool ste_on = ste_eats(ste) == 1;
+  const bool guest_decides = (vste[0] & 1) && ((vste[0] >> 1) & 7) == 5;  // V, CFG S1_TRANS
+  if ((!hw_on || enable_ats || !guest_decides) && ste_on == hw_on) return;
+  out.push_back({28, who,
+                 fmt::format("the guest's vSTE has EATS={} but PCI ATS is {} and the STE has EATS={}", enable_ats ? "TRANS" : "ABT",
+                             hw_on ? "on" : "off", ste_eats(ste))});
+}
+
 void nested_ats_invariant(const System& s, const smmuv3::Driver& drv, const smmuv3::SmmuDomain& parent, std::vector<Violation>& out) {
   for (const auto& md : parent.devices) {
     if (md.domain == iommu::kNoDomain || s.kernel.iommu.domains[md.domain].type != iommu::DomainType::Nested) continue;
     const auto& nd = drv.nested_domains[s.kernel.iommu.domains[md.domain].priv];
     const auto& master = drv.masters[md.master];
-    const bool hw_on = hw_ats_on(s, s.kernel.devs[master.dev].fn);
-    const auto ste = hw_ste(s, master.smmu, master.streams.front());
-    const bool ste_on = ste_eats(ste) == 1;
-    if ((!hw_on || nd.enable_ats) && ste_on == hw_on) continue;
-    out.push_back({28, fmt::format("{} (master {})", dev_name(s, master.dev), md.master),
-                   fmt::format("the guest's vSTE has EATS={} but PCI ATS is {} and the STE has EATS={}", nd.enable_ats ? "TRANS" : "ABT",
-                               hw_on ? "on" : "off", ste_eats(ste))});
+    nested_ats_check(s, master.dev, master.smmu, master.streams.front(), nd.ste, nd.enable_ats,
+                     fmt::format("{} (master {})", dev_name(s, master.dev), md.master), out);
   }
 }
 
@@ -214,6 +223,12 @@ void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
     pasid_reach_invariant(s, m.dev, m.smmu, m.streams, m.used_ssids, m.dev, out);
     streams[m.dev] = m.streams;
   }
+  // 28 on the tree's nested domains (its vSMMU: a 7.2 tree).
+  for (const auto& nd : kernel_src::smmuv3::nested_domains(s))
+    for (pci::DevId d : nd.devices)
+      if (d != pci::kNoDev && !streams[d].empty())
+        nested_ats_check(s, d, s.hw.pcie.rc(s.kernel.devs[d].rc).iommu_index, streams[d].front(), nd.vste, nd.enable_ats,
+                         dev_name(s, d), out);
   for (const auto& dom : kernel_src::smmuv3::domains(s)) {
     auto who = [&] { return fmt::format("iommu domain {} (the tree's arm_smmu_domain)", dom.domain); };
     int really = 0;
@@ -225,8 +240,11 @@ void tree_smmu_invariants(const System& s, std::vector<Violation>& out) {
     for (size_t i = 0; i < dom.devices.size(); ++i) {
       const pci::DevId d = dom.devices[i];
       expect.add({dom.s2 ? 1 : 0, dom.tag, 0}, 1);
+      // A nest parent's attachments also flush the nested S1 ASIDs, and their whole ATC
+      // (arm_smmu_master_build_invs: S2_VMID_S1_CLEAR, ATS_FULL).
+      if (dom.nest_parent) expect.add({2, dom.tag, 0}, 1);
       if (d != pci::kNoDev && hw_ats_on(s, s.kernel.devs[d].fn))
-        for (uint32_t sid : streams[d]) expect.add({3, sid, dom.ssids[i]}, 1);
+        for (uint32_t sid : streams[d]) expect.add({dom.nest_parent ? 4 : 3, sid, dom.ssids[i]}, 1);
     }
     bool any_ats = false;
     for (const auto& e : dom.invs->inv) {
@@ -459,7 +477,16 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
   // 24: every device of a group is attached to the group's domain, as the SMMU sees it (and as the
   // driver's devices list of a paging domain has it: the tree's read through the adapter).
   std::optional<std::vector<kernel_src::smmuv3::DomainBelief>> tree;
-  if (iommu::tree_smmuv3_state_is_this_systems(s)) tree = kernel_src::smmuv3::domains(s);
+  std::vector<kernel_src::smmuv3::NestedBelief> tree_nested;
+  if (iommu::tree_smmuv3_state_is_this_systems(s)) {
+    tree = kernel_src::smmuv3::domains(s);
+    tree_nested = kernel_src::smmuv3::nested_domains(s);
+  }
+  const auto tree_nested_of = [&](iommu::DomainId d) -> const kernel_src::smmuv3::NestedBelief* {
+    for (const auto& b : tree_nested)
+      if (b.domain == d) return &b;
+    return nullptr;
+  };
   for_ids(index ? &index->groups() : nullptr, s.kernel.iommu.groups.size(), [&](uint32_t g) {
     const auto& grp = s.kernel.iommu.groups[g];
     if (grp.domain == iommu::kNoDomain) return;
@@ -479,11 +506,17 @@ void smmu_invariants(const System& s, bool quiescent, const StateIndex* index, s
       const bool s1dss_terminate = substreams && s1dss == hw::smmuv3::ste::kS1DssTerminate;
       bool ok = dom.type == iommu::DomainType::Blocked    ? ste_valid(ste) && (ste_cfg(ste) == 0 || s1dss_terminate)
                 : dom.type == iommu::DomainType::Identity ? ste_valid(ste) && (ste_cfg(ste) == 4 || s1dss_bypass)
-                : dom.type == iommu::DomainType::Nested   ? ste_valid(ste) && ste_cfg(ste) == nested_ste_cfg(drv, dom.priv)
-                                                          : ste_translates(ste);
+                : dom.type == iommu::DomainType::Nested
+                    ? ste_valid(ste) && ste_cfg(ste) == (tree ? (tree_nested_of(grp.domain) ? vste_ste_cfg(tree_nested_of(grp.domain)->vste) : 99)
+                                                              : vste_ste_cfg(drv.nested_domains[dom.priv].ste))
+                    : ste_translates(ste);
       if (iommu::is_paging(dom.type) || dom.type == iommu::DomainType::Nested) {
         bool listed = false;
-        if (tree) {
+        if (tree && dom.type == iommu::DomainType::Nested) {
+          // On its S2 parent's list, naming the nested domain (the adapter reads those out).
+          if (const auto* b = tree_nested_of(grp.domain))
+            listed = std::find(b->devices.begin(), b->devices.end(), dev) != b->devices.end();
+        } else if (tree) {
           for (const auto& b : *tree)
             if (b.domain == grp.domain) listed = std::find(b.devices.begin(), b.devices.end(), dev) != b.devices.end();
         } else {

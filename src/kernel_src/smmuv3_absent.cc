@@ -37,9 +37,20 @@ int dev_enable_sva(System&, pci::DevId) { absent(); }
 bool has_dev_feat_sva() { absent(); }
 bool has_sva() { absent(); }
 bool has_iommufd_pasid() { absent(); }
+bool has_vsmmu() { absent(); }
+int64_t domain_alloc_nest_parent(System&, pci::DevId) { absent(); }
+bool viommu_supported(System&, pci::DevId) { absent(); }
+int64_t viommu_init(System&, pci::DevId, iommu::DomainId, uint32_t) { absent(); }
+uint16_t viommu_smmu(uint32_t) { absent(); }
+int vdevice_init(System&, uint32_t, pci::DevId, uint64_t) { absent(); }
+int64_t alloc_domain_nested(System&, uint32_t, const std::array<uint64_t, 2>&) { absent(); }
+int cache_invalidate(System&, uint32_t, const hw::smmuv3::Command&) { absent(); }
+iommu_domain* domain_handle(const System&, iommu::DomainId) { absent(); }
+iommu::DomainId new_driver_domain(System&, iommu_domain*, iommu::DomainType, uint16_t) { absent(); }
 void mm_arch_invalidate_secondary_tlbs(System&, uint32_t, uint64_t, uint64_t) { absent(); }
 void mm_release(System&, uint32_t) { absent(); }
 std::vector<MasterBelief> masters(const System&) { absent(); }
 std::vector<DomainBelief> domains(const System&) { absent(); }
+std::vector<NestedBelief> nested_domains(const System&) { absent(); }
 
 }  // namespace atslab::kernel_src::smmuv3

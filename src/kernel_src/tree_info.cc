@@ -41,6 +41,7 @@ std::vector<std::string> files_run(bool smmuv3_machine) {
   static constexpr std::string_view kAts[] = {"drivers/pci/ats.c"};
   static constexpr std::string_view kSmmuv3[] = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c",
                                                  "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                                 "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c",
                                                  "drivers/iommu/io-pgtable.c", "drivers/iommu/io-pgtable-arm.c"};
   const bool with_smmuv3 = smmuv3::built() && smmuv3::chosen() && smmuv3_machine;
   std::vector<std::string> out;

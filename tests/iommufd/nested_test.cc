@@ -60,7 +60,8 @@ struct Machine {
   uint64_t ste_eats(const char* name) { return hw::smmuv3::field_get(hste::k1Eats, ste(name)[1]); }
   const hw::pcie::Atc& atc(const char* name) { return s.hw.pcie.fn(s.kernel.devs[dev(name)].fn).atc; }
   // The nic bound, a nest-parent S2 with 4 pages at 0x100000, vIOMMU v0 on it, the nic's vDEVICE
-  // (vSID 0x10), and the nested HWPTs byp (a bypass vSTE) and s1 (an S1_TRANS vSTE with EATS).
+  // (vSID 0x10), and the nested HWPTs byp (a bypass vSTE), s1 (an S1_TRANS vSTE with EATS) and
+  // s1n (an S1_TRANS vSTE without).
   void guest_ready() {
     ASSERT_EQ(run({.kind = OpKind::IommufdBind, .device = "nic"}), 0);
     ASSERT_EQ(run({.kind = OpKind::IommufdHwptAlloc, .device = "nic", .hwpt = "s2", .nest_parent = true}), 0);
@@ -69,6 +70,7 @@ struct Machine {
     ASSERT_EQ(run({.kind = OpKind::IommufdVdeviceAlloc, .device = "nic", .viommu = "v0", .vsid = 0x10}), 0);
     ASSERT_EQ(nested("nic", "v0", "byp", "bypass", 0), 0);
     ASSERT_EQ(nested("nic", "v0", "s1", "s1_trans", 1), 0);
+    ASSERT_EQ(nested("nic", "v0", "s1n", "s1_trans", 0), 0);
   }
   const smmuv3::SmmuDomain& parent() {
     return s.kernel.smmuv3.domains.at(iommu::domain(s, s.kernel.iommufd.hwpts.at(ctx.hwpts.at("s2")).domain).priv);
@@ -90,7 +92,7 @@ TEST(NestedVste, ValidateVsteAcceptsAbortBypassAndS1TransAndGivesAtsOnlyToAnS1Tr
   EXPECT_FALSE(ats);
   v = guest_vste("bypass", 1);
   EXPECT_EQ(smmuv3::validate_vste(v, ats), 0);
-  EXPECT_FALSE(ats) << "a bypass vSTE has no stage 1 to use ATS with";
+  EXPECT_FALSE(ats) << "enable_ats is a translating vSTE's alone (a bypass vSTE leaves ATS to the host)";
   v = guest_vste("abort", 0);
   EXPECT_EQ(smmuv3::validate_vste(v, ats), 0);
   v = guest_vste("invalid", 1);
@@ -190,13 +192,45 @@ TEST(NestedAttach, ATranslatingVsteNeedsAVdeviceAnAbortOrBypassOneDoesNot) {
   EXPECT_EQ(m.attach("nic", "byp"), 0) << "the guest's GBPA: no vDEVICE needed";
 }
 
-TEST(NestedAttach, TheVstesEatsDecidesTheStesAndAtsIsEnabledAtTheCommitAfterAWholeAtcFlush) {
+// Upstream a45dd3466302 ("Do not set disable_ats unless vSTE is Translate", 7.2, 6.18 stable): a
+// bypass vSTE leaves ATS to the host, as an attach of the S2 parent would (7.2.13's own code agrees:
+// SourceSmmuNested.ABypassVsteLeavesAtsToTheHostAsTheS2Would).
+TEST(NestedAttach, ABypassVsteGivesTheS2AloneWithAtsAsTheHostDecides) {
   Machine m;
   m.guest_ready();
   ASSERT_EQ(m.attach("nic", "byp"), 0);
   EXPECT_EQ(m.ste_cfg("nic"), hste::kCfgS2Trans) << "a bypass vSTE: the S2 alone";
+  EXPECT_EQ(m.ste_eats("nic"), hste::kEatsTrans);
+  EXPECT_TRUE(m.hw_ats("nic")) << "disable_ats stays false: arm_smmu_ats_supported decides";
+  EXPECT_EQ(m.parent().nr_ats_masters, 1);
+}
+
+// 7.2.13 as it is (a45dd3466302 tests CFG S1_TRANS only): an abort vSTE leaves disable_ats false
+// too, prepare decides ATS from the S2 parent (to_smmu_domain_devices), and
+// arm_smmu_make_nested_domain_ste builds an abort STE whatever it decided: after the EATS attach,
+// the abort vSTE's attach keeps PCI ATS on under an STE with EATS=0 (11, 12, 28). The tree's own
+// code does the same (SourceSmmuNested.AnAbortVsteKeepsPciAtsOnUnderAnAbortSte).
+TEST(NestedAttach, AnAbortVsteKeepsPciAtsOnUnderAnAbortSte) {
+  Machine m;
+  m.guest_ready();
+  ASSERT_EQ(m.attach("nic", "s1"), 0);
+  ASSERT_EQ(m.nested("nic", "v0", "abt", "abort", 0), 0);
+  ASSERT_EQ(m.attach("nic", "abt"), 0);
+  EXPECT_EQ(m.ste_cfg("nic"), hste::kCfgAbort);
+  EXPECT_TRUE(m.hw_ats("nic"));
+  EXPECT_TRUE(m.master("nic").ats_enabled);
+  std::vector<int> seen;
+  for (const auto& v : check::check_state(m.s, true)) seen.push_back(v.invariant);
+  for (int inv : {11, 28}) EXPECT_NE(std::find(seen.begin(), seen.end(), inv), seen.end()) << inv;
+}
+
+TEST(NestedAttach, TheVstesEatsDecidesTheStesAndAtsIsEnabledAtTheCommitAfterAWholeAtcFlush) {
+  Machine m;
+  m.guest_ready();
+  ASSERT_EQ(m.attach("nic", "s1n"), 0);
+  EXPECT_EQ(m.ste_cfg("nic"), hste::kCfgNested) << "a translating vSTE";
   EXPECT_EQ(m.ste_eats("nic"), hste::kEatsAbt);
-  EXPECT_FALSE(m.hw_ats("nic")) << "disable_ats: the vSTE has no EATS";
+  EXPECT_FALSE(m.hw_ats("nic")) << "disable_ats: the translating vSTE has no EATS";
   const size_t before = m.s.record.events.size();
   ASSERT_EQ(m.attach("nic", "s1"), 0) << "a replace, nested to nested on the same parent";
   const auto ste = m.ste("nic");
@@ -223,8 +257,8 @@ TEST(NestedAttach, TheVstesEatsDecidesTheStesAndAtsIsEnabledAtTheCommitAfterAWho
   EXPECT_TRUE(devs[0].nested_ats_flush);
   EXPECT_EQ(devs[0].domain, m.s.kernel.iommufd.hwpts.at(m.ctx.hwpts.at("s1")).domain);
   EXPECT_EQ(m.parent().nr_ats_masters, 1);
-  // Back to the bypass vSTE: ATS off in prepare, before the STE loses EATS.
-  ASSERT_EQ(m.attach("nic", "byp"), 0);
+  // Back to the translating vSTE without EATS: ATS off in prepare, before the STE loses EATS.
+  ASSERT_EQ(m.attach("nic", "s1n"), 0);
   EXPECT_FALSE(m.hw_ats("nic"));
   EXPECT_EQ(m.ste_eats("nic"), hste::kEatsAbt);
   EXPECT_EQ(m.parent().nr_ats_masters, 0);
@@ -322,7 +356,7 @@ TEST(NestedGuestInvalidation, AGuestAtcInvIsForwardedWithItsVsidTranslatedWhatev
 TEST(NestedSeed, UpstreamRecordsTheFailedEnableAndTheDetachHitsTheSeedsWarn) {
   Machine m;
   m.guest_ready();
-  ASSERT_EQ(m.attach("nic", "byp"), 0);
+  ASSERT_EQ(m.attach("nic", "s1n"), 0);
   ASSERT_EQ(m.attach("nic", "s1", "pci_enable_ats"), 0) << "arm_smmu_attach_dev_nested returns 0 after prepare";
   EXPECT_TRUE(m.master("nic").ats_enabled) << "the decision, not the result";
   EXPECT_FALSE(m.hw_ats("nic"));
@@ -344,7 +378,7 @@ TEST(NestedSeed, UpstreamRecordsTheFailedEnableAndTheDetachHitsTheSeedsWarn) {
 TEST(NestedInvariant, AtsOnWithoutTheVstesEatsOrTheSteAndPciPartingBreak28) {
   Machine m;
   m.guest_ready();
-  ASSERT_EQ(m.attach("nic", "byp"), 0);
+  ASSERT_EQ(m.attach("nic", "s1n"), 0);
   auto v28 = [&] {
     size_t n = 0;
     for (const auto& v : check::check_state(m.s, true)) n += v.invariant == 28;
@@ -355,7 +389,7 @@ TEST(NestedInvariant, AtsOnWithoutTheVstesEatsOrTheSteAndPciPartingBreak28) {
   auto& cfg = m.s.hw.pcie.fn(d.fn).cfg;
   const uint16_t ctrl = cfg.read16(d.ats_cap + hw::pcie::ats::kCtrl);
   cfg.poke16(d.ats_cap + hw::pcie::ats::kCtrl, ctrl | hw::pcie::ats::kCtrlEnable);
-  EXPECT_EQ(v28(), 1u) << "ATS Enable set under a bypass vSTE: no guest will flush this ATC";
+  EXPECT_EQ(v28(), 1u) << "ATS Enable set under a translating vSTE without EATS: no guest will flush this ATC";
   cfg.poke16(d.ats_cap + hw::pcie::ats::kCtrl, ctrl);
   ASSERT_EQ(m.attach("nic", "s1", "pci_enable_ats"), 0);
   EXPECT_EQ(v28(), 1u) << "the STE has EATS, PCI ATS is off";
@@ -375,17 +409,18 @@ TEST(NestedSeed, RollbackUndoesTheReplaceAndVtdStyleRecordsOff) {
   {
     Machine m(AtsVariant::Rollback);
     m.guest_ready();
-    ASSERT_EQ(m.attach("nic", "byp"), 0);
+    ASSERT_EQ(m.attach("nic", "s1n"), 0);
     EXPECT_EQ(m.attach("nic", "s1", "pci_enable_ats"), -EINVAL);
-    EXPECT_EQ(m.ste_cfg("nic"), hste::kCfgS2Trans) << "the bypass vSTE's STE back";
+    EXPECT_EQ(m.ste_cfg("nic"), hste::kCfgNested) << "the EATS-less vSTE's STE back";
+    EXPECT_EQ(m.ste_eats("nic"), hste::kEatsAbt);
     EXPECT_FALSE(m.master("nic").ats_enabled);
     const iommu::GroupId g = iommu::group_of(m.s, m.dev("nic"));
-    EXPECT_EQ(iommu::group(m.s, g).domain, m.s.kernel.iommufd.hwpts.at(m.ctx.hwpts.at("byp")).domain);
+    EXPECT_EQ(iommu::group(m.s, g).domain, m.s.kernel.iommufd.hwpts.at(m.ctx.hwpts.at("s1n")).domain);
   }
   {
     Machine m(AtsVariant::VtdStyle);
     m.guest_ready();
-    ASSERT_EQ(m.attach("nic", "byp"), 0);
+    ASSERT_EQ(m.attach("nic", "s1n"), 0);
     ASSERT_EQ(m.attach("nic", "s1", "pci_enable_ats"), 0);
     EXPECT_FALSE(m.master("nic").ats_enabled);
     EXPECT_EQ(m.ste_eats("nic"), hste::kEatsTrans) << "prepare decided: the STE has EATS";

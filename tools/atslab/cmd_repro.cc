@@ -135,7 +135,8 @@ atslab::cli::Register reg{
         }
         else if (o->scenario == "nested") {
           ro.scenario = atslab::sim::ReproScenario::Nested;
-          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built())
+          if (ro.driver == atslab::policy::Driver::Source && atslab::kernel_src::smmuv3::built() &&
+              !atslab::kernel_src::smmuv3::has_vsmmu())  // --driver source: the tree's arm-smmu-v3-iommufd.c (7.2)
             throw atslab::InputError("--scenario nested: nesting runs on atslab's own SMMUv3 driver only (the tree's "
                                      "arm-smmu-v3-iommufd.c is not built): run it without --driver source");
         }

@@ -21,7 +21,9 @@ extern "C" {
 int atslab_arm_smmu_master_state(device* dev, bool* ats_enabled, unsigned int* num_streams);
 uint32_t atslab_arm_smmu_master_sid(device* dev, unsigned int i);
 int atslab_arm_smmu_domain_state(iommu_domain* domain, int* nr_ats_masters, unsigned int* devices);
-int atslab_arm_smmu_domain_key(iommu_domain* domain, bool* s2, uint32_t* asid_or_vmid);
+int atslab_arm_smmu_domain_key(iommu_domain* domain, bool* s2, uint32_t* asid_or_vmid, bool* nest_parent);
+int atslab_arm_smmu_nested_state(iommu_domain* domain, uint64_t* vste, bool* enable_ats, iommu_domain** parent);
+device* atslab_arm_smmu_nested_device(iommu_domain* domain, unsigned int i);
 uint32_t atslab_arm_smmu_domain_device_ssid(iommu_domain* domain, unsigned int i);
 int atslab_arm_smmu_domain_invs(iommu_domain* domain, uint64_t* num_invs, uint64_t* num_trashes, uint64_t* max_invs,
                                 bool* has_ats);
@@ -47,7 +49,9 @@ namespace atslab::kernel_src::smmuv3 {
 namespace {
 
 // A domain the driver allocated (indexed by Domain::priv), not one of its static ones.
-bool driver_domain(iommu::DomainType t) { return iommu::is_paging(t) || t == iommu::DomainType::Sva; }
+bool driver_domain(iommu::DomainType t) {
+  return iommu::is_paging(t) || t == iommu::DomainType::Sva || t == iommu::DomainType::Nested;
+}
 
 iommu_domain* handle(const System& s, iommu::DomainId d) {
   const iommu::Domain& dom = iommu::domain(s, d);
@@ -82,6 +86,14 @@ int device_probe(System& s, uint16_t smmu, hw::pcie::RcId rc) {
   if (s.hw.smmus.size() <= smmu) s.hw.smmus.resize(smmu + 1);
   s.hw.smmus[smmu].rc = rc;  // the firmware's binding of the SMMU to the root complex (IORT), not a register
   return smmuv3_device_probe(s, smmu);
+}
+
+iommu_domain* domain_handle(const System& s, iommu::DomainId d) { return handle(s, d); }
+
+iommu::DomainId new_driver_domain(System& s, iommu_domain* d, iommu::DomainType type, uint16_t smmu) {
+  auto& v = SourceKernel::get().domains;
+  v.push_back(d);
+  return iommu::new_domain(s, {type, hw::pcie::IommuKind::Smmuv3, smmu, uint32_t(v.size() - 1), true});
 }
 
 int probe_device(System& s, pci::DevId dev) { return smmuv3_probe_device(s, dev); }
@@ -193,7 +205,7 @@ std::vector<DomainBelief> domains(const System& s) {
       b.devices.push_back(dev_of(atslab_arm_smmu_domain_device(h, i)));
       b.ssids.push_back(atslab_arm_smmu_domain_device_ssid(h, i));
     }
-    atslab_arm_smmu_domain_key(h, &b.s2, &b.tag);
+    atslab_arm_smmu_domain_key(h, &b.s2, &b.tag, &b.nest_parent);
     InvsBelief invs;
     if (atslab_arm_smmu_domain_invs(h, &invs.num_invs, &invs.num_trashes, &invs.max_invs, &invs.has_ats) == 0) {
       for (unsigned i = 0;; ++i) {
@@ -202,6 +214,34 @@ std::vector<DomainBelief> domains(const System& s) {
         invs.inv.push_back(e);
       }
       b.invs = std::move(invs);
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::vector<NestedBelief> nested_domains(const System& s) {
+  KernelCall k(s);
+  std::vector<NestedBelief> out;
+  const auto& handles = SourceKernel::get().domains;
+  for (iommu::DomainId d = 0; d < s.kernel.iommu.domains.size(); ++d) {
+    const iommu::Domain& dom = s.kernel.iommu.domains[d];
+    if (!dom.live || dom.driver != hw::pcie::IommuKind::Smmuv3 || dom.type != iommu::DomainType::Nested) continue;
+    iommu_domain* h = handles.at(dom.priv);
+    iommu_domain* parent = nullptr;
+    NestedBelief b;
+    b.domain = d;
+    if (!h || atslab_arm_smmu_nested_state(h, b.vste.data(), &b.enable_ats, &parent)) continue;
+    for (iommu::DomainId p = 0; p < s.kernel.iommu.domains.size(); ++p) {
+      const iommu::Domain& pd = s.kernel.iommu.domains[p];
+      if (pd.live && pd.driver == hw::pcie::IommuKind::Smmuv3 && iommu::is_paging(pd.type) && pd.priv < handles.size() &&
+          handles[pd.priv] == parent)
+        b.parent = p;
+    }
+    for (unsigned i = 0;; ++i) {
+      device* dev = atslab_arm_smmu_nested_device(h, i);
+      if (!dev) break;
+      b.devices.push_back(dev_of(dev));
     }
     out.push_back(std::move(b));
   }

@@ -5,12 +5,16 @@
 // (ATSLAB_SOURCE_SMMUV3 builds, --driver source). The core's DomainIds name the
 // driver's struct iommu_domain pointers: Domain::priv indexes
 // SourceKernel::domains, and each SMMU's static domains get one DomainId each.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "hw/pcie/function.h"
+#include "hw/smmuv3/command.h"
 #include "linux/iommu/iommu_core.h"
+
+struct iommu_domain;
 
 namespace atslab {
 struct System;
@@ -83,6 +87,31 @@ bool has_sva();
 // The driver allocates HWPTs for iommufd's PASID attach (IOMMU_HWPT_ALLOC_PASID: 7.2; 6.12 has
 // neither the flag nor the core's iommu_replace_device_pasid, and --driver source refuses the path).
 bool has_iommufd_pasid();
+// Nesting (a VM's vSMMU: the tree's arm-smmu-v3-iommufd.c, CONFIG_ARM_SMMU_V3_IOMMUFD, built where
+// the tree has 7.2's form; 6.12 has none, and --driver source refuses nesting there). iommufd stays
+// atslab's and calls these where it calls atslab's vSMMU (src/linux/iommu/driver_ops.h).
+bool has_vsmmu();
+// IOMMU_HWPT_ALLOC_NEST_PARENT: the driver's domain_alloc_paging_flags; the new DomainId
+// (Unmanaged) or a negative errno.
+int64_t domain_alloc_nest_parent(System& s, pci::DevId dev);
+// ops->get_viommu_size(dev, IOMMU_VIOMMU_TYPE_ARM_SMMUV3) != 0.
+bool viommu_supported(System& s, pci::DevId dev);
+// IOMMU_VIOMMU_ALLOC's driver half: an object of the driver's size, arm_vsmmu_init on the nest
+// parent `parent`, named by atslab's vIOMMU `viommu`. Its handle (iommufd's Viommu::vsmmu), or a
+// negative errno.
+int64_t viommu_init(System& s, pci::DevId dev, iommu::DomainId parent, uint32_t viommu);
+// The SMMU (hw index) a vIOMMU is on.
+uint16_t viommu_smmu(uint32_t vsmmu);
+// viommu->ops->vdevice_init (arm_vsmmu_vdevice_init) for `dev` as the guest's `virt_id`.
+int vdevice_init(System& s, uint32_t vsmmu, pci::DevId dev, uint64_t virt_id);
+// viommu->ops->alloc_domain_nested (arm_vsmmu_alloc_domain_nested) from the guest's vSTE: the
+// new DomainId (Nested) or a negative errno.
+int64_t alloc_domain_nested(System& s, uint32_t vsmmu, const std::array<uint64_t, 2>& vste);
+// viommu->ops->cache_invalidate (arm_vsmmu_cache_invalidate) of one guest command.
+int cache_invalidate(System& s, uint32_t vsmmu, const hw::smmuv3::Command& cmd);
+// The driver's struct iommu_domain of a DomainId, and a new DomainId for one the driver allocated.
+iommu_domain* domain_handle(const System& s, iommu::DomainId d);
+iommu::DomainId new_driver_domain(System& s, iommu_domain* d, iommu::DomainType type, uint16_t smmu);
 // 6.12's iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA), which its device drivers call before
 // binding: once (a bind that finds it enabled asks nothing), 0 where the ops have no such step.
 int dev_enable_sva(System& s, pci::DevId dev);
@@ -124,8 +153,18 @@ struct DomainBelief {
   bool s2 = false;                   // stage 2: the attachments invalidate a VMID, else an ASID
   uint32_t tag = 0;                  // that ASID or VMID
   std::optional<InvsBelief> invs;    // smmu_domain->invs where the tree has arrays (7.2), else none
+  bool nest_parent = false;          // smmu_domain->nest_parent: its attachments' ATS entries are ATS_FULL
+};
+// A nested domain of the tree's vSMMU (struct arm_smmu_nested_domain, 7.2).
+struct NestedBelief {
+  iommu::DomainId domain = iommu::kNoDomain;
+  iommu::DomainId parent = iommu::kNoDomain;  // its vSMMU's S2 parent
+  std::array<uint64_t, 2> vste{};             // nested_domain->ste: validated, EATS cleared
+  bool enable_ats = false;                    // the vSTE asked EATS=TRANS with CFG S1_TRANS
+  std::vector<pci::DevId> devices;            // the master_domains on the parent's list naming it
 };
 std::vector<MasterBelief> masters(const System& s);
 std::vector<DomainBelief> domains(const System& s);
+std::vector<NestedBelief> nested_domains(const System& s);
 
 }  // namespace atslab::kernel_src::smmuv3

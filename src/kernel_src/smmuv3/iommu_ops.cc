@@ -10,6 +10,7 @@
 
 #include "kernel_src/kernel_call.h"
 #include "kernel_src/smmuv3/attach_phases.h"
+#include "kernel_src/smmuv3/driver_call.h"
 #include "kernel_src/smmuv3/pci_devs.h"
 #include "kernel_src/smmuv3/source_kernel.h"
 #include "linux/kernel/printk.h"
@@ -44,24 +45,10 @@ namespace atslab::kernel_src {
 
 namespace {
 
-// One call into the driver, under the frame of the IOMMU core function that makes it (the
-// driver's own frames come from call_trace.cc): structs in step with the System before and
-// after, DMA memory mirrored. When atslab's IOMMU core is the caller, its own frames are
-// there already (a test calling here directly has none): the op's is pushed only for a test.
+// One call into the driver (driver_call.h).
 template <typename Fn>
 auto driver_call(System& s, kernel::KFn op, Fn&& fn) {
-  KernelCall k(s);
-  std::optional<kernel::Frame> f;
-  if (s.kernel.ctx.stack.empty()) f.emplace(s, op);
-  load_pci_devs(s);
-  struct Done {
-    System& s;
-    ~Done() {
-      store_pci_devs(s);
-      SourceKernel::get().sync_to_hw(s);
-    }
-  } done{s};
-  return fn();
+  return smmuv3_call(s, op, std::forward<Fn>(fn));
 }
 
 // A call that may come from inside another call into the tree (a notifier run by the last mmput

@@ -25,6 +25,7 @@ struct iommu_ops;
 struct iommu_device;
 struct mm_struct;
 struct mmu_notifier;
+struct iommufd_viommu;
 
 namespace atslab {
 struct System;
@@ -45,6 +46,12 @@ struct SourceSmmu {
   iommu_device* iommu = nullptr;
   // The IOMMU core's domains for the driver's static blocked and identity domains (iommu_driver.h).
   uint32_t blocked_domain = 0xffffffff, identity_domain = 0xffffffff;
+};
+
+// A vIOMMU the driver initialised (viommu.cc): its object and the SMMU it is on.
+struct SourceViommu {
+  iommufd_viommu* viommu = nullptr;
+  uint16_t smmu = 0;
 };
 
 class SourceKernel {
@@ -73,6 +80,8 @@ class SourceKernel {
   // --driver source; nullptr once put.
   std::map<uint32_t, mm_struct*> mm_structs;
   std::vector<mmu_notifier*> notifiers;
+  // Nesting (viommu.cc): the driver's vIOMMUs, indexed by iommufd's Viommu::vsmmu under --driver source.
+  std::vector<SourceViommu> viommus;
 
  private:
   std::vector<DmaRegion> regions_;

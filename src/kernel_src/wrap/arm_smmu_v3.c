@@ -21,8 +21,19 @@
 #ifdef CONFIG_ARM_SMMU_V3_SVA
 #include "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c"
 #endif
+/*
+ * Its vSMMU half (CONFIG_ARM_SMMU_V3_IOMMUFD, linux/kconfig.h: a tree with 7.2's
+ * arm-smmu-v3-iommufd.c), in the same unit so that its static functions
+ * (arm_smmu_attach_dev_nested, arm_vsmmu_vdevice_init) are reachable by the
+ * entry points below only through the ops the driver fills, as iommufd's are.
+ */
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+#include "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c"
+#endif
 #undef pci_enable_ats
 #undef pci_prepare_ats
+/* The vIOMMU entry points below, for a tree whose header does not include it (6.12). */
+#include <linux/iommufd.h>
 
 int pci_enable_ats(struct pci_dev *dev, int ps);
 int pci_prepare_ats(struct pci_dev *dev, int ps);
@@ -59,7 +70,9 @@ void atslab_arm_smmu_domain_free(struct iommu_domain *domain);
 int atslab_arm_smmu_domain_state(struct iommu_domain *domain, int *nr_ats_masters, unsigned int *devices);
 u32 atslab_arm_smmu_master_sid(struct device *dev, unsigned int i);
 struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsigned int i);
-int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_or_vmid);
+int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_or_vmid, bool *nest_parent);
+int atslab_arm_smmu_nested_state(struct iommu_domain *domain, u64 *vste, bool *enable_ats, struct iommu_domain **parent);
+struct device *atslab_arm_smmu_nested_device(struct iommu_domain *domain, unsigned int i);
 u32 atslab_arm_smmu_domain_device_ssid(struct iommu_domain *domain, unsigned int i);
 int atslab_arm_smmu_domain_invs(struct iommu_domain *domain, u64 *num_invs, u64 *num_trashes, u64 *max_invs,
 				bool *has_ats);
@@ -76,6 +89,14 @@ bool atslab_arm_smmu_has_dev_enable_feat(void);
 bool atslab_arm_smmu_has_sva(void);
 int atslab_arm_smmu_dev_disable_sva(struct device *dev);
 bool atslab_arm_smmu_has_iommufd_pasid(void);
+bool atslab_arm_smmu_has_vsmmu(void);
+struct iommu_domain *atslab_arm_smmu_domain_alloc_nest_parent(struct device *dev, int *err);
+size_t atslab_arm_smmu_viommu_size(struct device *dev);
+struct iommufd_viommu *atslab_arm_smmu_viommu_init(struct device *dev, struct iommu_domain *parent, u32 atslab_id,
+						   int *err);
+int atslab_arm_smmu_vdevice_init(struct iommufd_viommu *viommu, struct device *dev, u64 virt_id);
+struct iommu_domain *atslab_arm_smmu_alloc_domain_nested(struct iommufd_viommu *viommu, const u64 *vste, int *err);
+int atslab_arm_smmu_cache_invalidate(struct iommufd_viommu *viommu, const u64 *cmds, u32 n, u32 *done);
 
 /*
  * The driver's ways in, for the glue (src/kernel_src/smmuv3/iommu_ops.cc): its
@@ -325,7 +346,7 @@ struct device *atslab_arm_smmu_domain_device(struct iommu_domain *domain, unsign
 }
 
 /* The domain's stage and its ASID (stage 1) or VMID (stage 2): the tag its attachments invalidate. */
-int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_or_vmid)
+int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_or_vmid, bool *nest_parent)
 {
 	struct arm_smmu_domain *smmu_domain;
 
@@ -334,7 +355,58 @@ int atslab_arm_smmu_domain_key(struct iommu_domain *domain, bool *s2, u32 *asid_
 	smmu_domain = to_smmu_domain(domain);
 	*s2 = smmu_domain->stage == ARM_SMMU_DOMAIN_S2;
 	*asid_or_vmid = *s2 ? smmu_domain->s2_cfg.vmid : smmu_domain->cd.asid;
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	*nest_parent = smmu_domain->nest_parent;
+#else
+	*nest_parent = false; /* 6.12's domains have no such member: no nesting */
+#endif
 	return 0;
+}
+
+/*
+ * A nested domain (arm-smmu-v3-iommufd.c), for the checks: the guest's vSTE as the driver keeps
+ * it (validated, EATS cleared), enable_ats, and its vSMMU's S2 parent. -EINVAL for another type.
+ */
+int atslab_arm_smmu_nested_state(struct iommu_domain *domain, u64 *vste, bool *enable_ats, struct iommu_domain **parent)
+{
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	struct arm_smmu_nested_domain *nested;
+
+	if (domain->type != IOMMU_DOMAIN_NESTED)
+		return -EINVAL;
+	nested = to_smmu_nested_domain(domain);
+	vste[0] = le64_to_cpu(nested->ste[0]);
+	vste[1] = le64_to_cpu(nested->ste[1]);
+	*enable_ats = nested->enable_ats;
+	*parent = &nested->vsmmu->s2_parent->domain;
+	return 0;
+#else
+	(void)domain;
+	(void)vste;
+	(void)enable_ats;
+	(void)parent;
+	return -EINVAL;
+#endif
+}
+
+/*
+ * The device of the i-th attachment of a nested domain: the master_domains threaded onto its S2
+ * parent's devices list that name it (NULL past the last).
+ */
+struct device *atslab_arm_smmu_nested_device(struct iommu_domain *domain, unsigned int i)
+{
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	struct arm_smmu_domain *parent = to_smmu_nested_domain(domain)->vsmmu->s2_parent;
+	struct arm_smmu_master_domain *md;
+
+	list_for_each_entry(md, &parent->devices, devices_elm)
+		if (md->domain == domain && !i--)
+			return md->master->dev;
+#else
+	(void)domain;
+	(void)i;
+#endif
+	return NULL;
 }
 
 /* The SSID of the i-th attachment on a paging domain's devices list (IOMMU_NO_PASID past its end). */
@@ -566,5 +638,178 @@ bool atslab_arm_smmu_has_iommufd_pasid(void)
 	return arm_smmu_ops.domain_alloc_paging_flags != NULL;
 #else
 	return false;
+#endif
+}
+
+/*
+ * Nesting (CONFIG_ARM_SMMU_V3_IOMMUFD: 7.2's arm-smmu-v3-iommufd.c). iommufd
+ * stays atslab's (src/linux/iommufd/viommu.cc); these are its calls into the
+ * driver, each doing what iommufd's ioctl does around the driver's op.
+ */
+bool atslab_arm_smmu_has_vsmmu(void)
+{
+	return arm_smmu_ops.viommu_init != NULL;
+}
+
+/*
+ * IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT (iommufd_hwpt_paging_alloc):
+ * the driver's domain_alloc_paging_flags, then the core's fields, as for an
+ * UNMANAGED paging domain.
+ */
+struct iommu_domain *atslab_arm_smmu_domain_alloc_nest_parent(struct device *dev, int *err)
+{
+	struct iommu_domain *domain;
+
+	if (!arm_smmu_ops.domain_alloc_paging_flags) {
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	domain = arm_smmu_ops.domain_alloc_paging_flags(dev, IOMMU_HWPT_ALLOC_NEST_PARENT, NULL);
+	if (!domain)
+		domain = ERR_PTR(-ENOMEM);
+	if (IS_ERR(domain)) {
+		*err = (int)PTR_ERR(domain);
+		return NULL;
+	}
+	domain->type = IOMMU_DOMAIN_UNMANAGED;
+	domain->owner = &arm_smmu_ops;
+	if (!domain->ops)
+		domain->ops = arm_smmu_ops.default_domain_ops;
+	*err = 0;
+	return domain;
+}
+
+/* ops->get_viommu_size(dev, IOMMU_VIOMMU_TYPE_ARM_SMMUV3): 0 where the SMMU hosts no vSMMU. */
+size_t atslab_arm_smmu_viommu_size(struct device *dev)
+{
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	if (!dev->iommu || !dev_iommu_priv_get(dev) || !arm_smmu_ops.get_viommu_size)
+		return 0;
+	return arm_smmu_ops.get_viommu_size(dev, IOMMU_VIOMMU_TYPE_ARM_SMMUV3);
+#else
+	(void)dev;
+	return 0;
+#endif
+}
+
+/*
+ * IOMMU_VIOMMU_ALLOC (iommufd_viommu_alloc_ioctl): an object of the size the
+ * driver asked, the core's fields (type, the device's IOMMU, the vDEVICE
+ * array), then ops->viommu_init on the nest parent's domain, without driver
+ * data (the SMMUv3 type takes none). The object, or NULL with *err.
+ */
+struct iommufd_viommu *atslab_arm_smmu_viommu_init(struct device *dev, struct iommu_domain *parent, u32 atslab_id,
+						   int *err)
+{
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	size_t size = atslab_arm_smmu_viommu_size(dev);
+	struct iommufd_viommu *viommu;
+	int ret;
+
+	if (!size) {
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	viommu = kzalloc(size, GFP_KERNEL);
+	if (!viommu) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	viommu->type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+	viommu->iommu_dev = dev->iommu->iommu_dev;
+	viommu->atslab_id = atslab_id;
+	xa_init_flags(&viommu->vdevs, XA_FLAGS_ALLOC);
+	ret = arm_smmu_ops.viommu_init(viommu, parent, NULL);
+	/* iommufd: a driver that leaves viommu->ops NULL is a bug. */
+	if (!ret && WARN_ON_ONCE(!viommu->ops))
+		ret = -EOPNOTSUPP;
+	if (ret) {
+		kfree(viommu);
+		*err = ret;
+		return NULL;
+	}
+	*err = 0;
+	return viommu;
+#else
+	(void)dev;
+	(void)parent;
+	(void)atslab_id;
+	*err = -EOPNOTSUPP;
+	return NULL;
+#endif
+}
+
+/* IOMMU_VDEVICE_ALLOC's call of viommu->ops->vdevice_init (0 where the ops have none). */
+int atslab_arm_smmu_vdevice_init(struct iommufd_viommu *viommu, struct device *dev, u64 virt_id)
+{
+	struct iommufd_vdevice vdev = { .viommu = viommu, .dev = dev, .virt_id = virt_id };
+
+	if (!viommu->ops || !viommu->ops->vdevice_init)
+		return 0;
+	return viommu->ops->vdevice_init(&vdev);
+}
+
+/*
+ * IOMMU_HWPT_ALLOC on a vIOMMU (iommufd_viommu_alloc_hwpt_nested): the guest's
+ * vSTE as IOMMU_HWPT_DATA_ARM_SMMUV3, the driver's alloc_domain_nested, then the
+ * owner the core sets. The domain, or NULL with *err.
+ */
+struct iommu_domain *atslab_arm_smmu_alloc_domain_nested(struct iommufd_viommu *viommu, const u64 *vste, int *err)
+{
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	struct iommu_hwpt_arm_smmuv3 arg = { .ste = { cpu_to_le64(vste[0]), cpu_to_le64(vste[1]) } };
+	struct iommu_user_data data = { .type = IOMMU_HWPT_DATA_ARM_SMMUV3, .uptr = &arg, .len = sizeof(arg) };
+	struct iommu_domain *domain;
+
+	if (!viommu->ops->alloc_domain_nested) {
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	domain = viommu->ops->alloc_domain_nested(viommu, 0, &data);
+	if (!domain)
+		domain = ERR_PTR(-ENOMEM);
+	if (IS_ERR(domain)) {
+		*err = (int)PTR_ERR(domain);
+		return NULL;
+	}
+	domain->owner = &arm_smmu_ops;
+	*err = 0;
+	return domain;
+#else
+	(void)viommu;
+	(void)vste;
+	*err = -EOPNOTSUPP;
+	return NULL;
+#endif
+}
+
+/*
+ * IOMMU_HWPT_INVALIDATE on a vIOMMU: the guest's commands (two little-endian
+ * words each, as its vSMMU's queue held them) as an array of
+ * IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 entries; *done is how many the
+ * driver handled (the array's entry_num on return).
+ */
+int atslab_arm_smmu_cache_invalidate(struct iommufd_viommu *viommu, const u64 *cmds, u32 n, u32 *done)
+{
+#ifdef CONFIG_ARM_SMMU_V3_IOMMUFD
+	struct iommu_user_data_array array = {
+		.type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+		.uptr = (void *)cmds,
+		.entry_len = sizeof(struct iommu_viommu_arm_smmuv3_invalidate),
+		.entry_num = n,
+	};
+	int ret;
+
+	if (!viommu->ops->cache_invalidate)
+		return -EOPNOTSUPP;
+	ret = viommu->ops->cache_invalidate(viommu, &array);
+	*done = array.entry_num;
+	return ret;
+#else
+	(void)viommu;
+	(void)cmds;
+	(void)n;
+	*done = 0;
+	return -EOPNOTSUPP;
 #endif
 }

@@ -68,15 +68,36 @@ DomainId drv_domain_alloc_paging(System& s, pci::DevId dev, DomainType type) {
 }
 
 int64_t drv_domain_alloc_nest_parent(System& s, pci::DevId dev) {
-  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3 || smmuv3_from_tree(s)) return -EOPNOTSUPP;
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3) return -EOPNOTSUPP;
+  if (smmuv3_from_tree(s)) return tree::has_vsmmu() ? tree::domain_alloc_nest_parent(s, dev) : -EOPNOTSUPP;
   return smmuv3::domain_alloc_nest_parent(s, dev);
 }
 
-bool drv_viommu_supported(const System& s, pci::DevId dev) {
-  return kind_of_dev(s, dev) == hw::pcie::IommuKind::Smmuv3 && !smmuv3_from_tree(s) && smmuv3::vsmmu_supported(s, dev);
+bool drv_viommu_supported(System& s, pci::DevId dev) {
+  if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3) return false;
+  if (smmuv3_from_tree(s)) return tree::has_vsmmu() && tree::viommu_supported(s, dev);
+  return smmuv3::vsmmu_supported(s, dev);
 }
 
-int drv_vdevice_init(const System& s, pci::DevId dev) { return smmuv3::vsmmu_vdevice_init(s, dev); }
+int64_t drv_viommu_init(System& s, pci::DevId dev, DomainId parent, uint32_t viommu) {
+  return smmuv3_from_tree(s) ? tree::viommu_init(s, dev, parent, viommu) : smmuv3::vsmmu_init(s, dev, parent, viommu);
+}
+
+uint32_t drv_viommu_iommu(const System& s, uint32_t vsmmu) {
+  return smmuv3_from_tree(s) ? tree::viommu_smmu(vsmmu) : s.kernel.smmuv3.vsmmus.at(vsmmu).smmu;
+}
+
+int drv_vdevice_init(System& s, uint32_t vsmmu, pci::DevId dev, uint64_t virt_id) {
+  return smmuv3_from_tree(s) ? tree::vdevice_init(s, vsmmu, dev, virt_id) : smmuv3::vsmmu_vdevice_init(s, dev);
+}
+
+int64_t drv_viommu_alloc_domain_nested(System& s, uint32_t vsmmu, const std::array<uint64_t, 2>& vste) {
+  return smmuv3_from_tree(s) ? tree::alloc_domain_nested(s, vsmmu, vste) : smmuv3::alloc_domain_nested(s, vsmmu, 0, vste);
+}
+
+int drv_viommu_cache_invalidate(System& s, uint32_t vsmmu, const hw::smmuv3::Command& cmd) {
+  return smmuv3_from_tree(s) ? tree::cache_invalidate(s, vsmmu, cmd) : smmuv3::vsmmu_cache_invalidate(s, vsmmu, cmd);
+}
 
 int64_t drv_domain_alloc_sva(System& s, pci::DevId dev, uint32_t mm) {
   if (kind_of_dev(s, dev) != hw::pcie::IommuKind::Smmuv3) return -EOPNOTSUPP;
@@ -101,7 +122,7 @@ int drv_dev_enable_sva(System& s, pci::DevId dev) {
 }
 
 void drv_domain_free(System& s, DomainId d) {
-  if (domain(s, d).type == DomainType::Nested) return smmuv3::domain_nested_free(s, d);  // only the model's SMMUv3 makes them
+  if (domain(s, d).type == DomainType::Nested && !smmuv3_from_tree(s)) return smmuv3::domain_nested_free(s, d);  // the tree's: below
   if (domain(s, d).type == DomainType::Sva && !smmuv3_from_tree(s)) return smmuv3::sva_domain_free(s, d);  // the tree's: below
   if (domain(s, d).driver == hw::pcie::IommuKind::Smmuv3) smmuv3_from_tree(s) ? tree::domain_free(s, d) : smmuv3::domain_free(s, d);
   if (domain(s, d).driver == hw::pcie::IommuKind::Vtd) vtd::domain_free(s, d);

@@ -2,8 +2,10 @@
 // struct iommu_ops / iommu_domain_ops dispatch: the IOMMU core calls the
 // driver of the device's root complex through these, as the kernel calls
 // through ops pointers. A driver the model does not have answers -ENODEV.
+#include <array>
 #include <cstdint>
 
+#include "hw/smmuv3/command.h"
 #include "linux/iommu/iommu_core.h"
 
 namespace atslab {
@@ -32,15 +34,24 @@ int drv_attach_dev(System& s, DomainId domain, pci::DevId dev, DomainId old);
 int drv_map(System& s, DomainId domain, uint64_t iova, uint64_t paddr, uint64_t size);
 uint64_t drv_unmap(System& s, DomainId domain, uint64_t iova, uint64_t size);
 
-// Nesting. Only atslab's own SMMUv3 driver has it in the model: the tree's driver, VT-d and
-// AMD-Vi answer as drivers without the ops would (-EOPNOTSUPP; VT-d's and AMD-Vi's nesting are
-// not modelled, docs/fidelity.md). domain_alloc_paging_flags(IOMMU_HWPT_ALLOC_NEST_PARENT): the
-// domain or a negative errno.
+// Nesting. SMMUv3 only: atslab's own vSMMU, or the tree's arm-smmu-v3-iommufd.c under --driver
+// source where it is built (a 7.2 tree; kernel_src::smmuv3::has_vsmmu()); VT-d and AMD-Vi answer
+// as drivers without the ops would (-EOPNOTSUPP; their nesting is not modelled, docs/fidelity.md).
+// domain_alloc_paging_flags(IOMMU_HWPT_ALLOC_NEST_PARENT): the domain or a negative errno.
 int64_t drv_domain_alloc_nest_parent(System& s, pci::DevId dev);
 // ops->get_viommu_size(dev, IOMMU_VIOMMU_TYPE_ARM_SMMUV3) != 0.
-bool drv_viommu_supported(const System& s, pci::DevId dev);
-// viommu->ops->vdevice_init for a vDEVICE of `dev` (only the model's vSMMU has one).
-int drv_vdevice_init(const System& s, pci::DevId dev);
+bool drv_viommu_supported(System& s, pci::DevId dev);
+// ops->viommu_init (arm_vsmmu_init) on the nest-parent domain `parent` for iommufd's vIOMMU
+// `viommu`: the driver's vSMMU (iommufd's Viommu::vsmmu) or a negative errno.
+int64_t drv_viommu_init(System& s, pci::DevId dev, DomainId parent, uint32_t viommu);
+// The IOMMU instance (the SMMU's hw index) vSMMU `vsmmu` is on.
+uint32_t drv_viommu_iommu(const System& s, uint32_t vsmmu);
+// viommu->ops->vdevice_init for a vDEVICE of `dev` as the guest's `virt_id` on vSMMU `vsmmu`.
+int drv_vdevice_init(System& s, uint32_t vsmmu, pci::DevId dev, uint64_t virt_id);
+// viommu->ops->alloc_domain_nested from the guest's vSTE: the domain or a negative errno.
+int64_t drv_viommu_alloc_domain_nested(System& s, uint32_t vsmmu, const std::array<uint64_t, 2>& vste);
+// viommu->ops->cache_invalidate of one guest command: 0 or the driver's error.
+int drv_viommu_cache_invalidate(System& s, uint32_t vsmmu, const hw::smmuv3::Command& cmd);
 
 // PASIDs. domain->ops->set_dev_pasid exists for SMMUv3's paging domains and its blocked domain
 // where the driver is the 2026 one (atslab's own without switches.remove_dev_pasid, a 7.2 tree;

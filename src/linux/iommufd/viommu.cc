@@ -20,7 +20,7 @@ Iommufd& fd(System& s) { return s.kernel.iommufd; }
 // __iommu_get_iommu_dev: the IOMMU instance that translates the device (its root complex's).
 uint32_t iommu_dev_of(const System& s, pci::DevId dev) { return s.hw.pcie.rc(pci::pdev(s, dev).rc).iommu_index; }
 uint32_t iommu_dev_of_viommu(const System& s, ViommuId v) {
-  return s.kernel.smmuv3.vsmmus.at(s.kernel.iommufd.viommus.at(v).vsmmu).smmu;
+  return iommu::drv_viommu_iommu(s, s.kernel.iommufd.viommus.at(v).vsmmu);
 }
 bool viommu_live(const System& s, ViommuId v) { return v < s.kernel.iommufd.viommus.size() && s.kernel.iommufd.viommus[v].live; }
 }  // namespace
@@ -34,7 +34,7 @@ int64_t viommu_alloc(System& s, IdevId idev, HwptId h) {
   if (!fd(s).hwpts[h].nest_parent) return -EINVAL;
   ViommuId v = 0;
   while (v < fd(s).viommus.size() && fd(s).viommus[v].live) ++v;
-  const int64_t vsmmu = smmuv3::vsmmu_init(s, d.dev, fd(s).hwpts[h].domain, v);
+  const int64_t vsmmu = iommu::drv_viommu_init(s, d.dev, fd(s).hwpts[h].domain, v);
   if (vsmmu < 0) return vsmmu;
   if (v == fd(s).viommus.size()) fd(s).viommus.emplace_back();
   fd(s).viommus[v] = {.ictx = d.ictx, .hwpt = h, .vsmmu = static_cast<uint32_t>(vsmmu), .vdevs = {}, .users = 0, .live = true};
@@ -51,7 +51,7 @@ int vdevice_alloc(System& s, ViommuId v, IdevId idev, uint64_t virt_id) {
   if (d.vdev != kNone) return -EEXIST;
   if (fd(s).viommus[v].vdevs.contains(virt_id)) return -EEXIST;  // xa_insert found one
   // The driver's vdevice_init, after the slot is reserved; its error aborts the vDEVICE.
-  if (const int rc = iommu::drv_vdevice_init(s, d.dev)) return rc;
+  if (const int rc = iommu::drv_vdevice_init(s, fd(s).viommus[v].vsmmu, d.dev, virt_id)) return rc;
   fd(s).viommus[v].vdevs[virt_id] = idev;
   fd(s).viommus[v].users++;
   fd(s).devices[idev].vdev = v;
@@ -71,7 +71,7 @@ int64_t hwpt_alloc_nested(System& s, IdevId idev, ViommuId v, const std::array<u
   if (!viommu_live(s, v)) return -ENOENT;
   const Device d = fd(s).devices.at(idev);
   if (iommu_dev_of_viommu(s, v) != iommu_dev_of(s, d.dev)) return -EINVAL;
-  const int64_t dom = smmuv3::alloc_domain_nested(s, fd(s).viommus[v].vsmmu, 0, vste);
+  const int64_t dom = iommu::drv_viommu_alloc_domain_nested(s, fd(s).viommus[v].vsmmu, vste);
   if (dom < 0) return dom;
   HwptId h = 0;
   while (h < fd(s).hwpts.size() && fd(s).hwpts[h].live) ++h;
@@ -84,7 +84,7 @@ int64_t hwpt_alloc_nested(System& s, IdevId idev, ViommuId v, const std::array<u
 int viommu_invalidate(System& s, ViommuId v, const hw::smmuv3::Command& cmd) {
   Frame f(s, KFn::iommufd_hwpt_invalidate);
   if (!viommu_live(s, v)) return -ENOENT;
-  return smmuv3::vsmmu_cache_invalidate(s, fd(s).viommus[v].vsmmu, cmd);
+  return iommu::drv_viommu_cache_invalidate(s, fd(s).viommus[v].vsmmu, cmd);
 }
 
 int64_t viommu_get_vdev_id(const System& s, ViommuId v, pci::DevId dev) {

@@ -48,10 +48,11 @@ const Invs& domain_invs(const System& s, SmmuDomainId sd) {
 }
 
 uint16_t lowest_free_tag(const Driver& drv, uint16_t smmu, Stage stage) {
-  // SVA and stage-1 domains share arm_smmu_asid_xa; stage-2 VMIDs come from their own IDA.
+  // SVA and stage-1 domains share arm_smmu_asid_xa, one xarray of the driver for every SMMU (a
+  // file-scope DEFINE_XARRAY_ALLOC1); stage-2 VMIDs come from each SMMU's own IDA (smmu->vmid_map).
   std::vector<uint16_t> used;
   for (const auto& o : drv.domains)
-    if (o.live && o.smmu == smmu && asid_tagged(o.stage) == asid_tagged(stage))
+    if (o.live && asid_tagged(o.stage) == asid_tagged(stage) && (asid_tagged(stage) || o.smmu == smmu))
       used.push_back(asid_tagged(stage) ? o.asid : o.vmid);
   std::sort(used.begin(), used.end());
   uint16_t id16 = 1;

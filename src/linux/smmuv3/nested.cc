@@ -129,8 +129,10 @@ int attach_dev_nested(System& s, iommu::DomainId d, pci::DevId dev, iommu::Domai
   st.master = m;
   // The VM controls the device's ATS: it forwards its ATC invalidations itself, and sends them
   // only if it believes ATS is on. Its virtual config space is not seen here, so its vSTE's
-  // EATS stands for it.
-  st.disable_ats = !nd.enable_ats;
+  // EATS stands for it, for a translating vSTE only (upstream a45dd3466302, "Do not set
+  // disable_ats unless vSTE is Translate", in 7.2 and 6.18 stable): an abort or bypass vSTE
+  // leaves ATS to arm_smmu_ats_supported, as an attach of the S2 parent itself would.
+  if (hw::smmuv3::field_get(hste::k0Cfg, nd.ste[0]) == hste::kCfgS1Trans) st.disable_ats = !nd.enable_ats;
   const Master& master = s.kernel.smmuv3.masters[m];
   st.old_ste = ste_of(s, master.smmu, master.streams.front());
   st.old_cd = cd_of(s, m, 0);

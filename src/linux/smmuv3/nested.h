@@ -39,7 +39,8 @@ int64_t alloc_domain_nested(System& s, VsmmuId vsmmu, uint32_t flags, std::array
 void domain_nested_free(System& s, iommu::DomainId d);
 
 // arm_smmu_attach_dev_nested: -EINVAL for a device of another SMMU, -EBUSY while its PASIDs are
-// in use; then disable_ats = !enable_ats, prepare (its error returned: -ENOENT without a vDEVICE
+// in use; then, for an S1_TRANS vSTE, disable_ats = !enable_ats (an abort or bypass vSTE leaves
+// ATS to arm_smmu_ats_supported), prepare (its error returned: -ENOENT without a vDEVICE
 // for a translating vSTE), the physical STE from the vSTE with EATS from prepare's decision,
 // commit (under rollback its error: the attach undone).
 int attach_dev_nested(System& s, iommu::DomainId d, pci::DevId dev, iommu::DomainId old);

@@ -12,6 +12,8 @@
 #define GFP_KERNEL 0u
 #define GFP_ATOMIC 1u
 #define GFP_NOWAIT 2u
+/* Charged to the caller's memory cgroup (a VMM's nested domain): no cgroups here. */
+#define GFP_KERNEL_ACCOUNT GFP_KERNEL
 #define __GFP_NOWARN 0x10u
 #define __GFP_HIGHMEM 0x20u
 #define __GFP_ZERO 0x100u

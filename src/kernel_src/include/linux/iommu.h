@@ -167,11 +167,73 @@ struct iommu_user_data_array {
 	u32 entry_num;
 };
 
+/*
+ * copy_struct_from_user, for the VMM's structs: its buffers are the glue's, in this process.
+ * `dst` gets min(dsize, usize) bytes and zeros after; a longer user struct must be zero past
+ * `dsize` (-E2BIG), as the kernel's extensible-struct rule has it.
+ */
+static inline int atslab_copy_struct_from_user(void *dst, size_t dsize, const void *src, size_t usize)
+{
+	const unsigned char *tail = (const unsigned char *)src;
+	size_t i;
+
+	for (i = dsize; i < usize; i++)
+		if (tail[i])
+			return -E2BIG;
+	__builtin_memcpy(dst, src, usize < dsize ? usize : dsize);
+	if (usize < dsize)
+		__builtin_memset((unsigned char *)dst + usize, 0, dsize - usize);
+	return 0;
+}
+
+#define atslab_offsetofend(TYPE, MEMBER) (__builtin_offsetof(TYPE, MEMBER) + sizeof(((TYPE *)0)->MEMBER))
+
+/*
+ * iommu_copy_struct_from_user: the driver's struct from the VMM's data of type `data_type`,
+ * at least up to `min_last`; -EINVAL for another type or a shorter struct.
+ */
+static inline int atslab_iommu_copy_struct_from_user(void *dst, const struct iommu_user_data *src,
+						     unsigned int data_type, size_t dsize, size_t min_len)
+{
+	if (WARN_ON(!dst || !src))
+		return -EINVAL;
+	if (src->type != data_type || src->len < min_len || dsize < src->len)
+		return -EINVAL;
+	return atslab_copy_struct_from_user(dst, dsize, src->uptr, src->len);
+}
+#define iommu_copy_struct_from_user(kdst, user_data, data_type, min_last)                           \
+	atslab_iommu_copy_struct_from_user(kdst, user_data, data_type, sizeof(*(kdst)),            \
+					   atslab_offsetofend(typeof(*(kdst)), min_last))
+
+/*
+ * iommu_copy_struct_from_full_user_array: every entry of the VMM's array into `kdst`, entries of
+ * `kdst_entry_size` bytes; -EINVAL for another type or an empty array.
+ */
+static inline int iommu_copy_struct_from_full_user_array(void *kdst, size_t kdst_entry_size,
+							 struct iommu_user_data_array *user_array,
+							 unsigned int data_type)
+{
+	unsigned int i;
+	int ret;
+
+	if (user_array->type != data_type || !user_array->entry_num)
+		return -EINVAL;
+	for (i = 0; i != user_array->entry_num; i++) {
+		ret = atslab_copy_struct_from_user((unsigned char *)kdst + kdst_entry_size * i, kdst_entry_size,
+						   (const unsigned char *)user_array->uptr + user_array->entry_len * i,
+						   user_array->entry_len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 struct iommu_domain;
 struct iommu_group;
 struct iopf_group;
 struct iommufd_viommu;
 enum iommu_viommu_type;
+enum iommu_hw_info_type;
 struct iommu_ops;
 struct of_phandle_args;
 
@@ -229,7 +291,12 @@ struct iommu_device {
 
 struct iommu_ops {
 	bool (*capable)(struct device *dev, enum iommu_cap cap);
+#ifdef ATSLAB_TREE_VSMMU
+	/* The trees whose vSMMU the stand-ins serve (7.2) type it (arm_smmu_hw_info, arm-smmu-v3-iommufd.c). */
+	void *(*hw_info)(struct device *dev, u32 *length, enum iommu_hw_info_type *type);
+#else
 	void *(*hw_info)(struct device *dev, u32 *length, u32 *type);
+#endif
 	struct iommu_domain *(*domain_alloc)(unsigned int iommu_domain_type);
 	struct iommu_domain *(*domain_alloc_user)(struct device *dev, u32 flags, struct iommu_domain *parent,
 						  const struct iommu_user_data *user_data);

@@ -30,6 +30,15 @@
 #define CONFIG_ARM_SMMU_V3_SVA 1
 #endif
 /*
+ * The vSMMU half (arm-smmu-v3-iommufd.c: vIOMMUs, nested domains, the guest's invalidations), in
+ * the same wrapper, for a tree whose file has the form the stand-ins serve (ATSLAB_TREE_VSMMU:
+ * 7.2's get_viommu_size and viommu_init) and whose copy holds it (a copy made without it, as a
+ * design script's may be, builds without the option).
+ */
+#if defined(ATSLAB_TREE_VSMMU) && __has_include("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c")
+#define CONFIG_ARM_SMMU_V3_IOMMUFD 1
+#endif
+/*
  * CONFIG_PCI_PRI stays unset: nothing on the PASID path calls the PRI half of drivers/pci/ats.c
  * (PRI is for I/O page faults, IOPF, which the SMMUv3 driver only takes from stalling masters,
  * never from a PCI function's page requests), so atslab's model (src/linux/pci/pri_pasid.cc) runs it.

@@ -23,6 +23,12 @@ int atslab_pci_dev_iommu_init(struct pci_dev *pdev, struct platform_device *smmu
 	mutex_init(&param->lock);
 	fwspec->iommu_fwnode = dev_fwnode(&smmu->dev);
 	fwspec->flags = rc_ats ? IOMMU_FWSPEC_PCI_RC_ATS : 0;
+	/*
+	 * IORT's root-complex memory attributes: every root complex of atslab's machines is
+	 * coherent with write-back cacheable memory (CANWBS), which a vSMMU needs where the SMMU
+	 * has no S2FWB (arm_smmu_get_viommu_size); the model assumes the same (docs/fidelity.md).
+	 */
+	fwspec->flags |= IOMMU_FWSPEC_PCI_RC_CANWBS;
 	param->fwspec = fwspec;
 	pdev->dev.iommu = param;
 	return iommu_fwspec_add_ids(&pdev->dev, &sid, 1);
