@@ -226,6 +226,8 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::VfioOpenDevice:   // vfio_pci_core_enable's reset
     case OpKind::VfioCloseDevice:  // vfio_pci_core_disable's reset
       return {P::AttachAfterPrepare, P::AttachAfterSte, P::FlrWait};
+    case OpKind::VfioHotReset:  // pci_reset_bus: no IOMMU step, only the Secondary Bus Reset's wait
+      return {P::ResetWait};
     default:
       return {P::AttachAfterPrepare, P::AttachAfterSte};
   }
