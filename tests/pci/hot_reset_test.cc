@@ -226,7 +226,7 @@ TEST(VfioHotReset, EnodevWithoutABusReset) {
 }
 
 TEST(VfioHotReset, TheCountMustMatchTheKindOfFd) {
-  // "zero-length array is only for cdev opened devices"; no more group fds than devices reached.
+  // A zero-length array only on a cdev fd; no more group fds than devices reached.
   HotReset m;
   m.vm();
   const vfio::VfioGroupId g0 = vfio::open_group(m.s, m.dev("fn0")), g1 = vfio::open_group(m.s, m.dev("fn1"));

@@ -78,8 +78,7 @@ int dev_set_hot_reset(System& s, pci::DevId dev, const std::vector<VfioGroupId>*
   kernel::LockGuard set_lock(s, kernel::LockClass::vfio_dev_set_lock, dev_set_of(s, dev));
   const std::vector<pci::DevId> set = dev_set_devices(s, dev);
   // vfio_pci_dev_set_resettable: the first device's bus can be reset, and every device the reset
-  // reaches is in the dev_set ("they stay put and every driver controlling the device can
-  // co-ordinate with the device reset").
+  // reaches is in the dev_set, so that no driver outside vfio-pci has a device reset under it.
   const pci::DevId first = set.front();
   const pci::DevId bus = pci::bus_self(s, first);
   if (pci::pci_probe_reset_slot(s, first) && pci::pci_probe_reset_bus(s, bus)) return -EINVAL;
@@ -93,8 +92,8 @@ int dev_set_hot_reset(System& s, pci::DevId dev, const std::vector<VfioGroupId>*
     const bool owned = groups ? std::find(groups->begin(), groups->end(), open_group(s, d)) != groups->end()
                               : owned_by_ictx(s, d);
     if (!owned) return -EINVAL;
-    // down_write_trylock(&vdev->memory_lock), then vfio_pci_zap_bars: "Locking multiple devices is
-    // prone to deadlock, runaway and unwind if we hit contention."
+    // down_write_trylock(&vdev->memory_lock), then vfio_pci_zap_bars: a trylock, since taking
+    // several devices' locks could deadlock; the first one taken elsewhere fails the ioctl.
     const kernel::HeldLock memory_lock{kernel::LockClass::vfio_pci_memory_lock, d};
     bool taken = false;
     for (const kernel::HeldLock& h : kernel::held_locks(s)) taken |= kernel::conflicts(h, memory_lock);
@@ -119,9 +118,9 @@ std::vector<pci::DevId> dev_set_devices(const System& s, pci::DevId dev) {
 
 int pci_hot_reset(System& s, pci::DevId dev, const std::vector<VfioGroupId>& group_fds) {
   Frame f(s, KFn::vfio_pci_ioctl_pci_hot_reset);
-  // "zero-length array is only for cdev opened devices"
+  // A group fd array from a group-path fd, none from a cdev fd.
   if (!group_fds.empty() == s.kernel.vfio.cdevs.contains(dev)) return -EINVAL;
-  // "Can we do a slot or bus reset or neither?"
+  // A slot reset if the slot has one, else the bus's; neither: -ENODEV.
   const pci::DevId bus = pci::bus_self(s, dev);
   if (!pci::pci_probe_reset_slot(s, dev)) {
     // not reached: no slot reset is modelled
