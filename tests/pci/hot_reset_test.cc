@@ -128,7 +128,9 @@ TEST(VfioHotReset, APfsVfsOnItsBusAreRestoredWithItUnlikeAfterThePfsFlr) {
         ASSERT_EQ(m.run({.kind = OpKind::Bind, .device = n, .driver = "vfio-pci"}), 0);
       }
       ASSERT_EQ(m.run({.kind = OpKind::VfioSetContainer, .device = n, .container = "c2"}), 0) << n;
-      if (std::string(n) == "nic") ASSERT_EQ(m.run({.kind = OpKind::VfioSetIommu, .container = "c2"}), 0);
+      if (std::string(n) == "nic") {
+        ASSERT_EQ(m.run({.kind = OpKind::VfioSetIommu, .container = "c2"}), 0);
+      }
     }
     ASSERT_TRUE(m.hw_ats("nic.vf0"));
     ASSERT_EQ(m.run({.kind = OpKind::VfioHotReset, .device = "nic.vf0"}), 0);
