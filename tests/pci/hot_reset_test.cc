@@ -14,9 +14,11 @@
 #include "io/scenario.h"
 #include "linux/iommu/iommu.h"
 #include "linux/kernel/errno.h"
+#include "linux/kernel/locks.h"
 #include "linux/kernel/preempt.h"
 #include "linux/pci/access.h"
 #include "linux/pci/reset_bus.h"
+#include "linux/vfio/device_cdev.h"
 #include "linux/vfio/pci_core.h"
 #include "linux/vfio/vfio.h"
 #include "sim/scenario_run.h"
@@ -139,6 +141,25 @@ TEST(VfioHotReset, APfsVfsOnItsBusAreRestoredWithItUnlikeAfterThePfsFlr) {
     EXPECT_TRUE(m.hw_ats("nic.vf1"));
     EXPECT_TRUE(m.violated().empty()) << reset_iommu;
   }
+}
+
+TEST(VfioHotReset, TakesTheDevSetLockTheMemoryLocksAndEveryDeviceLockOnTheBus) {
+  // vfio_pci_dev_set_hot_reset: dev_set->lock, each device's memory_lock (trylock); pci_bus_trylock:
+  // the bridge's device lock, then each function's.
+  HotReset m;
+  m.vm();
+  const pci::DevId f0 = m.dev("fn0"), f1 = m.dev("fn1"), rp0 = m.s.kernel.devs[f0].bus_self;
+  kernel::LockTrace trace;
+  ASSERT_EQ(m.run(kHotReset), 0);
+  using kernel::LockClass;
+  const std::vector<kernel::HeldLock> expected = {
+      {LockClass::vfio_dev_set_lock, vfio::dev_set_of(m.s, f0)},
+      {LockClass::vfio_pci_memory_lock, f0},
+      {LockClass::vfio_pci_memory_lock, f1},
+      {LockClass::device_lock, rp0},
+      {LockClass::device_lock, f0},
+      {LockClass::device_lock, f1}};
+  EXPECT_EQ(trace.taken(), expected);
 }
 
 TEST(VfioHotReset, SavesAndDisablesEachFunctionThenResetsTheBusThenRestoresEach) {
