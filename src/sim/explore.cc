@@ -58,6 +58,10 @@ bool uses_reset_method(const std::vector<Op>& workload) {
   return std::any_of(workload.begin(), workload.end(), [](const Op& op) { return op.kind == OpKind::ResetMethod; });
 }
 
+bool uses_hot_reset(const std::vector<Op>& workload) {
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) { return op.kind == OpKind::VfioHotReset; });
+}
+
 bool uses_pasid(const std::vector<Op>& workload) {
   return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
     return op.kind >= OpKind::PasidAttach && op.kind <= OpKind::PasidDma;
@@ -133,6 +137,10 @@ std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& o
   if (uses_reset_method(sc.workload)) {
     for (const auto& n : names)
       for (const char* m : {"default", "bus", ""}) plain.push_back({.kind = OpKind::ResetMethod, .device = n, .methods = m});
+  }
+  // VFIO_DEVICE_PCI_HOT_RESET likewise (scenarios/vfio-hot-reset.yaml): on each device's fd.
+  if (uses_hot_reset(sc.workload)) {
+    for (const auto& n : names) plain.push_back({.kind = OpKind::VfioHotReset, .device = n});
   }
   // The cdev path joins the alphabet of a scenario whose workload takes it (scenarios/iommufd.yaml):
   // the other scenarios' searches, and the numbers findings.md quotes from them, stay as they were.

@@ -103,6 +103,8 @@ bool uses_iommufd(const std::vector<Op>& workload);
 bool uses_group_fds(const std::vector<Op>& workload);
 // Whether it writes a sysfs reset_method file (scenarios/reset-method.yaml), which then joins the alphabet.
 bool uses_reset_method(const std::vector<Op>& workload);
+// Whether it takes VFIO_DEVICE_PCI_HOT_RESET (scenarios/vfio-hot-reset.yaml), which then joins the alphabet.
+bool uses_hot_reset(const std::vector<Op>& workload);
 // Whether it takes the PASID operations (scenarios/pasid.yaml), which then join the alphabet.
 bool uses_pasid(const std::vector<Op>& workload);
 bool uses_sva(const std::vector<Op>& workload);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <optional>
 
+#include "linux/pci/reset_bus.h"
 #include "linux/system.h"
+#include "linux/vfio/vfio.h"
 
 namespace atslab::sim {
 
@@ -297,6 +299,7 @@ bool may_reset_bus(OpKind k) {
     case OpKind::IommufdBind:
     case OpKind::IommufdUnbind:
     case OpKind::ResetMethod:
+    case OpKind::VfioHotReset:  // pci_reset_bus itself: every function on the bus
       return true;
     default:
       return false;
@@ -319,6 +322,13 @@ void named(const System& s, const OpContext& ctx, const Op& op, std::vector<uint
         const hw::pcie::Bdf& b = s.kernel.devs[*d].bdf;
         for (pci::DevId v : s.kernel.present_devs)
           if (v != *d && s.kernel.devs[v].bdf.domain == b.domain && s.kernel.devs[v].bdf.bus == b.bus) seeds.push_back(key(Obj::Dev, v));
+        // VFIO_DEVICE_PCI_HOT_RESET reaches below the bridges on the bus too (pci_walk_bus), and
+        // reads each device's vfio_group (vfio_dev_in_groups).
+        if (op.kind == OpKind::VfioHotReset)
+          for (pci::DevId v : pci::walk_bus(s, pci::bus_self(s, *d))) {
+            seeds.push_back(key(Obj::Dev, v));
+            if (const vfio::VfioGroupId g = vfio::open_group(s, v); g != vfio::kNone) seeds.push_back(key(Obj::VfioGroup, g));
+          }
       }
     }
   }

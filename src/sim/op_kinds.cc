@@ -93,6 +93,7 @@ constexpr KindInfo kKinds[] = {
     {OpKind::IommufdPasidAttach, "iommufd_pasid_attach", kDeviceHwptPasid},
     {OpKind::IommufdPasidDetach, "iommufd_pasid_detach", kDevicePasid},
     {OpKind::ResetMethod, "reset_method", kDeviceMethods},
+    {OpKind::VfioHotReset, "vfio_hot_reset", kDevice},
 };
 static_assert(std::size(kKinds) == static_cast<size_t>(kLastOpKind) + 1, "a row for every OpKind");
 constexpr bool in_order() {

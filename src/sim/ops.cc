@@ -24,11 +24,13 @@
 #include "linux/kernel/locks.h"
 #include "linux/vfio/device_cdev.h"
 #include "linux/vfio/group_device.h"
+#include "linux/vfio/pci_core.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/iov.h"
 #include "linux/pci/probe.h"
 #include "linux/pci/reset_method_attr.h"
 #include "linux/pci/reset.h"
+#include "linux/pci/reset_bus.h"
 #include "linux/vfio/vfio.h"
 #include "linux/kernel/fault_inject.h"
 #include "sim/op_kinds.h"
@@ -100,6 +102,7 @@ std::string describe_plain(const Op& op) {
       return fmt::format("VFIO_DEVICE_ATTACH_IOMMUFD_PT {} PASID {} -> {}", op.device, op.pasid, op.hwpt);
     case OpKind::IommufdPasidDetach: return fmt::format("VFIO_DEVICE_DETACH_IOMMUFD_PT {} PASID {}", op.device, op.pasid);
     case OpKind::ResetMethod: return fmt::format("echo '{}' > {}/reset_method", op.methods, op.device);
+    case OpKind::VfioHotReset: return fmt::format("VFIO_DEVICE_PCI_HOT_RESET {}", op.device);
   }
   return "?";
 }
@@ -663,6 +666,21 @@ int run_plain(System& s, OpContext& ctx, const Op& op) {
     case OpKind::VfioReset:
       if (!present) return -ENODEV;
       return vfio::device_reset(s, d0);
+    case OpKind::VfioHotReset: {
+      if (!present) return -ENODEV;
+      // On a bound cdev's fd: a zero-length array, the fd's iommufd context the owner.
+      if (s.kernel.vfio.cdevs.contains(d0)) return vfio::pci_hot_reset(s, d0, {});
+      // On a group-path device fd (as vfio_reset has it): the group fds the user holds for the
+      // devices VFIO_DEVICE_GET_PCI_HOT_RESET_INFO lists, the device's own group's first.
+      if (const int ret = vfio::group_device_fd(s, d0)) return ret;
+      std::vector<vfio::VfioGroupId> fds;
+      std::vector<pci::DevId> affected{d0};
+      for (const pci::DevId d : pci::walk_bus(s, pci::bus_self(s, d0))) affected.push_back(d);
+      for (const pci::DevId d : affected)
+        if (auto it = group_fd(s, ctx, d); it != ctx.vfio_groups.end() && std::find(fds.begin(), fds.end(), it->second) == fds.end())
+          fds.push_back(it->second);
+      return vfio::pci_hot_reset(s, d0, fds);
+    }
     case OpKind::VfioOpenDevice: {
       if (!present) return -ENODEV;
       // On the workload's fd of the device's group. Without one, the fd opened for the ioctl (and

@@ -77,8 +77,12 @@ enum class OpKind : uint8_t {
   // echo `methods` > `device`/reset_method: reset_method_store, which probes methods on the live
   // function ("default": pci_init_reset_methods; "" turns every method off).
   ResetMethod,
+  // VFIO_DEVICE_PCI_HOT_RESET on `device`'s fd: pci_reset_bus() of its bus, every device there in
+  // its dev_set and owned by the caller (the group fds the workload holds for them, or the cdev's
+  // iommufd context).
+  VfioHotReset,
 };
-inline constexpr OpKind kLastOpKind = OpKind::ResetMethod;
+inline constexpr OpKind kLastOpKind = OpKind::VfioHotReset;
 
 struct Nested;
 

@@ -385,7 +385,8 @@ bool path_resets(ReproScenario which) {
     // A cdev's bind and close, and a group-path device fd's first open and last close, reset the
     // function too (vfio_pci_core_enable / _disable).
     if (op.kind == OpKind::Reset || op.kind == OpKind::VfioReset || op.kind == OpKind::IommufdBind ||
-        op.kind == OpKind::IommufdUnbind || op.kind == OpKind::VfioOpenDevice || op.kind == OpKind::VfioCloseDevice)
+        op.kind == OpKind::IommufdUnbind || op.kind == OpKind::VfioOpenDevice || op.kind == OpKind::VfioCloseDevice ||
+        op.kind == OpKind::VfioHotReset)
       return true;
   return false;
 }

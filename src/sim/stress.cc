@@ -15,6 +15,7 @@
 #include "linux/pci/probe.h"
 #include "linux/smmuv3/rcu.h"
 #include "linux/kernel/fault_inject.h"
+#include "sim/explore.h"
 #include "sim/op_kinds.h"
 #include "sim/scenario_run.h"
 
@@ -81,6 +82,9 @@ struct DrawNames {
   // The PASIDs drawn: 1 to 3, and any larger one the scenario's workload names (a 2-level CD
   // table's later leaves, pasid-cd2l.yaml); a scenario naming none above 3 draws as it always did.
   std::vector<uint32_t> pasids{1, 2, 3};
+  // VFIO_DEVICE_PCI_HOT_RESET joins every workload's mix, one slot more, for a scenario whose
+  // workload takes it (scenarios/vfio-hot-reset.yaml); the others draw as they always did.
+  bool hot_reset = false;
 };
 
 DrawNames draw_names(const io::Scenario& sc, Workload w) {
@@ -98,6 +102,7 @@ DrawNames draw_names(const io::Scenario& sc, Workload w) {
   for (const Op& op : sc.workload)
     if (uses(op.kind, OpField::Pasid) && std::find(n.pasids.begin(), n.pasids.end(), op.pasid) == n.pasids.end())
       n.pasids.push_back(op.pasid);
+  n.hot_reset = uses_hot_reset(sc.workload);
   return n;
 }
 
@@ -114,10 +119,11 @@ void add_ioas_areas(const System& s, std::vector<uint64_t>& iovas) {
 // applies to: SR-IOV operations to PFs with SR-IOV, hot-plug ones to devices in a
 // hot-plug slot, the rest to any function (VF names included).
 Op random_op(uint64_t& rng, const DrawNames& dn, const System& s, const OpContext& ctx, Workload w) {
-  const auto& [names, pfs, slots, pasids] = dn;
+  const auto& [names, pfs, slots, pasids, hot_reset] = dn;
   const auto mix = op_mix(w);
   Op op;
-  op.kind = mix[next(rng) % mix.size()];
+  const size_t drawn = next(rng) % (mix.size() + (hot_reset ? 1 : 0));
+  op.kind = drawn < mix.size() ? mix[drawn] : OpKind::VfioHotReset;
   const bool sriov_op = op.kind == OpKind::SriovEnable || op.kind == OpKind::SriovDisable;
   const bool slot_op = op.kind == OpKind::HotplugAdd || op.kind == OpKind::HotplugRemove;
   const auto& from = sriov_op && !pfs.empty() ? pfs : slot_op && !slots.empty() ? slots : names;
@@ -226,6 +232,8 @@ std::vector<kernel::PreemptPoint> points_of(OpKind k) {
     case OpKind::VfioOpenDevice:   // vfio_pci_core_enable's reset
     case OpKind::VfioCloseDevice:  // vfio_pci_core_disable's reset
       return {P::AttachAfterPrepare, P::AttachAfterSte, P::FlrWait};
+    case OpKind::VfioHotReset:  // pci_reset_bus: no IOMMU step, only the Secondary Bus Reset's wait
+      return {P::ResetWait};
     default:
       return {P::AttachAfterPrepare, P::AttachAfterSte};
   }

@@ -138,6 +138,27 @@ TEST(Footprint, AResetDependsOnRemovingAnotherFunctionOfItsBus) {
   EXPECT_FALSE(independent(fp(s, reset), fp(s, remove)));
 }
 
+TEST(Footprint, AHotResetDependsOnUnbindingAnotherFunctionOfItsBus) {
+  // VFIO_DEVICE_PCI_HOT_RESET reads every function on the bus (vfio_pci_dev_set_resettable): fn1
+  // leaving vfio-pci turns 0 into -EINVAL. fn1 is in a container of its own and neither operation
+  // names a container, so only the bus links the two.
+  auto sc = scenario("vfio-hot-reset");
+  State s = boot(sc, AtsVariant::FailEarly,
+                 {{.kind = OpKind::Bind, .device = "fn0", .driver = "vfio-pci"},
+                  {.kind = OpKind::Bind, .device = "fn1", .driver = "vfio-pci"},
+                  {.kind = OpKind::VfioSetContainer, .device = "fn0", .container = "c0"},
+                  {.kind = OpKind::VfioSetIommu, .container = "c0"},
+                  {.kind = OpKind::VfioSetContainer, .device = "fn1", .container = "c1"},
+                  {.kind = OpKind::VfioSetIommu, .container = "c1"}});
+  const Op hot{.kind = OpKind::VfioHotReset, .device = "fn0", .container = ""};
+  const Op unbind{.kind = OpKind::Unbind, .device = "fn1", .container = ""};
+  State hot_first = s;
+  EXPECT_EQ(run_op(hot_first.s, hot_first.ctx, hot), 0);
+  State unbound_first = run(s, unbind);
+  EXPECT_EQ(run_op(unbound_first.s, unbound_first.ctx, hot), -EINVAL);
+  EXPECT_FALSE(independent(fp(s, hot), fp(s, unbind)));
+}
+
 // The relation is sound where it says "independent": for every pair of the alphabet the
 // footprints call independent, from states a few operations deep, both orders reach the same
 // state (the explorer's hash would not tell them apart).

@@ -14,7 +14,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(LockClass::kCount)> k
     "vfio.group_lock",         "vfio_group->group_lock",   "vfio_container->group_lock",
     "vfio_iommu->lock",        "device_lock",              "pci_rescan_remove_lock",
     "driver_in_use",           "vfio_device_set->lock",    "iommufd_group->lock",
-    "io_pagetable->domains_rwsem", "iommu_sva_lock"};
+    "io_pagetable->domains_rwsem", "iommu_sva_lock",
+    "vfio_pci_core_device->memory_lock"};
 
 bool global(LockClass c) {
   return c == LockClass::iommu_probe_device_lock || c == LockClass::arm_smmu_asid_lock || c == LockClass::vfio_group_lock ||

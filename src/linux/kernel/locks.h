@@ -39,6 +39,7 @@ enum class LockClass : uint8_t {
   iommufd_igroup_lock,      // iommufd_group->lock: a group's attach, replace and detach in one iommufd context
   iopt_domains_rwsem,       // io_pagetable->domains_rwsem: IOAS map/unmap (read), HWPT allocation (write)
   iommu_sva_lock,           // drivers/iommu/iommu-sva.c, global: iommu_sva_bind_device and _unbind_device
+  vfio_pci_memory_lock,     // vfio_pci_core_device->memory_lock (rwsem): VFIO_DEVICE_RESET and the hot reset write it
   kCount
 };
 std::string_view name(LockClass c);

@@ -83,26 +83,8 @@ void restore_state(System& s, DevId dev, const SavedState& st) {
   restore_iov_state(s, dev);
 }
 
-// A bound driver without err_handler->reset_prepare / reset_done (vfio-pci's has neither; the
-// model's native driver has none) gets these two lines.
-SavedState save_and_disable(System& s, DevId dev) {
-  Frame f(s, KFn::pci_dev_save_and_disable);
-  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "resetting");
-  set_power_state_d0(s, dev);  // "PM registers default to D0 after reset"
-  SavedState st = save_state(s, dev);
-  // Not Memory, I/O or Bus Master any more: no DMA from the function during the reset.
-  write_config_word(s, dev, hdr::kCommand, hdr::kCommandIntxDisable);
-  return st;
-}
-
-void dev_restore(System& s, DevId dev, const SavedState& st) {
-  Frame f(s, KFn::pci_dev_restore);
-  restore_state(s, dev, st);
-  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "reset done");
-}
-
 int save_reset_restore(System& s, DevId dev) {
-  const SavedState st = save_and_disable(s, dev);
+  const SavedState st = dev_save_and_disable(s, dev);
   const int rc = reset_function_locked(s, dev);
   dev_restore(s, dev, st);
   return rc;
@@ -117,6 +99,24 @@ bool held_elsewhere(const System& s, const kernel::HeldLock& l) {
 }
 
 }  // namespace
+
+// A bound driver without err_handler->reset_prepare / reset_done (vfio-pci's has neither; the
+// model's native driver has none) gets these two lines.
+SavedState dev_save_and_disable(System& s, DevId dev) {
+  Frame f(s, KFn::pci_dev_save_and_disable);
+  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "resetting");
+  set_power_state_d0(s, dev);  // "PM registers default to D0 after reset"
+  SavedState st = save_state(s, dev);
+  // Not Memory, I/O or Bus Master any more: no DMA from the function during the reset.
+  write_config_word(s, dev, hdr::kCommand, hdr::kCommandIntxDisable);
+  return st;
+}
+
+void dev_restore(System& s, DevId dev, const SavedState& st) {
+  Frame f(s, KFn::pci_dev_restore);
+  restore_state(s, dev, st);
+  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "reset done");
+}
 
 // __pci_reset_function_locked: dev->reset_methods in order, the next on -ENOTTY, the result
 // of the first that returns anything else.

@@ -26,6 +26,10 @@ struct SavedState {
 // pci_save_state and pci_restore_state (PCIe control, PASID, PRI, ATS, header, ACS, SR-IOV).
 SavedState save_config_state(System& s, DevId dev);
 void restore_config_state(System& s, DevId dev, const SavedState& st);
+// pci_dev_save_and_disable and pci_dev_restore: one function's share of a reset, the caller
+// holding its device lock (a function reset's, or each function's of a bus reset).
+SavedState dev_save_and_disable(System& s, DevId dev);
+void dev_restore(System& s, DevId dev, const SavedState& st);
 // __pci_reset_function_locked: dev->reset_methods in order, the caller holding the device lock.
 // 0, -ENOTTY (no method could), or the first other error (pci_pm_reset's -EINVAL,
 // pci_dev_reset_iommu_prepare's error).

@@ -11,6 +11,7 @@
 #include "linux/kernel/preempt.h"
 #include "linux/kernel/printk.h"
 #include "linux/pci/access.h"
+#include "linux/pci/reset_bus.h"
 #include "linux/system.h"
 
 namespace atslab::pci {
@@ -41,13 +42,6 @@ int pcie_flr(System& s, DevId dev) {
   kernel::preempt_point(s, kernel::PreemptPoint::FlrWait);
   iommu::pci_dev_reset_iommu_done(s, dev);
   return 0;
-}
-
-// pci_is_root_bus(dev->bus) || !dev->bus->self: a root bus has no bridge above; nor has the
-// virtual bus a VF lands on past its PF's (virtfn_add_bus: pci_add_new_bus with no bridge).
-bool no_bus_self(const System& s, const PciDev& d) {
-  if (d.bus_self == kNoDev) return true;
-  return d.is_virtfn && d.bdf.bus != pdev(s, d.physfn).bdf.bus;
 }
 
 // dev->bus->devices: the pci_devs pci_device_add listed on the bus (a VF on the bus its routing
@@ -132,7 +126,8 @@ int pci_parent_bus_reset(System& s, DevId dev, bool probe) {
   Frame f(s, KFn::pci_parent_bus_reset);
   const PciDev& d = pdev(s, dev);
   // dev->subordinate: a bridge (every bridge the model builds has its secondary bus).
-  if (no_bus_self(s, d) || d.hdr_type == hdr::kTypeBridge || (d.dev_flags & kDevFlagsNoBusReset)) return -ENOTTY;
+  if (bus_self(s, dev) == kNoDev ||  // pci_is_root_bus(dev->bus) || !dev->bus->self
+       d.hdr_type == hdr::kTypeBridge || (d.dev_flags & kDevFlagsNoBusReset)) return -ENOTTY;
   if (shares_bus(s, dev)) return -ENOTTY;
   if (probe) return 0;
   return pci_bridge_secondary_bus_reset(s, d.bus_self);

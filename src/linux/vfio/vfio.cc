@@ -265,16 +265,23 @@ int group_unset_container(System& s, VfioGroupId g) {
   return 0;
 }
 
-int device_reset(System& s, pci::DevId dev) {
+int group_device_fd(const System& s, pci::DevId dev) {
   const pci::PciDev& d = s.kernel.devs.at(dev);
   if (!d.driver_bound || d.driver != pci::DriverKind::VfioPci) return -ENODEV;
   const VfioGroupId g = open_group(s, dev);
   if (g == kNone) return -ENODEV;
   const ContainerId c = s.kernel.vfio.groups[g].container;
   if (c == kNone || !s.kernel.vfio.containers.at(c).type1) return -EINVAL;  // no device fd
+  return 0;
+}
+
+int device_reset(System& s, pci::DevId dev) {
+  if (const int ret = group_device_fd(s, dev)) return ret;
   Frame f(s, KFn::vfio_pci_core_ioctl);
   // reset_works: the pci_try_reset_function of vfio_pci_core_enable succeeded (FLR here).
   if (!pci::reset_supported(s, dev)) return -EINVAL;
+  // vfio_pci_zap_and_down_write_memory_lock: the user's BAR mappings gone, no access meanwhile.
+  LockGuard memory_lock(s, LockClass::vfio_pci_memory_lock, dev);
   return pci::try_reset_function(s, dev);
 }
 

@@ -42,5 +42,8 @@ int group_unset_container(System& s, VfioGroupId g);
 // (group_get_device_fd, whose first open resets the function) or, when the workload opened none,
 // the one QEMU holds once the group has an IOMMU: the reset of that open is then not run.
 int device_reset(System& s, pci::DevId dev);
+// Whether the group path gives `dev` a device fd (the first checks of device_reset): 0, or
+// -ENODEV (not on vfio-pci) or -EINVAL (its group in no container with an IOMMU set).
+int group_device_fd(const System& s, pci::DevId dev);
 
 }  // namespace atslab::vfio
