@@ -21,6 +21,7 @@
 #include "hw/pcie/sriov_routing.h"
 #include "io/input_error.h"
 #include "io/lspci_dump.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::io {
 namespace ATSLAB_UNITY_ID {
@@ -748,7 +749,7 @@ TEST(LspciDumpCli, EveryRealDumpSucceedsWithExitStatus0) {
 }  // namespace
 // Found by fuzz_lspci: libpci's reader stops at a NUL byte, even inside a comment.
 TEST(LspciDumpFuzzFindings, NulByteIsRefusedWithItsLine) {
-  auto path = std::filesystem::temp_directory_path() / ("atslab-nul-" + std::to_string(::getpid()) + ".txt");
+  auto path = atslab::test::process_temp_dir() / "nul.txt";
   {
     std::ofstream out(path, std::ios::binary);
     out << "# a comment with a NUL: " << '\0' << "\n01:00.0 x\n";

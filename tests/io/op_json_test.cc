@@ -13,6 +13,7 @@
 #include "io/scenario.h"
 #include "sim/op_kinds.h"
 #include "sim/stress.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::io {
 namespace ATSLAB_UNITY_ID {
@@ -133,9 +134,7 @@ TEST(OpJson, APasidIsOneToTwoToTheTwentyMinusOne) {
 }
 
 std::string temp_path(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-opjson-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  return (atslab::test::process_temp_dir("opjson") / name).string();
 }
 
 // The case: replay files of stress runs that set a group's type could not be read back.

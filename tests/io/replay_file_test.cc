@@ -11,6 +11,7 @@
 #include "io/explore_json.h"
 #include "io/input_error.h"
 #include "io/replay_file.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::io {
 namespace ATSLAB_UNITY_ID {
@@ -19,9 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path temp_dir() {
-  auto dir = fs::temp_directory_path() / ("atslab-replay-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
+  return atslab::test::process_temp_dir("replay");
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {

@@ -11,14 +11,14 @@
 #include "io/scenario.h"
 #include "sim/scenario_run.h"
 #include "sim/state_hash.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::io {
 namespace ATSLAB_UNITY_ID {
 namespace {
 
 std::string write_temp(const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-sketch-keys-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  auto dir = atslab::test::process_temp_dir("sketch-keys");
   auto p = dir / "s.yaml";
   std::ofstream(p) << text;
   return p.string();

@@ -10,13 +10,12 @@
 
 #include "io/input_error.h"
 #include "io/scenario.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::io::test {
 
 inline std::string write_temp(const std::string& name, const std::string& text) {
-  // One directory per test process: ctest runs tests in parallel, and they all write s.yaml.
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-scenario-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  auto dir = atslab::test::process_temp_dir("scenario");
   auto p = dir / name;
   std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
   return p.string();

@@ -14,6 +14,7 @@
 #include "sim/scenario_run.h"
 #include "sim/stress.h"
 #include "../support/shipped_scenario.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::sim {
 namespace ATSLAB_UNITY_ID {
@@ -130,8 +131,7 @@ TEST(Explore, ShardsCoverTheSearchAndMerge) {
   ExploreOptions opt{.depth = 3, .all = true, .split_depth = 1};
   opt.interleave = false;
   auto whole = explore(sc, AtsVariant::Upstream, opt);
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-explore-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  auto dir = atslab::test::process_temp_dir("explore");
   std::vector<std::string> files;
   uint64_t states = 0;
   for (unsigned k = 0; k < 3; ++k) {

@@ -14,14 +14,14 @@
 #include "io/scenario.h"
 #include "linux/smmuv3/hw_probe.h"
 #include "sim/scenario_run.h"
+#include "../support/temp_dir.h"
 
 namespace atslab {
 namespace ATSLAB_UNITY_ID {
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-probe-checks-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  auto dir = atslab::test::process_temp_dir("probe-checks");
   auto p = dir / name;
   std::ofstream(p) << text;
   return p.string();

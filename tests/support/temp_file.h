@@ -5,12 +5,12 @@
 #include <fstream>
 #include <string>
 #include <unistd.h>
+#include "temp_dir.h"
 
 namespace atslab::test {
 
 inline std::string write_temp(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  auto dir = process_temp_dir();
   auto p = dir / name;
   std::ofstream(p) << text;
   return p.string();

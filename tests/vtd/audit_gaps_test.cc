@@ -10,6 +10,7 @@
 #include "io/scenario.h"
 #include "sim/scenario_run.h"
 #include "vtd_machine.h"
+#include "../support/temp_dir.h"
 
 namespace atslab::test {
 namespace ATSLAB_UNITY_ID {
@@ -94,8 +95,7 @@ TEST(VtdAttach, DevtlbTagAllocationFailureFailsTheAttachAndLeavesNoTag) {
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("atslab-vtd-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  auto dir = atslab::test::process_temp_dir("vtd");
   auto p = dir / name;
   std::ofstream(p) << text;
   return p.string();
