@@ -507,8 +507,11 @@ void read_kernel(const Reader& r, const YAML::Node& k, Scenario& sc) {
   if (k["pci"]) {
     const auto& p = k["pci"];
     r.only(p, "kernel.pci", {"pf_aware_ats_supported", "vf_stu_validation", "quirk_phase", "noats",
-                             "disable_ats_checks_ats_cap", "no_ats_quirk_keeps_ats_cap", "config_pci_pasid"});
+                             "disable_ats_checks_ats_cap", "no_ats_quirk_keeps_ats_cap", "config_pci_pasid",
+                             "warn_reset_unaware"});
     if (p["config_pci_pasid"]) sc.config_pci_pasid = r.flag(p["config_pci_pasid"], "kernel.pci.config_pci_pasid");
+    if (p["warn_reset_unaware"])
+      sc.warn_reset_unaware = r.flag(p["warn_reset_unaware"], "kernel.pci.warn_reset_unaware");
     if (p["disable_ats_checks_ats_cap"])
       sc.disable_ats_checks_ats_cap = r.flag(p["disable_ats_checks_ats_cap"], "kernel.pci.disable_ats_checks_ats_cap");
     if (p["no_ats_quirk_keeps_ats_cap"])

@@ -109,6 +109,7 @@ struct Scenario {
   // kernel.pci: each field given overrides that switch on top of each variant's defaults.
   std::optional<bool> pf_aware_ats_supported, vf_stu_validation, noats;
   bool config_pci_pasid = true;  // kernel.pci.config_pci_pasid: CONFIG_PCI_PASID (policy::PciCoreSwitches)
+  bool warn_reset_unaware = true;  // kernel.pci.warn_reset_unaware: 6.13's "resetting" lines (PciCoreSwitches)
   std::optional<policy::QuirkPhase> quirk_phase;
   bool disable_ats_checks_ats_cap = false, no_ats_quirk_keeps_ats_cap = false;  // fix sketches 7a, 7b
   bool nr_ats_masters_fastpath = false;

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <sstream>
 
@@ -13,6 +14,12 @@
 namespace atslab::kernel_src {
 
 bool tree_has_pci_dev_reset_iommu() { return atslab_tree_has_pci_dev_reset_iommu(); }
+
+bool tree_version_at_least(int major, int minor) {
+  int ma = 0, mi = 0;
+  if (std::sscanf(atslab_kernel_tree_version, "%d.%d", &ma, &mi) != 2) return true;
+  return ma != major ? ma > major : mi >= minor;
+}
 
 TreeInfo tree() { return {atslab_kernel_tree_version, atslab_kernel_tree_origin, atslab_kernel_tree_files}; }
 

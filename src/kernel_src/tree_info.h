@@ -24,6 +24,11 @@ std::string sha256_of(std::string_view file);
 // include/linux/iommu.h declares pci_dev_reset_iommu_prepare: 7.2, not 6.12).
 bool tree_has_pci_dev_reset_iommu();
 
+// The tree's version (its Makefile's VERSION.PATCHLEVEL) is `major`.`minor` or later: for what the
+// tree's kernel does outside the files compiled (atslab's PCI core plays that kernel's pci.c).
+// A version that does not parse counts as the newest.
+bool tree_version_at_least(int major, int minor);
+
 // The tree's files --driver source runs: those compiled that atslab calls into. `smmuv3_machine`
 // false: the machine has no SMMUv3 (VT-d, AMD-Vi or none), so the tree's arm-smmu-v3.c, though
 // compiled in, probes nothing and only ats.c runs.

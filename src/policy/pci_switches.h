@@ -31,6 +31,11 @@ struct PciCoreSwitches {
   // linux/kconfig.h): compare-drivers runs the model so (sim::model_as_tree). YAML:
   // kernel.pci.config_pci_pasid.
   bool config_pci_pasid = true;
+  // pci_dev_save_and_disable and pci_dev_restore log "resetting" and "reset done" for a function
+  // whose bound driver has no err_handler->reset_prepare / reset_done (vfio-pci's has neither):
+  // "PCI: warn if a running device is unaware of reset" (Keith Busch, 2024), in 7.2.13's pci.c and
+  // not in 6.12.118's, which resets such a function silently. YAML: kernel.pci.warn_reset_unaware.
+  bool warn_reset_unaware = true;
   bool operator==(const PciCoreSwitches&) const = default;
 };
 

@@ -180,6 +180,8 @@ io::Scenario model_as_tree(io::Scenario sc) {
   // The IOMMU core is atslab's in both runs: its reset handling is the tree's kernel's (7.2 has
   // pci_dev_reset_iommu_prepare/done; 6.12's resets leave the IOMMU alone).
   sc.pci_dev_reset_iommu = kernel_src::tree_has_pci_dev_reset_iommu();
+  // So is its PCI core's: the "resetting" lines came in 6.13.
+  sc.warn_reset_unaware = kernel_src::tree_version_at_least(6, 13);
   // The tree's ats.c is built with CONFIG_PCI_PASID (src/kernel_src/include/linux/kconfig.h).
   sc.config_pci_pasid = true;
   return sc;

@@ -58,6 +58,7 @@ System build_machine(const io::Scenario& sc, policy::AtsVariant v, DeviceNames& 
   sw.no_ats_quirk_keeps_ats_cap = sc.no_ats_quirk_keeps_ats_cap;
   sw.ats = sc.driver;
   sw.config_pci_pasid = sc.config_pci_pasid;
+  sw.warn_reset_unaware = sc.warn_reset_unaware;
   // Every driver follows the variant (fail-early is also the review's proposal for VT-d and AMD).
   s.kernel.smmuv3.policy = policy::policy_for(v);
   s.kernel.vtd.policy = policy::policy_for(v);

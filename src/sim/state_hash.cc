@@ -116,6 +116,7 @@ class Hasher {
   void add(const policy::PciCoreSwitches& s) {
     add(s.pf_aware_ats_supported), add(s.vf_stu_validation), add(s.no_ats_quirk_phase), add(s.noats), add(s.ats);
     add(s.disable_ats_checks_ats_cap), add(s.no_ats_quirk_keeps_ats_cap), add(s.config_pci_pasid);
+    add(s.warn_reset_unaware);
   }
   void add(const kernel::Context& c) { add(c.cpu), add(c.comm), add(c.stack); }
   template <typename K, typename V>

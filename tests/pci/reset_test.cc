@@ -10,6 +10,8 @@
 #include "linux/pci/pri_pasid.h"
 #include "linux/pci/reset.h"
 #include "linux/pci/reset_methods.h"
+#include "io/scenario.h"
+#include "sim/scenario_run.h"
 #include "machine_fixture.h"
 
 namespace atslab::test {
@@ -149,6 +151,39 @@ TEST(PciReset, ABoundDriverWithoutResetHandlersGetsResettingAndResetDone) {
   EXPECT_NE(dmesg.find("0000:01:00.0: resetting\n"), std::string::npos) << dmesg;
   EXPECT_NE(dmesg.find("0000:01:00.0: reset done\n"), std::string::npos) << dmesg;
   EXPECT_LT(dmesg.find("resetting"), dmesg.find("reset done"));
+}
+
+TEST(PciReset, SixTwelveResetsABoundDriverSilently) {
+  // 6.12.118's pci_dev_save_and_disable and pci_dev_restore call reset_prepare/reset_done when the
+  // driver has them and log nothing otherwise: the two lines came in 6.13.
+  Machine m;
+  m.s.kernel.pci_switches.warn_reset_unaware = false;
+  m.s.kernel.devs[m.pf()].driver_bound = true;
+  const size_t lines = m.s.record.log.size();
+  ASSERT_EQ(pci::reset_function(m.s, m.pf()), 0);
+  EXPECT_EQ(m.s.record.log.size(), lines);
+}
+
+// The shipped scenarios on 6.12's base say so, and the 2026 one keeps the lines.
+TEST(PciReset, TheSixTwelveScenariosResetBoundFunctionsWithoutTheLines) {
+  auto lines_of = [](const std::string& file) {
+    auto sc = io::load_scenario(std::string(ATSLAB_SOURCE_DIR) + "/scenarios/" + file);
+    auto r = sim::run_scenario(sc, policy::AtsVariant::Upstream);
+    int n = 0;
+    for (const auto& l : r.final.record.log)
+      n += l.text.ends_with(": resetting") || l.text.ends_with(": reset done");
+    return n;
+  };
+  EXPECT_EQ(lines_of("reset-6-12.yaml"), 0);
+  EXPECT_EQ(lines_of("group-fd-6-12.yaml"), 0);
+  EXPECT_GT(lines_of("reset.yaml"), 0);
+}
+
+TEST(PciReset, AFunctionWithoutADriverIsResetSilently) {
+  Machine m;  // no driver bound: dev->driver is NULL, neither branch logs
+  const size_t lines = m.s.record.log.size();
+  ASSERT_EQ(pci::reset_function(m.s, m.pf()), 0);
+  EXPECT_EQ(m.s.record.log.size(), lines);
 }
 
 TEST(PciReset, EnabledPasidAndPriAreRestoredBeforeAts) {

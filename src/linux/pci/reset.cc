@@ -101,10 +101,14 @@ bool held_elsewhere(const System& s, const kernel::HeldLock& l) {
 }  // namespace
 
 // A bound driver without err_handler->reset_prepare / reset_done (vfio-pci's has neither; the
-// model's native driver has none) gets these two lines.
+// model's native driver has none) gets these two lines, from 6.13 on (6.12.118 says nothing).
+static bool warns_reset_unaware(const System& s, DevId dev) {
+  return s.kernel.pci_switches.warn_reset_unaware && pdev(s, dev).driver_bound;
+}
+
 SavedState dev_save_and_disable(System& s, DevId dev) {
   Frame f(s, KFn::pci_dev_save_and_disable);
-  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "resetting");
+  if (warns_reset_unaware(s, dev)) kernel::dev_warn(s, dev, "resetting");
   set_power_state_d0(s, dev);  // "PM registers default to D0 after reset"
   SavedState st = save_state(s, dev);
   // Not Memory, I/O or Bus Master any more: no DMA from the function during the reset.
@@ -115,7 +119,7 @@ SavedState dev_save_and_disable(System& s, DevId dev) {
 void dev_restore(System& s, DevId dev, const SavedState& st) {
   Frame f(s, KFn::pci_dev_restore);
   restore_state(s, dev, st);
-  if (pdev(s, dev).driver_bound) kernel::dev_warn(s, dev, "reset done");
+  if (warns_reset_unaware(s, dev)) kernel::dev_warn(s, dev, "reset done");
 }
 
 // __pci_reset_function_locked: dev->reset_methods in order, the next on -ENOTTY, the result
