@@ -16,6 +16,7 @@
 #include "linux/iommu/pasid.h"
 #include "linux/kernel/errno.h"
 #include "linux/kernel/kfunc.h"
+#include "linux/smmuv3/hw_access.h"
 #include "linux/smmuv3/smmuv3.h"
 #include "sim/ops.h"
 #include "sim/scenario_run.h"
