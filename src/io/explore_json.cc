@@ -28,6 +28,7 @@ json explore_to_json(const Scenario& sc, const sim::ExploreResult& r) {
   json prefix = json::array();
   for (const auto& op : r.prefix) prefix.push_back(op_to_json(op));
   return {{"scenario", sc.path},
+          {"scenario_faults", sc.faults},  // in force in every state: --faults forces faults on top of it
           {"prefix", prefix},
           {"variant", std::string(policy::name(r.variant))},
           {"depth", r.depth},

@@ -4,7 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <string>
+#include <utility>
+
 #include "io/fault_plan.h"
+#include "io/invariant_legend.h"
 #include "sim/path_repro.h"
 #include "linux/kernel/record.h"
 
@@ -100,7 +105,8 @@ std::string fault_lines(const std::vector<sim::ReproResult>& results) {
 }
 }  // namespace
 
-std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_log) {
+namespace {
+std::string repro_table(const std::vector<sim::ReproResult>& results, bool with_log) {
   std::string out;
   for (const auto& r : results)
     for (const auto& n : sim::endpoint_non_compliance(r.final))
@@ -115,9 +121,18 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
       if (with_log || l.level <= kernel::Level::Err) out += kernel::format_dmesg(l) + "\n";
     out += kernel::format_splats(r.final.record);
     if (!r.violations.empty()) {
+      // The monitor records an invariant each time it breaks on an object, so a path whose VM starts
+      // twice breaks the same ones twice at steps of the same name: the first is listed, with a count.
       out += "invariant violations (first seen):\n";
-      for (const auto& v : r.violations)
-        out += fmt::format("  #{:<2} {} : {}  [after: {}]\n", v.invariant, v.objects, v.detail, v.step);
+      std::map<std::pair<int, std::string>, size_t> again;
+      for (const auto& v : r.violations) ++again[{v.invariant, v.objects}];
+      for (const auto& v : r.violations) {
+        size_t& n = again[{v.invariant, v.objects}];
+        if (n == 0) continue;  // listed already
+        out += fmt::format("  #{:<2} {} : {}  [after: {}]{}\n", v.invariant, v.objects, v.detail, v.step,
+                           n > 1 ? fmt::format(" (broken again {} time{} later)", n - 1, n > 2 ? "s" : "") : "");
+        n = 0;
+      }
     }
     out += "\n";
   }
@@ -148,6 +163,14 @@ std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_l
                        r.final.record.warnings.size(), numbers(r.violated), r.atc_inv_to_ats_disabled,
                        r.vf_ats_enabled ? "on" : "off", yn(r.probe_failed), yn(r.attach_failed), yn(r.vf_usable));
   return out + fault_lines(results);
+}
+}  // namespace
+
+// The table, then what each invariant number in it says.
+std::string repro_text(const std::vector<sim::ReproResult>& results, bool with_log) {
+  std::vector<int> seen;
+  for (const auto& r : results) seen.insert(seen.end(), r.violated.begin(), r.violated.end());
+  return repro_table(results, with_log) + invariant_legend(seen);
 }
 
 }  // namespace atslab::io

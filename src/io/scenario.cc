@@ -701,6 +701,21 @@ std::string device_problem(const Scenario& sc, const sim::Op& op) {
   for (const auto& d : sc.devices)
     if (d.name == base) dev = &d;
   if (!dev) return fmt::format("no device named '{}'", base);
+  // Nesting is the SMMUv3 driver's alone here: intel's and amd's nest parents and vIOMMUs are not
+  // modelled, and a kernel return code for them would be the model's, not the kernel's.
+  const bool nesting = (op.kind >= sim::OpKind::IommufdViommuAlloc && op.kind <= sim::OpKind::IommufdViommuInvalidate) ||
+                       (op.kind == sim::OpKind::IommufdHwptAlloc && op.nest_parent);
+  if (nesting && !sc.host) {
+    uint16_t rc = dev->rc;
+    for (const auto& p : sc.ports)
+      if (!dev->port.empty() && p.name == dev->port) rc = p.rc;
+    if (rc < sc.rcs.size() && sc.rcs[rc].iommu != hw::pcie::IommuKind::Smmuv3)
+      return fmt::format("{}{} on '{}', behind {}: nesting is modelled behind an SMMUv3 only (the vSMMU)",
+                         sim::op_name(op.kind), op.kind == sim::OpKind::IommufdHwptAlloc ? " with nest_parent" : "", base,
+                         sc.rcs[rc].iommu == hw::pcie::IommuKind::Vtd   ? "VT-d"
+                         : sc.rcs[rc].iommu == hw::pcie::IommuKind::Amd ? "AMD-Vi"
+                                                                        : "no IOMMU");
+  }
   if (dot == std::string::npos) return "";
   const std::string index = op.device.substr(dot + 3);
   if (index.empty() || index.size() > 5 || index.find_first_not_of("0123456789") != std::string::npos ||

@@ -242,6 +242,8 @@ std::string workload_unfit(Workload w, const io::Scenario& sc) {
       std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.sriov.has_value(); }))
     return "the sriov-churn workload needs a device with SR-IOV";
   if (sc.devices.empty()) return "the machine has no devices";
+  if (w == Workload::Nested && !io::uses_smmuv3(sc))
+    return "the nested workload needs a device behind an SMMUv3 (nesting behind VT-d and AMD-Vi is not modelled)";
   if ((w == Workload::Pasid || w == Workload::Sva || w == Workload::IommufdPasid) &&
       std::none_of(sc.devices.begin(), sc.devices.end(), [](const auto& d) { return d.pasid; }))
     return fmt::format("the {} workload needs a device with pasid: true", name(w));

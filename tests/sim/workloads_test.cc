@@ -102,6 +102,9 @@ TEST(Workloads, MachinesAWorkloadCannotUseAreRefused) {
   EXPECT_NE(workload_unfit(Workload::IovaStress, scenario("e2000-hotplug-quirk-race.yaml")), "")
       << "every device there is in a hot-plug slot";
   EXPECT_EQ(workload_unfit(Workload::Mixed, scenario("seed.yaml")), "");
+  EXPECT_EQ(workload_unfit(Workload::Nested, scenario("iommufd-vtd-amd.yaml")),
+            "the nested workload needs a device behind an SMMUv3 (nesting behind VT-d and AMD-Vi is not modelled)");
+  EXPECT_EQ(workload_unfit(Workload::Nested, scenario("nested.yaml")), "");
 }
 
 TEST(Workloads, HotplugAddsAndRemovesUnderTraffic) {

@@ -53,7 +53,7 @@ atslab::cli::Register reg{
           throw InputError("unknown variant '" + o->variant +
                            "' (expected upstream, series-v3, fail-early, rollback or vtd-style)");
         const auto sc = io::load_scenario(o->scenario);
-        cli::check_source_runs(sc, policy::Driver::Source);
+        cli::check_source_runs(sc, policy::Driver::Source, /*compare=*/true);
         if (!kernel_src::smmuv3::built())
           throw InputError("compare-drivers: this build has no source SMMUv3 driver (configure with -DATSLAB_SOURCE_SMMUV3=ON)");
         // A PASID scenario's own operations are not what stress draws: its workload is pasid's mix.
@@ -68,11 +68,11 @@ atslab::cli::Register reg{
           for (const auto& x : r.disagreements)
             d.push_back({{"seed", x.seed}, {"step", x.step}, {"op", x.op}, {"what", x.what}, {"model", x.model}, {"source", x.source}});
           nlohmann::json out = {{"runs", r.runs}, {"agree", r.agree}, {"disagreements", d}, {"variant", o->variant},
-                                {"workload", wname}, {"driver", cli::driver_json(policy::Driver::Source)},
+                                {"workload", wname}, {"driver", cli::driver_json(policy::Driver::Source, io::uses_smmuv3(sc))},
                                 {"model_only", model_only}};
           std::cout << out.dump(2) << "\n";
         } else {
-          fmt::print("{}", cli::driver_banner(policy::Driver::Source));
+          fmt::print("{}", cli::driver_banner(policy::Driver::Source, io::uses_smmuv3(sc)));
           for (const auto& m : model_only)
             fmt::print("note: the model runs {}, the tree does not: a difference it causes is no finding\n", m);
           fmt::print("{} (the model: {} as linux {} is{}): {} runs of {} operations, {} agree\n", sc.name, o->variant,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "io/invariant_legend.h"
 #include "mpi_launch.h"
 #include "kernel_src/smmuv3/iommu_driver.h"
 #include "io/explore_json.h"
@@ -128,6 +129,12 @@ void print_table(const nlohmann::json& results) {
     if (r.contains("non_compliance") && r["non_compliance"].is_array())
       for (const auto& n : r["non_compliance"])
         if (n.is_string()) fmt::print("{}: non-compliant endpoint in force: {}\n", r["variant"].get<std::string>(), n.get<std::string>());
+  // The scenario's own plan fires in every state searched, whatever --faults says: a trace printed
+  // below is not fault-free when it is set.
+  if (!results.empty() && !results[0].value("scenario_faults", "").empty())
+    fmt::print("the scenario's fault plan is in force in every state: '{}' (--faults forces faults on top of it; "
+               "--faults none leaves it)\n",
+               results[0]["scenario_faults"].get<std::string>());
   for (const auto& r : results)
     for (const auto& v : r["violations"]) {
       fmt::print("\n{}: invariant {} after {} operations: {} {}\n", r["variant"].get<std::string>(), v["invariant"].get<int>(),
@@ -137,6 +144,10 @@ void print_table(const nlohmann::json& results) {
       if (v.contains("replay") && !v["replay"].get<std::string>().empty())
         fmt::print("  replay: atslab replay {}\n", v["replay"].get<std::string>());
     }
+  std::vector<int> seen;
+  for (const auto& r : results)
+    for (const auto& v : r["violations"]) seen.push_back(v["invariant"].get<int>());
+  if (!seen.empty()) fmt::print("\n{}", atslab::io::invariant_legend(seen));
 }
 
 atslab::cli::Register reg{
@@ -218,7 +229,7 @@ atslab::cli::Register reg{
           if (!kn) throw InputError(fmt::format("--shard: expected K/N with 0 <= K < N, got '{}'", o->shard));
           std::tie(opt.shard, opt.shards) = *kn;
         }
-        auto variants = cli::variants_arg(o->variant);
+        auto variants = cli::variants_arg(o->variant, sc);
         if (!o->replay_dir.empty()) io::check_output_dir(o->replay_dir);
         InterruptGuard guard;
         opt.interrupt = &g_interrupt;

@@ -74,7 +74,9 @@ atslab::cli::Register reg{
           throw InputError(fmt::format("{}: {}", *path, e.what()));
         }
         fmt::print("{}", cli::driver_banner(d, io::uses_smmuv3(sc)));
-        fmt::print("{} under {} (seed {}, faults '{}'): {} steps\n", sc.name, policy::name(rf.variant), rf.seed, rf.faults, r.steps.size());
+        // The plan in force: the scenario's rules, then the replay file's (stress's --faults).
+        const std::string plan = sc.faults.empty() ? rf.faults : rf.faults.empty() ? sc.faults : sc.faults + "," + rf.faults;
+        fmt::print("{} under {} (seed {}, faults '{}'): {} steps\n", sc.name, policy::name(rf.variant), rf.seed, plan, r.steps.size());
         for (size_t i = 0; i < r.steps.size(); ++i) fmt::print("  {:>4}  {} -> {}\n", i, r.steps[i].what, r.steps[i].ret);
         if (*log)
           for (const auto& l : r.final.record.log) fmt::print("{}\n", kernel::format_dmesg(l));

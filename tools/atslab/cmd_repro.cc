@@ -154,7 +154,9 @@ atslab::cli::Register reg{
         // A path of issue 18 is a scenario of its own: SMMUv3 only, and nothing of the seed's loop to tune.
         const bool path = !atslab::sim::path_description(ro.scenario).empty();
         if (path && !atslab::sim::path_runs_behind(ro.scenario, *iommu))
-          throw atslab::InputError("--scenario " + o->scenario + " runs behind an SMMUv3 only (pasid runs behind vtd and amd too)");
+          throw atslab::InputError("--scenario " + o->scenario +
+                                   " runs behind an SMMUv3 only (behind vtd and amd: seed, enable-failure, "
+                                   "prepare-failure, reset and pasid)");
         if (path && (o->header || iterations->count()))
           throw atslab::InputError("--scenario " + o->scenario + " takes neither --header-quirks nor --iterations");
         // Accepted silently where nothing resets, it would read as "checked, and 6.12's resets change nothing".

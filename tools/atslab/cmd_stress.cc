@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "io/invariant_legend.h"
 #include "io/input_error.h"
 #include "io/output_file.h"
 #include "io/scenario.h"
@@ -73,7 +74,7 @@ atslab::cli::Register reg{
         cli::drive_with(sc, driver);  // the tree's reset core with its driver, as run has
         cli::check_source_runs(sc, driver);
         faults::parse_plan(o->faults);
-        auto variants = cli::variants_arg(o->variant);
+        auto variants = cli::variants_arg(o->variant, sc);
         auto workload = sim::parse_workload(o->workload);
         if (!workload) throw InputError("unknown workload '" + o->workload + "' (expected one of: " + sim::workload_names() + ")");
         if (auto why = sim::workload_unfit(*workload, sc); !why.empty()) throw InputError(sc.path + ": " + why);
@@ -110,6 +111,7 @@ atslab::cli::Register reg{
                                      trace.dropped());
         }
         bool expectations_ok = true;
+        std::vector<std::string> broken;  // one line each on stderr: why the exit status is 1
         // The plan in force: the scenario's rules, then --faults's.
         std::string plan = sc.faults.empty() ? o->faults : o->faults.empty() ? sc.faults : sc.faults + "," + o->faults;
         nlohmann::json out = nlohmann::json::array();
@@ -131,8 +133,13 @@ atslab::cli::Register reg{
           const auto& expect = sim::expectations_for(sc, judged_by);
           for (const char* key : {"all", policy::name(r.variant).data()}) {
             auto it = expect.find(key);
-            if (it != expect.end() && it->second.violations && it->second.violations->empty() && !r.first.empty())
+            if (it != expect.end() && it->second.violations && it->second.violations->empty() && !r.first.empty()) {
               expectations_ok = false;
+              const auto& [n, fv] = *r.first.begin();
+              broken.push_back(fmt::format("{}:{}: {}.{} says {} has no violations; this run broke invariant {} after {} ops",
+                                           sc.path, it->second.line, judged_by, key, policy::name(r.variant), n,
+                                           fv.prefix.size()));
+            }
           }
           out.push_back({{"variant", std::string(policy::name(r.variant))}, {"workload", std::string(sim::name(r.workload))},
                          {"seed", r.seed}, {"ops", r.ops},
@@ -174,7 +181,13 @@ atslab::cli::Register reg{
                          f["replay"].get<std::string>().empty() ? "" : "\n    replay: atslab replay " + f["replay"].get<std::string>());
           for (const auto& r : results)
             for (const auto& line : faults::describe(r.fault_rules)) fmt::print("  {}: {}\n", policy::name(r.variant), line);
+          std::vector<int> seen;
+          for (const auto& r : results)
+            for (const auto& [n, fv] : r.first) seen.push_back(n);
+          fmt::print("{}", io::invariant_legend(seen));
         }
+        // After the results: the run is whole on stdout, and this says why the status is 1.
+        for (const auto& b : broken) std::cerr << "atslab stress: " << b << "\n";
         return expectations_ok ? 0 : 1;
       };
     }};

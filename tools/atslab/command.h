@@ -55,6 +55,10 @@ extern const CLI::Validator Unsigned;
 // A --variant argument: one variant's name, or "all" for every SMMUv3 design variant.
 // Throws InputError for anything else.
 std::vector<policy::AtsVariant> variants_arg(const std::string& text);
+// The same for a scenario's machine: without an SMMUv3, rollback and vtd-style (which change that
+// driver alone) would be upstream's rows under other names, so "all" leaves them out and naming
+// one is refused. series-v3 and fail-early stay: their ats.c patches apply behind any IOMMU.
+std::vector<policy::AtsVariant> variants_arg(const std::string& text, const io::Scenario& sc);
 
 // --driver model|source: which code plays the kernel (docs/kernel-source.md); driver_option.cc.
 CLI::Option* add_driver_option(CLI::App& sub, std::string& text);
@@ -62,16 +66,19 @@ CLI::Option* add_driver_option(CLI::App& sub, std::string& text);
 policy::Driver driver_arg(const std::string& text);
 // What text output opens with under --driver source: the tree and version that ran (the model's output is unchanged).
 // `smmuv3_machine` false: no SMMUv3 on the machine, so the tree's ats.c alone runs (io::uses_smmuv3).
-std::string driver_banner(policy::Driver d, bool smmuv3_machine = true);
+std::string driver_banner(policy::Driver d, bool smmuv3_machine);
 // Throws InputError when `d` is the source driver and `sc` asks for what the tree's build does not
 // run: PASIDs behind VT-d or AMD-Vi (no tree driver for them) and nesting (docs/kernel-source.md).
-void check_source_runs(const io::Scenario& sc, policy::Driver d);
+// `compare`: for compare-drivers, which always runs the tree (the remedy is the model's commands,
+// not leaving out --driver source).
+void check_source_runs(const io::Scenario& sc, policy::Driver d, bool compare = false);
 // Sets `sc` to run under `d`: under the source driver with the tree's SMMUv3 driver built in, the
-// IOMMU core as the tree's kernel has it (kernel.iommu.pci_dev_reset_iommu from its iommu.h), as
+// IOMMU core and PCI core as the tree's kernel has them (kernel.iommu.pci_dev_reset_iommu from its
+// iommu.h, kernel.pci.warn_reset_unaware from its version), as
 // compare-drivers runs it. run and report use it; explore and stress keep the file's core.
 void drive_with(io::Scenario& sc, policy::Driver d);
 // {"kind": "model"} or {"kind": "source", "linux": "6.12.118", "tree": ORIGIN, "files": [...]}, for --json.
-nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine = true);
+nlohmann::json driver_json(policy::Driver d, bool smmuv3_machine);
 
 // "a,b,c" -> {"a", "b", "c"} (an empty item stays, so that the caller reports it).
 std::vector<std::string> split_commas(const std::string& text);

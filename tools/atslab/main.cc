@@ -14,6 +14,7 @@
 #include "mpi_launch.h"
 #include "io/input_error.h"
 #include "io/output_file.h"
+#include "io/scenario.h"
 #include "kernel_src/tree_info.h"
 
 namespace atslab::cli {
@@ -71,6 +72,20 @@ std::vector<policy::AtsVariant> variants_arg(const std::string& text) {
   if (text == "all") return {policy::kAllVariants.begin(), policy::kAllVariants.end()};
   if (auto v = policy::parse_variant(text)) return {*v};
   throw InputError("unknown variant '" + text + "' (expected upstream, series-v3, fail-early, rollback, vtd-style or all)");
+}
+
+std::vector<policy::AtsVariant> variants_arg(const std::string& text, const io::Scenario& sc) {
+  auto v = variants_arg(text);
+  if (io::uses_smmuv3(sc)) return v;
+  const auto smmuv3_only = [](policy::AtsVariant x) {
+    return x == policy::AtsVariant::Rollback || x == policy::AtsVariant::VtdStyle;
+  };
+  if (text != "all" && smmuv3_only(v.front()))
+    throw InputError(fmt::format("variant '{}' changes only the SMMUv3 driver, and {} has no SMMUv3: its rows would be "
+                                 "upstream's (expected upstream, series-v3, fail-early or all)",
+                                 text, sc.path));
+  std::erase_if(v, smmuv3_only);
+  return v;
 }
 
 std::vector<std::string> split_commas(const std::string& text) {
