@@ -52,22 +52,24 @@ check: build
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer
 # (less the SPIN runs, label spin: they exercise no project code; and the figures
 # docs/findings.md quotes, label figures: they are the optimised build's). The GoogleTest
-# cases (label gtest) run in one process: started one by one under ASan, each paid
-# most of a second of start-up, four minutes of CI in all; the command-line and
-# scenario tests run through ctest as usual. Label mpi (explore --mpi under mpirun) is left
+# cases (label gtest) run in one process per core (GoogleTest's sharding,
+# scripts/gtest-shards.sh): started one by one under ASan, each paid most of a second
+# of start-up, four minutes of CI in all; in one process they kept a core idle for
+# ten. The command-line and scenario tests run through ctest as usual. Label mpi (explore --mpi under mpirun) is left
 # out too: LeakSanitizer reports Open MPI's own allocations from MPI_Init, which are not ours;
 # the breadth-first engine those tests drive runs here in ExploreBfs.* (one rank, no MPI).
 # Labels por and symmetry (each reduction's verdict sweep: every shipped scenario explored twice)
 # are searches of the optimised build; under ASan a sweep takes many minutes, and the code they
-# drive runs here in Footprint.*, Symmetry.* and Explore*.
+# drive runs here in Footprint.*, Symmetry.* and Explore*. Label browser (the HTML report in
+# headless Chromium) is mostly Chromium's minute; `atslab report` itself runs here in cli.report_*.
 SAN_BUILD ?= build-sanitize
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 check-sanitize: setup
 	@test -f $(SAN_BUILD)/CMakeCache.txt || cmake -S . -B $(SAN_BUILD) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Debug \
 	  -DATSLAB_WERROR=$(WERROR) -DATSLAB_SANITIZE=ON
 	cmake --build $(SAN_BUILD) -j $(JOBS)
-	cd $(SAN_BUILD)/tests && $(SAN_ENV) ./atslab_tests --gtest_brief=1
-	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -LE 'spin|gtest|figures|por|symmetry|mpi'
+	cd $(SAN_BUILD)/tests && $(SAN_ENV) $(CURDIR)/scripts/gtest-shards.sh $(JOBS) ./atslab_tests --gtest_brief=1
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -LE 'spin|gtest|figures|por|symmetry|mpi|browser'
 	@# The libFuzzer harnesses are sanitizer runs too (a clang build of their own, ASan+UBSan): here,
 	@# not in `make check`, whose first run they doubled. A fixed count of inputs, not a time: a
 	@# slower machine then tries the same ones (CI once timed out on an input a faster run never
