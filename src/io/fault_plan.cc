@@ -156,4 +156,8 @@ nlohmann::json to_json(const std::vector<RuleCount>& counts) {
   return out;
 }
 
+std::string combined_plan(const std::string& scenario, const std::string& extra) {
+  return scenario.empty() ? extra : extra.empty() ? scenario : scenario + "," + extra;
+}
+
 }  // namespace atslab::faults

@@ -16,6 +16,8 @@ std::vector<Rule> parse_plan(std::string_view text);
 
 // A rule as a plan spells it: "pci_enable_ats:nth=1:err=-EINVAL".
 std::string format_rule(const Rule& r);
+// The plan in force: a scenario's `faults:` rules, then those given beside it (--faults, a replay's).
+std::string combined_plan(const std::string& scenario, const std::string& extra);
 
 // What a rule of the plan in force saw over a run (kernel::Record::fault_tallies).
 struct RuleCount {

@@ -703,9 +703,7 @@ std::string device_problem(const Scenario& sc, const sim::Op& op) {
   if (!dev) return fmt::format("no device named '{}'", base);
   // Nesting is the SMMUv3 driver's alone here: intel's and amd's nest parents and vIOMMUs are not
   // modelled, and a kernel return code for them would be the model's, not the kernel's.
-  const bool nesting = (op.kind >= sim::OpKind::IommufdViommuAlloc && op.kind <= sim::OpKind::IommufdViommuInvalidate) ||
-                       (op.kind == sim::OpKind::IommufdHwptAlloc && op.nest_parent);
-  if (nesting && !sc.host) {
+  if (sim::is_nesting(op) && !sc.host) {
     uint16_t rc = dev->rc;
     for (const auto& p : sc.ports)
       if (!dev->port.empty() && p.name == dev->port) rc = p.rc;

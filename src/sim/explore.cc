@@ -73,10 +73,7 @@ bool uses_sva(const std::vector<Op>& workload) {
 }
 
 bool uses_nesting(const std::vector<Op>& workload) {
-  return std::any_of(workload.begin(), workload.end(), [](const Op& op) {
-    return (op.kind >= OpKind::IommufdViommuAlloc && op.kind <= OpKind::IommufdViommuInvalidate) ||
-           (op.kind == OpKind::IommufdHwptAlloc && op.nest_parent);
-  });
+  return std::any_of(workload.begin(), workload.end(), [](const Op& op) { return is_nesting(op); });
 }
 
 std::vector<Op> explore_alphabet(const io::Scenario& sc, const ExploreOptions& opt) {

@@ -147,4 +147,9 @@ uint64_t op_cost(const Op& op) {
   return cost;
 }
 
+bool is_nesting(const Op& op) {
+  return (op.kind >= OpKind::IommufdViommuAlloc && op.kind <= OpKind::IommufdViommuInvalidate) ||
+         (op.kind == OpKind::IommufdHwptAlloc && op.nest_parent);
+}
+
 }  // namespace atslab::sim

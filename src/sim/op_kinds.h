@@ -37,4 +37,7 @@ uint32_t max_count(OpKind k);
 inline constexpr uint64_t kMaxWorkloadOps = 1'000'000;
 uint64_t op_cost(const Op& op);
 
+// A nesting operation: a vIOMMU, vDEVICE, nested HWPT or guest invalidation, or a nest-parent HWPT.
+bool is_nesting(const Op& op);
+
 }  // namespace atslab::sim

@@ -74,8 +74,7 @@ atslab::cli::Register reg{
           throw InputError(fmt::format("{}: {}", *path, e.what()));
         }
         fmt::print("{}", cli::driver_banner(d, io::uses_smmuv3(sc)));
-        // The plan in force: the scenario's rules, then the replay file's (stress's --faults).
-        const std::string plan = sc.faults.empty() ? rf.faults : rf.faults.empty() ? sc.faults : sc.faults + "," + rf.faults;
+        const std::string plan = faults::combined_plan(sc.faults, rf.faults);  // the file's rules, then the replay's
         fmt::print("{} under {} (seed {}, faults '{}'): {} steps\n", sc.name, policy::name(rf.variant), rf.seed, plan, r.steps.size());
         for (size_t i = 0; i < r.steps.size(); ++i) fmt::print("  {:>4}  {} -> {}\n", i, r.steps[i].what, r.steps[i].ret);
         if (*log)

@@ -113,7 +113,7 @@ atslab::cli::Register reg{
         bool expectations_ok = true;
         std::vector<std::string> broken;  // one line each on stderr: why the exit status is 1
         // The plan in force: the scenario's rules, then --faults's.
-        std::string plan = sc.faults.empty() ? o->faults : o->faults.empty() ? sc.faults : sc.faults + "," + o->faults;
+        std::string plan = faults::combined_plan(sc.faults, o->faults);
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : results) {
           nlohmann::json firsts = nlohmann::json::array();
